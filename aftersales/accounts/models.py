@@ -1,0 +1,75 @@
+"""Service centres, users with one role each, and API tokens."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import ALL_CENTRES_ROLES, Role
+from aftersales.core.models import TimeStampedModel
+
+
+class ServiceCenter(TimeStampedModel):
+    """A service centre (服务网点) with its region; orders, customers and staff belong to one."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. The role decides what they may do; the centre what they may see."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    service_center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("service centre"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    phone = models.CharField(_("mobile"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_all_centres(self) -> bool:
+        return self.role in ALL_CENTRES_ROLES or self.is_superuser
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for the REST API. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"token of {self.user}"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

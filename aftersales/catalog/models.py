@@ -1,0 +1,27 @@
+"""Product models: what the company sells and how long each is under warranty."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.models import TimeStampedModel
+
+
+class ProductModel(TimeStampedModel):
+    """A sellable model (型号) with its warranty period and terms (domain.md, Warranty)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=100)
+    warranty_months = models.PositiveSmallIntegerField(_("warranty months"), default=12)
+    warranty_terms = models.TextField(_("warranty terms"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("product model")
+        verbose_name_plural = _("product models")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(warranty_months__lte=240), name="product_warranty_months_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

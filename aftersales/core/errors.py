@@ -1,0 +1,42 @@
+"""The one error shape: services raise ``DomainError``; the API answers ``{"code", "detail"}``.
+
+Every code is listed in docs/errors.md.
+"""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A business rule refused the request. ``status`` is the HTTP status the API answers with."""
+
+    status = 400
+
+    def __init__(self, code: str, detail: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = str(detail)
+        self.field = field
+        self.extra = extra
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "detail": self.detail}
+        if self.field:
+            body["field"] = self.field
+        body.update(self.extra)
+        return body
+
+
+class ValidationFailed(DomainError):
+    status = 400
+
+
+class PermissionDeniedError(DomainError):
+    status = 403
+
+
+class NotFoundError(DomainError):
+    status = 404
+
+
+class ConflictError(DomainError):
+    status = 409

@@ -1,0 +1,59 @@
+"""Base models shared by every context, and the API's idempotency records. No business rules."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Adds ``created_at`` and ``updated_at`` to every business record."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class IdempotencyKey(models.Model):
+    """The answer given to a ``POST`` with an ``Idempotency-Key`` header, replayed for the same key."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=128)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=255)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+
+
+class DailyCounter(models.Model):
+    """One row per (prefix, day): hands out readable numbers such as ``SO2026112700001``."""
+
+    prefix = models.CharField(max_length=8)
+    day = models.DateField()
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="core_counter_prefix_day_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.day:%Y%m%d}={self.value}"
+
+
+class AuditLog(models.Model):
+    """A sensitive read (e.g. a bulk export with phone numbers): who, when, what."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"

@@ -1,0 +1,64 @@
+"""Keyset (cursor) pagination: the page after a row is ``WHERE (key) < (last key)``, never OFFSET.
+
+The cursor is an opaque URL-safe token holding the last row's ordering values.
+"""
+
+import base64
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import ValidationFailed
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime.datetime | datetime.date) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise ValidationFailed("invalid_cursor", _("The cursor is not valid."), field="cursor")
+    return values
+
+
+def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: str | None, limit: int) -> Page:
+    """Return one page of ``qs`` ordered by ``ordering`` (last field must be unique, e.g. ``-id``).
+
+    All fields must share one direction; a nullable field is not supported.
+    """
+    fields = [f.lstrip("-") for f in ordering]
+    descending = ordering[0].startswith("-")
+    qs = qs.order_by(*ordering)
+    if cursor:
+        values = _decode(cursor, len(fields))
+        op = "lt" if descending else "gt"
+        condition = Q()
+        for i, field in enumerate(fields):
+            step = Q(**{f"{field}__{op}": values[i]})
+            for prev, value in zip(fields[:i], values[:i], strict=True):
+                step &= Q(**{prev: value})
+            condition |= step
+        qs = qs.filter(condition)
+    rows = list(qs[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = _encode([getattr(last, f) for f in fields])
+    return Page(items=rows, next_cursor=next_cursor)

@@ -1,0 +1,36 @@
+"""Phone numbers: parsed and normalised with ``phonenumbers`` (mainland China by default)."""
+
+import phonenumbers
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import ValidationFailed
+
+
+def normalize_phone(raw: str, *, field: str = "phone") -> str:
+    """Return the number in E.164 (``+8613812345678``) or raise ``invalid_phone``."""
+    text = (raw or "").strip()
+    try:
+        parsed = phonenumbers.parse(text, settings.AFTERSALES["DEFAULT_PHONE_REGION"])
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValidationFailed("invalid_phone", _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}, field=field)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_search_key(raw: str) -> str | None:
+    """The E.164 form for a lookup, or ``None`` when the text is not a phone number."""
+    try:
+        return normalize_phone(raw)
+    except ValidationFailed:
+        return None
+
+
+def display_phone(e164: str) -> str:
+    """National format for screens (``138 1234 5678``)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -1,0 +1,70 @@
+"""Customers (companies or people), their contacts and their sites."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.models import ServiceCenter
+from aftersales.core.models import TimeStampedModel
+from aftersales.customers.choices import CustomerKind
+
+
+class Customer(TimeStampedModel):
+    """Who owns units and calls for service. Belongs to the service centre that looks after it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CustomerKind.choices, default=CustomerKind.COMPANY)
+    name = models.CharField(_("name"), max_length=200)
+    service_center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="customers"
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["service_center", "name"], name="customer_centre_name_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=CustomerKind.values), name="customer_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TimeStampedModel):
+    """A person to call at a customer. ``mobile`` is stored in E.164 for lookups."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    mobile = models.CharField(_("mobile"), max_length=20, db_index=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "mobile"], name="contact_customer_mobile_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.mobile}"
+
+
+class Site(TimeStampedModel):
+    """An address where the customer's units stand and technicians go."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=100)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=255)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.full_address})"
+
+    @property
+    def full_address(self) -> str:
+        return f"{self.province}{self.city}{self.address}"

@@ -1,0 +1,99 @@
+"""Enumerations of the service context. Status moves live in ``transitions.py``."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ON_SITE = "on_site", _("On site")
+    WAITING = "waiting", _("Waiting")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (
+    OrderStatus.NEW,
+    OrderStatus.ACCEPTED,
+    OrderStatus.DISPATCHED,
+    OrderStatus.ON_SITE,
+    OrderStatus.WAITING,
+)
+
+
+class WaitingFor(models.TextChoices):
+    PARTS = "parts", _("Parts")
+    CUSTOMER = "customer", _("Customer")
+    FACTORY = "factory", _("Factory")
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    WALK_IN = "walk_in", _("Walk-in")
+    WEB = "web", _("Web")
+    PORTAL = "portal", _("Customer portal")
+    EMAIL = "email", _("Email")
+    API = "api", _("API")
+
+
+class OrderKind(models.TextChoices):
+    CONSULTATION = "consultation", _("Consultation (咨询)")
+    REPAIR = "repair", _("Repair (维修)")
+    INSTALLATION = "installation", _("Installation & commissioning (安装调试)")
+    MAINTENANCE = "maintenance", _("Maintenance / inspection (保养/巡检)")
+    COMPLAINT = "complaint", _("Complaint (投诉)")
+    EXCHANGE = "exchange", _("Exchange (调换)")
+    RETURN_TO_FACTORY = "return_to_factory", _("Return to factory (返厂)")
+
+
+class Resolution(models.TextChoices):
+    REMOTE = "remote", _("By phone / remote")
+    ON_SITE = "on_site", _("On site")
+    EXCHANGE = "exchange", _("Exchange")
+    RETURN_TO_FACTORY = "return_to_factory", _("Return to factory")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class WarrantyReason(models.TextChoices):
+    IN_WARRANTY = "in_warranty", _("In warranty")
+    NO_UNIT = "no_unit", _("No unit given")
+    NO_PROOF = "no_proof", _("No proof of purchase")
+    EXPIRED = "expired", _("Warranty expired")
+    MISUSE = "misuse", _("Damage by misuse (人为损坏)")
+    OVERRIDDEN = "overridden", _("Decided by the service manager")
+
+
+class SlaState(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OVERDUE = "overdue", _("Overdue")
+    DONE = "done", _("Done")
+
+
+class OldParts(models.TextChoices):
+    HANDED_TO_CUSTOMER = "handed_to_customer", _("Handed to the customer")
+    KEPT = "kept", _("Kept by us (customer did not want them)")
+    NONE = "none", _("No parts replaced")
+
+
+class EventType(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    FIELDS_CHANGED = "fields_changed", _("Fields changed")
+    WARRANTY_DECIDED = "warranty_decided", _("Warranty decided")
+    WARRANTY_OVERRIDDEN = "warranty_overridden", _("Warranty overridden")
+    ASSIGNED = "assigned", _("Assigned")
+    REASSIGNED = "reassigned", _("Reassigned")
+    DUE_EXTENDED = "due_extended", _("Due date extended")
+    VISIT_RECORDED = "visit_recorded", _("Visit recorded")
+    SIGNED = "signed", _("Signed by the customer")
+    ATTACHMENT_ADDED = "attachment_added", _("Photo added")

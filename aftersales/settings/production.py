@@ -1,0 +1,33 @@
+"""Production settings: everything secure, secrets from the environment, no demo passwords.
+
+See docs/deploy.md. ``manage.py check --deploy`` is clean with these settings.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from aftersales.settings.base import *  # noqa: F403
+from aftersales.settings.base import env_bool
+
+DEBUG = False
+if not os.environ.get("DJANGO_SECRET_KEY"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+
+# Refuse to start while any active user still has the demo password (docs/deploy.md).
+AFTERSALES_REFUSE_DEMO_PASSWORD = True
