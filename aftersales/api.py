@@ -2,9 +2,27 @@
 
 from ninja import NinjaAPI
 
+from aftersales.accounts.api import router as accounts_router
+from aftersales.catalog.api import router as catalog_router
+from aftersales.core.api import AUTH, install_error_handlers
+from aftersales.customers.api import router as customers_router
+from aftersales.installed_base.api import router as units_router
+from aftersales.service.api import router as service_router
+
 api = NinjaAPI(
     title="AfterSales API",
     version="1.0.0",
-    description="售后服务管理系统 REST API. Errors are JSON `{\"code\", \"detail\"}`; see docs/errors.md.",
+    description=(
+        "售后服务管理系统 REST API. Authenticate with `POST /auth/token` and send `Authorization: Bearer <token>`, "
+        "or use the browser session. Errors are JSON `{\"code\", \"detail\"}` (see docs/errors.md). "
+        "Lists use keyset paging: pass `next_cursor` back as `cursor`. `POST` creates honour `Idempotency-Key`."
+    ),
+    auth=AUTH,
     urls_namespace="api",
 )
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", customers_router)
+api.add_router("", catalog_router)
+api.add_router("", units_router)
+api.add_router("", service_router)

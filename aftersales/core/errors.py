@@ -40,3 +40,7 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     status = 409
+
+
+class TooManyRequests(DomainError):
+    status = 429

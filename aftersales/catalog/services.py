@@ -1,0 +1,36 @@
+"""Writes on product models."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.accounts.permissions import has_any_role
+from aftersales.catalog.models import ProductModel
+from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.validation import require_text
+
+
+def can_edit_catalog(user: User) -> bool:
+    return has_any_role(user, (Role.MANAGER, Role.ADMIN))
+
+
+@transaction.atomic
+def create_product_model(
+    *, by: User, code: str, name: str, category: str, warranty_months: int = 12, warranty_terms: str = ""
+) -> ProductModel:
+    """Add a product model. Its warranty period (months from the purchase date) decides coverage."""
+    if not can_edit_catalog(by):
+        raise PermissionDeniedError("forbidden", _("Only service managers and admins may edit product models."))
+    clean_code = require_text(code, field="code", max_length=40)
+    if not 0 <= warranty_months <= 240:
+        raise ValidationFailed("out_of_range", _("Warranty months must be between 0 and 240."), field="warranty_months")
+    if ProductModel.objects.filter(code=clean_code).exists():
+        raise ConflictError("duplicate_code", _("A product model with this code exists."), field="code")
+    return ProductModel.objects.create(
+        code=clean_code,
+        name=require_text(name, field="name", max_length=200),
+        category=require_text(category, field="category", max_length=100),
+        warranty_months=warranty_months,
+        warranty_terms=require_text(warranty_terms, field="warranty_terms", max_length=4000, required=False),
+    )

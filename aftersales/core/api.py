@@ -1,0 +1,131 @@
+"""API plumbing shared by every router: authentication, the error shape, idempotent creates, paging."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import ConfigDict
+
+from aftersales.accounts.services import user_for_token
+from aftersales.core.errors import DomainError
+from aftersales.core.models import IdempotencyKey
+
+
+class BearerAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /api/v1/auth/token``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser's session (CSRF-checked on unsafe methods)."""
+
+
+AUTH = [BearerAuth(), ActiveSessionAuth()]
+
+
+class Input(Schema):
+    """Base of every request body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
+    field: str | None = None
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
+
+
+def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload", "data")]
+    return ".".join(parts)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every error is ``{"code", "detail"}`` (+ ``field`` where one field is at fault)."""
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [{"field": _field_of(e.get("loc", ())), "detail": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors]
+        first = errors[0] if errors else {"field": "", "detail": _("Invalid input.")}
+        return error_response(
+            api,
+            request,
+            400,
+            "invalid_input",
+            f"{first['field']}: {first['detail']}" if first["field"] else first["detail"],
+            field=first["field"] or None,
+            errors=errors,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(api, request, 401, "not_authenticated", _("Log in or send a valid bearer token."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = {400: "malformed_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(
+            exc.status_code, "error"
+        )
+        return error_response(api, request, exc.status_code, code, str(exc))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, 404, "not_found", _("Not found."))
+
+
+def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """Run ``create`` once per ``Idempotency-Key``: the same key replays the first answer.
+
+    The answer is stored in the same transaction as the record; a concurrent request with the same
+    key fails on the unique constraint, rolls back whatever it made and replays the winner's answer.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return create()
+    if len(key) > 128:
+        raise DomainError("invalid_idempotency_key", _("The Idempotency-Key header is longer than 128 characters."))
+    user = request.user
+    stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if stored is None:
+        try:
+            with transaction.atomic():
+                status, body = create()
+                payload = json.loads(json.dumps(body, default=str))
+                IdempotencyKey.objects.create(
+                    user=user, key=key, method=request.method or "POST", path=request.path, status_code=status, body=payload
+                )
+                return status, body
+        except IntegrityError:
+            stored = IdempotencyKey.objects.filter(user=user, key=key).first()
+            if stored is None:
+                raise
+    if stored.path != request.path:
+        raise DomainError("idempotency_key_reused", _("This Idempotency-Key was used for another request."))
+    return stored.status_code, stored.body
+
+
+def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> int:
+    if limit is None:
+        return default
+    if not 1 <= limit <= maximum:
+        raise DomainError("invalid_limit", _("limit must be between 1 and %(max)d.") % {"max": maximum}, field="limit")
+    return limit

@@ -1,0 +1,32 @@
+"""Small shared checks that raise ``ValidationFailed`` with the field's name."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import ValidationFailed
+
+
+def require_text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationFailed("required", _("This field is required."), field=field)
+    if len(text) > max_length:
+        raise ValidationFailed(
+            "too_long", _("At most %(max)d characters (got %(got)d).") % {"max": max_length, "got": len(text)}, field=field
+        )
+    return text
+
+
+def require_choice(value: str, *, field: str, choices: type) -> str:
+    if value not in choices.values:
+        allowed = ", ".join(choices.values)
+        raise ValidationFailed("invalid_choice", _("Must be one of: %(allowed)s.") % {"allowed": allowed}, field=field)
+    return value
+
+
+def not_in_future(day: datetime.date | None, *, field: str) -> datetime.date | None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationFailed("date_in_future", _("The date cannot be in the future."), field=field)
+    return day

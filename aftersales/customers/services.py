@@ -1,0 +1,123 @@
+"""Writes on customers, contacts and sites."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.phones import normalize_phone
+from aftersales.core.validation import require_choice, require_text
+from aftersales.customers.choices import CustomerKind
+from aftersales.customers.models import Contact, Customer, Site
+from aftersales.customers.permissions import can_edit_customers
+
+
+@dataclass(frozen=True)
+class ContactData:
+    name: str
+    mobile: str
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class SiteData:
+    name: str
+    address: str
+    province: str = ""
+    city: str = ""
+
+
+def _resolve_centre(*, by: User, service_center: ServiceCenter | None) -> ServiceCenter:
+    centre = service_center or by.service_center
+    if centre is None:
+        raise ValidationFailed("required", _("Choose a service centre."), field="service_center_id")
+    if not can_edit_customers(by, centre_id=centre.pk):
+        raise PermissionDeniedError("forbidden", _("You may not add customers to this service centre."))
+    return centre
+
+
+def _validated_contact(data: ContactData, *, index: int | None = None) -> ContactData:
+    prefix = "contacts" if index is None else f"contacts[{index}]"
+    return ContactData(
+        name=require_text(data.name, field=f"{prefix}.name", max_length=100),
+        mobile=normalize_phone(data.mobile, field=f"{prefix}.mobile"),
+        is_primary=data.is_primary,
+    )
+
+
+def _validated_site(data: SiteData, *, index: int | None = None) -> SiteData:
+    prefix = "sites" if index is None else f"sites[{index}]"
+    return SiteData(
+        name=require_text(data.name, field=f"{prefix}.name", max_length=100),
+        address=require_text(data.address, field=f"{prefix}.address", max_length=255),
+        province=require_text(data.province, field=f"{prefix}.province", max_length=50, required=False),
+        city=require_text(data.city, field=f"{prefix}.city", max_length=50, required=False),
+    )
+
+
+@transaction.atomic
+def create_customer(
+    *,
+    by: User,
+    name: str,
+    kind: str = CustomerKind.COMPANY,
+    service_center: ServiceCenter | None = None,
+    notes: str = "",
+    contacts: Iterable[ContactData] = (),
+    sites: Iterable[SiteData] = (),
+) -> Customer:
+    """Create a customer with its contacts and sites. Everything is validated before anything is written."""
+    centre = _resolve_centre(by=by, service_center=service_center)
+    clean_name = require_text(name, field="name", max_length=200)
+    require_choice(kind, field="kind", choices=CustomerKind)
+    clean_notes = require_text(notes, field="notes", max_length=4000, required=False)
+    clean_contacts = [_validated_contact(c, index=i) for i, c in enumerate(contacts)]
+    mobiles = [c.mobile for c in clean_contacts]
+    if len(set(mobiles)) != len(mobiles):
+        raise ValidationFailed("duplicate_mobile", _("The same mobile number is listed twice."), field="contacts")
+    clean_sites = [_validated_site(s, index=i) for i, s in enumerate(sites)]
+
+    customer = Customer.objects.create(kind=kind, name=clean_name, service_center=centre, notes=clean_notes)
+    Contact.objects.bulk_create(
+        [
+            Contact(customer=customer, name=c.name, mobile=c.mobile, is_primary=c.is_primary or i == 0)
+            for i, c in enumerate(clean_contacts)
+        ]
+    )
+    Site.objects.bulk_create(
+        [Site(customer=customer, name=s.name, address=s.address, province=s.province, city=s.city) for s in clean_sites]
+    )
+    return customer
+
+
+@transaction.atomic
+def update_customer(*, customer: Customer, by: User, name: str | None = None, notes: str | None = None) -> Customer:
+    if not can_edit_customers(by, centre_id=customer.service_center_id):
+        raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    if name is not None:
+        customer.name = require_text(name, field="name", max_length=200)
+    if notes is not None:
+        customer.notes = require_text(notes, field="notes", max_length=4000, required=False)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
+    if not can_edit_customers(by, centre_id=customer.service_center_id):
+        raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    clean = _validated_contact(data)
+    if customer.contacts.filter(mobile=clean.mobile).exists():
+        raise ConflictError("duplicate_mobile", _("This customer already has a contact with that number."), field="mobile")
+    return Contact.objects.create(customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary)
+
+
+@transaction.atomic
+def add_site(*, customer: Customer, by: User, data: SiteData) -> Site:
+    if not can_edit_customers(by, centre_id=customer.service_center_id):
+        raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    clean = _validated_site(data)
+    return Site.objects.create(customer=customer, **clean.__dict__)

@@ -1,0 +1,124 @@
+"""Units (the installed base) and their warranty status."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from aftersales.catalog.models import ProductModel
+from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
+from aftersales.core.pagination import keyset_page
+from aftersales.customers.permissions import customers_visible_to
+from aftersales.installed_base import services
+from aftersales.installed_base.choices import Seller
+from aftersales.installed_base.permissions import units_visible_to
+from aftersales.installed_base.selectors import warranty_status
+
+router = Router(tags=["units"])
+
+
+class UnitIn(Input):
+    serial_number: str = Field(max_length=64)
+    product_model_id: int
+    customer_id: int
+    site_id: int | None = None
+    purchase_date: datetime.date | None = None
+    seller: Seller = Seller.OWN
+    dealer_name: str = Field("", max_length=200)
+    proof_reference: str = Field("", max_length=100)
+    installed_on: datetime.date | None = None
+
+
+class UnitOut(Schema):
+    id: int
+    serial_number: str
+    product_model_id: int
+    product_model_code: str = Field(alias="product_model.code")
+    product_model_name: str = Field(alias="product_model.name")
+    customer_id: int
+    customer_name: str = Field(alias="customer.name")
+    site_id: int | None
+    purchase_date: datetime.date | None
+    seller: str
+    dealer_name: str
+    proof_reference: str
+    has_proof_file: bool
+    installed_on: datetime.date | None
+
+    @staticmethod
+    def resolve_has_proof_file(obj: Any) -> bool:
+        return bool(obj.proof_file)
+
+
+class UnitPage(Schema):
+    items: list[UnitOut]
+    next_cursor: str | None
+
+
+class UnitQuery(Schema):
+    serial_number: str | None = Field(None, max_length=64)
+    customer_id: int | None = None
+    cursor: str | None = Field(None, max_length=200)
+    limit: int | None = None
+
+
+class WarrantyOut(Schema):
+    unit_id: int
+    on: datetime.date
+    covered: bool
+    reason: str
+    detail: str
+    until: datetime.date | None
+
+
+def _units(request: HttpRequest) -> Any:
+    return units_visible_to(request.user).select_related("product_model", "customer")
+
+
+@router.get("/units", response=UnitPage)
+def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> dict[str, Any]:
+    qs = _units(request)
+    if filters.serial_number:
+        qs = qs.filter(serial_number=filters.serial_number.strip().upper())
+    if filters.customer_id:
+        qs = qs.filter(customer_id=filters.customer_id)
+    page = keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/units", response={201: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def register_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, Any]:
+    def create() -> tuple[int, Any]:
+        customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)
+        model = get_object_or_404(ProductModel, pk=payload.product_model_id)
+        site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
+        data = payload.model_dump(exclude={"customer_id", "product_model_id", "site_id"})
+        unit = services.register_unit(by=request.user, customer=customer, product_model=model, site=site, **data)
+        return 201, UnitOut.from_orm(_units(request).get(pk=unit.pk)).model_dump(mode="json")
+
+    return idempotent(request, create)
+
+
+@router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut})
+def get_unit(request: HttpRequest, unit_id: int) -> Any:
+    return get_object_or_404(_units(request), pk=unit_id)
+
+
+@router.get("/units/{unit_id}/warranty", response={200: WarrantyOut, 404: ErrorOut})
+def get_warranty(request: HttpRequest, unit_id: int, on: datetime.date | None = None) -> dict[str, Any]:
+    """Whether the unit is in warranty on a day (default: today), and why."""
+    unit = get_object_or_404(_units(request), pk=unit_id)
+    day = on or timezone.localdate()
+    status = warranty_status(unit=unit, on=day)
+    return {"unit_id": unit.pk, "on": day, **status.__dict__}
+
+
+@router.post("/units/{unit_id}/proof", response={200: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def upload_proof(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
+    """Upload an invoice (JPEG, PNG, WebP or PDF) as the unit's proof of purchase."""
+    unit = get_object_or_404(_units(request), pk=unit_id)
+    return services.attach_proof_of_purchase(unit=unit, by=request.user, file=file)

@@ -1,0 +1,62 @@
+"""Who may see and act on service orders: every list, detail, export and API endpoint asks here."""
+
+from django.db.models import Q, QuerySet
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.accounts.permissions import centre_filter, has_any_role
+from aftersales.service.models import ServiceOrder
+
+
+def order_scope(user: User) -> Q | None:
+    """Technicians see the orders they are assigned to or help on; desk roles their centre's;
+    general managers and admins all (``None``)."""
+    if user.is_authenticated and user.is_active and user.role == Role.TECHNICIAN and not user.is_superuser:
+        helping = ServiceOrder.helpers.through.objects.filter(user_id=user.pk).values("serviceorder_id")
+        return Q(technician_id=user.pk) | Q(pk__in=helping)
+    return centre_filter(user, field="service_center")
+
+
+def orders_visible_to(user: User) -> QuerySet[ServiceOrder]:
+    condition = order_scope(user)
+    qs = ServiceOrder.objects.all()
+    return qs if condition is None else qs.filter(condition)
+
+
+def can_open_orders(user: User) -> bool:
+    return has_any_role(user, (Role.AGENT, Role.DISPATCHER, Role.MANAGER))
+
+
+def can_assign(user: User) -> bool:
+    return has_any_role(user, (Role.DISPATCHER, Role.MANAGER))
+
+
+def can_override_warranty(user: User) -> bool:
+    return has_any_role(user, (Role.MANAGER,))
+
+
+def can_extend_due(user: User) -> bool:
+    return has_any_role(user, (Role.MANAGER, Role.DISPATCHER))
+
+
+def can_edit_order(user: User) -> bool:
+    return has_any_role(user, (Role.AGENT, Role.DISPATCHER, Role.MANAGER))
+
+
+def can_record_visit(user: User, order: ServiceOrder) -> bool:
+    """The assigned technician and the helpers record visits; managers may correct them."""
+    if has_any_role(user, (Role.MANAGER,)):
+        return True
+    if user.role != Role.TECHNICIAN:
+        return False
+    return order.technician_id == user.pk or order.helpers.filter(pk=user.pk).exists()
+
+
+def can_make_move(user: User, order: ServiceOrder, roles: frozenset[str]) -> bool:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    if user.role not in roles:
+        return False
+    if user.role == Role.TECHNICIAN:
+        return order.technician_id == user.pk
+    return True

@@ -1,0 +1,60 @@
+"""Reads on service orders: lists, details, timelines, technicians' load."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.accounts.permissions import scope_by_centre
+from aftersales.service.choices import OPEN_STATUSES
+from aftersales.service.models import OrderEvent, ServiceOrder, Visit
+from aftersales.service.permissions import orders_visible_to
+
+
+def order_list(*, user: User) -> QuerySet[ServiceOrder]:
+    """The user's orders with everything a list row shows, in a constant number of queries."""
+    return orders_visible_to(user).for_list()  # type: ignore[attr-defined]
+
+
+def get_order(*, user: User, order_id: int | None = None, number: str | None = None) -> ServiceOrder:
+    """One order in the user's scope, or 404 (an order outside the scope does not exist for them)."""
+    qs = orders_visible_to(user).select_related(
+        "service_center",
+        "customer",
+        "contact",
+        "site",
+        "unit__product_model",
+        "unit__site",
+        "technician",
+        "created_by",
+        "warranty_decided_by",
+    ).prefetch_related("helpers")
+    lookup = {"pk": order_id} if order_id is not None else {"number": number}
+    order = qs.filter(**lookup).first()
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def order_events(*, order: ServiceOrder) -> QuerySet[OrderEvent]:
+    return order.events.select_related("actor").order_by("id")
+
+
+def order_visits(*, order: ServiceOrder) -> QuerySet[Visit]:
+    return order.visits.select_related("technician").prefetch_related("photos").order_by("id")
+
+
+def technicians_with_load(*, user: User, centre_id: int | None = None) -> QuerySet[User]:
+    """Active technicians the user may dispatch to, each with ``open_load`` (open orders) — one query."""
+    qs = scope_by_centre(User.objects.filter(role=Role.TECHNICIAN, is_active=True), user, field="service_center")
+    if centre_id:
+        qs = qs.filter(service_center_id=centre_id)
+    return (
+        qs.select_related("service_center")
+        .annotate(open_load=Count("assigned_orders", filter=Q(assigned_orders__status__in=OPEN_STATUSES)))
+        .order_by("service_center__code", "open_load", "username")
+    )
+
+
+def order_detail_prefetch() -> list[Prefetch]:
+    return [Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id"))]

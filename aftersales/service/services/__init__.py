@@ -1,0 +1,24 @@
+"""Writes on service orders. Each function is keyword-only, atomic, and records its event row."""
+
+from aftersales.service.services.dispatch import assign_technician
+from aftersales.service.services.orders import (
+    extend_due,
+    open_order,
+    override_warranty,
+    transition_order,
+    update_order,
+)
+from aftersales.service.services.visits import add_photo, record_visit, sign_visit, update_visit
+
+__all__ = [
+    "add_photo",
+    "assign_technician",
+    "extend_due",
+    "open_order",
+    "override_warranty",
+    "record_visit",
+    "sign_visit",
+    "transition_order",
+    "update_order",
+    "update_visit",
+]

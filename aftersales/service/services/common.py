@@ -1,0 +1,56 @@
+"""Helpers shared by the service-order writes: locking, version checks, event rows, notices."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.core.errors import ConflictError
+from aftersales.service.models import Notification, OrderEvent, ServiceOrder
+
+
+def lock_order(order: ServiceOrder, *, expected_version: int | None = None) -> ServiceOrder:
+    """Re-read the order under a row lock; refuse with 409 when the caller's copy is stale."""
+    locked = ServiceOrder.objects.select_for_update().get(pk=order.pk)
+    if expected_version is not None and expected_version != locked.version:
+        raise ConflictError(
+            "stale_version",
+            _("The order was changed by someone else (your version %(mine)d, current %(current)d). Reload and try again.")
+            % {"mine": expected_version, "current": locked.version},
+            current_version=locked.version,
+            current_status=locked.status,
+        )
+    return locked
+
+
+def record_event(
+    order: ServiceOrder, *, type: str, by: User | None, reason: str = "", data: dict[str, Any] | None = None, **status: str
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        type=type,
+        actor=by,
+        reason=reason,
+        data=data or {},
+        from_status=status.get("from_status", ""),
+        to_status=status.get("to_status", ""),
+    )
+
+
+def notify_user(*, user: User, order: ServiceOrder, message: str) -> None:
+    """An in-app notice now; an SMS through the notifier once the transaction has committed."""
+    Notification.objects.create(user=user, order=order, message=message[:300])
+    if user.phone:
+        from aftersales.service.tasks import send_sms
+
+        phone, text = user.phone, message
+        transaction.on_commit(lambda: send_sms.delay(to=phone, subject=order.number, body=text))
+
+
+def notify_customer(*, order: ServiceOrder, message: str) -> None:
+    """Tell the reporter by SMS after commit (domain.md Intake §6 1.1.2: keep the customer informed)."""
+    from aftersales.service.tasks import send_sms
+
+    phone, text, number = order.reporter_phone, message, order.number
+    transaction.on_commit(lambda: send_sms.delay(to=phone, subject=number, body=text))

@@ -1,0 +1,92 @@
+"""Dispatch: one responsible technician (and helpers) per order (domain.md Intake §12: dispatch at once)."""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
+from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.validation import require_text
+from aftersales.service.choices import EventType, OrderStatus
+from aftersales.service.models import ServiceOrder
+from aftersales.service.permissions import can_assign
+from aftersales.service.services.common import lock_order, notify_user, record_event
+from aftersales.service.services.orders import transition_order
+
+ASSIGNABLE = (OrderStatus.NEW, OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, OrderStatus.WAITING)
+
+
+def _check_technician(user: User, *, field: str, centre_id: int) -> None:
+    if user.role != Role.TECHNICIAN or not user.is_active:
+        raise ValidationFailed("not_a_technician", _("%(name)s is not an active technician.") % {"name": user}, field=field)
+    if user.service_center_id != centre_id:
+        raise ValidationFailed("other_centre", _("%(name)s works for another service centre.") % {"name": user}, field=field)
+
+
+@transaction.atomic
+def assign_technician(
+    order: ServiceOrder,
+    *,
+    by: User,
+    technician: User,
+    helpers: Sequence[User] = (),
+    reason: str = "",
+    expected_version: int | None = None,
+) -> ServiceOrder:
+    """Give the order to a technician. An order that already has one is *reassigned*, which needs a
+    reason. Two dispatchers assigning the same unassigned order: the row lock lets the first win; the
+    second sees a technician and gets 409 ``already_assigned``."""
+    if not can_assign(by):
+        raise PermissionDeniedError("forbidden", _("Only dispatchers and service managers assign orders."))
+    order = lock_order(order, expected_version=expected_version)
+    if order.status not in ASSIGNABLE:
+        raise ConflictError(
+            "transition_not_allowed",
+            _("An order that is “%(status)s” cannot be assigned.") % {"status": order.status},
+        )
+    reason = require_text(reason, field="reason", max_length=500, required=False)
+    reassign = order.technician_id is not None
+    if reassign and expected_version is None and not reason:
+        raise ConflictError(
+            "already_assigned",
+            _("%(number)s was assigned to %(name)s already. Reassign it with a reason if it should change.")
+            % {"number": order.number, "name": order.technician},
+            technician_id=order.technician_id,
+            current_version=order.version,
+        )
+    if reassign and not reason:
+        raise ValidationFailed("reason_required", _("Give a reason for the reassignment."), field="reason")
+    if reassign and order.technician_id == technician.pk and not helpers:
+        raise ConflictError("already_assigned", _("The order is already assigned to %(name)s.") % {"name": technician})
+    _check_technician(technician, field="technician_id", centre_id=order.service_center_id)
+    for helper in helpers:
+        _check_technician(helper, field="helper_ids", centre_id=order.service_center_id)
+    previous = order.technician
+    order.technician = technician
+    order.version += 1
+    order.save()
+    order.helpers.set([h for h in helpers if h.pk != technician.pk])
+    record_event(
+        order,
+        type=EventType.REASSIGNED if reassign else EventType.ASSIGNED,
+        by=by,
+        reason=reason,
+        data={
+            "old": {"id": previous.pk, "name": str(previous)} if previous else None,
+            "new": {"id": technician.pk, "name": str(technician)},
+            "helpers": [{"id": h.pk, "name": str(h)} for h in helpers],
+        },
+    )
+    if order.status in (OrderStatus.NEW, OrderStatus.ACCEPTED):
+        if order.status == OrderStatus.NEW:
+            order = transition_order(order, to=OrderStatus.ACCEPTED, by=by)
+        order = transition_order(order, to=OrderStatus.DISPATCHED, by=by)
+    notify_user(
+        user=technician,
+        order=order,
+        message=_("Service order %(number)s was assigned to you: %(customer)s.")
+        % {"number": order.number, "customer": order.customer.name},
+    )
+    return order

@@ -1,0 +1,304 @@
+"""Opening service orders and moving them through their lifecycle."""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.accounts.permissions import can_see_centre
+from aftersales.calendars.selectors import due_at as working_day_due_at
+from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.numbering import next_number
+from aftersales.core.phones import normalize_phone
+from aftersales.core.validation import require_choice, require_text
+from aftersales.customers.models import Contact, Customer, Site
+from aftersales.installed_base.models import Unit
+from aftersales.installed_base.selectors import warranty_status
+from aftersales.service.choices import (
+    OPEN_STATUSES,
+    Channel,
+    EventType,
+    OrderKind,
+    OrderStatus,
+    Priority,
+    Resolution,
+    WaitingFor,
+    WarrantyReason,
+)
+from aftersales.service.models import ServiceOrder
+from aftersales.service.permissions import (
+    can_edit_order,
+    can_extend_due,
+    can_make_move,
+    can_open_orders,
+    can_override_warranty,
+)
+from aftersales.service.services.common import lock_order, notify_customer, record_event
+from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
+from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, roles_for
+
+
+@transaction.atomic
+def open_order(
+    *,
+    by: User,
+    kind: str,
+    customer: Customer,
+    reporter_name: str,
+    reporter_phone: str,
+    description: str,
+    channel: str = Channel.HOTLINE,
+    resolution: str = Resolution.ON_SITE,
+    priority: str = Priority.NORMAL,
+    contact: Contact | None = None,
+    site: Site | None = None,
+    unit: Unit | None = None,
+    consultation_answer: str = "",
+    close_now: bool = False,
+    received_at: datetime.datetime | None = None,
+) -> ServiceOrder:
+    """Log a call as a service order: decide the warranty from the proof of purchase (§6 1.1.1) and
+    set the response and working-day due times (§9 一, §6 1.3.3). A consultation answered on the
+    call may be closed at once (§6 1.2)."""
+    if not can_open_orders(by):
+        raise PermissionDeniedError("forbidden", _("Your role may not open service orders."))
+    if not can_see_centre(by, customer.service_center_id):
+        raise ValidationFailed("not_found", _("No such customer."), field="customer_id")
+    require_choice(kind, field="kind", choices=OrderKind)
+    require_choice(channel, field="channel", choices=Channel)
+    require_choice(resolution, field="resolution", choices=Resolution)
+    require_choice(priority, field="priority", choices=Priority)
+    if unit is not None and unit.customer_id != customer.pk:
+        raise ValidationFailed("wrong_unit", _("The unit belongs to another customer."), field="unit_id")
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValidationFailed("wrong_contact", _("The contact belongs to another customer."), field="contact_id")
+    if site is None and unit is not None:
+        site = unit.site
+    if site is not None and site.customer_id != customer.pk:
+        raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
+    answer = require_text(consultation_answer, field="consultation_answer", max_length=5000, required=False)
+    if close_now and (kind != OrderKind.CONSULTATION or not answer):
+        raise ValidationFailed(
+            "cannot_close_now", _("Only a consultation with the answer given can be closed at intake."), field="close_now"
+        )
+    now = timezone.now()
+    received = received_at or now
+    if received > now + datetime.timedelta(minutes=5):
+        raise ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at")
+
+    warranty = warranty_status(unit=unit, on=timezone.localtime(received).date())
+    deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=received)
+    order = ServiceOrder.objects.create(
+        number=next_number(prefix="SO", day=timezone.localtime(now).date()),
+        channel=channel,
+        kind=kind,
+        resolution=resolution,
+        priority=priority,
+        service_center_id=customer.service_center_id,
+        customer=customer,
+        contact=contact,
+        site=site,
+        unit=unit,
+        reporter_name=require_text(reporter_name, field="reporter_name", max_length=100),
+        reporter_phone=normalize_phone(reporter_phone, field="reporter_phone"),
+        description=require_text(description, field="description", max_length=5000),
+        consultation_answer=answer,
+        received_at=received,
+        respond_by=deadlines.respond_by,
+        due_at=deadlines.due_at,
+        at_risk_at=deadlines.at_risk_at,
+        calendar_warning=deadlines.warning[:255],
+        warranty_covered=warranty.covered,
+        warranty_reason=warranty.reason,
+        warranty_detail=warranty.detail[:500],
+        warranty_until=warranty.until,
+        warranty_decided_at=now,
+        created_by=by,
+    )
+    record_event(
+        order,
+        type=EventType.CREATED,
+        by=by,
+        to_status=OrderStatus.NEW,
+        data={"warranty": {"covered": warranty.covered, "reason": warranty.reason, "detail": warranty.detail}},
+    )
+    if close_now:
+        order = transition_order(order, to=OrderStatus.CLOSED, by=by)
+    return order
+
+
+def _check_move(order: ServiceOrder, *, to: str, by: User, reason: str) -> None:
+    roles = roles_for(order.status, to)
+    if roles is None:
+        allowed = ", ".join(allowed_targets(order.status)) or _("none")
+        raise ConflictError(
+            "transition_not_allowed",
+            _("An order that is “%(status)s” cannot move to “%(to)s”. Allowed: %(allowed)s.")
+            % {"status": order.status, "to": to, "allowed": allowed},
+            allowed=allowed_targets(order.status),
+        )
+    if not can_make_move(by, order, roles):
+        raise PermissionDeniedError(
+            "forbidden", _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to}
+        )
+    if (order.status, to) in REASON_REQUIRED and not reason.strip():
+        raise ValidationFailed("reason_required", _("Give a reason for this change."), field="reason")
+    if order.status == OrderStatus.NEW and to == OrderStatus.CLOSED:
+        if order.kind != OrderKind.CONSULTATION or not order.consultation_answer:
+            raise ConflictError(
+                "transition_not_allowed", _("Only a consultation with the answer given can be closed at intake.")
+            )
+    if to == OrderStatus.COMPLETED and not order.visits.filter(signed_at__isnull=False).exists():
+        raise ConflictError("signature_required", _("The customer has not signed a visit record yet."))
+    if order.status == OrderStatus.CLOSED and to == OrderStatus.ACCEPTED:
+        limit = settings.AFTERSALES["REOPEN_WITHIN_DAYS"]
+        if order.closed_at and timezone.now() - order.closed_at > datetime.timedelta(days=limit):
+            raise ConflictError("reopen_too_late", _("Orders can be reopened within %(days)d days of closing.") % {"days": limit})
+    if to == OrderStatus.DISPATCHED and order.technician_id is None:
+        raise ConflictError("not_assigned", _("Assign a technician to dispatch the order."))
+
+
+@transaction.atomic
+def transition_order(
+    order: ServiceOrder,
+    *,
+    to: str,
+    by: User,
+    reason: str = "",
+    waiting_for: str = "",
+    expected_version: int | None = None,
+) -> ServiceOrder:
+    """The only code that assigns ``ServiceOrder.status``: checks the move against the table and the
+    role, records who/when/why, and refuses anything else with 409."""
+    order = lock_order(order, expected_version=expected_version)
+    require_choice(to, field="to", choices=OrderStatus)
+    reason = require_text(reason, field="reason", max_length=500, required=False)
+    _check_move(order, to=to, by=by, reason=reason)
+    if to == OrderStatus.WAITING:
+        require_choice(waiting_for, field="waiting_for", choices=WaitingFor)
+    now = timezone.now()
+    previous = order.status
+    order.status = to
+    order.waiting_for = waiting_for if to == OrderStatus.WAITING else ""
+    order.version += 1
+    if previous == OrderStatus.NEW and order.responded_at is None and to != OrderStatus.CANCELLED:
+        order.responded_at = now
+    if to == OrderStatus.COMPLETED:
+        order.completed_at = now
+    if to == OrderStatus.CLOSED:
+        order.closed_at = now
+    if to == OrderStatus.CANCELLED:
+        order.cancel_reason = reason
+    if previous == OrderStatus.CLOSED:  # reopened
+        order.closed_at = None
+        order.completed_at = None
+    order.save()
+    record_event(
+        order,
+        type=EventType.STATUS_CHANGED,
+        by=by,
+        reason=reason,
+        from_status=previous,
+        to_status=to,
+        data={"waiting_for": waiting_for} if waiting_for else {},
+    )
+    return order
+
+
+EDITABLE_FIELDS = ("priority", "resolution", "description", "reporter_name", "reporter_phone")
+
+
+@transaction.atomic
+def update_order(order: ServiceOrder, *, by: User, expected_version: int, changes: dict[str, Any]) -> ServiceOrder:
+    """Edit the order's descriptive fields. A stale copy (``expected_version``) answers 409."""
+    if not can_edit_order(by):
+        raise PermissionDeniedError("forbidden", _("Your role may not edit orders."))
+    order = lock_order(order, expected_version=expected_version)
+    if order.status not in OPEN_STATUSES:
+        raise ConflictError("order_not_open", _("Only open orders can be edited."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed("unknown_field", _("These fields cannot be edited: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    clean: dict[str, Any] = {}
+    for field, value in changes.items():
+        if field == "priority":
+            clean[field] = require_choice(value, field=field, choices=Priority)
+        elif field == "resolution":
+            clean[field] = require_choice(value, field=field, choices=Resolution)
+        elif field == "reporter_phone":
+            clean[field] = normalize_phone(value, field=field)
+        else:
+            clean[field] = require_text(value, field=field, max_length=5000 if field == "description" else 100)
+    diff = {f: {"old": getattr(order, f), "new": v} for f, v in clean.items() if getattr(order, f) != v}
+    if not diff:
+        return order
+    for field, change in diff.items():
+        setattr(order, field, change["new"])
+    order.version += 1
+    order.save()
+    record_event(order, type=EventType.FIELDS_CHANGED, by=by, data=diff)
+    return order
+
+
+@transaction.atomic
+def override_warranty(order: ServiceOrder, *, by: User, covered: bool, reason: str) -> ServiceOrder:
+    """A service manager's decision wins over the computed one; the reason is required and kept."""
+    if not can_override_warranty(by):
+        raise PermissionDeniedError("forbidden", _("Only a service manager may override the warranty decision."))
+    reason = require_text(reason, field="reason", max_length=500)
+    order = lock_order(order)
+    old = {"covered": order.warranty_covered, "reason": order.warranty_reason, "detail": order.warranty_detail}
+    order.warranty_covered = covered
+    order.warranty_reason = WarrantyReason.OVERRIDDEN
+    order.warranty_detail = reason
+    order.warranty_decided_by = by
+    order.warranty_decided_at = timezone.now()
+    order.version += 1
+    order.save()
+    record_event(
+        order,
+        type=EventType.WARRANTY_OVERRIDDEN,
+        by=by,
+        reason=reason,
+        data={"old": old, "new": {"covered": covered, "reason": WarrantyReason.OVERRIDDEN, "detail": reason}},
+    )
+    return order
+
+
+@transaction.atomic
+def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str) -> ServiceOrder:
+    """Push the due date ``working_days`` further, with a reason; the customer is told (§6 1.3.3.1)."""
+    if not can_extend_due(by):
+        raise PermissionDeniedError("forbidden", _("Your role may not extend due dates."))
+    reason = require_text(reason, field="reason", max_length=500)
+    if not 1 <= working_days <= 60:
+        raise ValidationFailed("out_of_range", _("Extend by 1 to 60 working days."), field="working_days")
+    order = lock_order(order)
+    if order.status not in OPEN_STATUSES:
+        raise ConflictError("order_not_open", _("Only open orders can be extended."))
+    old_due = order.due_at
+    due = working_day_due_at(received_at=old_due, working_days=working_days)
+    at_risk_days = policy_for(kind=order.kind, resolution=order.resolution)[2]
+    order.due_at = due.due_at
+    order.at_risk_at = at_risk_time(due_at=due.due_at, working_days=at_risk_days)
+    order.calendar_warning = due.warning[:255]
+    order.version += 1
+    order.save()
+    record_event(
+        order,
+        type=EventType.DUE_EXTENDED,
+        by=by,
+        reason=reason,
+        data={"old": old_due.isoformat(), "new": due.due_at.isoformat(), "working_days": working_days},
+    )
+    local_due = timezone.localtime(due.due_at)
+    notify_customer(
+        order=order,
+        message=_("Your service order %(number)s will now be completed by %(due)s: %(reason)s")
+        % {"number": order.number, "due": f"{local_due:%Y-%m-%d %H:%M}", "reason": reason},
+    )
+    return order

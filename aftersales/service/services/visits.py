@@ -1,0 +1,152 @@
+"""The on-site record (售后服务记录单, domain.md Repair §6 1.3.4–1.3.6): arrival, diagnosis, work,
+parts, old parts, departure, photos, the customer's signature and rating."""
+
+import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.uploads import IMAGE_TYPES, check_upload
+from aftersales.core.validation import require_choice, require_text
+from aftersales.service.choices import EventType, OldParts, OrderStatus, WarrantyReason
+from aftersales.service.models import Attachment, ServiceOrder, Visit
+from aftersales.service.permissions import can_record_visit
+from aftersales.service.services.common import lock_order, record_event
+from aftersales.service.services.orders import transition_order
+
+VISIT_TEXT_FIELDS = {
+    "arrival_confirmed_by": 100,
+    "diagnosis": 5000,
+    "work_done": 5000,
+    "parts_replaced": 2000,
+    "customer_remarks": 2000,
+}
+VISIT_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
+
+
+def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime | None) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    now = timezone.now() + datetime.timedelta(minutes=5)
+    for field, value in values.items():
+        if field in VISIT_TEXT_FIELDS:
+            clean[field] = require_text(value, field=field, max_length=VISIT_TEXT_FIELDS[field], required=False)
+        elif field == "old_parts":
+            clean[field] = require_choice(value, field=field, choices=OldParts)
+        elif field == "rating":
+            if value is not None and not 1 <= int(value) <= 5:
+                raise ValidationFailed("out_of_range", _("The rating is from 1 to 5."), field=field)
+            clean[field] = value
+        elif field == "misuse_found":
+            clean[field] = bool(value)
+        elif field in ("departed_at", "arrived_at"):
+            if value is not None and value > now:
+                raise ValidationFailed("date_in_future", _("The time cannot be in the future."), field=field)
+            clean[field] = value
+        else:
+            raise ValidationFailed("unknown_field", _("Unknown field: %(f)s.") % {"f": field}, field=field)
+    arrival = clean.get("arrived_at", arrived_at)
+    if clean.get("departed_at") and arrival and clean["departed_at"] < arrival:
+        raise ValidationFailed("before_arrival", _("Departure cannot be before arrival."), field="departed_at")
+    return clean
+
+
+def _apply_misuse(order: ServiceOrder, *, by: User, visit: Visit) -> None:
+    """Damage by misuse makes the order billable even in warranty (§6 1.1.1.2, 1.5.1.2)."""
+    if not visit.misuse_found or order.warranty_reason == WarrantyReason.MISUSE:
+        return
+    old = {"covered": order.warranty_covered, "reason": order.warranty_reason}
+    order.warranty_covered = False
+    order.warranty_reason = WarrantyReason.MISUSE
+    order.warranty_detail = _("The technician found damage by misuse (人为损坏): billable.")
+    order.warranty_decided_by = by
+    order.warranty_decided_at = timezone.now()
+    order.misuse_found = True
+    order.version += 1
+    order.save()
+    record_event(order, type=EventType.WARRANTY_DECIDED, by=by, data={"old": old, "new": {"covered": False, "reason": "misuse"}})
+
+
+@transaction.atomic
+def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime | None = None, **fields: Any) -> Visit:
+    """Record the technician's arrival (and whatever else is known); the order goes on site."""
+    order = lock_order(order)
+    if not can_record_visit(by, order):
+        raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
+    if order.status not in VISIT_STATUSES:
+        raise ConflictError(
+            "transition_not_allowed", _("A visit can be recorded on a dispatched order, not on a “%(s)s” one.") % {"s": order.status}
+        )
+    arrived = arrived_at or timezone.now()
+    clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived)
+    visit = Visit.objects.create(order=order, technician=by, **clean)
+    if order.status != OrderStatus.ON_SITE:
+        order = transition_order(order, to=OrderStatus.ON_SITE, by=by)
+    record_event(order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()})
+    _apply_misuse(order, by=by, visit=visit)
+    return visit
+
+
+@transaction.atomic
+def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
+    """Fill in diagnosis, work done, parts and departure. A signed record is final."""
+    order = lock_order(visit.order)
+    if not can_record_visit(by, order):
+        raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.signed_at:
+        raise ConflictError("visit_signed", _("The customer has signed this record; it can no longer change."))
+    clean = _clean_visit_fields(fields, arrived_at=visit.arrived_at)
+    changed = {f: v for f, v in clean.items() if getattr(visit, f) != v}
+    for field, value in changed.items():
+        setattr(visit, field, value)
+    visit.save()
+    if changed:
+        record_event(order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "fields": sorted(changed)})
+    _apply_misuse(order, by=by, visit=visit)
+    return visit
+
+
+@transaction.atomic
+def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile) -> Visit:
+    """Store the customer's signature (an image drawn on the screen) with the signer's name and time
+    (§6 1.3.6: the customer confirms the unit works and signs)."""
+    order = lock_order(visit.order)
+    if not can_record_visit(by, order):
+        raise PermissionDeniedError("forbidden", _("Only the assigned technician collects signatures on this order."))
+    name = require_text(signer_name, field="signer_name", max_length=100)
+    check_upload(image, field="signature", allowed_types=("image/png",), max_bytes=1024 * 1024)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.signed_at:
+        raise ConflictError("visit_signed", _("This record is signed already."))
+    visit.signer_name = name
+    visit.signed_at = timezone.now()
+    if not visit.departed_at:
+        visit.departed_at = visit.signed_at
+    visit.signature.save(f"{order.number}-{visit.pk}.png", image, save=False)
+    visit.save()
+    record_event(order, type=EventType.SIGNED, by=by, data={"visit_id": visit.pk, "signer_name": name})
+    return visit
+
+
+@transaction.atomic
+def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit | None = None) -> Attachment:
+    """Attach a photo (JPEG, PNG or WebP, size-limited) to the order or one of its visits."""
+    from aftersales.service.permissions import can_edit_order, orders_visible_to
+
+    if not (can_edit_order(by) or can_record_visit(by, order)):
+        raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
+    if not orders_visible_to(by).filter(pk=order.pk).exists():
+        raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
+    if visit is not None and visit.order_id != order.pk:
+        raise ValidationFailed("wrong_visit", _("The visit belongs to another order."), field="visit_id")
+    kind = check_upload(file, field="file", allowed_types=IMAGE_TYPES)
+    attachment = Attachment(order=order, visit=visit, content_type=kind, size=file.size or 0, uploaded_by=by)
+    attachment.file.save(file.name or "photo", file, save=False)
+    attachment.save()
+    record_event(order, type=EventType.ATTACHMENT_ADDED, by=by, data={"attachment_id": attachment.pk})
+    return attachment

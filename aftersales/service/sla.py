@@ -1,0 +1,85 @@
+"""Due times of a service order (domain.md Intake §9 一, Repair §6 1.3.3).
+
+Response: clock hours from the call. Resolution: working days on the Chinese calendar, counted from
+the first working day after the day of receipt, due at the end of the N-th working day.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from aftersales.calendars.selectors import due_at as working_day_due_at
+from aftersales.calendars.selectors import working_days_before
+from aftersales.service.choices import OrderKind, Resolution
+from aftersales.service.models import SlaPolicy
+
+# The source's values, used when no policy row exists for a kind (admins edit SlaPolicy rows).
+DEFAULT_POLICIES: dict[str, tuple[int, int | None, int]] = {
+    # kind: (response hours, resolution working days, at-risk working days before due)
+    OrderKind.CONSULTATION: (24, None, 0),
+    OrderKind.REPAIR: (24, 7, 1),
+    OrderKind.INSTALLATION: (24, 10, 2),
+    OrderKind.MAINTENANCE: (24, 10, 2),
+    OrderKind.COMPLAINT: (24, 2, 1),
+    OrderKind.EXCHANGE: (24, 15, 5),
+    OrderKind.RETURN_TO_FACTORY: (24, 15, 5),
+}
+RESPONSE_AT_RISK = datetime.timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    respond_by: datetime.datetime
+    due_at: datetime.datetime
+    at_risk_at: datetime.datetime
+    warning: str
+
+
+def policy_for(*, kind: str, resolution: str) -> tuple[int, int | None, int]:
+    effective_kind = OrderKind.RETURN_TO_FACTORY if resolution == Resolution.RETURN_TO_FACTORY else kind
+    row = SlaPolicy.objects.filter(kind=effective_kind).first()
+    if row is None:
+        return DEFAULT_POLICIES[effective_kind]
+    return row.response_hours, row.resolution_working_days, row.at_risk_working_days
+
+
+def end_of_day_like(reference: datetime.datetime, day: datetime.date) -> datetime.datetime:
+    local = timezone.localtime(reference)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def deadlines_for(*, kind: str, resolution: str, received_at: datetime.datetime) -> Deadlines:
+    response_hours, working_days, at_risk_days = policy_for(kind=kind, resolution=resolution)
+    respond_by = received_at + datetime.timedelta(hours=response_hours)
+    if not working_days:
+        return Deadlines(respond_by=respond_by, due_at=respond_by, at_risk_at=respond_by - RESPONSE_AT_RISK, warning="")
+    due = working_day_due_at(received_at=received_at, working_days=working_days)
+    return Deadlines(
+        respond_by=respond_by,
+        due_at=due.due_at,
+        at_risk_at=at_risk_time(due_at=due.due_at, working_days=at_risk_days),
+        warning=due.warning,
+    )
+
+
+def at_risk_time(*, due_at: datetime.datetime, working_days: int) -> datetime.datetime:
+    """The order turns "at risk" at the end of the working day ``working_days`` before the due day."""
+    if working_days <= 0:
+        return due_at
+    day = working_days_before(day=timezone.localtime(due_at).date(), days=working_days)
+    return end_of_day_like(due_at, day)
+
+
+def sla_state(order: "ServiceOrder", *, now: datetime.datetime | None = None) -> str:  # noqa: F821
+    """The same rule as ``ServiceOrderQuerySet.in_sla_state``, for one loaded order."""
+    from aftersales.service.choices import OPEN_STATUSES, SlaState
+
+    if order.status not in OPEN_STATUSES:
+        return SlaState.DONE
+    now = now or timezone.now()
+    if order.due_at < now:
+        return SlaState.OVERDUE
+    if order.at_risk_at <= now:
+        return SlaState.AT_RISK
+    return SlaState.ON_TRACK
