@@ -37,7 +37,9 @@ class CalendarDay(TimeStampedModel):
         verbose_name = _("calendar day")
         verbose_name_plural = _("calendar days")
         ordering = ["date"]
-        constraints = [models.CheckConstraint(condition=models.Q(kind__in=DayKind.values), name="calendar_day_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=DayKind.values), name="calendar_day_kind_valid")
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"

@@ -1,0 +1,300 @@
+"""Working-day reads: is a day worked, and when is something due N working days after receipt.
+
+Precedence, highest first (docs/calendars.md):
+
+1. a ``CalendarDay`` row an admin entered, for any year;
+2. the bundled ``chinese-calendar`` data (statutory holidays and the 调休 working weekends);
+3. Monday to Friday, for a year neither bundled nor entered as a ``CalendarYear`` — such a year is
+   "unknown" and every result that touched it names it, so callers show a warning instead of
+   guessing silently.
+
+Counting convention (domain.md "Repair", §6 1.3.3): the day of receipt never counts; day 1 is the
+first working day after it; the due time is the business-day end of the N-th working day.
+
+Each public call reads ``CalendarDay`` for its window in one query, and ``CalendarYear`` in one more
+only when the window reaches past the bundled years. Nothing from the database is cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext
+
+from aftersales.calendars.choices import DayKind
+from aftersales.calendars.models import CalendarDay, CalendarYear
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WorkingDayResult:
+    """A working day found by counting, and the unknown years the count passed through."""
+
+    day: dt.date
+    unknown_years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DueResult:
+    """When work is due. ``warning`` is empty unless ``unknown_years`` is not."""
+
+    due_at: dt.datetime
+    warning: str = ""
+    unknown_years: tuple[int, ...] = ()
+
+
+# --- bundled data: package data, fixed for the life of the process, so caching it is safe ---------
+
+
+@functools.cache
+def bundled_years() -> range:
+    """The years the installed ``chinese-calendar`` has data for (2004–2026 in version 1.11.0)."""
+    holidays = getattr(chinese_calendar, "holidays", None)
+    if holidays:
+        return range(min(holidays).year, max(holidays).year + 1)
+    # Fallback for a release that hides its tables: ask it, year by year.
+    supported = [year for year in range(1990, 2200) if _package_knows(year)]
+    return range(supported[0], supported[-1] + 1) if supported else range(0)
+
+
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@functools.cache
+def _bundled_days() -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    # The package's own is_workday() scans its whole table for min/max on every call; the sets make
+    # a lookup O(1), which matters at hundreds of order creations a second.
+    return frozenset(chinese_calendar.holidays), frozenset(chinese_calendar.workdays)
+
+
+def _bundled_is_working(day: dt.date) -> bool:
+    holidays, workdays = _bundled_days()
+    return day in workdays or (day.weekday() < 5 and day not in holidays)
+
+
+def default_is_working(day: dt.date) -> bool:
+    """Whether ``day`` is worked before any admin override: bundled data, else Monday to Friday."""
+    if day.year in bundled_years():
+        return _bundled_is_working(day)
+    return day.weekday() < 5
+
+
+# --- the per-call calendar ---------------------------------------------------------------------
+
+
+@dataclass
+class _Window:
+    """The calendar for one call: overrides for ``[lo, hi]`` loaded at once, widened on demand."""
+
+    lo: dt.date
+    hi: dt.date
+    overrides: dict[dt.date, str] = field(default_factory=dict)
+    entered_years: set[int] = field(default_factory=set)
+    unknown_years: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._load(self.lo, self.hi)
+
+    def _load(self, lo: dt.date, hi: dt.date) -> None:
+        self.overrides.update(CalendarDay.objects.filter(date__range=(lo, hi)).values_list("date", "kind"))
+        bundled = bundled_years()
+        if any(year not in bundled for year in range(lo.year, hi.year + 1)):
+            self.entered_years.update(
+                CalendarYear.objects.filter(year__range=(lo.year, hi.year)).values_list("year", flat=True)
+            )
+
+    def _widen_to(self, day: dt.date) -> None:
+        # Double the span each time so a long run of admin holidays costs few extra queries.
+        span = self.hi - self.lo + ONE_DAY
+        if day > self.hi:
+            new_hi = max(day, self.hi + span)
+            self._load(self.hi + ONE_DAY, new_hi)
+            self.hi = new_hi
+        else:
+            new_lo = min(day, self.lo - span)
+            self._load(new_lo, self.lo - ONE_DAY)
+            self.lo = new_lo
+
+    def is_working(self, day: dt.date) -> bool:
+        if not self.lo <= day <= self.hi:
+            self._widen_to(day)
+        year = day.year
+        if year not in bundled_years() and year not in self.entered_years:
+            self.unknown_years.add(year)
+        kind = self.overrides.get(day)
+        if kind is not None:
+            return kind == DayKind.WORKDAY
+        return default_is_working(day)
+
+    def sorted_unknown(self) -> tuple[int, ...]:
+        return tuple(sorted(self.unknown_years))
+
+
+def _margin(days: int) -> dt.timedelta:
+    # Longest statutory break is 9 days (Spring Festival 2026) plus weekends: three calendar days per
+    # working day and a month of slack covers every real calendar in one query.
+    return dt.timedelta(days=days * 3 + 30)
+
+
+def _check_days(days: int) -> None:
+    if days < 0:
+        raise ValueError(f"days must be >= 0, got {days}")
+
+
+# --- public reads --------------------------------------------------------------------------------
+
+
+def is_working_day(*, day: dt.date) -> bool:
+    """Whether ``day`` is worked: admin override, else bundled data, else Monday to Friday."""
+    return _Window(lo=day, hi=day).is_working(day)
+
+
+def year_is_known(*, year: int) -> bool:
+    """A year is known if the bundled data covers it or an admin entered it as a ``CalendarYear``."""
+    return year in bundled_years() or CalendarYear.objects.filter(year=year).exists()
+
+
+def known_years(*, around: int, span: int = 2) -> list[dict]:
+    """For an admin screen: each year from ``around - span`` to ``around + span`` and its source.
+
+    ``source`` is "entered" (a ``CalendarYear`` row; wins, since an admin vouched for it), "bundled"
+    (chinese-calendar data) or "unknown" (weekends only, due dates carry a warning). ``overrides`` is
+    the number of ``CalendarDay`` rows in the year.
+    """
+    first, last = around - span, around + span
+    entered = dict(CalendarYear.objects.filter(year__range=(first, last)).values_list("year", "note"))
+    overrides = dict(
+        CalendarDay.objects.filter(date__year__range=(first, last))
+        .annotate(y=ExtractYear("date"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .values_list("y", "n")
+    )
+    bundled = bundled_years()
+    rows = []
+    for year in range(first, last + 1):
+        if year in entered:
+            source = "entered"
+        elif year in bundled:
+            source = "bundled"
+        else:
+            source = "unknown"
+        rows.append(
+            {
+                "year": year,
+                "source": source,
+                "bundled": year in bundled,
+                "note": entered.get(year, ""),
+                "overrides": overrides.get(year, 0),
+            }
+        )
+    return rows
+
+
+def add_working_days(*, start: dt.date, days: int) -> WorkingDayResult:
+    """The ``days``-th working day after ``start``; ``start`` itself never counts. ``days=0`` → ``start``."""
+    _check_days(days)
+    if days == 0:
+        return WorkingDayResult(day=start)
+    window = _Window(lo=start + ONE_DAY, hi=start + _margin(days))
+    day, counted = start, 0
+    while counted < days:
+        day += ONE_DAY
+        if window.is_working(day):
+            counted += 1
+    return WorkingDayResult(day=day, unknown_years=window.sorted_unknown())
+
+
+def working_days_before(*, day: dt.date, days: int) -> dt.date:
+    """The working day ``days`` working days before ``day`` (``day`` itself never counts).
+
+    The mirror of ``add_working_days``: for a working ``day``,
+    ``add_working_days(start=working_days_before(day=day, days=n), days=n).day == day``. Used for
+    at-risk times: one working day before the due day is the previous working day. ``days=0`` → ``day``.
+    """
+    _check_days(days)
+    if days == 0:
+        return day
+    window = _Window(lo=day - _margin(days), hi=day - ONE_DAY)
+    counted = 0
+    while counted < days:
+        day -= ONE_DAY
+        if window.is_working(day):
+            counted += 1
+    return day
+
+
+def working_days_between(*, start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is before ``start``.
+
+    So ``working_days_between(start=s, end=add_working_days(start=s, days=n).day) == n``.
+    """
+    if end < start:
+        return -working_days_between(start=end, end=start)
+    if end == start:
+        return 0
+    window = _Window(lo=start + ONE_DAY, hi=end)
+    count, day = 0, start
+    while day < end:
+        day += ONE_DAY
+        count += window.is_working(day)
+    return count
+
+
+def business_timezone() -> ZoneInfo:
+    """The company's time zone: working days are local days, whatever the user's time zone."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _business_time(key: str) -> dt.time:
+    return dt.time.fromisoformat(str(settings.AFTERSALES[key]))
+
+
+def business_day_end(*, day: dt.date) -> dt.datetime:
+    """The aware end of business (``AFTERSALES["BUSINESS_DAY_END"]``, 17:30) on ``day``, local time."""
+    return dt.datetime.combine(day, _business_time("BUSINESS_DAY_END"), tzinfo=business_timezone())
+
+
+def business_day_start(*, day: dt.date) -> dt.datetime:
+    """The aware start of business (``AFTERSALES["BUSINESS_DAY_START"]``, 09:00) on ``day``, local time."""
+    return dt.datetime.combine(day, _business_time("BUSINESS_DAY_START"), tzinfo=business_timezone())
+
+
+def calendar_warning(*, unknown_years: tuple[int, ...]) -> str:
+    """The visible warning for a result computed through unknown years; empty if there are none."""
+    if not unknown_years:
+        return ""
+    return gettext(
+        "No working-day calendar for %(years)s: counted with weekends as the only days off; check the due date."
+    ) % {"years": ", ".join(str(year) for year in unknown_years)}
+
+
+def due_at(*, received_at: dt.datetime, working_days: int) -> DueResult:
+    """Due at the business-day end of the ``working_days``-th working day after the day of receipt.
+
+    The day of receipt is the local (``TIME_ZONE``) date of ``received_at`` and never counts, even if
+    received at 08:00 on a working day (domain.md "Repair": parts within 7 working days, §6 1.3.3.1;
+    return to factory 10–15 working days, §6 1.3.3.2). ``working_days=0`` → end of the day of receipt.
+    """
+    if received_at.utcoffset() is None:
+        raise ValueError("received_at must be timezone-aware")
+    local_day = received_at.astimezone(business_timezone()).date()
+    result = add_working_days(start=local_day, days=working_days)
+    return DueResult(
+        due_at=business_day_end(day=result.day),
+        warning=calendar_warning(unknown_years=result.unknown_years),
+        unknown_years=result.unknown_years,
+    )
