@@ -1,0 +1,111 @@
+# AfterSales developer entry points. `make help` lists them; `make run` and `make test` are the two that matter.
+#
+# Environment: DATABASE_URL (default SQLite db.sqlite3), REDIS_URL (default in-process cache), PORT (default 8000).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# The test steps share one database and one virtualenv: run them one after another even under -j.
+.NOTPARALLEL:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+LOCK := requirements/dev.lock
+# The stamp's name carries the lock's hash, so editing the lock re-installs and nothing else does.
+LOCK_HASH = $(shell sha256sum $(LOCK) | cut -c1-16)
+STAMP = $(VENV)/.installed-$(LOCK_HASH)
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+
+# The first Python 3.13 that actually runs: python3.13 on PATH (a pyenv shim counts), then pyenv's own
+# versions, then ~/.pyenv when pyenv itself is not on PATH (CI). Override with `make PYTHON313=/path/python3`.
+PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3; do \
+	if "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
+	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
+
+.PHONY: help install run test lint format-check typecheck migrations-check openapi openapi-check check-deploy \
+	pytest lock bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+# --- environment ---------------------------------------------------------------------------------
+
+$(PY):
+	@if [ -z "$(PYTHON313)" ]; then \
+		echo "Python 3.13 not found: install it (pyenv install 3.13) or run make PYTHON313=/path/to/python3.13" >&2; \
+		exit 1; fi
+	"$(PYTHON313)" -m venv $(VENV)
+
+$(STAMP): $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --python $(PY) --require-hashes $(LOCK)
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) ## Create .venv and install requirements/dev.lock (again only when the lock changes)
+
+lock: | $(PY) ## Recompile requirements/base.lock and requirements/dev.lock from the .in files
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile --python $(PY) requirements/base.in --generate-hashes -o requirements/base.lock
+	$(VENV)/bin/uv pip compile --python $(PY) requirements/dev.in --generate-hashes -o requirements/dev.lock
+
+# --- run -----------------------------------------------------------------------------------------
+
+run: install ## Migrate, load the demo data into an empty database, serve on 127.0.0.1:$PORT (default 8000)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# --- test ----------------------------------------------------------------------------------------
+
+test: install lint format-check typecheck migrations-check openapi-check check-deploy pytest ## Every check CI runs, in order
+
+lint: install ## ruff check
+	$(VENV)/bin/ruff check .
+
+format-check: install ## ruff format --check (no files are changed)
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install ## mypy with django-stubs on services and selectors ([tool.mypy] in pyproject.toml)
+	$(VENV)/bin/mypy
+
+migrations-check: install ## Fail when a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
+
+OPENAPI_EXPORT = $(MANAGE) export_openapi_schema --api aftersales.api.api --indent 2 --sorted
+
+openapi: install ## Write the API schema to docs/openapi.json (commit it with the API change)
+	$(OPENAPI_EXPORT) --output docs/openapi.json
+	@echo "wrote docs/openapi.json"
+
+openapi-check: install ## Fail when the API differs from the committed docs/openapi.json
+	@if [ ! -f docs/openapi.json ]; then echo "docs/openapi.json is missing: run make openapi and commit it" >&2; exit 1; fi
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; \
+	$(OPENAPI_EXPORT) --output "$$tmp"; \
+	if ! diff -u --label docs/openapi.json --label current-api docs/openapi.json "$$tmp"; then \
+		echo "The API changed but docs/openapi.json did not: run make openapi and commit the result" >&2; exit 1; fi; \
+	echo "docs/openapi.json matches the API"
+
+# A throwaway in-memory database: this checks the production settings, not whatever data is in
+# db.sqlite3 (a developer's demo users would trip the demo-password check, aftersales.E001).
+check-deploy: install ## manage.py check --deploy with the production settings; warnings fail
+	DJANGO_SETTINGS_MODULE=aftersales.settings.production \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	DJANGO_ALLOWED_HOSTS=example.com \
+	DATABASE_URL=sqlite://:memory: \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+pytest: install ## pytest, browser tests included (no tests collected is a failure too)
+	$(VENV)/bin/pytest
+
+# --- other ---------------------------------------------------------------------------------------
+
+bench: install ## Run the benchmarks (benchmarks/run.sh; see benchmarks/README.md)
+	bash benchmarks/run.sh
+
+clean: ## Remove the virtualenv, caches and collected static files (keeps db.sqlite3)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles test-results
+	find . -name __pycache__ -type d -not -path './node_modules/*' -prune -exec rm -rf {} +
