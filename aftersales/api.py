@@ -14,7 +14,7 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "售后服务管理系统 REST API. Authenticate with `POST /auth/token` and send `Authorization: Bearer <token>`, "
-        "or use the browser session. Errors are JSON `{\"code\", \"detail\"}` (see docs/errors.md). "
+        'or use the browser session. Errors are JSON `{"code", "detail"}` (see docs/errors.md). '
         "Lists use keyset paging: pass `next_cursor` back as `cursor`. `POST` creates honour `Idempotency-Key`."
     ),
     auth=AUTH,

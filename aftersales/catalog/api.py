@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from aftersales.catalog import services
 from aftersales.catalog.models import ProductModel
@@ -36,7 +36,7 @@ def list_product_models(request: HttpRequest) -> Any:
 
 
 @router.post("/product-models", response={201: ProductModelOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
-def create_product_model(request: HttpRequest, payload: ProductModelIn) -> tuple[int, Any]:
+def create_product_model(request: HttpRequest, payload: ProductModelIn) -> Status[Any]:
     def create() -> tuple[int, Any]:
         model = services.create_product_model(by=request.user, **payload.model_dump())
         return 201, ProductModelOut.from_orm(model).model_dump(mode="json")

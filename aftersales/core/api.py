@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
@@ -46,7 +46,9 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-def error_response(api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **extra: Any) -> HttpResponse:
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **extra: Any
+) -> HttpResponse:
     return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
 
 
@@ -64,7 +66,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = [{"field": _field_of(e.get("loc", ())), "detail": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors]
+        errors = [
+            {"field": _field_of(e.get("loc", ())), "detail": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors
+        ]
         first = errors[0] if errors else {"field": "", "detail": _("Invalid input.")}
         return error_response(
             api,
@@ -92,7 +97,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 404, "not_found", _("Not found."))
 
 
-def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> Status[Any]:
     """Run ``create`` once per ``Idempotency-Key``: the same key replays the first answer.
 
     The answer is stored in the same transaction as the record; a concurrent request with the same
@@ -100,7 +105,7 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> t
     """
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        return create()
+        return Status(*create())
     if len(key) > 128:
         raise DomainError("invalid_idempotency_key", _("The Idempotency-Key header is longer than 128 characters."))
     user = request.user
@@ -111,16 +116,21 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> t
                 status, body = create()
                 payload = json.loads(json.dumps(body, default=str))
                 IdempotencyKey.objects.create(
-                    user=user, key=key, method=request.method or "POST", path=request.path, status_code=status, body=payload
+                    user=user,
+                    key=key,
+                    method=request.method or "POST",
+                    path=request.path,
+                    status_code=status,
+                    body=payload,
                 )
-                return status, body
+                return Status(status, body)
         except IntegrityError:
             stored = IdempotencyKey.objects.filter(user=user, key=key).first()
             if stored is None:
                 raise
     if stored.path != request.path:
         raise DomainError("idempotency_key_reused", _("This Idempotency-Key was used for another request."))
-    return stored.status_code, stored.body
+    return Status(stored.status_code, stored.body)
 
 
 def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> int:

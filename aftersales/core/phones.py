@@ -15,7 +15,9 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise ValidationFailed("invalid_phone", _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}, field=field)
+        raise ValidationFailed(
+            "invalid_phone", _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}, field=field
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

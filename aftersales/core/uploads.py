@@ -43,5 +43,7 @@ def check_upload(
     kind = sniff_type(file)
     if kind not in allowed_types:
         names = ", ".join(t.split("/")[1].upper() for t in allowed_types)
-        raise ValidationFailed("file_type", _("Only these file types are accepted: %(types)s.") % {"types": names}, field=field)
+        raise ValidationFailed(
+            "file_type", _("Only these file types are accepted: %(types)s.") % {"types": names}, field=field
+        )
     return kind

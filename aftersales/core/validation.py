@@ -14,7 +14,9 @@ def require_text(value: str | None, *, field: str, max_length: int, required: bo
         raise ValidationFailed("required", _("This field is required."), field=field)
     if len(text) > max_length:
         raise ValidationFailed(
-            "too_long", _("At most %(max)d characters (got %(got)d).") % {"max": max_length, "got": len(text)}, field=field
+            "too_long",
+            _("At most %(max)d characters (got %(got)d).") % {"max": max_length, "got": len(text)},
+            field=field,
         )
     return text
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
@@ -97,7 +97,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> dict[
 
 
 @router.post("/customers", response={201: CustomerOut, 400: ErrorOut, 403: ErrorOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, Any]:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[Any]:
     def create() -> tuple[int, Any]:
         centre = None
         if payload.service_center_id is not None:
@@ -128,16 +128,23 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPat
     return customer_list(user=request.user).get(pk=customer_id)
 
 
-@router.post("/customers/{customer_id}/contacts", response={201: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def add_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> tuple[int, Any]:
+@router.post(
+    "/customers/{customer_id}/contacts",
+    response={201: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def add_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> Status[Any]:
     customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id)
-    return 201, services.add_contact(customer=customer, by=request.user, data=services.ContactData(**payload.model_dump()))
+    return Status(
+        201, services.add_contact(customer=customer, by=request.user, data=services.ContactData(**payload.model_dump()))
+    )
 
 
 @router.post("/customers/{customer_id}/sites", response={201: SiteOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def add_site(request: HttpRequest, customer_id: int, payload: SiteIn) -> tuple[int, Any]:
+def add_site(request: HttpRequest, customer_id: int, payload: SiteIn) -> Status[Any]:
     customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id)
-    return 201, services.add_site(customer=customer, by=request.user, data=services.SiteData(**payload.model_dump()))
+    return Status(
+        201, services.add_site(customer=customer, by=request.user, data=services.SiteData(**payload.model_dump()))
+    )
 
 
 class CentreOut(Schema):
@@ -150,5 +157,3 @@ class CentreOut(Schema):
 @router.get("/service-centers", response=list[CentreOut], tags=["accounts"])
 def list_centres(request: HttpRequest) -> Any:
     return centres_visible_to(request.user)
-
-

@@ -111,7 +111,9 @@ def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
         raise PermissionDeniedError("forbidden", _("You may not change this customer."))
     clean = _validated_contact(data)
     if customer.contacts.filter(mobile=clean.mobile).exists():
-        raise ConflictError("duplicate_mobile", _("This customer already has a contact with that number."), field="mobile")
+        raise ConflictError(
+            "duplicate_mobile", _("This customer already has a contact with that number."), field="mobile"
+        )
     return Contact.objects.create(customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary)
 
 

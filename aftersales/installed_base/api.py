@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.catalog.models import ProductModel
@@ -91,7 +91,7 @@ def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> dict[str, Any
 
 
 @router.post("/units", response={201: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def register_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, Any]:
+def register_unit(request: HttpRequest, payload: UnitIn) -> Status[Any]:
     def create() -> tuple[int, Any]:
         customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)
         model = get_object_or_404(ProductModel, pk=payload.product_model_id)

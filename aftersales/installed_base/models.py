@@ -13,9 +13,13 @@ class Unit(TimeStampedModel):
     """One physical unit. Its purchase date counts only with proof (a reference, a file or our own sale)."""
 
     serial_number = models.CharField(_("serial number"), max_length=64, unique=True)
-    product_model = models.ForeignKey(ProductModel, verbose_name=_("product model"), on_delete=models.PROTECT, related_name="units")
+    product_model = models.ForeignKey(
+        ProductModel, verbose_name=_("product model"), on_delete=models.PROTECT, related_name="units"
+    )
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="units")
-    site = models.ForeignKey(Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="units")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="units"
+    )
     purchase_date = models.DateField(_("purchase (invoice) date"), null=True, blank=True)
     seller = models.CharField(_("seller"), max_length=10, choices=Seller.choices, default=Seller.OWN)
     dealer_name = models.CharField(_("dealer"), max_length=200, blank=True)

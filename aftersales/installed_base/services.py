@@ -41,13 +41,19 @@ def register_unit(
     not_in_future(purchase_date, field="purchase_date")
     not_in_future(installed_on, field="installed_on")
     if installed_on and purchase_date and installed_on < purchase_date:
-        raise ValidationFailed("before_purchase", _("Installation cannot be before the purchase."), field="installed_on")
+        raise ValidationFailed(
+            "before_purchase", _("Installation cannot be before the purchase."), field="installed_on"
+        )
     if site is not None and site.customer_id != customer.pk:
         raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
     if seller == Seller.DEALER and not dealer_name.strip():
         raise ValidationFailed("required", _("Name the dealer who sold the unit."), field="dealer_name")
     if Unit.objects.filter(serial_number=serial).exists():
-        raise ConflictError("duplicate_serial", _("Serial number %(serial)s is registered already.") % {"serial": serial}, field="serial_number")
+        raise ConflictError(
+            "duplicate_serial",
+            _("Serial number %(serial)s is registered already.") % {"serial": serial},
+            field="serial_number",
+        )
     try:
         with transaction.atomic():
             return Unit.objects.create(
@@ -62,7 +68,11 @@ def register_unit(
                 installed_on=installed_on,
             )
     except IntegrityError as exc:  # a concurrent registration of the same serial
-        raise ConflictError("duplicate_serial", _("Serial number %(serial)s is registered already.") % {"serial": serial}, field="serial_number") from exc
+        raise ConflictError(
+            "duplicate_serial",
+            _("Serial number %(serial)s is registered already.") % {"serial": serial},
+            field="serial_number",
+        ) from exc
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
@@ -16,7 +16,16 @@ from aftersales.core.pagination import keyset_page
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.service import selectors, services
-from aftersales.service.choices import Channel, OldParts, OrderKind, OrderStatus, Priority, Resolution, SlaState, WaitingFor
+from aftersales.service.choices import (
+    Channel,
+    OldParts,
+    OrderKind,
+    OrderStatus,
+    Priority,
+    Resolution,
+    SlaState,
+    WaitingFor,
+)
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.permissions import can_make_move, orders_visible_to
@@ -268,7 +277,11 @@ def order_row(order: ServiceOrder, *, now: datetime.datetime) -> dict[str, Any]:
 
 def moves_for(user: User, order: ServiceOrder) -> list[str]:
     """The moves this user may make on this order now (the screens offer only these)."""
-    return [t for t in allowed_targets(order.status) if can_make_move(user, order, roles_for(order.status, t) or frozenset())]
+    return [
+        t
+        for t in allowed_targets(order.status)
+        if can_make_move(user, order, roles_for(order.status, t) or frozenset())
+    ]
 
 
 def order_detail(order: ServiceOrder, *, user: User) -> dict[str, Any]:
@@ -330,14 +343,16 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> dict[str, A
 
 
 @router.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def open_order(request: HttpRequest, payload: OrderIn) -> tuple[int, Any]:
+def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     """Log a call. The warranty and due times are decided here; ``Idempotency-Key`` is honoured."""
 
     def create() -> tuple[int, Any]:
         customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)
         unit = None
         if payload.unit_id is not None:
-            unit = get_object_or_404(units_visible_to(request.user).select_related("product_model", "site"), pk=payload.unit_id)
+            unit = get_object_or_404(
+                units_visible_to(request.user).select_related("product_model", "site"), pk=payload.unit_id
+            )
         contact = get_object_or_404(customer.contacts, pk=payload.contact_id) if payload.contact_id else None
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
@@ -352,7 +367,9 @@ def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
     return order_detail(_order(request, order_id), user=request.user)
 
 
-@router.patch("/orders/{order_id}", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.patch(
+    "/orders/{order_id}", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> dict[str, Any]:
     """Edit descriptive fields. Send back the ``version`` you read: a stale copy answers 409."""
     order = _order(request, order_id)
@@ -362,7 +379,8 @@ def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> di
 
 
 @router.post(
-    "/orders/{order_id}/transitions", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+    "/orders/{order_id}/transitions",
+    response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> dict[str, Any]:
     """Move the order to another status. A move the table does not allow answers 409 with the allowed ones."""
@@ -378,7 +396,9 @@ def transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> di
     return _fresh(request, order)
 
 
-@router.post("/orders/{order_id}/assign", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/orders/{order_id}/assign", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> dict[str, Any]:
     """Assign (or, with a reason, reassign) the responsible technician and helpers."""
     order = _order(request, order_id)
@@ -399,14 +419,19 @@ def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> dict[str, 
     return _fresh(request, order)
 
 
-@router.post("/orders/{order_id}/warranty-override", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/orders/{order_id}/warranty-override", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
 def warranty_override(request: HttpRequest, order_id: int, payload: WarrantyOverrideIn) -> dict[str, Any]:
     order = _order(request, order_id)
     services.override_warranty(order, by=request.user, covered=payload.covered, reason=payload.reason)
     return _fresh(request, order)
 
 
-@router.post("/orders/{order_id}/extend-due", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/orders/{order_id}/extend-due",
+    response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
 def extend_due(request: HttpRequest, order_id: int, payload: ExtendIn) -> dict[str, Any]:
     """Extend the due date by working days, with a reason; the customer is told by SMS."""
     order = _order(request, order_id)
@@ -439,8 +464,10 @@ def list_visits(request: HttpRequest, order_id: int) -> list[dict[str, Any]]:
     return [visit_out(v) for v in selectors.order_visits(order=order)]
 
 
-@router.post("/orders/{order_id}/visits", response={201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def record_visit(request: HttpRequest, order_id: int, payload: VisitIn) -> tuple[int, Any]:
+@router.post(
+    "/orders/{order_id}/visits", response={201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
+def record_visit(request: HttpRequest, order_id: int, payload: VisitIn) -> Status[Any]:
     """Record the technician's arrival and the work; the order goes on site."""
     order = _order(request, order_id)
 
@@ -456,13 +483,17 @@ def _visit(request: HttpRequest, visit_id: int) -> Visit:
     return get_object_or_404(Visit.objects.select_related("technician", "order").filter(order__in=visible), pk=visit_id)
 
 
-@router.patch("/visits/{visit_id}", response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.patch(
+    "/visits/{visit_id}", response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def update_visit(request: HttpRequest, visit_id: int, payload: VisitPatch) -> dict[str, Any]:
     visit = services.update_visit(_visit(request, visit_id), by=request.user, **payload.model_dump(exclude_unset=True))
     return visit_out(visit)
 
 
-@router.post("/visits/{visit_id}/signature", response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/visits/{visit_id}/signature", response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def sign_visit(
     request: HttpRequest, visit_id: int, signer_name: Form[str], signature: File[UploadedFile]
 ) -> dict[str, Any]:
@@ -482,19 +513,24 @@ def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
 
 
 @router.post("/orders/{order_id}/photos", response={201: PhotoOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def add_photo(request: HttpRequest, order_id: int, file: File[UploadedFile], visit_id: Form[int | None] = None) -> tuple[int, Any]:
+def add_photo(
+    request: HttpRequest, order_id: int, file: File[UploadedFile], visit_id: Form[int | None] = None
+) -> Status[Any]:
     """Attach a photo (JPEG, PNG or WebP; size-limited) to the order or one of its visits."""
     order = _order(request, order_id)
     visit = get_object_or_404(order.visits, pk=visit_id) if visit_id else None
     photo = services.add_photo(order, by=request.user, file=file, visit=visit)
-    return 201, {
-        "id": photo.pk,
-        "order_id": order.pk,
-        "visit_id": photo.visit_id,
-        "content_type": photo.content_type,
-        "size": photo.size,
-        "url": f"/api/v1/orders/{order.pk}/photos/{photo.pk}",
-    }
+    return Status(
+        201,
+        {
+            "id": photo.pk,
+            "order_id": order.pk,
+            "visit_id": photo.visit_id,
+            "content_type": photo.content_type,
+            "size": photo.size,
+            "url": f"/api/v1/orders/{order.pk}/photos/{photo.pk}",
+        },
+    )
 
 
 @router.get("/orders/{order_id}/photos/{photo_id}", response={404: ErrorOut})

@@ -33,7 +33,9 @@ class SlaPolicy(TimeStampedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=OrderKind.choices, unique=True)
     response_hours = models.PositiveSmallIntegerField(_("respond within (hours)"), default=24)
-    resolution_working_days = models.PositiveSmallIntegerField(_("resolve within (working days)"), null=True, blank=True)
+    resolution_working_days = models.PositiveSmallIntegerField(
+        _("resolve within (working days)"), null=True, blank=True
+    )
     at_risk_working_days = models.PositiveSmallIntegerField(_("at risk (working days before due)"), default=1)
 
     class Meta:
@@ -55,13 +57,23 @@ class ServiceOrder(TimeStampedModel):
     waiting_for = models.CharField(_("waiting for"), max_length=10, choices=WaitingFor.choices, blank=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.HOTLINE)
     kind = models.CharField(_("kind"), max_length=20, choices=OrderKind.choices)
-    resolution = models.CharField(_("agreed resolution"), max_length=20, choices=Resolution.choices, default=Resolution.ON_SITE)
+    resolution = models.CharField(
+        _("agreed resolution"), max_length=20, choices=Resolution.choices, default=Resolution.ON_SITE
+    )
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
-    service_center = models.ForeignKey(ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="orders")
+    service_center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="orders"
+    )
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")
-    contact = models.ForeignKey(Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    site = models.ForeignKey(Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
     reporter_name = models.CharField(_("reporter"), max_length=100)
     reporter_phone = models.CharField(_("reporter phone"), max_length=20)
     description = models.TextField(_("problem description"), max_length=5000)
@@ -88,9 +100,16 @@ class ServiceOrder(TimeStampedModel):
     misuse_found = models.BooleanField(_("damage by misuse"), default=False)
 
     technician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("technician"), null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_orders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("technician"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_orders",
     )
-    helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("helpers"), blank=True, related_name="helping_orders")
+    helpers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("helpers"), blank=True, related_name="helping_orders"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = ServiceOrderQuerySet.as_manager()
@@ -137,7 +156,9 @@ class OrderEvent(models.Model):
 
     order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=24, choices=EventType.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
@@ -178,7 +199,8 @@ class Visit(TimeStampedModel):
         indexes = [models.Index(fields=["order", "id"], name="visit_order_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5), name="visit_rating_range"
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="visit_rating_range",
             ),
             models.CheckConstraint(condition=models.Q(old_parts__in=OldParts.values), name="visit_old_parts_valid"),
         ]

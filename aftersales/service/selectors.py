@@ -18,17 +18,21 @@ def order_list(*, user: User) -> QuerySet[ServiceOrder]:
 
 def get_order(*, user: User, order_id: int | None = None, number: str | None = None) -> ServiceOrder:
     """One order in the user's scope, or 404 (an order outside the scope does not exist for them)."""
-    qs = orders_visible_to(user).select_related(
-        "service_center",
-        "customer",
-        "contact",
-        "site",
-        "unit__product_model",
-        "unit__site",
-        "technician",
-        "created_by",
-        "warranty_decided_by",
-    ).prefetch_related("helpers")
+    qs = (
+        orders_visible_to(user)
+        .select_related(
+            "service_center",
+            "customer",
+            "contact",
+            "site",
+            "unit__product_model",
+            "unit__site",
+            "technician",
+            "created_by",
+            "warranty_decided_by",
+        )
+        .prefetch_related("helpers")
+    )
     lookup = {"pk": order_id} if order_id is not None else {"number": number}
     order = qs.filter(**lookup).first()
     if order is None:

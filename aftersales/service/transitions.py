@@ -31,7 +31,9 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
 }
 
 # Moves that need a written reason.
-REASON_REQUIRED = frozenset({(s, t) for (s, t) in ALLOWED if t == S.CANCELLED} | {(S.CLOSED, S.ACCEPTED), (S.COMPLETED, S.ON_SITE)})
+REASON_REQUIRED = frozenset(
+    {(s, t) for (s, t) in ALLOWED if t == S.CANCELLED} | {(S.CLOSED, S.ACCEPTED), (S.COMPLETED, S.ON_SITE)}
+)
 
 
 def allowed_targets(status: str) -> list[str]:

@@ -16,7 +16,9 @@ def lock_order(order: ServiceOrder, *, expected_version: int | None = None) -> S
     if expected_version is not None and expected_version != locked.version:
         raise ConflictError(
             "stale_version",
-            _("The order was changed by someone else (your version %(mine)d, current %(current)d). Reload and try again.")
+            _(
+                "The order was changed by someone else (your version %(mine)d, current %(current)d). Reload and try again."
+            )
             % {"mine": expected_version, "current": locked.version},
             current_version=locked.version,
             current_status=locked.status,
@@ -25,7 +27,13 @@ def lock_order(order: ServiceOrder, *, expected_version: int | None = None) -> S
 
 
 def record_event(
-    order: ServiceOrder, *, type: str, by: User | None, reason: str = "", data: dict[str, Any] | None = None, **status: str
+    order: ServiceOrder,
+    *,
+    type: str,
+    by: User | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **status: str,
 ) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,

@@ -20,9 +20,13 @@ ASSIGNABLE = (OrderStatus.NEW, OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, Ord
 
 def _check_technician(user: User, *, field: str, centre_id: int) -> None:
     if user.role != Role.TECHNICIAN or not user.is_active:
-        raise ValidationFailed("not_a_technician", _("%(name)s is not an active technician.") % {"name": user}, field=field)
+        raise ValidationFailed(
+            "not_a_technician", _("%(name)s is not an active technician.") % {"name": user}, field=field
+        )
     if user.service_center_id != centre_id:
-        raise ValidationFailed("other_centre", _("%(name)s works for another service centre.") % {"name": user}, field=field)
+        raise ValidationFailed(
+            "other_centre", _("%(name)s works for another service centre.") % {"name": user}, field=field
+        )
 
 
 @transaction.atomic

@@ -83,7 +83,9 @@ def open_order(
     answer = require_text(consultation_answer, field="consultation_answer", max_length=5000, required=False)
     if close_now and (kind != OrderKind.CONSULTATION or not answer):
         raise ValidationFailed(
-            "cannot_close_now", _("Only a consultation with the answer given can be closed at intake."), field="close_now"
+            "cannot_close_now",
+            _("Only a consultation with the answer given can be closed at intake."),
+            field="close_now",
         )
     now = timezone.now()
     received = received_at or now
@@ -143,7 +145,8 @@ def _check_move(order: ServiceOrder, *, to: str, by: User, reason: str) -> None:
         )
     if not can_make_move(by, order, roles):
         raise PermissionDeniedError(
-            "forbidden", _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to}
+            "forbidden",
+            _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to},
         )
     if (order.status, to) in REASON_REQUIRED and not reason.strip():
         raise ValidationFailed("reason_required", _("Give a reason for this change."), field="reason")
@@ -157,7 +160,9 @@ def _check_move(order: ServiceOrder, *, to: str, by: User, reason: str) -> None:
     if order.status == OrderStatus.CLOSED and to == OrderStatus.ACCEPTED:
         limit = settings.AFTERSALES["REOPEN_WITHIN_DAYS"]
         if order.closed_at and timezone.now() - order.closed_at > datetime.timedelta(days=limit):
-            raise ConflictError("reopen_too_late", _("Orders can be reopened within %(days)d days of closing.") % {"days": limit})
+            raise ConflictError(
+                "reopen_too_late", _("Orders can be reopened within %(days)d days of closing.") % {"days": limit}
+            )
     if to == OrderStatus.DISPATCHED and order.technician_id is None:
         raise ConflictError("not_assigned", _("Assign a technician to dispatch the order."))
 
@@ -222,7 +227,9 @@ def update_order(order: ServiceOrder, *, by: User, expected_version: int, change
         raise ConflictError("order_not_open", _("Only open orders can be edited."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationFailed("unknown_field", _("These fields cannot be edited: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationFailed(
+            "unknown_field", _("These fields cannot be edited: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+        )
     clean: dict[str, Any] = {}
     for field, value in changes.items():
         if field == "priority":

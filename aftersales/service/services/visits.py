@@ -68,7 +68,9 @@ def _apply_misuse(order: ServiceOrder, *, by: User, visit: Visit) -> None:
     order.misuse_found = True
     order.version += 1
     order.save()
-    record_event(order, type=EventType.WARRANTY_DECIDED, by=by, data={"old": old, "new": {"covered": False, "reason": "misuse"}})
+    record_event(
+        order, type=EventType.WARRANTY_DECIDED, by=by, data={"old": old, "new": {"covered": False, "reason": "misuse"}}
+    )
 
 
 @transaction.atomic
@@ -79,14 +81,17 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
     if order.status not in VISIT_STATUSES:
         raise ConflictError(
-            "transition_not_allowed", _("A visit can be recorded on a dispatched order, not on a “%(s)s” one.") % {"s": order.status}
+            "transition_not_allowed",
+            _("A visit can be recorded on a dispatched order, not on a “%(s)s” one.") % {"s": order.status},
         )
     arrived = arrived_at or timezone.now()
     clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived)
     visit = Visit.objects.create(order=order, technician=by, **clean)
     if order.status != OrderStatus.ON_SITE:
         order = transition_order(order, to=OrderStatus.ON_SITE, by=by)
-    record_event(order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()})
+    record_event(
+        order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()}
+    )
     _apply_misuse(order, by=by, visit=visit)
     return visit
 
@@ -106,7 +111,9 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
         setattr(visit, field, value)
     visit.save()
     if changed:
-        record_event(order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "fields": sorted(changed)})
+        record_event(
+            order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "fields": sorted(changed)}
+        )
     _apply_misuse(order, by=by, visit=visit)
     return visit
 

@@ -1,0 +1,54 @@
+"""Fixtures shared by every context's tests: one centre with a user per role, and API clients."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ApiToken, ServiceCenter, User
+from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+
+
+@pytest.fixture
+def centre(db: Any) -> ServiceCenter:
+    return ServiceCenterFactory(code="SH", name="上海服务网点")
+
+
+@pytest.fixture
+def other_centre(db: Any) -> ServiceCenter:
+    return ServiceCenterFactory(code="BJ", name="北京服务网点")
+
+
+@pytest.fixture
+def users(centre: ServiceCenter) -> dict[str, User]:
+    """One user per role in ``centre`` (general manager and admin see every centre)."""
+    return {role: UserFactory(username=f"{role}-sh", role=role, service_center=centre) for role in Role.values}
+
+
+@pytest.fixture
+def api_client() -> Callable[[User], Client]:
+    """A test client that sends a bearer token for ``user`` on every request."""
+
+    def make(user: User) -> Client:
+        import secrets
+
+        key = secrets.token_urlsafe(16)
+        ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key))
+        return Client(headers={"Authorization": f"Bearer {key}"})
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _outbox() -> Any:
+    from aftersales.core.notify import MemoryNotifier
+
+    MemoryNotifier.outbox.clear()
+    yield MemoryNotifier.outbox
