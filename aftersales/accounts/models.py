@@ -33,7 +33,12 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     service_center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("service centre"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        ServiceCenter,
+        verbose_name=_("service centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     phone = models.CharField(_("mobile"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
