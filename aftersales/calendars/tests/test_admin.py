@@ -32,7 +32,8 @@ def test_calendar_day_admin_redundant_workday_shows_form_error(admin_client):
     response = admin_client.post("/admin/calendars/calendarday/add/", {"date": "2026-11-30", "kind": DayKind.WORKDAY})
 
     assert response.status_code == 200
-    assert "already a working day" in response.content.decode()
+    assert list(response.context["adminform"].form.errors) == ["kind"]
+    assert "2026-11-30" in response.context["adminform"].form.errors["kind"][0]
     assert not CalendarDay.objects.exists()
 
 
