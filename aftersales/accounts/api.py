@@ -5,6 +5,7 @@ from ninja import Field, Router, Schema
 
 from aftersales.accounts.services import issue_token
 from aftersales.core.api import ErrorOut, Input
+from aftersales.accounts.throttle import client_ip
 
 router = Router(tags=["auth"])
 
@@ -26,14 +27,12 @@ class MeOut(Schema):
     service_center_id: int | None
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     """Exchange a username and password for a bearer token (throttled per user and per address)."""
-    return {"token": issue_token(username=payload.username, password=payload.password, ip=client_ip(request))}
+    return {
+        "token": issue_token(username=payload.username, password=payload.password, ip=client_ip(request) or "unknown")
+    }
 
 
 @router.get("/me", response=MeOut)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +41,7 @@ INSTALLED_APPS = [
     "aftersales.installed_base",
     "aftersales.calendars",
     "aftersales.service",
+    "aftersales.console",
 ]
 
 MIDDLEWARE = [
@@ -134,8 +134,9 @@ CACHES = {
     )
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", os.environ.get("REDIS_URL", "memory://"))
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not os.environ.get("CELERY_BROKER_URL"))
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "memory://"
+# Without a broker (the embedded default) tasks run inline, after the transaction commits.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TIMEZONE = TIME_ZONE
 
 # Content Security Policy: the app serves every asset itself, so nothing outside 'self' is allowed.
@@ -174,6 +175,9 @@ AFTERSALES = {
     "NOTIFIER": os.environ.get("AFTERSALES_NOTIFIER", "aftersales.core.notify.ConsoleNotifier"),
     "API_PAGE_SIZE": 25,
     "API_MAX_PAGE_SIZE": 200,
+    # How many reverse proxies (nginx, load balancer) stand in front of the app: the client's address
+    # for login throttling is read from X-Forwarded-For that many hops back. 0 = use REMOTE_ADDR.
+    "TRUSTED_PROXY_COUNT": int(os.environ.get("AFTERSALES_TRUSTED_PROXY_COUNT", "0")),
 }
 
 LOGGING = {
