@@ -4,8 +4,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from aftersales.accounts.services import issue_token
-from aftersales.core.api import ErrorOut, Input
 from aftersales.accounts.throttle import client_ip
+from aftersales.core.api import ErrorOut, Input
 
 router = Router(tags=["auth"])
 
