@@ -1,0 +1,135 @@
+"""Races that happen in a real after-sales department, proved on PostgreSQL's row locks.
+
+Each test runs two (or more) threads, each on its own database connection, released together by a
+barrier. A short sleep after the lock widens the window: without the lock both would read the same
+state and both would "win".
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.errors import ConflictError
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.service.choices import EventType, OrderStatus
+from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.services import assign_technician, common, record_visit, update_order
+from aftersales.service.tests.factories import make_order
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row-lock races are proved on PostgreSQL"),
+]
+
+
+def run_together(*calls: Callable[[], Any]) -> list[Any]:
+    """Run each call in its own thread and connection; return each result or the exception raised."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def worker(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # noqa: BLE001  (the test inspects what each thread got)
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def slow_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = common.lock_order
+
+    def lock_then_wait(order: ServiceOrder, **kwargs: Any) -> ServiceOrder:
+        locked = real(order, **kwargs)
+        time.sleep(0.3)
+        return locked
+
+    for module in ("dispatch", "orders", "visits"):
+        monkeypatch.setattr(f"aftersales.service.services.{module}.lock_order", lock_then_wait)
+
+
+def test_two_dispatchers_assign_same_order_one_wins(centre, slow_lock):
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    first, second = (UserFactory(role=Role.DISPATCHER, service_center=centre) for _ in range(2))
+    tech_a, tech_b = (UserFactory(role=Role.TECHNICIAN, service_center=centre) for _ in range(2))
+
+    results = run_together(
+        lambda: assign_technician(ServiceOrder.objects.get(pk=order.pk), by=first, technician=tech_a),
+        lambda: assign_technician(ServiceOrder.objects.get(pk=order.pk), by=second, technician=tech_b),
+    )
+
+    winners = [r for r in results if isinstance(r, ServiceOrder)]
+    losers = [r for r in results if isinstance(r, ConflictError)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert losers[0].code == "already_assigned"
+    order.refresh_from_db()
+    assert order.technician_id == winners[0].technician_id
+    assert order.status == OrderStatus.DISPATCHED
+    assert OrderEvent.objects.filter(order=order, type=EventType.ASSIGNED).count() == 1
+
+
+def test_two_edits_from_the_same_version_one_is_refused(centre, slow_lock):
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    agent, dispatcher = (
+        UserFactory(role=Role.AGENT, service_center=centre),
+        UserFactory(role=Role.DISPATCHER, service_center=centre),
+    )
+    version = order.version
+
+    results = run_together(
+        lambda: update_order(order, by=agent, expected_version=version, changes={"priority": "high"}),
+        lambda: update_order(order, by=dispatcher, expected_version=version, changes={"priority": "urgent"}),
+    )
+
+    conflicts = [r for r in results if isinstance(r, ConflictError)]
+    assert len(conflicts) == 1 and conflicts[0].code == "stale_version", results
+    order.refresh_from_db()
+    assert order.version == version + 1
+    assert OrderEvent.objects.filter(order=order, type=EventType.FIELDS_CHANGED).count() == 1
+
+
+def test_two_technicians_arrive_on_one_order_both_visits_recorded_once_on_site(centre, slow_lock):
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    dispatcher = UserFactory(role=Role.DISPATCHER, service_center=centre)
+    lead, helper = (UserFactory(role=Role.TECHNICIAN, service_center=centre) for _ in range(2))
+    assign_technician(order, by=dispatcher, technician=lead, helpers=[helper])
+
+    results = run_together(
+        lambda: record_visit(ServiceOrder.objects.get(pk=order.pk), by=lead, diagnosis="A"),
+        lambda: record_visit(ServiceOrder.objects.get(pk=order.pk), by=helper, diagnosis="B"),
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ON_SITE
+    moves = OrderEvent.objects.filter(order=order, type=EventType.STATUS_CHANGED, to_status=OrderStatus.ON_SITE)
+    assert moves.count() == 1
+
+
+def test_concurrent_intake_numbers_are_unique_and_gap_free(centre):
+    customer = CustomerFactory(service_center=centre)
+    agent = UserFactory(role=Role.AGENT, service_center=centre)
+
+    results = run_together(*[lambda: make_order(by=agent, customer=customer, with_unit=False) for _ in range(8)])
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    numbers = sorted(r.number for r in results)
+    assert len(set(numbers)) == 8
+    tails = [int(n[-5:]) for n in numbers]
+    assert tails == list(range(tails[0], tails[0] + 8))
