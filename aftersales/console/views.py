@@ -1,0 +1,50 @@
+"""Sign-in, sign-out and the home page."""
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, client_ip, record_login_failure
+from aftersales.core.errors import TooManyRequests
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with our template and per-username / per-IP throttling (429 when locked)."""
+
+    template_name = "console/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")
+        try:
+            check_login_allowed(username=username, ip=client_ip(request))
+        except TooManyRequests as exc:
+            context = self.get_context_data(form=self.get_form(), locked_message=exc.detail)
+            response = self.render_to_response(context, status=exc.status)
+            response["Retry-After"] = str(exc.extra["retry_after"])
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        clear_login_failures(username=form.get_user().get_username(), ip=client_ip(self.request))
+        return super().form_valid(form)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        username = self.request.POST.get("username", "")
+        if username and self.request.POST.get("password"):
+            record_login_failure(username=username, ip=client_ip(self.request))
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST-only sign-out (Django refuses GET), back to the sign-in page."""
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's start page ("my work"); the work lists are filled in per role later."""
+    return render(request, "console/home.html")
