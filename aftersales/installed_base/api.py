@@ -15,6 +15,7 @@ from aftersales.core.pagination import keyset_page
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base import services
 from aftersales.installed_base.choices import Seller
+from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.installed_base.selectors import warranty_status
 
@@ -37,10 +38,10 @@ class UnitOut(Schema):
     id: int
     serial_number: str
     product_model_id: int
-    product_model_code: str = Field(alias="product_model.code")
-    product_model_name: str = Field(alias="product_model.name")
+    product_model_code: str
+    product_model_name: str
     customer_id: int
-    customer_name: str = Field(alias="customer.name")
+    customer_name: str
     site_id: int | None
     purchase_date: datetime.date | None
     seller: str
@@ -49,9 +50,26 @@ class UnitOut(Schema):
     has_proof_file: bool
     installed_on: datetime.date | None
 
-    @staticmethod
-    def resolve_has_proof_file(obj: Any) -> bool:
-        return bool(obj.proof_file)
+
+def unit_out(unit: Unit) -> dict[str, Any]:
+    # A plain dict (not aliases and resolvers on the schema): the idempotent create stores and
+    # replays this body, and it has to validate against UnitOut again.
+    return {
+        "id": unit.pk,
+        "serial_number": unit.serial_number,
+        "product_model_id": unit.product_model_id,
+        "product_model_code": unit.product_model.code,
+        "product_model_name": unit.product_model.name,
+        "customer_id": unit.customer_id,
+        "customer_name": unit.customer.name,
+        "site_id": unit.site_id,
+        "purchase_date": unit.purchase_date,
+        "seller": unit.seller,
+        "dealer_name": unit.dealer_name,
+        "proof_reference": unit.proof_reference,
+        "has_proof_file": bool(unit.proof_file),
+        "installed_on": unit.installed_on,
+    }
 
 
 class UnitPage(Schema):
@@ -87,7 +105,7 @@ def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> dict[str, Any
     if filters.customer_id:
         qs = qs.filter(customer_id=filters.customer_id)
     page = keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return {"items": [unit_out(u) for u in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/units", response={201: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
@@ -98,14 +116,14 @@ def register_unit(request: HttpRequest, payload: UnitIn) -> Status[Any]:
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
         data = payload.model_dump(exclude={"customer_id", "product_model_id", "site_id"})
         unit = services.register_unit(by=request.user, customer=customer, product_model=model, site=site, **data)
-        return 201, UnitOut.from_orm(_units(request).get(pk=unit.pk)).model_dump(mode="json")
+        return 201, UnitOut.model_validate(unit_out(_units(request).get(pk=unit.pk))).model_dump(mode="json")
 
     return idempotent(request, create)
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut})
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
-    return get_object_or_404(_units(request), pk=unit_id)
+    return unit_out(get_object_or_404(_units(request), pk=unit_id))
 
 
 @router.get("/units/{unit_id}/warranty", response={200: WarrantyOut, 404: ErrorOut})
@@ -121,4 +139,4 @@ def get_warranty(request: HttpRequest, unit_id: int, on: datetime.date | None = 
 def upload_proof(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Any:
     """Upload an invoice (JPEG, PNG, WebP or PDF) as the unit's proof of purchase."""
     unit = get_object_or_404(_units(request), pk=unit_id)
-    return services.attach_proof_of_purchase(unit=unit, by=request.user, file=file)
+    return unit_out(services.attach_proof_of_purchase(unit=unit, by=request.user, file=file))
