@@ -53,6 +53,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        """Chinese names read family name first with no space (张伟); others "first last"."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
     @property
     def sees_all_centres(self) -> bool:
         return self.role in ALL_CENTRES_ROLES or self.is_superuser

@@ -53,3 +53,15 @@ def deactivate_user(*, user: User, by: User) -> User:
 
 def touch_token(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+def set_user_language(*, user: User, language: str) -> User:
+    """Remember the console language the user chose (Simplified Chinese or English)."""
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError("invalid_language", _("Unknown language."), field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

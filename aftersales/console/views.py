@@ -2,12 +2,16 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_POST
 
+from aftersales.accounts.services import set_user_language
 from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, client_ip, record_login_failure
 from aftersales.core.errors import TooManyRequests
 
@@ -48,3 +52,13 @@ class LogoutView(auth_views.LogoutView):
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's start page ("my work"); the work lists are filled in per role later."""
     return render(request, "console/home.html")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, plus: a signed-in user keeps the choice on every device."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {code for code, _name in settings.LANGUAGES}:
+        set_user_language(user=request.user, language=language)
+    return response
