@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", console_views.set_language, name="set_language"),
+    path("", include("aftersales.service.urls")),
     path("", include("aftersales.console.urls")),
 ]
