@@ -1,0 +1,117 @@
+"""The warranty decision (domain.md Warranty §6 1.1.1, 1.5) and its month arithmetic."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+
+from aftersales.catalog.tests.factories import ProductModelFactory
+from aftersales.installed_base.choices import Seller
+from aftersales.installed_base.selectors import add_months, warranty_status
+from aftersales.installed_base.tests.factories import UnitFactory
+
+D = datetime.date
+
+
+def unit_with(*, months: int = 12, **kwargs):
+    return UnitFactory(product_model=ProductModelFactory(warranty_months=months), **kwargs)
+
+
+@pytest.mark.django_db
+def test_warranty_status_in_warranty_on_last_day():
+    unit = unit_with(purchase_date=D(2025, 3, 10), seller=Seller.OWN, proof_reference="")
+
+    status = warranty_status(unit=unit, on=D(2026, 3, 9))
+
+    assert (status.covered, status.reason, status.until) == (True, "in_warranty", D(2026, 3, 9))
+
+
+@pytest.mark.django_db
+def test_warranty_status_expired_names_the_date():
+    unit = unit_with(purchase_date=D(2025, 3, 10))
+
+    status = warranty_status(unit=unit, on=D(2026, 3, 10))
+
+    assert (status.covered, status.reason, status.until) == (False, "expired", D(2026, 3, 9))
+    assert "2026-03-09" in status.detail
+
+
+@pytest.mark.django_db
+def test_warranty_status_on_purchase_day_is_covered():
+    unit = unit_with(purchase_date=D(2025, 3, 10))
+
+    assert warranty_status(unit=unit, on=D(2025, 3, 10)).covered is True
+
+
+@pytest.mark.django_db
+def test_warranty_status_dealer_sale_without_invoice_has_no_proof():
+    unit = unit_with(purchase_date=D(2026, 1, 5), seller=Seller.DEALER, dealer_name="某经销商", proof_reference="")
+
+    status = warranty_status(unit=unit, on=D(2026, 2, 1))
+
+    assert (status.covered, status.reason, status.until) == (False, "no_proof", None)
+
+
+@pytest.mark.django_db
+def test_warranty_status_dealer_sale_with_invoice_reference_is_covered():
+    unit = unit_with(purchase_date=D(2026, 1, 5), seller=Seller.DEALER, dealer_name="某经销商", proof_reference="FP-1")
+
+    assert warranty_status(unit=unit, on=D(2026, 2, 1)).covered is True
+
+
+@pytest.mark.django_db
+def test_warranty_status_dealer_sale_with_invoice_file_is_covered():
+    unit = unit_with(purchase_date=D(2026, 1, 5), seller=Seller.DEALER, dealer_name="某经销商", proof_reference="")
+    unit.proof_file.save("invoice.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+
+    assert warranty_status(unit=unit, on=D(2026, 2, 1)).covered is True
+
+
+@pytest.mark.django_db
+def test_warranty_status_without_purchase_date_has_no_proof():
+    unit = unit_with(purchase_date=None, seller=Seller.OWN, proof_reference="FP-1")
+
+    status = warranty_status(unit=unit, on=D(2026, 2, 1))
+
+    assert (status.covered, status.reason) == (False, "no_proof")
+
+
+def test_warranty_status_without_unit_is_not_covered():
+    status = warranty_status(unit=None, on=D(2026, 2, 1))
+
+    assert (status.covered, status.reason) == (False, "no_unit")
+
+
+@pytest.mark.django_db
+def test_warranty_status_month_end_purchase_ends_before_same_day_next_month():
+    # Jan 31 + 1 month is Feb 28 (no Feb 31); the last covered day is the day before.
+    unit = unit_with(months=1, purchase_date=D(2025, 1, 31))
+
+    last = warranty_status(unit=unit, on=D(2025, 2, 27))
+    after = warranty_status(unit=unit, on=D(2025, 2, 28))
+
+    assert (last.covered, last.until) == (True, D(2025, 2, 27))
+    assert (after.covered, after.reason) == (False, "expired")
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (D(2025, 1, 31), 1, D(2025, 2, 28)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2025, 3, 31), 1, D(2025, 4, 30)),
+        (D(2025, 12, 15), 1, D(2026, 1, 15)),
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),
+        (D(2025, 1, 31), 13, D(2026, 2, 28)),
+        (D(2025, 5, 20), 0, D(2025, 5, 20)),
+    ],
+)
+def test_add_months_clamps_to_month_end(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.django_db
+def test_warranty_status_zero_months_is_never_covered():
+    unit = unit_with(months=0, purchase_date=D(2026, 1, 5))
+
+    assert warranty_status(unit=unit, on=D(2026, 1, 5)).covered is False
