@@ -52,8 +52,17 @@ def error_response(
     return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
 
 
+_LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
+_WRAPPERS = ("payload", "filters", "data")  # the view's parameter that holds a whole schema
+
+
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file", "payload", "data")]
+    # Only the leading location and wrapper are dropped: a field may itself be named "file".
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    if parts and parts[0] in _WRAPPERS:
+        parts = parts[1:]
     return ".".join(parts)
 
 

@@ -1,0 +1,267 @@
+"""The on-site record through the API: visits, the customer's signature, photos, misuse."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from aftersales.accounts.choices import Role
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.service import services
+from aftersales.service.choices import EventType
+from aftersales.service.models import Attachment, OrderEvent, ServiceOrder, Visit
+from aftersales.service.tests.factories import make_order
+
+JSON = "application/json"
+
+
+def image_file(name: str = "photo.png", *, fmt: str = "PNG", size: tuple[int, int] = (40, 20)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+@pytest.fixture
+def order(users: dict[str, Any], centre: Any) -> ServiceOrder:
+    customer = CustomerFactory(service_center=centre)
+    order = make_order(by=users[Role.AGENT], customer=customer, unit=UnitFactory(customer=customer))
+    return services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+
+
+@pytest.fixture
+def tech(users: dict[str, Any], api_client: Any) -> Any:
+    return api_client(users[Role.TECHNICIAN])
+
+
+@pytest.fixture
+def visit(order: ServiceOrder, users: dict[str, Any]) -> Visit:
+    return services.record_visit(order, by=users[Role.TECHNICIAN], diagnosis="轴承磨损")
+
+
+def counts() -> tuple[int, int, int]:
+    return Visit.objects.count(), Attachment.objects.count(), OrderEvent.objects.count()
+
+
+# ---- visits -------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_record_visit_puts_order_on_site(order, tech):
+    response = tech.post(
+        f"/api/v1/orders/{order.pk}/visits", {"arrival_confirmed_by": "王五", "diagnosis": "异响"}, content_type=JSON
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["diagnosis"] == "异响"
+    assert ServiceOrder.objects.get(pk=order.pk).status == "on_site"
+
+
+@pytest.mark.django_db
+def test_record_visit_on_new_order_answers_409_and_writes_nothing(users, centre, api_client):
+    fresh = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    before = counts()
+
+    response = api_client(users[Role.MANAGER]).post(
+        f"/api/v1/orders/{fresh.pk}/visits", {"diagnosis": "x"}, content_type=JSON
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "transition_not_allowed"
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_record_visit_rating_out_of_range_answers_400(order, tech):
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {"rating": 9}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "rating"
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_record_visit_100000_character_diagnosis_answers_400(order, tech):
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {"diagnosis": "x" * 100_000}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "diagnosis"
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_record_visit_unknown_field_answers_400(order, tech):
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {"technician_id": 1}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_update_visit_departure_before_arrival_answers_400(visit, tech):
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"departed_at": "2000-01-01T00:00:00+08:00"}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("before_arrival", "departed_at")
+    assert Visit.objects.get(pk=visit.pk).departed_at is None
+
+
+@pytest.mark.django_db
+def test_list_visits_shows_the_record(visit, order, users, api_client):
+    response = api_client(users[Role.AGENT]).get(f"/api/v1/orders/{order.pk}/visits")
+
+    assert response.status_code == 200
+    assert [v["id"] for v in response.json()] == [visit.pk]
+    assert response.json()[0]["technician"]["id"] == users[Role.TECHNICIAN].pk
+
+
+# ---- misuse ---------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_record_visit_with_misuse_makes_order_billable(order, tech):
+    assert order.warranty_covered is True
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {"misuse_found": True}, content_type=JSON)
+
+    assert response.status_code == 201
+    shown = tech.get(f"/api/v1/orders/{order.pk}").json()
+    assert shown["warranty_covered"] is False
+    assert shown["warranty"]["reason"] == "misuse"
+    assert shown["warranty"]["misuse_found"] is True
+    assert OrderEvent.objects.filter(order=order, type=EventType.WARRANTY_DECIDED).count() == 1
+
+
+@pytest.mark.django_db
+def test_update_visit_with_misuse_makes_order_billable(visit, order, tech):
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert (order.warranty_covered, order.warranty_reason) == (False, "misuse")
+
+
+# ---- signature ----------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_sign_visit_stores_image_name_and_time(visit, tech):
+    response = tech.post(f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "王五", "signature": image_file()})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["signer_name"], body["signature_url"]) == ("王五", f"/api/v1/visits/{visit.pk}/signature")
+    assert body["signed_at"] is not None
+    image = tech.get(body["signature_url"])
+    assert (image.status_code, image["Content-Type"]) == (200, "image/png")
+
+
+@pytest.mark.django_db
+def test_sign_visit_twice_answers_409(visit, tech):
+    tech.post(f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "王五", "signature": image_file()})
+
+    response = tech.post(f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "赵六", "signature": image_file()})
+
+    assert response.status_code == 409
+    assert Visit.objects.get(pk=visit.pk).signer_name == "王五"
+
+
+@pytest.mark.django_db
+def test_sign_visit_with_jpeg_answers_400_file_type(visit, tech):
+    response = tech.post(
+        f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "王五", "signature": image_file("s.jpg", fmt="JPEG")}
+    )
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("file_type", "signature")
+    assert Visit.objects.get(pk=visit.pk).signed_at is None
+
+
+@pytest.mark.django_db
+def test_signed_visit_cannot_change(visit, tech):
+    tech.post(f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "王五", "signature": image_file()})
+
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"work_done": "改写"}, content_type=JSON)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "visit_signed"
+
+
+@pytest.mark.django_db
+def test_get_signature_of_unsigned_visit_answers_400(visit, tech):
+    response = tech.get(f"/api/v1/visits/{visit.pk}/signature")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_signed"
+
+
+# ---- photos -------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_add_photo_stores_it_and_serves_it_back(order, tech):
+    response = tech.post(f"/api/v1/orders/{order.pk}/photos", {"file": image_file("a.jpg", fmt="JPEG")})
+
+    assert response.status_code == 201, response.content
+    assert response.json()["content_type"] == "image/jpeg"
+    served = tech.get(response.json()["url"])
+    assert (served.status_code, served["Content-Type"]) == (200, "image/jpeg")
+
+
+@pytest.mark.django_db
+def test_add_photo_not_an_image_answers_400_and_writes_nothing(order, tech):
+    before = counts()
+    fake = SimpleUploadedFile("photo.png", b"MZ\x90\x00 this is an executable", content_type="image/png")
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/photos", {"file": fake})
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("file_type", "file")
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_add_photo_pdf_answers_400_file_type(order, tech):
+    before = counts()
+    pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/photos", {"file": pdf})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_type"
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_add_photo_too_large_answers_400_and_writes_nothing(order, tech, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "PHOTO_MAX_BYTES": 1000}
+    big = image_file("big.png", size=(400, 400))
+    assert big.size > 1000
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/photos", {"file": big})
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("file_too_large", "file")
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_add_photo_without_file_answers_400(order, tech):
+    response = tech.post(f"/api/v1/orders/{order.pk}/photos", {})
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "file"
+
+
+@pytest.mark.django_db
+def test_add_photo_to_visit_of_other_order_answers_404(order, visit, users, centre, tech):
+    other = make_order(by=users[Role.AGENT], customer=order.customer)
+    other = services.assign_technician(other, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{other.pk}/photos", {"file": image_file(), "visit_id": visit.pk})
+
+    assert response.status_code == 404
+    assert counts() == before
