@@ -40,21 +40,22 @@ def _resolve_centre(*, by: User, service_center: ServiceCenter | None) -> Servic
 
 
 def _validated_contact(data: ContactData, *, index: int | None = None) -> ContactData:
-    prefix = "contacts" if index is None else f"contacts[{index}]"
+    # A contact of its own (POST /customers/{id}/contacts) names its fields plainly.
+    prefix = "" if index is None else f"contacts[{index}]."
     return ContactData(
-        name=require_text(data.name, field=f"{prefix}.name", max_length=100),
-        mobile=normalize_phone(data.mobile, field=f"{prefix}.mobile"),
+        name=require_text(data.name, field=f"{prefix}name", max_length=100),
+        mobile=normalize_phone(data.mobile, field=f"{prefix}mobile"),
         is_primary=data.is_primary,
     )
 
 
 def _validated_site(data: SiteData, *, index: int | None = None) -> SiteData:
-    prefix = "sites" if index is None else f"sites[{index}]"
+    prefix = "" if index is None else f"sites[{index}]."
     return SiteData(
-        name=require_text(data.name, field=f"{prefix}.name", max_length=100),
-        address=require_text(data.address, field=f"{prefix}.address", max_length=255),
-        province=require_text(data.province, field=f"{prefix}.province", max_length=50, required=False),
-        city=require_text(data.city, field=f"{prefix}.city", max_length=50, required=False),
+        name=require_text(data.name, field=f"{prefix}name", max_length=100),
+        address=require_text(data.address, field=f"{prefix}address", max_length=255),
+        province=require_text(data.province, field=f"{prefix}province", max_length=50, required=False),
+        city=require_text(data.city, field=f"{prefix}city", max_length=50, required=False),
     )
 
 
