@@ -1,0 +1,290 @@
+"""Build the demo set through the services, so every record obeys the same rules as a user's.
+
+Deterministic for a given day: one ``random.Random(2026)`` drives every choice. Times are relative to
+"now" (received calls in the past), so the SLA states (on track, at risk, overdue) look alive.
+"""
+
+import datetime
+import random
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.catalog.models import ProductModel
+from aftersales.catalog.services import create_product_model
+from aftersales.core.demo import data
+from aftersales.core.demo.orders import OrdersMixin
+from aftersales.customers.choices import CustomerKind
+from aftersales.customers.models import Customer
+from aftersales.customers.services import ContactData, SiteData, create_customer
+from aftersales.installed_base.choices import Seller
+from aftersales.installed_base.services import register_unit
+from aftersales.service.choices import OrderStatus, SlaState
+from aftersales.service.models import ServiceOrder
+from aftersales.service.sla import sla_state
+
+SEED = 2026
+UNITS = 300
+
+
+@dataclass
+class Summary:
+    centres: int = 0
+    users: int = 0
+    product_models: int = 0
+    customers: int = 0
+    units: int = 0
+    orders: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    sla: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        return [
+            f"service centres: {self.centres}",
+            f"users: {self.users} (password {settings.AFTERSALES['DEMO_PASSWORD']}, demo only)",
+            f"product models: {self.product_models}",
+            f"customers: {self.customers}",
+            f"units: {self.units}",
+            f"service orders: {self.orders}",
+            "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
+            "  open by SLA: "
+            + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
+        ]
+
+
+@contextmanager
+def notifications_discarded() -> Iterator[None]:
+    """The demo is history: no SMS leaves for the made-up numbers, however the site is configured."""
+    from aftersales.celery import app
+    from aftersales.core.notify import MemoryNotifier
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with override_settings(AFTERSALES={**settings.AFTERSALES, "NOTIFIER": "aftersales.core.notify.MemoryNotifier"}):
+            yield
+    finally:
+        app.conf.task_always_eager = eager
+        MemoryNotifier.outbox.clear()
+
+
+class DemoLoader(OrdersMixin):
+    """Creates the demo set. Call ``load()`` inside one transaction on an empty database."""
+
+    def __init__(self, *, now: datetime.datetime | None = None) -> None:
+        self.rng = random.Random(SEED)
+        self.now = now or timezone.now()
+        self.today = timezone.localtime(self.now).date()
+        self.centres: dict[str, ServiceCenter] = {}
+        self.staff: dict[str, User] = {}
+        self.models: list[ProductModel] = []
+        self.customers: dict[str, list[Customer]] = {}
+        self.used_mobiles: set[str] = {data.SHOWCASE_CONTACT[1]}
+        self.summary = Summary()
+
+    # ---- people -----------------------------------------------------------------------------------
+    def load(self) -> Summary:
+        self.create_centres()
+        self.create_staff()
+        self.create_product_models()
+        self.create_customers()
+        self.register_units()
+        self.open_orders()
+        orders = list(ServiceOrder.objects.all())
+        self.summary.orders = len(orders)
+        self.summary.statuses = Counter(o.status for o in orders)
+        self.summary.sla = Counter(sla_state(o, now=timezone.now()) for o in orders if o.is_open)
+        return self.summary
+
+    def create_centres(self) -> None:
+        # Service centres are reference data without a service: an admin adds them in Django's admin.
+        for spec in data.CENTRES:
+            self.centres[spec.code] = ServiceCenter.objects.create(
+                code=spec.code, name=spec.name, region=spec.region, phone=spec.phone, address=spec.address
+            )
+        self.summary.centres = len(self.centres)
+
+    def mobile(self) -> str:
+        while True:
+            number = self.rng.choice(data.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+            if number not in self.used_mobiles:
+                self.used_mobiles.add(number)
+                return number
+
+    def create_staff(self) -> None:
+        # One hash for all: the demo password is public anyway, and hashing 21 times costs seconds.
+        password = make_password(settings.AFTERSALES["DEMO_PASSWORD"])
+        users = [
+            User(
+                username=spec.username,
+                role=spec.role,
+                service_center=self.centres[spec.centre] if spec.centre else None,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=f"{spec.username}@demo.aftersales.example",
+                phone=normalize_mobile(self.mobile()),
+                is_staff=spec.superuser,
+                is_superuser=spec.superuser,
+                password=password,
+            )
+            for spec in data.STAFF
+        ]
+        for user in users:
+            user.save()
+            self.staff[user.username] = user
+        self.summary.users = len(users)
+
+    def technicians(self, code: str) -> list[User]:
+        return [u for u in self.staff.values() if u.role == Role.TECHNICIAN and u.service_center.code == code]
+
+    def desk(self, code: str, role: str) -> User:
+        suffix = "" if code == "SH" else f"_{code.lower()}"
+        return self.staff[f"{role}{suffix}"]
+
+    # ---- catalogue, customers, units --------------------------------------------------------------
+    def create_product_models(self) -> None:
+        for spec in data.PRODUCT_MODELS:
+            self.models.append(
+                create_product_model(
+                    by=self.staff["manager"],
+                    code=spec.code,
+                    name=spec.name,
+                    category=spec.category,
+                    warranty_months=spec.warranty_months,
+                    warranty_terms=spec.terms,
+                )
+            )
+        self.summary.product_models = len(self.models)
+
+    def person_name(self) -> str:
+        return self.rng.choice(data.SURNAMES) + self.rng.choice(data.GIVEN_NAMES)
+
+    def address(self, spec: data.CentreSpec) -> tuple[str, str, str]:
+        province, city, districts = self.rng.choice(spec.areas)
+        street = f"{self.rng.choice(districts)}{self.rng.choice(data.ROADS)}{self.rng.randint(1, 999)}号"
+        return province, city, street
+
+    def create_customers(self) -> None:
+        names: set[str] = {data.SHOWCASE_CUSTOMER}
+        for spec in data.CENTRES:
+            agent = self.desk(spec.code, "agent")
+            made: list[Customer] = []
+            if spec.code == "SH":
+                province, city, address = data.SHOWCASE_SITE
+                made.append(
+                    create_customer(
+                        by=agent,
+                        name=data.SHOWCASE_CUSTOMER,
+                        contacts=[ContactData(name=data.SHOWCASE_CONTACT[0], mobile=data.SHOWCASE_CONTACT[1])],
+                        sites=[SiteData(name="莘庄工厂", province=province, city=city, address=address)],
+                        notes="演示用客户：examples/service_flow.py 按电话 138 1688 1234 查找它。",
+                    )
+                )
+            persons = data.PERSONS_PER_CENTRE[spec.code]
+            while len(made) < data.CUSTOMERS_PER_CENTRE[spec.code]:
+                is_person = len(made) >= data.CUSTOMERS_PER_CENTRE[spec.code] - persons
+                if is_person:
+                    name = self.person_name()
+                    if name in names:
+                        continue
+                    province, city, address = self.address(spec)
+                    customer = create_customer(
+                        by=agent,
+                        name=name,
+                        kind=CustomerKind.PERSON,
+                        contacts=[ContactData(name=name, mobile=self.mobile())],
+                        sites=[SiteData(name="住所", province=province, city=city, address=address)],
+                    )
+                else:
+                    province, city, _street = self.address(spec)
+                    short_city = city.removesuffix("市")
+                    name = (
+                        f"{short_city}{self.rng.choice(data.COMPANY_BRANDS)}{self.rng.choice(data.COMPANY_TRADES)}"
+                        f"{self.rng.choice(data.COMPANY_SUFFIXES)}"
+                    )
+                    if name in names:
+                        continue
+                    site_count = 1 if self.rng.random() < 0.7 else 2
+                    sites = []
+                    for index in range(site_count):
+                        p, c, a = self.address(spec) if index else (province, city, _street)
+                        sites.append(SiteData(name=data.SITE_NAMES[index], province=p, city=c, address=a))
+                    contacts = [
+                        ContactData(name=self.person_name(), mobile=self.mobile())
+                        for _ in range(self.rng.choice((1, 1, 2, 2, 3)))
+                    ]
+                    customer = create_customer(by=agent, name=name, contacts=contacts, sites=sites)
+                names.add(name)
+                made.append(customer)
+            self.customers[spec.code] = made
+        self.summary.customers = sum(len(c) for c in self.customers.values())
+
+    def register_units(self) -> None:
+        """300 units over four years of sales: some in, some out of warranty, some dealer sales
+        without proof of purchase (handled as out of warranty, domain.md Warranty §6 1.1.1.2)."""
+        everyone = [(code, c) for code, customers in self.customers.items() for c in customers]
+        showcase = self.customers["SH"][0]
+        plan: list[tuple[str, Customer]] = [("SH", showcase), ("SH", showcase)]
+        plan += [(code, c) for code, c in everyone if c is not showcase]  # everyone has at least one
+        while len(plan) < UNITS:
+            code, customer = self.rng.choice(everyone)
+            if customer is showcase:  # keeps exactly its two units: one in warranty, one expired
+                continue
+            if customer.kind == CustomerKind.COMPANY or self.rng.random() < 0.2:
+                plan.append((code, customer))
+        sequence = Counter[str]()
+        for index, (code, customer) in enumerate(plan):
+            sites = list(customer.sites.all())
+            model = self.models[0] if index < 2 else self.rng.choice(self.models)
+            if index == 0:  # the showcase unit, in warranty
+                purchased = self.today - datetime.timedelta(days=200)
+            elif index == 1:  # and an old one of the same customer, out of warranty
+                purchased = self.today - datetime.timedelta(days=3 * 365 + 40)
+            else:
+                # Over four years, more of them recent (sales grow), so about half are in warranty.
+                purchased = self.today - datetime.timedelta(days=7 + int(4 * 365 * self.rng.random() ** 1.6))
+            seller, dealer, proof = Seller.OWN, "", ""
+            roll = self.rng.random()
+            if index > 1 and roll < 0.15:
+                seller, dealer = Seller.DEALER, self.rng.choice(data.DEALERS)
+                proof = "" if roll < 0.08 else self.invoice_number()
+            elif roll < 0.85 or index < 2:
+                proof = self.invoice_number()
+            prefix = model.code.replace("-", "")
+            sequence[prefix] += 1
+            installed = purchased + datetime.timedelta(days=self.rng.randint(2, 20))
+            register_unit(
+                by=self.desk(code, "agent"),
+                serial_number=f"{prefix}{purchased:%y%m}{sequence[prefix]:04d}",
+                product_model=model,
+                customer=customer,
+                site=self.rng.choice(sites) if sites else None,
+                purchase_date=purchased,
+                seller=seller,
+                dealer_name=dealer,
+                proof_reference=proof,
+                installed_on=installed if installed <= self.today else None,
+            )
+        self.summary.units = len(plan)
+
+    def invoice_number(self) -> str:
+        return f"{self.rng.choice(('3100', '1100', '4400'))}{self.rng.randrange(10**8):08d}"
+
+    # ---- service orders ---------------------------------------------------------------------------
+
+
+def normalize_mobile(number: str) -> str:
+    return f"+86{number}"
+
+
+def database_is_empty() -> bool:
+    """No service order and no user but superusers: the only state in which the demo is loaded."""
+    return not ServiceOrder.objects.exists() and not User.objects.filter(is_superuser=False).exists()

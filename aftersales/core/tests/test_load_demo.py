@@ -1,0 +1,104 @@
+"""``manage.py load_demo``: the demo set of issue #2 §10, loaded only into an empty database."""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.catalog.models import ProductModel
+from aftersales.core.checks import DEMO_USERNAMES
+from aftersales.customers.models import Customer
+from aftersales.installed_base.models import Unit
+from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor, WarrantyReason
+from aftersales.service.models import OrderEvent, ServiceOrder, Visit
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "centres": ServiceCenter.objects.count(),
+        "users": User.objects.count(),
+        "models": ProductModel.objects.count(),
+        "customers": Customer.objects.count(),
+        "units": Unit.objects.count(),
+        "orders": ServiceOrder.objects.count(),
+        "events": OrderEvent.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_load_demo_on_empty_database_loads_the_demo_set():
+    output = load_demo()
+
+    assert "service orders: 60" in output
+    assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
+    assert ProductModel.objects.count() == 10
+    assert Unit.objects.count() == 300
+    assert 100 <= Customer.objects.count() <= 140
+    assert ServiceOrder.objects.count() == 60
+    statuses = set(ServiceOrder.objects.values_list("status", flat=True))
+    assert statuses == set(OrderStatus.values)
+    waiting = set(ServiceOrder.objects.filter(status=OrderStatus.WAITING).values_list("waiting_for", flat=True))
+    assert waiting == set(WaitingFor.values)
+    assert set(ServiceOrder.objects.values_list("kind", flat=True)) == set(OrderKind.values)
+    assert ServiceOrder.objects.filter(kind=OrderKind.CONSULTATION, status=OrderStatus.CLOSED).exists()
+    assert ServiceOrder.objects.overdue().exists()
+    assert ServiceOrder.objects.filter(warranty_reason=WarrantyReason.OVERRIDDEN).exists()
+    assert OrderEvent.objects.filter(type="due_extended").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_users_have_the_demo_password_and_roles():
+    load_demo()
+
+    for username in DEMO_USERNAMES:
+        user = User.objects.get(username=username)
+        assert user.check_password(settings.AFTERSALES["DEMO_PASSWORD"]), username
+    assert User.objects.get(username="parts").role == "parts_keeper"
+    assert User.objects.get(username="gm").role == "general_manager"
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert User.objects.get(username="technician").service_center.name == "上海服务网点"
+
+
+@pytest.mark.django_db
+def test_load_demo_completed_and_closed_orders_carry_a_signed_visit():
+    load_demo()
+
+    done = ServiceOrder.objects.filter(status__in=(OrderStatus.COMPLETED, OrderStatus.CLOSED)).exclude(
+        kind=OrderKind.CONSULTATION
+    )
+    assert done.exists()
+    for order in done:
+        visit = Visit.objects.filter(order=order, signed_at__isnull=False).get()
+        assert visit.signer_name
+        assert visit.signature.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_keeps_the_data():
+    load_demo()
+    before = counts()
+
+    output = load_demo()
+
+    assert "demo data already present; nothing loaded" in output
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_load_demo_with_a_user_present_loads_nothing():
+    User.objects.create_user(username="someone", password="pw-for-tests-1")
+
+    output = load_demo()
+
+    assert "nothing loaded" in output
+    assert ServiceOrder.objects.count() == 0
+    assert ServiceCenter.objects.count() == 0
