@@ -1,0 +1,232 @@
+"""Units (the installed base) and their warranty status through the API."""
+
+import datetime
+import io
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from aftersales.accounts.choices import Role
+from aftersales.catalog.tests.factories import ProductModelFactory
+from aftersales.customers.tests.factories import CustomerFactory, SiteFactory
+from aftersales.installed_base.models import Unit
+from aftersales.installed_base.tests.factories import UnitFactory
+
+JSON = "application/json"
+
+
+@pytest.fixture
+def agent(users: dict[str, Any], api_client: Any) -> Any:
+    return api_client(users[Role.AGENT])
+
+
+@pytest.fixture
+def customer(centre: Any) -> Any:
+    return CustomerFactory(service_center=centre)
+
+
+@pytest.fixture
+def product_model() -> Any:
+    return ProductModelFactory(code="LG-37", warranty_months=12)
+
+
+def new_unit(customer: Any, product_model: Any, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "serial_number": "sn-2026-0001",
+        "product_model_id": product_model.pk,
+        "customer_id": customer.pk,
+        "purchase_date": "2026-01-05",
+        "seller": "dealer",
+        "dealer_name": "华东经销商",
+        "proof_reference": "FP-88",
+    }
+    body.update(overrides)
+    return body
+
+
+def png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 30), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile("invoice.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.mark.django_db
+def test_register_unit_returns_201_with_normalised_serial(agent, customer, product_model):
+    response = agent.post("/api/v1/units", new_unit(customer, product_model), content_type=JSON)
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["serial_number"] == "SN-2026-0001"
+    assert (body["product_model_code"], body["customer_name"]) == ("LG-37", customer.name)
+    assert body["has_proof_file"] is False
+    assert Unit.objects.get().serial_number == "SN-2026-0001"
+
+
+@pytest.mark.django_db
+def test_register_unit_same_idempotency_key_creates_one(agent, customer, product_model):
+    first = agent.post(
+        "/api/v1/units", new_unit(customer, product_model), content_type=JSON, headers={"Idempotency-Key": "u1"}
+    )
+    second = agent.post(
+        "/api/v1/units", new_unit(customer, product_model), content_type=JSON, headers={"Idempotency-Key": "u1"}
+    )
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json()
+    assert Unit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_register_unit_duplicate_serial_answers_409_and_writes_nothing(agent, customer, product_model, other_centre):
+    UnitFactory(serial_number="SN-2026-0001", customer=CustomerFactory(service_center=other_centre))
+
+    response = agent.post("/api/v1/units", new_unit(customer, product_model), content_type=JSON)
+
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["field"]) == ("duplicate_serial", "serial_number")
+    assert Unit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_register_unit_purchase_date_in_future_answers_400(agent, customer, product_model):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+    response = agent.post("/api/v1/units", new_unit(customer, product_model, purchase_date=tomorrow), content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("date_in_future", "purchase_date")
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_register_unit_installed_before_purchase_answers_400(agent, customer, product_model):
+    body = new_unit(customer, product_model, purchase_date="2026-01-05", installed_on="2026-01-01")
+
+    response = agent.post("/api/v1/units", body, content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "before_purchase"
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_register_unit_dealer_sale_without_dealer_answers_400(agent, customer, product_model):
+    response = agent.post("/api/v1/units", new_unit(customer, product_model, dealer_name=""), content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "dealer_name"
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_register_unit_site_of_other_customer_answers_404(agent, customer, product_model, centre):
+    foreign_site = SiteFactory(customer=CustomerFactory(service_center=centre))
+
+    response = agent.post(
+        "/api/v1/units", new_unit(customer, product_model, site_id=foreign_site.pk), content_type=JSON
+    )
+
+    assert response.status_code == 404
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"product_model_id": 999999}, None),
+        ({"customer_id": 999999}, None),
+        ({"purchase_date": "05/01/2026"}, "purchase_date"),
+        ({"serial_number": "S" * 100_000}, "serial_number"),
+        ({"serial_number": "  "}, "serial_number"),
+        ({"seller": "shop"}, "seller"),
+        ({"warranty_months": 36}, "warranty_months"),
+    ],
+)
+def test_register_unit_bad_input_answers_4xx_and_writes_nothing(overrides, field, agent, customer, product_model):
+    response = agent.post("/api/v1/units", new_unit(customer, product_model, **overrides), content_type=JSON)
+
+    assert response.status_code == (404 if field is None else 400)
+    assert response.json().get("field") == field
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_get_unit_unknown_serial_id_answers_404(agent):
+    response = agent.get("/api/v1/units/999999")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_units_finds_by_serial_any_case(agent, customer):
+    wanted = UnitFactory(customer=customer, serial_number="ABC-1")
+    UnitFactory(customer=customer, serial_number="ABC-2")
+
+    response = agent.get("/api/v1/units", {"serial_number": " abc-1 "})
+
+    assert [u["id"] for u in response.json()["items"]] == [wanted.pk]
+
+
+@pytest.mark.django_db
+def test_warranty_of_unit_for_a_given_day(agent, customer):
+    unit = UnitFactory(
+        customer=customer,
+        product_model=ProductModelFactory(warranty_months=12),
+        purchase_date=datetime.date(2025, 3, 10),
+    )
+
+    inside = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-09"}).json()
+    after = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-10"}).json()
+
+    assert (inside["covered"], inside["until"]) == (True, "2026-03-09")
+    assert (after["covered"], after["reason"]) == (False, "expired")
+
+
+@pytest.mark.django_db
+def test_warranty_of_unit_bad_day_answers_400(agent, customer):
+    unit = UnitFactory(customer=customer)
+
+    response = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "tomorrow"})
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "on"
+
+
+@pytest.mark.django_db
+def test_upload_proof_stores_invoice_and_gives_warranty(agent, customer):
+    unit = UnitFactory(customer=customer, seller="dealer", dealer_name="某经销商", proof_reference="")
+    assert agent.get(f"/api/v1/units/{unit.pk}/warranty").json()["reason"] == "no_proof"
+
+    response = agent.post(f"/api/v1/units/{unit.pk}/proof", {"file": png()})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["has_proof_file"] is True
+    assert agent.get(f"/api/v1/units/{unit.pk}/warranty").json()["covered"] is True
+
+
+@pytest.mark.django_db
+def test_upload_proof_not_image_or_pdf_answers_400(agent, customer):
+    unit = UnitFactory(customer=customer)
+    text = SimpleUploadedFile("invoice.pdf", b"just text, not a PDF", content_type="application/pdf")
+
+    response = agent.post(f"/api/v1/units/{unit.pk}/proof", {"file": text})
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("file_type", "file")
+    assert not Unit.objects.get(pk=unit.pk).proof_file
+
+
+@pytest.mark.django_db
+def test_upload_proof_too_large_answers_400(agent, customer, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "PHOTO_MAX_BYTES": 10}
+    unit = UnitFactory(customer=customer)
+
+    response = agent.post(f"/api/v1/units/{unit.pk}/proof", {"file": png()})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_too_large"
+    assert not Unit.objects.get(pk=unit.pk).proof_file
