@@ -1,0 +1,140 @@
+"""The home page ("my work"): per-role work lists, counts per state in the user's scope, at-risk and
+overdue counts linking to the filtered order list, in a constant number of queries."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from PIL import Image
+
+from aftersales.accounts.choices import Role
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.service import services
+from aftersales.service.choices import OrderStatus
+from aftersales.service.models import ServiceOrder
+from aftersales.service.tests.factories import make_order
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile("s.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def customer(centre):
+    return CustomerFactory(service_center=centre)
+
+
+def work_numbers(response, index: int = 0) -> list[str]:
+    return [o.number for o in response.context["work_lists"][index].orders]
+
+
+def test_home_agent_sees_new_orders_of_own_centre(users, customer, other_centre):
+    mine = make_order(by=users[Role.AGENT], customer=customer)
+    make_order(customer=CustomerFactory(service_center=other_centre))
+
+    response = login(users[Role.AGENT]).get("/")
+
+    assert work_numbers(response) == [mine.number]
+    assert response.context["work_lists"][0].url == "/orders/?status=new"
+    assert response.context["counts"]["new"] == 1
+
+
+def test_home_dispatcher_sees_unassigned_and_at_risk(users, customer):
+    unassigned = make_order(by=users[Role.AGENT], customer=customer)
+    assigned = make_order(by=users[Role.AGENT], customer=customer)
+    services.assign_technician(assigned, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    risky = make_order(by=users[Role.AGENT], customer=customer)
+    ServiceOrder.objects.filter(pk=risky.pk).update(
+        at_risk_at=timezone.now() - datetime.timedelta(hours=1), due_at=timezone.now() + datetime.timedelta(hours=5)
+    )
+
+    response = login(users[Role.DISPATCHER]).get("/")
+
+    titles = [w.title for w in response.context["work_lists"]]
+    assert len(titles) == 2
+    assert set(work_numbers(response, 0)) == {unassigned.number, risky.number}
+    assert work_numbers(response, 1) == [risky.number]
+    assert response.context["counts"]["at_risk"] == 1
+    assert response.context["counts"]["unassigned"] == 2
+
+
+def test_home_technician_sees_own_open_jobs(users, customer):
+    job = make_order(by=users[Role.AGENT], customer=customer)
+    services.assign_technician(job, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    make_order(by=users[Role.AGENT], customer=customer)
+
+    response = login(users[Role.TECHNICIAN]).get("/")
+
+    assert work_numbers(response) == [job.number]
+    assert response.context["counts"]["dispatched"] == 1
+    assert response.context["counts"]["new"] == 0  # the unassigned order is outside a technician's scope
+
+
+def test_home_manager_sees_completed_and_overdue(users, customer):
+    done = make_order(by=users[Role.AGENT], customer=customer)
+    services.assign_technician(done, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    visit = services.record_visit(ServiceOrder.objects.get(pk=done.pk), by=users[Role.TECHNICIAN])
+    services.sign_visit(visit, by=users[Role.TECHNICIAN], signer_name="王五", image=png())
+    services.transition_order(ServiceOrder.objects.get(pk=done.pk), to=OrderStatus.COMPLETED, by=users[Role.TECHNICIAN])
+    late = make_order(by=users[Role.AGENT], customer=customer, received_at=timezone.now() - datetime.timedelta(days=40))
+
+    response = login(users[Role.MANAGER]).get("/")
+    body = response.content.decode()
+
+    assert work_numbers(response, 0) == [done.number]
+    assert work_numbers(response, 1) == [late.number]
+    assert response.context["counts"]["overdue"] == 1
+    assert response.context["counts"]["completed"] == 1
+    assert 'href="/orders/?sla_state=overdue"' in body and 'href="/orders/?sla_state=at_risk"' in body
+    assert 'id="count-overdue">1<' in body
+
+
+def test_home_counts_per_state(users, customer):
+    for _ in range(2):
+        make_order(by=users[Role.AGENT], customer=customer)
+    accepted = make_order(by=users[Role.AGENT], customer=customer)
+    services.transition_order(accepted, to=OrderStatus.ACCEPTED, by=users[Role.AGENT])
+
+    response = login(users[Role.AGENT]).get("/")
+
+    states = {s["status"]: s["count"] for s in response.context["states"]}
+    assert states["new"] == 2 and states["accepted"] == 1 and states["closed"] == 0
+    assert 'href="/orders/?status=accepted"' in response.content.decode()
+
+
+def test_home_query_count_does_not_grow(users, customer):
+    client = login(users[Role.DISPATCHER])
+    make_order(by=users[Role.AGENT], customer=customer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for _ in range(10):
+        make_order(by=users[Role.AGENT], customer=customer)
+    assert count() == few
+
+
+def test_home_escapes_customer_names(users, centre):
+    customer = CustomerFactory(service_center=centre, name="<script>alert(1)</script>")
+    make_order(by=users[Role.AGENT], customer=customer)
+
+    body = login(users[Role.AGENT]).get("/").content.decode()
+
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
