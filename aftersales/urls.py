@@ -10,6 +10,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", console_views.set_language, name="set_language"),
+    path("calendar/", include("aftersales.calendars.urls")),
+    path("settings/product-models/", include("aftersales.catalog.urls")),
+    path("settings/", include("aftersales.accounts.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.console.urls")),
 ]

@@ -41,3 +41,55 @@ def is_admin(user: User) -> bool:
 
 def has_any_role(user: User, roles: tuple[str, ...]) -> bool:
     return user.is_superuser or user.role in roles or user.role == Role.ADMIN
+
+
+# --- settings screens (service centres, users and roles, product models, SLA policies) ----------
+
+SETTINGS_ROLES = (Role.MANAGER, Role.ADMIN)
+# Roles a service manager may not hand out: they see every centre or run the system.
+_ADMIN_ONLY_ROLES = frozenset({Role.ADMIN, Role.GENERAL_MANAGER})
+
+
+def can_manage_settings(user: User) -> bool:
+    """Service managers and administrators open the settings screens; each write checks more."""
+    return user.is_authenticated and user.is_active and has_any_role(user, SETTINGS_ROLES)
+
+
+def can_create_centre(user: User) -> bool:
+    return user.is_authenticated and user.is_active and is_admin(user)
+
+
+def can_edit_centre(user: User, centre: ServiceCenter) -> bool:
+    """Administrators edit every centre; a service manager edits only their own."""
+    if not can_manage_settings(user):
+        return False
+    return is_admin(user) or user.service_center_id == centre.pk
+
+
+def roles_assignable_by(user: User) -> list[str]:
+    """The roles ``user`` may give: a manager never makes an administrator or a general manager."""
+    if not can_manage_settings(user):
+        return []
+    if is_admin(user):
+        return list(Role.values)
+    return [role for role in Role.values if role not in _ADMIN_ONLY_ROLES]
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    return scope_by_centre(User.objects.all(), user, field="service_center")
+
+
+def can_manage_user(by: User, target: User) -> bool:
+    """Administrators manage everyone; a manager manages the staff of their own centre below them,
+    never themselves (no one raises their own role)."""
+    if not can_manage_settings(by):
+        return False
+    if is_admin(by):
+        return True
+    return (
+        target.pk != by.pk
+        and not target.is_superuser
+        and target.role not in _ADMIN_ONLY_ROLES
+        and target.service_center_id is not None
+        and target.service_center_id == by.service_center_id
+    )

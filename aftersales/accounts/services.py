@@ -2,13 +2,25 @@
 
 import secrets
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.models import ApiToken, User
-from aftersales.core.errors import DomainError
+from aftersales.accounts.choices import ALL_CENTRES_ROLES
+from aftersales.accounts.models import ApiToken, ServiceCenter, User
+from aftersales.accounts.permissions import (
+    can_create_centre,
+    can_edit_centre,
+    can_manage_settings,
+    can_manage_user,
+    roles_assignable_by,
+)
+from aftersales.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
+from aftersales.core.models import AuditLog
+from aftersales.core.phones import normalize_phone
+from aftersales.core.validation import require_text
 
 
 class AuthenticationFailed(DomainError):
@@ -42,12 +54,22 @@ def user_for_token(key: str) -> User | None:
 
 
 @transaction.atomic
-def deactivate_user(*, user: User, by: User) -> User:
+def deactivate_user(*, user: User, by: User | None) -> User:
     """Make ``user`` inactive: every token is deleted; sessions die because inactive users no longer
-    authenticate (Django's ModelBackend refuses them on every request)."""
+    authenticate (Django's ModelBackend refuses them on every request).
+
+    ``by=None`` is the system itself. A person may not deactivate themselves (an administrator
+    would lock everyone out) and needs ``can_manage_user``.
+    """
+    if by is not None:
+        if by.pk == user.pk:
+            raise ValidationFailed("cannot_deactivate_self", _("You cannot deactivate your own account."))
+        if not can_manage_user(by, user):
+            raise PermissionDeniedError("forbidden", _("You may not manage this user."))
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user).delete()
+    _audit(by=by, action="accounts.deactivate_user", detail={"user": user.pk, "username": user.username})
     return user
 
 
@@ -64,4 +86,170 @@ def set_user_language(*, user: User, language: str) -> User:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+    return user
+
+
+# --- settings: service centres and users ---------------------------------------------------------
+
+
+def _audit(*, by: User | None, action: str, detail: dict) -> None:
+    AuditLog.objects.create(user=by, action=action, detail=detail)
+
+
+def _centre_fields(*, code: str, name: str, region: str, phone: str, address: str) -> dict[str, str]:
+    return {
+        "code": require_text(code, field="code", max_length=20).upper(),
+        "name": require_text(name, field="name", max_length=100),
+        "region": require_text(region, field="region", max_length=100),
+        "phone": require_text(phone, field="phone", max_length=20, required=False),
+        "address": require_text(address, field="address", max_length=255, required=False),
+    }
+
+
+def _check_centre_code_free(code: str, *, exclude_pk: int | None = None) -> None:
+    if ServiceCenter.objects.filter(code__iexact=code).exclude(pk=exclude_pk).exists():
+        raise ConflictError("duplicate_code", _("A service centre with this code exists."), field="code")
+
+
+@transaction.atomic
+def create_service_center(
+    *, by: User, code: str, name: str, region: str, phone: str = "", address: str = ""
+) -> ServiceCenter:
+    """Add a service centre (服务网点). Administrators only; the code is unique (imports name centres by it)."""
+    if not can_create_centre(by):
+        raise PermissionDeniedError("forbidden", _("Only administrators may add service centres."))
+    fields = _centre_fields(code=code, name=name, region=region, phone=phone, address=address)
+    _check_centre_code_free(fields["code"])
+    centre = ServiceCenter.objects.create(**fields)
+    _audit(by=by, action="accounts.create_service_center", detail={"centre": centre.pk, **fields})
+    return centre
+
+
+@transaction.atomic
+def update_service_center(
+    *, centre: ServiceCenter, by: User, code: str, name: str, region: str, phone: str = "", address: str = ""
+) -> ServiceCenter:
+    """Edit a centre: administrators any, a service manager their own (its code stays: imports use it)."""
+    centre = ServiceCenter.objects.select_for_update().get(pk=centre.pk)
+    if not can_edit_centre(by, centre):
+        raise PermissionDeniedError("forbidden", _("You may not edit this service centre."))
+    fields = _centre_fields(code=code, name=name, region=region, phone=phone, address=address)
+    if fields["code"] != centre.code:
+        if not can_create_centre(by):
+            raise PermissionDeniedError("forbidden", _("Only administrators may change a centre's code."), field="code")
+        _check_centre_code_free(fields["code"], exclude_pk=centre.pk)
+    previous = {key: getattr(centre, key) for key in fields}
+    for key, value in fields.items():
+        setattr(centre, key, value)
+    centre.save(update_fields=[*fields, "updated_at"])
+    _audit(
+        by=by,
+        action="accounts.update_service_center",
+        detail={"centre": centre.pk, "previous": previous, "new": fields},
+    )
+    return centre
+
+
+def _check_role_and_centre(*, by: User, role: str, service_center: ServiceCenter | None) -> None:
+    if role not in roles_assignable_by(by):
+        raise PermissionDeniedError("role_not_allowed", _("You may not give this role."), field="role")
+    if service_center is None and role not in ALL_CENTRES_ROLES:
+        raise ValidationFailed(
+            "centre_required", _("Staff in this role belong to a service centre."), field="service_center"
+        )
+    if service_center is not None and not by.sees_all_centres and service_center.pk != by.service_center_id:
+        raise PermissionDeniedError(
+            "forbidden", _("You may only add staff to your own service centre."), field="service_center"
+        )
+
+
+def _person_fields(*, first_name: str, last_name: str, phone: str, email: str) -> dict[str, str]:
+    return {
+        "first_name": require_text(first_name, field="first_name", max_length=150),
+        "last_name": require_text(last_name, field="last_name", max_length=150, required=False),
+        "phone": normalize_phone(phone, field="phone") if (phone or "").strip() else "",
+        "email": require_text(email, field="email", max_length=254, required=False),
+    }
+
+
+@transaction.atomic
+def create_user(
+    *,
+    by: User,
+    username: str,
+    password: str,
+    role: str,
+    service_center: ServiceCenter | None,
+    first_name: str,
+    last_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> User:
+    """Add a member of staff with one role. The password must pass ``AUTH_PASSWORD_VALIDATORS``.
+
+    A service manager adds staff only to their own centre and never an administrator or a general
+    manager. Staff accounts made here get no Django admin access (``is_staff`` stays off).
+    """
+    if not can_manage_settings(by):
+        raise PermissionDeniedError("forbidden", _("Only service managers and admins may add users."))
+    clean_username = require_text(username, field="username", max_length=150)
+    _check_role_and_centre(by=by, role=role, service_center=service_center)
+    person = _person_fields(first_name=first_name, last_name=last_name, phone=phone, email=email)
+    if User.objects.filter(username__iexact=clean_username).exists():
+        raise ConflictError("duplicate_username", _("This username is taken."), field="username")
+    candidate = User(username=clean_username, role=role, service_center=service_center, **person)
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ValidationFailed("weak_password", " ".join(exc.messages), field="password") from exc
+    candidate.set_password(password)
+    candidate.save()
+    _audit(
+        by=by,
+        action="accounts.create_user",
+        detail={
+            "user": candidate.pk,
+            "username": clean_username,
+            "role": role,
+            "centre": service_center and service_center.pk,
+        },
+    )
+    return candidate
+
+
+@transaction.atomic
+def update_user(
+    *,
+    user: User,
+    by: User,
+    role: str,
+    service_center: ServiceCenter | None,
+    first_name: str,
+    last_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> User:
+    """Change a user's role, centre, name or mobile. The same limits as ``create_user``; nobody changes
+    their own role or centre here."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not can_manage_user(by, user):
+        raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+    if user.pk == by.pk and (role != user.role or service_center != user.service_center):
+        raise PermissionDeniedError("forbidden", _("You cannot change your own role or centre."), field="role")
+    if role != user.role or service_center != user.service_center:
+        _check_role_and_centre(by=by, role=role, service_center=service_center)
+    fields = {
+        "role": role,
+        "service_center": service_center,
+        **_person_fields(first_name=first_name, last_name=last_name, phone=phone, email=email),
+    }
+    previous = {"role": user.role, "service_center": user.service_center_id}
+    for key, value in fields.items():
+        setattr(user, key, value)
+    user.save(update_fields=list(fields))
+    _audit(
+        by=by,
+        action="accounts.update_user",
+        detail={"user": user.pk, "previous": previous, "new": {"role": role, "service_center": user.service_center_id}},
+    )
     return user

@@ -26,7 +26,7 @@ import chinese_calendar
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from aftersales.calendars.choices import DayKind
 from aftersales.calendars.models import CalendarDay, CalendarYear
@@ -298,3 +298,62 @@ def due_at(*, received_at: dt.datetime, working_days: int) -> DueResult:
         warning=calendar_warning(unknown_years=result.unknown_years),
         unknown_years=result.unknown_years,
     )
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """One day as the calendar counts it, for the calendar screen.
+
+    ``kind``: "workday" (Monday–Friday worked), "weekend" (Saturday/Sunday off), "holiday" (a
+    weekday off) or "working_weekend" (a Saturday/Sunday worked, 调休). ``source``: "entered" (an
+    admin's ``CalendarDay``), "bundled" (chinese-calendar) or "" (the plain weekday rule).
+    """
+
+    day: dt.date
+    working: bool
+    kind: str
+    name: str
+    source: str
+
+
+def _bundled_name(day: dt.date) -> str:
+    """The statutory holiday ``day`` belongs to (also for its 调休 working weekend), or ""."""
+    _is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    if not name:
+        return ""
+    if (get_language() or "").startswith("zh"):
+        chinese = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+        return chinese.get(name, name)
+    return name
+
+
+def year_days(*, year: int) -> list[DayInfo]:
+    """Every day of ``year`` as due dates count it (same precedence as ``is_working_day``); one query.
+
+    Bundled holiday names are in Chinese when the active language is Chinese; a weekend inside a
+    statutory break counts as part of the holiday.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "kind", "name")
+    overrides = {row[0]: (row[1], row[2]) for row in rows}
+    bundled = year in bundled_years()
+    days = []
+    day = first
+    while day <= last:
+        weekend = day.weekday() >= 5
+        if day in overrides:
+            override_kind, name = overrides[day]
+            working, source = override_kind == DayKind.WORKDAY, "entered"
+            named_holiday = not working
+        else:
+            working = default_is_working(day)
+            name = _bundled_name(day) if bundled else ""
+            source = "bundled" if name else ""
+            named_holiday = bool(name) and not working
+        if working:
+            kind = "working_weekend" if weekend else "workday"
+        else:
+            kind = "holiday" if (named_holiday or not weekend) else "weekend"
+        days.append(DayInfo(day=day, working=working, kind=kind, name=name, source=source))
+        day += ONE_DAY
+    return days

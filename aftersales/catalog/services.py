@@ -8,6 +8,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.permissions import has_any_role
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.models import AuditLog
 from aftersales.core.validation import require_text
 
 
@@ -34,3 +35,43 @@ def create_product_model(
         warranty_months=warranty_months,
         warranty_terms=require_text(warranty_terms, field="warranty_terms", max_length=4000, required=False),
     )
+
+
+@transaction.atomic
+def update_product_model(
+    *,
+    product_model: ProductModel,
+    by: User,
+    code: str,
+    name: str,
+    category: str,
+    warranty_months: int,
+    warranty_terms: str = "",
+) -> ProductModel:
+    """Edit a product model. A new warranty period applies to warranty decisions made afterwards;
+    decisions already recorded on orders keep the period they were made with."""
+    if not can_edit_catalog(by):
+        raise PermissionDeniedError("forbidden", _("Only service managers and admins may edit product models."))
+    product_model = ProductModel.objects.select_for_update().get(pk=product_model.pk)
+    clean_code = require_text(code, field="code", max_length=40)
+    if not 0 <= warranty_months <= 240:
+        raise ValidationFailed("out_of_range", _("Warranty months must be between 0 and 240."), field="warranty_months")
+    if ProductModel.objects.filter(code=clean_code).exclude(pk=product_model.pk).exists():
+        raise ConflictError("duplicate_code", _("A product model with this code exists."), field="code")
+    fields = {
+        "code": clean_code,
+        "name": require_text(name, field="name", max_length=200),
+        "category": require_text(category, field="category", max_length=100),
+        "warranty_months": warranty_months,
+        "warranty_terms": require_text(warranty_terms, field="warranty_terms", max_length=4000, required=False),
+    }
+    previous = {key: getattr(product_model, key) for key in fields}
+    for key, value in fields.items():
+        setattr(product_model, key, value)
+    product_model.save(update_fields=[*fields, "updated_at"])
+    AuditLog.objects.create(
+        user=by,
+        action="catalog.update_product_model",
+        detail={"product_model": product_model.pk, "previous": previous, "new": fields},
+    )
+    return product_model

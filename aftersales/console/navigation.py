@@ -32,6 +32,8 @@ class NavItem:
 _OFFICE = {Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.FINANCE, Role.GENERAL_MANAGER, Role.ADMIN}
 _INTAKE = {Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
 _DISPATCH = {Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
+_IMPORT = {Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN}
+_SETTINGS = {Role.MANAGER, Role.ADMIN}
 _CALENDAR = {Role.DISPATCHER, Role.TECHNICIAN, Role.MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}
 
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -41,6 +43,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("dispatch", _("Dispatch"), "/dispatch/", "diagram-3", frozenset(_DISPATCH)),
     NavItem("tech", _("My jobs"), "/tech/", "tools", frozenset({Role.TECHNICIAN})),
     NavItem("calendar", _("Calendar"), "/calendar/", "calendar3", frozenset(_CALENDAR)),
+    NavItem("import", _("Import"), "/import/", "upload", frozenset(_IMPORT)),
+    NavItem("settings", _("Settings"), "/settings/", "sliders", frozenset(_SETTINGS)),
     NavItem("admin", _("Admin"), "/admin/", "gear", frozenset({Role.ADMIN})),
 )
 

@@ -52,10 +52,10 @@ def user(role: str, **extra) -> User:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.AGENT, ["home", "orders", "intake"]),
-        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar"]),
+        (Role.AGENT, ["home", "orders", "intake", "import"]),
+        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "import"]),
         (Role.TECHNICIAN, ["home", "tech", "calendar"]),
-        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "calendar"]),
+        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "calendar", "import", "settings"]),
         (Role.PARTS_KEEPER, ["home", "orders"]),
         (Role.FINANCE, ["home", "orders"]),
         (Role.GENERAL_MANAGER, ["home", "orders", "calendar"]),
@@ -74,7 +74,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "tech", "calendar", "admin"]
+    assert keys == ["home", "orders", "intake", "dispatch", "tech", "calendar", "import", "settings", "admin"]
 
 
 def test_nav_items_anonymous_sees_nothing():
@@ -89,4 +89,4 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
         "{% load ui %}{% nav_items as items %}{% for i in items %}{{ i.key }}={{ i.active }};{% endfor %}"
     ).render(Context({"request": request}))
 
-    assert html == "home=False;orders=True;intake=False;"
+    assert html == "home=False;orders=True;intake=False;import=False;"

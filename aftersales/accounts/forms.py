@@ -1,0 +1,88 @@
+"""Forms of the settings screens (service centres, users and roles).
+
+Forms only parse and check input; every write goes through ``accounts.services``. ``BootstrapFormMixin``
+gives every widget its Bootstrap class and is shared by the other settings forms.
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.permissions import centres_visible_to, roles_assignable_by
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes to every widget; the templates then render any field the same way."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ServiceCenterForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ServiceCenter
+        fields = ["code", "name", "region", "phone", "address"]
+
+    def __init__(self, *args: Any, can_change_code: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_change_code:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Only administrators change a centre's code.")
+
+
+class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):
+    """Role and centre choices are limited to what the signed-in user may give."""
+
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = set(roles_assignable_by(by))
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
+        centre = self.fields["service_center"]
+        centre.queryset = centres_visible_to(by)
+        centre.help_text = _("Empty only for a general manager or an administrator (they see every centre).")
+        self.fields["first_name"].required = True
+        self.fields["phone"].help_text = _("Mobile number, e.g. 13812345678.")
+
+
+class UserCreateForm(_UserFieldsForm):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "phone", "email", "role", "service_center"]
+
+    def clean_password_again(self) -> str:
+        first, second = self.cleaned_data.get("password"), self.cleaned_data.get("password_again")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
+        return second or ""
+
+
+class UserUpdateForm(_UserFieldsForm):
+    class Meta:
+        model = User
+        fields = ["last_name", "first_name", "phone", "email", "role", "service_center"]

@@ -1,0 +1,28 @@
+"""Forms of the calendar screen. They parse input only; ``calendars.services`` validates and writes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.forms import BootstrapFormMixin
+from aftersales.calendars.choices import DayKind
+from aftersales.calendars.services import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
+
+
+class CalendarDayForm(BootstrapFormMixin, forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("E.g. 春节 or 国庆节调休."),
+    )
+
+
+class CalendarYearForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("E.g. the State Council notice the days were taken from."),
+    )

@@ -1,0 +1,215 @@
+"""The calendar screen: month grids per year, read-only for everyone but administrators, the banner."""
+
+import datetime as dt
+
+import pytest
+from django.template import Context, RequestContext, Template
+from django.test import RequestFactory
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
+from aftersales.calendars.choices import DayKind
+from aftersales.calendars.models import CalendarDay, CalendarYear
+from aftersales.calendars.selectors import bundled_years
+
+URL = "/calendar/"
+pytestmark = pytest.mark.django_db
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def first_unknown_year() -> int:
+    return max(bundled_years()) + 1
+
+
+def test_calendar_page_shows_this_year_with_twelve_months(client, users):
+    client.force_login(users[Role.DISPATCHER])
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.context["year"] == this_year()
+    assert len(response.context["months"]) == 12
+    assert [row["year"] for row in response.context["years"]] == list(range(this_year() - 2, this_year() + 3))
+
+
+def test_calendar_bundled_year_marks_spring_festival_and_working_weekend(client, users):
+    client.force_login(users[Role.DISPATCHER])
+
+    response = client.get(URL, {"year": 2026})
+
+    february = response.context["months"][1]
+    days = {info.day: info for week in february["weeks"] for info in week if info}
+    assert days[dt.date(2026, 2, 17)].kind == "holiday"
+    assert days[dt.date(2026, 2, 17)].source == "bundled"
+    assert days[dt.date(2026, 2, 14)].kind == "working_weekend"
+    assert response.context["current"]["source"] == "bundled"
+    body = response.content.decode()
+    assert "春节" in body
+    assert "内置数据" in body or "Bundled data" in body
+
+
+def test_calendar_read_only_for_non_admin(client, users):
+    client.force_login(users[Role.MANAGER])
+
+    body = client.get(URL).content.decode()
+
+    assert 'id="day-form"' not in body
+    assert 'id="year-form"' not in body
+
+
+def test_calendar_admin_sees_forms(client, users):
+    client.force_login(users[Role.ADMIN])
+
+    body = client.get(URL).content.decode()
+
+    assert 'id="day-form"' in body
+    assert 'id="year-form"' in body
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.DISPATCHER, Role.TECHNICIAN, Role.AGENT])
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/calendar/days/", {"day": "2027-01-01", "kind": DayKind.HOLIDAY, "name": "元旦"}),
+        ("/calendar/years/2027/entered/", {"note": ""}),
+        ("/calendar/days/2027-01-01/remove/", {}),
+    ],
+)
+def test_calendar_post_by_non_admin_is_forbidden(client, users, role, path, data):
+    CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind=DayKind.HOLIDAY, name="元旦")
+    client.force_login(users[role])
+
+    response = client.post(path, data)
+
+    assert response.status_code == 403
+    assert CalendarDay.objects.get().name == "元旦"
+    assert not CalendarYear.objects.exists()
+
+
+def test_calendar_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_admin_adds_and_removes_a_holiday(client, users):
+    client.force_login(users[Role.ADMIN])
+
+    response = client.post("/calendar/days/", {"day": "2027-01-01", "kind": DayKind.HOLIDAY, "name": "元旦"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/calendar/?year=2027#overrides"
+    assert CalendarDay.objects.get().name == "元旦"
+    page = client.get("/calendar/", {"year": 2027})
+    jan = {info.day: info for week in page.context["months"][0]["weeks"] for info in week if info}
+    assert jan[dt.date(2027, 1, 1)].kind == "holiday"
+    assert jan[dt.date(2027, 1, 1)].source == "entered"
+
+    response = client.post("/calendar/days/2027-01-01/remove/")
+
+    assert response.status_code == 302
+    assert not CalendarDay.objects.exists()
+
+
+def test_admin_redundant_workday_shows_error_next_to_kind_and_writes_nothing(client, users):
+    client.force_login(users[Role.ADMIN])
+
+    response = client.post("/calendar/days/", {"day": "2027-03-03", "kind": DayKind.WORKDAY, "name": "x", "year": 2027})
+
+    assert response.status_code == 400
+    form = response.context["day_form"]
+    assert list(form.errors) == ["kind"]
+    body = response.content.decode()
+    assert 'id="id_kind_error"' in body
+    assert 'value="x"' in body  # what was typed is kept
+    assert not CalendarDay.objects.exists()
+
+
+def test_admin_bad_date_shows_error_next_to_date(client, users):
+    client.force_login(users[Role.ADMIN])
+
+    response = client.post("/calendar/days/", {"day": "not-a-date", "kind": DayKind.HOLIDAY})
+
+    assert response.status_code == 400
+    assert list(response.context["day_form"].errors) == ["day"]
+    assert not CalendarDay.objects.exists()
+
+
+def test_banner_shown_until_next_year_is_marked_entered(client, users, monkeypatch):
+    unknown = first_unknown_year()
+    monkeypatch.setattr(
+        "aftersales.calendars.templatetags.calendar_tags.timezone.now",
+        lambda: dt.datetime(unknown - 1, 11, 27, 10, tzinfo=dt.UTC),
+    )
+    client.force_login(users[Role.ADMIN])
+
+    body = client.get(URL).content.decode()
+    assert 'id="calendar-banner"' in body
+    assert f"?year={unknown}" in body
+
+    response = client.post(f"/calendar/years/{unknown}/entered/", {"note": "国办发明电〔2026〕1号"})
+
+    assert response.status_code == 302
+    assert CalendarYear.objects.get().year == unknown
+    assert 'id="calendar-banner"' not in client.get(URL).content.decode()
+
+
+def test_banner_shown_to_every_role_on_the_calendar_screen(client, users, monkeypatch):
+    unknown = first_unknown_year()
+    monkeypatch.setattr(
+        "aftersales.calendars.templatetags.calendar_tags.timezone.now",
+        lambda: dt.datetime(unknown - 1, 6, 1, 10, tzinfo=dt.UTC),
+    )
+    client.force_login(users[Role.TECHNICIAN])
+
+    body = client.get(URL).content.decode()
+
+    assert 'id="calendar-banner"' in body
+    assert "?year=" not in body.split('id="calendar-banner"')[1].split("</div>")[0]  # no edit link
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(Role.ADMIN, True), (Role.MANAGER, True), (Role.AGENT, False), (Role.TECHNICIAN, False)],
+)
+def test_calendar_banner_tag_on_home_only_for_managers_and_admins(users, monkeypatch, role, shown):
+    unknown = first_unknown_year()
+    monkeypatch.setattr(
+        "aftersales.calendars.templatetags.calendar_tags.timezone.now",
+        lambda: dt.datetime(unknown - 1, 6, 1, 10, tzinfo=dt.UTC),
+    )
+    request = RequestFactory().get("/")
+    request.user = users[role]
+
+    html = Template("{% load calendar_tags %}{% calendar_banner %}").render(RequestContext(request))
+
+    assert ('id="calendar-banner"' in html) is shown
+
+
+def test_calendar_banner_tag_hidden_when_next_year_is_bundled(users, monkeypatch):
+    monkeypatch.setattr(
+        "aftersales.calendars.templatetags.calendar_tags.timezone.now",
+        lambda: dt.datetime(min(bundled_years()), 6, 1, 10, tzinfo=dt.UTC),
+    )
+    request = RequestFactory().get("/")
+    request.user = users[Role.ADMIN]
+
+    html = Template("{% load calendar_tags %}{% calendar_banner %}").render(Context({"request": request}))
+
+    assert 'id="calendar-banner"' not in html
+
+
+def test_calendar_page_query_count_does_not_grow_with_entries(client, users, django_assert_max_num_queries):
+    client.force_login(users[Role.ADMIN])
+    client.get(URL, {"year": 2027})  # warm up (session, content types)
+    for day in range(1, 29):
+        CalendarDay.objects.create(date=dt.date(2027, 2, day), kind=DayKind.HOLIDAY, name=f"d{day}")
+
+    with django_assert_max_num_queries(8):
+        response = client.get(URL, {"year": 2027})
+
+    assert response.status_code == 200

@@ -1,0 +1,177 @@
+"""The calendar screen (/calendar/): the working-day calendar of one year, month by month.
+
+Everyone signed in may look; only administrators (``can_edit_calendar``) may add or remove a holiday
+or working weekend and mark a year as entered in full; anyone else gets 403 on every POST.
+"""
+
+import calendar as pycalendar
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS, WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.calendars.forms import CalendarDayForm, CalendarYearForm
+from aftersales.calendars.models import CalendarDay
+from aftersales.calendars.permissions import can_edit_calendar
+from aftersales.calendars.selectors import business_timezone, known_years, year_days
+from aftersales.calendars.services import (
+    MAX_YEAR,
+    MIN_YEAR,
+    mark_year_entered,
+    remove_calendar_day,
+    set_calendar_day,
+)
+from aftersales.core.errors import DomainError
+
+
+def _this_year() -> int:
+    return timezone.now().astimezone(business_timezone()).year
+
+
+def _year_param(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or _this_year())
+    except ValueError:
+        return _this_year()
+    return min(max(year, MIN_YEAR), MAX_YEAR)
+
+
+def _url(year: int, anchor: str = "") -> str:
+    return f"{reverse('calendars:calendar')}?year={year}{anchor}"
+
+
+def _months(year: int) -> list[dict[str, Any]]:
+    """Twelve month grids (weeks from Monday), each cell the ``DayInfo`` of a day or ``None``."""
+    by_date = {info.day: info for info in year_days(year=year)}
+    grid = pycalendar.Calendar(firstweekday=0)
+    months = []
+    for month in range(1, 13):
+        weeks = [
+            [by_date[day] if day.month == month else None for day in week]
+            for week in grid.monthdatescalendar(year, month)
+        ]
+        infos = [info for info in by_date.values() if info.day.month == month]
+        months.append(
+            {
+                "number": month,
+                "name": MONTHS[month],
+                "weeks": weeks,
+                "working": sum(info.working for info in infos),
+                "days": len(infos),
+            }
+        )
+    return months
+
+
+def _render(
+    request: HttpRequest,
+    year: int,
+    *,
+    day_form: Form | None = None,
+    year_form: Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    years = known_years(around=year, span=2)
+    current = next(row for row in years if row["year"] == year)
+    can_edit = can_edit_calendar(request.user)
+    context = {
+        "year": year,
+        "this_year": _this_year(),
+        "previous_year": max(year - 1, MIN_YEAR),
+        "next_year": min(year + 1, MAX_YEAR),
+        "min_year": MIN_YEAR,
+        "max_year": MAX_YEAR,
+        "years": years,
+        "current": current,
+        "months": _months(year),
+        "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "overrides": list(CalendarDay.objects.filter(date__year=year).order_by("date")),
+        "can_edit": can_edit,
+        "day_form": day_form or (CalendarDayForm() if can_edit else None),
+        "year_form": year_form or (CalendarYearForm(initial={"note": current["note"]}) if can_edit else None),
+    }
+    return render(request, "calendars/calendar.html", context, status=status)
+
+
+@login_required
+@require_GET
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    return _render(request, _year_param(request))
+
+
+def _check_can_edit(request: HttpRequest) -> None:
+    if not can_edit_calendar(request.user):
+        raise PermissionDenied
+
+
+def _form_error(form: Form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+
+
+@login_required
+@require_POST
+def calendar_day_set(request: HttpRequest) -> HttpResponse:
+    """Add or change a holiday or working weekend (an upsert: the date's previous entry is replaced)."""
+    _check_can_edit(request)
+    form = CalendarDayForm(request.POST)
+    year = _year_param(request)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = set_calendar_day(day=data["day"], kind=data["kind"], name=data["name"], by=request.user)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(day)s saved as %(kind)s.") % {"day": entry.date.isoformat(), "kind": entry.get_kind_display()},
+            )
+            return HttpResponseRedirect(_url(entry.date.year, "#overrides"))
+    return _render(request, year, day_form=form, status=400)
+
+
+@login_required
+@require_POST
+def calendar_day_remove(request: HttpRequest, day: str) -> HttpResponse:
+    _check_can_edit(request)
+    try:
+        parsed = dt.date.fromisoformat(day)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        messages.error(request, _("Not a date."))
+        return HttpResponseRedirect(_url(_year_param(request)))
+    try:
+        remove_calendar_day(day=parsed, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The entry for %(day)s is removed.") % {"day": parsed.isoformat()})
+    return HttpResponseRedirect(_url(parsed.year, "#overrides"))
+
+
+@login_required
+@require_POST
+def calendar_year_mark(request: HttpRequest, year: int) -> HttpResponse:
+    """Declare ``year`` entered in full: its due dates stop carrying the no-calendar warning."""
+    _check_can_edit(request)
+    form = CalendarYearForm(request.POST)
+    if form.is_valid():
+        try:
+            mark_year_entered(year=year, note=form.cleaned_data["note"], by=request.user)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("%(year)s is marked as entered in full.") % {"year": year})
+            return HttpResponseRedirect(_url(year))
+    return _render(request, min(max(year, MIN_YEAR), MAX_YEAR), year_form=form, status=400)
