@@ -1,3 +1,209 @@
-from django.urls import URLPattern
+"""The dispatch board (派工): orders waiting for a technician or at risk on one side, technicians with
+their load and today's jobs on the other; assign or reassign per row (htmx swaps the row).
 
-urlpatterns: list[URLPattern] = []
+A conflict — another dispatcher assigned the order first — comes back from ``assign_technician`` as
+409 ``already_assigned`` (or ``stale_version`` for a reassignment) and is shown in the row, which is
+redrawn with the order as it is now.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.accounts.models import User
+from aftersales.core.errors import ConflictError, DomainError
+from aftersales.service.choices import EventType, OrderStatus
+from aftersales.service.forms_field import AssignForm
+from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.permissions import can_assign
+from aftersales.service.selectors import get_order, order_list, technicians_with_load
+from aftersales.service.services import assign_technician
+from aftersales.service.services.dispatch import ASSIGNABLE
+from aftersales.service.sla import sla_state
+
+BOARD_LIMIT = 200
+JOBS_SHOWN = 6
+JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
+
+
+@dataclass
+class Row:
+    """One order on the board with what its row shows and offers."""
+
+    order: ServiceOrder
+    sla: str
+    technicians: list[User]
+    assignable: bool
+    message: str = ""
+    message_level: str = ""  # "success" | "danger" | "warning"
+
+    @property
+    def city(self) -> str:
+        site = self.order.site or (self.order.unit.site if self.order.unit else None)
+        return site.city if site else ""
+
+
+def _board_orders(user: User) -> QuerySet[ServiceOrder]:
+    """Open orders without a technician, and open orders at risk or overdue, most urgent first."""
+    now = timezone.now()
+    return (
+        order_list(user=user)
+        .open()
+        .filter(Q(technician__isnull=True) | Q(at_risk_at__lte=now))
+        .select_related("site", "unit__site")
+        .order_by("due_at", "id")
+    )
+
+
+def _technicians_by_centre(technicians: list[User]) -> dict[int | None, list[User]]:
+    by_centre: dict[int | None, list[User]] = defaultdict(list)
+    for technician in technicians:
+        by_centre[technician.service_center_id].append(technician)
+    return by_centre
+
+
+def _jobs_by_technician(technicians: list[User]) -> dict[int, list[ServiceOrder]]:
+    """Each technician's open jobs (dispatched, on site, waiting) by due time — one query."""
+    jobs: dict[int, list[ServiceOrder]] = defaultdict(list)
+    orders = (
+        ServiceOrder.objects.filter(technician__in=[t.pk for t in technicians], status__in=JOB_STATUSES)
+        .select_related("customer", "site")
+        .order_by("due_at")
+    )
+    for order in orders:
+        jobs[order.technician_id].append(order)  # type: ignore[index]
+    return jobs
+
+
+def _row(order: ServiceOrder, by_centre: dict[int | None, list[User]], **message: str) -> Row:
+    return Row(
+        order=order,
+        sla=sla_state(order),
+        technicians=by_centre.get(order.service_center_id, []),
+        assignable=order.status in ASSIGNABLE,
+        **message,
+    )
+
+
+def _technician_panel(technicians: list[User]) -> list[dict[str, Any]]:
+    """Each technician with centre, open load and today's jobs (the first few)."""
+    jobs = _jobs_by_technician(technicians)
+    return [
+        {
+            "technician": t,
+            "jobs": jobs.get(t.pk, [])[:JOBS_SHOWN],
+            "more": max(0, len(jobs.get(t.pk, [])) - JOBS_SHOWN),
+        }
+        for t in technicians
+    ]
+
+
+def _require_dispatcher(user: User) -> None:
+    if not can_assign(user):
+        raise PermissionDenied(_("Only dispatchers and service managers assign orders."))
+
+
+@login_required
+@require_GET
+def dispatch_board(request: HttpRequest) -> HttpResponse:
+    """The board. Queries: orders, technicians, jobs (and the session/user) — whatever the row count."""
+    _require_dispatcher(request.user)
+    technicians = list(technicians_with_load(user=request.user))
+    by_centre = _technicians_by_centre(technicians)
+    orders = list(_board_orders(request.user)[: BOARD_LIMIT + 1])
+    context = {
+        "rows": [_row(o, by_centre) for o in orders[:BOARD_LIMIT]],
+        "truncated": len(orders) > BOARD_LIMIT,
+        "panel": _technician_panel(technicians),
+    }
+    return render(request, "service/dispatch.html", context)
+
+
+def _conflict_message(order: ServiceOrder, error: DomainError) -> str:
+    """ "已被 X 指派": who assigned the order meanwhile, and to whom it belongs now."""
+    if error.code not in ("already_assigned", "stale_version") or order.technician is None:
+        return error.detail
+    last = (
+        OrderEvent.objects.filter(order=order, type__in=(EventType.ASSIGNED, EventType.REASSIGNED))
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    actor = last.actor if last and last.actor else None
+    if actor is None:
+        return _("Already assigned to %(technician)s.") % {"technician": order.technician}
+    return _("Already assigned by %(actor)s to %(technician)s.") % {"actor": actor, "technician": order.technician}
+
+
+@login_required
+@require_POST
+def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Assign (or, with a reason, reassign) one order; answers its redrawn row for htmx."""
+    _require_dispatcher(request.user)
+    order = get_order(user=request.user, order_id=order_id)
+    form = AssignForm(request.POST)
+    message: dict[str, str] = {}
+    status = 200
+    if not form.is_valid():
+        message = {"message": _("Choose a technician."), "message_level": "danger"}
+        status = 400
+    else:
+        data = form.cleaned_data
+        technician = technicians_with_load(user=request.user).filter(pk=data["technician"]).first()
+        # Reassigning what the dispatcher saw assigned: the version they saw must still be current.
+        expected = data["version"] if data.get("seen_technician") else None
+        try:
+            if technician is None:
+                raise DomainError("not_a_technician", _("Choose a technician."), field="technician_id")
+            order = assign_technician(
+                order, by=request.user, technician=technician, reason=data["reason"], expected_version=expected
+            )
+        except DomainError as exc:
+            order = get_order(user=request.user, order_id=order_id)
+            text = _conflict_message(order, exc) if isinstance(exc, ConflictError) else exc.detail
+            message = {"message": text, "message_level": "warning" if isinstance(exc, ConflictError) else "danger"}
+            status = exc.status
+        else:
+            message = {
+                "message": _("Assigned to %(technician)s.") % {"technician": order.technician},
+                "message_level": "success",
+            }
+    if not request.headers.get("HX-Request"):
+        level = messages.SUCCESS if message.get("message_level") == "success" else messages.WARNING
+        messages.add_message(request, level, f"{order.number}: {message.get('message', '')}")
+        return redirect("service:dispatch")
+    order = _board_orders(request.user).filter(pk=order.pk).first() or get_order(user=request.user, order_id=order_id)
+    technicians = list(technicians_with_load(user=request.user))
+    row = _row(order, _technicians_by_centre(technicians), **message)
+    # htmx swaps only 2xx answers by default; the row itself carries the refusal, so it answers 200.
+    response = render(request, "service/_dispatch_row.html", {"row": row})
+    response["X-Dispatch-Result"] = str(status)
+    response["HX-Trigger"] = "dispatch-changed"  # the technicians' panel reloads its loads
+    return response
+
+
+@login_required
+@require_GET
+def dispatch_technicians(request: HttpRequest) -> HttpResponse:
+    """The technicians' panel alone, reloaded after each assignment."""
+    _require_dispatcher(request.user)
+    panel = _technician_panel(list(technicians_with_load(user=request.user)))
+    return render(request, "service/_dispatch_technicians.html", {"panel": panel})
+
+
+urlpatterns = [
+    path("dispatch/", dispatch_board, name="dispatch"),
+    path("dispatch/technicians/", dispatch_technicians, name="dispatch_technicians"),
+    path("dispatch/orders/<int:order_id>/assign/", dispatch_assign, name="dispatch_assign"),
+]

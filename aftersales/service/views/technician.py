@@ -1,3 +1,174 @@
-from django.urls import URLPattern
+"""The technician's phone view: today's jobs, then per job arrival, the on-site record (售后服务记录单)
+with photos from the camera and the customer's signature drawn with a finger, and "completed".
 
-urlpatterns: list[URLPattern] = []
+Only the assigned technician or a helper (or a manager correcting a record) opens a job; for anyone
+else it does not exist (404). Buttons appear only when the service would accept them.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aftersales.accounts.models import User
+from aftersales.core.errors import DomainError
+from aftersales.service.choices import OrderStatus
+from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
+from aftersales.service.models import ServiceOrder, Visit
+from aftersales.service.permissions import can_make_move, can_record_visit, orders_visible_to
+from aftersales.service.selectors import get_order, order_visits
+from aftersales.service.services import add_photo, record_visit, sign_visit, transition_order, update_visit
+from aftersales.service.services.visits import VISIT_STATUSES
+from aftersales.service.sla import sla_state
+from aftersales.service.transitions import roles_for
+
+JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
+
+
+def _my_jobs(user: User) -> QuerySet[ServiceOrder]:
+    """Open jobs the user is assigned to or helps on, by due time, with what a job card shows."""
+    helping = ServiceOrder.helpers.through.objects.filter(user_id=user.pk).values("serviceorder_id")
+    return (
+        orders_visible_to(user)
+        .filter(Q(technician_id=user.pk) | Q(pk__in=helping), status__in=JOB_STATUSES)
+        .select_related("customer", "contact", "site", "unit__product_model", "unit__site")
+        .order_by("due_at", "id")
+    )
+
+
+def _job(user: User, order_id: int) -> ServiceOrder:
+    """The order if the user may work on it; 404 otherwise (outside the scope it does not exist)."""
+    order = get_order(user=user, order_id=order_id)
+    if not can_record_visit(user, order):
+        raise Http404("No such job.")
+    return order
+
+
+def _may_complete(user: User, order: ServiceOrder, visits: list[Visit]) -> bool:
+    roles = roles_for(order.status, OrderStatus.COMPLETED)
+    return bool(roles and any(v.signed_at for v in visits) and can_make_move(user, order, roles))
+
+
+def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any]:
+    visits = list(order_visits(order=order))
+    open_visit = next((v for v in reversed(visits) if not v.signed_at), None)
+    contact = order.contact
+    site = order.site or (order.unit.site if order.unit else None)
+    order.sla = sla_state(order)  # type: ignore[attr-defined]
+    context = {
+        "order": order,
+        "visits": visits,
+        "visit": open_visit,
+        "site": site,
+        "call_phone": contact.mobile if contact else order.reporter_phone,
+        "may_arrive": open_visit is None and order.status in VISIT_STATUSES,
+        "may_complete": _may_complete(user, order, visits),
+        "arrival_form": forms.get("arrival_form")
+        or ArrivalForm(initial={"arrival_confirmed_by": contact.name if contact else order.reporter_name}),
+    }
+    if open_visit is not None:
+        context["visit_form"] = forms.get("visit_form") or VisitForm(
+            initial={
+                **{f: getattr(open_visit, f) for f in VisitForm.VISIT_FIELDS},
+                "signer_name": open_visit.arrival_confirmed_by,
+            }
+        )
+    return context
+
+
+@login_required
+@require_GET
+def tech_jobs(request: HttpRequest) -> HttpResponse:
+    """Today's jobs in order of their due time."""
+    jobs = list(_my_jobs(request.user))
+    for job in jobs:
+        job.sla = sla_state(job)  # type: ignore[attr-defined]
+    return render(request, "service/tech_jobs.html", {"jobs": jobs})
+
+
+@login_required
+@require_GET
+def tech_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _job(request.user, order_id)
+    return render(request, "service/tech_order.html", _job_context(request.user, order))
+
+
+@login_required
+@require_POST
+def tech_arrive(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Record the arrival (the order goes on site), confirmed by the customer's name."""
+    order = _job(request.user, order_id)
+    form = ArrivalForm(request.POST)
+    if form.is_valid():
+        try:
+            record_visit(order, by=request.user, arrival_confirmed_by=form.cleaned_data["arrival_confirmed_by"])
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            messages.success(request, _("Arrival recorded."))
+            return redirect("service:tech_order", order_id=order.pk)
+    order = _job(request.user, order_id)
+    context = _job_context(request.user, order, arrival_form=form)
+    return render(request, "service/tech_order.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def tech_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpResponse:
+    """Save the on-site record, its photos and — when drawn — the customer's signature, all or nothing."""
+    order = _job(request.user, order_id)
+    visit = order.visits.filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404("No such visit.")
+    form = VisitForm(request.POST, request.FILES)
+    if form.is_valid():
+        signature = form.cleaned_data["signature"]
+        try:
+            with transaction.atomic():
+                visit = update_visit(visit, by=request.user, **form.visit_fields())
+                for photo in form.cleaned_data["photos"]:
+                    add_photo(order, by=request.user, file=photo, visit=visit)
+                if signature is not None:
+                    sign_visit(visit, by=request.user, signer_name=form.cleaned_data["signer_name"], image=signature)
+        except DomainError as exc:
+            show_domain_error(form, exc, VISIT_SERVICE_FIELDS)
+        else:
+            if signature is not None:
+                messages.success(request, _("Signed by %(name)s. The record is final.") % {"name": visit.signer_name})
+            else:
+                messages.success(request, _("Record saved. Collect the customer's signature when the work is done."))
+            return redirect("service:tech_order", order_id=order.pk)
+    order = _job(request.user, order_id)
+    context = _job_context(request.user, order, visit_form=form)
+    context["photos_dropped"] = bool(request.FILES)
+    return render(request, "service/tech_order.html", context, status=400)
+
+
+@login_required
+@require_POST
+def tech_complete(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Mark the job completed; the service needs a signed visit (§6 1.3.6)."""
+    order = _job(request.user, order_id)
+    try:
+        transition_order(order, to=OrderStatus.COMPLETED, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("service:tech_order", order_id=order.pk)
+    messages.success(request, _("%(number)s completed. Thank you!") % {"number": order.number})
+    return redirect("service:tech_jobs")
+
+
+urlpatterns = [
+    path("tech/", tech_jobs, name="tech_jobs"),
+    path("tech/orders/<int:order_id>/", tech_order, name="tech_order"),
+    path("tech/orders/<int:order_id>/arrive/", tech_arrive, name="tech_arrive"),
+    path("tech/orders/<int:order_id>/visits/<int:visit_id>/", tech_visit, name="tech_visit"),
+    path("tech/orders/<int:order_id>/complete/", tech_complete, name="tech_complete"),
+]

@@ -1,0 +1,213 @@
+"""Dispatch board: what it lists, assign and reassign per row, the conflict shown plainly, N+1."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.services import assign_technician
+from aftersales.service.tests.factories import make_order
+
+pytestmark = pytest.mark.django_db
+
+BOARD = "/dispatch/"
+HTMX = {"HX-Request": "true"}
+
+
+def assign_url(order: ServiceOrder) -> str:
+    return f"/dispatch/orders/{order.pk}/assign/"
+
+
+@pytest.fixture
+def dispatcher_client(client, users):
+    client.force_login(users[Role.DISPATCHER])
+    return client
+
+
+@pytest.fixture
+def technicians(centre, users):
+    second = UserFactory(
+        username="tech2-sh", role=Role.TECHNICIAN, service_center=centre, first_name="师傅", last_name="李"
+    )
+    return users[Role.TECHNICIAN], second
+
+
+def order_in(centre, users, **kwargs) -> ServiceOrder:
+    return make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre), **kwargs)
+
+
+def test_board_lists_unassigned_and_at_risk_orders_and_technicians(dispatcher_client, centre, users, technicians):
+    unassigned = order_in(centre, users)
+    assigned_on_track = order_in(centre, users)
+    assign_technician(assigned_on_track, by=users[Role.DISPATCHER], technician=technicians[0])
+    overdue = order_in(centre, users)
+    assign_technician(overdue, by=users[Role.DISPATCHER], technician=technicians[1])
+    ServiceOrder.objects.filter(pk=overdue.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=1), at_risk_at=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    response = dispatcher_client.get(BOARD)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="dispatch-row-{unassigned.pk}"' in body
+    assert f'id="dispatch-row-{overdue.pk}"' in body
+    assert f'id="dispatch-row-{assigned_on_track.pk}"' not in body
+    assert 'data-status="overdue"' in body
+    assert str(technicians[1]) in body and centre.name in body
+    assert assigned_on_track.number in body  # among the technician's jobs on the right
+
+
+def test_board_refused_to_agents(client, users):
+    client.force_login(users[Role.AGENT])
+
+    assert client.get(BOARD).status_code == 403
+
+
+def test_assign_from_the_row_swaps_the_row(dispatcher_client, centre, users, technicians):
+    order = order_in(centre, users)
+
+    response = dispatcher_client.post(
+        assign_url(order),
+        {"technician": technicians[1].pk, "version": order.version, "seen_technician": ""},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith("<tr")
+    assert f'id="dispatch-row-{order.pk}"' in body
+    assert "dispatch-row-success" in body
+    assert response["HX-Trigger"] == "dispatch-changed"
+    order.refresh_from_db()
+    assert order.technician == technicians[1]
+    assert order.status == "dispatched"
+
+
+def test_assign_without_htmx_redirects_to_the_board(dispatcher_client, centre, users, technicians):
+    order = order_in(centre, users)
+
+    response = dispatcher_client.post(assign_url(order), {"technician": technicians[0].pk, "seen_technician": ""})
+
+    assert response.status_code == 302 and response["Location"] == BOARD
+    order.refresh_from_db()
+    assert order.technician == technicians[0]
+
+
+def test_reassign_needs_a_reason(dispatcher_client, centre, users, technicians):
+    order = order_in(centre, users)
+    order = assign_technician(order, by=users[Role.DISPATCHER], technician=technicians[0])
+
+    response = dispatcher_client.post(
+        assign_url(order),
+        {"technician": technicians[1].pk, "reason": "", "version": order.version, "seen_technician": technicians[0].pk},
+        headers=HTMX,
+    )
+
+    assert "dispatch-row-danger" in response.content.decode()
+    order.refresh_from_db()
+    assert order.technician == technicians[0]
+
+
+def test_reassign_with_reason(dispatcher_client, centre, users, technicians):
+    order = order_in(centre, users)
+    order = assign_technician(order, by=users[Role.DISPATCHER], technician=technicians[0])
+
+    response = dispatcher_client.post(
+        assign_url(order),
+        {
+            "technician": technicians[1].pk,
+            "reason": "张师傅请假",
+            "version": order.version,
+            "seen_technician": technicians[0].pk,
+        },
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.technician == technicians[1]
+    event = OrderEvent.objects.filter(order=order, type="reassigned").get()
+    assert event.reason == "张师傅请假" and event.actor == users[Role.DISPATCHER]
+
+
+def test_conflict_when_someone_else_assigned_first(dispatcher_client, centre, users, technicians):
+    order = order_in(centre, users)
+    seen_version = order.version
+    rival = UserFactory(
+        username="rival-sh", role=Role.DISPATCHER, service_center=centre, first_name="调度", last_name="钱"
+    )
+    assign_technician(order, by=rival, technician=technicians[0])
+
+    response = dispatcher_client.post(
+        assign_url(order),
+        {"technician": technicians[1].pk, "version": seen_version, "seen_technician": ""},
+        headers=HTMX,
+    )
+
+    body = response.content.decode()
+    assert response["X-Dispatch-Result"] == "409"
+    assert "dispatch-row-warning" in body
+    assert "已被" in body and str(rival) in body and str(technicians[0]) in body  # 已被 钱调度 指派给 …
+    assert f'<span class="fw-semibold" data-current-technician>{technicians[0]}</span>' in body
+    order.refresh_from_db()
+    assert order.technician == technicians[0]
+
+
+def test_stale_reassignment_is_a_conflict(dispatcher_client, centre, users, technicians):
+    order = assign_technician(order_in(centre, users), by=users[Role.DISPATCHER], technician=technicians[0])
+    seen = order.version
+    third = UserFactory(username="tech3-sh", role=Role.TECHNICIAN, service_center=centre)
+    assign_technician(order, by=users[Role.MANAGER], technician=third, reason="改派")
+
+    response = dispatcher_client.post(
+        assign_url(order),
+        {"technician": technicians[1].pk, "reason": "就近", "version": seen, "seen_technician": technicians[0].pk},
+        headers=HTMX,
+    )
+
+    assert response["X-Dispatch-Result"] == "409"
+    order.refresh_from_db()
+    assert order.technician == third
+    assert str(third) in response.content.decode()
+
+
+def test_assign_to_another_centres_technician_is_refused(dispatcher_client, centre, other_centre, users):
+    order = order_in(centre, users)
+    stranger = UserFactory(username="tech-bj", role=Role.TECHNICIAN, service_center=other_centre)
+
+    response = dispatcher_client.post(
+        assign_url(order), {"technician": stranger.pk, "seen_technician": ""}, headers=HTMX
+    )
+
+    assert "dispatch-row-danger" in response.content.decode()
+    order.refresh_from_db()
+    assert order.technician is None
+
+
+def test_board_query_count_is_constant(dispatcher_client, centre, users, technicians):
+    def measure() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = dispatcher_client.get(BOARD)
+        assert response.status_code == 200
+        return len(ctx)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            order = order_in(centre, users)
+            if i % 2:
+                assign_technician(order, by=users[Role.DISPATCHER], technician=technicians[i % 2])
+                ServiceOrder.objects.filter(pk=order.pk).update(at_risk_at=timezone.now() - datetime.timedelta(hours=1))
+
+    add(3)
+    few = measure()
+    add(17)
+    many = measure()
+
+    assert many == few

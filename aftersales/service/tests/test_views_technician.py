@@ -1,0 +1,202 @@
+"""Technician's phone view: jobs, arrival, the record, a drawn signature (a real PNG), completion."""
+
+import base64
+import io
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from PIL import Image
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
+from aftersales.service.models import ServiceOrder, Visit
+from aftersales.service.services import assign_technician, record_visit
+from aftersales.service.tests.factories import make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def png_data_url() -> str:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (120, 60), "white")
+    for x in range(10, 110):
+        image.putpixel((x, 30 + (x % 7)), (20, 20, 60))
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.fixture
+def tech(users):
+    return users[Role.TECHNICIAN]
+
+
+@pytest.fixture
+def tech_client(client, tech):
+    client.force_login(tech)
+    return client
+
+
+def job_for(technician, *, centre, users) -> ServiceOrder:
+    customer = CustomerFactory(service_center=centre, name="苏州精工")
+    contact = ContactFactory(customer=customer, name="王五", mobile="+8613812345678")
+    site = SiteFactory(customer=customer, city="苏州市", address="星湖街 1 号")
+    order = make_order(by=users[Role.AGENT], customer=customer, contact=contact, site=site)
+    return assign_technician(order, by=users[Role.DISPATCHER], technician=technician)
+
+
+def test_job_list_shows_call_and_navigate_links(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+
+    response = tech_client.get("/tech/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert order.number in body and "苏州精工" in body
+    assert 'href="tel:+8613812345678"' in body
+    assert f'href="geo:0,0?q={quote(order.site.full_address, safe="")}"' in body  # the address, URL-encoded
+    assert f'href="/tech/orders/{order.pk}/"' in body
+
+
+def test_job_list_sorted_by_due(tech_client, tech, centre, users):
+    first = job_for(tech, centre=centre, users=users)
+    second = job_for(tech, centre=centre, users=users)
+    ServiceOrder.objects.filter(pk=first.pk).update(due_at=second.due_at + (second.due_at - second.received_at))
+
+    body = tech_client.get("/tech/").content.decode()
+
+    assert body.index(second.number) < body.index(first.number)
+
+
+def test_technician_flow_arrival_record_signature_completed(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    page = f"/tech/orders/{order.pk}/"
+
+    body = tech_client.get(page).content.decode()
+    assert "I have arrived" in body or "到达" in body
+    assert "Mark completed" not in body and "标记完成" not in body
+
+    arrived = tech_client.post(f"{page}arrive/", {"arrival_confirmed_by": "王五"})
+    assert arrived.status_code == 302
+    visit = Visit.objects.get(order=order)
+    order.refresh_from_db()
+    assert order.status == "on_site" and visit.arrival_confirmed_by == "王五"
+
+    body = tech_client.get(page).content.decode()
+    assert 'capture="environment"' in body and 'accept="image/*"' in body
+    assert "data-signature-pad" in body and "signature_pad.umd.min.js" in body
+
+    draft = tech_client.post(
+        f"{page}visits/{visit.pk}/", {"diagnosis": "轴承磨损", "work_done": "", "old_parts": "none", "rating": ""}
+    )
+    assert draft.status_code == 302
+    visit.refresh_from_db()
+    assert visit.diagnosis == "轴承磨损" and visit.signed_at is None
+
+    signed = tech_client.post(
+        f"{page}visits/{visit.pk}/",
+        {
+            "diagnosis": "轴承磨损",
+            "work_done": "更换轴承",
+            "parts_replaced": "6204 轴承 ×1",
+            "old_parts": "handed_to_customer",
+            "rating": "5",
+            "customer_remarks": "满意",
+            "signer_name": "王五",
+            "signature": png_data_url(),
+        },
+    )
+    assert signed.status_code == 302
+    visit.refresh_from_db()
+    assert visit.signed_at is not None and visit.signer_name == "王五"
+    assert visit.signature.read().startswith(b"\x89PNG")
+    assert visit.rating == 5 and visit.old_parts == "handed_to_customer"
+
+    body = tech_client.get(page).content.decode()
+    assert f"/orders/{order.pk}/visits/{visit.pk}/signature.png" in body
+    assert f'action="{page}complete/"' in body
+
+    done = tech_client.post(f"{page}complete/")
+    assert done.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "completed"
+
+
+def test_unreadable_signature_is_an_error_at_the_pad_and_nothing_saved(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech, arrival_confirmed_by="王五")
+
+    response = tech_client.post(
+        f"/tech/orders/{order.pk}/visits/{visit.pk}/",
+        {"diagnosis": "轴承磨损", "old_parts": "none", "signer_name": "王五", "signature": "data:image/png;base64,!!"},
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_signature_error"' in body
+    assert "轴承磨损" in body
+    visit.refresh_from_db()
+    assert visit.diagnosis == "" and visit.signed_at is None
+
+
+def test_signature_without_signer_name_rolls_back_the_record(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech)
+
+    response = tech_client.post(
+        f"/tech/orders/{order.pk}/visits/{visit.pk}/",
+        {"diagnosis": "轴承磨损", "old_parts": "none", "signer_name": "", "signature": png_data_url()},
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_signer_name_error"' in body
+    assert png_data_url()[:40] in body  # the drawn signature comes back to be drawn again
+    visit.refresh_from_db()
+    assert visit.diagnosis == "" and visit.signed_at is None
+
+
+def test_other_technician_gets_404(client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    other = UserFactory(username="tech-other", role=Role.TECHNICIAN, service_center=centre)
+    client.force_login(other)
+
+    assert client.get(f"/tech/orders/{order.pk}/").status_code == 404
+    assert client.post(f"/tech/orders/{order.pk}/arrive/").status_code == 404
+    assert client.post(f"/tech/orders/{order.pk}/complete/").status_code == 404
+    assert order.number not in client.get("/tech/").content.decode()
+
+
+def test_dispatcher_of_the_centre_gets_404_too(client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    client.force_login(users[Role.DISPATCHER])
+
+    assert client.get(f"/tech/orders/{order.pk}/").status_code == 404
+
+
+def test_helper_may_open_the_job(client, tech, centre, users):
+    helper = UserFactory(username="helper-sh", role=Role.TECHNICIAN, service_center=centre)
+    order = job_for(tech, centre=centre, users=users)
+    order.helpers.add(helper)
+    client.force_login(helper)
+
+    assert client.get(f"/tech/orders/{order.pk}/").status_code == 200
+    assert order.number in client.get("/tech/").content.decode()
+
+
+def test_job_list_query_count_is_constant(tech_client, tech, centre, users):
+    def measure() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = tech_client.get("/tech/")
+        assert response.status_code == 200
+        return len(ctx)
+
+    for _ in range(3):
+        job_for(tech, centre=centre, users=users)
+    few = measure()
+    for _ in range(17):
+        job_for(tech, centre=centre, users=users)
+
+    assert measure() == few
