@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "aftersales.calendars",
     "aftersales.service",
     "aftersales.console",
+    "aftersales.exchange",
 ]
 
 MIDDLEWARE = [

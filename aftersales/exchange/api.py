@@ -1,0 +1,158 @@
+"""Imports (xlsx/CSV → customers, units) and exports (orders, customers, units → xlsx/CSV)."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from aftersales.core.api import ErrorOut, idempotent
+from aftersales.exchange import exporters, importers
+from aftersales.service.choices import OrderKind, OrderStatus, Priority, SlaState
+
+router = Router(tags=["imports and exports"])
+
+FILE_RESPONSE = {
+    "description": "The file (xlsx or CSV, UTF-8 with BOM) as an attachment.",
+    "content": {
+        ctype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for ctype in exporters.FORMATS.values()
+    },
+}
+
+
+class RowErrorOut(Schema):
+    code: str
+    field: str
+    message: str
+
+
+class RowOut(Schema):
+    row: int = Field(description="Row number as the spreadsheet shows it (the header is row 1).")
+    ok: bool
+    errors: list[RowErrorOut]
+    values: dict[str, Any]
+
+
+class PreviewOut(Schema):
+    kind: str
+    format: str
+    columns: list[str]
+    total: int
+    valid: int
+    invalid: int
+    rows: list[RowOut]
+
+
+class ImportOut(Schema):
+    kind: str
+    created: int
+
+
+class ImportErrorOut(ErrorOut):
+    invalid: int | None = None
+    rows: list[RowOut] = Field(default_factory=list, description="Only the rows with errors.")
+
+
+class OrderExportQuery(Schema):
+    """The order list's filters (``GET /orders``, ``ServiceOrderFilter``) without paging."""
+
+    status: list[OrderStatus] = Field(default_factory=list)
+    kind: OrderKind | None = None
+    priority: Priority | None = None
+    service_center: int | None = None
+    technician: int | None = None
+    customer: int | None = None
+    unit: int | None = None
+    sla_state: SlaState | None = None
+    received_from: datetime.date | None = None
+    received_to: datetime.date | None = None
+    unassigned: bool | None = None
+    q: str | None = Field(None, max_length=100, description="Order number, phone, serial number or customer name")
+
+
+class CustomerExportQuery(Schema):
+    q: str | None = Field(None, max_length=100, description="Name contains")
+    phone: str | None = Field(None, max_length=30, description="Any contact's phone number")
+
+
+class UnitExportQuery(Schema):
+    serial_number: str | None = Field(None, max_length=64)
+    customer_id: int | None = None
+
+
+def _attachment(export: exporters.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
+    return response
+
+
+def _params(query: Schema) -> dict[str, Any]:
+    return {k: v for k, v in query.model_dump(exclude_none=True).items() if v != []}
+
+
+# ---- imports -----------------------------------------------------------------------------------
+@router.post("/imports/{kind}/preview", response={200: PreviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def preview_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> dict[str, Any]:
+    """Check an xlsx/CSV file of ``customers`` or ``units`` row by row and write nothing.
+
+    At most 10,000 rows and 5 MB; the header row may use the English or the Chinese column names."""
+    return importers.preview_import(kind=kind, file=file, by=request.user).as_dict()
+
+
+@router.post("/imports/{kind}", response={201: ImportOut, 400: ImportErrorOut, 403: ErrorOut, 404: ErrorOut})
+def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Status[Any]:
+    """Import every row in one transaction, or none: any row with an error answers 400
+    ``import_has_errors`` with those rows under ``rows``, and nothing is written."""
+
+    def create() -> tuple[int, Any]:
+        result = importers.run_import(kind=kind, file=file, by=request.user)
+        return 201, {"kind": result.kind, "created": result.created}
+
+    return idempotent(request, create)
+
+
+@router.get(
+    "/imports/{kind}/template.{fmt}",
+    response={400: ErrorOut, 404: ErrorOut},
+    openapi_extra={"responses": {200: FILE_RESPONSE}},
+)
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """An empty import file with the header row (xlsx: with a sheet explaining each column)."""
+    return _attachment(exporters.import_template(kind=kind, fmt=fmt))
+
+
+# ---- exports -----------------------------------------------------------------------------------
+@router.get(
+    "/exports/orders.{fmt}",
+    response={400: ErrorOut},
+    openapi_extra={"responses": {200: FILE_RESPONSE}},
+)
+def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuery]) -> HttpResponse:
+    """Your orders with the order list's filters, newest first, at most 100,000 rows. Logged
+    (the rows carry phone numbers)."""
+    exporters.check_format(fmt)
+    return _attachment(exporters.export_orders(user=request.user, params=_params(filters), fmt=fmt))
+
+
+@router.get(
+    "/exports/customers.{fmt}",
+    response={400: ErrorOut},
+    openapi_extra={"responses": {200: FILE_RESPONSE}},
+)
+def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExportQuery]) -> HttpResponse:
+    """Your customers with every contact's phone number, at most 100,000 rows. Logged."""
+    exporters.check_format(fmt)
+    return _attachment(exporters.export_customers(user=request.user, params=_params(filters), fmt=fmt))
+
+
+@router.get(
+    "/exports/units.{fmt}",
+    response={400: ErrorOut},
+    openapi_extra={"responses": {200: FILE_RESPONSE}},
+)
+def export_units(request: HttpRequest, fmt: str, filters: Query[UnitExportQuery]) -> HttpResponse:
+    """Your units with their warranty status today, at most 100,000 rows."""
+    exporters.check_format(fmt)
+    return _attachment(exporters.export_units(user=request.user, params=_params(filters), fmt=fmt))

@@ -1,0 +1,158 @@
+import pytest
+from django.test import Client
+
+from aftersales.accounts.choices import Role
+from aftersales.core.models import AuditLog
+from aftersales.customers.models import Customer
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.exchange.api import OrderExportQuery
+from aftersales.exchange.tests.conftest import upload
+from aftersales.service.filters import ServiceOrderFilter
+from aftersales.service.tests.factories import make_order
+
+GOOD = [["名称", "联系人", "手机"], ["华东机械", "张伟", "13812345678"], ["南方制造", "王强", "13900001111"]]
+BAD = [*GOOD, ["北方公司", "赵六", "123"]]
+
+
+@pytest.fixture
+def agent_client(users, api_client):
+    return api_client(users[Role.AGENT])
+
+
+@pytest.mark.django_db
+def test_preview_endpoint_returns_rows_and_writes_nothing(agent_client):
+    response = agent_client.post("/api/v1/imports/customers/preview", {"file": upload(BAD, "csv")})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["total"], body["valid"], body["invalid"], body["format"]) == (3, 2, 1, "csv")
+    assert body["rows"][2] == {
+        "row": 4,
+        "ok": False,
+        "errors": [{"code": "invalid_phone", "field": "mobile", "message": body["rows"][2]["errors"][0]["message"]}],
+        "values": {"name": "北方公司", "contact_name": "赵六", "mobile": "123", "kind": "company"},
+    }
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_endpoint_creates_every_row(agent_client):
+    response = agent_client.post("/api/v1/imports/customers", {"file": upload(GOOD)})
+
+    assert response.status_code == 201, response.content
+    assert response.json() == {"kind": "customers", "created": 2}
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_import_endpoint_with_a_bad_row_answers_400_and_writes_nothing(agent_client):
+    response = agent_client.post("/api/v1/imports/customers", {"file": upload(BAD)})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "import_has_errors"
+    assert body["invalid"] == 1
+    assert [(r["row"], r["errors"][0]["field"]) for r in body["rows"]] == [(4, "mobile")]
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/imports/customers/preview", "/api/v1/imports/units"])
+def test_import_endpoints_forbid_a_technician(users, api_client, path):
+    response = api_client(users[Role.TECHNICIAN]).post(path, {"file": upload(GOOD)})
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_endpoint_of_unknown_kind_is_404_with_the_error_shape(agent_client):
+    response = agent_client.post("/api/v1/imports/orders", {"file": upload(GOOD)})
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "unknown_import_kind"
+
+
+@pytest.mark.django_db
+def test_import_endpoint_without_a_file_is_400(agent_client):
+    response = agent_client.post("/api/v1/imports/customers/preview", {})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+
+
+@pytest.mark.django_db
+def test_import_endpoint_refuses_a_file_that_is_not_a_table(agent_client):
+    response = agent_client.post("/api/v1/imports/units/preview", {"file": upload([], "csv")})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "file_empty"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("fmt", "ctype"), [("xlsx", "application/vnd.openxmlformats"), ("csv", "text/csv")])
+def test_template_download(agent_client, fmt, ctype):
+    response = agent_client.get(f"/api/v1/imports/units/template.{fmt}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(ctype)
+    assert f'filename="units-template.{fmt}"' in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/v1/imports/widgets/template.xlsx", 404, "unknown_import_kind"),
+        ("/api/v1/imports/units/template.pdf", 400, "unknown_format"),
+        ("/api/v1/exports/orders.pdf", 400, "unknown_format"),
+        ("/api/v1/exports/customers.json", 400, "unknown_format"),
+        ("/api/v1/exports/units.xls", 400, "unknown_format"),
+        ("/api/v1/exports/orders.csv?status=bogus", 400, "invalid_input"),
+    ],
+)
+def test_unknown_kind_or_format_answers_with_the_error_shape(agent_client, path, status, code):
+    response = agent_client.get(path)
+
+    assert response.status_code == status
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_exports_need_authentication():
+    response = Client().get("/api/v1/exports/units.csv")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_export_orders_endpoint_applies_repeated_status_and_scope(users, centre, other_centre, agent_client):
+    agent = users[Role.AGENT]
+    mine = make_order(by=agent, customer=CustomerFactory(service_center=centre))
+    make_order(customer=CustomerFactory(service_center=other_centre))
+
+    response = agent_client.get("/api/v1/exports/orders.csv?status=new&status=accepted&kind=repair")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(mine.number)
+    log = AuditLog.objects.get()
+    assert log.detail["filters"] == {"status": ["new", "accepted"], "kind": "repair"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.FINANCE, Role.GENERAL_MANAGER])
+def test_any_role_may_export_customers_and_is_logged(users, api_client, centre, role):
+    CustomerFactory(service_center=centre)
+
+    response = api_client(users[role]).get("/api/v1/exports/customers.xlsx")
+
+    assert response.status_code == 200
+    assert AuditLog.objects.get().user == users[role]
+
+
+def test_order_export_query_has_exactly_the_order_list_filters():
+    assert set(OrderExportQuery.model_fields) == set(ServiceOrderFilter.base_filters)
