@@ -68,7 +68,10 @@ def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any
         "visit": open_visit,
         "site": site,
         "call_phone": contact.mobile if contact else order.reporter_phone,
-        "may_arrive": open_visit is None and order.status in VISIT_STATUSES,
+        # A first arrival, or a return after waiting (parts, customer) or a re-dispatch.
+        "may_arrive": open_visit is None
+        and order.status in VISIT_STATUSES
+        and (not visits or order.status != OrderStatus.ON_SITE),
         "may_complete": _may_complete(user, order, visits),
         "arrival_form": forms.get("arrival_form")
         or ArrivalForm(initial={"arrival_confirmed_by": contact.name if contact else order.reporter_name}),
@@ -136,7 +139,9 @@ def tech_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpRespon
                 for photo in form.cleaned_data["photos"]:
                     add_photo(order, by=request.user, file=photo, visit=visit)
                 if signature is not None:
-                    sign_visit(visit, by=request.user, signer_name=form.cleaned_data["signer_name"], image=signature)
+                    visit = sign_visit(
+                        visit, by=request.user, signer_name=form.cleaned_data["signer_name"], image=signature
+                    )
         except DomainError as exc:
             show_domain_error(form, exc, VISIT_SERVICE_FIELDS)
         else:
