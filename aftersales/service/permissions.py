@@ -27,8 +27,15 @@ def can_open_orders(user: User) -> bool:
     return has_any_role(user, (Role.AGENT, Role.DISPATCHER, Role.MANAGER))
 
 
-def can_assign(user: User) -> bool:
-    return has_any_role(user, (Role.DISPATCHER, Role.MANAGER))
+def can_assign(user: User, order: ServiceOrder | None = None) -> bool:
+    """Dispatchers and managers, for orders of their own centre (all centres for admins)."""
+    if not has_any_role(user, (Role.DISPATCHER, Role.MANAGER)):
+        return False
+    return order is None or in_order_centre(user, order)
+
+
+def in_order_centre(user: User, order: ServiceOrder) -> bool:
+    return user.sees_all_centres or user.service_center_id == order.service_center_id
 
 
 def can_override_warranty(user: User) -> bool:
@@ -59,4 +66,4 @@ def can_make_move(user: User, order: ServiceOrder, roles: frozenset[str]) -> boo
         return False
     if user.role == Role.TECHNICIAN:
         return order.technician_id == user.pk
-    return True
+    return in_order_centre(user, order)

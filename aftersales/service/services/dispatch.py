@@ -45,6 +45,8 @@ def assign_technician(
     if not can_assign(by):
         raise PermissionDeniedError("forbidden", _("Only dispatchers and service managers assign orders."))
     order = lock_order(order, expected_version=expected_version)
+    if not can_assign(by, order):
+        raise PermissionDeniedError("forbidden", _("This order belongs to another service centre."))
     if order.status not in ASSIGNABLE:
         raise ConflictError(
             "transition_not_allowed",

@@ -158,7 +158,7 @@ def _check_move(order: ServiceOrder, *, to: str, by: User, reason: str) -> None:
     if to == OrderStatus.COMPLETED and not order.visits.filter(signed_at__isnull=False).exists():
         raise ConflictError("signature_required", _("The customer has not signed a visit record yet."))
     if order.status == OrderStatus.CLOSED and to == OrderStatus.ACCEPTED:
-        limit = int(settings.AFTERSALES["REOPEN_WITHIN_DAYS"])
+        limit = int(str(settings.AFTERSALES["REOPEN_WITHIN_DAYS"]))
         if order.closed_at and timezone.now() - order.closed_at > datetime.timedelta(days=limit):
             raise ConflictError(
                 "reopen_too_late", _("Orders can be reopened within %(days)d days of closing.") % {"days": limit}
