@@ -7,6 +7,7 @@ gives every widget its Bootstrap class and is shared by the other settings forms
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.choices import Role
@@ -23,7 +24,7 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
@@ -80,6 +81,17 @@ class UserCreateForm(_UserFieldsForm):
         if first and second and first != second:
             raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
         return second or ""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # Django's validators here as well as in ``create_user``, so a weak password is reported
+        # together with the other fields' errors instead of after them.
+        password = self.cleaned_data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, user=self.instance)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
 
 
 class UserUpdateForm(_UserFieldsForm):

@@ -16,8 +16,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS, WEEKDAYS_ABBR
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.calendars.forms import CalendarDayForm, CalendarYearForm
@@ -32,6 +33,17 @@ from aftersales.calendars.services import (
     set_calendar_day,
 )
 from aftersales.core.errors import DomainError
+
+# Column heads of the month grids, Monday first: one character in Chinese (一 … 日).
+WEEKDAY_HEADS = (
+    pgettext_lazy("weekday column", "Mo"),
+    pgettext_lazy("weekday column", "Tu"),
+    pgettext_lazy("weekday column", "We"),
+    pgettext_lazy("weekday column", "Th"),
+    pgettext_lazy("weekday column", "Fr"),
+    pgettext_lazy("weekday column", "Sa"),
+    pgettext_lazy("weekday column", "Su"),
+)
 
 
 def _this_year() -> int:
@@ -94,7 +106,7 @@ def _render(
         "years": years,
         "current": current,
         "months": _months(year),
-        "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "weekdays": WEEKDAY_HEADS,
         "overrides": list(CalendarDay.objects.filter(date__year=year).order_by("date")),
         "can_edit": can_edit,
         "day_form": day_form or (CalendarDayForm() if can_edit else None),
