@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.core.errors import DomainError
 from aftersales.core.phones import display_phone
-from aftersales.service.choices import OrderStatus, Priority, Resolution, WaitingFor
+from aftersales.service.choices import OrderKind, OrderStatus, Priority, Resolution, SlaState, WaitingFor
 from aftersales.service.models import ServiceOrder
 
 # Columns the order list sorts by: URL value -> keyset ordering (the last field must be unique).
@@ -78,13 +78,11 @@ def prepare_filter_form(
         }
     )
     fields["q"].label = _("Search")
-    for name in ("kind", "priority", "sla_state", "unassigned"):
-        if name in fields:
-            field = fields[name]
-            if name == "unassigned":
-                field.widget = forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
-            elif hasattr(field, "choices"):
-                field.choices = [("", "—"), *[c for c in field.choices if c[0] != ""]]
+    for name, choices in (("kind", OrderKind), ("priority", Priority), ("sla_state", SlaState)):
+        # django-filter's ChoiceField puts ``empty_label`` first when its choices are (re)set.
+        fields[name].empty_label = _("All")
+        fields[name].choices = choices.choices
+    fields["unassigned"].widget = forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
     for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput | forms.CheckboxSelectMultiple):

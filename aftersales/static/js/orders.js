@@ -1,5 +1,6 @@
-/* Order screens: the "Print" button on the service record form (data-print). No inline handlers:
- * the CSP forbids them. */
+/* Order screens. No inline handlers: the CSP forbids them.
+ *   data-print               on a button: open the browser's print dialog (service record form).
+ *   #order-filter (htmx)     leave empty filters out of the request, so the pushed URL stays short. */
 (function () {
   "use strict";
 
@@ -9,5 +10,18 @@
       event.preventDefault();
       window.print();
     }
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    var data = event.detail.formData;
+    if (!source || source.id !== "order-filter" || !data) {
+      return;
+    }
+    Array.from(data.keys()).forEach(function (name) {
+      if (data.getAll(name).every(function (value) { return value === ""; })) {
+        data.delete(name);
+      }
+    });
   });
 })();
