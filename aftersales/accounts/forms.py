@@ -54,6 +54,7 @@ class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
         centre = self.fields["service_center"]
         centre.queryset = centres_visible_to(by)
+        centre.empty_label = _("(none: sees every centre)")
         centre.help_text = _("Empty only for a general manager or an administrator (they see every centre).")
         self.fields["first_name"].required = True
         self.fields["phone"].help_text = _("Mobile number, e.g. 13812345678.")
