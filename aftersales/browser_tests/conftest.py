@@ -1,0 +1,175 @@
+"""Fixtures for the browser scenarios: one Debian Chromium per session, a fresh browser context per test.
+
+- The browser is ``/usr/bin/chromium`` (Debian's package), never a downloaded one. When it is missing the
+  tests fail in CI (``CI=true``: ``.ci/run`` installs it, so a missing browser is a broken run) and are
+  skipped elsewhere with the reason.
+- Each test talks to pytest-django's ``live_server`` over a transactional database holding the demo set
+  (``manage.py load_demo``: about 1.5 s on SQLite, so every test gets its own fresh copy).
+- A console error, an uncaught exception, a Content-Security-Policy violation or a 5xx response in any
+  page of the test fails that test (see ``pytest_runtest_call``); a test that provokes one on purpose
+  says so with ``problems.allow(pattern)``.
+- On a failure the pages' last state is saved under ``test-results/`` (ignored by git, removed by
+  ``make clean``).
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from aftersales.browser_tests.helpers import BrowserProblems, login
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RESULTS_DIR = REPO_ROOT / "test-results"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+# Short enough that a missing element fails in seconds, long enough for a slow CI machine.
+TIMEOUT_MS = 10_000
+
+PROBLEMS_KEY = pytest.StashKey[BrowserProblems]()
+PAGES_KEY = pytest.StashKey[list]()
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium and fonts-noto-cjk packages (.ci/run does)"
+        if _in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread; Django would then refuse
+    # every ORM call the tests make ("You cannot call this from an async context").
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    expect.set_options(timeout=TIMEOUT_MS)
+    manager = sync_playwright().start()
+    try:
+        yield manager
+    finally:
+        manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    instance = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield instance
+    finally:
+        instance.close()
+
+
+@pytest.fixture
+def demo(live_server: Any) -> str:
+    """The demo data set in a fresh database; returns the live server's base URL."""
+    # The sign-in throttle counts failures in the cache, which outlives the database between tests.
+    cache.clear()
+    call_command("load_demo", stdout=StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def problems(request: pytest.FixtureRequest) -> BrowserProblems:
+    collected = BrowserProblems()
+    request.node.stash[PROBLEMS_KEY] = collected
+    return collected
+
+
+@pytest.fixture
+def new_page(
+    request: pytest.FixtureRequest, browser: Any, live_server: Any, problems: BrowserProblems
+) -> Iterator[Callable[..., Any]]:
+    """Opens a page in a new browser context (own cookies) on the live server, watched for errors;
+    closes them all after. The database is empty unless the test also asks for ``demo``."""
+    contexts: list[Any] = []
+    pages: list[Any] = request.node.stash.setdefault(PAGES_KEY, [])
+
+    def open_page(*, phone: bool = False, name: str = "page") -> Any:
+        options: dict[str, Any] = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "base_url": live_server.url}
+        if phone:
+            options |= {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+        else:
+            options |= {"viewport": DESKTOP}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        problems.watch(page, name=name)
+        pages.append((name, page))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(demo: str, new_page: Callable[..., Any]) -> Any:
+    """A desktop page over the demo set: Chinese locale, 1280×800."""
+    return new_page(name="desktop")
+
+
+@pytest.fixture
+def phone_page(demo: str, new_page: Callable[..., Any]) -> Any:
+    """A phone page over the demo set: 375×812 CSS pixels, touch, mobile viewport, a retina screen."""
+    return new_page(phone=True, name="phone")
+
+
+@pytest.fixture
+def signed_in(demo: str, new_page: Callable[..., Any]) -> Callable[..., Any]:
+    """``signed_in("dispatcher")`` → a new page (own cookies) over the demo set, signed in as that demo
+    user; ``phone=True`` for the phone's screen."""
+
+    def open_as(username: str, *, phone: bool = False) -> Any:
+        page = new_page(phone=phone, name=username)
+        login(page, username)
+        return page
+
+    return open_as
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail a test whose pages logged errors, even when its assertions passed; keep evidence of failures."""
+    try:
+        result = yield
+    except BaseException:
+        _save_pages(item)
+        raise
+    collected = item.stash.get(PROBLEMS_KEY, None)
+    if collected is not None and collected.unexpected():
+        _save_pages(item)
+        raise AssertionError("the browser reported problems:\n" + collected.report())
+    return result
+
+
+def _save_pages(item: pytest.Item) -> None:
+    for name, page in item.stash.get(PAGES_KEY, []):
+        if page.is_closed():
+            continue
+        RESULTS_DIR.mkdir(exist_ok=True)
+        stem = re.sub(r"[^\w.-]+", "_", f"{item.name}-{name}")
+        try:
+            page.screenshot(path=RESULTS_DIR / f"{stem}.png", full_page=True)
+            (RESULTS_DIR / f"{stem}.html").write_text(page.content(), encoding="utf-8")
+        except Exception:  # noqa: S110 - evidence is best effort; the test's own failure is what matters
+            pass

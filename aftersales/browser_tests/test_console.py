@@ -1,0 +1,59 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""Sign-in, the home page and the language switch (issue 3 scenario 6: the console in English)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.accounts.models import User
+from aftersales.browser_tests.helpers import login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_login_page_is_chinese_and_signs_in(page):
+    page.goto("/login/")
+
+    expect(page).to_have_title(re.compile("登录"))
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(page, "login")
+
+    login(page, "agent")
+
+    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+    expect(page.get_by_role("navigation", name="主导航").get_by_role("link", name="受理")).to_be_visible()
+    screenshot(page, "home")
+
+
+def test_login_wrong_password_shows_error_and_keeps_username(new_page):
+    page = new_page()  # no demo data needed: nobody signs in
+    page.goto("/login/")
+    page.get_by_label("用户名", exact=True).fill("agent")
+    page.get_by_label("密码", exact=True).fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("用户名", exact=True)).to_have_value("agent")
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_console_in_english_after_the_navbar_switch(page):
+    login(page, "manager")
+    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+
+    page.get_by_role("button", name=re.compile(r"^EN\b")).click()
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Orders")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
+    # Kept on the user, so it follows them to another browser.
+    assert User.objects.get(username="manager").language == "en"
+
+    page.goto("/")
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^中文")).click()
+    expect(page.get_by_role("heading", name="我的工作")).to_be_visible()

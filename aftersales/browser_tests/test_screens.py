@@ -1,0 +1,50 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""The other main screens open cleanly for the roles that use them: order list, calendar, import, settings.
+
+Their pictures for README come from here too (the workflow screens' come from test_service_flow.py).
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.browser_tests.builders import CALLER_MOBILE, open_showcase_order
+from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.core.demo import data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_order_list_searches_by_the_callers_phone(signed_in):
+    calls = [open_showcase_order(), open_showcase_order()]  # the demo set has none for this caller
+    page = signed_in("manager")
+    page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Orders")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Service orders"))
+    table = page.get_by_role("table", name=zh("Service orders"))
+    expect(table.get_by_role("row").nth(1)).to_be_visible()
+    screenshot(page, "orders")
+
+    page.get_by_label(zh("Search"), exact=True).fill(CALLER_MOBILE)
+
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(len(calls))
+    for order in calls:
+        expect(rows.filter(has_text=order.number)).to_contain_text(data.SHOWCASE_CUSTOMER)
+    expect(page).to_have_url(re.compile(rf"[?&]q={CALLER_MOBILE}"))  # the filtered list is a link to share
+
+
+def test_calendar_import_and_settings_screens_open_for_the_admin(signed_in):
+    page = signed_in("admin")
+
+    page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Calendar")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"\d{4}"))
+    screenshot(page, "calendar")
+
+    page.goto("/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Import customers or units"))
+    screenshot(page, "import")
+
+    page.goto("/settings/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Settings"))
+    screenshot(page, "settings")
