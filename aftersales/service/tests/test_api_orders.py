@@ -148,6 +148,9 @@ def test_open_order_call_in_future_answers_400(agent, customer, unit):
 
 @pytest.mark.django_db
 def test_open_order_by_technician_answers_403_and_writes_nothing(users, api_client, customer, unit):
+    # A customer of one of the technician's jobs, so the customer is in their scope.
+    job = make_order(by=users[Role.AGENT], customer=customer, unit=unit)
+    services.assign_technician(job, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
     before = rows()
 
     response = api_client(users[Role.TECHNICIAN]).post("/api/v1/orders", intake(customer, unit), content_type=JSON)
