@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
 from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
@@ -28,7 +28,7 @@ from aftersales.service.choices import (
 )
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.permissions import can_make_move, orders_visible_to
+from aftersales.service.permissions import can_make_move, can_open_orders, orders_visible_to
 from aftersales.service.sla import sla_state
 from aftersales.service.transitions import allowed_targets, roles_for
 
@@ -345,6 +345,9 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> dict[str, A
 @router.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     """Log a call. The warranty and due times are decided here; ``Idempotency-Key`` is honoured."""
+
+    if not can_open_orders(request.user):  # the role is refused before any record is looked up
+        raise PermissionDeniedError("forbidden", "Your role may not open service orders.")
 
     def create() -> tuple[int, Any]:
         customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)
