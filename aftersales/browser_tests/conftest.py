@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Headless Chromium carries only its en-US resources: a date field shows mm/dd/yyyy and a file field
+# "Choose File" whatever --lang says. The pages themselves are in the user's language.
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = REPO_ROOT / "test-results"
 DESKTOP = {"width": 1280, "height": 800}
@@ -104,7 +106,13 @@ def new_page(
     pages: list[Any] = request.node.stash.setdefault(PAGES_KEY, [])
 
     def open_page(*, phone: bool = False, name: str = "page") -> Any:
-        options: dict[str, Any] = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "base_url": live_server.url}
+        options: dict[str, Any] = {
+            "locale": "zh-CN",
+            "timezone_id": "Asia/Shanghai",
+            "base_url": live_server.url,
+            # No smooth scrolling or fades: a screenshot shows where the page is, not half-way there.
+            "reduced_motion": "reduce",
+        }
         if phone:
             options |= {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
         else:

@@ -82,7 +82,7 @@ def screenshot(page: Any, name: str, *, from_top: bool = True) -> Path:
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS_DIR / f"{name}.png"
     if from_top:
-        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     page.evaluate("document.fonts.ready.then(() => true)")
     # No focus ring or caret in the picture: it should show the screen, not where the test clicked.
     page.evaluate("document.activeElement && document.activeElement.blur && document.activeElement.blur()")

@@ -53,6 +53,9 @@ def test_console_in_english_after_the_navbar_switch(page):
     # Kept on the user, so it follows them to another browser.
     assert User.objects.get(username="manager").language == "en"
 
+    nav.get_by_role("link", name="Orders").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Service orders")
+    expect(page.get_by_role("search", name="Filter orders")).to_contain_text("On site")
     page.goto("/")
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     page.get_by_role("button", name=re.compile(r"^中文")).click()

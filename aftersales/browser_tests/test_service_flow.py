@@ -143,7 +143,7 @@ def test_technician_records_visit_and_signature_on_a_phone(signed_in):
     draw_signature(page, pad)
     expect(page.locator("[data-signature-state]")).to_have_text(zh("Signed: press “Save the record” to confirm"))
     no_sideways_scroll(page)
-    pad.evaluate("canvas => canvas.scrollIntoView({block: 'center'})")
+    pad.evaluate("canvas => canvas.scrollIntoView({block: 'center', behavior: 'instant'})")
     screenshot(page, "tech-signature", from_top=False)
     page.get_by_role("button", name=zh("Save the record")).click()
 
