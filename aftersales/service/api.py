@@ -28,9 +28,8 @@ from aftersales.service.choices import (
 )
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.permissions import can_make_move, can_open_orders, orders_visible_to
+from aftersales.service.permissions import can_open_orders, orders_visible_to
 from aftersales.service.sla import sla_state
-from aftersales.service.transitions import allowed_targets, roles_for
 
 router = Router(tags=["service orders"])
 
@@ -277,11 +276,8 @@ def order_row(order: ServiceOrder, *, now: datetime.datetime) -> dict[str, Any]:
 
 def moves_for(user: User, order: ServiceOrder) -> list[str]:
     """The moves this user may make on this order now (the screens offer only these)."""
-    return [
-        t
-        for t in allowed_targets(order.status)
-        if can_make_move(user, order, roles_for(order.status, t) or frozenset())
-    ]
+    signed = order.visits.filter(signed_at__isnull=False).exists()
+    return selectors.available_moves(user=user, order=order, has_signed_visit=signed)
 
 
 def order_detail(order: ServiceOrder, *, user: User) -> dict[str, Any]:

@@ -62,3 +62,25 @@ def technicians_with_load(*, user: User, centre_id: int | None = None) -> QueryS
 
 def order_detail_prefetch() -> list[Prefetch]:
     return [Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id"))]
+
+
+def available_moves(*, user: User, order: ServiceOrder, has_signed_visit: bool) -> list[str]:
+    """The status moves this user can make on this order now: the table, the role and every
+    precondition of ``transition_order`` (so neither face offers a move that would be refused).
+
+    Dispatching is done by assigning a technician, so it is never offered as a plain move."""
+    from aftersales.core.errors import DomainError
+    from aftersales.service.choices import OrderStatus
+    from aftersales.service.services.orders import check_move
+    from aftersales.service.transitions import allowed_targets
+
+    moves = []
+    for to in allowed_targets(order.status):
+        if to == OrderStatus.DISPATCHED:
+            continue
+        try:
+            check_move(order, to=to, by=user, reason="-", has_signed_visit=has_signed_visit)
+        except DomainError:
+            continue
+        moves.append(to)
+    return moves

@@ -16,7 +16,6 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     (S.NEW, S.ACCEPTED): DESK,
     (S.NEW, S.CLOSED): DESK,  # consultations answered at intake (domain.md Intake §6 1.2)
     (S.ACCEPTED, S.DISPATCHED): DISPATCH,  # made by assign_technician
-    (S.DISPATCHED, S.DISPATCHED): DISPATCH,  # reassignment keeps the status
     (S.DISPATCHED, S.ON_SITE): FIELD,
     (S.DISPATCHED, S.WAITING): FIELD,
     (S.ON_SITE, S.WAITING): FIELD,

@@ -133,7 +133,10 @@ def open_order(
     return order
 
 
-def _check_move(order: ServiceOrder, *, to: str, by: User, reason: str) -> None:
+def check_move(order: ServiceOrder, *, to: str, by: User, reason: str, has_signed_visit: bool | None = None) -> None:
+    """Raise the DomainError that ``transition_order`` would raise for this move, or return.
+
+    ``has_signed_visit`` may be passed by a caller that has the visits loaded already."""
     roles = roles_for(order.status, to)
     if roles is None:
         allowed = ", ".join(allowed_targets(order.status)) or _("none")
@@ -155,7 +158,9 @@ def _check_move(order: ServiceOrder, *, to: str, by: User, reason: str) -> None:
             raise ConflictError(
                 "transition_not_allowed", _("Only a consultation with the answer given can be closed at intake.")
             )
-    if to == OrderStatus.COMPLETED and not order.visits.filter(signed_at__isnull=False).exists():
+    if has_signed_visit is None and to == OrderStatus.COMPLETED:
+        has_signed_visit = order.visits.filter(signed_at__isnull=False).exists()
+    if to == OrderStatus.COMPLETED and not has_signed_visit:
         raise ConflictError("signature_required", _("The customer has not signed a visit record yet."))
     if order.status == OrderStatus.CLOSED and to == OrderStatus.ACCEPTED:
         limit = int(str(settings.AFTERSALES["REOPEN_WITHIN_DAYS"]))
@@ -182,7 +187,7 @@ def transition_order(
     order = lock_order(order, expected_version=expected_version)
     require_choice(to, field="to", choices=OrderStatus)
     reason = require_text(reason, field="reason", max_length=500, required=False)
-    _check_move(order, to=to, by=by, reason=reason)
+    check_move(order, to=to, by=by, reason=reason)
     if to == OrderStatus.WAITING:
         require_choice(waiting_for, field="waiting_for", choices=WaitingFor)
     now = timezone.now()

@@ -350,9 +350,8 @@ def test_get_order_lists_moves_the_users_role_may_make(agent, users, customer, a
     as_agent = agent.get(f"/api/v1/orders/{order.pk}").json()
     as_finance = api_client(users[Role.FINANCE]).get(f"/api/v1/orders/{order.pk}").json()
 
-    # The list is by role and table only: "closed" is offered although only a consultation with
-    # an answer can close at intake (reported, not changed).
-    assert as_agent["allowed_transitions"] == ["accepted", "closed", "cancelled"]
+    # A repair cannot be closed at intake (only an answered consultation can), so it is not offered.
+    assert as_agent["allowed_transitions"] == ["accepted", "cancelled"]
     assert as_finance["allowed_transitions"] == []
 
 

@@ -405,7 +405,7 @@ def test_complete_is_offered_only_after_a_signature(users, order):
     services.record_visit(order, by=users[Role.TECHNICIAN])
     tech = login(users[Role.TECHNICIAN])
 
-    assert OrderStatus.COMPLETED in moves_for(users[Role.TECHNICIAN], ServiceOrder.objects.get(pk=order.pk))
+    assert OrderStatus.COMPLETED not in moves_for(users[Role.TECHNICIAN], ServiceOrder.objects.get(pk=order.pk))
     assert OrderStatus.COMPLETED not in offered(tech.get(f"/orders/{order.pk}/"))
 
 

@@ -6,10 +6,8 @@ Every write goes through ``aftersales.service.services``; a refusal (``DomainErr
 the field it names, with what was typed kept, and nothing is written.
 """
 
-import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,8 +27,7 @@ from aftersales.accounts.permissions import centres_visible_to, scope_by_centre
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import Page, keyset_page
 from aftersales.service import selectors, services
-from aftersales.service.api import moves_for
-from aftersales.service.choices import OrderKind, OrderStatus
+from aftersales.service.choices import OrderStatus
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.forms import (
     DEFAULT_SORT,
@@ -45,6 +42,7 @@ from aftersales.service.forms import (
 )
 from aftersales.service.models import Attachment, ServiceOrder, Visit
 from aftersales.service.permissions import can_assign, can_edit_order, can_extend_due, can_override_warranty
+from aftersales.service.selectors import available_moves
 from aftersales.service.sla import sla_state
 from aftersales.service.transitions import REASON_REQUIRED
 
@@ -185,27 +183,8 @@ MOVE_STYLES = {
 
 
 def offered_moves(user: User, order: ServiceOrder, *, visits: list[Visit]) -> list[str]:
-    """``moves_for`` minus the moves the service would refuse for this order right now, so the screen
-    never offers an action that fails: completing needs a signed visit, closing at intake an answered
-    consultation, reopening the window; dispatching is done by assigning (the dispatch board)."""
-    moves = []
-    for to in moves_for(user, order):
-        if order.status == OrderStatus.ACCEPTED and to == OrderStatus.DISPATCHED:
-            continue
-        if to == OrderStatus.DISPATCHED and order.technician_id is None:
-            continue
-        if to == OrderStatus.COMPLETED and not any(v.signed_at for v in visits):
-            continue
-        if (order.status, to) == (OrderStatus.NEW, OrderStatus.CLOSED) and (
-            order.kind != OrderKind.CONSULTATION or not order.consultation_answer
-        ):
-            continue
-        if (order.status, to) == (OrderStatus.CLOSED, OrderStatus.ACCEPTED):
-            limit = datetime.timedelta(days=int(settings.AFTERSALES["REOPEN_WITHIN_DAYS"]))
-            if order.closed_at and timezone.now() - order.closed_at > limit:
-                continue
-        moves.append(to)
-    return moves
+    """What the service would accept from this user now (dispatching happens on the board)."""
+    return available_moves(user=user, order=order, has_signed_visit=any(v.signed_at for v in visits))
 
 
 def _move_actions(order: ServiceOrder, moves: list[str], failed: TransitionForm | None) -> list[dict[str, Any]]:
