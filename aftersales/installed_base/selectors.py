@@ -35,7 +35,11 @@ def warranty_status(*, unit: Unit | None, on: datetime.date) -> WarrantyStatus:
     if unit.purchase_date is None or not unit.has_proof_of_purchase:
         return WarrantyStatus(False, "no_proof", _("No proof of purchase: handled as out of warranty."), None)
     months = unit.product_model.warranty_months
-    until = add_months(unit.purchase_date, months) - datetime.timedelta(days=1)
+    if months == 0:
+        return WarrantyStatus(False, "expired", _("This product model carries no warranty."), None)
+    # Civil Code art. 201-202: a period in months starts the day after purchase and ends on the same
+    # day of the last month (its last day when the month is shorter), that day included.
+    until = add_months(unit.purchase_date, months)
     if on > until:
         return WarrantyStatus(
             False,

@@ -179,10 +179,10 @@ def test_warranty_of_unit_for_a_given_day(agent, customer):
         purchase_date=datetime.date(2025, 3, 10),
     )
 
-    inside = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-09"}).json()
-    after = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-10"}).json()
+    inside = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-10"}).json()
+    after = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-11"}).json()
 
-    assert (inside["covered"], inside["until"]) == (True, "2026-03-09")
+    assert (inside["covered"], inside["until"]) == (True, "2026-03-10")
     assert (after["covered"], after["reason"]) == (False, "expired")
 
 

@@ -19,21 +19,23 @@ def unit_with(*, months: int = 12, **kwargs):
 
 @pytest.mark.django_db
 def test_warranty_status_in_warranty_on_last_day():
+    # Civil Code art. 201-202: counted from the day after purchase, a 12-month period ends on the
+    # same day of the 12th month.
     unit = unit_with(purchase_date=D(2025, 3, 10), seller=Seller.OWN, proof_reference="")
 
-    status = warranty_status(unit=unit, on=D(2026, 3, 9))
+    status = warranty_status(unit=unit, on=D(2026, 3, 10))
 
-    assert (status.covered, status.reason, status.until) == (True, "in_warranty", D(2026, 3, 9))
+    assert (status.covered, status.reason, status.until) == (True, "in_warranty", D(2026, 3, 10))
 
 
 @pytest.mark.django_db
 def test_warranty_status_expired_names_the_date():
     unit = unit_with(purchase_date=D(2025, 3, 10))
 
-    status = warranty_status(unit=unit, on=D(2026, 3, 10))
+    status = warranty_status(unit=unit, on=D(2026, 3, 11))
 
-    assert (status.covered, status.reason, status.until) == (False, "expired", D(2026, 3, 9))
-    assert "2026-03-09" in status.detail
+    assert (status.covered, status.reason, status.until) == (False, "expired", D(2026, 3, 10))
+    assert "2026-03-10" in status.detail
 
 
 @pytest.mark.django_db
@@ -83,14 +85,14 @@ def test_warranty_status_without_unit_is_not_covered():
 
 
 @pytest.mark.django_db
-def test_warranty_status_month_end_purchase_ends_before_same_day_next_month():
-    # Jan 31 + 1 month is Feb 28 (no Feb 31); the last covered day is the day before.
+def test_warranty_status_month_end_purchase_ends_on_the_months_last_day():
+    # Jan 31 + 1 month: February has no 31st, so the period ends on its last day (Civil Code art. 202).
     unit = unit_with(months=1, purchase_date=D(2025, 1, 31))
 
-    last = warranty_status(unit=unit, on=D(2025, 2, 27))
-    after = warranty_status(unit=unit, on=D(2025, 2, 28))
+    last = warranty_status(unit=unit, on=D(2025, 2, 28))
+    after = warranty_status(unit=unit, on=D(2025, 3, 1))
 
-    assert (last.covered, last.until) == (True, D(2025, 2, 27))
+    assert (last.covered, last.until) == (True, D(2025, 2, 28))
     assert (after.covered, after.reason) == (False, "expired")
 
 
