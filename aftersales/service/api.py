@@ -350,7 +350,8 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
         unit = None
         if payload.unit_id is not None:
             unit = get_object_or_404(
-                units_visible_to(request.user).select_related("product_model", "site"), pk=payload.unit_id
+                units_visible_to(request.user).select_related("product_model", "site").filter(customer=customer),
+                pk=payload.unit_id,
             )
         contact = get_object_or_404(customer.contacts, pk=payload.contact_id) if payload.contact_id else None
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
