@@ -1,0 +1,28 @@
+"""Every error code the code can raise is documented in docs/errors.md (a new code, a new row)."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+RAISERS = r"(?:DomainError|ValidationFailed|PermissionDeniedError|NotFoundError|ConflictError|TooManyRequests|AuthenticationFailed|ImportRejected)"
+# The code is the first positional argument, possibly on the next line.
+RAISED = re.compile(RAISERS + r"\(\s*\"([a-z_]+)\"")
+
+
+def raised_codes() -> set[str]:
+    codes: set[str] = set()
+    for path in (ROOT / "aftersales").rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        codes |= set(RAISED.findall(path.read_text(encoding="utf-8")))
+    return codes
+
+
+def test_every_raised_error_code_is_in_docs_errors_md():
+    documented = set(re.findall(r"`([a-z_]+)`", (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")))
+    codes = raised_codes()
+
+    missing = sorted(codes - documented)
+
+    assert len(codes) > 20  # the scan itself works
+    assert missing == [], f"add these codes to docs/errors.md: {missing}"
