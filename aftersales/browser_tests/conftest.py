@@ -14,6 +14,7 @@
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
@@ -26,6 +27,7 @@ from django.core.management import call_command
 from aftersales.browser_tests.helpers import BrowserProblems, login
 
 CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONTS = Path("/usr/share/fonts/opentype/noto")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,6 +60,12 @@ def playwright() -> Iterator[Any]:
         if _in_ci():
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
+    if not any(CJK_FONTS.glob("NotoSansCJK*")):
+        # The tests would pass, but every Chinese character in the screenshots would be an empty box.
+        reason = f"no Noto CJK font in {CJK_FONTS}: install Debian's fonts-noto-cjk package (.ci/run does)"
+        if _in_ci():
+            pytest.fail(reason, pytrace=False)
+        warnings.warn(reason, stacklevel=1)
     from playwright.sync_api import expect, sync_playwright
 
     # Playwright's sync API keeps an asyncio loop running in this thread; Django would then refuse
