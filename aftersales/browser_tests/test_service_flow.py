@@ -31,29 +31,55 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 # ---- (1) the agent takes a call ----------------------------------------------------------------------
-def test_agent_takes_call_by_phone_and_opens_order_with_warranty_and_due_date(signed_in):
+def test_agent_takes_call_by_phone_and_opens_order_with_warranty_and_due_date(signed_in, problems):
     unit = showcase_unit(covered=True)
     expired = showcase_unit(covered=False)
     page = signed_in("agent")
     page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Intake")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(zh("Hotline intake")))
 
-    # The number as the caller dictates it, with spaces; the lookup answers while typing.
-    page.get_by_label(zh("Caller's phone"), exact=True).press_sequentially("138 1688 1234", delay=20)
+    phone = page.get_by_label(zh("Caller's phone"), exact=True)
+    kind = page.get_by_label(zh("Kind"), exact=True)
+    description = page.get_by_role("textbox", name=zh("Problem description"), exact=True)
     lookup = page.locator("#intake-lookup")
     card = lookup.locator("article", has_text=data.SHOWCASE_CUSTOMER)
+
+    # A hurried first try, submitted before picking the customer: refused next to the lookup, nothing
+    # written, nothing typed lost.
+    phone.press_sequentially("138 1688 1234", delay=20)
     expect(card).to_be_visible()
+    kind.select_option(OrderKind.REPAIR)
+    description.fill("主轴异响，开机十分钟后报警 E-21。")
+    before = ServiceOrder.objects.count()
+    problems.allow(r"status of 400 \(Bad Request\) \(http://[^/]+/intake/\)")  # the refused form's answer
+    page.get_by_role("button", name=zh("Open the order")).click()
+    expect(page.locator("#intake-errors")).to_contain_text(zh("Nothing was saved. Correct the fields marked below."))
+    expect(page.locator("#id_customer_id_error")).to_have_text(
+        zh("Pick the caller's customer from the lookup, or enter a new customer.")
+    )
+    expect(description).to_have_value("主轴异响，开机十分钟后报警 E-21。")
+    expect(phone).to_have_value("138 1688 1234")
+    expect(card).to_be_visible()
+    assert ServiceOrder.objects.count() == before
+    page.get_by_role("link", name=zh("Clear the form")).click()
+    expect(phone).to_have_value("")
+
+    # The call as it should go. The number as the caller dictates it, with spaces; the lookup answers
+    # while typing, and Enter (a habit) looks up again rather than submitting a half-filled form.
+    phone.press_sequentially("138 1688 1234", delay=20)
+    phone.press("Enter")
+    expect(card).to_be_visible()
+    assert page.url.endswith("/intake/")
     expect(card).to_contain_text(CALLER_NAME)
     covered_row = card.get_by_role("row").filter(has_text=unit.serial_number)
     expect(covered_row).to_contain_text(zh("Covered"))
     expired_row = card.get_by_role("row").filter(has_text=expired.serial_number)
     expect(expired_row).to_contain_text(zh("Not covered"))
     expect(expired_row).to_contain_text(zh(WarrantyReason.EXPIRED.label))
-
     covered_row.get_by_role("button", name=zh("Pick unit %(serial)s") % {"serial": unit.serial_number}).click()
     expect(page.get_by_label(zh("Reporter"), exact=True)).to_have_value(CALLER_NAME)
-    page.get_by_label(zh("Kind"), exact=True).select_option(OrderKind.REPAIR)
-    page.get_by_role("textbox", name=zh("Problem description"), exact=True).fill("主轴异响，开机十分钟后报警 E-21。")
+    kind.select_option(OrderKind.REPAIR)
+    description.fill("主轴异响，开机十分钟后报警 E-21。")
     screenshot(page, "intake")
     page.get_by_role("button", name=zh("Open the order")).click()
 
