@@ -21,7 +21,7 @@ mkdir -p locale
 "$PY" manage.py compilemessages $IGNORES
 
 # Entries still to translate (msgfmt --statistics prints "N translated, M fuzzy, K untranslated").
-for po in locale/*/LC_MESSAGES/django.po; do
+for po in locale/*/LC_MESSAGES/django.po aftersales/*/locale/*/LC_MESSAGES/django.po; do
     printf '%s: ' "$po"
     msgfmt --statistics -o /dev/null "$po" 2>&1
 done

@@ -3,13 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    AGENT = "agent", _("Agent (客服)")
-    DISPATCHER = "dispatcher", _("Dispatcher (调度)")
-    TECHNICIAN = "technician", _("Technician (技术服务人员)")
-    MANAGER = "manager", _("Service manager (服务经理)")
-    PARTS_KEEPER = "parts_keeper", _("Parts keeper (库管员)")
-    FINANCE = "finance", _("Finance (财务)")
-    GENERAL_MANAGER = "general_manager", _("General manager (总经理)")
+    AGENT = "agent", _("Agent")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    TECHNICIAN = "technician", _("Technician")
+    MANAGER = "manager", _("Service manager")
+    PARTS_KEEPER = "parts_keeper", _("Parts keeper")
+    FINANCE = "finance", _("Finance")
+    GENERAL_MANAGER = "general_manager", _("General manager")
     ADMIN = "admin", _("Administrator")
 
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Holiday (day off)")
-    WORKDAY = "workday", _("Working day (调休 working weekend)")
+    WORKDAY = "workday", _("Make-up working day")

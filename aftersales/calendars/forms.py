@@ -15,7 +15,7 @@ class CalendarDayForm(BootstrapFormMixin, forms.Form):
         label=_("Name"),
         required=False,
         max_length=NAME_MAX_LENGTH,
-        help_text=_("E.g. 春节 or 国庆节调休."),
+        help_text=_("E.g. Spring Festival, or National Day make-up working day."),
     )
 
 

@@ -40,13 +40,13 @@ class Channel(models.TextChoices):
 
 
 class OrderKind(models.TextChoices):
-    CONSULTATION = "consultation", _("Consultation (咨询)")
-    REPAIR = "repair", _("Repair (维修)")
-    INSTALLATION = "installation", _("Installation & commissioning (安装调试)")
-    MAINTENANCE = "maintenance", _("Maintenance / inspection (保养/巡检)")
-    COMPLAINT = "complaint", _("Complaint (投诉)")
-    EXCHANGE = "exchange", _("Exchange (调换)")
-    RETURN_TO_FACTORY = "return_to_factory", _("Return to factory (返厂)")
+    CONSULTATION = "consultation", _("Consultation")
+    REPAIR = "repair", _("Repair")
+    INSTALLATION = "installation", _("Installation & commissioning")
+    MAINTENANCE = "maintenance", _("Maintenance / inspection")
+    COMPLAINT = "complaint", _("Complaint")
+    EXCHANGE = "exchange", _("Exchange")
+    RETURN_TO_FACTORY = "return_to_factory", _("Return to factory")
 
 
 class Resolution(models.TextChoices):
@@ -68,7 +68,7 @@ class WarrantyReason(models.TextChoices):
     NO_UNIT = "no_unit", _("No unit given")
     NO_PROOF = "no_proof", _("No proof of purchase")
     EXPIRED = "expired", _("Warranty expired")
-    MISUSE = "misuse", _("Damage by misuse (人为损坏)")
+    MISUSE = "misuse", _("Damage by misuse")
     OVERRIDDEN = "overridden", _("Decided by the service manager")
 
 

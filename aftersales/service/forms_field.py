@@ -232,7 +232,7 @@ class VisitForm(ConsoleForm):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     misuse_found = forms.BooleanField(
-        label=_("Damage by misuse found (人为损坏)"),
+        label=_("Damage by misuse found"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )

@@ -62,7 +62,7 @@ def _apply_misuse(order: ServiceOrder, *, by: User, visit: Visit) -> None:
     old = {"covered": order.warranty_covered, "reason": order.warranty_reason}
     order.warranty_covered = False
     order.warranty_reason = WarrantyReason.MISUSE
-    order.warranty_detail = _("The technician found damage by misuse (人为损坏): billable.")
+    order.warranty_detail = _("The technician found damage by misuse: billable.")
     order.warranty_decided_by = by
     order.warranty_decided_at = timezone.now()
     order.misuse_found = True
