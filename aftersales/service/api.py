@@ -346,7 +346,9 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
         raise PermissionDeniedError("forbidden", "Your role may not open service orders.")
 
     def create() -> tuple[int, Any]:
-        customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)
+        customer = get_object_or_404(
+            customers_visible_to(request.user).select_related("service_center"), pk=payload.customer_id
+        )
         unit = None
         if payload.unit_id is not None:
             unit = get_object_or_404(
@@ -357,7 +359,8 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
-        return 201, _fresh(request, order)
+        # Built from the order just made (its customer, centre and unit are loaded): no reload.
+        return 201, order_detail(order, user=request.user)
 
     return idempotent(request, create)
 

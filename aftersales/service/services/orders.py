@@ -100,7 +100,7 @@ def open_order(
         kind=kind,
         resolution=resolution,
         priority=priority,
-        service_center_id=customer.service_center_id,
+        service_center=customer.service_center,
         customer=customer,
         contact=contact,
         site=site,
