@@ -96,14 +96,23 @@ def screenshot(page: Any, name: str, *, from_top: bool = True) -> Path:
 
 def _palette_png(image: Image.Image) -> Image.Image:
     """The screenshot in 256 colours, a third of the size of the original (these files are committed
-    again after every run). The most frequent colours are kept exactly, so backgrounds, text and status
-    badges keep their true colour; median cut picks the rest (anti-aliased edges, the odd red asterisk)."""
+    again after every run). Max-coverage quantising keeps every colour within a few steps of the
+    original; then the most frequent colours are put back exactly, so backgrounds, text and status
+    badges keep their true colour rather than a faint tint."""
+    palette_image = image.quantize(256, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
     frequent = [colour for _count, colour in sorted(image.getcolors(1 << 24) or [], reverse=True)[:EXACT_COLOURS]]
-    others = image.quantize(256 - len(frequent), method=Image.Quantize.MEDIANCUT)
-    palette = [value for colour in frequent for value in colour] + others.getpalette()[: 3 * (256 - len(frequent))]
-    holder = Image.new("P", (1, 1))
-    holder.putpalette(palette + [0] * (768 - len(palette)))
-    return image.quantize(palette=holder, dither=Image.Dither.NONE)
+    wanted, first_at = set(frequent), {}
+    for position, colour in enumerate(image.get_flattened_data()):
+        if colour in wanted and colour not in first_at:
+            first_at[colour] = position
+            if len(first_at) == len(wanted):
+                break
+    palette = palette_image.getpalette() or []
+    for colour in reversed(frequent):  # the most frequent last: it wins an entry two of them share
+        index = palette_image.getpixel((first_at[colour] % image.width, first_at[colour] // image.width))
+        palette[3 * index : 3 * index + 3] = colour
+    palette_image.putpalette(palette)
+    return palette_image
 
 
 def draw_signature(page: Any, canvas: Any) -> None:
