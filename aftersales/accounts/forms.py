@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to, roles_assignable_by
+from aftersales.core.phones import display_phone
 
 
 class BootstrapFormMixin:
@@ -58,6 +59,8 @@ class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):
         centre.help_text = _("Empty only for a general manager or an administrator (they see every centre).")
         self.fields["first_name"].required = True
         self.fields["phone"].help_text = _("Mobile number, e.g. 13812345678.")
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = display_phone(self.instance.phone)  # as the list shows it
 
 
 class UserCreateForm(_UserFieldsForm):

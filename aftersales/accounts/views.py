@@ -65,7 +65,8 @@ SECTIONS = (
 @dataclass(frozen=True)
 class Column:
     """A list column: ``attr`` is a dotted attribute path (a method is called); ``kind`` is how the
-    cell renders: "text", "active" (a badge with its text) or "mono" (codes)."""
+    cell renders: "text", "active" (a badge with its text), "mono" (codes) or "phone" (a stored E.164
+    number in national format)."""
 
     label: str | Promise
     attr: str
@@ -312,7 +313,7 @@ class UserListView(SettingsListView):
         Column(_("Name"), "get_full_name", link=True),
         Column(_("Role"), "get_role_display"),
         Column(_("Service centre"), "service_center.name"),
-        Column(_("Mobile"), "phone"),
+        Column(_("Mobile"), "phone", kind="phone"),
         Column(_("Status"), "is_active", kind="active"),
     )
     edit_url_name = "accounts:user_edit"

@@ -12,6 +12,7 @@ from django.contrib.messages.storage.base import Message
 from django.utils.html import format_html
 
 from aftersales.console.navigation import nav_items_for
+from aftersales.core.phones import display_phone
 from aftersales.service.choices import OrderStatus, SlaState
 
 register = template.Library()
@@ -83,3 +84,12 @@ def status_badge(status: str, label: str = "") -> str:
 def alert_class(message: Message) -> str:
     """Bootstrap alert class for a ``django.contrib.messages`` message."""
     return MESSAGE_ALERT_CLASSES.get(message.level, "alert-info")
+
+
+@register.filter
+def phone(value: str | None) -> str:
+    """A stored phone number as every screen shows it: ``+8613812345678`` → ``138 1234 5678``.
+
+    The one filter for phones in templates; ``tel:`` links keep the stored E.164 form.
+    """
+    return display_phone(value) if value else ""

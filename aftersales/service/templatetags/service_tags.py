@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
+from aftersales.console.templatetags.ui import phone as ui_phone
 from aftersales.core.phones import display_phone
 from aftersales.service.choices import EventType, OldParts, OrderStatus, SlaState, WaitingFor, WarrantyReason
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
@@ -25,10 +26,8 @@ from aftersales.service.sla import sla_state
 register = template.Library()
 
 
-@register.filter
-def phone(value: str) -> str:
-    """``+8613812345678`` → ``138 1234 5678``."""
-    return display_phone(value) if value else ""
+# The same filter as ``{% load ui %}``'s, for templates that load only these tags.
+register.filter("phone", ui_phone)
 
 
 @register.filter
