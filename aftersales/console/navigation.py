@@ -37,7 +37,8 @@ _SETTINGS = {Role.MANAGER, Role.ADMIN}
 _CALENDAR = {Role.DISPATCHER, Role.TECHNICIAN, Role.MANAGER, Role.GENERAL_MANAGER, Role.ADMIN}
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("home", _("Home"), "/", "house", exact=True),
+    # A technician's home redirects to "My jobs", so they get that link only.
+    NavItem("home", _("Home"), "/", "house", frozenset(set(Role.values) - {Role.TECHNICIAN}), exact=True),
     NavItem("orders", _("Orders"), "/orders/", "card-list", frozenset(_OFFICE | {Role.PARTS_KEEPER})),
     NavItem("intake", _("Intake"), "/intake/", "telephone-plus", frozenset(_INTAKE)),
     NavItem("dispatch", _("Dispatch"), "/dispatch/", "diagram-3", frozenset(_DISPATCH)),

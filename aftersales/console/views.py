@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,16 +116,6 @@ def _work_lists(user: User, *, now: datetime.datetime) -> list[WorkList]:
                 _("Nothing at risk."),
             ),
         ]
-    elif role == Role.TECHNICIAN:
-        specs = [
-            (
-                _("My open jobs"),
-                orders.open().order_by("due_at", "id"),
-                "?"
-                + "&".join(f"status={s}" for s in (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)),
-                _("No open jobs."),
-            ),
-        ]
     elif role == Role.MANAGER:
         specs = [
             (
@@ -171,7 +161,11 @@ def _work_lists(user: User, *, now: datetime.datetime) -> list[WorkList]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's start page ("my work"): what waits for them by role, counts per state in
-    their scope, and the at-risk / overdue counts linking to the filtered order list."""
+    their scope, and the at-risk / overdue counts linking to the filtered order list.
+
+    A technician's "my work" is the phone view of today's jobs, so they are sent there."""
+    if request.user.role == Role.TECHNICIAN:
+        return redirect("service:tech_jobs")
     now = timezone.now()
     counts = _state_counts(request.user, now=now)
     states = [{"status": status, "label": label, "count": counts[status]} for status, label in OrderStatus.choices]

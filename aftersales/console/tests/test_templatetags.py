@@ -54,7 +54,7 @@ def user(role: str, **extra) -> User:
     [
         (Role.AGENT, ["home", "orders", "intake", "import"]),
         (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "import"]),
-        (Role.TECHNICIAN, ["home", "tech", "calendar"]),
+        (Role.TECHNICIAN, ["tech", "calendar"]),  # their home redirects to "My jobs"
         (Role.MANAGER, ["home", "orders", "intake", "dispatch", "calendar", "import", "settings"]),
         (Role.PARTS_KEEPER, ["home", "orders"]),
         (Role.FINANCE, ["home", "orders"]),

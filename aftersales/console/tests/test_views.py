@@ -132,25 +132,35 @@ def test_home_requires_login(client):
 
 
 def test_home_shows_heading_role_and_logout(client, make_user):
-    client.force_login(make_user("tech1", role=Role.TECHNICIAN))
+    client.force_login(make_user("disp1", role=Role.DISPATCHER))
 
     body = client.get("/").content.decode()
 
     assert "我的工作" in body  # "My work"
-    assert "技术服务人员" in body  # role label, Chinese only
+    assert "调度" in body  # role label, Chinese only
     assert 'action="/logout/"' in body
     assert 'action="/i18n/setlang/"' in body
 
 
-def test_home_nav_links_follow_role(client, make_user):
+def test_home_redirects_technician_to_my_jobs(client, make_user):
     client.force_login(make_user("tech1", role=Role.TECHNICIAN))
 
-    body = client.get("/").content.decode()
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("service:tech_jobs")
+
+
+def test_nav_links_follow_role(client, make_user):
+    client.force_login(make_user("tech1", role=Role.TECHNICIAN))
+
+    body = client.get("/tech/").content.decode()
 
     assert 'href="/tech/"' in body
     assert 'href="/calendar/"' in body
     assert 'href="/dispatch/"' not in body
     assert 'href="/admin/"' not in body
+    assert 'class="nav-link" href="/"' not in body  # no "Home": for a technician it is "My jobs"
 
 
 def test_home_uses_reverse_names(client, make_user):
