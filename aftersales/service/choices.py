@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderStatus(models.TextChoices):
@@ -51,7 +52,7 @@ class OrderKind(models.TextChoices):
 
 class Resolution(models.TextChoices):
     REMOTE = "remote", _("By phone / remote")
-    ON_SITE = "on_site", _("On site")
+    ON_SITE = "on_site", pgettext_lazy("agreed resolution", "On site")
     EXCHANGE = "exchange", _("Exchange")
     RETURN_TO_FACTORY = "return_to_factory", _("Return to factory")
 
