@@ -1,6 +1,5 @@
 """Imports (xlsx/CSV → customers, units) and exports (orders, customers, units → xlsx/CSV)."""
 
-import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +9,7 @@ from ninja.files import UploadedFile
 
 from aftersales.core.api import ErrorOut, idempotent
 from aftersales.exchange import exporters, importers
-from aftersales.service.choices import OrderKind, OrderStatus, Priority, SlaState
+from aftersales.service.api import OrderFilterQuery
 
 router = Router(tags=["imports and exports"])
 
@@ -55,21 +54,8 @@ class ImportErrorOut(ErrorOut):
     rows: list[RowOut] = Field(default_factory=list, description="Only the rows with errors.")
 
 
-class OrderExportQuery(Schema):
+class OrderExportQuery(OrderFilterQuery):
     """The order list's filters (``GET /orders``, ``ServiceOrderFilter``) without paging."""
-
-    status: list[OrderStatus] = Field(default_factory=list)
-    kind: OrderKind | None = None
-    priority: Priority | None = None
-    service_center: int | None = None
-    technician: int | None = None
-    customer: int | None = None
-    unit: int | None = None
-    sla_state: SlaState | None = None
-    received_from: datetime.date | None = None
-    received_to: datetime.date | None = None
-    unassigned: bool | None = None
-    q: str | None = Field(None, max_length=100, description="Order number, phone, serial number or customer name")
 
 
 class CustomerExportQuery(Schema):

@@ -222,7 +222,9 @@ class TechnicianOut(Schema):
     open_load: int
 
 
-class OrderQuery(Schema):
+class OrderFilterQuery(Schema):
+    """The order list's filters (``ServiceOrderFilter``): the list, the exports and the screens."""
+
     status: list[OrderStatus] = Field(default_factory=list)
     kind: OrderKind | None = None
     priority: Priority | None = None
@@ -235,6 +237,9 @@ class OrderQuery(Schema):
     received_to: datetime.date | None = None
     unassigned: bool | None = None
     q: str | None = Field(None, max_length=100, description="Order number, phone, serial number or customer name")
+
+
+class OrderQuery(OrderFilterQuery):
     cursor: str | None = Field(None, max_length=200)
     limit: int | None = None
 
