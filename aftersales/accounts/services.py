@@ -107,7 +107,10 @@ def _centre_fields(*, code: str, name: str, region: str, phone: str, address: st
 
 
 def _check_centre_code_free(code: str, *, exclude_pk: int | None = None) -> None:
-    if ServiceCenter.objects.filter(code__iexact=code).exclude(pk=exclude_pk).exists():
+    taken = ServiceCenter.objects.filter(code__iexact=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
         raise ConflictError("duplicate_code", _("A service centre with this code exists."), field="code")
 
 
