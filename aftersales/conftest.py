@@ -47,6 +47,16 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache (with Redis, counters would outlive the test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _outbox() -> Any:
     from aftersales.core.notify import MemoryNotifier
 

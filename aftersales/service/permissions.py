@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centre_filter, has_any_role
+from aftersales.service.choices import OrderStatus
 from aftersales.service.models import ServiceOrder
 
 
@@ -15,6 +16,9 @@ def order_scope(user: User) -> Q | None:
         helping = ServiceOrder.helpers.through.objects.filter(user_id=user.pk).values("serviceorder_id")
         return Q(technician_id=user.pk) | Q(pk__in=helping)
     return centre_filter(user, field="service_center")
+
+
+HELPER_MOVES = frozenset({OrderStatus.ON_SITE, OrderStatus.WAITING})
 
 
 def orders_visible_to(user: User) -> QuerySet[ServiceOrder]:
@@ -59,11 +63,15 @@ def can_record_visit(user: User, order: ServiceOrder) -> bool:
     return order.technician_id == user.pk or order.helpers.filter(pk=user.pk).exists()
 
 
-def can_make_move(user: User, order: ServiceOrder, roles: frozenset[str]) -> bool:
+def can_make_move(user: User, order: ServiceOrder, roles: frozenset[str], *, to: str = "") -> bool:
     if user.is_superuser or user.role == Role.ADMIN:
         return True
     if user.role not in roles:
         return False
     if user.role == Role.TECHNICIAN:
-        return order.technician_id == user.pk
+        if order.technician_id == user.pk:
+            return True
+        # A helper who arrives first puts the order on site, or reports what it waits for; the
+        # responsible technician alone declares the work completed.
+        return to in HELPER_MOVES and order.helpers.filter(pk=user.pk).exists()
     return in_order_centre(user, order)

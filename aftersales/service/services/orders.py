@@ -146,7 +146,7 @@ def check_move(order: ServiceOrder, *, to: str, by: User, reason: str, has_signe
             % {"status": order.status, "to": to, "allowed": allowed},
             allowed=allowed_targets(order.status),
         )
-    if not can_make_move(by, order, roles):
+    if not can_make_move(by, order, roles, to=to):
         raise PermissionDeniedError(
             "forbidden",
             _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to},

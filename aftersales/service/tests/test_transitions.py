@@ -247,3 +247,23 @@ def test_transition_with_stale_version_is_refused(builder, users):
 
     assert caught.value.code == "stale_version"
     assert caught.value.extra["current_version"] == order.version
+
+
+@pytest.mark.django_db
+def test_helper_may_put_the_order_on_site_but_not_complete_it(users, centre):
+    from aftersales.accounts.tests.factories import UserFactory
+    from aftersales.core.errors import PermissionDeniedError
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.service.services import assign_technician, record_visit, transition_order
+    from aftersales.service.tests.factories import make_order
+
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    helper = UserFactory(role=Role.TECHNICIAN, service_center=centre)
+    assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN], helpers=[helper])
+
+    record_visit(order, by=helper)
+    order.refresh_from_db()
+
+    assert order.status == S.ON_SITE
+    with pytest.raises(PermissionDeniedError):
+        transition_order(order, to=S.COMPLETED, by=helper)

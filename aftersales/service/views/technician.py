@@ -22,12 +22,11 @@ from aftersales.core.errors import DomainError
 from aftersales.service.choices import OrderStatus
 from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.permissions import can_make_move, can_record_visit, orders_visible_to
-from aftersales.service.selectors import get_order, order_visits
+from aftersales.service.permissions import can_record_visit, orders_visible_to
+from aftersales.service.selectors import available_moves, get_order, order_visits
 from aftersales.service.services import add_photo, record_visit, sign_visit, transition_order, update_visit
 from aftersales.service.services.visits import VISIT_STATUSES
 from aftersales.service.sla import sla_state
-from aftersales.service.transitions import roles_for
 
 JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
 
@@ -52,8 +51,8 @@ def _job(user: User, order_id: int) -> ServiceOrder:
 
 
 def _may_complete(user: User, order: ServiceOrder, visits: list[Visit]) -> bool:
-    roles = roles_for(order.status, OrderStatus.COMPLETED)
-    return bool(roles and any(v.signed_at for v in visits) and can_make_move(user, order, roles))
+    signed = any(v.signed_at for v in visits)
+    return OrderStatus.COMPLETED in available_moves(user=user, order=order, has_signed_visit=signed)
 
 
 def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any]:
