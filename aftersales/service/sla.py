@@ -7,6 +7,7 @@ the first working day after the day of receipt, due at the end of the N-th worki
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from aftersales.calendars.selectors import due_at as working_day_due_at
@@ -36,12 +37,30 @@ class Deadlines:
     warning: str
 
 
+POLICIES_CACHE_KEY = "service:sla-policies"
+POLICIES_CACHE_SECONDS = 300
+
+
+def _policies() -> dict[str, tuple[int, int | None, int]]:
+    """All policy rows, cached: every intake reads them. ``update_sla_policy`` forgets the cache;
+    an edit made around the service shows within ``POLICIES_CACHE_SECONDS``."""
+    policies = cache.get(POLICIES_CACHE_KEY)
+    if policies is None:
+        policies = {
+            row.kind: (row.response_hours, row.resolution_working_days, row.at_risk_working_days)
+            for row in SlaPolicy.objects.all()
+        }
+        cache.set(POLICIES_CACHE_KEY, policies, POLICIES_CACHE_SECONDS)
+    return policies
+
+
+def forget_policies() -> None:
+    cache.delete(POLICIES_CACHE_KEY)
+
+
 def policy_for(*, kind: str, resolution: str) -> tuple[int, int | None, int]:
     effective_kind = OrderKind.RETURN_TO_FACTORY if resolution == Resolution.RETURN_TO_FACTORY else kind
-    row = SlaPolicy.objects.filter(kind=effective_kind).first()
-    if row is None:
-        return DEFAULT_POLICIES[effective_kind]
-    return row.response_hours, row.resolution_working_days, row.at_risk_working_days
+    return _policies().get(effective_kind) or DEFAULT_POLICIES[effective_kind]
 
 
 def end_of_day_like(reference: datetime.datetime, day: datetime.date) -> datetime.datetime:

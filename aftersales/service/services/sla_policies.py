@@ -8,6 +8,7 @@ from aftersales.accounts.permissions import can_manage_settings
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.service.models import SlaPolicy
+from aftersales.service.sla import forget_policies
 
 MAX_RESPONSE_HOURS = 720
 MAX_RESOLUTION_WORKING_DAYS = 120
@@ -67,6 +68,8 @@ def update_sla_policy(
     for key, value in fields.items():
         setattr(policy, key, value)
     policy.save(update_fields=[*fields, "updated_at"])
+    forget_policies()
+    transaction.on_commit(forget_policies)  # also after commit: a reader may have cached the old rows meanwhile
     AuditLog.objects.create(
         user=by,
         action="service.update_sla_policy",
