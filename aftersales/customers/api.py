@@ -8,11 +8,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
+from aftersales.core.errors import ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import services
 from aftersales.customers.choices import CustomerKind
+from aftersales.customers.filters import CustomerFilter
 from aftersales.customers.permissions import customers_visible_to
-from aftersales.customers.selectors import customer_list, customers_by_phone
+from aftersales.customers.selectors import customer_list
 
 router = Router(tags=["customers"])
 
@@ -74,9 +76,16 @@ class CustomerPage(Schema):
     next_cursor: str | None
 
 
-class CustomerQuery(Schema):
+class CustomerFilterQuery(Schema):
+    """The customer list's filters (``CustomerFilter``): the list and the export."""
+
     q: str | None = Field(None, max_length=100, description="Name contains")
     phone: str | None = Field(None, max_length=30, description="Any contact's phone number")
+    kind: CustomerKind | None = None
+    service_center_id: int | None = None
+
+
+class CustomerQuery(CustomerFilterQuery):
     cursor: str | None = Field(None, max_length=200)
     limit: int | None = None
 
@@ -85,14 +94,15 @@ def serialize(customer: Any) -> dict[str, Any]:
     return CustomerOut.from_orm(customer).model_dump(mode="json")
 
 
-@router.get("/customers", response=CustomerPage)
+@router.get("/customers", response={200: CustomerPage, 400: ErrorOut})
 def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> dict[str, Any]:
-    qs = customer_list(user=request.user)
-    if filters.phone:
-        qs = qs.filter(pk__in=customers_by_phone(user=request.user, phone=filters.phone).values("pk"))
-    if filters.q:
-        qs = qs.filter(name__icontains=filters.q)
-    page = keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
+    """Customers in your scope, newest first, with keyset paging (``next_cursor``)."""
+    data = filters.model_dump(exclude={"cursor", "limit"}, exclude_none=True)
+    filterset = CustomerFilter(data=data, queryset=customer_list(user=request.user))
+    if not filterset.is_valid():
+        field, messages = next(iter(filterset.errors.items()))
+        raise ValidationFailed("invalid_filter", f"{field}: {' '.join(messages)}", field=field)
+    page = keyset_page(filterset.qs, cursor=filters.cursor, limit=page_limit(filters.limit))
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 

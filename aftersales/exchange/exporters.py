@@ -19,13 +19,16 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters import FilterSet
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import AuditLog
+from aftersales.customers.filters import CustomerFilter
 from aftersales.customers.models import Customer
-from aftersales.customers.selectors import customer_list, customers_by_phone
+from aftersales.customers.selectors import customer_list
 from aftersales.exchange.columns import columns_for, header_labels
+from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.installed_base.selectors import warranty_status
@@ -176,20 +179,12 @@ class _Counter:
             yield row
 
 
-def _param(params: Mapping[str, Any], name: str) -> str:
-    value = params.get(name)
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    return "" if value is None else str(value).strip()
-
-
-def _int_param(params: Mapping[str, Any], name: str) -> int | None:
-    raw = _param(params, name)
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        raise ValidationFailed("invalid_filter", _("%(name)s: enter a whole number.") % {"name": name}, field=name)
-    return int(raw)
+def _valid(filterset: FilterSet) -> FilterSet:
+    """The filterset, or ``invalid_filter`` naming its first bad field (as the API lists answer)."""
+    if not filterset.is_valid():
+        name, messages = next(iter(filterset.errors.items()))
+        raise ValidationFailed("invalid_filter", f"{name}: {' '.join(messages)}", field=name)
+    return filterset
 
 
 def _audit(*, user: User, action: str, filters: Mapping[str, Any], rows: int, fmt: str) -> None:
@@ -254,10 +249,7 @@ def export_orders(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportF
     """The user's orders filtered as on the order list (``ServiceOrderFilter``: pass ``request.GET``
     or a dict; ``status`` may be a list), newest first. Audited: the rows carry reporters' phones."""
     check_format(fmt)
-    filterset = ServiceOrderFilter(data=params, queryset=order_list(user=user))
-    if not filterset.is_valid():
-        name, messages = next(iter(filterset.errors.items()))
-        raise ValidationFailed("invalid_filter", f"{name}: {' '.join(messages)}", field=name)
+    filterset = _valid(ServiceOrderFilter(data=params, queryset=order_list(user=user)))
     qs = _capped(filterset.qs.order_by("-id"))
     now = timezone.now()
     rows = _Counter(_order_cells(o, now=now) for o in qs.iterator(chunk_size=CHUNK_SIZE))
@@ -299,22 +291,18 @@ def _customer_cells(customer: Customer) -> list[Any]:
 
 
 def export_customers(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportFile:
-    """The customers the user may see, with every contact's phone. Filters as ``GET /customers``:
-    ``q`` (name contains) and ``phone`` (any contact's number). Audited as a bulk read of phones."""
+    """The customers the user may see, with every contact's phone, filtered as on the customer list
+    (``CustomerFilter``: ``q``, ``phone``, ``kind``, ``service_center_id``; pass ``request.GET`` or a
+    dict). Audited as a bulk read of phones."""
     check_format(fmt)
-    qs = customer_list(user=user)
-    name, phone = _param(params, "q")[:100], _param(params, "phone")[:30]
-    if phone:
-        qs = qs.filter(pk__in=customers_by_phone(user=user, phone=phone).values("pk"))
-    if name:
-        qs = qs.filter(name__icontains=name)
-    qs = _capped(qs.order_by("id"))
+    filterset = _valid(CustomerFilter(data=params, queryset=customer_list(user=user)))
+    qs = _capped(filterset.qs.order_by("id"))
     rows = _Counter(_customer_cells(c) for c in qs.iterator(chunk_size=CHUNK_SIZE))
     content = export_rows(rows=rows, columns=CUSTOMER_EXPORT_COLUMNS, fmt=fmt)
     _audit(
         user=user,
         action="exchange.export_customers",
-        filters={"q": name, "phone": phone},
+        filters=filterset.form.cleaned_data,
         rows=rows.count,
         fmt=fmt,
     )
@@ -361,16 +349,12 @@ def _unit_cells(unit: Unit, *, today: datetime.date) -> list[Any]:
 
 
 def export_units(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportFile:
-    """The units the user may see. Filters as ``GET /units``: ``serial_number``, ``customer_id``.
-    No phone numbers, so no audit row."""
+    """The units the user may see, filtered as on the unit list (``UnitFilter``: ``serial_number``,
+    ``customer_id``, ``product_model_id``). No phone numbers, so no audit row."""
     check_format(fmt)
-    qs = units_visible_to(user).select_related("product_model", "customer", "site")
-    serial, customer_id = _param(params, "serial_number")[:64].upper(), _int_param(params, "customer_id")
-    if serial:
-        qs = qs.filter(serial_number=serial)
-    if customer_id is not None:
-        qs = qs.filter(customer_id=customer_id)
-    qs = _capped(qs.order_by("id"))
+    queryset = units_visible_to(user).select_related("product_model", "customer", "site")
+    filterset = _valid(UnitFilter(data=params, queryset=queryset))
+    qs = _capped(filterset.qs.order_by("id"))
     today = timezone.localdate()
     rows = (_unit_cells(u, today=today) for u in qs.iterator(chunk_size=CHUNK_SIZE))
     content = export_rows(rows=rows, columns=UNIT_EXPORT_COLUMNS, fmt=fmt)

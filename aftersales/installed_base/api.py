@@ -11,10 +11,12 @@ from ninja.files import UploadedFile
 
 from aftersales.catalog.models import ProductModel
 from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
+from aftersales.core.errors import ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base import services
 from aftersales.installed_base.choices import Seller
+from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.installed_base.selectors import warranty_status
@@ -77,9 +79,15 @@ class UnitPage(Schema):
     next_cursor: str | None
 
 
-class UnitQuery(Schema):
-    serial_number: str | None = Field(None, max_length=64)
+class UnitFilterQuery(Schema):
+    """The unit list's filters (``UnitFilter``): the list and the export."""
+
+    serial_number: str | None = Field(None, max_length=64, description="Exact, in any case")
     customer_id: int | None = None
+    product_model_id: int | None = None
+
+
+class UnitQuery(UnitFilterQuery):
     cursor: str | None = Field(None, max_length=200)
     limit: int | None = None
 
@@ -97,14 +105,15 @@ def _units(request: HttpRequest) -> Any:
     return units_visible_to(request.user).select_related("product_model", "customer")
 
 
-@router.get("/units", response=UnitPage)
+@router.get("/units", response={200: UnitPage, 400: ErrorOut})
 def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> dict[str, Any]:
-    qs = _units(request)
-    if filters.serial_number:
-        qs = qs.filter(serial_number=filters.serial_number.strip().upper())
-    if filters.customer_id:
-        qs = qs.filter(customer_id=filters.customer_id)
-    page = keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
+    """Units in your scope, newest first, with keyset paging (``next_cursor``)."""
+    data = filters.model_dump(exclude={"cursor", "limit"}, exclude_none=True)
+    filterset = UnitFilter(data=data, queryset=_units(request))
+    if not filterset.is_valid():
+        field, messages = next(iter(filterset.errors.items()))
+        raise ValidationFailed("invalid_filter", f"{field}: {' '.join(messages)}", field=field)
+    page = keyset_page(filterset.qs, cursor=filters.cursor, limit=page_limit(filters.limit))
     return {"items": [unit_out(u) for u in page.items], "next_cursor": page.next_cursor}
 
 

@@ -3,11 +3,13 @@
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.customers.models import Contact, Customer, Site
-from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
+from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
 
 JSON = "application/json"
 
@@ -155,6 +157,67 @@ def test_list_customers_searches_by_name_and_pages(agent, centre):
     names = [c["name"] for c in first["items"] + second["items"]]
     assert names == ["宝钢2", "宝钢1", "宝钢0"]
     assert second["next_cursor"] is None
+
+
+@pytest.mark.django_db
+def test_list_customers_filters_by_kind_and_centre(users, api_client, centre, other_centre):
+    person = CustomerFactory(service_center=centre, kind="person")
+    CustomerFactory(service_center=centre, kind="company")
+    CustomerFactory(service_center=other_centre, kind="person")
+    manager = api_client(users[Role.GENERAL_MANAGER])  # sees every centre
+
+    response = manager.get("/api/v1/customers", {"kind": "person", "service_center_id": centre.pk})
+
+    assert response.status_code == 200, response.content
+    assert [c["id"] for c in response.json()["items"]] == [person.pk]
+
+
+@pytest.mark.django_db
+def test_list_customers_other_centre_filter_does_not_widen_scope(agent, other_centre):
+    CustomerFactory(service_center=other_centre)
+
+    response = agent.get("/api/v1/customers", {"service_center_id": other_centre.pk})
+
+    assert response.json()["items"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "field"), [({"kind": "robot"}, "kind"), ({"service_center_id": "x"}, "service_center_id")]
+)
+def test_list_customers_invalid_filter_answers_400_with_field(agent, params, field):
+    response = agent.get("/api/v1/customers", params)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) >= {"code", "detail", "field"}
+    assert body["field"] == field
+
+
+@pytest.mark.django_db
+def test_list_customers_with_filters_query_count_is_constant(agent, centre):
+    params = {"q": "宝钢", "kind": "person", "service_center_id": centre.pk, "phone": "138 1234 5678", "limit": 100}
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            customer = CustomerFactory(service_center=centre, name="宝钢", kind="person")
+            ContactFactory(customer=customer, mobile="+8613812345678")
+            ContactFactory(customer=customer)
+            SiteFactory(customer=customer)
+
+    def count() -> int:
+        agent.get("/api/v1/customers", params)  # warm caches outside the count
+        with CaptureQueriesContext(connection) as ctx:
+            response = agent.get("/api/v1/customers", params)
+        assert response.status_code == 200, response.content
+        return len(ctx.captured_queries)
+
+    add(2)
+    few = count()
+    add(20)
+
+    assert count() == few
+    assert len(agent.get("/api/v1/customers", params).json()["items"]) == 22
 
 
 @pytest.mark.django_db

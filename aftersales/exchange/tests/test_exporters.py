@@ -203,7 +203,44 @@ def test_export_units_refuses_a_bad_customer_id(users):
     with pytest.raises(ValidationFailed) as caught:
         export_units(user=users[Role.AGENT], params={"customer_id": "abc"}, fmt="csv")
 
-    assert caught.value.field == "customer_id"
+    assert (caught.value.code, caught.value.field) == ("invalid_filter", "customer_id")
+
+
+@pytest.mark.django_db
+def test_export_customers_filters_by_kind_and_centre_and_audits_them(users, centre, other_centre):
+    manager = users[Role.GENERAL_MANAGER]  # sees every centre
+    wanted = CustomerFactory(service_center=centre, kind="person")
+    CustomerFactory(service_center=centre, kind="company")
+    CustomerFactory(service_center=other_centre, kind="person")
+
+    export = export_customers(user=manager, params={"kind": "person", "service_center_id": str(centre.pk)}, fmt="csv")
+
+    assert [r[0] for r in csv_rows(export.content)[1:]] == [str(wanted.pk)]
+    assert AuditLog.objects.get().detail["filters"] == {"kind": "person", "service_center_id": str(centre.pk)}
+
+
+@pytest.mark.django_db
+def test_export_customers_refuses_an_unknown_kind(users):
+    with pytest.raises(ValidationFailed) as caught:
+        export_customers(user=users[Role.AGENT], params={"kind": "robot"}, fmt="csv")
+
+    assert (caught.value.code, caught.value.field) == ("invalid_filter", "kind")
+    assert not AuditLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_export_units_filters_by_serial_in_any_case_and_product_model(users, centre):
+    customer = CustomerFactory(service_center=centre)
+    wanted = UnitFactory(customer=customer, serial_number="SN-EXP-1")
+    UnitFactory(customer=customer, product_model=wanted.product_model)
+
+    by_serial = export_units(user=users[Role.AGENT], params={"serial_number": "sn-exp-1"}, fmt="csv")
+    by_model = export_units(
+        user=users[Role.AGENT], params={"product_model_id": str(wanted.product_model_id)}, fmt="csv"
+    )
+
+    assert [r[1] for r in csv_rows(by_serial.content)[1:]] == ["SN-EXP-1"]
+    assert len(csv_rows(by_model.content)[1:]) == 2
 
 
 # ---- templates ---------------------------------------------------------------------------------

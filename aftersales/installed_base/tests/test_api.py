@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
@@ -230,3 +232,66 @@ def test_upload_proof_too_large_answers_400(agent, customer, settings):
     assert response.status_code == 400
     assert response.json()["code"] == "file_too_large"
     assert not Unit.objects.get(pk=unit.pk).proof_file
+
+
+# ---- the list and its filters (UnitFilter) -----------------------------------------------------
+@pytest.mark.django_db
+def test_list_units_filters_by_serial_in_any_case(agent, customer):
+    wanted = UnitFactory(customer=customer, serial_number="SN-2026-0001")
+    UnitFactory(customer=customer)
+
+    response = agent.get("/api/v1/units", {"serial_number": "sn-2026-0001"})
+
+    assert [u["id"] for u in response.json()["items"]] == [wanted.pk]
+
+
+@pytest.mark.django_db
+def test_list_units_filters_by_customer_and_product_model(agent, customer, product_model, centre):
+    wanted = UnitFactory(customer=customer, product_model=product_model)
+    UnitFactory(customer=customer)
+    UnitFactory(customer=CustomerFactory(service_center=centre), product_model=product_model)
+
+    response = agent.get("/api/v1/units", {"customer_id": customer.pk, "product_model_id": product_model.pk})
+
+    assert response.status_code == 200, response.content
+    assert [u["id"] for u in response.json()["items"]] == [wanted.pk]
+
+
+@pytest.mark.django_db
+def test_list_units_customer_of_other_centre_finds_nothing(agent, other_centre):
+    foreign = CustomerFactory(service_center=other_centre)
+    UnitFactory(customer=foreign)
+
+    response = agent.get("/api/v1/units", {"customer_id": foreign.pk})
+
+    assert response.json()["items"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["customer_id", "product_model_id"])
+def test_list_units_invalid_filter_answers_400_with_field(agent, field):
+    response = agent.get("/api/v1/units", {field: "abc"})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) >= {"code", "detail", "field"}
+    assert body["field"] == field
+
+
+@pytest.mark.django_db
+def test_list_units_with_filters_query_count_is_constant(agent, customer, product_model):
+    params = {"customer_id": customer.pk, "product_model_id": product_model.pk, "limit": 100}
+
+    def count() -> int:
+        agent.get("/api/v1/units", params)  # warm caches outside the count
+        with CaptureQueriesContext(connection) as ctx:
+            response = agent.get("/api/v1/units", params)
+        assert response.status_code == 200, response.content
+        return len(ctx.captured_queries)
+
+    UnitFactory.create_batch(2, customer=customer, product_model=product_model)
+    few = count()
+    UnitFactory.create_batch(20, customer=customer, product_model=product_model)
+
+    assert count() == few
+    assert len(agent.get("/api/v1/units", params).json()["items"]) == 22
