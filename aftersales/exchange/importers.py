@@ -4,6 +4,9 @@ Both run the same code: each row is parsed and then written by the owning contex
 (``create_customer``, ``register_unit``) inside a savepoint, so the preview applies exactly the rules
 the import does, including duplicates against the database and against earlier rows of the file.
 The preview rolls everything back; the import is all-or-nothing: one bad row and nothing is written.
+
+Both take an optional ``progress(done, total)`` hook, called as rows are checked (the console's
+background job shows it as a live count).
 """
 
 import datetime
@@ -63,6 +66,11 @@ class RowResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RowResult":
+        errors = [RowError(e["code"], e["field"], e["message"]) for e in data["errors"]]
+        return cls(row=data["row"], values=data["values"], errors=errors)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "row": self.row,
@@ -97,6 +105,12 @@ class ImportPreview:
 
     def error_rows(self) -> list[RowResult]:
         return [r for r in self.rows if not r.ok]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ImportPreview":
+        """The preview again from ``as_dict()`` (a background job keeps it in the cache as plain data)."""
+        rows = [RowResult.from_dict(r) for r in data["rows"]]
+        return cls(kind=data["kind"], format=data["format"], columns=data["columns"], rows=rows)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -383,19 +397,31 @@ PREPARERS: dict[str, type[RowPreparer]] = {"customers": CustomerRows, "units": U
 
 
 # ---- preview and import ------------------------------------------------------------------------
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 100  # rows between two calls of the progress hook
+
+
 def _check_may_import(by: User) -> None:
     if not can_edit_customers(by):
         raise PermissionDeniedError("forbidden", _("You may not import customers or units."))
 
 
-def _write_rows(*, kind: str, file: IO[bytes] | Any, by: User) -> tuple[ImportPreview, list[int]]:
-    """Parse and write every row, each in its own savepoint. The caller owns the transaction."""
+def _write_rows(
+    *, kind: str, file: IO[bytes] | Any, by: User, progress: Progress | None = None
+) -> tuple[ImportPreview, list[int]]:
+    """Parse and write every row, each in its own savepoint. The caller owns the transaction.
+
+    ``progress(done, total)`` is called once the file is read (done = 0), every ``PROGRESS_EVERY``
+    rows, and after the last row."""
     columns_for(kind)
     _check_may_import(by)
     table = read_table(file)
     mapping = map_headers(kind, table.headers)
     preparer = PREPARERS[kind](by=by, table=table, mapping=mapping)
     results, ids = [], []
+    total = len(table.rows)
+    if progress is not None:
+        progress(0, total)
     for number, cells in table.rows:
         values, errors, write = preparer.prepare(number, preparer.cells(cells))
         if write is not None:
@@ -406,27 +432,32 @@ def _write_rows(*, kind: str, file: IO[bytes] | Any, by: User) -> tuple[ImportPr
                 column = SERVICE_FIELDS.get(exc.field or "", exc.field or "")
                 errors.append(RowError(exc.code, column, exc.detail))
         results.append(RowResult(row=number, values=values, errors=errors))
+        done = len(results)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
     columns = sorted(mapping, key=mapping.__getitem__)
     return ImportPreview(kind=kind, format=table.format, columns=columns, rows=results), ids
 
 
-def preview_import(*, kind: str, file: IO[bytes] | Any, by: User) -> ImportPreview:
+def preview_import(*, kind: str, file: IO[bytes] | Any, by: User, progress: Progress | None = None) -> ImportPreview:
     """Validate every row of an xlsx/CSV file as the import would, and write nothing.
 
     File-level problems (type, size, more than 10,000 rows, unknown or missing columns) raise
     ``ValidationFailed``; row problems are in the preview's rows. Needs a role that may edit customers.
+    ``progress(done, total)``, when given, is called as rows are checked.
     """
     with transaction.atomic():
-        preview, _ids = _write_rows(kind=kind, file=file, by=by)
+        preview, _ids = _write_rows(kind=kind, file=file, by=by, progress=progress)
         transaction.set_rollback(True)
     return preview
 
 
-def run_import(*, kind: str, file: IO[bytes] | Any, by: User) -> ImportResult:
+def run_import(*, kind: str, file: IO[bytes] | Any, by: User, progress: Progress | None = None) -> ImportResult:
     """Create every row of the file in one transaction, or nothing: any row with an error raises
-    ``ImportRejected`` (400, with the rows' errors) and rolls the whole file back."""
+    ``ImportRejected`` (400, with the rows' errors) and rolls the whole file back.
+    ``progress(done, total)``, when given, is called as rows are written (not yet committed)."""
     with transaction.atomic():
-        preview, ids = _write_rows(kind=kind, file=file, by=by)
+        preview, ids = _write_rows(kind=kind, file=file, by=by, progress=progress)
         if not preview.ok:
             raise ImportRejected(preview)
         AuditLog.objects.create(

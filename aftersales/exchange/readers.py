@@ -135,3 +135,32 @@ def read_table(file: IO[bytes] | Any) -> Table:
     if not rows:
         raise _file_error("file_no_rows", _("The file has a header row but no rows to import."))
     return Table(headers=headers, rows=rows, format=fmt)
+
+
+def estimate_rows(file: IO[bytes] | Any) -> int:
+    """Roughly how many rows a file has, without reading them: the lines of a CSV, the size an xlsx
+    declares for its first sheet. Decides whether the console checks it in the background; an
+    unreadable file counts 0 (the check proper reports why)."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(MAX_BYTES + 1)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    if not data.startswith(b"PK\x03\x04"):
+        return max(data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1, 0)
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                return 0  # never unpack a zip bomb; the check refuses it
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            if sheet.max_row is None:  # no <dimension> in the sheet: count the rows
+                sheet.calculate_dimension(force=True)
+            return max((sheet.max_row or 1) - 1, 0)
+        finally:
+            workbook.close()
+    except Exception:  # a damaged workbook: the check reports it
+        return 0

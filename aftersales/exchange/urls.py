@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.import_page, name="import"),
     path("preview/", views.import_preview, name="preview"),
     path("run/", views.import_run, name="run"),
+    path("jobs/<uuid:job_id>/", views.import_status, name="job"),
     path("template/<str:kind>.<str:fmt>", views.import_template, name="template"),
 ]

@@ -294,3 +294,28 @@ def test_preview_skips_blank_rows_and_keeps_spreadsheet_row_numbers(agent):
 
     assert [r.row for r in preview.rows] == [2, 4]
     assert not Site.objects.exists()
+
+
+# ---- progress hook -----------------------------------------------------------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("importer", [preview_import, run_import])
+def test_progress_hook_called_with_increasing_counts(agent, importer, monkeypatch):
+    monkeypatch.setattr("aftersales.exchange.importers.PROGRESS_EVERY", 2)
+    rows = [["name", "contact_name", "mobile"]] + [[f"客户{i}", "张伟", f"1381234000{i}"] for i in range(5)]
+    calls = []
+
+    importer(
+        kind="customers", file=upload(rows, "csv"), by=agent, progress=lambda done, total: calls.append((done, total))
+    )
+
+    assert calls == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+@pytest.mark.django_db
+def test_progress_hook_not_called_for_a_bad_file(agent):
+    calls = []
+
+    with pytest.raises(ValidationFailed):
+        preview_import(kind="customers", file=upload([["nonsense"], ["x"]], "csv"), by=agent, progress=calls.append)
+
+    assert calls == []

@@ -11,6 +11,7 @@ HEADER = ["名称", "联系人", "手机"]
 GOOD = [HEADER, ["华东机械有限公司", "张伟", "13812345678"], ["华南设备厂", "李娜", "13912345678"]]
 BAD = [HEADER, ["华东机械有限公司", "张伟", "13812345678"], ["", "李娜", "12"]]
 HTMX = {"HX-Request": "true"}
+JOB_ID = "00000000-0000-4000-8000-000000000000"
 
 
 def test_import_page_has_form_and_template_links(client, users):
@@ -101,3 +102,151 @@ def test_template_download(client, users):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     assert client.get("/import/template/orders.xlsx").status_code == 404
+
+
+# ---- large files: a background job with a live row count ---------------------------------------
+def running_job(user, *, job_id=JOB_ID, mode="preview", done=1234, total=10000):
+    from aftersales.exchange import jobs
+
+    jobs.update_import_job(
+        job_id, user_id=user.pk, kind="customers", mode=mode, state="running", done=done, total=total
+    )
+    return f"/import/jobs/{job_id}/"
+
+
+def test_job_status_shows_the_row_count_while_running(client, users):
+    agent = users[Role.AGENT]
+    agent.language = "zh-hans"
+    agent.save(update_fields=["language"])
+    client.force_login(agent)
+    url = running_job(agent)
+
+    response = client.get(url, headers=HTMX)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "已检查 1,234 / 10,000 行" in body
+    assert f'hx-get="{url}"' in body and 'hx-trigger="every 1s"' in body
+    assert 'data-percent="12"' in body and 'aria-valuenow="1234"' in body
+    assert 'id="import-preview"' not in body
+
+
+def test_job_status_swaps_in_the_preview_when_done(client, users):
+    from aftersales.exchange import jobs
+    from aftersales.exchange.importers import preview_import
+
+    agent = users[Role.AGENT]
+    client.force_login(agent)
+    url = running_job(agent)
+    preview = preview_import(kind="customers", file=upload(BAD), by=agent)
+    jobs.update_import_job(JOB_ID, state="done", digest="abc", result={"preview": preview.as_dict()})
+
+    response = client.get(url, headers=HTMX)
+
+    body = response.content.decode()
+    assert 'hx-trigger="every 1s"' not in body  # polling stops
+    assert 'id="import-errors"' in body and response.context["preview"].invalid == 1
+    assert 'id="import-confirm"' not in body
+
+
+def test_job_status_puts_a_file_error_next_to_the_field(client, users):
+    from aftersales.exchange import jobs
+
+    agent = users[Role.AGENT]
+    client.force_login(agent)
+    url = running_job(agent)
+    error = {"code": "missing_column", "detail": "Column “名称” is missing.", "field": "file"}
+    jobs.update_import_job(JOB_ID, state="failed", result={"error": error})
+
+    response = client.get(url, headers=HTMX)
+
+    body = response.content.decode()
+    assert 'id="import-file-errors" hx-swap-oob="true"><div class="invalid-feedback d-block">Column' in body
+    assert 'hx-trigger="every 1s"' not in body
+
+
+def test_job_status_is_404_for_another_user_and_unknown_jobs(client, users):
+    url = running_job(users[Role.AGENT])
+    client.force_login(users[Role.DISPATCHER])
+
+    assert client.get(url, headers=HTMX).status_code == 404
+    assert client.get("/import/jobs/11111111-1111-4111-8111-111111111111/", headers=HTMX).status_code == 404
+
+
+def big_file(count, *, bad_row=None):
+    rows = [HEADER] + [[f"客户{i:04d}", "张伟", f"1381234{i:04d}"] for i in range(count)]
+    if bad_row is not None:
+        rows[bad_row][2] = "12"
+    return rows
+
+
+def test_large_file_is_checked_and_imported_in_the_background(client, users, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from aftersales.exchange import views
+
+    client.force_login(users[Role.AGENT])
+    started = []
+    real_start = views.jobs.start_import_job
+    monkeypatch.setattr(views.jobs, "start_import_job", lambda **kw: started.append(kw["mode"]) or real_start(**kw))
+    rows = big_file(views.BACKGROUND_ROWS + 20)
+
+    # Eager Celery (no broker): the job has finished when the answer is rendered.
+    response = client.post("/import/preview/", {"kind": "customers", "file": upload(rows, "csv")}, headers=HTMX)
+    assert response.context["preview"].total == len(rows) - 1
+    assert 'id="import-confirm"' in response.content.decode()
+    assert not Customer.objects.exists()
+
+    response = client.post(
+        "/import/run/",
+        {"kind": "customers", "file": upload(rows, "csv"), "digest": response.context["digest"]},
+        headers=HTMX,
+    )
+
+    assert started == ["preview", "import"]
+    assert response.context["imported"].created == len(rows) - 1
+    assert 'id="import-done"' in response.content.decode()
+    assert Customer.objects.count() == len(rows) - 1
+    assert default_storage.listdir("imports") == ([], [])
+
+
+def test_large_file_with_a_bad_row_imports_nothing(client, users):
+    from aftersales.exchange import jobs, views
+
+    client.force_login(users[Role.AGENT])
+    rows = big_file(views.BACKGROUND_ROWS + 20, bad_row=300)
+    file = upload(rows, "csv")
+
+    response = client.post("/import/run/", {"kind": "customers", "file": file, "digest": jobs.file_digest(file)})
+
+    assert response.status_code == 400
+    assert response.context["rejected"]
+    assert [e["row"] for e in response.context["errors"]] == [301]
+    assert not Customer.objects.exists()
+
+
+def test_large_file_without_the_columns_shows_the_file_error(client, users, monkeypatch):
+    from aftersales.exchange import views
+
+    monkeypatch.setattr(views, "BACKGROUND_ROWS", 0)
+    client.force_login(users[Role.AGENT])
+
+    response = client.post("/import/preview/", {"kind": "customers", "file": upload([["nonsense"], ["x"]], "csv")})
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["file"]
+    assert not Customer.objects.exists()
+
+
+def test_queued_job_without_a_worker_shows_waiting(client, users, settings, monkeypatch):
+    from aftersales.exchange import tasks, views
+
+    monkeypatch.setattr(views, "BACKGROUND_ROWS", 0)
+    monkeypatch.setattr(tasks.run_import_task, "delay", lambda **kwargs: None)  # a broker nobody serves
+    client.force_login(users[Role.AGENT])
+
+    response = client.post("/import/preview/", {"kind": "customers", "file": upload(GOOD, "csv")}, headers=HTMX)
+
+    body = response.content.decode()
+    assert "正在排队" in body and 'hx-trigger="every 1s"' in body  # the console speaks Chinese by default
+    assert response.context["job"]["state"] == "queued"
