@@ -8,7 +8,9 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.core.api import ErrorOut, idempotent
+from aftersales.customers.api import CustomerFilterQuery
 from aftersales.exchange import exporters, importers
+from aftersales.installed_base.api import UnitFilterQuery
 from aftersales.service.api import OrderFilterQuery
 
 router = Router(tags=["imports and exports"])
@@ -58,14 +60,12 @@ class OrderExportQuery(OrderFilterQuery):
     """The order list's filters (``GET /orders``, ``ServiceOrderFilter``) without paging."""
 
 
-class CustomerExportQuery(Schema):
-    q: str | None = Field(None, max_length=100, description="Name contains")
-    phone: str | None = Field(None, max_length=30, description="Any contact's phone number")
+class CustomerExportQuery(CustomerFilterQuery):
+    """The customer list's filters (``CustomerFilter``) without paging."""
 
 
-class UnitExportQuery(Schema):
-    serial_number: str | None = Field(None, max_length=64)
-    customer_id: int | None = None
+class UnitExportQuery(UnitFilterQuery):
+    """The unit list's filters (``UnitFilter``) without paging."""
 
 
 def _attachment(export: exporters.ExportFile) -> HttpResponse:
