@@ -6,8 +6,10 @@ Every write goes through ``aftersales.service.services``; a refusal (``DomainErr
 the field it names, with what was typed kept, and nothing is written.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -258,34 +260,51 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     return _render_detail(request, _order(request, order_id))
 
 
-@login_required
-@require_POST
-def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = _order(request, order_id)
-    form = TransitionForm(request.POST)
+def _act(
+    request: HttpRequest,
+    order: ServiceOrder,
+    form: forms.Form,
+    *,
+    form_key: str,
+    run: Callable[[dict[str, Any]], object],
+    success: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """One workflow action: bind the form, call the service, go back to the order. A refusal is shown
+    next to its field with the service's status (400/403/409) and what was typed stays."""
     status = 400
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.transition_order(
-                order,
-                to=data["to"],
-                by=request.user,
-                reason=data["reason"],
-                waiting_for=data["waiting_for"],
-                expected_version=data["version"],
-            )
+            run(form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status
         else:
-            messages.success(
-                request,
-                _("%(number)s is now “%(status)s”.")
-                % {"number": order.number, "status": OrderStatus(data["to"]).label},
-            )
+            messages.success(request, success(form.cleaned_data))
             return _back_to(order)
-    return _render_detail(request, order, status=status, transition_form=form)
+    return _render_detail(request, order, status=status, **{form_key: form})
+
+
+@login_required
+@require_POST
+def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    return _act(
+        request,
+        order,
+        TransitionForm(request.POST),
+        form_key="transition_form",
+        run=lambda data: services.transition_order(
+            order,
+            to=data["to"],
+            by=request.user,
+            reason=data["reason"],
+            waiting_for=data["waiting_for"],
+            expected_version=data["version"],
+        ),
+        success=lambda data: (
+            _("%(number)s is now “%(status)s”.") % {"number": order.number, "status": OrderStatus(data["to"]).label}
+        ),
+    )
 
 
 @login_required
@@ -293,20 +312,16 @@ def order_transition(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_warranty(request: HttpRequest, order_id: int) -> HttpResponse:
     """The service manager's warranty decision (override) with its reason."""
     order = _order(request, order_id)
-    form = WarrantyOverrideForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.override_warranty(
-                order, by=request.user, covered=form.cleaned_data["covered"], reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("The warranty decision was changed."))
-            return _back_to(order)
-    return _render_detail(request, order, status=status, warranty_form=form)
+    return _act(
+        request,
+        order,
+        WarrantyOverrideForm(request.POST),
+        form_key="warranty_form",
+        run=lambda data: services.override_warranty(
+            order, by=request.user, covered=data["covered"], reason=data["reason"]
+        ),
+        success=lambda data: _("The warranty decision was changed."),
+    )
 
 
 @login_required
@@ -314,23 +329,16 @@ def order_warranty(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_extend_due(request: HttpRequest, order_id: int) -> HttpResponse:
     """Extend the due date by working days, with a reason (the customer is told by SMS)."""
     order = _order(request, order_id)
-    form = ExtendDueForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.extend_due(
-                order,
-                by=request.user,
-                working_days=form.cleaned_data["working_days"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, _("The due date was extended; the customer will be told by SMS."))
-            return _back_to(order)
-    return _render_detail(request, order, status=status, extend_form=form)
+    return _act(
+        request,
+        order,
+        ExtendDueForm(request.POST),
+        form_key="extend_form",
+        run=lambda data: services.extend_due(
+            order, by=request.user, working_days=data["working_days"], reason=data["reason"]
+        ),
+        success=lambda data: _("The due date was extended; the customer will be told by SMS."),
+    )
 
 
 @login_required
