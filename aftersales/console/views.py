@@ -22,9 +22,10 @@ from aftersales.accounts.models import User
 from aftersales.accounts.services import set_user_language
 from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, client_ip, record_login_failure
 from aftersales.core.errors import TooManyRequests
-from aftersales.service.choices import OPEN_STATUSES, OrderStatus
+from aftersales.service.choices import OPEN_STATUSES, OrderStatus, SlaState
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
+from aftersales.service.querysets import sla_condition
 from aftersales.service.selectors import order_list
 from aftersales.service.sla import sla_state
 
@@ -66,13 +67,12 @@ class LogoutView(auth_views.LogoutView):
 def _state_counts(user: User, *, now: datetime.datetime) -> dict[str, int]:
     """Orders per status in the user's scope, plus at risk / overdue / unassigned, in one query.
 
-    The SLA conditions are those of ``ServiceOrderQuerySet.at_risk()`` / ``.overdue()``, written as
-    filtered counts so that one aggregate answers every tile."""
-    open_now = Q(status__in=OPEN_STATUSES)
+    The SLA conditions are the list filter's (``sla_condition``), as filtered counts so that one
+    aggregate answers every tile."""
     counts = {f"n_{status}": Count("pk", filter=Q(status=status)) for status in OrderStatus.values}
-    counts["n_at_risk"] = Count("pk", filter=open_now & Q(at_risk_at__lte=now, due_at__gte=now))
-    counts["n_overdue"] = Count("pk", filter=open_now & Q(due_at__lt=now))
-    counts["n_unassigned"] = Count("pk", filter=open_now & Q(technician__isnull=True))
+    counts["n_at_risk"] = Count("pk", filter=sla_condition(SlaState.AT_RISK, now=now))
+    counts["n_overdue"] = Count("pk", filter=sla_condition(SlaState.OVERDUE, now=now))
+    counts["n_unassigned"] = Count("pk", filter=Q(status__in=OPEN_STATUSES, technician__isnull=True))
     row = orders_visible_to(user).aggregate(**counts)
     return {name.removeprefix("n_"): value or 0 for name, value in row.items()}
 

@@ -8,28 +8,33 @@ from django.utils import timezone
 from aftersales.service.choices import OPEN_STATUSES, SlaState
 
 
+def sla_condition(state: str, *, now: datetime.datetime) -> models.Q:
+    """The SLA state as a condition: the one definition behind the list filter and the home counts."""
+    open_ = models.Q(status__in=OPEN_STATUSES)
+    if state == SlaState.OVERDUE:
+        return open_ & models.Q(due_at__lt=now)
+    if state == SlaState.AT_RISK:
+        return open_ & models.Q(at_risk_at__lte=now, due_at__gte=now)
+    if state == SlaState.ON_TRACK:
+        return open_ & models.Q(at_risk_at__gt=now)
+    return ~open_
+
+
 class ServiceOrderQuerySet(models.QuerySet):
     def open(self) -> "ServiceOrderQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
-        return self.open().filter(due_at__lt=now or timezone.now())
+        return self.in_sla_state(SlaState.OVERDUE, now=now)
 
     def at_risk(self, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
-        now = now or timezone.now()
-        return self.open().filter(at_risk_at__lte=now, due_at__gte=now)
+        return self.in_sla_state(SlaState.AT_RISK, now=now)
 
     def on_track(self, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
-        return self.open().filter(at_risk_at__gt=now or timezone.now())
+        return self.in_sla_state(SlaState.ON_TRACK, now=now)
 
     def in_sla_state(self, state: str, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
-        if state == SlaState.OVERDUE:
-            return self.overdue(now=now)
-        if state == SlaState.AT_RISK:
-            return self.at_risk(now=now)
-        if state == SlaState.ON_TRACK:
-            return self.on_track(now=now)
-        return self.exclude(status__in=OPEN_STATUSES)
+        return self.filter(sla_condition(state, now=now or timezone.now()))
 
     def unassigned(self) -> "ServiceOrderQuerySet":
         return self.open().filter(technician__isnull=True)
