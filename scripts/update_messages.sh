@@ -1,6 +1,7 @@
 #!/bin/sh
 # Refresh the translation catalogue and compile it: run after adding or changing translatable strings,
-# then translate the new/fuzzy entries in locale/zh_Hans/LC_MESSAGES/django.po and run this again.
+# then translate the new/fuzzy entries and run this again. Each app has its own catalogue in
+# aftersales/<app>/locale/zh_Hans (a new app creates that folder); locale/ holds the project templates' strings.
 # Commit both django.po and django.mo (the .mo is what Django reads at run time).
 #
 #   scripts/update_messages.sh            # zh_Hans (the default language)
@@ -17,6 +18,8 @@ fi
 mkdir -p locale
 # shellcheck disable=SC2086  # IGNORES is a list of words on purpose
 "$PY" manage.py makemessages "$@" --no-obsolete --add-location=file $IGNORES
+# The creation date changes on every run and would make every branch's catalogues conflict: drop it.
+sed -i '/^"POT-Creation-Date: /d' locale/*/LC_MESSAGES/django.po aftersales/*/locale/*/LC_MESSAGES/django.po
 # shellcheck disable=SC2086
 "$PY" manage.py compilemessages $IGNORES
 
