@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError
+from aftersales.service import signals
 from aftersales.service.models import Notification, OrderEvent, ServiceOrder
 
 
@@ -35,7 +36,11 @@ def record_event(
     data: dict[str, Any] | None = None,
     **status: str,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    """Write the event row and announce it (``service.signals``) inside the caller's transaction.
+
+    The one place that records order events, so subscribers observe every change; a receiver that
+    raises rolls the change back (the services are atomic)."""
+    event = OrderEvent.objects.create(
         order=order,
         type=type,
         actor=by,
@@ -44,6 +49,17 @@ def record_event(
         from_status=status.get("from_status", ""),
         to_status=status.get("to_status", ""),
     )
+    signals.order_event_recorded.send(sender=ServiceOrder, order=order, event=event, actor=by)
+    if event.from_status != event.to_status and event.to_status:
+        signals.order_status_changed.send(
+            sender=ServiceOrder,
+            order=order,
+            event=event,
+            actor=by,
+            old_status=event.from_status,
+            new_status=event.to_status,
+        )
+    return event
 
 
 def notify_user(*, user: User, order: ServiceOrder, message: str) -> None:
