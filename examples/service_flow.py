@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
 DEMO_PASSWORD = "aftersales-demo"  # noqa: S105 - the published demo password, demo data only
-# The demo's showcase customer in the 上海 centre (aftersales/core/demo/data.py), where the demo
+# The demo's showcase customer in the 上海 centre (aftersales/demo/data.py), where the demo
 # user `technician` works.
 DEFAULT_PHONE = "13816881234"
 LOCAL = ZoneInfo("Asia/Shanghai")

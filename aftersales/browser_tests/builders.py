@@ -12,9 +12,9 @@ from django.utils import timezone
 from PIL import Image
 
 from aftersales.accounts.models import User
-from aftersales.core.demo import data
-from aftersales.core.demo.signature import signature_png
 from aftersales.customers.models import Customer
+from aftersales.demo import data
+from aftersales.demo.signature import signature_png
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.selectors import warranty_status
 from aftersales.service.choices import OldParts, OrderKind, OrderStatus

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from aftersales.browser_tests.builders import CALLER_MOBILE, open_showcase_order
 from aftersales.browser_tests.helpers import screenshot, zh
-from aftersales.core.demo import data
+from aftersales.demo import data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,7 +21,7 @@ from aftersales.browser_tests.builders import (
     user,
 )
 from aftersales.browser_tests.helpers import draw_signature, screenshot, zh
-from aftersales.core.demo import data
+from aftersales.demo import data
 from aftersales.service.choices import OldParts, OrderKind, OrderStatus, Resolution, WarrantyReason
 from aftersales.service.models import ServiceOrder
 from aftersales.service.sla import deadlines_for

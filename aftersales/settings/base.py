@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "aftersales.service",
     "aftersales.console",
     "aftersales.exchange",
+    "aftersales.demo",
 ]
 
 MIDDLEWARE = [

@@ -20,11 +20,11 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.models import ProductModel
 from aftersales.catalog.services import create_product_model
-from aftersales.core.demo import data
-from aftersales.core.demo.orders import OrdersMixin
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
+from aftersales.demo import data
+from aftersales.demo.orders import OrdersMixin
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 from aftersales.service.choices import OrderStatus, SlaState

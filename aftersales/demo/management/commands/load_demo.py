@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from aftersales.core.demo.loader import DemoLoader, database_is_empty, notifications_discarded
+from aftersales.demo.loader import DemoLoader, database_is_empty, notifications_discarded
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aftersales.accounts.models import User
-from aftersales.core.demo import data
-from aftersales.core.demo.plan import (
+from aftersales.customers.models import Contact, Customer
+from aftersales.demo import data
+from aftersales.demo.plan import (
     CHANNELS,
     ORDER_PLAN,
     OVERRIDE_REASONS,
@@ -20,8 +21,7 @@ from aftersales.core.demo.plan import (
     S,
     W,
 )
-from aftersales.core.demo.signature import signature_png
-from aftersales.customers.models import Contact, Customer
+from aftersales.demo.signature import signature_png
 from aftersales.installed_base.models import Unit
 from aftersales.service import services
 from aftersales.service.choices import OldParts, Priority, Resolution, WarrantyReason

@@ -19,7 +19,7 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.tests.factories import make_order
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 PO_FILES = sorted([*ROOT.glob("locale/*/LC_MESSAGES/*.po"), *ROOT.glob("aftersales/*/locale/*/LC_MESSAGES/*.po")])
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
