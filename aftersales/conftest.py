@@ -35,7 +35,7 @@ def api_client() -> Callable[[User], Client]:
         import secrets
 
         key = secrets.token_urlsafe(16)
-        ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key))
+        ApiToken.objects.create(user=user, name=f"test-{key[:8]}", key_hash=ApiToken.hash_key(key))
         return Client(headers={"Authorization": f"Bearer {key}"})
 
     return make

@@ -353,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     # SQL of each request, captured in-process through the same URL the HTTP clients call.
-    local = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(username=BENCH_USER, password=password, ip='bench')}")
+    local = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(username=BENCH_USER, password=password, ip='bench').key}")
     for case in all_cases:
         case["path"] = "/api/v1/orders?" + urllib.parse.urlencode(case["params"])
         status, case["sql"] = capture_request(local, case["path"])

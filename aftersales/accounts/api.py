@@ -1,22 +1,44 @@
-"""Auth and the current user."""
+"""Auth, your API tokens and the current user."""
+
+import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from aftersales.accounts.services import issue_token
+from aftersales.accounts import services
+from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.throttle import client_ip
-from aftersales.core.api import ErrorOut, Input
+from aftersales.core.api import Input
+from aftersales.core.schemas import answers, model_field
 
 router = Router(tags=["auth"])
 
 
 class TokenIn(Input):
-    username: str = Field(max_length=150)
+    username: str = model_field(User, "username", description=None)
     password: str = Field(max_length=256)
+    name: str = model_field(
+        ApiToken,
+        "name",
+        services.DEFAULT_TOKEN_NAME,
+        min_length=1,
+        description="The client's name (e.g. `erp-sync`). A new token for the same name replaces the old one.",
+    )
 
 
-class TokenOut(Schema):
-    token: str
+class TokenInfoOut(Schema):
+    """A token as its owner sees it: never the secret, only its first characters."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+
+
+class TokenOut(TokenInfoOut):
+    token: str = Field(description="The bearer token. Shown this once; only its hash is kept.")
 
 
 class MeOut(Schema):
@@ -26,22 +48,36 @@ class MeOut(Schema):
     role: str
     service_center_id: int | None
 
-
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    """Exchange a username and password for a bearer token (throttled per user and per address)."""
-    return {
-        "token": issue_token(username=payload.username, password=payload.password, ip=client_ip(request) or "unknown")
-    }
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return str(user)
 
 
-@router.get("/me", response=MeOut)
-def me(request: HttpRequest) -> dict[str, object]:
-    user = request.user
-    return {
-        "id": user.pk,
-        "username": user.username,
-        "name": str(user),
-        "role": user.role,
-        "service_center_id": user.service_center_id,
-    }
+@router.post("/auth/token", auth=None, response={200: TokenOut, **answers(None, 400, 429)})
+def create_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Exchange a username and password for a bearer token (throttled per user and per address).
+
+    The token is shown once. It expires after `AFTERSALES["API_TOKEN_DAYS"]` days (`expires_at`); a
+    new token for the same client `name` replaces that client's old token."""
+    issued = services.issue_token(
+        username=payload.username, password=payload.password, ip=client_ip(request) or "unknown", name=payload.name
+    )
+    return TokenOut(**TokenInfoOut.from_orm(issued.token).model_dump(), token=issued.key)
+
+
+@router.get("/auth/tokens", response=answers(list[TokenInfoOut]))
+def list_tokens(request: HttpRequest) -> object:
+    """Your own API tokens, newest first."""
+    return services.tokens_of(request.user)
+
+
+@router.delete("/auth/tokens/{token_id}", response=answers(None, 403, 404) | {204: None})
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    """Revoke one of your tokens at once. Another user's token answers 404."""
+    services.revoke_token(token_id=token_id, by=request.user)
+    return Status(204, None)
+
+
+@router.get("/me", response=answers(MeOut))
+def me(request: HttpRequest) -> User:
+    return request.user

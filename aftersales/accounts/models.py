@@ -69,18 +69,24 @@ class User(AbstractUser):
 
 
 class ApiToken(TimeStampedModel):
-    """A bearer token for the REST API. Only its SHA-256 is stored."""
+    """A bearer token for the REST API. Only its SHA-256 is stored; ``prefix`` (its first characters)
+    lets the owner tell tokens apart. One token per (user, client name): a new token for the same
+    client replaces the old one. A token stops working at ``expires_at`` (``None``: never)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("client name"), max_length=100, default="")
+    prefix = models.CharField(_("prefix"), max_length=12, default="")
     key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="accounts_apitoken_user_name_uniq")]
 
     def __str__(self) -> str:
-        return f"token of {self.user}"
+        return f"token {self.prefix}… ({self.name}) of {self.user}"
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -1,10 +1,15 @@
 """Writes on users and API tokens."""
 
+import datetime
 import secrets
+from dataclasses import dataclass
+from typing import cast
 
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,23 +22,47 @@ from aftersales.accounts.permissions import (
     can_manage_user,
     roles_assignable_by,
 )
-from aftersales.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import require_text
+from aftersales.core.validation import field_max_length, require_text
+
+DEFAULT_TOKEN_NAME = "api"  # noqa: S105 (a client label, not a secret)
+TOKEN_PREFIX_LENGTH = 8
+TOKEN_TOUCH_EVERY = datetime.timedelta(minutes=5)
 
 
 class AuthenticationFailed(DomainError):
     status = 401
 
 
-def issue_token(*, username: str, password: str, ip: str) -> str:
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just made: the row and the raw key, which is shown this once and never stored."""
+
+    token: ApiToken
+    key: str
+
+
+def _token_days() -> int:
+    return cast(int, settings.AFTERSALES.get("API_TOKEN_DAYS", 90))
+
+
+def _tokens_per_user() -> int:
+    return cast(int, settings.AFTERSALES.get("API_TOKENS_PER_USER", 10))
+
+
+def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TOKEN_NAME) -> IssuedToken:
     """Check the password (throttled per user and per address) and return a new bearer token.
 
-    Only the token's hash is stored; the raw key is shown once.
+    Only the token's hash is stored; the raw key is shown once. A token for a client ``name`` the user
+    already has a token for replaces it (a script logging in every run does not pile up rows); beyond
+    ``AFTERSALES["API_TOKENS_PER_USER"]`` tokens the oldest are revoked. The token expires after
+    ``AFTERSALES["API_TOKEN_DAYS"]`` days (0: never).
     """
     from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, record_login_failure
 
+    name = require_text(name, field="name", max_length=field_max_length(ApiToken, "name"))
     check_login_allowed(username=username, ip=ip)
     user = authenticate(username=username, password=password)
     if user is None:
@@ -41,16 +70,54 @@ def issue_token(*, username: str, password: str, ip: str) -> str:
         raise AuthenticationFailed("invalid_credentials", _("Wrong username or password."))
     clear_login_failures(username=username, ip=ip)
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key))
-    return key
+    days = _token_days()
+    with transaction.atomic():
+        # The user's row is the lock: two logins of one client at once replace, never both insert.
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        ApiToken.objects.filter(user=user, name=name).delete()
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=key[:TOKEN_PREFIX_LENGTH],
+            key_hash=ApiToken.hash_key(key),
+            expires_at=timezone.now() + datetime.timedelta(days=days) if days > 0 else None,
+        )
+        keep = (
+            ApiToken.objects.filter(user=user)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", flat=True)[: _tokens_per_user()]
+        )
+        ApiToken.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
+    return IssuedToken(token=token, key=key)
 
 
 def user_for_token(key: str) -> User | None:
-    """The active user owning ``key``, or ``None``. An inactive user's tokens stop working at once."""
+    """The active user owning ``key``, or ``None``. An inactive user's tokens stop working at once;
+    an expired token raises ``token_expired`` (401) so the client knows to log in again."""
     token = ApiToken.objects.select_related("user__service_center").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active:
         return None
+    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise AuthenticationFailed(
+            "token_expired", _("This token has expired; ask for a new one with POST /auth/token.")
+        )
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_EVERY:
+        touch_token(token, now=now)
     return token.user
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first (the secret is never stored, so never shown)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+@transaction.atomic
+def revoke_token(*, token_id: int, by: User) -> None:
+    """Delete one of ``by``'s own tokens; another user's token does not exist for them (404)."""
+    deleted, _rows = ApiToken.objects.filter(user=by, pk=token_id).delete()
+    if not deleted:
+        raise NotFoundError("not_found", _("Not found."))
 
 
 @transaction.atomic
@@ -73,8 +140,10 @@ def deactivate_user(*, user: User, by: User | None) -> User:
     return user
 
 
-def touch_token(token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+def touch_token(token: ApiToken, *, now: datetime.datetime | None = None) -> None:
+    """Record when the token was last used (at most once per ``TOKEN_TOUCH_EVERY``: one write, not one per request)."""
+    token.last_used_at = now or timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
 
 
 def set_user_language(*, user: User, language: str) -> User:

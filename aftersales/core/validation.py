@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,3 +33,11 @@ def not_in_future(day: datetime.date | None, *, field: str) -> datetime.date | N
     if day is not None and day > timezone.localdate():
         raise ValidationFailed("date_in_future", _("The date cannot be in the future."), field=field)
     return day
+
+
+def field_max_length(model: type[models.Model], name: str) -> int:
+    """The model field's ``max_length``: services and API schemas check the limit the column has."""
+    max_length = model._meta.get_field(name).max_length
+    if max_length is None:
+        raise ValueError(f"{model.__name__}.{name} has no max_length")
+    return int(max_length)

@@ -177,6 +177,9 @@ AFTERSALES = {
     "NOTIFIER": os.environ.get("AFTERSALES_NOTIFIER", "aftersales.core.notify.ConsoleNotifier"),
     "API_PAGE_SIZE": 25,
     "API_MAX_PAGE_SIZE": 200,
+    # API tokens expire this many days after they are issued (0: never); a user keeps at most this many.
+    "API_TOKEN_DAYS": int(os.environ.get("AFTERSALES_API_TOKEN_DAYS", "90")),
+    "API_TOKENS_PER_USER": int(os.environ.get("AFTERSALES_API_TOKENS_PER_USER", "10")),
     # How many reverse proxies (nginx, load balancer) stand in front of the app: the client's address
     # for login throttling is read from X-Forwarded-For that many hops back. 0 = use REMOTE_ADDR.
     "TRUSTED_PROXY_COUNT": int(os.environ.get("AFTERSALES_TRUSTED_PROXY_COUNT", "0")),

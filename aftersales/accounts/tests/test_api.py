@@ -1,10 +1,12 @@
 """Auth through the API: tokens, throttling per user and per address, deactivation, sessions."""
 
+import datetime
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken
@@ -28,8 +30,11 @@ def agent(users: dict[str, Any]) -> Any:
     return users[Role.AGENT]
 
 
-def get_token(client: Client, username: str, password: str, **extra: Any) -> Any:
-    return client.post("/api/v1/auth/token", {"username": username, "password": password}, content_type=JSON, **extra)
+def get_token(client: Client, username: str, password: str, *, name: Any = None, **extra: Any) -> Any:
+    body = {"username": username, "password": password}
+    if name is not None:
+        body["name"] = name
+    return client.post("/api/v1/auth/token", body, content_type=JSON, **extra)
 
 
 @pytest.mark.django_db
@@ -195,3 +200,141 @@ def test_session_post_without_csrf_token_is_refused(agent):
     response = client.post("/api/v1/customers", {"name": "某公司"}, content_type=JSON)
 
     assert response.status_code in (401, 403)
+
+
+# ---- token lifetime, names, listing and revocation ----------------------------------------------
+
+
+def bearer(key: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+@pytest.mark.django_db
+def test_token_answer_carries_name_prefix_and_expiry(agent, client, settings):
+    before = timezone.now()
+
+    body = get_token(client, agent.username, PASSWORD).json()
+
+    assert body["name"] == "api"
+    assert body["prefix"] == body["token"][:8]
+    days = settings.AFTERSALES["API_TOKEN_DAYS"]
+    expires = datetime.datetime.fromisoformat(body["expires_at"])
+    assert before + datetime.timedelta(days=days) <= expires <= timezone.now() + datetime.timedelta(days=days)
+
+
+@pytest.mark.django_db
+def test_token_for_same_client_name_replaces_the_old_one(agent, client):
+    first = get_token(client, agent.username, PASSWORD, name="erp-sync").json()["token"]
+
+    second = get_token(client, agent.username, PASSWORD, name="erp-sync").json()["token"]
+
+    assert ApiToken.objects.filter(user=agent).count() == 1
+    assert bearer(first).get("/api/v1/me").status_code == 401
+    assert bearer(second).get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_tokens_for_different_clients_coexist(agent, client):
+    get_token(client, agent.username, PASSWORD, name="erp-sync")
+    get_token(client, agent.username, PASSWORD, name="phone")
+
+    assert set(ApiToken.objects.filter(user=agent).values_list("name", flat=True)) == {"erp-sync", "phone"}
+
+
+@pytest.mark.django_db
+def test_tokens_beyond_the_cap_revoke_the_oldest(agent, client, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "API_TOKENS_PER_USER": 3}
+    keys = [get_token(client, agent.username, PASSWORD, name=f"c{i}").json()["token"] for i in range(4)]
+
+    assert list(ApiToken.objects.filter(user=agent).order_by("pk").values_list("name", flat=True)) == ["c1", "c2", "c3"]
+    assert bearer(keys[0]).get("/api/v1/me").status_code == 401
+    assert bearer(keys[3]).get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101, 7])
+def test_token_with_bad_client_name_answers_400_and_writes_nothing(agent, client, name):
+    response = get_token(client, agent.username, PASSWORD, name=name)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["field"] == "name"
+    assert ApiToken.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_expired_token_answers_401_token_expired(agent, client):
+    key = get_token(client, agent.username, PASSWORD).json()["token"]
+    ApiToken.objects.filter(user=agent).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    response = bearer(key).get("/api/v1/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_expired"
+
+
+@pytest.mark.django_db
+def test_token_without_expiry_when_days_is_zero(agent, client, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "API_TOKEN_DAYS": 0}
+
+    body = get_token(client, agent.username, PASSWORD).json()
+
+    assert body["expires_at"] is None
+    assert bearer(body["token"]).get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_using_a_token_records_last_use(agent, client):
+    key = get_token(client, agent.username, PASSWORD).json()["token"]
+    assert ApiToken.objects.get(user=agent).last_used_at is None
+
+    bearer(key).get("/api/v1/me")
+
+    assert ApiToken.objects.get(user=agent).last_used_at is not None
+
+
+@pytest.mark.django_db
+def test_list_tokens_shows_own_tokens_without_secret(agent, users, client):
+    key = get_token(client, agent.username, PASSWORD, name="erp-sync").json()["token"]
+    get_token(client, users[Role.MANAGER].username, PASSWORD, name="manager-tool")
+
+    response = bearer(key).get("/api/v1/auth/tokens")
+
+    assert response.status_code == 200
+    [token] = response.json()
+    assert token["name"] == "erp-sync"
+    assert token["prefix"] == key[:8]
+    assert set(token) == {"id", "name", "prefix", "created_at", "expires_at", "last_used_at"}
+    assert key not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_list_tokens_without_auth_answers_401(client):
+    response = client.get("/api/v1/auth/tokens")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+def test_revoke_own_token_stops_it_at_once(agent, client):
+    keep = get_token(client, agent.username, PASSWORD, name="keep").json()["token"]
+    drop = get_token(client, agent.username, PASSWORD, name="drop").json()
+
+    response = bearer(keep).delete(f"/api/v1/auth/tokens/{drop['id']}")
+
+    assert response.status_code == 204
+    assert bearer(drop["token"]).get("/api/v1/me").status_code == 401
+    assert bearer(keep).get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.django_db
+def test_revoke_another_users_token_answers_404_and_deletes_nothing(agent, users, client):
+    mine = get_token(client, agent.username, PASSWORD).json()["token"]
+    theirs = get_token(client, users[Role.MANAGER].username, PASSWORD).json()
+
+    response = bearer(mine).delete(f"/api/v1/auth/tokens/{theirs['id']}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert bearer(theirs["token"]).get("/api/v1/me").status_code == 200

@@ -1,0 +1,47 @@
+"""Helpers for API schemas: input limits taken from the model fields, and the declared error answers."""
+
+from typing import Any
+
+from django.core import validators
+from django.db import models
+from ninja import Field
+from pydantic_core import PydanticUndefined
+
+from aftersales.core.api import ErrorOut
+
+
+def model_field(model: type[models.Model], name: str, default: Any = PydanticUndefined, **extra: Any) -> Any:
+    """A schema ``Field`` whose limits come from ``model.name``: ``max_length`` (a TextField's too),
+    ``max_digits``/``decimal_places``, ``ge``/``le`` from Min/MaxValueValidators, and the help text.
+
+    The limit lives once, on the model; the schema refuses a longer value with ``invalid_input``
+    before the service sees it. A choice field is typed with its ``TextChoices`` in the schema;
+    ``choices`` here is checked to be that same enum (a schema cannot drift from the model).
+    """
+    field = model._meta.get_field(name)
+    limits: dict[str, Any] = {}
+    if getattr(field, "max_length", None):
+        limits["max_length"] = field.max_length
+    if isinstance(field, models.DecimalField):
+        limits["max_digits"] = field.max_digits
+        limits["decimal_places"] = field.decimal_places
+    for validator in field.validators:
+        if isinstance(validator, validators.MinValueValidator) and not callable(validator.limit_value):
+            limits["ge"] = validator.limit_value
+        elif isinstance(validator, validators.MaxValueValidator) and not callable(validator.limit_value):
+            limits["le"] = validator.limit_value
+    choices = extra.pop("choices", None)
+    if choices is not None and set(choices.values) != {value for value, _label in field.choices or ()}:
+        raise ValueError(f"{model.__name__}.{name}: the schema's choices differ from the model's")
+    if field.help_text and "description" not in extra:
+        extra["description"] = str(field.help_text)
+    return Field(default, **{**limits, **extra})
+
+
+def answers(ok: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:
+    """``response=`` for an endpoint: ``ok`` under ``status`` and ``ErrorOut`` for each error status,
+    with 401 always (every endpoint but ``POST /auth/token`` needs a session or a token)."""
+    declared: dict[int, Any] = {} if ok is None else {status: ok}
+    for code in sorted({401, *errors}):
+        declared[code] = ErrorOut
+    return declared
