@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",
     "aftersales.core",
     "aftersales.accounts",
+    "aftersales.history",
     "aftersales.customers",
     "aftersales.catalog",
     "aftersales.installed_base",

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HistoryConfig(AppConfig):
+    name = "aftersales.history"
+    verbose_name = _("History")
+
+    def ready(self) -> None:
+        from aftersales.accounts.models import ServiceCenter, User
+        from aftersales.accounts.permissions import centres_visible_to, users_visible_to
+        from aftersales.accounts.signals import account_changed
+        from aftersales.history import receivers
+        from aftersales.history.registry import register_target, register_types
+        from aftersales.history.visibility import settings_only
+
+        # accounts sits below history and may not import it: it announces its changes with a signal,
+        # and history registers accounts' records on its behalf.
+        account_changed.connect(receivers.record_account_change, dispatch_uid="history.record_account_change")
+        register_target("service_center", model=ServiceCenter, visible_to=settings_only(centres_visible_to))
+        register_target("user", model=User, visible_to=settings_only(users_visible_to))
+        register_types(
+            {
+                "service_center.created": _("Service centre added"),
+                "service_center.updated": _("Service centre changed"),
+                "user.created": _("User added"),
+                "user.updated": _("User changed"),
+                "user.deactivated": _("User deactivated"),
+            }
+        )

@@ -1,0 +1,104 @@
+"""The one write of the history app: ``record_activity``, called by every write service in its transaction."""
+
+import contextlib
+import datetime
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils.functional import Promise
+
+from aftersales.history.models import Activity
+
+REASON_MAX_LENGTH = 2000
+
+# Where the writes of the current call come from (an import file, a scheduled job); set by
+# ``activity_source`` and copied into every activity recorded meanwhile.
+_SOURCE: ContextVar[dict[str, Any] | None] = ContextVar("history_source", default=None)
+
+
+def plain(value: Any) -> Any:
+    """A JSON value that reads the same after a round trip through the database."""
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "label": str(value)}
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | Promise):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields whose value differs, as ``{field: (old, new)}`` (compared as stored, so a model
+    instance equals its copy and a date its ISO string)."""
+    return {key: (before.get(key), new) for key, new in after.items() if plain(before.get(key)) != plain(new)}
+
+
+def snapshot(obj: models.Model, fields: Iterator[str] | list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """The current values of ``fields`` of ``obj`` (foreign keys as the related object)."""
+    return {name: getattr(obj, name) for name in fields}
+
+
+@contextlib.contextmanager
+def activity_source(**source: Any) -> Iterator[None]:
+    """Mark every activity recorded inside the block, e.g. ``activity_source(import_kind="units", file=…)``."""
+    token = _SOURCE.set({**(_SOURCE.get() or {}), **plain(source)})
+    try:
+        yield
+    finally:
+        _SOURCE.reset(token)
+
+
+def actor_label(by: Any) -> str:
+    """The name kept on the row: a person's full name or username; empty for the system itself."""
+    if by is None:
+        return ""
+    return str(by)[:150]
+
+
+def record_activity(
+    *,
+    target: models.Model,
+    type: str,  # noqa: A002 - the brief's name for it; an activity's type, e.g. "unit.proof_updated"
+    by: Any,
+    reason: str = "",
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Activity:
+    """Record that ``by`` (a user, or ``None`` for the system) changed ``target``.
+
+    Must run inside the caller's transaction, so the row is rolled back with the change it describes
+    (a call outside one is a programming error). ``changes`` is ``{field: (old, new)}``; ``data``
+    holds anything else worth showing (the contact added, the file name).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_activity() must run inside the write's transaction (transaction.atomic)")
+    if target.pk is None:
+        raise ValueError("record_activity() needs a saved target")
+    payload: dict[str, Any] = plain(dict(data or {}))
+    if changes:
+        payload["changes"] = {field: {"old": plain(old), "new": plain(new)} for field, (old, new) in changes.items()}
+    source = _SOURCE.get()
+    if source:
+        payload.setdefault("source", source)
+    user = by if isinstance(by, get_user_model()) and by.pk is not None else None
+    return Activity.objects.create(
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        type=type,
+        actor=user,
+        actor_label=actor_label(by),
+        reason=(reason or "").strip()[:REASON_MAX_LENGTH],
+        data=payload,
+    )
