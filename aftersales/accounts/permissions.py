@@ -43,6 +43,11 @@ def has_any_role(user: User, roles: tuple[str, ...]) -> bool:
     return user.is_superuser or user.role in roles or user.role == Role.ADMIN
 
 
+def can_open_admin_site(user: User) -> bool:
+    """Django's admin refuses anyone who is not staff; of those, administrators use it."""
+    return user.is_authenticated and user.is_active and user.is_staff and is_admin(user)
+
+
 # --- settings screens (service centres, users and roles, product models, SLA policies) ----------
 
 SETTINGS_ROLES = (Role.MANAGER, Role.ADMIN)

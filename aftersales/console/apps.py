@@ -7,3 +7,29 @@ class ConsoleConfig(AppConfig):
 
     name = "aftersales.console"
     verbose_name = _("Console")
+
+    def ready(self) -> None:
+        from aftersales.core.registry import NavEntry, navigation
+
+        navigation.register(
+            NavEntry(
+                "home",
+                _("Home"),
+                "console:home",
+                "house",
+                10,
+                "aftersales.console.permissions.has_home_page",
+                exact=True,
+            )
+        )
+        navigation.register(
+            NavEntry(
+                "admin",
+                _("Admin"),
+                "admin:index",
+                "gear",
+                90,
+                "aftersales.accounts.permissions.can_open_admin_site",
+                group="admin",
+            )
+        )

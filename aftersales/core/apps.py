@@ -7,4 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from aftersales.core import checks  # noqa: F401  (registers system checks)
+        from aftersales.core import (
+            checks,  # noqa: F401  (registers system checks)
+            registry,
+        )
+
+        # The top bar's groups, in order; each app puts its links in one (docs/architecture.md).
+        registry.nav_groups.register(registry.NavGroup("work", _("Work"), 10))
+        registry.nav_groups.register(registry.NavGroup("planning", _("Planning"), 20))
+        registry.nav_groups.register(registry.NavGroup("data", _("Data"), 30))
+        registry.nav_groups.register(registry.NavGroup("admin", _("Administration"), 40))

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ServiceConfig(AppConfig):
     name = "aftersales.service"
     verbose_name = _("Service")
+
+    def ready(self) -> None:
+        from aftersales.core.registry import NavEntry, navigation, register_badges
+        from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
+
+        register_badges("service.OrderStatus", OrderStatus, ORDER_STATUS_BADGES)
+        register_badges("service.SlaState", SlaState, SLA_STATE_BADGES)
+
+        permissions = "aftersales.service.permissions"
+        for entry in (
+            NavEntry("orders", _("Orders"), "service:order_list", "card-list", 20, f"{permissions}.can_browse_orders"),
+            NavEntry("intake", _("Intake"), "service:intake", "telephone-plus", 30, f"{permissions}.can_open_orders"),
+            NavEntry("dispatch", _("Dispatch"), "service:dispatch", "diagram-3", 40, f"{permissions}.can_assign"),
+            NavEntry("tech", _("My jobs"), "service:tech_jobs", "tools", 50, f"{permissions}.has_own_jobs"),
+        ):
+            navigation.register(entry)

@@ -16,6 +16,18 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Badge colours (Bootstrap "text-bg-*" picks a readable text colour), registered as "service.OrderStatus".
+ORDER_STATUS_BADGES = {
+    OrderStatus.NEW: "text-bg-primary",
+    OrderStatus.ACCEPTED: "text-bg-info",
+    OrderStatus.DISPATCHED: "text-bg-info",
+    OrderStatus.ON_SITE: "text-bg-dark",
+    OrderStatus.WAITING: "text-bg-warning",
+    OrderStatus.COMPLETED: "text-bg-success",
+    OrderStatus.CLOSED: "text-bg-secondary",
+    OrderStatus.CANCELLED: "text-bg-light border",
+}
+
 OPEN_STATUSES = (
     OrderStatus.NEW,
     OrderStatus.ACCEPTED,
@@ -78,6 +90,14 @@ class SlaState(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     OVERDUE = "overdue", _("Overdue")
     DONE = "done", _("Done")
+
+
+SLA_STATE_BADGES = {  # registered as "service.SlaState"
+    SlaState.ON_TRACK: "text-bg-success",
+    SlaState.AT_RISK: "text-bg-warning",
+    SlaState.OVERDUE: "text-bg-danger",
+    SlaState.DONE: "text-bg-secondary",
+}
 
 
 class OldParts(models.TextChoices):

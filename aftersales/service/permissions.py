@@ -27,6 +27,16 @@ def orders_visible_to(user: User) -> QuerySet[ServiceOrder]:
     return qs if condition is None else qs.filter(condition)
 
 
+def can_browse_orders(user: User) -> bool:
+    """The order list is for the desk; a technician works from "My jobs"."""
+    return user.is_superuser or user.role != Role.TECHNICIAN
+
+
+def has_own_jobs(user: User) -> bool:
+    """Technicians have a phone view of their own jobs ("My jobs")."""
+    return user.is_superuser or user.role == Role.TECHNICIAN
+
+
 def can_open_orders(user: User) -> bool:
     return has_any_role(user, (Role.AGENT, Role.DISPATCHER, Role.MANAGER))
 
@@ -75,3 +85,27 @@ def can_make_move(user: User, order: ServiceOrder, roles: frozenset[str], *, to:
         # responsible technician alone declares the work completed.
         return to in HELPER_MOVES and order.helpers.filter(pk=user.pk).exists()
     return in_order_centre(user, order)
+
+
+# --- what the home page shows whom (each is a list of "what waits for me") ------------------------
+
+
+def watches_new_orders(user: User) -> bool:
+    return user.role == Role.AGENT
+
+
+def watches_unassigned(user: User) -> bool:
+    return user.role == Role.DISPATCHER
+
+
+def reviews_completed(user: User) -> bool:
+    return user.role == Role.MANAGER
+
+
+def watches_parts(user: User) -> bool:
+    return user.role == Role.PARTS_KEEPER
+
+
+def watches_overdue(user: User) -> bool:
+    """Managers, and everyone whose desk has no list of its own (finance, general manager, admin)."""
+    return user.role not in (Role.AGENT, Role.DISPATCHER, Role.PARTS_KEEPER, Role.TECHNICIAN)

@@ -1,7 +1,8 @@
 """Template tags shared by every screen: ``{% load ui %}``.
 
-Colours live here, never on models or in templates; a badge always shows its text, so colour is
-never the only signal.
+The top bar and the badges iterate the registries (``core.registry``) that each app fills in its
+``ready()``: colours live next to each choice, never on models or in templates; a badge always
+shows its text, so colour is never the only signal.
 """
 
 from typing import Any
@@ -11,32 +12,10 @@ from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
 from django.utils.html import format_html
 
-from aftersales.console.navigation import nav_items_for
+from aftersales.core import registry
 from aftersales.core.phones import display_phone
-from aftersales.service.choices import OrderStatus, SlaState
 
 register = template.Library()
-
-# Bootstrap "text-bg-*" classes pick a readable text colour for each background.
-STATUS_BADGE_CLASSES: dict[str, str] = {
-    # order statuses
-    OrderStatus.NEW: "text-bg-primary",
-    OrderStatus.ACCEPTED: "text-bg-info",
-    OrderStatus.DISPATCHED: "text-bg-info",
-    OrderStatus.ON_SITE: "text-bg-dark",
-    OrderStatus.WAITING: "text-bg-warning",
-    OrderStatus.COMPLETED: "text-bg-success",
-    OrderStatus.CLOSED: "text-bg-secondary",
-    OrderStatus.CANCELLED: "text-bg-light border",
-    # SLA states
-    SlaState.ON_TRACK: "text-bg-success",
-    SlaState.AT_RISK: "text-bg-warning",
-    SlaState.OVERDUE: "text-bg-danger",
-    SlaState.DONE: "text-bg-secondary",
-}
-DEFAULT_BADGE_CLASS = "text-bg-secondary"
-
-_LABELS: dict[str, Any] = {**dict(OrderStatus.choices), **dict(SlaState.choices)}
 
 MESSAGE_ALERT_CLASSES: dict[int, str] = {
     message_levels.DEBUG: "alert-secondary",
@@ -49,35 +28,43 @@ MESSAGE_ALERT_CLASSES: dict[int, str] = {
 
 @register.simple_tag(takes_context=True)
 def nav_items(context: template.Context) -> list[dict[str, Any]]:
-    """The top-bar links for the signed-in user: ``{% nav_items as items %}``.
+    """The top-bar links for the signed-in user: ``{% nav_items as items %}``, group after group.
 
-    Each item has ``key``, ``label``, ``url``, ``icon`` (a Bootstrap Icons name) and ``active``.
+    Each item has ``key``, ``label``, ``url``, ``icon`` (a Bootstrap Icons name), ``active``, its
+    ``group`` and ``group_start`` (the first link of a group after the first group).
     """
     request = context.get("request")
     if request is None:
         return []
-    return [
-        {
-            "key": item.key,
-            "label": item.label,
-            "url": item.url,
-            "icon": item.icon,
-            "active": item.is_active(request.path),
-        }
-        for item in nav_items_for(request.user)
-    ]
+    items = []
+    for index, (group, entries) in enumerate(registry.nav_for(request.user)):
+        for position, entry in enumerate(entries):
+            items.append(
+                {
+                    "key": entry.key,
+                    "label": entry.label,
+                    "url": entry.url,
+                    "icon": entry.icon,
+                    "active": entry.is_active(request.path),
+                    "group": group.key,
+                    "group_start": index > 0 and position == 0,
+                }
+            )
+    return items
 
 
 @register.simple_tag
-def status_badge(status: str, label: str = "") -> str:
-    """``{% status_badge order.status order.get_status_display %}`` for order statuses and SLA states.
-
-    Without a label the status's own choice label is used; unknown values fall back to grey.
-    """
-    value = str(status or "")
-    text = label or _LABELS.get(value, value)
-    css = STATUS_BADGE_CLASSES.get(value, DEFAULT_BADGE_CLASS)
-    return format_html('<span class="badge status-badge {}" data-status="{}">{}</span>', css, value, text)
+def badge(enum: str, value: Any, label: str = "") -> str:
+    """``{% badge "service.OrderStatus" order.status order.get_status_display %}``: a value of a
+    registered enum with its colour. Without a label the choice's own label is used; an unknown
+    value (or enum) falls back to grey and shows the value."""
+    text_value = str(value or "")
+    colours = registry.badges.get(enum)
+    css = colours.css(text_value) if colours else registry.DEFAULT_BADGE_CLASS
+    text = label or (colours.label(text_value) if colours else text_value)
+    return format_html(
+        '<span class="badge status-badge {}" data-enum="{}" data-status="{}">{}</span>', css, enum, text_value, text
+    )
 
 
 @register.filter

@@ -2,52 +2,82 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.console.navigation import nav_items_for
-from aftersales.console.templatetags.ui import STATUS_BADGE_CLASSES, status_badge
-from aftersales.service.choices import OrderStatus, SlaState
+from aftersales.console.templatetags.ui import badge
+from aftersales.core import registry
+from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
 
 
-@pytest.mark.parametrize("value", [*OrderStatus.values, *SlaState.values])
-def test_status_badge_every_status_has_a_colour_and_text(value):
-    html = status_badge(value, "LABEL")
+def nav_items_for(user):
+    return [entry for _group, entries in registry.nav_for(user) for entry in entries]
 
-    assert STATUS_BADGE_CLASSES[value] in html
+
+@pytest.mark.parametrize("value", OrderStatus.values)
+def test_badge_every_order_status_has_a_colour_and_text(value):
+    html = badge("service.OrderStatus", value, "LABEL")
+
+    assert ORDER_STATUS_BADGES[value] in html
     assert ">LABEL</span>" in html
 
 
-def test_status_badge_overdue_is_red():
-    assert "text-bg-danger" in status_badge(SlaState.OVERDUE, "Overdue")
+@pytest.mark.parametrize("value", SlaState.values)
+def test_badge_every_sla_state_has_a_colour(value):
+    assert SLA_STATE_BADGES[value] in badge("service.SlaState", value, "LABEL")
 
 
-def test_status_badge_without_label_uses_choice_label():
+def test_badge_overdue_is_red():
+    assert "text-bg-danger" in badge("service.SlaState", SlaState.OVERDUE, "Overdue")
+
+
+def test_badge_colours_are_per_enum():
+    # "done" is an SLA state only: as an order status it is unknown, so grey, whatever SlaState says.
+    registry.register_badges("tests.Other", OrderStatus, {**ORDER_STATUS_BADGES, "closed": "text-bg-danger"})
+    try:
+        assert "text-bg-danger" in badge("tests.Other", "closed")
+        assert "text-bg-secondary" in badge("service.OrderStatus", "closed")
+    finally:
+        registry.badges.unregister("tests.Other")
+
+
+def test_badge_without_label_uses_choice_label():
     with translation.override("en"):
-        assert ">Waiting</span>" in status_badge("waiting")
+        assert ">Waiting</span>" in badge("service.OrderStatus", "waiting")
     with translation.override("zh-hans"):
-        assert ">等待中</span>" in status_badge("waiting")
+        assert ">等待中</span>" in badge("service.OrderStatus", "waiting")
 
 
-def test_status_badge_unknown_value_is_grey_and_escaped():
-    html = status_badge("<b>", "")
+def test_badge_unknown_value_or_enum_is_grey_and_escaped():
+    html = badge("service.OrderStatus", "<b>", "")
 
     assert "text-bg-secondary" in html
     assert "<b>" not in html
+    assert "text-bg-secondary" in badge("nope.Enum", "new")
 
 
-def test_status_badge_in_template():
-    html = Template("{% load ui %}{% status_badge s l %}").render(Context({"s": "completed", "l": "已完工"}))
+def test_register_badges_refuses_an_enum_with_an_uncoloured_value():
+    with pytest.raises(ImproperlyConfigured, match="cancelled"):
+        registry.register_badges(
+            "tests.Partial", OrderStatus, {k: v for k, v in ORDER_STATUS_BADGES.items() if k != "cancelled"}
+        )
+
+
+def test_badge_in_template():
+    html = Template('{% load ui %}{% badge "service.OrderStatus" s l %}').render(
+        Context({"s": "completed", "l": "已完工"})
+    )
 
     assert 'class="badge status-badge text-bg-success"' in html
     assert "已完工" in html
 
 
 def user(role: str, **extra) -> User:
-    return User(username=role, role=role, **extra)
+    return User(username=role, role=role, is_active=True, **extra)
 
 
 @pytest.mark.parametrize(
