@@ -3,8 +3,9 @@
 from ninja import NinjaAPI
 
 from aftersales.accounts.api import router as accounts_router
+from aftersales.accounts.auth import AUTH
 from aftersales.catalog.api import router as catalog_router
-from aftersales.core.api import AUTH, install_error_handlers
+from aftersales.core.api import install_error_handlers
 from aftersales.customers.api import router as customers_router
 from aftersales.exchange.api import router as exchange_router
 from aftersales.installed_base.api import router as units_router

@@ -1,4 +1,4 @@
-"""API plumbing shared by every router: authentication, the error shape, idempotent creates, paging."""
+"""API plumbing shared by every router: the error shape, idempotent creates, paging (authentication: accounts.auth)."""
 
 import json
 from collections.abc import Callable
@@ -9,29 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
 
-from aftersales.accounts.services import user_for_token
 from aftersales.core.errors import DomainError
 from aftersales.core.models import IdempotencyKey
-
-
-class BearerAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` from ``POST /api/v1/auth/token``."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class ActiveSessionAuth(SessionAuth):
-    """The browser's session (CSRF-checked on unsafe methods)."""
-
-
-AUTH = [BearerAuth(), ActiveSessionAuth()]
 
 
 class Input(Schema):

@@ -1,0 +1,29 @@
+"""How the REST API knows who is calling: a bearer token or the browser's session.
+
+Lives in accounts (which owns users and API tokens), not in core: core imports nothing from the apps.
+``aftersales/api.py`` passes ``AUTH`` to the one ``NinjaAPI``.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from aftersales.accounts.services import user_for_token
+
+
+class BearerAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /api/v1/auth/token``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser's session (CSRF-checked on unsafe methods)."""
+
+
+AUTH = [BearerAuth(), ActiveSessionAuth()]
