@@ -1,20 +1,40 @@
 """Who may see and change customers."""
 
-from django.db.models import QuerySet
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import STAFF_WRITERS, can_see_centre, has_any_role, scope_by_centre
 from aftersales.customers.models import Customer
 
+# A technician sees only the customers of their own jobs. The jobs live in apps above this one
+# (service orders; contracts later), so each of them registers, from its AppConfig.ready(), a function
+# that answers "the ids of the customers this technician works for" (a subquery); customers never
+# imports them (docs/architecture.md, Layers).
+TechnicianCustomers = Callable[[User], QuerySet[Any]]
+_technician_customers: list[TechnicianCustomers] = []
+
+
+def register_technician_customers(source: TechnicianCustomers) -> TechnicianCustomers:
+    """Add a source of the customers a technician may see (registering the same one twice is a no-op)."""
+    if source not in _technician_customers:
+        _technician_customers.append(source)
+    return source
+
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
     """Desk roles see their centre's customers; a technician only the customers of their own jobs
     (their phone numbers are nobody else's business)."""
     if user.is_authenticated and user.role == Role.TECHNICIAN and not user.is_superuser:
-        from aftersales.service.permissions import orders_visible_to
-
-        return Customer.objects.filter(pk__in=orders_visible_to(user).values("customer_id"))
+        if not _technician_customers:
+            return Customer.objects.none()
+        condition = Q()
+        for source in _technician_customers:
+            condition |= Q(pk__in=source(user))
+        return Customer.objects.filter(condition)
     return scope_by_centre(Customer.objects.all(), user, field="service_center")
 
 

@@ -8,7 +8,9 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.core.registry import NavEntry, navigation, register_badges
+        from aftersales.customers.permissions import register_technician_customers
         from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
+        from aftersales.service.permissions import customers_of_jobs
 
         register_badges("service.OrderStatus", OrderStatus, ORDER_STATUS_BADGES)
         register_badges("service.SlaState", SlaState, SLA_STATE_BADGES)
@@ -21,3 +23,5 @@ class ServiceConfig(AppConfig):
             NavEntry("tech", _("My jobs"), "service:tech_jobs", "tools", 50, f"{permissions}.has_own_jobs"),
         ):
             navigation.register(entry)
+
+        register_technician_customers(customers_of_jobs)

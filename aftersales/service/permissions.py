@@ -27,6 +27,12 @@ def orders_visible_to(user: User) -> QuerySet[ServiceOrder]:
     return qs if condition is None else qs.filter(condition)
 
 
+def customers_of_jobs(user: User) -> QuerySet[ServiceOrder]:
+    """The customer ids of the orders ``user`` may see: for a technician, the customers of their jobs
+    (registered with ``customers.permissions.register_technician_customers`` in ServiceConfig.ready)."""
+    return orders_visible_to(user).values("customer_id")
+
+
 def can_browse_orders(user: User) -> bool:
     """The order list is for the desk; a technician works from "My jobs"."""
     return user.is_superuser or user.role != Role.TECHNICIAN

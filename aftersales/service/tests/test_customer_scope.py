@@ -1,3 +1,5 @@
+"""Service tells customers (and so units) which customers a technician works for: those of their jobs."""
+
 import pytest
 
 from aftersales.accounts.choices import Role
