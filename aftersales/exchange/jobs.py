@@ -2,21 +2,19 @@
 
 A job is an upload saved to the default storage under ``imports/<job_id>/`` and a cache entry
 under the job id: ``{"user_id", "kind", "mode", "state", "done", "total", "result", ...}``. The
-console writes the entry and enqueues ``tasks.run_import_task``; the task calls the importer with a
-progress hook that updates ``done``/``total``, stores the final preview or result, and deletes the
-upload. Nothing is written to the database besides what the import itself writes; the entry expires
+console writes the entry and enqueues ``tasks.run_import_task`` (``services.start_import_job``); the
+task runs ``run_import_job``, which calls the importer with a progress hook that updates
+``done``/``total``, stores the final preview or result, and deletes the upload. Nothing is written to the database besides what the import itself writes; the entry expires
 after ``JOB_TTL``. Only the user who started a job may read it (``import_job_for``).
 """
 
 import hashlib
 import os
-import uuid
 from pathlib import PurePosixPath
 from typing import IO, Any
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
@@ -55,24 +53,6 @@ def import_job_for(*, job_id: str, user: User) -> dict[str, Any] | None:
     if not entry or entry.get("user_id") != user.pk:
         return None
     return dict(entry)
-
-
-def start_import_job(*, kind: str, mode: str, file: IO[bytes] | Any, by: User, **extra: Any) -> str:
-    """Store the upload, record the job as queued and enqueue the task; return the job id.
-
-    Without a broker (``CELERY_TASK_ALWAYS_EAGER``) the task runs here, so the job is finished when
-    this returns. ``extra`` is kept in the entry for the screen (e.g. ``changed=True``)."""
-    if mode not in MODES:
-        raise ValueError(f"unknown import mode {mode!r}")
-    from aftersales.exchange.tasks import run_import_task  # the task module imports this one
-
-    job_id = str(uuid.uuid4())
-    filename = get_valid_filename(PurePosixPath(str(getattr(file, "name", "") or "")).name or "upload")
-    file.seek(0)
-    name = default_storage.save(f"imports/{job_id}/{filename[:100]}", file)
-    update_import_job(job_id, user_id=by.pk, kind=kind, mode=mode, state=QUEUED, done=0, total=0, result=None, **extra)
-    run_import_task.delay(job_id=job_id, kind=kind, path_or_storage_name=name, user_id=by.pk, mode=mode)
-    return job_id
 
 
 def _error(exc: DomainError) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from aftersales.exchange.jobs import run_import_job
 @shared_task
 def run_import_task(*, job_id: str, kind: str, path_or_storage_name: str, user_id: int, mode: str = "preview") -> None:
     """Check (``mode="preview"``) or import (``"import"``) an upload stored by
-    ``jobs.start_import_job``, reporting progress in the cache; messages in the user's language."""
+    ``services.start_import_job``, reporting progress in the cache; messages in the user's language."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     language = (user.language if user else "") or settings.LANGUAGE_CODE
     with translation.override(language):

@@ -7,7 +7,7 @@ page and the confirm button sends it again. The preview carries the file's SHA-2
 swapped after the check is checked again instead of imported unseen.
 
 Large files (more than ``BACKGROUND_ROWS`` rows or ``BACKGROUND_BYTES``) are checked and imported
-by a background job (``jobs.start_import_job``): the answer is a progress fragment that htmx polls
+by a background job (``services.start_import_job``): the answer is a progress fragment that htmx polls
 at ``/import/jobs/<id>/`` until it swaps itself for the usual preview or result.
 """
 
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.core.errors import DomainError
 from aftersales.customers.permissions import can_edit_customers
-from aftersales.exchange import exporters, importers, jobs
+from aftersales.exchange import exporters, importers, jobs, services
 from aftersales.exchange.columns import KINDS, columns_for
 from aftersales.exchange.readers import MAX_BYTES, MAX_ROWS, estimate_rows
 
@@ -135,7 +135,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         return _respond(request, form, {}, status=400)
     file, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
     if _in_background(file):
-        job_id = jobs.start_import_job(kind=kind, mode="preview", file=file, by=request.user)
+        job_id = services.start_import_job(kind=kind, mode="preview", file=file, by=request.user)
         return _respond_job(request, job_id, form)
     try:
         preview = importers.preview_import(kind=kind, file=file, by=request.user)
@@ -159,14 +159,14 @@ def import_run(request: HttpRequest) -> HttpResponse:
         background = _in_background(file)
         if request.POST.get("digest") != digest:
             if background:
-                job_id = jobs.start_import_job(kind=kind, mode="preview", file=file, by=request.user, changed=True)
+                job_id = services.start_import_job(kind=kind, mode="preview", file=file, by=request.user, changed=True)
                 return _respond_job(request, job_id, form)
             preview = importers.preview_import(kind=kind, file=file, by=request.user)
             context = _preview_context(preview, digest=digest)
             context["changed"] = True
             return _respond(request, form, context, status=409)
         if background:
-            job_id = jobs.start_import_job(kind=kind, mode="import", file=file, by=request.user)
+            job_id = services.start_import_job(kind=kind, mode="import", file=file, by=request.user)
             return _respond_job(request, job_id, form)
         result = importers.run_import(kind=kind, file=file, by=request.user)
     except importers.ImportRejected as exc:

@@ -187,8 +187,8 @@ def test_large_file_is_checked_and_imported_in_the_background(client, users, mon
 
     client.force_login(users[Role.AGENT])
     started = []
-    real_start = views.jobs.start_import_job
-    monkeypatch.setattr(views.jobs, "start_import_job", lambda **kw: started.append(kw["mode"]) or real_start(**kw))
+    real_start = views.services.start_import_job
+    monkeypatch.setattr(views.services, "start_import_job", lambda **kw: started.append(kw["mode"]) or real_start(**kw))
     rows = big_file(views.BACKGROUND_ROWS + 20)
 
     # Eager Celery (no broker): the job has finished when the answer is rendered.
