@@ -1,4 +1,6 @@
-"""The import screen (/import/): choose customers or units, upload xlsx/CSV, see a row-by-row
+"""The import screen (/import/) and the order list's xlsx download (/exports/orders.xlsx).
+
+Import: choose customers or units, upload xlsx/CSV, see a row-by-row
 preview, confirm. The preview and the import are ``importers.preview_import`` / ``run_import``: the
 same rules, and the import is all-or-nothing.
 
@@ -14,10 +16,12 @@ at ``/import/jobs/<id>/`` until it swaps itself for the usual preview or result.
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -243,6 +247,22 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in KINDS or fmt not in ("xlsx", "csv"):
         raise Http404(_("No such template."))
     export = exporters.import_template(kind=kind, fmt=fmt)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
+    return response
+
+
+@login_required
+@require_GET
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The order list's filtered rows as xlsx (the "Export xlsx" link on /orders/ carries the filters),
+    through ``exporters.export_orders``: scoped and audited. A refused export goes back to the list
+    with the reason."""
+    try:
+        export = exporters.export_orders(user=request.user, params=request.GET, fmt="xlsx")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect(reverse("service:order_list") + "?" + request.GET.urlencode())
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response

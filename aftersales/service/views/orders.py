@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -136,28 +135,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "sort_links": _sort_links(request, sort),
         "next_url": ("?" + _list_query(request, sort=sort, cursor=page.next_cursor)) if page.next_cursor else "",
         "first_url": ("?" + _list_query(request, sort=sort)) if request.GET.get("cursor") else "",
-        "export_url": reverse("service:order_export") + "?" + _list_query(request),
+        "export_url": reverse("exchange:order_export") + "?" + _list_query(request),
         "show_centre": centres is not None,
     }
     template = "service/_order_results.html" if _is_htmx_fragment(request) else "service/order_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
-@login_required
-@require_GET
-def order_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as xlsx, through ``exchange.exporters.export_orders`` (scoped and audited)."""
-    from aftersales.exchange.exporters import export_orders
-
-    try:
-        export = export_orders(user=request.user, params=request.GET, fmt="xlsx")
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return redirect(reverse("service:order_list") + "?" + _list_query(request))
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response
 
 
@@ -410,7 +393,6 @@ def order_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileRespo
 
 urlpatterns = [
     path("orders/", order_list, name="order_list"),
-    path("orders/export.xlsx", order_export, name="order_export"),
     path("orders/<int:order_id>/", order_detail, name="order_detail"),
     path("orders/<int:order_id>/edit/", order_edit, name="order_edit"),
     path("orders/<int:order_id>/transition/", order_transition, name="order_transition"),
