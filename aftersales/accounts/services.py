@@ -22,6 +22,7 @@ from aftersales.accounts.permissions import (
     can_manage_user,
     roles_assignable_by,
 )
+from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, record_login_failure
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.phones import normalize_phone
@@ -60,8 +61,6 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
     ``AFTERSALES["API_TOKENS_PER_USER"]`` tokens the oldest are revoked. The token expires after
     ``AFTERSALES["API_TOKEN_DAYS"]`` days (0: never).
     """
-    from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, record_login_failure
-
     name = require_text(name, field="name", max_length=field_max_length(ApiToken, "name"))
     check_login_allowed(username=username, ip=ip)
     user = authenticate(username=username, password=password)

@@ -32,6 +32,7 @@ from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.installed_base.selectors import warranty_status
+from aftersales.service.choices import SlaState
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder
 from aftersales.service.selectors import order_list
@@ -219,8 +220,6 @@ ORDER_COLUMNS = (
 
 
 def _order_cells(order: ServiceOrder, *, now: datetime.datetime) -> list[Any]:
-    from aftersales.service.choices import SlaState
-
     return [
         order.number,
         order.get_status_display(),

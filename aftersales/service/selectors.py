@@ -6,9 +6,12 @@ from django.http import Http404
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import scope_by_centre
-from aftersales.service.choices import OPEN_STATUSES
+from aftersales.core.errors import DomainError
+from aftersales.service.choices import OPEN_STATUSES, OrderStatus
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 from aftersales.service.permissions import orders_visible_to
+from aftersales.service.services.orders import check_move
+from aftersales.service.transitions import allowed_targets
 
 
 def order_list(*, user: User) -> QuerySet[ServiceOrder]:
@@ -69,11 +72,6 @@ def available_moves(*, user: User, order: ServiceOrder, has_signed_visit: bool) 
     precondition of ``transition_order`` (so neither face offers a move that would be refused).
 
     Dispatching is done by assigning a technician, so it is never offered as a plain move."""
-    from aftersales.core.errors import DomainError
-    from aftersales.service.choices import OrderStatus
-    from aftersales.service.services.orders import check_move
-    from aftersales.service.transitions import allowed_targets
-
     moves = []
     for to in allowed_targets(order.status):
         if to == OrderStatus.DISPATCHED:

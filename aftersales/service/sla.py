@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from aftersales.calendars.selectors import due_at as working_day_due_at
 from aftersales.calendars.selectors import working_days_before
-from aftersales.service.choices import OrderKind, Resolution
+from aftersales.service.choices import OPEN_STATUSES, OrderKind, Resolution, SlaState
 from aftersales.service.models import SlaPolicy
 
 # The source's values, used when no policy row exists for a kind (admins edit SlaPolicy rows).
@@ -92,8 +92,6 @@ def at_risk_time(*, due_at: datetime.datetime, working_days: int) -> datetime.da
 
 def sla_state(order: "ServiceOrder", *, now: datetime.datetime | None = None) -> str:  # noqa: F821
     """The same rule as ``ServiceOrderQuerySet.in_sla_state``, for one loaded order."""
-    from aftersales.service.choices import OPEN_STATUSES, SlaState
-
     if order.status not in OPEN_STATUSES:
         return SlaState.DONE
     now = now or timezone.now()

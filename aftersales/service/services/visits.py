@@ -15,7 +15,7 @@ from aftersales.core.uploads import IMAGE_TYPES, check_upload
 from aftersales.core.validation import require_choice, require_text
 from aftersales.service.choices import EventType, OldParts, OrderStatus, WarrantyReason
 from aftersales.service.models import Attachment, ServiceOrder, Visit
-from aftersales.service.permissions import can_record_visit
+from aftersales.service.permissions import can_edit_order, can_record_visit, orders_visible_to
 from aftersales.service.services.common import lock_order, record_event
 from aftersales.service.services.orders import transition_order
 
@@ -143,8 +143,6 @@ def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile)
 @transaction.atomic
 def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit | None = None) -> Attachment:
     """Attach a photo (JPEG, PNG or WebP, size-limited) to the order or one of its visits."""
-    from aftersales.service.permissions import can_edit_order, orders_visible_to
-
     if not (can_edit_order(by) or can_record_visit(by, order)):
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     if not orders_visible_to(by).filter(pk=order.pk).exists():
