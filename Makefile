@@ -25,7 +25,7 @@ PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 	if "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
 
-.PHONY: help install run test lint format-check typecheck migrations-check openapi openapi-check check-deploy \
+.PHONY: help install run test lint lint-imports format-check typecheck migrations-check openapi openapi-check check-deploy \
 	pytest lock bench clean
 
 help: ## List the targets
@@ -61,10 +61,13 @@ run: install ## Migrate, load the demo data into an empty database, serve on 127
 
 # --- test ----------------------------------------------------------------------------------------
 
-test: install lint format-check typecheck migrations-check openapi-check check-deploy pytest ## Every check CI runs, in order
+test: install lint lint-imports format-check typecheck migrations-check openapi-check check-deploy pytest ## Every check CI runs, in order
 
 lint: install ## ruff check
 	$(VENV)/bin/ruff check .
+
+lint-imports: install ## import-linter: apps import only downwards, no import cycle ([tool.importlinter], docs/architecture.md)
+	$(VENV)/bin/lint-imports
 
 format-check: install ## ruff format --check (no files are changed)
 	$(VENV)/bin/ruff format --check .
