@@ -6,6 +6,7 @@ from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH
 from aftersales.catalog.api import router as catalog_router
 from aftersales.core.api import install_error_handlers
+from aftersales.coverage.api import router as coverage_router
 from aftersales.customers.api import router as customers_router
 from aftersales.exchange.api import router as exchange_router
 from aftersales.installed_base.api import router as units_router
@@ -27,5 +28,6 @@ api.add_router("", accounts_router)
 api.add_router("", customers_router)
 api.add_router("", catalog_router)
 api.add_router("", units_router)
+api.add_router("", coverage_router)
 api.add_router("", service_router)
 api.add_router("", exchange_router)

@@ -12,11 +12,11 @@ from django.utils import timezone
 from PIL import Image
 
 from aftersales.accounts.models import User
+from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Customer
 from aftersales.demo import data
 from aftersales.demo.signature import signature_png
 from aftersales.installed_base.models import Unit
-from aftersales.installed_base.selectors import warranty_status
 from aftersales.service.choices import OldParts, OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services import assign_technician, open_order, record_visit, sign_visit, transition_order
@@ -36,7 +36,7 @@ def showcase_unit(*, covered: bool) -> Unit:
     """The demo showcase customer has two units: one bought 200 days ago, one out of warranty."""
     units = Unit.objects.filter(customer=showcase_customer()).order_by("-purchase_date")
     unit = units[0] if covered else units[1]
-    assert warranty_status(unit=unit, on=timezone.localdate()).covered is covered
+    assert decide_coverage(unit=unit, on=timezone.localdate(), kind="").covered is covered
     return unit
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aftersales.accounts.models import User
+from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Contact, Customer
 from aftersales.demo import data
 from aftersales.demo.plan import (
@@ -24,7 +25,7 @@ from aftersales.demo.plan import (
 from aftersales.demo.signature import signature_png
 from aftersales.installed_base.models import Unit
 from aftersales.service import services
-from aftersales.service.choices import OldParts, Priority, Resolution, WarrantyReason
+from aftersales.service.choices import OldParts, Priority, Resolution
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.sla import deadlines_for
 
@@ -182,7 +183,7 @@ class OrdersMixin:
             not extras["misuse"]
             and status == S.CLOSED
             and kind == K.REPAIR
-            and order.warranty_reason == WarrantyReason.IN_WARRANTY
+            and order.warranty_reason == CoverageReason.IN_WARRANTY
         )
         extras["misuse"] = extras["misuse"] or misuse
         visit = services.record_visit(

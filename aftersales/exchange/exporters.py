@@ -24,6 +24,7 @@ from django_filters import FilterSet
 from aftersales.accounts.models import User
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import AuditLog
+from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.filters import CustomerFilter
 from aftersales.customers.models import Customer
 from aftersales.customers.selectors import customer_list
@@ -31,7 +32,6 @@ from aftersales.exchange.columns import columns_for, header_labels
 from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
-from aftersales.installed_base.selectors import warranty_status
 from aftersales.service.choices import SlaState
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder
@@ -328,7 +328,7 @@ UNIT_EXPORT_COLUMNS = (
 
 
 def _unit_cells(unit: Unit, *, today: datetime.date) -> list[Any]:
-    warranty = warranty_status(unit=unit, on=today)
+    warranty = decide_coverage(unit=unit, on=today, kind="")
     return [
         unit.pk,
         unit.serial_number,

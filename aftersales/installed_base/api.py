@@ -1,11 +1,10 @@
-"""Units (the installed base) and their warranty status."""
+"""Units (the installed base). Their coverage is decided in ``coverage`` (``GET /units/{id}/warranty``)."""
 
 import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -19,7 +18,6 @@ from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
-from aftersales.installed_base.selectors import warranty_status
 
 router = Router(tags=["units"])
 
@@ -92,15 +90,6 @@ class UnitQuery(UnitFilterQuery):
     limit: int | None = None
 
 
-class WarrantyOut(Schema):
-    unit_id: int
-    on: datetime.date
-    covered: bool
-    reason: str
-    detail: str
-    until: datetime.date | None
-
-
 def _units(request: HttpRequest) -> Any:
     return units_visible_to(request.user).select_related("product_model", "customer")
 
@@ -133,15 +122,6 @@ def register_unit(request: HttpRequest, payload: UnitIn) -> Status[Any]:
 @router.get("/units/{unit_id}", response={200: UnitOut, 404: ErrorOut})
 def get_unit(request: HttpRequest, unit_id: int) -> Any:
     return unit_out(get_object_or_404(_units(request), pk=unit_id))
-
-
-@router.get("/units/{unit_id}/warranty", response={200: WarrantyOut, 404: ErrorOut})
-def get_warranty(request: HttpRequest, unit_id: int, on: datetime.date | None = None) -> dict[str, Any]:
-    """Whether the unit is in warranty on a day (default: today), and why."""
-    unit = get_object_or_404(_units(request), pk=unit_id)
-    day = on or timezone.localdate()
-    status = warranty_status(unit=unit, on=day)
-    return {"unit_id": unit.pk, "on": day, **status.__dict__}
 
 
 @router.post("/units/{unit_id}/proof", response={200: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})

@@ -76,15 +76,6 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
-class WarrantyReason(models.TextChoices):
-    IN_WARRANTY = "in_warranty", _("In warranty")
-    NO_UNIT = "no_unit", _("No unit given")
-    NO_PROOF = "no_proof", _("No proof of purchase")
-    EXPIRED = "expired", _("Warranty expired")
-    MISUSE = "misuse", _("Damage by misuse")
-    OVERRIDDEN = "overridden", _("Decided by the service manager")
-
-
 class SlaState(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     AT_RISK = "at_risk", _("At risk")

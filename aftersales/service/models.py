@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import ServiceCenter
 from aftersales.core.models import TimeStampedModel
+from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import (
@@ -18,7 +19,6 @@ from aftersales.service.choices import (
     Priority,
     Resolution,
     WaitingFor,
-    WarrantyReason,
 )
 from aftersales.service.querysets import ServiceOrderQuerySet
 
@@ -90,7 +90,7 @@ class ServiceOrder(TimeStampedModel):
     cancel_reason = models.CharField(_("cancel reason"), max_length=500, blank=True)
 
     warranty_covered = models.BooleanField(_("in warranty"), default=False)
-    warranty_reason = models.CharField(_("warranty reason"), max_length=12, choices=WarrantyReason.choices)
+    warranty_reason = models.CharField(_("warranty reason"), max_length=12, choices=CoverageReason.choices)
     warranty_detail = models.CharField(_("warranty detail"), max_length=500, blank=True)
     warranty_until = models.DateField(_("warranty until"), null=True, blank=True)
     warranty_decided_by = models.ForeignKey(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "aftersales.customers",
     "aftersales.catalog",
     "aftersales.installed_base",
+    "aftersales.coverage",
     "aftersales.calendars",
     "aftersales.service",
     "aftersales.console",

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.models import ProductModel
 from aftersales.core.checks import DEMO_USERNAMES
+from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
-from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor, WarrantyReason
+from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 
 
@@ -50,7 +51,7 @@ def test_load_demo_on_empty_database_loads_the_demo_set():
     assert set(ServiceOrder.objects.values_list("kind", flat=True)) == set(OrderKind.values)
     assert ServiceOrder.objects.filter(kind=OrderKind.CONSULTATION, status=OrderStatus.CLOSED).exists()
     assert ServiceOrder.objects.overdue().exists()
-    assert ServiceOrder.objects.filter(warranty_reason=WarrantyReason.OVERRIDDEN).exists()
+    assert ServiceOrder.objects.filter(warranty_reason=CoverageReason.OVERRIDDEN).exists()
     assert OrderEvent.objects.filter(type="due_extended").exists()
 
 

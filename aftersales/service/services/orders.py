@@ -15,9 +15,10 @@ from aftersales.core.errors import ConflictError, PermissionDeniedError, Validat
 from aftersales.core.numbering import next_number
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import require_choice, require_text
+from aftersales.coverage.decision import Override
+from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.installed_base.models import Unit
-from aftersales.installed_base.selectors import warranty_status
 from aftersales.service.choices import (
     OPEN_STATUSES,
     Channel,
@@ -27,7 +28,6 @@ from aftersales.service.choices import (
     Priority,
     Resolution,
     WaitingFor,
-    WarrantyReason,
 )
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import (
@@ -38,6 +38,7 @@ from aftersales.service.permissions import (
     can_override_warranty,
 )
 from aftersales.service.services.common import lock_order, notify_customer, record_event
+from aftersales.service.services.coverage import coverage_day, redecide_order_coverage
 from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
 from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, roles_for
 
@@ -61,7 +62,7 @@ def open_order(
     close_now: bool = False,
     received_at: datetime.datetime | None = None,
 ) -> ServiceOrder:
-    """Log a call as a service order: decide the warranty from the proof of purchase (§6 1.1.1) and
+    """Log a call as a service order: decide the warranty (``decide_coverage``, §6 1.1.1) and
     set the response and working-day due times (§9 一, §6 1.3.3). A consultation answered on the
     call may be closed at once (§6 1.2)."""
     if not can_open_orders(by):
@@ -92,7 +93,7 @@ def open_order(
     if received > now + datetime.timedelta(minutes=5):
         raise ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at")
 
-    warranty = warranty_status(unit=unit, on=timezone.localtime(received).date())
+    warranty = decide_coverage(unit=unit, on=coverage_day(received), kind=kind)
     deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=received)
     order = ServiceOrder.objects.create(
         number=next_number(prefix="SO", day=timezone.localtime(now).date()),
@@ -258,17 +259,20 @@ def update_order(order: ServiceOrder, *, by: User, expected_version: int, change
 
 @transaction.atomic
 def override_warranty(order: ServiceOrder, *, by: User, covered: bool, reason: str) -> ServiceOrder:
-    """A service manager's decision wins over the computed one; the reason is required and kept."""
+    """A service manager's decision wins over the computed one (and over misuse found before it);
+    the reason is required and kept. ``decide_coverage`` makes the decision with the override in it."""
     if not can_override_warranty(by):
         raise PermissionDeniedError("forbidden", _("Only a service manager may override the warranty decision."))
     reason = require_text(reason, field="reason", max_length=500)
     order = lock_order(order)
+    now = timezone.now()
+    decision = redecide_order_coverage(order, override=Override(covered=covered, reason=reason, decided_at=now))
     old = {"covered": order.warranty_covered, "reason": order.warranty_reason, "detail": order.warranty_detail}
-    order.warranty_covered = covered
-    order.warranty_reason = WarrantyReason.OVERRIDDEN
-    order.warranty_detail = reason
+    order.warranty_covered = decision.covered
+    order.warranty_reason = decision.reason
+    order.warranty_detail = decision.detail[:500]
     order.warranty_decided_by = by
-    order.warranty_decided_at = timezone.now()
+    order.warranty_decided_at = now
     order.version += 1
     order.save()
     record_event(
@@ -276,7 +280,7 @@ def override_warranty(order: ServiceOrder, *, by: User, covered: bool, reason: s
         type=EventType.WARRANTY_OVERRIDDEN,
         by=by,
         reason=reason,
-        data={"old": old, "new": {"covered": covered, "reason": WarrantyReason.OVERRIDDEN, "detail": reason}},
+        data={"old": old, "new": {"covered": decision.covered, "reason": decision.reason, "detail": decision.detail}},
     )
     return order
 

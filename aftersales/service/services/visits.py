@@ -13,10 +13,13 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.uploads import IMAGE_TYPES, check_upload
 from aftersales.core.validation import require_choice, require_text
-from aftersales.service.choices import EventType, OldParts, OrderStatus, WarrantyReason
+from aftersales.coverage.choices import CoverageReason
+from aftersales.coverage.decision import Misuse
+from aftersales.service.choices import EventType, OldParts, OrderStatus
 from aftersales.service.models import Attachment, ServiceOrder, Visit
 from aftersales.service.permissions import can_edit_order, can_record_visit, orders_visible_to
 from aftersales.service.services.common import lock_order, record_event
+from aftersales.service.services.coverage import redecide_order_coverage
 from aftersales.service.services.orders import transition_order
 
 VISIT_TEXT_FIELDS = {
@@ -55,21 +58,28 @@ def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime
     return clean
 
 
-def _apply_misuse(order: ServiceOrder, *, by: User, visit: Visit) -> None:
-    """Damage by misuse makes the order billable even in warranty (§6 1.1.1.2, 1.5.1.2)."""
-    if not visit.misuse_found or order.warranty_reason == WarrantyReason.MISUSE:
+def _apply_misuse(order: ServiceOrder, *, by: User, found: bool) -> None:
+    """Damage by misuse found now makes the order billable even in warranty (§6 1.1.1.2, 1.5.1.2),
+    and replaces an earlier override. Misuse reported earlier does not come back when a visit is
+    edited after a manager's override."""
+    if not found or order.warranty_reason == CoverageReason.MISUSE:
         return
+    now = timezone.now()
+    decision = redecide_order_coverage(order, misuse=Misuse(found_at=now))
     old = {"covered": order.warranty_covered, "reason": order.warranty_reason}
-    order.warranty_covered = False
-    order.warranty_reason = WarrantyReason.MISUSE
-    order.warranty_detail = _("The technician found damage by misuse: billable.")
+    order.warranty_covered = decision.covered
+    order.warranty_reason = decision.reason
+    order.warranty_detail = decision.detail[:500]
     order.warranty_decided_by = by
-    order.warranty_decided_at = timezone.now()
+    order.warranty_decided_at = now
     order.misuse_found = True
     order.version += 1
     order.save()
     record_event(
-        order, type=EventType.WARRANTY_DECIDED, by=by, data={"old": old, "new": {"covered": False, "reason": "misuse"}}
+        order,
+        type=EventType.WARRANTY_DECIDED,
+        by=by,
+        data={"old": old, "new": {"covered": decision.covered, "reason": decision.reason}},
     )
 
 
@@ -92,7 +102,7 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
     record_event(
         order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()}
     )
-    _apply_misuse(order, by=by, visit=visit)
+    _apply_misuse(order, by=by, found=visit.misuse_found)
     return visit
 
 
@@ -114,7 +124,7 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
         record_event(
             order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "fields": sorted(changed)}
         )
-    _apply_misuse(order, by=by, visit=visit)
+    _apply_misuse(order, by=by, found=bool(changed.get("misuse_found")))
     return visit
 
 

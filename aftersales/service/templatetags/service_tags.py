@@ -18,7 +18,8 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from aftersales.core.phones import display_phone
-from aftersales.service.choices import EventType, OldParts, OrderStatus, SlaState, WaitingFor, WarrantyReason
+from aftersales.coverage.choices import CoverageReason
+from aftersales.service.choices import EventType, OldParts, OrderStatus, SlaState, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 from aftersales.service.sla import sla_state
 
@@ -103,7 +104,7 @@ def _yes_no(value: Any) -> str:
 def _warranty(data: dict[str, Any] | None) -> str:
     if not data:
         return "—"
-    reason = WarrantyReason(data["reason"]).label if data.get("reason") in WarrantyReason.values else ""
+    reason = CoverageReason(data["reason"]).label if data.get("reason") in CoverageReason.values else ""
     text = _yes_no(data.get("covered"))
     return f"{text} ({reason})" if reason else text
 

@@ -146,6 +146,33 @@ def test_update_visit_with_misuse_makes_order_billable(visit, order, tech):
     assert (order.warranty_covered, order.warranty_reason) == (False, "misuse")
 
 
+@pytest.mark.django_db
+def test_misuse_found_after_an_override_replaces_it(visit, order, users, tech):
+    services.override_warranty(order, by=users[Role.MANAGER], covered=True, reason="老客户，经理特批")
+
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+
+    order.refresh_from_db()
+    assert (order.warranty_covered, order.warranty_reason, order.misuse_found) == (False, "misuse", True)
+
+
+@pytest.mark.django_db
+def test_override_after_misuse_stands_when_the_visit_is_edited_again(visit, order, users, tech):
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+    services.override_warranty(order, by=users[Role.MANAGER], covered=True, reason="厂家认定为质量问题")
+
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"diagnosis": "轴承磨损，已更换"}, content_type=JSON)
+
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert (order.warranty_covered, order.warranty_reason, order.warranty_detail) == (
+        True,
+        "overridden",
+        "厂家认定为质量问题",
+    )
+    assert OrderEvent.objects.filter(order=order, type=EventType.WARRANTY_DECIDED).count() == 1
+
+
 # ---- signature ----------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_sign_visit_stores_image_name_and_time(visit, tech):

@@ -23,15 +23,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.core.phones import phone_search_key
+from aftersales.coverage.choices import CoverageReason
+from aftersales.coverage.decision import CoverageDecision
+from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.customers.selectors import customers_by_phone
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
-from aftersales.installed_base.selectors import WarrantyStatus, warranty_status
 from aftersales.installed_base.services import register_unit
-from aftersales.service.choices import OrderStatus, WarrantyReason
+from aftersales.service.choices import OrderStatus
 from aftersales.service.forms_field import (
     INTAKE_CUSTOMER_FIELDS,
     INTAKE_ORDER_FIELDS,
@@ -51,11 +53,11 @@ SERIAL_PREFIX_MIN = 4
 @dataclass
 class UnitMatch:
     unit: Unit
-    warranty: WarrantyStatus
+    warranty: CoverageDecision
 
     @property
     def reason_label(self) -> str:
-        return str(WarrantyReason(self.warranty.reason).label)
+        return str(CoverageReason(self.warranty.reason).label)
 
 
 @dataclass
@@ -97,7 +99,7 @@ def _lookup(*, user: User, phone: str, serial: str) -> list[CustomerMatch]:
             # The contact on the line first: picking the customer picks them as the reporter.
             contacts=sorted(c.contacts.all(), key=lambda contact: contact.mobile != caller),
             sites=list(c.sites.all()),
-            units=[UnitMatch(unit=u, warranty=warranty_status(unit=u, on=today)) for u in c.units.all()],
+            units=[UnitMatch(unit=u, warranty=decide_coverage(unit=u, on=today, kind="")) for u in c.units.all()],
         )
         for c in customers
     }
