@@ -453,7 +453,7 @@ def load(*, seed: int) -> None:
                     if status == "cancelled":
                         cancel_reason = "客户取消"
                         closed = None
-                    # The warranty decision (installed_base.selectors.warranty_status).
+                    # The warranty decision (coverage.selectors.decide_coverage).
                     if unit is None:
                         w_covered, w_reason, w_until = False, "no_unit", None
                     elif unit[2] is None:

@@ -21,8 +21,9 @@ from aftersales.browser_tests.builders import (
     user,
 )
 from aftersales.browser_tests.helpers import draw_signature, screenshot, zh
+from aftersales.coverage.choices import CoverageReason
 from aftersales.demo import data
-from aftersales.service.choices import OldParts, OrderKind, OrderStatus, Resolution, WarrantyReason
+from aftersales.service.choices import OldParts, OrderKind, OrderStatus, Resolution
 from aftersales.service.models import ServiceOrder
 from aftersales.service.sla import deadlines_for
 from aftersales.service.templatetags.service_tags import local_dt
@@ -75,7 +76,7 @@ def test_agent_takes_call_by_phone_and_opens_order_with_warranty_and_due_date(si
     expect(covered_row).to_contain_text(zh("Covered"))
     expired_row = card.get_by_role("row").filter(has_text=expired.serial_number)
     expect(expired_row).to_contain_text(zh("Not covered"))
-    expect(expired_row).to_contain_text(zh(WarrantyReason.EXPIRED.label))
+    expect(expired_row).to_contain_text(zh(CoverageReason.EXPIRED.label))
     covered_row.get_by_role("button", name=zh("Pick unit %(serial)s") % {"serial": unit.serial_number}).click()
     expect(page.get_by_label(zh("Reporter"), exact=True)).to_have_value(CALLER_NAME)
     kind.select_option(OrderKind.REPAIR)
@@ -90,7 +91,7 @@ def test_agent_takes_call_by_phone_and_opens_order_with_warranty_and_due_date(si
     assert order.created_by.username == "agent"
     assert order.status == OrderStatus.NEW
     assert order.warranty_covered is True
-    assert order.warranty_reason == WarrantyReason.IN_WARRANTY
+    assert order.warranty_reason == CoverageReason.IN_WARRANTY
     expected = deadlines_for(kind=order.kind, resolution=Resolution.ON_SITE, received_at=order.received_at)
     assert order.due_at == expected.due_at
     assert order.due_at > order.received_at
