@@ -35,7 +35,9 @@ def list_product_models(request: HttpRequest) -> Any:
     return ProductModel.objects.order_by("code")
 
 
-@router.post("/product-models", response={201: ProductModelOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/product-models", response={201: ProductModelOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def create_product_model(request: HttpRequest, payload: ProductModelIn) -> Status[Any]:
     def create() -> tuple[int, Any]:
         model = services.create_product_model(by=request.user, **payload.model_dump())

@@ -1,18 +1,16 @@
-"""API plumbing shared by every router: the error shape, idempotent creates, paging (authentication: accounts.auth)."""
+"""API plumbing shared by every router: the error shape, paging (authentication: accounts.auth; idempotent
+creates: core.idempotency)."""
 
-import json
-from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
 from aftersales.core.errors import DomainError
-from aftersales.core.models import IdempotencyKey
+from aftersales.core.idempotency import idempotent
 
 
 class Input(Schema):
@@ -87,45 +85,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 404, "not_found", _("Not found."))
 
 
-def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> Status[Any]:
-    """Run ``create`` once per ``Idempotency-Key``: the same key replays the first answer.
-
-    The answer is stored in the same transaction as the record; a concurrent request with the same
-    key fails on the unique constraint, rolls back whatever it made and replays the winner's answer.
-    """
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
-        return Status(*create())
-    if len(key) > 128:
-        raise DomainError("invalid_idempotency_key", _("The Idempotency-Key header is longer than 128 characters."))
-    user = request.user
-    stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if stored is None:
-        try:
-            with transaction.atomic():
-                status, body = create()
-                payload = json.loads(json.dumps(body, default=str))
-                IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    method=request.method or "POST",
-                    path=request.path,
-                    status_code=status,
-                    body=payload,
-                )
-                return Status(status, body)
-        except IntegrityError:
-            stored = IdempotencyKey.objects.filter(user=user, key=key).first()
-            if stored is None:
-                raise
-    if stored.path != request.path:
-        raise DomainError("idempotency_key_reused", _("This Idempotency-Key was used for another request."))
-    return Status(stored.status_code, stored.body)
-
-
 def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> int:
     if limit is None:
         return default
     if not 1 <= limit <= maximum:
         raise DomainError("invalid_limit", _("limit must be between 1 and %(max)d.") % {"max": maximum}, field="limit")
     return limit
+
+
+__all__ = ["ErrorOut", "Input", "idempotent", "install_error_handlers", "page_limit"]

@@ -42,5 +42,11 @@ class ConflictError(DomainError):
     status = 409
 
 
+class UnprocessableError(DomainError):
+    """Well-formed but refused as a whole (e.g. an Idempotency-Key reused for another request)."""
+
+    status = 422
+
+
 class TooManyRequests(DomainError):
     status = 429

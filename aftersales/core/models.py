@@ -16,15 +16,18 @@ class TimeStampedModel(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """The answer given to a ``POST`` with an ``Idempotency-Key`` header, replayed for the same key."""
+    """The answer given to a ``POST`` with an ``Idempotency-Key`` header, replayed for the same key and
+    request (``core.idempotency``); pruned after ``AFTERSALES["IDEMPOTENCY_KEEP_HOURS"]``."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     key = models.CharField(max_length=128)
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: the same key with another request is refused, not replayed.
+    request_hash = models.CharField(max_length=64, default="")
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_user_key_uniq")]

@@ -106,7 +106,7 @@ def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> dict[
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.post("/customers", response={201: CustomerOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/customers", response={201: CustomerOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[Any]:
     def create() -> tuple[int, Any]:
         centre = None

@@ -87,7 +87,9 @@ def preview_import(request: HttpRequest, kind: str, file: File[UploadedFile]) ->
     return importers.preview_import(kind=kind, file=file, by=request.user).as_dict()
 
 
-@router.post("/imports/{kind}", response={201: ImportOut, 400: ImportErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/imports/{kind}", response={201: ImportOut, 400: ImportErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
 def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Status[Any]:
     """Import every row in one transaction, or none: any row with an error answers 400
     ``import_has_errors`` with those rows under ``rows``, and nothing is written."""

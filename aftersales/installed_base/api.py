@@ -106,7 +106,9 @@ def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> dict[str, Any
     return {"items": [unit_out(u) for u in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/units", response={201: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@router.post(
+    "/units", response={201: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+)
 def register_unit(request: HttpRequest, payload: UnitIn) -> Status[Any]:
     def create() -> tuple[int, Any]:
         customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)

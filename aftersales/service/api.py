@@ -343,7 +343,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> dict[str, A
     return {"items": [order_row(o, now=now) for o in page.items], "next_cursor": page.next_cursor}
 
 
-@router.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     """Log a call. The warranty and due times are decided here; ``Idempotency-Key`` is honoured."""
 
@@ -473,7 +473,8 @@ def list_visits(request: HttpRequest, order_id: int) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/orders/{order_id}/visits", response={201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+    "/orders/{order_id}/visits",
+    response={201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def record_visit(request: HttpRequest, order_id: int, payload: VisitIn) -> Status[Any]:
     """Record the technician's arrival and the work; the order goes on site."""

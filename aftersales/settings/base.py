@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -142,6 +143,13 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS
 # Without a broker (the embedded default) tasks run inline, after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs (`celery -A aftersales beat`); each is a thin task in <app>/tasks.py.
+CELERY_BEAT_SCHEDULE = {
+    "prune-idempotency-keys": {
+        "task": "aftersales.core.tasks.prune_idempotency",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # Content Security Policy: the app serves every asset itself, so nothing outside 'self' is allowed.
 SECURE_CSP = {
@@ -182,6 +190,8 @@ AFTERSALES = {
     # API tokens expire this many days after they are issued (0: never); a user keeps at most this many.
     "API_TOKEN_DAYS": int(os.environ.get("AFTERSALES_API_TOKEN_DAYS", "90")),
     "API_TOKENS_PER_USER": int(os.environ.get("AFTERSALES_API_TOKENS_PER_USER", "10")),
+    # An Idempotency-Key is remembered this long, then forgotten and pruned (manage.py prune_idempotency).
+    "IDEMPOTENCY_KEEP_HOURS": int(os.environ.get("AFTERSALES_IDEMPOTENCY_KEEP_HOURS", "72")),
     # How many reverse proxies (nginx, load balancer) stand in front of the app: the client's address
     # for login throttling is read from X-Forwarded-For that many hops back. 0 = use REMOTE_ADDR.
     "TRUSTED_PROXY_COUNT": int(os.environ.get("AFTERSALES_TRUSTED_PROXY_COUNT", "0")),

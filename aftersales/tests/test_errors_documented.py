@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RAISERS = r"(?:DomainError|ValidationFailed|PermissionDeniedError|NotFoundError|ConflictError|TooManyRequests|AuthenticationFailed|ImportRejected)"
+RAISERS = r"(?:DomainError|ValidationFailed|PermissionDeniedError|NotFoundError|ConflictError|UnprocessableError|TooManyRequests|AuthenticationFailed|ImportRejected)"
 # The code is the first positional argument, possibly on the next line.
 RAISED = re.compile(RAISERS + r"\(\s*\"([a-z_]+)\"")
 

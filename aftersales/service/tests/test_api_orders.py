@@ -252,7 +252,7 @@ def test_open_order_same_idempotency_key_replays_answer_and_creates_one(agent, c
 
 
 @pytest.mark.django_db
-def test_idempotency_key_reused_on_other_path_answers_400(agent, customer, unit):
+def test_idempotency_key_reused_on_other_path_answers_422(agent, customer, unit):
     agent.post("/api/v1/orders", intake(customer, unit), content_type=JSON, headers={"Idempotency-Key": "k2"})
     customers_before = customer.__class__.objects.count()
 
@@ -263,7 +263,7 @@ def test_idempotency_key_reused_on_other_path_answers_400(agent, customer, unit)
         headers={"Idempotency-Key": "k2"},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
     assert customer.__class__.objects.count() == customers_before
 
