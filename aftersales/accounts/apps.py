@@ -7,6 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.accounts.permissions import CAPABILITIES
+
+        register_capabilities(CAPABILITIES)
+
         from aftersales.core.registry import NavEntry, navigation
 
         navigation.register(

@@ -11,7 +11,3 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     GENERAL_MANAGER = "general_manager", _("General manager")
     ADMIN = "admin", _("Administrator")
-
-
-# Roles that see every service centre's records.
-ALL_CENTRES_ROLES = frozenset({Role.GENERAL_MANAGER, Role.ADMIN})

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.choices import ALL_CENTRES_ROLES, Role
+from aftersales.accounts import capabilities
+from aftersales.accounts.choices import Role
 from aftersales.core.models import TimeStampedModel
 
 
@@ -62,10 +63,7 @@ class User(AbstractUser):
 
     @property
     def sees_all_centres(self) -> bool:
-        return self.role in ALL_CENTRES_ROLES or self.is_superuser
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
+        return capabilities.sees_all_centres(self)
 
 
 class ApiToken(TimeStampedModel):

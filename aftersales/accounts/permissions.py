@@ -4,11 +4,18 @@ Technicians' order scope is in ``service.permissions``; every other context scop
 """
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.capabilities import capability, has_capability, roles_with
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 
-STAFF_WRITERS = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
+# The accounts rows of the capability table (registered by AccountsConfig.ready()).
+CAPABILITIES = (
+    capability("accounts.see_all_centres", _("See every service centre"), Role.GENERAL_MANAGER, Role.ADMIN),
+    capability("accounts.manage_settings", _("Open the settings screens"), Role.MANAGER, Role.ADMIN),
+    capability("accounts.administer", _("Run the system (centres, administrators)"), Role.ADMIN),
+)
 
 
 def centre_filter(user: User, *, field: str) -> Q | None:
@@ -32,15 +39,11 @@ def centres_visible_to(user: User) -> QuerySet[ServiceCenter]:
 
 
 def can_see_centre(user: User, centre_id: int) -> bool:
-    return user.sees_all_centres or user.service_center_id == centre_id
+    return user.sees_all_centres or (user.service_center_id is not None and user.service_center_id == centre_id)
 
 
 def is_admin(user: User) -> bool:
-    return user.is_superuser or user.role == Role.ADMIN
-
-
-def has_any_role(user: User, roles: tuple[str, ...]) -> bool:
-    return user.is_superuser or user.role in roles or user.role == Role.ADMIN
+    return has_capability(user, "accounts.administer")
 
 
 def can_open_admin_site(user: User) -> bool:
@@ -50,14 +53,15 @@ def can_open_admin_site(user: User) -> bool:
 
 # --- settings screens (service centres, users and roles, product models, SLA policies) ----------
 
-SETTINGS_ROLES = (Role.MANAGER, Role.ADMIN)
-# Roles a service manager may not hand out: they see every centre or run the system.
-_ADMIN_ONLY_ROLES = frozenset({Role.ADMIN, Role.GENERAL_MANAGER})
+
+def admin_only_roles() -> frozenset[str]:
+    """Roles a service manager may not hand out: they see every centre or run the system."""
+    return roles_with("accounts.see_all_centres") | roles_with("accounts.administer")
 
 
 def can_manage_settings(user: User) -> bool:
     """Service managers and administrators open the settings screens; each write checks more."""
-    return user.is_authenticated and user.is_active and has_any_role(user, SETTINGS_ROLES)
+    return has_capability(user, "accounts.manage_settings")
 
 
 def can_create_centre(user: User) -> bool:
@@ -77,7 +81,7 @@ def roles_assignable_by(user: User) -> list[str]:
         return []
     if is_admin(user):
         return list(Role.values)
-    return [role for role in Role.values if role not in _ADMIN_ONLY_ROLES]
+    return [role for role in Role.values if role not in admin_only_roles()]
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
@@ -94,7 +98,7 @@ def can_manage_user(by: User, target: User) -> bool:
     return (
         target.pk != by.pk
         and not target.is_superuser
-        and target.role not in _ADMIN_ONLY_ROLES
+        and target.role not in admin_only_roles()
         and target.service_center_id is not None
         and target.service_center_id == by.service_center_id
     )

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.choices import ALL_CENTRES_ROLES
+from aftersales.accounts.capabilities import roles_with
 from aftersales.accounts.models import ApiToken, ServiceCenter, User
 from aftersales.accounts.permissions import (
     can_create_centre,
@@ -224,7 +224,7 @@ def update_service_center(
 def _check_role_and_centre(*, by: User, role: str, service_center: ServiceCenter | None) -> None:
     if role not in roles_assignable_by(by):
         raise PermissionDeniedError("role_not_allowed", _("You may not give this role."), field="role")
-    if service_center is None and role not in ALL_CENTRES_ROLES:
+    if service_center is None and role not in roles_with("accounts.see_all_centres"):
         raise ValidationFailed(
             "centre_required", _("Staff in this role belong to a service centre."), field="service_center"
         )

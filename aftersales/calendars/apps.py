@@ -7,6 +7,11 @@ class CalendarsConfig(AppConfig):
     verbose_name = _("Calendars")
 
     def ready(self) -> None:
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.calendars.permissions import CAPABILITIES
+
+        register_capabilities(CAPABILITIES)
+
         from aftersales.core.registry import NavEntry, navigation
 
         navigation.register(

@@ -3,17 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import has_any_role
 from aftersales.catalog.models import ProductModel
+from aftersales.catalog.permissions import can_edit_catalog
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.validation import require_text
-
-
-def can_edit_catalog(user: User) -> bool:
-    return has_any_role(user, (Role.MANAGER, Role.ADMIN))
 
 
 @transaction.atomic

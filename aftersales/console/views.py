@@ -24,7 +24,7 @@ from aftersales.accounts.throttle import check_login_allowed, clear_login_failur
 from aftersales.core.errors import TooManyRequests
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus, SlaState
 from aftersales.service.models import ServiceOrder
-from aftersales.service.permissions import orders_visible_to
+from aftersales.service.permissions import orders_visible_to, sees_centre_orders
 from aftersales.service.querysets import sla_condition
 from aftersales.service.selectors import order_list
 from aftersales.service.sla import sla_state
@@ -164,7 +164,7 @@ def home(request: HttpRequest) -> HttpResponse:
     their scope, and the at-risk / overdue counts linking to the filtered order list.
 
     A technician's "my work" is the phone view of today's jobs, so they are sent there."""
-    if request.user.role == Role.TECHNICIAN:
+    if not sees_centre_orders(request.user):
         return redirect("service:tech_jobs")
     now = timezone.now()
     counts = _state_counts(request.user, now=now)

@@ -4,10 +4,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import STAFF_WRITERS, can_see_centre, has_any_role, scope_by_centre
+from aftersales.accounts.permissions import scope_by_centre
 from aftersales.customers.models import Customer
 
 # A technician sees only the customers of their own jobs. The jobs live in apps above this one
@@ -25,10 +27,33 @@ def register_technician_customers(source: TechnicianCustomers) -> TechnicianCust
     return source
 
 
+# The customers rows of the capability table (registered by CustomersConfig.ready()).
+CAPABILITIES = (
+    capability(
+        "customers.view_centre_customers",
+        _("See the customers of one's centre"),
+        *(role for role in Role.values if role != Role.TECHNICIAN),
+    ),
+    capability(
+        "customers.edit_customers",
+        _("Add and edit customers, contacts, sites and units"),
+        Role.AGENT,
+        Role.DISPATCHER,
+        Role.MANAGER,
+        Role.ADMIN,
+    ),
+)
+
+
+def sees_centre_customers(user: User) -> bool:
+    """Without this a user (a technician) sees only the customers of their own jobs."""
+    return has_capability(user, "customers.view_centre_customers")
+
+
 def customers_visible_to(user: User) -> QuerySet[Customer]:
     """Desk roles see their centre's customers; a technician only the customers of their own jobs
     (their phone numbers are nobody else's business)."""
-    if user.is_authenticated and user.role == Role.TECHNICIAN and not user.is_superuser:
+    if user.is_authenticated and user.is_active and not sees_centre_customers(user):
         if not _technician_customers:
             return Customer.objects.none()
         condition = Q()
@@ -39,6 +64,4 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 
 def can_edit_customers(user: User, *, centre_id: int | None = None) -> bool:
-    if not has_any_role(user, STAFF_WRITERS):
-        return False
-    return centre_id is None or can_see_centre(user, centre_id)
+    return has_capability(user, "customers.edit_customers", centre_id=centre_id)

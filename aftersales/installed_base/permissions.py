@@ -2,15 +2,14 @@
 
 from django.db.models import QuerySet
 
-from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import scope_by_centre
-from aftersales.customers.permissions import customers_visible_to
+from aftersales.customers.permissions import customers_visible_to, sees_centre_customers
 from aftersales.installed_base.models import Unit
 
 
 def units_visible_to(user: User) -> QuerySet[Unit]:
     """Units of the customers the user may see."""
-    if user.is_authenticated and user.role == Role.TECHNICIAN and not user.is_superuser:
+    if user.is_authenticated and user.is_active and not sees_centre_customers(user):
         return Unit.objects.filter(customer__in=customers_visible_to(user))
     return scope_by_centre(Unit.objects.all(), user, field="customer__service_center")

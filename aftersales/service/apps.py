@@ -7,6 +7,11 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service")
 
     def ready(self) -> None:
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.service.permissions import CAPABILITIES
+
+        register_capabilities(CAPABILITIES)
+
         from aftersales.core.registry import NavEntry, navigation, register_badges
         from aftersales.customers.permissions import register_technician_customers
         from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState

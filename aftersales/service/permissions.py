@@ -1,18 +1,67 @@
 """Who may see and act on service orders: every list, detail, export and API endpoint asks here."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import centre_filter, has_any_role
+from aftersales.accounts.permissions import centre_filter
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import ServiceOrder
+
+_DESK = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
+_OFFICE = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.PARTS_KEEPER, Role.FINANCE, Role.GENERAL_MANAGER)
+
+# The service rows of the capability table (registered by ServiceConfig.ready()). General managers
+# read every centre's orders and act on none.
+CAPABILITIES = (
+    capability("service.view_centre_orders", _("See the orders of one's centre"), *_OFFICE, Role.ADMIN),
+    capability("service.work_assigned", _("Be assigned orders and work on them"), Role.TECHNICIAN),
+    capability("service.open_order", _("Open service orders"), *_DESK),
+    capability("service.edit_order", _("Edit service orders"), *_DESK),
+    capability("service.accept_order", _("Accept new orders"), *_DESK),
+    capability("service.cancel_order", _("Cancel open orders"), *_DESK),
+    capability("service.close_consultation", _("Close a consultation answered at intake"), *_DESK),
+    capability("service.assign_order", _("Assign orders to technicians"), Role.DISPATCHER, Role.MANAGER, Role.ADMIN),
+    capability(
+        "service.record_progress",
+        _("Record arrival, waiting and completion"),
+        Role.TECHNICIAN,
+        Role.DISPATCHER,
+        Role.MANAGER,
+        Role.ADMIN,
+    ),
+    capability("service.review_order", _("Close or send back completed orders"), Role.MANAGER, Role.ADMIN),
+    capability("service.reopen_order", _("Reopen closed orders"), Role.MANAGER, Role.ADMIN),
+    capability("service.override_warranty", _("Override the warranty decision"), Role.MANAGER, Role.ADMIN),
+    capability("service.extend_due", _("Extend the due time"), Role.DISPATCHER, Role.MANAGER, Role.ADMIN),
+    capability("service.correct_visits", _("Correct any technician's visit records"), Role.MANAGER, Role.ADMIN),
+    # What waits for whom on the home page.
+    capability("service.watch_new_orders", _("Watch the new orders on the home page"), Role.AGENT),
+    capability("service.watch_unassigned", _("Watch unassigned and at-risk orders on the home page"), Role.DISPATCHER),
+    capability("service.watch_completed", _("Watch completed orders awaiting review on the home page"), Role.MANAGER),
+    capability("service.watch_parts", _("Watch orders waiting for parts on the home page"), Role.PARTS_KEEPER),
+    capability(
+        "service.watch_overdue",
+        _("Watch overdue orders on the home page"),
+        Role.MANAGER,
+        Role.FINANCE,
+        Role.GENERAL_MANAGER,
+        Role.ADMIN,
+    ),
+)
+
+
+def sees_centre_orders(user: User) -> bool:
+    """Desk roles see their centre's orders; without this a user sees only the jobs given to them."""
+    return has_capability(user, "service.view_centre_orders")
 
 
 def order_scope(user: User) -> Q | None:
     """Technicians see the orders they are assigned to or help on; desk roles their centre's;
     general managers and admins all (``None``)."""
-    if user.is_authenticated and user.is_active and user.role == Role.TECHNICIAN and not user.is_superuser:
+    if user.is_authenticated and user.is_active and not sees_centre_orders(user):
         helping = ServiceOrder.helpers.through.objects.filter(user_id=user.pk).values("serviceorder_id")
         return Q(technician_id=user.pk) | Q(pk__in=helping)
     return centre_filter(user, field="service_center")
@@ -35,83 +84,93 @@ def customers_of_jobs(user: User) -> QuerySet[ServiceOrder]:
 
 def can_browse_orders(user: User) -> bool:
     """The order list is for the desk; a technician works from "My jobs"."""
-    return user.is_superuser or user.role != Role.TECHNICIAN
+    return sees_centre_orders(user)
 
 
 def has_own_jobs(user: User) -> bool:
     """Technicians have a phone view of their own jobs ("My jobs")."""
-    return user.is_superuser or user.role == Role.TECHNICIAN
+    return has_capability(user, "service.work_assigned")
 
 
-def can_open_orders(user: User) -> bool:
-    return has_any_role(user, (Role.AGENT, Role.DISPATCHER, Role.MANAGER))
+def can_open_orders(user: User, *, centre_id: int | None = None) -> bool:
+    return has_capability(user, "service.open_order", centre_id=centre_id)
 
 
 def can_assign(user: User, order: ServiceOrder | None = None) -> bool:
     """Dispatchers and managers, for orders of their own centre (all centres for admins)."""
-    if not has_any_role(user, (Role.DISPATCHER, Role.MANAGER)):
-        return False
-    return order is None or in_order_centre(user, order)
+    return has_capability(user, "service.assign_order", centre_id=None if order is None else order.service_center_id)
 
 
 def in_order_centre(user: User, order: ServiceOrder) -> bool:
     return user.sees_all_centres or user.service_center_id == order.service_center_id
 
 
-def can_override_warranty(user: User) -> bool:
-    return has_any_role(user, (Role.MANAGER,))
+def can_override_warranty(user: User, order: ServiceOrder | None = None) -> bool:
+    return has_capability(
+        user, "service.override_warranty", centre_id=None if order is None else order.service_center_id
+    )
 
 
-def can_extend_due(user: User) -> bool:
-    return has_any_role(user, (Role.MANAGER, Role.DISPATCHER))
+def can_extend_due(user: User, order: ServiceOrder | None = None) -> bool:
+    return has_capability(user, "service.extend_due", centre_id=None if order is None else order.service_center_id)
 
 
-def can_edit_order(user: User) -> bool:
-    return has_any_role(user, (Role.AGENT, Role.DISPATCHER, Role.MANAGER))
+def can_edit_order(user: User, order: ServiceOrder | None = None) -> bool:
+    return has_capability(user, "service.edit_order", centre_id=None if order is None else order.service_center_id)
 
 
-def can_record_visit(user: User, order: ServiceOrder) -> bool:
-    """The assigned technician and the helpers record visits; managers may correct them."""
-    if has_any_role(user, (Role.MANAGER,)):
-        return True
-    if user.role != Role.TECHNICIAN:
-        return False
+def is_on_job(user: User, order: ServiceOrder) -> bool:
+    """The assigned technician or one of the helpers."""
     return order.technician_id == user.pk or order.helpers.filter(pk=user.pk).exists()
 
 
-def can_make_move(user: User, order: ServiceOrder, roles: frozenset[str], *, to: str = "") -> bool:
-    if user.is_superuser or user.role == Role.ADMIN:
+def can_record_visit(user: User, order: ServiceOrder) -> bool:
+    """The assigned technician and the helpers record visits; managers of the order's centre may
+    correct them."""
+    if has_capability(user, "service.correct_visits", centre_id=order.service_center_id):
         return True
-    if user.role not in roles:
+    if not has_capability(user, "service.work_assigned"):
         return False
-    if user.role == Role.TECHNICIAN:
-        if order.technician_id == user.pk:
-            return True
-        # A helper who arrives first puts the order on site, or reports what it waits for; the
-        # responsible technician alone declares the work completed.
-        return to in HELPER_MOVES and order.helpers.filter(pk=user.pk).exists()
-    return in_order_centre(user, order)
+    return is_on_job(user, order)
+
+
+def can_make_move(user: User, order: ServiceOrder, capability_name: str, *, to: str = "") -> bool:
+    """Whether ``user`` may make a move that needs ``capability_name`` (from the transitions table).
+
+    Desk staff act on their centre's orders; a technician only on their own jobs.
+    """
+    if not has_capability(user, capability_name):
+        return False
+    if sees_centre_orders(user) and in_order_centre(user, order):
+        return True
+    if not has_capability(user, "service.work_assigned"):
+        return False
+    if order.technician_id == user.pk:
+        return True
+    # A helper who arrives first puts the order on site, or reports what it waits for; the
+    # responsible technician alone declares the work completed.
+    return to in HELPER_MOVES and order.helpers.filter(pk=user.pk).exists()
 
 
 # --- what the home page shows whom (each is a list of "what waits for me") ------------------------
 
 
 def watches_new_orders(user: User) -> bool:
-    return user.role == Role.AGENT
+    return has_capability(user, "service.watch_new_orders")
 
 
 def watches_unassigned(user: User) -> bool:
-    return user.role == Role.DISPATCHER
+    return has_capability(user, "service.watch_unassigned")
 
 
 def reviews_completed(user: User) -> bool:
-    return user.role == Role.MANAGER
+    return has_capability(user, "service.watch_completed")
 
 
 def watches_parts(user: User) -> bool:
-    return user.role == Role.PARTS_KEEPER
+    return has_capability(user, "service.watch_parts")
 
 
 def watches_overdue(user: User) -> bool:
     """Managers, and everyone whose desk has no list of its own (finance, general manager, admin)."""
-    return user.role not in (Role.AGENT, Role.DISPATCHER, Role.PARTS_KEEPER, Role.TECHNICIAN)
+    return has_capability(user, "service.watch_overdue")

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from aftersales.accounts.choices import Role
+from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import scope_by_centre
 from aftersales.core.errors import DomainError
@@ -53,7 +53,7 @@ def order_visits(*, order: ServiceOrder) -> QuerySet[Visit]:
 
 def technicians_with_load(*, user: User, centre_id: int | None = None) -> QuerySet[User]:
     """Active technicians the user may dispatch to, each with ``open_load`` (open orders) — one query."""
-    qs = scope_by_centre(User.objects.filter(role=Role.TECHNICIAN, is_active=True), user, field="service_center")
+    qs = scope_by_centre(users_with_capability("service.work_assigned"), user, field="service_center")
     if centre_id:
         qs = qs.filter(service_center_id=centre_id)
     return (

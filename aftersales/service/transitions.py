@@ -1,32 +1,35 @@
-"""The one table of allowed status moves for service orders, with the roles allowed to make each.
+"""The one table of allowed status moves for service orders, with the capability each needs.
 
-``services.orders.transition_order`` is the only code that assigns ``ServiceOrder.status``.
+``services.orders.transition_order`` is the only code that assigns ``ServiceOrder.status``. Which
+roles hold each capability is in ``service.permissions.CAPABILITIES``.
 """
 
-from aftersales.accounts.choices import Role
 from aftersales.service.choices import OrderStatus as S
 
-DESK = frozenset({Role.AGENT, Role.DISPATCHER, Role.MANAGER})
-DISPATCH = frozenset({Role.DISPATCHER, Role.MANAGER})
-FIELD = frozenset({Role.TECHNICIAN, Role.DISPATCHER, Role.MANAGER})
-MANAGER = frozenset({Role.MANAGER})
+ACCEPT = "service.accept_order"
+ANSWER = "service.close_consultation"
+ASSIGN = "service.assign_order"
+FIELD = "service.record_progress"
+REVIEW = "service.review_order"
+REOPEN = "service.reopen_order"
+CANCEL = "service.cancel_order"
 
-# (from, to) -> roles allowed. Admins may make any allowed move; general managers only read.
-ALLOWED: dict[tuple[str, str], frozenset[str]] = {
-    (S.NEW, S.ACCEPTED): DESK,
-    (S.NEW, S.CLOSED): DESK,  # consultations answered at intake (domain.md Intake §6 1.2)
-    (S.ACCEPTED, S.DISPATCHED): DISPATCH,  # made by assign_technician
+# (from, to) -> the capability needed. General managers hold none of them: they only read.
+ALLOWED: dict[tuple[str, str], str] = {
+    (S.NEW, S.ACCEPTED): ACCEPT,
+    (S.NEW, S.CLOSED): ANSWER,  # consultations answered at intake (domain.md Intake §6 1.2)
+    (S.ACCEPTED, S.DISPATCHED): ASSIGN,  # made by assign_technician
     (S.DISPATCHED, S.ON_SITE): FIELD,
     (S.DISPATCHED, S.WAITING): FIELD,
     (S.ON_SITE, S.WAITING): FIELD,
     (S.ON_SITE, S.COMPLETED): FIELD,
     (S.WAITING, S.ON_SITE): FIELD,
-    (S.WAITING, S.DISPATCHED): DISPATCH,
+    (S.WAITING, S.DISPATCHED): ASSIGN,
     (S.WAITING, S.COMPLETED): FIELD,
-    (S.COMPLETED, S.CLOSED): MANAGER,
-    (S.COMPLETED, S.ON_SITE): MANAGER,  # review found the work unfinished
-    (S.CLOSED, S.ACCEPTED): MANAGER,  # reopen within AFTERSALES["REOPEN_WITHIN_DAYS"]
-    **{(s, S.CANCELLED): DESK for s in (S.NEW, S.ACCEPTED, S.DISPATCHED, S.ON_SITE, S.WAITING)},
+    (S.COMPLETED, S.CLOSED): REVIEW,
+    (S.COMPLETED, S.ON_SITE): REVIEW,  # review found the work unfinished
+    (S.CLOSED, S.ACCEPTED): REOPEN,  # reopen within AFTERSALES["REOPEN_WITHIN_DAYS"]
+    **{(s, S.CANCELLED): CANCEL for s in (S.NEW, S.ACCEPTED, S.DISPATCHED, S.ON_SITE, S.WAITING)},
 }
 
 # Moves that need a written reason.
@@ -39,5 +42,5 @@ def allowed_targets(status: str) -> list[str]:
     return [t for (s, t) in ALLOWED if s == status and t != s]
 
 
-def roles_for(status: str, to: str) -> frozenset[str] | None:
+def capability_for(status: str, to: str) -> str | None:
     return ALLOWED.get((status, to))

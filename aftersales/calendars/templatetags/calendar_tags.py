@@ -6,16 +6,10 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from aftersales.accounts.choices import Role
-from aftersales.accounts.permissions import has_any_role
-from aftersales.calendars.permissions import can_edit_calendar
+from aftersales.calendars.permissions import can_edit_calendar, sees_calendar_warning
 from aftersales.calendars.selectors import business_timezone, year_is_known
 
 register = template.Library()
-
-# Outside the calendar screen only the people who act on it see the banner: administrators enter
-# the year, service managers chase them and answer for the due dates.
-BANNER_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 @register.inclusion_tag("calendars/_next_year_banner.html", takes_context=True)
@@ -28,7 +22,7 @@ def calendar_banner(context: template.Context, always: bool = False) -> dict[str
     """
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not (always or has_any_role(user, BANNER_ROLES)):
+    if user is None or not user.is_authenticated or not (always or sees_calendar_warning(user)):
         return {"show": False}
     next_year = timezone.now().astimezone(business_timezone()).year + 1
     if year_is_known(year=next_year):

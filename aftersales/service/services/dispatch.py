@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.choices import Role
+from aftersales.accounts.capabilities import holds_through_role
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import require_text
@@ -19,7 +19,7 @@ ASSIGNABLE = (OrderStatus.NEW, OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, Ord
 
 
 def _check_technician(user: User, *, field: str, centre_id: int) -> None:
-    if user.role != Role.TECHNICIAN or not user.is_active:
+    if not holds_through_role(user, "service.work_assigned"):
         raise ValidationFailed(
             "not_a_technician", _("%(name)s is not an active technician.") % {"name": user}, field=field
         )

@@ -40,7 +40,7 @@ from aftersales.service.permissions import (
 from aftersales.service.services.common import lock_order, notify_customer, record_event
 from aftersales.service.services.coverage import coverage_day, redecide_order_coverage
 from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
-from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, roles_for
+from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, capability_for
 
 
 @transaction.atomic
@@ -138,8 +138,8 @@ def check_move(order: ServiceOrder, *, to: str, by: User, reason: str, has_signe
     """Raise the DomainError that ``transition_order`` would raise for this move, or return.
 
     ``has_signed_visit`` may be passed by a caller that has the visits loaded already."""
-    roles = roles_for(order.status, to)
-    if roles is None:
+    needed = capability_for(order.status, to)
+    if needed is None:
         allowed = ", ".join(allowed_targets(order.status)) or _("none")
         raise ConflictError(
             "transition_not_allowed",
@@ -147,7 +147,7 @@ def check_move(order: ServiceOrder, *, to: str, by: User, reason: str, has_signe
             % {"status": order.status, "to": to, "allowed": allowed},
             allowed=allowed_targets(order.status),
         )
-    if not can_make_move(by, order, roles, to=to):
+    if not can_make_move(by, order, needed, to=to):
         raise PermissionDeniedError(
             "forbidden",
             _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to},

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aftersales.accounts.choices import Role
+from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centres_visible_to, scope_by_centre
 from aftersales.core.errors import DomainError
@@ -42,7 +42,13 @@ from aftersales.service.forms import (
     prepare_filter_form,
 )
 from aftersales.service.models import Attachment, ServiceOrder, Visit
-from aftersales.service.permissions import can_assign, can_edit_order, can_extend_due, can_override_warranty
+from aftersales.service.permissions import (
+    can_assign,
+    can_edit_order,
+    can_extend_due,
+    can_override_warranty,
+    sees_centre_orders,
+)
 from aftersales.service.selectors import available_moves
 from aftersales.service.sla import sla_state
 from aftersales.service.transitions import REASON_REQUIRED
@@ -84,9 +90,9 @@ def _filter_choices(user: User) -> tuple[list[Any] | None, list[User] | None]:
     """Centres only for users who see several; technicians for everyone but technicians."""
     centres = list(centres_visible_to(user).order_by("code")) if user.sees_all_centres else None
     technicians = None
-    if user.role != Role.TECHNICIAN or user.is_superuser:
+    if sees_centre_orders(user):
         technicians = list(
-            scope_by_centre(User.objects.filter(role=Role.TECHNICIAN, is_active=True), user, field="service_center")
+            scope_by_centre(users_with_capability("service.work_assigned"), user, field="service_center")
             .select_related(None)
             .order_by("last_name", "first_name", "username")
         )

@@ -1,0 +1,161 @@
+"""What a user may do: one table of capabilities and the roles that hold them.
+
+A capability is a dotted name, ``<app>.<verb>_<noun>`` (``service.assign_order``). Each app declares
+its own in its ``permissions.py`` and registers them in its ``AppConfig.ready()`` with
+:func:`register_capabilities`; ``accounts`` never imports the apps above it, so it only keeps the
+table. Permission predicates (``can_assign(user, order)``) ask :func:`has_capability`, never
+``user.role in (...)``.
+
+The roles stay those of :class:`~aftersales.accounts.choices.Role`. A superuser holds every
+capability. ``centre_id`` narrows a check to one service centre: the user must belong to it unless
+they hold ``accounts.see_all_centres``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+
+from aftersales.accounts.choices import Role
+
+NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+# Seen by every check: the attribute a user object caches its capabilities under (one request).
+CACHE_ATTRIBUTE = "_capability_cache"
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One thing a user may do, and the roles that hold it."""
+
+    name: str
+    label: str | Promise
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if not NAME.match(self.name):
+            raise ImproperlyConfigured(f"Capability {self.name!r} is not a dotted name like 'service.assign_order'.")
+        unknown = set(self.roles) - set(Role.values)
+        if unknown:
+            raise ImproperlyConfigured(f"Capability {self.name!r} names unknown roles: {sorted(unknown)}.")
+        object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))
+
+
+_registry: dict[str, Capability] = {}
+_by_role: dict[str, frozenset[str]] | None = None
+
+
+def capability(name: str, label: str | Promise, *roles: str) -> Capability:
+    """Shorthand for the tables in the apps' ``permissions.py``."""
+    return Capability(name=name, label=label, roles=frozenset(roles))
+
+
+def register_capabilities(capabilities: Iterable[Capability]) -> None:
+    """Add an app's capabilities to the table (called from its ``AppConfig.ready()``).
+
+    Registering the same definition twice is harmless; a different definition under a taken name
+    is a mistake and refuses to start.
+    """
+    global _by_role
+    for cap in capabilities:
+        existing = _registry.get(cap.name)
+        if existing is not None and existing.roles != cap.roles:
+            raise ImproperlyConfigured(f"Capability {cap.name!r} is registered twice with different roles.")
+        _registry[cap.name] = cap
+    _by_role = None
+
+
+def registered() -> dict[str, Capability]:
+    """The whole table, by name (for docs, the settings screen and tests)."""
+    return dict(_registry)
+
+
+def get_capability(name: str) -> Capability:
+    try:
+        return _registry[name]
+    except KeyError:
+        raise ImproperlyConfigured(f"Unknown capability {name!r}: register it in its app's ready().") from None
+
+
+def capabilities_of_role(role: str) -> frozenset[str]:
+    global _by_role
+    if _by_role is None:
+        table: dict[str, set[str]] = {value: set() for value in Role.values}
+        for cap in _registry.values():
+            for held_by in cap.roles:
+                table[held_by].add(cap.name)
+        _by_role = {key: frozenset(value) for key, value in table.items()}
+    return _by_role.get(role, frozenset())
+
+
+def roles_with(name: str) -> frozenset[str]:
+    """The roles that hold capability ``name``."""
+    return get_capability(name).roles
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """Every role ``user`` holds."""
+    role = getattr(user, "role", "")
+    return frozenset({role}) if role else frozenset()
+
+
+def holds_through_role(user: Any, name: str) -> bool:
+    """Whether one of ``user``'s own roles holds ``name`` (not a stand-in): e.g. "is a technician"
+    for the people an order may be given to."""
+    roles = roles_with(name)
+    return bool(getattr(user, "is_active", False)) and any(role in roles for role in roles_of(user))
+
+
+def capabilities_of(user: Any) -> frozenset[str]:
+    """Every capability ``user`` holds through their roles, cached on the user object.
+
+    ``request.user`` is loaded once per request, so the cache lives as long as the request; a
+    service that changes a user's roles calls :func:`forget_capabilities`.
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return frozenset()
+    cached = getattr(user, CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    held: set[str] = set()
+    for role in roles_of(user):
+        held |= capabilities_of_role(role)
+    result = frozenset(held)
+    setattr(user, CACHE_ATTRIBUTE, result)
+    return result
+
+
+def forget_capabilities(user: Any) -> None:
+    if hasattr(user, CACHE_ATTRIBUTE):
+        delattr(user, CACHE_ATTRIBUTE)
+
+
+def sees_all_centres(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return bool(user.is_superuser) or "accounts.see_all_centres" in capabilities_of(user)
+
+
+def has_capability(user: Any, name: str, *, centre_id: int | None = None) -> bool:
+    """Whether ``user`` may do ``name`` (for records of centre ``centre_id`` when given)."""
+    get_capability(name)  # an unknown name is a programming error, not a "no"
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if not (user.is_superuser or name in capabilities_of(user)):
+        return False
+    return centre_id is None or sees_all_centres(user) or user.service_center_id == centre_id
+
+
+def users_with_capability(name: str, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Active users holding ``name`` through a role (for pick lists such as the technicians).
+
+    (``models`` imports this module for ``User.sees_all_centres``, hence ``get_user_model``.)"""
+    qs = get_user_model().objects.all() if queryset is None else queryset
+    return qs.filter(is_active=True, role__in=roles_with(name))
