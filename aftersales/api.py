@@ -9,6 +9,7 @@ from aftersales.core.api import install_error_handlers
 from aftersales.coverage.api import router as coverage_router
 from aftersales.customers.api import router as customers_router
 from aftersales.exchange.api import router as exchange_router
+from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
 from aftersales.service.api import router as service_router
 
@@ -31,3 +32,4 @@ api.add_router("", units_router)
 api.add_router("", coverage_router)
 api.add_router("", service_router)
 api.add_router("", exchange_router)
+api.add_router("", history_router)

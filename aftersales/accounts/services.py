@@ -22,6 +22,7 @@ from aftersales.accounts.permissions import (
     can_manage_user,
     roles_assignable_by,
 )
+from aftersales.accounts.signals import account_changed
 from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, record_login_failure
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
@@ -132,10 +133,14 @@ def deactivate_user(*, user: User, by: User | None) -> User:
             raise ValidationFailed("cannot_deactivate_self", _("You cannot deactivate your own account."))
         if not can_manage_user(by, user):
             raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+    was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user).delete()
-    _audit(by=by, action="accounts.deactivate_user", detail={"user": user.pk, "username": user.username})
+    _audit(by=by, action="accounts.deactivate_user", detail={"user": user.pk, "username": user.username}, target=user)
+    _announce(
+        target=user, type="user.deactivated", by=by, changes=_changed({"is_active": was_active}, {"is_active": False})
+    )
     return user
 
 
@@ -160,8 +165,18 @@ def set_user_language(*, user: User, language: str) -> User:
 # --- settings: service centres and users ---------------------------------------------------------
 
 
-def _audit(*, by: User | None, action: str, detail: dict) -> None:
-    AuditLog.objects.create(user=by, action=action, detail=detail)
+def _audit(*, by: User | None, action: str, detail: dict, target: ServiceCenter | User | None = None) -> None:
+    AuditLog.objects.create(user=by, action=action, detail=detail, target=target)
+
+
+def _changed(before: dict, after: dict) -> dict:
+    return {key: (before.get(key), value) for key, value in after.items() if before.get(key) != value}
+
+
+def _announce(*, target: ServiceCenter | User, type: str, by: User | None, changes: dict) -> None:  # noqa: A002
+    """Tell the history (which accounts may not import) about a change, inside this transaction."""
+    if changes:
+        account_changed.send(sender=target.__class__, target=target, type=type, by=by, changes=changes)
 
 
 def _centre_fields(*, code: str, name: str, region: str, phone: str, address: str) -> dict[str, str]:
@@ -192,7 +207,13 @@ def create_service_center(
     fields = _centre_fields(code=code, name=name, region=region, phone=phone, address=address)
     _check_centre_code_free(fields["code"])
     centre = ServiceCenter.objects.create(**fields)
-    _audit(by=by, action="accounts.create_service_center", detail={"centre": centre.pk, **fields})
+    _audit(by=by, action="accounts.create_service_center", detail={"centre": centre.pk, **fields}, target=centre)
+    _announce(
+        target=centre,
+        type="service_center.created",
+        by=by,
+        changes=_changed({}, {k: v for k, v in fields.items() if v}),
+    )
     return centre
 
 
@@ -217,7 +238,9 @@ def update_service_center(
         by=by,
         action="accounts.update_service_center",
         detail={"centre": centre.pk, "previous": previous, "new": fields},
+        target=centre,
     )
+    _announce(target=centre, type="service_center.updated", by=by, changes=_changed(previous, fields))
     return centre
 
 
@@ -284,6 +307,11 @@ def create_user(
             "role": role,
             "centre": service_center and service_center.pk,
         },
+        target=candidate,
+    )
+    created = {"username": clean_username, "role": role, "service_center": service_center, **person}
+    _announce(
+        target=candidate, type="user.created", by=by, changes=_changed({}, {k: v for k, v in created.items() if v})
     )
     return candidate
 
@@ -315,6 +343,7 @@ def update_user(
         **_person_fields(first_name=first_name, last_name=last_name, phone=phone, email=email),
     }
     previous = {"role": user.role, "service_center": user.service_center_id}
+    before = {key: getattr(user, key) for key in fields}
     for key, value in fields.items():
         setattr(user, key, value)
     user.save(update_fields=list(fields))
@@ -322,5 +351,7 @@ def update_user(
         by=by,
         action="accounts.update_user",
         detail={"user": user.pk, "previous": previous, "new": {"role": role, "service_center": user.service_center_id}},
+        target=user,
     )
+    _announce(target=user, type="user.updated", by=by, changes=_changed(before, fields))
     return user

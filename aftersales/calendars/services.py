@@ -18,6 +18,7 @@ from aftersales.calendars.permissions import can_edit_calendar
 from aftersales.calendars.selectors import default_is_working
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
+from aftersales.history.services import changed, record_activity
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -42,8 +43,8 @@ def _check_actor(by: User | None) -> None:
         )
 
 
-def _audit(*, by: User | None, action: str, detail: dict) -> None:
-    AuditLog.objects.create(user=by, action=action, detail=detail)
+def _audit(*, by: User | None, action: str, detail: dict, target: CalendarDay | CalendarYear | None = None) -> None:
+    AuditLog.objects.create(user=by, action=action, detail=detail, target=target)
 
 
 def validate_calendar_day(*, day: dt.date, kind: str, name: str = "") -> str:
@@ -87,7 +88,13 @@ def set_calendar_day(*, day: dt.date, kind: str, name: str = "", by: User | None
         by=by,
         action="calendars.set_calendar_day",
         detail={"date": day.isoformat(), "kind": kind, "name": name, "previous": previous},
+        target=calendar_day,
     )
+    changes = changed(previous or {}, {"kind": kind, "name": name})
+    if changes:
+        record_activity(
+            target=calendar_day, type="calendar_day.set", by=by, changes=changes, data={"date": day.isoformat()}
+        )
     return calendar_day
 
 
@@ -95,15 +102,29 @@ def set_calendar_day(*, day: dt.date, kind: str, name: str = "", by: User | None
 def remove_calendar_day(*, day: dt.date, by: User | None) -> None:
     """Drop the override for ``day``: it falls back to the bundled data, or to its weekday."""
     _check_actor(by)
-    previous = CalendarDay.objects.select_for_update().filter(date=day).values("kind", "name").first()
-    if previous is None:
+    removed = CalendarDay.objects.select_for_update().filter(date=day).first()
+    if removed is None:
         raise NotFoundError(
             "calendar_day_not_found",
             _("%(day)s has no calendar entry.") % {"day": day.isoformat()},
             field="day",
         )
-    CalendarDay.objects.filter(date=day).delete()
-    _audit(by=by, action="calendars.remove_calendar_day", detail={"date": day.isoformat(), "previous": previous})
+    previous = {"kind": removed.kind, "name": removed.name}
+    # The activity keeps the removed row's id: the calendar's history lists it with the date in its data.
+    record_activity(
+        target=removed,
+        type="calendar_day.removed",
+        by=by,
+        changes={key: (value, None) for key, value in previous.items() if value},
+        data={"date": day.isoformat()},
+    )
+    _audit(
+        by=by,
+        action="calendars.remove_calendar_day",
+        detail={"date": day.isoformat(), "previous": previous},
+        target=removed,
+    )
+    removed.delete()
 
 
 @transaction.atomic
@@ -121,6 +142,16 @@ def mark_year_entered(*, year: int, note: str = "", by: User | None) -> Calendar
             _("The note can have at most %(max)s characters.") % {"max": NOTE_MAX_LENGTH},
             field="note",
         )
+    previous = CalendarYear.objects.select_for_update().filter(year=year).values("note").first()
     calendar_year, created = CalendarYear.objects.update_or_create(year=year, defaults={"note": note})
-    _audit(by=by, action="calendars.mark_year_entered", detail={"year": year, "note": note, "created": created})
+    _audit(
+        by=by,
+        action="calendars.mark_year_entered",
+        detail={"year": year, "note": note, "created": created},
+        target=calendar_year,
+    )
+    changes = {"year": (None, year)} if created else {}
+    changes.update(changed(previous or {}, {"note": note}))
+    if changes:
+        record_activity(target=calendar_year, type="calendar_year.entered", by=by, changes=changes)
     return calendar_year

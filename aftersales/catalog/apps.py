@@ -8,6 +8,15 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.accounts.capabilities import register_capabilities
-        from aftersales.catalog.permissions import CAPABILITIES
+        from aftersales.catalog.models import ProductModel
+        from aftersales.catalog.permissions import CAPABILITIES, product_models_visible_to
+        from aftersales.history.registry import register_target, register_types
 
         register_capabilities(CAPABILITIES)
+        register_target("product_model", model=ProductModel, visible_to=product_models_visible_to)
+        register_types(
+            {
+                "product_model.created": _("Product model added"),
+                "product_model.updated": _("Product model changed"),
+            }
+        )

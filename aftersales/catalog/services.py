@@ -9,6 +9,9 @@ from aftersales.catalog.permissions import can_edit_catalog
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.validation import require_text
+from aftersales.history.services import changed, created_values, record_activity
+
+PRODUCT_MODEL_FIELDS = ("code", "name", "category", "warranty_months", "warranty_terms")
 
 
 @transaction.atomic
@@ -23,13 +26,20 @@ def create_product_model(
         raise ValidationFailed("out_of_range", _("Warranty months must be between 0 and 240."), field="warranty_months")
     if ProductModel.objects.filter(code=clean_code).exists():
         raise ConflictError("duplicate_code", _("A product model with this code exists."), field="code")
-    return ProductModel.objects.create(
+    product_model = ProductModel.objects.create(
         code=clean_code,
         name=require_text(name, field="name", max_length=200),
         category=require_text(category, field="category", max_length=100),
         warranty_months=warranty_months,
         warranty_terms=require_text(warranty_terms, field="warranty_terms", max_length=4000, required=False),
     )
+    record_activity(
+        target=product_model,
+        type="product_model.created",
+        by=by,
+        changes=created_values(product_model, PRODUCT_MODEL_FIELDS),
+    )
+    return product_model
 
 
 @transaction.atomic
@@ -68,5 +78,9 @@ def update_product_model(
         user=by,
         action="catalog.update_product_model",
         detail={"product_model": product_model.pk, "previous": previous, "new": fields},
+        target=product_model,
     )
+    changes = changed(previous, fields)
+    if changes:
+        record_activity(target=product_model, type="product_model.updated", by=by, changes=changes)
     return product_model

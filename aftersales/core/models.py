@@ -1,6 +1,8 @@
 """Base models shared by every context, and the API's idempotency records. No business rules."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,12 +53,19 @@ class DailyCounter(models.Model):
 
 
 class AuditLog(models.Model):
-    """A sensitive read (e.g. a bulk export with phone numbers): who, when, what."""
+    """A sensitive read (e.g. a bulk export with phone numbers) or a settings write: who, when, what,
+    and on which record when there is one (content type + id; no foreign key, the row outlives it)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=64)
     detail = models.JSONField(default=dict)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"], name="core_auditlog_target_idx")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"

@@ -13,6 +13,9 @@ from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import can_edit_customers
+from aftersales.history.services import changed, created_values, record_activity, snapshot
+
+CUSTOMER_FIELDS = ("name", "kind", "service_center", "notes")
 
 
 @dataclass(frozen=True)
@@ -91,18 +94,32 @@ def create_customer(
     Site.objects.bulk_create(
         [Site(customer=customer, name=s.name, address=s.address, province=s.province, city=s.city) for s in clean_sites]
     )
+    record_activity(
+        target=customer,
+        type="customer.created",
+        by=by,
+        changes=created_values(customer, CUSTOMER_FIELDS),
+        data={"contacts": len(clean_contacts), "sites": len(clean_sites)},
+    )
     return customer
 
 
 @transaction.atomic
-def update_customer(*, customer: Customer, by: User, name: str | None = None, notes: str | None = None) -> Customer:
+def update_customer(
+    *, customer: Customer, by: User, name: str | None = None, notes: str | None = None, reason: str = ""
+) -> Customer:
+    """Rename a customer or change its notes; the change (old → new) goes to its history."""
     if not can_edit_customers(by, centre_id=customer.service_center_id):
         raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    before = snapshot(customer, ("name", "notes"))
     if name is not None:
         customer.name = require_text(name, field="name", max_length=200)
     if notes is not None:
         customer.notes = require_text(notes, field="notes", max_length=4000, required=False)
     customer.save()
+    changes = changed(before, snapshot(customer, ("name", "notes")))
+    if changes:
+        record_activity(target=customer, type="customer.updated", by=by, reason=reason, changes=changes)
     return customer
 
 
@@ -115,7 +132,18 @@ def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
         raise ConflictError(
             "duplicate_mobile", _("This customer already has a contact with that number."), field="mobile"
         )
-    return Contact.objects.create(customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary)
+    contact = Contact.objects.create(
+        customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary
+    )
+    # A contact has no page of its own: its history is the customer's.
+    record_activity(
+        target=customer,
+        type="customer.contact_added",
+        by=by,
+        changes={"contacts": (None, f"{contact.name} {contact.mobile}")},
+        data={"contact": contact.pk},
+    )
+    return contact
 
 
 @transaction.atomic
@@ -123,4 +151,12 @@ def add_site(*, customer: Customer, by: User, data: SiteData) -> Site:
     if not can_edit_customers(by, centre_id=customer.service_center_id):
         raise PermissionDeniedError("forbidden", _("You may not change this customer."))
     clean = _validated_site(data)
-    return Site.objects.create(customer=customer, **clean.__dict__)
+    site = Site.objects.create(customer=customer, **clean.__dict__)
+    record_activity(
+        target=customer,
+        type="customer.site_added",
+        by=by,
+        changes={"sites": (None, f"{site.name} {site.address}")},
+        data={"site": site.pk},
+    )
+    return site

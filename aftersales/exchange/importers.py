@@ -28,6 +28,7 @@ from aftersales.customers.permissions import can_edit_customers, customers_visib
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.exchange.columns import columns_for, map_headers
 from aftersales.exchange.readers import Cell, Table, read_table
+from aftersales.history.services import activity_source
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 
@@ -456,13 +457,14 @@ def run_import(*, kind: str, file: IO[bytes] | Any, by: User, progress: Progress
     """Create every row of the file in one transaction, or nothing: any row with an error raises
     ``ImportRejected`` (400, with the rows' errors) and rolls the whole file back.
     ``progress(done, total)``, when given, is called as rows are written (not yet committed)."""
-    with transaction.atomic():
+    file_name = str(getattr(file, "name", "") or "")[:200]
+    with transaction.atomic(), activity_source(**{"import": kind, "file": file_name}):
         preview, ids = _write_rows(kind=kind, file=file, by=by, progress=progress)
         if not preview.ok:
             raise ImportRejected(preview)
         AuditLog.objects.create(
             user=by,
             action=f"exchange.import_{kind}",
-            detail={"file": str(getattr(file, "name", "") or "")[:200], "format": preview.format, "rows": len(ids)},
+            detail={"file": file_name, "format": preview.format, "rows": len(ids)},
         )
     return ImportResult(kind=kind, created=len(ids), ids=ids)

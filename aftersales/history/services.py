@@ -41,13 +41,22 @@ def plain(value: Any) -> Any:
 
 def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose value differs, as ``{field: (old, new)}`` (compared as stored, so a model
-    instance equals its copy and a date its ISO string)."""
-    return {key: (before.get(key), new) for key, new in after.items() if plain(before.get(key)) != plain(new)}
+    instance equals its copy and a date its ISO string; empty and missing are the same)."""
+    return {key: (before.get(key), new) for key, new in after.items() if _stored(before.get(key)) != _stored(new)}
+
+
+def _stored(value: Any) -> Any:
+    return None if value == "" else plain(value)
 
 
 def snapshot(obj: models.Model, fields: Iterator[str] | list[str] | tuple[str, ...]) -> dict[str, Any]:
     """The current values of ``fields`` of ``obj`` (foreign keys as the related object)."""
     return {name: getattr(obj, name) for name in fields}
+
+
+def created_values(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, tuple[Any, Any]]:
+    """The filled-in fields of a new record as changes from nothing: ``{field: (None, value)}``."""
+    return {name: (None, value) for name, value in snapshot(obj, fields).items() if value not in (None, "")}
 
 
 @contextlib.contextmanager

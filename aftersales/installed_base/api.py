@@ -12,6 +12,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.pagination import keyset_page
+from aftersales.core.schemas import answers, model_field
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base import services
 from aftersales.installed_base.choices import Seller
@@ -32,6 +33,16 @@ class UnitIn(Input):
     dealer_name: str = Field("", max_length=200)
     proof_reference: str = Field("", max_length=100)
     installed_on: datetime.date | None = None
+
+
+class ProofIn(Input):
+    """The proof of purchase as a whole: what the warranty decision reads. ``reason`` goes to the history."""
+
+    purchase_date: datetime.date | None = None
+    seller: Seller = Seller.OWN
+    dealer_name: str = model_field(Unit, "dealer_name", "")
+    proof_reference: str = model_field(Unit, "proof_reference", "")
+    reason: str = Field("", max_length=500, description="Why the proof changed; kept in the unit's history")
 
 
 class UnitOut(Schema):
@@ -131,3 +142,11 @@ def upload_proof(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -
     """Upload an invoice (JPEG, PNG, WebP or PDF) as the unit's proof of purchase."""
     unit = get_object_or_404(_units(request), pk=unit_id)
     return unit_out(services.attach_proof_of_purchase(unit=unit, by=request.user, file=file))
+
+
+@router.put("/units/{unit_id}/proof", response=answers(UnitOut, 400, 403, 404))
+def update_proof(request: HttpRequest, unit_id: int, payload: ProofIn) -> Any:
+    """Correct the proof of purchase (date, seller, dealer, invoice number). Later warranty decisions
+    use it; the change and its reason go to the unit's history (``GET /history/unit/{id}``)."""
+    unit = get_object_or_404(_units(request), pk=unit_id)
+    return unit_out(services.update_proof_of_purchase(unit=unit, by=request.user, **payload.model_dump()))

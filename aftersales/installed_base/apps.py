@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class InstalledBaseConfig(AppConfig):
     name = "aftersales.installed_base"
     verbose_name = _("Installed base")
+
+    def ready(self) -> None:
+        from aftersales.history.registry import register_target, register_types
+        from aftersales.installed_base.models import Unit
+        from aftersales.installed_base.permissions import units_visible_to
+
+        register_target("unit", model=Unit, visible_to=units_visible_to)
+        register_types(
+            {
+                "unit.registered": _("Unit registered"),
+                "unit.proof_attached": _("Proof of purchase file attached"),
+                "unit.proof_updated": _("Proof of purchase changed"),
+            }
+        )

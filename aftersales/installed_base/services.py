@@ -13,10 +13,24 @@ from aftersales.core.uploads import check_upload
 from aftersales.core.validation import not_in_future, require_choice, require_text
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.permissions import can_edit_customers
+from aftersales.history.services import changed, created_values, record_activity, snapshot
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.models import Unit
 
 PROOF_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+UNIT_FIELDS = (
+    "serial_number",
+    "product_model",
+    "customer",
+    "site",
+    "purchase_date",
+    "seller",
+    "dealer_name",
+    "proof_reference",
+    "installed_on",
+)
+# What the warranty decision reads from the proof of purchase (domain.md: warranty).
+PROOF_FIELDS = ("purchase_date", "seller", "dealer_name", "proof_reference")
 
 
 @transaction.atomic
@@ -37,8 +51,7 @@ def register_unit(
     if not can_edit_customers(by, centre_id=customer.service_center_id):
         raise PermissionDeniedError("forbidden", _("You may not register units for this customer."))
     serial = require_text(serial_number, field="serial_number", max_length=64).upper()
-    require_choice(seller, field="seller", choices=Seller)
-    not_in_future(purchase_date, field="purchase_date")
+    _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
     not_in_future(installed_on, field="installed_on")
     if installed_on and purchase_date and installed_on < purchase_date:
         raise ValidationFailed(
@@ -46,8 +59,6 @@ def register_unit(
         )
     if site is not None and site.customer_id != customer.pk:
         raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
-    if seller == Seller.DEALER and not dealer_name.strip():
-        raise ValidationFailed("required", _("Name the dealer who sold the unit."), field="dealer_name")
     if Unit.objects.filter(serial_number=serial).exists():
         raise ConflictError(
             "duplicate_serial",
@@ -56,7 +67,7 @@ def register_unit(
         )
     try:
         with transaction.atomic():
-            return Unit.objects.create(
+            unit = Unit.objects.create(
                 serial_number=serial,
                 product_model=product_model,
                 customer=customer,
@@ -73,6 +84,15 @@ def register_unit(
             _("Serial number %(serial)s is registered already.") % {"serial": serial},
             field="serial_number",
         ) from exc
+    record_activity(target=unit, type="unit.registered", by=by, changes=created_values(unit, UNIT_FIELDS))
+    return unit
+
+
+def _check_proof(*, purchase_date: datetime.date | None, seller: str, dealer_name: str) -> None:
+    require_choice(seller, field="seller", choices=Seller)
+    not_in_future(purchase_date, field="purchase_date")
+    if seller == Seller.DEALER and not dealer_name.strip():
+        raise ValidationFailed("required", _("Name the dealer who sold the unit."), field="dealer_name")
 
 
 @transaction.atomic
@@ -81,5 +101,52 @@ def attach_proof_of_purchase(*, unit: Unit, by: User, file: UploadedFile) -> Uni
     if not can_edit_customers(by, centre_id=unit.customer.service_center_id):
         raise PermissionDeniedError("forbidden", _("You may not change this unit."))
     check_upload(file, field="file", allowed_types=PROOF_TYPES)
+    previous = unit.proof_file.name or ""
     unit.proof_file.save(file.name or "proof", file, save=True)
+    record_activity(
+        target=unit, type="unit.proof_attached", by=by, changes={"proof_file": (previous, unit.proof_file.name)}
+    )
+    return unit
+
+
+@transaction.atomic
+def update_proof_of_purchase(
+    *,
+    unit: Unit,
+    by: User,
+    purchase_date: datetime.date | None,
+    seller: str,
+    dealer_name: str = "",
+    proof_reference: str = "",
+    reason: str = "",
+) -> Unit:
+    """Correct the proof of purchase: purchase (invoice) date, seller, dealer and invoice number.
+
+    These decide every later warranty decision (decisions already recorded on orders stay as made),
+    so the change is kept in the unit's history with old → new and the reason given. The same checks
+    as at registration: no date in the future, a dealer's sale names the dealer, installation not
+    before the purchase.
+    """
+    unit = Unit.objects.select_for_update().select_related("customer").get(pk=unit.pk)
+    if not can_edit_customers(by, centre_id=unit.customer.service_center_id):
+        raise PermissionDeniedError("forbidden", _("You may not change this unit."))
+    _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
+    if unit.installed_on and purchase_date and unit.installed_on < purchase_date:
+        raise ValidationFailed(
+            "before_purchase", _("The purchase cannot be after the installation."), field="purchase_date"
+        )
+    fields = {
+        "purchase_date": purchase_date,
+        "seller": seller,
+        "dealer_name": require_text(dealer_name, field="dealer_name", max_length=200, required=False),
+        "proof_reference": require_text(proof_reference, field="proof_reference", max_length=100, required=False),
+    }
+    clean_reason = require_text(reason, field="reason", max_length=500, required=False)
+    changes = changed(snapshot(unit, PROOF_FIELDS), fields)
+    if not changes:
+        return unit
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    unit.save(update_fields=[*fields, "updated_at"])
+    record_activity(target=unit, type="unit.proof_updated", by=by, reason=clean_reason, changes=changes)
     return unit

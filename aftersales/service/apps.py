@@ -14,8 +14,10 @@ class ServiceConfig(AppConfig):
 
         from aftersales.core.registry import NavEntry, navigation, register_badges
         from aftersales.customers.permissions import register_technician_customers
+        from aftersales.history.registry import register_target, register_types
         from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
-        from aftersales.service.permissions import customers_of_jobs
+        from aftersales.service.models import SlaPolicy
+        from aftersales.service.permissions import customers_of_jobs, sla_policies_visible_to
 
         register_badges("service.OrderStatus", OrderStatus, ORDER_STATUS_BADGES)
         register_badges("service.SlaState", SlaState, SLA_STATE_BADGES)
@@ -30,3 +32,6 @@ class ServiceConfig(AppConfig):
             navigation.register(entry)
 
         register_technician_customers(customers_of_jobs)
+        # Orders keep their own timeline (OrderEvent); only the SLA policies, settings, have an Activity history.
+        register_target("sla_policy", model=SlaPolicy, visible_to=sla_policies_visible_to)
+        register_types({"sla_policy.updated": _("SLA policy changed")})

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import centre_filter
+from aftersales.accounts.permissions import can_manage_settings, centre_filter
 from aftersales.service.choices import OrderStatus
-from aftersales.service.models import ServiceOrder
+from aftersales.service.models import ServiceOrder, SlaPolicy
 
 _DESK = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN)
 _OFFICE = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.PARTS_KEEPER, Role.FINANCE, Role.GENERAL_MANAGER)
@@ -174,3 +174,8 @@ def watches_parts(user: User) -> bool:
 def watches_overdue(user: User) -> bool:
     """Managers, and everyone whose desk has no list of its own (finance, general manager, admin)."""
     return has_capability(user, "service.watch_overdue")
+
+
+def sla_policies_visible_to(user: User) -> QuerySet[SlaPolicy]:
+    """SLA policies are settings: those who open the settings screens see them (and their history)."""
+    return SlaPolicy.objects.all() if can_manage_settings(user) else SlaPolicy.objects.none()

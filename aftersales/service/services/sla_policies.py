@@ -7,6 +7,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.permissions import can_manage_settings
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
+from aftersales.history.services import changed, record_activity
 from aftersales.service.models import SlaPolicy
 from aftersales.service.sla import forget_policies
 
@@ -74,5 +75,9 @@ def update_sla_policy(
         user=by,
         action="service.update_sla_policy",
         detail={"kind": policy.kind, "previous": previous, "new": fields},
+        target=policy,
     )
+    changes = changed(previous, fields)
+    if changes:
+        record_activity(target=policy, type="sla_policy.updated", by=by, changes=changes)
     return policy

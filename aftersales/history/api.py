@@ -1,0 +1,85 @@
+"""``GET /history/{target}/{id}``: a record's history, newest first, keyset-paged."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from aftersales.core.api import page_limit
+from aftersales.core.errors import NotFoundError
+from aftersales.core.schemas import answers
+from aftersales.history.display import describe
+from aftersales.history.registry import target_named, target_names
+from aftersales.history.selectors import activity_page
+
+router = Router(tags=["history"])
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str = Field(description="The field's name in the user's language")
+    old: Any = Field(description="As stored; a related record is {id, label}")
+    new: Any
+    old_display: str
+    new_display: str
+
+
+class ActivityOut(Schema):
+    id: int
+    type: str = Field(description="What happened, e.g. unit.proof_updated")
+    label: str = Field(description="The type in the user's language")
+    actor_id: int | None = Field(description="Empty for the system, or once the user is deleted")
+    actor: str = Field(description="The actor's name when it happened; 'System' for the system")
+    reason: str
+    changes: list[ChangeOut]
+    data: dict[str, Any] = Field(description="Everything else recorded (the contact added, the import file ...)")
+    created_at: datetime.datetime
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    next_cursor: str | None
+
+
+class HistoryQuery(Schema):
+    cursor: str | None = Field(None, max_length=200)
+    limit: int | None = None
+
+
+def activity_out(activity: Any) -> dict[str, Any]:
+    view = describe(activity)
+    return {
+        "id": activity.pk,
+        "type": activity.type,
+        "label": view.label,
+        "actor_id": activity.actor_id,
+        "actor": view.actor,
+        "reason": activity.reason,
+        "changes": [change.__dict__ for change in view.changes],
+        "data": {key: value for key, value in activity.data.items() if key != "changes"},
+        "created_at": activity.created_at,
+    }
+
+
+@router.get("/history/{target}/{record_id}", response=answers(ActivityPage, 400, 404))
+def record_history(request: HttpRequest, target: str, record_id: int, params: Query[HistoryQuery]) -> dict[str, Any]:
+    """The changes of one record you may see, newest first (``next_cursor`` for the next page).
+
+    ``target`` is the kind of record: ``customer``, ``unit``, ``product_model``, ``sla_policy``,
+    ``calendar_day``, ``calendar_year``, ``service_center``, ``user``. Service orders keep their own
+    timeline (``GET /orders/{id}``). A record outside your scope answers 404, as its own endpoint does.
+    """
+    registered = target_named(target)
+    if registered is None:
+        raise NotFoundError(
+            "unknown_target",
+            _("No kind of record called “%(target)s” has a history. Known: %(known)s.")
+            % {"target": target[:40], "known": ", ".join(target_names())},
+            field="target",
+        )
+    record = get_object_or_404(registered.visible_to(request.user), pk=record_id)
+    page = activity_page(record, cursor=params.cursor, limit=page_limit(params.limit, default=50))
+    return {"items": [activity_out(a) for a in page.items], "next_cursor": page.next_cursor}

@@ -1,0 +1,65 @@
+"""accounts (below history) announces its changes with a signal; history records them."""
+
+import pytest
+from django.db import transaction
+
+from aftersales.accounts import services
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.models import AuditLog
+from aftersales.history.selectors import activity_for
+from aftersales.history.testing import old_new, only_activity
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(centre: ServiceCenter) -> User:
+    return UserFactory(username="root", role=Role.ADMIN, service_center=None)
+
+
+def test_create_and_update_a_centre(admin: User) -> None:
+    centre = services.create_service_center(by=admin, code="gz", name="广州", region="华南")
+    services.update_service_center(centre=centre, by=admin, code="GZ", name="广州网点", region="华南")
+
+    created, updated = reversed(list(activity_for(centre)))
+    assert created.type == "service_center.created"
+    assert old_new(created) == {"code": (None, "GZ"), "name": (None, "广州"), "region": (None, "华南")}
+    assert updated.type == "service_center.updated"
+    assert old_new(updated) == {"name": ("广州", "广州网点")}
+    assert AuditLog.objects.get(action="accounts.update_service_center").target == centre
+
+
+def test_create_update_and_deactivate_a_user(admin: User, centre: ServiceCenter) -> None:
+    user = services.create_user(
+        by=admin, username="wang", password="Long-enough-pw-42", role=Role.AGENT, service_center=centre, first_name="王"
+    )
+    services.update_user(user=user, by=admin, role=Role.DISPATCHER, service_center=centre, first_name="王")
+    services.deactivate_user(user=user, by=admin)
+
+    created = only_activity(user, type="user.created")
+    assert old_new(created)["role"] == (None, "agent")
+    assert old_new(created)["service_center"] == (None, {"id": centre.pk, "label": centre.name})
+    assert "password" not in created.changes
+    assert old_new(only_activity(user, type="user.updated")) == {"role": ("agent", "dispatcher")}
+    deactivated = only_activity(user, type="user.deactivated")
+    assert (old_new(deactivated), deactivated.actor) == ({"is_active": (True, False)}, admin)
+
+
+def test_deactivation_by_the_system_reads_as_system(centre: ServiceCenter) -> None:
+    user = UserFactory(service_center=centre)
+
+    services.deactivate_user(user=user, by=None)
+
+    assert only_activity(user).actor_label == ""
+
+
+def test_account_activity_rolls_back_with_the_change(admin: User) -> None:
+    centre = services.create_service_center(by=admin, code="GZ", name="广州", region="华南")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.update_service_center(centre=centre, by=admin, code="GZ", name="新名", region="华南")
+        raise RuntimeError("later failure")
+
+    assert [a.type for a in activity_for(centre)] == ["service_center.created"]
