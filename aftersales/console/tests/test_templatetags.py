@@ -9,8 +9,8 @@ from django.utils import translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.console.templatetags.ui import badge
 from aftersales.core import registry
+from aftersales.core.templatetags.ui import badge
 from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
 
 

@@ -18,6 +18,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from aftersales.core.phones import display_phone
+from aftersales.core.templatetags.ui import phone as ui_phone
 from aftersales.coverage.choices import CoverageReason
 from aftersales.service.choices import EventType, OldParts, OrderStatus, SlaState, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
@@ -25,12 +26,8 @@ from aftersales.service.sla import sla_state
 
 register = template.Library()
 
-
-@register.filter
-def phone(value: str | None) -> str:
-    """The same filter as ``{% load ui %}``'s, for templates that load only these tags (service does not
-    import console: both call ``core.phones.display_phone``)."""
-    return display_phone(value) if value else ""
+# The same filter as ``{% load ui %}``'s, for templates that load only these tags.
+register.filter("phone", ui_phone)
 
 
 @register.filter
