@@ -48,7 +48,9 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
-    """Each test starts with an empty cache (with Redis, counters would outlive the test)."""
+    """Each test starts with an empty cache (with Redis, counters would outlive the test). Only this
+    worker's keys are removed (settings/test.py: a key prefix per xdist worker), so parallel workers
+    sharing one Redis database do not wipe each other's sign-in counters half-way through a test."""
     from django.core.cache import cache
 
     cache.clear()

@@ -1,12 +1,25 @@
-"""Test settings: fast hashing, in-memory mail and notifications, a throwaway media directory."""
+"""Test settings: fast hashing, in-memory mail and notifications, a throwaway media directory.
 
+Parallel runs (pytest-xdist, ``make pytest-unit``): pytest-django gives each worker its own test database
+(``test_<name>_gw0``...); the cache gets a key prefix per worker here, and with Redis a backend whose
+``clear()`` removes only that worker's keys, so workers sharing one ``REDIS_URL`` never see or wipe each
+other's entries (sign-in throttle counters, idempotency records).
+"""
+
+import os
 import tempfile
 from pathlib import Path
 
 from aftersales.settings.base import *  # noqa: F403
-from aftersales.settings.base import AFTERSALES
+from aftersales.settings.base import AFTERSALES, CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AFTERSALES = {**AFTERSALES, "NOTIFIER": "aftersales.core.notify.MemoryNotifier"}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aftersales-test-media-"))
 CELERY_TASK_ALWAYS_EAGER = True
+
+# "gw0", "gw1"... under xdist; "main" for a serial run.
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"aftersales-test-{TEST_WORKER}"}}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "aftersales.core.cache.PrefixedRedisCache"

@@ -4,7 +4,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -15,14 +14,6 @@ from aftersales.accounts.tests.factories import UserFactory
 
 JSON = "application/json"
 PASSWORD = "pw-for-tests-1"  # UserFactory's
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Any:
-    # The login throttle counts in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,18 +1,9 @@
 import pytest
-from django.core.cache import cache
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The throttle counts in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
