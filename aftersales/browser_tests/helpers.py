@@ -2,6 +2,7 @@
 """Helpers shared by the browser scenarios (not collected: no ``test_`` prefix)."""
 
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,14 +77,22 @@ def login(page: Any, username: str, *, password: str | None = None) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def screenshots_wanted() -> bool:
+    """``make screenshots`` sets AFTERSALES_SCREENSHOTS=1; an ordinary test run leaves docs/ alone."""
+    return os.environ.get("AFTERSALES_SCREENSHOTS", "").lower() in {"1", "true", "yes"}
+
+
 def screenshot(page: Any, name: str, *, from_top: bool = True) -> Path:
     """Save the visible part of ``page`` as docs/screenshots/<name>.png (CSS pixels, so a phone is 375 wide).
 
-    The picture starts at the top of the page, as a user opening it sees it, unless ``from_top`` is false
-    (to show a part further down that the test scrolled to).
+    Only under ``make screenshots`` (AFTERSALES_SCREENSHOTS=1): a normal run would otherwise rewrite the
+    committed pictures every time. The picture starts at the top of the page, as a user opening it sees
+    it, unless ``from_top`` is false (to show a part further down that the test scrolled to).
     """
-    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS_DIR / f"{name}.png"
+    if not screenshots_wanted():
+        return path
+    SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     if from_top:
         page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     page.evaluate("document.fonts.ready.then(() => true)")
