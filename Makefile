@@ -26,7 +26,7 @@ PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
 
 .PHONY: help install run test lint lint-imports format-check typecheck migrations-check openapi openapi-check check-deploy \
-	pytest lock bench clean
+	pytest pytest-unit pytest-browser screenshots lock bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -101,8 +101,24 @@ check-deploy: install ## manage.py check --deploy with the production settings; 
 	DATABASE_URL=sqlite://:memory: \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-pytest: install ## pytest, browser tests included (no tests collected is a failure too)
-	$(VENV)/bin/pytest
+# xdist workers for pytest-unit: one per core by default; `make pytest-unit PYTEST_WORKERS=4` to choose.
+PYTEST_WORKERS ?= auto
+
+# BROWSER=0 leaves the browser scenarios out (.ci/run runs them once, in its SQLite pass).
+BROWSER ?= 1
+
+# pytest exits 5 when it collects no test (a wrong path, a broken conftest); make treats that like any
+# other non-zero exit, so an empty run fails both steps.
+pytest: pytest-unit $(if $(filter 1,$(BROWSER)),pytest-browser) ## All tests: pytest-unit, then pytest-browser
+
+pytest-unit: install ## Every test but the browser ones, in parallel, with coverage; fails under the floor
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=aftersales/browser_tests --cov --cov-report=term:skip-covered
+
+pytest-browser: install ## The browser scenarios (headless Chromium), one at a time; screenshots untouched
+	$(VENV)/bin/pytest aftersales/browser_tests
+
+screenshots: install ## Run the browser scenarios and rewrite docs/screenshots/*.png (commit what changed)
+	AFTERSALES_SCREENSHOTS=1 $(VENV)/bin/pytest aftersales/browser_tests
 
 # --- other ---------------------------------------------------------------------------------------
 
@@ -110,5 +126,5 @@ bench: install ## Run the benchmarks (benchmarks/run.sh; see benchmarks/README.m
 	bash benchmarks/run.sh
 
 clean: ## Remove the virtualenv, caches and collected static files (keeps db.sqlite3)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles test-results
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles test-results .coverage .coverage.* htmlcov
 	find . -name __pycache__ -type d -not -path './node_modules/*' -prune -exec rm -rf {} +
