@@ -16,4 +16,6 @@ urlpatterns = [
     path("settings/", include("aftersales.accounts.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.console.urls")),
+    # Last: /settings/ and the sections served by the generic settings screens (/settings/<key>/).
+    path("settings/", include("aftersales.core.settings_urls")),
 ]

@@ -12,16 +12,12 @@ class AccountsConfig(AppConfig):
 
         register_capabilities(CAPABILITIES)
 
-        from aftersales.core.registry import NavEntry, navigation
+        from aftersales.core.registry import SettingsSection, settings_sections
 
-        navigation.register(
-            NavEntry(
-                "settings",
-                _("Settings"),
-                "accounts:settings",
-                "sliders",
-                80,
-                "aftersales.accounts.permissions.can_manage_settings",
-                group="admin",
-            )
+        predicate = "aftersales.accounts.permissions.can_manage_settings"
+        settings_sections.register(
+            SettingsSection("centres", _("Service centres"), "building", 10, predicate, url_name="accounts:centre_list")
+        )
+        settings_sections.register(
+            SettingsSection("users", _("Users and roles"), "people", 20, predicate, url_name="accounts:user_list")
         )

@@ -7,7 +7,6 @@ from aftersales.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.SettingsIndexView.as_view(), name="settings"),
     path("centres/", views.CentreListView.as_view(), name="centre_list"),
     path("centres/new/", views.CentreCreateView.as_view(), name="centre_create"),
     path("centres/<int:pk>/", views.CentreUpdateView.as_view(), name="centre_edit"),

@@ -20,3 +20,16 @@ class CatalogConfig(AppConfig):
                 "product_model.updated": _("Product model changed"),
             }
         )
+
+        from aftersales.core.registry import SettingsSection, settings_sections
+
+        settings_sections.register(
+            SettingsSection(
+                "product_models",
+                _("Product models"),
+                "box-seam",
+                30,
+                "aftersales.catalog.permissions.can_edit_catalog",
+                url_name="catalog:productmodel_list",
+            )
+        )

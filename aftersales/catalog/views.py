@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.views import Column, SettingsFormView, SettingsListView
 from aftersales.catalog.forms import ProductModelForm
 from aftersales.catalog.models import ProductModel
 from aftersales.catalog.services import create_product_model, update_product_model
+from aftersales.core.settings_views import Column, SettingsFormView, SettingsListView
 
 
 class ProductModelListView(SettingsListView):

@@ -17,3 +17,14 @@ class CoreConfig(AppConfig):
         registry.nav_groups.register(registry.NavGroup("planning", _("Planning"), 20))
         registry.nav_groups.register(registry.NavGroup("data", _("Data"), 30))
         registry.nav_groups.register(registry.NavGroup("admin", _("Administration"), 40))
+        registry.navigation.register(
+            registry.NavEntry(
+                "settings",
+                _("Settings"),
+                "core_settings:index",
+                "sliders",
+                80,
+                "aftersales.core.settings_views.can_open_settings",
+                group="admin",
+            )
+        )

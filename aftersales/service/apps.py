@@ -12,7 +12,7 @@ class ServiceConfig(AppConfig):
 
         register_capabilities(CAPABILITIES)
 
-        from aftersales.core.registry import NavEntry, navigation, register_badges
+        from aftersales.core.registry import NavEntry, SettingsSection, navigation, register_badges, settings_sections
         from aftersales.customers.permissions import register_technician_customers
         from aftersales.history.registry import register_target, register_types
         from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
@@ -35,3 +35,13 @@ class ServiceConfig(AppConfig):
         # Orders keep their own timeline (OrderEvent); only the SLA policies, settings, have an Activity history.
         register_target("sla_policy", model=SlaPolicy, visible_to=sla_policies_visible_to)
         register_types({"sla_policy.updated": _("SLA policy changed")})
+        settings_sections.register(
+            SettingsSection(
+                "sla",
+                _("SLA policies"),
+                "stopwatch",
+                40,
+                f"{permissions}.can_manage_sla_policies",
+                url_name="service:sla_list",
+            )
+        )

@@ -92,6 +92,11 @@ def has_own_jobs(user: User) -> bool:
     return has_capability(user, "service.work_assigned")
 
 
+def can_manage_sla_policies(user: User) -> bool:
+    """The SLA policies are a settings section: whoever opens the settings screens."""
+    return can_manage_settings(user)
+
+
 def can_open_orders(user: User, *, centre_id: int | None = None) -> bool:
     return has_capability(user, "service.open_order", centre_id=centre_id)
 

@@ -23,3 +23,9 @@ TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"aftersales-test-{TEST_WORKER}"}}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "aftersales.core.cache.PrefixedRedisCache"
+
+# A pretend area app that registers an entry in every registry (aftersales/tests/area): it proves a
+# new app plugs in without editing console, accounts or exchange. Its predicates say no unless
+# AREA_ENABLED (its tests turn it on), so no other test sees it.
+INSTALLED_APPS = [*INSTALLED_APPS, "aftersales.tests.area"]  # noqa: F405
+AREA_ENABLED = False

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.forms import BootstrapFormMixin
-from aftersales.accounts.views import Column, SettingsFormView, SettingsListView
+from aftersales.core.settings_views import Column, SettingsFormView, SettingsListView
 from aftersales.service.models import SlaPolicy
 from aftersales.service.services.sla_policies import update_sla_policy
 

@@ -1,0 +1,125 @@
+"""The pretend area plugs into every shared screen through the registries alone.
+
+Each test shows one registration at work for a user whose predicate says yes, and hidden (or
+refused) for one whose predicate says no."""
+
+import pytest
+from django.urls import reverse
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.tests.area.models import Area
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _area_on(settings):
+    settings.AREA_ENABLED = True
+
+
+@pytest.fixture
+def centre():
+    return ServiceCenter.objects.create(code="SH", name="Shanghai")
+
+
+@pytest.fixture
+def make_user(centre):
+    def make(role: str, **extra) -> User:
+        return User.objects.create_user(username=f"u-{role}", password="x", role=role, service_center=centre, **extra)
+
+    return make
+
+
+# ---- navigation ---------------------------------------------------------------------------------
+def test_menu_entry_shows_for_a_user_whose_predicate_says_yes(client, make_user):
+    client.force_login(make_user(Role.AGENT))
+
+    body = client.get("/").content.decode()
+
+    assert 'href="/settings/areas/"' in body
+    assert 'data-nav-group="data"' in body
+
+
+def test_menu_entry_hidden_from_a_user_whose_predicate_says_no(client, make_user):
+    client.force_login(make_user(Role.FINANCE))
+
+    assert 'href="/settings/areas/"' not in client.get("/").content.decode()
+
+
+def test_menu_entry_hidden_when_the_area_is_off(client, make_user, settings):
+    settings.AREA_ENABLED = False
+    client.force_login(make_user(Role.AGENT))
+
+    assert 'href="/settings/areas/"' not in client.get("/").content.decode()
+
+
+# ---- settings section (a model, a form and services; the generic screens serve it) -------------
+def test_settings_section_listed_and_served_for_a_manager(client, make_user):
+    Area.objects.create(code="EAST", name="East China")
+    client.force_login(make_user(Role.MANAGER))
+
+    page = client.get(reverse("core_settings:list", kwargs={"section": "areas"}))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sales areas" in html
+    assert "EAST" in html and "East China" in html
+    assert 'href="/settings/areas/new/"' in html
+
+
+def test_settings_section_in_the_side_menu_of_every_settings_screen(client, make_user):
+    client.force_login(make_user(Role.MANAGER))
+
+    html = client.get(reverse("accounts:centre_list")).content.decode()
+
+    assert 'href="/settings/areas/"' in html
+
+
+def test_settings_section_create_and_edit_go_through_the_services(client, make_user):
+    client.force_login(make_user(Role.MANAGER))
+
+    created = client.post("/settings/areas/new/", {"code": "WEST", "name": "West"})
+    area = Area.objects.get(code="WEST")
+    edited = client.post(f"/settings/areas/{area.pk}/", {"code": "WEST", "name": "West China"})
+
+    assert created.status_code == 302 and created["Location"] == "/settings/areas/"
+    assert edited.status_code == 302
+    area.refresh_from_db()
+    assert area.name == "West China"
+
+
+def test_settings_section_service_error_is_a_form_error_and_writes_nothing(client, make_user):
+    client.force_login(make_user(Role.MANAGER))
+
+    response = client.post("/settings/areas/new/", {"code": "west", "name": "West"})
+
+    assert response.status_code == 200
+    assert "Codes are upper case." in response.content.decode()
+    assert not Area.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/settings/areas/", "/settings/areas/new/"])
+def test_settings_section_refused_to_a_user_whose_predicate_says_no(client, make_user, path):
+    client.force_login(make_user(Role.DISPATCHER))
+
+    assert client.get(path).status_code == 403
+    assert client.post("/settings/areas/new/", {"code": "X", "name": "X"}).status_code == 403
+    assert not Area.objects.exists()
+
+
+def test_settings_section_hidden_from_the_side_menu_when_its_predicate_says_no(client, make_user, settings):
+    settings.AREA_ENABLED = False
+    client.force_login(make_user(Role.MANAGER))
+
+    html = client.get(reverse("accounts:centre_list")).content.decode()
+
+    assert 'href="/settings/areas/"' not in html
+    assert client.get("/settings/areas/").status_code == 403
+
+
+def test_unknown_settings_section_is_404(client, make_user):
+    client.force_login(make_user(Role.MANAGER))
+
+    assert client.get("/settings/nope/").status_code == 404
+    assert client.get("/settings/centres-x/1/").status_code == 404
