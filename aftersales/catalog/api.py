@@ -1,24 +1,25 @@
 """Product models."""
 
-from typing import Any
-
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema
 
 from aftersales.catalog import services
 from aftersales.catalog.models import ProductModel
-from aftersales.core.api import ErrorOut, Input, idempotent
+from aftersales.core.api import Input, idempotent
+from aftersales.core.idempotency import Created
+from aftersales.core.schemas import answers, model_field
 
 router = Router(tags=["catalog"])
 
 
 class ProductModelIn(Input):
-    code: str = Field(max_length=40)
-    name: str = Field(max_length=200)
-    category: str = Field(max_length=100)
-    warranty_months: int = Field(12, ge=0, le=240)
-    warranty_terms: str = Field("", max_length=4000)
+    code: str = model_field(ProductModel, "code")
+    name: str = model_field(ProductModel, "name")
+    category: str = model_field(ProductModel, "category")
+    warranty_months: int = model_field(ProductModel, "warranty_months", 12)
+    warranty_terms: str = model_field(ProductModel, "warranty_terms", "")
 
 
 class ProductModelOut(Schema):
@@ -30,22 +31,20 @@ class ProductModelOut(Schema):
     warranty_terms: str
 
 
-@router.get("/product-models", response=list[ProductModelOut])
-def list_product_models(request: HttpRequest) -> Any:
+@router.get("/product-models", response=answers(list[ProductModelOut]))
+def list_product_models(request: HttpRequest) -> QuerySet[ProductModel]:
     return ProductModel.objects.order_by("code")
 
 
-@router.post(
-    "/product-models", response={201: ProductModelOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-)
-def create_product_model(request: HttpRequest, payload: ProductModelIn) -> Status[Any]:
-    def create() -> tuple[int, Any]:
+@router.post("/product-models", response=answers(ProductModelOut, 400, 403, 409, 422, status=201))
+def create_product_model(request: HttpRequest, payload: ProductModelIn) -> Created:
+    def create() -> tuple[int, ProductModelOut]:
         model = services.create_product_model(by=request.user, **payload.model_dump())
-        return 201, ProductModelOut.from_orm(model).model_dump(mode="json")
+        return 201, ProductModelOut.from_orm(model)
 
     return idempotent(request, create)
 
 
-@router.get("/product-models/{model_id}", response={200: ProductModelOut, 404: ErrorOut})
-def get_product_model(request: HttpRequest, model_id: int) -> Any:
+@router.get("/product-models/{model_id}", response=answers(ProductModelOut, 404))
+def get_product_model(request: HttpRequest, model_id: int) -> ProductModel:
     return get_object_or_404(ProductModel, pk=model_id)

@@ -1,9 +1,12 @@
 """Product models: what the company sells and how long each is under warranty."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import TimeStampedModel
+
+WARRANTY_MONTHS_MAX = 240  # twenty years: beyond it a typo, not a warranty
 
 
 class ProductModel(TimeStampedModel):
@@ -12,7 +15,9 @@ class ProductModel(TimeStampedModel):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=100)
-    warranty_months = models.PositiveSmallIntegerField(_("warranty months"), default=12)
+    warranty_months = models.PositiveSmallIntegerField(
+        _("warranty months"), default=12, validators=[MinValueValidator(0), MaxValueValidator(WARRANTY_MONTHS_MAX)]
+    )
     warranty_terms = models.TextField(_("warranty terms"), blank=True, max_length=4000)
 
     class Meta:

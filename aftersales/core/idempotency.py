@@ -15,15 +15,19 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Status
+from pydantic import BaseModel
 
 from aftersales.core.errors import DomainError, UnprocessableError
 from aftersales.core.models import IdempotencyKey
 
 MAX_KEY_LENGTH = 128
+
+# What an idempotent endpoint returns: the first answer (through its response schema) or a replay.
+Created = Status[Any] | JsonResponse
 
 
 def keep_for() -> datetime.timedelta:
@@ -55,10 +59,10 @@ def request_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> Status[Any]:
+def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> Created:
     """Run ``create`` once per ``Idempotency-Key``: the same key and request replay the first answer.
 
-    ``create`` returns ``(status, body)`` with a JSON-ready body. The answer is stored in the same
+    ``create`` returns ``(status, body)``: a response schema instance (or a JSON-ready value). The answer is stored in the same
     transaction as the record; a concurrent request with the same key fails on the unique constraint,
     rolls back whatever it made and replays the winner's answer. A create that fails stores nothing,
     so it may be retried with the same key.
@@ -87,7 +91,7 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> S
                     path=request.path,
                     request_hash=fingerprint,
                     status_code=status,
-                    body=json.loads(json.dumps(body, default=str)),
+                    body=_json(body),
                 )
                 return Status(status, body)
         except IntegrityError:
@@ -99,7 +103,16 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> S
             "idempotency_key_reused",
             _("This Idempotency-Key was used for a different request; use a new key for a new request."),
         )
-    return Status(stored.status_code, stored.body)
+    # The stored body is the answer as sent: replayed as is, not run through the response schema
+    # again (its resolvers read model instances, not JSON).
+    return JsonResponse(stored.body, status=stored.status_code, safe=False)
+
+
+def _json(body: Any) -> Any:
+    """The answer as stored for a replay: a response schema dumped in JSON mode, or a plain value."""
+    if isinstance(body, BaseModel):
+        return body.model_dump(mode="json")
+    return json.loads(json.dumps(body, default=str))
 
 
 def prune_idempotency_keys(*, now: datetime.datetime | None = None) -> int:

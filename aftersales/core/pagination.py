@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ValidationFailed
 
+# A cursor holds a few ordering values, base64-encoded: anything longer is not one this API handed out.
+CURSOR_MAX_LENGTH = 200
+
 
 @dataclass
 class Page:

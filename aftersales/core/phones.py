@@ -6,6 +6,10 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ValidationFailed
 
+# A number as people type it ("+86 138 0013 8000", with spaces or dashes) before it is normalised to
+# E.164 (at most 16 characters, what the model fields hold).
+PHONE_INPUT_MAX_LENGTH = 30
+
 
 def normalize_phone(raw: str, *, field: str = "phone") -> str:
     """Return the number in E.164 (``+8613812345678``) or raise ``invalid_phone``."""

@@ -9,6 +9,9 @@ from pydantic_core import PydanticUndefined
 
 from aftersales.core.api import ErrorOut
 
+# A list's free-text search (``q``): long enough for a name or an address line, short enough for an index.
+SEARCH_MAX_LENGTH = 100
+
 
 def model_field(model: type[models.Model], name: str, default: Any = PydanticUndefined, **extra: Any) -> Any:
     """A schema ``Field`` whose limits come from ``model.name``: ``max_length`` (a TextField's too),
@@ -20,7 +23,7 @@ def model_field(model: type[models.Model], name: str, default: Any = PydanticUnd
     """
     field = model._meta.get_field(name)
     limits: dict[str, Any] = {}
-    if getattr(field, "max_length", None):
+    if getattr(field, "max_length", None) and not field.choices:  # a choice is checked by its enum
         limits["max_length"] = field.max_length
     if isinstance(field, models.DecimalField):
         limits["max_digits"] = field.max_digits

@@ -1,18 +1,22 @@
 """Customers, their contacts and sites."""
 
-from typing import Any
-
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from aftersales.accounts.models import ServiceCenter
 from aftersales.accounts.permissions import centres_visible_to
-from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
-from aftersales.core.errors import ValidationFailed
-from aftersales.core.pagination import keyset_page
+from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.filtering import apply_filters, filter_params
+from aftersales.core.idempotency import Created
+from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
+from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, answers, model_field
 from aftersales.customers import services
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.filters import CustomerFilter
+from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.customers.selectors import customer_list
 
@@ -20,30 +24,31 @@ router = Router(tags=["customers"])
 
 
 class ContactIn(Input):
-    name: str = Field(max_length=100)
-    mobile: str = Field(max_length=30)
+    name: str = model_field(Contact, "name")
+    # Typed as people write it ("138 0013 8000", "+86 …"); stored as E.164, which is shorter.
+    mobile: str = Field(max_length=PHONE_INPUT_MAX_LENGTH)
     is_primary: bool = False
 
 
 class SiteIn(Input):
-    name: str = Field(max_length=100)
-    address: str = Field(max_length=255)
-    province: str = Field("", max_length=50)
-    city: str = Field("", max_length=50)
+    name: str = model_field(Site, "name")
+    address: str = model_field(Site, "address")
+    province: str = model_field(Site, "province", "")
+    city: str = model_field(Site, "city", "")
 
 
 class CustomerIn(Input):
-    name: str = Field(max_length=200)
-    kind: CustomerKind = CustomerKind.COMPANY
+    name: str = model_field(Customer, "name")
+    kind: CustomerKind = model_field(Customer, "kind", CustomerKind.COMPANY, choices=CustomerKind)
     service_center_id: int | None = None
-    notes: str = Field("", max_length=4000)
+    notes: str = model_field(Customer, "notes", "")
     contacts: list[ContactIn] = Field(default_factory=list, max_length=50)
     sites: list[SiteIn] = Field(default_factory=list, max_length=50)
 
 
 class CustomerPatch(Input):
-    name: str | None = Field(None, max_length=200)
-    notes: str | None = Field(None, max_length=4000)
+    name: str | None = model_field(Customer, "name", None)
+    notes: str | None = model_field(Customer, "notes", None)
 
 
 class ContactOut(Schema):
@@ -79,36 +84,27 @@ class CustomerPage(Schema):
 class CustomerFilterQuery(Schema):
     """The customer list's filters (``CustomerFilter``): the list and the export."""
 
-    q: str | None = Field(None, max_length=100, description="Name contains")
-    phone: str | None = Field(None, max_length=30, description="Any contact's phone number")
+    q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH, description="Name contains")
+    phone: str | None = Field(None, max_length=PHONE_INPUT_MAX_LENGTH, description="Any contact's phone number")
     kind: CustomerKind | None = None
     service_center_id: int | None = None
 
 
 class CustomerQuery(CustomerFilterQuery):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
-def serialize(customer: Any) -> dict[str, Any]:
-    return CustomerOut.from_orm(customer).model_dump(mode="json")
-
-
-@router.get("/customers", response={200: CustomerPage, 400: ErrorOut})
-def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> dict[str, Any]:
+@router.get("/customers", response=answers(CustomerPage, 400))
+def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> Page:
     """Customers in your scope, newest first, with keyset paging (``next_cursor``)."""
-    data = filters.model_dump(exclude={"cursor", "limit"}, exclude_none=True)
-    filterset = CustomerFilter(data=data, queryset=customer_list(user=request.user))
-    if not filterset.is_valid():
-        field, messages = next(iter(filterset.errors.items()))
-        raise ValidationFailed("invalid_filter", f"{field}: {' '.join(messages)}", field=field)
-    page = keyset_page(filterset.qs, cursor=filters.cursor, limit=page_limit(filters.limit))
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    queryset = apply_filters(CustomerFilter, data=filter_params(filters), queryset=customer_list(user=request.user))
+    return keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit))
 
 
-@router.post("/customers", response={201: CustomerOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[Any]:
-    def create() -> tuple[int, Any]:
+@router.post("/customers", response=answers(CustomerOut, 400, 403, 404, 422, status=201))
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Created:
+    def create() -> tuple[int, CustomerOut]:
         centre = None
         if payload.service_center_id is not None:
             centre = get_object_or_404(centres_visible_to(request.user), pk=payload.service_center_id)
@@ -121,36 +117,33 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[Any]:
             contacts=[services.ContactData(**c.model_dump()) for c in payload.contacts],
             sites=[services.SiteData(**s.model_dump()) for s in payload.sites],
         )
-        return 201, serialize(customer_list(user=request.user).get(pk=customer.pk))
+        return 201, CustomerOut.from_orm(customer_list(user=request.user).get(pk=customer.pk))
 
     return idempotent(request, create)
 
 
-@router.get("/customers/{customer_id}", response={200: CustomerOut, 404: ErrorOut})
-def get_customer(request: HttpRequest, customer_id: int) -> Any:
+@router.get("/customers/{customer_id}", response=answers(CustomerOut, 404))
+def get_customer(request: HttpRequest, customer_id: int) -> Customer:
     return get_object_or_404(customer_list(user=request.user), pk=customer_id)
 
 
-@router.patch("/customers/{customer_id}", response={200: CustomerOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
+@router.patch("/customers/{customer_id}", response=answers(CustomerOut, 400, 403, 404))
+def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Customer:
     customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id)
     services.update_customer(customer=customer, by=request.user, **payload.model_dump(exclude_unset=True))
     return customer_list(user=request.user).get(pk=customer_id)
 
 
-@router.post(
-    "/customers/{customer_id}/contacts",
-    response={201: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def add_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> Status[Any]:
+@router.post("/customers/{customer_id}/contacts", response=answers(ContactOut, 400, 403, 404, 409, status=201))
+def add_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> Status[Contact]:
     customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id)
     return Status(
         201, services.add_contact(customer=customer, by=request.user, data=services.ContactData(**payload.model_dump()))
     )
 
 
-@router.post("/customers/{customer_id}/sites", response={201: SiteOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def add_site(request: HttpRequest, customer_id: int, payload: SiteIn) -> Status[Any]:
+@router.post("/customers/{customer_id}/sites", response=answers(SiteOut, 400, 403, 404, status=201))
+def add_site(request: HttpRequest, customer_id: int, payload: SiteIn) -> Status[Site]:
     customer = get_object_or_404(customers_visible_to(request.user), pk=customer_id)
     return Status(
         201, services.add_site(customer=customer, by=request.user, data=services.SiteData(**payload.model_dump()))
@@ -164,6 +157,6 @@ class CentreOut(Schema):
     region: str
 
 
-@router.get("/service-centers", response=list[CentreOut], tags=["accounts"])
-def list_centres(request: HttpRequest) -> Any:
+@router.get("/service-centers", response=answers(list[CentreOut]), tags=["accounts"])
+def list_centres(request: HttpRequest) -> QuerySet[ServiceCenter]:
     return centres_visible_to(request.user)

@@ -8,6 +8,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.core.api import ErrorOut, idempotent
+from aftersales.core.filtering import filter_params
 from aftersales.customers.api import CustomerFilterQuery
 from aftersales.exchange import exporters, importers
 from aftersales.installed_base.api import UnitFilterQuery
@@ -74,10 +75,6 @@ def _attachment(export: exporters.ExportFile) -> HttpResponse:
     return response
 
 
-def _params(query: Schema) -> dict[str, Any]:
-    return {k: v for k, v in query.model_dump(exclude_none=True).items() if v != []}
-
-
 # ---- imports -----------------------------------------------------------------------------------
 @router.post("/imports/{kind}/preview", response={200: PreviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def preview_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> dict[str, Any]:
@@ -121,7 +118,7 @@ def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuer
     """Your orders with the order list's filters, newest first, at most 100,000 rows. Logged
     (the rows carry phone numbers)."""
     exporters.check_format(fmt)
-    return _attachment(exporters.export_orders(user=request.user, params=_params(filters), fmt=fmt))
+    return _attachment(exporters.export_orders(user=request.user, params=filter_params(filters), fmt=fmt))
 
 
 @router.get(
@@ -132,7 +129,7 @@ def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuer
 def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExportQuery]) -> HttpResponse:
     """Your customers with every contact's phone number, at most 100,000 rows. Logged."""
     exporters.check_format(fmt)
-    return _attachment(exporters.export_customers(user=request.user, params=_params(filters), fmt=fmt))
+    return _attachment(exporters.export_customers(user=request.user, params=filter_params(filters), fmt=fmt))
 
 
 @router.get(
@@ -143,4 +140,4 @@ def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExpo
 def export_units(request: HttpRequest, fmt: str, filters: Query[UnitExportQuery]) -> HttpResponse:
     """Your units with their warranty status today, at most 100,000 rows."""
     exporters.check_format(fmt)
-    return _attachment(exporters.export_units(user=request.user, params=_params(filters), fmt=fmt))
+    return _attachment(exporters.export_units(user=request.user, params=filter_params(filters), fmt=fmt))

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters import FilterSet
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.filtering import check_filters
 from aftersales.core.models import AuditLog
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.filters import CustomerFilter
@@ -180,14 +180,6 @@ class _Counter:
             yield row
 
 
-def _valid(filterset: FilterSet) -> FilterSet:
-    """The filterset, or ``invalid_filter`` naming its first bad field (as the API lists answer)."""
-    if not filterset.is_valid():
-        name, messages = next(iter(filterset.errors.items()))
-        raise ValidationFailed("invalid_filter", f"{name}: {' '.join(messages)}", field=name)
-    return filterset
-
-
 def _audit(*, user: User, action: str, filters: Mapping[str, Any], rows: int, fmt: str) -> None:
     AuditLog.objects.create(
         user=user, action=action, detail={"filters": _json_safe(filters), "rows": rows, "format": fmt}
@@ -248,7 +240,7 @@ def export_orders(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportF
     """The user's orders filtered as on the order list (``ServiceOrderFilter``: pass ``request.GET``
     or a dict; ``status`` may be a list), newest first. Audited: the rows carry reporters' phones."""
     check_format(fmt)
-    filterset = _valid(ServiceOrderFilter(data=params, queryset=order_list(user=user)))
+    filterset = check_filters(ServiceOrderFilter(data=params, queryset=order_list(user=user)))
     qs = _capped(filterset.qs.order_by("-id"))
     now = timezone.now()
     rows = _Counter(_order_cells(o, now=now) for o in qs.iterator(chunk_size=CHUNK_SIZE))
@@ -294,7 +286,7 @@ def export_customers(*, user: User, params: Mapping[str, Any], fmt: str) -> Expo
     (``CustomerFilter``: ``q``, ``phone``, ``kind``, ``service_center_id``; pass ``request.GET`` or a
     dict). Audited as a bulk read of phones."""
     check_format(fmt)
-    filterset = _valid(CustomerFilter(data=params, queryset=customer_list(user=user)))
+    filterset = check_filters(CustomerFilter(data=params, queryset=customer_list(user=user)))
     qs = _capped(filterset.qs.order_by("id"))
     rows = _Counter(_customer_cells(c) for c in qs.iterator(chunk_size=CHUNK_SIZE))
     content = export_rows(rows=rows, columns=CUSTOMER_EXPORT_COLUMNS, fmt=fmt)
@@ -352,7 +344,7 @@ def export_units(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportFi
     ``customer_id``, ``product_model_id``). No phone numbers, so no audit row."""
     check_format(fmt)
     queryset = units_visible_to(user).select_related("product_model", "customer", "site")
-    filterset = _valid(UnitFilter(data=params, queryset=queryset))
+    filterset = check_filters(UnitFilter(data=params, queryset=queryset))
     qs = _capped(filterset.qs.order_by("id"))
     today = timezone.localdate()
     rows = (_unit_cells(u, today=today) for u in qs.iterator(chunk_size=CHUNK_SIZE))

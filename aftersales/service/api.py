@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from aftersales.accounts.models import User
 from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
+from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.pagination import keyset_page
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
@@ -332,13 +333,10 @@ def _fresh(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
 @router.get("/orders", response={200: OrderPage, 400: ErrorOut})
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> dict[str, Any]:
     """Orders in your scope, newest first, with keyset paging (``next_cursor``)."""
-    params = filters.model_dump(exclude={"cursor", "limit"}, exclude_none=True)
-    data = {k: v for k, v in params.items() if v != []}
-    filterset = ServiceOrderFilter(data=data, queryset=selectors.order_list(user=request.user))
-    if not filterset.is_valid():
-        field, messages = next(iter(filterset.errors.items()))
-        raise ValidationFailed("invalid_filter", f"{field}: {' '.join(messages)}", field=field)
-    page = keyset_page(filterset.qs, cursor=filters.cursor, limit=page_limit(filters.limit))
+    queryset = apply_filters(
+        ServiceOrderFilter, data=filter_params(filters), queryset=selectors.order_list(user=request.user)
+    )
+    page = keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit))
     now = timezone.now()
     return {"items": [order_row(o, now=now) for o in page.items], "next_cursor": page.next_cursor}
 

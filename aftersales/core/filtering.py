@@ -1,0 +1,33 @@
+"""One way to apply a list's FilterSet: the API lists and the exports answer a bad filter the same way."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import FilterSet
+
+from aftersales.core.errors import ValidationFailed
+
+
+def filter_params(query: Any, *, exclude: tuple[str, ...] = ("cursor", "limit")) -> dict[str, Any]:
+    """The filter values a query schema holds: paging fields, unset values and empty lists dropped."""
+    data = query.model_dump(exclude=set(exclude), exclude_none=True)
+    return {name: value for name, value in data.items() if value != []}
+
+
+def invalid_filter(filterset: FilterSet) -> ValidationFailed:
+    """``invalid_filter`` (400) naming the first field the filter set refused, with its reasons."""
+    name, messages = next(iter(filterset.errors.items()))
+    return ValidationFailed("invalid_filter", f"{name}: {' '.join(str(m) for m in messages)}", field=name)
+
+
+def check_filters(filterset: FilterSet) -> FilterSet:
+    """The bound filter set, valid; an invalid value raises ``invalid_filter`` before any row is read."""
+    if not filterset.is_valid():
+        raise invalid_filter(filterset)
+    return filterset
+
+
+def apply_filters(filterset_class: type[FilterSet], *, data: Mapping[str, Any], queryset: QuerySet) -> QuerySet:
+    """``queryset`` narrowed by ``filterset_class`` bound to ``data`` (``invalid_filter`` when it refuses)."""
+    return check_filters(filterset_class(data=data, queryset=queryset)).qs
