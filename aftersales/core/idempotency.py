@@ -19,6 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
 
 from aftersales.core.errors import DomainError, UnprocessableError
@@ -109,10 +110,11 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, Any]]) -> C
 
 
 def _json(body: Any) -> Any:
-    """The answer as stored for a replay: a response schema dumped in JSON mode, or a plain value."""
+    """The answer as stored for a replay, encoded as Ninja renders it (the same JSON encoder, so
+    the replay is the first answer byte for byte: e.g. times to the millisecond)."""
     if isinstance(body, BaseModel):
-        return body.model_dump(mode="json")
-    return json.loads(json.dumps(body, default=str))
+        body = body.model_dump()
+    return json.loads(json.dumps(body, cls=NinjaJSONEncoder))
 
 
 def prune_idempotency_keys(*, now: datetime.datetime | None = None) -> int:

@@ -363,7 +363,7 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
         # Built from the order just made (its customer, centre and unit are loaded): no reload.
-        return 201, order_detail(order, user=request.user)
+        return 201, OrderOut.model_validate(order_detail(order, user=request.user))
 
     return idempotent(request, create)
 
@@ -480,7 +480,7 @@ def record_visit(request: HttpRequest, order_id: int, payload: VisitIn) -> Statu
 
     def create() -> tuple[int, Any]:
         visit = services.record_visit(order, by=request.user, **payload.model_dump())
-        return 201, VisitOut.model_validate(visit_out(visit)).model_dump(mode="json")
+        return 201, VisitOut.model_validate(visit_out(visit))
 
     return idempotent(request, create)
 
