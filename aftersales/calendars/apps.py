@@ -8,6 +8,7 @@ class CalendarsConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.calendars.home import register_home_panels
         from aftersales.calendars.models import CalendarDay, CalendarYear
         from aftersales.calendars.permissions import (
             CAPABILITIES,
@@ -15,6 +16,8 @@ class CalendarsConfig(AppConfig):
             calendar_years_visible_to,
         )
         from aftersales.core.registry import NavEntry, navigation
+
+        register_home_panels()
         from aftersales.history.registry import register_target, register_types
 
         register_capabilities(CAPABILITIES)

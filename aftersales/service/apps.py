@@ -16,9 +16,11 @@ class ServiceConfig(AppConfig):
         from aftersales.customers.permissions import register_technician_customers
         from aftersales.history.registry import register_target, register_types
         from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
+        from aftersales.service.home import register_home_panels
         from aftersales.service.models import SlaPolicy
         from aftersales.service.permissions import customers_of_jobs, sla_policies_visible_to
 
+        register_home_panels()
         register_badges("service.OrderStatus", OrderStatus, ORDER_STATUS_BADGES)
         register_badges("service.SlaState", SlaState, SLA_STATE_BADGES)
 

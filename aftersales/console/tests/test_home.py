@@ -37,8 +37,13 @@ def customer(centre):
     return CustomerFactory(service_center=centre)
 
 
+def work_lists(response) -> list[dict]:
+    """The "what waits for me" panels' contexts, in page order."""
+    return [panel.context for panel in response.context["slots"]["main"]]
+
+
 def work_numbers(response, index: int = 0) -> list[str]:
-    return [o.number for o in response.context["work_lists"][index].orders]
+    return [o.number for o in work_lists(response)[index]["orders"]]
 
 
 def test_home_agent_sees_new_orders_of_own_centre(users, customer, other_centre):
@@ -48,7 +53,7 @@ def test_home_agent_sees_new_orders_of_own_centre(users, customer, other_centre)
     response = login(users[Role.AGENT]).get("/")
 
     assert work_numbers(response) == [mine.number]
-    assert response.context["work_lists"][0].url == "/orders/?status=new"
+    assert work_lists(response)[0]["url"] == "/orders/?status=new"
     assert response.context["counts"]["new"] == 1
 
 
@@ -63,7 +68,7 @@ def test_home_dispatcher_sees_unassigned_and_at_risk(users, customer):
 
     response = login(users[Role.DISPATCHER]).get("/")
 
-    titles = [w.title for w in response.context["work_lists"]]
+    titles = [w["title"] for w in work_lists(response)]
     assert len(titles) == 2
     assert set(work_numbers(response, 0)) == {unassigned.number, risky.number}
     assert work_numbers(response, 1) == [risky.number]
@@ -137,3 +142,34 @@ def test_home_escapes_customer_names(users, centre):
 
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+# ---- the calendars' panel (registered by calendars, not written into the home page) -------------
+@pytest.mark.parametrize(
+    ("role", "shown"), [(Role.MANAGER, True), (Role.ADMIN, True), (Role.AGENT, False), (Role.DISPATCHER, False)]
+)
+def test_home_warns_managers_and_admins_when_next_year_has_no_calendar(users, monkeypatch, role, shown):
+    monkeypatch.setattr("aftersales.calendars.home.year_is_known", lambda *, year: False)
+
+    body = login(users[role]).get("/").content.decode()
+
+    assert ('id="calendar-banner"' in body) is shown
+    if shown:
+        next_year = timezone.localdate().year + 1
+        assert str(next_year) in body.split('id="calendar-banner"')[1].split("</div>")[0]
+
+
+def test_home_shows_no_calendar_warning_when_next_year_is_known(users, monkeypatch):
+    monkeypatch.setattr("aftersales.calendars.home.year_is_known", lambda *, year: True)
+
+    assert 'id="calendar-banner"' not in login(users[Role.MANAGER]).get("/").content.decode()
+
+
+def test_home_calendar_warning_links_admins_to_enter_the_year(users, monkeypatch):
+    monkeypatch.setattr("aftersales.calendars.home.year_is_known", lambda *, year: False)
+
+    admin_body = login(users[Role.ADMIN]).get("/").content.decode()
+    manager_body = login(users[Role.MANAGER]).get("/").content.decode()
+
+    assert "/calendar/?year=" in admin_body
+    assert "/calendar/?year=" not in manager_body

@@ -48,3 +48,13 @@ class AreaConfig(AppConfig):
                 create_label="New area",
             )
         )
+        registry.home_panels.register(
+            registry.HomePanel(
+                "area.summary",
+                "area/_panel.html",
+                "aftersales.tests.area.home.summary",
+                200,
+                f"{permissions}.can_see_areas",
+                slot="side",
+            )
+        )

@@ -123,3 +123,20 @@ def test_unknown_settings_section_is_404(client, make_user):
 
     assert client.get("/settings/nope/").status_code == 404
     assert client.get("/settings/centres-x/1/").status_code == 404
+
+
+# ---- home panel ---------------------------------------------------------------------------------
+def test_home_panel_shows_for_a_user_whose_predicate_says_yes(client, make_user):
+    Area.objects.create(code="EAST", name="East China")
+    client.force_login(make_user(Role.AGENT))
+
+    body = client.get("/").content.decode()
+
+    assert 'id="area-panel"' in body
+    assert "Sales areas: 1" in body
+
+
+def test_home_panel_hidden_from_a_user_whose_predicate_says_no(client, make_user):
+    client.force_login(make_user(Role.FINANCE))
+
+    assert 'id="area-panel"' not in client.get("/").content.decode()
