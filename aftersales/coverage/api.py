@@ -1,34 +1,48 @@
-"""The coverage decision through the API: ``GET /units/{id}/warranty``."""
+"""Coverage through the API: the decision for a unit (``GET /units/{id}/warranty``), the registered
+sources, and the data of the serial-date and lifetime-item sources."""
 
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
-from aftersales.core.api import ErrorOut
+from aftersales.catalog.models import ProductModel
+from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
+from aftersales.core.errors import PermissionDeniedError
+from aftersales.core.pagination import keyset_page
+from aftersales.coverage import services
+from aftersales.coverage.choices import SerialDateFormat
+from aftersales.coverage.models import LifetimeItem, SerialDateRule
+from aftersales.coverage.permissions import can_view_coverage_rules
+from aftersales.coverage.registry import registered_sources
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.installed_base.permissions import units_visible_to
 
 router = Router(tags=["coverage"])
 
 
+# ---- the decision -------------------------------------------------------------------------------
 class CoverageParams(Schema):
     on: datetime.date | None = Field(None, description="The day asked about (default: today)")
     kind: str = Field("", max_length=20, description="An order kind (repair, maintenance …); sources may use it")
+    item: str = Field("", max_length=40, description="An item code, for the lifetime-covered items of the model")
 
 
 class CoverageOut(Schema):
     unit_id: int
     on: datetime.date
     kind: str
+    item: str
     covered: bool
     reason: str = Field(description="A CoverageReason value (docs/coverage.md)")
     detail: str = Field(description="The verdict in words, in the request's language")
     start: datetime.date | None = Field(description="The first day of the period the decision used")
-    until: datetime.date | None = Field(description="The last day covered")
+    until: datetime.date | None = Field(description="The last day covered (none: no period, or for life)")
     source: str = Field(description="The key of the source that decided")
 
 
@@ -37,5 +51,219 @@ def get_warranty(request: HttpRequest, unit_id: int, filters: Query[CoveragePara
     """Whether the unit is covered on a day (default: today), which source decided, and why."""
     unit = get_object_or_404(units_visible_to(request.user).select_related("product_model"), pk=unit_id)
     day = filters.on or timezone.localdate()
-    decision = decide_coverage(unit=unit, on=day, kind=filters.kind)
-    return {"unit_id": unit.pk, "kind": filters.kind, **decision.__dict__}
+    decision = decide_coverage(unit=unit, on=day, kind=filters.kind, item=filters.item)
+    return {"unit_id": unit.pk, "kind": filters.kind, "item": filters.item.upper(), **decision.__dict__}
+
+
+class SourceOut(Schema):
+    key: str
+    precedence: int
+    label: str
+
+
+@router.get("/coverage/sources", response=list[SourceOut])
+def list_sources(request: HttpRequest) -> list[dict[str, Any]]:
+    """The registered sources in the order they are asked: the first that answers decides."""
+    return [{"key": s.key, "precedence": s.precedence, "label": str(s.label)} for s in registered_sources()]
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not can_view_coverage_rules(request.user):  # type: ignore[arg-type]
+        raise PermissionDeniedError("forbidden", _("You may not read the coverage rules."))
+
+
+def _product_model(model_id: int | None) -> ProductModel | None:
+    return None if model_id is None else get_object_or_404(ProductModel, pk=model_id)
+
+
+class ListParams(Schema):
+    product_model_id: int | None = None
+    cursor: str | None = Field(None, max_length=200)
+    limit: int | None = None
+
+
+def _page(qs: QuerySet, filters: ListParams, out: Any) -> dict[str, Any]:
+    if filters.product_model_id is not None:
+        qs = qs.filter(product_model_id=filters.product_model_id)
+    page = keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
+    return {"items": [out(obj) for obj in page.items], "next_cursor": page.next_cursor}
+
+
+# ---- serial-date rules --------------------------------------------------------------------------
+class SerialDateRuleIn(Input):
+    product_model_id: int | None = None
+    serial_prefix: str = Field("", max_length=20)
+    date_position: int = Field(ge=1, le=64, description="1 = the serial's first character")
+    date_format: SerialDateFormat
+    grace_months: int = Field(0, ge=0, le=60)
+    note: str = Field("", max_length=200)
+
+
+class SerialDateRuleUpdateIn(SerialDateRuleIn):
+    is_active: bool = True
+
+
+class SerialDateRuleOut(Schema):
+    id: int
+    product_model_id: int | None
+    product_model_code: str | None
+    serial_prefix: str
+    date_position: int
+    date_format: str
+    grace_months: int
+    is_active: bool
+    note: str
+
+
+class SerialDateRulePage(Schema):
+    items: list[SerialDateRuleOut]
+    next_cursor: str | None
+
+
+def rule_out(rule: SerialDateRule) -> dict[str, Any]:
+    return {
+        "id": rule.pk,
+        "product_model_id": rule.product_model_id,
+        "product_model_code": rule.product_model.code if rule.product_model else None,
+        "serial_prefix": rule.serial_prefix,
+        "date_position": rule.date_position,
+        "date_format": rule.date_format,
+        "grace_months": rule.grace_months,
+        "is_active": rule.is_active,
+        "note": rule.note,
+    }
+
+
+def _rules() -> QuerySet[SerialDateRule]:
+    return SerialDateRule.objects.select_related("product_model")
+
+
+@router.get("/coverage/serial-date-rules", response={200: SerialDateRulePage, 400: ErrorOut, 403: ErrorOut})
+def list_serial_date_rules(request: HttpRequest, filters: Query[ListParams]) -> dict[str, Any]:
+    """The serial-date rules (active or not), newest first, with keyset paging."""
+    _require_reader(request)
+    return _page(_rules(), filters, rule_out)
+
+
+@router.post(
+    "/coverage/serial-date-rules",
+    response={201: SerialDateRuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def create_serial_date_rule(request: HttpRequest, payload: SerialDateRuleIn) -> Status[Any]:
+    """Add a rule: where the production date sits in a model's (or a serial prefix's) serial numbers."""
+
+    def create() -> tuple[int, Any]:
+        data = payload.model_dump(exclude={"product_model_id"})
+        rule = services.create_serial_date_rule(
+            by=request.user, product_model=_product_model(payload.product_model_id), **data
+        )
+        return 201, SerialDateRuleOut.model_validate(rule_out(rule)).model_dump(mode="json")
+
+    return idempotent(request, create)
+
+
+@router.get("/coverage/serial-date-rules/{rule_id}", response={200: SerialDateRuleOut, 403: ErrorOut, 404: ErrorOut})
+def get_serial_date_rule(request: HttpRequest, rule_id: int) -> dict[str, Any]:
+    _require_reader(request)
+    return rule_out(get_object_or_404(_rules(), pk=rule_id))
+
+
+@router.put(
+    "/coverage/serial-date-rules/{rule_id}",
+    response={200: SerialDateRuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def update_serial_date_rule(request: HttpRequest, rule_id: int, payload: SerialDateRuleUpdateIn) -> dict[str, Any]:
+    """Replace a rule's fields; ``is_active: false`` switches it off."""
+    rule = get_object_or_404(_rules(), pk=rule_id)
+    data = payload.model_dump(exclude={"product_model_id"})
+    rule = services.update_serial_date_rule(
+        by=request.user, rule=rule, product_model=_product_model(payload.product_model_id), **data
+    )
+    return rule_out(rule)
+
+
+# ---- lifetime-covered items ---------------------------------------------------------------------
+class LifetimeItemIn(Input):
+    product_model_id: int
+    code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    note: str = Field("", max_length=200)
+
+
+class LifetimeItemUpdateIn(LifetimeItemIn):
+    is_active: bool = True
+
+
+class LifetimeItemOut(Schema):
+    id: int
+    product_model_id: int
+    product_model_code: str
+    code: str
+    name: str
+    is_active: bool
+    note: str
+
+
+class LifetimeItemPage(Schema):
+    items: list[LifetimeItemOut]
+    next_cursor: str | None
+
+
+def item_out(item: LifetimeItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "product_model_id": item.product_model_id,
+        "product_model_code": item.product_model.code,
+        "code": item.code,
+        "name": item.name,
+        "is_active": item.is_active,
+        "note": item.note,
+    }
+
+
+def _items() -> QuerySet[LifetimeItem]:
+    return LifetimeItem.objects.select_related("product_model")
+
+
+@router.get("/coverage/lifetime-items", response={200: LifetimeItemPage, 400: ErrorOut, 403: ErrorOut})
+def list_lifetime_items(request: HttpRequest, filters: Query[ListParams]) -> dict[str, Any]:
+    """The lifetime-covered items (listed or taken off), newest first, with keyset paging."""
+    _require_reader(request)
+    return _page(_items(), filters, item_out)
+
+
+@router.post(
+    "/coverage/lifetime-items",
+    response={201: LifetimeItemOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def create_lifetime_item(request: HttpRequest, payload: LifetimeItemIn) -> Status[Any]:
+    """List an item of a product model as covered for the unit's life."""
+
+    def create() -> tuple[int, Any]:
+        model = get_object_or_404(ProductModel, pk=payload.product_model_id)
+        item = services.create_lifetime_item(
+            by=request.user, product_model=model, **payload.model_dump(exclude={"product_model_id"})
+        )
+        return 201, LifetimeItemOut.model_validate(item_out(item)).model_dump(mode="json")
+
+    return idempotent(request, create)
+
+
+@router.get("/coverage/lifetime-items/{item_id}", response={200: LifetimeItemOut, 403: ErrorOut, 404: ErrorOut})
+def get_lifetime_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+    _require_reader(request)
+    return item_out(get_object_or_404(_items(), pk=item_id))
+
+
+@router.put(
+    "/coverage/lifetime-items/{item_id}",
+    response={200: LifetimeItemOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def update_lifetime_item(request: HttpRequest, item_id: int, payload: LifetimeItemUpdateIn) -> dict[str, Any]:
+    """Replace an item's fields; ``is_active: false`` takes it off the list."""
+    item = get_object_or_404(_items(), pk=item_id)
+    model = get_object_or_404(ProductModel, pk=payload.product_model_id)
+    item = services.update_lifetime_item(
+        by=request.user, item=item, product_model=model, **payload.model_dump(exclude={"product_model_id"})
+    )
+    return item_out(item)

@@ -11,3 +11,21 @@ class CoverageReason(models.TextChoices):
     EXPIRED = "expired", _("Warranty expired")
     MISUSE = "misuse", _("Damage by misuse")
     OVERRIDDEN = "overridden", _("Decided by the service manager")
+    LIFETIME = "lifetime", _("Covered for life (listed item)")
+
+
+class SerialDateFormat(models.TextChoices):
+    """How the production date is written in a serial number, at ``SerialDateRule.date_position``."""
+
+    YYMM = "YYMM", _("Year and month (YYMM)")
+    YYYYMM = "YYYYMM", _("Year and month (YYYYMM)")
+    YYMMDD = "YYMMDD", _("Year, month and day (YYMMDD)")
+    YYWW = "YYWW", _("Year and ISO week (YYWW)")
+
+
+DATE_FORMAT_DIGITS = {
+    SerialDateFormat.YYMM: 4,
+    SerialDateFormat.YYYYMM: 6,
+    SerialDateFormat.YYMMDD: 6,
+    SerialDateFormat.YYWW: 4,
+}

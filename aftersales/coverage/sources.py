@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageQuery, Verdict, add_months
 from aftersales.coverage.registry import register_source
+from aftersales.coverage.rules import lifetime_item_for, read_serial_date, serial_rule_for
 
 OVERRIDE = 100
 MISUSE = 200
 NO_UNIT = 300
+LIFETIME_ITEM = 400
+SERIAL_DATE = 500
 PROOF_OF_PURCHASE = 600
 WARRANTY_MONTHS = 700
 
@@ -41,11 +44,72 @@ def no_unit(query: CoverageQuery) -> Verdict | None:
     return Verdict(False, CoverageReason.NO_UNIT, _("No unit is given, so there is no proof of purchase."))
 
 
+def lifetime_item(query: CoverageQuery) -> Verdict | None:
+    """A listed item of the unit's model is replaced free of charge for the unit's life (§1), with
+    or without proof of purchase, and whatever the warranty months say."""
+    unit = query.unit
+    if unit is None or not query.item:
+        return None
+    item = lifetime_item_for(unit, query.item)
+    if item is None:
+        return None
+    return Verdict(
+        True,
+        CoverageReason.LIFETIME,
+        _("%(name)s (%(code)s) is covered for the unit's life: a lifetime-covered item of model %(model)s.")
+        % {"name": item.name, "code": item.code, "model": item.product_model.code},
+        unit.purchase_date if unit.has_proof_of_purchase else None,
+        None,
+    )
+
+
+def has_proof(query: CoverageQuery) -> bool:
+    unit = query.unit
+    return unit is not None and unit.purchase_date is not None and unit.has_proof_of_purchase
+
+
+def serial_date(query: CoverageQuery) -> Verdict | None:
+    """Without proof of purchase, the period may be read from the serial number (§6 1.1.1.3): the
+    production date in it plus the rule's grace months starts the model's warranty months. A serial
+    without a readable date, or with a date after the day asked about, leaves it to the next source."""
+    unit = query.unit
+    if unit is None or has_proof(query):
+        return None
+    rule = serial_rule_for(unit)
+    if rule is None:
+        return None
+    made = read_serial_date(unit.serial_number, position=rule.date_position, date_format=rule.date_format)
+    if made is None or made > query.on:
+        return None
+    start = add_months(made, rule.grace_months)
+    months = unit.product_model.warranty_months
+    if months == 0:
+        return Verdict(False, CoverageReason.EXPIRED, _("This product model carries no warranty."), start, None)
+    until = add_months(start, months)
+    words = {
+        "months": months,
+        "start": start.isoformat(),
+        "until": until.isoformat(),
+        "made": made.isoformat(),
+        "grace": rule.grace_months,
+    }
+    if query.on > until:
+        detail = _(
+            "Warranty expired on %(until)s. No proof of purchase: %(months)d months from %(start)s, the "
+            "production date %(made)s read from the serial number plus %(grace)d months."
+        )
+        return Verdict(False, CoverageReason.EXPIRED, detail % words, start, until)
+    detail = _(
+        "In warranty until %(until)s. No proof of purchase: %(months)d months from %(start)s, the "
+        "production date %(made)s read from the serial number plus %(grace)d months."
+    )
+    return Verdict(True, CoverageReason.IN_WARRANTY, detail % words, start, until)
+
+
 def proof_of_purchase(query: CoverageQuery) -> Verdict | None:
     """Warranty is judged from proof of purchase: without it (or without its date) the unit is
     handled as out of warranty (§6 1.1.1.2)."""
-    unit = query.unit
-    if unit is None or (unit.purchase_date is not None and unit.has_proof_of_purchase):
+    if query.unit is None or has_proof(query):
         return None
     return Verdict(False, CoverageReason.NO_PROOF, _("No proof of purchase: handled as out of warranty."))
 
@@ -89,6 +153,15 @@ def register_builtin_sources() -> None:
     )
     register_source(key="misuse", precedence=MISUSE, decide=misuse_found, label=gettext_lazy("Misuse found on a visit"))
     register_source(key="no_unit", precedence=NO_UNIT, decide=no_unit, label=gettext_lazy("No unit"))
+    register_source(
+        key="lifetime_item",
+        precedence=LIFETIME_ITEM,
+        decide=lifetime_item,
+        label=gettext_lazy("Lifetime-covered items"),
+    )
+    register_source(
+        key="serial_date", precedence=SERIAL_DATE, decide=serial_date, label=gettext_lazy("Serial-number date rule")
+    )
     register_source(
         key="proof_of_purchase",
         precedence=PROOF_OF_PURCHASE,

@@ -32,7 +32,15 @@ def contract_source():
 def test_builtin_sources_are_asked_in_the_documented_order():
     keys = [s.key for s in registered_sources()]
 
-    assert keys == ["override", "misuse", "no_unit", "proof_of_purchase", "warranty_months"]
+    assert keys == [
+        "override",
+        "misuse",
+        "no_unit",
+        "lifetime_item",
+        "serial_date",
+        "proof_of_purchase",
+        "warranty_months",
+    ]
 
 
 @pytest.mark.django_db

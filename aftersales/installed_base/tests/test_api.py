@@ -1,4 +1,4 @@
-"""Units (the installed base) and their warranty status through the API."""
+"""Units (the installed base) through the API (their coverage: coverage/tests/test_api.py)."""
 
 import datetime
 import io
@@ -171,31 +171,6 @@ def test_list_units_finds_by_serial_any_case(agent, customer):
     response = agent.get("/api/v1/units", {"serial_number": " abc-1 "})
 
     assert [u["id"] for u in response.json()["items"]] == [wanted.pk]
-
-
-@pytest.mark.django_db
-def test_warranty_of_unit_for_a_given_day(agent, customer):
-    unit = UnitFactory(
-        customer=customer,
-        product_model=ProductModelFactory(warranty_months=12),
-        purchase_date=datetime.date(2025, 3, 10),
-    )
-
-    inside = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-10"}).json()
-    after = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "2026-03-11"}).json()
-
-    assert (inside["covered"], inside["until"]) == (True, "2026-03-10")
-    assert (after["covered"], after["reason"]) == (False, "expired")
-
-
-@pytest.mark.django_db
-def test_warranty_of_unit_bad_day_answers_400(agent, customer):
-    unit = UnitFactory(customer=customer)
-
-    response = agent.get(f"/api/v1/units/{unit.pk}/warranty", {"on": "tomorrow"})
-
-    assert response.status_code == 400
-    assert response.json()["field"] == "on"
 
 
 @pytest.mark.django_db
