@@ -7,12 +7,15 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Coverage")
 
     def ready(self) -> None:
+        from aftersales.accounts.capabilities import register_capabilities
         from aftersales.coverage import sources
         from aftersales.coverage.models import LifetimeItem, SerialDateRule
+        from aftersales.coverage.permissions import CAPABILITIES
         from aftersales.history.registry import register_target, register_types
         from aftersales.history.visibility import settings_only
 
         sources.register_builtin_sources()
+        register_capabilities(CAPABILITIES)
         register_target(
             "serial_date_rule",
             model=SerialDateRule,

@@ -1,9 +1,17 @@
-"""Who may read and change the coverage data. Predicates only, so their bodies can change (capabilities)
-without touching the callers."""
+"""Who may read and change the coverage data (the rules apply to every centre, like the product models)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import has_any_role
+
+# The coverage rows of the capability table (registered by CoverageConfig.ready()).
+CAPABILITIES = (
+    capability(
+        "coverage.edit_rules", _("Change serial-date rules and lifetime-covered items"), Role.MANAGER, Role.ADMIN
+    ),
+)
 
 
 def can_view_coverage_rules(user: User) -> bool:
@@ -12,5 +20,4 @@ def can_view_coverage_rules(user: User) -> bool:
 
 
 def can_edit_coverage_rules(user: User) -> bool:
-    """The rules apply to every centre, like the product models: service managers and administrators."""
-    return bool(user.is_authenticated and user.is_active and has_any_role(user, (Role.MANAGER, Role.ADMIN)))
+    return has_capability(user, "coverage.edit_rules")

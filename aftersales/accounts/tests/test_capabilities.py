@@ -27,6 +27,7 @@ EXPECTED: dict[str, set[str]] = {
     "customers.view_centre_customers": set(Role.values) - {Role.TECHNICIAN},
     "customers.edit_customers": {Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.ADMIN},
     "catalog.edit_product_models": {Role.MANAGER, Role.ADMIN},
+    "coverage.edit_rules": {Role.MANAGER, Role.ADMIN},
     "calendars.view_calendar": {Role.DISPATCHER, Role.TECHNICIAN, Role.MANAGER, Role.GENERAL_MANAGER, Role.ADMIN},
     "calendars.edit_calendar": {Role.ADMIN},
     "calendars.see_missing_year": {Role.MANAGER, Role.ADMIN},
