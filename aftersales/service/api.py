@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,11 +11,16 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
-from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
+from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.filtering import apply_filters, filter_params
-from aftersales.core.pagination import keyset_page
+from aftersales.core.idempotency import Created
+from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
+from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, answers, model_field
+from aftersales.core.validation import field_max_length
 from aftersales.customers.permissions import customers_visible_to
+from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.service import selectors, services
 from aftersales.service.choices import (
@@ -28,8 +34,9 @@ from aftersales.service.choices import (
     WaitingFor,
 )
 from aftersales.service.filters import ServiceOrderFilter
-from aftersales.service.models import ServiceOrder, Visit
+from aftersales.service.models import Attachment, OrderEvent, ServiceOrder, Visit
 from aftersales.service.permissions import can_open_orders, orders_visible_to
+from aftersales.service.services.orders import EXTEND_MAX_WORKING_DAYS
 from aftersales.service.sla import sla_state
 
 router = Router(tags=["service orders"])
@@ -37,23 +44,37 @@ router = Router(tags=["service orders"])
 
 # ---- schemas -----------------------------------------------------------------------------------
 class Ref(Schema):
+    """A related record by id and display name (``str()`` of it: a centre's, customer's or person's name)."""
+
     id: int
     name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)
+
+
+class UnitRef(Ref):
+    """A unit by id and serial number."""
+
+    @staticmethod
+    def resolve_name(unit: Unit) -> str:
+        return unit.serial_number
 
 
 class OrderIn(Input):
     kind: OrderKind
     customer_id: int
-    reporter_name: str = Field(max_length=100)
-    reporter_phone: str = Field(max_length=30)
-    description: str = Field(max_length=5000)
-    channel: Channel = Channel.API
-    resolution: Resolution = Resolution.ON_SITE
-    priority: Priority = Priority.NORMAL
+    reporter_name: str = model_field(ServiceOrder, "reporter_name")
+    reporter_phone: str = Field(max_length=PHONE_INPUT_MAX_LENGTH)
+    description: str = model_field(ServiceOrder, "description")
+    channel: Channel = model_field(ServiceOrder, "channel", Channel.API, choices=Channel)
+    resolution: Resolution = model_field(ServiceOrder, "resolution", Resolution.ON_SITE, choices=Resolution)
+    priority: Priority = model_field(ServiceOrder, "priority", Priority.NORMAL, choices=Priority)
     contact_id: int | None = None
     site_id: int | None = None
     unit_id: int | None = None
-    consultation_answer: str = Field("", max_length=5000)
+    consultation_answer: str = model_field(ServiceOrder, "consultation_answer", "")
     close_now: bool = False
     received_at: datetime.datetime | None = None
 
@@ -62,14 +83,14 @@ class OrderPatch(Input):
     version: int = Field(description="The version you read; a stale one answers 409.")
     priority: Priority | None = None
     resolution: Resolution | None = None
-    description: str | None = Field(None, max_length=5000)
-    reporter_name: str | None = Field(None, max_length=100)
-    reporter_phone: str | None = Field(None, max_length=30)
+    description: str | None = model_field(ServiceOrder, "description", None)
+    reporter_name: str | None = model_field(ServiceOrder, "reporter_name", None)
+    reporter_phone: str | None = Field(None, max_length=PHONE_INPUT_MAX_LENGTH)
 
 
 class TransitionIn(Input):
     to: OrderStatus
-    reason: str = Field("", max_length=500)
+    reason: str = model_field(OrderEvent, "reason", "")
     waiting_for: WaitingFor | None = None
     version: int | None = None
 
@@ -77,46 +98,48 @@ class TransitionIn(Input):
 class AssignIn(Input):
     technician_id: int
     helper_ids: list[int] = Field(default_factory=list, max_length=10)
-    reason: str = Field("", max_length=500)
+    reason: str = model_field(OrderEvent, "reason", "")
     version: int | None = None
 
 
 class WarrantyOverrideIn(Input):
     covered: bool
-    reason: str = Field(max_length=500)
+    reason: str = model_field(OrderEvent, "reason")
 
 
 class ExtendIn(Input):
-    working_days: int = Field(ge=1, le=60)
-    reason: str = Field(max_length=500)
+    working_days: int = Field(ge=1, le=EXTEND_MAX_WORKING_DAYS)
+    reason: str = model_field(OrderEvent, "reason")
 
 
 class VisitIn(Input):
     arrived_at: datetime.datetime | None = None
-    arrival_confirmed_by: str = Field("", max_length=100)
-    diagnosis: str = Field("", max_length=5000)
-    work_done: str = Field("", max_length=5000)
-    parts_replaced: str = Field("", max_length=2000)
-    old_parts: OldParts = OldParts.NONE
+    arrival_confirmed_by: str = model_field(Visit, "arrival_confirmed_by", "")
+    diagnosis: str = model_field(Visit, "diagnosis", "")
+    work_done: str = model_field(Visit, "work_done", "")
+    parts_replaced: str = model_field(Visit, "parts_replaced", "")
+    old_parts: OldParts = model_field(Visit, "old_parts", OldParts.NONE, choices=OldParts)
     misuse_found: bool = False
     departed_at: datetime.datetime | None = None
-    rating: int | None = Field(None, ge=1, le=5)
-    customer_remarks: str = Field("", max_length=2000)
+    rating: int | None = model_field(Visit, "rating", None)
+    customer_remarks: str = model_field(Visit, "customer_remarks", "")
 
 
 class VisitPatch(Input):
-    arrival_confirmed_by: str | None = Field(None, max_length=100)
-    diagnosis: str | None = Field(None, max_length=5000)
-    work_done: str | None = Field(None, max_length=5000)
-    parts_replaced: str | None = Field(None, max_length=2000)
-    old_parts: OldParts | None = None
+    arrival_confirmed_by: str | None = model_field(Visit, "arrival_confirmed_by", None)
+    diagnosis: str | None = model_field(Visit, "diagnosis", None)
+    work_done: str | None = model_field(Visit, "work_done", None)
+    parts_replaced: str | None = model_field(Visit, "parts_replaced", None)
+    old_parts: OldParts | None = model_field(Visit, "old_parts", None, choices=OldParts)
     misuse_found: bool | None = None
     departed_at: datetime.datetime | None = None
-    rating: int | None = Field(None, ge=1, le=5)
-    customer_remarks: str | None = Field(None, max_length=2000)
+    rating: int | None = model_field(Visit, "rating", None)
+    customer_remarks: str | None = model_field(Visit, "customer_remarks", None)
 
 
 class WarrantyOut(Schema):
+    """The coverage decision recorded on the order (read from the order's ``warranty_*`` fields)."""
+
     covered: bool
     reason: str
     detail: str
@@ -125,14 +148,44 @@ class WarrantyOut(Schema):
     decided_at: datetime.datetime
     misuse_found: bool
 
+    @staticmethod
+    def resolve_covered(order: ServiceOrder) -> bool:
+        return order.warranty_covered
+
+    @staticmethod
+    def resolve_reason(order: ServiceOrder) -> str:
+        return order.warranty_reason
+
+    @staticmethod
+    def resolve_detail(order: ServiceOrder) -> str:
+        return order.warranty_detail
+
+    @staticmethod
+    def resolve_until(order: ServiceOrder) -> datetime.date | None:
+        return order.warranty_until
+
+    @staticmethod
+    def resolve_decided_by(order: ServiceOrder) -> User | None:
+        return order.warranty_decided_by
+
+    @staticmethod
+    def resolve_decided_at(order: ServiceOrder) -> datetime.datetime:
+        return order.warranty_decided_at
+
 
 class SlaOut(Schema):
+    """The order's SLA times and its state now (read from the order)."""
+
     state: SlaState
     respond_by: datetime.datetime
     responded_at: datetime.datetime | None
     due_at: datetime.datetime
     at_risk_at: datetime.datetime
     calendar_warning: str
+
+    @staticmethod
+    def resolve_state(order: ServiceOrder) -> str:
+        return sla_state(order, now=timezone.now())
 
 
 class OrderListOut(Schema):
@@ -147,13 +200,17 @@ class OrderListOut(Schema):
     priority: str
     service_center: Ref
     customer: Ref
-    unit: Ref | None
+    unit: UnitRef | None
     technician: Ref | None
     reporter_name: str
     reporter_phone: str
     received_at: datetime.datetime
     warranty_covered: bool
     sla: SlaOut
+
+    @staticmethod
+    def resolve_sla(order: ServiceOrder) -> ServiceOrder:
+        return order
 
 
 class OrderOut(OrderListOut):
@@ -168,7 +225,19 @@ class OrderOut(OrderListOut):
     closed_at: datetime.datetime | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    allowed_transitions: list[str]
+    allowed_transitions: list[str] = Field(description="The statuses you may move this order to now.")
+
+    @staticmethod
+    def resolve_helpers(order: ServiceOrder) -> list[User]:
+        return list(order.helpers.all())
+
+    @staticmethod
+    def resolve_warranty(order: ServiceOrder) -> ServiceOrder:
+        return order
+
+    @staticmethod
+    def resolve_allowed_transitions(order: ServiceOrder, context: dict[str, Any]) -> list[str]:
+        return moves_for(context["request"].user, order)
 
 
 class OrderPage(Schema):
@@ -205,6 +274,10 @@ class VisitOut(Schema):
     rating: int | None
     customer_remarks: str
 
+    @staticmethod
+    def resolve_signature_url(visit: Visit) -> str | None:
+        return f"/api/v1/visits/{visit.pk}/signature" if visit.signature else None
+
 
 class PhotoOut(Schema):
     id: int
@@ -214,13 +287,21 @@ class PhotoOut(Schema):
     size: int
     url: str
 
+    @staticmethod
+    def resolve_url(photo: Attachment) -> str:
+        return f"/api/v1/orders/{photo.order_id}/photos/{photo.pk}"
+
 
 class TechnicianOut(Schema):
     id: int
     name: str
     username: str
     service_center: Ref | None
-    open_load: int
+    open_load: int = Field(description="Open orders assigned to the technician.")
+
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return str(user)
 
 
 class OrderFilterQuery(Schema):
@@ -237,118 +318,50 @@ class OrderFilterQuery(Schema):
     received_from: datetime.date | None = None
     received_to: datetime.date | None = None
     unassigned: bool | None = None
-    q: str | None = Field(None, max_length=100, description="Order number, phone, serial number or customer name")
+    q: str | None = Field(
+        None, max_length=SEARCH_MAX_LENGTH, description="Order number, phone, serial number or customer name"
+    )
 
 
 class OrderQuery(OrderFilterQuery):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
-# ---- serialisation -----------------------------------------------------------------------------
-def ref(obj: Any) -> dict[str, Any] | None:
-    return None if obj is None else {"id": obj.pk, "name": str(obj)}
-
-
-def order_row(order: ServiceOrder, *, now: datetime.datetime) -> dict[str, Any]:
-    return {
-        "id": order.pk,
-        "number": order.number,
-        "version": order.version,
-        "status": order.status,
-        "waiting_for": order.waiting_for,
-        "kind": order.kind,
-        "channel": order.channel,
-        "resolution": order.resolution,
-        "priority": order.priority,
-        "service_center": ref(order.service_center),
-        "customer": ref(order.customer),
-        "unit": None if order.unit is None else {"id": order.unit.pk, "name": order.unit.serial_number},
-        "technician": ref(order.technician),
-        "reporter_name": order.reporter_name,
-        "reporter_phone": order.reporter_phone,
-        "received_at": order.received_at,
-        "warranty_covered": order.warranty_covered,
-        "sla": {
-            "state": sla_state(order, now=now),
-            "respond_by": order.respond_by,
-            "responded_at": order.responded_at,
-            "due_at": order.due_at,
-            "at_risk_at": order.at_risk_at,
-            "calendar_warning": order.calendar_warning,
-        },
-    }
-
-
+# ---- helpers -----------------------------------------------------------------------------------
 def moves_for(user: User, order: ServiceOrder) -> list[str]:
     """The moves this user may make on this order now (the screens offer only these)."""
     signed = order.visits.filter(signed_at__isnull=False).exists()
     return selectors.available_moves(user=user, order=order, has_signed_visit=signed)
 
 
-def order_detail(order: ServiceOrder, *, user: User) -> dict[str, Any]:
-    data = order_row(order, now=timezone.now())
-    data.update(
-        description=order.description,
-        consultation_answer=order.consultation_answer,
-        contact_id=order.contact_id,
-        site_id=order.site_id,
-        helpers=[ref(h) for h in order.helpers.all()],
-        warranty={
-            "covered": order.warranty_covered,
-            "reason": order.warranty_reason,
-            "detail": order.warranty_detail,
-            "until": order.warranty_until,
-            "decided_by": ref(order.warranty_decided_by),
-            "decided_at": order.warranty_decided_at,
-            "misuse_found": order.misuse_found,
-        },
-        cancel_reason=order.cancel_reason,
-        completed_at=order.completed_at,
-        closed_at=order.closed_at,
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        allowed_transitions=moves_for(user, order),
-    )
-    return OrderOut.model_validate(data).model_dump(mode="json")
-
-
-def visit_out(visit: Visit) -> dict[str, Any]:
-    return {
-        **{f: getattr(visit, f) for f in VisitOut.model_fields if hasattr(visit, f) and f not in ("technician",)},
-        "technician": ref(visit.technician),
-        "signature_url": f"/api/v1/visits/{visit.pk}/signature" if visit.signature else None,
-    }
-
-
 def _order(request: HttpRequest, order_id: int) -> ServiceOrder:
     return selectors.get_order(user=request.user, order_id=order_id)
 
 
-def _fresh(request: HttpRequest, order: ServiceOrder) -> dict[str, Any]:
-    return order_detail(_order(request, order.pk), user=request.user)
+def _fresh(request: HttpRequest, order: ServiceOrder) -> ServiceOrder:
+    """The order read again after a write, with everything ``OrderOut`` shows."""
+    return _order(request, order.pk)
 
 
 # ---- endpoints ---------------------------------------------------------------------------------
-@router.get("/orders", response={200: OrderPage, 400: ErrorOut})
-def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> dict[str, Any]:
+@router.get("/orders", response=answers(OrderPage, 400))
+def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> Page:
     """Orders in your scope, newest first, with keyset paging (``next_cursor``)."""
     queryset = apply_filters(
         ServiceOrderFilter, data=filter_params(filters), queryset=selectors.order_list(user=request.user)
     )
-    page = keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit))
-    now = timezone.now()
-    return {"items": [order_row(o, now=now) for o in page.items], "next_cursor": page.next_cursor}
+    return keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit))
 
 
-@router.post("/orders", response={201: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
-def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
+@router.post("/orders", response=answers(OrderOut, 400, 403, 404, 422, status=201))
+def open_order(request: HttpRequest, payload: OrderIn) -> Created:
     """Log a call. The warranty and due times are decided here; ``Idempotency-Key`` is honoured."""
 
     if not can_open_orders(request.user):  # the role is refused before any record is looked up
         raise PermissionDeniedError("forbidden", "Your role may not open service orders.")
 
-    def create() -> tuple[int, Any]:
+    def create() -> tuple[int, OrderOut]:
         customer = get_object_or_404(
             customers_visible_to(request.user).select_related("service_center"), pk=payload.customer_id
         )
@@ -362,21 +375,19 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
-        # Built from the order just made (its customer, centre and unit are loaded): no reload.
-        return 201, OrderOut.model_validate(order_detail(order, user=request.user))
+        # Read from the order just made (its customer, centre and unit are loaded): no reload.
+        return 201, OrderOut.from_orm(order, context={"request": request})
 
     return idempotent(request, create)
 
 
-@router.get("/orders/{order_id}", response={200: OrderOut, 404: ErrorOut})
-def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    return order_detail(_order(request, order_id), user=request.user)
+@router.get("/orders/{order_id}", response=answers(OrderOut, 404))
+def get_order(request: HttpRequest, order_id: int) -> ServiceOrder:
+    return _order(request, order_id)
 
 
-@router.patch(
-    "/orders/{order_id}", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-)
-def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> dict[str, Any]:
+@router.patch("/orders/{order_id}", response=answers(OrderOut, 400, 403, 404, 409))
+def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> ServiceOrder:
     """Edit descriptive fields. Send back the ``version`` you read: a stale copy answers 409."""
     order = _order(request, order_id)
     changes = payload.model_dump(exclude={"version"}, exclude_unset=True)
@@ -384,11 +395,8 @@ def update_order(request: HttpRequest, order_id: int, payload: OrderPatch) -> di
     return _fresh(request, order)
 
 
-@router.post(
-    "/orders/{order_id}/transitions",
-    response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> dict[str, Any]:
+@router.post("/orders/{order_id}/transitions", response=answers(OrderOut, 400, 403, 404, 409))
+def transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> ServiceOrder:
     """Move the order to another status. A move the table does not allow answers 409 with the allowed ones."""
     order = _order(request, order_id)
     services.transition_order(
@@ -402,10 +410,8 @@ def transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> di
     return _fresh(request, order)
 
 
-@router.post(
-    "/orders/{order_id}/assign", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-)
-def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> dict[str, Any]:
+@router.post("/orders/{order_id}/assign", response=answers(OrderOut, 400, 403, 404, 409))
+def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> ServiceOrder:
     """Assign (or, with a reason, reassign) the responsible technician and helpers."""
     order = _order(request, order_id)
     technicians = {u.pk: u for u in User.objects.filter(pk__in=[payload.technician_id, *payload.helper_ids])}
@@ -425,62 +431,40 @@ def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> dict[str, 
     return _fresh(request, order)
 
 
-@router.post(
-    "/orders/{order_id}/warranty-override", response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-)
-def warranty_override(request: HttpRequest, order_id: int, payload: WarrantyOverrideIn) -> dict[str, Any]:
+@router.post("/orders/{order_id}/warranty-override", response=answers(OrderOut, 400, 403, 404))
+def warranty_override(request: HttpRequest, order_id: int, payload: WarrantyOverrideIn) -> ServiceOrder:
     order = _order(request, order_id)
     services.override_warranty(order, by=request.user, covered=payload.covered, reason=payload.reason)
     return _fresh(request, order)
 
 
-@router.post(
-    "/orders/{order_id}/extend-due",
-    response={200: OrderOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def extend_due(request: HttpRequest, order_id: int, payload: ExtendIn) -> dict[str, Any]:
+@router.post("/orders/{order_id}/extend-due", response=answers(OrderOut, 400, 403, 404, 409))
+def extend_due(request: HttpRequest, order_id: int, payload: ExtendIn) -> ServiceOrder:
     """Extend the due date by working days, with a reason; the customer is told by SMS."""
     order = _order(request, order_id)
     services.extend_due(order, by=request.user, working_days=payload.working_days, reason=payload.reason)
     return _fresh(request, order)
 
 
-@router.get("/orders/{order_id}/events", response={200: list[EventOut], 404: ErrorOut})
-def order_events(request: HttpRequest, order_id: int) -> list[dict[str, Any]]:
+@router.get("/orders/{order_id}/events", response=answers(list[EventOut], 404))
+def order_events(request: HttpRequest, order_id: int) -> QuerySet[OrderEvent]:
     """The order's history: every change with who, when and old → new."""
-    order = _order(request, order_id)
-    return [
-        {
-            "id": e.pk,
-            "type": e.type,
-            "actor": ref(e.actor),
-            "from_status": e.from_status,
-            "to_status": e.to_status,
-            "reason": e.reason,
-            "data": e.data,
-            "created_at": e.created_at,
-        }
-        for e in selectors.order_events(order=order)
-    ]
+    return selectors.order_events(order=_order(request, order_id))
 
 
-@router.get("/orders/{order_id}/visits", response={200: list[VisitOut], 404: ErrorOut})
-def list_visits(request: HttpRequest, order_id: int) -> list[dict[str, Any]]:
-    order = _order(request, order_id)
-    return [visit_out(v) for v in selectors.order_visits(order=order)]
+@router.get("/orders/{order_id}/visits", response=answers(list[VisitOut], 404))
+def list_visits(request: HttpRequest, order_id: int) -> QuerySet[Visit]:
+    return selectors.order_visits(order=_order(request, order_id))
 
 
-@router.post(
-    "/orders/{order_id}/visits",
-    response={201: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-)
-def record_visit(request: HttpRequest, order_id: int, payload: VisitIn) -> Status[Any]:
+@router.post("/orders/{order_id}/visits", response=answers(VisitOut, 400, 403, 404, 409, 422, status=201))
+def record_visit(request: HttpRequest, order_id: int, payload: VisitIn) -> Created:
     """Record the technician's arrival and the work; the order goes on site."""
     order = _order(request, order_id)
 
-    def create() -> tuple[int, Any]:
+    def create() -> tuple[int, VisitOut]:
         visit = services.record_visit(order, by=request.user, **payload.model_dump())
-        return 201, VisitOut.model_validate(visit_out(visit))
+        return 201, VisitOut.from_orm(visit)
 
     return idempotent(request, create)
 
@@ -490,28 +474,21 @@ def _visit(request: HttpRequest, visit_id: int) -> Visit:
     return get_object_or_404(Visit.objects.select_related("technician", "order").filter(order__in=visible), pk=visit_id)
 
 
-@router.patch(
-    "/visits/{visit_id}", response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-)
-def update_visit(request: HttpRequest, visit_id: int, payload: VisitPatch) -> dict[str, Any]:
-    visit = services.update_visit(_visit(request, visit_id), by=request.user, **payload.model_dump(exclude_unset=True))
-    return visit_out(visit)
+@router.patch("/visits/{visit_id}", response=answers(VisitOut, 400, 403, 404, 409))
+def update_visit(request: HttpRequest, visit_id: int, payload: VisitPatch) -> Visit:
+    return services.update_visit(_visit(request, visit_id), by=request.user, **payload.model_dump(exclude_unset=True))
 
 
-@router.post(
-    "/visits/{visit_id}/signature", response={200: VisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-)
-def sign_visit(
-    request: HttpRequest, visit_id: int, signer_name: Form[str], signature: File[UploadedFile]
-) -> dict[str, Any]:
+@router.post("/visits/{visit_id}/signature", response=answers(VisitOut, 400, 403, 404, 409))
+def sign_visit(request: HttpRequest, visit_id: int, signer_name: Form[str], signature: File[UploadedFile]) -> Visit:
     """Upload the customer's signature (PNG drawn on the screen) with the signer's name."""
-    if len(signer_name) > 100:
-        raise ValidationFailed("too_long", "At most 100 characters.", field="signer_name")
-    visit = services.sign_visit(_visit(request, visit_id), by=request.user, signer_name=signer_name, image=signature)
-    return visit_out(visit)
+    limit = field_max_length(Visit, "signer_name")
+    if len(signer_name) > limit:
+        raise ValidationFailed("too_long", f"At most {limit} characters.", field="signer_name")
+    return services.sign_visit(_visit(request, visit_id), by=request.user, signer_name=signer_name, image=signature)
 
 
-@router.get("/visits/{visit_id}/signature", response={404: ErrorOut})
+@router.get("/visits/{visit_id}/signature", response=answers(None, 400, 404))
 def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
     visit = _visit(request, visit_id)
     if not visit.signature:
@@ -519,44 +496,24 @@ def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
     return FileResponse(visit.signature.open("rb"), content_type="image/png")
 
 
-@router.post("/orders/{order_id}/photos", response={201: PhotoOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/orders/{order_id}/photos", response=answers(PhotoOut, 400, 403, 404, status=201))
 def add_photo(
     request: HttpRequest, order_id: int, file: File[UploadedFile], visit_id: Form[int | None] = None
-) -> Status[Any]:
+) -> Status[Attachment]:
     """Attach a photo (JPEG, PNG or WebP; size-limited) to the order or one of its visits."""
     order = _order(request, order_id)
     visit = get_object_or_404(order.visits, pk=visit_id) if visit_id else None
-    photo = services.add_photo(order, by=request.user, file=file, visit=visit)
-    return Status(
-        201,
-        {
-            "id": photo.pk,
-            "order_id": order.pk,
-            "visit_id": photo.visit_id,
-            "content_type": photo.content_type,
-            "size": photo.size,
-            "url": f"/api/v1/orders/{order.pk}/photos/{photo.pk}",
-        },
-    )
+    return Status(201, services.add_photo(order, by=request.user, file=file, visit=visit))
 
 
-@router.get("/orders/{order_id}/photos/{photo_id}", response={404: ErrorOut})
+@router.get("/orders/{order_id}/photos/{photo_id}", response=answers(None, 404))
 def get_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileResponse:
     order = _order(request, order_id)
     photo = get_object_or_404(order.attachments, pk=photo_id)
     return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
 
 
-@router.get("/technicians", response=list[TechnicianOut], tags=["dispatch"])
-def technicians(request: HttpRequest, service_center: int | None = None) -> list[dict[str, Any]]:
+@router.get("/technicians", response=answers(list[TechnicianOut]), tags=["dispatch"])
+def technicians(request: HttpRequest, service_center: int | None = None) -> QuerySet[User]:
     """Technicians you may dispatch to, with their centre and open load."""
-    return [
-        {
-            "id": t.pk,
-            "name": str(t),
-            "username": t.username,
-            "service_center": ref(t.service_center),
-            "open_load": t.open_load,
-        }
-        for t in selectors.technicians_with_load(user=request.user, centre_id=service_center)
-    ]
+    return selectors.technicians_with_load(user=request.user, centre_id=service_center)

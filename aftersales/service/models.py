@@ -1,6 +1,7 @@
 """Service orders (工单), their events, visits with the customer's signature, SLA policies."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -197,7 +198,9 @@ class Visit(TimeStampedModel):
     signature = models.ImageField(_("customer signature"), upload_to="signatures/%Y/%m/", blank=True)
     signer_name = models.CharField(_("signed by"), max_length=100, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    rating = models.PositiveSmallIntegerField(_("customer rating (1-5)"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("customer rating (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     customer_remarks = models.TextField(_("customer remarks"), blank=True, max_length=2000)
 
     class Meta:

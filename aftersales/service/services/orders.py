@@ -285,13 +285,17 @@ def override_warranty(order: ServiceOrder, *, by: User, covered: bool, reason: s
     return order
 
 
+# A longer extension is a new agreement with the customer, not an extension (the API refuses it too).
+EXTEND_MAX_WORKING_DAYS = 60
+
+
 @transaction.atomic
 def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str) -> ServiceOrder:
     """Push the due date ``working_days`` further, with a reason; the customer is told (§6 1.3.3.1)."""
     if not can_extend_due(by):
         raise PermissionDeniedError("forbidden", _("Your role may not extend due dates."))
     reason = require_text(reason, field="reason", max_length=500)
-    if not 1 <= working_days <= 60:
+    if not 1 <= working_days <= EXTEND_MAX_WORKING_DAYS:
         raise ValidationFailed("out_of_range", _("Extend by 1 to 60 working days."), field="working_days")
     order = lock_order(order)
     if order.status not in OPEN_STATUSES:
