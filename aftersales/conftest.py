@@ -1,5 +1,6 @@
 """Fixtures shared by every context's tests: one centre with a user per role, and API clients."""
 
+import shutil
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +44,12 @@ def api_client() -> Callable[[User], Client]:
 
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
+    """Each test writes files to its own MEDIA_ROOT; files of shared test data are copied in first."""
+    from aftersales.tests.shared_data import SHARED_MEDIA
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    if SHARED_MEDIA:
+        shutil.copytree(SHARED_MEDIA[-1], settings.MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,8 @@
 """``manage.py load_demo``: the demo set of issue #2 §10, loaded only into an empty database."""
 
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -14,6 +16,7 @@ from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
+from aftersales.tests.shared_data import shared_test_data
 
 
 def load_demo() -> str:
@@ -34,64 +37,63 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.django_db
-def test_load_demo_on_empty_database_loads_the_demo_set():
-    output = load_demo()
-
-    assert "service orders: 60" in output
-    assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
-    assert ProductModel.objects.count() == 10
-    assert Unit.objects.count() == 300
-    assert 100 <= Customer.objects.count() <= 140
-    assert ServiceOrder.objects.count() == 60
-    statuses = set(ServiceOrder.objects.values_list("status", flat=True))
-    assert statuses == set(OrderStatus.values)
-    waiting = set(ServiceOrder.objects.filter(status=OrderStatus.WAITING).values_list("waiting_for", flat=True))
-    assert waiting == set(WaitingFor.values)
-    assert set(ServiceOrder.objects.values_list("kind", flat=True)) == set(OrderKind.values)
-    assert ServiceOrder.objects.filter(kind=OrderKind.CONSULTATION, status=OrderStatus.CLOSED).exists()
-    assert ServiceOrder.objects.overdue().exists()
-    assert ServiceOrder.objects.filter(warranty_reason=CoverageReason.OVERRIDDEN).exists()
-    assert OrderEvent.objects.filter(type="due_extended").exists()
+@pytest.fixture(scope="class")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """The demo set, loaded once for the tests of a class that only read it; the command's output."""
+    with shared_test_data(django_db_blocker, load_demo) as output:
+        yield output
 
 
 @pytest.mark.django_db
-def test_load_demo_users_have_the_demo_password_and_roles():
-    load_demo()
+class TestLoadedOnce:
+    """Read-only checks of one loaded demo set (class scope: the module's last test needs an empty database)."""
 
-    for username in DEMO_USERNAMES:
-        user = User.objects.get(username=username)
-        assert user.check_password(settings.AFTERSALES["DEMO_PASSWORD"]), username
-    assert User.objects.get(username="parts").role == "parts_keeper"
-    assert User.objects.get(username="gm").role == "general_manager"
-    admin = User.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser
-    assert User.objects.get(username="technician").service_center.name == "上海服务网点"
+    def test_load_demo_on_empty_database_loads_the_demo_set(self, loaded):
+        output = loaded
 
+        assert "service orders: 60" in output
+        assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
+        assert ProductModel.objects.count() == 10
+        assert Unit.objects.count() == 300
+        assert 100 <= Customer.objects.count() <= 140
+        assert ServiceOrder.objects.count() == 60
+        statuses = set(ServiceOrder.objects.values_list("status", flat=True))
+        assert statuses == set(OrderStatus.values)
+        waiting = set(ServiceOrder.objects.filter(status=OrderStatus.WAITING).values_list("waiting_for", flat=True))
+        assert waiting == set(WaitingFor.values)
+        assert set(ServiceOrder.objects.values_list("kind", flat=True)) == set(OrderKind.values)
+        assert ServiceOrder.objects.filter(kind=OrderKind.CONSULTATION, status=OrderStatus.CLOSED).exists()
+        assert ServiceOrder.objects.overdue().exists()
+        assert ServiceOrder.objects.filter(warranty_reason=CoverageReason.OVERRIDDEN).exists()
+        assert OrderEvent.objects.filter(type="due_extended").exists()
 
-@pytest.mark.django_db
-def test_load_demo_completed_and_closed_orders_carry_a_signed_visit():
-    load_demo()
+    def test_load_demo_users_have_the_demo_password_and_roles(self, loaded):
+        for username in DEMO_USERNAMES:
+            user = User.objects.get(username=username)
+            assert user.check_password(settings.AFTERSALES["DEMO_PASSWORD"]), username
+        assert User.objects.get(username="parts").role == "parts_keeper"
+        assert User.objects.get(username="gm").role == "general_manager"
+        admin = User.objects.get(username="admin")
+        assert admin.is_staff and admin.is_superuser
+        assert User.objects.get(username="technician").service_center.name == "上海服务网点"
 
-    done = ServiceOrder.objects.filter(status__in=(OrderStatus.COMPLETED, OrderStatus.CLOSED)).exclude(
-        kind=OrderKind.CONSULTATION
-    )
-    assert done.exists()
-    for order in done:
-        visit = Visit.objects.filter(order=order, signed_at__isnull=False).get()
-        assert visit.signer_name
-        assert visit.signature.read(8) == b"\x89PNG\r\n\x1a\n"
+    def test_load_demo_completed_and_closed_orders_carry_a_signed_visit(self, loaded):
+        done = ServiceOrder.objects.filter(status__in=(OrderStatus.COMPLETED, OrderStatus.CLOSED)).exclude(
+            kind=OrderKind.CONSULTATION
+        )
+        assert done.exists()
+        for order in done:
+            visit = Visit.objects.filter(order=order, signed_at__isnull=False).get()
+            assert visit.signer_name
+            assert visit.signature.read(8) == b"\x89PNG\r\n\x1a\n"
 
+    def test_load_demo_twice_keeps_the_data(self, loaded):
+        before = counts()
 
-@pytest.mark.django_db
-def test_load_demo_twice_keeps_the_data():
-    load_demo()
-    before = counts()
+        output = load_demo()
 
-    output = load_demo()
-
-    assert "demo data already present; nothing loaded" in output
-    assert counts() == before
+        assert "demo data already present; nothing loaded" in output
+        assert counts() == before
 
 
 @pytest.mark.django_db
