@@ -1,0 +1,272 @@
+"""Absolute SQL query counts of the list and detail endpoints (API and console), kept the way NetBox keeps
+them: ``aftersales/tests/query_counts.json`` holds the expected count of each request and this test fails when
+a count changes, either way.
+
+Each request runs over the demo set (60 orders, 120 customers, 300 units...) plus a few photos, so a list
+shows many rows and an N+1 shows as a count far above the baseline. A relative check ("as many queries for
+30 rows as for 3") lives next to each view; this one also catches a query added to every page.
+
+When a count changes on purpose (a new relation shown, a new panel on the home page), rewrite the file:
+
+    QUERY_COUNTS_UPDATE=1 .venv/bin/pytest -p no:cacheprovider aftersales/tests/test_query_baselines.py
+
+and commit it with the reason for the rise in the commit message. A new list or detail endpoint gets a case
+in CASES (an API GET that has none fails ``test_every_api_get_has_a_baseline``).
+"""
+
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from aftersales.accounts.models import ApiToken, User
+from aftersales.catalog.models import ProductModel
+from aftersales.customers.models import Customer
+from aftersales.installed_base.models import Unit
+from aftersales.service import services
+from aftersales.service.choices import OrderStatus
+from aftersales.service.models import Attachment
+from aftersales.service.permissions import orders_visible_to
+from aftersales.tests.shared_data import shared_test_data
+
+BASELINES = Path(__file__).with_name("query_counts.json")
+UPDATE = os.environ.get("QUERY_COUNTS_UPDATE", "") == "1"
+HOW_TO_UPDATE = (
+    "If the change is intended, rewrite the baselines and say why in the commit message:\n"
+    "    QUERY_COUNTS_UPDATE=1 .venv/bin/pytest -p no:cacheprovider aftersales/tests/test_query_baselines.py\n"
+    "    git add aftersales/tests/query_counts.json\n"
+    "A count that grows with the rows of a list is an N+1: add select_related/prefetch_related instead."
+)
+# A list must show at least this many rows, or its count proves nothing about N+1.
+MIN_ROWS = 3
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The records the requests are about (all in the 上海 centre, visible to its staff)."""
+
+    order: int
+    visit: int
+    photo: int
+    customer: int
+    unit: int
+    model: int
+    tech_order: int
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    user: str  # a demo username
+    # API: the path, formatted with the fields of Ids. Console: a URL name, reversed with ``kwargs``
+    # (values name fields of Ids; "=text" is taken as it is).
+    path: str
+    api: bool = False
+    kwargs: dict[str, str] = field(default_factory=dict, compare=False)
+    # Lists: the JSON items (API) or these strings of the page (console) must number at least MIN_ROWS.
+    shows: Callable[[Ids], list[str]] | None = field(default=None, compare=False)
+    is_list: bool = False
+
+
+def orders_of(username: str) -> Callable[[Ids], list[str]]:
+    def numbers(_ids: Ids) -> list[str]:
+        user = User.objects.get(username=username)
+        return list(orders_visible_to(user).order_by("-pk").values_list("number", flat=True)[:MIN_ROWS])
+
+    return numbers
+
+
+CASES = [
+    # --- API -------------------------------------------------------------------------------------------
+    Case("api:me", "agent", "/api/v1/me", api=True),
+    Case("api:tokens", "agent", "/api/v1/auth/tokens", api=True, is_list=True),
+    Case("api:orders", "agent", "/api/v1/orders?limit=50", api=True, is_list=True),
+    Case("api:orders (technician)", "technician", "/api/v1/orders?limit=50", api=True, is_list=True),
+    Case("api:orders (general manager)", "gm", "/api/v1/orders?limit=50", api=True, is_list=True),
+    Case("api:order", "agent", "/api/v1/orders/{order}", api=True),
+    Case("api:order events", "agent", "/api/v1/orders/{order}/events", api=True, is_list=True),
+    Case("api:order visits", "agent", "/api/v1/orders/{order}/visits", api=True, is_list=True),
+    Case("api:order photo", "agent", "/api/v1/orders/{order}/photos/{photo}", api=True),
+    Case("api:visit signature", "agent", "/api/v1/visits/{visit}/signature", api=True),
+    Case("api:customers", "agent", "/api/v1/customers?limit=50", api=True, is_list=True),
+    Case("api:customer", "agent", "/api/v1/customers/{customer}", api=True),
+    Case("api:units", "agent", "/api/v1/units?limit=50", api=True, is_list=True),
+    Case("api:unit", "agent", "/api/v1/units/{unit}", api=True),
+    Case("api:unit warranty", "agent", "/api/v1/units/{unit}/warranty", api=True),
+    Case("api:product models", "agent", "/api/v1/product-models", api=True, is_list=True),
+    Case("api:product model", "agent", "/api/v1/product-models/{model}", api=True),
+    Case("api:service centres", "gm", "/api/v1/service-centers", api=True, is_list=True),
+    Case("api:technicians", "dispatcher", "/api/v1/technicians", api=True, is_list=True),
+    Case("api:history of a customer", "agent", "/api/v1/history/customer/{customer}", api=True),
+    Case("api:export orders", "manager", "/api/v1/exports/orders.csv", api=True),
+    Case("api:export customers", "manager", "/api/v1/exports/customers.csv", api=True),
+    Case("api:export units", "manager", "/api/v1/exports/units.csv", api=True),
+    Case("api:import template", "admin", "/api/v1/imports/customers/template.xlsx", api=True),
+    # --- console ---------------------------------------------------------------------------------------
+    Case("console:home (agent)", "agent", "console:home"),
+    Case("console:home (dispatcher)", "dispatcher", "console:home"),
+    Case("console:home (manager)", "manager", "console:home"),
+    Case("console:home (general manager)", "gm", "console:home"),
+    Case("console:orders", "agent", "service:order_list", shows=orders_of("agent"), is_list=True),
+    Case("console:orders (general manager)", "gm", "service:order_list", shows=orders_of("gm"), is_list=True),
+    Case("console:order", "manager", "service:order_detail", kwargs={"order_id": "order"}),
+    Case("console:order print", "manager", "service:order_print", kwargs={"order_id": "order"}),
+    Case("console:order photo", "manager", "service:order_photo", kwargs={"order_id": "order", "photo_id": "photo"}),
+    Case(
+        "console:visit signature",
+        "manager",
+        "service:visit_signature",
+        kwargs={"order_id": "order", "visit_id": "visit"},
+    ),
+    Case("console:orders export", "manager", "exchange:order_export"),
+    Case("console:intake", "agent", "service:intake"),
+    Case("console:dispatch board", "dispatcher", "service:dispatch"),
+    Case("console:dispatch technicians", "dispatcher", "service:dispatch_technicians"),
+    Case("console:technician jobs", "technician", "service:tech_jobs", shows=orders_of("technician"), is_list=True),
+    Case("console:technician order", "technician", "service:tech_order", kwargs={"order_id": "tech_order"}),
+    Case("console:calendar", "admin", "calendars:calendar"),
+    Case("console:import", "admin", "exchange:import"),
+    Case("console:import template", "admin", "exchange:template", kwargs={"kind": "=customers", "fmt": "=xlsx"}),
+    Case("console:settings centres", "admin", "accounts:centre_list"),
+    Case("console:settings users", "admin", "accounts:user_list"),
+    Case("console:settings product models", "admin", "catalog:productmodel_list"),
+    Case("console:settings SLA", "admin", "service:sla_list"),
+]
+
+
+def png(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def build() -> Ids:
+    call_command("load_demo", stdout=io.StringIO())
+    manager = User.objects.get(username="manager")
+    technician = User.objects.get(username="technician")
+    order = (
+        orders_visible_to(manager)
+        .filter(status__in=(OrderStatus.DISPATCHED, OrderStatus.ON_SITE), technician__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert order is not None, "the demo set has no dispatched order in 上海"
+    visits = [services.record_visit(order, by=order.technician) for _ in range(MIN_ROWS)]
+    visit = services.sign_visit(visits[0], by=order.technician, signer_name="陈建国", image=png("signature.png"))
+    for i in range(MIN_ROWS):
+        services.add_photo(order, by=manager, file=png(f"p{i}.png"), visit=visit)
+    agent = User.objects.get(username="agent")
+    for i in range(MIN_ROWS):
+        ApiToken.objects.create(user=agent, name=f"device {i}", key_hash=ApiToken.hash_key(f"device-{i}"))
+    tech_order = orders_visible_to(technician).filter(technician=technician).order_by("pk").first()
+    assert tech_order is not None, "the demo technician has no order"
+    customer = Customer.objects.filter(pk=order.customer_id).get()
+    return Ids(
+        order=order.pk,
+        visit=visit.pk,
+        photo=Attachment.objects.filter(order=order).order_by("pk").first().pk,  # type: ignore[union-attr]
+        customer=customer.pk,
+        unit=Unit.objects.filter(customer=customer).order_by("pk").first().pk,  # type: ignore[union-attr]
+        model=ProductModel.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
+        tech_order=tech_order.pk,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_ids(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Ids]:
+    with shared_test_data(django_db_blocker, build) as ids:
+        yield ids
+
+
+def client_for(case: Case) -> Client:
+    user = User.objects.get(username=case.user)
+    if case.api:
+        key = f"baseline-{user.pk}-{case.name}"
+        ApiToken.objects.create(user=user, name=case.name[:100], key_hash=ApiToken.hash_key(key))
+        return Client(headers={"Authorization": f"Bearer {key}"})
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def count(case: Case, ids: Ids) -> int:
+    client = client_for(case)
+    if case.api:
+        path = case.path.format(**vars(ids))
+    else:
+        kwargs = {k: v[1:] if v.startswith("=") else getattr(ids, v) for k, v in case.kwargs.items()}
+        path = reverse(case.path, kwargs=kwargs)
+    client.get(path)  # warm per-process caches (content types, translations, the token's last use)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, f"{case.name}: GET {path} answered {response.status_code}"
+    if case.is_list and case.api:
+        items = response.json()
+        items = items["items"] if isinstance(items, dict) else items
+        assert len(items) >= MIN_ROWS, f"{case.name}: {len(items)} rows, a baseline needs at least {MIN_ROWS}"
+    if case.shows is not None:
+        body = response.content.decode()
+        wanted = case.shows(ids)
+        missing = [text for text in wanted if text not in body]
+        assert len(wanted) >= MIN_ROWS and not missing, f"{case.name}: rows {missing} not shown (of {wanted})"
+    return len(queries.captured_queries)
+
+
+def load_baselines() -> dict[str, int]:
+    if not BASELINES.exists():
+        return {}
+    return json.loads(BASELINES.read_text(encoding="utf-8"))
+
+
+@pytest.mark.django_db
+def test_query_counts_match_the_baselines(demo_ids: Ids) -> None:
+    measured = {case.name: count(case, demo_ids) for case in CASES}
+
+    if UPDATE:
+        BASELINES.write_text(json.dumps(measured, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    expected = load_baselines()
+    changes = [
+        f"  {name}: {expected[name] if name in expected else 'no'} queries in the baseline, {measured[name]} now"
+        for name in measured
+        if expected.get(name) != measured[name]
+    ] + [f"  {name}: baseline of a request no case makes any more" for name in expected if name not in measured]
+    assert not changes, (
+        f"query counts differ from aftersales/tests/{BASELINES.name}:\n" + "\n".join(changes) + "\n" + HOW_TO_UPDATE
+    )
+
+
+def test_case_names_are_unique() -> None:
+    names = [case.name for case in CASES]
+
+    assert len(names) == len(set(names))
+
+
+def test_every_api_get_has_a_baseline() -> None:
+    from aftersales.api import api
+
+    covered = {re.sub(r"\{[a-z_]+\}", "{}", case.path.split("?")[0]) for case in CASES if case.api}
+    schema_paths = api.get_openapi_schema()["paths"]
+    missing = []
+    for path, operations in schema_paths.items():
+        if "get" not in operations:
+            continue
+        generic = re.sub(r"\{[a-z_]+\}", "{}", path)
+        pattern = re.compile("^" + re.escape(generic).replace(r"\{\}", "[^/]+") + "$")
+        if generic not in covered and not any(pattern.match(c) for c in covered):
+            missing.append(path)
+
+    assert missing == [], f"add a Case for each to CASES in {Path(__file__).name}: {missing}"
