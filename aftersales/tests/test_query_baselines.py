@@ -34,6 +34,7 @@ from PIL import Image
 
 from aftersales.accounts.models import ApiToken, User
 from aftersales.catalog.models import ProductModel
+from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
 from aftersales.service import services
@@ -65,6 +66,8 @@ class Ids:
     unit: int
     model: int
     tech_order: int
+    rule: int
+    item: int
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,11 @@ CASES = [
     Case("api:product model", "agent", "/api/v1/product-models/{model}", api=True),
     Case("api:service centres", "gm", "/api/v1/service-centers", api=True, is_list=True),
     Case("api:technicians", "dispatcher", "/api/v1/technicians", api=True, is_list=True),
+    Case("api:coverage sources", "agent", "/api/v1/coverage/sources", api=True, is_list=True),
+    Case("api:serial-date rules", "admin", "/api/v1/coverage/serial-date-rules", api=True, is_list=True),
+    Case("api:serial-date rule", "admin", "/api/v1/coverage/serial-date-rules/{rule}", api=True),
+    Case("api:lifetime items", "admin", "/api/v1/coverage/lifetime-items", api=True, is_list=True),
+    Case("api:lifetime item", "admin", "/api/v1/coverage/lifetime-items/{item}", api=True),
     Case("api:history of a customer", "agent", "/api/v1/history/customer/{customer}", api=True),
     Case("api:export orders", "manager", "/api/v1/exports/orders.csv", api=True),
     Case("api:export customers", "manager", "/api/v1/exports/customers.csv", api=True),
@@ -173,6 +181,9 @@ def build() -> Ids:
         ApiToken.objects.create(user=agent, name=f"device {i}", key_hash=ApiToken.hash_key(f"device-{i}"))
     tech_order = orders_visible_to(technician).filter(technician=technician).order_by("pk").first()
     assert tech_order is not None, "the demo technician has no order"
+    models = list(ProductModel.objects.order_by("pk")[:MIN_ROWS])
+    rules = [SerialDateRuleFactory(product_model=m, serial_prefix=f"R{i}") for i, m in enumerate(models)]
+    items = [LifetimeItemFactory(product_model=m) for m in models]
     customer = Customer.objects.filter(pk=order.customer_id).get()
     return Ids(
         order=order.pk,
@@ -182,6 +193,8 @@ def build() -> Ids:
         unit=Unit.objects.filter(customer=customer).order_by("pk").first().pk,  # type: ignore[union-attr]
         model=ProductModel.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
         tech_order=tech_order.pk,
+        rule=rules[0].pk,
+        item=items[0].pk,
     )
 
 
