@@ -4,11 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.core.api import ErrorOut, idempotent
 from aftersales.core.filtering import filter_params
+from aftersales.core.idempotency import Created
+from aftersales.core.schemas import answers
 from aftersales.customers.api import CustomerFilterQuery
 from aftersales.exchange import exporters, importers
 from aftersales.installed_base.api import UnitFilterQuery
@@ -76,31 +78,28 @@ def _attachment(export: exporters.ExportFile) -> HttpResponse:
 
 
 # ---- imports -----------------------------------------------------------------------------------
-@router.post("/imports/{kind}/preview", response={200: PreviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def preview_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> dict[str, Any]:
+@router.post("/imports/{kind}/preview", response=answers(PreviewOut, 400, 403, 404))
+def preview_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> importers.ImportPreview:
     """Check an xlsx/CSV file of ``customers`` or ``units`` row by row and write nothing.
 
     At most 10,000 rows and 5 MB; the header row may use the English or the Chinese column names."""
-    return importers.preview_import(kind=kind, file=file, by=request.user).as_dict()
+    return importers.preview_import(kind=kind, file=file, by=request.user)
 
 
-@router.post(
-    "/imports/{kind}", response={201: ImportOut, 400: ImportErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
-def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Status[Any]:
+@router.post("/imports/{kind}", response=answers(ImportOut, 403, 404, 422, status=201) | {400: ImportErrorOut})
+def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Created:
     """Import every row in one transaction, or none: any row with an error answers 400
     ``import_has_errors`` with those rows under ``rows``, and nothing is written."""
 
-    def create() -> tuple[int, Any]:
-        result = importers.run_import(kind=kind, file=file, by=request.user)
-        return 201, {"kind": result.kind, "created": result.created}
+    def create() -> tuple[int, ImportOut]:
+        return 201, ImportOut.from_orm(importers.run_import(kind=kind, file=file, by=request.user))
 
     return idempotent(request, create)
 
 
 @router.get(
     "/imports/{kind}/template.{fmt}",
-    response={400: ErrorOut, 404: ErrorOut},
+    response=answers(None, 400, 404),
     openapi_extra={"responses": {200: FILE_RESPONSE}},
 )
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
@@ -111,7 +110,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 # ---- exports -----------------------------------------------------------------------------------
 @router.get(
     "/exports/orders.{fmt}",
-    response={400: ErrorOut},
+    response=answers(None, 400),
     openapi_extra={"responses": {200: FILE_RESPONSE}},
 )
 def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuery]) -> HttpResponse:
@@ -123,7 +122,7 @@ def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuer
 
 @router.get(
     "/exports/customers.{fmt}",
-    response={400: ErrorOut},
+    response=answers(None, 400),
     openapi_extra={"responses": {200: FILE_RESPONSE}},
 )
 def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExportQuery]) -> HttpResponse:
@@ -134,7 +133,7 @@ def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExpo
 
 @router.get(
     "/exports/units.{fmt}",
-    response={400: ErrorOut},
+    response=answers(None, 400),
     openapi_extra={"responses": {200: FILE_RESPONSE}},
 )
 def export_units(request: HttpRequest, fmt: str, filters: Query[UnitExportQuery]) -> HttpResponse:
