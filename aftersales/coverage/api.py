@@ -2,24 +2,26 @@
 sources, and the data of the serial-date and lifetime-item sources."""
 
 import datetime
-from typing import Any
+from dataclasses import asdict
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from aftersales.catalog.models import ProductModel
-from aftersales.core.api import ErrorOut, Input, idempotent, page_limit
+from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import PermissionDeniedError
-from aftersales.core.pagination import keyset_page
+from aftersales.core.idempotency import Created
+from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
+from aftersales.core.schemas import answers, model_field
 from aftersales.coverage import services
 from aftersales.coverage.choices import SerialDateFormat
 from aftersales.coverage.models import LifetimeItem, SerialDateRule
 from aftersales.coverage.permissions import can_view_coverage_rules
-from aftersales.coverage.registry import registered_sources
+from aftersales.coverage.registry import CoverageSource, registered_sources
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.installed_base.permissions import units_visible_to
 
@@ -46,13 +48,13 @@ class CoverageOut(Schema):
     source: str = Field(description="The key of the source that decided")
 
 
-@router.get("/units/{unit_id}/warranty", response={200: CoverageOut, 400: ErrorOut, 404: ErrorOut})
-def get_warranty(request: HttpRequest, unit_id: int, filters: Query[CoverageParams]) -> dict[str, Any]:
+@router.get("/units/{unit_id}/warranty", response=answers(CoverageOut, 400, 404))
+def get_warranty(request: HttpRequest, unit_id: int, filters: Query[CoverageParams]) -> CoverageOut:
     """Whether the unit is covered on a day (default: today), which source decided, and why."""
     unit = get_object_or_404(units_visible_to(request.user).select_related("product_model"), pk=unit_id)
     day = filters.on or timezone.localdate()
     decision = decide_coverage(unit=unit, on=day, kind=filters.kind, item=filters.item)
-    return {"unit_id": unit.pk, "kind": filters.kind, "item": filters.item.upper(), **decision.__dict__}
+    return CoverageOut(unit_id=unit.pk, kind=filters.kind, item=filters.item.upper(), **asdict(decision))
 
 
 class SourceOut(Schema):
@@ -60,11 +62,15 @@ class SourceOut(Schema):
     precedence: int
     label: str
 
+    @staticmethod
+    def resolve_label(source: CoverageSource) -> str:
+        return str(source.label)
 
-@router.get("/coverage/sources", response=list[SourceOut])
-def list_sources(request: HttpRequest) -> list[dict[str, Any]]:
+
+@router.get("/coverage/sources", response=answers(list[SourceOut]))
+def list_sources(request: HttpRequest) -> list[CoverageSource]:
     """The registered sources in the order they are asked: the first that answers decides."""
-    return [{"key": s.key, "precedence": s.precedence, "label": str(s.label)} for s in registered_sources()]
+    return registered_sources()
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -78,25 +84,24 @@ def _product_model(model_id: int | None) -> ProductModel | None:
 
 class ListParams(Schema):
     product_model_id: int | None = None
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
-def _page(qs: QuerySet, filters: ListParams, out: Any) -> dict[str, Any]:
+def _page(qs: QuerySet, filters: ListParams) -> Page:
     if filters.product_model_id is not None:
         qs = qs.filter(product_model_id=filters.product_model_id)
-    page = keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
-    return {"items": [out(obj) for obj in page.items], "next_cursor": page.next_cursor}
+    return keyset_page(qs, cursor=filters.cursor, limit=page_limit(filters.limit))
 
 
 # ---- serial-date rules --------------------------------------------------------------------------
 class SerialDateRuleIn(Input):
     product_model_id: int | None = None
-    serial_prefix: str = Field("", max_length=20)
+    serial_prefix: str = model_field(SerialDateRule, "serial_prefix", "")
     date_position: int = Field(ge=1, le=64, description="1 = the serial's first character")
-    date_format: SerialDateFormat
+    date_format: SerialDateFormat = model_field(SerialDateRule, "date_format", choices=SerialDateFormat)
     grace_months: int = Field(0, ge=0, le=60)
-    note: str = Field("", max_length=200)
+    note: str = model_field(SerialDateRule, "note", "")
 
 
 class SerialDateRuleUpdateIn(SerialDateRuleIn):
@@ -114,80 +119,64 @@ class SerialDateRuleOut(Schema):
     is_active: bool
     note: str
 
+    @staticmethod
+    def resolve_product_model_code(rule: SerialDateRule) -> str | None:
+        return rule.product_model.code if rule.product_model else None
+
 
 class SerialDateRulePage(Schema):
     items: list[SerialDateRuleOut]
     next_cursor: str | None
 
 
-def rule_out(rule: SerialDateRule) -> dict[str, Any]:
-    return {
-        "id": rule.pk,
-        "product_model_id": rule.product_model_id,
-        "product_model_code": rule.product_model.code if rule.product_model else None,
-        "serial_prefix": rule.serial_prefix,
-        "date_position": rule.date_position,
-        "date_format": rule.date_format,
-        "grace_months": rule.grace_months,
-        "is_active": rule.is_active,
-        "note": rule.note,
-    }
-
-
 def _rules() -> QuerySet[SerialDateRule]:
     return SerialDateRule.objects.select_related("product_model")
 
 
-@router.get("/coverage/serial-date-rules", response={200: SerialDateRulePage, 400: ErrorOut, 403: ErrorOut})
-def list_serial_date_rules(request: HttpRequest, filters: Query[ListParams]) -> dict[str, Any]:
+@router.get("/coverage/serial-date-rules", response=answers(SerialDateRulePage, 400, 403))
+def list_serial_date_rules(request: HttpRequest, filters: Query[ListParams]) -> Page:
     """The serial-date rules (active or not), newest first, with keyset paging."""
     _require_reader(request)
-    return _page(_rules(), filters, rule_out)
+    return _page(_rules(), filters)
 
 
-@router.post(
-    "/coverage/serial-date-rules",
-    response={201: SerialDateRuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def create_serial_date_rule(request: HttpRequest, payload: SerialDateRuleIn) -> Status[Any]:
+@router.post("/coverage/serial-date-rules", response=answers(SerialDateRuleOut, 400, 403, 404, 409, 422, status=201))
+def create_serial_date_rule(request: HttpRequest, payload: SerialDateRuleIn) -> Created:
     """Add a rule: where the production date sits in a model's (or a serial prefix's) serial numbers."""
 
-    def create() -> tuple[int, Any]:
+    def create() -> tuple[int, SerialDateRuleOut]:
         data = payload.model_dump(exclude={"product_model_id"})
         rule = services.create_serial_date_rule(
             by=request.user, product_model=_product_model(payload.product_model_id), **data
         )
-        return 201, SerialDateRuleOut.model_validate(rule_out(rule)).model_dump(mode="json")
+        return 201, SerialDateRuleOut.from_orm(rule)
 
     return idempotent(request, create)
 
 
-@router.get("/coverage/serial-date-rules/{rule_id}", response={200: SerialDateRuleOut, 403: ErrorOut, 404: ErrorOut})
-def get_serial_date_rule(request: HttpRequest, rule_id: int) -> dict[str, Any]:
+@router.get("/coverage/serial-date-rules/{rule_id}", response=answers(SerialDateRuleOut, 403, 404))
+def get_serial_date_rule(request: HttpRequest, rule_id: int) -> SerialDateRule:
     _require_reader(request)
-    return rule_out(get_object_or_404(_rules(), pk=rule_id))
+    return get_object_or_404(_rules(), pk=rule_id)
 
 
-@router.put(
-    "/coverage/serial-date-rules/{rule_id}",
-    response={200: SerialDateRuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def update_serial_date_rule(request: HttpRequest, rule_id: int, payload: SerialDateRuleUpdateIn) -> dict[str, Any]:
+@router.put("/coverage/serial-date-rules/{rule_id}", response=answers(SerialDateRuleOut, 400, 403, 404, 409))
+def update_serial_date_rule(request: HttpRequest, rule_id: int, payload: SerialDateRuleUpdateIn) -> SerialDateRule:
     """Replace a rule's fields; ``is_active: false`` switches it off."""
     rule = get_object_or_404(_rules(), pk=rule_id)
     data = payload.model_dump(exclude={"product_model_id"})
     rule = services.update_serial_date_rule(
         by=request.user, rule=rule, product_model=_product_model(payload.product_model_id), **data
     )
-    return rule_out(rule)
+    return rule
 
 
 # ---- lifetime-covered items ---------------------------------------------------------------------
 class LifetimeItemIn(Input):
     product_model_id: int
-    code: str = Field(max_length=40)
-    name: str = Field(max_length=200)
-    note: str = Field("", max_length=200)
+    code: str = model_field(LifetimeItem, "code")
+    name: str = model_field(LifetimeItem, "name")
+    note: str = model_field(LifetimeItem, "note", "")
 
 
 class LifetimeItemUpdateIn(LifetimeItemIn):
@@ -203,67 +192,53 @@ class LifetimeItemOut(Schema):
     is_active: bool
     note: str
 
+    @staticmethod
+    def resolve_product_model_code(item: LifetimeItem) -> str:
+        return item.product_model.code
+
 
 class LifetimeItemPage(Schema):
     items: list[LifetimeItemOut]
     next_cursor: str | None
 
 
-def item_out(item: LifetimeItem) -> dict[str, Any]:
-    return {
-        "id": item.pk,
-        "product_model_id": item.product_model_id,
-        "product_model_code": item.product_model.code,
-        "code": item.code,
-        "name": item.name,
-        "is_active": item.is_active,
-        "note": item.note,
-    }
-
-
 def _items() -> QuerySet[LifetimeItem]:
     return LifetimeItem.objects.select_related("product_model")
 
 
-@router.get("/coverage/lifetime-items", response={200: LifetimeItemPage, 400: ErrorOut, 403: ErrorOut})
-def list_lifetime_items(request: HttpRequest, filters: Query[ListParams]) -> dict[str, Any]:
+@router.get("/coverage/lifetime-items", response=answers(LifetimeItemPage, 400, 403))
+def list_lifetime_items(request: HttpRequest, filters: Query[ListParams]) -> Page:
     """The lifetime-covered items (listed or taken off), newest first, with keyset paging."""
     _require_reader(request)
-    return _page(_items(), filters, item_out)
+    return _page(_items(), filters)
 
 
-@router.post(
-    "/coverage/lifetime-items",
-    response={201: LifetimeItemOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def create_lifetime_item(request: HttpRequest, payload: LifetimeItemIn) -> Status[Any]:
+@router.post("/coverage/lifetime-items", response=answers(LifetimeItemOut, 400, 403, 404, 409, 422, status=201))
+def create_lifetime_item(request: HttpRequest, payload: LifetimeItemIn) -> Created:
     """List an item of a product model as covered for the unit's life."""
 
-    def create() -> tuple[int, Any]:
+    def create() -> tuple[int, LifetimeItemOut]:
         model = get_object_or_404(ProductModel, pk=payload.product_model_id)
         item = services.create_lifetime_item(
             by=request.user, product_model=model, **payload.model_dump(exclude={"product_model_id"})
         )
-        return 201, LifetimeItemOut.model_validate(item_out(item)).model_dump(mode="json")
+        return 201, LifetimeItemOut.from_orm(item)
 
     return idempotent(request, create)
 
 
-@router.get("/coverage/lifetime-items/{item_id}", response={200: LifetimeItemOut, 403: ErrorOut, 404: ErrorOut})
-def get_lifetime_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+@router.get("/coverage/lifetime-items/{item_id}", response=answers(LifetimeItemOut, 403, 404))
+def get_lifetime_item(request: HttpRequest, item_id: int) -> LifetimeItem:
     _require_reader(request)
-    return item_out(get_object_or_404(_items(), pk=item_id))
+    return get_object_or_404(_items(), pk=item_id)
 
 
-@router.put(
-    "/coverage/lifetime-items/{item_id}",
-    response={200: LifetimeItemOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-)
-def update_lifetime_item(request: HttpRequest, item_id: int, payload: LifetimeItemUpdateIn) -> dict[str, Any]:
+@router.put("/coverage/lifetime-items/{item_id}", response=answers(LifetimeItemOut, 400, 403, 404, 409))
+def update_lifetime_item(request: HttpRequest, item_id: int, payload: LifetimeItemUpdateIn) -> LifetimeItem:
     """Replace an item's fields; ``is_active: false`` takes it off the list."""
     item = get_object_or_404(_items(), pk=item_id)
     model = get_object_or_404(ProductModel, pk=payload.product_model_id)
     item = services.update_lifetime_item(
         by=request.user, item=item, product_model=model, **payload.model_dump(exclude={"product_model_id"})
     )
-    return item_out(item)
+    return item
