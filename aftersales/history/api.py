@@ -10,8 +10,9 @@ from ninja import Field, Query, Router, Schema
 
 from aftersales.core.api import page_limit
 from aftersales.core.errors import NotFoundError
+from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page
 from aftersales.core.schemas import answers
-from aftersales.history.display import describe
+from aftersales.history.display import ActivityView, describe
 from aftersales.history.registry import target_named, target_names
 from aftersales.history.selectors import activity_page
 
@@ -28,6 +29,8 @@ class ChangeOut(Schema):
 
 
 class ActivityOut(Schema):
+    """One activity as ``history.display.describe`` words it (read from its ``ActivityView``)."""
+
     id: int
     type: str = Field(description="What happened, e.g. unit.proof_updated")
     label: str = Field(description="The type in the user's language")
@@ -38,6 +41,30 @@ class ActivityOut(Schema):
     data: dict[str, Any] = Field(description="Everything else recorded (the contact added, the import file ...)")
     created_at: datetime.datetime
 
+    @staticmethod
+    def resolve_id(view: ActivityView) -> int:
+        return view.activity.pk
+
+    @staticmethod
+    def resolve_type(view: ActivityView) -> str:
+        return view.activity.type
+
+    @staticmethod
+    def resolve_actor_id(view: ActivityView) -> int | None:
+        return view.activity.actor_id
+
+    @staticmethod
+    def resolve_reason(view: ActivityView) -> str:
+        return view.activity.reason
+
+    @staticmethod
+    def resolve_data(view: ActivityView) -> dict[str, Any]:
+        return {key: value for key, value in view.activity.data.items() if key != "changes"}
+
+    @staticmethod
+    def resolve_created_at(view: ActivityView) -> datetime.datetime:
+        return view.activity.created_at
+
 
 class ActivityPage(Schema):
     items: list[ActivityOut]
@@ -45,27 +72,12 @@ class ActivityPage(Schema):
 
 
 class HistoryQuery(Schema):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
-def activity_out(activity: Any) -> dict[str, Any]:
-    view = describe(activity)
-    return {
-        "id": activity.pk,
-        "type": activity.type,
-        "label": view.label,
-        "actor_id": activity.actor_id,
-        "actor": view.actor,
-        "reason": activity.reason,
-        "changes": [change.__dict__ for change in view.changes],
-        "data": {key: value for key, value in activity.data.items() if key != "changes"},
-        "created_at": activity.created_at,
-    }
-
-
 @router.get("/history/{target}/{record_id}", response=answers(ActivityPage, 400, 404))
-def record_history(request: HttpRequest, target: str, record_id: int, params: Query[HistoryQuery]) -> dict[str, Any]:
+def record_history(request: HttpRequest, target: str, record_id: int, params: Query[HistoryQuery]) -> Page:
     """The changes of one record you may see, newest first (``next_cursor`` for the next page).
 
     ``target`` is the kind of record: ``customer``, ``unit``, ``product_model``, ``sla_policy``,
@@ -82,4 +94,4 @@ def record_history(request: HttpRequest, target: str, record_id: int, params: Qu
         )
     record = get_object_or_404(registered.visible_to(request.user), pk=record_id)
     page = activity_page(record, cursor=params.cursor, limit=page_limit(params.limit, default=50))
-    return {"items": [activity_out(a) for a in page.items], "next_cursor": page.next_cursor}
+    return Page(items=[describe(activity) for activity in page.items], next_cursor=page.next_cursor)
