@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", console_views.set_language, name="set_language"),
     path("calendar/", include("aftersales.calendars.urls")),
+    path("history/", include("aftersales.history.urls")),
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/", include("aftersales.accounts.urls")),

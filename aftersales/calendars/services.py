@@ -153,5 +153,7 @@ def mark_year_entered(*, year: int, note: str = "", by: User | None) -> Calendar
     changes = {"year": (None, year)} if created else {}
     changes.update(changed(previous or {}, {"note": note}))
     if changes:
-        record_activity(target=calendar_year, type="calendar_year.entered", by=by, changes=changes)
+        record_activity(
+            target=calendar_year, type="calendar_year.entered", by=by, changes=changes, data={"subject": str(year)}
+        )
     return calendar_year

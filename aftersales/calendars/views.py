@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.calendars.forms import CalendarDayForm, CalendarYearForm
-from aftersales.calendars.models import CalendarDay
+from aftersales.calendars.models import CalendarDay, CalendarYear
 from aftersales.calendars.permissions import can_edit_calendar
 from aftersales.calendars.selectors import business_timezone, known_years, year_days
 from aftersales.calendars.services import (
@@ -33,6 +33,8 @@ from aftersales.calendars.services import (
     set_calendar_day,
 )
 from aftersales.core.errors import DomainError
+from aftersales.history.display import describe
+from aftersales.history.selectors import recent_activity_of_kinds
 
 # Column heads of the month grids, Monday first: one character in Chinese (一 … 日).
 WEEKDAY_HEADS = (
@@ -111,6 +113,7 @@ def _render(
         "can_edit": can_edit,
         "day_form": day_form or (CalendarDayForm() if can_edit else None),
         "year_form": year_form or (CalendarYearForm(initial={"note": current["note"]}) if can_edit else None),
+        "changes": [describe(a) for a in recent_activity_of_kinds([CalendarDay, CalendarYear], limit=10)],
     }
     return render(request, "calendars/calendar.html", context, status=status)
 

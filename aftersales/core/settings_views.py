@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, RedirectView
 
 from aftersales.core.errors import DomainError
+from aftersales.core.panels import render_record_panels
 from aftersales.core.registry import SettingsColumn, SettingsSection, allows, resolve, settings_sections
 
 Column = SettingsColumn  # the name the apps' list views use
@@ -196,7 +197,13 @@ class SettingsFormView(SettingsSectionMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(object=self.object, list_url=self.list_url(), submit_label=self.submit_label)
+        context.update(
+            object=self.object,
+            list_url=self.list_url(),
+            submit_label=self.submit_label,
+            # What other apps show about this record (its history ...), through the record-panel registry.
+            record_panels=render_record_panels(self.request, self.object),
+        )
         return context
 
 

@@ -10,12 +10,14 @@ class HistoryConfig(AppConfig):
         from aftersales.accounts.models import ServiceCenter, User
         from aftersales.accounts.permissions import centres_visible_to, users_visible_to
         from aftersales.accounts.signals import account_changed
+        from aftersales.core.panels import RecordPanel, record_panels
         from aftersales.history import receivers
         from aftersales.history.registry import register_target, register_types
         from aftersales.history.visibility import settings_only
 
         # accounts sits below history and may not import it: it announces its changes with a signal,
         # and history registers accounts' records on its behalf.
+        record_panels.register(RecordPanel("history", 100, "aftersales.history.views.record_panel"))
         account_changed.connect(receivers.record_account_change, dispatch_uid="history.record_account_change")
         register_target("service_center", model=ServiceCenter, visible_to=settings_only(centres_visible_to))
         register_target("user", model=User, visible_to=settings_only(users_visible_to))

@@ -28,6 +28,7 @@ class ActivityView:
     actor: str
     changes: list[Change] = field(default_factory=list)
     source: str = ""
+    subject: str = ""  # names the record where a list mixes several (the calendar's days)
 
 
 def _field_and_label(model: Any, name: str) -> tuple[Any, str]:
@@ -88,4 +89,5 @@ def describe(activity: Activity) -> ActivityView:
         actor=actor_display(activity),
         changes=changes,
         source=source_text,
+        subject=str(activity.data.get("subject") or activity.data.get("date") or ""),
     )

@@ -39,3 +39,9 @@ def recent_activity(
     if types is not None:
         qs = qs.filter(type__in=list(types))
     return list(qs.order_by(*ORDERING)[:limit])
+
+
+def recent_activity_of_kinds(models_: Iterable[type[models.Model]], *, limit: int = 10) -> list[Activity]:
+    """The latest activity of every record of some kinds (e.g. the whole calendar), one query."""
+    types = ContentType.objects.get_for_models(*models_).values()
+    return list(Activity.objects.filter(target_type__in=list(types)).order_by(*ORDERING)[:limit])

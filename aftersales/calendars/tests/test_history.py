@@ -49,3 +49,15 @@ def test_system_changes_read_as_system() -> None:
 
     activity = only_activity(day)
     assert (activity.actor, activity.actor_label) == (None, "")
+
+
+def test_calendar_page_lists_the_latest_changes(client, users: dict[str, User]) -> None:  # type: ignore[no-untyped-def]
+    set_calendar_day(day=DAY, kind=DayKind.HOLIDAY, name="厂庆", by=users[Role.ADMIN])
+    remove_calendar_day(day=DAY, by=users[Role.ADMIN])
+    client.force_login(users[Role.DISPATCHER])
+
+    page = client.get("/calendar/?year=2030").content.decode()
+
+    assert "最近变更" in page
+    assert page.count("2030-05-06") >= 2
+    assert "删除日历日" in page and "设置日历日" in page

@@ -68,3 +68,23 @@ def test_product_model_history_through_the_api(users: dict[str, User], api_clien
 
     assert response.status_code == 200
     assert response.json()["items"][0]["changes"][0]["new"] == 6
+
+
+def test_product_model_edit_page_shows_its_history(client, users: dict[str, User]) -> None:  # type: ignore[no-untyped-def]
+    model = ProductModelFactory(warranty_months=12)
+    services.update_product_model(
+        product_model=model,
+        by=users[Role.MANAGER],
+        code=model.code,
+        name=model.name,
+        category=model.category,
+        warranty_months=36,
+    )
+    client.force_login(users[Role.MANAGER])
+
+    page = client.get(f"/settings/product-models/{model.pk}/").content.decode()
+
+    assert "history-panel" in page
+    assert "修改产品型号" in page
+    assert '<del class="order-old">12</del>' in page
+    assert '<span class="order-new">36</span>' in page

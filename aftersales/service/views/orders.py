@@ -27,6 +27,8 @@ from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centres_visible_to, scope_by_centre
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import Page, keyset_page
+from aftersales.history.display import describe
+from aftersales.history.selectors import recent_activity
 from aftersales.service import selectors, services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.filters import ServiceOrderFilter
@@ -229,6 +231,8 @@ def _render_detail(
         "warranty_form": (warranty_form or WarrantyOverrideForm()) if can_override_warranty(user) else None,
         "extend_form": (extend_form or ExtendDueForm()) if can_extend_due(user) and order.is_open else None,
         "warranty_open": warranty_form is not None,
+        # A proof of purchase or a customer changed since intake changes the next warranty decision.
+        "record_changes": [describe(a) for a in recent_activity([order.unit, order.customer], limit=5)],
         "extend_open": extend_form is not None,
     }
     return render(request, "service/order_detail.html", context, status=status)
