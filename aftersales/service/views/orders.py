@@ -198,6 +198,17 @@ def _move_actions(order: ServiceOrder, moves: list[str], failed: TransitionForm 
     return actions
 
 
+# What the order page shows of its unit's and customer's history: the changes after they were entered
+# (a corrected proof of purchase changes the next warranty decision), not their creation.
+RECORD_CHANGE_TYPES = (
+    "unit.proof_updated",
+    "unit.proof_attached",
+    "customer.updated",
+    "customer.contact_added",
+    "customer.site_added",
+)
+
+
 def _render_detail(
     request: HttpRequest,
     order: ServiceOrder,
@@ -232,7 +243,9 @@ def _render_detail(
         "extend_form": (extend_form or ExtendDueForm()) if can_extend_due(user) and order.is_open else None,
         "warranty_open": warranty_form is not None,
         # A proof of purchase or a customer changed since intake changes the next warranty decision.
-        "record_changes": [describe(a) for a in recent_activity([order.unit, order.customer], limit=5)],
+        "record_changes": [
+            describe(a) for a in recent_activity([order.unit, order.customer], types=RECORD_CHANGE_TYPES, limit=5)
+        ],
         "extend_open": extend_form is not None,
     }
     return render(request, "service/order_detail.html", context, status=status)
