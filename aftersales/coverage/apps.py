@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,7 @@ class CoverageConfig(AppConfig):
         register_target(
             "lifetime_item", model=LifetimeItem, visible_to=settings_only(lambda user: LifetimeItem.objects.all())
         )
+        register_settings_sections()
         register_types(
             {
                 "serial_date_rule.created": _("Serial-date rule added"),
@@ -32,3 +34,59 @@ class CoverageConfig(AppConfig):
                 "lifetime_item.updated": _("Lifetime-covered item changed"),
             }
         )
+
+
+def _with_model(user: object, qs: QuerySet) -> QuerySet:
+    return qs.select_related("product_model").order_by("product_model__code", "id")
+
+
+def register_settings_sections() -> None:
+    from aftersales.core.registry import SettingsColumn, SettingsSection, settings_sections
+
+    can_edit = "aftersales.coverage.permissions.can_edit_coverage_rules"
+    settings_sections.register(
+        SettingsSection(
+            "serial-date-rules",
+            _("Serial-date rules"),
+            "upc-scan",
+            35,
+            can_edit,
+            model="aftersales.coverage.models.SerialDateRule",
+            form="aftersales.coverage.forms.SerialDateRuleForm",
+            columns=(
+                SettingsColumn(_("Product model"), "product_model.code", kind="mono", link=True),
+                SettingsColumn(_("Serial prefix"), "serial_prefix", kind="mono", link=True),
+                SettingsColumn(_("Date format"), "get_date_format_display"),
+                SettingsColumn(_("Date position"), "date_position"),
+                SettingsColumn(_("Grace months"), "grace_months"),
+                SettingsColumn(_("Status"), "is_active", kind="active"),
+            ),
+            create="aftersales.coverage.services.create_serial_date_rule",
+            update="aftersales.coverage.services.update_serial_date_rule",
+            object_kwarg="rule",
+            scope=_with_model,
+            create_label=_("Add rule"),
+        )
+    )
+    settings_sections.register(
+        SettingsSection(
+            "lifetime-items",
+            _("Lifetime-covered items"),
+            "infinity",
+            36,
+            can_edit,
+            model="aftersales.coverage.models.LifetimeItem",
+            form="aftersales.coverage.forms.LifetimeItemForm",
+            columns=(
+                SettingsColumn(_("Product model"), "product_model.code", kind="mono"),
+                SettingsColumn(_("Item code"), "code", kind="mono", link=True),
+                SettingsColumn(_("Name"), "name", link=True),
+                SettingsColumn(_("Status"), "is_active", kind="active"),
+            ),
+            create="aftersales.coverage.services.create_lifetime_item",
+            update="aftersales.coverage.services.update_lifetime_item",
+            object_kwarg="item",
+            scope=_with_model,
+            create_label=_("Add item"),
+        )
+    )

@@ -28,10 +28,16 @@ class SerialDateRule(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="serial_date_rules",
     )
-    serial_prefix = models.CharField(_("serial prefix"), max_length=20, blank=True)
-    date_position = models.PositiveSmallIntegerField(_("date position"))
+    serial_prefix = models.CharField(
+        _("serial prefix"), max_length=20, blank=True, help_text=_("Empty: every serial of the product model.")
+    )
+    date_position = models.PositiveSmallIntegerField(
+        _("date position"), help_text=_("Where the date starts in the serial number; 1 is the first character.")
+    )
     date_format = models.CharField(_("date format"), max_length=6, choices=SerialDateFormat.choices)
-    grace_months = models.PositiveSmallIntegerField(_("grace months"), default=0)
+    grace_months = models.PositiveSmallIntegerField(
+        _("grace months"), default=0, help_text=_("The warranty starts this many months after production.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

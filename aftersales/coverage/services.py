@@ -83,6 +83,7 @@ def create_serial_date_rule(
     product_model: ProductModel | None = None,
     serial_prefix: str = "",
     grace_months: int = 0,
+    is_active: bool = True,
     note: str = "",
 ) -> SerialDateRule:
     """Add a rule to read the production date from serial numbers (domain.md Warranty §6 1.1.1.3)."""
@@ -95,6 +96,7 @@ def create_serial_date_rule(
         grace_months=grace_months,
         note=note,
     )
+    fields["is_active"] = bool(is_active)
     if _rule_exists(fields):
         raise _duplicate_rule()
     try:
@@ -161,11 +163,15 @@ def _duplicate_item() -> ConflictError:
 
 @transaction.atomic
 def create_lifetime_item(
-    *, by: User, product_model: ProductModel, code: str, name: str, note: str = ""
+    *, by: User, product_model: ProductModel, code: str, name: str, is_active: bool = True, note: str = ""
 ) -> LifetimeItem:
     """List a part of a product model as replaced free of charge for life (domain.md Warranty §1)."""
     _require_editor(by)
-    fields = {"product_model": product_model, **_clean_item(code=code, name=name, note=note)}
+    fields = {
+        "product_model": product_model,
+        **_clean_item(code=code, name=name, note=note),
+        "is_active": bool(is_active),
+    }
     if LifetimeItem.objects.filter(product_model=product_model, code=fields["code"]).exists():
         raise _duplicate_item()
     try:
