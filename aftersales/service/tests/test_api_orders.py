@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
@@ -228,15 +229,23 @@ def test_open_order_without_auth_answers_401(client, customer, unit):
 
 
 @pytest.mark.django_db
-def test_open_order_xss_description_is_returned_as_json_data(agent, customer, unit):
+def test_open_order_xss_description_is_returned_as_json_data(agent, customer, unit, users):
     script = "<script>alert(1)</script>"
     created = agent.post("/api/v1/orders", intake(customer, unit, description=script), content_type=JSON)
 
     response = agent.get(f"/api/v1/orders/{created.json()['id']}")
+    page = Client()
+    page.force_login(users[Role.AGENT])
+    html = page.get(f"/orders/{created.json()['id']}/").content.decode()
 
-    assert response["Content-Type"].startswith("application/json")
+    # The text is kept as typed, and a browser that opens the API answer never renders it as a page:
+    # declared JSON, and told not to guess another type.
     assert response.json()["description"] == script
-    assert ServiceOrder.objects.get(pk=created.json()["id"]).description == script
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    # The console shows it as text.
+    assert script not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 # ---- idempotency ---------------------------------------------------------------------------------
