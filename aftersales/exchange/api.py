@@ -4,15 +4,18 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.core.api import ErrorOut, idempotent
+from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.filtering import filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.schemas import answers
 from aftersales.customers.api import CustomerFilterQuery
 from aftersales.exchange import exporters, importers
+from aftersales.exchange.permissions import can_import
 from aftersales.installed_base.api import UnitFilterQuery
 from aftersales.service.api import OrderFilterQuery
 
@@ -99,11 +102,14 @@ def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Cre
 
 @router.get(
     "/imports/{kind}/template.{fmt}",
-    response=answers(None, 400, 404),
+    response=answers(None, 400, 403, 404),
     openapi_extra={"responses": {200: FILE_RESPONSE}},
 )
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """An empty import file with the header row (xlsx: with a sheet explaining each column)."""
+    """An empty import file with the header row (xlsx: with a sheet explaining each column). For the
+    roles that may import, as on the console's import screen."""
+    if not can_import(request.user):  # type: ignore[arg-type]
+        raise PermissionDeniedError("forbidden", _("You may not import customers or units."))
     return _attachment(exporters.import_template(kind=kind, fmt=fmt))
 
 
