@@ -54,9 +54,10 @@ lock: | $(PY) ## Recompile requirements/base.lock and requirements/dev.lock from
 
 # --- run -----------------------------------------------------------------------------------------
 
-run: install ## Migrate, load the demo data into an empty database, serve on 127.0.0.1:$PORT (default 8000)
+run: install ## Migrate, load the demo data into an empty database, serve on 127.0.0.1:$PORT (default 8000) with the outbox relay beside it
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
+	$(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- test ----------------------------------------------------------------------------------------

@@ -66,7 +66,9 @@ def _empty_cache() -> Any:
 
 @pytest.fixture(autouse=True)
 def _outbox() -> Any:
-    from aftersales.core.notify import MemoryNotifier
+    """What the channels were given (test settings send every channel to the memory backend)."""
+    from aftersales.notifications.channels import MemoryBackend
 
-    MemoryNotifier.outbox.clear()
-    yield MemoryNotifier.outbox
+    MemoryBackend.reset()
+    yield MemoryBackend.sent
+    MemoryBackend.reset()

@@ -21,6 +21,11 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_pairs(name: str) -> list[tuple[str, str]]:
+    """``name=value,name=value`` → pairs (values may contain ``=``)."""
+    return [tuple(item.split("=", 1)) for item in env_list(name) if "=" in item]  # type: ignore[misc]
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -38,6 +43,7 @@ INSTALLED_APPS = [
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.history",
+    "aftersales.notifications",
     "aftersales.customers",
     "aftersales.catalog",
     "aftersales.installed_base",
@@ -143,11 +149,20 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS
 # Without a broker (the embedded default) tasks run inline, after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TIMEZONE = TIME_ZONE
+# A request that wrote outbox messages asks a worker to relay them after commit. A broker that is down
+# must not hold the request: connect briefly and do not retry (the message is safe in the outbox; the
+# beat sweep below sends it later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
 # Periodic jobs (`celery -A aftersales beat`); each is a thin task in <app>/tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "prune-idempotency-keys": {
         "task": "aftersales.core.tasks.prune_idempotency",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "relay-outbox": {
+        "task": "aftersales.notifications.tasks.relay_outbox",
+        "schedule": float(os.environ.get("AFTERSALES_OUTBOX_SWEEP_SECONDS", "30")),
     },
 }
 
@@ -184,7 +199,30 @@ AFTERSALES = {
     "LOGIN_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_LOGIN_MAX_ATTEMPTS", "5")),
     "LOGIN_LOCK_SECONDS": int(os.environ.get("AFTERSALES_LOGIN_LOCK_SECONDS", "900")),
     "DEMO_PASSWORD": "aftersales-demo",
-    "NOTIFIER": os.environ.get("AFTERSALES_NOTIFIER", "aftersales.core.notify.ConsoleNotifier"),
+    # One backend per channel (aftersales/notifications/channels.py); console = written to the log.
+    "NOTIFICATION_BACKENDS": {
+        "in_app": "aftersales.notifications.channels.ConsoleBackend",
+        "sms": os.environ.get("AFTERSALES_SMS_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),
+        "email": os.environ.get("AFTERSALES_EMAIL_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),
+        "wecom": os.environ.get("AFTERSALES_WECOM_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),
+        "dingtalk": os.environ.get("AFTERSALES_DINGTALK_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),
+    },
+    "SMS_GATEWAY_URL": os.environ.get("AFTERSALES_SMS_GATEWAY_URL", ""),
+    "SMS_GATEWAY_TOKEN": os.environ.get("AFTERSALES_SMS_GATEWAY_TOKEN", ""),
+    # Group robots by name: AFTERSALES_WECOM_ROBOTS="ops=https://qyapi…/send?key=…",
+    # AFTERSALES_DINGTALK_ROBOTS="ops=https://oapi…/robot/send?access_token=…|SEC…" (secret when signed).
+    "ROBOTS": {
+        "wecom": {name: {"url": url} for name, url in env_pairs("AFTERSALES_WECOM_ROBOTS")},
+        "dingtalk": {
+            name: dict(zip(("url", "secret"), value.split("|", 1), strict=False))
+            for name, value in env_pairs("AFTERSALES_DINGTALK_ROBOTS")
+        },
+    },
+    "NOTIFICATION_HTTP_TIMEOUT": float(os.environ.get("AFTERSALES_NOTIFICATION_HTTP_TIMEOUT", "5")),
+    # Delivery attempts per message, and the back-off: base, 2×base, 4×base … seconds, capped.
+    "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_OUTBOX_MAX_ATTEMPTS", "6")),
+    "OUTBOX_RETRY_BASE_SECONDS": int(os.environ.get("AFTERSALES_OUTBOX_RETRY_BASE_SECONDS", "60")),
+    "OUTBOX_RETRY_MAX_SECONDS": int(os.environ.get("AFTERSALES_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600))),
     "API_PAGE_SIZE": 25,
     "API_MAX_PAGE_SIZE": 200,
     # API tokens expire this many days after they are issued (0: never); a user keeps at most this many.

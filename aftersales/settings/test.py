@@ -14,7 +14,13 @@ from aftersales.settings.base import *  # noqa: F403
 from aftersales.settings.base import AFTERSALES, CACHES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-AFTERSALES = {**AFTERSALES, "NOTIFIER": "aftersales.core.notify.MemoryNotifier"}
+AFTERSALES = {
+    **AFTERSALES,
+    "NOTIFICATION_BACKENDS": {
+        channel: "aftersales.notifications.channels.MemoryBackend"
+        for channel in ("in_app", "sms", "email", "wecom", "dingtalk")
+    },
+}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aftersales-test-media-"))
 CELERY_TASK_ALWAYS_EAGER = True
 

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError
+from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.services import enqueue_message
 from aftersales.service import signals
 from aftersales.service.models import Notification, OrderEvent, ServiceOrder
 
@@ -62,19 +63,26 @@ def record_event(
     return event
 
 
-def notify_user(*, user: User, order: ServiceOrder, message: str) -> None:
-    """An in-app notice now; an SMS through the notifier once the transaction has committed."""
+def notify_user(*, user: User, order: ServiceOrder, message: str, event: OrderEvent) -> None:
+    """An in-app notice now, and an SMS through the outbox (sent after commit, once per event)."""
     Notification.objects.create(user=user, order=order, message=message[:300])
     if user.phone:
-        from aftersales.service.tasks import send_sms
+        enqueue_message(
+            channel=MessageChannel.SMS,
+            recipient=user.phone,
+            subject=order.number,
+            body=message,
+            key=f"order-{order.pk}-event-{event.pk}-user-{user.pk}-sms",
+        )
 
-        phone, text = user.phone, message
-        transaction.on_commit(lambda: send_sms.delay(to=phone, subject=order.number, body=text))
 
-
-def notify_customer(*, order: ServiceOrder, message: str) -> None:
-    """Tell the reporter by SMS after commit (domain.md Intake §6 1.1.2: keep the customer informed)."""
-    from aftersales.service.tasks import send_sms
-
-    phone, text, number = order.reporter_phone, message, order.number
-    transaction.on_commit(lambda: send_sms.delay(to=phone, subject=number, body=text))
+def notify_customer(*, order: ServiceOrder, message: str, event: OrderEvent) -> None:
+    """Tell the reporter by SMS through the outbox, sent after commit, once per event (domain.md
+    Intake §6 1.1.2: keep the customer informed)."""
+    enqueue_message(
+        channel=MessageChannel.SMS,
+        recipient=order.reporter_phone,
+        subject=order.number,
+        body=message,
+        key=f"order-{order.pk}-event-{event.pk}-reporter-sms",
+    )

@@ -74,7 +74,7 @@ def assign_technician(
     order.version += 1
     order.save()
     order.helpers.set([h for h in helpers if h.pk != technician.pk])
-    record_event(
+    event = record_event(
         order,
         type=EventType.REASSIGNED if reassign else EventType.ASSIGNED,
         by=by,
@@ -94,5 +94,6 @@ def assign_technician(
         order=order,
         message=_("Service order %(number)s was assigned to you: %(customer)s.")
         % {"number": order.number, "customer": order.customer.name},
+        event=event,
     )
     return order

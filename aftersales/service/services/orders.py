@@ -308,7 +308,7 @@ def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str)
     order.calendar_warning = due.warning[:255]
     order.version += 1
     order.save()
-    record_event(
+    event = record_event(
         order,
         type=EventType.DUE_EXTENDED,
         by=by,
@@ -320,5 +320,6 @@ def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str)
         order=order,
         message=_("Your service order %(number)s will now be completed by %(due)s: %(reason)s")
         % {"number": order.number, "due": f"{local_due:%Y-%m-%d %H:%M}", "reason": reason},
+        event=event,
     )
     return order

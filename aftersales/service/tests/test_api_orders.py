@@ -13,6 +13,7 @@ from aftersales.core.models import IdempotencyKey
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.notifications.services import relay_due_messages
 from aftersales.service import services
 from aftersales.service.choices import EventType, OrderStatus
 from aftersales.service.models import OrderEvent, ServiceOrder
@@ -643,7 +644,9 @@ def test_extend_due_moves_due_records_event_and_texts_reporter(
     assert order.due_at > old_due
     event = OrderEvent.objects.get(order=order, type=EventType.DUE_EXTENDED)
     assert (event.reason, event.data["working_days"]) == ("等待厂家配件", 3)
-    assert [m.to for m in _outbox] == ["+8613900001111"]
+    assert _outbox == []  # written to the outbox in the transaction, sent by the relay
+    relay_due_messages()
+    assert [m.recipient for m in _outbox] == ["+8613900001111"]
     assert order.number in _outbox[0].subject
     assert "等待厂家配件" in _outbox[0].body
 
@@ -661,6 +664,7 @@ def test_extend_due_without_reason_answers_400_and_sends_nothing(
 
     assert response.status_code == 400
     assert ServiceOrder.objects.get(pk=order.pk).due_at == order.due_at
+    relay_due_messages()
     assert _outbox == []
 
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             self.stdout.write("demo data already present; nothing loaded")
             return
         started = time.monotonic()
-        with notifications_discarded(), transaction.atomic():
+        with transaction.atomic(), notifications_discarded():
             summary = DemoLoader().load()
         for line in summary.lines():
             self.stdout.write(line)

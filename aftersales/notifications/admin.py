@@ -1,0 +1,31 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.errors import DomainError
+from aftersales.notifications import services
+from aftersales.notifications.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("id", "channel", "recipient", "subject", "status", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("status", "channel")
+    search_fields = ("recipient", "subject", "key")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["requeue"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Queue again (only after checking it was not delivered)"))
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        done = 0
+        for message in queryset:
+            try:
+                services.requeue_message(message)
+                done += 1
+            except DomainError as exc:
+                self.message_user(request, f"{message}: {exc.detail}", messages.WARNING)
+        self.message_user(request, _("%(count)d message(s) queued again.") % {"count": done})

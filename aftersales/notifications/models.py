@@ -1,0 +1,65 @@
+"""The outbox: messages written in the transaction of the business change, delivered after commit."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.models import TimeStampedModel
+from aftersales.notifications.choices import MessageChannel, MessageStatus
+from aftersales.notifications.querysets import OutboxMessageQuerySet
+
+
+class OutboxMessage(TimeStampedModel):
+    """One message to one recipient on one channel, delivered at most once.
+
+    Written by ``services.enqueue_message`` in the same transaction as the change it reports, so a
+    rolled-back change sends nothing and a committed one is never lost. The relay
+    (``services.relay_due_messages``) hands it to the channel's adapter and records the outcome.
+    ``key`` is unique: enqueuing the same key again returns the first message, and a message whose key
+    was delivered is never delivered again.
+    """
+
+    channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
+    recipient = models.CharField(
+        _("recipient"), max_length=254, help_text=_("A user id, a phone number, an e-mail address or a robot name.")
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"), max_length=4000, blank=True)
+    template = models.CharField(
+        _("template"), max_length=200, blank=True, help_text=_("Rendered with the context when the message is sent.")
+    )
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    key = models.CharField(_("message key"), max_length=200, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"), null=True, blank=True, help_text=_("Empty when no further attempt will be made.")
+    )
+    last_error = models.CharField(_("reason of the last failure"), max_length=500, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The relay's query: due messages, oldest first. Only rows still to be tried are indexed.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="outbox_due_idx",
+            ),
+            models.Index(fields=["status", "-id"], name="outbox_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(channel__in=MessageChannel.values), name="outbox_channel_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=MessageStatus.values), name="outbox_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=MessageStatus.SENT) | models.Q(sent_at__isnull=False),
+                name="outbox_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient} [{self.status}]"

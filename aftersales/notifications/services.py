@@ -1,0 +1,212 @@
+"""Writes of the notifications context: put a message in the outbox, relay due messages.
+
+A message is written in the transaction of the business change that causes it (``enqueue_message``):
+if the change rolls back, so does the message; once committed it cannot be lost. Delivery happens
+afterwards, outside any request, in the relay (``relay_due_messages``): triggered by a Celery task
+right after commit when a broker is configured, swept by Celery beat, and run in a loop by
+``manage.py relay_outbox --loop`` in the embedded default (``make run``).
+"""
+
+import datetime
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import ValidationFailed
+from aftersales.core.validation import require_choice, require_text
+from aftersales.notifications.channels import ChannelError, Delivery, backend_for
+from aftersales.notifications.choices import MessageChannel, MessageStatus
+from aftersales.notifications.models import OutboxMessage
+
+logger = logging.getLogger("aftersales.notify")
+
+
+def _setting(name: str, default: Any) -> Any:
+    return settings.AFTERSALES.get(name, default)
+
+
+@transaction.atomic
+def enqueue_message(
+    *,
+    channel: str,
+    recipient: str,
+    subject: str = "",
+    body: str = "",
+    template: str = "",
+    context: dict[str, Any] | None = None,
+    key: str = "",
+    send_at: datetime.datetime | None = None,
+) -> OutboxMessage:
+    """Write one message to the outbox in the caller's transaction; it leaves after commit.
+
+    ``key`` makes the message at-most-once: a second call with a key already in the outbox returns the
+    first message and writes nothing (give a key derived from the business event, e.g.
+    ``order-12-event-345-sms``). Without one, every call is a new message. Either ``body`` or
+    ``template`` (a template name rendered with ``context`` when the message is sent) is required.
+    """
+    require_choice(channel, field="channel", choices=MessageChannel)
+    recipient = require_text(recipient, field="recipient", max_length=254)
+    subject = require_text(subject, field="subject", max_length=200, required=False)
+    body = require_text(body, field="body", max_length=4000, required=not template)
+    template = require_text(template, field="template", max_length=200, required=False)
+    key = require_text(key, field="key", max_length=200, required=False) or f"uuid-{uuid.uuid4().hex}"
+    existing = OutboxMessage.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                template=template,
+                context=context or {},
+                key=key,
+                next_attempt_at=send_at or timezone.now(),
+            )
+    except IntegrityError:
+        # The same key written by a concurrent transaction that committed first: that one wins.
+        existing = OutboxMessage.objects.filter(key=key).first()
+        if existing is None:
+            raise
+        return existing
+    _kick_relay_after_commit()
+    return message
+
+
+def _kick_relay_after_commit() -> None:
+    """Ask for a relay run once this transaction commits (once per transaction, however many
+    messages it wrote)."""
+    from aftersales.notifications.tasks import kick_relay
+
+    pending = getattr(connection, "run_on_commit", [])
+    if any(entry[1] is kick_relay for entry in pending):
+        return
+    transaction.on_commit(kick_relay, robust=True)
+
+
+# --- the relay ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RelayReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+    @property
+    def claimed(self) -> int:
+        return len(self.sent) + len(self.failed)
+
+
+def claim_due_messages(*, limit: int = 100, now: datetime.datetime | None = None) -> list[OutboxMessage]:
+    """Take up to ``limit`` due messages and mark them *sending*, in one short transaction.
+
+    On PostgreSQL ``SELECT … FOR UPDATE SKIP LOCKED`` lets several relays claim side by side without
+    waiting for or taking each other's rows; on SQLite the transaction takes the write lock at BEGIN
+    (``transaction_mode=IMMEDIATE``) so relays claim one after another. Only a queued or failed row can
+    be claimed, so a message is never in two relays' hands, and the attempt is counted before the send.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.due(now=now).select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutboxMessage.objects.filter(
+            pk__in=ids, status__in=(MessageStatus.QUEUED, MessageStatus.FAILED), next_attempt_at__lte=now
+        ).update(
+            status=MessageStatus.SENDING,
+            claimed_at=now,
+            next_attempt_at=None,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        return list(OutboxMessage.objects.filter(pk__in=ids, status=MessageStatus.SENDING, claimed_at=now))
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential back-off: base, 2×base, 4×base … after the 1st, 2nd, 3rd failed attempt, capped."""
+    base = int(_setting("OUTBOX_RETRY_BASE_SECONDS", 60))
+    cap = int(_setting("OUTBOX_RETRY_MAX_SECONDS", 6 * 3600))
+    return datetime.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _render(message: OutboxMessage) -> Delivery:
+    body = message.body
+    if message.template:
+        body = render_to_string(message.template, message.context).strip()
+    return Delivery(
+        channel=message.channel,
+        recipient=message.recipient,
+        subject=message.subject,
+        body=body,
+        key=message.key,
+        context=message.context,
+    )
+
+
+def deliver_message(message: OutboxMessage) -> bool:
+    """Hand one claimed (*sending*) message to its channel and record the outcome. True when sent."""
+    try:
+        backend_for(message.channel).send(_render(message))
+    except ChannelError as exc:
+        _record_failure(message, reason=exc.reason, retry=exc.retry)
+        return False
+    except Exception as exc:  # noqa: BLE001  (an adapter's bug or an unexpected gateway answer is recorded, not lost)
+        logger.exception("outbox message %s: the %s backend raised", message.pk, message.channel)
+        _record_failure(message, reason=f"{type(exc).__name__}: {exc}", retry=True)
+        return False
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.SENT, sent_at=now, last_error="", updated_at=now
+    )
+    return True
+
+
+def _record_failure(message: OutboxMessage, *, reason: str, retry: bool) -> None:
+    now = timezone.now()
+    limit = int(_setting("OUTBOX_MAX_ATTEMPTS", 6))
+    next_attempt = now + retry_delay(message.attempts) if retry and message.attempts < limit else None
+    logger.warning(
+        "outbox message %s (%s → %s) failed, attempt %d: %s%s",
+        message.pk,
+        message.channel,
+        message.recipient,
+        message.attempts,
+        reason,
+        f"; next attempt {next_attempt:%H:%M:%S}" if next_attempt else "; giving up",
+    )
+    OutboxMessage.objects.filter(pk=message.pk, status=MessageStatus.SENDING).update(
+        status=MessageStatus.FAILED, last_error=reason[:500], next_attempt_at=next_attempt, updated_at=now
+    )
+
+
+def relay_due_messages(*, limit: int = 100, now: datetime.datetime | None = None) -> RelayReport:
+    """Claim the due messages and deliver each (outside any transaction: a slow gateway holds no lock)."""
+    report = RelayReport()
+    for message in claim_due_messages(limit=limit, now=now):
+        (report.sent if deliver_message(message) else report.failed).append(message.pk)
+    return report
+
+
+@transaction.atomic
+def requeue_message(message: OutboxMessage) -> OutboxMessage:
+    """Queue a failed message (or one stuck in *sending* after a crash) again: an operator's decision
+    after checking it was not delivered, since the relay itself never sends a message twice."""
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status not in (MessageStatus.FAILED, MessageStatus.SENDING):
+        raise ValidationFailed("not_requeueable", _("Only a failed or stuck message can be queued again."))
+    message.status = MessageStatus.QUEUED
+    message.next_attempt_at = timezone.now()
+    message.save(update_fields=["status", "next_attempt_at", "updated_at"])
+    return message

@@ -1,0 +1,172 @@
+"""The adapters that leave the machine, against a local HTTP server standing in for the gateways."""
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from aftersales.notifications.channels import (
+    ChannelError,
+    DingTalkRobotBackend,
+    EmailBackend,
+    HttpSmsBackend,
+    WeComRobotBackend,
+    dingtalk_signed_url,
+)
+from aftersales.notifications.channels import Delivery as D
+
+
+class Gateway:
+    """Records each POST; answers with ``status`` and ``answer``."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status = 200
+        self.answer: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers["Content-Length"])
+                gateway.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "json": json.loads(self.rfile.read(length))}
+                )
+                body = json.dumps(gateway.answer).encode()
+                self.send_response(gateway.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+
+@pytest.fixture
+def gateway() -> Iterator[Gateway]:
+    gw = Gateway()
+    thread = threading.Thread(target=gw.server.serve_forever, daemon=True)
+    thread.start()
+    yield gw
+    gw.server.shutdown()
+    gw.server.server_close()
+
+
+def robots(settings: Any, **channels: dict[str, dict[str, str]]) -> None:
+    settings.AFTERSALES = {**settings.AFTERSALES, "ROBOTS": channels}
+
+
+def test_wecom_robot_posts_its_documented_text_payload(gateway, settings):
+    robots(settings, wecom={"ops": {"url": f"{gateway.url}/cgi-bin/webhook/send?key=abc"}})
+
+    WeComRobotBackend().send(D("wecom", "ops", "SO1", "超期工单", "k", context={"mention_mobiles": ["13900001111"]}))
+
+    request = gateway.requests[0]
+    assert request["path"] == "/cgi-bin/webhook/send?key=abc"
+    assert request["json"] == {
+        "msgtype": "text",
+        "text": {"content": "SO1\n超期工单", "mentioned_mobile_list": ["13900001111"]},
+    }
+
+
+def test_dingtalk_robot_posts_text_and_signs_when_it_has_a_secret(gateway, settings):
+    robots(settings, dingtalk={"ops": {"url": f"{gateway.url}/robot/send?access_token=t", "secret": "SECabc"}})
+
+    DingTalkRobotBackend().send(D("dingtalk", "ops", "", "超期工单", "k", context={"mention_mobiles": ["139"]}))
+
+    request = gateway.requests[0]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(request["path"]).query)
+    assert query["access_token"] == ["t"]
+    expected = base64.b64encode(
+        hmac.new(b"SECabc", f"{query['timestamp'][0]}\nSECabc".encode(), hashlib.sha256).digest()
+    ).decode()
+    assert query["sign"] == [expected]
+    assert request["json"] == {
+        "msgtype": "text",
+        "text": {"content": "超期工单"},
+        "at": {"atMobiles": ["139"], "isAtAll": False},
+    }
+
+
+def test_dingtalk_signature_matches_the_documented_recipe():
+    url = dingtalk_signed_url("https://oapi.dingtalk.com/robot/send?access_token=t", "this is secret", timestamp_ms=1)
+
+    digest = hmac.new(b"this is secret", b"1\nthis is secret", hashlib.sha256).digest()
+    assert url.endswith("&timestamp=1&sign=" + urllib.parse.quote_plus(base64.b64encode(digest)))
+
+
+def test_robot_refusal_is_a_retryable_failure_with_the_gateways_reason(gateway, settings):
+    robots(settings, dingtalk={"ops": {"url": f"{gateway.url}/robot/send?access_token=t"}})
+    gateway.answer = {"errcode": 130101, "errmsg": "send too fast"}
+
+    with pytest.raises(ChannelError) as caught:
+        DingTalkRobotBackend().send(D("dingtalk", "ops", "", "x", "k"))
+
+    assert caught.value.reason == "errcode 130101: send too fast"
+    assert caught.value.retry is True
+
+
+@pytest.mark.parametrize(("status", "retry"), [(503, True), (429, True), (400, False), (403, False)])
+def test_http_errors_retry_only_when_the_gateway_is_at_fault(gateway, settings, status, retry):
+    settings.AFTERSALES = {**settings.AFTERSALES, "SMS_GATEWAY_URL": f"{gateway.url}/sms"}
+    gateway.status = status
+
+    with pytest.raises(ChannelError) as caught:
+        HttpSmsBackend().send(D("sms", "+8613900001111", "SO1", "hi", "k1"))
+
+    assert caught.value.reason.startswith(f"HTTP {status}")
+    assert caught.value.retry is retry
+
+
+def test_sms_gateway_gets_recipient_text_key_and_token(gateway, settings):
+    settings.AFTERSALES = {
+        **settings.AFTERSALES,
+        "SMS_GATEWAY_URL": f"{gateway.url}/sms",
+        "SMS_GATEWAY_TOKEN": "tok",
+    }
+    gateway.answer = {}
+
+    HttpSmsBackend().send(D("sms", "+8613900001111", "SO1", "hi", "k1"))
+
+    request = gateway.requests[0]
+    assert request["json"] == {"to": "+8613900001111", "text": "SO1\nhi", "key": "k1"}
+    assert request["headers"]["Authorization"] == "Bearer tok"
+
+
+def test_unreachable_gateway_is_retryable(settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "SMS_GATEWAY_URL": "http://127.0.0.1:1/sms"}
+
+    with pytest.raises(ChannelError) as caught:
+        HttpSmsBackend().send(D("sms", "+8613900001111", "", "hi", "k1"))
+
+    assert caught.value.reason.startswith("gateway unreachable")
+    assert caught.value.retry is True
+
+
+@pytest.mark.parametrize(
+    ("backend", "recipient"), [(WeComRobotBackend, "nobody"), (DingTalkRobotBackend, "nobody"), (HttpSmsBackend, "+86")]
+)
+def test_missing_configuration_is_a_final_failure(backend, recipient, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "ROBOTS": {}, "SMS_GATEWAY_URL": ""}
+
+    with pytest.raises(ChannelError) as caught:
+        backend().send(D("x", recipient, "", "hi", "k"))
+
+    assert caught.value.retry is False
+
+
+def test_email_goes_through_django_mail():
+    EmailBackend().send(D("email", "a@example.com", "SO1", "body", "k"))
+
+    assert [(m.to, m.subject, m.body) for m in mail.outbox] == [(["a@example.com"], "SO1", "body")]
