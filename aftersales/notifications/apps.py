@@ -7,6 +7,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from aftersales.notifications.tasks import prepare_broker_client
+        from aftersales.notifications.trigger import prepare_broker_client
 
         prepare_broker_client()

@@ -25,6 +25,7 @@ from aftersales.core.validation import require_choice, require_text
 from aftersales.notifications.channels import ChannelError, Delivery, backend_for
 from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.trigger import kick_relay
 
 logger = logging.getLogger("aftersales.notify")
 
@@ -86,8 +87,6 @@ def enqueue_message(
 def _kick_relay_after_commit() -> None:
     """Ask for a relay run once this transaction commits (once per transaction, however many
     messages it wrote)."""
-    from aftersales.notifications.tasks import kick_relay
-
     pending = getattr(connection, "run_on_commit", [])
     if any(entry[1] is kick_relay for entry in pending):
         return
