@@ -80,8 +80,9 @@ class HistoryQuery(Schema):
 def record_history(request: HttpRequest, target: str, record_id: int, params: Query[HistoryQuery]) -> Page:
     """The changes of one record you may see, newest first (``next_cursor`` for the next page).
 
-    ``target`` is the kind of record: ``customer``, ``unit``, ``product_model``, ``sla_policy``,
-    ``calendar_day``, ``calendar_year``, ``service_center``, ``user``. Service orders keep their own
+    ``target`` is the kind of record each app registers: ``customer``, ``unit``, ``product_model``,
+    ``sla_policy``, ``calendar_day``, ``calendar_year``, ``serial_date_rule``, ``lifetime_item``,
+    ``service_center``, ``user`` (an unknown one answers 404 ``unknown_target`` listing them). Service orders keep their own
     timeline (``GET /orders/{id}``). A record outside your scope answers 404, as its own endpoint does.
     """
     registered = target_named(target)
