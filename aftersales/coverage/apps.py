@@ -35,6 +35,20 @@ class CoverageConfig(AppConfig):
             }
         )
 
+        from aftersales.core.registry import ExportKind, export_kinds
+        from aftersales.coverage.exports import UNIT_EXPORT_COLUMNS
+
+        export_kinds.register(
+            ExportKind(
+                "units",
+                _("Units (installed base)"),
+                UNIT_EXPORT_COLUMNS,
+                "aftersales.coverage.exports.unit_rows",
+                "aftersales.installed_base.permissions.can_export_units",
+                order=30,
+            )
+        )
+
 
 def _with_model(user: object, qs: QuerySet) -> QuerySet:
     return qs.select_related("product_model").order_by("product_model__code", "id")

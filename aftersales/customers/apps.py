@@ -22,3 +22,33 @@ class CustomersConfig(AppConfig):
                 "customer.site_added": _("Site added"),
             }
         )
+
+        from aftersales.core.registry import ImportKind, import_kinds
+        from aftersales.customers.imports import CUSTOMER_COLUMNS, SERVICE_FIELDS
+
+        import_kinds.register(
+            ImportKind(
+                "customers",
+                _("Customers"),
+                CUSTOMER_COLUMNS,
+                "aftersales.customers.imports.CustomerRows",
+                "aftersales.customers.permissions.can_import_customers",
+                order=10,
+                service_fields=SERVICE_FIELDS,
+            )
+        )
+
+        from aftersales.core.registry import ExportKind, export_kinds
+        from aftersales.customers.exports import CUSTOMER_EXPORT_COLUMNS
+
+        export_kinds.register(
+            ExportKind(
+                "customers",
+                _("Customers"),
+                CUSTOMER_EXPORT_COLUMNS,
+                "aftersales.customers.exports.customer_rows",
+                "aftersales.customers.permissions.can_export_customers",
+                order=20,
+                audit=True,  # every contact's phone number
+            )
+        )

@@ -65,3 +65,13 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 def can_edit_customers(user: User, *, centre_id: int | None = None) -> bool:
     return has_capability(user, "customers.edit_customers", centre_id=centre_id)
+
+
+def can_import_customers(user: User) -> bool:
+    """The customer import (and its template): whoever may add customers."""
+    return can_edit_customers(user)
+
+
+def can_export_customers(user: User) -> bool:
+    """The customer export: anyone who sees customers gets their own scope (it may be empty)."""
+    return bool(user.is_authenticated and user.is_active)

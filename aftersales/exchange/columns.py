@@ -1,101 +1,35 @@
-"""The columns of each import, with the English and Chinese headers both accepted.
+"""The columns of each registered import kind, with the English and Chinese headers both accepted.
 
-The first alias of a column is the Chinese header the templates use; the key is the English one.
+The kinds and their columns are registered by the apps that own the rows (``core.registry``); the
+first alias of a column is the Chinese header the templates use; the key is the English one.
 """
 
 import re
-from dataclasses import dataclass
 
-from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import NotFoundError, ValidationFailed
+from aftersales.core.registry import ImportKind, import_kinds
+from aftersales.core.tabular import Column
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    aliases: tuple[str, ...]
-    help: str | Promise
-    required: bool = False
-    example: str = ""
-
-    @property
-    def zh(self) -> str:
-        return self.aliases[0]
-
-
-CUSTOMER_COLUMNS = (
-    Column(
-        "name", ("名称", "客户名称", "客户"), gettext_lazy("Customer name."), required=True, example="华东机械有限公司"
-    ),
-    Column(
-        "kind", ("类型", "客户类型"), gettext_lazy("company / person (公司 / 个人); blank = company."), example="公司"
-    ),
-    Column("contact_name", ("联系人",), gettext_lazy("Contact's name (needed with a mobile)."), example="张伟"),
-    Column("mobile", ("手机", "手机号", "联系电话"), gettext_lazy("Contact's mobile number."), example="13812345678"),
-    Column("site_name", ("地点", "地点名称"), gettext_lazy("Site name (needed with an address)."), example="总部"),
-    Column("province", ("省", "省份"), gettext_lazy("Province."), example="上海市"),
-    Column("city", ("市", "城市"), gettext_lazy("City."), example="上海市"),
-    Column("address", ("地址", "详细地址"), gettext_lazy("Street address of the site."), example="浦东新区张江路1号"),
-    Column("notes", ("备注",), gettext_lazy("Notes.")),
-    Column(
-        "service_center",
-        ("服务网点", "网点"),
-        gettext_lazy("Service centre code; blank = your own centre."),
-    ),
-)
-
-UNIT_COLUMNS = (
-    Column(
-        "serial_number",
-        ("序列号", "出厂编号"),
-        gettext_lazy("Serial number (unique)."),
-        required=True,
-        example="SN20250001",
-    ),
-    Column(
-        "product_model_code", ("型号", "产品型号"), gettext_lazy("Product model code."), required=True, example="KY-75"
-    ),
-    Column(
-        "customer_name",
-        ("客户", "客户名称"),
-        gettext_lazy("Owner's name: must match exactly one customer you can see (or give customer_id)."),
-        example="华东机械有限公司",
-    ),
-    Column("customer_id", ("客户ID", "客户编号"), gettext_lazy("Owner's customer ID (instead of the name).")),
-    Column(
-        "purchase_date",
-        ("购买日期", "发票日期"),
-        gettext_lazy("Purchase (invoice) date, YYYY-MM-DD."),
-        example="2025-03-01",
-    ),
-    Column("seller", ("销售方",), gettext_lazy("own / dealer (自营 / 经销商); blank = own."), example="自营"),
-    Column("dealer_name", ("经销商",), gettext_lazy("Dealer's name (needed when the seller is a dealer).")),
-    Column(
-        "proof_reference",
-        ("发票号", "购买凭证"),
-        gettext_lazy("Invoice number (proof of purchase)."),
-        example="INV-0001",
-    ),
-    Column("installed_on", ("安装日期",), gettext_lazy("Installation date, YYYY-MM-DD."), example="2025-03-10"),
-)
-
-COLUMNS: dict[str, tuple[Column, ...]] = {"customers": CUSTOMER_COLUMNS, "units": UNIT_COLUMNS}
-KINDS = tuple(COLUMNS)
+def import_kind(kind: str) -> ImportKind:
+    """The registered import kind; an unknown kind is a 404 (there is no such import)."""
+    entry = import_kinds.get(str(kind))
+    if entry is None:
+        raise NotFoundError(
+            "unknown_import_kind",
+            _("There is no import of “%(kind)s”; choose one of: %(kinds)s.")
+            % {"kind": str(kind)[:40], "kinds": ", ".join(k.key for k in import_kinds)},
+            field="kind",
+        )
+    return entry
 
 
 def columns_for(kind: str) -> tuple[Column, ...]:
     """The columns of an import kind; an unknown kind is a 404 (there is no such import)."""
-    if kind not in COLUMNS:
-        raise NotFoundError(
-            "unknown_import_kind",
-            _("There is no import of “%(kind)s”; choose one of: %(kinds)s.")
-            % {"kind": str(kind)[:40], "kinds": ", ".join(KINDS)},
-            field="kind",
-        )
-    return COLUMNS[kind]
+    return tuple(import_kind(kind).columns)
 
 
 def _normalise(header: str) -> str:
@@ -142,8 +76,9 @@ def map_headers(kind: str, headers: list[str]) -> dict[str, int]:
             field="file",
         )
     missing = [c for c in columns_for(kind) if c.required and c.key not in found]
-    if kind == "units" and "customer_name" not in found and "customer_id" not in found:
-        missing.append(next(c for c in UNIT_COLUMNS if c.key == "customer_name"))
+    for group in import_kind(kind).one_of:
+        if not any(key in found for key in group):
+            missing.append(next(c for c in columns_for(kind) if c.key == group[0]))
     if missing:
         raise ValidationFailed(
             "missing_column",

@@ -1,6 +1,8 @@
-"""Exports of orders, customers and units to xlsx or CSV, always scoped to what the user may see.
+"""Exports of the registered export kinds (orders, customers, units ...) to xlsx or CSV, always
+scoped to what the user may see.
 
-Rows are streamed from the database in chunks (``iterator(chunk_size=2000)``) with their related rows
+The app that owns the rows registers the kind (``core.registry.export_kinds``): its columns, who may
+export it, whether it is audited, and a function that returns the scoped, filtered rows. Rows are streamed from the database in chunks (``iterator(chunk_size=2000)``) with their related rows
 joined or prefetched per chunk, so the query count does not grow with the rows. An export that
 contains phone numbers leaves an ``AuditLog`` row (who, when, which filters, how many rows).
 """
@@ -12,38 +14,24 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-import phonenumbers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.models import User
-from aftersales.core.errors import ValidationFailed
-from aftersales.core.filtering import check_filters
+from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
-from aftersales.coverage.selectors import decide_coverage
-from aftersales.customers.filters import CustomerFilter
-from aftersales.customers.models import Customer
-from aftersales.customers.selectors import customer_list
+from aftersales.core.registry import ExportKind, allows, export_kinds, resolve
+from aftersales.core.tabular import CHUNK_SIZE, MAX_EXPORT_ROWS, capped, export_phone
 from aftersales.exchange.columns import columns_for, header_labels
-from aftersales.installed_base.filters import UnitFilter
-from aftersales.installed_base.models import Unit
-from aftersales.installed_base.permissions import units_visible_to
-from aftersales.service.choices import SlaState
-from aftersales.service.filters import ServiceOrderFilter
-from aftersales.service.models import ServiceOrder
-from aftersales.service.selectors import order_list
-from aftersales.service.sla import sla_state
+
+__all__ = ["CHUNK_SIZE", "MAX_EXPORT_ROWS", "capped"]
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-MAX_EXPORT_ROWS = 100_000
-CHUNK_SIZE = 2000
 # A cell starting with one of these is a formula to Excel; exported text must never run as one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -139,15 +127,7 @@ def export_rows(*, rows: Iterable[Sequence[Any]], columns: Sequence[str], fmt: s
 
 
 # ---- shared helpers ----------------------------------------------------------------------------
-def display_phone(e164: str) -> str:
-    """Mainland numbers as ``138 1234 5678``, others as ``+1 650-253-0000``: readable, and Excel
-    keeps them as text (a bare ``+8613812345678`` turns into 8.61381E+12). Import accepts both."""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    fmt = phonenumbers.PhoneNumberFormat
-    return phonenumbers.format_number(parsed, fmt.NATIONAL if parsed.country_code == 86 else fmt.INTERNATIONAL)
+display_phone = export_phone  # the spreadsheet form of a phone (kept under its old name)
 
 
 def _stamp(name: str, fmt: str) -> str:
@@ -157,16 +137,6 @@ def _stamp(name: str, fmt: str) -> str:
 def _json_safe(data: Mapping[str, Any]) -> dict[str, Any]:
     kept = {k: v for k, v in data.items() if v not in (None, "", [], ())}
     return json.loads(json.dumps(kept, cls=DjangoJSONEncoder, default=str))
-
-
-def _capped(qs: QuerySet) -> QuerySet:
-    """Refuse an export of more than ``MAX_EXPORT_ROWS`` up front: one cheap query, not a failed stream."""
-    if qs.order_by().values("pk")[MAX_EXPORT_ROWS : MAX_EXPORT_ROWS + 1].exists():
-        raise ValidationFailed(
-            "export_too_large",
-            _("The export would have more than %(max)d rows; narrow the filters.") % {"max": MAX_EXPORT_ROWS},
-        )
-    return qs[:MAX_EXPORT_ROWS]
 
 
 class _Counter:
@@ -186,170 +156,48 @@ def _audit(*, user: User, action: str, filters: Mapping[str, Any], rows: int, fm
     )
 
 
-# ---- orders ------------------------------------------------------------------------------------
-ORDER_COLUMNS = (
-    gettext_lazy("Number"),
-    gettext_lazy("Status"),
-    gettext_lazy("Waiting for"),
-    gettext_lazy("Kind"),
-    gettext_lazy("Priority"),
-    gettext_lazy("Channel"),
-    gettext_lazy("Agreed resolution"),
-    gettext_lazy("Service centre"),
-    gettext_lazy("Customer"),
-    gettext_lazy("Serial number"),
-    gettext_lazy("Product model"),
-    gettext_lazy("Technician"),
-    gettext_lazy("Reporter"),
-    gettext_lazy("Reporter phone"),
-    gettext_lazy("Received at"),
-    gettext_lazy("Due at"),
-    gettext_lazy("SLA state"),
-    gettext_lazy("In warranty"),
-    gettext_lazy("Completed at"),
-    gettext_lazy("Closed at"),
-)
+# ---- registered export kinds -------------------------------------------------------------------
+def export_kind(kind: str) -> ExportKind:
+    entry = export_kinds.get(str(kind))
+    if entry is None:
+        raise NotFoundError(
+            "unknown_export_kind",
+            _("There is no export of “%(kind)s”; choose one of: %(kinds)s.")
+            % {"kind": str(kind)[:40], "kinds": ", ".join(k.key for k in export_kinds)},
+            field="kind",
+        )
+    return entry
 
 
-def _order_cells(order: ServiceOrder, *, now: datetime.datetime) -> list[Any]:
-    return [
-        order.number,
-        order.get_status_display(),
-        order.get_waiting_for_display() if order.waiting_for else "",
-        order.get_kind_display(),
-        order.get_priority_display(),
-        order.get_channel_display(),
-        order.get_resolution_display(),
-        order.service_center.name,
-        order.customer.name,
-        order.unit.serial_number if order.unit else "",
-        order.unit.product_model.code if order.unit else "",
-        str(order.technician) if order.technician else "",
-        order.reporter_name,
-        display_phone(order.reporter_phone),
-        order.received_at,
-        order.due_at,
-        SlaState(sla_state(order, now=now)).label,
-        order.warranty_covered,
-        order.completed_at,
-        order.closed_at,
-    ]
+def export(*, kind: str, user: User, params: Mapping[str, Any], fmt: str) -> ExportFile:
+    """A registered export kind's rows for ``user`` as xlsx or CSV: an unknown kind is 404, a kind
+    whose permission refuses the user 403, an invalid filter 400, all before a row is read. A kind
+    registered with ``audit`` (its rows carry phone numbers) leaves an ``AuditLog`` row."""
+    entry = export_kind(kind)
+    if not allows(entry.permission, user):
+        raise PermissionDeniedError("forbidden", _("You may not export %(kind)s.") % {"kind": str(entry.label).lower()})
+    check_format(fmt)
+    found = resolve(entry.rows)(user=user, params=params, now=timezone.now())
+    rows = _Counter(found.rows)
+    content = export_rows(rows=rows, columns=entry.columns, fmt=fmt)
+    if entry.audit:
+        _audit(user=user, action=f"exchange.export_{entry.key}", filters=found.filters, rows=rows.count, fmt=fmt)
+    return ExportFile(_stamp(entry.key, fmt), FORMATS[fmt], content)
 
 
 def export_orders(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportFile:
-    """The user's orders filtered as on the order list (``ServiceOrderFilter``: pass ``request.GET``
-    or a dict; ``status`` may be a list), newest first. Audited: the rows carry reporters' phones."""
-    check_format(fmt)
-    filterset = check_filters(ServiceOrderFilter(data=params, queryset=order_list(user=user)))
-    qs = _capped(filterset.qs.order_by("-id"))
-    now = timezone.now()
-    rows = _Counter(_order_cells(o, now=now) for o in qs.iterator(chunk_size=CHUNK_SIZE))
-    content = export_rows(rows=rows, columns=ORDER_COLUMNS, fmt=fmt)
-    _audit(user=user, action="exchange.export_orders", filters=filterset.form.cleaned_data, rows=rows.count, fmt=fmt)
-    return ExportFile(_stamp("orders", fmt), FORMATS[fmt], content)
-
-
-# ---- customers ---------------------------------------------------------------------------------
-CUSTOMER_EXPORT_COLUMNS = (
-    gettext_lazy("ID"),
-    gettext_lazy("Name"),
-    gettext_lazy("Kind"),
-    gettext_lazy("Service centre"),
-    gettext_lazy("Contact"),
-    gettext_lazy("Mobile"),
-    gettext_lazy("Other contacts"),
-    gettext_lazy("Sites"),
-    gettext_lazy("Notes"),
-    gettext_lazy("Created at"),
-)
-
-
-def _customer_cells(customer: Customer) -> list[Any]:
-    contacts = list(customer.contacts.all())  # prefetched, primary first
-    first = contacts[0] if contacts else None
-    return [
-        customer.pk,
-        customer.name,
-        customer.get_kind_display(),
-        customer.service_center.name,
-        first.name if first else "",
-        display_phone(first.mobile) if first else "",
-        "; ".join(f"{c.name} {display_phone(c.mobile)}" for c in contacts[1:]),
-        "; ".join(f"{s.name}: {s.full_address}" for s in customer.sites.all()),
-        customer.notes,
-        customer.created_at,
-    ]
+    """The "orders" kind (service): newest first, audited."""
+    return export(kind="orders", user=user, params=params, fmt=fmt)
 
 
 def export_customers(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportFile:
-    """The customers the user may see, with every contact's phone, filtered as on the customer list
-    (``CustomerFilter``: ``q``, ``phone``, ``kind``, ``service_center_id``; pass ``request.GET`` or a
-    dict). Audited as a bulk read of phones."""
-    check_format(fmt)
-    filterset = check_filters(CustomerFilter(data=params, queryset=customer_list(user=user)))
-    qs = _capped(filterset.qs.order_by("id"))
-    rows = _Counter(_customer_cells(c) for c in qs.iterator(chunk_size=CHUNK_SIZE))
-    content = export_rows(rows=rows, columns=CUSTOMER_EXPORT_COLUMNS, fmt=fmt)
-    _audit(
-        user=user,
-        action="exchange.export_customers",
-        filters=filterset.form.cleaned_data,
-        rows=rows.count,
-        fmt=fmt,
-    )
-    return ExportFile(_stamp("customers", fmt), FORMATS[fmt], content)
-
-
-# ---- units -------------------------------------------------------------------------------------
-UNIT_EXPORT_COLUMNS = (
-    gettext_lazy("ID"),
-    gettext_lazy("Serial number"),
-    gettext_lazy("Model code"),
-    gettext_lazy("Model name"),
-    gettext_lazy("Customer"),
-    gettext_lazy("Site"),
-    gettext_lazy("Purchase date"),
-    gettext_lazy("Seller"),
-    gettext_lazy("Dealer"),
-    gettext_lazy("Invoice no."),
-    gettext_lazy("Proof file"),
-    gettext_lazy("Installed on"),
-    gettext_lazy("In warranty today"),
-    gettext_lazy("Warranty until"),
-)
-
-
-def _unit_cells(unit: Unit, *, today: datetime.date) -> list[Any]:
-    warranty = decide_coverage(unit=unit, on=today, kind="")
-    return [
-        unit.pk,
-        unit.serial_number,
-        unit.product_model.code,
-        unit.product_model.name,
-        unit.customer.name,
-        unit.site.name if unit.site else "",
-        unit.purchase_date,
-        unit.get_seller_display(),
-        unit.dealer_name,
-        unit.proof_reference,
-        bool(unit.proof_file),
-        unit.installed_on,
-        warranty.covered,
-        warranty.until,
-    ]
+    """The "customers" kind (customers): every contact's phone, audited."""
+    return export(kind="customers", user=user, params=params, fmt=fmt)
 
 
 def export_units(*, user: User, params: Mapping[str, Any], fmt: str) -> ExportFile:
-    """The units the user may see, filtered as on the unit list (``UnitFilter``: ``serial_number``,
-    ``customer_id``, ``product_model_id``). No phone numbers, so no audit row."""
-    check_format(fmt)
-    queryset = units_visible_to(user).select_related("product_model", "customer", "site")
-    filterset = check_filters(UnitFilter(data=params, queryset=queryset))
-    qs = _capped(filterset.qs.order_by("id"))
-    today = timezone.localdate()
-    rows = (_unit_cells(u, today=today) for u in qs.iterator(chunk_size=CHUNK_SIZE))
-    content = export_rows(rows=rows, columns=UNIT_EXPORT_COLUMNS, fmt=fmt)
-    return ExportFile(_stamp("units", fmt), FORMATS[fmt], content)
+    """The "units" kind (coverage): no phone numbers, so no audit row."""
+    return export(kind="units", user=user, params=params, fmt=fmt)
 
 
 # ---- import templates --------------------------------------------------------------------------

@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/jobs/<uuid:job_id>/", views.import_status, name="job"),
     path("import/template/<str:kind>.<str:fmt>", views.import_template, name="template"),
     path("exports/orders.xlsx", views.order_export, name="order_export"),
+    path("exports/<slug:kind>.<slug:fmt>", views.export_download, name="export"),
 ]

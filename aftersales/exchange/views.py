@@ -1,6 +1,6 @@
 """The import screen (/import/) and the order list's xlsx download (/exports/orders.xlsx).
 
-Import: choose customers or units, upload xlsx/CSV, see a row-by-row
+Import: choose one of the registered import kinds the user may import, upload xlsx/CSV, see a row-by-row
 preview, confirm. The preview and the import are ``importers.preview_import`` / ``run_import``: the
 same rules, and the import is all-or-nothing.
 
@@ -29,12 +29,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.core.errors import DomainError
-from aftersales.customers.permissions import can_edit_customers
+from aftersales.core.registry import allows, import_kinds
 from aftersales.exchange import exporters, importers, jobs, services
-from aftersales.exchange.columns import KINDS, columns_for
+from aftersales.exchange.columns import columns_for
+from aftersales.exchange.permissions import can_import
 from aftersales.exchange.readers import MAX_BYTES, MAX_ROWS, estimate_rows
 
-KIND_LABELS = {"customers": gettext_lazy("Customers"), "units": gettext_lazy("Units (installed base)")}
 PREVIEW_ROWS = 200  # parsed rows shown; every error is listed regardless (up to MAX_ERRORS)
 MAX_ERRORS = 1000
 # Above either, a file is checked and imported in the background with a live row count: on
@@ -44,20 +44,30 @@ BACKGROUND_BYTES = 256 * 1024
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("What to import"),
-        choices=[(kind, KIND_LABELS[kind]) for kind in KINDS],
-        initial="customers",
-        widget=forms.RadioSelect,
-    )
+    """The kinds offered are the registered import kinds whose permission allows ``user``."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("What to import"), widget=forms.RadioSelect)
     file = forms.FileField(
         label=gettext_lazy("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = import_kinds.visible_to(user)
+        self.fields["kind"].choices = [(k.key, k.label) for k in kinds]
+        if kinds and not self.initial.get("kind"):
+            self.initial["kind"] = kinds[0].key
+
+
+def _kind_label(kind: str) -> Any:
+    entry = import_kinds.get(kind)
+    return entry.label if entry else kind
+
 
 def _check_may_import(request: HttpRequest) -> None:
-    if not can_edit_customers(request.user):
+    """The screen opens to anyone who may import at least one kind; each kind checks its own."""
+    if not can_import(request.user):
         raise PermissionDenied
 
 
@@ -89,7 +99,7 @@ def _preview_context(preview: importers.ImportPreview, *, digest: str) -> dict[s
         "errors": errors[:MAX_ERRORS],
         "hidden_errors": max(len(errors) - MAX_ERRORS, 0),
         "digest": digest,
-        "kind_label": KIND_LABELS[preview.kind],
+        "kind_label": _kind_label(preview.kind),
     }
 
 
@@ -105,11 +115,12 @@ def _respond(request: HttpRequest, form: ImportForm, result: dict[str, Any], *, 
 
 
 def _page_context(form: ImportForm) -> dict[str, Any]:
+    keys = [key for key, _label in form.fields["kind"].choices]
     return {
         "form": form,
         "kinds": [
-            {"kind": kind, "label": KIND_LABELS[kind], "columns": columns_for(kind), "headers": _column_labels(kind)}
-            for kind in KINDS
+            {"kind": key, "label": _kind_label(key), "columns": columns_for(key), "headers": _column_labels(key)}
+            for key in keys
         ],
         "max_rows": MAX_ROWS,
         "max_mb": MAX_BYTES // 1024 // 1024,
@@ -121,7 +132,7 @@ def _page_context(form: ImportForm) -> dict[str, Any]:
 def import_page(request: HttpRequest) -> HttpResponse:
     _check_may_import(request)
     kind = request.GET.get("kind")
-    form = ImportForm(initial={"kind": kind} if kind in KINDS else None)
+    form = ImportForm(initial={"kind": kind} if kind in import_kinds else None, user=request.user)
     return render(request, "exchange/import.html", _page_context(form))
 
 
@@ -134,7 +145,7 @@ def _file_error(form: ImportForm, exc: DomainError) -> None:
 def import_preview(request: HttpRequest) -> HttpResponse:
     """Check every row and write nothing."""
     _check_may_import(request)
-    form = ImportForm(request.POST, request.FILES)
+    form = ImportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _respond(request, form, {}, status=400)
     file, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
@@ -154,7 +165,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 def import_run(request: HttpRequest) -> HttpResponse:
     """Import the checked file: every row or none."""
     _check_may_import(request)
-    form = ImportForm(request.POST, request.FILES)
+    form = ImportForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _respond(request, form, {}, status=400)
     file, kind = form.cleaned_data["file"], form.cleaned_data["kind"]
@@ -180,7 +191,7 @@ def import_run(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         _file_error(form, exc)
         return _respond(request, form, {}, status=400)
-    return _respond(request, form, {"imported": result, "kind_label": KIND_LABELS[kind]})
+    return _respond(request, form, {"imported": result, "kind_label": _kind_label(kind)})
 
 
 def _job_context(job_id: str, job: dict[str, Any], form: ImportForm) -> tuple[dict[str, Any], int]:
@@ -203,7 +214,7 @@ def _job_context(job_id: str, job: dict[str, Any], form: ImportForm) -> tuple[di
         }, 200
     if "imported" in result:
         imported = importers.ImportResult(**result["imported"])
-        return {"imported": imported, "kind_label": KIND_LABELS[kind]}, 200
+        return {"imported": imported, "kind_label": _kind_label(kind)}, 200
     if "preview" in result:
         context = _preview_context(importers.ImportPreview.from_dict(result["preview"]), digest=job.get("digest", ""))
         if job.get("changed"):
@@ -224,7 +235,7 @@ def _respond_job(request: HttpRequest, job_id: str, form: ImportForm | None = No
     if job is None:
         raise Http404(_("No such import."))
     if form is None:  # polling: no form was posted, but a file error from the job goes next to the field
-        form = ImportForm(initial={"kind": job["kind"]})
+        form = ImportForm(initial={"kind": job["kind"]}, user=request.user)
         form.cleaned_data = {}
     context, status = _job_context(job_id, job, form)
     return _respond(request, form, context, status=status)
@@ -244,8 +255,11 @@ def import_status(request: HttpRequest, job_id: Any) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """An empty file with the header row (Chinese headers in Chinese), xlsx with a help sheet."""
     _check_may_import(request)
-    if kind not in KINDS or fmt not in ("xlsx", "csv"):
+    entry = import_kinds.get(kind)
+    if entry is None or fmt not in ("xlsx", "csv"):
         raise Http404(_("No such template."))
+    if not allows(entry.permission, request.user):
+        raise PermissionDenied
     export = exporters.import_template(kind=kind, fmt=fmt)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
@@ -263,6 +277,21 @@ def order_export(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect(reverse("service:order_list") + "?" + request.GET.urlencode())
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
+    return response
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """Any registered export kind as xlsx or CSV (``/exports/<kind>.<fmt>``) with the list's filters
+    in the query string: 404 for an unknown kind, 403 when the kind's permission refuses the user,
+    400 for a bad filter or format, the error's detail as the body."""
+    try:
+        export = exporters.export(kind=kind, user=request.user, params=request.GET, fmt=fmt)
+    except DomainError as exc:
+        return HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response

@@ -19,3 +19,19 @@ class InstalledBaseConfig(AppConfig):
                 "unit.proof_updated": _("Proof of purchase changed"),
             }
         )
+
+        from aftersales.core.registry import ImportKind, import_kinds
+        from aftersales.installed_base.imports import SERVICE_FIELDS, UNIT_COLUMNS
+
+        import_kinds.register(
+            ImportKind(
+                "units",
+                _("Units (installed base)"),
+                UNIT_COLUMNS,
+                "aftersales.installed_base.imports.UnitRows",
+                "aftersales.installed_base.permissions.can_import_units",
+                order=20,
+                one_of=(("customer_name", "customer_id"),),
+                service_fields=SERVICE_FIELDS,
+            )
+        )

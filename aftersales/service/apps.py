@@ -47,3 +47,18 @@ class ServiceConfig(AppConfig):
                 url_name="service:sla_list",
             )
         )
+
+        from aftersales.core.registry import ExportKind, export_kinds
+        from aftersales.service.exports import ORDER_COLUMNS
+
+        export_kinds.register(
+            ExportKind(
+                "orders",
+                _("Orders"),
+                ORDER_COLUMNS,
+                "aftersales.service.exports.order_rows",
+                f"{permissions}.can_export_orders",
+                order=10,
+                audit=True,  # the rows carry reporters' phone numbers
+            )
+        )

@@ -12,7 +12,6 @@ from aftersales.accounts.choices import Role
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
-from aftersales.exchange import exporters
 from aftersales.exchange.exporters import export_customers, export_orders, export_rows, export_units, import_template
 from aftersales.exchange.importers import preview_import
 from aftersales.installed_base.tests.factories import UnitFactory
@@ -113,7 +112,7 @@ def test_export_orders_for_a_technician_has_only_their_orders(users, centre):
 
 @pytest.mark.django_db
 def test_export_refuses_more_than_the_cap(users, centre, monkeypatch):
-    monkeypatch.setattr(exporters, "MAX_EXPORT_ROWS", 2)
+    monkeypatch.setattr("aftersales.core.tabular.MAX_EXPORT_ROWS", 2)
     for _ in range(3):
         CustomerFactory(service_center=centre)
 

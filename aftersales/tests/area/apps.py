@@ -15,6 +15,7 @@ class AreaConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.core import registry
+        from aftersales.tests.area.data import AREA_COLUMNS
 
         permissions = "aftersales.tests.area.permissions"
         registry.navigation.register(
@@ -56,5 +57,25 @@ class AreaConfig(AppConfig):
                 200,
                 f"{permissions}.can_see_areas",
                 slot="side",
+            )
+        )
+        registry.import_kinds.register(
+            registry.ImportKind(
+                "areas",
+                "Sales areas",
+                AREA_COLUMNS,
+                "aftersales.tests.area.data.AreaRows",
+                f"{permissions}.can_manage_areas",
+                order=90,
+            )
+        )
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "areas",
+                "Sales areas",
+                ("Code", "Name"),
+                "aftersales.tests.area.data.area_rows",
+                f"{permissions}.can_manage_areas",
+                order=90,
             )
         )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
+from aftersales.core.errors import PermissionDeniedError
 from aftersales.tests.area.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,74 @@ def test_home_panel_hidden_from_a_user_whose_predicate_says_no(client, make_user
     client.force_login(make_user(Role.FINANCE))
 
     assert 'id="area-panel"' not in client.get("/").content.decode()
+
+
+# ---- import kind ----------------------------------------------------------------------------------
+def csv_file(text: str, name: str = "areas.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, ("\ufeff" + text).encode("utf-8"), content_type="text/csv")
+
+
+def test_import_kind_offered_to_a_user_whose_predicate_says_yes(client, make_user):
+    client.force_login(make_user(Role.MANAGER))
+
+    body = client.get("/import/").content.decode()
+
+    assert 'value="areas"' in body
+    assert 'href="/import/template/areas.xlsx"' in body
+
+
+def test_import_kind_hidden_from_a_user_whose_predicate_says_no(client, make_user):
+    client.force_login(make_user(Role.AGENT))
+
+    body = client.get("/import/").content.decode()
+
+    assert 'value="customers"' in body  # the screen is there, without the area kind
+    assert 'value="areas"' not in body
+    assert client.get("/import/template/areas.csv").status_code == 403
+
+
+def test_import_kind_runs_through_the_machinery_of_exchange(client, make_user):
+    client.force_login(make_user(Role.MANAGER))
+
+    preview = client.post("/import/preview/", {"kind": "areas", "file": csv_file("code,name\nEAST,East\n")})
+    assert preview.status_code == 200
+    assert not Area.objects.exists()  # the preview writes nothing
+    digest = preview.context["digest"]
+    done = client.post("/import/run/", {"kind": "areas", "digest": digest, "file": csv_file("code,name\nEAST,East\n")})
+
+    assert done.status_code == 200
+    assert list(Area.objects.values_list("code", flat=True)) == ["EAST"]
+
+
+def test_import_kind_refused_to_a_user_whose_predicate_says_no(client, make_user):
+    from aftersales.exchange.importers import run_import
+
+    user = make_user(Role.AGENT)
+    client.force_login(user)
+
+    response = client.post("/import/run/", {"kind": "areas", "file": csv_file("code,name\nEAST,East\n")})
+
+    assert response.status_code == 400  # not a choice for this user
+    with pytest.raises(PermissionDeniedError):
+        run_import(kind="areas", file=csv_file("code,name\nEAST,East\n"), by=user)
+    assert not Area.objects.exists()
+
+
+# ---- export kind ----------------------------------------------------------------------------------
+def test_export_kind_downloads_for_a_user_whose_predicate_says_yes(client, make_user):
+    Area.objects.create(code="EAST", name="East China")
+    client.force_login(make_user(Role.MANAGER))
+
+    response = client.get("/exports/areas.csv")
+
+    assert response.status_code == 200
+    assert "EAST,East China" in response.content.decode("utf-8-sig")
+
+
+def test_export_kind_refused_to_a_user_whose_predicate_says_no(client, make_user):
+    client.force_login(make_user(Role.AGENT))
+
+    assert client.get("/exports/areas.csv").status_code == 403
+    assert client.get("/exports/nope.csv").status_code == 404

@@ -1,0 +1,143 @@
+"""Shared pieces for tabular imports and exports, used by the apps that register import and export
+kinds (``core.registry``) and by ``exchange``, which reads the files and writes them.
+
+An import kind names its columns (``Column``: the English key, the Chinese headers accepted) and a
+``RowPreparer`` that parses one row with ``text``/``day``/``choice`` and returns the service call
+that writes it; an export kind's rows come from a query capped by ``capped``.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import ValidationFailed
+
+Cell = str | int | float | datetime.date | datetime.datetime | None
+MAX_EXPORT_ROWS = 100_000
+CHUNK_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    aliases: tuple[str, ...]
+    help: str | Promise
+    required: bool = False
+    example: str = ""
+
+    @property
+    def zh(self) -> str:
+        return self.aliases[0]
+
+
+@dataclass(frozen=True)
+class RowError:
+    code: str
+    field: str
+    message: str
+
+
+# ---- cell parsing ------------------------------------------------------------------------------
+class CellError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def text(cell: Cell) -> str:
+    """A cell as text: Excel stores 13812345678 and serial 2025001 as numbers; they are text here."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime.datetime):
+        return cell.date().isoformat() if cell.time() == datetime.time() else cell.isoformat(sep=" ")
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def day(cell: Cell) -> datetime.date | None:
+    """YYYY-MM-DD (or YYYY/MM/DD) text, or an Excel date cell."""
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            return from_excel(cell).date()
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise CellError("invalid_date", _("Not a date.")) from exc
+    raw = str(cell).strip()
+    candidate = raw.split(" ")[0].replace("/", "-").replace(".", "-")
+    try:
+        return datetime.date.fromisoformat("-".join(p.zfill(2) for p in candidate.split("-")))
+    except ValueError as exc:
+        raise CellError(
+            "invalid_date", _("“%(value)s” is not a date; write YYYY-MM-DD.") % {"value": raw[:40]}
+        ) from exc
+
+
+def choice(cell: Cell, words: dict[str, str], *, default: str) -> str:
+    raw = text(cell)
+    if not raw:
+        return default
+    value = words.get(raw.lower())
+    if value is None:
+        raise CellError(
+            "invalid_choice",
+            _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw[:40], "allowed": " / ".join(words)},
+        )
+    return value
+
+
+# ---- one preparer per kind: parse a row and return the service call that writes it -------------
+Write = Callable[[], models.Model]
+
+
+class RowPreparer:
+    def __init__(self, *, by: Any, table: Any, mapping: dict[str, int]) -> None:
+        self.by = by
+        self.mapping = mapping
+
+    def cells(self, cells: tuple[Cell, ...]) -> dict[str, Cell]:
+        return {key: cells[index] for key, index in self.mapping.items()}
+
+    def prepare(self, row: int, raw: dict[str, Cell]) -> tuple[dict[str, Any], list[RowError], Write | None]:
+        raise NotImplementedError
+
+
+# ---- exports ----------------------------------------------------------------------------------
+def capped(qs: QuerySet) -> QuerySet:
+    """Refuse an export of more than ``MAX_EXPORT_ROWS`` up front: one cheap query, not a failed stream."""
+    if qs.order_by().values("pk")[MAX_EXPORT_ROWS : MAX_EXPORT_ROWS + 1].exists():
+        raise ValidationFailed(
+            "export_too_large",
+            _("The export would have more than %(max)d rows; narrow the filters.") % {"max": MAX_EXPORT_ROWS},
+        )
+    return qs[:MAX_EXPORT_ROWS]
+
+
+def export_phone(e164: str) -> str:
+    """Mainland numbers as ``138 1234 5678``, others as ``+1 650-253-0000``: readable, and Excel
+    keeps them as text (a bare ``+8613812345678`` turns into 8.61381E+12). Import accepts both."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    fmt = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(parsed, fmt.NATIONAL if parsed.country_code == 86 else fmt.INTERNATIONAL)
