@@ -32,7 +32,9 @@ router = Router(tags=["coverage"])
 class CoverageParams(Schema):
     on: datetime.date | None = Field(None, description="The day asked about (default: today)")
     kind: str = Field("", max_length=20, description="An order kind (repair, maintenance …); sources may use it")
-    item: str = Field("", max_length=40, description="An item code, for the lifetime-covered items of the model")
+    item: str = model_field(
+        LifetimeItem, "code", "", description="An item code, for the lifetime-covered items of the model"
+    )
 
 
 class CoverageOut(Schema):
