@@ -152,6 +152,8 @@ CASES = [
     Case("console:settings users", "admin", "accounts:user_list"),
     Case("console:settings product models", "admin", "catalog:productmodel_list"),
     Case("console:settings SLA", "admin", "service:sla_list"),
+    Case("console:settings serial-date rules", "admin", "core_settings:list", kwargs={"section": "=serial-date-rules"}),
+    Case("console:settings lifetime items", "admin", "core_settings:list", kwargs={"section": "=lifetime-items"}),
 ]
 
 
