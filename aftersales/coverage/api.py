@@ -19,7 +19,7 @@ from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
 from aftersales.core.schemas import answers, model_field
 from aftersales.coverage import services
 from aftersales.coverage.choices import SerialDateFormat
-from aftersales.coverage.models import LifetimeItem, SerialDateRule
+from aftersales.coverage.models import MAX_GRACE_MONTHS, SERIAL_MAX_LENGTH, LifetimeItem, SerialDateRule
 from aftersales.coverage.permissions import can_view_coverage_rules
 from aftersales.coverage.registry import CoverageSource, registered_sources
 from aftersales.coverage.selectors import decide_coverage
@@ -99,10 +99,15 @@ def _page(qs: QuerySet, filters: ListParams) -> Page:
 # ---- serial-date rules --------------------------------------------------------------------------
 class SerialDateRuleIn(Input):
     product_model_id: int | None = None
-    serial_prefix: str = model_field(SerialDateRule, "serial_prefix", "")
-    date_position: int = Field(ge=1, le=64, description="1 = the serial's first character")
+    # English descriptions: the schema is written in one language whatever the request's.
+    serial_prefix: str = model_field(
+        SerialDateRule, "serial_prefix", "", description="Empty: every serial of the product model"
+    )
+    date_position: int = Field(ge=1, le=SERIAL_MAX_LENGTH, description="1 = the serial's first character")
     date_format: SerialDateFormat = model_field(SerialDateRule, "date_format", choices=SerialDateFormat)
-    grace_months: int = Field(0, ge=0, le=60)
+    grace_months: int = Field(
+        0, ge=0, le=MAX_GRACE_MONTHS, description="The warranty starts this many months after production"
+    )
     note: str = model_field(SerialDateRule, "note", "")
 
 
