@@ -38,7 +38,8 @@ def centres_visible_to(user: User) -> QuerySet[ServiceCenter]:
     return scope_by_centre(ServiceCenter.objects.all(), user, field="pk")
 
 
-def can_see_centre(user: User, centre_id: int) -> bool:
+def can_see_centre(user: User, centre_id: int | None) -> bool:
+    """Whether records of centre ``centre_id`` are in ``user``'s scope (``None``: of no centre)."""
     return user.sees_all_centres or (user.service_center_id is not None and user.service_center_id == centre_id)
 
 

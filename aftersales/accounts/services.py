@@ -20,6 +20,7 @@ from aftersales.accounts.permissions import (
     can_edit_centre,
     can_manage_settings,
     can_manage_user,
+    can_see_centre,
     roles_assignable_by,
 )
 from aftersales.accounts.signals import account_changed
@@ -131,8 +132,7 @@ def deactivate_user(*, user: User, by: User | None) -> User:
     if by is not None:
         if by.pk == user.pk:
             raise ValidationFailed("cannot_deactivate_self", _("You cannot deactivate your own account."))
-        if not can_manage_user(by, user):
-            raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+        _check_may_manage_user(by, user)
     was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -222,7 +222,11 @@ def update_service_center(
     *, centre: ServiceCenter, by: User, code: str, name: str, region: str, phone: str = "", address: str = ""
 ) -> ServiceCenter:
     """Edit a centre: administrators any, a service manager their own (its code stays: imports use it)."""
+    if not can_manage_settings(by):
+        raise PermissionDeniedError("forbidden", _("You may not edit this service centre."))
     centre = ServiceCenter.objects.select_for_update().get(pk=centre.pk)
+    if not can_see_centre(by, centre.pk):
+        raise NotFoundError("not_found", _("No such service centre."))
     if not can_edit_centre(by, centre):
         raise PermissionDeniedError("forbidden", _("You may not edit this service centre."))
     fields = _centre_fields(code=code, name=name, region=region, phone=phone, address=address)
@@ -244,6 +248,17 @@ def update_service_center(
     return centre
 
 
+def _check_may_manage_user(by: User, user: User) -> None:
+    """403 for a caller who manages nobody; 404 for a user of a centre outside their scope; 403 for
+    one they see but may not manage (themselves, or someone above them)."""
+    if not can_manage_settings(by):
+        raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+    if not can_see_centre(by, user.service_center_id):
+        raise NotFoundError("not_found", _("No such user."))
+    if not can_manage_user(by, user):
+        raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+
+
 def _check_role_and_centre(*, by: User, role: str, service_center: ServiceCenter | None) -> None:
     if role not in roles_assignable_by(by):
         raise PermissionDeniedError("role_not_allowed", _("You may not give this role."), field="role")
@@ -251,10 +266,8 @@ def _check_role_and_centre(*, by: User, role: str, service_center: ServiceCenter
         raise ValidationFailed(
             "centre_required", _("Staff in this role belong to a service centre."), field="service_center"
         )
-    if service_center is not None and not by.sees_all_centres and service_center.pk != by.service_center_id:
-        raise PermissionDeniedError(
-            "forbidden", _("You may only add staff to your own service centre."), field="service_center"
-        )
+    if service_center is not None and not can_see_centre(by, service_center.pk):
+        raise NotFoundError("not_found", _("No such service centre."), field="service_center")
 
 
 def _person_fields(*, first_name: str, last_name: str, phone: str, email: str) -> dict[str, str]:
@@ -331,8 +344,7 @@ def update_user(
     """Change a user's role, centre, name or mobile. The same limits as ``create_user``; nobody changes
     their own role or centre here."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if not can_manage_user(by, user):
-        raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+    _check_may_manage_user(by, user)
     if user.pk == by.pk and (role != user.role or service_center != user.service_center):
         raise PermissionDeniedError("forbidden", _("You cannot change your own role or centre."), field="role")
     if role != user.role or service_center != user.service_center:

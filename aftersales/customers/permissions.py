@@ -4,12 +4,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import scope_by_centre
+from aftersales.core.errors import NotFoundError, PermissionDeniedError
 from aftersales.customers.models import Customer
 
 # A technician sees only the customers of their own jobs. The jobs live in apps above this one
@@ -75,3 +78,14 @@ def can_import_customers(user: User) -> bool:
 def can_export_customers(user: User) -> bool:
     """The customer export: anyone who sees customers gets their own scope (it may be empty)."""
     return bool(user.is_authenticated and user.is_active)
+
+
+def require_may_edit_customer(
+    user: User, *, centre_id: int, not_found: str | Promise | None = None, field: str | None = None
+) -> None:
+    """What every customer write asks first: 403 for a caller who may edit no customer, 404 for a
+    record of a centre outside their scope (it does not exist for them). Writes nothing."""
+    if not can_edit_customers(user):
+        raise PermissionDeniedError("forbidden", gettext("You may not change customers."))
+    if not can_edit_customers(user, centre_id=centre_id):
+        raise NotFoundError("not_found", str(not_found or gettext("No such customer.")), field=field)

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import ServiceCenter, User
-from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Contact, Customer, Site
-from aftersales.customers.permissions import can_edit_customers
+from aftersales.customers.permissions import require_may_edit_customer
 from aftersales.history.services import changed, created_values, record_activity, snapshot
 
 CUSTOMER_FIELDS = ("name", "kind", "service_center", "notes")
@@ -37,8 +37,9 @@ def _resolve_centre(*, by: User, service_center: ServiceCenter | None) -> Servic
     centre = service_center or by.service_center
     if centre is None:
         raise ValidationFailed("required", _("Choose a service centre."), field="service_center_id")
-    if not can_edit_customers(by, centre_id=centre.pk):
-        raise PermissionDeniedError("forbidden", _("You may not add customers to this service centre."))
+    require_may_edit_customer(
+        by, centre_id=centre.pk, not_found=_("No such service centre."), field="service_center_id"
+    )
     return centre
 
 
@@ -109,8 +110,7 @@ def update_customer(
     *, customer: Customer, by: User, name: str | None = None, notes: str | None = None, reason: str = ""
 ) -> Customer:
     """Rename a customer or change its notes; the change (old → new) goes to its history."""
-    if not can_edit_customers(by, centre_id=customer.service_center_id):
-        raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    require_may_edit_customer(by, centre_id=customer.service_center_id)
     before = snapshot(customer, ("name", "notes"))
     if name is not None:
         customer.name = require_text(name, field="name", max_length=200)
@@ -125,8 +125,7 @@ def update_customer(
 
 @transaction.atomic
 def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
-    if not can_edit_customers(by, centre_id=customer.service_center_id):
-        raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    require_may_edit_customer(by, centre_id=customer.service_center_id)
     clean = _validated_contact(data)
     if customer.contacts.filter(mobile=clean.mobile).exists():
         raise ConflictError(
@@ -148,8 +147,7 @@ def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
 
 @transaction.atomic
 def add_site(*, customer: Customer, by: User, data: SiteData) -> Site:
-    if not can_edit_customers(by, centre_id=customer.service_center_id):
-        raise PermissionDeniedError("forbidden", _("You may not change this customer."))
+    require_may_edit_customer(by, centre_id=customer.service_center_id)
     clean = _validated_site(data)
     site = Site.objects.create(customer=customer, **clean.__dict__)
     record_activity(

@@ -10,8 +10,11 @@ from typing import IO, Any
 
 from django.core.files.storage import default_storage
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.errors import PermissionDeniedError
+from aftersales.core.registry import allows, import_kinds
 from aftersales.exchange import jobs
 from aftersales.exchange.tasks import run_import_task
 
@@ -20,7 +23,11 @@ def start_import_job(*, kind: str, mode: str, file: IO[bytes] | Any, by: User, *
     """Store the upload, record the job as queued and enqueue the task; return the job id.
 
     Without a broker (``CELERY_TASK_ALWAYS_EAGER``) the task runs here, so the job is finished when
-    this returns. ``extra`` is kept in the entry for the screen (e.g. ``changed=True``)."""
+    this returns. ``extra`` is kept in the entry for the screen (e.g. ``changed=True``). Each row is
+    written through the owning app's services, which check the caller's scope row by row."""
+    entry = import_kinds.get(kind)
+    if entry is None or not allows(entry.permission, by):
+        raise PermissionDeniedError("forbidden", _("Your role may not import data."))
     if mode not in jobs.MODES:
         raise ValueError(f"unknown import mode {mode!r}")
     job_id = str(uuid.uuid4())

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
-from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.uploads import check_upload
 from aftersales.core.validation import not_in_future, require_choice, require_text
 from aftersales.customers.models import Customer, Site
-from aftersales.customers.permissions import can_edit_customers
+from aftersales.customers.permissions import require_may_edit_customer
 from aftersales.history.services import changed, created_values, record_activity, snapshot
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.models import Unit
@@ -48,8 +48,7 @@ def register_unit(
     installed_on: datetime.date | None = None,
 ) -> Unit:
     """Add a unit to the installed base. The serial number is unique across all customers."""
-    if not can_edit_customers(by, centre_id=customer.service_center_id):
-        raise PermissionDeniedError("forbidden", _("You may not register units for this customer."))
+    require_may_edit_customer(by, centre_id=customer.service_center_id, field="customer_id")
     serial = require_text(serial_number, field="serial_number", max_length=64).upper()
     _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
     not_in_future(installed_on, field="installed_on")
@@ -98,8 +97,7 @@ def _check_proof(*, purchase_date: datetime.date | None, seller: str, dealer_nam
 @transaction.atomic
 def attach_proof_of_purchase(*, unit: Unit, by: User, file: UploadedFile) -> Unit:
     """Store an invoice image or PDF as the unit's proof of purchase."""
-    if not can_edit_customers(by, centre_id=unit.customer.service_center_id):
-        raise PermissionDeniedError("forbidden", _("You may not change this unit."))
+    require_may_edit_customer(by, centre_id=unit.customer.service_center_id, not_found=_("No such unit."))
     check_upload(file, field="file", allowed_types=PROOF_TYPES)
     previous = unit.proof_file.name or ""
     unit.proof_file.save(file.name or "proof", file, save=True)
@@ -128,8 +126,7 @@ def update_proof_of_purchase(
     before the purchase.
     """
     unit = Unit.objects.select_for_update().select_related("customer").get(pk=unit.pk)
-    if not can_edit_customers(by, centre_id=unit.customer.service_center_id):
-        raise PermissionDeniedError("forbidden", _("You may not change this unit."))
+    require_may_edit_customer(by, centre_id=unit.customer.service_center_id, not_found=_("No such unit."))
     _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
     if unit.installed_on and purchase_date and unit.installed_on < purchase_date:
         raise ValidationFailed(

@@ -107,7 +107,19 @@ def can_assign(user: User, order: ServiceOrder | None = None) -> bool:
 
 
 def in_order_centre(user: User, order: ServiceOrder) -> bool:
-    return user.sees_all_centres or user.service_center_id == order.service_center_id
+    return user.sees_all_centres or (
+        user.service_center_id is not None and user.service_center_id == order.service_center_id
+    )
+
+
+def order_in_scope(user: User, order: ServiceOrder) -> bool:
+    """Whether ``order`` is among ``orders_visible_to(user)``, without a query for desk staff (the
+    write services ask this before they change anything: out of scope answers 404)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if sees_centre_orders(user):
+        return in_order_centre(user, order)
+    return is_on_job(user, order)
 
 
 def can_override_warranty(user: User, order: ServiceOrder | None = None) -> bool:
@@ -127,6 +139,11 @@ def can_edit_order(user: User, order: ServiceOrder | None = None) -> bool:
 def is_on_job(user: User, order: ServiceOrder) -> bool:
     """The assigned technician or one of the helpers."""
     return order.technician_id == user.pk or order.helpers.filter(pk=user.pk).exists()
+
+
+def may_record_visits(user: User) -> bool:
+    """Records visits on some orders: a technician on their jobs, a manager correcting them."""
+    return has_capability(user, "service.work_assigned") or has_capability(user, "service.correct_visits")
 
 
 def can_record_visit(user: User, order: ServiceOrder) -> bool:

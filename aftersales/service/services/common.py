@@ -5,16 +5,26 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.core.errors import ConflictError
+from aftersales.core.errors import ConflictError, NotFoundError
 from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.services import enqueue_message
 from aftersales.service import signals
 from aftersales.service.models import Notification, OrderEvent, ServiceOrder
+from aftersales.service.permissions import order_in_scope
 
 
-def lock_order(order: ServiceOrder, *, expected_version: int | None = None) -> ServiceOrder:
-    """Re-read the order under a row lock; refuse with 409 when the caller's copy is stale."""
+def require_order_in_scope(order: ServiceOrder, *, by: User) -> None:
+    """An order outside the caller's scope does not exist for them (404), whichever face called."""
+    if not order_in_scope(by, order):
+        raise NotFoundError("not_found", _("No such order."))
+
+
+def lock_order(order: ServiceOrder, *, by: User | None = None, expected_version: int | None = None) -> ServiceOrder:
+    """Re-read the order under a row lock; refuse with 404 when it is outside ``by``'s scope and
+    with 409 when the caller's copy is stale."""
     locked = ServiceOrder.objects.select_for_update().get(pk=order.pk)
+    if by is not None:
+        require_order_in_scope(locked, by=by)
     if expected_version is not None and expected_version != locked.version:
         raise ConflictError(
             "stale_version",

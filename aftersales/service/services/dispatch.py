@@ -44,9 +44,7 @@ def assign_technician(
     second sees a technician and gets 409 ``already_assigned``."""
     if not can_assign(by):
         raise PermissionDeniedError("forbidden", _("Only dispatchers and service managers assign orders."))
-    order = lock_order(order, expected_version=expected_version)
-    if not can_assign(by, order):
-        raise PermissionDeniedError("forbidden", _("This order belongs to another service centre."))
+    order = lock_order(order, by=by, expected_version=expected_version)
     if order.status not in ASSIGNABLE:
         raise ConflictError(
             "transition_not_allowed",

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.accounts.permissions import can_see_centre
 from aftersales.calendars.selectors import due_at as working_day_due_at
-from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import require_choice, require_text
@@ -67,8 +66,8 @@ def open_order(
     call may be closed at once (§6 1.2)."""
     if not can_open_orders(by):
         raise PermissionDeniedError("forbidden", _("Your role may not open service orders."))
-    if not can_see_centre(by, customer.service_center_id):
-        raise ValidationFailed("not_found", _("No such customer."), field="customer_id")
+    if not can_open_orders(by, centre_id=customer.service_center_id):
+        raise NotFoundError("not_found", _("No such customer."), field="customer_id")
     require_choice(kind, field="kind", choices=OrderKind)
     require_choice(channel, field="channel", choices=Channel)
     require_choice(resolution, field="resolution", choices=Resolution)
@@ -184,8 +183,9 @@ def transition_order(
     expected_version: int | None = None,
 ) -> ServiceOrder:
     """The only code that assigns ``ServiceOrder.status``: checks the move against the table and the
-    role, records who/when/why, and refuses anything else with 409."""
-    order = lock_order(order, expected_version=expected_version)
+    role, records who/when/why, and refuses anything else with 409. An order outside ``by``'s scope
+    answers 404."""
+    order = lock_order(order, by=by, expected_version=expected_version)
     require_choice(to, field="to", choices=OrderStatus)
     reason = require_text(reason, field="reason", max_length=500, required=False)
     check_move(order, to=to, by=by, reason=reason)
@@ -228,7 +228,7 @@ def update_order(order: ServiceOrder, *, by: User, expected_version: int, change
     """Edit the order's descriptive fields. A stale copy (``expected_version``) answers 409."""
     if not can_edit_order(by):
         raise PermissionDeniedError("forbidden", _("Your role may not edit orders."))
-    order = lock_order(order, expected_version=expected_version)
+    order = lock_order(order, by=by, expected_version=expected_version)
     if order.status not in OPEN_STATUSES:
         raise ConflictError("order_not_open", _("Only open orders can be edited."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -263,8 +263,8 @@ def override_warranty(order: ServiceOrder, *, by: User, covered: bool, reason: s
     the reason is required and kept. ``decide_coverage`` makes the decision with the override in it."""
     if not can_override_warranty(by):
         raise PermissionDeniedError("forbidden", _("Only a service manager may override the warranty decision."))
+    order = lock_order(order, by=by)
     reason = require_text(reason, field="reason", max_length=500)
-    order = lock_order(order)
     now = timezone.now()
     decision = redecide_order_coverage(order, override=Override(covered=covered, reason=reason, decided_at=now))
     old = {"covered": order.warranty_covered, "reason": order.warranty_reason, "detail": order.warranty_detail}
@@ -294,10 +294,10 @@ def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str)
     """Push the due date ``working_days`` further, with a reason; the customer is told (§6 1.3.3.1)."""
     if not can_extend_due(by):
         raise PermissionDeniedError("forbidden", _("Your role may not extend due dates."))
+    order = lock_order(order, by=by)
     reason = require_text(reason, field="reason", max_length=500)
     if not 1 <= working_days <= EXTEND_MAX_WORKING_DAYS:
         raise ValidationFailed("out_of_range", _("Extend by 1 to 60 working days."), field="working_days")
-    order = lock_order(order)
     if order.status not in OPEN_STATUSES:
         raise ConflictError("order_not_open", _("Only open orders can be extended."))
     old_due = order.due_at

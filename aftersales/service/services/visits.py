@@ -17,8 +17,8 @@ from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
 from aftersales.service.choices import EventType, OldParts, OrderStatus
 from aftersales.service.models import Attachment, ServiceOrder, Visit
-from aftersales.service.permissions import can_edit_order, can_record_visit, orders_visible_to
-from aftersales.service.services.common import lock_order, record_event
+from aftersales.service.permissions import can_edit_order, can_record_visit, may_record_visits
+from aftersales.service.services.common import lock_order, record_event, require_order_in_scope
 from aftersales.service.services.coverage import redecide_order_coverage
 from aftersales.service.services.orders import transition_order
 
@@ -30,6 +30,12 @@ VISIT_TEXT_FIELDS = {
     "customer_remarks": 2000,
 }
 VISIT_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
+
+
+def _check_may_record_visits(by: User) -> None:
+    """Refuse (403) a caller who records visits on no order at all, before looking the order up."""
+    if not may_record_visits(by):
+        raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
 
 
 def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime | None) -> dict[str, Any]:
@@ -86,7 +92,8 @@ def _apply_misuse(order: ServiceOrder, *, by: User, found: bool) -> None:
 @transaction.atomic
 def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime | None = None, **fields: Any) -> Visit:
     """Record the technician's arrival (and whatever else is known); the order goes on site."""
-    order = lock_order(order)
+    _check_may_record_visits(by)
+    order = lock_order(order, by=by)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
     if order.status not in VISIT_STATUSES:
@@ -109,7 +116,8 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
 @transaction.atomic
 def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
     """Fill in diagnosis, work done, parts and departure. A signed record is final."""
-    order = lock_order(visit.order)
+    _check_may_record_visits(by)
+    order = lock_order(visit.order, by=by)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -132,7 +140,8 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
 def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile) -> Visit:
     """Store the customer's signature (an image drawn on the screen) with the signer's name and time
     (§6 1.3.6: the customer confirms the unit works and signs)."""
-    order = lock_order(visit.order)
+    _check_may_record_visits(by)
+    order = lock_order(visit.order, by=by)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician collects signatures on this order."))
     name = require_text(signer_name, field="signer_name", max_length=100)
@@ -153,9 +162,10 @@ def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile)
 @transaction.atomic
 def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit | None = None) -> Attachment:
     """Attach a photo (JPEG, PNG or WebP, size-limited) to the order or one of its visits."""
-    if not (can_edit_order(by) or can_record_visit(by, order)):
+    if not (can_edit_order(by) or may_record_visits(by)):
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
-    if not orders_visible_to(by).filter(pk=order.pk).exists():
+    require_order_in_scope(order, by=by)
+    if not (can_edit_order(by, order) or can_record_visit(by, order)):
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     if visit is not None and visit.order_id != order.pk:
         raise ValidationFailed("wrong_visit", _("The visit belongs to another order."), field="visit_id")

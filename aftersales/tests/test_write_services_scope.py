@@ -1,0 +1,461 @@
+"""Every write service checks the caller's scope itself, whichever face (screen, API, import, job)
+calls it: called directly by a user of another service centre it answers 404 for a record out of
+their scope, 403 for a capability they lack, and writes nothing.
+
+``CASES`` lists every public service function; ``EXEMPT`` lists the ones that are not a caller's
+write (helpers, reads, sign-in), each with its reason. ``test_every_service_is_listed`` fails when a
+new public function appears in a ``services`` module without being added to one of them.
+"""
+
+import datetime
+import importlib
+import inspect
+import io
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from aftersales.accounts import services as accounts
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ApiToken, ServiceCenter, User
+from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+from aftersales.calendars import services as calendars
+from aftersales.catalog import services as catalog
+from aftersales.core.errors import DomainError
+from aftersales.customers import services as customers
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.exchange import services as exchange
+from aftersales.installed_base import services as installed_base
+from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.service.choices import OrderStatus
+from aftersales.service.models import SlaPolicy
+from aftersales.service.services import dispatch, orders, sla_policies, visits
+from aftersales.service.tests.factories import make_order
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+@dataclass
+class World:
+    """One centre's records (Shanghai) and the staff of another centre (Beijing) who call in."""
+
+    home: ServiceCenter
+    away: ServiceCenter
+    staff: dict[str, User]  # home centre
+    outsiders: dict[str, User]  # away centre
+    customer: Any
+    unit: Any
+    order: Any
+    visit: Any
+    token_id: int
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    home = ServiceCenterFactory(code="SH", name="上海服务网点")
+    away = ServiceCenterFactory(code="BJ", name="北京服务网点")
+    staff = {role: UserFactory(username=f"{role}-sh", role=role, service_center=home) for role in Role.values}
+    outsiders = {role: UserFactory(username=f"{role}-bj", role=role, service_center=away) for role in Role.values}
+    customer = CustomerFactory(service_center=home)
+    unit = UnitFactory(customer=customer)
+    order = make_order(by=staff[Role.AGENT], customer=customer, unit=unit)
+    order = dispatch.assign_technician(order, by=staff[Role.DISPATCHER], technician=staff[Role.TECHNICIAN])
+    visit = visits.record_visit(order, by=staff[Role.TECHNICIAN])
+    order.refresh_from_db()
+    token = ApiToken.objects.create(user=staff[Role.AGENT], key_hash=ApiToken.hash_key("k" * 20))
+    return World(home, away, staff, outsiders, customer, unit, order, visit, token.pk)
+
+
+@dataclass(frozen=True)
+class Case:
+    service: str  # "module.function", as test_every_service_is_listed finds it
+    role: str  # the caller's role, in the other centre
+    status: int
+    call: Callable[[World, User], Any]
+
+    def __str__(self) -> str:
+        return f"{self.service}-{self.role}-{self.status}"
+
+
+A = Role.AGENT
+D = Role.DISPATCHER
+M = Role.MANAGER
+T = Role.TECHNICIAN
+F = Role.FINANCE
+
+CASES = [
+    # accounts: centres and staff are scoped by centre; a centre's code and new centres are the admin's.
+    Case(
+        "aftersales.accounts.services.create_service_center",
+        M,
+        403,
+        lambda w, by: accounts.create_service_center(by=by, code="GZ", name="广州", region="华南"),
+    ),
+    Case(
+        "aftersales.accounts.services.update_service_center",
+        M,
+        404,
+        lambda w, by: accounts.update_service_center(centre=w.home, by=by, code="SH", name="改名", region="华东"),
+    ),
+    Case(
+        "aftersales.accounts.services.create_user",
+        M,
+        404,
+        lambda w, by: accounts.create_user(
+            by=by, username="new", password="Un1que-pass-42", role=A, service_center=w.home, first_name="新"
+        ),
+    ),
+    Case(
+        "aftersales.accounts.services.update_user",
+        M,
+        404,
+        lambda w, by: accounts.update_user(user=w.staff[A], by=by, role=D, service_center=w.home, first_name="改"),
+    ),
+    Case(
+        "aftersales.accounts.services.update_user",
+        A,
+        403,
+        lambda w, by: accounts.update_user(user=w.staff[A], by=by, role=D, service_center=w.home, first_name="改"),
+    ),
+    Case(
+        "aftersales.accounts.services.deactivate_user",
+        M,
+        404,
+        lambda w, by: accounts.deactivate_user(user=w.staff[A], by=by),
+    ),
+    Case(
+        "aftersales.accounts.services.revoke_token",
+        M,
+        404,
+        lambda w, by: accounts.revoke_token(token_id=w.token_id, by=by),
+    ),
+    # calendars: one calendar for every centre, changed by administrators only.
+    Case(
+        "aftersales.calendars.services.set_calendar_day",
+        M,
+        403,
+        lambda w, by: calendars.set_calendar_day(day=datetime.date(2026, 6, 1), kind="holiday", name="假", by=by),
+    ),
+    Case(
+        "aftersales.calendars.services.remove_calendar_day",
+        M,
+        403,
+        lambda w, by: calendars.remove_calendar_day(day=datetime.date(2026, 10, 1), by=by),
+    ),
+    Case(
+        "aftersales.calendars.services.mark_year_entered",
+        M,
+        403,
+        lambda w, by: calendars.mark_year_entered(year=2026, by=by),
+    ),
+    # catalog: product models belong to no centre; the capability alone decides.
+    Case(
+        "aftersales.catalog.services.create_product_model",
+        A,
+        403,
+        lambda w, by: catalog.create_product_model(by=by, code="X1", name="X", category="泵"),
+    ),
+    Case(
+        "aftersales.catalog.services.update_product_model",
+        A,
+        403,
+        lambda w, by: catalog.update_product_model(
+            product_model=w.unit.product_model, by=by, code="X1", name="X", category="泵", warranty_months=1
+        ),
+    ),
+    # customers and their units.
+    Case(
+        "aftersales.customers.services.create_customer",
+        A,
+        404,
+        lambda w, by: customers.create_customer(by=by, name="新客户", service_center=w.home),
+    ),
+    Case(
+        "aftersales.customers.services.create_customer",
+        T,
+        403,
+        lambda w, by: customers.create_customer(by=by, name="新客户"),
+    ),
+    Case(
+        "aftersales.customers.services.update_customer",
+        A,
+        404,
+        lambda w, by: customers.update_customer(customer=w.customer, by=by, name="改名"),
+    ),
+    Case(
+        "aftersales.customers.services.add_contact",
+        A,
+        404,
+        lambda w, by: customers.add_contact(
+            customer=w.customer, by=by, data=customers.ContactData(name="王五", mobile="13800001111")
+        ),
+    ),
+    Case(
+        "aftersales.customers.services.add_site",
+        A,
+        404,
+        lambda w, by: customers.add_site(
+            customer=w.customer, by=by, data=customers.SiteData(name="仓库", address="路1号")
+        ),
+    ),
+    Case(
+        "aftersales.installed_base.services.register_unit",
+        A,
+        404,
+        lambda w, by: installed_base.register_unit(
+            by=by, serial_number="SN-NEW-1", product_model=w.unit.product_model, customer=w.customer
+        ),
+    ),
+    Case(
+        "aftersales.installed_base.services.attach_proof_of_purchase",
+        A,
+        404,
+        lambda w, by: installed_base.attach_proof_of_purchase(unit=w.unit, by=by, file=_png()),
+    ),
+    Case(
+        "aftersales.installed_base.services.update_proof_of_purchase",
+        A,
+        404,
+        lambda w, by: installed_base.update_proof_of_purchase(
+            unit=w.unit, by=by, purchase_date=datetime.date(2025, 1, 1), seller="own", reason="发票"
+        ),
+    ),
+    Case(
+        "aftersales.exchange.services.start_import_job",
+        T,
+        403,
+        lambda w, by: exchange.start_import_job(kind="customers", mode="preview", file=io.BytesIO(b"x"), by=by),
+    ),
+    # service orders.
+    Case(
+        "aftersales.service.services.orders.open_order",
+        A,
+        404,
+        lambda w, by: orders.open_order(
+            by=by,
+            kind="repair",
+            customer=w.customer,
+            reporter_name="李四",
+            reporter_phone="13900001111",
+            description="坏了",
+        ),
+    ),
+    Case(
+        "aftersales.service.services.orders.open_order",
+        F,
+        403,
+        lambda w, by: orders.open_order(
+            by=by,
+            kind="repair",
+            customer=w.customer,
+            reporter_name="李四",
+            reporter_phone="13900001111",
+            description="坏了",
+        ),
+    ),
+    Case(
+        "aftersales.service.services.orders.transition_order",
+        M,
+        404,
+        lambda w, by: orders.transition_order(w.order, to=OrderStatus.CANCELLED, by=by, reason="不修了"),
+    ),
+    Case(
+        "aftersales.service.services.orders.transition_order",
+        T,
+        404,
+        lambda w, by: orders.transition_order(w.order, to=OrderStatus.WAITING, by=by, waiting_for="parts"),
+    ),
+    Case(
+        "aftersales.service.services.orders.update_order",
+        M,
+        404,
+        lambda w, by: orders.update_order(
+            w.order, by=by, expected_version=w.order.version, changes={"description": "改"}
+        ),
+    ),
+    Case(
+        "aftersales.service.services.orders.update_order",
+        F,
+        403,
+        lambda w, by: orders.update_order(
+            w.order, by=by, expected_version=w.order.version, changes={"description": "改"}
+        ),
+    ),
+    Case(
+        "aftersales.service.services.orders.override_warranty",
+        M,
+        404,
+        lambda w, by: orders.override_warranty(w.order, by=by, covered=False, reason="人为损坏"),
+    ),
+    Case(
+        "aftersales.service.services.orders.override_warranty",
+        D,
+        403,
+        lambda w, by: orders.override_warranty(w.order, by=by, covered=False, reason="人为损坏"),
+    ),
+    Case(
+        "aftersales.service.services.orders.extend_due",
+        M,
+        404,
+        lambda w, by: orders.extend_due(w.order, by=by, working_days=3, reason="等配件"),
+    ),
+    Case(
+        "aftersales.service.services.orders.extend_due",
+        A,
+        403,
+        lambda w, by: orders.extend_due(w.order, by=by, working_days=3, reason="等配件"),
+    ),
+    Case(
+        "aftersales.service.services.dispatch.assign_technician",
+        D,
+        404,
+        lambda w, by: dispatch.assign_technician(
+            w.order, by=by, technician=w.outsiders[T], reason="换人", expected_version=w.order.version
+        ),
+    ),
+    Case(
+        "aftersales.service.services.visits.record_visit",
+        M,
+        404,
+        lambda w, by: visits.record_visit(w.order, by=by),
+    ),
+    Case(
+        "aftersales.service.services.visits.record_visit",
+        T,
+        404,
+        lambda w, by: visits.record_visit(w.order, by=by),
+    ),
+    Case(
+        "aftersales.service.services.visits.record_visit",
+        A,
+        403,
+        lambda w, by: visits.record_visit(w.order, by=by),
+    ),
+    Case(
+        "aftersales.service.services.visits.update_visit",
+        M,
+        404,
+        lambda w, by: visits.update_visit(w.visit, by=by, diagnosis="看过了"),
+    ),
+    Case(
+        "aftersales.service.services.visits.sign_visit",
+        T,
+        404,
+        lambda w, by: visits.sign_visit(w.visit, by=by, signer_name="王五", image=_png()),
+    ),
+    Case(
+        "aftersales.service.services.visits.add_photo",
+        A,
+        404,
+        lambda w, by: visits.add_photo(w.order, by=by, file=_png()),
+    ),
+    Case(
+        "aftersales.service.services.visits.add_photo",
+        F,
+        403,
+        lambda w, by: visits.add_photo(w.order, by=by, file=_png()),
+    ),
+    # SLA policies are company-wide settings; the capability alone decides.
+    Case(
+        "aftersales.service.services.sla_policies.update_sla_policy",
+        A,
+        403,
+        lambda w, by: sla_policies.update_sla_policy(
+            policy=SlaPolicy.objects.order_by("pk").first(),
+            by=by,
+            response_hours=1,
+            resolution_working_days=1,
+            at_risk_working_days=0,
+        ),
+    ),
+]
+
+# Public functions of ``services`` modules that are not a caller's write, with the reason.
+EXEMPT: dict[str, str] = {
+    "aftersales.accounts.services.issue_token": "signs in with a username and password: there is no caller yet",
+    "aftersales.accounts.services.user_for_token": "authenticates a bearer token; writes only its last use",
+    "aftersales.accounts.services.touch_token": "called by user_for_token for the token being used",
+    "aftersales.accounts.services.tokens_of": "a read of the caller's own tokens",
+    "aftersales.accounts.services.set_user_language": "changes only the signed-in user's own preference",
+    "aftersales.calendars.services.validate_calendar_day": "validation only; writes nothing",
+    "aftersales.history.services.plain": "helper of record_activity",
+    "aftersales.history.services.changed": "helper of record_activity",
+    "aftersales.history.services.snapshot": "helper of record_activity",
+    "aftersales.history.services.activity_source": "helper of record_activity",
+    "aftersales.history.services.actor_label": "helper of record_activity",
+    "aftersales.history.services.created_values": "helper of record_activity",
+    "aftersales.history.services.record_activity": "called by write services inside their transaction, after their checks",
+    "aftersales.service.services.common.lock_order": "helper: checks the scope of the caller it is given",
+    "aftersales.service.services.common.require_order_in_scope": "the scope check itself",
+    "aftersales.service.services.common.record_event": "called by write services inside their transaction",
+    "aftersales.service.services.common.notify_user": "called by write services inside their transaction",
+    "aftersales.service.services.common.notify_customer": "called by write services inside their transaction",
+    "aftersales.service.services.coverage.coverage_day": "a pure function of a date",
+    "aftersales.service.services.coverage.redecide_order_coverage": "computes a decision; the caller writes it",
+    "aftersales.service.services.orders.check_move": "a check (used by transition_order and available_moves)",
+}
+
+
+def _public_service_functions() -> set[str]:
+    found: set[str] = set()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("aftersales."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.services")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{config.name}.services":
+                continue
+            raise
+        modules = [module]
+        if hasattr(module, "__path__"):
+            modules += [
+                importlib.import_module(info.name)
+                for info in pkgutil.iter_modules(module.__path__, prefix=f"{module.__name__}.")
+            ]
+        for mod in modules:
+            for name, obj in inspect.getmembers(mod, inspect.isfunction):
+                if not name.startswith("_") and obj.__module__ == mod.__name__:
+                    found.add(f"{mod.__name__}.{name}")
+    return found
+
+
+def test_every_service_is_listed() -> None:
+    listed = {case.service for case in CASES}
+    found = _public_service_functions()
+    assert not listed & set(EXEMPT), "a service is both tested and exempt"
+    missing = found - listed - set(EXEMPT)
+    assert not missing, f"add these services to CASES (or to EXEMPT with a reason): {sorted(missing)}"
+    gone = (listed | set(EXEMPT)) - found
+    assert not gone, f"these listed services no longer exist: {sorted(gone)}"
+
+
+def _fingerprint() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every AfterSales table: a write anywhere changes it."""
+    rows = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("aftersales."):
+            rows[model._meta.label] = list(model.objects.order_by("pk").values())
+    return rows
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_service_called_from_another_centre_refuses_and_writes_nothing(case: Case, world: World) -> None:
+    caller = world.outsiders[case.role]
+    before = _fingerprint()
+
+    with pytest.raises(DomainError) as caught:
+        case.call(world, caller)
+
+    assert caught.value.status == case.status, caught.value.as_dict()
+    assert _fingerprint() == before
