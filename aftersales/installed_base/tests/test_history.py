@@ -12,7 +12,7 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.tests.factories import ProductModelFactory
-from aftersales.core.errors import PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.history.selectors import activity_for
 from aftersales.history.testing import old_new, only_activity
@@ -115,12 +115,12 @@ def test_update_proof_refuses_bad_input_and_writes_nothing(
     assert not activity_for(unit).exists()
 
 
-def test_update_proof_by_another_centre_is_refused(unit: Unit, other_centre: ServiceCenter) -> None:
+def test_update_proof_by_another_centre_is_not_found(unit: Unit, other_centre: ServiceCenter) -> None:
     from aftersales.accounts.tests.factories import UserFactory
 
     stranger = UserFactory(role=Role.MANAGER, service_center=other_centre)
 
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):
         services.update_proof_of_purchase(unit=unit, by=stranger, purchase_date=None, seller="own")
 
     assert Unit.objects.get(pk=unit.pk).purchase_date == DAY
