@@ -28,6 +28,8 @@ from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactor
 from aftersales.calendars import services as calendars
 from aftersales.catalog import services as catalog
 from aftersales.core.errors import DomainError
+from aftersales.coverage import services as coverage
+from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers import services as customers
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.exchange import services as exchange
@@ -58,6 +60,8 @@ class World:
     order: Any
     visit: Any
     token_id: int
+    rule: Any
+    item: Any
 
 
 @pytest.fixture
@@ -73,7 +77,9 @@ def world(db: Any) -> World:
     visit = visits.record_visit(order, by=staff[Role.TECHNICIAN])
     order.refresh_from_db()
     token = ApiToken.objects.create(user=staff[Role.AGENT], key_hash=ApiToken.hash_key("k" * 20))
-    return World(home, away, staff, outsiders, customer, unit, order, visit, token.pk)
+    rule = SerialDateRuleFactory(product_model=unit.product_model)
+    item = LifetimeItemFactory(product_model=unit.product_model)
+    return World(home, away, staff, outsiders, customer, unit, order, visit, token.pk, rule, item)
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,35 @@ CASES = [
         403,
         lambda w, by: catalog.update_product_model(
             product_model=w.unit.product_model, by=by, code="X1", name="X", category="泵", warranty_months=1
+        ),
+    ),
+    # coverage rules belong to no centre; the capability alone decides.
+    Case(
+        "aftersales.coverage.services.create_serial_date_rule",
+        A,
+        403,
+        lambda w, by: coverage.create_serial_date_rule(by=by, date_position=1, date_format="YYMM", serial_prefix="Q"),
+    ),
+    Case(
+        "aftersales.coverage.services.update_serial_date_rule",
+        A,
+        403,
+        lambda w, by: coverage.update_serial_date_rule(by=by, rule=w.rule, date_position=2, date_format="YYMM"),
+    ),
+    Case(
+        "aftersales.coverage.services.create_lifetime_item",
+        A,
+        403,
+        lambda w, by: coverage.create_lifetime_item(
+            by=by, product_model=w.unit.product_model, code="NEW-1", name="机壳"
+        ),
+    ),
+    Case(
+        "aftersales.coverage.services.update_lifetime_item",
+        A,
+        403,
+        lambda w, by: coverage.update_lifetime_item(
+            by=by, item=w.item, product_model=w.unit.product_model, code="NEW-2", name="机壳"
         ),
     ),
     # customers and their units.
