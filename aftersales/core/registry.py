@@ -317,6 +317,15 @@ export_kinds: Registry[ExportKind] = Registry("export kinds")
 
 # ---- timeline -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class Change:
+    """One line of a timeline entry: ``label: old → new`` (``old`` empty for a plain value)."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     """One line of a record's timeline: when, who, what (``title``), ``changes`` (label, old, new),
     a ``reason``; ``template`` renders it (the default shows these fields); ``source`` is its key."""
@@ -325,7 +334,7 @@ class TimelineEntry:
     title: str | Promise
     source: str
     actor: Any = None
-    changes: tuple[Any, ...] = ()
+    changes: tuple[Change, ...] = ()
     reason: str = ""
     template: str = "core/_timeline_entry.html"
     object: Any = None  # the underlying row, for a template that needs more
@@ -335,12 +344,14 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class TimelineSource:
     """Adds entries to the timelines of one kind of record (``target``, e.g. "service.ServiceOrder").
-    ``entries(record) -> iterable of TimelineEntry``."""
+    ``entries(record) -> iterable of TimelineEntry``; ``predicate(user)``, when given, picks who sees
+    this source's entries (the record itself is already visible to the user)."""
 
     key: str
     target: str
     entries: Ref
     order: int = 100
+    predicate: Ref | None = None
 
 
 timeline_sources: Registry[TimelineSource] = Registry("timeline sources")
@@ -359,11 +370,12 @@ class TimelineRenderer:
 timeline_renderers: Registry[TimelineRenderer] = Registry("timeline renderers")
 
 
-def timeline_for(target: str, record: Any) -> list[TimelineEntry]:
-    """Every registered source's entries for ``record``, oldest first (a stable merge by time)."""
+def timeline_for(target: str, record: Any, *, user: Any) -> list[TimelineEntry]:
+    """The entries of every source registered for ``target`` that ``user`` may see, for ``record``,
+    oldest first (a stable merge by time: equal times keep the sources' order)."""
     entries: list[TimelineEntry] = []
     for source in timeline_sources:
-        if source.target == target:
+        if source.target == target and (source.predicate is None or allows(source.predicate, user)):
             entries.extend(resolve(source.entries)(record))
     return sorted(entries, key=lambda e: e.at)
 

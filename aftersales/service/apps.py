@@ -19,8 +19,10 @@ class ServiceConfig(AppConfig):
         from aftersales.service.home import register_home_panels
         from aftersales.service.models import SlaPolicy
         from aftersales.service.permissions import customers_of_jobs, sla_policies_visible_to
+        from aftersales.service.timeline import register_timeline
 
         register_home_panels()
+        register_timeline()
         register_badges("service.OrderStatus", OrderStatus, ORDER_STATUS_BADGES)
         register_badges("service.SlaState", SlaState, SLA_STATE_BADGES)
 

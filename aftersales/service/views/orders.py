@@ -27,6 +27,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centres_visible_to, scope_by_centre
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import Page, keyset_page
+from aftersales.core.registry import timeline_for
 from aftersales.history.display import describe
 from aftersales.history.selectors import recent_activity
 from aftersales.service import selectors, services
@@ -219,7 +220,7 @@ def _render_detail(
     extend_form: ExtendDueForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    events = list(selectors.order_events(order=order))
+    timeline = timeline_for("service.ServiceOrder", order, user=user)
     visits = list(selectors.order_visits(order=order))
     photos = list(order.attachments.filter(visit__isnull=True).order_by("id"))
     moves = offered_moves(user, order, visits=visits)
@@ -231,7 +232,7 @@ def _render_detail(
     context = {
         "order": order,
         "sla": state,
-        "events": events,
+        "timeline": timeline,
         "visits": visits,
         "photos": photos,
         "helpers": list(order.helpers.all()),

@@ -79,3 +79,12 @@ class AreaConfig(AppConfig):
                 order=90,
             )
         )
+        registry.timeline_sources.register(
+            registry.TimelineSource(
+                "area.orders",
+                "service.ServiceOrder",
+                "aftersales.tests.area.data.order_entries",
+                50,
+                predicate=f"{permissions}.can_see_areas",
+            )
+        )

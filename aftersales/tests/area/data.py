@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from aftersales.core.registry import ExportRows
+from aftersales.core.registry import Change, ExportRows, TimelineEntry
 from aftersales.core.tabular import Cell, Column, RowError, RowPreparer, Write, text
 from aftersales.tests.area.models import Area
 from aftersales.tests.area.services import create_area
@@ -30,3 +30,16 @@ class AreaRows(RowPreparer):
 def area_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
     rows = ([a.code, a.name] for a in Area._default_manager.order_by("code"))
     return ExportRows(rows=rows, filters={})
+
+
+def order_entries(order: Any) -> list[TimelineEntry]:
+    """A line on every order's timeline, a minute after it was received (a real area reads its rows)."""
+    return [
+        TimelineEntry(
+            at=order.received_at + datetime.timedelta(minutes=1),
+            title="Sales area noted",
+            source="area.orders",
+            changes=(Change("Area", "", "EAST"),),
+            template="area/_timeline_entry.html",
+        )
+    ]

@@ -212,3 +212,33 @@ def test_export_kind_refused_to_a_user_whose_predicate_says_no(client, make_user
 
     assert client.get("/exports/areas.csv").status_code == 403
     assert client.get("/exports/nope.csv").status_code == 404
+
+
+# ---- timeline entry -------------------------------------------------------------------------------
+@pytest.fixture
+def order(make_user):
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.service.tests.factories import make_order
+
+    agent = make_user(Role.AGENT)
+    return make_order(by=agent, customer=CustomerFactory(service_center=agent.service_center))
+
+
+def test_timeline_entry_on_the_order_for_a_user_whose_predicate_says_yes(client, order):
+    client.force_login(User.objects.get(role=Role.AGENT))
+
+    body = client.get(f"/orders/{order.pk}/").content.decode()
+
+    assert 'data-source="area.orders"' in body
+    # merged by time with the order's own events: after "created", a minute earlier
+    timeline = body.split('class="list-unstyled order-timeline')[1]
+    assert timeline.index('data-source="service.events"') < timeline.index('data-source="area.orders"')
+
+
+def test_timeline_entry_hidden_from_a_user_whose_predicate_says_no(client, order, make_user):
+    client.force_login(make_user(Role.FINANCE))
+
+    body = client.get(f"/orders/{order.pk}/").content.decode()
+
+    assert 'data-source="service.events"' in body
+    assert 'data-source="area.orders"' not in body
