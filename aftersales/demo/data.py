@@ -165,6 +165,13 @@ PRODUCT_MODELS = (
     ),
 )
 
+# Parts replaced free of charge for the unit's life (终身免费更换, domain.md Warranty §1): model code, item code, name.
+LIFETIME_ITEMS = (
+    ("KY-LG37", "AIREND-CASING", "主机壳体"),
+    ("CC-FB30", "FRAME", "车架"),
+    ("FD-C500", "BASE-FRAME", "公共底座"),
+)
+
 SURNAMES = (
     "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘 蒋 蔡 余 杜 叶 程 魏 苏 吕 丁 沈"
 ).split()

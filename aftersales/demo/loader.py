@@ -19,6 +19,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.models import ProductModel
 from aftersales.catalog.services import create_product_model
+from aftersales.coverage.services import create_lifetime_item
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
@@ -159,6 +160,9 @@ class DemoLoader(OrdersMixin):
                 )
             )
         self.summary.product_models = len(self.models)
+        by_code = {model.code: model for model in self.models}
+        for model_code, item_code, name in data.LIFETIME_ITEMS:
+            create_lifetime_item(by=self.staff["manager"], product_model=by_code[model_code], code=item_code, name=name)
 
     def person_name(self) -> str:
         return self.rng.choice(data.SURNAMES) + self.rng.choice(data.GIVEN_NAMES)
