@@ -45,7 +45,7 @@ def api_client() -> Callable[[User], Client]:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     """Each test writes files to its own MEDIA_ROOT; files of shared test data are copied in first."""
-    from aftersales.tests.shared_data import SHARED_MEDIA
+    from aftersales.core.testing import SHARED_MEDIA
 
     settings.MEDIA_ROOT = tmp_path / "media"
     if SHARED_MEDIA:

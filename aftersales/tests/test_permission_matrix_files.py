@@ -24,11 +24,11 @@ from PIL import Image
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+from aftersales.core.testing import shared_test_data
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
 from aftersales.service.tests.factories import make_order
-from aftersales.tests.shared_data import shared_test_data
 
 AGENT, DISPATCHER, TECHNICIAN, MANAGER = Role.AGENT, Role.DISPATCHER, Role.TECHNICIAN, Role.MANAGER
 PARTS, FINANCE, GM, ADMIN = Role.PARTS_KEEPER, Role.FINANCE, Role.GENERAL_MANAGER, Role.ADMIN

@@ -34,6 +34,7 @@ from PIL import Image
 
 from aftersales.accounts.models import ApiToken, User
 from aftersales.catalog.models import ProductModel
+from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
@@ -41,7 +42,6 @@ from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import Attachment
 from aftersales.service.permissions import orders_visible_to
-from aftersales.tests.shared_data import shared_test_data
 
 BASELINES = Path(__file__).with_name("query_counts.json")
 UPDATE = os.environ.get("QUERY_COUNTS_UPDATE", "") == "1"

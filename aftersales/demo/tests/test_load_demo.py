@@ -11,12 +11,12 @@ from django.core.management import call_command
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.models import ProductModel
 from aftersales.core.checks import DEMO_USERNAMES
+from aftersales.core.testing import shared_test_data
 from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
-from aftersales.tests.shared_data import shared_test_data
 
 
 def load_demo() -> str:

@@ -5,6 +5,8 @@ predicate that nobody meant shows up as a failing cell.
 """
 
 import io
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +16,9 @@ from django.test import Client
 from PIL import Image
 
 from aftersales.accounts.choices import Role
-from aftersales.accounts.tests.factories import UserFactory
+from aftersales.accounts.models import ApiToken
+from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+from aftersales.core.testing import shared_test_data
 from aftersales.customers.tests.factories import CustomerFactory, SiteFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
@@ -211,14 +215,47 @@ def call(client: Client, endpoint: Endpoint, w: World) -> Any:
     return send(path, body, content_type="application/json")
 
 
+@dataclass(frozen=True)
+class Shared:
+    """One world for the role × endpoint cells, built once for the module (``shared_test_data``): a user
+    per role in its centre, one per scoped role in another centre, an API key for each. Every request
+    runs in its own savepoint, so a cell that writes leaves nothing for the next."""
+
+    world: World
+    users: dict[str, Any]
+    outsiders: dict[str, Any]
+    keys: dict[int, str]
+
+    def client(self, user: Any) -> Client:
+        return Client(headers={"Authorization": f"Bearer {self.keys[user.pk]}"})
+
+
+def build_shared() -> Shared:
+    centre = ServiceCenterFactory(code="MX", name="矩阵网点")
+    other = ServiceCenterFactory(code="MY", name="矩阵外网点")
+    users = {role: UserFactory(username=f"{role}-mx", role=role, service_center=centre) for role in Role.values}
+    outsiders = {role: UserFactory(username=f"{role}-my", role=role, service_center=other) for role in SCOPED_ROLES}
+    keys = {}
+    for user in [*users.values(), *outsiders.values()]:
+        keys[user.pk] = secrets.token_urlsafe(16)
+        ApiToken.objects.create(user=user, name="matrix", key_hash=ApiToken.hash_key(keys[user.pk]))
+    return Shared(build_world(centre=centre, users=users), users, outsiders, keys)
+
+
+@pytest.fixture(scope="module")
+def shared(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Shared]:
+    with shared_test_data(django_db_blocker, build_shared) as built:
+        yield built
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
 @pytest.mark.parametrize("role", Role.values)
-def test_endpoint_status_matches_role_matrix(role, name, world, users, api_client):
+def test_endpoint_status_matches_role_matrix(role, name, shared):
     endpoint = ENDPOINTS[name]
     expected = endpoint.ok if role in endpoint.allowed else 403
 
-    response = call(api_client(users[role]), endpoint, world)
+    response = call(shared.client(shared.users[role]), endpoint, shared.world)
 
     assert response.status_code == expected, response.content
     if expected == 403:
@@ -256,10 +293,8 @@ CROSS_CENTRE = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", CROSS_CENTRE)
 @pytest.mark.parametrize("role", SCOPED_ROLES)
-def test_other_centre_user_gets_404_on_every_record(role, name, world, other_centre, api_client):
-    outsider = UserFactory(username=f"{role}-bj", role=role, service_center=other_centre)
-
-    response = call(api_client(outsider), ENDPOINTS[name], world)
+def test_other_centre_user_gets_404_on_every_record(role, name, shared):
+    response = call(shared.client(shared.outsiders[role]), ENDPOINTS[name], shared.world)
 
     if name == "orders_create" and role not in DESK:
         # A role that may not open orders at all is refused before any record is looked up.
