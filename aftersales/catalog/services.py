@@ -8,7 +8,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.catalog.permissions import can_edit_catalog
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
-from aftersales.core.validation import require_text
+from aftersales.core.validation import field_max_length, require_text
 from aftersales.history.services import changed, created_values, record_activity
 
 PRODUCT_MODEL_FIELDS = ("code", "name", "category", "warranty_months", "warranty_terms")
@@ -21,17 +21,22 @@ def create_product_model(
     """Add a product model. Its warranty period (months from the purchase date) decides coverage."""
     if not can_edit_catalog(by):
         raise PermissionDeniedError("forbidden", _("Only service managers and admins may edit product models."))
-    clean_code = require_text(code, field="code", max_length=40)
+    clean_code = require_text(code, field="code", max_length=field_max_length(ProductModel, "code"))
     if not 0 <= warranty_months <= 240:
         raise ValidationFailed("out_of_range", _("Warranty months must be between 0 and 240."), field="warranty_months")
     if ProductModel.objects.filter(code=clean_code).exists():
         raise ConflictError("duplicate_code", _("A product model with this code exists."), field="code")
     product_model = ProductModel.objects.create(
         code=clean_code,
-        name=require_text(name, field="name", max_length=200),
-        category=require_text(category, field="category", max_length=100),
+        name=require_text(name, field="name", max_length=field_max_length(ProductModel, "name")),
+        category=require_text(category, field="category", max_length=field_max_length(ProductModel, "category")),
         warranty_months=warranty_months,
-        warranty_terms=require_text(warranty_terms, field="warranty_terms", max_length=4000, required=False),
+        warranty_terms=require_text(
+            warranty_terms,
+            field="warranty_terms",
+            max_length=field_max_length(ProductModel, "warranty_terms"),
+            required=False,
+        ),
     )
     record_activity(
         target=product_model,
@@ -58,17 +63,22 @@ def update_product_model(
     if not can_edit_catalog(by):
         raise PermissionDeniedError("forbidden", _("Only service managers and admins may edit product models."))
     product_model = ProductModel.objects.select_for_update().get(pk=product_model.pk)
-    clean_code = require_text(code, field="code", max_length=40)
+    clean_code = require_text(code, field="code", max_length=field_max_length(ProductModel, "code"))
     if not 0 <= warranty_months <= 240:
         raise ValidationFailed("out_of_range", _("Warranty months must be between 0 and 240."), field="warranty_months")
     if ProductModel.objects.filter(code=clean_code).exclude(pk=product_model.pk).exists():
         raise ConflictError("duplicate_code", _("A product model with this code exists."), field="code")
     fields = {
         "code": clean_code,
-        "name": require_text(name, field="name", max_length=200),
-        "category": require_text(category, field="category", max_length=100),
+        "name": require_text(name, field="name", max_length=field_max_length(ProductModel, "name")),
+        "category": require_text(category, field="category", max_length=field_max_length(ProductModel, "category")),
         "warranty_months": warranty_months,
-        "warranty_terms": require_text(warranty_terms, field="warranty_terms", max_length=4000, required=False),
+        "warranty_terms": require_text(
+            warranty_terms,
+            field="warranty_terms",
+            max_length=field_max_length(ProductModel, "warranty_terms"),
+            required=False,
+        ),
     }
     previous = {key: getattr(product_model, key) for key in fields}
     for key, value in fields.items():

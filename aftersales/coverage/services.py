@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
-from aftersales.core.validation import require_choice, require_text
+from aftersales.core.validation import field_max_length, require_choice, require_text
 from aftersales.coverage.choices import DATE_FORMAT_DIGITS, SerialDateFormat
 from aftersales.coverage.models import MAX_GRACE_MONTHS, SERIAL_MAX_LENGTH, LifetimeItem, SerialDateRule
 from aftersales.coverage.permissions import can_edit_coverage_rules
@@ -34,7 +34,12 @@ def _clean_rule(
     grace_months: int,
     note: str,
 ) -> dict[str, Any]:
-    prefix = require_text(serial_prefix, field="serial_prefix", max_length=20, required=False).upper()
+    prefix = require_text(
+        serial_prefix,
+        field="serial_prefix",
+        max_length=field_max_length(SerialDateRule, "serial_prefix"),
+        required=False,
+    ).upper()
     if product_model is None and not prefix:
         raise ValidationFailed(
             "scope_required", _("Name a product model, a serial prefix or both."), field="serial_prefix"
@@ -151,8 +156,8 @@ def update_serial_date_rule(
 
 def _clean_item(*, code: str, name: str, note: str) -> dict[str, Any]:
     return {
-        "code": require_text(code, field="code", max_length=40).upper(),
-        "name": require_text(name, field="name", max_length=200),
+        "code": require_text(code, field="code", max_length=field_max_length(LifetimeItem, "code")).upper(),
+        "name": require_text(name, field="name", max_length=field_max_length(LifetimeItem, "name")),
         "note": require_text(note, field="note", max_length=200, required=False),
     }
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import require_choice, require_text
+from aftersales.core.validation import field_max_length, require_choice, require_text
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
@@ -47,7 +47,7 @@ def _validated_contact(data: ContactData, *, index: int | None = None) -> Contac
     # A contact of its own (POST /customers/{id}/contacts) names its fields plainly.
     prefix = "" if index is None else f"contacts[{index}]."
     return ContactData(
-        name=require_text(data.name, field=f"{prefix}name", max_length=100),
+        name=require_text(data.name, field=f"{prefix}name", max_length=field_max_length(Contact, "name")),
         mobile=normalize_phone(data.mobile, field=f"{prefix}mobile"),
         is_primary=data.is_primary,
     )
@@ -56,10 +56,12 @@ def _validated_contact(data: ContactData, *, index: int | None = None) -> Contac
 def _validated_site(data: SiteData, *, index: int | None = None) -> SiteData:
     prefix = "" if index is None else f"sites[{index}]."
     return SiteData(
-        name=require_text(data.name, field=f"{prefix}name", max_length=100),
-        address=require_text(data.address, field=f"{prefix}address", max_length=255),
-        province=require_text(data.province, field=f"{prefix}province", max_length=50, required=False),
-        city=require_text(data.city, field=f"{prefix}city", max_length=50, required=False),
+        name=require_text(data.name, field=f"{prefix}name", max_length=field_max_length(Site, "name")),
+        address=require_text(data.address, field=f"{prefix}address", max_length=field_max_length(Site, "address")),
+        province=require_text(
+            data.province, field=f"{prefix}province", max_length=field_max_length(Site, "province"), required=False
+        ),
+        city=require_text(data.city, field=f"{prefix}city", max_length=field_max_length(Site, "city"), required=False),
     )
 
 
@@ -76,9 +78,9 @@ def create_customer(
 ) -> Customer:
     """Create a customer with its contacts and sites. Everything is validated before anything is written."""
     centre = _resolve_centre(by=by, service_center=service_center)
-    clean_name = require_text(name, field="name", max_length=200)
+    clean_name = require_text(name, field="name", max_length=field_max_length(Customer, "name"))
     require_choice(kind, field="kind", choices=CustomerKind)
-    clean_notes = require_text(notes, field="notes", max_length=4000, required=False)
+    clean_notes = require_text(notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False)
     clean_contacts = [_validated_contact(c, index=i) for i, c in enumerate(contacts)]
     mobiles = [c.mobile for c in clean_contacts]
     if len(set(mobiles)) != len(mobiles):
@@ -113,9 +115,11 @@ def update_customer(
     require_may_edit_customer(by, centre_id=customer.service_center_id)
     before = snapshot(customer, ("name", "notes"))
     if name is not None:
-        customer.name = require_text(name, field="name", max_length=200)
+        customer.name = require_text(name, field="name", max_length=field_max_length(Customer, "name"))
     if notes is not None:
-        customer.notes = require_text(notes, field="notes", max_length=4000, required=False)
+        customer.notes = require_text(
+            notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False
+        )
     customer.save()
     changes = changed(before, snapshot(customer, ("name", "notes")))
     if changes:

@@ -10,7 +10,7 @@ from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.uploads import check_upload
-from aftersales.core.validation import not_in_future, require_choice, require_text
+from aftersales.core.validation import field_max_length, not_in_future, require_choice, require_text
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
 from aftersales.history.services import changed, created_values, record_activity, snapshot
@@ -49,7 +49,9 @@ def register_unit(
 ) -> Unit:
     """Add a unit to the installed base. The serial number is unique across all customers."""
     require_may_edit_customer(by, centre_id=customer.service_center_id, field="customer_id")
-    serial = require_text(serial_number, field="serial_number", max_length=64).upper()
+    serial = require_text(
+        serial_number, field="serial_number", max_length=field_max_length(Unit, "serial_number")
+    ).upper()
     _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
     not_in_future(installed_on, field="installed_on")
     if installed_on and purchase_date and installed_on < purchase_date:
@@ -73,8 +75,15 @@ def register_unit(
                 site=site,
                 purchase_date=purchase_date,
                 seller=seller,
-                dealer_name=require_text(dealer_name, field="dealer_name", max_length=200, required=False),
-                proof_reference=require_text(proof_reference, field="proof_reference", max_length=100, required=False),
+                dealer_name=require_text(
+                    dealer_name, field="dealer_name", max_length=field_max_length(Unit, "dealer_name"), required=False
+                ),
+                proof_reference=require_text(
+                    proof_reference,
+                    field="proof_reference",
+                    max_length=field_max_length(Unit, "proof_reference"),
+                    required=False,
+                ),
                 installed_on=installed_on,
             )
     except IntegrityError as exc:  # a concurrent registration of the same serial
@@ -135,8 +144,15 @@ def update_proof_of_purchase(
     fields = {
         "purchase_date": purchase_date,
         "seller": seller,
-        "dealer_name": require_text(dealer_name, field="dealer_name", max_length=200, required=False),
-        "proof_reference": require_text(proof_reference, field="proof_reference", max_length=100, required=False),
+        "dealer_name": require_text(
+            dealer_name, field="dealer_name", max_length=field_max_length(Unit, "dealer_name"), required=False
+        ),
+        "proof_reference": require_text(
+            proof_reference,
+            field="proof_reference",
+            max_length=field_max_length(Unit, "proof_reference"),
+            required=False,
+        ),
     }
     clean_reason = require_text(reason, field="reason", max_length=500, required=False)
     changes = changed(snapshot(unit, PROOF_FIELDS), fields)
