@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 
-from aftersales.accounts.choices import Role
+from aftersales.accounts.choices import Role, SystemActor
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
@@ -33,11 +33,13 @@ CACHE_ATTRIBUTE = "_capability_cache"
 
 @dataclass(frozen=True)
 class Capability:
-    """One thing a user may do, and the roles that hold it."""
+    """One thing a user may do, the roles that hold it, and the system actors (service accounts of
+    ``system_actor``) that hold it."""
 
     name: str
     label: str | Promise
     roles: frozenset[str] = field(default_factory=frozenset)
+    systems: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if not NAME.match(self.name):
@@ -45,16 +47,20 @@ class Capability:
         unknown = set(self.roles) - set(Role.values)
         if unknown:
             raise ImproperlyConfigured(f"Capability {self.name!r} names unknown roles: {sorted(unknown)}.")
+        unknown = set(self.systems) - set(SystemActor.values)
+        if unknown:
+            raise ImproperlyConfigured(f"Capability {self.name!r} names unknown system actors: {sorted(unknown)}.")
         object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))
+        object.__setattr__(self, "systems", frozenset(str(kind) for kind in self.systems))
 
 
 _registry: dict[str, Capability] = {}
 _by_role: dict[str, frozenset[str]] | None = None
 
 
-def capability(name: str, label: str | Promise, *roles: str) -> Capability:
+def capability(name: str, label: str | Promise, *roles: str, systems: Iterable[str] = ()) -> Capability:
     """Shorthand for the tables in the apps' ``permissions.py``."""
-    return Capability(name=name, label=label, roles=frozenset(roles))
+    return Capability(name=name, label=label, roles=frozenset(roles), systems=frozenset(systems))
 
 
 def register_capabilities(capabilities: Iterable[Capability]) -> None:
@@ -66,7 +72,7 @@ def register_capabilities(capabilities: Iterable[Capability]) -> None:
     global _by_role
     for cap in capabilities:
         existing = _registry.get(cap.name)
-        if existing is not None and existing.roles != cap.roles:
+        if existing is not None and (existing.roles, existing.systems) != (cap.roles, cap.systems):
             raise ImproperlyConfigured(f"Capability {cap.name!r} is registered twice with different roles.")
         _registry[cap.name] = cap
     _by_role = None
@@ -100,8 +106,14 @@ def roles_with(name: str) -> frozenset[str]:
     return get_capability(name).roles
 
 
+def capabilities_of_system(kind: str) -> frozenset[str]:
+    return frozenset(cap.name for cap in _registry.values() if kind in cap.systems)
+
+
 def roles_of(user: Any) -> frozenset[str]:
-    """Every role ``user`` holds."""
+    """Every role ``user`` holds (a system actor holds none)."""
+    if getattr(user, "system_kind", ""):
+        return frozenset()
     role = getattr(user, "role", "")
     return frozenset({role}) if role else frozenset()
 
@@ -124,7 +136,7 @@ def capabilities_of(user: Any) -> frozenset[str]:
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    held: set[str] = set()
+    held: set[str] = set(capabilities_of_system(getattr(user, "system_kind", "")))
     for role in roles_of(user):
         held |= capabilities_of_role(role)
     result = frozenset(held)
@@ -158,4 +170,4 @@ def users_with_capability(name: str, queryset: QuerySet[Any] | None = None) -> Q
 
     (``models`` imports this module for ``User.sees_all_centres``, hence ``get_user_model``.)"""
     qs = get_user_model().objects.all() if queryset is None else queryset
-    return qs.filter(is_active=True, role__in=roles_with(name))
+    return qs.filter(is_active=True, system_kind="", role__in=roles_with(name))

@@ -11,3 +11,11 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     GENERAL_MANAGER = "general_manager", _("General manager")
     ADMIN = "admin", _("Administrator")
+
+
+class SystemActor(models.TextChoices):
+    """Service accounts that act without a person: they hold capabilities of their own, never a role."""
+
+    SCHEDULER = "scheduler", _("System (scheduler)")
+    MACHINE = "machine", _("System (machine)")
+    IMPORTER = "importer", _("System (importer)")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts import capabilities
-from aftersales.accounts.choices import Role
+from aftersales.accounts.choices import Role, SystemActor
 from aftersales.core.models import TimeStampedModel
 
 
@@ -43,19 +43,35 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("mobile"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    # Set only on the service accounts of ``accounts.services.system_actor``: no role, no password,
+    # no sign-in, no token; their capabilities are their own (``accounts.capabilities``).
+    system_kind = models.CharField(
+        _("system actor"), max_length=20, choices=SystemActor.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(system_kind__in=["", *SystemActor.values]), name="accounts_user_system_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def is_system(self) -> bool:
+        """A service account (a scheduled job, a connected machine, an import), not a person."""
+        return bool(self.system_kind)
+
     def get_full_name(self) -> str:
-        """Chinese names read family name first with no space (张伟); others "first last"."""
+        """Chinese names read family name first with no space (张伟); others "first last". A system
+        actor is named as such ("系统（设备）") wherever its actions are shown."""
+        if self.system_kind:
+            return str(SystemActor(self.system_kind).label)
         first, last = self.first_name.strip(), self.last_name.strip()
         if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
             return f"{last}{first}"

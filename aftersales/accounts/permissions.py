@@ -7,12 +7,18 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import capability, has_capability, roles_with
-from aftersales.accounts.choices import Role
+from aftersales.accounts.choices import Role, SystemActor
 from aftersales.accounts.models import ServiceCenter, User
 
 # The accounts rows of the capability table (registered by AccountsConfig.ready()).
 CAPABILITIES = (
-    capability("accounts.see_all_centres", _("See every service centre"), Role.GENERAL_MANAGER, Role.ADMIN),
+    capability(
+        "accounts.see_all_centres",
+        _("See every service centre"),
+        Role.GENERAL_MANAGER,
+        Role.ADMIN,
+        systems=SystemActor.values,
+    ),
     capability("accounts.manage_settings", _("Open the settings screens"), Role.MANAGER, Role.ADMIN),
     capability("accounts.administer", _("Run the system (centres, administrators)"), Role.ADMIN),
 )
@@ -86,7 +92,8 @@ def roles_assignable_by(user: User) -> list[str]:
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
-    return scope_by_centre(User.objects.all(), user, field="service_center")
+    """Staff of the user's centre (all for those who see every centre); never the system actors."""
+    return scope_by_centre(User.objects.filter(system_kind=""), user, field="service_center")
 
 
 def can_manage_user(by: User, target: User) -> bool:

@@ -8,12 +8,13 @@ from typing import cast
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import roles_with
+from aftersales.accounts.choices import SystemActor
 from aftersales.accounts.models import ApiToken, ServiceCenter, User
 from aftersales.accounts.permissions import (
     can_create_centre,
@@ -66,7 +67,7 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
     name = require_text(name, field="name", max_length=field_max_length(ApiToken, "name"))
     check_login_allowed(username=username, ip=ip)
     user = authenticate(username=username, password=password)
-    if user is None:
+    if user is None or user.is_system:
         record_login_failure(username=username, ip=ip)
         raise AuthenticationFailed("invalid_credentials", _("Wrong username or password."))
     clear_login_failures(username=username, ip=ip)
@@ -96,7 +97,7 @@ def user_for_token(key: str) -> User | None:
     """The active user owning ``key``, or ``None``. An inactive user's tokens stop working at once;
     an expired token raises ``token_expired`` (401) so the client knows to log in again."""
     token = ApiToken.objects.select_related("user__service_center").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.user.is_system:
         return None
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:
@@ -106,6 +107,26 @@ def user_for_token(key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_EVERY:
         touch_token(token, now=now)
     return token.user
+
+
+def system_actor(kind: str) -> User:
+    """The service account that acts for a scheduled job, a connected machine or an import, e.g.
+    ``open_order(by=system_actor("machine"), ...)``. Created on first use; it holds no role and no
+    usable password, so it can neither sign in nor get a token; what it may do is the capability
+    table's ``systems`` column. Timelines show it as "系统（设备）" and the like."""
+    if kind not in SystemActor.values:
+        raise ValueError(f"unknown system actor {kind!r}; one of {SystemActor.values}")
+    user = User.objects.filter(system_kind=kind).first()
+    if user is not None:
+        return user
+    user = User(username=f"system-{kind}", system_kind=kind, service_center=None, is_active=True)
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # created at the same moment by another process
+        return User.objects.get(username=f"system-{kind}")
+    return user
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import capability, has_capability
-from aftersales.accounts.choices import Role
+from aftersales.accounts.choices import Role, SystemActor
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import scope_by_centre
 from aftersales.core.errors import NotFoundError, PermissionDeniedError
@@ -44,6 +44,7 @@ CAPABILITIES = (
         Role.DISPATCHER,
         Role.MANAGER,
         Role.ADMIN,
+        systems=(SystemActor.IMPORTER,),
     ),
 )
 

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import capability, has_capability
-from aftersales.accounts.choices import Role
+from aftersales.accounts.choices import Role, SystemActor
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import can_manage_settings, centre_filter
 from aftersales.service.choices import OrderStatus
@@ -16,9 +16,21 @@ _OFFICE = (Role.AGENT, Role.DISPATCHER, Role.MANAGER, Role.PARTS_KEEPER, Role.FI
 # The service rows of the capability table (registered by ServiceConfig.ready()). General managers
 # read every centre's orders and act on none.
 CAPABILITIES = (
-    capability("service.view_centre_orders", _("See the orders of one's centre"), *_OFFICE, Role.ADMIN),
+    capability(
+        "service.view_centre_orders",
+        _("See the orders of one's centre"),
+        *_OFFICE,
+        Role.ADMIN,
+        systems=SystemActor.values,
+    ),
     capability("service.work_assigned", _("Be assigned orders and work on them"), Role.TECHNICIAN),
-    capability("service.open_order", _("Open service orders"), *_DESK),
+    # A scheduled job (contract visits) or a connected machine (a fault alert) opens orders too.
+    capability(
+        "service.open_order",
+        _("Open service orders"),
+        *_DESK,
+        systems=(SystemActor.SCHEDULER, SystemActor.MACHINE, SystemActor.IMPORTER),
+    ),
     capability("service.edit_order", _("Edit service orders"), *_DESK),
     capability("service.accept_order", _("Accept new orders"), *_DESK),
     capability("service.cancel_order", _("Cancel open orders"), *_DESK),

@@ -421,6 +421,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.accounts.services.user_for_token": "authenticates a bearer token; writes only its last use",
     "aftersales.accounts.services.touch_token": "called by user_for_token for the token being used",
     "aftersales.accounts.services.tokens_of": "a read of the caller's own tokens",
+    "aftersales.accounts.services.system_actor": "returns (made once) the service account a job or machine acts as",
     "aftersales.accounts.services.set_user_language": "changes only the signed-in user's own preference",
     "aftersales.calendars.services.validate_calendar_day": "validation only; writes nothing",
     "aftersales.history.services.plain": "helper of record_activity",
