@@ -34,8 +34,8 @@ def test_entries_iterate_by_order_then_key_and_a_key_registered_again_replaces_i
 def test_visible_to_applies_predicates_given_as_callables_or_dotted_paths():
     reg = registry.Registry("test")
     reg.register(registry.NavEntry("yes", "Yes", "console:home", "x", 1, always))
-    reg.register(registry.NavEntry("no", "No", "console:home", "x", 2, "aftersales.core.tests.test_registry.never"))
-    reg.register(registry.NavEntry("path", "P", "console:home", "x", 3, "aftersales.core.tests.test_registry.always"))
+    reg.register(registry.NavEntry("no", "No", "console:home", "x", 2, "aftersales.tests.test_registry.never"))
+    reg.register(registry.NavEntry("path", "P", "console:home", "x", 3, "aftersales.tests.test_registry.always"))
     user = User(username="u", role=Role.AGENT, is_active=True)
 
     assert [e.key for e in reg.visible_to(user)] == ["yes", "path"]
