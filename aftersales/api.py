@@ -11,6 +11,7 @@ from aftersales.customers.api import router as customers_router
 from aftersales.exchange.api import router as exchange_router
 from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
+from aftersales.notifications.api import router as notifications_router
 from aftersales.service.api import router as service_router
 
 api = NinjaAPI(
@@ -33,3 +34,4 @@ api.add_router("", coverage_router)
 api.add_router("", service_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)
+api.add_router("", notifications_router)

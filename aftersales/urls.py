@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", console_views.set_language, name="set_language"),
     path("calendar/", include("aftersales.calendars.urls")),
     path("history/", include("aftersales.history.urls")),
+    path("notifications/", include("aftersales.notifications.urls")),
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/", include("aftersales.accounts.urls")),

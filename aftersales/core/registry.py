@@ -133,6 +133,20 @@ def nav_for(user: Any) -> list[tuple[NavGroup, list[NavEntry]]]:
     return grouped
 
 
+@dataclass(frozen=True)
+class NavbarWidget:
+    """Something an app shows in the top bar beside the user's name (the notification bell): a template
+    included with the page's context, for the users ``predicate`` lets through."""
+
+    key: str
+    template: str
+    order: int
+    predicate: Ref | None = None
+
+
+navbar_widgets: Registry[NavbarWidget] = Registry("navbar widgets")
+
+
 # ---- badge colours ------------------------------------------------------------------------------
 DEFAULT_BADGE_CLASS = "text-bg-secondary"
 

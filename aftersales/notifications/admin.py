@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError
 from aftersales.notifications import services
-from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.models import Notification, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -29,3 +29,15 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{message}: {exc.detail}", messages.WARNING)
         self.message_user(request, _("%(count)d message(s) queued again.") % {"count": done})
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "message", "created_at", "read_at")
+    list_filter = (("read_at", admin.EmptyFieldListFilter),)
+    search_fields = ("message", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -21,8 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+
+from aftersales.notifications.models import Notification
 
 logger = logging.getLogger("aftersales.notify")
 
@@ -86,6 +90,34 @@ class MemoryBackend:
     def reset(cls) -> None:
         cls.sent.clear()
         cls.fail_with = None
+
+
+class InAppBackend:
+    """Writes the notice the user reads in the console and the API. The recipient is the user's id;
+    ``context`` may carry ``url`` (where the notice leads) and ``target``/``target_id`` (the record it is
+    about, as ``"app_label.model"`` and its id). Written once per message key."""
+
+    def send(self, delivery: Delivery) -> None:
+        try:
+            user_id = int(delivery.recipient)
+        except ValueError as exc:
+            raise ChannelError(f"{delivery.recipient!r} is not a user id", retry=False) from exc
+        if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+            raise ChannelError(f"no active user with the id {user_id}", retry=False)
+        target_type = None
+        if label := delivery.context.get("target"):
+            app_label, _dot, model = str(label).partition(".")
+            target_type = ContentType.objects.get_by_natural_key(app_label, model)
+        Notification.objects.get_or_create(
+            source_key=delivery.key,
+            defaults={
+                "user_id": user_id,
+                "message": delivery.text[:300],
+                "url": str(delivery.context.get("url", ""))[:300],
+                "target_type": target_type,
+                "target_id": delivery.context.get("target_id") if target_type else None,
+            },
+        )
 
 
 class EmailBackend:

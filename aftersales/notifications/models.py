@@ -1,5 +1,7 @@
 """The outbox: messages written in the transaction of the business change, delivered after commit."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +65,47 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient} [{self.status}]"
+
+
+class Notification(models.Model):
+    """An in-app notice to a user ("order SO… was assigned to you"), read in the console and the API.
+
+    Written by the in-app channel when the relay delivers an outbox message (``source_key`` is that
+    message's key, so a notice is written at most once). ``url`` is where the notice leads; ``target``
+    names the record it is about, for whoever wants "the notices about this record".
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("target type"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(_("target id"), null=True, blank=True)
+    source_key = models.CharField(_("source message key"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [
+            models.Index(fields=["user", "-id"], name="notice_user_idx"),
+            # The bell's count: a user's unread notices.
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notice_user_unread_idx"),
+            models.Index(fields=["target_type", "target_id"], name="notice_target_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~models.Q(source_key=""), name="notice_source_key_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import ValidationFailed
+from aftersales.accounts.models import User
+from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.validation import require_choice, require_text
 from aftersales.notifications.channels import ChannelError, Delivery, backend_for
 from aftersales.notifications.choices import MessageChannel, MessageStatus
-from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.models import Notification, OutboxMessage
+from aftersales.notifications.permissions import notices_visible_to
 from aftersales.notifications.trigger import kick_relay
 
 logger = logging.getLogger("aftersales.notify")
@@ -91,6 +93,52 @@ def _kick_relay_after_commit() -> None:
     if any(entry[1] is kick_relay for entry in pending):
         return
     transaction.on_commit(kick_relay, robust=True)
+
+
+def notify_user(
+    *,
+    user: User,
+    message: str,
+    key: str,
+    subject: str = "",
+    url: str = "",
+    target: models.Model | None = None,
+    sms: bool = True,
+) -> None:
+    """Tell a user: an in-app notice and, when they have a mobile (and ``sms``), an SMS — both through
+    the outbox, in the caller's transaction, once per ``key`` (``<key>-in_app``, ``<key>-sms``).
+    ``url`` is where the notice leads, ``target`` the record it is about."""
+    context: dict[str, Any] = {"url": url}
+    if target is not None:
+        context |= {"target": target._meta.label_lower, "target_id": target.pk}
+    enqueue_message(
+        channel=MessageChannel.IN_APP, recipient=str(user.pk), body=message[:300], context=context, key=f"{key}-in_app"
+    )
+    if sms and user.phone:
+        enqueue_message(
+            channel=MessageChannel.SMS, recipient=user.phone, subject=subject, body=message, key=f"{key}-sms"
+        )
+
+
+# --- reading notices -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_notice_read(*, user: User, notice_id: int) -> Notification:
+    """Mark one of ``user``'s notices as read (again: no change). Another user's notice answers 404."""
+    notice = notices_visible_to(user).select_for_update().filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFoundError("not_found", _("No such notice."))
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+@transaction.atomic
+def mark_all_notices_read(*, user: User) -> int:
+    """Mark every unread notice of ``user`` as read; returns how many were unread."""
+    return notices_visible_to(user).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # --- the relay ---------------------------------------------------------------------------------

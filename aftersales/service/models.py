@@ -239,19 +239,3 @@ class Attachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.file.name
-
-
-class Notification(models.Model):
-    """An in-app notice to a user (e.g. "order SO… was assigned to you")."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    order = models.ForeignKey(ServiceOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    message = models.CharField(max_length=300)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "read_at", "-id"], name="notification_user_idx")]
-
-    def __str__(self) -> str:
-        return self.message

@@ -201,7 +201,7 @@ AFTERSALES = {
     "DEMO_PASSWORD": "aftersales-demo",
     # One backend per channel (aftersales/notifications/channels.py); console = written to the log.
     "NOTIFICATION_BACKENDS": {
-        "in_app": "aftersales.notifications.channels.ConsoleBackend",
+        "in_app": "aftersales.notifications.channels.InAppBackend",
         "sms": os.environ.get("AFTERSALES_SMS_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),
         "email": os.environ.get("AFTERSALES_EMAIL_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),
         "wecom": os.environ.get("AFTERSALES_WECOM_BACKEND", "aftersales.notifications.channels.ConsoleBackend"),

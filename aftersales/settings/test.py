@@ -17,8 +17,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AFTERSALES = {
     **AFTERSALES,
     "NOTIFICATION_BACKENDS": {
-        channel: "aftersales.notifications.channels.MemoryBackend"
-        for channel in ("in_app", "sms", "email", "wecom", "dingtalk")
+        "in_app": "aftersales.notifications.channels.InAppBackend",
+        **{
+            channel: "aftersales.notifications.channels.MemoryBackend"
+            for channel in ("sms", "email", "wecom", "dingtalk")
+        },
     },
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aftersales-test-media-"))

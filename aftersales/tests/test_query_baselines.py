@@ -38,6 +38,8 @@ from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
+from aftersales.notifications.models import Notification
+from aftersales.notifications.services import relay_due_messages
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import Attachment
@@ -92,6 +94,14 @@ def orders_of(username: str) -> Callable[[Ids], list[str]]:
     return numbers
 
 
+def notices_of(username: str) -> Callable[[Ids], list[str]]:
+    def messages(_ids: Ids) -> list[str]:
+        notices = Notification.objects.filter(user__username=username).order_by("-pk")
+        return [f'id="notice-{pk}"' for pk in notices.values_list("pk", flat=True)[:MIN_ROWS]]
+
+    return messages
+
+
 CASES = [
     # --- API -------------------------------------------------------------------------------------------
     Case("api:me", "agent", "/api/v1/me", api=True),
@@ -123,6 +133,8 @@ CASES = [
     Case("api:export customers", "manager", "/api/v1/exports/customers.csv", api=True),
     Case("api:export units", "manager", "/api/v1/exports/units.csv", api=True),
     Case("api:import template", "admin", "/api/v1/imports/customers/template.xlsx", api=True),
+    Case("api:notifications", "technician", "/api/v1/notifications?limit=50", api=True, is_list=True),
+    Case("api:notifications unread count", "technician", "/api/v1/notifications/unread-count", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -154,6 +166,8 @@ CASES = [
     Case("console:settings SLA", "admin", "service:sla_list"),
     Case("console:settings serial-date rules", "admin", "core_settings:list", kwargs={"section": "=serial-date-rules"}),
     Case("console:settings lifetime items", "admin", "core_settings:list", kwargs={"section": "=lifetime-items"}),
+    Case("console:notifications", "technician", "notifications:list", shows=notices_of("technician"), is_list=True),
+    Case("console:notification bell", "technician", "notifications:bell"),
 ]
 
 
@@ -165,6 +179,7 @@ def png(name: str) -> SimpleUploadedFile:
 
 def build() -> Ids:
     call_command("load_demo", stdout=io.StringIO())
+    relay_due_messages()  # the demo's in-app notices (assignments) reach the technicians' lists
     manager = User.objects.get(username="manager")
     technician = User.objects.get(username="technician")
     order = (

@@ -53,6 +53,16 @@ def nav_items(context: template.Context) -> list[dict[str, Any]]:
     return items
 
 
+@register.simple_tag(takes_context=True)
+def navbar_widgets(context: template.Context) -> list[str]:
+    """``{% navbar_widgets as widgets %}``: the templates of the top-bar widgets the user sees
+    (``registry.navbar_widgets``), in order, to ``{% include %}``."""
+    request = context.get("request")
+    if request is None:
+        return []
+    return [widget.template for widget in registry.navbar_widgets.visible_to(request.user)]
+
+
 @register.simple_tag
 def badge(enum: str, value: Any, label: str = "") -> str:
     """``{% badge "service.OrderStatus" order.status order.get_status_display %}``: a value of a

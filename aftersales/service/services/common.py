@@ -2,14 +2,16 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, NotFoundError
+from aftersales.notifications import services as notifications
 from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.services import enqueue_message
 from aftersales.service import signals
-from aftersales.service.models import Notification, OrderEvent, ServiceOrder
+from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.permissions import order_in_scope
 
 
@@ -74,16 +76,15 @@ def record_event(
 
 
 def notify_user(*, user: User, order: ServiceOrder, message: str, event: OrderEvent) -> None:
-    """An in-app notice now, and an SMS through the outbox (sent after commit, once per event)."""
-    Notification.objects.create(user=user, order=order, message=message[:300])
-    if user.phone:
-        enqueue_message(
-            channel=MessageChannel.SMS,
-            recipient=user.phone,
-            subject=order.number,
-            body=message,
-            key=f"order-{order.pk}-event-{event.pk}-user-{user.pk}-sms",
-        )
+    """An in-app notice leading to the order and an SMS, through the outbox (after commit, once per event)."""
+    notifications.notify_user(
+        user=user,
+        message=message,
+        subject=order.number,
+        url=reverse("service:order_detail", kwargs={"order_id": order.pk}),
+        target=order,
+        key=f"order-{order.pk}-event-{event.pk}-user-{user.pk}",
+    )
 
 
 def notify_customer(*, order: ServiceOrder, message: str, event: OrderEvent) -> None:
