@@ -436,6 +436,11 @@ EXEMPT: dict[str, str] = {
     "aftersales.notifications.services.deliver_message": "the relay worker's step; no caller",
     "aftersales.notifications.services.relay_due_messages": "the relay worker; no caller",
     "aftersales.notifications.services.retry_delay": "a pure function of a count",
+    "aftersales.notifications.services.notify_user": "called by write services inside their transaction",
+    "aftersales.notifications.services.mark_notice_read": (
+        "acts only on the caller's own notices (another user's answers 404: notifications/tests/test_notices.py)"
+    ),
+    "aftersales.notifications.services.mark_all_notices_read": "acts only on the caller's own notices",
     "aftersales.notifications.services.requeue_message": "an operator's action in the Django admin, which admits administrators only",
     "aftersales.service.services.common.lock_order": "helper: checks the scope of the caller it is given",
     "aftersales.service.services.common.require_order_in_scope": "the scope check itself",
