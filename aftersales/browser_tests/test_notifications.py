@@ -34,9 +34,12 @@ def test_technician_reads_notices_from_the_bell(signed_in):
     expect(page.locator(".notice-unread")).to_have_count(min(count, 30))
     screenshot(page, "notifications-list")
 
-    first = page.locator(".notice-unread").first
-    first.get_by_role("button", name=zh("Mark as read")).click()
+    row_id = page.locator(".notice-unread").first.get_attribute("id")
+    page.locator(f"#{row_id}").get_by_role("button", name=zh("Mark as read")).click()
     expect(page.locator("#notice-bell .app-bell-count")).to_have_text(str(count - 1))  # htmx, no reload
+    expect(page.locator(f"#{row_id}")).not_to_have_class(
+        re.compile(r"\bnotice-unread\b")
+    )  # the row, swapped after the bell
     assert unread("technician") == count - 1
 
     page.locator(".notice-unread .notice-message").first.click()
