@@ -15,6 +15,3 @@ class OutboxMessageQuerySet(models.QuerySet):
             status__in=(MessageStatus.QUEUED, MessageStatus.FAILED),
             next_attempt_at__lte=now or timezone.now(),
         ).order_by("next_attempt_at", "id")
-
-    def undelivered(self) -> "OutboxMessageQuerySet":
-        return self.exclude(status=MessageStatus.SENT)

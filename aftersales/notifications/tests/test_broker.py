@@ -58,3 +58,13 @@ def test_without_a_broker_the_trigger_leaves_the_work_to_the_loop(monkeypatch, d
         enqueue_message(channel="sms", recipient="+8613900001111", body="a")
 
     assert OutboxMessage.objects.get().status == MessageStatus.QUEUED
+
+
+@pytest.mark.django_db
+def test_the_celery_task_relays_and_says_how_many_were_sent(_outbox):
+    from aftersales.notifications.tasks import relay_outbox
+
+    enqueue_message(channel="sms", recipient="+8613900001111", body="a")
+
+    assert relay_outbox.delay().get() == 1  # eager in tests: what a worker runs
+    assert OutboxMessage.objects.get().status == MessageStatus.SENT
