@@ -66,5 +66,5 @@ def test_the_celery_task_relays_and_says_how_many_were_sent(_outbox):
 
     enqueue_message(channel="sms", recipient="+8613900001111", body="a")
 
-    assert relay_outbox.delay().get() == 1  # eager in tests: what a worker runs
+    assert relay_outbox() == 1  # the task body, as a worker runs it
     assert OutboxMessage.objects.get().status == MessageStatus.SENT
