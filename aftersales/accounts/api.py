@@ -3,12 +3,15 @@
 import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from aftersales.accounts import services
+from aftersales.accounts.capabilities import extra_roles_of, roles_of
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.throttle import client_ip
 from aftersales.core.api import Input
+from aftersales.core.errors import NotFoundError
 from aftersales.core.schemas import answers, model_field
 
 router = Router(tags=["auth"])
@@ -81,3 +84,38 @@ def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
 @router.get("/me", response=answers(MeOut))
 def me(request: HttpRequest) -> User:
     return request.user
+
+
+class RolesIn(Input):
+    roles: list[str] = Field(
+        max_length=20,
+        description="The user's extra roles (the values of `role`, e.g. `dispatcher`); they replace the ones "
+        "the user had, and `[]` takes them all away. The primary `role` stays and need not be listed.",
+    )
+
+
+class UserRolesOut(Schema):
+    id: int
+    role: str = Field(description="The primary role.")
+    extra_roles: list[str]
+    roles: list[str] = Field(description="Every role the user holds: the primary one and the extra ones.")
+
+    @staticmethod
+    def resolve_extra_roles(user: User) -> list[str]:
+        return sorted(extra_roles_of(user))
+
+    @staticmethod
+    def resolve_roles(user: User) -> list[str]:
+        return sorted(roles_of(user))
+
+
+@router.put("/users/{user_id}/roles", tags=["users"], response=answers(UserRolesOut, 400, 403, 404))
+def set_user_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> User:
+    """Give a user extra roles besides their primary role (administrators only; not yourself).
+
+    An unknown role answers 400 `unknown_role` naming it, and nothing changes."""
+    # Any existing person: set_roles itself answers 404 for one outside the caller's scope.
+    target = User.objects.filter(pk=user_id, system_kind="").first()
+    if target is None:
+        raise NotFoundError("not_found", _("No such user."))
+    return services.set_roles(user=target, roles=payload.roles, by=request.user)

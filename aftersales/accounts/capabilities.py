@@ -6,7 +6,8 @@ its own in its ``permissions.py`` and registers them in its ``AppConfig.ready()`
 table. Permission predicates (``can_assign(user, order)``) ask :func:`has_capability`, never
 ``user.role in (...)``.
 
-The roles stay those of :class:`~aftersales.accounts.choices.Role`. A superuser holds every
+The roles stay those of :class:`~aftersales.accounts.choices.Role`; a user holds their primary
+``role`` and any extra roles (``UserRole``, given by ``services.set_roles``). A superuser holds every
 capability. ``centre_id`` narrows a check to one service centre: the user must belong to it unless
 they hold ``accounts.see_all_centres``.
 """
@@ -20,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 
 from aftersales.accounts.choices import Role, SystemActor
@@ -29,6 +30,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 # Seen by every check: the attribute a user object caches its capabilities under (one request).
 CACHE_ATTRIBUTE = "_capability_cache"
+EXTRA_ROLES_ATTRIBUTE = "_extra_roles_cache"
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,33 @@ def capabilities_of_system(kind: str) -> frozenset[str]:
     return frozenset(cap.name for cap in _registry.values() if kind in cap.systems)
 
 
+def extra_roles_of(user: Any) -> frozenset[str]:
+    """The roles ``user`` holds besides the primary one, read once and cached on the user object.
+
+    No query for a user without extra roles (``has_extra_roles``), none for a list that prefetched
+    ``extra_roles``, and one for the rest.
+    """
+    if getattr(user, "pk", None) is None or not getattr(user, "has_extra_roles", False):
+        return frozenset()
+    cached = getattr(user, EXTRA_ROLES_ATTRIBUTE, None)
+    if cached is None:
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("extra_roles")
+        rows = (
+            (row.role for row in prefetched)
+            if prefetched is not None
+            else user.extra_roles.values_list("role", flat=True)
+        )
+        cached = frozenset(rows)
+        setattr(user, EXTRA_ROLES_ATTRIBUTE, cached)
+    return cached
+
+
 def roles_of(user: Any) -> frozenset[str]:
-    """Every role ``user`` holds (a system actor holds none)."""
+    """Every role ``user`` holds: the primary one and the extra ones (a system actor holds none)."""
     if getattr(user, "system_kind", ""):
         return frozenset()
     role = getattr(user, "role", "")
-    return frozenset({role}) if role else frozenset()
+    return (frozenset({role}) if role else frozenset()) | extra_roles_of(user)
 
 
 def holds_through_role(user: Any, name: str) -> bool:
@@ -145,8 +168,9 @@ def capabilities_of(user: Any) -> frozenset[str]:
 
 
 def forget_capabilities(user: Any) -> None:
-    if hasattr(user, CACHE_ATTRIBUTE):
-        delattr(user, CACHE_ATTRIBUTE)
+    for attribute in (CACHE_ATTRIBUTE, EXTRA_ROLES_ATTRIBUTE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def sees_all_centres(user: Any) -> bool:
@@ -166,8 +190,12 @@ def has_capability(user: Any, name: str, *, centre_id: int | None = None) -> boo
 
 
 def users_with_capability(name: str, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    """Active users holding ``name`` through a role (for pick lists such as the technicians).
+    """Active users holding ``name`` through a role, primary or extra (for pick lists such as the
+    technicians).
 
     (``models`` imports this module for ``User.sees_all_centres``, hence ``get_user_model``.)"""
-    qs = get_user_model().objects.all() if queryset is None else queryset
-    return qs.filter(is_active=True, system_kind="", role__in=roles_with(name))
+    model = get_user_model()
+    qs = model.objects.all() if queryset is None else queryset
+    roles = roles_with(name)
+    extra = model.objects.filter(extra_roles__role__in=roles).values("pk")
+    return qs.filter(Q(role__in=roles) | Q(pk__in=extra), is_active=True, system_kind="")

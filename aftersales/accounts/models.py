@@ -1,4 +1,4 @@
-"""Service centres, users with one role each, and API tokens."""
+"""Service centres, users (a primary role and any extra roles), and API tokens."""
 
 import hashlib
 
@@ -48,6 +48,9 @@ class User(AbstractUser):
     system_kind = models.CharField(
         _("system actor"), max_length=20, choices=SystemActor.choices, blank=True, default=""
     )
+    # Kept by ``accounts.services.set_roles``: whether ``extra_roles`` has rows, so the capability
+    # check of a user without extra roles (nearly everyone) costs no query.
+    has_extra_roles = models.BooleanField(_("has extra roles"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -77,9 +80,35 @@ class User(AbstractUser):
             return f"{last}{first}"
         return f"{first} {last}".strip()
 
+    def get_roles_display(self) -> str:
+        """The primary role, then any extra roles: "调度（兼：技术服务人员、财务）"."""
+        extra = [str(label) for value, label in Role.choices if value in capabilities.extra_roles_of(self)]
+        primary = str(self.get_role_display())
+        return (
+            _("%(primary)s (also: %(extra)s)") % {"primary": primary, "extra": "、".join(extra)} if extra else primary
+        )
+
     @property
     def sees_all_centres(self) -> bool:
         return capabilities.sees_all_centres(self)
+
+
+class UserRole(models.Model):
+    """A role a user holds besides their primary ``User.role`` (written by ``services.set_roles``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="extra_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("extra role")
+        verbose_name_plural = _("extra roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="accounts_userrole_user_role_uniq"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="accounts_userrole_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()}"
 
 
 class ApiToken(TimeStampedModel):

@@ -6,7 +6,7 @@ Technicians' order scope is in ``service.permissions``; every other context scop
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.accounts.capabilities import capability, has_capability, roles_with
+from aftersales.accounts.capabilities import capability, has_capability, roles_of, roles_with
 from aftersales.accounts.choices import Role, SystemActor
 from aftersales.accounts.models import ServiceCenter, User
 
@@ -106,7 +106,7 @@ def can_manage_user(by: User, target: User) -> bool:
     return (
         target.pk != by.pk
         and not target.is_superuser
-        and target.role not in admin_only_roles()
+        and not roles_of(target) & admin_only_roles()
         and target.service_center_id is not None
         and target.service_center_id == by.service_center_id
     )

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -13,15 +14,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.capabilities import roles_with
-from aftersales.accounts.choices import SystemActor
-from aftersales.accounts.models import ApiToken, ServiceCenter, User
+from aftersales.accounts.capabilities import extra_roles_of, forget_capabilities, roles_with
+from aftersales.accounts.choices import Role, SystemActor
+from aftersales.accounts.models import ApiToken, ServiceCenter, User, UserRole
 from aftersales.accounts.permissions import (
     can_create_centre,
     can_edit_centre,
     can_manage_settings,
     can_manage_user,
     can_see_centre,
+    is_admin,
     roles_assignable_by,
 )
 from aftersales.accounts.signals import account_changed
@@ -387,4 +389,46 @@ def update_user(
         target=user,
     )
     _announce(target=user, type="user.updated", by=by, changes=_changed(before, fields))
+    return user
+
+
+@transaction.atomic
+def set_roles(*, user: User, roles: Iterable[str], by: User) -> User:
+    """Give ``user`` the extra ``roles`` on top of their primary ``role``, replacing the extra roles
+    they had (an empty list takes them all away; the primary role, if listed, is simply kept).
+
+    Administrators only (403), and never for themselves; a user out of their scope, or a system
+    actor, answers 404; an unknown role is refused with the names (``unknown_role``) and nothing
+    is written. The history records the change as ``user.roles_changed``.
+    """
+    if not is_admin(by):
+        raise PermissionDeniedError("forbidden", _("Only administrators may give extra roles."))
+    user_or_none = User.objects.select_for_update().filter(pk=user.pk, system_kind="").first()
+    if user_or_none is None or not can_see_centre(by, user_or_none.service_center_id):
+        raise NotFoundError("not_found", _("No such user."))
+    user = user_or_none
+    if user.pk == by.pk:
+        raise PermissionDeniedError("forbidden", _("You cannot change your own roles."), field="roles")
+    wanted = {str(role) for role in roles}
+    unknown = sorted(wanted - set(Role.values))
+    if unknown:
+        raise ValidationFailed(
+            "unknown_role", _("Unknown role: %(roles)s.") % {"roles": ", ".join(unknown)}, field="roles"
+        )
+    extra = wanted - {user.role}
+    before = sorted(extra_roles_of(user))
+    UserRole.objects.filter(user=user).exclude(role__in=extra).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in sorted(extra - set(before))])
+    if user.has_extra_roles != bool(extra):
+        user.has_extra_roles = bool(extra)
+        user.save(update_fields=["has_extra_roles"])
+    forget_capabilities(user)
+    after = sorted(extra)
+    _audit(
+        by=by,
+        action="accounts.set_roles",
+        detail={"user": user.pk, "previous": before, "new": after},
+        target=user,
+    )
+    _announce(target=user, type="user.roles_changed", by=by, changes=_changed({"roles": before}, {"roles": after}))
     return user

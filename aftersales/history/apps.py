@@ -28,5 +28,6 @@ class HistoryConfig(AppConfig):
                 "user.created": _("User added"),
                 "user.updated": _("User changed"),
                 "user.deactivated": _("User deactivated"),
+                "user.roles_changed": _("User's extra roles changed"),
             }
         )

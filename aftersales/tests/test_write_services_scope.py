@@ -140,6 +140,18 @@ CASES = [
         lambda w, by: accounts.deactivate_user(user=w.staff[A], by=by),
     ),
     Case(
+        "aftersales.accounts.services.set_roles",
+        M,
+        403,
+        lambda w, by: accounts.set_roles(user=w.staff[A], roles=[D], by=by),
+    ),
+    Case(
+        "aftersales.accounts.services.set_roles",
+        A,
+        403,
+        lambda w, by: accounts.set_roles(user=w.staff[A], roles=[D], by=by),
+    ),
+    Case(
         "aftersales.accounts.services.revoke_token",
         M,
         404,

@@ -63,3 +63,17 @@ def test_account_activity_rolls_back_with_the_change(admin: User) -> None:
         raise RuntimeError("later failure")
 
     assert [a.type for a in activity_for(centre)] == ["service_center.created"]
+
+
+def test_extra_roles_changes_are_recorded(admin: User, centre: ServiceCenter) -> None:
+    agent = UserFactory(username="li", role=Role.AGENT, service_center=centre)
+    services.set_roles(user=agent, roles=[Role.DISPATCHER, Role.FINANCE], by=admin)
+    services.set_roles(user=agent, roles=[Role.FINANCE, Role.TECHNICIAN], by=admin)
+
+    changed = [row for row in reversed(list(activity_for(agent))) if row.type == "user.roles_changed"]
+
+    assert [old_new(row) for row in changed] == [
+        {"roles": ([], ["dispatcher", "finance"])},
+        {"roles": (["dispatcher", "finance"], ["finance", "technician"])},
+    ]
+    assert changed[0].actor == admin
