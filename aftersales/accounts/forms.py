@@ -10,9 +10,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.capabilities import extra_roles_of
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
-from aftersales.accounts.permissions import centres_visible_to, roles_assignable_by
+from aftersales.accounts.permissions import centres_visible_to, is_admin, roles_assignable_by
 from aftersales.core.phones import display_phone
 
 
@@ -99,6 +100,23 @@ class UserCreateForm(_UserFieldsForm):
 
 
 class UserUpdateForm(_UserFieldsForm):
+    """An administrator also gives extra roles here (``services.set_roles``); nobody their own."""
+
+    extra_roles = forms.MultipleChoiceField(
+        label=_("Extra roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Roles held besides the primary one: the user may do what each of them may do."),
+    )
+
     class Meta:
         model = User
-        fields = ["last_name", "first_name", "phone", "email", "role", "service_center"]
+        fields = ["last_name", "first_name", "phone", "email", "role", "service_center", "extra_roles"]
+
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, by=by, **kwargs)
+        if not is_admin(by) or self.instance.pk == by.pk:
+            del self.fields["extra_roles"]
+        elif not self.is_bound:
+            self.initial["extra_roles"] = sorted(extra_roles_of(self.instance))

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from aftersales.accounts.capabilities import extra_roles_of
 from aftersales.accounts.forms import ServiceCenterForm, UserCreateForm, UserUpdateForm
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import (
@@ -27,6 +29,7 @@ from aftersales.accounts.services import (
     create_service_center,
     create_user,
     deactivate_user,
+    set_roles,
     update_service_center,
     update_user,
 )
@@ -106,7 +109,7 @@ class UserListView(SettingsListView):
     columns = (
         Column(_("Username"), "username", kind="mono", link=True),
         Column(_("Name"), "get_full_name", link=True),
-        Column(_("Role"), "get_role_display"),
+        Column(_("Role"), "get_roles_display"),
         Column(_("Service centre"), "service_center.name"),
         Column(_("Mobile"), "phone", kind="phone"),
         Column(_("Status"), "is_active", kind="active"),
@@ -119,6 +122,7 @@ class UserListView(SettingsListView):
         return (
             users_visible_to(self.request.user)
             .select_related("service_center")
+            .prefetch_related("extra_roles")
             .order_by("-is_active", "service_center__code", "username")
         )
 
@@ -153,11 +157,21 @@ class UserCreateView(_UserFormView):
         return data
 
 
+def _update_user_and_roles(*, by: User, user: User, extra_roles: list[str] | None = None, **fields: Any) -> User:
+    """The edit form's one write: the user's fields, then (an administrator's form only) their extra
+    roles, together or not at all."""
+    with transaction.atomic():
+        saved = update_user(user=user, by=by, **fields)
+        if extra_roles is not None and set(extra_roles) != extra_roles_of(saved):
+            saved = set_roles(user=saved, roles=extra_roles, by=by)
+    return saved
+
+
 class UserUpdateView(_UserFormView):
     title = _("Edit user")
     template_name = "accounts/user_form.html"
     form_class = UserUpdateForm
-    service = update_user
+    service = _update_user_and_roles
     object_kwarg = "user"
     success_message = _("User saved:")
 

@@ -48,3 +48,13 @@ def test_calendar_import_and_settings_screens_open_for_the_admin(signed_in):
     page.goto("/settings/")
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Settings"))
     screenshot(page, "settings")
+
+
+def test_admin_gives_an_extra_role_on_the_user_page(signed_in):
+    page = signed_in("admin")
+    page.goto("/settings/users/")
+    page.get_by_role("link", name="王丽华").click()
+    page.locator("#id_extra_roles").get_by_label(zh("Dispatcher"), exact=True).check()
+    page.get_by_role("button", name=zh("Save")).click()
+
+    expect(page.get_by_role("row").filter(has_text="王丽华")).to_contain_text("（兼：调度）")
