@@ -38,6 +38,8 @@ def _field_and_label(model: Any, name: str) -> tuple[Any, str]:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None, name.replace("_", " ")
+    if model_field.auto_created and not model_field.concrete:  # a reverse relation: the related model's name
+        return model_field, str(model_field.related_model._meta.verbose_name_plural)
     return model_field, str(getattr(model_field, "verbose_name", name))
 
 
