@@ -3,15 +3,18 @@
 import datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from aftersales.accounts import services
 from aftersales.accounts.capabilities import extra_roles_of, roles_of
-from aftersales.accounts.models import ApiToken, User
+from aftersales.accounts.models import ApiToken, StandIn, User
+from aftersales.accounts.permissions import stand_ins_visible_to
 from aftersales.accounts.throttle import client_ip
-from aftersales.core.api import Input
+from aftersales.core.api import Input, idempotent
 from aftersales.core.errors import NotFoundError
+from aftersales.core.idempotency import Created
 from aftersales.core.schemas import answers, model_field
 
 router = Router(tags=["auth"])
@@ -119,3 +122,78 @@ def set_user_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> User
     if target is None:
         raise NotFoundError("not_found", _("No such user."))
     return services.set_roles(user=target, roles=payload.roles, by=request.user)
+
+
+# --- stand-ins (代班) -------------------------------------------------------------------------------
+
+
+class StandInIn(Input):
+    from_user_id: int | None = Field(None, description="Whose capabilities are handed on; yourself when left out.")
+    to_user_id: int = Field(description="Who stands in (of the same service centre, unless an administrator asks).")
+    starts_on: datetime.date = Field(description="First day (Asia/Shanghai), included.")
+    ends_on: datetime.date = Field(description="Last day (Asia/Shanghai), included; not before `starts_on`.")
+    reason: str = model_field(StandIn, "reason", min_length=1)
+
+
+class StandInOut(Schema):
+    id: int
+    from_user_id: int
+    from_user_name: str
+    to_user_id: int
+    to_user_name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    reason: str
+    ended_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_from_user_name(stand_in: StandIn) -> str:
+        return str(stand_in.from_user)
+
+    @staticmethod
+    def resolve_to_user_name(stand_in: StandIn) -> str:
+        return str(stand_in.to_user)
+
+
+@router.get("/stand-ins", tags=["users"], response=answers(list[StandInOut]))
+def list_stand_ins(request: HttpRequest, current: bool = False) -> object:
+    """The stand-ins (代班) you may see, latest first: your own, given or taken; a service manager
+    also those of their centre, an administrator every one. `current=true`: only those in force
+    today or later (not over, not ended)."""
+    qs = stand_ins_visible_to(request.user).order_by("-starts_on", "-pk")
+    if current:
+        qs = qs.filter(ended_at__isnull=True, ends_on__gte=timezone.localdate())
+    return qs[:200]
+
+
+@router.post("/stand-ins", tags=["users"], response=answers(StandInOut, 400, 403, 404, 409, 422, status=201))
+def create_stand_in(request: HttpRequest, payload: StandInIn) -> Created:
+    """Hand a user's capabilities to another for a date range (the follow-up clerk's stand-in, an
+    approver on leave). One stand-in per user at a time (409 `stand_in_overlap`)."""
+
+    def create() -> tuple[int, StandInOut]:
+        people = User.objects.filter(system_kind="")
+        giver = request.user if payload.from_user_id is None else people.filter(pk=payload.from_user_id).first()
+        taker = people.filter(pk=payload.to_user_id).first()
+        if giver is None:
+            raise NotFoundError("not_found", _("No such user."), field="from_user_id")
+        if taker is None:
+            raise NotFoundError("not_found", _("No such user."), field="to_user_id")
+        stand_in = services.create_stand_in(
+            from_user=giver,
+            to_user=taker,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            reason=payload.reason,
+            by=request.user,
+        )
+        return 201, StandInOut.from_orm(stand_in)
+
+    return idempotent(request, create)
+
+
+@router.post("/stand-ins/{stand_in_id}/end", tags=["users"], response=answers(StandInOut, 403, 404, 409))
+def end_stand_in(request: HttpRequest, stand_in_id: int) -> StandIn:
+    """End a stand-in at once (it is kept, with `ended_at` and `ends_on` set to yesterday)."""
+    return services.end_stand_in(stand_in_id=stand_in_id, by=request.user)

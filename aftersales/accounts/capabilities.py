@@ -19,9 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from aftersales.accounts.choices import Role, SystemActor
@@ -31,6 +33,8 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 # Seen by every check: the attribute a user object caches its capabilities under (one request).
 CACHE_ATTRIBUTE = "_capability_cache"
 EXTRA_ROLES_ATTRIBUTE = "_extra_roles_cache"
+OWN_ATTRIBUTE = "_own_capability_cache"
+HANDED_ATTRIBUTE = "_handed_capability_cache"
 
 
 @dataclass(frozen=True)
@@ -148,27 +152,84 @@ def holds_through_role(user: Any, name: str) -> bool:
     return bool(getattr(user, "is_active", False)) and any(role in roles for role in roles_of(user))
 
 
+@dataclass(frozen=True)
+class Handed:
+    """The capabilities one active stand-in hands to its ``to_user`` today: the giver's own, valid
+    for the giver's centre (every centre when the giver sees all of them)."""
+
+    capabilities: frozenset[str]
+    centre_id: int | None
+    all_centres: bool
+
+    def covers(self, name: str, centre_id: int | None) -> bool:
+        return name in self.capabilities and (centre_id is None or self.all_centres or self.centre_id == centre_id)
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def own_capabilities_of(user: Any) -> frozenset[str]:
+    """The capabilities ``user`` holds through their own roles (or as a system actor), cached."""
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, OWN_ATTRIBUTE, None)
+    if cached is None:
+        held: set[str] = set(capabilities_of_system(getattr(user, "system_kind", "")))
+        for role in roles_of(user):
+            held |= capabilities_of_role(role)
+        cached = frozenset(held)
+        setattr(user, OWN_ATTRIBUTE, cached)
+    return cached
+
+
+def handed_to(user: Any) -> tuple[Handed, ...]:
+    """What the stand-ins (代班) in force today hand to ``user``, read once per user object.
+
+    No query at all when ``User.stand_in_until`` (the last day of any stand-in to this user) is
+    before today. Only the givers' own capabilities are handed on (no chains of stand-ins).
+    """
+    if not _active(user) or getattr(user, "system_kind", "") or getattr(user, "pk", None) is None:
+        return ()
+    until = getattr(user, "stand_in_until", None)
+    today = timezone.localdate()
+    if until is None or until < today:
+        return ()
+    cached = getattr(user, HANDED_ATTRIBUTE, None)
+    if cached is None:
+        stand_in = apps.get_model("accounts", "StandIn")
+        rows = stand_in.objects.in_force(today).filter(to_user_id=user.pk).select_related("from_user")
+        handed = []
+        for row in rows:
+            caps = own_capabilities_of(row.from_user)
+            handed.append(Handed(caps, row.from_user.service_center_id, "accounts.see_all_centres" in caps))
+        cached = tuple(handed)
+        setattr(user, HANDED_ATTRIBUTE, cached)
+    return cached
+
+
 def capabilities_of(user: Any) -> frozenset[str]:
-    """Every capability ``user`` holds through their roles, cached on the user object.
+    """Every capability ``user`` holds: through their roles, and handed to them today by a stand-in.
+    Cached on the user object.
 
     ``request.user`` is loaded once per request, so the cache lives as long as the request; a
     service that changes a user's roles calls :func:`forget_capabilities`.
     """
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if not _active(user):
         return frozenset()
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    held: set[str] = set(capabilities_of_system(getattr(user, "system_kind", "")))
-    for role in roles_of(user):
-        held |= capabilities_of_role(role)
+    held = set(own_capabilities_of(user))
+    for handed in handed_to(user):
+        held |= handed.capabilities
     result = frozenset(held)
     setattr(user, CACHE_ATTRIBUTE, result)
     return result
 
 
 def forget_capabilities(user: Any) -> None:
-    for attribute in (CACHE_ATTRIBUTE, EXTRA_ROLES_ATTRIBUTE):
+    for attribute in (CACHE_ATTRIBUTE, EXTRA_ROLES_ATTRIBUTE, OWN_ATTRIBUTE, HANDED_ATTRIBUTE):
         if hasattr(user, attribute):
             delattr(user, attribute)
 
@@ -180,13 +241,16 @@ def sees_all_centres(user: Any) -> bool:
 
 
 def has_capability(user: Any, name: str, *, centre_id: int | None = None) -> bool:
-    """Whether ``user`` may do ``name`` (for records of centre ``centre_id`` when given)."""
+    """Whether ``user`` may do ``name`` (for records of centre ``centre_id`` when given), through
+    their own roles or a stand-in in force today."""
     get_capability(name)  # an unknown name is a programming error, not a "no"
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
-    if not (user.is_superuser or name in capabilities_of(user)):
-        return False
-    return centre_id is None or sees_all_centres(user) or user.service_center_id == centre_id
+    if user.is_superuser or name in own_capabilities_of(user):
+        if centre_id is None or sees_all_centres(user) or user.service_center_id == centre_id:
+            return True
+    # Through a stand-in: for the records of the giver's centre only.
+    return any(handed.covers(name, centre_id) for handed in handed_to(user))
 
 
 def users_with_capability(name: str, queryset: QuerySet[Any] | None = None) -> QuerySet[Any]:

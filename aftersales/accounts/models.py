@@ -1,5 +1,6 @@
 """Service centres, users (a primary role and any extra roles), and API tokens."""
 
+import datetime
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
@@ -51,6 +52,9 @@ class User(AbstractUser):
     # Kept by ``accounts.services.set_roles``: whether ``extra_roles`` has rows, so the capability
     # check of a user without extra roles (nearly everyone) costs no query.
     has_extra_roles = models.BooleanField(_("has extra roles"), default=False, editable=False)
+    # Kept by ``accounts.services.create_stand_in``: the last day someone hands this user their
+    # capabilities (an upper bound: ending a stand-in early leaves it). After it, the check costs no query.
+    stand_in_until = models.DateField(_("stands in until"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -109,6 +113,50 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}"
+
+
+class StandInQuerySet(models.QuerySet["StandIn"]):
+    def in_force(self, day: datetime.date) -> "StandInQuerySet":
+        """Stand-ins in force on ``day``: started, not past their last day, not ended early, given by
+        an active user."""
+        return self.filter(starts_on__lte=day, ends_on__gte=day, ended_at__isnull=True, from_user__is_active=True)
+
+
+class StandIn(TimeStampedModel):
+    """代班: ``from_user`` hands their capabilities to ``to_user`` from ``starts_on`` to ``ends_on``
+    (whole days in Asia/Shanghai, both included). Written by ``services.create_stand_in``; ended early
+    by ``services.end_stand_in`` (``ended_at``), never deleted."""
+
+    from_user = models.ForeignKey(
+        User, verbose_name=_("stands in for"), on_delete=models.PROTECT, related_name="stand_ins_given"
+    )
+    to_user = models.ForeignKey(
+        User, verbose_name=_("stand-in"), on_delete=models.PROTECT, related_name="stand_ins_taken"
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(User, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
+
+    objects = StandInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stand-in")
+        verbose_name_plural = _("stand-ins")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="accounts_standin_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_user=models.F("to_user")), name="accounts_standin_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["to_user", "ends_on"], name="accounts_standin_to_ends")]
+
+    def __str__(self) -> str:
+        return f"{self.to_user} → {self.from_user} {self.starts_on}–{self.ends_on}"
 
 
 class ApiToken(TimeStampedModel):

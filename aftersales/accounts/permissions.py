@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import capability, has_capability, roles_of, roles_with
 from aftersales.accounts.choices import Role, SystemActor
-from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.models import ServiceCenter, StandIn, User
 
 # The accounts rows of the capability table (registered by AccountsConfig.ready()).
 CAPABILITIES = (
@@ -110,3 +110,34 @@ def can_manage_user(by: User, target: User) -> bool:
         and target.service_center_id is not None
         and target.service_center_id == by.service_center_id
     )
+
+
+# --- stand-ins (代班) -------------------------------------------------------------------------------
+
+
+def can_arrange_stand_in(by: User, from_user: User) -> bool:
+    """A stand-in for ``from_user`` is arranged (or ended) by themselves, a service manager of their
+    centre, or an administrator."""
+    if not by.is_authenticated or not by.is_active:
+        return False
+    if by.pk == from_user.pk or is_admin(by):
+        return True
+    return (
+        can_manage_settings(by)
+        and by.service_center_id is not None
+        and by.service_center_id == from_user.service_center_id
+    )
+
+
+def stand_ins_visible_to(user: User) -> QuerySet[StandIn]:
+    """The stand-ins ``user`` may see: their own (given or taken); a manager also their centre's,
+    an administrator every one."""
+    qs = StandIn.objects.select_related("from_user", "to_user")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_admin(user):
+        return qs
+    mine = Q(from_user=user) | Q(to_user=user)
+    if can_manage_settings(user) and user.service_center_id is not None:
+        mine |= Q(from_user__service_center_id=user.service_center_id)
+    return qs.filter(mine)

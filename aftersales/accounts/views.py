@@ -6,11 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -23,6 +24,7 @@ from aftersales.accounts.permissions import (
     can_manage_settings,
     can_manage_user,
     centres_visible_to,
+    stand_ins_visible_to,
     users_visible_to,
 )
 from aftersales.accounts.services import (
@@ -179,6 +181,13 @@ class UserUpdateView(_UserFormView):
         context = super().get_context_data(**kwargs)
         # can_edit already passed: the user may manage this person; nobody deactivates themselves.
         context["can_deactivate"] = self.object.is_active and self.object.pk != self.request.user.pk
+        person = self.object
+        context["stand_ins"] = (
+            stand_ins_visible_to(self.request.user)
+            .filter(Q(from_user=person) | Q(to_user=person))
+            .order_by("-starts_on", "-pk")[:20]
+        )
+        context["today"] = timezone.localdate()
         return context
 
 

@@ -29,5 +29,7 @@ class HistoryConfig(AppConfig):
                 "user.updated": _("User changed"),
                 "user.deactivated": _("User deactivated"),
                 "user.roles_changed": _("User's extra roles changed"),
+                "user.stand_in_created": _("Stand-in arranged"),
+                "user.stand_in_ended": _("Stand-in ended early"),
             }
         )

@@ -14,6 +14,7 @@ and commit it with the reason for the rise in the commit message. A new list or 
 in CASES (an API GET that has none fails ``test_every_api_get_has_a_baseline``).
 """
 
+import datetime
 import io
 import json
 import os
@@ -30,9 +31,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from aftersales.accounts.models import ApiToken, User
+from aftersales.accounts.services import create_stand_in
 from aftersales.catalog.models import ProductModel
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
@@ -106,6 +109,7 @@ CASES = [
     # --- API -------------------------------------------------------------------------------------------
     Case("api:me", "agent", "/api/v1/me", api=True),
     Case("api:tokens", "agent", "/api/v1/auth/tokens", api=True, is_list=True),
+    Case("api:stand-ins", "admin", "/api/v1/stand-ins", api=True, is_list=True),
     Case("api:orders", "agent", "/api/v1/orders?limit=50", api=True, is_list=True),
     Case("api:orders (technician)", "technician", "/api/v1/orders?limit=50", api=True, is_list=True),
     Case("api:orders (general manager)", "gm", "/api/v1/orders?limit=50", api=True, is_list=True),
@@ -201,6 +205,16 @@ def build() -> Ids:
     models = list(ProductModel.objects.order_by("pk")[:MIN_ROWS])
     rules = [SerialDateRuleFactory(product_model=m, serial_prefix=f"R{i}") for i, m in enumerate(models)]
     items = [LifetimeItemFactory(product_model=m) for m in models]
+    admin = User.objects.get(username="admin")
+    for giver, taker in (("dispatcher_bj", "agent_bj"), ("tech_bj1", "tech_bj2"), ("tech_bj3", "manager_bj")):
+        create_stand_in(
+            from_user=User.objects.get(username=giver),
+            to_user=User.objects.get(username=taker),
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + datetime.timedelta(days=3),
+            reason="年假",
+            by=admin,
+        )
     customer = Customer.objects.filter(pk=order.customer_id).get()
     return Ids(
         order=order.pk,

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from aftersales.accounts import services as accounts
@@ -62,6 +63,7 @@ class World:
     token_id: int
     rule: Any
     item: Any
+    stand_in: Any = None
 
 
 @pytest.fixture
@@ -79,7 +81,15 @@ def world(db: Any) -> World:
     token = ApiToken.objects.create(user=staff[Role.AGENT], key_hash=ApiToken.hash_key("k" * 20))
     rule = SerialDateRuleFactory(product_model=unit.product_model)
     item = LifetimeItemFactory(product_model=unit.product_model)
-    return World(home, away, staff, outsiders, customer, unit, order, visit, token.pk, rule, item)
+    stand_in = accounts.create_stand_in(
+        from_user=staff[Role.DISPATCHER],
+        to_user=staff[Role.AGENT],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=400),
+        reason="年假",
+        by=staff[Role.DISPATCHER],
+    )
+    return World(home, away, staff, outsiders, customer, unit, order, visit, token.pk, rule, item, stand_in)
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,25 @@ CASES = [
         A,
         403,
         lambda w, by: accounts.set_roles(user=w.staff[A], roles=[D], by=by),
+    ),
+    Case(
+        "aftersales.accounts.services.create_stand_in",
+        M,
+        404,
+        lambda w, by: accounts.create_stand_in(
+            from_user=w.staff[D],
+            to_user=w.staff[A],
+            starts_on=datetime.date(2030, 1, 1),
+            ends_on=datetime.date(2030, 1, 2),
+            reason="代班",
+            by=by,
+        ),
+    ),
+    Case(
+        "aftersales.accounts.services.end_stand_in",
+        M,
+        404,
+        lambda w, by: accounts.end_stand_in(stand_in_id=w.stand_in.pk, by=by),
     ),
     Case(
         "aftersales.accounts.services.revoke_token",

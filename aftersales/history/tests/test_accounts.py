@@ -73,7 +73,7 @@ def test_extra_roles_changes_are_recorded(admin: User, centre: ServiceCenter) ->
     changed = [row for row in reversed(list(activity_for(agent))) if row.type == "user.roles_changed"]
 
     assert [old_new(row) for row in changed] == [
-        {"roles": ([], ["dispatcher", "finance"])},
-        {"roles": (["dispatcher", "finance"], ["finance", "technician"])},
+        {"extra_roles": ([], ["dispatcher", "finance"])},
+        {"extra_roles": (["dispatcher", "finance"], ["finance", "technician"])},
     ]
     assert changed[0].actor == admin
