@@ -2,12 +2,14 @@
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from aftersales.accounts import services
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.models import AuditLog
+from aftersales.history.display import describe
 from aftersales.history.selectors import activity_for
 from aftersales.history.testing import old_new, only_activity
 
@@ -77,3 +79,15 @@ def test_extra_roles_changes_are_recorded(admin: User, centre: ServiceCenter) ->
         {"extra_roles": (["dispatcher", "finance"], ["finance", "technician"])},
     ]
     assert changed[0].actor == admin
+
+
+def test_changes_to_a_reverse_relation_are_named_after_its_model(admin: User, centre: ServiceCenter) -> None:
+    agent = UserFactory(username="zhao", role=Role.AGENT, service_center=centre)
+    services.set_roles(user=agent, roles=[Role.DISPATCHER], by=admin)
+
+    with translation.override("zh-hans"):
+        (change,) = describe(only_activity(agent, type="user.roles_changed")).changes
+    with translation.override("en"):
+        (english,) = describe(only_activity(agent, type="user.roles_changed")).changes
+
+    assert (change.label, english.label, english.new_display) == ("附加角色", "extra roles", "dispatcher")
