@@ -35,6 +35,18 @@ def not_in_future(day: datetime.date | None, *, field: str) -> datetime.date | N
     return day
 
 
+def require_aware(moment: datetime.datetime | None, *, field: str) -> datetime.datetime | None:
+    """A time must say which zone it is in (``+08:00`` or ``Z``): a bare date or a time without an offset
+    could be read as Beijing time or as UTC, eight hours apart, so it is refused rather than guessed."""
+    if moment is not None and timezone.is_naive(moment):
+        raise ValidationFailed(
+            "time_without_zone",
+            _("Give the time with its time zone, e.g. 2026-02-12T23:00:00+08:00."),
+            field=field,
+        )
+    return moment
+
+
 def field_max_length(model: type[models.Model], name: str) -> int:
     """The model field's ``max_length``: services and API schemas check the limit the column has."""
     max_length = model._meta.get_field(name).max_length

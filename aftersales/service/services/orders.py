@@ -13,7 +13,7 @@ from aftersales.calendars.selectors import due_at as working_day_due_at
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import require_choice, require_text
+from aftersales.core.validation import require_aware, require_choice, require_text
 from aftersales.coverage.decision import Override
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer, Site
@@ -88,7 +88,7 @@ def open_order(
             field="close_now",
         )
     now = timezone.now()
-    received = received_at or now
+    received = require_aware(received_at, field="received_at") or now
     if received > now + datetime.timedelta(minutes=5):
         raise ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.uploads import IMAGE_TYPES, check_upload
-from aftersales.core.validation import require_choice, require_text
+from aftersales.core.validation import require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
 from aftersales.service.choices import EventType, OldParts, OrderStatus
@@ -53,6 +53,7 @@ def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime
         elif field == "misuse_found":
             clean[field] = bool(value)
         elif field in ("departed_at", "arrived_at"):
+            require_aware(value, field=field)
             if value is not None and value > now:
                 raise ValidationFailed("date_in_future", _("The time cannot be in the future."), field=field)
             clean[field] = value

@@ -137,6 +137,30 @@ def test_open_order_malformed_phone_answers_400_with_field(agent, customer, unit
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("received_at", ["2026-02-12T23:00:00", "2026-02-12"])
+def test_open_order_time_without_zone_answers_400_and_writes_nothing(agent, customer, unit, received_at):
+    # 23:00 without an offset is 23:00 in Beijing or 07:00 the next day: eight hours that move the due date.
+    before = rows()
+
+    response = agent.post("/api/v1/orders", intake(customer, unit, received_at=received_at), content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("time_without_zone", "received_at")
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_open_order_time_with_zone_is_kept(agent, customer, unit):
+    response = agent.post(
+        "/api/v1/orders", intake(customer, unit, received_at="2026-02-12T23:00:00+08:00"), content_type=JSON
+    )
+
+    assert response.status_code == 201, response.content
+    received = ServiceOrder.objects.get(pk=response.json()["id"]).received_at
+    assert received == datetime.datetime(2026, 2, 12, 15, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.django_db
 def test_open_order_call_in_future_answers_400(agent, customer, unit):
     later = (timezone.now() + datetime.timedelta(days=2)).isoformat()
     before = rows()

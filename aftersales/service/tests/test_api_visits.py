@@ -105,6 +105,28 @@ def test_record_visit_unknown_field_answers_400(order, tech):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("arrived_at", ["2026-02-12T09:00:00", "2026-02-12"])
+def test_record_visit_time_without_zone_answers_400_and_writes_nothing(order, tech, arrived_at):
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {"arrived_at": arrived_at}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("time_without_zone", "arrived_at")
+    assert counts() == before
+    assert ServiceOrder.objects.get(pk=order.pk).status == order.status
+
+
+@pytest.mark.django_db
+def test_update_visit_departure_without_zone_answers_400(visit, tech):
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"departed_at": "2026-02-12T18:00:00"}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("time_without_zone", "departed_at")
+    assert Visit.objects.get(pk=visit.pk).departed_at is None
+
+
+@pytest.mark.django_db
 def test_update_visit_departure_before_arrival_answers_400(visit, tech):
     response = tech.patch(f"/api/v1/visits/{visit.pk}", {"departed_at": "2000-01-01T00:00:00+08:00"}, content_type=JSON)
 
