@@ -11,12 +11,14 @@ from aftersales.service.choices import OPEN_STATUSES, SlaState
 def sla_condition(state: str, *, now: datetime.datetime) -> models.Q:
     """The SLA state as a condition: the one definition behind the list filter and the home counts."""
     open_ = models.Q(status__in=OPEN_STATUSES)
+    # Nobody responded by the respond-by time (24 h by default): overdue, whatever the repair's due date.
+    missed_response = models.Q(responded_at__isnull=True, respond_by__lt=now)
     if state == SlaState.OVERDUE:
-        return open_ & models.Q(due_at__lt=now)
+        return open_ & (models.Q(due_at__lt=now) | missed_response)
     if state == SlaState.AT_RISK:
-        return open_ & models.Q(at_risk_at__lte=now, due_at__gte=now)
+        return open_ & models.Q(at_risk_at__lte=now, due_at__gte=now) & ~missed_response
     if state == SlaState.ON_TRACK:
-        return open_ & models.Q(at_risk_at__gt=now)
+        return open_ & models.Q(at_risk_at__gt=now) & ~missed_response
     return ~open_
 
 

@@ -90,12 +90,17 @@ def at_risk_time(*, due_at: datetime.datetime, working_days: int) -> datetime.da
     return end_of_day_like(due_at, day)
 
 
+def response_missed(order: "ServiceOrder", *, now: datetime.datetime) -> bool:  # noqa: F821
+    """Nobody responded to the call by its respond-by time (domain.md: respond within 24 hours)."""
+    return order.responded_at is None and order.respond_by < now
+
+
 def sla_state(order: "ServiceOrder", *, now: datetime.datetime | None = None) -> str:  # noqa: F821
     """The same rule as ``ServiceOrderQuerySet.in_sla_state``, for one loaded order."""
     if order.status not in OPEN_STATUSES:
         return SlaState.DONE
     now = now or timezone.now()
-    if order.due_at < now:
+    if order.due_at < now or response_missed(order, now=now):
         return SlaState.OVERDUE
     if order.at_risk_at <= now:
         return SlaState.AT_RISK

@@ -49,6 +49,11 @@ def due_time(order: ServiceOrder, state: str = "") -> SafeString:
     now = timezone.now()
     if state == SlaState.DONE:
         return stamp
+    if state == SlaState.OVERDUE and due >= now:  # the response is overdue, the repair is not yet
+        text = _("no response for %(time)s past the respond-by time") % {
+            "time": timesince(order.respond_by, now, depth=1)
+        }
+        return format_html('{} <small class="due-rel due-overdue">{}</small>', stamp, text)
     if state == SlaState.OVERDUE:
         text = _("%(time)s overdue") % {"time": timesince(due, now, depth=1)}
         return format_html('{} <small class="due-rel due-overdue">{}</small>', stamp, text)
