@@ -194,6 +194,8 @@ AFTERSALES = {
     "BUSINESS_DAY_START": os.environ.get("AFTERSALES_BUSINESS_DAY_START", "09:00"),
     "BUSINESS_DAY_END": os.environ.get("AFTERSALES_BUSINESS_DAY_END", "17:30"),
     "REOPEN_WITHIN_DAYS": int(os.environ.get("AFTERSALES_REOPEN_WITHIN_DAYS", "30")),
+    # How far back a call may be entered (received_at); older ones are refused as a likely typo.
+    "RECEIVED_WITHIN_DAYS": int(os.environ.get("AFTERSALES_RECEIVED_WITHIN_DAYS", "90")),
     "PHOTO_MAX_BYTES": int(os.environ.get("AFTERSALES_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))),
     "DEFAULT_PHONE_REGION": "CN",
     "LOGIN_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_LOGIN_MAX_ATTEMPTS", "5")),

@@ -91,6 +91,14 @@ def open_order(
     received = require_aware(received_at, field="received_at") or now
     if received > now + datetime.timedelta(minutes=5):
         raise ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at")
+    within = int(str(settings.AFTERSALES["RECEIVED_WITHIN_DAYS"]))
+    if received < now - datetime.timedelta(days=within):
+        # A mistyped year (1999) would otherwise open an order "overdue 27 years", numbered today.
+        raise ValidationFailed(
+            "date_too_old",
+            _("The call cannot be more than %(days)d days ago.") % {"days": within},
+            field="received_at",
+        )
 
     warranty = decide_coverage(unit=unit, on=coverage_day(received), kind=kind)
     deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=received)

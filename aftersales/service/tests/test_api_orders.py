@@ -161,6 +161,32 @@ def test_open_order_time_with_zone_is_kept(agent, customer, unit):
 
 
 @pytest.mark.django_db
+def test_open_order_call_from_1999_answers_400_and_writes_nothing(agent, customer, unit):
+    before = rows()
+
+    response = agent.post(
+        "/api/v1/orders", intake(customer, unit, received_at="1999-02-12T09:00:00+08:00"), content_type=JSON
+    )
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("date_too_old", "received_at")
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_open_order_window_for_back_dated_calls_is_a_setting(agent, customer, unit, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "RECEIVED_WITHIN_DAYS": 5}
+    six_days_ago = (timezone.now() - datetime.timedelta(days=6)).isoformat()
+    four_days_ago = (timezone.now() - datetime.timedelta(days=4)).isoformat()
+
+    refused = agent.post("/api/v1/orders", intake(customer, unit, received_at=six_days_ago), content_type=JSON)
+    taken = agent.post("/api/v1/orders", intake(customer, unit, received_at=four_days_ago), content_type=JSON)
+
+    assert (refused.status_code, refused.json()["code"]) == (400, "date_too_old")
+    assert taken.status_code == 201, taken.content
+
+
+@pytest.mark.django_db
 def test_open_order_call_in_future_answers_400(agent, customer, unit):
     later = (timezone.now() + datetime.timedelta(days=2)).isoformat()
     before = rows()
