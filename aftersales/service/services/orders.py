@@ -103,7 +103,9 @@ def open_order(
     warranty = decide_coverage(unit=unit, on=coverage_day(received), kind=kind)
     deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=received)
     order = ServiceOrder.objects.create(
-        number=next_number(prefix="SO", day=timezone.localtime(now).date()),
+        # The number carries the local day the call came in, not the day it was typed in: a back-dated
+        # order continues that day's counter (one DailyCounter row per prefix and day keeps it unique).
+        number=next_number(prefix="SO", day=timezone.localtime(received).date()),
         channel=channel,
         kind=kind,
         resolution=resolution,
