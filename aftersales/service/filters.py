@@ -67,10 +67,9 @@ class ServiceOrderFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
     unit = django_filters.NumberFilter(field_name="unit_id", label=_("Unit"))
     sla_state = django_filters.ChoiceFilter(choices=SlaState.choices, method="filter_sla_state", label=_("SLA state"))
-    received_from = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__gte", label=_("Received from")
-    )
-    received_to = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("Received to"))
+    # Local days, compared with the stored column (methods below), never ``received_at__date``.
+    received_from = django_filters.DateFilter(method="filter_received_from", label=_("Received from"))
+    received_to = django_filters.DateFilter(method="filter_received_to", label=_("Received to"))
     unassigned = django_filters.BooleanFilter(field_name="technician", lookup_expr="isnull", label=_("Unassigned"))
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
