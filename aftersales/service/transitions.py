@@ -32,6 +32,13 @@ ALLOWED: dict[tuple[str, str], str] = {
     **{(s, S.CANCELLED): CANCEL for s in (S.NEW, S.ACCEPTED, S.DISPATCHED, S.ON_SITE, S.WAITING)},
 }
 
+# Moves that only another action makes, because the action records what the move means: an order goes
+# on site from dispatched when the technician's arrival is recorded (``record_visit``). The generic
+# transition refuses them (409 ``visit_required``) and points to that action.
+MADE_BY_ACTION: dict[tuple[str, str], str] = {
+    (S.DISPATCHED, S.ON_SITE): "record_visit",
+}
+
 # Moves that need a written reason.
 REASON_REQUIRED = frozenset(
     {(s, t) for (s, t) in ALLOWED if t == S.CANCELLED} | {(S.CLOSED, S.ACCEPTED), (S.COMPLETED, S.ON_SITE)}
@@ -44,3 +51,8 @@ def allowed_targets(status: str) -> list[str]:
 
 def capability_for(status: str, to: str) -> str | None:
     return ALLOWED.get((status, to))
+
+
+def made_by_action(status: str, to: str) -> str | None:
+    """The action (service name) that alone makes this move, or ``None`` for a plain move."""
+    return MADE_BY_ACTION.get((status, to))

@@ -39,7 +39,7 @@ from aftersales.service.permissions import (
 from aftersales.service.services.common import lock_order, notify_customer, record_event
 from aftersales.service.services.coverage import coverage_day, redecide_order_coverage
 from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
-from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, capability_for
+from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, capability_for, made_by_action
 
 
 @transaction.atomic
@@ -143,10 +143,19 @@ def open_order(
     return order
 
 
-def check_move(order: ServiceOrder, *, to: str, by: User, reason: str, has_signed_visit: bool | None = None) -> None:
+def check_move(
+    order: ServiceOrder,
+    *,
+    to: str,
+    by: User,
+    reason: str,
+    has_signed_visit: bool | None = None,
+    action: str = "",
+) -> None:
     """Raise the DomainError that ``transition_order`` would raise for this move, or return.
 
-    ``has_signed_visit`` may be passed by a caller that has the visits loaded already."""
+    ``has_signed_visit`` may be passed by a caller that has the visits loaded already; ``action`` is
+    the service making the move when it is not a plain transition (``transitions.MADE_BY_ACTION``)."""
     needed = capability_for(order.status, to)
     if needed is None:
         allowed = ", ".join(allowed_targets(order.status)) or _("none")
@@ -160,6 +169,15 @@ def check_move(order: ServiceOrder, *, to: str, by: User, reason: str, has_signe
         raise PermissionDeniedError(
             "forbidden",
             _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to},
+        )
+    if (made_by := made_by_action(order.status, to)) and made_by != action:
+        # Only recording the arrival puts a dispatched order on site: the visit is what the move means.
+        raise ConflictError(
+            "visit_required",
+            _("Record the technician's visit to put the order on site (POST /api/v1/orders/%(id)d/visits).")
+            % {"id": order.pk},
+            field="to",
+            action=made_by,
         )
     if (order.status, to) in REASON_REQUIRED and not reason.strip():
         raise ValidationFailed("reason_required", _("Give a reason for this change."), field="reason")
@@ -191,14 +209,15 @@ def transition_order(
     reason: str = "",
     waiting_for: str = "",
     expected_version: int | None = None,
+    action: str = "",
 ) -> ServiceOrder:
     """The only code that assigns ``ServiceOrder.status``: checks the move against the table and the
     role, records who/when/why, and refuses anything else with 409. An order outside ``by``'s scope
-    answers 404."""
+    answers 404. ``action`` names the service calling for a move only it may make (``record_visit``)."""
     order = lock_order(order, by=by, expected_version=expected_version)
     require_choice(to, field="to", choices=OrderStatus)
     reason = require_text(reason, field="reason", max_length=500, required=False)
-    check_move(order, to=to, by=by, reason=reason)
+    check_move(order, to=to, by=by, reason=reason, action=action)
     if to == OrderStatus.WAITING:
         require_choice(waiting_for, field="waiting_for", choices=WaitingFor)
     now = timezone.now()

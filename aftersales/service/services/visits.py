@@ -106,7 +106,7 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
     clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived)
     visit = Visit.objects.create(order=order, technician=by, **clean)
     if order.status != OrderStatus.ON_SITE:
-        order = transition_order(order, to=OrderStatus.ON_SITE, by=by)
+        order = transition_order(order, to=OrderStatus.ON_SITE, by=by, action="record_visit")
     record_event(
         order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()}
     )

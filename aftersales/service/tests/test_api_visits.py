@@ -58,6 +58,23 @@ def test_record_visit_puts_order_on_site(order, tech):
 
 
 @pytest.mark.django_db
+def test_transition_to_on_site_without_a_visit_answers_409_pointing_to_the_visit_endpoint(order, tech):
+    before = counts()
+
+    response = tech.post(
+        f"/api/v1/orders/{order.pk}/transitions", {"to": "on_site", "version": order.version}, content_type=JSON
+    )
+
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert (body["code"], body["field"], body["action"]) == ("visit_required", "to", "record_visit")
+    assert f"/api/v1/orders/{order.pk}/visits" in body["detail"]
+    assert ServiceOrder.objects.get(pk=order.pk).status == "dispatched"
+    assert counts() == before
+    assert "on_site" not in tech.get(f"/api/v1/orders/{order.pk}").json()["allowed_transitions"]
+
+
+@pytest.mark.django_db
 def test_record_visit_on_new_order_answers_409_and_writes_nothing(users, centre, api_client):
     fresh = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
     before = counts()

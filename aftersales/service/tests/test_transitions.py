@@ -22,8 +22,9 @@ from aftersales.service import services
 from aftersales.service.choices import EventType, OrderKind
 from aftersales.service.choices import OrderStatus as S
 from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.selectors import available_moves
 from aftersales.service.tests.factories import make_order
-from aftersales.service.transitions import ALLOWED
+from aftersales.service.transitions import ALLOWED, MADE_BY_ACTION
 
 # (from, to) -> the role that makes the move in the test (one of the roles allowed to).
 EXPECTED_ALLOWED: dict[tuple[str, str], str] = {
@@ -46,6 +47,8 @@ EXPECTED_ALLOWED: dict[tuple[str, str], str] = {
     (S.COMPLETED, S.ON_SITE): Role.MANAGER,
     (S.CLOSED, S.ACCEPTED): Role.MANAGER,
 }
+# Moves that only their own service makes (the generic transition refuses them with visit_required).
+EXPECTED_MADE_BY_ACTION = {(S.DISPATCHED, S.ON_SITE): "record_visit"}
 ALL_PAIRS = list(itertools.product(S.values, S.values))
 NOT_ALLOWED = [pair for pair in ALL_PAIRS if pair not in EXPECTED_ALLOWED]
 
@@ -116,6 +119,7 @@ def builder(users: dict[str, Any], centre: Any) -> Builder:
 
 def test_expected_table_matches_transitions_module():
     assert set(ALLOWED) == set(EXPECTED_ALLOWED)
+    assert MADE_BY_ACTION == EXPECTED_MADE_BY_ACTION
 
 
 @pytest.mark.django_db
@@ -126,7 +130,12 @@ def test_transition_allowed_pair_succeeds(source, target, builder, users):
     version = order.version
 
     moved = services.transition_order(
-        order, to=target, by=users[EXPECTED_ALLOWED[(source, target)]], reason="测试原因", waiting_for="parts"
+        order,
+        to=target,
+        by=users[EXPECTED_ALLOWED[(source, target)]],
+        reason="测试原因",
+        waiting_for="parts",
+        action=EXPECTED_MADE_BY_ACTION.get((source, target), ""),
     )
 
     moved.refresh_from_db()
@@ -154,6 +163,23 @@ def test_transition_not_allowed_pair_answers_conflict(source, target, builder, u
 
 
 # ---- the checks beyond the table ---------------------------------------------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), list(EXPECTED_MADE_BY_ACTION))
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.DISPATCHER, Role.MANAGER, Role.ADMIN])
+def test_move_made_by_an_action_is_refused_as_a_plain_transition(source, target, role, builder, users):
+    order = builder.in_state(source)
+    events = OrderEvent.objects.filter(order=order).count()
+
+    with pytest.raises(ConflictError) as caught:
+        services.transition_order(order, to=target, by=users[role], reason="测试原因")
+
+    assert (caught.value.code, caught.value.extra["action"]) == ("visit_required", "record_visit")
+    assert f"/api/v1/orders/{order.pk}/visits" in caught.value.detail
+    assert ServiceOrder.objects.get(pk=order.pk).status == source
+    assert OrderEvent.objects.filter(order=order).count() == events
+    assert target not in available_moves(user=users[role], order=order, has_signed_visit=False)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.PARTS_KEEPER, Role.FINANCE, Role.GENERAL_MANAGER])
 def test_transition_by_role_outside_table_is_forbidden(role, builder, users):
