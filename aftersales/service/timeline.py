@@ -88,7 +88,7 @@ def warranty(event: OrderEvent) -> list[Change]:
     data = event.data or {}
     if "warranty" in data:
         return [Change(_("Warranty"), "", _warranty(data["warranty"]))]
-    return [Change(_("Warranty"), _warranty(data.get("old")), _warranty(data.get("new")))]
+    return [Change(_("Warranty"), _warranty(data.get("old")), _warranty(data.get("new"))), *_misuse(data)]
 
 
 def assigned(event: OrderEvent) -> list[Change]:
@@ -108,11 +108,26 @@ def due_extended(event: OrderEvent) -> list[Change]:
     return lines
 
 
+def _flag(value: Any) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _misuse(data: dict[str, Any]) -> list[Change]:
+    """人为损坏 是 → 否 (or 否 → 是) when the event records the finding changing."""
+    change = data.get("misuse_found")
+    if not isinstance(change, dict):
+        return []
+    return [Change(_field_label("misuse_found"), _flag(change["old"]), _flag(change["new"]))]
+
+
 def visit_recorded(event: OrderEvent) -> list[Change]:
     data = event.data or {}
     if data.get("arrived_at"):
         return [Change(_("Arrived at"), "", _when(data["arrived_at"]))]
-    return [Change(_("Visit record"), "", "、".join(_field_label(f) for f in data.get("fields") or []))]
+    shown_apart = "misuse_found" if isinstance(data.get("misuse_found"), dict) else None
+    fields = [_field_label(f) for f in data.get("fields") or [] if f != shown_apart]
+    lines = [Change(_("Visit record"), "", "、".join(fields))] if fields else []
+    return lines + _misuse(data)
 
 
 def signed(event: OrderEvent) -> list[Change]:

@@ -65,29 +65,39 @@ def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime
     return clean
 
 
-def _apply_misuse(order: ServiceOrder, *, by: User, found: bool) -> None:
-    """Damage by misuse found now makes the order billable even in warranty (§6 1.1.1.2, 1.5.1.2),
-    and replaces an earlier override. Misuse reported earlier does not come back when a visit is
-    edited after a manager's override."""
-    if not found or order.warranty_reason == CoverageReason.MISUSE:
+def _apply_misuse(order: ServiceOrder, *, by: User, ticked: bool | None) -> None:
+    """Decide the warranty again when a visit's misuse finding (人为损坏) was ticked or unticked
+    (``None``: left as it was, which decides nothing, so a later edit does not undo an override).
+
+    The order has misuse while any of its visits records it. Damage by misuse found now makes the
+    order billable even in warranty (§6 1.1.1.2, 1.5.1.2) and replaces an earlier override. Unticking
+    the last finding takes it out of the decision again, through ``decide_coverage`` the same way: the
+    order goes back to the verdict without it (an override made after the finding stands)."""
+    if ticked is None:
         return
+    if ticked:
+        if order.warranty_reason == CoverageReason.MISUSE:
+            return  # billable for misuse already (another visit)
+    elif not order.misuse_found or order.visits.filter(misuse_found=True).exists():
+        return  # another visit still records it
     now = timezone.now()
-    decision = redecide_order_coverage(order, misuse=Misuse(found_at=now))
+    was_found = order.misuse_found
+    order.misuse_found = ticked
+    decision = redecide_order_coverage(order, misuse=Misuse(found_at=now) if ticked else None)
     old = {"covered": order.warranty_covered, "reason": order.warranty_reason}
-    order.warranty_covered = decision.covered
-    order.warranty_reason = decision.reason
-    order.warranty_detail = decision.detail[:500]
-    order.warranty_decided_by = by
-    order.warranty_decided_at = now
-    order.misuse_found = True
+    new = {"covered": decision.covered, "reason": decision.reason}
+    if new != old:  # an override that stands keeps its author and time (the chain orders by them)
+        order.warranty_covered = decision.covered
+        order.warranty_reason = decision.reason
+        order.warranty_detail = decision.detail[:500]
+        order.warranty_decided_by = by
+        order.warranty_decided_at = now
     order.version += 1
     order.save()
-    record_event(
-        order,
-        type=EventType.WARRANTY_DECIDED,
-        by=by,
-        data={"old": old, "new": {"covered": decision.covered, "reason": decision.reason}},
-    )
+    data: dict[str, Any] = {"old": old, "new": new}
+    if was_found != ticked:
+        data["misuse_found"] = {"old": was_found, "new": ticked}
+    record_event(order, type=EventType.WARRANTY_DECIDED, by=by, data=data)
 
 
 @transaction.atomic
@@ -110,7 +120,7 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
     record_event(
         order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()}
     )
-    _apply_misuse(order, by=by, found=visit.misuse_found)
+    _apply_misuse(order, by=by, ticked=True if visit.misuse_found else None)
     return visit
 
 
@@ -130,10 +140,11 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
         setattr(visit, field, value)
     visit.save()
     if changed:
-        record_event(
-            order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "fields": sorted(changed)}
-        )
-    _apply_misuse(order, by=by, found=bool(changed.get("misuse_found")))
+        data: dict[str, Any] = {"visit_id": visit.pk, "fields": sorted(changed)}
+        if "misuse_found" in changed:  # yes → no (or no → yes) on the timeline, not just the field's name
+            data["misuse_found"] = {"old": not changed["misuse_found"], "new": changed["misuse_found"]}
+        record_event(order, type=EventType.VISIT_RECORDED, by=by, data=data)
+    _apply_misuse(order, by=by, ticked=changed.get("misuse_found"))
     return visit
 
 

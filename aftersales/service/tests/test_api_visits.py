@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from aftersales.accounts.choices import Role
+from aftersales.core.registry import timeline_for
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
@@ -210,6 +212,55 @@ def test_override_after_misuse_stands_when_the_visit_is_edited_again(visit, orde
         "厂家认定为质量问题",
     )
     assert OrderEvent.objects.filter(order=order, type=EventType.WARRANTY_DECIDED).count() == 1
+
+
+@pytest.mark.django_db
+def test_unticking_misuse_decides_the_warranty_again_and_the_timeline_shows_yes_to_no(visit, order, users, tech):
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": False}, content_type=JSON)
+
+    assert response.status_code == 200, response.content
+    shown = tech.get(f"/api/v1/orders/{order.pk}").json()
+    assert (shown["warranty_covered"], shown["warranty"]["reason"], shown["warranty"]["misuse_found"]) == (
+        True,
+        "in_warranty",
+        False,
+    )
+    decided = OrderEvent.objects.filter(order=order, type=EventType.WARRANTY_DECIDED).order_by("id")
+    assert [e.data["new"]["reason"] for e in decided] == ["misuse", "in_warranty"]
+    with translation.override("zh-hans"):
+        lines = [
+            (c.label, c.old, c.new)
+            for entry in timeline_for("service.ServiceOrder", order, user=users[Role.MANAGER])
+            for c in entry.changes
+        ]
+    assert ("人为损坏", "否", "是") in lines and ("人为损坏", "是", "否") in lines
+    assert sum(1 for label, old, _new in lines if label == "人为损坏" and old) == 4  # visit and warranty, each way
+
+
+@pytest.mark.django_db
+def test_unticking_misuse_keeps_an_override_made_after_it(visit, order, users, tech):
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+    services.override_warranty(order, by=users[Role.MANAGER], covered=True, reason="厂家认定为质量问题")
+
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": False}, content_type=JSON)
+
+    order.refresh_from_db()
+    assert (order.warranty_covered, order.warranty_reason, order.misuse_found) == (True, "overridden", False)
+    assert order.warranty_decided_by == users[Role.MANAGER]
+
+
+@pytest.mark.django_db
+def test_unticking_misuse_on_one_visit_keeps_it_while_another_visit_records_it(visit, order, users, tech):
+    second = services.record_visit(order, by=users[Role.TECHNICIAN], misuse_found=True)
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": False}, content_type=JSON)
+
+    order.refresh_from_db()
+    assert (order.warranty_covered, order.warranty_reason, order.misuse_found) == (False, "misuse", True)
+    assert Visit.objects.get(pk=second.pk).misuse_found is True
 
 
 # ---- signature ----------------------------------------------------------------------------------
