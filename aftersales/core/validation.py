@@ -1,6 +1,7 @@
 """Small shared checks that raise ``ValidationFailed`` with the field's name."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils import timezone
@@ -22,9 +23,27 @@ def require_text(value: str | None, *, field: str, max_length: int, required: bo
     return text
 
 
+def choice_label(choices: type, value: str) -> str:
+    """The label of a stored code in the active language, for a sentence a person reads (状态为“新建”,
+    not “new”); a value that is not one of the choices is returned as given."""
+    return str(choices(value).label) if value in choices.values else value
+
+
+def code_and_label(code: str, label: object) -> str:
+    """“repair (维修)”: the code a client sends with what it means, in the active language."""
+    return _("%(code)s (%(label)s)") % {"code": code, "label": label}
+
+
+def choice_labels(choices: type, values: Iterable[str], *, with_codes: bool = False) -> str:
+    """Labels joined for a sentence; ``with_codes`` adds the code a client sends: “repair (维修)”."""
+    if with_codes:
+        return ", ".join(code_and_label(value, choice_label(choices, value)) for value in values)
+    return ", ".join(choice_label(choices, value) for value in values)
+
+
 def require_choice(value: str, *, field: str, choices: type) -> str:
     if value not in choices.values:
-        allowed = ", ".join(choices.values)
+        allowed = choice_labels(choices, choices.values, with_codes=True)
         raise ValidationFailed("invalid_choice", _("Must be one of: %(allowed)s.") % {"allowed": allowed}, field=field)
     return value
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.registry import ImportKind, import_kinds
 from aftersales.core.tabular import Column
+from aftersales.core.validation import code_and_label
 
 
 def import_kind(kind: str) -> ImportKind:
@@ -21,7 +22,7 @@ def import_kind(kind: str) -> ImportKind:
         raise NotFoundError(
             "unknown_import_kind",
             _("There is no import of “%(kind)s”; choose one of: %(kinds)s.")
-            % {"kind": str(kind)[:40], "kinds": ", ".join(k.key for k in import_kinds)},
+            % {"kind": str(kind)[:40], "kinds": ", ".join(code_and_label(k.key, k.label) for k in import_kinds)},
             field="kind",
         )
     return entry

@@ -24,6 +24,7 @@ from aftersales.core.errors import NotFoundError, PermissionDeniedError, Validat
 from aftersales.core.models import AuditLog
 from aftersales.core.registry import ExportKind, allows, export_kinds, resolve
 from aftersales.core.tabular import CHUNK_SIZE, MAX_EXPORT_ROWS, capped, export_phone
+from aftersales.core.validation import code_and_label
 from aftersales.exchange.columns import columns_for, header_labels
 
 __all__ = ["CHUNK_SIZE", "MAX_EXPORT_ROWS", "capped"]
@@ -163,7 +164,7 @@ def export_kind(kind: str) -> ExportKind:
         raise NotFoundError(
             "unknown_export_kind",
             _("There is no export of “%(kind)s”; choose one of: %(kinds)s.")
-            % {"kind": str(kind)[:40], "kinds": ", ".join(k.key for k in export_kinds)},
+            % {"kind": str(kind)[:40], "kinds": ", ".join(code_and_label(k.key, k.label) for k in export_kinds)},
             field="kind",
         )
     return entry

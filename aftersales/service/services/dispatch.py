@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.capabilities import holds_through_role
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
-from aftersales.core.validation import require_text
+from aftersales.core.validation import choice_label, require_text
 from aftersales.service.choices import EventType, OrderStatus
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import can_assign
@@ -48,7 +48,8 @@ def assign_technician(
     if order.status not in ASSIGNABLE:
         raise ConflictError(
             "transition_not_allowed",
-            _("An order that is “%(status)s” cannot be assigned.") % {"status": order.status},
+            _("An order that is “%(status)s” cannot be assigned.")
+            % {"status": choice_label(OrderStatus, order.status)},
         )
     reason = require_text(reason, field="reason", max_length=500, required=False)
     reassign = order.technician_id is not None

@@ -13,7 +13,7 @@ from aftersales.calendars.selectors import due_at as working_day_due_at
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import require_aware, require_choice, require_text
+from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.decision import Override
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer, Site
@@ -157,18 +157,19 @@ def check_move(
     ``has_signed_visit`` may be passed by a caller that has the visits loaded already; ``action`` is
     the service making the move when it is not a plain transition (``transitions.MADE_BY_ACTION``)."""
     needed = capability_for(order.status, to)
+    # People read the statuses' labels (状态为“新建”); the codes are in ``allowed`` for programs.
+    labels = {"status": choice_label(OrderStatus, order.status), "to": choice_label(OrderStatus, to)}
     if needed is None:
-        allowed = ", ".join(allowed_targets(order.status)) or _("none")
+        allowed = choice_labels(OrderStatus, allowed_targets(order.status)) or _("none")
         raise ConflictError(
             "transition_not_allowed",
             _("An order that is “%(status)s” cannot move to “%(to)s”. Allowed: %(allowed)s.")
-            % {"status": order.status, "to": to, "allowed": allowed},
+            % {**labels, "allowed": allowed},
             allowed=allowed_targets(order.status),
         )
     if not can_make_move(by, order, needed, to=to):
         raise PermissionDeniedError(
-            "forbidden",
-            _("Your role may not move this order from “%(status)s” to “%(to)s”.") % {"status": order.status, "to": to},
+            "forbidden", _("Your role may not move this order from “%(status)s” to “%(to)s”.") % labels
         )
     if (made_by := made_by_action(order.status, to)) and made_by != action:
         # Only recording the arrival puts a dispatched order on site: the visit is what the move means.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.uploads import IMAGE_TYPES, check_upload
-from aftersales.core.validation import require_aware, require_choice, require_text
+from aftersales.core.validation import choice_label, require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
 from aftersales.service.choices import EventType, OldParts, OrderStatus
@@ -110,7 +110,8 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
     if order.status not in VISIT_STATUSES:
         raise ConflictError(
             "transition_not_allowed",
-            _("A visit can be recorded on a dispatched order, not on a “%(s)s” one.") % {"s": order.status},
+            _("A visit can be recorded on a dispatched order, not on a “%(s)s” one.")
+            % {"s": choice_label(OrderStatus, order.status)},
         )
     arrived = arrived_at or timezone.now()
     clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived)
