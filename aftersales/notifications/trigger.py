@@ -3,18 +3,10 @@
 The task is named, not imported (``tasks`` imports ``services``, which schedules this trigger).
 """
 
-import logging
-import time
-
 from aftersales.celery import app
-
-logger = logging.getLogger("aftersales.notify")
+from aftersales.core.broker import publish
 
 RELAY_TASK = "aftersales.notifications.tasks.relay_outbox"
-# After the broker refused a trigger, requests stop trying for a while: the beat sweep or the next
-# trigger after this pause picks the messages up. Per process.
-BROKER_PAUSE_SECONDS = 30.0
-_broker_down_until = 0.0
 
 
 def prepare_broker_client() -> None:
@@ -26,16 +18,10 @@ def prepare_broker_client() -> None:
 
 
 def kick_relay() -> None:
-    """Run after commit: ask a worker to relay now. Never raises, and never waits long on a broker that
-    is down (``CELERY_BROKER_*`` timeouts, no publish retry): the message is safe in the outbox and the
-    beat sweep (or ``relay_outbox --loop``) sends it later. Without a broker (eager mode, the embedded
-    default) it does nothing: the ``relay_outbox --loop`` command beside the app relays, and delivery
-    never happens inside a request."""
-    global _broker_down_until
-    if app.conf.task_always_eager or time.monotonic() < _broker_down_until:
-        return
-    try:
-        app.send_task(RELAY_TASK, retry=False, ignore_result=True)
-    except Exception as exc:  # noqa: BLE001  (kombu's OperationalError and any broker failure)
-        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
-        logger.warning("outbox: could not reach the broker (%s); the relay sweep will send the messages", exc)
+    """Run after commit: ask a worker to relay now. Never raises, and never waits more than the
+    publish timeout on a broker that refuses or never answers (``core.broker.publish``): the message
+    is safe in the outbox and the beat sweep (or ``relay_outbox --loop``) sends it later. Without a
+    broker (eager mode, the embedded default) it does nothing: the ``relay_outbox --loop`` command
+    beside the app relays, and delivery never happens inside a request."""
+    if not app.conf.task_always_eager:
+        publish(RELAY_TASK)

@@ -149,11 +149,12 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS
 # Without a broker (the embedded default) tasks run inline, after the transaction commits.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TIMEZONE = TIME_ZONE
-# A request that wrote outbox messages asks a worker to relay them after commit. A broker that is down
-# must not hold the request: connect briefly and do not retry (the message is safe in the outbox; the
-# beat sweep below sends it later).
-CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
+# Requests publish over their own short-lived connection with AFTERSALES["BROKER_PUBLISH_TIMEOUT"]
+# (aftersales/core/broker.py): a broker that refuses or never answers never holds a request. These are
+# the workers' and beat's connections: bounded too (a frozen broker is noticed), but longer than the
+# 1 s BRPOP a worker blocks on.
+CELERY_BROKER_CONNECTION_TIMEOUT = 4.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 4.0, "socket_timeout": 10.0}
 # Periodic jobs (`celery -A aftersales beat`); each is a thin task in <app>/tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "prune-idempotency-keys": {
@@ -220,6 +221,9 @@ AFTERSALES = {
             for name, value in env_pairs("AFTERSALES_DINGTALK_ROBOTS")
         },
     },
+    # Longest a request waits on the Celery broker when it publishes a task after commit (connect and
+    # each read); past it the request goes on and the periodic sweep publishes later (deploy.md).
+    "BROKER_PUBLISH_TIMEOUT": float(os.environ.get("AFTERSALES_BROKER_PUBLISH_TIMEOUT", "0.5")),
     "NOTIFICATION_HTTP_TIMEOUT": float(os.environ.get("AFTERSALES_NOTIFICATION_HTTP_TIMEOUT", "5")),
     # Delivery attempts per message, and the back-off: base, 2×base, 4×base … seconds, capped.
     "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_OUTBOX_MAX_ATTEMPTS", "6")),
