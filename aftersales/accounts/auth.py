@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from aftersales.accounts.services import user_for_token
+from aftersales.core.middleware import activate_language
 
 
 class BearerAuth(HttpBearer):
@@ -19,6 +20,9 @@ class BearerAuth(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            # The language middleware ran before the token was read (it saw an anonymous caller):
+            # answer in this user's language from here on, error messages included.
+            activate_language(request)
         return user
 
 

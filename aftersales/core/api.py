@@ -5,12 +5,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import ConfigDict
 
 from aftersales.core.errors import DomainError
 from aftersales.core.idempotency import idempotent
+from aftersales.core.input_errors import input_error_message
 
 
 class Input(Schema):
@@ -30,6 +32,17 @@ def error_response(
 ) -> HttpResponse:
     return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
 
+
+_REQUEST_FAILED = gettext_lazy("The request could not be handled.")
+_HTTP_ERRORS: dict[int, tuple[str, Any]] = {
+    400: (
+        "malformed_request",
+        gettext_lazy("The request body could not be read: send valid JSON with Content-Type: application/json."),
+    ),
+    401: ("not_authenticated", gettext_lazy("Log in or send a valid bearer token.")),
+    403: ("forbidden", gettext_lazy("The request was refused: reload the page and try again (CSRF check).")),
+    404: ("not_found", gettext_lazy("Not found.")),
+}
 
 _LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
 _WRAPPERS = ("payload", "filters", "data")  # the view's parameter that holds a whole schema
@@ -55,7 +68,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(e.get("loc", ())), "detail": e.get("msg", ""), "type": e.get("type", "")}
+            {"field": _field_of(e.get("loc", ())), "detail": input_error_message(e), "type": e.get("type", "")}
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": "", "detail": _("Invalid input.")}
@@ -75,10 +88,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = {400: "malformed_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}.get(
-            exc.status_code, "error"
-        )
-        return error_response(api, request, exc.status_code, code, str(exc))
+        # The framework's own texts ("Cannot parse request body", "CSRF check Failed") are English and
+        # may carry parser internals: the answer is a sentence of ours, in the user's language.
+        code, detail = _HTTP_ERRORS.get(exc.status_code, ("error", _REQUEST_FAILED))
+        return error_response(api, request, exc.status_code, code, str(detail))
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

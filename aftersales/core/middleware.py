@@ -30,9 +30,16 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = preferred_language(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        activate_language(request)
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def activate_language(request: HttpRequest) -> str:
+    """Activate the caller's language for the rest of the request (also called by the API's token
+    authentication, which learns who is calling after this middleware ran)."""
+    language = preferred_language(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language

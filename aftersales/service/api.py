@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -359,7 +360,7 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Created:
     """Log a call. The warranty and due times are decided here; ``Idempotency-Key`` is honoured."""
 
     if not can_open_orders(request.user):  # the role is refused before any record is looked up
-        raise PermissionDeniedError("forbidden", "Your role may not open service orders.")
+        raise PermissionDeniedError("forbidden", _("Your role may not open service orders."))
 
     def create() -> tuple[int, OrderOut]:
         customer = get_object_or_404(
@@ -416,10 +417,12 @@ def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> ServiceOrd
     order = _order(request, order_id)
     technicians = {u.pk: u for u in User.objects.filter(pk__in=[payload.technician_id, *payload.helper_ids])}
     if payload.technician_id not in technicians:
-        raise ValidationFailed("not_a_technician", "No such technician.", field="technician_id")
+        raise ValidationFailed("not_a_technician", _("No such technician."), field="technician_id")
     missing = [i for i in payload.helper_ids if i not in technicians]
     if missing:
-        raise ValidationFailed("not_a_technician", f"No such technician: {missing[0]}.", field="helper_ids")
+        raise ValidationFailed(
+            "not_a_technician", _("No such technician: %(id)s.") % {"id": missing[0]}, field="helper_ids"
+        )
     services.assign_technician(
         order,
         by=request.user,
@@ -484,7 +487,11 @@ def sign_visit(request: HttpRequest, visit_id: int, signer_name: Form[str], sign
     """Upload the customer's signature (PNG drawn on the screen) with the signer's name."""
     limit = field_max_length(Visit, "signer_name")
     if len(signer_name) > limit:
-        raise ValidationFailed("too_long", f"At most {limit} characters.", field="signer_name")
+        raise ValidationFailed(
+            "too_long",
+            _("At most %(max)d characters (got %(got)d).") % {"max": limit, "got": len(signer_name)},
+            field="signer_name",
+        )
     return services.sign_visit(_visit(request, visit_id), by=request.user, signer_name=signer_name, image=signature)
 
 
@@ -492,7 +499,7 @@ def sign_visit(request: HttpRequest, visit_id: int, signer_name: Form[str], sign
 def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
     visit = _visit(request, visit_id)
     if not visit.signature:
-        raise ValidationFailed("not_signed", "This visit has no signature.")
+        raise ValidationFailed("not_signed", _("This visit has no signature."))
     return FileResponse(visit.signature.open("rb"), content_type="image/png")
 
 

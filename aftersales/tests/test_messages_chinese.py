@@ -76,3 +76,108 @@ def test_invalid_choice_gives_each_code_with_its_label():
     for value, label in Priority.choices:
         with translation.override("zh-hans"):
             assert f"{value}（{label}）" in caught.value.detail, caught.value.detail
+
+
+# ---- every error path of the API answers in Chinese -----------------------------------------------
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def english_only(body: dict[str, Any]) -> list[str]:
+    """The messages in an error body with no Chinese at all (the codes are not messages)."""
+    texts = [body.get("detail", "")] + [e["detail"] for e in body.get("errors", [])]
+    return [text for text in texts if not CJK.search(text)]
+
+
+@pytest.fixture
+def visit(order, users):
+    dispatched = services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    return services.record_visit(dispatched, by=users[Role.TECHNICIAN])
+
+
+@pytest.mark.django_db
+def test_every_api_error_path_answers_in_chinese(order, visit, users, api_client, client):
+    agent, tech, dispatcher = (api_client(users[r]) for r in (Role.AGENT, Role.TECHNICIAN, Role.DISPATCHER))
+    long_text = "长" * 6000
+    calls = {
+        "broken JSON": lambda: agent.post("/api/v1/orders", '{"kind": "repair",', content_type=JSON, **ZH),
+        "wrong content": lambda: agent.post("/api/v1/orders", "kind=repair", content_type="text/plain", **ZH),
+        "every schema error": lambda: agent.post(
+            "/api/v1/orders",
+            {
+                "kind": "pilot",
+                "customer_id": "abc",
+                "reporter_name": 5,
+                "description": long_text,
+                "close_now": "perhaps",
+                "received_at": "yesterday",
+                "colour": "red",
+            },
+            content_type=JSON,
+            **ZH,
+        ),
+        "missing fields": lambda: agent.post("/api/v1/orders", {}, content_type=JSON, **ZH),
+        "bad query": lambda: agent.get("/api/v1/orders?received_from=yesterday&limit=x", **ZH),
+        "bad limit": lambda: agent.get("/api/v1/orders?limit=0", **ZH),
+        "bad cursor": lambda: agent.get("/api/v1/orders?cursor=abc", **ZH),
+        "bad path": lambda: agent.get("/api/v1/orders/abc", **ZH),
+        "not found": lambda: agent.get("/api/v1/orders/999999", **ZH),
+        "no token": lambda: client.get("/api/v1/orders", **ZH),
+        "role may not open": lambda: tech.post("/api/v1/orders", {"kind": "repair"}, content_type=JSON, **ZH),
+        "no such technician": lambda: dispatcher.post(
+            f"/api/v1/orders/{order.pk}/assign", {"technician_id": 999999}, content_type=JSON, **ZH
+        ),
+        "no such helper": lambda: dispatcher.post(
+            f"/api/v1/orders/{order.pk}/assign",
+            {"technician_id": users[Role.TECHNICIAN].pk, "helper_ids": [999999]},
+            content_type=JSON,
+            **ZH,
+        ),
+        "signer too long": lambda: tech.post(
+            f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "王" * 101, "signature": b""}, **ZH
+        ),
+        "not signed": lambda: tech.get(f"/api/v1/visits/{visit.pk}/signature", **ZH),
+        "visit schema": lambda: tech.patch(
+            f"/api/v1/visits/{visit.pk}",
+            {"rating": 9, "old_parts": "lost", "departed_at": 1.5},
+            content_type=JSON,
+            **ZH,
+        ),
+    }
+
+    answers = {name: call() for name, call in calls.items()}
+
+    for name, response in answers.items():
+        assert 400 <= response.status_code < 500, (name, response.status_code, response.content)
+        body = response.json()
+        assert re.fullmatch(r"[a-z_]+", body["code"]), (name, body)  # codes stay English
+        assert english_only(body) == [], (name, body)
+    assert answers["broken JSON"].json()["code"] == "malformed_request"
+    assert len(answers["every schema error"].json()["errors"]) >= 7
+
+
+@pytest.mark.django_db
+def test_csrf_refusal_of_a_session_answers_in_chinese(users):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users[Role.AGENT])
+
+    response = browser.post("/api/v1/orders", {}, content_type=JSON, **ZH)
+
+    assert response.status_code == 403
+    assert english_only(response.json()) == [], response.json()
+
+
+@pytest.mark.django_db
+def test_a_token_user_who_chose_english_reads_english(order, users, api_client):
+    """The token is read after the language middleware ran: the user's own choice still applies."""
+    user = users[Role.AGENT]
+    user.language = "en"
+    user.save(update_fields=["language"])
+    agent = api_client(user)
+
+    refused = agent.post(f"/api/v1/orders/{order.pk}/transitions", {"to": "completed"}, content_type=JSON).json()
+    invalid = agent.post("/api/v1/orders", {"kind": "pilot"}, content_type=JSON).json()
+
+    assert refused["detail"].startswith("An order that is “New” cannot move to “Completed”."), refused
+    assert not CJK.search(invalid["detail"]), invalid
