@@ -38,7 +38,7 @@ from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import Attachment, OrderEvent, ServiceOrder, Visit
 from aftersales.service.permissions import can_open_orders, orders_visible_to
 from aftersales.service.services.orders import EXTEND_MAX_WORKING_DAYS
-from aftersales.service.sla import sla_state
+from aftersales.service.sla import resolution_state, response_state, sla_state
 
 router = Router(tags=["service orders"])
 
@@ -175,9 +175,14 @@ class WarrantyOut(Schema):
 
 
 class SlaOut(Schema):
-    """The order's SLA times and its state now (read from the order)."""
+    """The order's SLA times and the states of its two clocks now (read from the order): ``state``
+    is the worst of ``response_state`` and ``resolution_state`` (a breach of either is overdue)."""
 
     state: SlaState
+    response_state: SlaState = Field(description="The response clock (respond_by, hours): done once responded.")
+    resolution_state: SlaState = Field(
+        description="The resolution clock (at_risk_at, due_at; working days): done once completed or closed."
+    )
     respond_by: datetime.datetime
     responded_at: datetime.datetime | None
     due_at: datetime.datetime
@@ -187,6 +192,14 @@ class SlaOut(Schema):
     @staticmethod
     def resolve_state(order: ServiceOrder) -> str:
         return sla_state(order, now=timezone.now())
+
+    @staticmethod
+    def resolve_response_state(order: ServiceOrder) -> str:
+        return response_state(order, now=timezone.now())
+
+    @staticmethod
+    def resolve_resolution_state(order: ServiceOrder) -> str:
+        return resolution_state(order, now=timezone.now())
 
 
 class OrderListOut(Schema):
@@ -315,7 +328,9 @@ class OrderFilterQuery(Schema):
     technician: int | None = None
     customer: int | None = None
     unit: int | None = None
-    sla_state: SlaState | None = None
+    sla_state: SlaState | None = Field(None, description="The worst of the two clocks.")
+    response_state: SlaState | None = None
+    resolution_state: SlaState | None = None
     received_from: datetime.date | None = None
     received_to: datetime.date | None = None
     unassigned: bool | None = None

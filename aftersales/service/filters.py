@@ -67,6 +67,12 @@ class ServiceOrderFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
     unit = django_filters.NumberFilter(field_name="unit_id", label=_("Unit"))
     sla_state = django_filters.ChoiceFilter(choices=SlaState.choices, method="filter_sla_state", label=_("SLA state"))
+    response_state = django_filters.ChoiceFilter(
+        choices=SlaState.choices, method="filter_response_state", label=_("Response")
+    )
+    resolution_state = django_filters.ChoiceFilter(
+        choices=SlaState.choices, method="filter_resolution_state", label=_("Resolution")
+    )
     # Local days, compared with the stored column (methods below), never ``received_at__date``.
     received_from = django_filters.DateFilter(method="filter_received_from", label=_("Received from"))
     received_to = django_filters.DateFilter(method="filter_received_to", label=_("Received to"))
@@ -79,6 +85,12 @@ class ServiceOrderFilter(django_filters.FilterSet):
 
     def filter_sla_state(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
         return qs.in_sla_state(value) if value else qs  # type: ignore[attr-defined]
+
+    def filter_response_state(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
+        return qs.in_response_state(value) if value else qs  # type: ignore[attr-defined]
+
+    def filter_resolution_state(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
+        return qs.in_resolution_state(value) if value else qs  # type: ignore[attr-defined]
 
     def filter_received_from(
         self, qs: QuerySet[ServiceOrder], name: str, value: datetime.date

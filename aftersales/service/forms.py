@@ -78,7 +78,13 @@ def prepare_filter_form(
         }
     )
     fields["q"].label = _("Search")
-    for name, choices in (("kind", OrderKind), ("priority", Priority), ("sla_state", SlaState)):
+    for name, choices in (
+        ("kind", OrderKind),
+        ("priority", Priority),
+        ("sla_state", SlaState),
+        ("response_state", SlaState),
+        ("resolution_state", SlaState),
+    ):
         # django-filter's ChoiceField puts ``empty_label`` first when its choices are (re)set.
         fields[name].empty_label = _("All")
         fields[name].choices = choices.choices

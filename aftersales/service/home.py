@@ -20,7 +20,7 @@ from aftersales.core.registry import HomeContext, HomePanel, home_panels
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus, SlaState
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
-from aftersales.service.querysets import sla_condition
+from aftersales.service.querysets import resolution_condition, response_condition, sla_condition
 from aftersales.service.selectors import order_list
 from aftersales.service.sla import sla_state
 
@@ -31,11 +31,15 @@ PERMISSIONS = "aftersales.service.permissions"
 def state_counts(user: Any, *, now: datetime.datetime) -> dict[str, int]:
     """Orders per status in the user's scope, plus at risk / overdue / unassigned, in one query.
 
-    The SLA conditions are the list filter's (``sla_condition``), as filtered counts so that one
-    aggregate answers every tile."""
+    The SLA conditions are the list filters' (``sla_condition`` for the worst of the two clocks,
+    ``response_condition`` and ``resolution_condition`` for each), as filtered counts so that one
+    aggregate answers every tile: an order whose response is late counts as overdue whatever its
+    repair's due date."""
     counts = {f"n_{status}": Count("pk", filter=Q(status=status)) for status in OrderStatus.values}
-    counts["n_at_risk"] = Count("pk", filter=sla_condition(SlaState.AT_RISK, now=now))
-    counts["n_overdue"] = Count("pk", filter=sla_condition(SlaState.OVERDUE, now=now))
+    for state in (SlaState.AT_RISK, SlaState.OVERDUE):
+        counts[f"n_{state}"] = Count("pk", filter=sla_condition(state, now=now))
+        counts[f"n_response_{state}"] = Count("pk", filter=response_condition(state, now=now))
+        counts[f"n_resolution_{state}"] = Count("pk", filter=resolution_condition(state, now=now))
     counts["n_unassigned"] = Count("pk", filter=Q(status__in=OPEN_STATUSES, technician__isnull=True))
     row = orders_visible_to(user).aggregate(**counts)
     return {name.removeprefix("n_"): value or 0 for name, value in row.items()}

@@ -7,19 +7,48 @@ from django.utils import timezone
 
 from aftersales.service.choices import OPEN_STATUSES, SlaState
 
+# How long before respond-by the response clock turns "at risk" (kept here, below ``sla``, which
+# imports the models).
+RESPONSE_AT_RISK = datetime.timedelta(hours=4)
+
+OPEN = models.Q(status__in=OPEN_STATUSES)
+
+
+def response_condition(state: str, *, now: datetime.datetime) -> models.Q:
+    """The response clock's state as a condition (``sla.response_state`` for one order)."""
+    waiting = OPEN & models.Q(responded_at__isnull=True)
+    if state == SlaState.OVERDUE:
+        return waiting & models.Q(respond_by__lt=now)
+    if state == SlaState.AT_RISK:
+        return waiting & models.Q(respond_by__gte=now, respond_by__lte=now + RESPONSE_AT_RISK)
+    if state == SlaState.ON_TRACK:
+        return waiting & models.Q(respond_by__gt=now + RESPONSE_AT_RISK)
+    return ~OPEN | models.Q(responded_at__isnull=False)
+
+
+def resolution_condition(state: str, *, now: datetime.datetime) -> models.Q:
+    """The resolution clock's state as a condition (``sla.resolution_state`` for one order)."""
+    if state == SlaState.OVERDUE:
+        return OPEN & models.Q(due_at__lt=now)
+    if state == SlaState.AT_RISK:
+        return OPEN & models.Q(at_risk_at__lte=now, due_at__gte=now)
+    if state == SlaState.ON_TRACK:
+        return OPEN & models.Q(at_risk_at__gt=now, due_at__gte=now)
+    return ~OPEN
+
 
 def sla_condition(state: str, *, now: datetime.datetime) -> models.Q:
-    """The SLA state as a condition: the one definition behind the list filter and the home counts."""
-    open_ = models.Q(status__in=OPEN_STATUSES)
-    # Nobody responded by the respond-by time (24 h by default): overdue, whatever the repair's due date.
-    missed_response = models.Q(responded_at__isnull=True, respond_by__lt=now)
+    """The combined state (the worst of the two clocks) as a condition: the one definition behind
+    the list filter, the home counts and the sweep. A breach of either clock is overdue."""
+    overdue = response_condition(SlaState.OVERDUE, now=now) | resolution_condition(SlaState.OVERDUE, now=now)
     if state == SlaState.OVERDUE:
-        return open_ & (models.Q(due_at__lt=now) | missed_response)
+        return overdue
+    at_risk = response_condition(SlaState.AT_RISK, now=now) | resolution_condition(SlaState.AT_RISK, now=now)
     if state == SlaState.AT_RISK:
-        return open_ & models.Q(at_risk_at__lte=now, due_at__gte=now) & ~missed_response
+        return at_risk & ~overdue
     if state == SlaState.ON_TRACK:
-        return open_ & models.Q(at_risk_at__gt=now) & ~missed_response
-    return ~open_
+        return OPEN & ~overdue & ~at_risk
+    return ~OPEN
 
 
 class ServiceOrderQuerySet(models.QuerySet):
@@ -37,6 +66,12 @@ class ServiceOrderQuerySet(models.QuerySet):
 
     def in_sla_state(self, state: str, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
         return self.filter(sla_condition(state, now=now or timezone.now()))
+
+    def in_response_state(self, state: str, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
+        return self.filter(response_condition(state, now=now or timezone.now()))
+
+    def in_resolution_state(self, state: str, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
+        return self.filter(resolution_condition(state, now=now or timezone.now()))
 
     def unassigned(self) -> "ServiceOrderQuerySet":
         return self.open().filter(technician__isnull=True)

@@ -14,6 +14,7 @@ from aftersales.calendars.selectors import due_at as working_day_due_at
 from aftersales.calendars.selectors import working_days_before
 from aftersales.service.choices import OPEN_STATUSES, OrderKind, Resolution, SlaState
 from aftersales.service.models import SlaPolicy
+from aftersales.service.querysets import RESPONSE_AT_RISK
 
 # The source's values, used when no policy row exists for a kind (admins edit SlaPolicy rows).
 DEFAULT_POLICIES: dict[str, tuple[int, int | None, int]] = {
@@ -26,7 +27,6 @@ DEFAULT_POLICIES: dict[str, tuple[int, int | None, int]] = {
     OrderKind.EXCHANGE: (24, 15, 5),
     OrderKind.RETURN_TO_FACTORY: (24, 15, 5),
 }
-RESPONSE_AT_RISK = datetime.timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -90,18 +90,57 @@ def at_risk_time(*, due_at: datetime.datetime, working_days: int) -> datetime.da
     return end_of_day_like(due_at, day)
 
 
-def response_missed(order: "ServiceOrder", *, now: datetime.datetime) -> bool:  # noqa: F821
-    """Nobody responded to the call by its respond-by time (domain.md: respond within 24 hours)."""
-    return order.responded_at is None and order.respond_by < now
+SEVERITY = {SlaState.DONE: 0, SlaState.ON_TRACK: 1, SlaState.AT_RISK: 2, SlaState.OVERDUE: 3}
 
 
-def sla_state(order: "ServiceOrder", *, now: datetime.datetime | None = None) -> str:  # noqa: F821
-    """The same rule as ``ServiceOrderQuerySet.in_sla_state``, for one loaded order."""
+@dataclass(frozen=True)
+class SlaStates:
+    """The two clocks of an order and their combination (the worst of the two)."""
+
+    response: str
+    resolution: str
+
+    @property
+    def combined(self) -> str:
+        return worst(self.response, self.resolution)
+
+
+def worst(*states: str) -> str:
+    return max(states, key=SEVERITY.__getitem__)
+
+
+def response_state(order: "ServiceOrder", *, now: datetime.datetime) -> str:  # noqa: F821
+    """The response clock (domain.md Intake: respond within 24 hours, §9 一): done once somebody
+    responded or the order is no longer open; at risk ``RESPONSE_AT_RISK`` before respond-by;
+    overdue after it. The same rule as ``querysets.response_condition``."""
+    if order.status not in OPEN_STATUSES or order.responded_at is not None:
+        return SlaState.DONE
+    if order.respond_by < now:
+        return SlaState.OVERDUE
+    if order.respond_by - RESPONSE_AT_RISK <= now:
+        return SlaState.AT_RISK
+    return SlaState.ON_TRACK
+
+
+def resolution_state(order: "ServiceOrder", *, now: datetime.datetime) -> str:  # noqa: F821
+    """The resolution clock (working days, domain.md Repair §6 1.3.3): done once the order is
+    completed, closed or cancelled; at risk from ``at_risk_at``; overdue after ``due_at``. The same
+    rule as ``querysets.resolution_condition``."""
     if order.status not in OPEN_STATUSES:
         return SlaState.DONE
-    now = now or timezone.now()
-    if order.due_at < now or response_missed(order, now=now):
+    if order.due_at < now:
         return SlaState.OVERDUE
     if order.at_risk_at <= now:
         return SlaState.AT_RISK
     return SlaState.ON_TRACK
+
+
+def sla_states(order: "ServiceOrder", *, now: datetime.datetime | None = None) -> SlaStates:  # noqa: F821
+    now = now or timezone.now()
+    return SlaStates(response=response_state(order, now=now), resolution=resolution_state(order, now=now))
+
+
+def sla_state(order: "ServiceOrder", *, now: datetime.datetime | None = None) -> str:  # noqa: F821
+    """The worst of the two clocks: a breach of either is overdue. The same rule as
+    ``ServiceOrderQuerySet.in_sla_state``, for one loaded order."""
+    return sla_states(order, now=now).combined

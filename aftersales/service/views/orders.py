@@ -53,7 +53,7 @@ from aftersales.service.permissions import (
     sees_centre_orders,
 )
 from aftersales.service.selectors import available_moves
-from aftersales.service.sla import sla_state
+from aftersales.service.sla import sla_states
 from aftersales.service.transitions import REASON_REQUIRED
 
 LIST_PARAMS_NOT_FILTERS = ("cursor", "sort")
@@ -133,7 +133,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
             error = exc.detail
     now = timezone.now()
     for order in page.items:
-        order.sla = sla_state(order, now=now)
+        order.clocks = sla_states(order, now=now)
+        order.sla = order.clocks.combined
     context = {
         "form": form,
         "orders": page.items,
@@ -224,14 +225,15 @@ def _render_detail(
     visits = list(selectors.order_visits(order=order))
     photos = list(order.attachments.filter(visit__isnull=True).order_by("id"))
     moves = offered_moves(user, order, visits=visits)
-    state = sla_state(order)
+    clocks = sla_states(order)
     # A refused move that is not (or no longer) offered here still shows why, above the buttons.
     action_errors: list[str] = []
     if transition_form is not None and transition_form.data.get("to") not in moves:
         action_errors = [str(e) for errors in transition_form.errors.values() for e in errors]
     context = {
         "order": order,
-        "sla": state,
+        "sla": clocks.combined,
+        "clocks": clocks,
         "timeline": timeline,
         "visits": visits,
         "photos": photos,
