@@ -6,6 +6,7 @@ from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH
 from aftersales.catalog.api import router as catalog_router
 from aftersales.core.api import install_error_handlers
+from aftersales.core.renderers import LocalTimeRenderer
 from aftersales.coverage.api import router as coverage_router
 from aftersales.customers.api import router as customers_router
 from aftersales.exchange.api import router as exchange_router
@@ -24,6 +25,7 @@ api = NinjaAPI(
     ),
     auth=AUTH,
     urls_namespace="api",
+    renderer=LocalTimeRenderer(),  # every time as +08:00 (core/renderers.py)
 )
 install_error_handlers(api)
 api.add_router("", accounts_router)

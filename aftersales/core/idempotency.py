@@ -19,11 +19,11 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Status
-from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
 
 from aftersales.core.errors import DomainError, UnprocessableError
 from aftersales.core.models import IdempotencyKey
+from aftersales.core.renderers import LocalTimeEncoder
 
 MAX_KEY_LENGTH = 128
 
@@ -114,7 +114,7 @@ def _json(body: Any) -> Any:
     the replay is the first answer byte for byte: e.g. times to the millisecond)."""
     if isinstance(body, BaseModel):
         body = body.model_dump()
-    return json.loads(json.dumps(body, cls=NinjaJSONEncoder))
+    return json.loads(json.dumps(body, cls=LocalTimeEncoder))
 
 
 def prune_idempotency_keys(*, now: datetime.datetime | None = None) -> int:

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 
+from aftersales.core.renderers import local_time
 from aftersales.history.models import Activity
 
 REASON_MAX_LENGTH = 2000
@@ -28,7 +29,9 @@ def plain(value: Any) -> Any:
         return {"id": value.pk, "label": str(value)}
     if isinstance(value, FieldFile):
         return value.name or ""
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+    if isinstance(value, datetime.datetime):
+        return local_time(value).isoformat()  # as the API shows times: +08:00
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, Decimal | Promise):
         return str(value)

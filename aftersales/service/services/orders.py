@@ -13,6 +13,7 @@ from aftersales.calendars.selectors import due_at as working_day_due_at
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.phones import normalize_phone
+from aftersales.core.renderers import local_time
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.decision import Override
 from aftersales.coverage.selectors import decide_coverage
@@ -343,7 +344,11 @@ def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str)
         type=EventType.DUE_EXTENDED,
         by=by,
         reason=reason,
-        data={"old": old_due.isoformat(), "new": due.due_at.isoformat(), "working_days": working_days},
+        data={
+            "old": local_time(old_due).isoformat(),
+            "new": local_time(due.due_at).isoformat(),
+            "working_days": working_days,
+        },
     )
     local_due = timezone.localtime(due.due_at)
     notify_customer(

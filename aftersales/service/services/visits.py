@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.renderers import local_time
 from aftersales.core.uploads import IMAGE_TYPES, check_upload
 from aftersales.core.validation import choice_label, require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
@@ -119,7 +120,10 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
     if order.status != OrderStatus.ON_SITE:
         order = transition_order(order, to=OrderStatus.ON_SITE, by=by, action="record_visit")
     record_event(
-        order, type=EventType.VISIT_RECORDED, by=by, data={"visit_id": visit.pk, "arrived_at": arrived.isoformat()}
+        order,
+        type=EventType.VISIT_RECORDED,
+        by=by,
+        data={"visit_id": visit.pk, "arrived_at": local_time(arrived).isoformat()},
     )
     _apply_misuse(order, by=by, ticked=True if visit.misuse_found else None)
     return visit

@@ -1,0 +1,30 @@
+"""How the API writes JSON: every time in Asia/Shanghai with its offset (``+08:00``).
+
+Times come out of the database in UTC and out of the services in whatever zone computed them; left to
+the encoder they would read ``…Z`` in one field and ``…+08:00`` in the next. The one renderer of the
+API (and the stored answers of idempotent creates) converts each aware datetime here, so no schema
+field has to.
+"""
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+
+
+def local_time(value: datetime.datetime) -> datetime.datetime:
+    """``value`` in the project's zone (``TIME_ZONE``, Asia/Shanghai), whatever zone is active."""
+    return timezone.localtime(value, timezone.get_default_timezone()) if timezone.is_aware(value) else value
+
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):
+            o = local_time(o)
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
