@@ -1,5 +1,6 @@
 """Fixtures shared by every context's tests: one centre with a user per role, and API clients."""
 
+import os
 import shutil
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,9 @@ from django.test import Client
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken, ServiceCenter, User
 from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+
+# The schemathesis run (aftersales/fuzz) takes minutes: only `make fuzz` collects it (AFTERSALES_FUZZ=1).
+collect_ignore = [] if os.environ.get("AFTERSALES_FUZZ") else ["fuzz"]
 
 
 @pytest.fixture

@@ -5,6 +5,10 @@ from aftersales.api import api
 from aftersales.console import views as console_views
 from aftersales.core.views import healthz
 
+# Under /api/ a 400 answered by Django itself (a body or a form over its limits) is JSON, like every
+# other API answer (core.http_errors); screens keep Django's page.
+handler400 = "aftersales.core.http_errors.bad_request"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),

@@ -15,7 +15,7 @@ from aftersales.accounts.throttle import client_ip
 from aftersales.core.api import Input, idempotent
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created
-from aftersales.core.schemas import answers, model_field
+from aftersales.core.schemas import Day, answers, model_field
 
 router = Router(tags=["auth"])
 
@@ -130,8 +130,8 @@ def set_user_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> User
 class StandInIn(Input):
     from_user_id: int | None = Field(None, description="Whose capabilities are handed on; yourself when left out.")
     to_user_id: int = Field(description="Who stands in (of the same service centre, unless an administrator asks).")
-    starts_on: datetime.date = Field(description="First day (Asia/Shanghai), included.")
-    ends_on: datetime.date = Field(description="Last day (Asia/Shanghai), included; not before `starts_on`.")
+    starts_on: Day = Field(description="First day (Asia/Shanghai), included.")
+    ends_on: Day = Field(description="Last day (Asia/Shanghai), included; not before `starts_on`.")
     reason: str = model_field(StandIn, "reason", min_length=1)
 
 

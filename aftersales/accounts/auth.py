@@ -27,7 +27,17 @@ class BearerAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """The browser's session (CSRF-checked on unsafe methods)."""
+    """The browser's session (CSRF-checked on unsafe methods).
+
+    Without a signed-in session there is nothing for a forged cross-site request to use, so the CSRF check
+    is skipped and the request answers 401 ``not_authenticated``, not 403 "CSRF check Failed": a script
+    whose bearer token is missing or wrong is told what is wrong."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
 
 AUTH = [BearerAuth(), ActiveSessionAuth()]

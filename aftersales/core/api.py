@@ -44,6 +44,9 @@ _HTTP_ERRORS: dict[int, tuple[str, Any]] = {
     404: ("not_found", gettext_lazy("Not found.")),
 }
 
+# Error types raised by our own schema validators (core.schemas): their type is the answer's code.
+SCHEMA_CODES = ("date_out_of_range",)
+
 _LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
 _WRAPPERS = ("payload", "filters", "data")  # the view's parameter that holds a whole schema
 
@@ -71,12 +74,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
             {"field": _field_of(e.get("loc", ())), "detail": input_error_message(e), "type": e.get("type", "")}
             for e in exc.errors
         ]
-        first = errors[0] if errors else {"field": "", "detail": _("Invalid input.")}
+        first = errors[0] if errors else {"field": "", "detail": _("Invalid input."), "type": ""}
         return error_response(
             api,
             request,
             400,
-            "invalid_input",
+            first["type"] if first["type"] in SCHEMA_CODES else "invalid_input",
             f"{first['field']}: {first['detail']}" if first["field"] else first["detail"],
             field=first["field"] or None,
             errors=errors,

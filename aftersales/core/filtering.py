@@ -1,12 +1,30 @@
 """One way to apply a list's FilterSet: the API lists and the exports answer a bad filter the same way."""
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
+import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_filters import FilterSet
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.validation import in_time_range, time_range_message
+
+
+def _day_in_range(day: datetime.date) -> None:
+    if not in_time_range(day):
+        raise ValidationError(time_range_message(), code="date_out_of_range")
+
+
+class DayFilter(django_filters.DateFilter):
+    """A date filter that refuses a day outside core.validation's years (a form error; ``invalid_filter``
+    in the API): ``received_to=9999-12-31`` overflowed when the next midnight was computed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["validators"] = [*kwargs.get("validators", []), _day_in_range]
+        super().__init__(*args, **kwargs)
 
 
 def filter_params(query: Any, *, exclude: tuple[str, ...] = ("cursor", "limit")) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aftersales.core.validation import time_range_message
+
 
 def _limit(ctx: Mapping[str, Any], key: str) -> Any:
     return ctx.get(key, "")
@@ -33,6 +35,8 @@ def _n(ctx: Mapping[str, Any], key: str) -> int:
 
 # error type -> the sentence (a function of pydantic's ``ctx``), translated when the error is answered.
 MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # Our own schema types (core.schemas Day/Moment); the type is also the answer's code (core.api).
+    "date_out_of_range": lambda ctx: time_range_message(),
     "missing": lambda ctx: _("This field is required."),
     "missing_argument": lambda ctx: _("This field is required."),
     "extra_forbidden": lambda ctx: _("This field is not known here; leave it out."),

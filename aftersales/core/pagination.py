@@ -9,10 +9,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ValidationFailed
+from aftersales.core.validation import in_time_range
 
 # A cursor holds a few ordering values, base64-encoded: anything longer is not one this API handed out.
 CURSOR_MAX_LENGTH = 200
@@ -29,15 +31,35 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, size: int) -> list[Any]:
+def _invalid_cursor() -> ValidationFailed:
+    return ValidationFailed("invalid_cursor", _("The cursor is not valid."), field="cursor")
+
+
+def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
+    """The cursor's values, each converted by its model field: a forged cursor (``["abc"]`` for an id,
+    ``[null]``, ``[{}]``, a year-0 date) is refused here rather than failing in the database."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != size:
-        raise ValidationFailed("invalid_cursor", _("The cursor is not valid."), field="cursor")
-    return values
+    if not isinstance(values, list) or len(values) != len(fields):
+        raise _invalid_cursor()
+    converted = []
+    for name, value in zip(fields, values, strict=True):
+        # bool is an int to Python, and a float id would be rounded: only what _encode writes is accepted.
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise _invalid_cursor()
+        try:
+            field = model._meta.get_field(name)
+            # clean(): the type, and the range validators of an integer column (a 2**70 id overflows).
+            python_value = field.clean(value, None)
+        except (FieldDoesNotExist, ValidationError, TypeError, ValueError, OverflowError) as exc:
+            raise _invalid_cursor() from exc
+        if isinstance(python_value, datetime.date) and not in_time_range(python_value):
+            raise _invalid_cursor()
+        converted.append(python_value)
+    return converted
 
 
 def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: str | None, limit: int) -> Page:
@@ -49,7 +71,7 @@ def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: s
     descending = ordering[0].startswith("-")
     qs = qs.order_by(*ordering)
     if cursor:
-        values = _decode(cursor, len(fields))
+        values = _decode(cursor, qs.model, fields)
         op = "lt" if descending else "gt"
         condition = Q()
         for i, field in enumerate(fields):

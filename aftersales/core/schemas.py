@@ -1,13 +1,16 @@
 """Helpers for API schemas: input limits taken from the model fields, and the declared error answers."""
 
-from typing import Any
+import datetime
+from typing import Annotated, Any
 
 from django.core import validators
 from django.db import models
 from ninja import Field
-from pydantic_core import PydanticUndefined
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from aftersales.core.api import ErrorOut
+from aftersales.core.validation import in_time_range, time_range_message
 
 # A list's free-text search (``q``): long enough for a name or an address line, short enough for an index.
 SEARCH_MAX_LENGTH = 100
@@ -48,3 +51,15 @@ def answers(ok: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:
     for code in sorted({401, *errors}):
         declared[code] = ErrorOut
     return declared
+
+
+def _in_time_range[D: datetime.date](value: D) -> D:
+    if not in_time_range(value):
+        raise PydanticCustomError("date_out_of_range", time_range_message())
+    return value
+
+
+# Every date and time an input schema takes: the years of core.validation.EARLIEST_DAY–LATEST_DAY, or a
+# 400 ``date_out_of_range`` on the field (core.api's handler turns the error type into the code).
+Day = Annotated[datetime.date, AfterValidator(_in_time_range)]
+Moment = Annotated[datetime.datetime, AfterValidator(_in_time_range)]

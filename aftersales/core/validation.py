@@ -48,7 +48,36 @@ def require_choice(value: str, *, field: str, choices: type) -> str:
     return value
 
 
+# Every date and time the product accepts lies in these years. Nothing it serves was bought, installed or
+# called about before 1970, and a year after 2099 is a slip of the keyboard. Outside them the tools
+# disagree: 0001-01-01T00:00:00+14:00 is 1 BC in UTC, which PostgreSQL stores and Python cannot read
+# back (every page of that order then failed), and SQLite cannot store at all.
+EARLIEST_DAY = datetime.date(1970, 1, 1)
+LATEST_DAY = datetime.date(2099, 12, 31)
+
+
+def in_time_range(value: datetime.date) -> bool:
+    """``value`` (a date, or a time by the date it names in its own zone) lies in EARLIEST_DAY–LATEST_DAY."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return EARLIEST_DAY <= day <= LATEST_DAY
+
+
+def time_range_message() -> str:
+    return _("Give a date between %(first)s and %(last)s.") % {
+        "first": EARLIEST_DAY.isoformat(),
+        "last": LATEST_DAY.isoformat(),
+    }
+
+
+def require_in_range[D: datetime.date](value: D | None, *, field: str) -> D | None:
+    """Refuse (400 ``date_out_of_range``) a date or time outside EARLIEST_DAY–LATEST_DAY."""
+    if value is not None and not in_time_range(value):
+        raise ValidationFailed("date_out_of_range", time_range_message(), field=field)
+    return value
+
+
 def not_in_future(day: datetime.date | None, *, field: str) -> datetime.date | None:
+    require_in_range(day, field=field)
     if day is not None and day > timezone.localdate():
         raise ValidationFailed("date_in_future", _("The date cannot be in the future."), field=field)
     return day
@@ -56,14 +85,15 @@ def not_in_future(day: datetime.date | None, *, field: str) -> datetime.date | N
 
 def require_aware(moment: datetime.datetime | None, *, field: str) -> datetime.datetime | None:
     """A time must say which zone it is in (``+08:00`` or ``Z``): a bare date or a time without an offset
-    could be read as Beijing time or as UTC, eight hours apart, so it is refused rather than guessed."""
+    could be read as Beijing time or as UTC, eight hours apart, so it is refused rather than guessed.
+    It must also lie in the years every time does (``require_in_range``)."""
     if moment is not None and timezone.is_naive(moment):
         raise ValidationFailed(
             "time_without_zone",
             _("Give the time with its time zone, e.g. 2026-02-12T23:00:00+08:00."),
             field=field,
         )
-    return moment
+    return require_in_range(moment, field=field)
 
 
 def field_max_length(model: type[models.Model], name: str) -> int:

@@ -16,7 +16,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import answers, model_field
+from aftersales.core.schemas import Day, answers, model_field
 from aftersales.coverage import services
 from aftersales.coverage.choices import SerialDateFormat
 from aftersales.coverage.models import MAX_GRACE_MONTHS, SERIAL_MAX_LENGTH, LifetimeItem, SerialDateRule
@@ -30,7 +30,7 @@ router = Router(tags=["coverage"])
 
 # ---- the decision -------------------------------------------------------------------------------
 class CoverageParams(Schema):
-    on: datetime.date | None = Field(None, description="The day asked about (default: today)")
+    on: Day | None = Field(None, description="The day asked about (default: today)")
     kind: str = Field("", max_length=20, description="An order kind (repair, maintenance …); sources may use it")
     item: str = model_field(
         LifetimeItem, "code", "", description="An item code, for the lifetime-covered items of the model"

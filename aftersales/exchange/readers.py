@@ -75,8 +75,12 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
         raise _file_error("file_unreadable", _("The workbook could not be read; save it again as .xlsx.")) from exc
     try:
         sheet = workbook.worksheets[0]
+        # read_only parses the sheet's XML while iterating: broken XML, or entities past the parser's
+        # limits (a "billion laughs"), fail here, not in load_workbook.
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
             yield tuple(row)
+    except Exception as exc:
+        raise _file_error("file_unreadable", _("The workbook could not be read; save it again as .xlsx.")) from exc
     finally:
         workbook.close()
 
@@ -106,6 +110,13 @@ def _csv_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
         ) from exc
 
 
+def _check_no_nul(number: int, cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    """A NUL character is in no real sheet, and PostgreSQL cannot store it in a text column."""
+    if any(isinstance(c, str) and "\x00" in c for c in cells):
+        raise _file_error("null_character", _("Row %(row)d contains a NUL character (U+0000).") % {"row": number})
+    return cells
+
+
 def _blank(cells: tuple[Cell, ...]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
@@ -118,12 +129,15 @@ def read_table(file: IO[bytes] | Any) -> Table:
     fmt = "xlsx" if data.startswith(b"PK\x03\x04") else "csv"
     source = _xlsx_rows(data) if fmt == "xlsx" else _csv_rows(data)
     header_cells = next(source, None)
+    if header_cells is not None:
+        _check_no_nul(1, header_cells)
     if header_cells is None or _blank(header_cells):
         raise _file_error("no_header", _("Row 1 must hold the column headers."))
     headers = ["" if c is None else str(c) for c in header_cells]
     width = len(headers)
     rows: list[tuple[int, tuple[Cell, ...]]] = []
     for number, cells in enumerate(source, start=2):
+        _check_no_nul(number, cells)
         if _blank(cells):
             continue
         if len(rows) == MAX_ROWS:

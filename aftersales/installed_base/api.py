@@ -13,7 +13,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import answers, model_field
+from aftersales.core.schemas import Day, answers, model_field
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base import services
 from aftersales.installed_base.choices import Seller
@@ -29,17 +29,17 @@ class UnitIn(Input):
     product_model_id: int
     customer_id: int
     site_id: int | None = None
-    purchase_date: datetime.date | None = None
+    purchase_date: Day | None = None
     seller: Seller = model_field(Unit, "seller", Seller.OWN, choices=Seller)
     dealer_name: str = model_field(Unit, "dealer_name", "")
     proof_reference: str = model_field(Unit, "proof_reference", "")
-    installed_on: datetime.date | None = None
+    installed_on: Day | None = None
 
 
 class ProofIn(Input):
     """The proof of purchase as a whole: what the warranty decision reads. ``reason`` goes to the history."""
 
-    purchase_date: datetime.date | None = None
+    purchase_date: Day | None = None
     seller: Seller = model_field(Unit, "seller", Seller.OWN, choices=Seller)
     dealer_name: str = model_field(Unit, "dealer_name", "")
     proof_reference: str = model_field(Unit, "proof_reference", "")

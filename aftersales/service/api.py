@@ -18,7 +18,7 @@ from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
-from aftersales.core.schemas import SEARCH_MAX_LENGTH, answers, model_field
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, model_field
 from aftersales.core.validation import field_max_length
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.models import Unit
@@ -77,7 +77,7 @@ class OrderIn(Input):
     unit_id: int | None = None
     consultation_answer: str = model_field(ServiceOrder, "consultation_answer", "")
     close_now: bool = False
-    received_at: datetime.datetime | None = None
+    received_at: Moment | None = None
 
 
 class OrderPatch(Input):
@@ -114,14 +114,14 @@ class ExtendIn(Input):
 
 
 class VisitIn(Input):
-    arrived_at: datetime.datetime | None = None
+    arrived_at: Moment | None = None
     arrival_confirmed_by: str = model_field(Visit, "arrival_confirmed_by", "")
     diagnosis: str = model_field(Visit, "diagnosis", "")
     work_done: str = model_field(Visit, "work_done", "")
     parts_replaced: str = model_field(Visit, "parts_replaced", "")
     old_parts: OldParts = model_field(Visit, "old_parts", OldParts.NONE, choices=OldParts)
     misuse_found: bool = False
-    departed_at: datetime.datetime | None = None
+    departed_at: Moment | None = None
     rating: int | None = model_field(Visit, "rating", None)
     customer_remarks: str = model_field(Visit, "customer_remarks", "")
 
@@ -133,7 +133,7 @@ class VisitPatch(Input):
     parts_replaced: str | None = model_field(Visit, "parts_replaced", None)
     old_parts: OldParts | None = model_field(Visit, "old_parts", None, choices=OldParts)
     misuse_found: bool | None = None
-    departed_at: datetime.datetime | None = None
+    departed_at: Moment | None = None
     rating: int | None = model_field(Visit, "rating", None)
     customer_remarks: str | None = model_field(Visit, "customer_remarks", None)
 
@@ -331,8 +331,8 @@ class OrderFilterQuery(Schema):
     sla_state: SlaState | None = Field(None, description="The worst of the two clocks.")
     response_state: SlaState | None = None
     resolution_state: SlaState | None = None
-    received_from: datetime.date | None = None
-    received_to: datetime.date | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
     unassigned: bool | None = None
     q: str | None = Field(
         None, max_length=SEARCH_MAX_LENGTH, description="Order number, phone, serial number or customer name"

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.filtering import DayFilter
 from aftersales.core.phones import phone_search_key
 from aftersales.customers.models import Contact, Customer
 from aftersales.installed_base.models import Unit
@@ -74,8 +75,8 @@ class ServiceOrderFilter(django_filters.FilterSet):
         choices=SlaState.choices, method="filter_resolution_state", label=_("Resolution")
     )
     # Local days, compared with the stored column (methods below), never ``received_at__date``.
-    received_from = django_filters.DateFilter(method="filter_received_from", label=_("Received from"))
-    received_to = django_filters.DateFilter(method="filter_received_to", label=_("Received to"))
+    received_from = DayFilter(method="filter_received_from", label=_("Received from"))
+    received_to = DayFilter(method="filter_received_to", label=_("Received to"))
     unassigned = django_filters.BooleanFilter(field_name="technician", lookup_expr="isnull", label=_("Unassigned"))
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 

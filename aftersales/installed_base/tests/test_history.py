@@ -157,7 +157,8 @@ def test_put_proof_changes_the_warranty_and_the_history(
     ("body", "code", "field"),
     [
         ({"seller": "dealer", "dealer_name": ""}, "required", "dealer_name"),
-        ({"purchase_date": "2999-01-01"}, "date_in_future", "purchase_date"),
+        ({"purchase_date": "2098-01-01"}, "date_in_future", "purchase_date"),
+        ({"purchase_date": "2999-01-01"}, "date_out_of_range", "purchase_date"),
         ({"purchase_date": "yesterday"}, "invalid_input", "purchase_date"),
         ({"seller": "own", "colour": "red"}, "invalid_input", "colour"),
         ({"dealer_name": "x" * 201}, "invalid_input", "dealer_name"),

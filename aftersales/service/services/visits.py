@@ -39,7 +39,9 @@ def _check_may_record_visits(by: User) -> None:
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
 
 
-def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime | None) -> dict[str, Any]:
+def _clean_visit_fields(
+    values: dict[str, Any], *, arrived_at: datetime.datetime | None, received_at: datetime.datetime
+) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     now = timezone.now() + datetime.timedelta(minutes=5)
     for field, value in values.items():
@@ -57,6 +59,12 @@ def _clean_visit_fields(values: dict[str, Any], *, arrived_at: datetime.datetime
             require_aware(value, field=field)
             if value is not None and value > now:
                 raise ValidationFailed("date_in_future", _("The time cannot be in the future."), field=field)
+            if field == "arrived_at" and value is not None and value < received_at:
+                # A visit answers the call: it cannot come before the call was received (a departure
+                # cannot come before the arrival, below).
+                raise ValidationFailed(
+                    "before_received", _("The visit cannot be before the call was received."), field=field
+                )
             clean[field] = value
         else:
             raise ValidationFailed("unknown_field", _("Unknown field: %(f)s.") % {"f": field}, field=field)
@@ -115,7 +123,7 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
             % {"s": choice_label(OrderStatus, order.status)},
         )
     arrived = arrived_at or timezone.now()
-    clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived)
+    clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived, received_at=order.received_at)
     visit = Visit.objects.create(order=order, technician=by, **clean)
     if order.status != OrderStatus.ON_SITE:
         order = transition_order(order, to=OrderStatus.ON_SITE, by=by, action="record_visit")
@@ -139,7 +147,7 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.signed_at:
         raise ConflictError("visit_signed", _("The customer has signed this record; it can no longer change."))
-    clean = _clean_visit_fields(fields, arrived_at=visit.arrived_at)
+    clean = _clean_visit_fields(fields, arrived_at=visit.arrived_at, received_at=order.received_at)
     changed = {f: v for f, v in clean.items() if getattr(visit, f) != v}
     for field, value in changed.items():
         setattr(visit, field, value)
