@@ -245,13 +245,23 @@ AFTERSALES = {
     "TRUSTED_PROXY_COUNT": int(os.environ.get("AFTERSALES_TRUSTED_PROXY_COUNT", "0")),
 }
 
+# Everything goes to stderr (the service manager or container runtime collects it). AFTERSALES_LOG_FORMAT:
+# "json" (one object per line, aftersales/core/logformat.py; production's default) or "plain".
+# django.request logs every 5xx with its traceback, which is the only record of it with DEBUG off.
+LOG_FORMAT = os.environ.get("AFTERSALES_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "aftersales.core.logformat.JsonFormatter"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "aftersales.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "aftersales.notify": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "aftersales": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }

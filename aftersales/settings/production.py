@@ -11,6 +11,8 @@ from aftersales.settings.base import *  # noqa: F403
 from aftersales.settings.base import env_bool
 
 DEBUG = False
+# One JSON object per line unless AFTERSALES_LOG_FORMAT=plain (docs/deploy.md, "Logs").
+LOGGING["handlers"]["stderr"]["formatter"] = os.environ.get("AFTERSALES_LOG_FORMAT", "json")  # noqa: F405
 if not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
