@@ -30,7 +30,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # "gw0", "gw1"... under xdist; "main" for a serial run.
 TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"aftersales-test-{TEST_WORKER}"}}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+if CACHES["default"]["BACKEND"] == "aftersales.core.cache.ResilientRedisCache":
     CACHES["default"]["BACKEND"] = "aftersales.core.cache.PrefixedRedisCache"
 
 # A pretend area app that registers an entry in every registry (aftersales/tests/area): it proves a
