@@ -84,6 +84,9 @@ class ApiErrorShapeMiddleware:
         for header in ("Allow", "WWW-Authenticate", "Retry-After"):
             if response.has_header(header):
                 shaped[header] = response[header]
+        # Django logged the error (a 500 with its traceback) on the answer it made; the replacement
+        # would be logged again, without the traceback (django.utils.log.log_response).
+        shaped._has_been_logged = getattr(response, "_has_been_logged", False)  # type: ignore[attr-defined]
         return shaped
 
 
