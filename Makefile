@@ -25,7 +25,7 @@ PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 	if "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' >/dev/null 2>&1; then \
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
 
-.PHONY: help install run test lint lint-imports format-check typecheck migrations-check openapi openapi-check check-deploy \
+.PHONY: help install run dev test lint lint-imports format-check typecheck migrations-check openapi openapi-check check-deploy \
 	pytest pytest-unit pytest-browser screenshots lock bench clean
 
 help: ## List the targets
@@ -54,7 +54,20 @@ lock: | $(PY) ## Recompile requirements/base.lock and requirements/dev.lock from
 
 # --- run -----------------------------------------------------------------------------------------
 
-run: install ## Migrate, load the demo data into an empty database, serve on 127.0.0.1:$PORT (default 8000) with the outbox relay beside it
+# `make run` is the embedded setup (aftersales/settings/embedded.py): production's application server and
+# DEBUG off, on one machine with SQLite (or DATABASE_URL), the outbox relay beside it and the demo users.
+WORKERS ?= 2
+EMBEDDED := DJANGO_SETTINGS_MODULE=aftersales.settings.embedded
+
+run: install ## Migrate, load the demo data into an empty database, serve through granian (DEBUG off) on 127.0.0.1:$PORT with the outbox relay beside it
+	$(EMBEDDED) $(MANAGE) migrate --no-input
+	$(EMBEDDED) $(MANAGE) load_demo
+	$(EMBEDDED) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(EMBEDDED) $(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
+	$(EMBEDDED) $(VENV)/bin/granian --interface wsgi aftersales.wsgi:application --host 127.0.0.1 --port $(PORT) \
+		--workers $(WORKERS) --no-ws
+
+dev: install ## Like run, but Django's auto-reloading runserver with DEBUG on (static files from the source tree)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
 	$(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \

@@ -262,16 +262,16 @@ def load(*, seed: int) -> None:
         for uid_, password, username, first, last, role, centre in users:
             cur.execute(
                 "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
-                "is_staff, is_active, date_joined, role, phone, language, service_center_id) "
-                "VALUES (%s, %s, false, %s, %s, %s, '', false, true, now(), %s, '', '', %s)",
+                "is_staff, is_active, date_joined, role, phone, language, service_center_id, has_extra_roles, system_kind) "
+                "VALUES (%s, %s, false, %s, %s, %s, '', false, true, now(), %s, '', '', %s, false, '')",
                 [uid_, password, username, first, last, role, centre],
             )
         agent_ids = list(range(uid, uid + N_CENTRES))
         for c in centres:
             cur.execute(
                 "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
-                "is_staff, is_active, date_joined, role, phone, language, service_center_id) "
-                "VALUES (%s, %s, false, %s, '', '', '', false, true, now(), 'agent', '', '', %s)",
+                "is_staff, is_active, date_joined, role, phone, language, service_center_id, has_extra_roles, system_kind) "
+                "VALUES (%s, %s, false, %s, '', '', '', false, true, now(), 'agent', '', '', %s, false, '')",
                 [uid, unusable, f"agent{c:02d}", c],
             )
             uid += 1
