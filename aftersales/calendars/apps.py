@@ -33,6 +33,16 @@ class CalendarsConfig(AppConfig):
                 group="planning",
             )
         )
+        # The cached calendar (selectors.entered_calendar) is forgotten on any change, whoever makes it.
+        from django.db.models.signals import post_delete, post_save
+
+        from aftersales.calendars.selectors import calendar_changed
+
+        for model in (CalendarDay, CalendarYear):
+            post_save.connect(calendar_changed, sender=model, dispatch_uid=f"calendar-changed-save-{model.__name__}")
+            post_delete.connect(
+                calendar_changed, sender=model, dispatch_uid=f"calendar-changed-delete-{model.__name__}"
+            )
         register_target("calendar_day", model=CalendarDay, visible_to=calendar_days_visible_to)
         register_target("calendar_year", model=CalendarYear, visible_to=calendar_years_visible_to)
         register_types(

@@ -11,19 +11,29 @@ Precedence, highest first (docs/calendars.md):
 Counting convention (domain.md "Repair", §6 1.3.3): the day of receipt never counts; day 1 is the
 first working day after it; the due time is the business-day end of the N-th working day.
 
-Each public call reads ``CalendarDay`` for its window in one query, and ``CalendarYear`` in one more
-only when the window reaches past the bundled years. Nothing from the database is cached.
+The admin's entries (every ``CalendarDay`` and ``CalendarYear`` row: a few dozen a year) are read in
+two queries and kept in the cache, shared by every process (Redis in production, files in the embedded
+setup): an order intake counts working days without a query. Any change to either table forgets them
+(``forget_calendar``, connected to the models' save and delete signals in ``CalendarsConfig.ready``,
+so the services, the admin and the ORM are all covered), at once and again after the commit; inside a
+transaction that changed the calendar, reads bypass the cache, so a rolled-back change is never cached.
+A change made with raw SQL or ``QuerySet.update`` shows within ``CALENDAR_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language, gettext
@@ -92,61 +102,89 @@ def default_is_working(day: dt.date) -> bool:
     return day.weekday() < 5
 
 
+# --- the admin's entries, cached ---------------------------------------------------------------
+
+CALENDAR_CACHE_KEY = "calendars:entered"
+CALENDAR_GENERATION_KEY = "calendars:generation"
+CALENDAR_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Entered:
+    """Every day and year an admin entered: ``CalendarDay`` dates → kind, and ``CalendarYear`` years."""
+
+    days: Mapping[dt.date, str]
+    years: frozenset[int]
+
+
+def _read_entered() -> Entered:
+    return Entered(
+        days=dict(CalendarDay.objects.values_list("date", "kind")),
+        years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
+    )
+
+
+def _changed_in_this_transaction() -> bool:
+    # forget_calendar waits in this transaction's on-commit callbacks (dropped on rollback, also of the
+    # savepoint that made the change) exactly while an uncommitted change is visible to this connection.
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(entry[1] is forget_calendar for entry in connection.run_on_commit)
+
+
+def entered_calendar() -> Entered:
+    """The admin's entries, from the cache when no change has happened since they were read.
+
+    The cached copy is tagged with the generation read *before* the database: a change committed
+    meanwhile sets a new generation, so a copy read just before it is never taken for current.
+    """
+    if _changed_in_this_transaction():
+        return _read_entered()
+    found = cache.get_many([CALENDAR_GENERATION_KEY, CALENDAR_CACHE_KEY])
+    generation = found.get(CALENDAR_GENERATION_KEY)
+    if generation is None:
+        cache.add(CALENDAR_GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(CALENDAR_GENERATION_KEY)
+    cached = found.get(CALENDAR_CACHE_KEY)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    entered = _read_entered()
+    cache.set(CALENDAR_CACHE_KEY, (generation, entered), CALENDAR_CACHE_SECONDS)
+    return entered
+
+
+def forget_calendar() -> None:
+    """Every process reads the calendar from the database again (a new generation)."""
+    cache.set(CALENDAR_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def calendar_changed(**kwargs: Any) -> None:
+    """Receiver for ``CalendarDay``/``CalendarYear`` saves and deletes (``CalendarsConfig.ready``)."""
+    forget_calendar()
+    # Again after the commit: another process may have read the old rows meanwhile.
+    transaction.on_commit(forget_calendar)
+
+
 # --- the per-call calendar ---------------------------------------------------------------------
 
 
 @dataclass
-class _Window:
-    """The calendar for one call: overrides for ``[lo, hi]`` loaded at once, widened on demand."""
+class _Calendar:
+    """The calendar for one call: the admin's entries, and the unknown years the call passed through."""
 
-    lo: dt.date
-    hi: dt.date
-    overrides: dict[dt.date, str] = field(default_factory=dict)
-    entered_years: set[int] = field(default_factory=set)
+    entered: Entered = field(default_factory=entered_calendar)
     unknown_years: set[int] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
-        self._load(self.lo, self.hi)
-
-    def _load(self, lo: dt.date, hi: dt.date) -> None:
-        self.overrides.update(CalendarDay.objects.filter(date__range=(lo, hi)).values_list("date", "kind"))
-        bundled = bundled_years()
-        if any(year not in bundled for year in range(lo.year, hi.year + 1)):
-            self.entered_years.update(
-                CalendarYear.objects.filter(year__range=(lo.year, hi.year)).values_list("year", flat=True)
-            )
-
-    def _widen_to(self, day: dt.date) -> None:
-        # Double the span each time so a long run of admin holidays costs few extra queries.
-        span = self.hi - self.lo + ONE_DAY
-        if day > self.hi:
-            new_hi = max(day, self.hi + span)
-            self._load(self.hi + ONE_DAY, new_hi)
-            self.hi = new_hi
-        else:
-            new_lo = min(day, self.lo - span)
-            self._load(new_lo, self.lo - ONE_DAY)
-            self.lo = new_lo
-
     def is_working(self, day: dt.date) -> bool:
-        if not self.lo <= day <= self.hi:
-            self._widen_to(day)
         year = day.year
-        if year not in bundled_years() and year not in self.entered_years:
+        if year not in bundled_years() and year not in self.entered.years:
             self.unknown_years.add(year)
-        kind = self.overrides.get(day)
+        kind = self.entered.days.get(day)
         if kind is not None:
             return kind == DayKind.WORKDAY
         return default_is_working(day)
 
     def sorted_unknown(self) -> tuple[int, ...]:
         return tuple(sorted(self.unknown_years))
-
-
-def _margin(days: int) -> dt.timedelta:
-    # Longest statutory break is 9 days (Spring Festival 2026) plus weekends: three calendar days per
-    # working day and a month of slack covers every real calendar in one query.
-    return dt.timedelta(days=days * 3 + 30)
 
 
 def _check_days(days: int) -> None:
@@ -159,12 +197,12 @@ def _check_days(days: int) -> None:
 
 def is_working_day(*, day: dt.date) -> bool:
     """Whether ``day`` is worked: admin override, else bundled data, else Monday to Friday."""
-    return _Window(lo=day, hi=day).is_working(day)
+    return _Calendar().is_working(day)
 
 
 def year_is_known(*, year: int) -> bool:
     """A year is known if the bundled data covers it or an admin entered it as a ``CalendarYear``."""
-    return year in bundled_years() or CalendarYear.objects.filter(year=year).exists()
+    return year in bundled_years() or year in entered_calendar().years
 
 
 def known_years(*, around: int, span: int = 2) -> list[dict]:
@@ -209,13 +247,13 @@ def add_working_days(*, start: dt.date, days: int) -> WorkingDayResult:
     _check_days(days)
     if days == 0:
         return WorkingDayResult(day=start)
-    window = _Window(lo=start + ONE_DAY, hi=start + _margin(days))
+    calendar = _Calendar()
     day, counted = start, 0
     while counted < days:
         day += ONE_DAY
-        if window.is_working(day):
+        if calendar.is_working(day):
             counted += 1
-    return WorkingDayResult(day=day, unknown_years=window.sorted_unknown())
+    return WorkingDayResult(day=day, unknown_years=calendar.sorted_unknown())
 
 
 def working_days_before(*, day: dt.date, days: int) -> dt.date:
@@ -228,11 +266,11 @@ def working_days_before(*, day: dt.date, days: int) -> dt.date:
     _check_days(days)
     if days == 0:
         return day
-    window = _Window(lo=day - _margin(days), hi=day - ONE_DAY)
+    calendar = _Calendar()
     counted = 0
     while counted < days:
         day -= ONE_DAY
-        if window.is_working(day):
+        if calendar.is_working(day):
             counted += 1
     return day
 
@@ -246,11 +284,11 @@ def working_days_between(*, start: dt.date, end: dt.date) -> int:
         return -working_days_between(start=end, end=start)
     if end == start:
         return 0
-    window = _Window(lo=start + ONE_DAY, hi=end)
+    calendar = _Calendar()
     count, day = 0, start
     while day < end:
         day += ONE_DAY
-        count += window.is_working(day)
+        count += calendar.is_working(day)
     return count
 
 

@@ -247,18 +247,6 @@ def test_due_at_ending_on_last_known_day_has_no_warning():
 
 
 @pytest.mark.django_db
-def test_due_at_reads_calendar_in_one_query(django_assert_num_queries):
-    with django_assert_num_queries(1):
-        due_at(received_at=local(2026, 2, 12, 10, 0), working_days=15)
-
-
-@pytest.mark.django_db
-def test_due_at_beyond_bundled_years_reads_years_in_one_more_query(django_assert_num_queries):
-    with django_assert_num_queries(2):
-        due_at(received_at=local(2026, 12, 28, 10, 0), working_days=15)
-
-
-@pytest.mark.django_db
 def test_add_working_days_widens_window_past_long_admin_holiday():
     # Every day from Mar 10 to May 10 2026 made a holiday: far past the first window of 51 days.
     first = dt.date(2026, 3, 10)
