@@ -242,7 +242,9 @@ class OrderOut(OrderListOut):
     allowed_transitions: list[str] = Field(description="The statuses you may move this order to now.")
 
     @staticmethod
-    def resolve_helpers(order: ServiceOrder) -> list[User]:
+    def resolve_helpers(order: ServiceOrder, context: dict[str, Any]) -> list[User]:
+        if context.get("just_opened"):
+            return []  # an order just opened has no helpers: no query
         return list(order.helpers.all())
 
     @staticmethod
@@ -251,7 +253,9 @@ class OrderOut(OrderListOut):
 
     @staticmethod
     def resolve_allowed_transitions(order: ServiceOrder, context: dict[str, Any]) -> list[str]:
-        return moves_for(context["request"].user, order)
+        # An order just opened has no visit, so none signed: no query.
+        signed = False if context.get("just_opened") else None
+        return moves_for(context["request"].user, order, has_signed_visit=signed)
 
 
 class OrderPage(Schema):
@@ -345,10 +349,11 @@ class OrderQuery(OrderFilterQuery):
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-def moves_for(user: User, order: ServiceOrder) -> list[str]:
+def moves_for(user: User, order: ServiceOrder, *, has_signed_visit: bool | None = None) -> list[str]:
     """The moves this user may make on this order now (the screens offer only these)."""
-    signed = order.visits.filter(signed_at__isnull=False).exists()
-    return selectors.available_moves(user=user, order=order, has_signed_visit=signed)
+    if has_signed_visit is None:
+        has_signed_visit = order.visits.filter(signed_at__isnull=False).exists()
+    return selectors.available_moves(user=user, order=order, has_signed_visit=has_signed_visit)
 
 
 def _order(request: HttpRequest, order_id: int) -> ServiceOrder:
@@ -392,7 +397,7 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Created:
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
         # Read from the order just made (its customer, centre and unit are loaded): no reload.
-        return 201, OrderOut.from_orm(order, context={"request": request})
+        return 201, OrderOut.from_orm(order, context={"request": request, "just_opened": True})
 
     return idempotent(request, create)
 

@@ -52,7 +52,9 @@ class ServiceOrder(TimeStampedModel):
     """A service order (工单): from the call to the manager's review. Status moves only through
     ``service.services.orders.transition_order``."""
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second,
+    # varchar_pattern_ops index for LIKE lookups, which nothing does on the number (exact match only).
+    number = models.CharField(_("number"), max_length=20)
     version = models.PositiveIntegerField(_("version"), default=1)
     status = models.CharField(_("status"), max_length=12, choices=OrderStatus.choices, default=OrderStatus.NEW)
     waiting_for = models.CharField(_("waiting for"), max_length=10, choices=WaitingFor.choices, blank=True)
@@ -62,10 +64,18 @@ class ServiceOrder(TimeStampedModel):
         _("agreed resolution"), max_length=20, choices=Resolution.choices, default=Resolution.ON_SITE
     )
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    # No single-column index on service_center, customer, unit or technician: each leads a composite
+    # index in Meta.indexes, which serves the same lookups (every insert maintains every index).
     service_center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="orders"
+        ServiceCenter,
+        verbose_name=_("service centre"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
     )
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -73,7 +83,13 @@ class ServiceOrder(TimeStampedModel):
         Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
     )
     reporter_name = models.CharField(_("reporter"), max_length=100)
     reporter_phone = models.CharField(_("reporter phone"), max_length=20)
@@ -107,6 +123,7 @@ class ServiceOrder(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_orders",
+        db_index=False,
     )
     helpers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("helpers"), blank=True, related_name="helping_orders"
@@ -136,6 +153,7 @@ class ServiceOrder(TimeStampedModel):
             models.Index(fields=["unit", "-id"], name="order_unit_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="order_number_unique"),
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"),
             models.CheckConstraint(condition=models.Q(kind__in=OrderKind.values), name="order_kind_valid"),
             models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="order_channel_valid"),
@@ -162,7 +180,9 @@ class OrderEvent(models.Model):
     The timeline, SLA reports and the portal's history read these rows.
     """
 
-    order = models.ForeignKey(ServiceOrder, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(
+        ServiceOrder, on_delete=models.CASCADE, related_name="events", db_index=False
+    )  # event_order_idx leads with it
     type = models.CharField(_("type"), max_length=24, choices=EventType.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

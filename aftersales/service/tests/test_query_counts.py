@@ -155,3 +155,31 @@ def test_order_list_query_count_has_a_ceiling(centre, users, api_client):
     add_orders(5, centre=centre, users=users)
 
     assert queries(client, "/api/v1/orders") <= 3
+
+
+@pytest.mark.django_db
+def test_opening_an_order_through_the_api_runs_six_statements(centre, users, api_client):
+    """benchmarks/README.md "create": the token, the customer, the unit, the day's counter, the order and
+    its event. The SLA policies and the calendar come from the cache; an order just opened has no
+    helpers and no visits, so its answer reads none."""
+    client = api_client(users[Role.AGENT])
+    customer = CustomerFactory(service_center=centre)
+    unit = UnitFactory(customer=customer)
+    body = {
+        "kind": "repair",
+        "customer_id": customer.pk,
+        "unit_id": unit.pk,
+        "reporter_name": "张三",
+        "reporter_phone": "13812345678",
+        "description": "设备无法启动",
+    }
+    assert client.post("/api/v1/orders", body, content_type="application/json").status_code == 201  # warm caches
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/orders", body, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["helpers"] == []
+    assert "accepted" in response.json()["allowed_transitions"]
+    statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) == 6, "\n".join(statements)
