@@ -7,12 +7,10 @@ that writes it; an export kind's rows come from a query capped by ``capped``.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import phonenumbers
-from django.db import models
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -105,11 +103,21 @@ def choice(cell: Cell, words: dict[str, str], *, default: str) -> str:
     return value
 
 
-# ---- one preparer per kind: parse a row and return the service call that writes it -------------
-Write = Callable[[], models.Model]
+# ---- one preparer per kind: check rows a batch at a time, then write the valid ones in bulk -----
+Prepared = tuple[dict[str, Any], list[RowError], Any]  # (values shown, errors, the record to write or None)
 
 
 class RowPreparer:
+    """Checks an import kind's rows and writes them, a batch at a time.
+
+    ``check(rows)`` gets a batch of ``(row number, {column key: cell})``: ``load(rows)`` first reads
+    everything the batch refers to in one query per lookup (customers, units, existing numbers …),
+    then ``prepare`` checks each row against it and returns ``(values, errors, record)``, writing
+    nothing. ``write(records)`` writes a batch of checked records in bulk and returns their ids.
+    The console and the API send every file through the same ``check``/``write``, whatever the batch
+    size: a batch of one is the row-by-row import, with the very same checks.
+    """
+
     def __init__(self, *, by: Any, table: Any, mapping: dict[str, int]) -> None:
         self.by = by
         self.mapping = mapping
@@ -117,8 +125,28 @@ class RowPreparer:
     def cells(self, cells: tuple[Cell, ...]) -> dict[str, Cell]:
         return {key: cells[index] for key, index in self.mapping.items()}
 
-    def prepare(self, row: int, raw: dict[str, Cell]) -> tuple[dict[str, Any], list[RowError], Write | None]:
+    def column(self, rows: list[tuple[int, dict[str, Cell]]], key: str) -> set[str]:
+        """The distinct non-blank texts of one column in a batch (for a set-based lookup)."""
+        return {text(raw.get(key)) for _, raw in rows} - {""}
+
+    def load(self, rows: list[tuple[int, dict[str, Cell]]]) -> None:
+        """Read what this batch refers to (one query per lookup, not one per row)."""
+
+    def check(self, rows: list[tuple[int, dict[str, Cell]]]) -> list[Prepared]:
+        self.load(rows)
+        return [self.prepare(number, raw) for number, raw in rows]
+
+    def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
         raise NotImplementedError
+
+    def write(self, records: list[Any]) -> list[int]:
+        raise NotImplementedError
+
+
+def service_error(exc: Any, fields: dict[str, str] | None = None) -> RowError:
+    """A service's ``DomainError`` as a row error naming the file's column."""
+    column = (fields or {}).get(exc.field or "", exc.field or "")
+    return RowError(exc.code, column, exc.detail)
 
 
 # ---- exports ----------------------------------------------------------------------------------

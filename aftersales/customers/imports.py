@@ -1,16 +1,28 @@
 """The customer import: its columns and the row preparer, registered as the "customers" import kind
 in ``CustomersConfig.ready()``; ``exchange`` reads the file and runs the preview and the import."""
 
+from collections import defaultdict
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.permissions import centres_visible_to
-from aftersales.core.tabular import Cell, CellError, Column, RowError, RowPreparer, Write, choice, text
+from aftersales.core.errors import DomainError
+from aftersales.core.tabular import (
+    Cell,
+    CellError,
+    Column,
+    Prepared,
+    RowError,
+    RowPreparer,
+    choice,
+    service_error,
+    text,
+)
 from aftersales.customers.choices import CustomerKind
-from aftersales.customers.services import ContactData, SiteData, create_customer
+from aftersales.customers.permissions import customers_visible_to
+from aftersales.customers.services import ContactData, SiteData, clean_customer, create_customers
 
 KIND_WORDS = {"company": CustomerKind.COMPANY, "公司": CustomerKind.COMPANY, "企业": CustomerKind.COMPANY}
 KIND_WORDS |= {"person": CustomerKind.PERSON, "个人": CustomerKind.PERSON}
@@ -52,12 +64,14 @@ CUSTOMER_COLUMNS = (
 class CustomerRows(RowPreparer):
     def __init__(self, *, by: Any, table: Any, mapping: dict[str, int]) -> None:
         super().__init__(by=by, table=table, mapping=mapping)
-        self.centres = {}
-        if "service_center" in mapping:
-            codes = {text(cells[mapping["service_center"]]) for _, cells in table.rows} - {""}
-            self.centres = {c.code: c for c in centres_visible_to(by).filter(code__in=codes)}
+        self.centres: dict[str, Any] = {}
 
-    def prepare(self, row: int, raw: dict[str, Cell]) -> tuple[dict[str, Any], list[RowError], Write | None]:
+    def load(self, rows: list[tuple[int, dict[str, Cell]]]) -> None:
+        codes = self.column(rows, "service_center") - set(self.centres)
+        if codes:
+            self.centres |= {c.code: c for c in centres_visible_to(self.by).filter(code__in=codes)}
+
+    def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
         values: dict[str, Any] = {key: text(cell) for key, cell in raw.items()}
         errors: list[RowError] = []
         try:
@@ -92,9 +106,8 @@ class CustomerRows(RowPreparer):
                     city=values.get("city", ""),
                 )
             )
-
-        def write() -> models.Model:
-            return create_customer(
+        try:
+            new = clean_customer(
                 by=self.by,
                 name=values.get("name", ""),
                 kind=kind,
@@ -103,5 +116,57 @@ class CustomerRows(RowPreparer):
                 contacts=contacts,
                 sites=sites,
             )
+        except DomainError as exc:
+            return values, [service_error(exc, SERVICE_FIELDS)], None
+        return values, errors, new
 
-        return values, errors, write
+    def write(self, records: list[Any]) -> list[int]:
+        return [c.pk for c in create_customers(by=self.by, customers=records)]
+
+
+class CustomerLookup:
+    """Finds the customer a row of an import names (units, historical orders), among those ``by``
+    can see: ``load`` reads a batch's names and ids in one query each, ``find`` answers per row."""
+
+    def __init__(self, by: Any) -> None:
+        self.visible = customers_visible_to(by)
+        self.by_name: dict[str, list[Any]] = defaultdict(list)
+        self.by_id: dict[int, Any] = {}
+
+    def load(self, names: set[str], ids: set[str]) -> None:
+        names = names - set(self.by_name)
+        if names:
+            for customer in self.visible.filter(name__in=names):
+                self.by_name[customer.name].append(customer)
+        numbers = {int(i) for i in ids if i.isdigit() and len(i) < 19} - set(self.by_id)
+        if numbers:
+            self.by_id |= {c.pk: c for c in self.visible.filter(pk__in=numbers)}
+
+    def find(self, values: dict[str, Any]) -> Any:
+        """The customer a row names by ``customer_id`` or ``customer_name`` (both given must agree)."""
+        name, raw_id = values.get("customer_name", ""), values.get("customer_id", "")
+        if raw_id:
+            if not raw_id.isdigit():
+                raise CellError("invalid_customer_id", _("The customer ID must be a number."))
+            customer = self.by_id.get(int(raw_id)) if len(raw_id) < 19 else None
+            if customer is None:
+                raise CellError("unknown_customer", _("No customer you can see has ID %(id)s.") % {"id": raw_id[:20]})
+            if name and customer.name != name:
+                raise CellError(
+                    "customer_mismatch",
+                    _("Customer %(id)s is named “%(name)s”, not “%(given)s”.")
+                    % {"id": raw_id, "name": customer.name, "given": name[:60]},
+                )
+            return customer
+        if not name:
+            raise CellError("required", _("Give the customer's name or ID."))
+        matches = self.by_name.get(name, [])
+        if not matches:
+            raise CellError("unknown_customer", _("No customer you can see is named “%(name)s”.") % {"name": name[:60]})
+        if len(matches) > 1:
+            raise CellError(
+                "ambiguous_customer",
+                _("%(count)d customers are named “%(name)s”; give the customer ID instead.")
+                % {"count": len(matches), "name": name[:60]},
+            )
+        return matches[0]

@@ -13,7 +13,7 @@ from aftersales.core.validation import field_max_length, require_choice, require
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
-from aftersales.history.services import changed, created_values, record_activity, snapshot
+from aftersales.history.services import changed, created_values, record_activities, record_activity, snapshot
 
 CUSTOMER_FIELDS = ("name", "kind", "service_center", "notes")
 
@@ -65,6 +65,76 @@ def _validated_site(data: SiteData, *, index: int | None = None) -> SiteData:
     )
 
 
+@dataclass(frozen=True)
+class NewCustomer:
+    """A customer checked by ``clean_customer``, ready for ``create_customers``."""
+
+    name: str
+    kind: str
+    service_center: ServiceCenter
+    notes: str
+    contacts: list[ContactData]
+    sites: list[SiteData]
+
+
+def clean_customer(
+    *,
+    by: User,
+    name: str,
+    kind: str = CustomerKind.COMPANY,
+    service_center: ServiceCenter | None = None,
+    notes: str = "",
+    contacts: Iterable[ContactData] = (),
+    sites: Iterable[SiteData] = (),
+) -> NewCustomer:
+    """Every check of a new customer, writing nothing (the one place both the form, the API and the
+    import go through): the centre ``by`` may add to, the texts' limits, the contacts' numbers."""
+    centre = _resolve_centre(by=by, service_center=service_center)
+    clean_name = require_text(name, field="name", max_length=field_max_length(Customer, "name"))
+    require_choice(kind, field="kind", choices=CustomerKind)
+    clean_notes = require_text(notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False)
+    clean_contacts = [_validated_contact(c, index=i) for i, c in enumerate(contacts)]
+    mobiles = [c.mobile for c in clean_contacts]
+    if len(set(mobiles)) != len(mobiles):
+        raise ValidationFailed("duplicate_mobile", _("The same mobile number is listed twice."), field="contacts")
+    clean_sites = [_validated_site(s, index=i) for i, s in enumerate(sites)]
+    return NewCustomer(clean_name, kind, centre, clean_notes, clean_contacts, clean_sites)
+
+
+@transaction.atomic
+def create_customers(*, by: User, customers: list[NewCustomer]) -> list[Customer]:
+    """Write customers checked by ``clean_customer``, with their contacts, sites and history rows,
+    in one INSERT per table (an import's batch; a single customer is a batch of one)."""
+    rows = [Customer(kind=c.kind, name=c.name, service_center=c.service_center, notes=c.notes) for c in customers]
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+    else:
+        rows = Customer.objects.bulk_create(rows)
+    contacts = [
+        Contact(customer=row, name=c.name, mobile=c.mobile, is_primary=c.is_primary or i == 0)
+        for row, new in zip(rows, customers, strict=True)
+        for i, c in enumerate(new.contacts)
+    ]
+    sites = [
+        Site(customer=row, name=s.name, address=s.address, province=s.province, city=s.city)
+        for row, new in zip(rows, customers, strict=True)
+        for s in new.sites
+    ]
+    if contacts:
+        Contact.objects.bulk_create(contacts)
+    if sites:
+        Site.objects.bulk_create(sites)
+    counts = {row.pk: (len(new.contacts), len(new.sites)) for row, new in zip(rows, customers, strict=True)}
+    record_activities(
+        targets=list(rows),
+        type="customer.created",
+        by=by,
+        changes=lambda row: created_values(row, CUSTOMER_FIELDS),
+        data=lambda row: {"contacts": counts[row.pk][0], "sites": counts[row.pk][1]},
+    )
+    return list(rows)
+
+
 @transaction.atomic
 def create_customer(
     *,
@@ -77,34 +147,10 @@ def create_customer(
     sites: Iterable[SiteData] = (),
 ) -> Customer:
     """Create a customer with its contacts and sites. Everything is validated before anything is written."""
-    centre = _resolve_centre(by=by, service_center=service_center)
-    clean_name = require_text(name, field="name", max_length=field_max_length(Customer, "name"))
-    require_choice(kind, field="kind", choices=CustomerKind)
-    clean_notes = require_text(notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False)
-    clean_contacts = [_validated_contact(c, index=i) for i, c in enumerate(contacts)]
-    mobiles = [c.mobile for c in clean_contacts]
-    if len(set(mobiles)) != len(mobiles):
-        raise ValidationFailed("duplicate_mobile", _("The same mobile number is listed twice."), field="contacts")
-    clean_sites = [_validated_site(s, index=i) for i, s in enumerate(sites)]
-
-    customer = Customer.objects.create(kind=kind, name=clean_name, service_center=centre, notes=clean_notes)
-    Contact.objects.bulk_create(
-        [
-            Contact(customer=customer, name=c.name, mobile=c.mobile, is_primary=c.is_primary or i == 0)
-            for i, c in enumerate(clean_contacts)
-        ]
+    new = clean_customer(
+        by=by, name=name, kind=kind, service_center=service_center, notes=notes, contacts=contacts, sites=sites
     )
-    Site.objects.bulk_create(
-        [Site(customer=customer, name=s.name, address=s.address, province=s.province, city=s.city) for s in clean_sites]
-    )
-    record_activity(
-        target=customer,
-        type="customer.created",
-        by=by,
-        changes=created_values(customer, CUSTOMER_FIELDS),
-        data={"contacts": len(clean_contacts), "sites": len(clean_sites)},
-    )
-    return customer
+    return create_customers(by=by, customers=[new])[0]
 
 
 @transaction.atomic

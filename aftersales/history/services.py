@@ -94,23 +94,55 @@ def record_activity(
     (a call outside one is a programming error). ``changes`` is ``{field: (old, new)}``; ``data``
     holds anything else worth showing (the contact added, the file name).
     """
+    return record_activities(
+        targets=[target], type=type, by=by, reason=reason, changes=lambda _t: changes, data=lambda _t: data
+    )[0]
+
+
+def record_activities(
+    *,
+    targets: list[models.Model],
+    type: str,  # noqa: A002 - as record_activity
+    by: Any,
+    reason: str = "",
+    changes: Any = None,
+    data: Any = None,
+) -> list[Activity]:
+    """``record_activity`` for many targets of one model at once (an import's batch), in one INSERT.
+
+    ``changes(target)`` and ``data(target)`` give each row's changes and data; the same rules as
+    ``record_activity`` (inside the caller's transaction, saved targets, the current source)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_activity() must run inside the write's transaction (transaction.atomic)")
-    if target.pk is None:
+    if not targets:
+        return []
+    if any(t.pk is None for t in targets):
         raise ValueError("record_activity() needs a saved target")
-    payload: dict[str, Any] = plain(dict(data or {}))
-    if changes:
-        payload["changes"] = {field: {"old": plain(old), "new": plain(new)} for field, (old, new) in changes.items()}
     source = _SOURCE.get()
-    if source:
-        payload.setdefault("source", source)
     user = by if isinstance(by, get_user_model()) and by.pk is not None else None
-    return Activity.objects.create(
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        type=type,
-        actor=user,
-        actor_label=actor_label(by),
-        reason=(reason or "").strip()[:REASON_MAX_LENGTH],
-        data=payload,
-    )
+    target_type = ContentType.objects.get_for_model(targets[0])
+    rows = []
+    for target in targets:
+        payload: dict[str, Any] = plain(dict((data(target) if data else None) or {}))
+        target_changes = changes(target) if changes else None
+        if target_changes:
+            payload["changes"] = {
+                field: {"old": plain(old), "new": plain(new)} for field, (old, new) in target_changes.items()
+            }
+        if source:
+            payload.setdefault("source", source)
+        rows.append(
+            Activity(
+                target_type=target_type,
+                target_id=target.pk,
+                type=type,
+                actor=user,
+                actor_label=actor_label(by),
+                reason=(reason or "").strip()[:REASON_MAX_LENGTH],
+                data=payload,
+            )
+        )
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return Activity.objects.bulk_create(rows)

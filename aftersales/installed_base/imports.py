@@ -1,19 +1,29 @@
 """The unit import: its columns and the row preparer, registered as the "units" import kind in
 ``InstalledBaseConfig.ready()``; ``exchange`` reads the file and runs the preview and the import."""
 
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.catalog.models import ProductModel
-from aftersales.core.tabular import Cell, CellError, Column, RowError, RowPreparer, Write, choice, day, text
-from aftersales.customers.permissions import customers_visible_to
+from aftersales.core.errors import DomainError
+from aftersales.core.tabular import (
+    Cell,
+    CellError,
+    Column,
+    Prepared,
+    RowError,
+    RowPreparer,
+    choice,
+    day,
+    service_error,
+    text,
+)
+from aftersales.customers.imports import CustomerLookup
 from aftersales.installed_base.choices import Seller
-from aftersales.installed_base.services import register_unit
+from aftersales.installed_base.models import Unit
+from aftersales.installed_base.services import clean_unit, register_units
 
 SELLER_WORDS = {"own": Seller.OWN, "自营": Seller.OWN, "dealer": Seller.DEALER, "经销商": Seller.DEALER}
 SERVICE_FIELDS = {"service_center_id": "service_center", "site_id": ""}
@@ -57,55 +67,21 @@ UNIT_COLUMNS = (
 class UnitRows(RowPreparer):
     def __init__(self, *, by: Any, table: Any, mapping: dict[str, int]) -> None:
         super().__init__(by=by, table=table, mapping=mapping)
-        # One query per lookup for the whole file, not one per row.
-        column = self._column(table)
-        codes = column("product_model_code")
-        self.models = {m.code: m for m in ProductModel.objects.filter(code__in=codes)}
-        visible = customers_visible_to(by)
-        self.by_name: dict[str, list[Any]] = defaultdict(list)
-        for customer in visible.filter(name__in=column("customer_name")):
-            self.by_name[customer.name].append(customer)
-        ids = {int(i) for i in column("customer_id") if i.isdigit() and len(i) < 19}
-        self.by_id = {c.pk: c for c in visible.filter(pk__in=ids)}
+        self.customers = CustomerLookup(by)
+        self.models: dict[str, Any] = {}
+        self.taken: set[str] = set()
         self.serial_rows: dict[str, int] = {}
 
-    def _column(self, table: Any) -> Callable[[str], set[str]]:
-        def values(key: str) -> set[str]:
-            if key not in self.mapping:
-                return set()
-            return {text(cells[self.mapping[key]]) for _, cells in table.rows} - {""}
+    def load(self, rows: list[tuple[int, dict[str, Cell]]]) -> None:
+        # One query per lookup for the batch, not one per row.
+        codes = self.column(rows, "product_model_code") - set(self.models)
+        if codes:
+            self.models |= {m.code: m for m in ProductModel.objects.filter(code__in=codes)}
+        self.customers.load(self.column(rows, "customer_name"), self.column(rows, "customer_id"))
+        serials = {s.upper() for s in self.column(rows, "serial_number")}
+        self.taken = set(Unit.objects.filter(serial_number__in=serials).values_list("serial_number", flat=True))
 
-        return values
-
-    def _customer(self, values: dict[str, Any]) -> Any:
-        name, raw_id = values.get("customer_name", ""), values.get("customer_id", "")
-        if raw_id:
-            if not raw_id.isdigit():
-                raise CellError("invalid_customer_id", _("The customer ID must be a number."))
-            customer = self.by_id.get(int(raw_id)) if len(raw_id) < 19 else None
-            if customer is None:
-                raise CellError("unknown_customer", _("No customer you can see has ID %(id)s.") % {"id": raw_id[:20]})
-            if name and customer.name != name:
-                raise CellError(
-                    "customer_mismatch",
-                    _("Customer %(id)s is named “%(name)s”, not “%(given)s”.")
-                    % {"id": raw_id, "name": customer.name, "given": name[:60]},
-                )
-            return customer
-        if not name:
-            raise CellError("required", _("Give the customer's name or ID."))
-        matches = self.by_name.get(name, [])
-        if not matches:
-            raise CellError("unknown_customer", _("No customer you can see is named “%(name)s”.") % {"name": name[:60]})
-        if len(matches) > 1:
-            raise CellError(
-                "ambiguous_customer",
-                _("%(count)d customers are named “%(name)s”; give the customer ID instead.")
-                % {"count": len(matches), "name": name[:60]},
-            )
-        return matches[0]
-
-    def prepare(self, row: int, raw: dict[str, Cell]) -> tuple[dict[str, Any], list[RowError], Write | None]:
+    def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
         values: dict[str, Any] = {key: text(cell) for key, cell in raw.items()}
         errors: list[RowError] = []
         serial = values.get("serial_number", "").upper()
@@ -131,7 +107,7 @@ class UnitRows(RowPreparer):
             errors.append(RowError("unknown_model" if code else "required", "product_model_code", message))
         parsed: dict[str, Any] = {}
         for key, parse in (
-            ("customer_name", self._customer),
+            ("customer_name", self.customers.find),
             ("purchase_date", lambda v: day(raw.get("purchase_date"))),
             ("installed_on", lambda v: day(raw.get("installed_on"))),
             ("seller", lambda v: choice(raw.get("seller"), SELLER_WORDS, default=Seller.OWN)),
@@ -149,9 +125,8 @@ class UnitRows(RowPreparer):
             values["seller"] = parsed["seller"]
         if errors:
             return values, errors, None
-
-        def write() -> models.Model:
-            return register_unit(
+        try:
+            new = clean_unit(
                 by=self.by,
                 serial_number=serial,
                 product_model=model,
@@ -161,6 +136,11 @@ class UnitRows(RowPreparer):
                 dealer_name=values.get("dealer_name", ""),
                 proof_reference=values.get("proof_reference", ""),
                 installed_on=parsed["installed_on"],
+                serial_taken=self.taken.__contains__,
             )
+        except DomainError as exc:
+            return values, [service_error(exc, SERVICE_FIELDS)], None
+        return values, errors, new
 
-        return values, errors, write
+    def write(self, records: list[Any]) -> list[int]:
+        return [u.pk for u in register_units(by=self.by, units=records)]

@@ -1,6 +1,8 @@
 """Writes on units: registration and proof of purchase."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -13,7 +15,7 @@ from aftersales.core.uploads import check_upload
 from aftersales.core.validation import field_max_length, not_in_future, require_choice, require_text
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
-from aftersales.history.services import changed, created_values, record_activity, snapshot
+from aftersales.history.services import changed, created_values, record_activities, record_activity, snapshot
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.models import Unit
 
@@ -33,6 +35,104 @@ UNIT_FIELDS = (
 PROOF_FIELDS = ("purchase_date", "seller", "dealer_name", "proof_reference")
 
 
+@dataclass(frozen=True)
+class NewUnit:
+    """A unit checked by ``clean_unit``, ready for ``register_units``."""
+
+    serial_number: str
+    product_model: ProductModel
+    customer: Customer
+    site: Site | None
+    purchase_date: datetime.date | None
+    seller: str
+    dealer_name: str
+    proof_reference: str
+    installed_on: datetime.date | None
+
+
+def _serial_taken(serial: str) -> bool:
+    return Unit.objects.filter(serial_number=serial).exists()
+
+
+def _duplicate_serial(serial: str) -> ConflictError:
+    return ConflictError(
+        "duplicate_serial",
+        _("Serial number %(serial)s is registered already.") % {"serial": serial},
+        field="serial_number",
+    )
+
+
+def clean_unit(
+    *,
+    by: User,
+    serial_number: str,
+    product_model: ProductModel,
+    customer: Customer,
+    site: Site | None = None,
+    purchase_date: datetime.date | None = None,
+    seller: str = Seller.OWN,
+    dealer_name: str = "",
+    proof_reference: str = "",
+    installed_on: datetime.date | None = None,
+    serial_taken: Callable[[str], bool] = _serial_taken,
+) -> NewUnit:
+    """Every check of a new unit, writing nothing (the form, the API and the import all come here).
+    ``serial_taken(serial)`` answers whether a unit has that serial already; an import passes a
+    lookup of its batch's serials read in one query."""
+    require_may_edit_customer(by, centre_id=customer.service_center_id, field="customer_id")
+    serial = require_text(
+        serial_number, field="serial_number", max_length=field_max_length(Unit, "serial_number")
+    ).upper()
+    _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
+    not_in_future(installed_on, field="installed_on")
+    if installed_on and purchase_date and installed_on < purchase_date:
+        raise ValidationFailed(
+            "before_purchase", _("Installation cannot be before the purchase."), field="installed_on"
+        )
+    if site is not None and site.customer_id != customer.pk:
+        raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
+    if serial_taken(serial):
+        raise _duplicate_serial(serial)
+    return NewUnit(
+        serial_number=serial,
+        product_model=product_model,
+        customer=customer,
+        site=site,
+        purchase_date=purchase_date,
+        seller=seller,
+        dealer_name=require_text(
+            dealer_name, field="dealer_name", max_length=field_max_length(Unit, "dealer_name"), required=False
+        ),
+        proof_reference=require_text(
+            proof_reference,
+            field="proof_reference",
+            max_length=field_max_length(Unit, "proof_reference"),
+            required=False,
+        ),
+        installed_on=installed_on,
+    )
+
+
+@transaction.atomic
+def register_units(*, by: User, units: list[NewUnit]) -> list[Unit]:
+    """Write units checked by ``clean_unit`` with their history rows, one INSERT per table (an
+    import's batch; a single unit is a batch of one). A serial registered meanwhile by someone else
+    raises ``IntegrityError`` for a batch, ``duplicate_serial`` for a single unit."""
+    rows = [Unit(**new.__dict__) for new in units]
+    if len(rows) == 1:
+        try:
+            with transaction.atomic():
+                rows[0].save(force_insert=True)
+        except IntegrityError as exc:  # a concurrent registration of the same serial
+            raise _duplicate_serial(rows[0].serial_number) from exc
+    else:
+        rows = Unit.objects.bulk_create(rows)
+    record_activities(
+        targets=list(rows), type="unit.registered", by=by, changes=lambda unit: created_values(unit, UNIT_FIELDS)
+    )
+    return list(rows)
+
+
 @transaction.atomic
 def register_unit(
     *,
@@ -48,52 +148,19 @@ def register_unit(
     installed_on: datetime.date | None = None,
 ) -> Unit:
     """Add a unit to the installed base. The serial number is unique across all customers."""
-    require_may_edit_customer(by, centre_id=customer.service_center_id, field="customer_id")
-    serial = require_text(
-        serial_number, field="serial_number", max_length=field_max_length(Unit, "serial_number")
-    ).upper()
-    _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
-    not_in_future(installed_on, field="installed_on")
-    if installed_on and purchase_date and installed_on < purchase_date:
-        raise ValidationFailed(
-            "before_purchase", _("Installation cannot be before the purchase."), field="installed_on"
-        )
-    if site is not None and site.customer_id != customer.pk:
-        raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
-    if Unit.objects.filter(serial_number=serial).exists():
-        raise ConflictError(
-            "duplicate_serial",
-            _("Serial number %(serial)s is registered already.") % {"serial": serial},
-            field="serial_number",
-        )
-    try:
-        with transaction.atomic():
-            unit = Unit.objects.create(
-                serial_number=serial,
-                product_model=product_model,
-                customer=customer,
-                site=site,
-                purchase_date=purchase_date,
-                seller=seller,
-                dealer_name=require_text(
-                    dealer_name, field="dealer_name", max_length=field_max_length(Unit, "dealer_name"), required=False
-                ),
-                proof_reference=require_text(
-                    proof_reference,
-                    field="proof_reference",
-                    max_length=field_max_length(Unit, "proof_reference"),
-                    required=False,
-                ),
-                installed_on=installed_on,
-            )
-    except IntegrityError as exc:  # a concurrent registration of the same serial
-        raise ConflictError(
-            "duplicate_serial",
-            _("Serial number %(serial)s is registered already.") % {"serial": serial},
-            field="serial_number",
-        ) from exc
-    record_activity(target=unit, type="unit.registered", by=by, changes=created_values(unit, UNIT_FIELDS))
-    return unit
+    new = clean_unit(
+        by=by,
+        serial_number=serial_number,
+        product_model=product_model,
+        customer=customer,
+        site=site,
+        purchase_date=purchase_date,
+        seller=seller,
+        dealer_name=dealer_name,
+        proof_reference=proof_reference,
+        installed_on=installed_on,
+    )
+    return register_units(by=by, units=[new])[0]
 
 
 def _check_proof(*, purchase_date: datetime.date | None, seller: str, dealer_name: str) -> None:

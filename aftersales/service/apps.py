@@ -50,8 +50,23 @@ class ServiceConfig(AppConfig):
             )
         )
 
-        from aftersales.core.registry import ExportKind, export_kinds
+        from aftersales.core.registry import ExportKind, ImportKind, export_kinds, import_kinds
         from aftersales.service.exports import ORDER_COLUMNS
+        from aftersales.service.imports import ORDER_COLUMNS as ORDER_IMPORT_COLUMNS
+        from aftersales.service.imports import SERVICE_FIELDS
+
+        import_kinds.register(
+            ImportKind(
+                "orders",
+                _("Service orders (history)"),
+                ORDER_IMPORT_COLUMNS,
+                "aftersales.service.imports.OrderRows",
+                f"{permissions}.can_import_orders",
+                order=30,
+                one_of=(("customer_name", "customer_id"),),
+                service_fields=SERVICE_FIELDS,
+            )
+        )
 
         export_kinds.register(
             ExportKind(

@@ -47,6 +47,9 @@ CAPABILITIES = (
     capability("service.review_order", _("Close or send back completed orders"), Role.MANAGER, Role.ADMIN),
     capability("service.reopen_order", _("Reopen closed orders"), Role.MANAGER, Role.ADMIN),
     capability("service.override_warranty", _("Override the warranty decision"), Role.MANAGER, Role.ADMIN),
+    capability(
+        "service.import_orders", _("Import historical orders (keeping their numbers)"), Role.MANAGER, Role.ADMIN
+    ),
     capability("service.extend_due", _("Extend the due time"), Role.DISPATCHER, Role.MANAGER, Role.ADMIN),
     capability("service.correct_visits", _("Correct any technician's visit records"), Role.MANAGER, Role.ADMIN),
     # What waits for whom on the home page.
@@ -213,6 +216,12 @@ def watches_overdue(user: User) -> bool:
 def sla_policies_visible_to(user: User) -> QuerySet[SlaPolicy]:
     """SLA policies are settings: those who open the settings screens see them (and their history)."""
     return SlaPolicy.objects.all() if can_manage_settings(user) else SlaPolicy.objects.none()
+
+
+def can_import_orders(user: User, *, centre_id: int | None = None) -> bool:
+    """The historical order import (issue 7 §4): it keeps old numbers and moves the day counters,
+    a migration step for managers and admins."""
+    return has_capability(user, "service.import_orders", centre_id=centre_id)
 
 
 def can_export_orders(user: User) -> bool:

@@ -87,7 +87,12 @@ def fields_changed(event: OrderEvent) -> list[Change]:
 def warranty(event: OrderEvent) -> list[Change]:
     data = event.data or {}
     if "warranty" in data:
-        return [Change(_("Warranty"), "", _warranty(data["warranty"]))]
+        lines = [Change(_("Warranty"), "", _warranty(data["warranty"]))]
+        if data.get("technician"):  # an imported order (services.imported)
+            lines.append(Change(_("Technician"), "", _person(data["technician"])))
+        if data.get("diagnosis"):
+            lines.append(Change(_field_label("diagnosis"), "", str(data["diagnosis"])))
+        return lines
     return [Change(_("Warranty"), _warranty(data.get("old")), _warranty(data.get("new"))), *_misuse(data)]
 
 

@@ -38,7 +38,7 @@ from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
-from aftersales.service.services import dispatch, orders, sla_policies, visits
+from aftersales.service.services import dispatch, imported, orders, sla_policies, visits
 from aftersales.service.tests.factories import make_order
 
 
@@ -263,6 +263,34 @@ CASES = [
         lambda w, by: customers.create_customer(by=by, name="新客户"),
     ),
     Case(
+        "aftersales.customers.services.clean_customer",
+        A,
+        404,
+        lambda w, by: customers.clean_customer(by=by, name="新客户", service_center=w.home),
+    ),
+    Case(
+        "aftersales.installed_base.services.clean_unit",
+        A,
+        404,
+        lambda w, by: installed_base.clean_unit(
+            by=by, serial_number="SN-NEW-2", product_model=w.unit.product_model, customer=w.customer
+        ),
+    ),
+    Case(
+        "aftersales.service.services.imported.clean_imported_order",
+        M,
+        404,
+        lambda w, by: imported.clean_imported_order(
+            by=by,
+            number="SO2023051000001",
+            kind="repair",
+            customer=w.customer,
+            description="x",
+            received_at=datetime.datetime(2023, 5, 10, 9, tzinfo=datetime.UTC),
+            finished_at=datetime.datetime(2023, 5, 11, 9, tzinfo=datetime.UTC),
+        ),
+    ),
+    Case(
         "aftersales.customers.services.update_customer",
         A,
         404,
@@ -466,6 +494,12 @@ EXEMPT: dict[str, str] = {
     "aftersales.accounts.services.set_user_language": "changes only the signed-in user's own preference",
     "aftersales.calendars.services.validate_calendar_day": "validation only; writes nothing",
     "aftersales.history.services.plain": "helper of record_activity",
+    "aftersales.history.services.record_activities": "record_activity for a batch; called by the writes",
+    "aftersales.customers.services.create_customers": "writes customers that clean_customer checked (scope included)",
+    "aftersales.installed_base.services.register_units": "writes units that clean_unit checked (scope included)",
+    "aftersales.service.services.imported.import_orders": "writes orders that clean_imported_order checked (scope included)",
+    "aftersales.service.services.imported.bump_counters": "helper of import_orders",
+    "aftersales.service.services.imported.parse_number": "parses a number; writes nothing",
     "aftersales.history.services.changed": "helper of record_activity",
     "aftersales.history.services.snapshot": "helper of record_activity",
     "aftersales.history.services.activity_source": "helper of record_activity",

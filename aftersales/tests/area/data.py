@@ -4,12 +4,11 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import models
-
+from aftersales.core.errors import DomainError
 from aftersales.core.registry import Change, ExportRows, TimelineEntry
-from aftersales.core.tabular import Cell, Column, RowError, RowPreparer, Write, text
+from aftersales.core.tabular import Cell, Column, Prepared, RowPreparer, service_error, text
 from aftersales.tests.area.models import Area
-from aftersales.tests.area.services import create_area
+from aftersales.tests.area.services import clean_area, create_areas
 
 AREA_COLUMNS = (
     Column("code", ("代码",), "Area code (upper case).", required=True, example="EAST"),
@@ -18,13 +17,16 @@ AREA_COLUMNS = (
 
 
 class AreaRows(RowPreparer):
-    def prepare(self, row: int, raw: dict[str, Cell]) -> tuple[dict[str, Any], list[RowError], Write | None]:
+    def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
         values = {key: text(cell) for key, cell in raw.items()}
+        try:
+            code = clean_area(code=values.get("code", ""))
+        except DomainError as exc:
+            return values, [service_error(exc)], None
+        return values, [], (code, values.get("name", ""))
 
-        def write() -> models.Model:
-            return create_area(by=self.by, code=values.get("code", ""), name=values.get("name", ""))
-
-        return values, [], write
+    def write(self, records: list[Any]) -> list[int]:
+        return [area.pk for area in create_areas(by=self.by, areas=records)]
 
 
 def area_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:

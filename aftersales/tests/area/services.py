@@ -5,11 +5,20 @@ from aftersales.core.errors import ValidationFailed
 from aftersales.tests.area.models import Area
 
 
-@transaction.atomic
-def create_area(*, by: User, code: str, name: str) -> Area:
+def clean_area(*, code: str) -> str:
     if code.upper() != code:
         raise ValidationFailed("invalid_code", "Codes are upper case.", field="code")
-    return Area._default_manager.create(code=code, name=name)
+    return code
+
+
+@transaction.atomic
+def create_areas(*, by: User, areas: list[tuple[str, str]]) -> list[Area]:
+    return Area._default_manager.bulk_create([Area(code=code, name=name) for code, name in areas])
+
+
+@transaction.atomic
+def create_area(*, by: User, code: str, name: str) -> Area:
+    return create_areas(by=by, areas=[(clean_area(code=code), name)])[0]
 
 
 @transaction.atomic

@@ -1,0 +1,330 @@
+"""Importing historical service orders (issue 7 §4): closed and open orders from the system being
+replaced, keeping their numbers and times.
+
+``clean_imported_order`` checks one order and writes nothing; ``import_orders`` writes a batch of
+checked orders in bulk with their events, and moves each day's number counter past the numbers
+imported, so the next order taken on that day gets a fresh number. The intake window
+(``AFTERSALES_RECEIVED_WITHIN_DAYS``) does not apply: history is old by nature; its times must still
+carry a zone, lie in the past, and finish after they start.
+"""
+
+import dataclasses
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.models import DailyCounter
+from aftersales.core.phones import normalize_phone
+from aftersales.core.validation import require_aware, require_choice, require_text
+from aftersales.coverage.selectors import decide_coverage
+from aftersales.customers.models import Customer
+from aftersales.installed_base.models import Unit
+from aftersales.service.choices import Channel, EventType, OrderKind, OrderStatus, Priority, Resolution
+from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.permissions import can_import_orders
+from aftersales.service.services.coverage import coverage_day
+from aftersales.service.sla import Deadlines, deadlines_for, policy_for
+
+NUMBER_PREFIX = "SO"
+NUMBER = re.compile(r"^SO(\d{8})(\d{5})$")
+# The statuses an imported order may have: no visit is imported, so none that a visit makes.
+IMPORT_STATUSES = (
+    OrderStatus.NEW,
+    OrderStatus.ACCEPTED,
+    OrderStatus.DISPATCHED,
+    OrderStatus.COMPLETED,
+    OrderStatus.CLOSED,
+    OrderStatus.CANCELLED,
+)
+FINISHED_STATUSES = (OrderStatus.COMPLETED, OrderStatus.CLOSED)
+DIAGNOSIS_MAX_LENGTH = 5000
+
+
+@dataclass(frozen=True)
+class ImportedOrder:
+    """An order checked by ``clean_imported_order``, ready for ``import_orders``."""
+
+    number: str
+    number_day: datetime.date
+    sequence: int
+    status: str
+    kind: str
+    resolution: str
+    priority: str
+    customer: Customer
+    unit: Unit | None
+    technician: User | None
+    reporter_name: str
+    reporter_phone: str
+    description: str
+    diagnosis: str
+    received_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    deadlines: Deadlines
+
+
+def parse_number(number: str, *, field: str = "number") -> tuple[datetime.date, int]:
+    """``SO`` + the day (yyyymmdd) + a 5-digit sequence, as ``next_number`` makes them."""
+    match = NUMBER.match(number)
+    day = None
+    if match and int(match.group(2)) > 0:
+        try:
+            day = datetime.datetime.strptime(match.group(1), "%Y%m%d").date()  # noqa: DTZ007 - a date only
+        except ValueError:
+            day = None
+    if match is None or day is None:
+        raise ValidationFailed(
+            "invalid_number",
+            _("“%(number)s” is not an order number: write SO, the day (yyyymmdd) and 5 digits, e.g. SO2024030500012.")
+            % {"number": number[:40]},
+            field=field,
+        )
+    return day, int(match.group(2))
+
+
+class DeadlineCache:
+    """``deadlines_for`` once per (kind, resolution, local day of receipt), or rather per policy (kinds
+    with the same limits share it) and day: the due and at-risk times depend on the day only (end of
+    the N-th working day), the respond-by time on the hour, which is shifted per order. A batch of
+    1,000 orders over a few weeks asks the calendar a few dozen times, not 1,000."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[Any, datetime.date], tuple[datetime.datetime, Deadlines]] = {}
+
+    def __call__(self, *, kind: str, resolution: str, received_at: datetime.datetime) -> Deadlines:
+        key = (policy_for(kind=kind, resolution=resolution), timezone.localtime(received_at).date())
+        known = self._known.get(key)
+        if known is None:
+            known = (received_at, deadlines_for(kind=kind, resolution=resolution, received_at=received_at))
+            self._known[key] = known
+        first_received, deadlines = known
+        if first_received == received_at:
+            return deadlines
+        shift = received_at - first_received
+        respond_by = deadlines.respond_by + shift
+        if deadlines.due_at == deadlines.respond_by:  # no working days (a consultation): due as it is answered
+            return dataclasses.replace(
+                deadlines, respond_by=respond_by, due_at=respond_by, at_risk_at=deadlines.at_risk_at + shift
+            )
+        return dataclasses.replace(deadlines, respond_by=respond_by)
+
+
+def _check_times(
+    *, status: str, received_at: datetime.datetime | None, finished_at: datetime.datetime | None
+) -> tuple[datetime.datetime, datetime.datetime | None]:
+    received = require_aware(received_at, field="received_at")
+    finished = require_aware(finished_at, field="finished_at")
+    if received is None:
+        raise ValidationFailed("required", _("This field is required."), field="received_at")
+    limit = timezone.now() + datetime.timedelta(minutes=5)
+    if received > limit:
+        raise ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at")
+    if finished is not None and finished > limit:
+        raise ValidationFailed("date_in_future", _("The order cannot be finished in the future."), field="finished_at")
+    if finished is not None and finished < received:
+        raise ValidationFailed(
+            "finished_before_received", _("The order cannot be finished before it was received."), field="finished_at"
+        )
+    if status in FINISHED_STATUSES and finished is None:
+        raise ValidationFailed(
+            "required", _("A completed or closed order needs the time it was finished."), field="finished_at"
+        )
+    if status not in (*FINISHED_STATUSES, OrderStatus.CANCELLED) and finished is not None:
+        raise ValidationFailed(
+            "finished_but_open", _("An open order has no finish time; give its status as closed."), field="finished_at"
+        )
+    return received, finished
+
+
+def clean_imported_order(
+    *,
+    by: User,
+    number: str,
+    kind: str,
+    customer: Customer,
+    description: str,
+    received_at: datetime.datetime | None,
+    status: str = OrderStatus.CLOSED,
+    resolution: str = Resolution.ON_SITE,
+    priority: str = Priority.NORMAL,
+    unit: Unit | None = None,
+    technician: User | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    diagnosis: str = "",
+    finished_at: datetime.datetime | None = None,
+    number_taken: Callable[[str], bool] | None = None,
+    deadlines: Callable[..., Deadlines] = deadlines_for,
+) -> ImportedOrder:
+    """Every check of one historical order, writing nothing. ``number_taken(number)`` answers
+    whether an order has that number already (an import passes its batch's numbers read in one
+    query); ``deadlines`` computes the SLA times (an import passes a ``DeadlineCache``)."""
+    if not can_import_orders(by):
+        raise PermissionDeniedError("forbidden", _("Your role may not import service orders."))
+    if not can_import_orders(by, centre_id=customer.service_center_id):
+        raise NotFoundError("not_found", _("No such customer."), field="customer_id")
+    number = (number or "").strip().upper()
+    if not number:
+        raise ValidationFailed("required", _("This field is required."), field="number")
+    number_day, sequence = parse_number(number)
+    taken = number_taken(number) if number_taken else ServiceOrder.objects.filter(number=number).exists()
+    if taken:
+        raise ConflictError(
+            "duplicate_number", _("Order %(number)s exists already.") % {"number": number}, field="number"
+        )
+    require_choice(status, field="status", choices=OrderStatus)
+    if status not in IMPORT_STATUSES:
+        raise ValidationFailed(
+            "invalid_choice",
+            _("Orders on site or waiting cannot be imported: import them as accepted or dispatched."),
+            field="status",
+        )
+    require_choice(kind, field="kind", choices=OrderKind)
+    require_choice(resolution, field="resolution", choices=Resolution)
+    require_choice(priority, field="priority", choices=Priority)
+    if unit is not None and unit.customer_id != customer.pk:
+        raise ValidationFailed("wrong_unit", _("The unit belongs to another customer."), field="unit_id")
+    if status == OrderStatus.DISPATCHED and technician is None:
+        raise ValidationFailed("not_assigned", _("A dispatched order needs its technician."), field="technician")
+    received, finished = _check_times(status=status, received_at=received_at, finished_at=finished_at)
+    return ImportedOrder(
+        number=number,
+        number_day=number_day,
+        sequence=sequence,
+        status=status,
+        kind=kind,
+        resolution=resolution,
+        priority=priority,
+        customer=customer,
+        unit=unit,
+        technician=technician,
+        reporter_name=require_text(reporter_name or customer.name, field="reporter_name", max_length=100),
+        reporter_phone=normalize_phone(reporter_phone, field="reporter_phone") if reporter_phone.strip() else "",
+        description=require_text(description, field="description", max_length=5000),
+        diagnosis=require_text(diagnosis, field="diagnosis", max_length=DIAGNOSIS_MAX_LENGTH, required=False),
+        received_at=received,
+        finished_at=finished,
+        deadlines=deadlines(kind=kind, resolution=resolution, received_at=received),
+    )
+
+
+def _order_row(item: ImportedOrder, *, by: User, now: datetime.datetime) -> ServiceOrder:
+    warranty = decide_coverage(unit=item.unit, on=coverage_day(item.received_at), kind=item.kind)
+    finished = item.finished_at
+    return ServiceOrder(
+        number=item.number,
+        status=item.status,
+        channel=Channel.HOTLINE,
+        kind=item.kind,
+        resolution=item.resolution,
+        priority=item.priority,
+        service_center_id=item.customer.service_center_id,
+        customer=item.customer,
+        site_id=item.unit.site_id if item.unit else None,
+        unit=item.unit,
+        reporter_name=item.reporter_name,
+        reporter_phone=item.reporter_phone,
+        description=item.description,
+        received_at=item.received_at,
+        respond_by=item.deadlines.respond_by,
+        # History does not say when someone first answered; an order past "new" was answered.
+        responded_at=None if item.status == OrderStatus.NEW else item.received_at,
+        due_at=item.deadlines.due_at,
+        at_risk_at=item.deadlines.at_risk_at,
+        calendar_warning=item.deadlines.warning[:255],
+        completed_at=finished if item.status in FINISHED_STATUSES else None,
+        closed_at=finished if item.status in (OrderStatus.CLOSED, OrderStatus.CANCELLED) else None,
+        warranty_covered=warranty.covered,
+        warranty_reason=warranty.reason,
+        warranty_detail=warranty.detail[:500],
+        warranty_until=warranty.until,
+        warranty_decided_at=now,
+        technician=item.technician,
+        created_by=by,
+    )
+
+
+def _events(item: ImportedOrder, order: ServiceOrder, *, by: User) -> list[OrderEvent]:
+    """The imported order's timeline: its creation (with the warranty and the diagnosis) at the time
+    it was received and, past "new", its status at the time it finished (or was received). Both are
+    marked ``imported`` (the timeline shows 导入)."""
+    created = {
+        "imported": True,
+        "warranty": {
+            "covered": order.warranty_covered,
+            "reason": order.warranty_reason,
+            "detail": order.warranty_detail,
+        },
+    }
+    if item.diagnosis:
+        created["diagnosis"] = item.diagnosis
+    if item.technician is not None:
+        created["technician"] = {"id": item.technician.pk, "name": str(item.technician)}
+    events = [OrderEvent(order=order, type=EventType.CREATED, actor=by, to_status=OrderStatus.NEW, data=created)]
+    if item.status != OrderStatus.NEW:
+        events.append(
+            OrderEvent(
+                order=order,
+                type=EventType.STATUS_CHANGED,
+                actor=by,
+                from_status=OrderStatus.NEW,
+                to_status=item.status,
+                data={"imported": True},
+            )
+        )
+    return events
+
+
+def bump_counters(numbers: Iterable[tuple[datetime.date, int]], *, prefix: str = NUMBER_PREFIX) -> None:
+    """Move each day's counter to at least the highest sequence imported for it, so ``next_number``
+    continues after them (one statement per batch; a counter already further stays)."""
+    highest: dict[datetime.date, int] = {}
+    for day, sequence in numbers:
+        highest[day] = max(sequence, highest.get(day, 0))
+    if not highest:
+        return
+    table = DailyCounter._meta.db_table
+    values = ", ".join(["(%s, %s, %s)"] * len(highest))
+    params: list[Any] = []
+    for day, sequence in sorted(highest.items()):
+        params += [prefix, day, sequence]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, day, value) VALUES {values} "  # noqa: S608 (table name is ours)
+            f"ON CONFLICT (prefix, day) DO UPDATE SET value = CASE WHEN {table}.value > excluded.value "
+            f"THEN {table}.value ELSE excluded.value END",
+            params,
+        )
+
+
+@transaction.atomic
+def import_orders(*, by: User, orders: list[ImportedOrder]) -> list[ServiceOrder]:
+    """Write checked historical orders in bulk: the orders, their events dated as the history says,
+    and the day counters past their numbers. No notice leaves and no signal fires: nobody is told
+    today about a repair of three years ago."""
+    now = timezone.now()
+    rows = ServiceOrder.objects.bulk_create([_order_row(item, by=by, now=now) for item in orders])
+    events = OrderEvent.objects.bulk_create(
+        [event for item, row in zip(orders, rows, strict=True) for event in _events(item, row, by=by)]
+    )
+    # ``created_at`` is set on insert (auto_now_add): date each event as the history says, one
+    # statement per kind of event: the creation at the call, the status at the finish (or the call).
+    order = ServiceOrder.objects.filter(pk=OuterRef("order_id"))
+    created_ids = [e.pk for e in events if e.type == EventType.CREATED]
+    status_ids = [e.pk for e in events if e.type != EventType.CREATED]
+    OrderEvent.objects.filter(pk__in=created_ids).update(created_at=Subquery(order.values("received_at")[:1]))
+    if status_ids:
+        finish = order.values(at=Coalesce("closed_at", "completed_at", "received_at"))[:1]
+        OrderEvent.objects.filter(pk__in=status_ids).update(created_at=Subquery(finish))
+    bump_counters((item.number_day, item.sequence) for item in orders)
+    return list(rows)
