@@ -42,7 +42,7 @@ def test_calendar_import_and_settings_screens_open_for_the_admin(signed_in):
     screenshot(page, "calendar")
 
     page.goto("/import/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Import customers or units"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Import data"))
     screenshot(page, "import")
 
     page.goto("/settings/")
