@@ -3,6 +3,7 @@ creates: core.idempotency)."""
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,6 +100,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(api, request, 404, "not_found", _("Not found."))
+
+    # An integer no column holds (an id or a filter of 2**70): SQLite cannot bind it (OverflowError) and
+    # PostgreSQL refuses it (SQLSTATE 22003). It is the input that is wrong, so 400, not 500.
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        return error_response(api, request, 400, "out_of_range", _("A number is too large for this field."))
+
+    @api.exception_handler(DataError)
+    def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        if getattr(exc.__cause__, "sqlstate", None) != "22003":  # numeric_value_out_of_range
+            raise exc
+        return error_response(api, request, 400, "out_of_range", _("A number is too large for this field."))
 
 
 def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> int:

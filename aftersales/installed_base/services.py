@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, ValidationFailed
-from aftersales.core.uploads import check_upload
+from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import field_max_length, not_in_future, require_choice, require_text
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
@@ -174,9 +174,13 @@ def _check_proof(*, purchase_date: datetime.date | None, seller: str, dealer_nam
 def attach_proof_of_purchase(*, unit: Unit, by: User, file: UploadedFile) -> Unit:
     """Store an invoice image or PDF as the unit's proof of purchase."""
     require_may_edit_customer(by, centre_id=unit.customer.service_center_id, not_found=_("No such unit."))
-    check_upload(file, field="file", allowed_types=PROOF_TYPES)
+    upload = clean_upload(file, field="file", allowed_types=PROOF_TYPES)
     previous = unit.proof_file.name or ""
-    unit.proof_file.save(file.name or "proof", file, save=True)
+    unit.proof_file.save(upload.name, upload.file, save=True)
+    if previous and previous != unit.proof_file.name:
+        # The replaced file goes once the new one is committed; a rollback keeps it (the row still names it).
+        storage = unit.proof_file.storage
+        transaction.on_commit(lambda: storage.delete(previous))
     record_activity(
         target=unit, type="unit.proof_attached", by=by, changes={"proof_file": (previous, unit.proof_file.name)}
     )

@@ -219,6 +219,9 @@ AFTERSALES = {
     # How far back a call may be entered (received_at); older ones are refused as a likely typo.
     "RECEIVED_WITHIN_DAYS": int(os.environ.get("AFTERSALES_RECEIVED_WITHIN_DAYS", "90")),
     "PHOTO_MAX_BYTES": int(os.environ.get("AFTERSALES_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))),
+    # Upload quotas (docs/security.md): photos on one order, and photos one user adds in 24 hours.
+    "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
+    "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
     "LOGIN_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_LOGIN_MAX_ATTEMPTS", "5")),
     "LOGIN_LOCK_SECONDS": int(os.environ.get("AFTERSALES_LOGIN_LOCK_SECONDS", "900")),

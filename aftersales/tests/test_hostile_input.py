@@ -371,3 +371,21 @@ def test_text_without_nul_still_passes(users, centre, api_client):
     )
 
     assert response.status_code == 201, response.content
+
+
+# ---- integers no column holds (found by the fuzzing run) -------------------------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/orders", {"technician": -10665779841680097280}),
+        ("/api/v1/orders", {"customer": 2**70}),
+        (f"/api/v1/orders/{2**70}", {}),
+        (f"/api/v1/customers/{2**64}", {}),
+    ],
+)
+def test_an_integer_too_large_for_any_column_answers_400_or_404(path, params, users, api_client):
+    response = api_client(users[Role.ADMIN]).get(path, params)
+
+    assert response.status_code in (400, 404), response.content
+    assert response.json()["code"] in ("out_of_range", "not_found")

@@ -4,15 +4,16 @@ parts, old parts, departure, photos, the customer's signature and rating."""
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, PermissionDeniedError, TooManyRequests, ValidationFailed
 from aftersales.core.renderers import local_time
-from aftersales.core.uploads import IMAGE_TYPES, check_upload
+from aftersales.core.uploads import IMAGE_TYPES, clean_upload
 from aftersales.core.validation import choice_label, require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
@@ -170,7 +171,7 @@ def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician collects signatures on this order."))
     name = require_text(signer_name, field="signer_name", max_length=100)
-    check_upload(image, field="signature", allowed_types=("image/png",), max_bytes=1024 * 1024)
+    upload = clean_upload(image, field="signature", allowed_types=("image/png",), max_bytes=1024 * 1024)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.signed_at:
         raise ConflictError("visit_signed", _("This record is signed already."))
@@ -178,10 +179,29 @@ def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile)
     visit.signed_at = timezone.now()
     if not visit.departed_at:
         visit.departed_at = visit.signed_at
-    visit.signature.save(f"{order.number}-{visit.pk}.png", image, save=False)
+    visit.signature.save(upload.name, upload.file, save=False)
     visit.save()
     record_event(order, type=EventType.SIGNED, by=by, data={"visit_id": visit.pk, "signer_name": name})
     return visit
+
+
+def _check_photo_quota(order: ServiceOrder, *, by: User) -> None:
+    """At most PHOTOS_PER_ORDER photos on an order, and PHOTOS_PER_USER_PER_DAY added by one user in 24
+    hours: a script cannot fill the disk through one order or one account (docs/security.md)."""
+    per_order = int(str(settings.AFTERSALES["PHOTOS_PER_ORDER"]))
+    if Attachment.objects.filter(order=order).count() >= per_order:
+        raise ConflictError(
+            "photo_limit", _("An order holds at most %(n)d photos.") % {"n": per_order}, field="file", limit=per_order
+        )
+    per_day = int(str(settings.AFTERSALES["PHOTOS_PER_USER_PER_DAY"]))
+    since = timezone.now() - datetime.timedelta(days=1)
+    if Attachment.objects.filter(uploaded_by=by, created_at__gte=since).count() >= per_day:
+        raise TooManyRequests(
+            "upload_quota",
+            _("You have added %(n)d photos in the last 24 hours, the most allowed; try again later.") % {"n": per_day},
+            field="file",
+            limit=per_day,
+        )
 
 
 @transaction.atomic
@@ -194,9 +214,12 @@ def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     if visit is not None and visit.order_id != order.pk:
         raise ValidationFailed("wrong_visit", _("The visit belongs to another order."), field="visit_id")
-    kind = check_upload(file, field="file", allowed_types=IMAGE_TYPES)
-    attachment = Attachment(order=order, visit=visit, content_type=kind, size=file.size or 0, uploaded_by=by)
-    attachment.file.save(file.name or "photo", file, save=False)
+    _check_photo_quota(order, by=by)
+    upload = clean_upload(file, field="file", allowed_types=IMAGE_TYPES)
+    attachment = Attachment(
+        order=order, visit=visit, content_type=upload.content_type, size=upload.size, uploaded_by=by
+    )
+    attachment.file.save(upload.name, upload.file, save=False)
     attachment.save()
     record_event(order, type=EventType.ATTACHMENT_ADDED, by=by, data={"attachment_id": attachment.pk})
     return attachment
