@@ -384,8 +384,13 @@ def test_text_without_nul_still_passes(users, centre, api_client):
         (f"/api/v1/customers/{2**64}", {}),
     ],
 )
-def test_an_integer_too_large_for_any_column_answers_400_or_404(path, params, users, api_client):
+def test_an_integer_too_large_for_any_column_is_not_a_server_error(path, params, users, api_client):
     response = api_client(users[Role.ADMIN]).get(path, params)
 
-    assert response.status_code in (400, 404), response.content
-    assert response.json()["code"] in ("out_of_range", "not_found")
+    # SQLite cannot bind such a number (400 out_of_range); PostgreSQL compares it as a numeric and finds
+    # nothing (an empty list, or 404 for a path id). Never 500.
+    assert response.status_code in (200, 400, 404), response.content
+    if response.status_code == 200:
+        assert response.json()["items"] == []
+    else:
+        assert response.json()["code"] in ("out_of_range", "not_found")
