@@ -397,3 +397,37 @@ def timeline_for(target: str, record: Any, *, user: Any) -> list[TimelineEntry]:
 def render_changes(event_type: str, event: Any) -> list[Any]:
     renderer = timeline_renderers.get(event_type)
     return list(resolve(renderer.render)(event)) if renderer else []
+
+
+# ---- periodic jobs ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work an app wants done every ``interval`` seconds (the SLA sweep), registered in its
+    ``ready()``. ``run() -> Any`` is the job (a service); ``task`` is the thin Celery task that runs it
+    in production, where ``CELERY_BEAT_SCHEDULE`` must schedule it; without a broker the relay loop
+    (``manage.py relay_outbox --loop``) runs every registered job at its interval (``JobClock``)."""
+
+    key: str
+    run: Ref
+    interval: float
+    task: str
+    order: int = 100
+
+
+periodic_jobs: Registry[PeriodicJob] = Registry("periodic jobs")
+
+
+class JobClock:
+    """When each periodic job is next due, for a long-running loop: a job is due at once on the
+    loop's first pass, then every ``interval`` seconds after its previous run began. ``now`` is a
+    monotonic clock reading (``time.monotonic()``)."""
+
+    def __init__(self, jobs: Registry[PeriodicJob] = periodic_jobs) -> None:
+        self.jobs = jobs
+        self._next: dict[str, float] = {}
+
+    def due(self, now: float) -> list[PeriodicJob]:
+        due = [job for job in self.jobs if self._next.get(job.key, now) <= now]
+        for job in due:
+            self._next[job.key] = now + job.interval
+        return due

@@ -120,6 +120,46 @@ def notify_user(
         )
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One in-app notice for ``enqueue_notices``: to the user ``user_id``, leading to ``url``, about
+    the record ``target`` (a model label, e.g. ``"service.serviceorder"``) ``target_id``."""
+
+    user_id: int
+    message: str
+    key: str
+    url: str = ""
+    target: str = ""
+    target_id: int | None = None
+
+
+NOTICE_BATCH_SIZE = 2000
+
+
+def enqueue_notices(notices: list[Notice]) -> int:
+    """Queue many in-app notices in a few ``INSERT``s (a sweep that tells many people at once), in the
+    caller's transaction, each at most once per key (``<key>-in_app``; a key already in the outbox is
+    skipped, as ``enqueue_message`` does). No SMS: a sweep's notices are for the console. Returns how
+    many were given."""
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            channel=MessageChannel.IN_APP,
+            recipient=str(notice.user_id),
+            body=notice.message[:300],
+            context={"url": notice.url}
+            | ({"target": notice.target, "target_id": notice.target_id} if notice.target else {}),
+            key=f"{notice.key}-in_app",
+            next_attempt_at=now,
+        )
+        for notice in notices
+    ]
+    if rows:
+        OutboxMessage.objects.bulk_create(rows, batch_size=NOTICE_BATCH_SIZE, ignore_conflicts=True)
+        _kick_relay_after_commit()
+    return len(rows)
+
+
 # --- reading notices -----------------------------------------------------------------------------
 
 

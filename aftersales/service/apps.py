@@ -50,7 +50,25 @@ class ServiceConfig(AppConfig):
             )
         )
 
-        from aftersales.core.registry import ExportKind, ImportKind, export_kinds, import_kinds
+        from django.conf import settings
+
+        from aftersales.core.registry import (
+            ExportKind,
+            ImportKind,
+            PeriodicJob,
+            export_kinds,
+            import_kinds,
+            periodic_jobs,
+        )
+
+        periodic_jobs.register(
+            PeriodicJob(
+                "service.sla_sweep",
+                "aftersales.service.services.sla_alerts.sweep_sla_alerts",
+                interval=settings.AFTERSALES.get("SLA_SWEEP_SECONDS", 60),
+                task="aftersales.service.tasks.sweep_sla",
+            )
+        )
         from aftersales.service.exports import ORDER_COLUMNS
         from aftersales.service.imports import ORDER_COLUMNS as ORDER_IMPORT_COLUMNS
         from aftersales.service.imports import SERVICE_FIELDS

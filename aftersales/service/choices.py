@@ -83,6 +83,10 @@ class SlaState(models.TextChoices):
     DONE = "done", _("Done")
 
 
+# The states the SLA sweep tells people about (a clock turning at risk or overdue); the state it
+# remembers per order and clock is one of these or "" (on track or done).
+ALERTED_SLA_STATES = (SlaState.AT_RISK, SlaState.OVERDUE)
+
 SLA_STATE_BADGES = {  # registered as "service.SlaState"
     SlaState.ON_TRACK: "text-bg-success",
     SlaState.AT_RISK: "text-bg-warning",

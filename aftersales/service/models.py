@@ -11,6 +11,7 @@ from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import (
+    ALERTED_SLA_STATES,
     OPEN_STATUSES,
     Channel,
     EventType,
@@ -140,10 +141,10 @@ class ServiceOrder(TimeStampedModel):
             models.Index(fields=["status", "-id"], name="order_status_idx"),
             models.Index(fields=["technician", "status", "-id"], name="order_tech_status_idx"),
             models.Index(fields=["service_center", "due_at"], name="order_centre_due_idx"),
-            # The open orders of a centre, newest first, with the SLA times: the SLA-state filters
-            # read only this small index (benchmarks/README.md).
+            # The open orders of a centre, newest first, with the times of both SLA clocks: the
+            # SLA-state filters and the SLA sweep read only this small index (benchmarks/README.md).
             models.Index(
-                fields=["service_center", "-id", "due_at", "at_risk_at"],
+                fields=["service_center", "-id", "due_at", "at_risk_at", "respond_by", "responded_at"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="order_centre_open_idx",
             ),
@@ -172,6 +173,32 @@ class ServiceOrder(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class SlaAlert(models.Model):
+    """What the SLA sweep last told an order's centre about its two clocks: ``at_risk``, ``overdue``
+    or "" (on track or done). A row exists only while one of them is at risk or overdue; the sweep
+    notifies when the state now differs (``services/sla_alerts.py``). Kept apart from the order so
+    that the sweep neither locks nor rewrites order rows."""
+
+    order = models.OneToOneField(ServiceOrder, primary_key=True, on_delete=models.CASCADE, related_name="sla_alert")
+    response = models.CharField(_("response state notified"), max_length=8, blank=True)
+    resolution = models.CharField(_("resolution state notified"), max_length=8, blank=True)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("SLA alert")
+        verbose_name_plural = _("SLA alerts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(response__in=("", *ALERTED_SLA_STATES))
+                & models.Q(resolution__in=("", *ALERTED_SLA_STATES)),
+                name="sla_alert_states_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.response or '-'} / {self.resolution or '-'}"
 
 
 class OrderEvent(models.Model):

@@ -58,6 +58,12 @@ CAPABILITIES = (
     capability("service.watch_completed", _("Watch completed orders awaiting review on the home page"), Role.MANAGER),
     capability("service.watch_parts", _("Watch orders waiting for parts on the home page"), Role.PARTS_KEEPER),
     capability(
+        "service.sla_alerts",
+        _("Be told when an order of one's centre turns at risk or overdue"),
+        Role.DISPATCHER,
+        Role.MANAGER,
+    ),
+    capability(
         "service.watch_overdue",
         _("Watch overdue orders on the home page"),
         Role.MANAGER,

@@ -14,9 +14,10 @@ RESPONSE_AT_RISK = datetime.timedelta(hours=4)
 OPEN = models.Q(status__in=OPEN_STATUSES)
 
 
-def response_condition(state: str, *, now: datetime.datetime) -> models.Q:
-    """The response clock's state as a condition (``sla.response_state`` for one order)."""
-    waiting = OPEN & models.Q(responded_at__isnull=True)
+def response_condition(state: str, *, now: datetime.datetime, of_open: bool = False) -> models.Q:
+    """The response clock's state as a condition (``sla.response_state`` for one order).
+    ``of_open``: the query is already limited to open orders (leaves the status out)."""
+    waiting = models.Q(responded_at__isnull=True) if of_open else OPEN & models.Q(responded_at__isnull=True)
     if state == SlaState.OVERDUE:
         return waiting & models.Q(respond_by__lt=now)
     if state == SlaState.AT_RISK:
@@ -26,14 +27,16 @@ def response_condition(state: str, *, now: datetime.datetime) -> models.Q:
     return ~OPEN | models.Q(responded_at__isnull=False)
 
 
-def resolution_condition(state: str, *, now: datetime.datetime) -> models.Q:
-    """The resolution clock's state as a condition (``sla.resolution_state`` for one order)."""
+def resolution_condition(state: str, *, now: datetime.datetime, of_open: bool = False) -> models.Q:
+    """The resolution clock's state as a condition (``sla.resolution_state`` for one order).
+    ``of_open``: the query is already limited to open orders (leaves the status out)."""
+    open_ = models.Q() if of_open else OPEN
     if state == SlaState.OVERDUE:
-        return OPEN & models.Q(due_at__lt=now)
+        return open_ & models.Q(due_at__lt=now)
     if state == SlaState.AT_RISK:
-        return OPEN & models.Q(at_risk_at__lte=now, due_at__gte=now)
+        return open_ & models.Q(at_risk_at__lte=now, due_at__gte=now)
     if state == SlaState.ON_TRACK:
-        return OPEN & models.Q(at_risk_at__gt=now, due_at__gte=now)
+        return open_ & models.Q(at_risk_at__gt=now, due_at__gte=now)
     return ~OPEN
 
 

@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.notifications.tasks.relay_outbox",
         "schedule": float(os.environ.get("AFTERSALES_OUTBOX_SWEEP_SECONDS", "30")),
     },
+    # Registered as a periodic job too (core.registry.periodic_jobs), which the embedded relay loop runs.
+    "sla-sweep": {
+        "task": "aftersales.service.tasks.sweep_sla",
+        "schedule": float(os.environ.get("AFTERSALES_SLA_SWEEP_SECONDS", "60")),
+    },
 }
 
 # Content Security Policy: the app serves every asset itself, so nothing outside 'self' is allowed.
@@ -251,6 +256,10 @@ AFTERSALES = {
     "NOTIFICATION_HTTP_TIMEOUT": float(os.environ.get("AFTERSALES_NOTIFICATION_HTTP_TIMEOUT", "5")),
     # Delivery attempts per message, and the back-off: base, 2×base, 4×base … seconds, capped.
     "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_OUTBOX_MAX_ATTEMPTS", "6")),
+    # The SLA sweep (service/services/sla_alerts.py): how often, and how many single-order notices a
+    # person gets from one sweep before the rest are summed up in one notice.
+    "SLA_SWEEP_SECONDS": float(os.environ.get("AFTERSALES_SLA_SWEEP_SECONDS", "60")),
+    "SLA_ALERTS_PER_RECIPIENT": int(os.environ.get("AFTERSALES_SLA_ALERTS_PER_RECIPIENT", "20")),
     "OUTBOX_RETRY_BASE_SECONDS": int(os.environ.get("AFTERSALES_OUTBOX_RETRY_BASE_SECONDS", "60")),
     "OUTBOX_RETRY_MAX_SECONDS": int(os.environ.get("AFTERSALES_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600))),
     "API_PAGE_SIZE": 25,

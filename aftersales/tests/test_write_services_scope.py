@@ -512,6 +512,11 @@ EXEMPT: dict[str, str] = {
     "aftersales.notifications.services.relay_due_messages": "the relay worker; no caller",
     "aftersales.notifications.services.retry_delay": "a pure function of a count",
     "aftersales.notifications.services.notify_user": "called by write services inside their transaction",
+    "aftersales.notifications.services.enqueue_notices": "called by write services inside their transaction",
+    "aftersales.service.services.sla_alerts.sweep_sla_alerts": (
+        "a periodic job (beat, the relay loop); no caller: it tells each centre's own staff only "
+        "(service/tests/test_sla_sweep.py)"
+    ),
     "aftersales.notifications.services.mark_notice_read": (
         "acts only on the caller's own notices (another user's answers 404: notifications/tests/test_notices.py)"
     ),

@@ -14,7 +14,7 @@ from aftersales.service.choices import OrderStatus, SlaState
 from aftersales.service.home import state_counts
 from aftersales.service.models import ServiceOrder
 from aftersales.service.sla import resolution_state, response_state, sla_state, sla_states
-from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.factories import make_order, set_order_times
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,9 @@ def order(users, centre) -> ServiceOrder:
     return make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
 
 
-def _set(order: ServiceOrder, **fields) -> ServiceOrder:
-    ServiceOrder.objects.filter(pk=order.pk).update(**fields)
-    return ServiceOrder.objects.get(pk=order.pk)
-
-
 def test_response_missed_while_resolution_on_track_is_overdue(order):
     now = timezone.now()
-    order = _set(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
+    order = set_order_times(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
 
     states = sla_states(order, now=now)
 
@@ -46,7 +41,7 @@ def test_response_missed_while_resolution_on_track_is_overdue(order):
 
 def test_response_at_risk_in_the_last_four_hours(order):
     now = timezone.now()
-    order = _set(order, respond_by=now + 3 * HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
+    order = set_order_times(order, respond_by=now + 3 * HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
 
     assert response_state(order, now=now) == SlaState.AT_RISK
     assert resolution_state(order, now=now) == SlaState.ON_TRACK
@@ -55,7 +50,9 @@ def test_response_at_risk_in_the_last_four_hours(order):
 
 def test_responded_order_is_judged_by_its_resolution_clock(order):
     now = timezone.now()
-    order = _set(order, responded_at=now - DAY, respond_by=now - HOUR, at_risk_at=now - HOUR, due_at=now + DAY)
+    order = set_order_times(
+        order, responded_at=now - DAY, respond_by=now - HOUR, at_risk_at=now - HOUR, due_at=now + DAY
+    )
 
     assert response_state(order, now=now) == SlaState.DONE
     assert resolution_state(order, now=now) == SlaState.AT_RISK
@@ -64,7 +61,7 @@ def test_responded_order_is_judged_by_its_resolution_clock(order):
 
 def test_resolution_overdue_after_due(order):
     now = timezone.now()
-    order = _set(order, responded_at=now - DAY, at_risk_at=now - 2 * DAY, due_at=now - HOUR)
+    order = set_order_times(order, responded_at=now - DAY, at_risk_at=now - 2 * DAY, due_at=now - HOUR)
 
     assert resolution_state(order, now=now) == SlaState.OVERDUE
     assert sla_state(order, now=now) == SlaState.OVERDUE
@@ -73,7 +70,7 @@ def test_resolution_overdue_after_due(order):
 @pytest.mark.parametrize("status", [OrderStatus.COMPLETED, OrderStatus.CLOSED, OrderStatus.CANCELLED])
 def test_both_clocks_done_once_the_order_is_no_longer_open(order, status):
     now = timezone.now()
-    order = _set(order, status=status, respond_by=now - DAY, due_at=now - HOUR, at_risk_at=now - DAY)
+    order = set_order_times(order, status=status, respond_by=now - DAY, due_at=now - HOUR, at_risk_at=now - DAY)
 
     assert sla_states(order, now=now).response == SlaState.DONE
     assert sla_states(order, now=now).resolution == SlaState.DONE
@@ -125,7 +122,7 @@ def test_python_and_sql_agree_on_every_combination(users, centre):
 
 def test_api_shows_both_clocks_next_to_the_combined_state(order, users, api_client):
     now = timezone.now()
-    order = _set(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
+    order = set_order_times(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
     agent = api_client(users[Role.AGENT])
 
     listed = agent.get("/api/v1/orders").json()["items"][0]["sla"]
@@ -149,11 +146,11 @@ def test_api_shows_both_clocks_next_to_the_combined_state(order, users, api_clie
 def test_api_filters_by_each_clock(users, centre, api_client, params, found):
     now = timezone.now()
     customer = CustomerFactory(service_center=centre)
-    late_call = _set(
+    late_call = set_order_times(
         make_order(by=users[Role.AGENT], customer=customer),
         respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY,
     )  # fmt: skip
-    late_repair = _set(
+    late_repair = set_order_times(
         make_order(by=users[Role.AGENT], customer=customer),
         responded_at=now - 3 * DAY, respond_by=now - 2 * DAY, at_risk_at=now - DAY, due_at=now - HOUR,
     )  # fmt: skip
@@ -174,8 +171,10 @@ def test_api_rejects_an_unknown_clock_state(users, api_client):
 def test_home_counts_include_response_breaches_and_risks(users, centre):
     now = timezone.now()
     customer = CustomerFactory(service_center=centre)
-    _set(make_order(by=users[Role.AGENT], customer=customer), respond_by=now - HOUR, due_at=now + 4 * DAY)
-    _set(make_order(by=users[Role.AGENT], customer=customer), respond_by=now + 2 * HOUR, due_at=now + 4 * DAY)
+    set_order_times(make_order(by=users[Role.AGENT], customer=customer), respond_by=now - HOUR, due_at=now + 4 * DAY)
+    set_order_times(
+        make_order(by=users[Role.AGENT], customer=customer), respond_by=now + 2 * HOUR, due_at=now + 4 * DAY
+    )
 
     counts = state_counts(users[Role.MANAGER], now=now)
 
@@ -186,7 +185,7 @@ def test_home_counts_include_response_breaches_and_risks(users, centre):
 
 def test_order_list_screen_shows_and_filters_both_clocks(order, users, client):
     now = timezone.now()
-    _set(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
+    set_order_times(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
     client.force_login(users[Role.DISPATCHER])
 
     late = client.get("/orders/", {"response_state": "overdue"}).content.decode()
@@ -195,3 +194,17 @@ def test_order_list_screen_shows_and_filters_both_clocks(order, users, client):
     assert order.number in late
     assert 'data-status="overdue"' in late and 'data-status="on_track"' in late  # response, resolution
     assert order.number not in on_time
+
+
+def test_home_tiles_show_each_clocks_breaches(order, users, client):
+    now = timezone.now()
+    set_order_times(order, respond_by=now - HOUR, at_risk_at=now + 3 * DAY, due_at=now + 4 * DAY)
+    client.force_login(users[Role.MANAGER])
+
+    page = client.get("/").content.decode()
+
+    assert 'href="/orders/?response_state=overdue" data-clock="response">' in page
+    response_link = page.split('href="/orders/?response_state=overdue" data-clock="response">')[1]
+    assert '<span class="fw-semibold">1</span>' in response_link.split("</a>")[0]
+    resolution_link = page.split('href="/orders/?resolution_state=overdue" data-clock="resolution">')[1]
+    assert '<span class="fw-semibold">0</span>' in resolution_link.split("</a>")[0]
