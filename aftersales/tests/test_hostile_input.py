@@ -13,22 +13,13 @@ from aftersales.accounts.choices import Role
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.tests.factories import UnitFactory
-from aftersales.service import services
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.tests.factories import make_order
 
 JSON = "application/json"
 
 
 def forged(values: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-@pytest.fixture
-def order(users: dict[str, Any], centre: Any) -> ServiceOrder:
-    customer = CustomerFactory(service_center=centre)
-    order = make_order(by=users[Role.AGENT], customer=customer, unit=UnitFactory(customer=customer))
-    return services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
 
 
 # ---- forged paging cursors (finding 14) -----------------------------------------------------------

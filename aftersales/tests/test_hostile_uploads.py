@@ -18,7 +18,7 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
-from aftersales.service.models import Attachment, ServiceOrder, Visit
+from aftersales.service.models import Attachment, Visit
 from aftersales.service.tests.factories import make_order
 
 GENERATED = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp|pdf)$")
@@ -47,13 +47,6 @@ def bomb_png(width: int = 30000, height: int = 30000) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
-
-
-@pytest.fixture
-def order(users: dict[str, Any], centre: Any) -> ServiceOrder:
-    customer = CustomerFactory(service_center=centre)
-    order = make_order(by=users[Role.AGENT], customer=customer, unit=UnitFactory(customer=customer))
-    return services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
 
 
 @pytest.fixture
