@@ -484,6 +484,14 @@ def create_stand_in(
         raise ValidationFailed("invalid_dates", _("The last day is before the first day."), field="ends_on")
     if ends_on < timezone.localdate():
         raise ValidationFailed("invalid_dates", _("The last day is already past."), field="ends_on")
+    ahead = int(str(settings.AFTERSALES["STAND_IN_MAX_DAYS_AHEAD"]))
+    if ends_on > timezone.localdate() + datetime.timedelta(days=ahead):
+        # 2099 for 2026 is a typing slip, and a stand-in that long is a change of role, not cover.
+        raise ValidationFailed(
+            "invalid_dates",
+            _("The last day can be at most %(days)d days ahead.") % {"days": ahead},
+            field="ends_on",
+        )
     clean_reason = require_text(reason, field="reason", max_length=field_max_length(StandIn, "reason"))
     overlapping = StandIn.objects.filter(
         from_user=giver, ended_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,9 +78,20 @@ def require_in_range[D: datetime.date](value: D | None, *, field: str) -> D | No
 
 
 def not_in_future(day: datetime.date | None, *, field: str) -> datetime.date | None:
+    """A past day (a purchase, an installation): inside the years the product accepts, not in the
+    future, and not more than ``AFTERSALES["DATES_WITHIN_YEARS"]`` years ago, which is a mistyped year
+    (1972 for 2022) rather than a machine still in service."""
     require_in_range(day, field=field)
-    if day is not None and day > timezone.localdate():
+    if day is None:
+        return day
+    today = timezone.localdate()
+    if day > today:
         raise ValidationFailed("date_in_future", _("The date cannot be in the future."), field=field)
+    years = int(str(settings.AFTERSALES["DATES_WITHIN_YEARS"]))
+    if day < today.replace(year=today.year - years, day=min(today.day, 28)):
+        raise ValidationFailed(
+            "date_too_old", _("The date cannot be more than %(years)d years ago.") % {"years": years}, field=field
+        )
     return day
 
 

@@ -223,6 +223,10 @@ AFTERSALES = {
     "REOPEN_WITHIN_DAYS": int(os.environ.get("AFTERSALES_REOPEN_WITHIN_DAYS", "30")),
     # How far back a call may be entered (received_at); older ones are refused as a likely typo.
     "RECEIVED_WITHIN_DAYS": int(os.environ.get("AFTERSALES_RECEIVED_WITHIN_DAYS", "90")),
+    # A purchase or installation date further back is a mistyped year (400 date_too_old).
+    "DATES_WITHIN_YEARS": int(os.environ.get("AFTERSALES_DATES_WITHIN_YEARS", "50")),
+    # A stand-in may be arranged at most this many days ahead (its last day; 400 invalid_dates).
+    "STAND_IN_MAX_DAYS_AHEAD": int(os.environ.get("AFTERSALES_STAND_IN_MAX_DAYS_AHEAD", "366")),
     "PHOTO_MAX_BYTES": int(os.environ.get("AFTERSALES_PHOTO_MAX_BYTES", str(5 * 1024 * 1024))),
     # Upload quotas (docs/security.md): photos on one order, and photos one user adds in 24 hours.
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),

@@ -85,7 +85,7 @@ def world(db: Any) -> World:
         from_user=staff[Role.DISPATCHER],
         to_user=staff[Role.AGENT],
         starts_on=timezone.localdate(),
-        ends_on=timezone.localdate() + datetime.timedelta(days=400),
+        ends_on=timezone.localdate() + datetime.timedelta(days=300),
         reason="年假",
         by=staff[Role.DISPATCHER],
     )

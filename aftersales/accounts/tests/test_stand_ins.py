@@ -221,6 +221,7 @@ def test_api_create_list_and_end(users, api_client, today) -> None:
     [
         ({"starts_on": "2026-12-12", "ends_on": "2026-12-11"}, 400, "invalid_dates"),
         ({"starts_on": "not a day"}, 400, "invalid_input"),
+        ({"ends_on": "2099-12-11"}, 400, "invalid_dates"),  # a mistyped year, far beyond the window
         ({"reason": ""}, 400, "invalid_input"),
         ({"to_user_id": 999999}, 404, "not_found"),
     ],

@@ -93,6 +93,31 @@ def test_register_unit_duplicate_serial_answers_409_and_writes_nothing(agent, cu
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("field", ["purchase_date", "installed_on"])
+def test_register_unit_date_of_a_mistyped_year_answers_400_and_writes_nothing(agent, customer, product_model, field):
+    body = new_unit(customer, product_model, purchase_date="1972-03-01")
+    if field == "installed_on":
+        body = new_unit(customer, product_model, purchase_date=None, installed_on="1973-03-01")
+
+    response = agent.post("/api/v1/units", body, content_type=JSON)
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == ("date_too_old", field)
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_register_unit_date_inside_the_window_is_taken(agent, customer, product_model, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "DATES_WITHIN_YEARS": 60}
+
+    response = agent.post(
+        "/api/v1/units", new_unit(customer, product_model, purchase_date="1970-03-01"), content_type=JSON
+    )
+
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.django_db
 def test_register_unit_purchase_date_in_future_answers_400(agent, customer, product_model):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 

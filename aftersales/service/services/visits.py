@@ -31,6 +31,8 @@ VISIT_TEXT_FIELDS = {
     "parts_replaced": 2000,
     "customer_remarks": 2000,
 }
+# A device's clock a few minutes off is not an error (the same allowance as a call's received_at).
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 VISIT_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
 
 
@@ -44,7 +46,7 @@ def _clean_visit_fields(
     values: dict[str, Any], *, arrived_at: datetime.datetime | None, received_at: datetime.datetime
 ) -> dict[str, Any]:
     clean: dict[str, Any] = {}
-    now = timezone.now() + datetime.timedelta(minutes=5)
+    now = timezone.now() + CLOCK_SKEW
     for field, value in values.items():
         if field in VISIT_TEXT_FIELDS:
             clean[field] = require_text(value, field=field, max_length=VISIT_TEXT_FIELDS[field], required=False)
@@ -72,6 +74,15 @@ def _clean_visit_fields(
     arrival = clean.get("arrived_at", arrived_at)
     if clean.get("departed_at") and arrival and clean["departed_at"] < arrival:
         raise ValidationFailed("before_arrival", _("Departure cannot be before arrival."), field="departed_at")
+    for field in ("arrived_at", "departed_at"):
+        if clean.get(field) and clean[field] < received_at - CLOCK_SKEW:
+            # Nobody arrives before the call: 1999 or a mistyped day, not a visit to record.
+            raise ValidationFailed(
+                "before_received",
+                _("The time cannot be before the call was received (%(received)s).")
+                % {"received": f"{local_time(received_at):%Y-%m-%d %H:%M}"},
+                field=field,
+            )
     return clean
 
 

@@ -1,5 +1,6 @@
 """The on-site record through the API: visits, the customer's signature, photos, misuse."""
 
+import datetime
 import io
 from typing import Any
 
@@ -152,6 +153,21 @@ def test_update_visit_departure_before_arrival_answers_400(visit, tech):
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("before_arrival", "departed_at")
     assert Visit.objects.get(pk=visit.pk).departed_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("arrived_at", ["1999-02-12T09:00:00+08:00", "far before the call"])
+def test_record_visit_before_the_call_answers_400_and_writes_nothing(order, tech, arrived_at):
+    if arrived_at == "far before the call":  # a day before the call, inside any window of days
+        arrived_at = (order.received_at - datetime.timedelta(days=1)).isoformat()
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {"arrived_at": arrived_at}, content_type=JSON)
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == ("before_received", "arrived_at")
+    assert counts() == before
+    assert ServiceOrder.objects.get(pk=order.pk).status == "dispatched"
 
 
 @pytest.mark.django_db
