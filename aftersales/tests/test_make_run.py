@@ -65,7 +65,8 @@ def test_embedded_settings_run_like_production_on_localhost_with_the_demo_users(
 def test_embedded_settings_use_redis_when_given() -> None:
     embedded = _settings("aftersales.settings.embedded", REDIS_URL="redis://127.0.0.1:6379/9")
 
-    assert embedded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # The same Redis cache as production: one that degrades to process memory when Redis is down.
+    assert embedded["cache"] == "aftersales.core.cache.ResilientRedisCache"
 
 
 def test_production_settings_still_refuse_the_demo_password() -> None:
