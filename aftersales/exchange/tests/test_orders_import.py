@@ -136,188 +136,43 @@ def test_the_timeline_shows_imported_events(client, manager, owner, unit, techni
     assert "导入" in page and "压缩机损坏" in page
 
 
-BAD_ROWS = [
-    # (row, the bad cells, code, field)
+def row(number: str, **cells: str) -> list[str]:
+    """A closed repair of the owner's, received 2023-05-10 and finished the next day, with ``cells`` changed."""
+    values = {
+        "number": number,
+        "status": "",
+        "kind": "维修",
+        "customer_name": "华东机械有限公司",
+        "serial_number": "",
+        "description": "x",
+        "received_at": "2023-05-10 09:00+08:00",
+        "finished_at": "2023-05-11 09:00+08:00",
+        "diagnosis": "",
+        "technician": "",
+    }
+    return [{**values, **cells}[key] for key in HEADER]
+
+
+BAD_ROWS = [  # (the row, the code, the column)
+    (row("SO2023051000001", customer_name="无名公司"), "unknown_customer", "customer_name"),
+    (row("SO2023051000002", serial_number="SN-NONE"), "unknown_unit", "serial_number"),
+    (row("SO2023051000003", serial_number="SN-OTHER"), "wrong_unit", "serial_number"),
+    (row("SO2023051000004", technician="nobody"), "unknown_technician", "technician"),
+    (row("SO2023051000099"), "duplicate_number", "number"),
+    (row("SO2023051000005"), "duplicate_in_file", "number"),
+    (row("SO-2023-5"), "invalid_number", "number"),
+    (row("SO2023023000001"), "invalid_number", "number"),  # 30 February
+    (row("SO2023051000006", received_at="2023-05-10 09:00"), "time_without_zone", "received_at"),
+    (row("SO2023051000008", finished_at="2023-05-09 09:00+08:00"), "finished_before_received", "finished_at"),
     (
-        [
-            "SO2023051000001",
-            "",
-            "维修",
-            "无名公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "unknown_customer",
-        "customer_name",
-    ),
-    (
-        [
-            "SO2023051000002",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "SN-NONE",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "unknown_unit",
-        "serial_number",
-    ),
-    (
-        [
-            "SO2023051000003",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "SN-OTHER",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "wrong_unit",
-        "serial_number",
-    ),
-    (
-        [
-            "SO2023051000004",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "nobody",
-        ],
-        "unknown_technician",
-        "technician",
-    ),
-    (
-        [
-            "SO2023051000099",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "duplicate_number",
-        "number",
-    ),
-    (
-        [
-            "SO2023051000005",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "duplicate_in_file",
-        "number",
-    ),
-    (
-        [
-            "SO-2023-5",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "invalid_number",
-        "number",
-    ),
-    (
-        [
-            "SO2023023000001",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "invalid_number",
-        "number",
-    ),
-    (
-        [
-            "SO2023051000006",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00",
-            "2023-05-11 09:00+08:00",
-            "",
-            "",
-        ],
-        "time_without_zone",
-        "received_at",
-    ),
-    (
-        [
-            "SO2023051000008",
-            "",
-            "维修",
-            "华东机械有限公司",
-            "",
-            "x",
-            "2023-05-10 09:00+08:00",
-            "2023-05-09 09:00+08:00",
-            "",
-            "",
-        ],
-        "finished_before_received",
-        "finished_at",
-    ),
-    (
-        ["SO2023051000009", "accepted", "维修", "华东机械有限公司", "", "x", "2099-05-10 09:00+08:00", "", "", ""],
+        row("SO2023051000009", status="accepted", received_at="2099-05-10 09:00+08:00", finished_at=""),
         "date_in_future",
         "received_at",
     ),
-    (
-        ["SO2023051000010", "", "维修", "华东机械有限公司", "", "x", "2023-05-10 09:00+08:00", "", "", ""],
-        "required",
-        "finished_at",
-    ),
-    (
-        ["SO2023051000011", "", "维修", "华东机械有限公司", "", "x", "yesterday", "2023-05-11 09:00+08:00", "", ""],
-        "invalid_datetime",
-        "received_at",
-    ),
-    (
-        ["SO2023051000012", "on_site", "维修", "华东机械有限公司", "", "x", "2023-05-10 09:00+08:00", "", "", ""],
-        "invalid_choice",
-        "status",
-    ),
+    (row("SO2023051000010", finished_at=""), "required", "finished_at"),
+    (row("SO2023051000011", received_at="yesterday"), "invalid_datetime", "received_at"),
+    (row("SO2023051000012", status="on_site", finished_at=""), "invalid_choice", "status"),
+    (row("SO2023051000013", status="accepted"), "finished_but_open", "finished_at"),
 ]
 
 
@@ -326,18 +181,7 @@ def bad_file(owner, other_centre, technician):
     UnitFactory(serial_number="SN-OTHER", customer=CustomerFactory(service_center=owner.service_center))
     existing = make_order(customer=owner)
     ServiceOrder.objects.filter(pk=existing.pk).update(number="SO2023051000099")
-    first_of_pair = [
-        "SO2023051000005",
-        "",
-        "维修",
-        "华东机械有限公司",
-        "",
-        "x",
-        "2023-05-10 09:00+08:00",
-        "2023-05-11 09:00+08:00",
-        "",
-        "",
-    ]
+    first_of_pair = row("SO2023051000005")
     return [HEADER, first_of_pair, *[cells for cells, _code, _field in BAD_ROWS]]
 
 
