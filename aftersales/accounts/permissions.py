@@ -82,13 +82,20 @@ def can_edit_centre(user: User, centre: ServiceCenter) -> bool:
     return is_admin(user) or user.service_center_id == centre.pk
 
 
+def peer_or_higher_roles() -> frozenset[str]:
+    """Roles a service manager neither gives nor manages: their own rank (whoever opens the settings
+    screens manages users too) and every role above it (ASVS 5.0 V8.2.1: no one manages a peer)."""
+    return roles_with("accounts.manage_settings") | admin_only_roles()
+
+
 def roles_assignable_by(user: User) -> list[str]:
-    """The roles ``user`` may give: a manager never makes an administrator or a general manager."""
+    """The roles ``user`` may give: a manager only the roles below their own (never a service manager,
+    a general manager or an administrator); an administrator every role."""
     if not can_manage_settings(user):
         return []
     if is_admin(user):
         return list(Role.values)
-    return [role for role in Role.values if role not in admin_only_roles()]
+    return [role for role in Role.values if role not in peer_or_higher_roles()]
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
@@ -97,8 +104,9 @@ def users_visible_to(user: User) -> QuerySet[User]:
 
 
 def can_manage_user(by: User, target: User) -> bool:
-    """Administrators manage everyone; a manager manages the staff of their own centre below them,
-    never themselves (no one raises their own role)."""
+    """Administrators manage everyone; a manager manages the staff of their own centre below them:
+    never themselves (no one raises their own role), never a fellow manager or anyone above (by any of
+    their roles, extra ones included), so one manager cannot demote or deactivate another."""
     if not can_manage_settings(by):
         return False
     if is_admin(by):
@@ -106,7 +114,7 @@ def can_manage_user(by: User, target: User) -> bool:
     return (
         target.pk != by.pk
         and not target.is_superuser
-        and not roles_of(target) & admin_only_roles()
+        and not roles_of(target) & peer_or_higher_roles()
         and target.service_center_id is not None
         and target.service_center_id == by.service_center_id
     )
