@@ -76,9 +76,7 @@ def test_services_refuse_a_manager_changing_a_peer_and_write_nothing(users, peer
     with pytest.raises(PermissionDeniedError):
         services.deactivate_user(user=peer, by=manager)
     with pytest.raises(PermissionDeniedError):
-        services.update_user(
-            user=peer, by=manager, role=Role.AGENT, service_center=peer.service_center, first_name="x"
-        )
+        services.update_user(user=peer, by=manager, role=Role.AGENT, service_center=peer.service_center, first_name="x")
 
     peer.refresh_from_db()
     assert peer.is_active and peer.role == Role.MANAGER
