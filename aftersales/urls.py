@@ -12,6 +12,8 @@ handler400 = "aftersales.core.http_errors.bad_request"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # The admin's own login, throttled like /login/ (answers 429 during a back-off).
+    path("admin/login/", console_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", console_views.set_language, name="set_language"),
     path("calendar/", include("aftersales.calendars.urls")),

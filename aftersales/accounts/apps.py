@@ -12,6 +12,13 @@ class AccountsConfig(AppConfig):
 
         register_capabilities(CAPABILITIES)
 
+        # Every way in is throttled: the admin's sign-in form counts its password checks too.
+        from django.contrib import admin
+
+        from aftersales.accounts.forms import AdminSignInForm
+
+        admin.site.login_form = AdminSignInForm
+
         from aftersales.core.registry import SettingsSection, settings_sections
 
         predicate = "aftersales.accounts.permissions.can_manage_settings"

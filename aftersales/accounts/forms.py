@@ -7,13 +7,18 @@ gives every widget its Bootstrap class and is shared by the other settings forms
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import extra_roles_of
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to, is_admin, roles_assignable_by
+from aftersales.accounts.throttle import client_ip, reserve_attempt
+from aftersales.core.errors import TooManyRequests
 from aftersales.core.phones import display_phone
 
 
@@ -120,3 +125,50 @@ class UserUpdateForm(_UserFieldsForm):
             del self.fields["extra_roles"]
         elif not self.is_bound:
             self.initial["extra_roles"] = sorted(extra_roles_of(self.instance))
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+class ThrottledLoginMixin:
+    """Django's sign-in form behind ``accounts.throttle``: every password check is counted first.
+
+    While a back-off runs the form is invalid with the throttle's message (code ``too_many_attempts``)
+    and ``throttled`` holds the refusal, so the view answers 429 with ``Retry-After``; the password
+    is then not checked at all.
+    """
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+    user_cache: User | None
+    throttled: TooManyRequests | None = None
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return super().clean()  # type: ignore[misc]
+        ip = client_ip(self.request) if self.request is not None else None
+        try:
+            attempt = reserve_attempt(username=username, ip=ip)
+        except TooManyRequests as exc:
+            self.throttled = exc
+            raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        try:
+            cleaned = super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            # A right password refused afterwards (an inactive user, a non-staff user at the admin)
+            # is not a guess: only a wrong password counts.
+            if self.user_cache is not None:
+                attempt.succeeded()
+            raise
+        attempt.succeeded()
+        return cleaned
+
+
+class SignInForm(ThrottledLoginMixin, AuthenticationForm):
+    """The console's sign-in form (``/login/``)."""
+
+
+class AdminSignInForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The Django admin's sign-in form (``/admin/login/``), throttled like every other way in."""

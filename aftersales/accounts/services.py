@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -30,7 +30,7 @@ from aftersales.accounts.permissions import (
     users_visible_to,
 )
 from aftersales.accounts.signals import account_changed
-from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, record_login_failure
+from aftersales.accounts.throttle import authenticate_throttled
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.phones import normalize_phone
@@ -62,7 +62,7 @@ def _tokens_per_user() -> int:
 
 
 def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TOKEN_NAME) -> IssuedToken:
-    """Check the password (throttled per user and per address) and return a new bearer token.
+    """Check the password (throttled: ``accounts.throttle``) and return a new bearer token.
 
     Only the token's hash is stored; the raw key is shown once. A token for a client ``name`` the user
     already has a token for replaces it (a script logging in every run does not pile up rows); beyond
@@ -70,12 +70,11 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
     ``AFTERSALES["API_TOKEN_DAYS"]`` days (0: never).
     """
     name = require_text(name, field="name", max_length=field_max_length(ApiToken, "name"))
-    check_login_allowed(username=username, ip=ip)
-    user = authenticate(username=username, password=password)
-    if user is None or user.is_system:
-        record_login_failure(username=username, ip=ip)
+    user = authenticate_throttled(
+        None, username=username, password=password, ip=ip, accept=lambda user: not user.is_system
+    )
+    if user is None:
         raise AuthenticationFailed("invalid_credentials", _("Wrong username or password."))
-    clear_login_failures(username=username, ip=ip)
     key = secrets.token_urlsafe(32)
     days = _token_days()
     with transaction.atomic():

@@ -1,51 +1,51 @@
 """Sign-in, sign-out and the home page."""
 
-from typing import Any
-
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
+from aftersales.accounts.forms import SignInForm, ThrottledLoginMixin
 from aftersales.accounts.services import set_user_language
-from aftersales.accounts.throttle import check_login_allowed, clear_login_failures, client_ip, record_login_failure
 from aftersales.console.permissions import has_home_page
-from aftersales.core.errors import TooManyRequests
 from aftersales.core.registry import home_panels_for
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login with our template and per-username / per-IP throttling (429 when locked)."""
+    """Django's login with our template, throttled (``accounts.throttle``): 429 during a back-off."""
 
     template_name = "console/login.html"
     redirect_authenticated_user = True
+    form_class = SignInForm
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
-        try:
-            check_login_allowed(username=username, ip=client_ip(request))
-        except TooManyRequests as exc:
-            context = self.get_context_data(form=self.get_form(), locked_message=exc.detail)
-            response = self.render_to_response(context, status=exc.status)
-            response["Retry-After"] = str(exc.extra["retry_after"])
-            return response
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        return throttled_answer(form, super().form_invalid(form))
 
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        clear_login_failures(username=form.get_user().get_username(), ip=client_ip(self.request))
-        return super().form_valid(form)
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        username = self.request.POST.get("username", "")
-        if username and self.request.POST.get("password"):
-            record_login_failure(username=username, ip=client_ip(self.request))
-        return super().form_invalid(form)
+def throttled_answer(form: ThrottledLoginMixin, response: HttpResponse) -> HttpResponse:
+    """A sign-in page refused by the throttle answers 429 with ``Retry-After`` and the message."""
+    if form.throttled is None:
+        return response
+    response.status_code = form.throttled.status
+    response["Retry-After"] = str(form.throttled.extra["retry_after"])
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.context_data["locked_message"] = form.throttled.detail
+    return response
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin's sign-in (its form is ``AdminSignInForm``, set in ``AccountsConfig.ready``),
+    answering 429 with ``Retry-After`` during a back-off like ``/login/``."""
+    response = admin.site.login(request)
+    form = getattr(response, "context_data", None) and response.context_data.get("form")  # type: ignore[attr-defined]
+    return throttled_answer(form, response) if isinstance(form, ThrottledLoginMixin) else response
 
 
 class LogoutView(auth_views.LogoutView):

@@ -232,8 +232,18 @@ AFTERSALES = {
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
     "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
+    # Sign-in throttling (aftersales/accounts/throttle.py, docs/security.md "Sign-in"): free failures per
+    # (account, address), per address and per account; past each, a back-off from LOGIN_BACKOFF_SECONDS
+    # doubling up to LOGIN_LOCK_SECONDS; counters forgotten a window after their last failure.
     "LOGIN_MAX_ATTEMPTS": int(os.environ.get("AFTERSALES_LOGIN_MAX_ATTEMPTS", "5")),
+    "LOGIN_MAX_ATTEMPTS_PER_ADDRESS": int(os.environ.get("AFTERSALES_LOGIN_MAX_ATTEMPTS_PER_ADDRESS", "100")),
+    "LOGIN_MAX_ATTEMPTS_PER_ACCOUNT": int(os.environ.get("AFTERSALES_LOGIN_MAX_ATTEMPTS_PER_ACCOUNT", "100")),
+    "LOGIN_BACKOFF_SECONDS": int(os.environ.get("AFTERSALES_LOGIN_BACKOFF_SECONDS", "60")),
     "LOGIN_LOCK_SECONDS": int(os.environ.get("AFTERSALES_LOGIN_LOCK_SECONDS", "900")),
+    "LOGIN_FAILURE_WINDOW_SECONDS": int(os.environ.get("AFTERSALES_LOGIN_FAILURE_WINDOW_SECONDS", "3600")),
+    # An account that signed in from an address is "known" there this long: the per-address and
+    # per-account limits do not apply to it from that address.
+    "LOGIN_KNOWN_ADDRESS_DAYS": int(os.environ.get("AFTERSALES_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
     "DEMO_PASSWORD": "aftersales-demo",
     # One backend per channel (aftersales/notifications/channels.py); console = written to the log.
     "NOTIFICATION_BACKENDS": {
