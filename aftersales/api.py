@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from aftersales.accounts.api import router as accounts_router
-from aftersales.accounts.auth import AUTH
+from aftersales.accounts.auth import AUTH, docs_need_sign_in
 from aftersales.catalog.api import router as catalog_router
 from aftersales.core.api import install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
@@ -25,6 +25,7 @@ api = NinjaAPI(
     ),
     auth=AUTH,
     urls_namespace="api",
+    docs_decorator=docs_need_sign_in,
     renderer=LocalTimeRenderer(),  # every time as +08:00 (core/renderers.py)
 )
 install_error_handlers(api)

@@ -4,12 +4,18 @@ Lives in accounts (which owns users and API tokens), not in core: core imports n
 ``aftersales/api.py`` passes ``AUTH`` to the one ``NinjaAPI``.
 """
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from aftersales.accounts.services import user_for_token
+from aftersales.core.errors import DomainError
 from aftersales.core.middleware import activate_language
 
 
@@ -41,3 +47,34 @@ class ActiveSessionAuth(SessionAuth):
 
 
 AUTH = [BearerAuth(), ActiveSessionAuth()]
+
+
+def docs_need_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The API's interactive docs and ``openapi.json`` are for signed-in staff and integrators (a
+    session or a bearer token), unless ``AFTERSALES["API_DOCS_PUBLIC"]`` says they are meant to be
+    public (the default only with ``DEBUG``; ASVS 5.0 V13.4.5). Anonymous: the docs page sends to the
+    sign-in page, ``openapi.json`` answers 401 ``not_authenticated``."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.AFTERSALES.get("API_DOCS_PUBLIC", False) or _signed_in(request):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            detail = _("Log in or send a valid bearer token.")
+            return JsonResponse({"code": "not_authenticated", "detail": detail}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return False
+    try:
+        return user_for_token(token.strip()) is not None
+    except DomainError:  # an expired token
+        return False

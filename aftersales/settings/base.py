@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: Cache-Control: no-store on every API answer and everything a signed-in user sees,
+    # the JSON error pages made by the next one included (docs/security.md "Sessions").
+    "aftersales.core.sessions.NoStoreMiddleware",
     # First: sees every answer, and turns the framework's own error pages under /api/ into JSON.
     "aftersales.core.http_errors.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -64,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS is ended here.
+    "aftersales.core.sessions.SessionTimeoutMiddleware",
     "aftersales.core.middleware.UserLanguageMiddleware",
     # After the language is known (its message is translated); API requests only.
     "aftersales.core.http_errors.RejectNulMiddleware",
@@ -132,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The demo password and the product's and company's names (docs/security.md "Passwords").
+    {"NAME": "aftersales.accounts.validators.ContextWordsValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -209,6 +216,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (ASVS 5.0 V7.1.1, V7.3.1, V7.3.2; NIST SP 800-63B AAL2): re-authentication after 30 minutes
+# without a request and 12 hours (a working day) after sign-in, whatever the activity
+# (aftersales/core/sessions.py). The stored session and its cookie expire at the same 12 hours.
+SESSION_IDLE_MINUTES = int(os.environ.get("AFTERSALES_SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("AFTERSALES_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -245,6 +258,10 @@ AFTERSALES = {
     # per-account limits do not apply to it from that address.
     "LOGIN_KNOWN_ADDRESS_DAYS": int(os.environ.get("AFTERSALES_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
     "DEMO_PASSWORD": "aftersales-demo",
+    # /api/v1/docs and /api/v1/openapi.json without signing in: only when meant (docs/security.md).
+    "API_DOCS_PUBLIC": env_bool("AFTERSALES_API_DOCS_PUBLIC", DEBUG),
+    "SESSION_IDLE_MINUTES": SESSION_IDLE_MINUTES,
+    "SESSION_MAX_HOURS": SESSION_MAX_HOURS,
     # One backend per channel (aftersales/notifications/channels.py); console = written to the log.
     "NOTIFICATION_BACKENDS": {
         "in_app": "aftersales.notifications.channels.InAppBackend",

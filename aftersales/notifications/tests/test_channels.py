@@ -15,6 +15,7 @@ from django.core import mail
 
 from aftersales.notifications.channels import (
     ChannelError,
+    ConsoleBackend,
     DingTalkRobotBackend,
     EmailBackend,
     HttpSmsBackend,
@@ -170,3 +171,30 @@ def test_email_goes_through_django_mail():
     EmailBackend().send(D("email", "a@example.com", "SO1", "body", "k"))
 
     assert [(m.to, m.subject, m.body) for m in mail.outbox] == [(["a@example.com"], "SO1", "body")]
+
+
+# --- the console backend (the default) ---------------------------------------------------------
+
+
+def test_console_backend_never_logs_a_mobile_or_the_text_in_production(caplog, settings):
+    settings.DEBUG = False
+    delivery = D(channel="sms", recipient="+8613812345678", subject="", body="张先生，您的工单已派工", key="k-1")
+
+    with caplog.at_level("DEBUG", logger="aftersales.notify"):
+        ConsoleBackend().send(delivery)
+
+    logged = caplog.text
+    assert "k-1" in logged and "length=11" in logged
+    assert "13812345678" not in logged
+    assert "张先生" not in logged and "派工" not in logged
+    assert "+86" + "*" * 9 + "78" in logged
+
+
+def test_console_backend_writes_the_whole_message_on_a_developers_machine(caplog, settings):
+    settings.DEBUG = True
+    delivery = D(channel="sms", recipient="+8613812345678", subject="", body="您的工单已派工", key="k-1")
+
+    with caplog.at_level("INFO", logger="aftersales.notify"):
+        ConsoleBackend().send(delivery)
+
+    assert "+8613812345678" in caplog.text and "您的工单已派工" in caplog.text
