@@ -8,42 +8,19 @@ it or been refused, so a throttle that checked first and counted after would let
 """
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection, connections
+from django.db import connection
 
 from aftersales.accounts import services
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.accounts.throttle import Attempt, reserve_attempt
 from aftersales.core.errors import TooManyRequests
+from aftersales.core.tests.threads import run_together
 
 ATTEMPTS = 30
-
-
-def run_together(calls: list[Callable[[], Any]], *, on_done: Callable[[], None] = lambda: None) -> list[Any]:
-    """Run each call in its own thread and connection, released together; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001  (the test inspects what each thread got)
-            results[index] = exc
-        finally:
-            on_done()
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.postgres
@@ -71,7 +48,7 @@ def test_thirty_parallel_wrong_passwords_only_the_limit_is_checked(monkeypatch, 
     monkeypatch.setattr(ModelBackend, "authenticate", authenticate_when_all_are_in)
 
     results = run_together(
-        [lambda: services.issue_token(username=user.username, password="wrong", ip="10.0.0.1")] * ATTEMPTS,
+        *[lambda: services.issue_token(username=user.username, password="wrong", ip="10.0.0.1")] * ATTEMPTS,
         on_done=done,
     )
 
@@ -84,7 +61,7 @@ def test_thirty_parallel_wrong_passwords_only_the_limit_is_checked(monkeypatch, 
 def test_thirty_parallel_reservations_let_exactly_the_limit_through(settings):
     limit = settings.AFTERSALES["LOGIN_MAX_ATTEMPTS"]
 
-    results = run_together([lambda: reserve_attempt(username="target", ip="10.0.0.1")] * ATTEMPTS)
+    results = run_together(*[lambda: reserve_attempt(username="target", ip="10.0.0.1")] * ATTEMPTS)
 
     assert sum(isinstance(result, Attempt) for result in results) == limit
     assert sum(isinstance(result, TooManyRequests) for result in results) == ATTEMPTS - limit
