@@ -7,10 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from aftersales.core import (
             checks,  # noqa: F401  (registers system checks)
             registry,
+            sessions,
         )
+
+        user_logged_in.connect(sessions.remember_sign_in, dispatch_uid="aftersales.core.sessions.remember_sign_in")
 
         # The top bar's groups, in order; each app puts its links in one (docs/architecture.md).
         registry.nav_groups.register(registry.NavGroup("work", _("Work"), 10))

@@ -29,6 +29,16 @@ def _limits() -> tuple[int, int]:
     return int(aftersales.get("SESSION_IDLE_MINUTES", 30)) * 60, int(aftersales.get("SESSION_MAX_HOURS", 12)) * 3600
 
 
+def remember_sign_in(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    """``user_logged_in`` receiver (connected by ``CoreConfig.ready``): the session's clocks start at
+    sign-in, so the first requests after it write nothing."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        now = timezone.now().timestamp()
+        session[SIGNED_IN_AT] = now
+        session[SEEN_AT] = now
+
+
 class SessionTimeoutMiddleware:
     """Ends a session idle too long or older than the longest; goes after AuthenticationMiddleware."""
 
