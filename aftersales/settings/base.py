@@ -182,12 +182,20 @@ CELERY_TIMEZONE = TIME_ZONE
 # the workers' and beat's connections: bounded too (a frozen broker is noticed), but longer than the
 # 1 s BRPOP a worker blocks on.
 CELERY_BROKER_CONNECTION_TIMEOUT = 4.0
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 4.0, "socket_timeout": 10.0}
+# visibility_timeout: a task taken by a worker that then vanished (acks_late: the background import) is
+# delivered again after it; longer than any import runs, shorter than the upload sweep's 2 h.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 4.0, "socket_timeout": 10.0, "visibility_timeout": 3600}
+# With acks_late a worker holds only the task it runs, so a killed worker leaves no other taken task behind.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic jobs (`celery -A aftersales beat`); each is a thin task in <app>/tasks.py.
 CELERY_BEAT_SCHEDULE = {
     "prune-idempotency-keys": {
         "task": "aftersales.core.tasks.prune_idempotency",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "sweep-import-uploads": {
+        "task": "aftersales.exchange.tasks.sweep_import_uploads",
+        "schedule": crontab(minute=41),
     },
     "relay-outbox": {
         "task": "aftersales.notifications.tasks.relay_outbox",

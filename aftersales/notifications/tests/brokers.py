@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from aftersales.celery import app
 from aftersales.core import broker
+from aftersales.core.tests.outages import closed_port, silent_server
 from aftersales.notifications import trigger
 
 
@@ -29,3 +30,18 @@ def broker_at(url: str) -> Iterator[None]:
         app.conf.task_always_eager, app.conf.broker_url = saved
         broker.reset_pause()
         _reset_pools()
+
+
+DOWN_WAYS = ("refuses", "never_answers")
+
+
+@contextmanager
+def broker_down(how: str) -> Iterator[None]:
+    """The broker at a closed port (``"refuses"``) or at a server that accepts connections and never
+    answers (``"never_answers"``)."""
+    if how == "refuses":
+        with broker_at(f"redis://127.0.0.1:{closed_port()}/0"):
+            yield
+    else:
+        with silent_server() as port, broker_at(f"redis://127.0.0.1:{port}/0"):
+            yield

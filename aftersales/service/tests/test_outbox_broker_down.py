@@ -12,12 +12,13 @@ from django.db import connection
 
 from aftersales.accounts.choices import Role
 from aftersales.core import broker
-from aftersales.core.tests.outages import closed_port, deadline, silent_server
+from aftersales.core.tests.outages import deadline
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.notifications.choices import MessageStatus
 from aftersales.notifications.models import OutboxMessage
 from aftersales.notifications.services import relay_due_messages
-from aftersales.notifications.tests.brokers import broker_at
+from aftersales.notifications.tests import brokers
+from aftersales.notifications.tests.brokers import DOWN_WAYS
 from aftersales.service.choices import EventType
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.tests.factories import make_order
@@ -25,14 +26,10 @@ from aftersales.service.tests.factories import make_order
 ANSWER_WITHIN = 2.0  # seconds, for the whole request with the broker down
 
 
-@pytest.fixture(params=["refuses", "never_answers"])
+@pytest.fixture(params=DOWN_WAYS)
 def broker_down(request: pytest.FixtureRequest) -> Iterator[None]:
-    if request.param == "refuses":
-        with broker_at(f"redis://127.0.0.1:{closed_port()}/0"):
-            yield
-    else:
-        with silent_server() as port, broker_at(f"redis://127.0.0.1:{port}/0"):
-            yield
+    with brokers.broker_down(request.param):
+        yield
 
 
 def _post(client, path, payload, django_capture_on_commit_callbacks):
