@@ -52,7 +52,9 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", DEFAULT_SOCKET_TIMEOUT)
         options.setdefault("retry", Retry(NoBackoff(), 0))  # redis-py retries 3 times with back-off by default
         super().__init__(server, {**params, "OPTIONS": options})
-        self.fallback = LocMemCache(f"resilient-{id(self)}", {**params, "OPTIONS": {}})
+        # Django makes a cache object per thread; the threads of a process share one fallback store
+        # (LocMemCache shares its store by name), so throttle counters add up across them.
+        self.fallback = LocMemCache(f"aftersales-fallback:{server}", {**params, "OPTIONS": {}})
         self._down_until = 0.0
         self._lock = threading.Lock()
 
