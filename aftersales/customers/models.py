@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ServiceCenter
 from aftersales.core.models import TimeStampedModel
 from aftersales.customers.choices import CustomerKind
+from aftersales.customers.querysets import CustomerQuerySet
 
 
 class Customer(TimeStampedModel):
@@ -17,6 +18,8 @@ class Customer(TimeStampedModel):
         ServiceCenter, verbose_name=_("service centre"), on_delete=models.PROTECT, related_name="customers"
     )
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")

@@ -51,7 +51,7 @@ def search_orders(qs: QuerySet[ServiceOrder], text: str) -> QuerySet[ServiceOrde
         customers = _ids_or_subquery(Contact.objects.filter(mobile=phone), "customer_id")
         return qs.filter(Q(reporter_phone=phone) | Q(customer_id__in=customers))
     units = list(Unit.objects.filter(serial_number=text.upper()).values_list("id", flat=True))
-    customers = _ids_or_subquery(Customer.objects.filter(name__icontains=text))
+    customers = _ids_or_subquery(Customer.objects.name_contains(text))
     return qs.filter(Q(unit_id__in=units) | Q(customer_id__in=customers))
 
 
