@@ -85,5 +85,6 @@ def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: s
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode([getattr(last, f) for f in fields])
+        # Model instances, or the dicts of a ``values()`` queryset.
+        next_cursor = _encode([last[f] if isinstance(last, dict) else getattr(last, f) for f in fields])
     return Page(items=rows, next_cursor=next_cursor)

@@ -9,6 +9,7 @@ field has to.
 import datetime
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -28,3 +29,13 @@ class LocalTimeEncoder(NinjaJSONEncoder):
 
 class LocalTimeRenderer(JSONRenderer):
     encoder_class = LocalTimeEncoder
+
+
+_RENDERER = LocalTimeRenderer()
+
+
+def render_response(request: HttpRequest, data: Any, *, status: int = 200) -> HttpResponse:
+    """An answer written by the API's renderer, for an endpoint that builds its JSON-ready data itself
+    (the order list's fast path): the same bytes and content type Ninja would send."""
+    content = _RENDERER.render(request, data, response_status=status)
+    return HttpResponse(content, status=status, content_type=f"{_RENDERER.media_type}; charset={_RENDERER.charset}")

@@ -1,0 +1,86 @@
+"""The order list's fast path (service/list_rows.py) answers exactly what ``OrderListOut`` would for
+the same orders: every field, the nested references and every SLA field, byte for byte."""
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.pagination import Page
+from aftersales.core.renderers import render_response
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.service import selectors, services
+from aftersales.service.api import OrderListOut, OrderPage
+from aftersales.service.choices import OrderKind, OrderStatus
+from aftersales.service.models import ServiceOrder
+from aftersales.service.tests.factories import make_order
+
+
+@pytest.fixture
+def orders(centre, users):
+    agent = users[Role.AGENT]
+    now = timezone.now()
+    latin = UserFactory(role=Role.TECHNICIAN, service_center=centre, first_name="Wei", last_name="Zhang")
+    chinese = UserFactory(role=Role.TECHNICIAN, service_center=centre, first_name="伟", last_name="张")
+    unnamed = UserFactory(role=Role.TECHNICIAN, service_center=centre, first_name="", last_name="")
+    made = [
+        make_order(by=agent, customer=CustomerFactory(service_center=centre, name="上海华通机电有限公司")),
+        make_order(by=agent, customer=CustomerFactory(service_center=centre), with_unit=False, kind=OrderKind.CONSULTATION),
+        # Received days ago: the response clock has run out (overdue), the resolution clock still runs.
+        make_order(by=agent, customer=CustomerFactory(service_center=centre), received_at=now - datetime.timedelta(days=3)),
+        make_order(by=agent, customer=CustomerFactory(service_center=centre), received_at=now - datetime.timedelta(days=20)),
+        make_order(
+            by=agent,
+            customer=CustomerFactory(service_center=centre),
+            kind=OrderKind.CONSULTATION,
+            consultation_answer="已电话指导",
+            close_now=True,
+        ),
+    ]  # fmt: skip
+    for order, technician in zip(made[:3], (latin, chinese, unnamed), strict=True):
+        services.assign_technician(order, by=users[Role.DISPATCHER], technician=technician)
+    services.transition_order(made[3], to=OrderStatus.ACCEPTED, by=users[Role.DISPATCHER])
+    # An order at risk: its at-risk time has passed, its due time has not.
+    ServiceOrder.objects.filter(pk=made[0].pk).update(
+        at_risk_at=now - datetime.timedelta(hours=1), due_at=now + datetime.timedelta(days=1)
+    )
+    return made
+
+
+def _schema_answer(request_user, params: dict) -> dict:
+    """What Ninja answers through OrderPage for the same page (model instances, validation, renderer)."""
+    queryset = selectors.order_list(user=request_user).order_by("-id")
+    rows = list(queryset[: params.get("limit", 25)])
+    page = OrderPage.from_orm(Page(items=rows, next_cursor=None))
+    return json.loads(render_response(None, page.model_dump()).content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.AGENT, Role.GENERAL_MANAGER, Role.TECHNICIAN])
+def test_the_fast_list_answers_exactly_what_the_schema_answers(orders, users, api_client, role):
+    response = api_client(users[role]).get("/api/v1/orders")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    answer = response.json()
+    assert answer == _schema_answer(users[role], {})
+    if role != Role.TECHNICIAN:
+        assert len(answer["items"]) == 5
+        assert set(answer["items"][0]) == set(OrderListOut.model_fields)
+        states = {item["sla"]["state"] for item in answer["items"]}
+        assert {"on_track", "at_risk", "overdue", "done"} <= states, states
+
+
+@pytest.mark.django_db
+def test_the_fast_list_pages_with_the_same_cursor(orders, users, api_client):
+    client = api_client(users[Role.AGENT])
+
+    first = client.get("/api/v1/orders", {"limit": 2}).json()
+    second = client.get("/api/v1/orders", {"limit": 2, "cursor": first["next_cursor"]}).json()
+
+    ids = [order.pk for order in sorted(orders, key=lambda o: -o.pk)]
+    assert [item["id"] for item in first["items"]] == ids[:2]
+    assert [item["id"] for item in second["items"]] == ids[2:4]
