@@ -229,9 +229,10 @@ def _order_row(item: ImportedOrder, *, by: User, now: datetime.datetime) -> Serv
         resolution=item.resolution,
         priority=item.priority,
         service_center_id=item.customer.service_center_id,
-        customer=item.customer,
+        # Ids, not instances: assigning an instance costs a descriptor call per row (measurable at 10,000 rows).
+        customer_id=item.customer.pk,
         site_id=item.unit.site_id if item.unit else None,
-        unit=item.unit,
+        unit_id=item.unit.pk if item.unit else None,
         reporter_name=item.reporter_name,
         reporter_phone=item.reporter_phone,
         description=item.description,
@@ -249,8 +250,8 @@ def _order_row(item: ImportedOrder, *, by: User, now: datetime.datetime) -> Serv
         warranty_detail=warranty.detail[:500],
         warranty_until=warranty.until,
         warranty_decided_at=now,
-        technician=item.technician,
-        created_by=by,
+        technician_id=item.technician.pk if item.technician else None,
+        created_by_id=by.pk,
     )
 
 
@@ -270,13 +271,15 @@ def _events(item: ImportedOrder, order: ServiceOrder, *, by: User) -> list[Order
         created["diagnosis"] = item.diagnosis
     if item.technician is not None:
         created["technician"] = {"id": item.technician.pk, "name": str(item.technician)}
-    events = [OrderEvent(order=order, type=EventType.CREATED, actor=by, to_status=OrderStatus.NEW, data=created)]
+    events = [
+        OrderEvent(order_id=order.pk, type=EventType.CREATED, actor_id=by.pk, to_status=OrderStatus.NEW, data=created)
+    ]
     if item.status != OrderStatus.NEW:
         events.append(
             OrderEvent(
-                order=order,
+                order_id=order.pk,
                 type=EventType.STATUS_CHANGED,
-                actor=by,
+                actor_id=by.pk,
                 from_status=OrderStatus.NEW,
                 to_status=item.status,
                 data={"imported": True},
