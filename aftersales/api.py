@@ -14,6 +14,7 @@ from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
 from aftersales.notifications.api import router as notifications_router
 from aftersales.service.api import router as service_router
+from aftersales.service.api_due_moves import router as due_moves_router
 
 api = NinjaAPI(
     title="AfterSales API",
@@ -34,6 +35,7 @@ api.add_router("", customers_router)
 api.add_router("", catalog_router)
 api.add_router("", units_router)
 api.add_router("", coverage_router)
+api.add_router("", due_moves_router)
 api.add_router("", service_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)

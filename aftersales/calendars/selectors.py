@@ -242,18 +242,42 @@ def known_years(*, around: int, span: int = 2) -> list[dict]:
     return rows
 
 
+class WorkingCalendar:
+    """The admin's entries read once (``entered_calendar``) for many counts in a row: the due dates a
+    calendar change moves, over every open order. The module functions below count on a fresh one
+    per call, so both give the same results; each count names only the unknown years it passed."""
+
+    def __init__(self) -> None:
+        self._entered = entered_calendar()
+
+    def add_working_days(self, *, start: dt.date, days: int) -> WorkingDayResult:
+        """The ``days``-th working day after ``start``; ``start`` itself never counts. ``days=0`` → ``start``."""
+        _check_days(days)
+        if days == 0:
+            return WorkingDayResult(day=start)
+        calendar = _Calendar(entered=self._entered)
+        day, counted = start, 0
+        while counted < days:
+            day += ONE_DAY
+            if calendar.is_working(day):
+                counted += 1
+        return WorkingDayResult(day=day, unknown_years=calendar.sorted_unknown())
+
+    def working_days_before(self, *, day: dt.date, days: int) -> dt.date:
+        """The working day ``days`` working days before ``day`` (``day`` itself never counts)."""
+        _check_days(days)
+        calendar = _Calendar(entered=self._entered)
+        counted = 0
+        while counted < days:
+            day -= ONE_DAY
+            if calendar.is_working(day):
+                counted += 1
+        return day
+
+
 def add_working_days(*, start: dt.date, days: int) -> WorkingDayResult:
     """The ``days``-th working day after ``start``; ``start`` itself never counts. ``days=0`` → ``start``."""
-    _check_days(days)
-    if days == 0:
-        return WorkingDayResult(day=start)
-    calendar = _Calendar()
-    day, counted = start, 0
-    while counted < days:
-        day += ONE_DAY
-        if calendar.is_working(day):
-            counted += 1
-    return WorkingDayResult(day=day, unknown_years=calendar.sorted_unknown())
+    return WorkingCalendar().add_working_days(start=start, days=days)
 
 
 def working_days_before(*, day: dt.date, days: int) -> dt.date:
@@ -263,16 +287,7 @@ def working_days_before(*, day: dt.date, days: int) -> dt.date:
     ``add_working_days(start=working_days_before(day=day, days=n), days=n).day == day``. Used for
     at-risk times: one working day before the due day is the previous working day. ``days=0`` → ``day``.
     """
-    _check_days(days)
-    if days == 0:
-        return day
-    calendar = _Calendar()
-    counted = 0
-    while counted < days:
-        day -= ONE_DAY
-        if calendar.is_working(day):
-            counted += 1
-    return day
+    return WorkingCalendar().working_days_before(day=day, days=days)
 
 
 def working_days_between(*, start: dt.date, end: dt.date) -> int:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.calendars.forms import CalendarDayForm, CalendarYearForm
 from aftersales.calendars.models import CalendarDay, CalendarYear
+from aftersales.calendars.panels import render_calendar_panels
 from aftersales.calendars.permissions import can_edit_calendar
 from aftersales.calendars.selectors import business_timezone, known_years, year_days
 from aftersales.calendars.services import (
@@ -114,6 +115,7 @@ def _render(
         "day_form": day_form or (CalendarDayForm() if can_edit else None),
         "year_form": year_form or (CalendarYearForm(initial={"note": current["note"]}) if can_edit else None),
         "changes": [describe(a) for a in recent_activity_of_kinds([CalendarDay, CalendarYear], limit=10)],
+        "panels": render_calendar_panels(request, year=year),
     }
     return render(request, "calendars/calendar.html", context, status=status)
 

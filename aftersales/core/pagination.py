@@ -6,6 +6,7 @@ The cursor is an opaque URL-safe token holding the last row's ordering values.
 import base64
 import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,4 +88,20 @@ def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: s
         last = rows[-1]
         # Model instances, or the dicts of a ``values()`` queryset.
         next_cursor = _encode([last[f] if isinstance(last, dict) else getattr(last, f) for f in fields])
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def list_page(items: list[Any], *, key: Callable[[Any], str], cursor: str | None, limit: int) -> Page:
+    """Keyset paging over a computed list sorted by ``key`` (unique strings, ascending), e.g. a preview
+    that exists only in memory: the page after a cursor starts past the last key it holds."""
+    if cursor:
+        (after,) = _decode(cursor, 1)
+        if not isinstance(after, str):
+            raise ValidationFailed("invalid_cursor", _("The cursor is not valid."), field="cursor")
+        items = [item for item in items if key(item) > after]
+    rows = items[: limit + 1]
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode([key(rows[-1])])
     return Page(items=rows, next_cursor=next_cursor)

@@ -36,6 +36,15 @@ class ServiceConfig(AppConfig):
             navigation.register(entry)
 
         register_technician_customers(customers_of_jobs)
+
+        from aftersales.calendars.panels import calendar_panels
+        from aftersales.core.panels import RecordPanel
+
+        # After a calendar change, the calendar screen says which due dates it moves (calendars sits
+        # below service and cannot ask; docs/calendars.md "After a change").
+        calendar_panels.register(
+            RecordPanel("service.due_moves", 10, "aftersales.service.views.due_moves.calendar_panel")
+        )
         # Orders keep their own timeline (OrderEvent); only the SLA policies, settings, have an Activity history.
         register_target("sla_policy", model=SlaPolicy, visible_to=sla_policies_visible_to)
         register_types({"sla_policy.updated": _("SLA policy changed")})

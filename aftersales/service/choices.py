@@ -110,6 +110,7 @@ class EventType(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     REASSIGNED = "reassigned", _("Reassigned")
     DUE_EXTENDED = "due_extended", _("Due date extended")
+    DUE_RECOMPUTED = "due_recomputed", _("Due date moved by a calendar change")
     VISIT_RECORDED = "visit_recorded", _("Visit recorded")
     SIGNED = "signed", _("Signed by the customer")
     ATTACHMENT_ADDED = "attachment_added", _("Photo added")

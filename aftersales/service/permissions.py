@@ -51,6 +51,16 @@ CAPABILITIES = (
         "service.import_orders", _("Import historical orders (keeping their numbers)"), Role.MANAGER, Role.ADMIN
     ),
     capability("service.extend_due", _("Extend the due time"), Role.DISPATCHER, Role.MANAGER, Role.ADMIN),
+    # A calendar change moves due dates of every centre: managers see their centre's moves, an
+    # administrator (who changes the calendar) applies them.
+    capability(
+        "service.review_due_moves",
+        _("See which due dates a calendar change moves"),
+        Role.MANAGER,
+        Role.GENERAL_MANAGER,
+        Role.ADMIN,
+    ),
+    capability("service.apply_due_moves", _("Move due dates after a calendar change"), Role.ADMIN),
     capability("service.correct_visits", _("Correct any technician's visit records"), Role.MANAGER, Role.ADMIN),
     # What waits for whom on the home page.
     capability("service.watch_new_orders", _("Watch the new orders on the home page"), Role.AGENT),
@@ -151,6 +161,15 @@ def can_override_warranty(user: User, order: ServiceOrder | None = None) -> bool
 
 def can_extend_due(user: User, order: ServiceOrder | None = None) -> bool:
     return has_capability(user, "service.extend_due", centre_id=None if order is None else order.service_center_id)
+
+
+def can_review_due_moves(user: User) -> bool:
+    """The preview of the due dates a calendar change moves (orders of the user's scope)."""
+    return has_capability(user, "service.review_due_moves")
+
+
+def can_apply_due_moves(user: User) -> bool:
+    return has_capability(user, "service.apply_due_moves")
 
 
 def can_edit_order(user: User, order: ServiceOrder | None = None) -> bool:

@@ -125,6 +125,16 @@ def _misuse(data: dict[str, Any]) -> list[Change]:
     return [Change(_field_label("misuse_found"), _flag(change["old"]), _flag(change["new"]))]
 
 
+def due_recomputed(event: OrderEvent) -> list[Change]:
+    data = event.data or {}
+    lines = [Change(_("Due at"), _when(data.get("old")), _when(data.get("new")))]
+    if data.get("old_at_risk") != data.get("new_at_risk"):
+        lines.append(Change(_("At risk from"), _when(data.get("old_at_risk")), _when(data.get("new_at_risk"))))
+    if data.get("warning_cleared"):
+        lines.append(Change(_("Calendar warning"), "", _("cleared")))
+    return lines
+
+
 def visit_recorded(event: OrderEvent) -> list[Change]:
     data = event.data or {}
     if data.get("arrived_at"):
@@ -152,6 +162,7 @@ RENDERERS = {
     EventType.ASSIGNED: assigned,
     EventType.REASSIGNED: assigned,
     EventType.DUE_EXTENDED: due_extended,
+    EventType.DUE_RECOMPUTED: due_recomputed,
     EventType.VISIT_RECORDED: visit_recorded,
     EventType.SIGNED: signed,
     EventType.STATUS_CHANGED: status_changed,

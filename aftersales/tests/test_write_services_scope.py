@@ -38,7 +38,7 @@ from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
-from aftersales.service.services import dispatch, imported, orders, sla_policies, visits
+from aftersales.service.services import dispatch, due_moves, imported, orders, sla_policies, visits
 from aftersales.service.tests.factories import make_order
 
 
@@ -420,6 +420,12 @@ CASES = [
         lambda w, by: orders.extend_due(w.order, by=by, working_days=3, reason="等配件"),
     ),
     Case(
+        "aftersales.service.services.due_moves.apply_due_date_moves",
+        M,
+        403,
+        lambda w, by: due_moves.apply_due_date_moves(by=by),
+    ),
+    Case(
         "aftersales.service.services.dispatch.assign_technician",
         D,
         404,
@@ -525,6 +531,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.common.lock_order": "helper: checks the scope of the caller it is given",
     "aftersales.service.services.common.require_order_in_scope": "the scope check itself",
     "aftersales.service.services.common.record_event": "called by write services inside their transaction",
+    "aftersales.service.services.common.record_events": "called by write services inside their transaction",
     "aftersales.service.services.common.notify_user": "called by write services inside their transaction",
     "aftersales.service.services.common.notify_customer": "called by write services inside their transaction",
     "aftersales.service.services.coverage.coverage_day": "a pure function of a date",
