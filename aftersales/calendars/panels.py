@@ -6,19 +6,14 @@ calendar view prints what each ``render(request, year)`` returns ("" for nothing
 """
 
 from django.http import HttpRequest
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from aftersales.core.panels import RecordPanel
-from aftersales.core.registry import Registry, resolve
+from aftersales.core.panels import RecordPanel, render_panels
+from aftersales.core.registry import Registry
 
 calendar_panels: Registry[RecordPanel] = Registry("calendar panels")
 
 
 def render_calendar_panels(request: HttpRequest, *, year: int) -> list[SafeString]:
     """The HTML of every registered panel that has something to show to this request's user."""
-    rendered = []
-    for panel in calendar_panels:
-        html = resolve(panel.render)(request, year)
-        if html:
-            rendered.append(mark_safe(html))  # noqa: S308 - the panel rendered it from a template
-    return rendered
+    return render_panels(calendar_panels, request, year)

@@ -25,13 +25,18 @@ class RecordPanel:
 record_panels: Registry[RecordPanel] = Registry("record panels")
 
 
-def render_record_panels(request: HttpRequest, obj: Any) -> list[SafeString]:
-    """The HTML of every panel that has something to show for ``obj`` to this request's user."""
-    if obj is None or getattr(obj, "pk", None) is None:
-        return []
+def render_panels(panels: Registry[RecordPanel], request: HttpRequest, obj: Any) -> list[SafeString]:
+    """The HTML of every panel of ``panels`` that has something to show for ``obj`` to this request's user."""
     rendered = []
-    for panel in record_panels:
+    for panel in panels:
         html = resolve(panel.render)(request, obj)
         if html:
             rendered.append(mark_safe(html))  # noqa: S308 - the panel rendered it from a template
     return rendered
+
+
+def render_record_panels(request: HttpRequest, obj: Any) -> list[SafeString]:
+    """The HTML of every panel that has something to show for ``obj`` to this request's user."""
+    if obj is None or getattr(obj, "pk", None) is None:
+        return []
+    return render_panels(record_panels, request, obj)

@@ -124,15 +124,20 @@ def test_a_working_weekend_moves_the_due_date_earlier(users, customer, admin):
     assert move.order_id == order.pk and move.new_due_at == end_of(2026, 11, 13)
 
 
-@pytest.mark.django_db
-def test_new_years_calendar_moves_an_extended_order_and_clears_its_warning(users, customer, admin):
+def due_in_2027(users: dict[str, Any], customer: Any) -> ServiceOrder:
+    """Exchange, 15 working days from Thu 3 Dec → Thu 24 Dec; extended by 10 → Thu 7 Jan 2027 on the
+    weekday rule (Fri 1 Jan counted as worked), with the no-calendar warning."""
     if 2027 in bundled_years():
         pytest.skip("the bundled calendar covers 2027: entering it is no longer the case tested here")
-    # Exchange, 15 working days from Thu 3 Dec → Thu 24 Dec; extended by 10 → Thu 7 Jan 2027 on the
-    # weekday rule (Fri 1 Jan counted as worked), with the no-calendar warning.
     order = order_on(users, customer, local(2026, 12, 3), kind=OrderKind.EXCHANGE)
     order = extend_due(order, by=users[Role.DISPATCHER], working_days=10, reason="返厂等待")
     assert order.due_at == end_of(2027, 1, 7) and order.calendar_warning
+    return order
+
+
+@pytest.mark.django_db
+def test_new_years_calendar_moves_an_extended_order_and_clears_its_warning(users, customer, admin):
+    order = due_in_2027(users, customer)
 
     set_calendar_day(day=datetime.date(2027, 1, 1), kind="holiday", name="元旦", by=admin)
     mark_year_entered(year=2027, note="国务院办公厅通知", by=admin)
@@ -145,10 +150,7 @@ def test_new_years_calendar_moves_an_extended_order_and_clears_its_warning(users
 
 @pytest.mark.django_db
 def test_year_entered_with_no_day_changed_clears_only_the_warning(users, customer, admin):
-    if 2027 in bundled_years():
-        pytest.skip("the bundled calendar covers 2027")
-    order = order_on(users, customer, local(2026, 12, 3), kind=OrderKind.EXCHANGE)
-    order = extend_due(order, by=users[Role.DISPATCHER], working_days=10, reason="返厂等待")
+    order = due_in_2027(users, customer)
 
     mark_year_entered(year=2027, by=admin)
     (move,) = due_date_moves(user=admin).moves
