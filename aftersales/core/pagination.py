@@ -36,16 +36,21 @@ def _invalid_cursor() -> ValidationFailed:
     return ValidationFailed("invalid_cursor", _("The cursor is not valid."), field="cursor")
 
 
-def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
-    """The cursor's values, each converted by its model field: a forged cursor (``["abc"]`` for an id,
-    ``[null]``, ``[{}]``, a year-0 date) is refused here rather than failing in the database."""
+def _raw_values(cursor: str, size: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != len(fields):
+    if not isinstance(values, list) or len(values) != size:
         raise _invalid_cursor()
+    return values
+
+
+def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
+    """The cursor's values, each converted by its model field: a forged cursor (``["abc"]`` for an id,
+    ``[null]``, ``[{}]``, a year-0 date) is refused here rather than failing in the database."""
+    values = _raw_values(cursor, len(fields))
     converted = []
     for name, value in zip(fields, values, strict=True):
         # bool is an int to Python, and a float id would be rounded: only what _encode writes is accepted.
@@ -95,9 +100,9 @@ def list_page(items: list[Any], *, key: Callable[[Any], str], cursor: str | None
     """Keyset paging over a computed list sorted by ``key`` (unique strings, ascending), e.g. a preview
     that exists only in memory: the page after a cursor starts past the last key it holds."""
     if cursor:
-        (after,) = _decode(cursor, 1)
+        (after,) = _raw_values(cursor, 1)
         if not isinstance(after, str):
-            raise ValidationFailed("invalid_cursor", _("The cursor is not valid."), field="cursor")
+            raise _invalid_cursor()
         items = [item for item in items if key(item) > after]
     rows = items[: limit + 1]
     next_cursor = None
