@@ -177,6 +177,7 @@ def time_sql(url: str, statements: list[str], *, rounds: int, requests: int, bud
 
     medians, counts = [], []
     with psycopg.connect(url, autocommit=True) as conn:
+
         def run(sql: str) -> None:
             cursor = conn.execute(sql)
             if cursor.description is not None:  # an UPDATE (the token's last use) returns no rows
