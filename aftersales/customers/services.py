@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import ServiceCenter, User
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import field_max_length, require_choice, require_text
@@ -109,7 +110,7 @@ def create_customers(*, by: User, customers: list[NewCustomer]) -> list[Customer
     if len(rows) == 1:
         rows[0].save(force_insert=True)
     else:
-        rows = Customer.objects.bulk_create(rows)
+        rows = bulk_insert(rows)
     contacts = [
         Contact(customer=row, name=c.name, mobile=c.mobile, is_primary=c.is_primary or i == 0)
         for row, new in zip(rows, customers, strict=True)
@@ -121,9 +122,9 @@ def create_customers(*, by: User, customers: list[NewCustomer]) -> list[Customer
         for s in new.sites
     ]
     if contacts:
-        Contact.objects.bulk_create(contacts)
+        bulk_insert(contacts)
     if sites:
-        Site.objects.bulk_create(sites)
+        bulk_insert(sites)
     counts = {row.pk: (len(new.contacts), len(new.sites)) for row, new in zip(rows, customers, strict=True)}
     record_activities(
         targets=list(rows),

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.renderers import local_time
 from aftersales.history.models import Activity
 
@@ -145,4 +146,4 @@ def record_activities(
     if len(rows) == 1:
         rows[0].save(force_insert=True)
         return rows
-    return Activity.objects.bulk_create(rows)
+    return bulk_insert(rows)

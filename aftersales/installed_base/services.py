@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import field_max_length, not_in_future, require_choice, require_text
@@ -126,7 +127,7 @@ def register_units(*, by: User, units: list[NewUnit]) -> list[Unit]:
         except IntegrityError as exc:  # a concurrent registration of the same serial
             raise _duplicate_serial(rows[0].serial_number) from exc
     else:
-        rows = Unit.objects.bulk_create(rows)
+        rows = bulk_insert(rows)
     record_activities(
         targets=list(rows), type="unit.registered", by=by, changes=lambda unit: created_values(unit, UNIT_FIELDS)
     )

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import DailyCounter
 from aftersales.core.phones import normalize_phone
@@ -316,10 +317,8 @@ def import_orders(*, by: User, orders: list[ImportedOrder]) -> list[ServiceOrder
     and the day counters past their numbers. No notice leaves and no signal fires: nobody is told
     today about a repair of three years ago."""
     now = timezone.now()
-    rows = ServiceOrder.objects.bulk_create([_order_row(item, by=by, now=now) for item in orders])
-    events = OrderEvent.objects.bulk_create(
-        [event for item, row in zip(orders, rows, strict=True) for event in _events(item, row, by=by)]
-    )
+    rows = bulk_insert([_order_row(item, by=by, now=now) for item in orders])
+    events = bulk_insert([event for item, row in zip(orders, rows, strict=True) for event in _events(item, row, by=by)])
     # ``created_at`` is set on insert (auto_now_add): date each event as the history says, one
     # statement per kind of event: the creation at the call, the status at the finish (or the call).
     order = ServiceOrder.objects.filter(pk=OuterRef("order_id"))
