@@ -26,7 +26,7 @@ PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
 
 .PHONY: help install run dev test lint lint-imports format-check typecheck migrations-check openapi openapi-check check-deploy \
-	pytest pytest-unit pytest-browser fuzz screenshots lock bench clean
+	pytest pytest-unit pytest-browser fuzz screenshots lock bench bench-sqlite clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -144,6 +144,10 @@ screenshots: install ## Run the browser scenarios and rewrite docs/screenshots/*
 
 bench: install ## Run the benchmarks (benchmarks/run.sh; see benchmarks/README.md)
 	bash benchmarks/run.sh
+
+BENCH_SQLITE ?= /tmp/bench_1m.sqlite3
+bench-sqlite: install ## The same on the embedded setup: SQLite file $$BENCH_SQLITE (1,000,000 orders), granian x2, embedded settings
+	BENCH_DATABASE_URL=sqlite:///$(abspath $(BENCH_SQLITE)) bash benchmarks/run.sh
 
 clean: ## Remove the virtualenv, caches and collected static files (keeps db.sqlite3)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles test-results .coverage .coverage.* htmlcov

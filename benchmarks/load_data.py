@@ -1,11 +1,16 @@
 """Load 1,000,000 service orders (with ~100,000 customers, their contacts and sites, and ~300,000
-units) into the PostgreSQL benchmark database, with PostgreSQL ``COPY``.
+units) into the PostgreSQL benchmark database, with PostgreSQL ``COPY`` — or into a SQLite file
+(``--sqlite PATH`` or ``--database-url sqlite:///PATH``) with ``executemany``, the same rows.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/aftersales_bench .venv/bin/python benchmarks/load_data.py
+    .venv/bin/python benchmarks/load_data.py                                 # PostgreSQL aftersales_bench
+    .venv/bin/python benchmarks/load_data.py --sqlite /tmp/bench_1m.sqlite3  # the embedded setup's SQLite
 
 Creates the database when it is missing, runs ``migrate``, refuses to load twice (``--force`` empties
 the business tables first), drops each big table's secondary indexes and foreign keys while it copies
 and recreates them afterwards (one sort per index instead of 1,000,000 index inserts), then ANALYZEs.
+On SQLite: WAL, ``synchronous=OFF`` and no foreign-key checks during the load, the secondary indexes
+dropped and recreated from ``sqlite_master``, one transaction, then ANALYZE (no COPY, no VACUUM, no
+PostgreSQL index functions: the migrations create only what SQLite has).
 
 The data are shaped like a real after-sales desk: ~3 years of calls at ~900 a day, most orders closed,
 ~10 % open (new/accepted/dispatched/on site/waiting), open ones concentrated in the last weeks so that
@@ -18,6 +23,7 @@ produces the same rows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import os
@@ -128,11 +134,18 @@ def ensure_database(url: str) -> None:
 # --- COPY helpers ----------------------------------------------------------------------------------
 
 
+NULL = r"\N"
+# COPY's timestamptz literal; on SQLite what Django stores (UTC, no offset). Set by main().
+TS_FORMAT = "%Y-%m-%d %H:%M:%S+00"
+SQLITE_TS_FORMAT = "%Y-%m-%d %H:%M:%S"
+BOOLEAN_COLUMNS = frozenset({"is_primary", "warranty_covered", "misuse_found"})
+
+
 def ts(epoch: float | None) -> str:
-    """A timestamptz literal for COPY (UTC)."""
+    """A timestamp literal (UTC): timestamptz for COPY, Django's stored text on SQLite."""
     if epoch is None:
-        return r"\N"
-    return dt.datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S+00")
+        return NULL
+    return dt.datetime.fromtimestamp(epoch, UTC).strftime(TS_FORMAT)
 
 
 def copy_rows(cursor, table: str, columns: Iterable[str], rows: Iterable[tuple], chunk: int = 50_000) -> int:
@@ -149,6 +162,55 @@ def copy_rows(cursor, table: str, columns: Iterable[str], rows: Iterable[tuple],
                 buf = io.StringIO()
         copy.write(buf.getvalue())
     return n
+
+
+def insert_rows(cursor, table: str, columns: Iterable[str], rows: Iterable[tuple], chunk: int = 50_000) -> int:
+    """SQLite: insert ``rows`` (the same text fields COPY takes) with ``executemany`` in chunks.
+
+    ``\\N`` becomes NULL and ``t``/``f`` in boolean columns 1/0; numbers stay text, which SQLite's
+    integer affinity stores as integers."""
+    columns = tuple(columns)
+    booleans = [i for i, column in enumerate(columns) if column in BOOLEAN_COLUMNS]
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+    n = 0
+    batch: list[list[str | int | None]] = []
+    for row in rows:
+        values: list[str | int | None] = [None if v == NULL else v for v in row]
+        for i in booleans:
+            values[i] = 1 if values[i] == "t" else 0
+        batch.append(values)
+        if len(batch) == chunk:
+            cursor.executemany(sql, batch)
+            n += len(batch)
+            batch = []
+    cursor.executemany(sql, batch)
+    return n + len(batch)
+
+
+class SqliteBareTable:
+    """SQLite: drop a table's secondary indexes for a bulk load and recreate them afterwards from
+    their definitions in ``sqlite_master`` (constraints declared in the table stay)."""
+
+    def __init__(self, cursor, table: str) -> None:
+        self.cursor, self.table = cursor, table
+
+    def __enter__(self) -> SqliteBareTable:
+        self.cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            [self.table],
+        )
+        self.indexes = self.cursor.fetchall()
+        for name, _definition in self.indexes:
+            self.cursor.execute(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            return
+        started = time.monotonic()
+        for _name, definition in self.indexes:
+            self.cursor.execute(definition)
+        log(f"  {self.table}: {len(self.indexes)} indexes rebuilt in {time.monotonic() - started:.1f}s")
 
 
 class BareTable:
@@ -224,6 +286,14 @@ def load(*, seed: int) -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
+    sqlite = connection.vendor == "sqlite"
+    bare = SqliteBareTable if sqlite else BareTable
+    copy_rows_ = insert_rows if sqlite else copy_rows
+
+    def q(statement: str) -> str:
+        """The INSERTs below, written for psycopg, in sqlite3's dialect."""
+        return statement.replace("%s", "?").replace("now()", "CURRENT_TIMESTAMP") if sqlite else statement
+
     rnd = random.Random(seed)
     now = time.time()
     now_local = dt.datetime.fromtimestamp(now, TZ)
@@ -232,19 +302,25 @@ def load(*, seed: int) -> None:
     check_phones()
 
     connection.ensure_connection()
-    with connection.connection.cursor() as cur:
-        cur.execute("SET maintenance_work_mem = '256MB'")
-        cur.execute("SET synchronous_commit = off")
-        # Foreign keys are deferred; checking each row now keeps ALTER TABLE possible in this transaction.
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    raw = connection.connection.cursor()
+    with raw if not sqlite else contextlib.nullcontext(raw) as cur:
+        if sqlite:
+            cur.execute("PRAGMA cache_size = -262144")  # 256 MB of page cache for the index builds
+        else:
+            cur.execute("SET maintenance_work_mem = '256MB'")
+            cur.execute("SET synchronous_commit = off")
+            # Foreign keys are deferred; checking each row now keeps ALTER TABLE possible in this transaction.
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
         # -- centres, users, product models -------------------------------------------------------
         centres = []
         for i, (province, city) in enumerate(CITIES[:N_CENTRES], start=1):
             centres.append(i)
             cur.execute(
-                "INSERT INTO accounts_servicecenter (id, created_at, updated_at, code, name, region, phone, address) "
-                "VALUES (%s, now(), now(), %s, %s, %s, %s, %s)",
+                q(
+                    "INSERT INTO accounts_servicecenter (id, created_at, updated_at, code, name, region, phone, address) "
+                    "VALUES (%s, now(), now(), %s, %s, %s, %s, %s)"
+                ),
                 [i, f"SC{i:02d}", f"{city.removesuffix('市')}服务中心", province, "4008001234", f"{city}人民路{i}号"],
             )
         # Unequal centres: the biggest gets ~12x the orders of the smallest.
@@ -261,17 +337,21 @@ def load(*, seed: int) -> None:
                 uid += 1
         for uid_, password, username, first, last, role, centre in users:
             cur.execute(
-                "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
-                "is_staff, is_active, date_joined, role, phone, language, service_center_id, has_extra_roles, system_kind) "
-                "VALUES (%s, %s, false, %s, %s, %s, '', false, true, now(), %s, '', '', %s, false, '')",
+                q(
+                    "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
+                    "is_staff, is_active, date_joined, role, phone, language, service_center_id, has_extra_roles, system_kind) "
+                    "VALUES (%s, %s, false, %s, %s, %s, '', false, true, now(), %s, '', '', %s, false, '')"
+                ),
                 [uid_, password, username, first, last, role, centre],
             )
         agent_ids = list(range(uid, uid + N_CENTRES))
         for c in centres:
             cur.execute(
-                "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
-                "is_staff, is_active, date_joined, role, phone, language, service_center_id, has_extra_roles, system_kind) "
-                "VALUES (%s, %s, false, %s, '', '', '', false, true, now(), 'agent', '', '', %s, false, '')",
+                q(
+                    "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
+                    "is_staff, is_active, date_joined, role, phone, language, service_center_id, has_extra_roles, system_kind) "
+                    "VALUES (%s, %s, false, %s, '', '', '', false, true, now(), 'agent', '', '', %s, false, '')"
+                ),
                 [uid, unusable, f"agent{c:02d}", c],
             )
             uid += 1
@@ -280,11 +360,13 @@ def load(*, seed: int) -> None:
             months = rnd.choice((12, 12, 18, 24, 36))
             products.append((i, months))
             cur.execute(
-                "INSERT INTO catalog_productmodel (id, created_at, updated_at, code, name, category, "
-                "warranty_months, warranty_terms) VALUES (%s, now(), now(), %s, %s, %s, %s, '')",
+                q(
+                    "INSERT INTO catalog_productmodel (id, created_at, updated_at, code, name, category, "
+                    "warranty_months, warranty_terms) VALUES (%s, now(), now(), %s, %s, %s, %s, '')"
+                ),
                 [i, f"M{i:03d}", f"型号{i:03d}", rnd.choice(PRODUCT_CATEGORIES), months],
             )
-        for table in ("accounts_servicecenter", "accounts_user", "catalog_productmodel"):
+        for table in ("accounts_servicecenter", "accounts_user", "catalog_productmodel") if not sqlite else ():
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
         log(f"{len(centres)} centres, {uid - 1} users, {len(products)} product models")
 
@@ -312,14 +394,14 @@ def load(*, seed: int) -> None:
                 (str(cid), stamp, stamp, "总部" if is_company else "住所", province, city,
                  f"{rnd.choice(STREETS)}{rnd.randrange(1, 999)}号", str(cid))
             )  # fmt: skip
-        with BareTable(cur, "customers_customer"):
-            copy_rows(cur, "customers_customer",
+        with bare(cur, "customers_customer"):
+            copy_rows_(cur, "customers_customer",
                       ("id", "created_at", "updated_at", "kind", "name", "notes", "service_center_id"), customer_rows)  # fmt: skip
-        with BareTable(cur, "customers_contact"):
-            copy_rows(cur, "customers_contact",
+        with bare(cur, "customers_contact"):
+            copy_rows_(cur, "customers_contact",
                       ("id", "created_at", "updated_at", "name", "mobile", "is_primary", "customer_id"), contact_rows)  # fmt: skip
-        with BareTable(cur, "customers_site"):
-            copy_rows(cur, "customers_site",
+        with bare(cur, "customers_site"):
+            copy_rows_(cur, "customers_site",
                       ("id", "created_at", "updated_at", "name", "province", "city", "address", "customer_id"),
                       site_rows)  # fmt: skip
         log(f"{N_CUSTOMERS} customers, {contact_id} contacts, {N_CUSTOMERS} sites in {time.monotonic() - started:.1f}s")
@@ -351,8 +433,8 @@ def load(*, seed: int) -> None:
                      str(product), str(cid))
                 )  # fmt: skip
             units_of[cid] = owned
-        with BareTable(cur, "installed_base_unit"):
-            copy_rows(cur, "installed_base_unit",
+        with bare(cur, "installed_base_unit"):
+            copy_rows_(cur, "installed_base_unit",
                       ("id", "created_at", "updated_at", "serial_number", "purchase_date", "seller", "dealer_name",
                        "proof_reference", "proof_file", "installed_on", "customer_id", "product_model_id", "site_id"),
                       unit_rows)  # fmt: skip
@@ -488,14 +570,22 @@ def load(*, seed: int) -> None:
             "warranty_until", "warranty_decided_at", "misuse_found", "contact_id", "created_by_id", "customer_id",
             "service_center_id", "site_id", "technician_id", "unit_id", "warranty_decided_by_id",
         )  # fmt: skip
-        with BareTable(cur, "service_serviceorder"):
-            n = copy_rows(cur, "service_serviceorder", order_columns, order_rows())
+        with bare(cur, "service_serviceorder"):
+            n = copy_rows_(cur, "service_serviceorder", order_columns, order_rows())
             log(f"{n} orders copied in {time.monotonic() - started:.1f}s; rebuilding indexes")
-        copy_rows(cur, "core_dailycounter", ("prefix", "day", "value"), ((p, d, str(v)) for p, d, v in counters))
+        copy_rows_(cur, "core_dailycounter", ("prefix", "day", "value"), ((p, d, str(v)) for p, d, v in counters))
         for table in (
-            "customers_customer", "customers_contact", "customers_site", "installed_base_unit",
-            "service_serviceorder", "core_dailycounter",
-        ):  # fmt: skip
+            (
+                "customers_customer",
+                "customers_contact",
+                "customers_site",
+                "installed_base_unit",
+                "service_serviceorder",
+                "core_dailycounter",
+            )
+            if not sqlite
+            else ()
+        ):  # fmt: skip  (SQLite's AUTOINCREMENT follows the ids inserted)
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
         log(f"orders done in {time.monotonic() - started:.1f}s")
 
@@ -503,14 +593,22 @@ def load(*, seed: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--sqlite", metavar="PATH", help="load a SQLite file instead (= --database-url sqlite:///PATH)")
     parser.add_argument("--force", action="store_true", help="empty the business tables and load again")
     parser.add_argument("--seed", type=int, default=20261127)
     args = parser.parse_args(argv)
-    if not args.database_url.startswith("postgres"):
-        raise SystemExit("the benchmark needs PostgreSQL (--database-url postgres://…)")
+    if args.sqlite:
+        args.database_url = f"sqlite:///{Path(args.sqlite).resolve()}"
+    sqlite_path = args.database_url.removeprefix("sqlite:///") if args.database_url.startswith("sqlite:///") else None
+    if sqlite_path is None and not args.database_url.startswith("postgres"):
+        raise SystemExit("the benchmark needs PostgreSQL (--database-url postgres://…) or SQLite (--sqlite PATH)")
 
     total = time.monotonic()
-    ensure_database(args.database_url)
+    if sqlite_path is None:
+        ensure_database(args.database_url)
+    elif args.force:
+        for suffix in ("", "-wal", "-shm"):  # a fresh file: quicker than deleting 1,000,000 rows
+            Path(sqlite_path + suffix).unlink(missing_ok=True)
     setup_django(args.database_url)
     from django.core.management import call_command
     from django.db import connection
@@ -523,7 +621,15 @@ def main(argv: list[str] | None = None) -> int:
     if existing and not args.force:
         log(f"{existing} orders already loaded: nothing to do (--force loads again)")
         return 0
-    if existing or args.force:
+    if sqlite_path is not None:
+        global TS_FORMAT  # noqa: PLW0603
+        TS_FORMAT = SQLITE_TS_FORMAT
+        with connection.cursor() as cur:
+            # Outside the transaction (SQLite ignores these inside one); WAL stays the file's mode.
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = OFF")
+            cur.execute("PRAGMA foreign_keys = OFF")
+    elif existing or args.force:
         with connection.cursor() as cur:
             cur.execute(
                 "TRUNCATE service_orderevent, service_visit, service_attachment, service_notification, "
@@ -540,8 +646,13 @@ def main(argv: list[str] | None = None) -> int:
     loaded = time.monotonic() - total
     started = time.monotonic()
     with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE") if connection.get_autocommit() else cur.execute("ANALYZE")
-    log(f"VACUUM ANALYZE in {time.monotonic() - started:.1f}s")
+        if sqlite_path is not None:
+            cur.execute("ANALYZE")
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.execute("PRAGMA foreign_keys = ON")
+        else:
+            cur.execute("VACUUM ANALYZE") if connection.get_autocommit() else cur.execute("ANALYZE")
+    log(f"{'ANALYZE' if sqlite_path else 'VACUUM ANALYZE'} in {time.monotonic() - started:.1f}s")
     log(f"total {time.monotonic() - total:.1f}s (load {loaded:.1f}s)")
     return 0
 

@@ -1,6 +1,7 @@
 """Measure the order list API and the order-create rate against the 1,000,000-order database.
 
     .venv/bin/python benchmarks/run.py            # after benchmarks/load_data.py; or: make bench
+    .venv/bin/python benchmarks/run.py --sqlite /tmp/bench_1m.sqlite3   # the embedded setup; make bench-sqlite
 
 In one go, with a real HTTP server (granian, 2 WSGI workers, production settings):
 
@@ -14,13 +15,17 @@ In one go, with a real HTTP server (granian, 2 WSGI workers, production settings
 * ``POST /api/v1/orders`` with 4 concurrent clients, ``--create-rounds`` rounds of
   ``--create-seconds`` seconds (loadtest.py).
 
-Prints a table and writes benchmarks/results.json. The orders it creates are deleted afterwards, so
+On SQLite (``--sqlite PATH`` or ``--database-url sqlite:///PATH``) granian runs the embedded settings
+``make run`` uses (``aftersales.settings.embedded``) and the raw SQL goes through the ``sqlite3`` module.
+
+Prints a table and writes benchmarks/results.json (results_sqlite.json for SQLite). The orders it creates are deleted afterwards, so
 runs can be repeated on the same database. Nothing here is part of ``make test``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -167,16 +172,33 @@ def capture_page(make_qs: Callable[[], Any]) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
+def sqlite_path(url: str) -> str | None:
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+
+
+def connect_raw(url: str) -> Any:
+    """A plain DB-API connection in autocommit: psycopg, or sqlite3 set up as the app's (WAL, NORMAL)."""
+    path = sqlite_path(url)
+    if path is None:
+        import psycopg
+
+        return psycopg.connect(url, autocommit=True)
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None, timeout=20)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return contextlib.closing(conn)
+
+
 def time_sql(url: str, statements: list[str], *, rounds: int, requests: int, budget: float) -> dict[str, Any]:
-    """Median (over rounds) of the median time to run ``statements`` once, through plain psycopg.
+    """Median (over rounds) of the median time to run ``statements`` once, through plain psycopg
+    (or sqlite3).
 
     A round stops after ``requests`` runs or ``budget`` seconds, whichever comes first (at least 3
     runs), so a query that takes seconds does not hold the shared machine for minutes.
     """
-    import psycopg
-
     medians, counts = [], []
-    with psycopg.connect(url, autocommit=True) as conn:
+    with connect_raw(url) as conn:
 
         def run(sql: str) -> None:
             cursor = conn.execute(sql)
@@ -208,7 +230,10 @@ class Server:
         env = {
             **os.environ,
             "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "aftersales.settings.production",
+            # SQLite is the embedded setup (`make run`); PostgreSQL the production one.
+            "DJANGO_SETTINGS_MODULE": "aftersales.settings.embedded"
+            if sqlite_path(url)
+            else "aftersales.settings.production",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -321,14 +346,16 @@ def cleanup(max_id: int, user: Any) -> int:
         cur.execute("DELETE FROM core_idempotencykey WHERE user_id = %s", [user.pk])
         cur.execute("DELETE FROM service_serviceorder WHERE id > %s", [max_id])
         deleted = cur.rowcount
-        cur.execute("VACUUM ANALYZE service_serviceorder")
-        cur.execute("VACUUM ANALYZE service_orderevent")
+        if connection.vendor == "postgresql":
+            cur.execute("VACUUM ANALYZE service_serviceorder")
+            cur.execute("VACUUM ANALYZE service_orderevent")
     return deleted
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--sqlite", metavar="PATH", help="measure a SQLite file (= --database-url sqlite:///PATH)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=50, help="requests per round for each list case")
     parser.add_argument("--budget", type=float, default=6, help="max seconds per round of a list case")
@@ -338,8 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="", help="comma list of case keys (a,a2,b,c,d,d2,create)")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    parser.add_argument("--out", help="default: benchmarks/results.json (results_sqlite.json for SQLite)")
     args = parser.parse_args(argv)
+    if args.sqlite:
+        args.database_url = f"sqlite:///{Path(args.sqlite).resolve()}"
+    if not args.out:
+        name = "results_sqlite.json" if sqlite_path(args.database_url) else "results.json"
+        args.out = str(ROOT / "benchmarks" / name)
     only = {k for k in args.only.split(",") if k}
 
     setup_django(args.database_url)
@@ -363,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "orders": count,
         "values": values,
+        "database": "sqlite" if sqlite_path(args.database_url) else "postgresql",
         "settings": {"rounds": args.rounds, "requests": args.requests, "server": f"granian wsgi x{args.workers}"},
         "load_average_before": os.getloadavg(),
         "lists": [],
