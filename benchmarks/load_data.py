@@ -632,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     elif existing or args.force:
         with connection.cursor() as cur:
             cur.execute(
-                "TRUNCATE service_orderevent, service_visit, service_attachment, service_notification, "
+                "TRUNCATE service_orderevent, service_visit, service_attachment, notifications_notification, "
                 "service_serviceorder_helpers, service_serviceorder, installed_base_unit, customers_site, "
                 "customers_contact, customers_customer, core_idempotencykey, core_dailycounter, accounts_apitoken, "
                 "catalog_productmodel, accounts_user, accounts_servicecenter RESTART IDENTITY CASCADE"
