@@ -108,9 +108,16 @@ def database_settings(url: str) -> dict:
     if database["ENGINE"] == "django.db.backends.postgresql":
         # Without it a server that accepts and never answers holds the connecting process for ever
         # (a worker at boot, /healthz). libpq's minimum is 2 s.
-        database.setdefault("OPTIONS", {}).setdefault(
-            "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
-        )
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")))
+        # A connection already open when the server freezes (or the network drops it) is bounded too:
+        # TCP keepalives notice a silent peer, and tcp_user_timeout (ms) fails a write the server never
+        # acknowledges, instead of the kernel's ~15 minutes of retransmissions.
+        options.setdefault("keepalives", 1)
+        options.setdefault("keepalives_idle", int(os.environ.get("DATABASE_KEEPALIVES_IDLE", "30")))
+        options.setdefault("keepalives_interval", int(os.environ.get("DATABASE_KEEPALIVES_INTERVAL", "10")))
+        options.setdefault("keepalives_count", int(os.environ.get("DATABASE_KEEPALIVES_COUNT", "3")))
+        options.setdefault("tcp_user_timeout", int(os.environ.get("DATABASE_TCP_USER_TIMEOUT_MS", "30000")))
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so two concurrent writers queue instead of failing half-way with "database is locked".

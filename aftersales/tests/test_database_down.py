@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.db.utils import ConnectionHandler
 from django.test import Client
 
@@ -42,7 +42,41 @@ def database_down(request: pytest.FixtureRequest, django_db_blocker) -> Iterator
 def test_postgresql_connections_have_a_connect_timeout():
     options = database_settings("postgres://aftersales@db.example:5432/aftersales?sslmode=require")["OPTIONS"]
 
-    assert options == {"connect_timeout": 2, "sslmode": "require"}
+    assert options == {
+        "connect_timeout": 2,
+        "sslmode": "require",
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30000,
+    }
+
+
+def test_database_keepalive_and_user_timeout_are_configurable(monkeypatch):
+    monkeypatch.setenv("DATABASE_KEEPALIVES_IDLE", "5")
+    monkeypatch.setenv("DATABASE_KEEPALIVES_INTERVAL", "2")
+    monkeypatch.setenv("DATABASE_KEEPALIVES_COUNT", "4")
+    monkeypatch.setenv("DATABASE_TCP_USER_TIMEOUT_MS", "9000")
+
+    options = database_settings("postgres://aftersales@db.example:5432/aftersales")["OPTIONS"]
+
+    assert (options["keepalives_idle"], options["keepalives_interval"], options["keepalives_count"]) == (5, 2, 4)
+    assert options["tcp_user_timeout"] == 9000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="libpq's connection parameters")
+def test_an_open_postgresql_connection_carries_keepalives_and_a_user_timeout():
+    """A connection open when the server freezes is bounded by the kernel: the options reach libpq."""
+    connection.ensure_connection()
+    dsn = dict(item.split("=", 1) for item in connection.connection.info.dsn.split())
+
+    assert dsn["keepalives"] == "1"
+    assert (dsn["keepalives_idle"], dsn["keepalives_interval"], dsn["keepalives_count"]) == ("30", "10", "3")
+    assert dsn["tcp_user_timeout"] == "30000"
+    assert dsn["connect_timeout"] == "2"
 
 
 @pytest.mark.usefixtures("database_down")

@@ -225,6 +225,9 @@ def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     if visit is not None and visit.order_id != order.pk:
         raise ValidationFailed("wrong_visit", _("The visit belongs to another order."), field="visit_id")
+    # The order's row lock serialises uploads to one order: two at once cannot both count 49 and
+    # both add the 50th-and-more photo.
+    order = lock_order(order, by=by)
     _check_photo_quota(order, by=by)
     upload = clean_upload(file, field="file", allowed_types=IMAGE_TYPES)
     attachment = Attachment(

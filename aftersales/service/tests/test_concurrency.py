@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from aftersales.accounts.choices import Role
@@ -17,9 +18,10 @@ from aftersales.core.errors import ConflictError
 from aftersales.core.tests.threads import run_together
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.choices import EventType, OrderStatus
-from aftersales.service.models import OrderEvent, ServiceOrder
-from aftersales.service.services import assign_technician, common, record_visit, update_order
+from aftersales.service.models import Attachment, OrderEvent, ServiceOrder
+from aftersales.service.services import add_photo, assign_technician, common, record_visit, update_order, visits
 from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.test_api_flow import png_bytes
 
 pytestmark = [
     pytest.mark.postgres,
@@ -110,3 +112,31 @@ def test_concurrent_intake_numbers_are_unique_and_gap_free(centre):
     assert len(set(numbers)) == 8
     tails = [int(n[-5:]) for n in numbers]
     assert tails == list(range(tails[0], tails[0] + 8))
+
+
+def test_concurrent_photo_uploads_stop_exactly_at_the_order_limit(centre, settings, monkeypatch):
+    """Four uploads at once to an order that holds at most two photos: two are added, two answer
+    ``photo_limit``. The upload's cleaning (between the count and the insert) is slowed down, so
+    without the order's row lock every upload counts zero photos and all four are added."""
+    settings.AFTERSALES = {**settings.AFTERSALES, "PHOTOS_PER_ORDER": 2}
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    agent = UserFactory(role=Role.AGENT, service_center=centre)
+    real_clean = visits.clean_upload
+
+    def clean_then_wait(*args: Any, **kwargs: Any) -> Any:
+        cleaned = real_clean(*args, **kwargs)
+        time.sleep(0.3)
+        return cleaned
+
+    monkeypatch.setattr(visits, "clean_upload", clean_then_wait)
+
+    def upload() -> Attachment:
+        return add_photo(ServiceOrder.objects.get(pk=order.pk), by=agent, file=SimpleUploadedFile("p.png", png_bytes()))
+
+    results = run_together(*(upload for _ in range(4)))
+
+    added = [r for r in results if isinstance(r, Attachment)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert (len(added), len(refused)) == (2, 2), results
+    assert {r.code for r in refused} == {"photo_limit"}
+    assert Attachment.objects.filter(order=order).count() == 2
