@@ -1,6 +1,7 @@
 """Service orders: intake, lifecycle, dispatch, visits with signatures, history."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -112,6 +113,7 @@ class WarrantyOverrideIn(Input):
 class ExtendIn(Input):
     working_days: int = Field(ge=1, le=EXTEND_MAX_WORKING_DAYS)
     reason: str = model_field(OrderEvent, "reason")
+    version: int | None = Field(None, description="The version you read; a stale one answers 409.")
 
 
 class VisitIn(Input):
@@ -369,6 +371,17 @@ def _fresh(request: HttpRequest, order: ServiceOrder) -> ServiceOrder:
     return _order(request, order.pk)
 
 
+def _once(request: HttpRequest, order: ServiceOrder, change: Callable[[], object]) -> Created:
+    """A change to ``order`` whose retry would repeat its effect (a due date extended twice), run once
+    per ``Idempotency-Key`` like a create: a retry answers the first answer and changes nothing."""
+
+    def run() -> tuple[int, OrderOut]:
+        change()
+        return 200, OrderOut.from_orm(_fresh(request, order), context={"request": request})
+
+    return idempotent(request, run)
+
+
 # ---- endpoints ---------------------------------------------------------------------------------
 @router.get("/orders", response=answers(OrderPage, 400))
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpResponse:
@@ -439,9 +452,10 @@ def transition(request: HttpRequest, order_id: int, payload: TransitionIn) -> Se
     return _fresh(request, order)
 
 
-@router.post("/orders/{order_id}/assign", response=answers(OrderOut, 400, 403, 404, 409))
-def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> ServiceOrder:
-    """Assign (or, with a reason, reassign) the responsible technician and helpers."""
+@router.post("/orders/{order_id}/assign", response=answers(OrderOut, 400, 403, 404, 409, 422))
+def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> Created:
+    """Assign (or, with a reason, reassign) the responsible technician and helpers.
+    ``Idempotency-Key`` is honoured."""
     order = _order(request, order_id)
     technicians = {u.pk: u for u in User.objects.filter(pk__in=[payload.technician_id, *payload.helper_ids])}
     if payload.technician_id not in technicians:
@@ -451,15 +465,18 @@ def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> ServiceOrd
         raise ValidationFailed(
             "not_a_technician", _("No such technician: %(id)s.") % {"id": missing[0]}, field="helper_ids"
         )
-    services.assign_technician(
+    return _once(
+        request,
         order,
-        by=request.user,
-        technician=technicians[payload.technician_id],
-        helpers=[technicians[i] for i in payload.helper_ids],
-        reason=payload.reason,
-        expected_version=payload.version,
+        lambda: services.assign_technician(
+            order,
+            by=request.user,
+            technician=technicians[payload.technician_id],
+            helpers=[technicians[i] for i in payload.helper_ids],
+            reason=payload.reason,
+            expected_version=payload.version,
+        ),
     )
-    return _fresh(request, order)
 
 
 @router.post("/orders/{order_id}/warranty-override", response=answers(OrderOut, 400, 403, 404))
@@ -469,12 +486,22 @@ def warranty_override(request: HttpRequest, order_id: int, payload: WarrantyOver
     return _fresh(request, order)
 
 
-@router.post("/orders/{order_id}/extend-due", response=answers(OrderOut, 400, 403, 404, 409))
-def extend_due(request: HttpRequest, order_id: int, payload: ExtendIn) -> ServiceOrder:
-    """Extend the due date by working days, with a reason; the customer is told by SMS."""
+@router.post("/orders/{order_id}/extend-due", response=answers(OrderOut, 400, 403, 404, 409, 422))
+def extend_due(request: HttpRequest, order_id: int, payload: ExtendIn) -> Created:
+    """Extend the due date by working days, with a reason; the customer is told by SMS.
+    ``Idempotency-Key`` is honoured: a retry with the same key does not extend it again."""
     order = _order(request, order_id)
-    services.extend_due(order, by=request.user, working_days=payload.working_days, reason=payload.reason)
-    return _fresh(request, order)
+    return _once(
+        request,
+        order,
+        lambda: services.extend_due(
+            order,
+            by=request.user,
+            working_days=payload.working_days,
+            reason=payload.reason,
+            expected_version=payload.version,
+        ),
+    )
 
 
 @router.get("/orders/{order_id}/events", response=answers(list[EventOut], 404))

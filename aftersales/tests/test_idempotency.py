@@ -17,6 +17,11 @@ from aftersales.core import tasks
 from aftersales.core.idempotency import prune_idempotency_keys, request_fingerprint
 from aftersales.core.models import IdempotencyKey
 from aftersales.customers.models import Customer
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.notifications.models import OutboxMessage
+from aftersales.service.choices import EventType
+from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.tests.factories import make_order
 
 JSON = "application/json"
 
@@ -135,3 +140,78 @@ def test_fingerprint_of_uploads_follows_the_bytes_not_the_boundary():
 
     assert upload(b"serial\nSN-1\n") == upload(b"serial\nSN-1\n")
     assert upload(b"serial\nSN-1\n") != upload(b"serial\nSN-2\n")
+
+
+# ---- changes whose retry would repeat their effect: extend-due and assign ----------------------------
+def post_order_change(client: Any, path: str, key: str, body: dict[str, Any]) -> Any:
+    return client.post(path, json.dumps(body), content_type=JSON, headers={"Idempotency-Key": key})
+
+
+@pytest.mark.django_db
+def test_extend_due_retried_with_the_same_key_extends_once_and_answers_the_first_answer(users, centre, api_client):
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    client = api_client(users[Role.DISPATCHER])
+    path = f"/api/v1/orders/{order.pk}/extend-due"
+    body = {"working_days": 3, "reason": "等待厂家配件"}
+
+    first = post_order_change(client, path, "ext-1", body)
+    after_first = ServiceOrder.objects.get(pk=order.pk)
+    second = post_order_change(client, path, "ext-1", body)
+
+    assert first.status_code == 200, first.content
+    assert after_first.due_at > order.due_at
+    assert second.status_code == 200
+    assert second.json() == first.json()  # the same answer (jsonb on PostgreSQL keeps no key order)
+    assert ServiceOrder.objects.get(pk=order.pk).due_at == after_first.due_at
+    assert ServiceOrder.objects.get(pk=order.pk).version == after_first.version
+    assert OrderEvent.objects.filter(order=order, type=EventType.DUE_EXTENDED).count() == 1
+    assert OutboxMessage.objects.filter(key__startswith=f"order-{order.pk}-event-").count() == 1  # one SMS
+
+
+@pytest.mark.django_db
+def test_extend_due_with_the_same_key_and_another_body_answers_422_and_writes_nothing(users, centre, api_client):
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    client = api_client(users[Role.DISPATCHER])
+    path = f"/api/v1/orders/{order.pk}/extend-due"
+    post_order_change(client, path, "ext-2", {"working_days": 3, "reason": "等待厂家配件"})
+    after_first = ServiceOrder.objects.get(pk=order.pk)
+
+    response = post_order_change(client, path, "ext-2", {"working_days": 5, "reason": "等待厂家配件"})
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert ServiceOrder.objects.get(pk=order.pk).due_at == after_first.due_at
+    assert OrderEvent.objects.filter(order=order, type=EventType.DUE_EXTENDED).count() == 1
+
+
+@pytest.mark.django_db
+def test_extend_due_with_a_stale_version_answers_409_and_writes_nothing(users, centre, api_client):
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    client = api_client(users[Role.DISPATCHER])
+    path = f"/api/v1/orders/{order.pk}/extend-due"
+
+    response = client.post(
+        path, {"working_days": 3, "reason": "等待厂家配件", "version": order.version + 1}, content_type=JSON
+    )
+
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["current_version"]) == ("stale_version", order.version)
+    assert ServiceOrder.objects.get(pk=order.pk).due_at == order.due_at
+
+
+@pytest.mark.django_db
+def test_assign_retried_with_the_same_key_assigns_once_and_answers_the_first_answer(users, centre, api_client):
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    client = api_client(users[Role.DISPATCHER])
+    path = f"/api/v1/orders/{order.pk}/assign"
+    body = {"technician_id": users[Role.TECHNICIAN].pk, "version": order.version}
+
+    first = post_order_change(client, path, "asg-1", body)
+    second = post_order_change(client, path, "asg-1", body)
+    reused = post_order_change(client, path, "asg-1", {**body, "reason": "换人"})
+
+    assert first.status_code == 200, first.content
+    assert (second.status_code, second.json()) == (200, first.json())
+    assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
+    assert OrderEvent.objects.filter(order=order, type=EventType.ASSIGNED).count() == 1
+    assert ServiceOrder.objects.get(pk=order.pk).version == first.json()["version"]

@@ -321,11 +321,14 @@ EXTEND_MAX_WORKING_DAYS = 60
 
 
 @transaction.atomic
-def extend_due(order: ServiceOrder, *, by: User, working_days: int, reason: str) -> ServiceOrder:
-    """Push the due date ``working_days`` further, with a reason; the customer is told (§6 1.3.3.1)."""
+def extend_due(
+    order: ServiceOrder, *, by: User, working_days: int, reason: str, expected_version: int | None = None
+) -> ServiceOrder:
+    """Push the due date ``working_days`` further, with a reason; the customer is told (§6 1.3.3.1).
+    A stale ``expected_version`` answers 409."""
     if not can_extend_due(by):
         raise PermissionDeniedError("forbidden", _("Your role may not extend due dates."))
-    order = lock_order(order, by=by)
+    order = lock_order(order, by=by, expected_version=expected_version)
     reason = require_text(reason, field="reason", max_length=500)
     if not 1 <= working_days <= EXTEND_MAX_WORKING_DAYS:
         raise ValidationFailed("out_of_range", _("Extend by 1 to 60 working days."), field="working_days")
