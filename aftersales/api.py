@@ -22,7 +22,7 @@ api = NinjaAPI(
     description=(
         "售后服务管理系统 REST API. Authenticate with `POST /auth/token` and send `Authorization: Bearer <token>`, "
         'or use the browser session. Errors are JSON `{"code", "detail"}` (see docs/errors.md). '
-        "Lists use keyset paging: pass `next_cursor` back as `cursor`. `POST` creates, `extend-due` and `assign` honour `Idempotency-Key`."
+        "Lists use keyset paging: pass `next_cursor` back as `cursor`. `POST` creates, `extend-due`, `assign` and photo uploads honour `Idempotency-Key`."
     ),
     auth=AUTH,
     urls_namespace="api",

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
@@ -558,14 +558,19 @@ def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
     return FileResponse(visit.signature.open("rb"), content_type="image/png")
 
 
-@router.post("/orders/{order_id}/photos", response=answers(PhotoOut, 400, 403, 404, status=201))
+@router.post("/orders/{order_id}/photos", response=answers(PhotoOut, 400, 403, 404, 422, status=201))
 def add_photo(
     request: HttpRequest, order_id: int, file: File[UploadedFile], visit_id: Form[int | None] = None
-) -> Status[Attachment]:
-    """Attach a photo (JPEG, PNG or WebP; size-limited) to the order or one of its visits."""
+) -> Created:
+    """Attach a photo (JPEG, PNG or WebP; size-limited) to the order or one of its visits.
+    ``Idempotency-Key`` is honoured: a retried upload adds no second photo."""
     order = _order(request, order_id)
     visit = get_object_or_404(order.visits, pk=visit_id) if visit_id else None
-    return Status(201, services.add_photo(order, by=request.user, file=file, visit=visit))
+
+    def create() -> tuple[int, PhotoOut]:
+        return 201, PhotoOut.from_orm(services.add_photo(order, by=request.user, file=file, visit=visit))
+
+    return idempotent(request, create)
 
 
 @router.get("/orders/{order_id}/photos/{photo_id}", response=answers(None, 404))

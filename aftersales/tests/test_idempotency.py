@@ -2,7 +2,7 @@
 
 import datetime
 import json
-from io import StringIO
+from io import BytesIO, StringIO
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
+from PIL import Image
 
 from aftersales.accounts.choices import Role
 from aftersales.core import tasks
@@ -20,7 +21,7 @@ from aftersales.customers.models import Customer
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.notifications.models import OutboxMessage
 from aftersales.service.choices import EventType
-from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.models import Attachment, OrderEvent, ServiceOrder
 from aftersales.service.tests.factories import make_order
 
 JSON = "application/json"
@@ -215,3 +216,26 @@ def test_assign_retried_with_the_same_key_assigns_once_and_answers_the_first_ans
     assert (reused.status_code, reused.json()["code"]) == (422, "idempotency_key_reused")
     assert OrderEvent.objects.filter(order=order, type=EventType.ASSIGNED).count() == 1
     assert ServiceOrder.objects.get(pk=order.pk).version == first.json()["version"]
+
+
+@pytest.mark.django_db
+def test_a_photo_upload_retried_with_the_same_key_adds_one_photo(users, centre, api_client):
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    client = api_client(users[Role.AGENT])
+    path = f"/api/v1/orders/{order.pk}/photos"
+
+    def upload(key: str, colour: str) -> Any:
+        buffer = BytesIO()
+        Image.new("RGB", (40, 20), colour).save(buffer, format="PNG")
+        return client.post(
+            path, {"file": SimpleUploadedFile("p.png", buffer.getvalue())}, headers={"Idempotency-Key": key}
+        )
+
+    first = upload("ph-1", "white")
+    second = upload("ph-1", "white")
+    other = upload("ph-1", "black")
+
+    assert first.status_code == 201, first.content
+    assert (second.status_code, second.json()) == (201, first.json())
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+    assert Attachment.objects.filter(order=order).count() == 1
