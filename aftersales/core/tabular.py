@@ -132,6 +132,15 @@ class RowPreparer:
     def load(self, rows: list[tuple[int, dict[str, Cell]]]) -> None:
         """Read what this batch refers to (one query per lookup, not one per row)."""
 
+    @staticmethod
+    def earlier_row(seen: dict[str, int], key: str, row: int) -> int | None:
+        """The row that already carried ``key`` (a serial, a number) in this file, or None; ``seen``
+        lives as long as the preparer, so a repeat is found across batches too."""
+        if not key:
+            return None
+        first = seen.setdefault(key, row)
+        return first if first != row else None
+
     def check(self, rows: list[tuple[int, dict[str, Cell]]]) -> list[Prepared]:
         self.load(rows)
         return [self.prepare(number, raw) for number, raw in rows]

@@ -86,16 +86,14 @@ class UnitRows(RowPreparer):
         errors: list[RowError] = []
         serial = values.get("serial_number", "").upper()
         values["serial_number"] = serial
-        if serial:
-            first = self.serial_rows.setdefault(serial, row)
-            if first != row:
-                errors.append(
-                    RowError(
-                        "duplicate_in_file",
-                        "serial_number",
-                        _("Serial number %(serial)s is also on row %(row)d.") % {"serial": serial[:64], "row": first},
-                    )
+        if (first := self.earlier_row(self.serial_rows, serial, row)) is not None:
+            errors.append(
+                RowError(
+                    "duplicate_in_file",
+                    "serial_number",
+                    _("Serial number %(serial)s is also on row %(row)d.") % {"serial": serial[:64], "row": first},
                 )
+            )
         code = values.get("product_model_code", "")
         model = self.models.get(code)
         if model is None:

@@ -189,16 +189,14 @@ class OrderRows(RowPreparer):
         number = values.get("number", "").upper()
         values["number"] = number
         parsed, errors = self._parse(raw, values)
-        if number:
-            first = self.number_rows.setdefault(number, row)
-            if first != row:
-                errors.append(
-                    RowError(
-                        "duplicate_in_file",
-                        "number",
-                        _("Order number %(number)s is also on row %(row)d.") % {"number": number[:20], "row": first},
-                    )
+        if (first := self.earlier_row(self.number_rows, number, row)) is not None:
+            errors.append(
+                RowError(
+                    "duplicate_in_file",
+                    "number",
+                    _("Order number %(number)s is also on row %(row)d.") % {"number": number[:20], "row": first},
                 )
+            )
         if errors:
             return values, errors, None
         try:
