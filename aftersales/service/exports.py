@@ -14,7 +14,7 @@ from aftersales.service.choices import SlaState
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder
 from aftersales.service.selectors import order_list
-from aftersales.service.sla import sla_state
+from aftersales.service.sla import sla_states
 
 ORDER_COLUMNS = (
     gettext_lazy("Number"),
@@ -34,6 +34,10 @@ ORDER_COLUMNS = (
     gettext_lazy("Received at"),
     gettext_lazy("Due at"),
     gettext_lazy("SLA state"),
+    gettext_lazy("Respond by"),
+    gettext_lazy("Responded at"),
+    gettext_lazy("Response state"),
+    gettext_lazy("Resolution state"),
     gettext_lazy("In warranty"),
     gettext_lazy("Completed at"),
     gettext_lazy("Closed at"),
@@ -41,6 +45,7 @@ ORDER_COLUMNS = (
 
 
 def _order_cells(order: ServiceOrder, *, now: datetime.datetime) -> list[Any]:
+    states = sla_states(order, now=now)
     return [
         order.number,
         order.get_status_display(),
@@ -58,7 +63,11 @@ def _order_cells(order: ServiceOrder, *, now: datetime.datetime) -> list[Any]:
         export_phone(order.reporter_phone),
         order.received_at,
         order.due_at,
-        SlaState(sla_state(order, now=now)).label,
+        SlaState(states.combined).label,
+        order.respond_by,
+        order.responded_at,
+        SlaState(states.response).label,
+        SlaState(states.resolution).label,
         order.warranty_covered,
         order.completed_at,
         order.closed_at,
