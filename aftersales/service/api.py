@@ -558,7 +558,7 @@ def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
     return FileResponse(visit.signature.open("rb"), content_type="image/png")
 
 
-@router.post("/orders/{order_id}/photos", response=answers(PhotoOut, 400, 403, 404, 422, status=201))
+@router.post("/orders/{order_id}/photos", response=answers(PhotoOut, 400, 403, 404, 409, 422, 429, status=201))
 def add_photo(
     request: HttpRequest, order_id: int, file: File[UploadedFile], visit_id: Form[int | None] = None
 ) -> Created:
