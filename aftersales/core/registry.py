@@ -431,3 +431,23 @@ class JobClock:
         for job in due:
             self._next[job.key] = now + job.interval
         return due
+
+
+# ---- dispatch checks ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DispatchCheck:
+    """A rule that keeps a technician from being offered an order (an approved absence, no valid
+    certificate for the product), registered by the app that owns the rule.
+
+    ``refusals(orders=, technicians=, at=) -> {(order_id, technician_id): reason}`` answers for every
+    pair at once: the dispatch board asks for all its rows in one pass, so a check runs a constant
+    number of queries. ``overridable``: a user holding ``service.override_dispatch_checks`` may assign
+    anyway, with a reason; a check that is not (the technician is away) refuses everyone."""
+
+    key: str
+    refusals: Ref
+    order: int = 100
+    overridable: bool = True
+
+
+dispatch_checks: Registry[DispatchCheck] = Registry("dispatch checks")

@@ -102,6 +102,11 @@ class AssignIn(Input):
     technician_id: int
     helper_ids: list[int] = Field(default_factory=list, max_length=10)
     reason: str = model_field(OrderEvent, "reason", "")
+    override: bool = Field(
+        False,
+        description="Assign although a dispatch rule refuses the technician (no valid certificate): "
+        "`service.override_dispatch_checks` and a `reason` are needed; an absence cannot be overridden.",
+    )
     version: int | None = None
 
 
@@ -475,6 +480,7 @@ def assign(request: HttpRequest, order_id: int, payload: AssignIn) -> Created:
             helpers=[technicians[i] for i in payload.helper_ids],
             reason=payload.reason,
             expected_version=payload.version,
+            override=payload.override,
         ),
     )
 

@@ -44,6 +44,13 @@ CAPABILITIES = (
         Role.MANAGER,
         Role.ADMIN,
     ),
+    # Assign a technician a dispatch check refuses (no valid certificate), with a reason.
+    capability(
+        "service.override_dispatch_checks",
+        _("Assign despite a dispatch rule (e.g. no certificate)"),
+        Role.MANAGER,
+        Role.ADMIN,
+    ),
     capability("service.review_order", _("Close or send back completed orders"), Role.MANAGER, Role.ADMIN),
     capability("service.reopen_order", _("Reopen closed orders"), Role.MANAGER, Role.ADMIN),
     capability("service.override_warranty", _("Override the warranty decision"), Role.MANAGER, Role.ADMIN),
@@ -121,6 +128,10 @@ def can_browse_orders(user: User) -> bool:
 def has_own_jobs(user: User) -> bool:
     """Technicians have a phone view of their own jobs ("My jobs")."""
     return has_capability(user, "service.work_assigned")
+
+
+def can_override_dispatch_checks(user: User, order: ServiceOrder) -> bool:
+    return has_capability(user, "service.override_dispatch_checks", centre_id=order.service_center_id)
 
 
 def can_manage_sla_policies(user: User) -> bool:

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import holds_through_role
@@ -10,8 +11,9 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import choice_label, require_text
 from aftersales.service.choices import EventType, OrderStatus
+from aftersales.service.dispatch_checks import dispatch_refusals, refusal_text
 from aftersales.service.models import ServiceOrder
-from aftersales.service.permissions import can_assign
+from aftersales.service.permissions import can_assign, can_override_dispatch_checks
 from aftersales.service.services.common import lock_order, notify_user, record_event
 from aftersales.service.services.orders import transition_order
 
@@ -29,6 +31,29 @@ def _check_technician(user: User, *, field: str, centre_id: int) -> None:
         )
 
 
+def _check_dispatchable(order: ServiceOrder, technician: User, *, by: User, override: bool, reason: str) -> list[str]:
+    """Refuse a technician a dispatch check refuses; answer the reasons an override set aside."""
+    refusals = dispatch_refusals(orders=[order], technicians=[technician], at=timezone.now()).get(
+        (order.pk, technician.pk), []
+    )
+    if not refusals:
+        return []
+    blocking = [r for r in refusals if not r.overridable] if override else refusals
+    if blocking:
+        raise ValidationFailed(
+            "not_dispatchable",
+            _("%(name)s cannot be given this order: %(reasons)s")
+            % {"name": technician, "reasons": refusal_text(blocking)},
+            field="technician_id",
+            reasons=[{"check": r.check, "reason": r.reason, "overridable": r.overridable} for r in blocking],
+        )
+    if not can_override_dispatch_checks(by, order):
+        raise PermissionDeniedError("forbidden", _("You may not override the dispatch rules."))
+    if not reason:
+        raise ValidationFailed("reason_required", _("Give a reason for the override."), field="reason")
+    return [r.reason for r in refusals]
+
+
 @transaction.atomic
 def assign_technician(
     order: ServiceOrder,
@@ -38,10 +63,15 @@ def assign_technician(
     helpers: Sequence[User] = (),
     reason: str = "",
     expected_version: int | None = None,
+    override: bool = False,
 ) -> ServiceOrder:
     """Give the order to a technician. An order that already has one is *reassigned*, which needs a
     reason. Two dispatchers assigning the same unassigned order: the row lock lets the first win; the
-    second sees a technician and gets 409 ``already_assigned``."""
+    second sees a technician and gets 409 ``already_assigned``.
+
+    A technician a registered dispatch check refuses (absent, no valid certificate) answers 400
+    ``not_dispatchable`` naming the reasons; ``override=True`` sets aside the overridable ones for a
+    user holding ``service.override_dispatch_checks``, with a reason, and the event records them."""
     if not can_assign(by):
         raise PermissionDeniedError("forbidden", _("Only dispatchers and service managers assign orders."))
     order = lock_order(order, by=by, expected_version=expected_version)
@@ -68,6 +98,7 @@ def assign_technician(
     _check_technician(technician, field="technician_id", centre_id=order.service_center_id)
     for helper in helpers:
         _check_technician(helper, field="helper_ids", centre_id=order.service_center_id)
+    overridden = _check_dispatchable(order, technician, by=by, override=override, reason=reason)
     previous = order.technician
     order.technician = technician
     order.version += 1
@@ -82,6 +113,7 @@ def assign_technician(
             "old": {"id": previous.pk, "name": str(previous)} if previous else None,
             "new": {"id": technician.pk, "name": str(technician)},
             "helpers": [{"id": h.pk, "name": str(h)} for h in helpers],
+            **({"overridden": overridden} if overridden else {}),
         },
     )
     if order.status in (OrderStatus.NEW, OrderStatus.ACCEPTED):

@@ -7,7 +7,7 @@ redrawn with the order as it is now.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, DomainError
 from aftersales.service.choices import EventType, OrderStatus
+from aftersales.service.dispatch_checks import Refusals, dispatch_refusals, refusal_text
 from aftersales.service.forms_field import AssignForm
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.permissions import can_assign
@@ -47,6 +48,8 @@ class Row:
     assignable: bool
     message: str = ""
     message_level: str = ""  # "success" | "danger" | "warning"
+    # Technicians of the centre a dispatch check refuses for this order, with the reasons.
+    not_offered: list[tuple[User, str]] = field(default_factory=list)
 
     @property
     def city(self) -> str:
@@ -86,12 +89,20 @@ def _jobs_by_technician(technicians: list[User]) -> dict[int, list[ServiceOrder]
     return jobs
 
 
-def _row(order: ServiceOrder, by_centre: dict[int | None, list[User]], **message: str) -> Row:
+def _row(order: ServiceOrder, by_centre: dict[int | None, list[User]], refusals: Refusals, **message: str) -> Row:
+    offered, not_offered = [], []
+    for technician in by_centre.get(order.service_center_id, []):
+        refused = refusals.get((order.pk, technician.pk))
+        if refused:
+            not_offered.append((technician, refusal_text(refused)))
+        else:
+            offered.append(technician)
     return Row(
         order=order,
         sla=sla_state(order),
-        technicians=by_centre.get(order.service_center_id, []),
+        technicians=offered,
         assignable=order.status in ASSIGNABLE,
+        not_offered=not_offered,
         **message,
     )
 
@@ -122,8 +133,9 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
     technicians = list(technicians_with_load(user=request.user))
     by_centre = _technicians_by_centre(technicians)
     orders = list(_board_orders(request.user)[: BOARD_LIMIT + 1])
+    refusals = dispatch_refusals(orders=orders[:BOARD_LIMIT], technicians=technicians, at=timezone.now())
     context = {
-        "rows": [_row(o, by_centre) for o in orders[:BOARD_LIMIT]],
+        "rows": [_row(o, by_centre, refusals) for o in orders[:BOARD_LIMIT]],
         "truncated": len(orders) > BOARD_LIMIT,
         "panel": _technician_panel(technicians),
     }
@@ -185,7 +197,8 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
         return redirect("service:dispatch")
     order = _board_orders(request.user).filter(pk=order.pk).first() or get_order(user=request.user, order_id=order_id)
     technicians = list(technicians_with_load(user=request.user))
-    row = _row(order, _technicians_by_centre(technicians), **message)
+    refusals = dispatch_refusals(orders=[order], technicians=technicians, at=timezone.now())
+    row = _row(order, _technicians_by_centre(technicians), refusals, **message)
     # htmx swaps only 2xx answers by default; the row itself carries the refusal, so it answers 200.
     response = render(request, "service/_dispatch_row.html", {"row": row})
     response["X-Dispatch-Result"] = str(status)
