@@ -34,6 +34,7 @@ from aftersales.accounts.throttle import authenticate_throttled
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.phones import normalize_phone
+from aftersales.core.prepared import prepared_statements
 from aftersales.core.validation import field_max_length, require_text
 
 DEFAULT_TOKEN_NAME = "api"  # noqa: S105 (a client label, not a secret)
@@ -100,7 +101,8 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
 def user_for_token(key: str) -> User | None:
     """The active user owning ``key``, or ``None``. An inactive user's tokens stop working at once;
     an expired token raises ``token_expired`` (401) so the client knows to log in again."""
-    token = ApiToken.objects.select_related("user__service_center").filter(key_hash=ApiToken.hash_key(key)).first()
+    with prepared_statements():  # every API request runs it: planned once per connection
+        token = ApiToken.objects.select_related("user__service_center").filter(key_hash=ApiToken.hash_key(key)).first()
     if token is None or not token.user.is_active or token.user.is_system:
         return None
     now = timezone.now()

@@ -19,6 +19,7 @@ from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
+from aftersales.core.prepared import prepared_statements
 from aftersales.core.renderers import render_response
 from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, model_field
 from aftersales.core.validation import field_max_length
@@ -396,7 +397,8 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
     )
     # The fast path (service/list_rows.py): values rows written as OrderListOut says, rendered by the
     # API's renderer, without model instances or a second validation; the same JSON (test_list_rows).
-    page = keyset_page(list_rows.as_values(queryset), cursor=filters.cursor, limit=page_limit(filters.limit))
+    with prepared_statements():  # the same statement for the same filters: planned once (core/prepared.py)
+        page = keyset_page(list_rows.as_values(queryset), cursor=filters.cursor, limit=page_limit(filters.limit))
     body = {"items": ORDER_ROWS.rows(page.items), "next_cursor": page.next_cursor}
     return render_response(request, body)
 

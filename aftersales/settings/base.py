@@ -99,6 +99,9 @@ TEMPLATES = [
 ]
 
 
+POSTGRESQL_ENGINE = "aftersales.core.backends.postgresql"
+
+
 def database_settings(url: str) -> dict:
     """One DATABASES entry for ``url``, with the timeouts that keep a database that is down from
     holding a worker (docs/deploy.md "When a service is down")."""
@@ -106,6 +109,8 @@ def database_settings(url: str) -> dict:
         url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
     )
     if database["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a health check that needs no round trip on a quiet connection.
+        database["ENGINE"] = POSTGRESQL_ENGINE
         # Without it a server that accepts and never answers holds the connecting process for ever
         # (a worker at boot, /healthz). libpq's minimum is 2 s.
         options = database.setdefault("OPTIONS", {})
@@ -118,6 +123,10 @@ def database_settings(url: str) -> dict:
         options.setdefault("keepalives_interval", int(os.environ.get("DATABASE_KEEPALIVES_INTERVAL", "10")))
         options.setdefault("keepalives_count", int(os.environ.get("DATABASE_KEEPALIVES_COUNT", "3")))
         options.setdefault("tcp_user_timeout", int(os.environ.get("DATABASE_TCP_USER_TIMEOUT_MS", "30000")))
+        # The hot reads (order list, bearer token) run as prepared statements (core/prepared.py); the
+        # rest of the ORM binds on the client and never prepares. 0 turns it off (an old pooler).
+        if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+            options.setdefault("prepare_threshold", 5)
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so two concurrent writers queue instead of failing half-way with "database is locked".

@@ -50,6 +50,7 @@ def test_postgresql_connections_have_a_connect_timeout():
         "keepalives_interval": 10,
         "keepalives_count": 3,
         "tcp_user_timeout": 30000,
+        "prepare_threshold": 5,
     }
 
 

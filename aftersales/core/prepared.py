@@ -1,0 +1,63 @@
+"""Prepared statements for the few hot reads (the order list, the bearer token), on PostgreSQL.
+
+Django binds parameters on the client and never prepares (``prepare_threshold`` is ``None`` so that
+transaction-mode poolers keep working), so PostgreSQL plans every statement again: for the order list's
+five-relation page that is most of the database's time (planning ~1 ms, execution ~0.3 ms; the raw SQL
+of benchmarks/README.md is the same statement prepared). Inside ``prepared_statements()`` the ORM's
+cursors bind on the server and prepare each statement the first time, so the next request with the
+same statement (same filters, other values) skips the planner: PostgreSQL keeps the plan per
+connection and replans by itself after a migration changes a table.
+
+Everything else keeps Django's client-side binding. ``DATABASE_PREPARED_STATEMENTS=0`` turns it off
+(a pooler in transaction mode older than PgBouncer 1.21, docs/deploy.md); on SQLite it does nothing.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+try:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+except ImportError:  # pragma: no cover - psycopg 2
+    ServerBindingCursor = None
+
+
+def enabled(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether ``using`` is PostgreSQL with prepared statements allowed (``prepare_threshold`` set)."""
+    database = settings.DATABASES[using]
+    return (
+        ServerBindingCursor is not None
+        and connections[using].vendor == "postgresql"
+        and database.get("OPTIONS", {}).get("prepare_threshold") is not None
+    )
+
+
+if ServerBindingCursor is not None:
+
+    class PreparingCursor(ServerBindingCursor):
+        """Binds on the server and prepares every statement at once (psycopg's ``prepare=True``)."""
+
+        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = True, **kwargs: Any) -> Any:
+            return super().execute(query, params, prepare=prepare, **kwargs)
+
+
+@contextmanager
+def prepared_statements(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Run the queries of the block as prepared statements (see the module's docstring)."""
+    if not enabled(using):
+        yield
+        return
+    connection = connections[using]
+    # What connection.cursor() does first: drop a connection that failed its health check, connect.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.cursor_factory
+    raw.cursor_factory = PreparingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = previous

@@ -1,0 +1,148 @@
+"""The PostgreSQL backend's health check without a round trip, and the prepared hot reads
+(aftersales/core/backends/postgresql, aftersales/core/prepared.py; benchmarks/README.md)."""
+
+import select
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from aftersales.core.backends.postgresql.base import quiet
+from aftersales.core.prepared import prepared_statements
+from aftersales.service.models import ServiceOrder
+from aftersales.settings.base import POSTGRESQL_ENGINE, database_settings
+
+
+def postgresql(test):
+    marks = (
+        pytest.mark.postgres,
+        pytest.mark.skipif(
+            connection.vendor != "postgresql", reason="PostgreSQL's connections and prepared statements"
+        ),
+    )
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+def test_postgresql_uses_the_backend_with_the_quiet_health_check_and_prepares_hot_reads():
+    database = database_settings("postgres://aftersales@db.example:5432/aftersales")
+
+    assert database["ENGINE"] == POSTGRESQL_ENGINE
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["OPTIONS"]["prepare_threshold"] == 5
+
+
+def test_prepared_statements_can_be_turned_off_for_an_old_pooler(monkeypatch):
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+
+    assert "prepare_threshold" not in database_settings("postgres://aftersales@db.example:5432/aftersales")["OPTIONS"]
+
+
+def _own_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_kept_connection_is_not_pinged(monkeypatch):
+    pid = _own_pid()
+    monkeypatch.setattr(connection, "close_at", None)  # not at the end of its CONN_MAX_AGE in a long test run
+    connection.close_if_unusable_or_obsolete()  # what every request starts with: the check is due
+    pings = []
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append(1) or True)
+
+    assert _own_pid() == pid  # the same connection, kept
+    assert pings == []  # and no SELECT 1 before the request's first statement
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_closed_is_replaced_before_the_request_uses_it():
+    pid = _own_pid()
+    assert quiet(connection.connection)
+    with psycopg.connect(_url()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    # The server's goodbye (an error message, then the end of the stream) reaches the socket.
+    select.select([connection.connection.pgconn.socket], [], [], 10)
+    assert not quiet(connection.connection)
+
+    connection.close_if_unusable_or_obsolete()  # the next request
+    assert _own_pid() != pid  # reconnected by the health check: the request did not fail
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_inside_a_transaction_is_checked_the_usual_way(monkeypatch):
+    _own_pid()
+    pings = []
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append(1) or True)
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")
+        try:
+            assert not quiet(connection.connection)
+            connection.health_check_done = False
+            connection.close_if_health_check_failed()
+        finally:
+            cursor.execute("ROLLBACK")
+
+    assert pings == [1]
+
+
+def _url() -> str:
+    database = connection.settings_dict
+    parts = {"dbname": database["NAME"], "user": database["USER"], "password": database["PASSWORD"]}
+    parts |= {"host": database["HOST"], "port": str(database["PORT"] or "")}
+    return psycopg.conninfo.make_conninfo(**{key: value for key, value in parts.items() if value})
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@postgresql
+@pytest.mark.django_db
+def test_a_read_inside_the_block_is_prepared_once_and_reused():
+    with prepared_statements():
+        list(ServiceOrder.objects.filter(status="new", service_center_id=1).order_by("-id")[:26])
+    with prepared_statements():  # other values, the same statement
+        list(ServiceOrder.objects.filter(status="accepted", service_center_id=2).order_by("-id")[:26])
+
+    statements = [s for s in _prepared_statements() if "service_serviceorder" in s]
+    assert len(statements) == 1
+    assert "$1" in statements[0]  # bound on the server, not the values written into the text
+
+
+@postgresql
+@pytest.mark.django_db
+def test_reads_outside_the_block_are_not_prepared():
+    list(ServiceOrder.objects.filter(status="new").order_by("-id")[:26])
+    with prepared_statements():
+        pass
+    list(ServiceOrder.objects.filter(status="new").order_by("-id")[:26])
+
+    assert not [s for s in _prepared_statements() if "service_serviceorder" in s]
+
+
+@postgresql
+@pytest.mark.django_db
+def test_nothing_is_prepared_when_turned_off(monkeypatch):
+    monkeypatch.setitem(settings.DATABASES["default"]["OPTIONS"], "prepare_threshold", None)
+
+    with prepared_statements():
+        list(ServiceOrder.objects.filter(status="new").order_by("-id")[:26])
+
+    assert not [s for s in _prepared_statements() if "service_serviceorder" in s]
+
+
+@pytest.mark.django_db
+def test_prepared_statements_do_nothing_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite run")
+    with prepared_statements():
+        assert list(ServiceOrder.objects.filter(status="new")[:1]) == []

@@ -1,0 +1,154 @@
+"""Where the time of one order-list request goes, in one process (no HTTP server, no load client).
+
+    .venv/bin/python benchmarks/profile_list.py                    # cases a,a2,b,c,d: ms per request, SQL vs Python
+    .venv/bin/python benchmarks/profile_list.py --only a --profile  # + cProfile's top functions
+
+Calls the WSGI application the way granian does (``aftersales.wsgi.application``, production settings, the
+whole middleware stack) with a bearer token, against the benchmark database (benchmarks/load_data.py).
+For each case it prints the median ms per request, the part spent in the database (measured around
+``cursor.execute`` with ``connection.execute_wrapper``) and the rest — the Python around the query, which
+is what issue 7's "within 3x of raw SQL" is about — and the process's CPU time per request and the
+statements sent per request (health checks included). Wall-clock figures move with the machine's load;
+the CPU time, the statement count and the profile counts much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def environ(path: str, query: str, token: str) -> dict[str, Any]:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8200",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aftersales_bench"),
+    )
+    parser.add_argument("--only", default="a,a2,b,c,d")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions per case")
+    parser.add_argument("--top", type=int, default=35)
+    args = parser.parse_args(argv)
+
+    os.environ["DATABASE_URL"] = args.database_url
+    embedded = args.database_url.startswith("sqlite")
+    os.environ["DJANGO_SETTINGS_MODULE"] = (
+        "aftersales.settings.embedded" if embedded else "aftersales.settings.production"
+    )
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ["AFTERSALES_LOG_FORMAT"] = "plain"
+    import django
+
+    django.setup()
+    import psycopg
+    import run as bench
+    from django.db import connection
+
+    from aftersales.accounts.services import issue_token
+    from aftersales.wsgi import application
+
+    statements = [0]
+    execute = psycopg.Cursor.execute
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:  # every statement sent, health checks included
+        statements[0] += 1
+        return execute(self, *args, **kwargs)
+
+    psycopg.Cursor.execute = counted  # type: ignore[method-assign]
+    _user, password = bench.prepare_user()
+    token = issue_token(username=bench.BENCH_USER, password=password, ip="bench").key
+    only = {key for key in args.only.split(",") if key}
+    sql_time = [0.0]
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            sql_time[0] += time.perf_counter() - started
+
+    def request(query: str) -> int:
+        status: list[str] = []
+        body = application(environ("/api/v1/orders", query, token), lambda s, h, *a: status.append(s))
+        b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        return int(status[0].split()[0])
+
+    print(f"load average {os.getloadavg()[0]:.1f}; {args.requests} requests a case")
+    for case in bench.cases(bench.pick_values()):
+        if case["key"] not in only:
+            continue
+        query = urllib.parse.urlencode(case["params"])
+        for _ in range(5):  # warm-up: caches, the first compile
+            if (status := request(query)) != 200:
+                raise SystemExit(f"{case['key']} answered {status}")
+        totals, sqls, cpus = [], [], []
+        statements[0] = 0
+        with connection.execute_wrapper(timed):
+            for _ in range(args.requests):
+                sql_time[0] = 0.0
+                started, cpu = time.perf_counter(), time.process_time()
+                request(query)
+                cpus.append(time.process_time() - cpu)
+                totals.append(time.perf_counter() - started)
+                sqls.append(sql_time[0])
+        total, sql = statistics.median(totals) * 1000, statistics.median(sqls) * 1000
+        cpu = statistics.mean(cpus) * 1000
+        print(
+            f"{case['key']:>3} {case['label']:<28} {total:6.2f} ms  sql {sql:5.2f} ms  python {total - sql:5.2f} ms"
+            f"  (process CPU {cpu:4.2f} ms, {statements[0] / args.requests:.1f} statements a request)"
+        )
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                request(query)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+            print(out.getvalue())
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
+            print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
