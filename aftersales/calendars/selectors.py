@@ -263,6 +263,18 @@ class WorkingCalendar:
                 counted += 1
         return WorkingDayResult(day=day, unknown_years=calendar.sorted_unknown())
 
+    def due_at(self, *, received_at: dt.datetime, working_days: int) -> DueResult:
+        """``due_at`` (below) on this calendar."""
+        if received_at.utcoffset() is None:
+            raise ValueError("received_at must be timezone-aware")
+        local_day = received_at.astimezone(business_timezone()).date()
+        result = self.add_working_days(start=local_day, days=working_days)
+        return DueResult(
+            due_at=business_day_end(day=result.day),
+            warning=calendar_warning(unknown_years=result.unknown_years),
+            unknown_years=result.unknown_years,
+        )
+
     def working_days_before(self, *, day: dt.date, days: int) -> dt.date:
         """The working day ``days`` working days before ``day`` (``day`` itself never counts)."""
         _check_days(days)
@@ -342,15 +354,7 @@ def due_at(*, received_at: dt.datetime, working_days: int) -> DueResult:
     received at 08:00 on a working day (domain.md "Repair": parts within 7 working days, §6 1.3.3.1;
     return to factory 10–15 working days, §6 1.3.3.2). ``working_days=0`` → end of the day of receipt.
     """
-    if received_at.utcoffset() is None:
-        raise ValueError("received_at must be timezone-aware")
-    local_day = received_at.astimezone(business_timezone()).date()
-    result = add_working_days(start=local_day, days=working_days)
-    return DueResult(
-        due_at=business_day_end(day=result.day),
-        warning=calendar_warning(unknown_years=result.unknown_years),
-        unknown_years=result.unknown_years,
-    )
+    return WorkingCalendar().due_at(received_at=received_at, working_days=working_days)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
@@ -45,6 +45,27 @@ def _glob_escape(text: str) -> str:
     return "".join(f"\\{char}" if char in "*?[]\\" else char for char in text)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one ``redis.Redis`` per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache call, and its constructor fills a table of
+    ~170 response callbacks: ~0.1 ms of CPU per call, three times per order intake. A ``redis.Redis``
+    holds no connection of its own (it borrows one from the pool per command) and is thread-safe,
+    so one per pool serves every call of the process.
+    """
+
+    def __init__(self, servers: Any, **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS") or {})
@@ -52,6 +73,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", DEFAULT_SOCKET_TIMEOUT)
         options.setdefault("retry", Retry(NoBackoff(), 0))  # redis-py retries 3 times with back-off by default
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClientRedisCacheClient
         # Django makes a cache object per thread; the threads of a process share one fallback store
         # (LocMemCache shares its store by name), so throttle counters add up across them.
         self.fallback = LocMemCache(f"aftersales-fallback:{server}", {**params, "OPTIONS": {}})

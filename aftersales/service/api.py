@@ -23,6 +23,7 @@ from aftersales.core.prepared import prepared_statements
 from aftersales.core.renderers import render_response
 from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, model_field
 from aftersales.core.validation import field_max_length
+from aftersales.customers.models import Customer
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
@@ -411,15 +412,7 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Created:
         raise PermissionDeniedError("forbidden", _("Your role may not open service orders."))
 
     def create() -> tuple[int, OrderOut]:
-        customer = get_object_or_404(
-            customers_visible_to(request.user).select_related("service_center"), pk=payload.customer_id
-        )
-        unit = None
-        if payload.unit_id is not None:
-            unit = get_object_or_404(
-                units_visible_to(request.user).select_related("product_model", "site").filter(customer=customer),
-                pk=payload.unit_id,
-            )
+        customer, unit = _customer_and_unit(request, customer_id=payload.customer_id, unit_id=payload.unit_id)
         contact = get_object_or_404(customer.contacts, pk=payload.contact_id) if payload.contact_id else None
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
@@ -428,6 +421,29 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Created:
         return 201, OrderOut.from_orm(order, context={"request": request, "just_opened": True})
 
     return idempotent(request, create)
+
+
+def _customer_and_unit(request: HttpRequest, *, customer_id: int, unit_id: int | None) -> tuple[Customer, Unit | None]:
+    """The call's customer and unit, both in the caller's scope, else 404 naming the missing one.
+
+    With a unit, one query reads both: ``units_visible_to`` is the units of the customers the caller
+    may see, so a visible unit of that customer vouches for the customer. The lookups one by one run
+    only when it finds nothing, to say which of the two does not exist (for the caller)."""
+    if unit_id is not None:
+        both = units_visible_to(request.user).select_related("customer__service_center", "product_model", "site")
+        try:
+            unit = both.get(pk=unit_id, customer_id=customer_id)
+        except Unit.DoesNotExist:
+            pass
+        else:
+            return unit.customer, unit
+    customer = get_object_or_404(customers_visible_to(request.user).select_related("service_center"), pk=customer_id)
+    if unit_id is None:
+        return customer, None
+    unit = get_object_or_404(
+        units_visible_to(request.user).select_related("product_model", "site").filter(customer=customer), pk=unit_id
+    )
+    return customer, unit
 
 
 @router.get("/orders/{order_id}", response=answers(OrderOut, 404))

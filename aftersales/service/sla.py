@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
-from aftersales.calendars.selectors import due_at as working_day_due_at
-from aftersales.calendars.selectors import working_days_before
+from aftersales.calendars.selectors import WorkingCalendar
 from aftersales.service.choices import OPEN_STATUSES, OrderKind, Resolution, SlaState
 from aftersales.service.models import SlaPolicy
 from aftersales.service.querysets import RESPONSE_AT_RISK
@@ -73,20 +72,23 @@ def deadlines_for(*, kind: str, resolution: str, received_at: datetime.datetime)
     respond_by = received_at + datetime.timedelta(hours=response_hours)
     if not working_days:
         return Deadlines(respond_by=respond_by, due_at=respond_by, at_risk_at=respond_by - RESPONSE_AT_RISK, warning="")
-    due = working_day_due_at(received_at=received_at, working_days=working_days)
+    calendar = WorkingCalendar()  # the admin's entries read once for both counts
+    due = calendar.due_at(received_at=received_at, working_days=working_days)
     return Deadlines(
         respond_by=respond_by,
         due_at=due.due_at,
-        at_risk_at=at_risk_time(due_at=due.due_at, working_days=at_risk_days),
+        at_risk_at=at_risk_time(due_at=due.due_at, working_days=at_risk_days, calendar=calendar),
         warning=due.warning,
     )
 
 
-def at_risk_time(*, due_at: datetime.datetime, working_days: int) -> datetime.datetime:
+def at_risk_time(
+    *, due_at: datetime.datetime, working_days: int, calendar: WorkingCalendar | None = None
+) -> datetime.datetime:
     """The order turns "at risk" at the end of the working day ``working_days`` before the due day."""
     if working_days <= 0:
         return due_at
-    day = working_days_before(day=timezone.localtime(due_at).date(), days=working_days)
+    day = (calendar or WorkingCalendar()).working_days_before(day=timezone.localtime(due_at).date(), days=working_days)
     return end_of_day_like(due_at, day)
 
 
