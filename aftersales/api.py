@@ -13,6 +13,7 @@ from aftersales.exchange.api import router as exchange_router
 from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
 from aftersales.notifications.api import router as notifications_router
+from aftersales.pay.api import router as pay_router
 from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
 
@@ -40,3 +41,4 @@ api.add_router("", service_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)
 api.add_router("", notifications_router)
+api.add_router("", pay_router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("calendar/", include("aftersales.calendars.urls")),
     path("history/", include("aftersales.history.urls")),
     path("notifications/", include("aftersales.notifications.urls")),
+    path("pay/", include("aftersales.pay.urls")),
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/", include("aftersales.accounts.urls")),

@@ -451,3 +451,46 @@ class DispatchCheck:
 
 
 dispatch_checks: Registry[DispatchCheck] = Registry("dispatch checks")
+
+
+# ---- measured figures ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FigureRow:
+    """One record's part of a figure: ``amount`` credited to ``person_id`` (``None``: nobody in
+    particular) in ``centre_id``, from the record ``record_id`` (an order), shown as ``reference``
+    (its number). Summed per person or per centre, the rows are the figure; listed, they are its trace."""
+
+    person_id: int | None
+    centre_id: int | None
+    amount: Any  # a Decimal
+    record_id: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class FigureSource:
+    """A named figure measured from the work recorded in the system (labour revenue, repairs,
+    receptions ...), registered by the app whose records it reads.
+
+    ``measure(*, start, end, centre_ids, rules) -> Iterable[FigureRow]``: the rows of the month
+    ``start`` ≤ day < ``end`` for the centres in ``centre_ids`` (``None``: every centre), under the
+    ``rules`` the reader states (which kinds and statuses count, the day an order counts on).
+    ``unit``: "amount" (CNY) or "count" or "score". ``missing``: when set, the figure cannot be
+    measured yet (the app that records it is not installed) and reads as zero with this sentence.
+    An app that can measure a figure registers it under the same key and replaces a stand-in."""
+
+    key: str
+    label: str | Promise
+    unit: str
+    measure: Ref
+    order: int = 100
+    missing: str | Promise = ""
+
+
+figure_sources: Registry[FigureSource] = Registry("figure sources")
+
+
+def register_figure_default(entry: FigureSource, into: Registry[FigureSource] = figure_sources) -> FigureSource:
+    """Register ``entry`` unless an app already registered a source under its key (a stand-in never
+    replaces a real source, whichever ``ready()`` runs first)."""
+    return into.get(entry.key) or into.register(entry)

@@ -25,6 +25,7 @@ from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.demo import data
 from aftersales.demo.orders import OrdersMixin
+from aftersales.demo.pay import load_pay
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 from aftersales.service.choices import OrderStatus, SlaState
@@ -43,6 +44,7 @@ class Summary:
     customers: int = 0
     units: int = 0
     orders: int = 0
+    pay_statements: int = 0
     statuses: Counter = field(default_factory=Counter)
     sla: Counter = field(default_factory=Counter)
 
@@ -54,6 +56,7 @@ class Summary:
             f"customers: {self.customers}",
             f"units: {self.units}",
             f"service orders: {self.orders}",
+            f"pay statements: {self.pay_statements}",
             "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
             "  open by SLA: "
             + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
@@ -95,6 +98,7 @@ class DemoLoader(OrdersMixin):
         self.create_customers()
         self.register_units()
         self.open_orders()
+        self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "aftersales.coverage",
     "aftersales.calendars",
     "aftersales.service",
+    "aftersales.pay",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",

@@ -43,6 +43,7 @@ from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
 from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
+from aftersales.pay.models import PayRun
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import Attachment
@@ -73,6 +74,9 @@ class Ids:
     tech_order: int
     rule: int
     item: int
+    pay_plan: int = 0
+    pay_run: int = 0
+    pay_statement: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,13 @@ CASES = [
     Case("api:import template", "admin", "/api/v1/imports/customers/template.xlsx", api=True),
     Case("api:notifications", "technician", "/api/v1/notifications?limit=50", api=True, is_list=True),
     Case("api:notifications unread count", "technician", "/api/v1/notifications/unread-count", api=True),
+    Case("api:pay figures", "manager", "/api/v1/pay/figures", api=True, is_list=True),
+    Case("api:pay plans", "finance", "/api/v1/pay/plans", api=True),
+    Case("api:pay plan", "finance", "/api/v1/pay/plans/{pay_plan}", api=True),
+    Case("api:pay runs", "finance", "/api/v1/pay/runs", api=True, is_list=True),
+    Case("api:pay run", "manager", "/api/v1/pay/runs/{pay_run}", api=True),
+    Case("api:pay statements", "finance", "/api/v1/pay/statements?limit=50", api=True, is_list=True),
+    Case("api:pay statement", "manager", "/api/v1/pay/statements/{pay_statement}", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -175,6 +186,10 @@ CASES = [
     Case("console:settings lifetime items", "admin", "core_settings:list", kwargs={"section": "=lifetime-items"}),
     Case("console:notifications", "technician", "notifications:list", shows=notices_of("technician"), is_list=True),
     Case("console:notification bell", "technician", "notifications:bell"),
+    Case("console:pay", "manager", "pay:index"),
+    Case("console:pay run", "manager", "pay:run_detail", kwargs={"run_id": "pay_run"}),
+    Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
+    Case("console:pay plan", "finance", "pay:plan_detail", kwargs={"plan_id": "pay_plan"}),
 ]
 
 
@@ -219,6 +234,7 @@ def build() -> Ids:
             by=admin,
         )
     customer = Customer.objects.filter(pk=order.customer_id).get()
+    pay_run = PayRun.objects.filter(service_center=manager.service_center, status="approved").get()
     return Ids(
         order=order.pk,
         visit=visit.pk,
@@ -229,6 +245,9 @@ def build() -> Ids:
         tech_order=tech_order.pk,
         rule=rules[0].pk,
         item=items[0].pk,
+        pay_plan=pay_run.plan_id,
+        pay_run=pay_run.pk,
+        pay_statement=pay_run.statements.get(user=User.objects.get(username="agent")).pk,
     )
 
 

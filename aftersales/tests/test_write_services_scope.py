@@ -13,7 +13,8 @@ import inspect
 import io
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,6 +37,7 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.exchange import services as exchange
 from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.pay import services as pay
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
 from aftersales.service.services import dispatch, due_moves, imported, orders, sla_policies, visits
@@ -64,6 +66,7 @@ class World:
     rule: Any
     item: Any
     stand_in: Any = None
+    pay: dict[str, Any] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -89,7 +92,26 @@ def world(db: Any) -> World:
         reason="年假",
         by=staff[Role.DISPATCHER],
     )
-    return World(home, away, staff, outsiders, customer, unit, order, visit, token.pk, rule, item, stand_in)
+    world = World(home, away, staff, outsiders, customer, unit, order, visit, token.pk, rule, item, stand_in)
+    world.pay = _pay_world(staff, home)
+    return world
+
+
+def _pay_world(staff: dict[str, User], home: ServiceCenter) -> dict[str, Any]:
+    """Pay in the home centre: the default plan, one profile, an approved April run and a draft May run."""
+    pay.load_default_plan(by=staff[Role.ADMIN], effective_from=datetime.date(2026, 1, 1))
+    pay.set_profile(
+        by=staff[Role.MANAGER],
+        user=staff[Role.AGENT],
+        education="bachelor",
+        posts=["service_adviser"],
+        joined_on=datetime.date(2020, 1, 1),
+    )
+    april = pay.create_run(by=staff[Role.MANAGER], centre=home, period=datetime.date(2026, 4, 1))
+    pay.transition_run(by=staff[Role.MANAGER], run=april, to="reviewed")
+    pay.transition_run(by=staff[Role.FINANCE], run=april, to="approved")
+    may = pay.create_run(by=staff[Role.MANAGER], centre=home, period=datetime.date(2026, 5, 1))
+    return {"approved": april.statements.get(), "run": may, "statement": may.statements.get()}
 
 
 @dataclass(frozen=True)
@@ -486,6 +508,68 @@ CASES = [
             response_hours=1,
             resolution_working_days=1,
             at_risk_working_days=0,
+        ),
+    ),
+    # pay: runs, statements and profiles are the centre's; plans are kept by finance and the general manager.
+    Case(
+        "aftersales.pay.services.save_plan",
+        M,
+        403,
+        lambda w, by: pay.save_plan(by=by, document={}, effective_from=datetime.date(2026, 6, 1)),
+    ),
+    Case(
+        "aftersales.pay.services.load_default_plan",
+        M,
+        403,
+        lambda w, by: pay.load_default_plan(by=by, effective_from=datetime.date(2026, 6, 1)),
+    ),
+    Case(
+        "aftersales.pay.services.set_profile",
+        M,
+        404,
+        lambda w, by: pay.set_profile(
+            by=by, user=w.staff[A], education="bachelor", posts=["driver"], joined_on=datetime.date(2021, 1, 1)
+        ),
+    ),
+    Case(
+        "aftersales.pay.services.set_profile",
+        A,
+        403,
+        lambda w, by: pay.set_profile(
+            by=by, user=w.staff[A], education="bachelor", posts=["driver"], joined_on=datetime.date(2021, 1, 1)
+        ),
+    ),
+    Case(
+        "aftersales.pay.services.create_run",
+        M,
+        404,
+        lambda w, by: pay.create_run(by=by, centre=w.home, period=datetime.date(2026, 6, 1)),
+    ),
+    Case(
+        "aftersales.pay.services.create_run",
+        A,
+        403,
+        lambda w, by: pay.create_run(by=by, centre=w.home, period=datetime.date(2026, 6, 1)),
+    ),
+    Case("aftersales.pay.services.recompute_run", M, 404, lambda w, by: pay.recompute_run(by=by, run=w.pay["run"])),
+    Case(
+        "aftersales.pay.services.transition_run",
+        M,
+        404,
+        lambda w, by: pay.transition_run(by=by, run=w.pay["run"], to="reviewed"),
+    ),
+    Case(
+        "aftersales.pay.services.enter_statement",
+        M,
+        404,
+        lambda w, by: pay.enter_statement(by=by, statement=w.pay["statement"], coefficients={"service_adviser": "1.0"}),
+    ),
+    Case(
+        "aftersales.pay.services.add_adjustment",
+        M,
+        404,
+        lambda w, by: pay.add_adjustment(
+            by=by, run=w.pay["run"], corrects=w.pay["approved"], amount=Decimal("10"), reason="漏计"
         ),
     ),
 ]

@@ -1,0 +1,446 @@
+"""The writes of the pay context: plans, profiles, pay runs and their statements.
+
+Every write checks the caller's capability and scope (403 ``forbidden``, 404 ``not_found``), runs in
+one transaction and records one history activity. ``transition_run`` is the only code that assigns a
+run's status; an approved run is final (its statements are never edited: corrections are adjustments
+in a later run). docs/pay.md.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.permissions import can_see_centre
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.history.services import record_activity
+from aftersales.pay import engine, permissions
+from aftersales.pay.choices import RUN_MOVES, Release, RunStatus
+from aftersales.pay.default_plan import DEFAULT_PLAN
+from aftersales.pay.models import PayAdjustment, PayPlan, PayProfile, PayRun, PayStatement
+from aftersales.pay.plan import PlanDoc, check_plan, read_plan
+from aftersales.pay.selectors import approved_statements, figure_keys, measure_month, plan_in_force
+
+SCORE_NAMES = ("target", "service", "training")
+
+
+def _forbidden() -> PermissionDeniedError:
+    return PermissionDeniedError("forbidden", _("You may not do this."))
+
+
+def _first_of_month(day: datetime.date, field: str) -> datetime.date:
+    if day.day != 1:
+        raise ValidationFailed("invalid_period", _("A pay month is given by its first day."), field=field)
+    return day
+
+
+# ---- plans ----------------------------------------------------------------------------------------
+def save_plan(*, by: User, document: Any, effective_from: datetime.date, plan: PayPlan | None = None) -> PayPlan:
+    """Save a checked plan in force from ``effective_from``. A new version for a later month leaves the
+    runs of earlier months as they are; a version a run has used is never changed (409 ``plan_in_use``)."""
+    if not permissions.can_edit_plans(by):
+        raise _forbidden()
+    _first_of_month(effective_from, "effective_from")
+    checked = check_plan(document, figure_keys=figure_keys())
+    stored = checked.model_dump(mode="json", by_alias=True)
+    with transaction.atomic():
+        clash = PayPlan.objects.filter(effective_from=effective_from)
+        if plan is not None:
+            clash = clash.exclude(pk=plan.pk)
+        if clash.exists():
+            raise ConflictError(
+                "plan_exists", _("A plan is already in force from that month: edit it instead."), field="effective_from"
+            )
+        if plan is None:
+            plan = PayPlan.objects.create(
+                name=checked.name, effective_from=effective_from, document=stored, created_by=by
+            )
+            record_activity(target=plan, type="pay_plan.created", by=by, data={"effective_from": effective_from})
+            return plan
+        plan = PayPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.runs.exists():
+            raise ConflictError(
+                "plan_in_use", _("Pay runs use this plan: save the change as a new version for a later month.")
+            )
+        old = (plan.name, plan.effective_from)
+        plan.name, plan.effective_from, plan.document = checked.name, effective_from, stored
+        plan.save()
+        record_activity(
+            target=plan,
+            type="pay_plan.changed",
+            by=by,
+            changes={"name": (old[0], plan.name), "effective_from": (old[1], effective_from)},
+        )
+        return plan
+
+
+def load_default_plan(*, by: User, effective_from: datetime.date) -> PayPlan:
+    """The source's plan (篇十四) as a plan in force from ``effective_from``."""
+    return save_plan(by=by, document=DEFAULT_PLAN, effective_from=effective_from)
+
+
+# ---- profiles -------------------------------------------------------------------------------------
+def set_profile(
+    *,
+    by: User,
+    user: User,
+    education: str,
+    posts: list[str],
+    joined_on: datetime.date,
+    allowances: list[str] | None = None,
+    active: bool = True,
+) -> PayProfile:
+    """What ``user``'s pay is computed from; the codes must be those of the plan in force today."""
+    if not permissions.can_run_pay(by):
+        raise _forbidden()
+    if not (permissions.sees_all_pay(by) or can_see_centre(by, user.service_center_id)):
+        raise NotFoundError("not_found", _("No such person."))
+    plan_row = plan_in_force(timezone.localdate())
+    if plan_row is None:
+        raise ConflictError("no_plan", _("No pay plan is in force yet."))
+    plan = read_plan(plan_row.document)
+    if education not in plan.education:
+        raise ValidationFailed("invalid_choice", _("The plan has no such education."), field="education")
+    if not posts or len(posts) != len(set(posts)):
+        raise ValidationFailed("invalid_choice", _("Give one or more different posts."), field="posts")
+    for code in posts:
+        if code not in plan.posts:
+            raise ValidationFailed(
+                "invalid_choice", _("The plan has no post “%(code)s”.") % {"code": code}, field="posts"
+            )
+    for code in allowances or []:
+        if code not in plan.allowances:
+            raise ValidationFailed(
+                "invalid_choice", _("The plan has no allowance “%(code)s”.") % {"code": code}, field="allowances"
+            )
+    values = {
+        "education": education,
+        "posts": posts,
+        "joined_on": joined_on,
+        "allowances": allowances or [],
+        "active": active,
+    }
+    with transaction.atomic():
+        profile = PayProfile.objects.select_for_update().filter(user=user).first()
+        if profile is None:
+            profile = PayProfile.objects.create(user=user, **values)
+            record_activity(target=profile, type="pay_profile.created", by=by, data=values)
+            return profile
+        changes = {
+            key: (getattr(profile, key), value) for key, value in values.items() if getattr(profile, key) != value
+        }
+        for key, value in values.items():
+            setattr(profile, key, value)
+        profile.save()
+        if changes:
+            record_activity(target=profile, type="pay_profile.changed", by=by, changes=changes)
+        return profile
+
+
+# ---- runs -----------------------------------------------------------------------------------------
+def create_run(*, by: User, centre: ServiceCenter, period: datetime.date) -> PayRun:
+    """Start the pay of ``centre`` for the month ``period`` under the plan in force then, and compute
+    every statement. A month already approved answers 409 ``period_approved``; one with a draft, 409
+    ``run_exists`` (recompute it instead)."""
+    if not permissions.can_run_pay(by, centre.pk):
+        raise _forbidden() if not permissions.can_run_pay(by) else NotFoundError("not_found", _("No such centre."))
+    _first_of_month(period, "period")
+    plan = plan_in_force(period)
+    if plan is None:
+        raise ConflictError("no_plan", _("No pay plan is in force for that month."), field="period")
+    with transaction.atomic():
+        ServiceCenter.objects.select_for_update().get(pk=centre.pk)  # one run per centre and month at a time
+        existing = PayRun.objects.filter(service_center=centre, period=period).first()
+        if existing is not None:
+            if existing.status == RunStatus.APPROVED:
+                raise ConflictError("period_approved", _("That month's pay is already approved."), field="period")
+            raise ConflictError("run_exists", _("That month already has a pay run: recompute it."), field="period")
+        run = PayRun.objects.create(service_center=centre, period=period, plan=plan, created_by=by)
+        _compute(run)
+        record_activity(target=run, type="pay_run.created", by=by, data={"period": period, "plan": plan})
+        return run
+
+
+def _locked_run(run: PayRun, by: User, capability: str = "pay.run_pay") -> PayRun:
+    if not permissions.runs_visible_to(by).filter(pk=run.pk).exists():
+        raise NotFoundError("not_found", _("No such pay run."))
+    run = PayRun.objects.select_for_update().get(pk=run.pk)
+    if capability == "pay.run_pay" and not permissions.can_run_pay(by, run.service_center_id):
+        raise _forbidden()
+    return run
+
+
+def _require_draft(run: PayRun) -> None:
+    if run.status == RunStatus.APPROVED:
+        raise ConflictError(
+            "statement_approved", _("The pay run is approved: correct it with an adjustment in a later run.")
+        )
+    if run.status != RunStatus.DRAFT:
+        raise ConflictError("run_not_draft", _("The pay run is reviewed: reopen it to change it."))
+
+
+def recompute_run(*, by: User, run: PayRun) -> PayRun:
+    """Measure the month again and recompute every statement of a draft run (entries are kept)."""
+    with transaction.atomic():
+        run = _locked_run(run, by)
+        _require_draft(run)
+        _compute(run)
+        record_activity(target=run, type="pay_run.recomputed", by=by)
+        return run
+
+
+def transition_run(*, by: User, run: PayRun, to: str) -> PayRun:
+    """Draft → reviewed (the manager), reviewed → draft (reopen), reviewed → approved (finance or the
+    general manager; final)."""
+    with transaction.atomic():
+        if not permissions.runs_visible_to(by).filter(pk=run.pk).exists():
+            raise NotFoundError("not_found", _("No such pay run."))
+        run = PayRun.objects.select_for_update().get(pk=run.pk)
+        needed = RUN_MOVES.get((run.status, to))
+        if needed is None:
+            if run.status == RunStatus.APPROVED:
+                raise ConflictError("statement_approved", _("The pay run is approved and final."))
+            raise ConflictError(
+                "transition_not_allowed",
+                _("A %(from)s pay run cannot move to %(to)s.") % {"from": run.status, "to": to},
+                allowed=[t for (f, t) in RUN_MOVES if f == run.status],
+            )
+        allowed = (
+            permissions.can_approve_pay(by, run.service_center_id)
+            if needed == "pay.approve_pay"
+            else permissions.can_run_pay(by, run.service_center_id)
+        )
+        if not allowed:
+            raise _forbidden()
+        old = run.status
+        run.status = to
+        run.version += 1
+        if to == RunStatus.APPROVED:
+            run.approved_at, run.approved_by = timezone.now(), by
+        run.save()
+        record_activity(target=run, type=f"pay_run.{to}", by=by, changes={"status": (old, to)})
+        return run
+
+
+# ---- statements -----------------------------------------------------------------------------------
+def _decimal(value: Any, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed("invalid_input", _("Not a number."), field=field) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e9"):
+        raise ValidationFailed("invalid_input", _("Not a number."), field=field)
+    return number
+
+
+def enter_statement(
+    *,
+    by: User,
+    statement: PayStatement,
+    coefficients: dict[str, Any] | None = None,
+    values: dict[str, Any] | None = None,
+    scores: dict[str, Any] | None = None,
+    release: str | None = None,
+) -> PayStatement:
+    """The manager's entries on a draft statement: the assessment coefficient per post (inside the
+    post's range), entered values (救急补贴), the quarterly scores, the holdback release; then the run
+    is recomputed (an adviser's entries move the front desk's average)."""
+    with transaction.atomic():
+        if not permissions.statements_visible_to(by).filter(pk=statement.pk).exists():
+            raise NotFoundError("not_found", _("No such statement."))
+        run = _locked_run(statement.run, by)
+        _require_draft(run)
+        statement = PayStatement.objects.select_for_update().get(pk=statement.pk)
+        plan = read_plan(run.plan.document)
+        entries = dict(statement.entries)
+        if coefficients is not None:
+            entries["coefficients"] = _coefficients(plan, statement.posts, coefficients)
+        if values is not None:
+            for code in values:
+                if code not in plan.entered:
+                    raise ValidationFailed(
+                        "invalid_choice",
+                        _("The plan has no entered value “%(code)s”.") % {"code": code},
+                        field=f"values.{code}",
+                    )
+            entries["values"] = {code: str(_decimal(value, f"values.{code}")) for code, value in values.items()}
+        if scores is not None:
+            checked = {}
+            for name, value in scores.items():
+                if name not in SCORE_NAMES:
+                    raise ValidationFailed(
+                        "invalid_choice", _("Scores are target, service and training."), field=f"scores.{name}"
+                    )
+                number = _decimal(value, f"scores.{name}")
+                if not 0 <= number <= 200:
+                    raise ValidationFailed(
+                        "score_out_of_range", _("A score lies between 0 and 200."), field=f"scores.{name}"
+                    )
+                checked[name] = str(number)
+            entries["scores"] = checked
+        if release is not None:
+            if release not in Release.values:
+                raise ValidationFailed("invalid_input", _("Not a release choice."), field="release")
+            entries["release"] = release
+        old = statement.entries
+        statement.entries = entries
+        statement.save(update_fields=["entries", "updated_at"])
+        _compute(run)
+        statement.refresh_from_db()
+        record_activity(target=statement, type="pay_statement.entered", by=by, changes={"entries": (old, entries)})
+        return statement
+
+
+def _coefficients(plan: PlanDoc, posts: list[str], given: dict[str, Any]) -> dict[str, str]:
+    checked = {}
+    for post, value in given.items():
+        field = f"coefficients.{post}"
+        if post not in posts:
+            raise ValidationFailed("invalid_choice", _("This person does not hold that post."), field=field)
+        number = _decimal(value, field)
+        spec = plan.posts[post].coefficient
+        low = spec.min if spec.min is not None else Decimal(0)
+        high = spec.max
+        if number < low or (high is not None and number > high):
+            raise ValidationFailed(
+                "coefficient_out_of_range",
+                _("The coefficient of %(post)s lies between %(low)s and %(high)s.")
+                % {"post": plan.posts[post].label, "low": low, "high": high if high is not None else "—"},
+                field=field,
+            )
+        checked[post] = str(number)
+    return checked
+
+
+def add_adjustment(*, by: User, run: PayRun, corrects: PayStatement, amount: Decimal, reason: str) -> PayAdjustment:
+    """Correct an approved statement in a later draft run of the same centre: a new line, never an edit."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        run = _locked_run(run, by)
+        _require_draft(run)
+        if not permissions.statements_visible_to(by).filter(pk=corrects.pk).exists():
+            raise NotFoundError("not_found", _("No such statement."))
+        corrects = PayStatement.objects.select_related("run").get(pk=corrects.pk)
+        if corrects.run.status != RunStatus.APPROVED or corrects.run.period >= run.period:
+            raise ValidationFailed(
+                "adjustment_invalid",
+                _("Only an approved statement of an earlier month is corrected."),
+                field="corrects",
+            )
+        if not reason:
+            raise ValidationFailed("required", _("Say why."), field="reason")
+        if not run.statements.filter(user_id=corrects.user_id).exists():
+            raise ValidationFailed(
+                "adjustment_invalid", _("That person has no statement in this run."), field="corrects"
+            )
+        adjustment = PayAdjustment.objects.create(
+            run=run, user_id=corrects.user_id, corrects=corrects, amount=amount, reason=reason[:500], created_by=by
+        )
+        _compute(run)
+        record_activity(
+            target=run,
+            type="pay_run.adjusted",
+            by=by,
+            data={"corrects": corrects.pk, "amount": amount, "reason": reason},
+        )
+        return adjustment
+
+
+# ---- computing a run --------------------------------------------------------------------------------
+def _entries(raw: dict[str, Any]) -> engine.Entries:
+    return engine.Entries(
+        coefficients={k: Decimal(v) for k, v in raw.get("coefficients", {}).items()},
+        values={k: Decimal(v) for k, v in raw.get("values", {}).items()},
+        scores={k: Decimal(v) for k, v in raw.get("scores", {}).items()},
+        release=raw.get("release", ""),
+    )
+
+
+def _compute(run: PayRun) -> None:
+    """(Re)compute every statement of a draft run: the centre's active profiles, the month's figures,
+    the averages, the quarter's and the year's approved statements; the entries are kept."""
+    plan = read_plan(run.plan.document)
+    formulas = plan.formulas(figure_keys())
+    profiles = list(
+        PayProfile.objects.filter(active=True, user__service_center_id=run.service_center_id, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    people = [p for p in profiles if all(code in plan.posts for code in p.posts)]
+    month = measure_month(plan=plan, centre_id=run.service_center_id, period=run.period)
+    user_ids = [p.user_id for p in people]
+    quarter_start = run.period.replace(month=(run.period.month - 1) // 3 * 3 + 1)
+    quarter_before: dict[int, dict[str, Decimal]] = {}
+    year_before: dict[int, Decimal] = {}
+    for earlier in approved_statements(user_ids, since=run.period.replace(month=1), before=run.period):
+        year_before[earlier.user_id] = year_before.get(earlier.user_id, engine.ZERO) - earlier.holdback
+    for earlier in approved_statements(user_ids, since=quarter_start, before=run.period):
+        per_post = quarter_before.setdefault(earlier.user_id, {})
+        for line in earlier.lines:
+            if line["section"] == "performance":
+                per_post[line["code"]] = per_post.get(line["code"], engine.ZERO) + Decimal(line["amount"])
+    adjustments: dict[int, list[tuple[Decimal, str]]] = {}
+    for adj in run.adjustments.select_related("corrects__run").order_by("pk"):
+        label = f"调整 {adj.corrects.run.period:%Y-%m}：{adj.reason}"
+        adjustments.setdefault(adj.user_id, []).append((adj.amount, label))
+    existing = {s.user_id: s for s in run.statements.all()}
+
+    def context(user_id: int) -> engine.Context:
+        return engine.Context(
+            own=month.of(user_id),
+            centre=month.centre,
+            averages=averages,
+            quarter_before=quarter_before.get(user_id, {}),
+            year_holdback_before=year_before.get(user_id, engine.ZERO),
+            adjustments=adjustments.get(user_id, []),
+        )
+
+    averages: dict[str, Decimal] = {}
+    for code, average in plan.averages.items():
+        holders = [p for p in people if average.post in p.posts]
+        if holders and average.post in formulas:
+            amounts = [
+                engine.commission_without_coefficient(plan, formulas, average.post, context(p.user_id)) for p in holders
+            ]
+            averages[code] = engine.fen(sum(amounts, engine.ZERO) / len(amounts))
+    keep = []
+    for profile in people:
+        person = engine.Person(
+            user_id=profile.user_id,
+            education=profile.education,
+            posts=tuple(profile.posts),
+            joined_on=profile.joined_on,
+            allowances=tuple(profile.allowances),
+        )
+        statement = existing.get(profile.user_id) or PayStatement(run=run, user_id=profile.user_id)
+        result = engine.compute_statement(
+            plan=plan,
+            formulas=formulas,
+            person=person,
+            period=run.period,
+            entries=_entries(statement.entries),
+            ctx=context(profile.user_id),
+        )
+        statement.posts = list(profile.posts)
+        statement.lines, statement.figures, statement.warnings = result.lines, result.figures, result.warnings
+        statement.base = result.total("base")
+        statement.performance = result.total("performance")
+        statement.allowances = result.total("allowance")
+        statement.quarterly = result.total("quarterly")
+        statement.adjustments = result.total("adjustment")
+        statement.gross = result.total("base", "allowance", "performance", "quarterly", "adjustment")
+        statement.holdback = -result.total("holdback")
+        statement.release = result.total("release")
+        statement.net = statement.gross - statement.holdback + statement.release
+        statement.save()
+        keep.append(statement.pk)
+    stale = run.statements.exclude(pk__in=keep)
+    if stale.exists():
+        PayAdjustment.objects.filter(run=run, user_id__in=stale.values("user_id")).delete()
+        stale.delete()
+    run.computed_at = timezone.now()
+    run.save(update_fields=["computed_at", "updated_at"])

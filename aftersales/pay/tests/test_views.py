@@ -1,0 +1,124 @@
+"""The pay screens: start a run, read a statement with its orders, enter, review, approve, export."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.registry import home_panels_for, nav_for
+from aftersales.pay import services
+from aftersales.pay.models import PayPlan, PayRun
+from aftersales.pay.tests.factories import MAY, default_plan, order_in, profile
+
+
+@pytest.fixture
+def setup(db: Any, centre: Any, users: dict[str, Any]) -> dict[str, Any]:
+    default_plan()
+    manager = users[Role.MANAGER]
+    adviser = UserFactory(username="adviser", role=Role.AGENT, service_center=centre)
+    profile(adviser, "service_adviser", by=manager)
+    order = order_in(centre, taken_by=adviser, day=datetime.date(2026, 5, 4))
+    return {"manager": manager, "adviser": adviser, "order": order}
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_manager_starts_a_run_and_reads_the_statement_traced_to_its_order(setup: dict[str, Any], centre: Any) -> None:
+    client = signed_in(setup["manager"])
+    answer = client.post("/pay/runs/new/", {"centre": centre.pk, "period": "2026-05"})
+    run = PayRun.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == f"/pay/runs/{run.pk}/"
+
+    page = client.get(f"/pay/runs/{run.pk}/").content.decode()
+    statement = run.statements.get(user=setup["adviser"])
+    assert f"/pay/statements/{statement.pk}/" in page
+    detail = client.get(f"/pay/statements/{statement.pk}/").content.decode()
+    assert setup["order"].number in detail
+    assert f"/orders/{setup['order'].pk}/" in detail
+
+
+def test_bad_entry_shows_the_error_beside_the_field_and_writes_nothing(setup: dict[str, Any], centre: Any) -> None:
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    statement = run.statements.get(user=setup["adviser"])
+
+    answer = signed_in(setup["manager"]).post(
+        f"/pay/statements/{statement.pk}/entries/", {"coefficient_service_adviser": "9"}
+    )
+
+    assert answer.status_code == 400
+    assert "coefficient_service_adviser_error" in answer.content.decode()
+    statement.refresh_from_db()
+    assert statement.entries == {}
+
+
+def test_second_run_of_a_month_is_refused_on_the_form(setup: dict[str, Any], centre: Any) -> None:
+    services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    answer = signed_in(setup["manager"]).post("/pay/runs/new/", {"centre": centre.pk, "period": "2026-05"})
+    assert answer.status_code == 400
+    assert PayRun.objects.count() == 1
+
+
+def test_review_approve_and_export(setup: dict[str, Any], centre: Any, users: dict[str, Any]) -> None:
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    signed_in(setup["manager"]).post(f"/pay/runs/{run.pk}/transition/", {"to": "reviewed"})
+    finance = signed_in(users[Role.FINANCE])
+    finance.post(f"/pay/runs/{run.pk}/transition/", {"to": "approved"})
+    run.refresh_from_db()
+    assert run.status == "approved"
+
+    export = finance.get(f"/exports/pay_statements.xlsx?run={run.pk}")
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert signed_in(users[Role.AGENT]).get(f"/exports/pay_statements.xlsx?run={run.pk}").status_code == 403
+
+
+def test_person_sees_only_their_own_approved_statement(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any]
+) -> None:
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    statement = run.statements.get(user=setup["adviser"])
+    adviser = signed_in(setup["adviser"])
+    assert adviser.get(f"/pay/statements/{statement.pk}/").status_code == 404
+    assert adviser.get(f"/pay/runs/{run.pk}/").status_code == 404
+    services.transition_run(by=setup["manager"], run=run, to="reviewed")
+    services.transition_run(by=users[Role.FINANCE], run=run, to="approved")
+    assert adviser.get(f"/pay/statements/{statement.pk}/").status_code == 200
+    assert f"/pay/statements/{statement.pk}/" in adviser.get("/pay/").content.decode()
+
+
+def test_plan_page_lists_the_values_asked_for_and_saves_a_new_version(
+    setup: dict[str, Any], users: dict[str, Any]
+) -> None:
+    plan = PayPlan.objects.get()
+    admin = signed_in(users[Role.ADMIN])
+    page = admin.get(f"/pay/plans/{plan.pk}/").content.decode()
+    assert "education.college" in page
+
+    answer = admin.post(f"/pay/plans/{plan.pk}/new-version/", {"effective_from": "2026-07", "document": "{not json"})
+    assert answer.status_code == 400
+    import json
+
+    answer = admin.post(
+        f"/pay/plans/{plan.pk}/new-version/", {"effective_from": "2026-07", "document": json.dumps(plan.document)}
+    )
+    assert answer.status_code == 302
+    assert PayPlan.objects.count() == 2
+
+
+def test_menu_and_home_panel_follow_the_predicates(setup: dict[str, Any], centre: Any, users: dict[str, Any]) -> None:
+    from django.utils import timezone
+
+    services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    keys = {entry.key for _group, entries in nav_for(setup["manager"]) for entry in entries}
+    assert "pay" in keys
+    panels = {p.key for slot in home_panels_for(setup["manager"], now=timezone.now()).values() for p in slot}
+    assert "pay.runs" in panels
+    panels = {p.key for slot in home_panels_for(setup["adviser"], now=timezone.now()).values() for p in slot}
+    assert "pay.runs" not in panels  # nothing approved for them yet

@@ -1,0 +1,18 @@
+"""Console pages of the pay context, mounted at /pay/."""
+
+from django.urls import path
+
+from aftersales.pay import views
+
+app_name = "pay"
+urlpatterns = [
+    path("", views.pay_index, name="index"),
+    path("runs/new/", views.run_create, name="run_create"),
+    path("runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("runs/<int:run_id>/recompute/", views.run_recompute, name="run_recompute"),
+    path("runs/<int:run_id>/transition/", views.run_transition, name="run_transition"),
+    path("statements/<int:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("statements/<int:statement_id>/entries/", views.statement_entries, name="statement_entries"),
+    path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/new-version/", views.plan_new_version, name="plan_new_version"),
+]
