@@ -59,6 +59,8 @@ class Context:
     own: Mapping[str, Measured]
     centre: Mapping[str, Measured]
     averages: Mapping[str, Decimal] = field(default_factory=dict)
+    # Who each average is taken over: [[name, amount without the coefficient], ...]
+    averaged: Mapping[str, Sequence[tuple[str, Decimal]]] = field(default_factory=dict)
     quarter_before: Mapping[str, Decimal] = field(default_factory=dict)
     year_holdback_before: Decimal = ZERO
     adjustments: Sequence[tuple[Decimal, str]] = ()
@@ -283,6 +285,10 @@ def _performance(
         coefficient=str(coefficient),
         coefficient_entered=entered,
         tiers=[t for t in tiers if t["code"] in formula.names],
+        averages={
+            code: [[name, str(amount)] for name, amount in ctx.averaged.get(code, ())]
+            for code in sorted(formula.names & set(plan.averages))
+        },
         missing=missing,
     )
 

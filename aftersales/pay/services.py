@@ -394,12 +394,14 @@ def _compute(run: PayRun) -> None:
             own=month.of(user_id),
             centre=month.centre,
             averages=averages,
+            averaged=averaged,
             quarter_before=quarter_before.get(user_id, {}),
             year_holdback_before=year_before.get(user_id, engine.ZERO),
             adjustments=adjustments.get(user_id, []),
         )
 
     averages: dict[str, Decimal] = {}
+    averaged: dict[str, list[tuple[str, Decimal]]] = {}
     for code, average in plan.averages.items():
         holders = [p for p in people if average.post in p.posts]
         if holders and average.post in formulas:
@@ -407,6 +409,9 @@ def _compute(run: PayRun) -> None:
                 engine.commission_without_coefficient(plan, formulas, average.post, context(p.user_id)) for p in holders
             ]
             averages[code] = engine.fen(sum(amounts, engine.ZERO) / len(amounts))
+            averaged[code] = [
+                (p.user.get_full_name() or p.user.username, a) for p, a in zip(holders, amounts, strict=True)
+            ]
     keep = []
     for profile in people:
         person = engine.Person(

@@ -90,6 +90,9 @@ def _run(request: HttpRequest, run_id: int) -> PayRun:
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     statements = list(run.statements.select_related("user").order_by("user__username"))
+    posts = read_plan(run.plan.document).posts
+    for statement in statements:
+        statement.post_labels = [posts[code].label if code in posts else code for code in statement.posts]
     totals = {
         name: sum((getattr(s, name) for s in statements), 0)
         for name in (
@@ -169,6 +172,7 @@ def _statement_page(
     ]
     context = {
         "statement": statement,
+        "post_labels": [plan.posts[code].label if code in plan.posts else code for code in statement.posts],
         "run": run,
         "sections": [(name, lines) for name, lines in sections if lines],
         "figures": figures,

@@ -83,13 +83,13 @@ def user(role: str, **extra) -> User:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.AGENT, ["home", "orders", "intake", "import"]),
-        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "import"]),
-        (Role.TECHNICIAN, ["tech", "calendar"]),  # their home redirects to "My jobs"
-        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "calendar", "import", "settings"]),
-        (Role.PARTS_KEEPER, ["home", "orders"]),
-        (Role.FINANCE, ["home", "orders"]),
-        (Role.GENERAL_MANAGER, ["home", "orders", "calendar"]),
+        (Role.AGENT, ["home", "orders", "intake", "pay", "import"]),
+        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import"]),
+        (Role.TECHNICIAN, ["tech", "calendar", "pay"]),  # their home redirects to "My jobs"
+        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import", "settings"]),
+        (Role.PARTS_KEEPER, ["home", "orders", "pay"]),
+        (Role.FINANCE, ["home", "orders", "pay"]),
+        (Role.GENERAL_MANAGER, ["home", "orders", "calendar", "pay"]),
     ],
 )
 def test_nav_items_for_role(role, expected):
@@ -105,7 +105,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "tech", "calendar", "import", "settings", "admin"]
+    assert keys == ["home", "orders", "intake", "dispatch", "tech", "calendar", "pay", "import", "settings", "admin"]
 
 
 def test_nav_items_anonymous_sees_nothing():
@@ -120,4 +120,4 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
         "{% load ui %}{% nav_items as items %}{% for i in items %}{{ i.key }}={{ i.active }};{% endfor %}"
     ).render(Context({"request": request}))
 
-    assert html == "home=False;orders=True;intake=False;import=False;"
+    assert html == "home=False;orders=True;intake=False;pay=False;import=False;"

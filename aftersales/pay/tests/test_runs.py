@@ -242,3 +242,17 @@ def test_plan_month_must_be_a_first_day_and_only_plan_keepers_save(db: Any, user
         services.save_plan(by=users[Role.MANAGER], document=DEFAULT_PLAN, effective_from=MAY)
     assert who.value.status == 403
     assert not PayPlan.objects.exists()
+
+
+def test_front_desk_is_paid_the_advisers_average_and_says_over_whom(month: dict[str, Any], centre: Any) -> None:
+    desk = UserFactory(username="desk", role=Role.DISPATCHER, service_center=centre, first_name="丽", last_name="前")
+    profile(desk, "front_desk_adviser", by=month["manager"])
+
+    run = services.create_run(by=month["manager"], centre=centre, period=MAY)
+
+    line = next(ln for ln in statement_of(run, desk).lines if ln["section"] == "performance")
+    # the one adviser's commission without the coefficient: 3 receptions × 0.5 = 1.50; × 1.0
+    assert line["values"]["adviser_average_commission"] == "1.50"
+    assert D(line["amount"]) == D("1.50")
+    adviser = month["adviser"]
+    assert line["averages"]["adviser_average_commission"] == [[adviser.get_full_name() or adviser.username, "1.50"]]

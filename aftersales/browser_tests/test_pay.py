@@ -1,0 +1,74 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""Pay: the manager reads last month's approved run and a statement traced to its orders; finance
+approves 北京's reviewed run and exports it; the adviser reads their own statement; the plan's page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.pay.models import PayRun
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_reads_the_approved_run_and_a_statement_traced_to_its_orders(signed_in):
+    run = PayRun.objects.select_related("service_center").get(status="approved")
+    page = signed_in("manager")
+    page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Pay")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(zh("Pay and performance"))
+    page.get_by_role("link", name=f"{run.period:%Y-%m}").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(run.service_center.name)
+    expect(page.locator("table.pay-statements tbody tr")).to_have_count(run.statements.count())
+    screenshot(page, "pay-run")
+
+    page.get_by_role("link", name="王丽华").click()
+    expect(page.locator("#statement-net")).to_contain_text("¥")
+    figure = page.locator("[data-figure=receptions]")
+    figure.locator("summary").click()
+    number = run.statements.get(user__username="agent").figures["own:receptions"]["records"][0][1]
+    expect(figure.get_by_role("link", name=number)).to_be_visible()
+    expect(page.locator("tr[data-section=performance]")).to_contain_text("adviser_receptions")
+    screenshot(page, "pay-statement")
+
+
+def test_finance_approves_the_reviewed_run_and_exports_it(signed_in):
+    run = PayRun.objects.get(status="reviewed")
+    page = signed_in("finance")
+    page.goto(f"/pay/runs/{run.pk}/")
+    page.get_by_role("button", name=zh("Approve")).click()
+    expect(page.locator("h1 .status-badge")).to_have_text(zh("Approved"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name=zh("Export for payroll (xlsx)")).click()
+    assert download.value.suggested_filename.startswith("pay_statements-")
+
+
+def test_adviser_sees_only_their_own_statement_and_the_manager_enters_a_coefficient(signed_in, problems):
+    problems.allow(r"status of 404")  # the adviser's look at the run: refused as not found
+    problems.allow(r"status of 400 \(Bad Request\) \(http://[^/]+/pay/statements/\d+/entries/\)")  # the refused entry
+    draft = PayRun.objects.get(status="draft")
+    page = signed_in("agent")
+    page.goto("/pay/")
+    mine = page.get_by_role("region", name=zh("Your statements")).get_by_role("link")
+    expect(mine).to_have_count(1)
+    assert page.goto(f"/pay/runs/{draft.pk}/").status == 404
+
+    manager = signed_in("manager")
+    statement = draft.statements.get(user__username="agent")
+    manager.goto(f"/pay/statements/{statement.pk}/")
+    manager.get_by_label(re.compile(zh("Coefficient: %(post)s") % {"post": "服务顾问"})).fill("9")
+    manager.get_by_role("button", name=zh("Save and recompute")).click()
+    expect(manager.locator(".invalid-feedback")).to_be_visible()
+    manager.get_by_label(re.compile(zh("Coefficient: %(post)s") % {"post": "服务顾问"})).fill("1.1")
+    manager.get_by_role("button", name=zh("Save and recompute")).click()
+    expect(manager.locator("tr[data-section=performance]")).to_contain_text(zh("coefficient entered"))
+
+
+def test_plan_page_shows_the_tables_and_what_it_asks_for(signed_in):
+    run = PayRun.objects.filter(status="approved").get()
+    page = signed_in("finance")
+    page.goto(f"/pay/plans/{run.plan_id}/")
+    expect(page.locator("#plan-asked")).to_contain_text("education.college")
+    expect(page.locator("table.pay-posts")).to_contain_text("labour_revenue * 0.006")
+    screenshot(page, "pay-plan")
