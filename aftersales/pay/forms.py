@@ -123,3 +123,23 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
             head, head
         )
         return name if name in self.fields else None
+
+
+class ProfileForm(BootstrapFormMixin, forms.Form):
+    """A person's pay profile, with the codes of the plan in force as the choices."""
+
+    education = forms.ChoiceField(label=_("Education"))
+    posts = forms.MultipleChoiceField(
+        label=_("Posts"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Holding two posts: paid at the higher level, and the performance pay of each."),
+    )
+    allowances = forms.MultipleChoiceField(label=_("Allowances"), widget=forms.CheckboxSelectMultiple, required=False)
+    joined_on = forms.DateField(label=_("Joined on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    active = forms.BooleanField(label=_("Paid in pay runs"), required=False, initial=True)
+
+    def __init__(self, *args: Any, plan: PlanDoc, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["education"].choices = [(code, row.label) for code, row in plan.education.items()]
+        self.fields["posts"].choices = [(code, post.label) for code, post in plan.posts.items()]
+        self.fields["allowances"].choices = [(code, row.label) for code, row in plan.allowances.items()]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("runs/<int:run_id>/transition/", views.run_transition, name="run_transition"),
     path("statements/<int:statement_id>/", views.statement_detail, name="statement_detail"),
     path("statements/<int:statement_id>/entries/", views.statement_entries, name="statement_entries"),
+    path("profiles/", views.profile_list, name="profiles"),
+    path("profiles/<int:user_id>/", views.profile_edit, name="profile_edit"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/new-version/", views.plan_new_version, name="plan_new_version"),
 ]

@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.accounts.models import ServiceCenter
+from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.core.errors import DomainError
 from aftersales.core.registry import figure_sources
 from aftersales.pay import permissions, services
 from aftersales.pay.choices import RunStatus
-from aftersales.pay.forms import EntriesForm, PlanForm, RunForm
+from aftersales.pay.forms import EntriesForm, PlanForm, ProfileForm, RunForm
 from aftersales.pay.models import PayPlan, PayRun, PayStatement
 from aftersales.pay.plan import read_plan
 from aftersales.pay.selectors import next_month, plan_in_force
@@ -271,3 +271,71 @@ def plan_new_version(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
             return HttpResponseRedirect(reverse("pay:plan_detail", args=[saved.pk]))
     return _plan_page(request, plan, form=form, status=400)
+
+
+def _require_runner(request: HttpRequest) -> None:
+    if not permissions.can_run_pay(request.user):
+        raise PermissionDenied
+
+
+def _staff(request: HttpRequest) -> Any:
+    people = User.objects.filter(system_kind="", is_active=True).exclude(service_center=None)
+    if not permissions.sees_all_pay(request.user):
+        people = people.filter(service_center_id=request.user.service_center_id)
+    return people.select_related("service_center", "pay_profile").order_by("service_center__code", "username")
+
+
+@login_required
+@require_GET
+def profile_list(request: HttpRequest) -> HttpResponse:
+    """The people of your centre (every centre for finance) and what their pay is computed from."""
+    _require_runner(request)
+    plan_row = plan_in_force(timezone.localdate().replace(day=1))
+    plan = read_plan(plan_row.document) if plan_row else None
+    rows = []
+    for person in _staff(request):
+        profile = getattr(person, "pay_profile", None)
+        labels = []
+        if profile is not None and plan is not None:
+            labels = [plan.posts[c].label if c in plan.posts else c for c in profile.posts]
+        rows.append({"person": person, "profile": profile, "posts": labels})
+    return render(request, "pay/profile_list.html", {"rows": rows, "plan": plan_row})
+
+
+@login_required
+def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A person's education, posts, joining day and allowances (the plan in force's codes)."""
+    _require_runner(request)
+    person = get_object_or_404(_staff(request), pk=user_id)
+    plan_row = plan_in_force(timezone.localdate().replace(day=1))
+    if plan_row is None:
+        messages.error(request, _("No pay plan is in force yet."))
+        return HttpResponseRedirect(reverse("pay:profiles"))
+    plan = read_plan(plan_row.document)
+    profile = getattr(person, "pay_profile", None)
+    initial = (
+        {
+            "education": profile.education,
+            "posts": profile.posts,
+            "allowances": profile.allowances,
+            "joined_on": profile.joined_on,
+            "active": profile.active,
+        }
+        if profile
+        else {"active": True}
+    )
+    form = ProfileForm(request.POST or None, plan=plan, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_profile(by=request.user, user=person, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+            else:
+                messages.success(
+                    request, _("Pay profile saved: %(name)s") % {"name": person.get_full_name() or person.username}
+                )
+                return HttpResponseRedirect(reverse("pay:profiles"))
+        status = 400
+    return render(request, "pay/profile_form.html", {"person": person, "form": form, "profile": profile}, status=status)

@@ -122,3 +122,28 @@ def test_menu_and_home_panel_follow_the_predicates(setup: dict[str, Any], centre
     assert "pay.runs" in panels
     panels = {p.key for slot in home_panels_for(setup["adviser"], now=timezone.now()).values() for p in slot}
     assert "pay.runs" not in panels  # nothing approved for them yet
+
+
+def test_manager_keeps_the_profiles_of_their_centre_only(setup: dict[str, Any], centre: Any, other_centre: Any) -> None:
+    outsider = UserFactory(username="bj-agent", role=Role.AGENT, service_center=other_centre)
+    newcomer = UserFactory(username="newcomer", role=Role.AGENT, service_center=centre)
+    client = signed_in(setup["manager"])
+
+    page = client.get("/pay/profiles/").content.decode()
+    assert 'data-user="newcomer"' in page and 'data-user="bj-agent"' not in page
+    assert client.get(f"/pay/profiles/{outsider.pk}/").status_code == 404
+    refused = client.post(f"/pay/profiles/{newcomer.pk}/", {"education": "bachelor", "joined_on": "2024-03-01"})
+    assert refused.status_code == 400  # no post
+    saved = client.post(
+        f"/pay/profiles/{newcomer.pk}/",
+        {
+            "education": "bachelor",
+            "posts": ["service_adviser", "claims_clerk"],
+            "joined_on": "2024-03-01",
+            "active": "on",
+        },
+    )
+    assert saved.status_code == 302
+    newcomer.pay_profile.refresh_from_db()
+    assert newcomer.pay_profile.posts == ["service_adviser", "claims_clerk"]
+    assert signed_in(newcomer).get("/pay/profiles/").status_code == 403
