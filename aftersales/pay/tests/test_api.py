@@ -11,18 +11,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.pay.default_plan import DEFAULT_PLAN
 from aftersales.pay.models import PayPlan, PayRun, PayStatement
-from aftersales.pay.tests.factories import MAY, default_plan, order_in, profile
-
-
-@pytest.fixture
-def setup(db: Any, centre: Any, users: dict[str, Any]) -> dict[str, Any]:
-    default_plan()
-    manager = users[Role.MANAGER]
-    adviser = UserFactory(username="adviser", role=Role.AGENT, service_center=centre)
-    profile(adviser, "service_adviser", by=manager)
-    profile(manager, "service_manager", by=manager)
-    order = order_in(centre, taken_by=adviser, day=datetime.date(2026, 5, 4))
-    return {"manager": manager, "adviser": adviser, "order": order}
+from aftersales.pay.tests.factories import MAY, profile
 
 
 def test_run_reviewed_approved_and_read_by_the_person(

@@ -1,9 +1,7 @@
 """The pay screens: start a run, read a statement with its orders, enter, review, approve, export."""
 
-import datetime
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from aftersales.accounts.choices import Role
@@ -11,17 +9,7 @@ from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.registry import home_panels_for, nav_for
 from aftersales.pay import services
 from aftersales.pay.models import PayPlan, PayRun
-from aftersales.pay.tests.factories import MAY, default_plan, order_in, profile
-
-
-@pytest.fixture
-def setup(db: Any, centre: Any, users: dict[str, Any]) -> dict[str, Any]:
-    default_plan()
-    manager = users[Role.MANAGER]
-    adviser = UserFactory(username="adviser", role=Role.AGENT, service_center=centre)
-    profile(adviser, "service_adviser", by=manager)
-    order = order_in(centre, taken_by=adviser, day=datetime.date(2026, 5, 4))
-    return {"manager": manager, "adviser": adviser, "order": order}
+from aftersales.pay.tests.factories import MAY
 
 
 def signed_in(user: Any) -> Client:
