@@ -1,0 +1,81 @@
+"""Races of a pay run, proved on PostgreSQL's row locks: two threads on their own connections,
+released together; a short sleep inside the locked section widens the window."""
+
+import datetime
+import time
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from aftersales.accounts.choices import Role
+from aftersales.core.errors import ConflictError
+from aftersales.core.tests.threads import run_together
+from aftersales.pay import services
+from aftersales.pay.models import PayRun, PayStatement
+from aftersales.pay.tests.factories import MAY
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row-lock races are proved on PostgreSQL"),
+]
+
+
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    compute, record = services._compute, services.record_activity
+
+    def compute_then_wait(run: PayRun) -> None:
+        compute(run)
+        time.sleep(0.3)
+
+    def record_then_wait(**kwargs: Any) -> Any:
+        time.sleep(0.3)
+        return record(**kwargs)
+
+    monkeypatch.setattr(services, "_compute", compute_then_wait)
+    monkeypatch.setattr(services, "record_activity", record_then_wait)
+
+
+def test_two_managers_start_the_same_month_one_run(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any], slow: None
+) -> None:
+    other = users[Role.GENERAL_MANAGER]
+
+    results = run_together(
+        lambda: services.create_run(by=setup["manager"], centre=centre, period=MAY),
+        lambda: services.create_run(by=other, centre=centre, period=MAY),
+    )
+
+    runs = [r for r in results if isinstance(r, PayRun)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(runs) == 1 and len(refused) == 1, results
+    assert refused[0].code == "run_exists"
+    assert PayRun.objects.count() == 1
+    assert PayStatement.objects.count() == 2
+
+
+def test_approval_and_reopening_at_once_one_wins(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any], slow: None
+) -> None:
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    services.transition_run(by=setup["manager"], run=run, to="reviewed")
+
+    results = run_together(
+        lambda: services.transition_run(by=users[Role.FINANCE], run=PayRun.objects.get(pk=run.pk), to="approved"),
+        lambda: services.transition_run(by=setup["manager"], run=PayRun.objects.get(pk=run.pk), to="draft"),
+    )
+
+    moved = [r for r in results if isinstance(r, PayRun)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(moved) == 1 and len(refused) == 1, results
+    run.refresh_from_db()
+    assert run.status == moved[0].status
+    assert run.version == 3
+
+
+def test_month_figures_ignore_a_date_in_the_next_month(setup: dict[str, Any], centre: Any) -> None:
+    """(On PostgreSQL too: the month's bounds are local midnight, whatever the connection's zone.)"""
+    run = services.create_run(by=setup["manager"], centre=centre, period=datetime.date(2026, 4, 1))
+    assert run.statements.get(user=setup["adviser"]).figures["own:receptions"]["value"] == "0"
