@@ -1,7 +1,6 @@
 """Races of a pay run, proved on PostgreSQL's row locks: two threads on their own connections,
 released together; a short sleep inside the locked section widens the window."""
 
-import datetime
 import time
 from typing import Any
 
@@ -73,9 +72,3 @@ def test_approval_and_reopening_at_once_one_wins(
     run.refresh_from_db()
     assert run.status == moved[0].status
     assert run.version == 3
-
-
-def test_month_figures_ignore_a_date_in_the_next_month(setup: dict[str, Any], centre: Any) -> None:
-    """(On PostgreSQL too: the month's bounds are local midnight, whatever the connection's zone.)"""
-    run = services.create_run(by=setup["manager"], centre=centre, period=datetime.date(2026, 4, 1))
-    assert run.statements.get(user=setup["adviser"]).figures["own:receptions"]["value"] == "0"

@@ -256,3 +256,13 @@ def test_front_desk_is_paid_the_advisers_average_and_says_over_whom(month: dict[
     assert D(line["amount"]) == D("1.50")
     adviser = month["adviser"]
     assert line["averages"]["adviser_average_commission"] == [[adviser.get_full_name() or adviser.username, "1.50"]]
+
+
+def test_an_order_counts_in_the_month_it_was_received(setup: dict[str, Any], centre: Any) -> None:
+    """The setup's order was received on 4 May: April's run has no reception, May's has it."""
+    april = services.create_run(by=setup["manager"], centre=centre, period=datetime.date(2026, 4, 1))
+    may = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+
+    assert april.statements.get(user=setup["adviser"]).figures["own:receptions"]["value"] == "0"
+    records = may.statements.get(user=setup["adviser"]).figures["own:receptions"]["records"]
+    assert [r[1] for r in records] == [setup["order"].number]
