@@ -45,6 +45,7 @@ from aftersales.service.forms import (
     prepare_filter_form,
 )
 from aftersales.service.models import Attachment, ServiceOrder, Visit
+from aftersales.service.panels import render_order_panels
 from aftersales.service.permissions import (
     can_assign,
     can_edit_order,
@@ -250,6 +251,7 @@ def _render_detail(
             describe(a) for a in recent_activity([order.unit, order.customer], types=RECORD_CHANGE_TYPES, limit=5)
         ],
         "extend_open": extend_form is not None,
+        "order_panels": render_order_panels(request, order),
     }
     return render(request, "service/order_detail.html", context, status=status)
 
