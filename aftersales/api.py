@@ -12,6 +12,7 @@ from aftersales.customers.api import router as customers_router
 from aftersales.exchange.api import router as exchange_router
 from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
+from aftersales.money.api import router as money_router
 from aftersales.notifications.api import router as notifications_router
 from aftersales.pay.api import router as pay_router
 from aftersales.service.api import router as service_router
@@ -38,6 +39,7 @@ api.add_router("", units_router)
 api.add_router("", coverage_router)
 api.add_router("", due_moves_router)
 api.add_router("", service_router)
+api.add_router("", money_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)
 api.add_router("", notifications_router)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/", include("aftersales.accounts.urls")),
+    path("money/", include("aftersales.money.urls")),
+    path("q/", include("aftersales.money.public_urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.console.urls")),
     # Last: /settings/ and the sections served by the generic settings screens (/settings/<key>/).

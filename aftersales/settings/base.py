@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "aftersales.calendars",
     "aftersales.service",
     "aftersales.pay",
+    "aftersales.money",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",

@@ -37,6 +37,8 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.exchange import services as exchange
 from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.money import services as money
+from aftersales.money.models import ChargeLine, Invoice, Quote
 from aftersales.pay import services as pay
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
@@ -497,6 +499,108 @@ CASES = [
         403,
         lambda w, by: visits.add_photo(w.order, by=by, file=_png()),
     ),
+    # money: every write locks the order (lock_order) before anything else, so a line, quote or invoice
+    # of another centre's order (built here unsaved, on the home order) answers 404 and writes nothing.
+    Case(
+        "aftersales.money.services.prices.add_price",
+        A,
+        403,
+        lambda w, by: money.add_price(
+            by=by, code="LAB", name="人工", kind="labour_hour", amount="100", valid_from=datetime.date(2026, 1, 1)
+        ),
+    ),
+    Case(
+        "aftersales.money.services.charges.add_charge",
+        A,
+        404,
+        lambda w, by: money.add_charge(w.order, by=by, kind="labour", description="人工", unit_price="100"),
+    ),
+    Case(
+        "aftersales.money.services.charges.override_bearer",
+        M,
+        404,
+        lambda w, by: money.override_bearer(ChargeLine(pk=1, order=w.order), by=by, bearer="customer", reason="x"),
+    ),
+    Case(
+        "aftersales.money.services.charges.void_charge",
+        A,
+        404,
+        lambda w, by: money.void_charge(ChargeLine(pk=1, order=w.order), by=by),
+    ),
+    Case(
+        "aftersales.money.services.quotes.send_quote",
+        A,
+        404,
+        lambda w, by: money.send_quote(w.order, by=by),
+    ),
+    Case(
+        "aftersales.money.services.quotes.answer_quote",
+        T,
+        404,
+        lambda w, by: money.answer_quote(
+            Quote(pk=1, order=w.order), approve=True, name="王", channel="on_site", by=by, signature=_png()
+        ),
+    ),
+    Case(
+        "aftersales.money.services.quotes.withdraw_quote",
+        A,
+        404,
+        lambda w, by: money.withdraw_quote(Quote(pk=1, order=w.order), by=by),
+    ),
+    Case(
+        "aftersales.money.services.invoices.create_invoice",
+        F,
+        404,
+        lambda w, by: money.create_invoice(w.order, by=by),
+    ),
+    Case(
+        "aftersales.money.services.invoices.create_invoice",
+        M,
+        403,
+        lambda w, by: money.create_invoice(w.order, by=by),
+    ),
+    Case(
+        "aftersales.money.services.invoices.update_invoice",
+        F,
+        404,
+        lambda w, by: money.update_invoice(Invoice(pk=1, order=w.order), by=by, buyer_name="改"),
+    ),
+    Case(
+        "aftersales.money.services.invoices.discard_invoice",
+        F,
+        404,
+        lambda w, by: money.discard_invoice(Invoice(pk=1, order=w.order), by=by),
+    ),
+    Case(
+        "aftersales.money.services.invoices.issue_invoice",
+        F,
+        404,
+        lambda w, by: money.issue_invoice(Invoice(pk=1, order=w.order), by=by),
+    ),
+    Case(
+        "aftersales.money.services.invoices.set_fapiao_number",
+        F,
+        404,
+        lambda w, by: money.set_fapiao_number(Invoice(pk=1, order=w.order), by=by, fapiao_number="12345678"),
+    ),
+    Case(
+        "aftersales.money.services.invoices.credit_invoice",
+        F,
+        404,
+        lambda w, by: money.credit_invoice(Invoice(pk=1, order=w.order), by=by, reason="错"),
+    ),
+    Case(
+        "aftersales.money.services.invoices.record_payment",
+        F,
+        404,
+        lambda w, by: money.record_payment(Invoice(pk=1, order=w.order), by=by, amount="1.00"),
+    ),
+    Case(
+        "aftersales.money.services.invoices.record_payment",
+        A,
+        403,
+        lambda w, by: money.record_payment(Invoice(pk=1, order=w.order), by=by, amount="1.00"),
+    ),
     # SLA policies are company-wide settings; the capability alone decides.
     Case(
         "aftersales.service.services.sla_policies.update_sla_policy",
@@ -621,6 +725,17 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.coverage.coverage_day": "a pure function of a date",
     "aftersales.service.services.coverage.redecide_order_coverage": "computes a decision; the caller writes it",
     "aftersales.service.services.orders.check_move": "a check (used by transition_order and available_moves)",
+    "aftersales.money.services.charges.get_line": "a read through charge_lines_visible_to (404 outside the scope)",
+    "aftersales.money.services.charges.rederive_bearers": "called by money's receiver of the order's coverage events, inside that service's transaction",
+    "aftersales.money.services.quotes.get_quote": "a read through quotes_visible_to (404 outside the scope)",
+    "aftersales.money.services.quotes.quote_token": "signs a quote's link; writes nothing",
+    "aftersales.money.services.quotes.quote_link": "the link of a quote; writes nothing",
+    "aftersales.money.services.quotes.quote_from_token": "reads the one quote a signed link names; writes nothing",
+    "aftersales.money.services.invoices.get_invoice": "a read through invoices_visible_to (404 outside the scope)",
+    "aftersales.money.services.invoices.yearly_number": "helper of issue_invoice and credit_invoice",
+    "aftersales.money.services.common.require_amount": "validation only; writes nothing",
+    "aftersales.money.services.common.require_tax_rate": "validation only; writes nothing",
+    "aftersales.money.services.common.require_quantity": "validation only; writes nothing",
 }
 
 

@@ -1,0 +1,553 @@
+"""Money's API: prices, an order's charge lines and who bears each, quotes (and the customer's link),
+invoices with payments and credit notes, receivables by age, the fee ledger.
+
+Amounts are strings of a decimal number in CNY ("128.50") both ways: never a JSON float.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from aftersales.accounts.permissions import scope_by_centre
+from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.errors import PermissionDeniedError
+from aftersales.core.idempotency import Created
+from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
+from aftersales.core.schemas import Day, answers, model_field
+from aftersales.money import selectors, services
+from aftersales.money.choices import (
+    AnswerChannel,
+    Bearer,
+    ChargeKind,
+    InvoiceStatus,
+    LedgerAccount,
+    PaymentMethod,
+    PriceKind,
+)
+from aftersales.money.models import ChargeLine, Invoice, LedgerEntry, Price, Quote
+from aftersales.money.permissions import (
+    can_view_charges,
+    can_view_invoices,
+    invoices_visible_to,
+    prices_visible_to,
+)
+from aftersales.money.services.charges import get_line
+from aftersales.money.services.invoices import get_invoice
+from aftersales.money.services.quotes import get_quote, quote_from_token
+from aftersales.service.models import ServiceOrder
+from aftersales.service.selectors import get_order
+
+router = Router(tags=["money"])
+
+# A decimal number as a string: a float has already lost its fen, so JSON numbers are refused.
+Amount = Annotated[str, Field(max_length=16, pattern=r"^-?\d+(\.\d+)?$", examples=["128.50"])]
+
+
+# ---- schemas -----------------------------------------------------------------------------------
+class PriceIn(Input):
+    code: str = model_field(Price, "code")
+    name: str = model_field(Price, "name")
+    kind: PriceKind
+    amount: Amount
+    valid_from: Day
+    unit: str = model_field(Price, "unit", "次")
+    standard_hours: Amount | None = None
+    tax_rate: Amount | None = None
+
+
+class PriceOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    amount: Decimal
+    unit: str
+    standard_hours: Decimal | None
+    tax_rate: Decimal
+    valid_from: datetime.date
+
+
+class PricePage(Schema):
+    items: list[PriceOut]
+    next_cursor: str | None
+
+
+class PriceQuery(Schema):
+    code: str | None = Field(None, max_length=30)
+    on: Day | None = Field(None, description="Only the prices that apply on this day (one per code).")
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
+    limit: int | None = None
+
+
+class ChargeIn(Input):
+    kind: ChargeKind
+    description: str = model_field(ChargeLine, "description", "")
+    quantity: Amount = "1"
+    unit_price: Amount | None = None
+    tax_rate: Amount | None = None
+    price_code: str = Field("", max_length=30, description="Price the line from the price list of today.")
+    supplier_claim: bool = Field(
+        False, description="A part claimed from its supplier (in warranty: the supplier bears it)."
+    )
+
+
+class ChargeOut(Schema):
+    id: int
+    order_id: int
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: Decimal
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    price_id: int | None
+    bearer: str
+    bearer_rule: str = Field(description="Who bears it by the rule (the coverage decision and the line's kind).")
+    bearer_reason: str = Field(description="Why a manager overrode the rule.")
+    status: str
+    source: str
+    created_at: datetime.datetime
+
+
+class ChargePage(Schema):
+    items: list[ChargeOut]
+    next_cursor: str | None
+
+
+class BearerIn(Input):
+    bearer: Bearer
+    reason: str = model_field(ChargeLine, "bearer_reason")
+
+
+class VoidIn(Input):
+    reason: str = model_field(ChargeLine, "bearer_reason", "")
+
+
+class QuoteIn(Input):
+    valid_days: int | None = Field(None, ge=1, le=60)
+    diagnosis_fee: Amount = Field("0.00", description="Charged (before tax) if the customer declines.")
+
+
+class QuoteLineOut(Schema):
+    charge_line_id: int
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_rate: Decimal
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+class QuoteOut(Schema):
+    id: int
+    order_id: int
+    number: str
+    status: str
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    diagnosis_fee: Decimal
+    expires_at: datetime.datetime
+    answered_at: datetime.datetime | None
+    answered_by_name: str
+    answer_channel: str
+    answer_note: str
+    has_signature: bool
+    lines: list[QuoteLineOut]
+
+    @staticmethod
+    def resolve_has_signature(quote: Quote) -> bool:
+        return bool(quote.signature)
+
+    @staticmethod
+    def resolve_lines(quote: Quote) -> list[Any]:
+        return list(quote.lines.order_by("id"))
+
+
+class QuotePage(Schema):
+    items: list[QuoteOut]
+    next_cursor: str | None
+
+
+class LinkAnswerIn(Input):
+    approve: bool
+    name: str = model_field(Quote, "answered_by_name")
+    note: str = model_field(Quote, "answer_note", "")
+
+
+class InvoiceIn(Input):
+    line_ids: list[int] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Only these lines (default: every approved line the customer pays).",
+    )
+    buyer_name: str = model_field(Invoice, "buyer_name", "")
+    buyer_tax_number: str = model_field(Invoice, "buyer_tax_number", "")
+
+
+class InvoicePatch(Input):
+    buyer_name: str | None = model_field(Invoice, "buyer_name", None)
+    buyer_tax_number: str | None = model_field(Invoice, "buyer_tax_number", None)
+
+
+class InvoiceLineOut(QuoteLineOut):
+    pass
+
+
+class InvoiceOut(Schema):
+    id: int
+    order_id: int
+    customer_id: int
+    number: str
+    status: str
+    buyer_name: str
+    buyer_tax_number: str
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    outstanding: Decimal
+    issued_at: datetime.datetime | None
+    due_on: datetime.date | None
+    fapiao_number: str
+    lines: list[InvoiceLineOut]
+
+    @staticmethod
+    def resolve_outstanding(invoice: Invoice) -> Decimal:
+        return selectors.outstanding(invoice)
+
+    @staticmethod
+    def resolve_lines(invoice: Invoice) -> list[Any]:
+        return list(invoice.lines.order_by("id"))
+
+
+class InvoiceListOut(Schema):
+    id: int
+    order_id: int
+    customer_id: int
+    number: str
+    status: str
+    buyer_name: str
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    outstanding: Decimal
+    issued_at: datetime.datetime | None
+    due_on: datetime.date | None
+    fapiao_number: str
+
+    @staticmethod
+    def resolve_outstanding(invoice: Invoice) -> Decimal:
+        return invoice.outstanding if invoice.status == InvoiceStatus.ISSUED else Decimal("0.00")  # type: ignore[attr-defined]
+
+
+class InvoicePage(Schema):
+    items: list[InvoiceListOut]
+    next_cursor: str | None
+
+
+class InvoiceQuery(Schema):
+    status: InvoiceStatus | None = None
+    customer: int | None = None
+    order: int | None = None
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
+    limit: int | None = None
+
+
+class FapiaoIn(Input):
+    fapiao_number: str = model_field(Invoice, "fapiao_number")
+
+
+class CreditIn(Input):
+    reason: str = Field(max_length=500)
+
+
+class CreditOut(Schema):
+    id: int
+    invoice_id: int
+    number: str
+    reason: str
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    created_at: datetime.datetime
+
+
+class PaymentIn(Input):
+    amount: Amount
+    received_on: Day | None = None
+    method: PaymentMethod = PaymentMethod.BANK
+    reference: str = Field("", max_length=60)
+    advance: bool = Field(False, description="Keep what exceeds the amount owed as the customer's advance.")
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice_id: int | None
+    customer_id: int
+    amount: Decimal
+    advance: Decimal
+    received_on: datetime.date
+    method: str
+    reference: str
+
+
+class AgeingRowOut(Schema):
+    invoice: InvoiceListOut
+    days_overdue: int
+    bucket: str
+
+
+class ReceivablesOut(Schema):
+    today: datetime.date
+    totals: dict[str, Decimal]
+    rows: list[AgeingRowOut]
+
+
+class LedgerOut(Schema):
+    id: int
+    account: str
+    kind: str
+    amount: Decimal
+    customer_id: int | None
+    order_id: int | None
+    invoice_id: int | None
+    charge_line_id: int | None
+    payment_id: int | None
+    memo: str
+    created_at: datetime.datetime
+
+
+class LedgerPage(Schema):
+    items: list[LedgerOut]
+    next_cursor: str | None
+
+
+class LedgerQuery(Schema):
+    account: LedgerAccount | None = None
+    customer: int | None = None
+    order: int | None = None
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
+    limit: int | None = None
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
+    limit: int | None = None
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def _order(request: HttpRequest, order_id: int) -> ServiceOrder:
+    order = get_order(user=request.user, order_id=order_id)
+    if not can_view_charges(request.user, order):
+        raise PermissionDeniedError("forbidden", _("Your role may not see this order's charges."))
+    return order
+
+
+def _require_invoices(request: HttpRequest) -> None:
+    if not can_view_invoices(request.user):
+        raise PermissionDeniedError("forbidden", _("Your role may not see invoices."))
+
+
+def _page(qs: Any, query: Any) -> dict[str, Any]:
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+def _visible_orders(request: HttpRequest) -> Any:
+    return scope_by_centre(ServiceOrder.objects.all(), request.user, field="service_center").values("pk")
+
+
+# ---- prices ------------------------------------------------------------------------------------
+@router.get("/prices", response=answers(PricePage, 400))
+def list_prices(request: HttpRequest, filters: Query[PriceQuery]) -> dict[str, Any]:
+    """The price list (public to every user, 明码标价), newest first; ``on`` keeps each code's price of that day."""
+    qs = prices_visible_to(request.user)
+    if filters.code:
+        qs = qs.filter(code=filters.code.upper())
+    if filters.on:
+        ids = [p.pk for p in selectors.current_prices(day=filters.on)]
+        qs = qs.filter(pk__in=ids)
+    return _page(qs, filters)
+
+
+@router.post("/prices", response=answers(PriceOut, 400, 403, 409, 422, status=201))
+def add_price(request: HttpRequest, payload: PriceIn) -> Created:
+    """A price from ``valid_from`` on (prices are never edited: a later date replaces an earlier one)."""
+    return idempotent(request, lambda: (201, services.add_price(by=request.user, **payload.model_dump())))
+
+
+# ---- charge lines ------------------------------------------------------------------------------
+@router.get("/orders/{order_id}/charges", response=answers(ChargePage, 400, 403, 404))
+def list_charges(request: HttpRequest, order_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+    order = _order(request, order_id)
+    return _page(order.charge_lines.all(), query)
+
+
+@router.post("/orders/{order_id}/charges", response=answers(ChargeOut, 400, 403, 404, 409, 422, status=201))
+def add_charge(request: HttpRequest, order_id: int, payload: ChargeIn) -> Created:
+    """Add a line; who bears it is derived from the order's coverage decision and the line's kind."""
+    order = _order(request, order_id)
+    return idempotent(request, lambda: (201, services.add_charge(order, by=request.user, **payload.model_dump())))
+
+
+@router.post("/charges/{line_id}/bearer", response=answers(ChargeOut, 400, 403, 404, 409))
+def override_bearer(request: HttpRequest, line_id: int, payload: BearerIn) -> ChargeLine:
+    """A manager decides who bears a line, with a reason."""
+    return services.override_bearer(
+        get_line(user=request.user, line_id=line_id), by=request.user, **payload.model_dump()
+    )
+
+
+@router.post("/charges/{line_id}/void", response=answers(ChargeOut, 400, 403, 404, 409))
+def void_charge(request: HttpRequest, line_id: int, payload: VoidIn) -> ChargeLine:
+    return services.void_charge(get_line(user=request.user, line_id=line_id), by=request.user, **payload.model_dump())
+
+
+# ---- quotes ------------------------------------------------------------------------------------
+@router.get("/orders/{order_id}/quotes", response=answers(QuotePage, 400, 403, 404))
+def list_quotes(request: HttpRequest, order_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+    order = _order(request, order_id)
+    return _page(order.quotes.prefetch_related("lines"), query)
+
+
+@router.post("/orders/{order_id}/quotes", response=answers(QuoteOut, 400, 403, 404, 409, 422, status=201))
+def send_quote(request: HttpRequest, order_id: int, payload: QuoteIn) -> Created:
+    """Quote every draft line the customer pays; the customer gets the link by SMS."""
+    order = _order(request, order_id)
+    return idempotent(request, lambda: (201, services.send_quote(order, by=request.user, **payload.model_dump())))
+
+
+@router.get("/quotes/{quote_id}", response=answers(QuoteOut, 404))
+def get_quote_(request: HttpRequest, quote_id: int) -> Quote:
+    return get_quote(user=request.user, quote_id=quote_id)
+
+
+@router.post("/quotes/{quote_id}/withdraw", response=answers(QuoteOut, 403, 404, 409))
+def withdraw_quote(request: HttpRequest, quote_id: int) -> Quote:
+    return services.withdraw_quote(get_quote(user=request.user, quote_id=quote_id), by=request.user)
+
+
+@router.post("/quotes/{quote_id}/answer", response=answers(QuoteOut, 400, 403, 404, 409))
+def answer_on_site(
+    request: HttpRequest,
+    quote_id: int,
+    approve: Form[bool],
+    name: Form[str],
+    signature: File[UploadedFile],
+    note: Form[str] = "",
+) -> Quote:
+    """The customer's answer given on site: name and a drawn signature (PNG), recorded by staff."""
+    quote = get_quote(user=request.user, quote_id=quote_id)
+    return services.answer_quote(
+        quote,
+        approve=approve,
+        name=name,
+        note=note,
+        signature=signature,
+        channel=AnswerChannel.ON_SITE,
+        by=request.user,
+    )
+
+
+@router.get("/public/quotes/{token}", auth=None, response=answers(QuoteOut, 404))
+def public_quote(request: HttpRequest, token: str) -> Quote:
+    """The quote a link opens, without an account (the token is signed; it opens one quote only)."""
+    return quote_from_token(token)
+
+
+@router.post("/public/quotes/{token}/answer", auth=None, response=answers(QuoteOut, 400, 404, 409))
+def public_answer(request: HttpRequest, token: str, payload: LinkAnswerIn) -> Quote:
+    """The customer approves or declines from the link (name and time are kept). Once only."""
+    return services.answer_quote(quote_from_token(token), **payload.model_dump(), channel=AnswerChannel.LINK)
+
+
+# ---- invoices ----------------------------------------------------------------------------------
+@router.get("/invoices", response=answers(InvoicePage, 400, 403))
+def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery]) -> dict[str, Any]:
+    _require_invoices(request)
+    qs = selectors.with_outstanding(invoices_visible_to(request.user))
+    for field in ("status", "customer", "order"):
+        value = getattr(filters, field)
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return _page(qs, filters)
+
+
+@router.post("/orders/{order_id}/invoices", response=answers(InvoiceOut, 400, 403, 404, 409, 422, status=201))
+def create_invoice(request: HttpRequest, order_id: int, payload: InvoiceIn) -> Created:
+    """A draft invoice of approved lines the customer pays (finance only)."""
+    order = _order(request, order_id)
+    return idempotent(request, lambda: (201, services.create_invoice(order, by=request.user, **payload.model_dump())))
+
+
+@router.get("/invoices/{invoice_id}", response=answers(InvoiceOut, 403, 404))
+def get_invoice_(request: HttpRequest, invoice_id: int) -> Invoice:
+    _require_invoices(request)
+    return get_invoice(user=request.user, invoice_id=invoice_id)
+
+
+@router.patch("/invoices/{invoice_id}", response=answers(InvoiceOut, 400, 403, 404, 409))
+def update_invoice(request: HttpRequest, invoice_id: int, payload: InvoicePatch) -> Invoice:
+    """Correct the buyer of a draft (an issued invoice answers 409 ``invoice_issued``)."""
+    _require_invoices(request)
+    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    return services.update_invoice(invoice, by=request.user, **payload.model_dump(exclude_unset=True))
+
+
+@router.post("/invoices/{invoice_id}/issue", response=answers(InvoiceOut, 403, 404, 409))
+def issue_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
+    _require_invoices(request)
+    return services.issue_invoice(get_invoice(user=request.user, invoice_id=invoice_id), by=request.user)
+
+
+@router.post("/invoices/{invoice_id}/fapiao", response=answers(InvoiceOut, 400, 403, 404, 409))
+def set_fapiao(request: HttpRequest, invoice_id: int, payload: FapiaoIn) -> Invoice:
+    _require_invoices(request)
+    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    return services.set_fapiao_number(invoice, by=request.user, **payload.model_dump())
+
+
+@router.post("/invoices/{invoice_id}/credit-note", response=answers(CreditOut, 400, 403, 404, 409, 422, status=201))
+def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> Created:
+    _require_invoices(request)
+    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    return idempotent(request, lambda: (201, services.credit_invoice(invoice, by=request.user, **payload.model_dump())))
+
+
+@router.post("/invoices/{invoice_id}/payments", response=answers(PaymentOut, 400, 403, 404, 409, 422, status=201))
+def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Created:
+    """A payment against an issued invoice; more than is owed needs ``advance`` (else 400 ``overpayment``)."""
+    _require_invoices(request)
+    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    return idempotent(request, lambda: (201, services.record_payment(invoice, by=request.user, **payload.model_dump())))
+
+
+@router.get("/receivables", response=answers(ReceivablesOut, 403))
+def receivables(request: HttpRequest) -> dict[str, Any]:
+    """Issued invoices with money owed, by age (days past their due date)."""
+    _require_invoices(request)
+    today = timezone.localdate()
+    rows = selectors.receivables(user=request.user, today=today)
+    return {"today": today, "totals": selectors.ageing_totals(rows), "rows": rows}
+
+
+@router.get("/ledger", response=answers(LedgerPage, 400, 403))
+def ledger(request: HttpRequest, filters: Query[LedgerQuery]) -> dict[str, Any]:
+    """The append-only fee ledger of the invoices' centres, newest first."""
+    _require_invoices(request)
+    qs = LedgerEntry.objects.filter(order__in=_visible_orders(request))
+    for field in ("account", "customer", "order"):
+        value = getattr(filters, field)
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return _page(qs, filters)

@@ -1,0 +1,101 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MoneyConfig(AppConfig):
+    name = "aftersales.money"
+    verbose_name = _("Money")
+
+    def ready(self) -> None:
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.core.panels import RecordPanel
+        from aftersales.core.registry import (
+            ExportKind,
+            HomePanel,
+            NavEntry,
+            SettingsColumn,
+            SettingsSection,
+            export_kinds,
+            home_panels,
+            navigation,
+            register_badges,
+            settings_sections,
+        )
+        from aftersales.money.choices import (
+            BEARER_BADGES,
+            INVOICE_STATUS_BADGES,
+            LINE_STATUS_BADGES,
+            QUOTE_STATUS_BADGES,
+            Bearer,
+            InvoiceStatus,
+            LineStatus,
+            QuoteStatus,
+        )
+        from aftersales.money.exports import INVOICE_COLUMNS
+        from aftersales.money.permissions import CAPABILITIES
+        from aftersales.money.receivers import on_order_event
+        from aftersales.service.panels import order_panels
+        from aftersales.service.signals import order_event_recorded
+
+        register_capabilities(CAPABILITIES)
+        register_badges("money.Bearer", Bearer, BEARER_BADGES)
+        register_badges("money.LineStatus", LineStatus, LINE_STATUS_BADGES)
+        register_badges("money.QuoteStatus", QuoteStatus, QUOTE_STATUS_BADGES)
+        register_badges("money.InvoiceStatus", InvoiceStatus, INVOICE_STATUS_BADGES)
+        order_event_recorded.connect(on_order_event, dispatch_uid="money.rederive_bearers")
+
+        permissions = "aftersales.money.permissions"
+        order_panels.register(RecordPanel("money.charges", 20, "aftersales.money.views.order_panel"))
+        navigation.register(
+            NavEntry("invoices", _("Invoices"), "money:invoice_list", "receipt", 60, f"{permissions}.can_view_invoices")
+        )
+        home_panels.register(
+            HomePanel(
+                "money.finance",
+                "money/home/_finance.html",
+                "aftersales.money.home.finance",
+                105,
+                f"{permissions}.can_view_invoices",
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "money.quotes",
+                "money/home/_quotes.html",
+                "aftersales.money.home.quotes",
+                145,
+                f"{permissions}.watches_quotes",
+            )
+        )
+        settings_sections.register(
+            SettingsSection(
+                "prices",
+                _("Price list"),
+                "tags",
+                60,
+                f"{permissions}.can_manage_prices",
+                model="aftersales.money.models.Price",
+                form="aftersales.money.forms.PriceForm",
+                columns=(
+                    SettingsColumn(_("Code"), "code", kind="mono"),
+                    SettingsColumn(_("Name"), "name"),
+                    SettingsColumn(_("Kind"), "get_kind_display"),
+                    SettingsColumn(_("Price (CNY, before tax)"), "amount", kind="mono"),
+                    SettingsColumn(_("Unit"), "unit"),
+                    SettingsColumn(_("Tax rate (%)"), "tax_rate"),
+                    SettingsColumn(_("Valid from"), "valid_from"),
+                ),
+                create="aftersales.money.services.add_price",
+                create_label=_("New price"),
+            )
+        )
+        export_kinds.register(
+            ExportKind(
+                "invoices",
+                _("Invoices (for accounting)"),
+                INVOICE_COLUMNS,
+                "aftersales.money.exports.invoice_rows",
+                f"{permissions}.can_view_invoices",
+                order=60,
+            )
+        )

@@ -1,0 +1,132 @@
+"""Enumerations of money: kinds of prices and charge lines, who bears a line, the life of quotes,
+invoices and ledger entries. Badge colours sit next to each enum (registered in ``apps.py``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PriceKind(models.TextChoices):
+    LABOUR_HOUR = "labour_hour", _("Labour per hour")
+    LABOUR_JOB = "labour_job", _("Standard job (工时)")
+    CALL_OUT = "call_out", _("Call-out fee")
+    FREIGHT = "freight", _("Freight")
+    PART = "part", _("Part")
+    OTHER = "other", _("Other")
+
+
+class ChargeKind(models.TextChoices):
+    LABOUR = "labour", _("Labour")
+    PARTS = "parts", _("Parts")
+    TRAVEL = "travel", _("Travel / call-out")
+    FREIGHT = "freight", _("Freight")
+    FACTORY_REPAIR = "factory_repair", _("Factory repair")
+    DIAGNOSIS = "diagnosis", _("Diagnosis fee")
+    OTHER = "other", _("Other")
+
+
+class Bearer(models.TextChoices):
+    """Who pays a charge line (domain.md Warranty §6 1.5.1: in warranty the company bears freight,
+    labour and material; out of warranty the customer pays)."""
+
+    CUSTOMER = "customer", _("Customer")
+    COMPANY = "company", _("Company (warranty)")
+    SUPPLIER = "supplier", _("Supplier (claim)")
+    FACTORY = "factory", _("Factory")
+    CONTRACT = "contract", _("Contract")
+
+
+BEARER_BADGES = {
+    Bearer.CUSTOMER: "text-bg-primary",
+    Bearer.COMPANY: "text-bg-success",
+    Bearer.SUPPLIER: "text-bg-info",
+    Bearer.FACTORY: "text-bg-dark",
+    Bearer.CONTRACT: "text-bg-secondary",
+}
+
+
+class LineStatus(models.TextChoices):
+    """A line the customer pays waits for an approved quote; a line someone else bears is booked at once."""
+
+    DRAFT = "draft", _("Draft")
+    QUOTED = "quoted", _("Quoted")
+    APPROVED = "approved", _("Approved")
+    INVOICED = "invoiced", _("Invoiced")
+    VOID = "void", _("Void")
+
+
+LINE_STATUS_BADGES = {
+    LineStatus.DRAFT: "text-bg-light border",
+    LineStatus.QUOTED: "text-bg-warning",
+    LineStatus.APPROVED: "text-bg-success",
+    LineStatus.INVOICED: "text-bg-secondary",
+    LineStatus.VOID: "text-bg-light border text-decoration-line-through",
+}
+
+
+class QuoteStatus(models.TextChoices):
+    SENT = "sent", _("Waiting for the customer")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+QUOTE_STATUS_BADGES = {
+    QuoteStatus.SENT: "text-bg-warning",
+    QuoteStatus.APPROVED: "text-bg-success",
+    QuoteStatus.DECLINED: "text-bg-danger",
+    QuoteStatus.WITHDRAWN: "text-bg-light border",
+}
+
+
+class AnswerChannel(models.TextChoices):
+    LINK = "link", _("Through the link")
+    ON_SITE = "on_site", _("On site, signed")
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    CREDITED = "credited", _("Credited")
+
+
+INVOICE_STATUS_BADGES = {
+    InvoiceStatus.DRAFT: "text-bg-light border",
+    InvoiceStatus.ISSUED: "text-bg-primary",
+    InvoiceStatus.CREDITED: "text-bg-secondary",
+}
+
+
+class PaymentMethod(models.TextChoices):
+    BANK = "bank", _("Bank transfer")
+    CASH = "cash", _("Cash")
+    WECHAT = "wechat", _("WeChat Pay")
+    ALIPAY = "alipay", _("Alipay")
+    OTHER = "other", _("Other")
+
+
+class LedgerAccount(models.TextChoices):
+    """The ledger's accounts: what customers owe us, and the cost each other bearer carries."""
+
+    RECEIVABLE = "receivable", _("Customer receivable")
+    WARRANTY_COST = "warranty_cost", _("Warranty cost (company)")
+    SUPPLIER_CLAIM = "supplier_claim", _("Claim on a supplier")
+    FACTORY = "factory", _("Borne by the factory")
+    CONTRACT = "contract", _("Covered by a contract")
+
+
+# The account a line's cost is booked to, by who bears it (the customer's lines are invoiced).
+COST_ACCOUNT = {
+    Bearer.COMPANY: LedgerAccount.WARRANTY_COST,
+    Bearer.SUPPLIER: LedgerAccount.SUPPLIER_CLAIM,
+    Bearer.FACTORY: LedgerAccount.FACTORY,
+    Bearer.CONTRACT: LedgerAccount.CONTRACT,
+}
+
+
+class LedgerKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice issued")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    PAYMENT = "payment", _("Payment")
+    ADVANCE = "advance", _("Advance payment")
+    COST_BOOKED = "cost_booked", _("Cost booked")
+    COST_REVERSED = "cost_reversed", _("Cost reversed")

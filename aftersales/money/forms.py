@@ -1,0 +1,165 @@
+"""Console forms of money: they only read the fields; the services decide (and their refusals come
+back next to the field)."""
+
+import base64
+import binascii
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.money.choices import Bearer, ChargeKind, PaymentMethod, PriceKind
+from aftersales.money.models import Price
+from aftersales.service.forms_field import ConsoleForm
+
+
+def _text(**attrs: Any) -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "form-control form-control-sm", **attrs})
+
+
+def _select() -> forms.Select:
+    return forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
+def _decimal(**attrs: Any) -> forms.TextInput:
+    # Text, not a number input: a browser's number field may turn "0.10" into 0.1 and back through a float.
+    return forms.TextInput(attrs={"class": "form-control form-control-sm", "inputmode": "decimal", **attrs})
+
+
+class ChargeForm(ConsoleForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChargeKind.choices, widget=_select())
+    price_code = forms.CharField(label=_("Price code"), required=False, max_length=30, widget=_text())
+    description = forms.CharField(label=_("Description"), required=False, max_length=200, widget=_text())
+    quantity = forms.CharField(label=_("Quantity"), initial="1", max_length=14, widget=_decimal())
+    unit_price = forms.CharField(
+        label=_("Unit price (CNY, before tax)"), required=False, max_length=14, widget=_decimal()
+    )
+    tax_rate = forms.CharField(label=_("Tax rate (%)"), required=False, max_length=6, widget=_decimal())
+    supplier_claim = forms.BooleanField(
+        label=_("Part claimed from its supplier"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        for key in ("unit_price", "tax_rate"):
+            if not data[key]:
+                data[key] = None
+        return data
+
+
+class BearerForm(ConsoleForm):
+    bearer = forms.ChoiceField(label=_("Borne by"), choices=Bearer.choices, widget=_select())
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=_text())
+
+
+class QuoteForm(ConsoleForm):
+    valid_days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        initial=7,
+        min_value=1,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    diagnosis_fee = forms.CharField(
+        label=_("Diagnosis fee if declined (CNY)"), initial="0.00", max_length=14, widget=_decimal()
+    )
+
+
+class AnswerForm(ConsoleForm):
+    """The customer's answer: through the link (name) or on site (name and a drawn signature)."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
+    )
+    note = forms.CharField(
+        label=_("Remark (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    signature = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-signature-value": ""}))
+
+    def clean_signature(self) -> SimpleUploadedFile | None:
+        value = (self.cleaned_data.get("signature") or "").strip()
+        if not value:
+            return None
+        header, _sep, payload = value.partition(",")
+        if not header.startswith("data:image/png;base64") or not payload:
+            raise forms.ValidationError(_("The signature could not be read. Please sign again."))
+        try:
+            raw = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise forms.ValidationError(_("The signature could not be read. Please sign again.")) from exc
+        return SimpleUploadedFile("signature.png", raw, content_type="image/png")
+
+
+class InvoiceBuyerForm(ConsoleForm):
+    buyer_name = forms.CharField(label=_("Buyer"), max_length=200, widget=_text())
+    buyer_tax_number = forms.CharField(label=_("Buyer's tax number"), required=False, max_length=20, widget=_text())
+
+
+class FapiaoForm(ConsoleForm):
+    fapiao_number = forms.CharField(label=_("发票 number"), max_length=20, widget=_text())
+
+
+class PaymentForm(ConsoleForm):
+    amount = forms.CharField(label=_("Amount (CNY)"), max_length=14, widget=_decimal())
+    received_on = forms.DateField(
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"),
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, widget=_select())
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=60, widget=_text())
+    advance = forms.BooleanField(
+        label=_("Keep what exceeds the invoice as an advance"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class CreditForm(ConsoleForm):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=_text())
+
+
+class PriceForm(forms.ModelForm):
+    """A new price (prices are never edited: a later date replaces an earlier one)."""
+
+    amount = forms.CharField(
+        label=_("Price (CNY, before tax)"),
+        max_length=14,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )
+    tax_rate = forms.CharField(
+        label=_("Tax rate (%)"),
+        initial="13.00",
+        max_length=6,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )
+    standard_hours = forms.CharField(
+        label=_("Standard hours"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PriceKind.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    class Meta:
+        model = Price
+        fields = ["code", "name", "kind", "amount", "unit", "standard_hours", "tax_rate", "valid_from"]
+        widgets = {
+            "code": forms.TextInput(attrs={"class": "form-control"}),
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+            "unit": forms.TextInput(attrs={"class": "form-control"}),
+            "valid_from": forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def _post_clean(self) -> None:
+        # The service checks and writes (add_price); the model form only collects the fields.
+        pass

@@ -1,0 +1,332 @@
+"""Money (domain.md Fees §6 1.5, §12): versioned prices, charge lines on an order and who bears each,
+quotes the customer answers, invoices with credit notes and payments, and the append-only ledger.
+
+Every amount is a ``Decimal`` in CNY with two places (the fen); nothing is ever a float.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.models import TimeStampedModel
+from aftersales.customers.models import Customer
+from aftersales.money.choices import (
+    AnswerChannel,
+    Bearer,
+    ChargeKind,
+    InvoiceStatus,
+    LedgerAccount,
+    LedgerKind,
+    LineStatus,
+    PaymentMethod,
+    PriceKind,
+    QuoteStatus,
+)
+from aftersales.service.models import ServiceOrder
+
+ZERO = Decimal("0.00")
+
+
+def money_field(label: str, **kwargs: object) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=14, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+
+
+def rate_field(label: str, **kwargs: object) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=5, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+
+
+class Price(TimeStampedModel):
+    """One price of the price list from a date on (明码标价, §1). Prices are never edited: a new
+    price is a new row with a later ``valid_from``, so an old quote keeps the prices it was built with."""
+
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=PriceKind.choices)
+    amount = money_field(_("price (CNY, before tax)"))
+    unit = models.CharField(_("unit"), max_length=10, default="次", help_text=_("hour, job, km, trip ..."))
+    standard_hours = models.DecimalField(_("standard hours"), max_digits=6, decimal_places=2, null=True, blank=True)
+    tax_rate = rate_field(_("tax rate (%)"), default=Decimal("13.00"))
+    valid_from = models.DateField(_("valid from"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        ordering = ["code", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="money_price_code_from_uniq"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="money_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(tax_rate__gte=0, tax_rate__lte=100), name="money_price_tax_rate"),
+            models.CheckConstraint(condition=models.Q(kind__in=PriceKind.values), name="money_price_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name} ¥{self.amount} ({self.valid_from:%Y-%m-%d})"
+
+
+class ChargeLine(TimeStampedModel):
+    """One charge on an order: what, how much, and who bears it. ``bearer_rule`` is what the rule
+    derived from the coverage decision; ``bearer`` differs only after a manager's override (with a
+    reason). Amounts: ``net`` = quantity × unit price rounded to the fen; ``tax`` per line, rounded."""
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="charge_lines")
+    kind = models.CharField(_("kind"), max_length=16, choices=ChargeKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2, default=Decimal("1"))
+    unit_price = money_field(_("unit price (before tax)"))
+    tax_rate = rate_field(_("tax rate (%)"))
+    net = money_field(_("net"))
+    tax = money_field(_("tax"))
+    gross = money_field(_("gross"))
+    price = models.ForeignKey(Price, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    bearer = models.CharField(_("borne by"), max_length=10, choices=Bearer.choices)
+    bearer_rule = models.CharField(_("borne by (rule)"), max_length=10, choices=Bearer.choices)
+    bearer_reason = models.CharField(_("override reason"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.DRAFT)
+    # Where a line came from outside this app (a parts issue), so the same event never adds it twice.
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("charge line")
+        verbose_name_plural = _("charge lines")
+        indexes = [models.Index(fields=["order", "id"], name="money_line_order_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="money_line_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="money_line_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(tax_rate__gte=0, tax_rate__lte=100), name="money_line_tax_rate"),
+            models.CheckConstraint(condition=models.Q(kind__in=ChargeKind.values), name="money_line_kind_valid"),
+            models.CheckConstraint(condition=models.Q(bearer__in=Bearer.values), name="money_line_bearer_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=LineStatus.values), name="money_line_status_valid"),
+            models.UniqueConstraint(
+                fields=["order", "source"], condition=~models.Q(source=""), name="money_line_source_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ¥{self.gross} ({self.bearer})"
+
+    @property
+    def overridden(self) -> bool:
+        return self.bearer != self.bearer_rule
+
+
+class Quote(TimeStampedModel):
+    """A quote (报价) of the lines the customer pays, sent as a link that needs no account; the
+    customer approves or declines it once (domain.md Warranty §6 1.5.2: a quote first, the customer decides)."""
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="quotes")
+    number = models.CharField(_("number"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.SENT)
+    net = money_field(_("net"))
+    tax = money_field(_("tax"))
+    gross = money_field(_("gross"))
+    diagnosis_fee = money_field(_("diagnosis fee if declined"), default=ZERO)
+    expires_at = models.DateTimeField(_("valid until"))
+    # The link's token is signed (django.core.signing) over the quote's id and this nonce: a new link
+    # for the same quote makes the old one stop working.
+    nonce = models.CharField(max_length=32)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by_name = models.CharField(_("answered by"), max_length=100, blank=True)
+    answer_channel = models.CharField(_("answered"), max_length=10, choices=AnswerChannel.choices, blank=True)
+    answer_note = models.CharField(_("customer's remark"), max_length=500, blank=True)
+    signature = models.ImageField(_("customer signature"), upload_to="quote_signatures/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        indexes = [models.Index(fields=["order", "-id"], name="money_quote_order_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["number"], name="money_quote_number_uniq"),
+            models.CheckConstraint(condition=models.Q(status__in=QuoteStatus.values), name="money_quote_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class QuoteLine(models.Model):
+    """A charge line as quoted (a copy: the quote keeps what the customer saw, whatever happens after)."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    charge_line = models.ForeignKey(ChargeLine, on_delete=models.PROTECT, related_name="quote_lines")
+    kind = models.CharField(_("kind"), max_length=16, choices=ChargeKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit_price = money_field(_("unit price"))
+    tax_rate = rate_field(_("tax rate (%)"))
+    net = money_field(_("net"))
+    tax = money_field(_("tax"))
+    gross = money_field(_("gross"))
+
+    class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+
+    def __str__(self) -> str:
+        return f"{self.quote_id}: {self.description}"
+
+
+class Invoice(TimeStampedModel):
+    """An invoice of approved lines the customer pays. Numbered per year when issued (INV-2026-000001);
+    an issued invoice never changes: a credit note cancels it. The 发票 number is entered by finance."""
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices")
+    number = models.CharField(_("number"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_tax_number = models.CharField(_("buyer's tax number"), max_length=20, blank=True)
+    net = money_field(_("net"))
+    tax = money_field(_("tax"))
+    gross = money_field(_("gross"))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("payment due"), null=True, blank=True)
+    fapiao_number = models.CharField(_("发票 number"), max_length=20, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        indexes = [
+            models.Index(fields=["status", "-id"], name="money_invoice_status_idx"),
+            models.Index(fields=["customer", "-id"], name="money_invoice_customer_idx"),
+            models.Index(fields=["order", "-id"], name="money_invoice_order_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~models.Q(number=""), name="money_invoice_number_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=InvoiceStatus.values), name="money_invoice_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=InvoiceStatus.DRAFT) | ~models.Q(number=""),
+                name="money_invoice_issued_numbered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or _("Draft invoice %(id)s") % {"id": self.pk}
+
+
+class InvoiceLine(models.Model):
+    """A charge line as invoiced."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    charge_line = models.ForeignKey(ChargeLine, on_delete=models.PROTECT, related_name="invoice_lines")
+    kind = models.CharField(_("kind"), max_length=16, choices=ChargeKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit_price = money_field(_("unit price"))
+    tax_rate = rate_field(_("tax rate (%)"))
+    net = money_field(_("net"))
+    tax = money_field(_("tax"))
+    gross = money_field(_("gross"))
+
+    class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.description}"
+
+
+class CreditNote(TimeStampedModel):
+    """Cancels an issued invoice in full (红字发票), instead of an edit; its lines may be invoiced again."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="credit_note")
+    number = models.CharField(_("number"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=500)
+    net = money_field(_("net"))
+    tax = money_field(_("tax"))
+    gross = money_field(_("gross"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        constraints = [models.UniqueConstraint(fields=["number"], name="money_credit_note_number_uniq")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Payment(TimeStampedModel):
+    """Money received from a customer: against an invoice (part payments allowed), or an advance."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    amount = money_field(_("amount"))
+    advance = money_field(_("of which advance"), default=ZERO)
+    received_on = models.DateField(_("received on"))
+    method = models.CharField(_("method"), max_length=10, choices=PaymentMethod.choices)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["invoice", "id"], name="money_payment_invoice_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="money_payment_positive"),
+            models.CheckConstraint(
+                condition=models.Q(advance__gte=0, advance__lte=models.F("amount")), name="money_payment_advance_range"
+            ),
+            models.CheckConstraint(condition=models.Q(method__in=PaymentMethod.values), name="money_payment_method"),
+        ]
+
+    def __str__(self) -> str:
+        return f"¥{self.amount} {self.received_on:%Y-%m-%d}"
+
+
+class LedgerEntry(models.Model):
+    """One append-only entry of the fee ledger (§12): an amount (signed, CNY) on an account, for a
+    customer and/or an order. Entries are never changed or deleted; a correction is a new entry."""
+
+    account = models.CharField(_("account"), max_length=16, choices=LedgerAccount.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=LedgerKind.choices)
+    amount = money_field(_("amount"))
+    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(ServiceOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    charge_line = models.ForeignKey(ChargeLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [
+            models.Index(fields=["account", "-id"], name="money_ledger_account_idx"),
+            models.Index(fields=["customer", "-id"], name="money_ledger_customer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(account__in=LedgerAccount.values), name="money_ledger_account"),
+            models.CheckConstraint(condition=models.Q(kind__in=LedgerKind.values), name="money_ledger_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Append-only: the one guard that belongs on the model, so no code path can rewrite history.
+        if self.pk is not None:
+            raise ValueError("Ledger entries are append-only: book a correcting entry instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Ledger entries are append-only: book a correcting entry instead.")

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from aftersales.money import views
+
+app_name = "money"
+
+urlpatterns = [
+    path("orders/<int:order_id>/", views.order_charges, name="order_charges"),
+    path("orders/<int:order_id>/charges/", views.charge_add, name="charge_add"),
+    path("orders/<int:order_id>/quotes/", views.quote_send, name="quote_send"),
+    path("orders/<int:order_id>/invoice/", views.invoice_create, name="invoice_create"),
+    path("charges/<int:line_id>/bearer/", views.charge_bearer, name="charge_bearer"),
+    path("charges/<int:line_id>/void/", views.charge_void, name="charge_void"),
+    path("quotes/<int:quote_id>/withdraw/", views.quote_withdraw, name="quote_withdraw"),
+    path("quotes/<int:quote_id>/print/", views.quote_print, name="quote_print"),
+    path("quotes/<int:quote_id>/sign/", views.quote_sign, name="quote_sign"),
+    path("quotes/<int:quote_id>/signature.png", views.quote_signature, name="quote_signature"),
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:invoice_id>/print/", views.invoice_print, name="invoice_print"),
+    path("invoices/<int:invoice_id>/<slug:action>/", views.invoice_action, name="invoice_action"),
+    path("receivables/", views.receivables, name="receivables"),
+]

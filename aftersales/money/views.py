@@ -1,0 +1,402 @@
+"""Screens of money: an order's charges and quotes, the customer's quote page (by link, no account),
+the on-site answer with a signature, invoices with payments and credit notes, receivables by age.
+
+Thin views: bind a form, call the service, show its refusal next to the field with its status."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.pagination import keyset_page
+from aftersales.money import selectors, services
+from aftersales.money.amounts import total
+from aftersales.money.choices import AnswerChannel, Bearer, InvoiceStatus, LineStatus, QuoteStatus
+from aftersales.money.forms import (
+    AnswerForm,
+    BearerForm,
+    ChargeForm,
+    CreditForm,
+    FapiaoForm,
+    InvoiceBuyerForm,
+    PaymentForm,
+    QuoteForm,
+)
+from aftersales.money.models import ChargeLine, Invoice, Quote
+from aftersales.money.permissions import (
+    can_add_charges,
+    can_invoice,
+    can_override_bearer,
+    can_view_charges,
+    can_view_invoices,
+    invoices_visible_to,
+)
+from aftersales.money.services.charges import get_line
+from aftersales.money.services.invoices import get_invoice
+from aftersales.money.services.quotes import get_quote, quote_from_token, quote_link
+from aftersales.service.forms_field import show_domain_error
+from aftersales.service.models import ServiceOrder
+from aftersales.service.selectors import get_order
+
+
+# ---- the order page's panel ----------------------------------------------------------------------
+def order_panel(request: HttpRequest, order: ServiceOrder) -> str:
+    """A summary on the order page (registered in ``service.panels.order_panels``)."""
+    user = request.user
+    if not can_view_charges(user, order):
+        return ""
+    lines = list(selectors.order_lines(order))
+    quotes = list(selectors.order_quotes(order)[:1])
+    if not lines and not quotes and not can_add_charges(user, order):
+        return ""
+    live = [line for line in lines if line.status != LineStatus.VOID]
+    return render_to_string(
+        "money/_order_panel.html",
+        {
+            "order": order,
+            "lines": live,
+            "customer_total": total(x for x in live if x.bearer == Bearer.CUSTOMER),
+            "others_total": total(x for x in live if x.bearer != Bearer.CUSTOMER),
+            "quote": quotes[0] if quotes else None,
+        },
+        request=request,
+    )
+
+
+# ---- an order's charges and quotes ------------------------------------------------------------
+def _order(request: HttpRequest, order_id: int) -> ServiceOrder:
+    order = get_order(user=request.user, order_id=order_id)
+    if not can_view_charges(request.user, order):
+        raise PermissionDenied
+    return order
+
+
+def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    user = request.user
+    lines = list(selectors.order_lines(order).select_related("price"))
+    quotes = list(selectors.order_quotes(order).prefetch_related("lines"))
+    pending = next((q for q in quotes if q.status == QuoteStatus.SENT), None)
+    live = [line for line in lines if line.status != LineStatus.VOID]
+    for line in lines:  # what the services would still let anyone change (quoted or invoiced: locked)
+        line.may_change = line.status == LineStatus.DRAFT or (  # type: ignore[attr-defined]
+            line.status == LineStatus.APPROVED and line.bearer != Bearer.CUSTOMER
+        )
+    may_add = can_add_charges(user, order)
+    context = {
+        "order": order,
+        "lines": lines,
+        "customer_total": total(x for x in live if x.bearer == Bearer.CUSTOMER),
+        "others_total": total(x for x in live if x.bearer != Bearer.CUSTOMER),
+        "quotes": quotes,
+        "pending": pending,
+        "pending_link": quote_link(pending) if pending else "",
+        "may_add": may_add,
+        "may_override": can_override_bearer(user, order),
+        "may_invoice": can_invoice(user, order)
+        and any(x.status == LineStatus.APPROVED and x.bearer == Bearer.CUSTOMER for x in lines),
+        "charge_form": forms_.get("charge_form") or (ChargeForm() if may_add else None),
+        "quote_form": forms_.get("quote_form") or (QuoteForm() if may_add else None),
+        "bearer_form": forms_.get("bearer_form"),
+        "bearer_line": forms_.get("bearer_line"),
+        "bearer_choices": Bearer.choices,
+        "invoices": list(invoices_visible_to(user).filter(order=order).order_by("-id")),
+    }
+    return render(request, "money/order_charges.html", context, status=status)
+
+
+def _run(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
+    """Call the service with the form's data: 0 when it succeeded, else the status to answer with."""
+    if not form.is_valid():
+        return 400
+    try:
+        run(form.cleaned_data)
+    except DomainError as exc:
+        show_domain_error(form, exc)
+        return exc.status
+    return 0
+
+
+@login_required
+@require_GET
+def order_charges(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _render_charges(request, _order(request, order_id))
+
+
+@login_required
+@require_POST
+def charge_add(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    form = ChargeForm(request.POST)
+    status = _run(form, lambda d: services.add_charge(order, by=request.user, **form.service_kwargs()))
+    if status:
+        return _render_charges(request, order, status=status, charge_form=form)
+    messages.success(request, _("Charge added."))
+    return redirect("money:order_charges", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def charge_bearer(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = get_line(user=request.user, line_id=line_id)
+    form = BearerForm(request.POST)
+    status = _run(form, lambda d: services.override_bearer(line, by=request.user, **d))
+    if status:
+        return _render_charges(request, line.order, status=status, bearer_form=form, bearer_line=line.pk)
+    messages.success(request, _("Who bears the charge was changed."))
+    return redirect("money:order_charges", order_id=line.order_id)
+
+
+@login_required
+@require_POST
+def charge_void(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = get_line(user=request.user, line_id=line_id)
+    try:
+        services.void_charge(line, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Charge struck out."))
+    return redirect("money:order_charges", order_id=line.order_id)
+
+
+@login_required
+@require_POST
+def quote_send(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    form = QuoteForm(request.POST)
+    status = _run(form, lambda d: services.send_quote(order, by=request.user, **d))
+    if status:
+        return _render_charges(request, order, status=status, quote_form=form)
+    messages.success(request, _("Quote sent: the customer gets the link by SMS."))
+    return redirect("money:order_charges", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def quote_withdraw(request: HttpRequest, quote_id: int) -> HttpResponse:
+    quote = get_quote(user=request.user, quote_id=quote_id)
+    try:
+        services.withdraw_quote(quote, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Quote withdrawn: its link no longer works."))
+    return redirect("money:order_charges", order_id=quote.order_id)
+
+
+@login_required
+@require_GET
+def quote_print(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """The quote on A4, to print or save as PDF from the browser."""
+    quote = get_quote(user=request.user, quote_id=quote_id)
+    return render(request, "money/quote_print.html", {"quote": quote, "lines": list(quote.lines.order_by("id"))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quote_sign(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """On site: the customer reads the quote on the technician's screen, signs and approves or declines."""
+    quote = get_quote(user=request.user, quote_id=quote_id)
+    if not can_add_charges(request.user, quote.order):
+        raise PermissionDenied
+    return _answer_page(request, quote, channel=AnswerChannel.ON_SITE, by=request.user)
+
+
+def _answer_page(request: HttpRequest, quote: Quote, *, channel: str, by: Any = None) -> HttpResponse:
+    status = 200
+    form: AnswerForm | None = AnswerForm(request.POST or None)
+    if request.method == "POST" and form is not None:
+        # The button pressed: approve, or anything else declines nothing (400).
+        answer = request.POST.get("answer", "")
+        if answer not in ("approve", "decline"):
+            form.add_error(None, _("Choose approve or decline."))
+        status = _run(
+            form,
+            lambda d: services.answer_quote(
+                quote,
+                approve=answer == "approve",
+                name=d["name"],
+                note=d["note"],
+                signature=d["signature"],
+                channel=channel,
+                by=by,
+            ),
+        )
+        if not status:
+            status = 200
+            quote.refresh_from_db()
+            form = None
+    context = {
+        "quote": quote,
+        "lines": list(quote.lines.order_by("id")),
+        "form": form,
+        "on_site": channel == AnswerChannel.ON_SITE,
+        "expired": quote.status == QuoteStatus.SENT and quote.expires_at <= timezone.now(),
+    }
+    return render(request, "money/quote_answer.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def public_quote(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer's page, opened from the SMS without an account: one quote, nothing else."""
+    try:
+        quote = quote_from_token(token)
+    except NotFoundError as exc:
+        raise Http404(exc.detail) from exc
+    response = _answer_page(request, quote, channel=AnswerChannel.LINK)
+    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to another site
+    return response
+
+
+# ---- invoices --------------------------------------------------------------------------------------
+def _require_invoices(request: HttpRequest) -> None:
+    if not can_view_invoices(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def invoice_create(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    try:
+        invoice = services.create_invoice(order, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("money:order_charges", order_id=order.pk)
+    messages.success(request, _("Draft invoice created: check the buyer, then issue it."))
+    return redirect("money:invoice_detail", invoice_id=invoice.pk)
+
+
+@login_required
+@require_GET
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    _require_invoices(request)
+    status = request.GET.get("status", "")
+    qs = selectors.with_outstanding(invoices_visible_to(request.user)).select_related("customer", "order")
+    if status in InvoiceStatus.values:
+        qs = qs.filter(status=status)
+    page = keyset_page(qs, cursor=request.GET.get("cursor"), limit=50)
+    return render(
+        request,
+        "money/invoice_list.html",
+        {"page": page, "status": status, "statuses": InvoiceStatus.choices, "may_invoice": can_invoice(request.user)},
+    )
+
+
+def _render_invoice(request: HttpRequest, invoice: Invoice, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    may = can_invoice(request.user, invoice.order)
+    draft = invoice.status == InvoiceStatus.DRAFT
+    issued = invoice.status == InvoiceStatus.ISSUED
+    context = {
+        "invoice": invoice,
+        "lines": list(invoice.lines.order_by("id")),
+        "payments": list(invoice.payments.order_by("id")),
+        "outstanding": selectors.outstanding(invoice),
+        "credit_note": getattr(invoice, "credit_note", None) if invoice.status == InvoiceStatus.CREDITED else None,
+        "may": may,
+        "buyer_form": (
+            forms_.get("buyer_form")
+            or InvoiceBuyerForm(
+                initial={"buyer_name": invoice.buyer_name, "buyer_tax_number": invoice.buyer_tax_number}
+            )
+        )
+        if may and draft
+        else None,
+        "fapiao_form": (forms_.get("fapiao_form") or FapiaoForm())
+        if may and issued and not invoice.fapiao_number
+        else None,
+        "payment_form": (forms_.get("payment_form") or PaymentForm(initial={"received_on": timezone.localdate()}))
+        if may and issued
+        else None,
+        "credit_form": (forms_.get("credit_form") or CreditForm()) if may and issued else None,
+    }
+    return render(request, "money/invoice_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require_invoices(request)
+    return _render_invoice(request, get_invoice(user=request.user, invoice_id=invoice_id))
+
+
+@login_required
+@require_GET
+def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _require_invoices(request)
+    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    return render(
+        request, "money/invoice_print.html", {"invoice": invoice, "lines": list(invoice.lines.order_by("id"))}
+    )
+
+
+_INVOICE_ACTIONS: dict[str, tuple[type[forms.Form] | None, Callable[..., object], str]] = {
+    "buyer": (InvoiceBuyerForm, services.update_invoice, "buyer_form"),
+    "issue": (None, services.issue_invoice, ""),
+    "discard": (None, services.discard_invoice, ""),
+    "fapiao": (FapiaoForm, services.set_fapiao_number, "fapiao_form"),
+    "payment": (PaymentForm, services.record_payment, "payment_form"),
+    "credit": (CreditForm, services.credit_invoice, "credit_form"),
+}
+
+
+@login_required
+@require_POST
+def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpResponse:
+    _require_invoices(request)
+    if action not in _INVOICE_ACTIONS:
+        raise Http404
+    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    form_class, service, key = _INVOICE_ACTIONS[action]
+    if form_class is None:
+        try:
+            service(invoice, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        if action == "discard" and not Invoice.objects.filter(pk=invoice.pk).exists():
+            messages.success(request, _("Draft discarded."))
+            return redirect("money:order_charges", order_id=invoice.order_id)
+        return redirect("money:invoice_detail", invoice_id=invoice.pk)
+    form = form_class(request.POST)
+    status = _run(form, lambda d: service(invoice, by=request.user, **d))
+    if status:
+        return _render_invoice(request, invoice, status=status, **{key: form})
+    messages.success(request, _("Saved."))
+    return redirect("money:invoice_detail", invoice_id=invoice.pk)
+
+
+@login_required
+@require_GET
+def receivables(request: HttpRequest) -> HttpResponse:
+    _require_invoices(request)
+    today = timezone.localdate()
+    rows = selectors.receivables(user=request.user, today=today)
+    return render(
+        request,
+        "money/receivables.html",
+        {"rows": rows, "totals": selectors.ageing_totals(rows), "today": today},
+    )
+
+
+@login_required
+@require_GET
+def quote_signature(request: HttpRequest, quote_id: int) -> FileResponse:
+    quote = get_quote(user=request.user, quote_id=quote_id)
+    if not quote.signature:
+        raise Http404
+    response = FileResponse(quote.signature.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+__all__ = ["ChargeLine", "order_panel"]
