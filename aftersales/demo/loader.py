@@ -24,6 +24,7 @@ from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.demo import data
+from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.pay import load_pay
 from aftersales.installed_base.choices import Seller
@@ -45,6 +46,7 @@ class Summary:
     units: int = 0
     orders: int = 0
     pay_statements: int = 0
+    charge_lines: int = 0
     statuses: Counter = field(default_factory=Counter)
     sla: Counter = field(default_factory=Counter)
 
@@ -60,6 +62,7 @@ class Summary:
             "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
             "  open by SLA: "
             + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
+            f"charge lines: {self.charge_lines} (with quotes and invoices in 上海)",
         ]
 
 
@@ -98,6 +101,7 @@ class DemoLoader(OrdersMixin):
         self.create_customers()
         self.register_units()
         self.open_orders()
+        self.summary.charge_lines = load_money(self)
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)

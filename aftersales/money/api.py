@@ -171,7 +171,7 @@ class QuoteOut(Schema):
 
     @staticmethod
     def resolve_lines(quote: Quote) -> list[Any]:
-        return list(quote.lines.order_by("id"))
+        return sorted(quote.lines.all(), key=lambda line: line.pk)  # prefetched by the list
 
 
 class QuotePage(Schema):
@@ -417,7 +417,7 @@ def void_charge(request: HttpRequest, line_id: int, payload: VoidIn) -> ChargeLi
 @router.get("/orders/{order_id}/quotes", response=answers(QuotePage, 400, 403, 404))
 def list_quotes(request: HttpRequest, order_id: int, query: Query[PageQuery]) -> dict[str, Any]:
     order = _order(request, order_id)
-    return _page(order.quotes.prefetch_related("lines"), query)
+    return _page(order.quotes.prefetch_related("lines"), query)  # one query for every quote's lines
 
 
 @router.post("/orders/{order_id}/quotes", response=answers(QuoteOut, 400, 403, 404, 409, 422, status=201))

@@ -99,7 +99,8 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
         "others_total": total(x for x in live if x.bearer != Bearer.CUSTOMER),
         "quotes": quotes,
         "pending": pending,
-        "pending_link": quote_link(pending) if pending else "",
+        # Absolute: AFTERSALES["SITE_URL"] when set (the SMS needs it), else this request's host.
+        "pending_link": request.build_absolute_uri(quote_link(pending)) if pending else "",
         "may_add": may_add,
         "may_override": can_override_bearer(user, order),
         "may_invoice": can_invoice(user, order)
@@ -254,7 +255,9 @@ def public_quote(request: HttpRequest, token: str) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(exc.detail) from exc
     response = _answer_page(request, quote, channel=AnswerChannel.LINK)
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to another site
+    response["Referrer-Policy"] = (
+        "same-origin"  # the token must not leak to another site (no-referrer would send Origin: null, failing CSRF)
+    )
     return response
 
 

@@ -284,6 +284,8 @@ AFTERSALES = {
     # per-account limits do not apply to it from that address.
     "LOGIN_KNOWN_ADDRESS_DAYS": int(os.environ.get("AFTERSALES_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
     "DEMO_PASSWORD": "aftersales-demo",
+    # The public address of the site (https://service.example.com): the links sent by SMS (a quote's) start with it.
+    "SITE_URL": os.environ.get("AFTERSALES_SITE_URL", ""),
     # /api/v1/docs and /api/v1/openapi.json without signing in: only when meant (docs/security.md).
     "API_DOCS_PUBLIC": env_bool("AFTERSALES_API_DOCS_PUBLIC", DEBUG),
     "SESSION_IDLE_MINUTES": SESSION_IDLE_MINUTES,

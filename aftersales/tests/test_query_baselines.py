@@ -41,6 +41,9 @@ from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
+from aftersales.money.choices import QuoteStatus
+from aftersales.money.models import Invoice, Quote
+from aftersales.money.services.quotes import quote_token
 from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
 from aftersales.pay.models import PayRun
@@ -77,6 +80,10 @@ class Ids:
     pay_plan: int = 0
     pay_run: int = 0
     pay_statement: int = 0
+    money_order: int = 0  # an order with charge lines and quotes
+    quote: int = 0
+    quote_token: str = ""
+    invoice: int = 0
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,15 @@ CASES = [
     Case("api:pay run", "manager", "/api/v1/pay/runs/{pay_run}", api=True),
     Case("api:pay statements", "finance", "/api/v1/pay/statements?limit=50", api=True, is_list=True),
     Case("api:pay statement", "manager", "/api/v1/pay/statements/{pay_statement}", api=True),
+    Case("api:prices", "agent", "/api/v1/prices", api=True, is_list=True),
+    Case("api:order charges", "agent", "/api/v1/orders/{money_order}/charges", api=True, is_list=True),
+    Case("api:order quotes", "agent", "/api/v1/orders/{money_order}/quotes", api=True, is_list=True),
+    Case("api:quote", "agent", "/api/v1/quotes/{quote}", api=True),
+    Case("api:quote by link", "agent", "/api/v1/public/quotes/{quote_token}", api=True),
+    Case("api:invoices", "finance", "/api/v1/invoices", api=True, is_list=True),
+    Case("api:invoice", "finance", "/api/v1/invoices/{invoice}", api=True),
+    Case("api:receivables", "finance", "/api/v1/receivables", api=True),
+    Case("api:ledger", "finance", "/api/v1/ledger", api=True, is_list=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -190,6 +206,14 @@ CASES = [
     Case("console:pay run", "manager", "pay:run_detail", kwargs={"run_id": "pay_run"}),
     Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
     Case("console:pay plan", "finance", "pay:plan_detail", kwargs={"plan_id": "pay_plan"}),
+    Case("console:home (finance)", "finance", "console:home"),
+    Case("console:order charges", "manager", "money:order_charges", kwargs={"order_id": "money_order"}),
+    Case("console:quote print", "manager", "money:quote_print", kwargs={"quote_id": "quote"}),
+    Case("console:quote by link", "agent", "money_public:quote", kwargs={"token": "quote_token"}),
+    Case("console:invoices", "finance", "money:invoice_list"),
+    Case("console:invoice", "finance", "money:invoice_detail", kwargs={"invoice_id": "invoice"}),
+    Case("console:receivables", "finance", "money:receivables"),
+    Case("console:settings prices", "finance", "core_settings:list", kwargs={"section": "=prices"}),
 ]
 
 
@@ -235,6 +259,10 @@ def build() -> Ids:
         )
     customer = Customer.objects.filter(pk=order.customer_id).get()
     pay_run = PayRun.objects.filter(service_center=manager.service_center, status="approved").get()
+    quote = Quote.objects.filter(status=QuoteStatus.SENT, order__service_center__code="SH").order_by("pk").first()
+    assert quote is not None, "the demo set has no quote waiting in 上海"
+    invoice = Invoice.objects.filter(order__service_center__code="SH").order_by("pk").first()
+    assert invoice is not None, "the demo set has no invoice in 上海"
     return Ids(
         order=order.pk,
         visit=visit.pk,
@@ -248,6 +276,10 @@ def build() -> Ids:
         pay_plan=pay_run.plan_id,
         pay_run=pay_run.pk,
         pay_statement=pay_run.statements.get(user=User.objects.get(username="agent")).pk,
+        money_order=quote.order_id,
+        quote=quote.pk,
+        quote_token=quote_token(quote),
+        invoice=invoice.pk,
     )
 
 

@@ -59,7 +59,7 @@ def test_send_quote_then_customer_approves_on_the_link_without_an_account(users,
     anonymous = Client()
     page = anonymous.get(f"/q/{quote_token(quote)}/")
     assert page.status_code == 200 and "¥113.00" in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     done = anonymous.post(f"/q/{quote_token(quote)}/", {"name": "王经理", "answer": "approve"})
     assert done.status_code == 200 and 'id="quote-answer"' in done.content.decode()
     quote.refresh_from_db()

@@ -1,0 +1,98 @@
+"""The demo's money (issue 10): a price list, charge lines on Shanghai's orders (in warranty the
+company's, out of warranty the customer's), quotes answered by link and on site, invoices issued,
+part-paid and overdue, through the money services as the people who would do it."""
+
+import datetime
+from collections import Counter
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from aftersales.demo.signature import signature_png
+from aftersales.money import services
+from aftersales.money.choices import AnswerChannel, ChargeKind
+from aftersales.money.models import Invoice
+from aftersales.service.choices import OPEN_STATUSES, OrderStatus
+from aftersales.service.models import ServiceOrder
+
+# (code, name, kind, amount, unit, standard hours, tax rate)
+PRICES = (
+    ("LAB-H", "维修工时费", "labour_hour", "180.00", "小时", None, "6.00"),
+    ("JOB-BEARING", "更换轴承（标准作业）", "labour_job", "420.00", "次", "2.50", "6.00"),
+    ("JOB-SEAL", "更换机械密封（标准作业）", "labour_job", "360.00", "次", "2.00", "6.00"),
+    ("CALL-A", "上门费（市区）", "call_out", "80.00", "次", None, "6.00"),
+    ("CALL-B", "上门费（郊区，30 公里以上）", "call_out", "150.00", "次", None, "6.00"),
+    ("FRT", "快递运费", "freight", "45.00", "件", None, "9.00"),
+    ("DIAG", "检测费", "other", "100.00", "次", None, "6.00"),
+    ("P-BEARING", "轴承 6205-2RS", "part", "68.50", "个", None, "13.00"),
+    ("P-SEAL", "机械密封 MG1-25", "part", "235.00", "套", None, "13.00"),
+)
+
+
+def load_money(loader: Any) -> int:
+    """Prices, charges, quotes and invoices on the Shanghai orders; returns the number of charge lines."""
+    manager, finance, agent = loader.staff["manager"], loader.staff["finance"], loader.staff["agent"]
+    year_start = datetime.date(loader.today.year, 1, 1)
+    services.add_price(by=manager, code="LAB-H", name="维修工时费", kind="labour_hour", amount="150.00",
+                       unit="小时", tax_rate="6.00", valid_from=year_start.replace(year=year_start.year - 1))  # fmt: skip
+    for code, name, kind, amount, unit, hours, rate in PRICES:
+        services.add_price(
+            by=manager, code=code, name=name, kind=kind, amount=amount, unit=unit, standard_hours=hours,
+            tax_rate=rate, valid_from=year_start,
+        )  # fmt: skip
+
+    orders = list(
+        ServiceOrder.objects.filter(service_center__code="SH", unit__isnull=False)
+        .exclude(status__in=(OrderStatus.CANCELLED, OrderStatus.NEW))
+        .order_by("pk")
+    )
+    covered = [o for o in orders if o.warranty_covered]
+    paying = [o for o in orders if not o.warranty_covered and o.status in OPEN_STATUSES]
+    lines = 0
+    for order in covered[:4]:
+        # In warranty the company bears labour, travel and material (§6 1.5.1); a part claimed from its supplier.
+        services.add_charge(order, by=agent, kind=ChargeKind.LABOUR, price_code="JOB-BEARING")
+        services.add_charge(order, by=agent, kind=ChargeKind.TRAVEL, price_code="CALL-A")
+        services.add_charge(order, by=agent, kind=ChargeKind.PARTS, price_code="P-BEARING", quantity="2",
+                            supplier_claim=order.pk % 2 == 0)  # fmt: skip
+        lines += 3
+
+    statuses = Counter(o.status for o in orders)
+    for n, order in enumerate(paying):
+        services.add_charge(order, by=agent, kind=ChargeKind.LABOUR, price_code="LAB-H", quantity="1.5")
+        services.add_charge(order, by=agent, kind=ChargeKind.PARTS, price_code="P-SEAL")
+        services.add_charge(order, by=agent, kind=ChargeKind.TRAVEL, price_code="CALL-B")
+        lines += 3
+        if n == 0:
+            # Revised twice before the customer had answered: the latest waits.
+            for _ in range(2):
+                services.withdraw_quote(services.send_quote(order, by=agent, diagnosis_fee="100.00"), by=agent)
+            services.send_quote(order, by=agent, diagnosis_fee="100.00")
+        elif n in (1, 2, 3):
+            quote = services.send_quote(order, by=agent, diagnosis_fee="100.00")
+            if n == 2:
+                services.answer_quote(quote, approve=True, name="周建华", channel=AnswerChannel.ON_SITE,
+                                      by=order.technician or manager, signature=_signature(loader))  # fmt: skip
+            else:
+                services.answer_quote(quote, approve=True, name="陈建国", note="尽快修好")
+            invoice = services.create_invoice(order, by=finance, buyer_tax_number="91310115MA1K3Y8R2X")
+            services.issue_invoice(invoice, by=finance)
+            services.set_fapiao_number(invoice, by=finance, fapiao_number=f"2631200000{order.pk:08d}")
+            if n == 1:
+                services.record_payment(invoice, by=finance, amount="300.00", reference="BANK-20260105")
+            if n == 3:
+                # Issued six weeks ago and unpaid: overdue in the receivables (history, as the demo's orders are).
+                issued = timezone.now() - datetime.timedelta(days=42)
+                Invoice.objects.filter(pk=invoice.pk).update(
+                    issued_at=issued, due_on=timezone.localdate(issued) + datetime.timedelta(days=30)
+                )
+        elif n == 4 and statuses[order.status] >= 3:
+            quote = services.send_quote(order, by=agent, diagnosis_fee="100.00")
+            services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了")
+            statuses[order.status] -= 1
+    return lines
+
+
+def _signature(loader: Any) -> SimpleUploadedFile:
+    return SimpleUploadedFile("signature.png", signature_png(loader.rng), content_type="image/png")
