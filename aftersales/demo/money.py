@@ -87,10 +87,12 @@ def load_money(loader: Any) -> int:
                 Invoice.objects.filter(pk=invoice.pk).update(
                     issued_at=issued, due_on=timezone.localdate(issued) + datetime.timedelta(days=30)
                 )
-        elif n == 4 and statuses[order.status] >= 3:
-            quote = services.send_quote(order, by=agent, diagnosis_fee="100.00")
-            services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了")
-            statuses[order.status] -= 1
+    # One customer declines: the order ends with the diagnosis fee only. Not one of the demo technician's
+    # jobs, and not the last order of its status (the demo shows every status).
+    declining = [o for o in paying[4:] if statuses[o.status] >= 3 and o.technician_id != loader.staff["technician"].pk]
+    if declining:
+        quote = services.send_quote(declining[0], by=agent, diagnosis_fee="100.00")
+        services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了")
     return lines
 
 

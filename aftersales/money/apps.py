@@ -56,6 +56,7 @@ class MoneyConfig(AppConfig):
                 "aftersales.money.home.finance",
                 105,
                 f"{permissions}.can_view_invoices",
+                slot="side",  # beside the work lists, which keep their order
             )
         )
         home_panels.register(
@@ -65,6 +66,7 @@ class MoneyConfig(AppConfig):
                 "aftersales.money.home.quotes",
                 145,
                 f"{permissions}.watches_quotes",
+                slot="side",
             )
         )
         settings_sections.register(

@@ -28,7 +28,7 @@ CAPABILITIES = (
     ),
     capability("money.add_charges", _("Add charge lines and send quotes"), *_FIELD_AND_DESK),
     capability("money.override_bearer", _("Override who bears a charge line"), Role.MANAGER, Role.ADMIN),
-    capability("money.manage_prices", _("Keep the price list"), Role.MANAGER, Role.FINANCE, Role.ADMIN),
+    capability("money.manage_prices", _("Keep the price list"), Role.MANAGER, Role.ADMIN),
     capability("money.invoice", _("Issue invoices and credit notes, record payments"), Role.FINANCE),
     capability(
         "money.view_invoices",

@@ -213,7 +213,7 @@ CASES = [
     Case("console:invoices", "finance", "money:invoice_list"),
     Case("console:invoice", "finance", "money:invoice_detail", kwargs={"invoice_id": "invoice"}),
     Case("console:receivables", "finance", "money:receivables"),
-    Case("console:settings prices", "finance", "core_settings:list", kwargs={"section": "=prices"}),
+    Case("console:settings prices", "manager", "core_settings:list", kwargs={"section": "=prices"}),
 ]
 
 

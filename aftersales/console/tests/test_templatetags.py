@@ -86,10 +86,10 @@ def user(role: str, **extra) -> User:
         (Role.AGENT, ["home", "orders", "intake", "pay", "import"]),
         (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import"]),
         (Role.TECHNICIAN, ["tech", "calendar", "pay"]),  # their home redirects to "My jobs"
-        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import", "settings"]),
+        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "invoices", "calendar", "pay", "import", "settings"]),
         (Role.PARTS_KEEPER, ["home", "orders", "pay"]),
-        (Role.FINANCE, ["home", "orders", "pay"]),
-        (Role.GENERAL_MANAGER, ["home", "orders", "calendar", "pay"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "pay"]),
+        (Role.GENERAL_MANAGER, ["home", "orders", "invoices", "calendar", "pay"]),
     ],
 )
 def test_nav_items_for_role(role, expected):
@@ -105,7 +105,9 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "tech", "calendar", "pay", "import", "settings", "admin"]
+    assert keys == [
+        "home", "orders", "intake", "dispatch", "tech", "invoices", "calendar", "pay", "import", "settings", "admin"
+    ]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():

@@ -108,7 +108,7 @@ def test_invoice_screens_are_for_finance_and_managers(users):
 
 
 def test_price_list_is_a_settings_section(users):
-    client = login(users[Role.FINANCE])
+    client = login(users[Role.MANAGER])
     created = client.post(
         "/settings/prices/new/",
         {
@@ -137,7 +137,8 @@ def test_price_list_is_a_settings_section(users):
         },
     )
     assert bad.status_code == 200 and Price.objects.count() == 1
-    assert login(users[Role.TECHNICIAN]).get("/settings/prices/").status_code == 403
+    for role in (Role.TECHNICIAN, Role.FINANCE, Role.AGENT):
+        assert login(users[role]).get("/settings/prices/").status_code == 403
 
 
 def test_home_panels_for_finance_and_managers(users, order):
