@@ -5,12 +5,13 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core import signing
 from django.test import Client
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.money.models import ChargeLine, Invoice, LedgerEntry, Payment, Quote
-from aftersales.money.services.quotes import quote_token
+from aftersales.money.services.quotes import TOKEN_SALT, quote_token
 from aftersales.money.tests.factories import order_with, png
 from aftersales.service import services as service_services
 from aftersales.service.choices import OrderStatus
@@ -135,8 +136,9 @@ def test_the_link_opens_one_quote_and_nothing_else(users, as_role, client):
     assert client.get(f"/api/v1/public/quotes/{token[:-1]}x").status_code == 404
     assert client.get(f"/api/v1/quotes/{quote.pk}").status_code == 401  # the link is no session
     assert client.get(f"/api/v1/orders/{order.pk}/charges").status_code == 401
-    other_token = token.replace(str(quote.pk), str(quote.pk + 1), 1)
-    assert client.get(f"/api/v1/public/quotes/{other_token}").status_code == 404
+    # A validly signed token naming another quote with this quote's nonce opens nothing either.
+    other = signing.dumps([quote.pk + 1, quote.nonce], salt=TOKEN_SALT, compress=True)
+    assert client.get(f"/api/v1/public/quotes/{other}").status_code == 404
 
 
 def test_amounts_are_strings_and_floats_are_refused(users, as_role):
