@@ -394,12 +394,12 @@ def _once(request: HttpRequest, order: ServiceOrder, change: Callable[[], object
 def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpResponse:
     """Orders in your scope, newest first, with keyset paging (``next_cursor``)."""
     queryset = apply_filters(
-        ServiceOrderFilter, data=filter_params(filters), queryset=selectors.order_list(user=request.user)
+        ServiceOrderFilter, data=filter_params(filters), queryset=selectors.order_list_values(user=request.user)
     )
     # The fast path (service/list_rows.py): values rows written as OrderListOut says, rendered by the
     # API's renderer, without model instances or a second validation; the same JSON (test_list_rows).
     with prepared_statements():  # the same statement for the same filters: planned once (core/prepared.py)
-        page = keyset_page(list_rows.as_values(queryset), cursor=filters.cursor, limit=page_limit(filters.limit))
+        page = keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit))
     body = {"items": ORDER_ROWS.rows(page.items), "next_cursor": page.next_cursor}
     return render_response(request, body)
 

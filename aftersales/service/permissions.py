@@ -108,9 +108,10 @@ def order_scope(user: User) -> Q | None:
 HELPER_MOVES = frozenset({OrderStatus.ON_SITE, OrderStatus.WAITING})
 
 
-def orders_visible_to(user: User) -> QuerySet[ServiceOrder]:
+def orders_visible_to(user: User, *, queryset: QuerySet[ServiceOrder] | None = None) -> QuerySet[ServiceOrder]:
+    """``queryset`` (every order by default) narrowed to what ``user`` may see."""
     condition = order_scope(user)
-    qs = ServiceOrder.objects.all()
+    qs = ServiceOrder.objects.all() if queryset is None else queryset
     return qs if condition is None else qs.filter(condition)
 
 

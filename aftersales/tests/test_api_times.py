@@ -109,3 +109,25 @@ def test_every_time_in_the_answers_is_shanghai_time(users, centre, api_client):
             if ISO_TIME.match(text):
                 assert text.endswith("+08:00"), (path, where, text)
     assert checked >= 20  # the walk found the times (received, due, created, arrived, token use …)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.datetime(2026, 2, 12, 15, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 2, 12, 15, 0, 0, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 2, 12, 23, 59, 59, 999, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
+        datetime.datetime(2026, 2, 12, 15, 0, 7),  # naive: left as it is
+    ],
+)
+def test_json_time_writes_what_the_encoder_of_django_writes_for_the_local_time(value):
+    """The order list writes its times with json_time (service/list_rows.py); the renderer's encoder
+    writes every other time the same way: Django's format of the time in Asia/Shanghai."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from aftersales.core.renderers import LocalTimeEncoder, json_time, local_time
+
+    expected = DjangoJSONEncoder().default(local_time(value))
+    assert json_time(value) == LocalTimeEncoder().default(value) == expected
+    if timezone.is_aware(value):
+        assert expected.endswith("+08:00")
