@@ -68,8 +68,16 @@ def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
     return converted
 
 
-def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: str | None, limit: int) -> Page:
-    """Return one page of ``qs`` ordered by ``ordering`` (last field must be unique, e.g. ``-id``).
+def keyset_page(
+    qs: QuerySet,
+    *,
+    ordering: tuple[str, ...] = ("-id",),
+    cursor: str | None,
+    limit: int,
+    fetch: Callable[[QuerySet], list[Any]] = list,
+) -> Page:
+    """Return one page of ``qs`` ordered by ``ordering`` (last field must be unique, e.g. ``-id``),
+    its rows read by ``fetch`` (e.g. ``core.compiled.values_rows``).
 
     All fields must share one direction; a nullable field is not supported.
     """
@@ -86,7 +94,7 @@ def keyset_page(qs: QuerySet, *, ordering: tuple[str, ...] = ("-id",), cursor: s
                 step &= Q(**{prev: value})
             condition |= step
         qs = qs.filter(condition)
-    rows = list(qs[: limit + 1])
+    rows = fetch(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
 from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.compiled import values_rows
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
@@ -398,8 +399,10 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
     )
     # The fast path (service/list_rows.py): values rows written as OrderListOut says, rendered by the
     # API's renderer, without model instances or a second validation; the same JSON (test_list_rows).
-    with prepared_statements():  # the same statement for the same filters: planned once (core/prepared.py)
-        page = keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit))
+    # The same filters with other values: the SQL compiled once (core/compiled.py) and planned once by
+    # PostgreSQL (core/prepared.py).
+    with prepared_statements():
+        page = keyset_page(queryset, cursor=filters.cursor, limit=page_limit(filters.limit), fetch=values_rows)
     body = {"items": ORDER_ROWS.rows(page.items), "next_cursor": page.next_cursor}
     return render_response(request, body)
 

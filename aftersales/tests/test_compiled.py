@@ -1,0 +1,143 @@
+"""core.compiled.values_rows: the rows ``list(queryset)`` gives, with the SQL of a shape compiled once
+(the order list's page and the bearer-token read; benchmarks/README.md)."""
+
+import datetime
+
+import pytest
+from django.db.models import Value
+from django.db.models.functions import Concat
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.models import ApiToken
+from aftersales.accounts.services import _token, issue_token
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core import compiled
+from aftersales.core.compiled import values_rows
+from aftersales.core.filtering import apply_filters
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.service import selectors
+from aftersales.service.filters import ServiceOrderFilter
+from aftersales.service.tests.factories import make_order
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """How many times a full SELECT is compiled."""
+    count = [0]
+    real = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        count[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    monkeypatch.setattr(compiled, "_statements", {})
+    return count
+
+
+@pytest.fixture
+def orders(centre, users):
+    agent = users[Role.AGENT]
+    now = timezone.now()
+    customer = CustomerFactory(service_center=centre, name="上海华通机电有限公司")
+    return [
+        make_order(by=agent, customer=customer),
+        make_order(by=agent, customer=CustomerFactory(service_center=centre), with_unit=False),
+        make_order(by=agent, customer=customer, received_at=now - datetime.timedelta(days=20)),
+    ]
+
+
+FILTERS = [
+    {},
+    {"status": ["new"]},
+    {"status": ["new", "accepted"], "service_center": 1},
+    {"sla_state": "overdue"},
+    {"sla_state": "on_track", "unassigned": True},
+    {"q": "华通机电"},
+    {"q": "13800138000"},
+    {"status": []},
+    {"received_from": "2020-01-01", "received_to": "2030-12-31"},
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.AGENT, Role.GENERAL_MANAGER, Role.TECHNICIAN])
+@pytest.mark.parametrize("data", FILTERS, ids=[str(sorted(f)) for f in FILTERS])
+def test_the_rows_are_what_the_queryset_gives(orders, users, role, data, compiles):
+    queryset = apply_filters(ServiceOrderFilter, data=data, queryset=selectors.order_list_values(user=users[role]))
+    page = queryset.order_by("-id")[:26]
+
+    expected = list(page)
+    first, again = values_rows(page), values_rows(page)
+
+    assert first == again == expected
+    if role != Role.TECHNICIAN and not data:
+        assert len(expected) == 3
+
+
+@pytest.mark.django_db
+def test_the_same_shape_with_other_values_is_compiled_once(orders, users, centre, other_centre, compiles):
+    def page(data):
+        queryset = apply_filters(
+            ServiceOrderFilter, data=data, queryset=selectors.order_list_values(user=users[Role.ADMIN])
+        )
+        return queryset.order_by("-id")[:26]
+
+    rows = [values_rows(page({"status": [status], "service_center": centre.pk})) for status in ("new", "closed")]
+    rows.append(values_rows(page({"status": ["new"], "service_center": other_centre.pk})))
+    assert compiles[0] == 1  # three queries of one shape
+    assert [len(r) for r in rows] == [3, 0, 0]
+
+    values_rows(page({"status": ["new", "accepted"], "service_center": centre.pk}))  # another shape
+    assert compiles[0] == 2
+
+
+@pytest.mark.django_db
+def test_a_shape_that_binds_values_outside_its_where_clause_is_compiled_every_time(orders, compiles):
+    from aftersales.service.models import ServiceOrder
+
+    page = (
+        ServiceOrder.objects.filter(status="new")
+        .annotate(label=Concat("number", Value("-x")))
+        .values("id", "label")
+        .order_by("id")
+    )
+
+    assert values_rows(page.all()) == values_rows(page.all()) == list(page.all())
+    assert len(list(page.all())) == 3
+    # Each values_rows compiled it to look, then read through the queryset (2 each); then list() twice.
+    assert compiles[0] == 6
+
+
+@pytest.mark.django_db
+def test_a_queryset_that_is_not_values_is_read_as_it_is(orders):
+    from aftersales.service.models import ServiceOrder
+
+    assert values_rows(ServiceOrder.objects.order_by("id")) == list(ServiceOrder.objects.order_by("id"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_centre", [True, False])
+def test_the_token_read_builds_what_select_related_builds(centre, with_centre, compiles):
+    user = UserFactory(role=Role.AGENT if with_centre else Role.ADMIN, service_center=centre if with_centre else None)
+    user.set_password("pw-123456789")
+    user.save()
+    issued = issue_token(username=user.username, password="pw-123456789", ip="127.0.0.1")
+    key_hash = ApiToken.hash_key(issued.key)
+
+    token = _token(key_hash)
+    expected = ApiToken.objects.select_related("user__service_center").get(key_hash=key_hash)
+
+    def fields(obj):
+        return {field.attname: getattr(obj, field.attname) for field in type(obj)._meta.concrete_fields}
+
+    assert fields(token) == fields(expected)
+    assert fields(token.user) == fields(expected.user)
+    assert token.user._state.adding is False and token.user._state.db == expected.user._state.db
+    if with_centre:
+        assert fields(token.user.service_center) == fields(expected.user.service_center)
+    else:
+        assert token.user.service_center is None
+    assert _token(ApiToken.hash_key("not-a-token")) is None
