@@ -146,3 +146,17 @@ def test_prepared_statements_do_nothing_on_sqlite():
         pytest.skip("the SQLite run")
     with prepared_statements():
         assert list(ServiceOrder.objects.filter(status="new")[:1]) == []
+
+
+@postgresql
+@pytest.mark.django_db
+def test_a_prepared_read_is_captured_with_its_values_written_in():
+    """What DEBUG logs and the benchmark's raw SQL replays (benchmarks/run.py captures the statements)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured, prepared_statements():
+        list(ServiceOrder.objects.filter(status="new", service_center_id=7).order_by("-id")[:26])
+
+    (query,) = captured.captured_queries
+    assert query["sql"].startswith("SELECT ")
+    assert "= 'new'" in query["sql"] and "= 7" in query["sql"]

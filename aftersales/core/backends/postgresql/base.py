@@ -11,8 +11,10 @@ and ``tcp_user_timeout`` (settings.database_settings) end the connection.
 """
 
 import select
+from typing import Any
 
-from django.db.backends.postgresql import base
+import psycopg
+from django.db.backends.postgresql import base, operations
 from psycopg import pq
 
 
@@ -28,7 +30,21 @@ def quiet(connection: object) -> bool:
     return not readable and not failed
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str | None:
+        # A statement bound on the server (core/prepared.py) is logged and captured with its values
+        # written in, as Django writes it with server_side_binding, not "QUERY = … - PARAMS = …".
+        if not isinstance(cursor, psycopg.ClientCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except psycopg.errors.DataError:
+                pass
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def close_if_health_check_failed(self) -> None:
         if self.connection is not None and self.health_check_enabled and not self.health_check_done:
             if quiet(self.connection):
