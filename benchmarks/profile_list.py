@@ -5,7 +5,8 @@
 
 Calls the WSGI application the way granian does (``aftersales.wsgi.application``, production settings, the
 whole middleware stack) with a bearer token, against the benchmark database (benchmarks/load_data.py).
-For each case it prints the median ms per request, the part spent in the database (measured around
+For each case it prints the median ms per request (with the raw SQL of benchmarks/run.py, the statements
+the request runs replayed through a bare psycopg connection between the requests, and the ratio), the part spent in the database (measured around
 ``cursor.execute`` with ``connection.execute_wrapper``) and the rest — the Python around the query, which
 is what issue 7's "within 3x of raw SQL" is about — and the process's CPU time per request and the
 statements sent per request (health checks included). Wall-clock figures move with the machine's load;
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     import psycopg
     import run as bench
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from aftersales.accounts.services import issue_token
     from aftersales.wsgi import application
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             body.close()
         return int(status[0].split()[0])
 
+    raw = psycopg.connect(args.database_url, autocommit=True)  # as benchmarks/run.py times the raw SQL
     print(f"load average {os.getloadavg()[0]:.1f}; {args.requests} requests a case")
     for case in bench.cases(bench.pick_values()):
         if case["key"] not in only:
@@ -119,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(5):  # warm-up: caches, the first compile
             if (status := request(query)) != 200:
                 raise SystemExit(f"{case['key']} answered {status}")
-        totals, sqls, cpus = [], [], []
+        with CaptureQueriesContext(connection) as captured:
+            request(query)
+        replay = [q["sql"] for q in captured.captured_queries]
+        totals, sqls, cpus, raws = [], [], [], []
         statements[0] = 0
         with connection.execute_wrapper(timed):
             for _ in range(args.requests):
@@ -129,8 +135,16 @@ def main(argv: list[str] | None = None) -> int:
                 cpus.append(time.process_time() - cpu)
                 totals.append(time.perf_counter() - started)
                 sqls.append(sql_time[0])
+                # The raw SQL of benchmarks/run.py, run between the requests (the same moment's load).
+                started = time.perf_counter()
+                for sql in replay:
+                    cursor = raw.execute(sql)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+                raws.append(time.perf_counter() - started)
         total, sql = statistics.median(totals) * 1000, statistics.median(sqls) * 1000
-        cpu, sent = statistics.mean(cpus) * 1000, statements[0] / args.requests
+        raw_ms = statistics.median(raws) * 1000
+        cpu, sent = statistics.mean(cpus) * 1000, statements[0] / args.requests - len(replay)
         counter = cProfile.Profile()  # Python function calls a request: the same on a busy machine
         counter.enable()
         for _ in range(20):
@@ -139,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         calls = pstats.Stats(counter).total_calls / 20  # type: ignore[attr-defined]
         print(
             f"{case['key']:>3} {case['label']:<28} {total:6.2f} ms  sql {sql:5.2f} ms  python {total - sql:5.2f} ms"
+            f"  raw SQL {raw_ms:5.2f} ms = {total / raw_ms:4.1f}x"
             f"  (process CPU {cpu:4.2f} ms, {sent:.1f} statements, {calls:,.0f} calls a request)"
         )
         if args.profile:

@@ -293,7 +293,7 @@ def http_token(base: str, username: str, password: str) -> str:
     request = urllib.request.Request(  # noqa: S310
         base + "/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         return json.loads(response.read())["token"]
 
 

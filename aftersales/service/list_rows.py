@@ -82,15 +82,21 @@ def _plan(schema: type[Schema]) -> list[tuple[str, Callable[[Any], Any] | None, 
     return plan
 
 
+# Values written as they are (most of a row): no further test.
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def _dump(plan: list[tuple[str, Callable[[Any], Any] | None, Any]], obj: Any) -> dict[str, Any]:
     out = {}
     for name, resolver, nested in plan:
         value = resolver(obj) if resolver is not None else getattr(obj, name)
-        if nested is not None and value is not None:
+        if value.__class__ in _PLAIN:
+            pass
+        elif nested is not None:
             value = _dump(nested, value)
         elif isinstance(value, datetime.datetime):  # written here as the renderer would, in C from here on
             value = json_time(value)
-        elif hasattr(value, "value") and isinstance(value, str):  # a choices enum: its plain value
+        elif isinstance(value, str) and hasattr(value, "value"):  # a choices enum: its plain value
             value = value.value
         out[name] = value
     return out
