@@ -17,6 +17,7 @@ from aftersales.notifications.api import router as notifications_router
 from aftersales.pay.api import router as pay_router
 from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
+from aftersales.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="AfterSales API",
@@ -44,3 +45,4 @@ api.add_router("", exchange_router)
 api.add_router("", history_router)
 api.add_router("", notifications_router)
 api.add_router("", pay_router)
+api.add_router("", workforce_router)

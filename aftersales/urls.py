@@ -20,6 +20,7 @@ urlpatterns = [
     path("history/", include("aftersales.history.urls")),
     path("notifications/", include("aftersales.notifications.urls")),
     path("pay/", include("aftersales.pay.urls")),
+    path("workforce/", include("aftersales.workforce.urls")),
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/", include("aftersales.accounts.urls")),

@@ -27,6 +27,7 @@ from aftersales.demo import data
 from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.pay import load_pay
+from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 from aftersales.service.choices import OrderStatus, SlaState
@@ -102,6 +103,7 @@ class DemoLoader(OrdersMixin):
         self.register_units()
         self.open_orders()
         self.summary.charge_lines = load_money(self)
+        load_workforce(self.staff, now=self.now)
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)

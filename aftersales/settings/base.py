@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aftersales.service",
     "aftersales.pay",
     "aftersales.money",
+    "aftersales.workforce",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",

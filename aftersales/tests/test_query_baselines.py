@@ -51,6 +51,7 @@ from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import Attachment
 from aftersales.service.permissions import orders_visible_to
+from aftersales.workforce.models import ExpenseClaim
 
 BASELINES = Path(__file__).with_name("query_counts.json")
 UPDATE = os.environ.get("QUERY_COUNTS_UPDATE", "") == "1"
@@ -84,6 +85,7 @@ class Ids:
     quote: int = 0
     quote_token: str = ""
     invoice: int = 0
+    claim: int = 0
 
 
 @dataclass(frozen=True)
@@ -167,11 +169,34 @@ CASES = [
     Case("api:invoice", "finance", "/api/v1/invoices/{invoice}", api=True),
     Case("api:receivables", "finance", "/api/v1/receivables", api=True),
     Case("api:ledger", "finance", "/api/v1/ledger", api=True, is_list=True),
+    Case("api:workforce profile", "technician", "/api/v1/workforce/profile", api=True),
+    Case("api:workforce attendance", "manager", "/api/v1/workforce/attendance", api=True, is_list=True),
+    Case("api:workforce absences", "manager", "/api/v1/workforce/absences", api=True, is_list=True),
+    Case("api:workforce trips", "manager", "/api/v1/workforce/trips", api=True, is_list=True),
+    Case("api:workforce daily reports", "manager", "/api/v1/workforce/daily-reports", api=True, is_list=True),
+    Case("api:workforce weekly summaries", "manager", "/api/v1/workforce/weekly-summaries", api=True, is_list=True),
+    Case(
+        "api:workforce summary draft",
+        "technician",
+        "/api/v1/workforce/weekly-summaries/draft?week_start=2026-12-07",
+        api=True,
+    ),
+    Case("api:workforce claims", "finance", "/api/v1/workforce/claims", api=True, is_list=True),
+    Case("api:workforce claim", "finance", "/api/v1/workforce/claims/{claim}", api=True),
+    Case("api:workforce overtime", "manager", "/api/v1/workforce/overtime", api=True, is_list=True),
+    Case("api:workforce certificates", "manager", "/api/v1/workforce/certificates", api=True, is_list=True),
+    Case("api:workforce store visits", "manager", "/api/v1/workforce/store-visits", api=True, is_list=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
     Case("console:home (manager)", "manager", "console:home"),
     Case("console:home (general manager)", "gm", "console:home"),
+    Case("console:workforce my day", "technician", "workforce:me"),
+    Case("console:workforce claims", "finance", "workforce:claims"),
+    Case("console:workforce claim", "finance", "workforce:claim_detail", kwargs={"claim_id": "claim"}),
+    Case("console:workforce staff", "manager", "workforce:staff"),
+    Case("console:workforce absences", "manager", "workforce:absences"),
+    Case("console:workforce overtime", "manager", "workforce:overtime"),
     Case("console:orders", "agent", "service:order_list", shows=orders_of("agent"), is_list=True),
     Case("console:orders (general manager)", "gm", "service:order_list", shows=orders_of("gm"), is_list=True),
     Case("console:order", "manager", "service:order_detail", kwargs={"order_id": "order"}),
@@ -280,6 +305,7 @@ def build() -> Ids:
         quote=quote.pk,
         quote_token=quote_token(quote),
         invoice=invoice.pk,
+        claim=ExpenseClaim.objects.filter(service_center__code="SH").order_by("pk").first().pk,  # type: ignore[union-attr]
     )
 
 

@@ -678,6 +678,8 @@ CASES = [
     ),
 ]
 
+_WORKFORCE = "proved from another centre in aftersales/workforce/tests/test_scope.py (its own records)"
+
 # Public functions of ``services`` modules that are not a caller's write, with the reason.
 EXEMPT: dict[str, str] = {
     "aftersales.accounts.services.issue_token": "signs in with a username and password: there is no caller yet",
@@ -736,6 +738,32 @@ EXEMPT: dict[str, str] = {
     "aftersales.money.services.common.require_amount": "validation only; writes nothing",
     "aftersales.money.services.common.require_tax_rate": "validation only; writes nothing",
     "aftersales.money.services.common.require_quantity": "validation only; writes nothing",
+    "aftersales.workforce.services.attendance.cancel_absence": _WORKFORCE,
+    "aftersales.workforce.services.attendance.check_in": _WORKFORCE,
+    "aftersales.workforce.services.attendance.check_out": _WORKFORCE,
+    "aftersales.workforce.services.attendance.decide_absence": _WORKFORCE,
+    "aftersales.workforce.services.attendance.request_absence": _WORKFORCE,
+    "aftersales.workforce.services.claims.add_expense_line": _WORKFORCE,
+    "aftersales.workforce.services.claims.attach_receipt": _WORKFORCE,
+    "aftersales.workforce.services.claims.confirm_materials": _WORKFORCE,
+    "aftersales.workforce.services.claims.create_claim": _WORKFORCE,
+    "aftersales.workforce.services.claims.decide_claim": _WORKFORCE,
+    "aftersales.workforce.services.claims.mark_claims_exported": _WORKFORCE,
+    "aftersales.workforce.services.claims.remove_expense_line": _WORKFORCE,
+    "aftersales.workforce.services.claims.submit_claim": _WORKFORCE,
+    "aftersales.workforce.services.overtime.decide_overtime": _WORKFORCE,
+    "aftersales.workforce.services.overtime.record_overtime": _WORKFORCE,
+    "aftersales.workforce.services.training.create_course": _WORKFORCE,
+    "aftersales.workforce.services.training.issue_certificate": _WORKFORCE,
+    "aftersales.workforce.services.training.record_attendee": _WORKFORCE,
+    "aftersales.workforce.services.training.record_store_visit": _WORKFORCE,
+    "aftersales.workforce.services.training.revoke_certificate": _WORKFORCE,
+    "aftersales.workforce.services.training.schedule_session": _WORKFORCE,
+    "aftersales.workforce.services.training.sign_store_visit": _WORKFORCE,
+    "aftersales.workforce.services.trips.return_from_trip": _WORKFORCE,
+    "aftersales.workforce.services.trips.start_trip": _WORKFORCE,
+    "aftersales.workforce.services.trips.submit_daily_report": _WORKFORCE,
+    "aftersales.workforce.services.trips.submit_weekly_summary": _WORKFORCE,
 }
 
 

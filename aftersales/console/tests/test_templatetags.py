@@ -85,11 +85,14 @@ def user(role: str, **extra) -> User:
     [
         (Role.AGENT, ["home", "orders", "intake", "pay", "import"]),
         (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import"]),
-        (Role.TECHNICIAN, ["tech", "calendar", "pay"]),  # their home redirects to "My jobs"
+        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "calendar", "pay"]),  # home: "My jobs"
         (Role.MANAGER, ["home", "orders", "intake", "dispatch", "invoices", "calendar", "pay", "import", "settings"]),
         (Role.PARTS_KEEPER, ["home", "orders", "pay"]),
         (Role.FINANCE, ["home", "orders", "invoices", "pay"]),
-        (Role.GENERAL_MANAGER, ["home", "orders", "invoices", "calendar", "pay"]),
+        (
+            Role.GENERAL_MANAGER,
+            ["home", "orders", "workforce.claims", "invoices", "calendar", "workforce.staff", "pay"],
+        ),
     ],
 )
 def test_nav_items_for_role(role, expected):
@@ -106,7 +109,8 @@ def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
     assert keys == [
-        "home", "orders", "intake", "dispatch", "tech", "invoices", "calendar", "pay", "import", "settings", "admin"
+        "home", "orders", "intake", "dispatch", "tech", "workforce.me", "workforce.claims", "invoices", "calendar",
+        "workforce.staff", "pay", "import", "settings", "admin",
     ]  # fmt: skip
 
 
