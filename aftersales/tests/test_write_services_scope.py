@@ -764,6 +764,10 @@ EXEMPT: dict[str, str] = {
     "aftersales.workforce.services.trips.start_trip": _WORKFORCE,
     "aftersales.workforce.services.trips.submit_daily_report": _WORKFORCE,
     "aftersales.workforce.services.trips.submit_weekly_summary": _WORKFORCE,
+    "aftersales.workforce.services.settings.create_approval_step": _WORKFORCE,
+    "aftersales.workforce.services.settings.update_approval_step": _WORKFORCE,
+    "aftersales.workforce.services.settings.create_working_pattern": _WORKFORCE,
+    "aftersales.workforce.services.settings.update_working_pattern": _WORKFORCE,
 }
 
 

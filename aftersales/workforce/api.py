@@ -19,19 +19,22 @@ from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
 from aftersales.core.schemas import Day, answers, model_field
 from aftersales.workforce import selectors
-from aftersales.workforce.choices import AbsenceStatus, ClaimStatus, OvertimeStatus
+from aftersales.workforce.choices import AbsenceStatus, Audience, ClaimStatus, OvertimeStatus
 from aftersales.workforce.common import week_start_of
 from aftersales.workforce.models import (
     Absence,
     Attendance,
+    Attendee,
     Certificate,
     ClaimDecision,
+    Course,
     DailyReport,
     ExpenseClaim,
     ExpenseLine,
     FieldTrip,
     Overtime,
     StoreVisit,
+    TrainingSession,
     WeeklySummary,
 )
 from aftersales.workforce.permissions import claims_visible_to, workforce_scope
@@ -691,3 +694,122 @@ def sign_store_visit(
 ) -> StoreVisit:
     """The store signs the visit form on the phone (PNG)."""
     return training.sign_store_visit(visit_id=visit_id, by=request.user, signer_name=signer_name, signature=signature)
+
+
+# --- training -----------------------------------------------------------------------------------------
+
+
+class CourseIn(Input):
+    code: str = model_field(Course, "code", min_length=1)
+    name: str = model_field(Course, "name", min_length=1)
+    audience: Audience = Audience.TECHNICIANS
+    category: str = model_field(Course, "category", "")
+    syllabus: str = model_field(Course, "syllabus", "")
+    pass_score: Decimal = Field(Decimal("60"), ge=0, le=100, max_digits=4, decimal_places=1)
+    valid_months: int = Field(24, ge=1, le=120)
+
+
+class CourseOut(Schema):
+    id: int
+    code: str
+    name: str
+    audience: str
+    category: str
+    syllabus: str
+    pass_score: Decimal
+    valid_months: int
+
+
+class SessionIn(Input):
+    course_id: int
+    held_on: Day
+    place: str = model_field(TrainingSession, "place", "")
+    trainer_id: int | None = None
+    customer_id: int | None = Field(None, description="For customers' operators: the customer (of your centre).")
+
+
+class AttendeeOut(Schema):
+    id: int
+    person_id: int | None
+    name: str
+    attended: bool
+    score: Decimal | None
+
+
+class SessionOut(Schema):
+    id: int
+    course_id: int
+    service_center_id: int
+    held_on: datetime.date
+    place: str
+    trainer_id: int | None
+    customer_id: int | None
+    attendees: list[AttendeeOut]
+
+
+class AttendeeIn(Input):
+    person_id: int | None = Field(None, description="A member of staff of the session's centre, or give `name`.")
+    name: str = model_field(Attendee, "name", "")
+    attended: bool = True
+    score: Decimal | None = Field(None, ge=0, le=100, max_digits=4, decimal_places=1)
+
+
+@router.get("/workforce/courses", response=answers(list[CourseOut]))
+def list_courses(request: HttpRequest) -> object:
+    """Every course (syllabus, audience, the product category it certifies)."""
+    return Course.objects.order_by("code")[:500]
+
+
+@router.post("/workforce/courses", response=answers(CourseOut, 400, 403, 409, status=201))
+def create_course(request: HttpRequest, payload: CourseIn) -> tuple[int, Course]:
+    return 201, training.create_course(by=request.user, **payload.model_dump())
+
+
+@router.get("/workforce/training-sessions", response=answers(list[SessionOut]))
+def list_sessions(request: HttpRequest) -> object:
+    """Sessions of your centre (all for the general manager), latest first, with attendees and scores."""
+    qs = workforce_scope(request.user, TrainingSession.objects.all(), person="trainer")
+    return qs.prefetch_related("attendees").order_by("-held_on", "-pk")[:200]
+
+
+@router.post("/workforce/training-sessions", response=answers(SessionOut, 400, 403, 404, status=201))
+def schedule_session(request: HttpRequest, payload: SessionIn) -> tuple[int, TrainingSession]:
+    course = get_object_or_404(Course, pk=payload.course_id)
+    trainer = None
+    if payload.trainer_id is not None:
+        trainer = (
+            workforce_scope(request.user, User.objects.filter(system_kind=""), person="pk")
+            .filter(pk=payload.trainer_id)
+            .first()
+        )
+        if trainer is None:
+            raise NotFoundError("not_found", _("No such person."), field="trainer_id")
+    session = training.schedule_session(
+        by=request.user,
+        course=course,
+        held_on=payload.held_on,
+        place=payload.place,
+        trainer=trainer,
+        customer_id=payload.customer_id,
+    )
+    return 201, session
+
+
+@router.post(
+    "/workforce/training-sessions/{session_id}/attendees", response=answers(AttendeeOut, 400, 403, 404, status=201)
+)
+def record_attendee(request: HttpRequest, session_id: int, payload: AttendeeIn) -> tuple[int, Attendee]:
+    """An attendee and their exam score; a technician passing a course with a category is certified."""
+    person = None
+    if payload.person_id is not None:
+        person = User.objects.filter(pk=payload.person_id, system_kind="").first()
+        if person is None:
+            raise NotFoundError("not_found", _("No such person."), field="person_id")
+    return 201, training.record_attendee(
+        session_id=session_id,
+        by=request.user,
+        person=person,
+        name=payload.name,
+        attended=payload.attended,
+        score=payload.score,
+    )

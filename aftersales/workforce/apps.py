@@ -10,6 +10,7 @@ class WorkforceConfig(AppConfig):
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.core import registry
         from aftersales.workforce import choices
+        from aftersales.workforce.exports import PAYABLE_COLUMNS
         from aftersales.workforce.home import register_home_panels
         from aftersales.workforce.permissions import CAPABILITIES
 
@@ -54,3 +55,56 @@ class WorkforceConfig(AppConfig):
             )
         )
         register_home_panels()
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "payable_claims",
+                _("Approved claims and overtime (for payment)"),
+                PAYABLE_COLUMNS,
+                "aftersales.workforce.exports.payable_rows",
+                f"{permissions}.can_export_claims",
+                order=60,
+            )
+        )
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                "approval-chain",
+                _("Expense approval chain"),
+                "diagram-3",
+                70,
+                f"{permissions}.can_edit_approval_chain",
+                model="aftersales.workforce.models.ApprovalStep",
+                form="aftersales.workforce.settings_forms.ApprovalStepForm",
+                columns=(
+                    registry.SettingsColumn(_("Position"), "position", link=True),
+                    registry.SettingsColumn(_("Approved by"), "get_role_display", link=True),
+                    registry.SettingsColumn(_("Only above (CNY)"), "min_total"),
+                    registry.SettingsColumn(_("Active"), "active", kind="active"),
+                ),
+                create="aftersales.workforce.services.settings.create_approval_step",
+                update="aftersales.workforce.services.settings.update_approval_step",
+                object_kwarg="step",
+                create_label=_("New step"),
+            )
+        )
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                "working-hours",
+                _("Working hours"),
+                "clock",
+                72,
+                "aftersales.accounts.permissions.can_manage_settings",
+                model="aftersales.workforce.models.WorkingPattern",
+                form="aftersales.workforce.settings_forms.WorkingPatternForm",
+                columns=(
+                    registry.SettingsColumn(_("Service centre"), "service_center", link=True),
+                    registry.SettingsColumn(_("Day starts"), "day_start"),
+                    registry.SettingsColumn(_("Day ends"), "day_end"),
+                    registry.SettingsColumn(_("Absence notice (hours)"), "absence_notice_hours"),
+                ),
+                create="aftersales.workforce.services.settings.create_working_pattern",
+                update="aftersales.workforce.services.settings.update_working_pattern",
+                object_kwarg="pattern",
+                scope="aftersales.workforce.permissions.working_patterns_in_scope",
+                create_label=_("Working hours of a centre"),
+            )
+        )

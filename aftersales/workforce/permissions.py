@@ -145,3 +145,10 @@ def claims_visible_to(user: User) -> QuerySet[Any]:
 def approves_anything(user: User) -> bool:
     """The home page's approvals panel: approvers of claims, absences or overtime."""
     return approves_claims(user) or can_approve_absences(user) or can_approve_overtime(user)
+
+
+def working_patterns_in_scope(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The working patterns a settings user sees: their centre's (all for administrators)."""
+    from aftersales.accounts.permissions import scope_by_centre
+
+    return scope_by_centre(qs, user, field="service_center")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.workforce import views
+from aftersales.workforce import standins, views
 
 app_name = "workforce"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("overtime/", views.overtime_list, name="overtime"),
     path("overtime/<int:overtime_id>/decide/", views.overtime_decide, name="overtime_decide"),
     path("staff/", views.staff_list, name="staff"),
+    path("stand-ins/", standins.stand_ins, name="stand_ins"),
+    path("stand-ins/<int:stand_in_id>/end/", standins.stand_in_end, name="stand_in_end"),
 ]

@@ -52,6 +52,7 @@ from aftersales.workforce.permissions import (
     can_approve_absences,
     can_approve_overtime,
     can_confirm_materials,
+    can_export_claims,
     claims_visible_to,
     keeps_own_records,
     may_approve_step,
@@ -249,6 +250,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "statuses": ClaimStatus.choices,
         "may_claim": keeps_own_records(request.user),
         "approves": approves_claims(request.user),
+        "may_export": can_export_claims(request.user),
     }
     return render(request, "workforce/claim_list.html", context)
 

@@ -24,8 +24,9 @@ from aftersales.accounts.models import User
 from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
 from aftersales.core.errors import DomainError
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.workforce.models import Course, TrainingSession
+from aftersales.workforce.models import ApprovalStep, Course, TrainingSession, WorkingPattern
 from aftersales.workforce.services import attendance, claims, overtime, training, trips
+from aftersales.workforce.services import settings as wf_settings
 from aftersales.workforce.tests.factories import TUESDAY, at, job_for
 
 T, M, F, P, G, D = Role.TECHNICIAN, Role.MANAGER, Role.FINANCE, Role.PARTS_KEEPER, Role.GENERAL_MANAGER, Role.DISPATCHER
@@ -51,6 +52,7 @@ class World:
     session: Any
     visit: Any
     customer: Any
+    pattern: Any = None
 
 
 @pytest.fixture
@@ -98,7 +100,12 @@ def world(db: Any) -> World:
     session = TrainingSession.objects.create(course=course, service_center=home, held_on=datetime.date(2026, 1, 1))
     customer = CustomerFactory(service_center=home)
     visit = training.record_store_visit(by=tech, customer_id=customer.pk)
-    return World(staff, draft, submitted, line, materials, absence, extra, trip, certificate, session, visit, customer)
+    pattern = WorkingPattern.objects.create(service_center=home)
+    if not ApprovalStep.objects.exists():  # a flushed database (transaction tests) has no migration rows
+        ApprovalStep.objects.create(position=1, role="manager")
+    return World(
+        staff, draft, submitted, line, materials, absence, extra, trip, certificate, session, visit, customer, pattern
+    )
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,40 @@ CASES = [
         403,
         lambda w, by: trips.submit_weekly_summary(
             by=by, person=w.staff[T], week_start=datetime.date(2026, 11, 30), text="x"
+        ),
+    ),
+    Case(
+        A + "settings.create_approval_step",
+        M,
+        403,
+        lambda w, by: wf_settings.create_approval_step(by=by, position=9, role="finance"),
+    ),
+    Case(
+        A + "settings.update_approval_step",
+        M,
+        403,
+        lambda w, by: wf_settings.update_approval_step(
+            by=by, step=ApprovalStep.objects.get(position=1), position=1, role="finance"
+        ),
+    ),
+    Case(
+        A + "settings.create_working_pattern",
+        M,
+        404,
+        lambda w, by: wf_settings.create_working_pattern(
+            by=by, service_center=w.staff[T].service_center, day_start=datetime.time(8), day_end=datetime.time(17)
+        ),
+    ),
+    Case(
+        A + "settings.update_working_pattern",
+        M,
+        404,
+        lambda w, by: wf_settings.update_working_pattern(
+            by=by,
+            pattern=w.pattern,
+            service_center=w.pattern.service_center,
+            day_start=datetime.time(8),
+            day_end=datetime.time(17),
         ),
     ),
     Case(A + "training.create_course", T, 403, lambda w, by: training.create_course(by=by, code="C9", name="x")),
