@@ -760,9 +760,9 @@ def list_courses(request: HttpRequest) -> object:
     return Course.objects.order_by("code")[:500]
 
 
-@router.post("/workforce/courses", response=answers(CourseOut, 400, 403, 409, status=201))
-def create_course(request: HttpRequest, payload: CourseIn) -> tuple[int, Course]:
-    return 201, training.create_course(by=request.user, **payload.model_dump())
+@router.post("/workforce/courses", response=answers(CourseOut, 400, 403, 409, 422, status=201))
+def create_course(request: HttpRequest, payload: CourseIn) -> Created:
+    return _create(request, CourseOut, lambda: training.create_course(by=request.user, **payload.model_dump()))
 
 
 @router.get("/workforce/training-sessions", response=answers(list[SessionOut]))
@@ -772,8 +772,8 @@ def list_sessions(request: HttpRequest) -> object:
     return qs.prefetch_related("attendees").order_by("-held_on", "-pk")[:200]
 
 
-@router.post("/workforce/training-sessions", response=answers(SessionOut, 400, 403, 404, status=201))
-def schedule_session(request: HttpRequest, payload: SessionIn) -> tuple[int, TrainingSession]:
+@router.post("/workforce/training-sessions", response=answers(SessionOut, 400, 403, 404, 422, status=201))
+def schedule_session(request: HttpRequest, payload: SessionIn) -> Created:
     course = get_object_or_404(Course, pk=payload.course_id)
     trainer = None
     if payload.trainer_id is not None:
@@ -784,28 +784,29 @@ def schedule_session(request: HttpRequest, payload: SessionIn) -> tuple[int, Tra
         )
         if trainer is None:
             raise NotFoundError("not_found", _("No such person."), field="trainer_id")
-    session = training.schedule_session(
-        by=request.user,
-        course=course,
-        held_on=payload.held_on,
-        place=payload.place,
-        trainer=trainer,
-        customer_id=payload.customer_id,
+    return _create(
+        request,
+        SessionOut,
+        lambda: training.schedule_session(
+            by=request.user,
+            course=course,
+            held_on=payload.held_on,
+            place=payload.place,
+            trainer=trainer,
+            customer_id=payload.customer_id,
+        ),
     )
-    return 201, session
 
 
-@router.post(
-    "/workforce/training-sessions/{session_id}/attendees", response=answers(AttendeeOut, 400, 403, 404, status=201)
-)
-def record_attendee(request: HttpRequest, session_id: int, payload: AttendeeIn) -> tuple[int, Attendee]:
+@router.post("/workforce/training-sessions/{session_id}/attendees", response=answers(AttendeeOut, 400, 403, 404))
+def record_attendee(request: HttpRequest, session_id: int, payload: AttendeeIn) -> Attendee:
     """An attendee and their exam score; a technician passing a course with a category is certified."""
     person = None
     if payload.person_id is not None:
         person = User.objects.filter(pk=payload.person_id, system_kind="").first()
         if person is None:
             raise NotFoundError("not_found", _("No such person."), field="person_id")
-    return 201, training.record_attendee(
+    return training.record_attendee(
         session_id=session_id,
         by=request.user,
         person=person,
