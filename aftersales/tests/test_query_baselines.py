@@ -186,6 +186,8 @@ CASES = [
     Case("api:workforce overtime", "manager", "/api/v1/workforce/overtime", api=True, is_list=True),
     Case("api:workforce certificates", "manager", "/api/v1/workforce/certificates", api=True, is_list=True),
     Case("api:workforce store visits", "manager", "/api/v1/workforce/store-visits", api=True, is_list=True),
+    Case("api:workforce courses", "manager", "/api/v1/workforce/courses", api=True, is_list=True),
+    Case("api:workforce training sessions", "manager", "/api/v1/workforce/training-sessions", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
