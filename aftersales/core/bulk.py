@@ -17,7 +17,7 @@ as given (historical dates); elsewhere than PostgreSQL, and for a single row, it
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connections, models, router
@@ -95,19 +95,7 @@ def bulk_insert[M: models.Model](objs: list[M]) -> list[M]:
         return model._default_manager.db_manager(database).bulk_create(objs)
     fields = [f for f in opts.concrete_fields if f is not pk]
     getters = [_getter(f, connection) for f in fields]
-    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(opts.db_table),
-        sql.SQL(", ").join(sql.Identifier(c) for c in [pk.column, *(f.column for f in fields)]),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, pk.column, len(objs)],
-        )
-        ids = sorted(row[0] for row in cursor.fetchall())
-        with cursor.cursor.copy(copy_sql) as copy:
-            for obj, pk_value in zip(objs, ids, strict=True):
-                copy.write_row((pk_value, *[get(obj) for get in getters]))
+    ids = _copy(connection, model, fields, ([get(obj) for get in getters] for obj in objs), len(objs))
     for obj, pk_value in zip(objs, ids, strict=True):
         obj.pk = pk_value
         obj._state.adding = False
@@ -144,31 +132,41 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
     def values(row: dict[str, Any]) -> list[Any]:
         return [row[f.attname] if f.attname in row else fillers[f.attname]() for f in fields]
 
+    if connection.vendor == "postgresql" and len(rows) > 1 and isinstance(pk, models.AutoField):
+        converters = [_converter(f, connection) for f in fields]
+        converted = (
+            [
+                value if convert is None else convert(value)
+                for convert, value in zip(converters, values(row), strict=True)
+            ]
+            for row in rows
+        )
+        return _copy(connection, model, fields, converted, len(rows))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) > 1 and isinstance(pk, models.AutoField):
-            converters = [_converter(f, connection) for f in fields]
-            copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(opts.db_table),
-                sql.SQL(", ").join(sql.Identifier(c) for c in [pk.column, *(f.column for f in fields)]),
-            )
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [opts.db_table, pk.column, len(rows)],
-            )
-            ids = sorted(found[0] for found in cursor.fetchall())
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row, pk_value in zip(rows, ids, strict=True):
-                    copy.write_row(
-                        (
-                            pk_value,
-                            *[
-                                value if convert is None else convert(value)
-                                for convert, value in zip(converters, values(row), strict=True)
-                            ],
-                        )
-                    )
-            return ids
         return _insert_returning(connection, cursor, model, fields, [values(row) for row in rows])
+
+
+def _copy(
+    connection: Any, model: type[models.Model], fields: list[models.Field], rows: Iterable[list[Any]], count: int
+) -> list[int]:
+    """``count`` rows (each the values of ``fields``, ready for COPY) with ids from the table's
+    sequence, taken first in one statement; returns the ids in the rows' order."""
+    opts = model._meta
+    pk = opts.pk
+    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(opts.db_table),
+        sql.SQL(", ").join(sql.Identifier(c) for c in [pk.column, *(f.column for f in fields)]),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, pk.column, count],
+        )
+        ids = sorted(found[0] for found in cursor.fetchall())
+        with cursor.cursor.copy(copy_sql) as copy:
+            for pk_value, row in zip(ids, rows, strict=True):
+                copy.write_row((pk_value, *row))
+    return ids
 
 
 def _insert_returning(
