@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("AFTERSALES_OUTBOX_SWEEP_SECONDS", "30")),
     },
     # Registered as a periodic job too (core.registry.periodic_jobs), which the embedded relay loop runs.
+    # Registered as a periodic job too (money's apps.py): returns to the factory due a chase.
+    "money-chase-factory": {
+        "task": "aftersales.money.tasks.chase_factory",
+        "schedule": crontab(minute=23),
+    },
     "sla-sweep": {
         "task": "aftersales.service.tasks.sweep_sla",
         "schedule": float(os.environ.get("AFTERSALES_SLA_SWEEP_SECONDS", "60")),

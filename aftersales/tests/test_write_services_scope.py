@@ -38,7 +38,7 @@ from aftersales.exchange import services as exchange
 from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.money import services as money
-from aftersales.money.models import ChargeLine, Invoice, Quote
+from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, Quote
 from aftersales.pay import services as pay
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
@@ -601,6 +601,32 @@ CASES = [
         403,
         lambda w, by: money.record_payment(Invoice(pk=1, order=w.order), by=by, amount="1.00"),
     ),
+    Case(
+        "aftersales.money.services.factory.ship_to_factory",
+        A,
+        404,
+        lambda w, by: money.ship_to_factory(w.order, by=by, factory="厂", carrier="顺丰", waybill="SF1"),
+    ),
+    Case(
+        "aftersales.money.services.factory.record_factory_quote",
+        A,
+        404,
+        lambda w, by: money.record_factory_quote(FactoryReturn(pk=1, order=w.order), by=by, diagnosis="x", amount="1"),
+    ),
+    Case(
+        "aftersales.money.services.factory.record_factory_shipment_back",
+        A,
+        404,
+        lambda w, by: money.record_factory_shipment_back(
+            FactoryReturn(pk=1, order=w.order), by=by, carrier="顺丰", waybill="SF2"
+        ),
+    ),
+    Case(
+        "aftersales.money.services.factory.receive_from_factory",
+        A,
+        404,
+        lambda w, by: money.receive_from_factory(FactoryReturn(pk=1, order=w.order), by=by),
+    ),
     # SLA policies are company-wide settings; the capability alone decides.
     Case(
         "aftersales.service.services.sla_policies.update_sla_policy",
@@ -764,6 +790,11 @@ EXEMPT: dict[str, str] = {
     "aftersales.workforce.services.trips.start_trip": _WORKFORCE,
     "aftersales.workforce.services.trips.submit_daily_report": _WORKFORCE,
     "aftersales.workforce.services.trips.submit_weekly_summary": _WORKFORCE,
+    "aftersales.money.services.factory.get_factory_return": "a read through factory_returns_visible_to (404 outside the scope)",
+    "aftersales.money.services.factory.chase_factory_returns": "the periodic job (a system action); no caller",
+    "aftersales.money.services.pauses.start_pause": "called by money's write services inside their transaction, after their checks",
+    "aftersales.money.services.pauses.end_pause": "called by money's write services inside their transaction, after their checks",
+    "aftersales.service.services.orders.push_due_after_pause": "called by an area's write service (money) inside its transaction, after its own checks",
 }
 
 
