@@ -186,6 +186,7 @@ CASES = [
     Case("api:workforce overtime", "manager", "/api/v1/workforce/overtime", api=True, is_list=True),
     Case("api:workforce certificates", "manager", "/api/v1/workforce/certificates", api=True, is_list=True),
     Case("api:workforce store visits", "manager", "/api/v1/workforce/store-visits", api=True, is_list=True),
+    Case("api:order factory returns", "agent", "/api/v1/orders/{money_order}/factory-returns", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
