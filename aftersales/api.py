@@ -9,6 +9,7 @@ from aftersales.core.api import install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
 from aftersales.coverage.api import router as coverage_router
 from aftersales.customers.api import router as customers_router
+from aftersales.devices.api import router as devices_router
 from aftersales.exchange.api import router as exchange_router
 from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
@@ -46,3 +47,4 @@ api.add_router("", history_router)
 api.add_router("", notifications_router)
 api.add_router("", pay_router)
 api.add_router("", workforce_router)
+api.add_router("", devices_router)

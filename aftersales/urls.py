@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("aftersales.notifications.urls")),
     path("pay/", include("aftersales.pay.urls")),
     path("workforce/", include("aftersales.workforce.urls")),
+    path("devices/", include("aftersales.devices.urls")),
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/", include("aftersales.accounts.urls")),

@@ -2,7 +2,7 @@
 them: ``aftersales/tests/query_counts.json`` holds the expected count of each request and this test fails when
 a count changes, either way.
 
-Each request runs over the demo set (60 orders, 120 customers, 300 units...) plus a few photos, so a list
+Each request runs over the demo set (62 orders, 120 customers, 300 units, 18 devices...) plus a few photos, so a list
 shows many rows and an N+1 shows as a count far above the baseline. A relative check ("as many queries for
 30 rows as for 3") lives next to each view; this one also catches a query added to every page.
 
@@ -40,6 +40,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
+from aftersales.devices.models import Device
 from aftersales.installed_base.models import Unit
 from aftersales.money.choices import QuoteStatus
 from aftersales.money.models import Invoice, Quote
@@ -86,6 +87,9 @@ class Ids:
     quote_token: str = ""
     invoice: int = 0
     claim: int = 0
+    device: int = 0  # the demo's showcase device, with a day of track on ``tracked_unit``
+    tracked_unit: int = 0
+    day: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,12 @@ CASES = [
     Case("api:workforce certificates", "manager", "/api/v1/workforce/certificates", api=True, is_list=True),
     Case("api:workforce store visits", "manager", "/api/v1/workforce/store-visits", api=True, is_list=True),
     Case("api:order factory returns", "agent", "/api/v1/orders/{money_order}/factory-returns", api=True),
+    Case("api:devices", "agent", "/api/v1/devices?limit=50", api=True, is_list=True),
+    Case("api:device", "agent", "/api/v1/devices/{device}", api=True),
+    Case("api:device states", "agent", "/api/v1/device-states?limit=50", api=True, is_list=True),
+    Case("api:unit track", "agent", "/api/v1/units/{tracked_unit}/track?day={day}", api=True),
+    Case("api:device rules", "manager", "/api/v1/device-rules", api=True, is_list=True),
+    Case("api:device quarantine", "manager", "/api/v1/device-quarantine", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -240,6 +250,9 @@ CASES = [
     Case("console:invoice", "finance", "money:invoice_detail", kwargs={"invoice_id": "invoice"}),
     Case("console:receivables", "finance", "money:receivables"),
     Case("console:settings prices", "manager", "core_settings:list", kwargs={"section": "=prices"}),
+    Case("console:device health", "agent", "devices:health"),
+    Case("console:device map", "agent", "devices:map"),
+    Case("console:unit track", "agent", "devices:track", kwargs={"unit_id": "tracked_unit"}),
 ]
 
 
@@ -289,7 +302,11 @@ def build() -> Ids:
     assert quote is not None, "the demo set has no quote waiting in 上海"
     invoice = Invoice.objects.filter(order__service_center__code="SH").order_by("pk").first()
     assert invoice is not None, "the demo set has no invoice in 上海"
+    showcase = Device.objects.get(serial="GW-SH-0001")
     return Ids(
+        device=showcase.pk,
+        tracked_unit=showcase.bindings.get().unit_id,
+        day=timezone.localdate().isoformat(),
         order=order.pk,
         visit=visit.pk,
         photo=Attachment.objects.filter(order=order).order_by("pk").first().pk,  # type: ignore[union-attr]

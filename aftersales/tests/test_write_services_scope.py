@@ -34,6 +34,8 @@ from aftersales.coverage import services as coverage
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers import services as customers
 from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.devices.services import devices as device_services
+from aftersales.devices.services import rule_settings as device_rules
 from aftersales.exchange import services as exchange
 from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
@@ -69,6 +71,9 @@ class World:
     item: Any
     stand_in: Any = None
     pay: dict[str, Any] = field(default_factory=dict)
+    device: Any = None  # bound to ``unit``
+    spare_device: Any = None  # bound to nothing
+    device_rule: Any = None
 
 
 @pytest.fixture
@@ -96,6 +101,10 @@ def world(db: Any) -> World:
     )
     world = World(home, away, staff, outsiders, customer, unit, order, visit, token.pk, rule, item, stand_in)
     world.pay = _pay_world(staff, home)
+    manager = staff[Role.MANAGER]
+    world.device, _secret = device_services.register_device(by=manager, serial="T-1", secret="s" * 20, unit=unit)
+    world.spare_device, _secret = device_services.register_device(by=manager, serial="T-2", secret="s" * 20)
+    world.device_rule = device_rules.create_rule(by=manager, name="Any fault", kind="fault")
     return world
 
 
@@ -705,6 +714,51 @@ CASES = [
 ]
 
 _WORKFORCE = "proved from another centre in aftersales/workforce/tests/test_scope.py (its own records)"
+# devices: devices are scoped by the unit they are bound to; rules are company-wide (managers').
+CASES += [
+    Case(
+        "aftersales.devices.services.devices.register_device",
+        A,
+        403,
+        lambda w, by: device_services.register_device(by=by, serial="T-9"),
+    ),
+    Case(
+        "aftersales.devices.services.devices.bind_device",
+        M,
+        404,
+        lambda w, by: device_services.bind_device(by=by, device=w.spare_device, unit=w.unit),
+    ),
+    Case(
+        "aftersales.devices.services.devices.unbind_device",
+        M,
+        404,
+        lambda w, by: device_services.unbind_device(by=by, device=w.device),
+    ),
+    Case(
+        "aftersales.devices.services.devices.retire_device",
+        M,
+        404,
+        lambda w, by: device_services.retire_device(by=by, device=w.device),
+    ),
+    Case(
+        "aftersales.devices.services.devices.rotate_secret",
+        M,
+        404,
+        lambda w, by: device_services.rotate_secret(by=by, device=w.device),
+    ),
+    Case(
+        "aftersales.devices.services.rule_settings.create_rule",
+        A,
+        403,
+        lambda w, by: device_rules.create_rule(by=by, name="x", kind="fault"),
+    ),
+    Case(
+        "aftersales.devices.services.rule_settings.update_rule",
+        A,
+        403,
+        lambda w, by: device_rules.update_rule(by=by, rule=w.device_rule, name="y", kind="fault"),
+    ),
+]
 
 # Public functions of ``services`` modules that are not a caller's write, with the reason.
 EXEMPT: dict[str, str] = {
@@ -795,6 +849,16 @@ EXEMPT: dict[str, str] = {
     "aftersales.money.services.pauses.start_pause": "called by money's write services inside their transaction, after their checks",
     "aftersales.money.services.pauses.end_pause": "called by money's write services inside their transaction, after their checks",
     "aftersales.service.services.orders.push_due_after_pause": "called by an area's write service (money) inside its transaction, after its own checks",
+    "aftersales.devices.services.devices.clean_serial": "validation only; writes nothing",
+    "aftersales.devices.services.devices.clean_secret": "validation only; writes nothing",
+    "aftersales.devices.services.rule_settings.clean_rule": "validation only; writes nothing",
+    "aftersales.devices.services.ingest.ingest": (
+        "device messages: the caller is a device authenticated by its own secret (HTTP) or the broker (MQTT), "
+        "no user; what it opens is opened by the machine's system actor"
+    ),
+    "aftersales.devices.services.rules.apply_rules": "called by ingest inside its transaction",
+    "aftersales.devices.services.rules.finish_triggers": "the receiver of order_status_changed; no caller",
+    "aftersales.devices.services.link.sweep_links": "a periodic job (beat, the relay loop); tells each centre's own staff",
 }
 
 
