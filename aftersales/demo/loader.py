@@ -28,6 +28,7 @@ from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.pay import load_pay
 from aftersales.demo.workforce import load_workforce
+from aftersales.demo.parts import load_parts
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 from aftersales.service.choices import OrderStatus, SlaState
@@ -48,6 +49,7 @@ class Summary:
     orders: int = 0
     pay_statements: int = 0
     charge_lines: int = 0
+    parts: int = 0
     statuses: Counter = field(default_factory=Counter)
     sla: Counter = field(default_factory=Counter)
 
@@ -60,6 +62,7 @@ class Summary:
             f"units: {self.units}",
             f"service orders: {self.orders}",
             f"pay statements: {self.pay_statements}",
+            f"spare parts: {self.parts}",
             "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
             "  open by SLA: "
             + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
@@ -105,6 +108,7 @@ class DemoLoader(OrdersMixin):
         self.summary.charge_lines = load_money(self)
         load_workforce(self.staff, now=self.now)
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
+        self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)
