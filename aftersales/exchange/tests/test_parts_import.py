@@ -1,4 +1,4 @@
-"""The parts catalogue import (the "parts" import kind, through exchange's preview and run)."""
+"""The parts catalogue import (the "parts" import kind of spare parts, through exchange's preview and run)."""
 
 from decimal import Decimal
 
@@ -21,7 +21,8 @@ def csv_file(body: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("parts.csv", ("\ufeff" + HEADER + body).encode("utf-8"), content_type="text/csv")
 
 
-def test_a_good_file_is_previewed_then_imported_with_prices(keeper):
+def test_a_good_file_is_previewed_then_imported_with_prices(users):
+    keeper = users["parts_keeper"]
     SupplierFactory(code="SKF")
     ProductModel.objects.create(code="KY-75", name="空压机", category="压缩机")
     body = "brg-6205,主轴轴承 6205-2RS,个,85.00,SKF,12,是,否,KY-75\nCBL-1,控制电缆,米,12.50,,,否,否,\n"
@@ -38,7 +39,8 @@ def test_a_good_file_is_previewed_then_imported_with_prices(keeper):
     assert Part.objects.get(number="CBL-1").unit == "metre"
 
 
-def test_bad_rows_are_named_and_nothing_is_imported(keeper):
+def test_bad_rows_are_named_and_nothing_is_imported(users):
+    keeper = users["parts_keeper"]
     body = "P-1,件,桶,1.00,NOPE,x,是,否,NO-MODEL\nP-1,件,个,1.001,,,否,否,\n"
 
     preview = preview_import(kind="parts", file=csv_file(body), by=keeper)
