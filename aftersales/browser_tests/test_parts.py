@@ -3,8 +3,6 @@
 stock, the order page and the printed record agree; the keeper follows a shortage to receipt; the other
 parts screens open (claims, turnover spares, stock-take, tools, the public price list)."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -32,7 +30,8 @@ def test_technician_uses_a_part_from_the_van_and_the_record_shows_it(signed_in):
     page = signed_in("technician", phone=True)
     page.goto(f"/tech/orders/{visit.order_id}/")
     panel = page.locator(f"#visit-{visit.pk}-parts")
-    panel.get_by_label(zh("Part (your van first)")).select_option(label=re.compile("FUS-10A"))
+    fuse = Stock.objects.get(location=van, part__number="FUS-10A")
+    panel.get_by_label(zh("Part (your van first)")).select_option(str(fuse.pk))
     panel.get_by_label(zh("Old part")).select_option("scrapped")
     panel.scroll_into_view_if_needed()
     screenshot(page, "parts-phone", from_top=False)
@@ -64,7 +63,7 @@ def test_keeper_follows_a_shortage_to_receipt(signed_in):
     assert opened is not None
     row = page.locator("#request-list li", has_text=opened.number)
     row.get_by_role("button", name=zh("Send")).click()
-    page.locator("#request-list li", has_text=opened.number).get_by_role("button", name=zh("Received")).click()
+    page.locator("#request-list li", has_text=opened.number).get_by_role("button", name=zh("Mark received")).click()
 
     expect(page.locator("#request-list li", has_text=opened.number)).to_have_count(0)
     opened.refresh_from_db()
