@@ -14,9 +14,9 @@ from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
 from aftersales.money.api import router as money_router
 from aftersales.notifications.api import router as notifications_router
-from aftersales.pay.api import router as pay_router
 from aftersales.parts.api import router as parts_router
 from aftersales.parts.api_work import router as parts_work_router
+from aftersales.pay.api import router as pay_router
 from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
 from aftersales.workforce.api import router as workforce_router

@@ -26,9 +26,9 @@ from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.demo import data
 from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
+from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
 from aftersales.demo.workforce import load_workforce
-from aftersales.demo.parts import load_parts
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 from aftersales.service.choices import OrderStatus, SlaState

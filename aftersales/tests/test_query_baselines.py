@@ -46,8 +46,8 @@ from aftersales.money.models import Invoice, Quote
 from aftersales.money.services.quotes import quote_token
 from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
-from aftersales.pay.models import PayRun
 from aftersales.parts.models import Location, Part, Reservation, StockTake, VisitPart
+from aftersales.pay.models import PayRun
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import Attachment

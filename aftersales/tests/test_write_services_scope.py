@@ -40,7 +40,6 @@ from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.money import services as money
 from aftersales.money.models import ChargeLine, Invoice, Quote
-from aftersales.pay import services as pay
 from aftersales.parts.models import Location, Part
 from aftersales.parts.services import catalogue as parts_catalogue
 from aftersales.parts.services import claims as parts_claims
@@ -51,6 +50,7 @@ from aftersales.parts.services import stock as parts_stock
 from aftersales.parts.services import stocktakes as parts_stocktakes
 from aftersales.parts.services import tools as parts_tools
 from aftersales.parts.services import visits as parts_visits
+from aftersales.pay import services as pay
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
 from aftersales.service.services import dispatch, due_moves, imported, orders, sla_policies, visits
@@ -668,6 +668,7 @@ CASES = [
         A,
         403,
         lambda w, by: money.record_payment(Invoice(pk=1, order=w.order), by=by, amount="1.00"),
+    ),
     # parts: stock is scoped by the location's centre; the catalogue is the parts keeper's.
     Case(
         "aftersales.parts.services.stock.receive_stock",

@@ -83,15 +83,18 @@ def user(role: str, **extra) -> User:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.AGENT, ["home", "orders", "intake", "pay", "import"]),
-        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import"]),
-        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "calendar", "pay"]),  # home: "My jobs"
-        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "invoices", "calendar", "pay", "import", "settings"]),
-        (Role.PARTS_KEEPER, ["home", "orders", "pay"]),
-        (Role.FINANCE, ["home", "orders", "invoices", "pay"]),
+        (Role.AGENT, ["home", "orders", "intake", "parts", "pay", "import"]),
+        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "parts", "calendar", "pay", "import"]),
+        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "parts", "calendar", "pay"]),  # home: "My jobs"
+        (
+            Role.MANAGER,
+            ["home", "orders", "intake", "dispatch", "invoices", "parts", "calendar", "pay", "import", "settings"],
+        ),
+        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "parts", "pay"]),
         (
             Role.GENERAL_MANAGER,
-            ["home", "orders", "workforce.claims", "invoices", "calendar", "workforce.staff", "pay"],
+            ["home", "orders", "workforce.claims", "invoices", "parts", "calendar", "workforce.staff", "pay"],
         ),
     ],
 )
@@ -109,8 +112,8 @@ def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
     assert keys == [
-        "home", "orders", "intake", "dispatch", "tech", "workforce.me", "workforce.claims", "invoices", "calendar",
-        "workforce.staff", "pay", "import", "settings", "admin",
+        "home", "orders", "intake", "dispatch", "tech", "workforce.me", "workforce.claims", "invoices", "parts",
+        "calendar", "workforce.staff", "pay", "import", "settings", "admin",
     ]  # fmt: skip
 
 
@@ -126,4 +129,4 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
         "{% load ui %}{% nav_items as items %}{% for i in items %}{{ i.key }}={{ i.active }};{% endfor %}"
     ).render(Context({"request": request}))
 
-    assert html == "home=False;orders=True;intake=False;pay=False;import=False;"
+    assert html == "home=False;orders=True;intake=False;parts=False;pay=False;import=False;"
