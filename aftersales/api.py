@@ -15,6 +15,8 @@ from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
 from aftersales.money.api import router as money_router
 from aftersales.notifications.api import router as notifications_router
+from aftersales.parts.api import router as parts_router
+from aftersales.parts.api_work import router as parts_work_router
 from aftersales.pay.api import router as pay_router
 from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
@@ -42,6 +44,8 @@ api.add_router("", coverage_router)
 api.add_router("", due_moves_router)
 api.add_router("", service_router)
 api.add_router("", money_router)
+api.add_router("", parts_router)
+api.add_router("", parts_work_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)
 api.add_router("", notifications_router)

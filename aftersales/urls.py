@@ -27,6 +27,7 @@ urlpatterns = [
     path("settings/", include("aftersales.accounts.urls")),
     path("money/", include("aftersales.money.urls")),
     path("q/", include("aftersales.money.public_urls")),
+    path("parts/", include("aftersales.parts.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.console.urls")),
     # Last: /settings/ and the sections served by the generic settings screens (/settings/<key>/).

@@ -27,6 +27,7 @@ from aftersales.demo import data
 from aftersales.demo.devices import load_devices
 from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
+from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
 from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
@@ -50,6 +51,7 @@ class Summary:
     pay_statements: int = 0
     charge_lines: int = 0
     devices: int = 0
+    parts: int = 0
     statuses: Counter = field(default_factory=Counter)
     sla: Counter = field(default_factory=Counter)
 
@@ -63,6 +65,7 @@ class Summary:
             f"service orders: {self.orders}",
             f"pay statements: {self.pay_statements}",
             f"connected devices: {self.devices}",
+            f"spare parts: {self.parts}",
             "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
             "  open by SLA: "
             + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
@@ -113,6 +116,7 @@ class DemoLoader(OrdersMixin):
             now=self.now,
             managers={code: self.desk(code, "manager") for code in self.centres},
         )
+        self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aftersales.money",
     "aftersales.workforce",
     "aftersales.devices",
+    "aftersales.parts",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -287,6 +288,9 @@ AFTERSALES = {
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
     "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
+    # The parts and labour price list (明码标价, docs/parts.md): "public" (anyone, no sign-in) or
+    # "signed_in" (signed-in users only: customers once the portal exists, and staff).
+    "PRICE_LIST_VISIBILITY": os.environ.get("AFTERSALES_PRICE_LIST_VISIBILITY", "public"),
     # Sign-in throttling (aftersales/accounts/throttle.py, docs/security.md "Sign-in"): free failures per
     # (account, address), per address and per account; past each, a back-off from LOGIN_BACKOFF_SECONDS
     # doubling up to LOGIN_LOCK_SECONDS; counters forgotten a window after their last failure.

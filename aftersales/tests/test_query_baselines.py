@@ -47,6 +47,7 @@ from aftersales.money.models import Invoice, Quote
 from aftersales.money.services.quotes import quote_token
 from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
+from aftersales.parts.models import Location, Part, Reservation, StockTake, VisitPart
 from aftersales.pay.models import PayRun
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
@@ -90,6 +91,14 @@ class Ids:
     device: int = 0  # the demo's showcase device, with a day of track on ``tracked_unit``
     tracked_unit: int = 0
     day: str = ""
+    # spare parts (the demo's): a part, the 上海 store, an order and a visit with parts used, an order
+    # with a reservation, the open stock-take
+    part: int = 0
+    store: int = 0
+    parts_order: int = 0
+    parts_visit: int = 0
+    reserved_order: int = 0
+    stock_take: int = 0
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,24 @@ CASES = [
     Case("api:unit track", "agent", "/api/v1/units/{tracked_unit}/track?day={day}", api=True),
     Case("api:device rules", "manager", "/api/v1/device-rules", api=True, is_list=True),
     Case("api:device quarantine", "manager", "/api/v1/device-quarantine", api=True),
+    Case("api:parts", "parts", "/api/v1/parts?limit=50", api=True, is_list=True),
+    Case("api:part", "parts", "/api/v1/parts/{part}", api=True),
+    Case("api:part locations", "parts", "/api/v1/part-locations", api=True, is_list=True),
+    Case("api:part locations (technician)", "technician", "/api/v1/part-locations", api=True, is_list=True),
+    Case("api:stock of a part", "technician", "/api/v1/part-locations/{store}/stock/{part}", api=True),
+    Case("api:shortages of a location", "parts", "/api/v1/part-locations/{store}/shortages", api=True, is_list=True),
+    Case("api:shortages", "parts", "/api/v1/part-shortages", api=True, is_list=True),
+    Case("api:stock moves", "parts", "/api/v1/stock-moves?limit=50", api=True, is_list=True),
+    Case("api:parts of a visit", "manager", "/api/v1/visits/{parts_visit}/parts", api=True),
+    Case("api:parts of an order", "manager", "/api/v1/orders/{parts_order}/parts", api=True),
+    Case("api:reservations of an order", "manager", "/api/v1/orders/{reserved_order}/reservations", api=True),
+    Case("api:stock requests", "parts", "/api/v1/stock-requests", api=True, is_list=True),
+    Case("api:supplier claims", "parts", "/api/v1/supplier-claims", api=True, is_list=True),
+    Case("api:supplier recovery", "parts", "/api/v1/supplier-claims/recovery", api=True),
+    Case("api:turnover loans", "parts", "/api/v1/turnover-loans", api=True, is_list=True),
+    Case("api:stock-take", "parts", "/api/v1/stock-takes/{stock_take}", api=True),
+    Case("api:tools", "parts", "/api/v1/tools", api=True, is_list=True),
+    Case("api:price list", "agent", "/api/v1/price-list?limit=50", api=True, is_list=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -253,6 +280,16 @@ CASES = [
     Case("console:device health", "agent", "devices:health"),
     Case("console:device map", "agent", "devices:map"),
     Case("console:unit track", "agent", "devices:track", kwargs={"unit_id": "tracked_unit"}),
+    Case("console:home (parts keeper)", "parts", "console:home"),
+    Case("console:parts stock", "parts", "parts:stock"),
+    Case("console:parts shortages", "parts", "parts:shortages"),
+    Case("console:part ledger", "parts", "parts:ledger", kwargs={"part_id": "part"}),
+    Case("console:supplier claims", "parts", "parts:claims"),
+    Case("console:turnover loans", "parts", "parts:loans"),
+    Case("console:stock-takes", "parts", "parts:stock_takes"),
+    Case("console:stock-take sheet", "manager", "parts:stock_take", kwargs={"take_id": "stock_take"}),
+    Case("console:tools", "parts", "parts:tools"),
+    Case("console:price list", "agent", "parts:price_list"),
 ]
 
 
@@ -303,10 +340,18 @@ def build() -> Ids:
     invoice = Invoice.objects.filter(order__service_center__code="SH").order_by("pk").first()
     assert invoice is not None, "the demo set has no invoice in 上海"
     showcase = Device.objects.get(serial="GW-SH-0001")
+    used = VisitPart.objects.filter(order__service_center__code="SH").order_by("pk").first()
+    assert used is not None, "the demo set uses no part on a 上海 visit"
     return Ids(
         device=showcase.pk,
         tracked_unit=showcase.bindings.get().unit_id,
         day=timezone.localdate().isoformat(),
+        part=Part.objects.get(number="BRG-6205").pk,
+        store=Location.objects.get(code="ST-SH").pk,
+        parts_order=used.order_id,
+        parts_visit=used.visit_id,
+        reserved_order=Reservation.objects.order_by("pk").values_list("order_id", flat=True).first() or 0,
+        stock_take=StockTake.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         order=order.pk,
         visit=visit.pk,
         photo=Attachment.objects.filter(order=order).order_by("pk").first().pk,  # type: ignore[union-attr]

@@ -83,18 +83,18 @@ def user(role: str, **extra) -> User:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.AGENT, ["home", "orders", "intake", "devices", "pay", "import"]),
-        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "devices", "calendar", "pay", "import"]),
-        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "calendar", "pay"]),  # home: "My jobs"
+        (Role.AGENT, ["home", "orders", "intake", "devices", "parts", "pay", "import"]),
+        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "devices", "parts", "calendar", "pay", "import"]),
+        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "parts", "calendar", "pay"]),  # home: "My jobs"
         (
             Role.MANAGER,
-            ["home", "orders", "intake", "dispatch", "devices", "invoices", "calendar", "pay", "import", "settings"],
+            ["home", "orders", "intake", "dispatch", "devices", "invoices", "parts", "calendar", "pay", "import", "settings"],
         ),
-        (Role.PARTS_KEEPER, ["home", "orders", "pay"]),
-        (Role.FINANCE, ["home", "orders", "invoices", "pay"]),
+        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "parts", "pay"]),
         (
             Role.GENERAL_MANAGER,
-            ["home", "orders", "devices", "workforce.claims", "invoices", "calendar", "workforce.staff", "pay"],
+            ["home", "orders", "devices", "workforce.claims", "invoices", "parts", "calendar", "workforce.staff", "pay"],
         ),
     ],
 )
@@ -112,8 +112,8 @@ def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
     assert keys == [
-        "home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "calendar",
-        "workforce.staff", "pay", "import", "settings", "admin",
+        "home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts",
+        "calendar", "workforce.staff", "pay", "import", "settings", "admin",
     ]  # fmt: skip
 
 
@@ -129,4 +129,4 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
         "{% load ui %}{% nav_items as items %}{% for i in items %}{{ i.key }}={{ i.active }};{% endfor %}"
     ).render(Context({"request": request}))
 
-    assert html == "home=False;orders=True;intake=False;devices=False;pay=False;import=False;"
+    assert html == "home=False;orders=True;intake=False;devices=False;parts=False;pay=False;import=False;"
