@@ -88,13 +88,35 @@ def user(role: str, **extra) -> User:
         (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "parts", "calendar", "pay"]),  # home: "My jobs"
         (
             Role.MANAGER,
-            ["home", "orders", "intake", "dispatch", "devices", "invoices", "parts", "calendar", "pay", "import", "settings"],
+            [
+                "home",
+                "orders",
+                "intake",
+                "dispatch",
+                "devices",
+                "invoices",
+                "parts",
+                "calendar",
+                "pay",
+                "import",
+                "settings",
+            ],
         ),
         (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import"]),
         (Role.FINANCE, ["home", "orders", "invoices", "parts", "pay"]),
         (
             Role.GENERAL_MANAGER,
-            ["home", "orders", "devices", "workforce.claims", "invoices", "parts", "calendar", "workforce.staff", "pay"],
+            [
+                "home",
+                "orders",
+                "devices",
+                "workforce.claims",
+                "invoices",
+                "parts",
+                "calendar",
+                "workforce.staff",
+                "pay",
+            ],
         ),
     ],
 )
