@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH, docs_need_sign_in
+from aftersales.care.api import router as care_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.core.api import install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
@@ -52,3 +53,4 @@ api.add_router("", notifications_router)
 api.add_router("", pay_router)
 api.add_router("", workforce_router)
 api.add_router("", devices_router)
+api.add_router("", care_router)

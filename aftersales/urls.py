@@ -29,6 +29,7 @@ urlpatterns = [
     path("q/", include("aftersales.money.public_urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("", include("aftersales.service.urls")),
+    path("", include("aftersales.care.urls")),
     path("", include("aftersales.console.urls")),
     # Last: /settings/ and the sections served by the generic settings screens (/settings/<key>/).
     path("settings/", include("aftersales.core.settings_urls")),

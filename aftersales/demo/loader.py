@@ -24,6 +24,7 @@ from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.demo import data
+from aftersales.demo.care import load_care
 from aftersales.demo.devices import load_devices
 from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
@@ -117,6 +118,7 @@ class DemoLoader(OrdersMixin):
             managers={code: self.desk(code, "manager") for code in self.centres},
         )
         self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
+        load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

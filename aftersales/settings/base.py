@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "aftersales.workforce",
     "aftersales.devices",
     "aftersales.parts",
+    "aftersales.care",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -240,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     "devices-partitions": {
         "task": "aftersales.devices.tasks.maintain_partitions",
         "schedule": crontab(hour=2, minute=23),
+    },
+    # Complaints unresolved in time go up a level (care; also a periodic job of the relay loop).
+    "care-escalate-complaints": {
+        "task": "aftersales.care.tasks.escalate_complaints",
+        "schedule": float(os.environ.get("AFTERSALES_CARE_ESCALATION_SWEEP_SECONDS", "300")),
     },
 }
 

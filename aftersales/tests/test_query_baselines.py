@@ -36,6 +36,8 @@ from PIL import Image
 
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.services import create_stand_in
+from aftersales.care.models import Campaign, Complaint, FollowUpTask
+from aftersales.care.services import log_contact
 from aftersales.catalog.models import ProductModel
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
@@ -99,6 +101,9 @@ class Ids:
     parts_visit: int = 0
     reserved_order: int = 0
     stock_take: int = 0
+    follow_up: int = 0
+    complaint: int = 0
+    campaign: int = 0
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,15 @@ CASES = [
     Case("api:stock-take", "parts", "/api/v1/stock-takes/{stock_take}", api=True),
     Case("api:tools", "parts", "/api/v1/tools", api=True, is_list=True),
     Case("api:price list", "agent", "/api/v1/price-list?limit=50", api=True, is_list=True),
+    Case("api:care follow-ups", "agent", "/api/v1/care/follow-ups?list=all&limit=50", api=True, is_list=True),
+    Case("api:care follow-up", "manager", "/api/v1/care/follow-ups/{follow_up}", api=True),
+    Case("api:care complaints", "agent", "/api/v1/care/complaints?limit=50", api=True, is_list=True),
+    Case("api:care complaint", "agent", "/api/v1/care/complaints/{complaint}", api=True),
+    Case("api:care contacts", "agent", "/api/v1/care/customers/{customer}/contacts", api=True, is_list=True),
+    Case("api:care customer file", "agent", "/api/v1/care/customers/{customer}/file", api=True),
+    Case("api:care unit history", "agent", "/api/v1/care/units/{unit}/history", api=True),
+    Case("api:care campaigns", "manager", "/api/v1/care/campaigns", api=True, is_list=True),
+    Case("api:care campaign", "manager", "/api/v1/care/campaigns/{campaign}", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -290,6 +304,15 @@ CASES = [
     Case("console:stock-take sheet", "manager", "parts:stock_take", kwargs={"take_id": "stock_take"}),
     Case("console:tools", "parts", "parts:tools"),
     Case("console:price list", "agent", "parts:price_list"),
+    Case("console:customers", "agent", "care:customer_list"),
+    Case("console:customer file", "agent", "care:customer_detail", kwargs={"customer_id": "customer"}),
+    Case("console:unit history", "agent", "care:unit_detail", kwargs={"unit_id": "unit"}),
+    Case("console:follow-ups", "agent", "care:follow_up_list"),
+    Case("console:follow-up call", "manager", "care:follow_up_detail", kwargs={"task_id": "follow_up"}),
+    Case("console:complaints", "agent", "care:complaint_list"),
+    Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
+    Case("console:campaigns", "manager", "care:campaign_list"),
+    Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),
 ]
 
 
@@ -342,6 +365,8 @@ def build() -> Ids:
     showcase = Device.objects.get(serial="GW-SH-0001")
     used = VisitPart.objects.filter(order__service_center__code="SH").order_by("pk").first()
     assert used is not None, "the demo set uses no part on a 上海 visit"
+    for i in range(MIN_ROWS):
+        log_contact(by=agent, customer=customer, channel="phone", direction="out", summary=f"告知进度 {i}")
     return Ids(
         device=showcase.pk,
         tracked_unit=showcase.bindings.get().unit_id,
@@ -369,6 +394,9 @@ def build() -> Ids:
         quote_token=quote_token(quote),
         invoice=invoice.pk,
         claim=ExpenseClaim.objects.filter(service_center__code="SH").order_by("pk").first().pk,  # type: ignore[union-attr]
+        follow_up=FollowUpTask.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        complaint=Complaint.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
     )
 
 
