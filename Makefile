@@ -26,7 +26,7 @@ PYTHON313 ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.1
 	"$$p" -c 'import sys; print(sys.executable)'; break; fi; done)
 
 .PHONY: help install run dev test lint lint-imports format-check typecheck migrations-check openapi openapi-check check-deploy \
-	pytest pytest-unit pytest-browser fuzz screenshots lock bench bench-sqlite clean
+	pytest pytest-unit pytest-browser fuzz screenshots lock bench bench-sqlite clean mqtt consume simulate
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -72,6 +72,25 @@ dev: install ## Like run, but Django's auto-reloading runserver with DEBUG on (s
 	$(MANAGE) load_demo
 	$(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# --- connected equipment (docs/devices.md) --------------------------------------------------------
+
+MQTT_PORT ?= 1883
+MOSQUITTO := $(shell command -v mosquitto 2>/dev/null || echo /usr/sbin/mosquitto)
+
+mqtt: ## Install (Debian package) and run Mosquitto on 127.0.0.1:$MQTT_PORT in the foreground (development)
+	@if [ ! -x "$(MOSQUITTO)" ]; then \
+		echo "installing mosquitto (Debian package)"; \
+		apt-get update && apt-get install -y --no-install-recommends mosquitto mosquitto-clients; fi
+	@conf=$$(mktemp); trap 'rm -f "$$conf"' EXIT; \
+	printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$(MQTT_PORT)" > "$$conf"; \
+	$$(command -v mosquitto || echo /usr/sbin/mosquitto) -c "$$conf"
+
+consume: install ## The device-message consumer against mqtt://127.0.0.1:$MQTT_PORT (run make mqtt first)
+	AFTERSALES_MQTT_URL=$${AFTERSALES_MQTT_URL:-mqtt://127.0.0.1:$(MQTT_PORT)} $(MANAGE) consume_device_messages
+
+simulate: install ## The example fleet simulator publishing positions and faults to mqtt://127.0.0.1:$MQTT_PORT
+	$(PY) examples/fleet_simulator.py --url mqtt://127.0.0.1:$(MQTT_PORT)
 
 # --- test ----------------------------------------------------------------------------------------
 

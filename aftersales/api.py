@@ -4,16 +4,20 @@ from ninja import NinjaAPI
 
 from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH, docs_need_sign_in
+from aftersales.care.api import router as care_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.core.api import install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
 from aftersales.coverage.api import router as coverage_router
 from aftersales.customers.api import router as customers_router
+from aftersales.devices.api import router as devices_router
 from aftersales.exchange.api import router as exchange_router
 from aftersales.history.api import router as history_router
 from aftersales.installed_base.api import router as units_router
 from aftersales.money.api import router as money_router
 from aftersales.notifications.api import router as notifications_router
+from aftersales.parts.api import router as parts_router
+from aftersales.parts.api_work import router as parts_work_router
 from aftersales.pay.api import router as pay_router
 from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
@@ -41,8 +45,12 @@ api.add_router("", coverage_router)
 api.add_router("", due_moves_router)
 api.add_router("", service_router)
 api.add_router("", money_router)
+api.add_router("", parts_router)
+api.add_router("", parts_work_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)
 api.add_router("", notifications_router)
 api.add_router("", pay_router)
 api.add_router("", workforce_router)
+api.add_router("", devices_router)
+api.add_router("", care_router)

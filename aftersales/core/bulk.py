@@ -1,4 +1,4 @@
-"""Writing many new rows of one model at once (an import's batch): ``bulk_insert``.
+"""Writing many new rows of one model at once (an import's batch): ``bulk_insert`` and ``insert_rows``.
 
 On PostgreSQL the rows go through ``COPY … FROM STDIN`` (psycopg 3's ``cursor.copy``), their ids
 taken from the table's sequence first in one statement; Django's ``bulk_create`` spends most of a
@@ -9,15 +9,22 @@ own ``pre_save``, JSON through the field's ``get_db_prep_save``, choices as thei
 a field of a kind not listed here goes through ``pre_save`` + ``get_db_prep_save`` as the ORM does.
 The database keeps its indexes (the customer name's bigram index among them), constraints and
 triggers as for any INSERT. Elsewhere (SQLite), and for a single row, it is ``bulk_create``.
+
+``insert_rows`` takes the rows as ``{attname: value}`` instead of model instances (building an
+instance per row was a fifth of an order import's write) and writes a given ``auto_now_add`` value
+as given (historical dates); elsewhere than PostgreSQL, and for a single row, it is a plain
+``INSERT … RETURNING`` with every value through ``get_db_prep_save``, as the ORM prepares them.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
 from psycopg import sql
 
-__all__ = ["bulk_insert"]
+__all__ = ["bulk_insert", "insert_rows"]
 
 # Fields whose value is written as the attribute holds it (after the plain-value step below).
 _TEXT = (models.CharField, models.TextField)
@@ -31,23 +38,33 @@ _PLAIN = (
 )
 
 
-def _getter(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
-    attname = field.attname
-    if (
-        getattr(field, "auto_now", False)
-        or getattr(field, "auto_now_add", False)
-        or isinstance(field, models.FileField | models.JSONField)
-    ):
-        # The field's own steps, as bulk_create takes them.
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+def _auto_time(field: models.Field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def _converter(field: models.Field, connection: Any) -> Callable[[Any], Any] | None:
+    """How COPY takes a field's value (``None``: as it is)."""
+    if isinstance(field, models.FileField | models.JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
     if isinstance(field, _TEXT) and not field.null:
         # str() of a TextChoices member is its value (psycopg would dump an Enum by its name).
-        return lambda obj: _text(getattr(obj, attname))
+        return _text
     if isinstance(field, models.IntegerField) and not isinstance(field, models.ForeignKey) and field.choices:
-        return lambda obj: _integer(getattr(obj, attname))
+        return _integer
     if isinstance(field, _PLAIN) and not isinstance(field, _TEXT):
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _getter(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
+    attname = field.attname
+    if _auto_time(field) or isinstance(field, models.FileField):
+        # The field's own steps, as bulk_create takes them.
+        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+    convert = _converter(field, connection)
+    if convert is None:
         return lambda obj: getattr(obj, attname)
-    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+    return lambda obj: convert(getattr(obj, attname))
 
 
 def _text(value: Any) -> Any:
@@ -78,6 +95,64 @@ def bulk_insert[M: models.Model](objs: list[M]) -> list[M]:
         return model._default_manager.db_manager(database).bulk_create(objs)
     fields = [f for f in opts.concrete_fields if f is not pk]
     getters = [_getter(f, connection) for f in fields]
+    ids = _copy(connection, model, fields, ([get(obj) for get in getters] for obj in objs), len(objs))
+    for obj, pk_value in zip(objs, ids, strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = database
+    return objs
+
+
+def _missing(field: models.Field, now: datetime.datetime) -> Callable[[], Any]:
+    """The value of a field a row leaves out: what a new instance would hold when saved."""
+    if _auto_time(field):
+        value: Any = now if isinstance(field, models.DateTimeField) else timezone.localdate(now)
+        return lambda: value
+    if field.has_default() and callable(field.default):
+        return field.get_default  # a fresh one per row (a dict, a list)
+    value = field.get_default()
+    return lambda: value
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new rows of ``model``, each ``{attname: value}``, and return their ids in order.
+
+    A field a row leaves out takes its default (``Field.get_default``, as a new instance does) and
+    an ``auto_now``/``auto_now_add`` one the time of the call; a given value is written as given, the
+    ``auto_now_add`` ones included (the dates of an imported history). No instance is built."""
+    if not rows:
+        return []
+    connection = connections[router.db_for_write(model)]
+    opts = model._meta
+    pk = opts.pk
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    now = timezone.now()
+    fillers = {f.attname: _missing(f, now) for f in fields}
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        return [row[f.attname] if f.attname in row else fillers[f.attname]() for f in fields]
+
+    if connection.vendor == "postgresql" and len(rows) > 1 and isinstance(pk, models.AutoField):
+        converters = [_converter(f, connection) for f in fields]
+        converted = (
+            [
+                value if convert is None else convert(value)
+                for convert, value in zip(converters, values(row), strict=True)
+            ]
+            for row in rows
+        )
+        return _copy(connection, model, fields, converted, len(rows))
+    with connection.cursor() as cursor:
+        return _insert_returning(connection, cursor, model, fields, [values(row) for row in rows])
+
+
+def _copy(
+    connection: Any, model: type[models.Model], fields: list[models.Field], rows: Iterable[list[Any]], count: int
+) -> list[int]:
+    """``count`` rows (each the values of ``fields``, ready for COPY) with ids from the table's
+    sequence, taken first in one statement; returns the ids in the rows' order."""
+    opts = model._meta
+    pk = opts.pk
     copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(opts.db_table),
         sql.SQL(", ").join(sql.Identifier(c) for c in [pk.column, *(f.column for f in fields)]),
@@ -85,14 +160,32 @@ def bulk_insert[M: models.Model](objs: list[M]) -> list[M]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, pk.column, len(objs)],
+            [opts.db_table, pk.column, count],
         )
-        ids = sorted(row[0] for row in cursor.fetchall())
+        ids = sorted(found[0] for found in cursor.fetchall())
         with cursor.cursor.copy(copy_sql) as copy:
-            for obj, pk_value in zip(objs, ids, strict=True):
-                copy.write_row((pk_value, *[get(obj) for get in getters]))
-    for obj, pk_value in zip(objs, ids, strict=True):
-        obj.pk = pk_value
-        obj._state.adding = False
-        obj._state.db = database
-    return objs
+            for pk_value, row in zip(ids, rows, strict=True):
+                copy.write_row((pk_value, *row))
+    return ids
+
+
+def _insert_returning(
+    connection: Any, cursor: Any, model: type[models.Model], fields: list[models.Field], rows: list[list[Any]]
+) -> list[int]:
+    """Multi-row ``INSERT … RETURNING`` in the batches the database allows, values prepared as the ORM does."""
+    quote = connection.ops.quote_name
+    opts = model._meta
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "  # noqa: S608 (names from the model)
+    tail = f" RETURNING {quote(opts.pk.column)}"
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    ids: list[int] = []
+    for start in range(0, len(rows), size):
+        batch = rows[start : start + size]
+        params = [
+            field.get_db_prep_save(value, connection) for row in batch for field, value in zip(fields, row, strict=True)
+        ]
+        cursor.execute(head + ", ".join([one] * len(batch)) + tail, params)
+        ids.extend(found[0] for found in cursor.fetchall())
+    return ids

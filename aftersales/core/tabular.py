@@ -52,6 +52,8 @@ class CellError(Exception):
 
 def text(cell: Cell) -> str:
     """A cell as text: Excel stores 13812345678 and serial 2025001 as numbers; they are text here."""
+    if type(cell) is str:  # every cell of a CSV file, most of an xlsx one
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, bool):

@@ -1,6 +1,7 @@
 """Small shared checks that raise ``ValidationFailed`` with the field's name."""
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -24,10 +25,23 @@ def require_text(value: str | None, *, field: str, max_length: int, required: bo
     return text
 
 
+@functools.cache
+def _codes(choices: type) -> frozenset[object]:
+    # ``choices.values`` builds the list of (value, label) pairs again on every call: a fixed set per class.
+    return frozenset(choices.values)  # type: ignore[attr-defined]
+
+
+def _is_code(value: object, choices: type) -> bool:
+    try:
+        return value in _codes(choices)
+    except TypeError:  # an unhashable value (a list, a dict) is no code
+        return False
+
+
 def choice_label(choices: type, value: str) -> str:
     """The label of a stored code in the active language, for a sentence a person reads (状态为“新建”,
     not “new”); a value that is not one of the choices is returned as given."""
-    return str(choices(value).label) if value in choices.values else value
+    return str(choices(value).label) if _is_code(value, choices) else value
 
 
 def code_and_label(code: str, label: object) -> str:
@@ -43,7 +57,7 @@ def choice_labels(choices: type, values: Iterable[str], *, with_codes: bool = Fa
 
 
 def require_choice(value: str, *, field: str, choices: type) -> str:
-    if value not in choices.values:
+    if not _is_code(value, choices):
         allowed = choice_labels(choices, choices.values, with_codes=True)
         raise ValidationFailed("invalid_choice", _("Must be one of: %(allowed)s.") % {"allowed": allowed}, field=field)
     return value

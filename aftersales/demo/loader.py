@@ -24,8 +24,11 @@ from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.demo import data
+from aftersales.demo.care import load_care
+from aftersales.demo.devices import load_devices
 from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
+from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
 from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
@@ -48,6 +51,8 @@ class Summary:
     orders: int = 0
     pay_statements: int = 0
     charge_lines: int = 0
+    devices: int = 0
+    parts: int = 0
     statuses: Counter = field(default_factory=Counter)
     sla: Counter = field(default_factory=Counter)
 
@@ -60,6 +65,8 @@ class Summary:
             f"units: {self.units}",
             f"service orders: {self.orders}",
             f"pay statements: {self.pay_statements}",
+            f"connected devices: {self.devices}",
+            f"spare parts: {self.parts}",
             "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
             "  open by SLA: "
             + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
@@ -105,6 +112,13 @@ class DemoLoader(OrdersMixin):
         self.summary.charge_lines = load_money(self)
         load_workforce(self.staff, now=self.now)
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
+        self.summary.devices = load_devices(
+            rng=random.Random(SEED + 16),
+            now=self.now,
+            managers={code: self.desk(code, "manager") for code in self.centres},
+        )
+        self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
+        load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

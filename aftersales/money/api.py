@@ -30,13 +30,14 @@ from aftersales.money.choices import (
     PaymentMethod,
     PriceKind,
 )
-from aftersales.money.models import ChargeLine, Invoice, LedgerEntry, Price, Quote
+from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, LedgerEntry, Price, Quote
 from aftersales.money.permissions import (
     can_view_charges,
     can_view_invoices,
     invoices_visible_to,
     prices_visible_to,
 )
+from aftersales.money.services import factory
 from aftersales.money.services.charges import get_line
 from aftersales.money.services.invoices import get_invoice
 from aftersales.money.services.quotes import get_quote, quote_from_token
@@ -551,3 +552,92 @@ def ledger(request: HttpRequest, filters: Query[LedgerQuery]) -> dict[str, Any]:
         if value is not None:
             qs = qs.filter(**{field: value})
     return _page(qs, filters)
+
+
+# ---- return to factory -------------------------------------------------------------------------
+class FactoryShipIn(Input):
+    factory: str = model_field(FactoryReturn, "factory")
+    carrier: str = model_field(FactoryReturn, "carrier")
+    waybill: str = model_field(FactoryReturn, "waybill")
+    shipped_on: Day | None = None
+    chase_every_days: int | None = Field(None, ge=1, le=30)
+
+
+class FactoryQuoteIn(Input):
+    diagnosis: str = model_field(FactoryReturn, "factory_diagnosis")
+    amount: Amount = Field(description="The factory's quote (CNY, before tax).")
+    margin_percent: Amount | None = Field(
+        None, description="Our margin on top (default AFTERSALES['FACTORY_MARGIN_PERCENT'])."
+    )
+
+
+class FactoryBackIn(Input):
+    carrier: str = model_field(FactoryReturn, "return_carrier")
+    waybill: str = model_field(FactoryReturn, "return_waybill")
+    returned_on: Day | None = None
+
+
+class FactoryReceiveIn(Input):
+    received_on: Day | None = None
+
+
+class FactoryReturnOut(Schema):
+    id: int
+    order_id: int
+    status: str
+    factory: str
+    carrier: str
+    waybill: str
+    shipped_on: datetime.date
+    expected_by: datetime.date
+    factory_diagnosis: str
+    factory_quote: Decimal | None
+    margin_percent: Decimal
+    charge_line_id: int | None
+    return_carrier: str
+    return_waybill: str
+    returned_on: datetime.date | None
+    received_on: datetime.date | None
+    chase_every_days: int
+    next_chase_on: datetime.date | None
+    chase_count: int
+
+
+class FactoryReturnPage(Schema):
+    items: list[FactoryReturnOut]
+    next_cursor: str | None
+
+
+@router.get("/orders/{order_id}/factory-returns", response=answers(FactoryReturnPage, 400, 403, 404))
+def list_factory_returns(request: HttpRequest, order_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+    order = _order(request, order_id)
+    return _page(order.factory_returns.all(), query)
+
+
+@router.post(
+    "/orders/{order_id}/factory-returns", response=answers(FactoryReturnOut, 400, 403, 404, 409, 422, status=201)
+)
+def ship_to_factory(request: HttpRequest, order_id: int, payload: FactoryShipIn) -> Created:
+    """The unit leaves for its factory (返厂); the order's clock stands still until it is back."""
+    order = _order(request, order_id)
+    return idempotent(request, lambda: (201, factory.ship_to_factory(order, by=request.user, **payload.model_dump())))
+
+
+@router.post("/factory-returns/{return_id}/quote", response=answers(FactoryReturnOut, 400, 403, 404, 409))
+def factory_quote(request: HttpRequest, return_id: int, payload: FactoryQuoteIn) -> FactoryReturn:
+    """The factory's diagnosis and quote: a factory-repair line of the quote plus our margin."""
+    fr = factory.get_factory_return(user=request.user, return_id=return_id)
+    return factory.record_factory_quote(fr, by=request.user, **payload.model_dump())
+
+
+@router.post("/factory-returns/{return_id}/ship-back", response=answers(FactoryReturnOut, 400, 403, 404, 409))
+def factory_ship_back(request: HttpRequest, return_id: int, payload: FactoryBackIn) -> FactoryReturn:
+    fr = factory.get_factory_return(user=request.user, return_id=return_id)
+    return factory.record_factory_shipment_back(fr, by=request.user, **payload.model_dump())
+
+
+@router.post("/factory-returns/{return_id}/receive", response=answers(FactoryReturnOut, 400, 403, 404, 409))
+def factory_receive(request: HttpRequest, return_id: int, payload: FactoryReceiveIn) -> FactoryReturn:
+    """The unit is back: the due date moves by the working days it was away."""
+    fr = factory.get_factory_return(user=request.user, return_id=return_id)
+    return factory.receive_from_factory(fr, by=request.user, **payload.model_dump())

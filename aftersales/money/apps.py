@@ -13,20 +13,24 @@ class MoneyConfig(AppConfig):
             ExportKind,
             HomePanel,
             NavEntry,
+            PeriodicJob,
             SettingsColumn,
             SettingsSection,
             export_kinds,
             home_panels,
             navigation,
+            periodic_jobs,
             register_badges,
             settings_sections,
         )
         from aftersales.money.choices import (
             BEARER_BADGES,
+            FACTORY_RETURN_BADGES,
             INVOICE_STATUS_BADGES,
             LINE_STATUS_BADGES,
             QUOTE_STATUS_BADGES,
             Bearer,
+            FactoryReturnStatus,
             InvoiceStatus,
             LineStatus,
             QuoteStatus,
@@ -42,6 +46,7 @@ class MoneyConfig(AppConfig):
         register_badges("money.LineStatus", LineStatus, LINE_STATUS_BADGES)
         register_badges("money.QuoteStatus", QuoteStatus, QUOTE_STATUS_BADGES)
         register_badges("money.InvoiceStatus", InvoiceStatus, INVOICE_STATUS_BADGES)
+        register_badges("money.FactoryReturnStatus", FactoryReturnStatus, FACTORY_RETURN_BADGES)
         order_event_recorded.connect(on_order_event, dispatch_uid="money.rederive_bearers")
 
         permissions = "aftersales.money.permissions"
@@ -99,5 +104,14 @@ class MoneyConfig(AppConfig):
                 "aftersales.money.exports.invoice_rows",
                 f"{permissions}.can_view_invoices",
                 order=60,
+            )
+        )
+        # Returns to the factory are chased at their interval (the customer told each time).
+        periodic_jobs.register(
+            PeriodicJob(
+                "money.chase_factory",
+                "aftersales.money.services.factory.chase_factory_returns",
+                interval=3600,
+                task="aftersales.money.tasks.chase_factory",
             )
         )

@@ -130,3 +130,25 @@ class LedgerKind(models.TextChoices):
     ADVANCE = "advance", _("Advance payment")
     COST_BOOKED = "cost_booked", _("Cost booked")
     COST_REVERSED = "cost_reversed", _("Cost reversed")
+
+
+class PauseReason(models.TextChoices):
+    """Whom an order waits for while its resolution clock stands still (issue 10)."""
+
+    CUSTOMER = "customer", _("The customer's answer to a quote")
+    FACTORY = "factory", _("The factory")
+
+
+class FactoryReturnStatus(models.TextChoices):
+    SHIPPED = "shipped", _("At the factory")
+    QUOTED = "quoted", _("Quoted by the factory")
+    RETURNING = "returning", _("On its way back")
+    RECEIVED = "received", _("Back from the factory")
+
+
+FACTORY_RETURN_BADGES = {
+    FactoryReturnStatus.SHIPPED: "text-bg-warning",
+    FactoryReturnStatus.QUOTED: "text-bg-info",
+    FactoryReturnStatus.RETURNING: "text-bg-primary",
+    FactoryReturnStatus.RECEIVED: "text-bg-success",
+}

@@ -22,3 +22,18 @@ def payment_terms_days() -> int:
 def default_tax_rate() -> Decimal:
     """VAT on services and goods (增值税, 13 %) unless a price says otherwise."""
     return Decimal(str(_get("DEFAULT_TAX_RATE", "13.00")))
+
+
+def factory_days() -> int:
+    """Working days a return to the factory may take (domain.md Repair §6 1.3.3.2: 10–15)."""
+    return int(str(_get("FACTORY_RETURN_DAYS", 15)))
+
+
+def factory_chase_days() -> int:
+    """Working days between two chases of the factory (the customer is told each time)."""
+    return int(str(_get("FACTORY_CHASE_DAYS", 3)))
+
+
+def factory_margin() -> Decimal:
+    """Our margin on the factory's quote (%)."""
+    return Decimal(str(_get("FACTORY_MARGIN_PERCENT", "15.00")))

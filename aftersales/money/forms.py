@@ -163,3 +163,20 @@ class PriceForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # The service checks and writes (add_price); the model form only collects the fields.
         pass
+
+
+class FactoryShipForm(ConsoleForm):
+    factory = forms.CharField(label=_("Factory"), max_length=100, widget=_text())
+    carrier = forms.CharField(label=_("Carrier"), max_length=50, widget=_text())
+    waybill = forms.CharField(label=_("Waybill"), max_length=50, widget=_text())
+
+
+class FactoryQuoteForm(ConsoleForm):
+    diagnosis = forms.CharField(label=_("Factory's diagnosis"), max_length=2000, widget=_text())
+    amount = forms.CharField(label=_("Factory's quote (CNY, before tax)"), max_length=14, widget=_decimal())
+    margin_percent = forms.CharField(label=_("Our margin (%)"), required=False, max_length=6, widget=_decimal())
+
+
+class FactoryBackForm(ConsoleForm):
+    carrier = forms.CharField(label=_("Carrier"), max_length=50, widget=_text())
+    waybill = forms.CharField(label=_("Waybill"), max_length=50, widget=_text())

@@ -16,10 +16,12 @@ from aftersales.money.choices import (
     AnswerChannel,
     Bearer,
     ChargeKind,
+    FactoryReturnStatus,
     InvoiceStatus,
     LedgerAccount,
     LedgerKind,
     LineStatus,
+    PauseReason,
     PaymentMethod,
     PriceKind,
     QuoteStatus,
@@ -330,3 +332,86 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Ledger entries are append-only: book a correcting entry instead.")
+
+
+class ClockPause(models.Model):
+    """A wait for someone else (the customer's answer to a quote, the factory): the order's resolution
+    clock stands still. When the wait ends its working days move the due date (``service``'s
+    ``push_due_after_pause``: an order event the timeline and the SLA figures show)."""
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="clock_pauses")
+    reason = models.CharField(_("waiting for"), max_length=10, choices=PauseReason.choices)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("working days"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        indexes = [models.Index(fields=["order", "id"], name="money_pause_order_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "reason"], condition=models.Q(ended_at__isnull=True), name="money_pause_one_open"
+            ),
+            models.CheckConstraint(condition=models.Q(reason__in=PauseReason.values), name="money_pause_reason_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.reason} {self.started_at:%Y-%m-%d}"
+
+
+class FactoryReturn(TimeStampedModel):
+    """A unit sent back to its factory for repair (返厂, domain.md Repair §6 1.3.3.2): the shipment, the
+    factory's diagnosis and quote with our margin on top, the chasing at an interval (the customer told
+    each time), the return shipment, within the 10–15 working-day limit (``expected_by``)."""
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="factory_returns")
+    status = models.CharField(
+        _("status"), max_length=10, choices=FactoryReturnStatus.choices, default=FactoryReturnStatus.SHIPPED
+    )
+    factory = models.CharField(_("factory"), max_length=100)
+    carrier = models.CharField(_("carrier"), max_length=50)
+    waybill = models.CharField(_("waybill"), max_length=50)
+    shipped_on = models.DateField(_("shipped on"))
+    expected_by = models.DateField(_("expected back by"))
+    factory_diagnosis = models.TextField(_("factory's diagnosis"), max_length=2000, blank=True)
+    factory_quote = money_field(_("factory's quote (CNY, before tax)"), null=True, blank=True)
+    margin_percent = rate_field(_("our margin (%)"), default=Decimal("15.00"))
+    charge_line = models.ForeignKey(ChargeLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    return_carrier = models.CharField(_("return carrier"), max_length=50, blank=True)
+    return_waybill = models.CharField(_("return waybill"), max_length=50, blank=True)
+    returned_on = models.DateField(_("sent back on"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    chase_every_days = models.PositiveSmallIntegerField(_("chase every (working days)"), default=3)
+    next_chase_on = models.DateField(_("next chase"), null=True, blank=True)
+    chase_count = models.PositiveSmallIntegerField(_("times chased"), default=0)
+    last_chased_at = models.DateTimeField(_("last chased"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("return to factory")
+        verbose_name_plural = _("returns to factory")
+        indexes = [
+            models.Index(fields=["order", "id"], name="money_factory_order_idx"),
+            models.Index(
+                fields=["next_chase_on"],
+                condition=~models.Q(status="received"),
+                name="money_factory_chase_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=FactoryReturnStatus.values), name="money_factory_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(margin_percent__gte=0, margin_percent__lte=100), name="money_factory_margin_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(factory_quote__isnull=True) | models.Q(factory_quote__gte=0),
+                name="money_factory_quote_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory} {self.waybill}"

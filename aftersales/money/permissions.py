@@ -12,7 +12,7 @@ from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centre_filter
-from aftersales.money.models import ChargeLine, Invoice, Price, Quote
+from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, Price, Quote
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import order_in_scope, orders_visible_to
 
@@ -102,3 +102,9 @@ def invoices_visible_to(user: User) -> QuerySet[Invoice]:
     condition = centre_filter(user, field="order__service_center")
     qs = Invoice.objects.all()
     return qs if condition is None else qs.filter(condition)
+
+
+def factory_returns_visible_to(user: User) -> QuerySet[FactoryReturn]:
+    if not can_view_charges(user):
+        return FactoryReturn.objects.none()
+    return FactoryReturn.objects.filter(order__in=orders_visible_to(user).values("pk"))

@@ -20,4 +20,6 @@ urlpatterns = [
     path("invoices/<int:invoice_id>/print/", views.invoice_print, name="invoice_print"),
     path("invoices/<int:invoice_id>/<slug:action>/", views.invoice_action, name="invoice_action"),
     path("receivables/", views.receivables, name="receivables"),
+    path("orders/<int:order_id>/factory/", views.factory_ship, name="factory_ship"),
+    path("factory-returns/<int:return_id>/<slug:action>/", views.factory_action, name="factory_action"),
 ]

@@ -27,12 +27,15 @@ from aftersales.money.forms import (
     BearerForm,
     ChargeForm,
     CreditForm,
+    FactoryBackForm,
+    FactoryQuoteForm,
+    FactoryShipForm,
     FapiaoForm,
     InvoiceBuyerForm,
     PaymentForm,
     QuoteForm,
 )
-from aftersales.money.models import ChargeLine, Invoice, Quote
+from aftersales.money.models import Invoice, Quote
 from aftersales.money.permissions import (
     can_add_charges,
     can_invoice,
@@ -41,6 +44,7 @@ from aftersales.money.permissions import (
     can_view_invoices,
     invoices_visible_to,
 )
+from aftersales.money.services import factory
 from aftersales.money.services.charges import get_line
 from aftersales.money.services.invoices import get_invoice
 from aftersales.money.services.quotes import get_quote, quote_from_token, quote_link
@@ -111,6 +115,12 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
         "bearer_line": forms_.get("bearer_line"),
         "bearer_choices": Bearer.choices,
         "invoices": list(invoices_visible_to(user).filter(order=order).order_by("-id")),
+        "factory_returns": list(order.factory_returns.order_by("id")),
+        "pauses": list(order.clock_pauses.order_by("id")),
+        "factory_ship_form": forms_.get("factory_ship_form") or (FactoryShipForm() if may_add else None),
+        "factory_open": "factory_ship_form" in forms_,
+        "factory_quote_form": FactoryQuoteForm(),
+        "factory_back_form": FactoryBackForm(),
     }
     return render(request, "money/order_charges.html", context, status=status)
 
@@ -402,4 +412,40 @@ def quote_signature(request: HttpRequest, quote_id: int) -> FileResponse:
     return response
 
 
-__all__ = ["ChargeLine", "order_panel"]
+@login_required
+@require_POST
+def factory_ship(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    form = FactoryShipForm(request.POST)
+    status = _run(form, lambda d: factory.ship_to_factory(order, by=request.user, **d))
+    if status:
+        return _render_charges(request, order, status=status, factory_ship_form=form)
+    messages.success(request, _("Shipped to the factory: the order's clock stands still until the unit is back."))
+    return redirect("money:order_charges", order_id=order.pk)
+
+
+_FACTORY_ACTIONS: dict[str, tuple[type[forms.Form] | None, Callable[..., object]]] = {
+    "quote": (FactoryQuoteForm, factory.record_factory_quote),
+    "ship-back": (FactoryBackForm, factory.record_factory_shipment_back),
+    "receive": (None, factory.receive_from_factory),
+}
+
+
+@login_required
+@require_POST
+def factory_action(request: HttpRequest, return_id: int, action: str) -> HttpResponse:
+    if action not in _FACTORY_ACTIONS:
+        raise Http404
+    fr = factory.get_factory_return(user=request.user, return_id=return_id)
+    form_class, service = _FACTORY_ACTIONS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("money:order_charges", order_id=fr.order_id)
+    try:
+        service(fr, by=request.user, **(form.cleaned_data if form else {}))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("money:order_charges", order_id=fr.order_id)

@@ -224,4 +224,4 @@ class OrderRows(RowPreparer):
         return values, errors, order
 
     def write(self, records: list[Any]) -> list[int]:
-        return [order.pk for order in import_orders(by=self.by, orders=records)]
+        return import_orders(by=self.by, orders=records)

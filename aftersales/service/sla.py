@@ -67,12 +67,15 @@ def end_of_day_like(reference: datetime.datetime, day: datetime.date) -> datetim
     return local.replace(year=day.year, month=day.month, day=day.day)
 
 
-def deadlines_for(*, kind: str, resolution: str, received_at: datetime.datetime) -> Deadlines:
+def deadlines_for(
+    *, kind: str, resolution: str, received_at: datetime.datetime, calendar: WorkingCalendar | None = None
+) -> Deadlines:
+    """The order's SLA times. ``calendar``: the admin's entries already read (an import's batch)."""
     response_hours, working_days, at_risk_days = policy_for(kind=kind, resolution=resolution)
     respond_by = received_at + datetime.timedelta(hours=response_hours)
     if not working_days:
         return Deadlines(respond_by=respond_by, due_at=respond_by, at_risk_at=respond_by - RESPONSE_AT_RISK, warning="")
-    calendar = WorkingCalendar()  # the admin's entries read once for both counts
+    calendar = calendar or WorkingCalendar()  # the admin's entries read once for both counts
     due = calendar.due_at(received_at=received_at, working_days=working_days)
     return Deadlines(
         respond_by=respond_by,

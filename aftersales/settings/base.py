@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "aftersales.pay",
     "aftersales.money",
     "aftersales.workforce",
+    "aftersales.devices",
+    "aftersales.parts",
+    "aftersales.care",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -221,9 +224,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("AFTERSALES_OUTBOX_SWEEP_SECONDS", "30")),
     },
     # Registered as a periodic job too (core.registry.periodic_jobs), which the embedded relay loop runs.
+    # Registered as a periodic job too (money's apps.py): returns to the factory due a chase.
+    "money-chase-factory": {
+        "task": "aftersales.money.tasks.chase_factory",
+        "schedule": crontab(minute=23),
+    },
     "sla-sweep": {
         "task": "aftersales.service.tasks.sweep_sla",
         "schedule": float(os.environ.get("AFTERSALES_SLA_SWEEP_SECONDS", "60")),
+    },
+    # Connected equipment's periodic jobs (registered in aftersales/devices/registrations.py too).
+    "devices-link-sweep": {
+        "task": "aftersales.devices.tasks.sweep_links",
+        "schedule": float(os.environ.get("AFTERSALES_DEVICES_LINK_SWEEP_SECONDS", "60")),
+    },
+    "devices-partitions": {
+        "task": "aftersales.devices.tasks.maintain_partitions",
+        "schedule": crontab(hour=2, minute=23),
+    },
+    # Complaints unresolved in time go up a level (care; also a periodic job of the relay loop).
+    "care-escalate-complaints": {
+        "task": "aftersales.care.tasks.escalate_complaints",
+        "schedule": float(os.environ.get("AFTERSALES_CARE_ESCALATION_SWEEP_SECONDS", "300")),
     },
 }
 
@@ -272,6 +294,9 @@ AFTERSALES = {
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
     "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
+    # The parts and labour price list (明码标价, docs/parts.md): "public" (anyone, no sign-in) or
+    # "signed_in" (signed-in users only: customers once the portal exists, and staff).
+    "PRICE_LIST_VISIBILITY": os.environ.get("AFTERSALES_PRICE_LIST_VISIBILITY", "public"),
     # Sign-in throttling (aftersales/accounts/throttle.py, docs/security.md "Sign-in"): free failures per
     # (account, address), per address and per account; past each, a back-off from LOGIN_BACKOFF_SECONDS
     # doubling up to LOGIN_LOCK_SECONDS; counters forgotten a window after their last failure.
@@ -354,3 +379,34 @@ LOGGING = {
         "aftersales": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
 }
+
+# Connected equipment (aftersales/devices, docs/devices.md).
+DEVICES = {
+    # The MQTT broker the consumer (manage.py consume_device_messages) subscribes to; empty: no broker,
+    # devices post to /api/v1/device-messages only.
+    "MQTT_URL": os.environ.get("AFTERSALES_MQTT_URL", ""),
+    "MQTT_TOPIC": os.environ.get("AFTERSALES_MQTT_TOPIC", "aftersales/devices/+/messages"),
+    # Consumers that share this group split the messages between them ($share/<group>/<topic>).
+    "MQTT_SHARE_GROUP": os.environ.get("AFTERSALES_MQTT_SHARE_GROUP", "aftersales"),
+    "MQTT_CLIENT_ID": os.environ.get("AFTERSALES_MQTT_CLIENT_ID", "aftersales-consumer"),
+    # Months of samples kept (older partitions dropped) and months of partitions created ahead.
+    "RETENTION_MONTHS": int(os.environ.get("AFTERSALES_DEVICES_RETENTION_MONTHS", "13")),
+    "PARTITIONS_AHEAD": int(os.environ.get("AFTERSALES_DEVICES_PARTITIONS_AHEAD", "2")),
+    # A message stamped further ahead than this is quarantined (future_timestamp).
+    "MAX_FUTURE_SECONDS": int(os.environ.get("AFTERSALES_DEVICES_MAX_FUTURE_SECONDS", "300")),
+    # Messages one device may send per minute; the rest are quarantined as one rate_limited row.
+    "RATE_PER_MINUTE": int(os.environ.get("AFTERSALES_DEVICES_RATE_PER_MINUTE", "600")),
+    # Messages one HTTP request may carry.
+    "HTTP_BATCH_MAX": int(os.environ.get("AFTERSALES_DEVICES_HTTP_BATCH_MAX", "1000")),
+    # A device not heard from for this many minutes has lost its link (an alert to its centre).
+    "LINK_LOST_MINUTES": int(os.environ.get("AFTERSALES_DEVICES_LINK_LOST_MINUTES", "15")),
+    "LINK_SWEEP_SECONDS": int(os.environ.get("AFTERSALES_DEVICES_LINK_SWEEP_SECONDS", "60")),
+    # Map tiles ({z}/{x}/{y} URL, e.g. an intranet tile server); empty: the bundled plain vector base.
+    "TILE_URL": os.environ.get("AFTERSALES_DEVICES_TILE_URL", ""),
+    "TILE_ATTRIBUTION": os.environ.get("AFTERSALES_DEVICES_TILE_ATTRIBUTION", ""),
+}
+if DEVICES["TILE_URL"]:  # the map screens load its tiles: allow its origin for images, nothing else
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(DEVICES["TILE_URL"])
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]

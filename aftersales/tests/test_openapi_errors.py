@@ -8,7 +8,9 @@ from aftersales.api import api
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Additions to a record (not records of their own) take no Idempotency-Key (docs/api.md).
-NOT_IDEMPOTENT = ("/photos", "/contacts", "/sites")
+# A device's serial is its natural key (a retry answers 409 duplicate_device) and the answer carries a
+# generated secret that must not be kept in the idempotency records (docs/devices.md).
+NOT_IDEMPOTENT = ("/photos", "/contacts", "/sites", "/devices")
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 them: ``aftersales/tests/query_counts.json`` holds the expected count of each request and this test fails when
 a count changes, either way.
 
-Each request runs over the demo set (60 orders, 120 customers, 300 units...) plus a few photos, so a list
+Each request runs over the demo set (62 orders, 120 customers, 300 units, 18 devices...) plus a few photos, so a list
 shows many rows and an N+1 shows as a count far above the baseline. A relative check ("as many queries for
 30 rows as for 3") lives next to each view; this one also catches a query added to every page.
 
@@ -36,16 +36,20 @@ from PIL import Image
 
 from aftersales.accounts.models import ApiToken, User
 from aftersales.accounts.services import create_stand_in
+from aftersales.care.models import Campaign, Complaint, FollowUpTask
+from aftersales.care.services import log_contact
 from aftersales.catalog.models import ProductModel
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
+from aftersales.devices.models import Device
 from aftersales.installed_base.models import Unit
 from aftersales.money.choices import QuoteStatus
 from aftersales.money.models import Invoice, Quote
 from aftersales.money.services.quotes import quote_token
 from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
+from aftersales.parts.models import Location, Part, Reservation, StockTake, VisitPart
 from aftersales.pay.models import PayRun
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
@@ -86,6 +90,20 @@ class Ids:
     quote_token: str = ""
     invoice: int = 0
     claim: int = 0
+    device: int = 0  # the demo's showcase device, with a day of track on ``tracked_unit``
+    tracked_unit: int = 0
+    day: str = ""
+    # spare parts (the demo's): a part, the 上海 store, an order and a visit with parts used, an order
+    # with a reservation, the open stock-take
+    part: int = 0
+    store: int = 0
+    parts_order: int = 0
+    parts_visit: int = 0
+    reserved_order: int = 0
+    stock_take: int = 0
+    follow_up: int = 0
+    complaint: int = 0
+    campaign: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,6 +206,40 @@ CASES = [
     Case("api:workforce store visits", "manager", "/api/v1/workforce/store-visits", api=True, is_list=True),
     Case("api:workforce courses", "manager", "/api/v1/workforce/courses", api=True, is_list=True),
     Case("api:workforce training sessions", "manager", "/api/v1/workforce/training-sessions", api=True),
+    Case("api:order factory returns", "agent", "/api/v1/orders/{money_order}/factory-returns", api=True),
+    Case("api:devices", "agent", "/api/v1/devices?limit=50", api=True, is_list=True),
+    Case("api:device", "agent", "/api/v1/devices/{device}", api=True),
+    Case("api:device states", "agent", "/api/v1/device-states?limit=50", api=True, is_list=True),
+    Case("api:unit track", "agent", "/api/v1/units/{tracked_unit}/track?day={day}", api=True),
+    Case("api:device rules", "manager", "/api/v1/device-rules", api=True, is_list=True),
+    Case("api:device quarantine", "manager", "/api/v1/device-quarantine", api=True),
+    Case("api:parts", "parts", "/api/v1/parts?limit=50", api=True, is_list=True),
+    Case("api:part", "parts", "/api/v1/parts/{part}", api=True),
+    Case("api:part locations", "parts", "/api/v1/part-locations", api=True, is_list=True),
+    Case("api:part locations (technician)", "technician", "/api/v1/part-locations", api=True, is_list=True),
+    Case("api:stock of a part", "technician", "/api/v1/part-locations/{store}/stock/{part}", api=True),
+    Case("api:shortages of a location", "parts", "/api/v1/part-locations/{store}/shortages", api=True, is_list=True),
+    Case("api:shortages", "parts", "/api/v1/part-shortages", api=True, is_list=True),
+    Case("api:stock moves", "parts", "/api/v1/stock-moves?limit=50", api=True, is_list=True),
+    Case("api:parts of a visit", "manager", "/api/v1/visits/{parts_visit}/parts", api=True),
+    Case("api:parts of an order", "manager", "/api/v1/orders/{parts_order}/parts", api=True),
+    Case("api:reservations of an order", "manager", "/api/v1/orders/{reserved_order}/reservations", api=True),
+    Case("api:stock requests", "parts", "/api/v1/stock-requests", api=True, is_list=True),
+    Case("api:supplier claims", "parts", "/api/v1/supplier-claims", api=True, is_list=True),
+    Case("api:supplier recovery", "parts", "/api/v1/supplier-claims/recovery", api=True),
+    Case("api:turnover loans", "parts", "/api/v1/turnover-loans", api=True, is_list=True),
+    Case("api:stock-take", "parts", "/api/v1/stock-takes/{stock_take}", api=True),
+    Case("api:tools", "parts", "/api/v1/tools", api=True, is_list=True),
+    Case("api:price list", "agent", "/api/v1/price-list?limit=50", api=True, is_list=True),
+    Case("api:care follow-ups", "agent", "/api/v1/care/follow-ups?list=all&limit=50", api=True, is_list=True),
+    Case("api:care follow-up", "manager", "/api/v1/care/follow-ups/{follow_up}", api=True),
+    Case("api:care complaints", "agent", "/api/v1/care/complaints?limit=50", api=True, is_list=True),
+    Case("api:care complaint", "agent", "/api/v1/care/complaints/{complaint}", api=True),
+    Case("api:care contacts", "agent", "/api/v1/care/customers/{customer}/contacts", api=True, is_list=True),
+    Case("api:care customer file", "agent", "/api/v1/care/customers/{customer}/file", api=True),
+    Case("api:care unit history", "agent", "/api/v1/care/units/{unit}/history", api=True),
+    Case("api:care campaigns", "manager", "/api/v1/care/campaigns", api=True, is_list=True),
+    Case("api:care campaign", "manager", "/api/v1/care/campaigns/{campaign}", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -241,6 +293,28 @@ CASES = [
     Case("console:invoice", "finance", "money:invoice_detail", kwargs={"invoice_id": "invoice"}),
     Case("console:receivables", "finance", "money:receivables"),
     Case("console:settings prices", "manager", "core_settings:list", kwargs={"section": "=prices"}),
+    Case("console:device health", "agent", "devices:health"),
+    Case("console:device map", "agent", "devices:map"),
+    Case("console:unit track", "agent", "devices:track", kwargs={"unit_id": "tracked_unit"}),
+    Case("console:home (parts keeper)", "parts", "console:home"),
+    Case("console:parts stock", "parts", "parts:stock"),
+    Case("console:parts shortages", "parts", "parts:shortages"),
+    Case("console:part ledger", "parts", "parts:ledger", kwargs={"part_id": "part"}),
+    Case("console:supplier claims", "parts", "parts:claims"),
+    Case("console:turnover loans", "parts", "parts:loans"),
+    Case("console:stock-takes", "parts", "parts:stock_takes"),
+    Case("console:stock-take sheet", "manager", "parts:stock_take", kwargs={"take_id": "stock_take"}),
+    Case("console:tools", "parts", "parts:tools"),
+    Case("console:price list", "agent", "parts:price_list"),
+    Case("console:customers", "agent", "care:customer_list"),
+    Case("console:customer file", "agent", "care:customer_detail", kwargs={"customer_id": "customer"}),
+    Case("console:unit history", "agent", "care:unit_detail", kwargs={"unit_id": "unit"}),
+    Case("console:follow-ups", "agent", "care:follow_up_list"),
+    Case("console:follow-up call", "manager", "care:follow_up_detail", kwargs={"task_id": "follow_up"}),
+    Case("console:complaints", "agent", "care:complaint_list"),
+    Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
+    Case("console:campaigns", "manager", "care:campaign_list"),
+    Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),
 ]
 
 
@@ -290,7 +364,21 @@ def build() -> Ids:
     assert quote is not None, "the demo set has no quote waiting in 上海"
     invoice = Invoice.objects.filter(order__service_center__code="SH").order_by("pk").first()
     assert invoice is not None, "the demo set has no invoice in 上海"
+    showcase = Device.objects.get(serial="GW-SH-0001")
+    used = VisitPart.objects.filter(order__service_center__code="SH").order_by("pk").first()
+    assert used is not None, "the demo set uses no part on a 上海 visit"
+    for i in range(MIN_ROWS):
+        log_contact(by=agent, customer=customer, channel="phone", direction="out", summary=f"告知进度 {i}")
     return Ids(
+        device=showcase.pk,
+        tracked_unit=showcase.bindings.get().unit_id,
+        day=timezone.localdate().isoformat(),
+        part=Part.objects.get(number="BRG-6205").pk,
+        store=Location.objects.get(code="ST-SH").pk,
+        parts_order=used.order_id,
+        parts_visit=used.visit_id,
+        reserved_order=Reservation.objects.order_by("pk").values_list("order_id", flat=True).first() or 0,
+        stock_take=StockTake.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         order=order.pk,
         visit=visit.pk,
         photo=Attachment.objects.filter(order=order).order_by("pk").first().pk,  # type: ignore[union-attr]
@@ -308,6 +396,9 @@ def build() -> Ids:
         quote_token=quote_token(quote),
         invoice=invoice.pk,
         claim=ExpenseClaim.objects.filter(service_center__code="SH").order_by("pk").first().pk,  # type: ignore[union-attr]
+        follow_up=FollowUpTask.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        complaint=Complaint.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
     )
 
 

@@ -83,15 +83,65 @@ def user(role: str, **extra) -> User:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.AGENT, ["home", "orders", "intake", "pay", "import"]),
-        (Role.DISPATCHER, ["home", "orders", "intake", "dispatch", "calendar", "pay", "import"]),
-        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "calendar", "pay"]),  # home: "My jobs"
-        (Role.MANAGER, ["home", "orders", "intake", "dispatch", "invoices", "calendar", "pay", "import", "settings"]),
-        (Role.PARTS_KEEPER, ["home", "orders", "pay"]),
-        (Role.FINANCE, ["home", "orders", "invoices", "pay"]),
+        (
+            Role.AGENT,
+            ["home", "orders", "intake", "devices", "parts", "customers", "follow_ups", "complaints", "pay", "import"],
+        ),
+        (
+            Role.DISPATCHER,
+            [
+                "home",
+                "orders",
+                "intake",
+                "dispatch",
+                "devices",
+                "parts",
+                "customers",
+                "complaints",
+                "calendar",
+                "pay",
+                "import",
+            ],
+        ),
+        (Role.TECHNICIAN, ["tech", "workforce.me", "workforce.claims", "parts", "calendar", "pay"]),  # home: "My jobs"
+        (
+            Role.MANAGER,
+            [
+                "home",
+                "orders",
+                "intake",
+                "dispatch",
+                "devices",
+                "invoices",
+                "parts",
+                "customers",
+                "follow_ups",
+                "complaints",
+                "campaigns",
+                "calendar",
+                "pay",
+                "import",
+                "settings",
+            ],
+        ),
+        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "parts", "pay"]),
         (
             Role.GENERAL_MANAGER,
-            ["home", "orders", "workforce.claims", "invoices", "calendar", "workforce.staff", "pay"],
+            [
+                "home",
+                "orders",
+                "devices",
+                "workforce.claims",
+                "invoices",
+                "parts",
+                "customers",
+                "follow_ups",
+                "complaints",
+                "calendar",
+                "workforce.staff",
+                "pay",
+            ],
         ),
     ],
 )
@@ -108,10 +158,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == [
-        "home", "orders", "intake", "dispatch", "tech", "workforce.me", "workforce.claims", "invoices", "calendar",
-        "workforce.staff", "pay", "import", "settings", "admin",
-    ]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "calendar", "workforce.staff", "pay", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():
@@ -126,4 +173,7 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
         "{% load ui %}{% nav_items as items %}{% for i in items %}{{ i.key }}={{ i.active }};{% endfor %}"
     ).render(Context({"request": request}))
 
-    assert html == "home=False;orders=True;intake=False;pay=False;import=False;"
+    assert (
+        html
+        == "home=False;orders=True;intake=False;devices=False;parts=False;customers=False;follow_ups=False;complaints=False;pay=False;import=False;"
+    )

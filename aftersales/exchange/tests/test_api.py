@@ -68,7 +68,7 @@ def test_import_endpoints_forbid_a_technician(users, api_client, path):
 
 @pytest.mark.django_db
 def test_import_endpoint_of_unknown_kind_is_404_with_the_error_shape(agent_client):
-    response = agent_client.post("/api/v1/imports/parts", {"file": upload(GOOD)})
+    response = agent_client.post("/api/v1/imports/widgets", {"file": upload(GOOD)})
 
     assert response.status_code == 404
     assert response.json()["code"] == "unknown_import_kind"

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.catalog.tests.factories import ProductModelFactory
+from aftersales.core.bulk import insert_rows
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.exchange.importers import run_import
@@ -140,3 +141,47 @@ def test_units_and_orders_written_in_bulk_equal_those_written_row_by_row(manager
     assert len(events[bulk]) == 2
     if connection.vendor == "postgresql":
         assert not [s for s in statements if s.startswith('INSERT INTO "service_')]
+
+
+def test_rows_inserted_without_instances_equal_those_saved_by_the_orm_and_keep_given_dates(centre):
+    """``core.bulk.insert_rows`` (the order import's write): COPY for a batch, a plain INSERT for one
+    row, both equal to ``Model.save`` of the same values, column by column; the columns a row leaves
+    out take the model's defaults, and a given ``created_at`` (auto_now_add) is written as given."""
+    customer = CustomerFactory(service_center=centre)
+    by = UserFactory(role=Role.MANAGER, service_center=centre)
+    when = datetime.datetime(2023, 5, 10, 1, 12, tzinfo=datetime.UTC)
+    order = {
+        "kind": "repair",
+        "service_center_id": centre.pk,
+        "customer_id": customer.pk,
+        "reporter_name": "张伟",
+        "reporter_phone": "+8613812345678",
+        "description": "不制冷",
+        "received_at": when,
+        "respond_by": when + datetime.timedelta(hours=24),
+        "due_at": when + datetime.timedelta(days=9),
+        "at_risk_at": when + datetime.timedelta(days=8),
+        "warranty_reason": "no_unit",
+        "warranty_decided_at": when,
+        "created_by_id": by.pk,
+    }
+    saved = ServiceOrder(**order, number="SO2023051000001")
+    saved.save()
+
+    with CaptureQueriesContext(connection) as context:
+        batch = insert_rows(ServiceOrder, [{**order, "number": f"SO202305100000{n}"} for n in (2, 3)])
+    single = insert_rows(ServiceOrder, [{**order, "number": "SO2023051000004"}])
+
+    for pk in (*batch, *single):
+        assert _row(ServiceOrder, pk) == _row(ServiceOrder, saved.pk)
+        assert ServiceOrder.objects.get(pk=pk).created_at is not None
+    if connection.vendor == "postgresql":  # COPY (not captured: it bypasses the cursor wrapper), no INSERT
+        assert not [q for q in context.captured_queries if q["sql"].startswith("INSERT")]
+    event = {"order_id": saved.pk, "type": "created", "actor_id": by.pk, "to_status": "new", "created_at": when}
+    saved_event = OrderEvent(**event)
+    saved_event.save()
+    for pk in (*insert_rows(OrderEvent, [event, event]), *insert_rows(OrderEvent, [event])):
+        written = OrderEvent.objects.get(pk=pk)
+        assert _columns(written) == _columns(OrderEvent.objects.get(pk=saved_event.pk))
+        assert written.data == {}  # the default, a fresh dict
+        assert written.created_at == when  # the ORM would have written the time of the save

@@ -239,7 +239,7 @@ def test_import_refused_for_a_technician(users):
 @pytest.mark.django_db
 def test_import_of_unknown_kind_is_not_found(agent):
     with pytest.raises(NotFoundError):
-        preview_import(kind="parts", file=upload(customer_rows()), by=agent)
+        preview_import(kind="widgets", file=upload(customer_rows()), by=agent)
 
 
 @pytest.mark.django_db

@@ -101,7 +101,7 @@ def test_template_download(client, users):
 
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    assert client.get("/import/template/parts.xlsx").status_code == 404
+    assert client.get("/import/template/widgets.xlsx").status_code == 404
 
 
 # ---- large files: a background job with a live row count ---------------------------------------

@@ -1,6 +1,12 @@
 """Writes of money: keyword-only, typed, atomic; each checks the caller's capability and the order's scope."""
 
 from aftersales.money.services.charges import add_charge, override_bearer, rederive_bearers, void_charge
+from aftersales.money.services.factory import (
+    receive_from_factory,
+    record_factory_quote,
+    record_factory_shipment_back,
+    ship_to_factory,
+)
 from aftersales.money.services.invoices import (
     create_invoice,
     credit_invoice,
@@ -22,6 +28,10 @@ __all__ = [
     "discard_invoice",
     "issue_invoice",
     "override_bearer",
+    "receive_from_factory",
+    "record_factory_quote",
+    "record_factory_shipment_back",
+    "ship_to_factory",
     "record_payment",
     "rederive_bearers",
     "send_quote",

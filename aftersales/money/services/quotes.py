@@ -24,11 +24,12 @@ from aftersales.core.numbering import next_number
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import require_text
 from aftersales.money.amounts import line_amounts, total
-from aftersales.money.choices import AnswerChannel, Bearer, ChargeKind, LineStatus, QuoteStatus
+from aftersales.money.choices import AnswerChannel, Bearer, ChargeKind, LineStatus, PauseReason, QuoteStatus
 from aftersales.money.conf import default_tax_rate, quote_valid_days
 from aftersales.money.models import ChargeLine, Quote, QuoteLine
 from aftersales.money.permissions import can_add_charges, quotes_visible_to
 from aftersales.money.services.common import require_amount
+from aftersales.money.services.pauses import end_pause, start_pause
 from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.services import enqueue_message
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus
@@ -127,6 +128,7 @@ def send_quote(
         for line in lines
     )
     ChargeLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=LineStatus.QUOTED, updated_at=now)
+    start_pause(order, reason=PauseReason.CUSTOMER, note=quote.number, at=now)  # the clock waits for the answer
     if notify:
         enqueue_message(
             channel=MessageChannel.SMS,
@@ -209,6 +211,8 @@ def answer_quote(
     line_ids = list(quote.lines.values_list("charge_line_id", flat=True))
     lines = ChargeLine.objects.filter(pk__in=line_ids, status=LineStatus.QUOTED)
     order = ServiceOrder.objects.get(pk=quote.order_id)
+    end_pause(order, reason=PauseReason.CUSTOMER, by=by, at=now)
+    order.refresh_from_db()
     if approve:
         lines.update(status=LineStatus.APPROVED, updated_at=now)
         return quote
@@ -249,6 +253,7 @@ def withdraw_quote(quote: Quote, *, by: User) -> Quote:
     quote.status = QuoteStatus.WITHDRAWN
     quote.nonce = secrets.token_hex(8)
     quote.save()
+    end_pause(quote.order, reason=PauseReason.CUSTOMER, by=by)
     line_ids = list(quote.lines.values_list("charge_line_id", flat=True))
     ChargeLine.objects.filter(pk__in=line_ids, status=LineStatus.QUOTED).update(
         status=LineStatus.DRAFT, updated_at=timezone.now()

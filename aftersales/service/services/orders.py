@@ -361,3 +361,41 @@ def extend_due(
         event=event,
     )
     return order
+
+
+@transaction.atomic
+def push_due_after_pause(
+    order: ServiceOrder, *, working_days: int, reason: str, by: User | None, waited_for: str
+) -> ServiceOrder:
+    """The resolution clock stood still while the order waited for someone else (a quote waiting for
+    the customer, a unit at the factory: issue 10): move the due date and the at-risk time by the
+    working days the wait lasted, recorded as a due-date event with ``paused`` (who was waited for)
+    in its data, so the timeline and the SLA figures show the pause.
+
+    Called by the area that knew of the wait (money), inside its own service's transaction and after
+    its own checks: it has no capability of its own. A closed order or a wait of no working day
+    changes nothing."""
+    order = lock_order(order)
+    if working_days <= 0 or order.status not in OPEN_STATUSES:
+        return order
+    old_due = order.due_at
+    due = working_day_due_at(received_at=old_due, working_days=working_days)
+    at_risk_days = policy_for(kind=order.kind, resolution=order.resolution)[2]
+    order.due_at = due.due_at
+    order.at_risk_at = at_risk_time(due_at=due.due_at, working_days=at_risk_days)
+    order.calendar_warning = due.warning[:255]
+    order.version += 1
+    order.save()
+    record_event(
+        order,
+        type=EventType.DUE_EXTENDED,
+        by=by,
+        reason=reason[:500],
+        data={
+            "old": local_time(old_due).isoformat(),
+            "new": local_time(due.due_at).isoformat(),
+            "working_days": working_days,
+            "paused": waited_for,
+        },
+    )
+    return order

@@ -18,6 +18,7 @@ from aftersales.core.registry import render_changes
 from aftersales.core.templatetags.ui import phone as ui_phone
 from aftersales.service.choices import EventType, OldParts, OrderStatus, SlaState
 from aftersales.service.models import OrderEvent, ServiceOrder
+from aftersales.service.panels import render_order_panels_html, render_visit_panels
 from aftersales.service.sla import sla_state
 
 register = template.Library()
@@ -91,3 +92,15 @@ def rating_stars(rating: int | None) -> SafeString:
     return format_html(
         '<span aria-hidden="true" class="rating-stars">{}</span> {}/5', "★" * rating + "☆" * (5 - rating), rating
     )
+
+
+@register.simple_tag(takes_context=True)
+def visit_panels(context: template.Context, visit: Any, place: str) -> SafeString:
+    """What other apps show for ``visit`` at ``place`` ("page", "phone", "print"): ``service.panels``."""
+    return render_visit_panels(context.get("request"), visit, place)
+
+
+@register.simple_tag(takes_context=True)
+def order_panels(context: template.Context, order: Any) -> SafeString:
+    """What other apps show about ``order`` (``service.panels.order_panels``)."""
+    return render_order_panels_html(context.get("request"), order)

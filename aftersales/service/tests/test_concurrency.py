@@ -1,11 +1,12 @@
 """Races that happen in a real after-sales department, proved on PostgreSQL's row locks.
 
 Each test runs two (or more) threads, each on its own database connection, released together by a
-barrier. A short sleep after the lock widens the window: without the lock both would read the same
-state and both would "win".
+barrier. The thread that has the lock holds it until the others are queued behind it (seen in
+PostgreSQL's lock table, not guessed with a sleep): without the lock nobody would queue, each would
+read the same state and all would "win".
 """
 
-import time
+import threading
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from django.db import connection
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.errors import ConflictError
-from aftersales.core.tests.threads import run_together
+from aftersales.core.tests.threads import run_together, wait_until_blocking
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.choices import EventType, OrderStatus
 from aftersales.service.models import Attachment, OrderEvent, ServiceOrder
@@ -30,13 +31,32 @@ pytestmark = [
 ]
 
 
+def hold_until_the_others_queue(threads: int) -> Any:
+    """A pause for the thread past the lock: until every thread of the ``threads`` racing that has
+    not been there yet is blocked behind it (a thread that locks the order again, within its own
+    transaction, passes at once). The test's own thread (arranging the order) does not race."""
+    arrived: set[int] = set()
+    guard = threading.Lock()
+
+    def pause() -> None:
+        if threading.current_thread() is threading.main_thread():
+            return
+        with guard:
+            arrived.add(threading.get_ident())
+            waiting = threads - len(arrived)
+        wait_until_blocking(waiting)
+
+    return pause
+
+
 @pytest.fixture
 def slow_lock(monkeypatch: pytest.MonkeyPatch) -> None:
     real = common.lock_order
+    pause = hold_until_the_others_queue(2)
 
     def lock_then_wait(order: ServiceOrder, **kwargs: Any) -> ServiceOrder:
         locked = real(order, **kwargs)
-        time.sleep(0.3)
+        pause()
         return locked
 
     for module in ("dispatch", "orders", "visits"):
@@ -116,16 +136,18 @@ def test_concurrent_intake_numbers_are_unique_and_gap_free(centre):
 
 def test_concurrent_photo_uploads_stop_exactly_at_the_order_limit(centre, settings, monkeypatch):
     """Four uploads at once to an order that holds at most two photos: two are added, two answer
-    ``photo_limit``. The upload's cleaning (between the count and the insert) is slowed down, so
-    without the order's row lock every upload counts zero photos and all four are added."""
+    ``photo_limit``. The upload's cleaning (between the count and the insert) waits for the other
+    uploads to queue, so without the order's row lock every upload counts zero photos and all four
+    are added."""
     settings.AFTERSALES = {**settings.AFTERSALES, "PHOTOS_PER_ORDER": 2}
     order = make_order(customer=CustomerFactory(service_center=centre))
     agent = UserFactory(role=Role.AGENT, service_center=centre)
     real_clean = visits.clean_upload
+    pause = hold_until_the_others_queue(4)
 
     def clean_then_wait(*args: Any, **kwargs: Any) -> Any:
         cleaned = real_clean(*args, **kwargs)
-        time.sleep(0.3)
+        pause()
         return cleaned
 
     monkeypatch.setattr(visits, "clean_upload", clean_then_wait)

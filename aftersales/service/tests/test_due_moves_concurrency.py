@@ -14,6 +14,7 @@ from django.db import connection, connections, transaction
 
 from aftersales.accounts.choices import Role
 from aftersales.calendars.services import set_calendar_day
+from aftersales.core.tests.threads import wait_until_blocking
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.choices import EventType, OrderStatus
 from aftersales.service.models import OrderEvent, ServiceOrder
@@ -27,24 +28,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row-lock races are proved on PostgreSQL"),
 ]
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def someone_waits_for_a_lock(timeout: float = 20.0) -> bool:
-    waiting = threading.Event()
-    deadline = threading.Timer(timeout, waiting.set)
-    deadline.start()
-    try:
-        while not waiting.is_set():
-            with connection.cursor() as cursor:
-                # Inside a transaction the statistics views are a snapshot taken at first use: drop it.
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-                if cursor.fetchone()[0]:
-                    return True
-            waiting.wait(0.01)
-        return False
-    finally:
-        deadline.cancel()
 
 
 def test_an_order_cancelled_while_apply_waits_is_not_moved(settings: Any, centre: Any, users: dict[str, Any]):
@@ -69,7 +52,7 @@ def test_an_order_cancelled_while_apply_waits_is_not_moved(settings: Any, centre
     with transaction.atomic():
         transition_order(cancelled, to=OrderStatus.CANCELLED, by=users[Role.AGENT], reason="客户撤单")
         worker.start()
-        waited = someone_waits_for_a_lock()  # apply is blocked on the cancelled order's row
+        waited = wait_until_blocking(1, timeout=20)  # apply is blocked on the cancelled order's row
     worker.join(timeout=30)
     assert waited, result
 

@@ -1,0 +1,51 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""Customer care in the browser: the clerk's home panel, the follow-up list, a call with a low score
+that opens a complaint by itself, the complaint, the customer's file and a unit's history."""
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.care.models import Complaint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_low_score_on_a_follow_up_call_opens_a_complaint_seen_in_the_customer_file(signed_in):
+    page = signed_in("agent")
+    expect(page.locator("#care-follow-ups")).to_be_visible()
+    before = Complaint.objects.count()
+
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("link", name=zh("Follow-ups")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Follow-up calls"))
+    rows = page.locator("#follow-up-table tbody tr[data-state]")
+    expect(rows.first).to_be_visible()
+    screenshot(page, "care-follow-ups")
+
+    rows.first.get_by_role("link").first.click()
+    expect(page.locator("#call-form")).to_be_visible()
+    page.get_by_label(zh("Reached"), exact=True).check()
+    page.get_by_label(zh("Satisfaction (1-5)")).select_option("2")
+    page.get_by_label(zh("Expected (1-5)")).select_option("4")
+    page.get_by_label(zh("Perceived (1-5)")).select_option("2")
+    page.get_by_label(zh("Notes (what the customer said)")).fill("维修后仍有异响")
+    screenshot(page, "care-call")
+    page.get_by_role("button", name=zh("Save the call")).click()
+
+    expect(page.locator(".alert-success")).to_contain_text(zh("Call recorded."))
+    expect(page.locator("#task-calls")).to_contain_text("2/5")
+    assert Complaint.objects.count() == before + 1
+
+    page.locator("section[aria-labelledby='h-who'] a").first.click()
+    expect(page.locator("#file-timeline")).to_be_visible()
+    expect(page.locator("#file-complaints")).to_contain_text(Complaint.objects.order_by("-pk").first().number)
+    screenshot(page, "care-customer-file")
+
+    page.locator("#file-complaints a").first.click()
+    expect(page.locator("#complaint-level")).to_be_visible()
+    screenshot(page, "care-complaint")
+
+    page.locator("a.font-monospace").first.click()  # the unit the complaint is about
+    expect(page.locator("#unit-warranty")).to_be_visible()
+    screenshot(page, "care-unit")

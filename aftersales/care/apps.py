@@ -1,0 +1,146 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "aftersales.care"
+    verbose_name = _("Customer care")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.care.choices import COMPLAINT_STATUS_BADGES, TASK_STATUS_BADGES, ComplaintStatus, TaskStatus
+        from aftersales.care.home import register_home_panels
+        from aftersales.care.models import Campaign, Complaint, FollowUpTask
+        from aftersales.care.permissions import (
+            CAPABILITIES,
+            campaigns_visible_to,
+            complaints_visible_to,
+            follow_ups_visible_to,
+        )
+        from aftersales.care.receivers import on_message_written, on_status_changed
+        from aftersales.core import registry
+        from aftersales.history.registry import register_target, register_types
+        from aftersales.notifications.models import OutboxMessage
+        from aftersales.service.signals import order_status_changed
+
+        register_capabilities(CAPABILITIES)
+        order_status_changed.connect(on_status_changed, dispatch_uid="care.on_status_changed")
+        post_save.connect(on_message_written, sender=OutboxMessage, dispatch_uid="care.on_message_written")
+
+        registry.register_badges("care.TaskStatus", TaskStatus, TASK_STATUS_BADGES)
+        registry.register_badges("care.ComplaintStatus", ComplaintStatus, COMPLAINT_STATUS_BADGES)
+        register_home_panels()
+
+        permissions = "aftersales.care.permissions"
+        registry.nav_groups.register(registry.NavGroup("care", _("Customer care"), 15))
+        for entry in (
+            registry.NavEntry(
+                "customers",
+                _("Customers"),
+                "care:customer_list",
+                "people",
+                25,
+                f"{permissions}.can_view_care",
+                group="care",
+            ),
+            registry.NavEntry(
+                "follow_ups",
+                _("Follow-ups"),
+                "care:follow_up_list",
+                "telephone-outbound",
+                26,
+                f"{permissions}.can_see_follow_ups",
+                group="care",
+            ),
+            registry.NavEntry(
+                "complaints",
+                _("Complaints"),
+                "care:complaint_list",
+                "exclamation-octagon",
+                27,
+                f"{permissions}.can_view_care",
+                group="care",
+            ),
+            registry.NavEntry(
+                "campaigns",
+                _("Campaigns"),
+                "care:campaign_list",
+                "megaphone",
+                28,
+                f"{permissions}.can_run_campaigns",
+                group="care",
+            ),
+        ):
+            registry.navigation.register(entry)
+
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                "follow-up-rules",
+                _("Follow-up rules"),
+                "telephone-outbound",
+                60,
+                f"{permissions}.can_edit_rules",
+                model="aftersales.care.models.FollowUpRule",
+                form="aftersales.care.forms.FollowUpRuleForm",
+                columns=(
+                    registry.SettingsColumn(_("Order kind"), "get_kind_display", link=True),
+                    registry.SettingsColumn(_("Call-back"), "callback_window"),
+                    registry.SettingsColumn(_("First follow-up"), "first_window"),
+                    registry.SettingsColumn(_("Second follow-up"), "second_window"),
+                ),
+                create="aftersales.care.services.rules.save_rule",
+                update="aftersales.care.services.rules.update_rule",
+                object_kwarg="rule",
+                create_label=_("New rule"),
+            )
+        )
+        registry.settings_sections.register(
+            registry.SettingsSection(
+                "call-script",
+                _("Call script"),
+                "card-checklist",
+                61,
+                f"{permissions}.can_edit_rules",
+                model="aftersales.care.models.ScriptQuestion",
+                form="aftersales.care.forms.ScriptQuestionForm",
+                columns=(
+                    registry.SettingsColumn(_("Position"), "position"),
+                    registry.SettingsColumn(_("Question"), "text", link=True),
+                    registry.SettingsColumn(_("Answer type"), "get_answer_type_display"),
+                    registry.SettingsColumn(_("Active"), "active"),
+                ),
+                create="aftersales.care.services.rules.create_question",
+                update="aftersales.care.services.rules.update_question",
+                object_kwarg="question",
+                create_label=_("New question"),
+            )
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "care.escalate_complaints",
+                "aftersales.care.services.complaints.escalate_overdue_complaints",
+                interval=settings.AFTERSALES.get("CARE_ESCALATION_SWEEP_SECONDS", 300),
+                task="aftersales.care.tasks.escalate_complaints",
+            )
+        )
+        register_target("follow_up", model=FollowUpTask, visible_to=follow_ups_visible_to)
+        register_target("complaint", model=Complaint, visible_to=complaints_visible_to)
+        register_target("campaign", model=Campaign, visible_to=campaigns_visible_to)
+        register_types(
+            {
+                "follow_up.called": _("Follow-up call recorded"),
+                "follow_up.assigned": _("Follow-up assigned"),
+                "campaign.announced": _("Campaign announced"),
+                "campaign.letters_sent": _("Campaign letters sent"),
+                "complaint.opened": _("Complaint opened"),
+                "complaint.escalated": _("Complaint escalated"),
+                "complaint.resolved": _("Complaint resolved"),
+                "complaint.accepted": _("Resolution accepted by the customer"),
+                "complaint.rejected": _("Resolution not accepted by the customer"),
+                "follow_up_rule.saved": _("Follow-up rule saved"),
+                "script_question.saved": _("Call script question saved"),
+            }
+        )

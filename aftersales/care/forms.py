@@ -1,0 +1,82 @@
+from django import forms
+
+from aftersales.care.choices import CampaignKind, ComplaintCause, ContactChannel, Direction, Outcome
+from aftersales.care.models import FollowUpRule, ScriptQuestion
+from aftersales.catalog.models import ProductModel
+
+
+class FollowUpRuleForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpRule
+        fields = [
+            "kind",
+            "callback",
+            "callback_opens",
+            "callback_closes",
+            "first",
+            "first_opens",
+            "first_closes",
+            "second",
+            "second_opens",
+            "second_closes",
+        ]
+
+
+class ScriptQuestionForm(forms.ModelForm):
+    class Meta:
+        model = ScriptQuestion
+        fields = ["position", "text", "answer_type", "choices", "required", "active"]
+
+
+SCORES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
+NPS = [("", "—")] + [(str(n), str(n)) for n in range(0, 11)]
+
+
+class CallForm(forms.Form):
+    """The call screen: the outcome, the scores and notes; the script's answers are read from the
+    POST by question id (``answer-<id>``)."""
+
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    score = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
+    expected = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
+    perceived = forms.TypedChoiceField(choices=SCORES, coerce=int, empty_value=None, required=False)
+    nps = forms.TypedChoiceField(choices=NPS, coerce=int, empty_value=None, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
+    complaint = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+
+
+class ContactForm(forms.Form):
+    channel = forms.ChoiceField(choices=ContactChannel.choices)
+    direction = forms.ChoiceField(choices=Direction.choices)
+    person = forms.CharField(required=False, max_length=100)
+    summary = forms.CharField(max_length=500)
+    needs = forms.CharField(required=False, max_length=300)
+
+
+class ComplaintForm(forms.Form):
+    cause = forms.ChoiceField(choices=ComplaintCause.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class AcceptForm(forms.Form):
+    accepted = forms.TypedChoiceField(choices=[("1", "yes"), ("0", "no")], coerce=lambda v: v == "1")
+    note = forms.CharField(required=False, max_length=500)
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=CampaignKind.choices)
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+    event_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    product_model = forms.ModelChoiceField(queryset=ProductModel.objects.order_by("code"), required=False)
+    province = forms.CharField(max_length=50, required=False)
+    older_than_years = forms.IntegerField(min_value=0, max_value=50, required=False)
+    late_reason = forms.CharField(max_length=300, required=False)

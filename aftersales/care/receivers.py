@@ -1,0 +1,78 @@
+"""What customer care does when an order changes (``service.signals``) or a message to a customer
+is written to the outbox, inside the transaction of the change (docs/architecture.md, Domain events)."""
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from aftersales.care.choices import ContactChannel, Direction
+from aftersales.care.models import ContactEntry
+from aftersales.care.services.complaints import complaint_from_order
+from aftersales.care.services.contacts import add_entry
+from aftersales.care.services.followups import cancel_follow_ups, schedule_follow_ups
+from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.models import OutboxMessage
+from aftersales.service.choices import Channel, OrderKind, OrderStatus
+from aftersales.service.models import ServiceOrder
+
+# How an order's call came in, as a contact on the log (web, portal and API calls are no contact).
+INTAKE_CHANNELS = {
+    Channel.HOTLINE: ContactChannel.PHONE,
+    Channel.WALK_IN: ContactChannel.VISIT,
+    Channel.EMAIL: ContactChannel.EMAIL,
+}
+
+# service.services.common.notify_customer's key: the SMS that keeps the reporter informed.
+REPORTER_SMS_KEY = re.compile(r"^order-(?P<order>\d+)-event-\d+-reporter-sms$")
+
+
+def on_status_changed(
+    sender: Any, *, order: ServiceOrder, actor: Any, old_status: str, new_status: str, **kwargs: Any
+) -> None:
+    """Closing schedules the follow-ups; reopening cancels the open ones; a call taken at intake
+    goes on the contact log, and a complaint order gets its complaint."""
+    if new_status == OrderStatus.CLOSED:
+        schedule_follow_ups(order=order)
+    elif old_status == OrderStatus.CLOSED:
+        cancel_follow_ups(order=order)
+    if old_status == "" and new_status == OrderStatus.NEW:
+        channel = INTAKE_CHANNELS.get(order.channel)  # type: ignore[call-overload]
+        if channel is not None:
+            add_entry(
+                customer=order.customer,
+                channel=channel,
+                direction=Direction.INBOUND,
+                summary=_("Order %(number)s opened: %(text)s") % {"number": order.number, "text": order.description},
+                by=actor,
+                at=order.received_at,
+                order=order,
+                person=order.reporter_name,
+            )
+        if order.kind == OrderKind.COMPLAINT:
+            complaint_from_order(order=order, by=actor)
+
+
+def on_message_written(
+    sender: Any, *, instance: OutboxMessage, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """An SMS to an order's reporter (progress, a moved due date) goes on the customer's contact log;
+    its delivery status is the outbox message's."""
+    if not created or raw or instance.channel != MessageChannel.SMS:
+        return
+    match = REPORTER_SMS_KEY.match(instance.key)
+    if match is None or ContactEntry.objects.filter(message_key=instance.key).exists():
+        return
+    order = ServiceOrder.objects.select_related("customer").filter(pk=int(match["order"])).first()
+    if order is None:
+        return
+    add_entry(
+        customer=order.customer,
+        channel=ContactChannel.SMS,
+        direction=Direction.OUTBOUND,
+        summary=instance.body,
+        by=None,
+        order=order,
+        person=instance.recipient[:100],
+        message_key=instance.key,
+    )

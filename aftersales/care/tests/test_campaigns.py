@@ -1,0 +1,153 @@
+"""Campaigns: announced two weeks ahead (or with a reason), to the owners chosen, each SMS once through
+the outbox and on the contact log; letters recorded within 2 working days."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.care import services
+from aftersales.care.models import Campaign, CampaignRecipient, ContactEntry
+from aftersales.care.services.campaigns import send_campaign_messages
+from aftersales.care.tests.factories import at
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.customers.models import Contact, Site
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import relay_due_messages
+
+pytestmark = pytest.mark.django_db
+
+DECIDED = at(datetime.date(2026, 12, 1))  # a Tuesday
+IN_TWO_WEEKS = datetime.date(2026, 12, 15)
+
+
+@pytest.fixture
+def owners(centre):
+    """Three customers of the centre with a unit each: two of one model, one bought 6 years ago in 江苏."""
+    first = UnitFactory(customer=CustomerFactory(service_center=centre), purchase_date=datetime.date(2025, 3, 1))
+    second = UnitFactory(
+        customer=CustomerFactory(service_center=centre),
+        product_model=first.product_model,
+        purchase_date=datetime.date(2025, 5, 1),
+    )
+    old = UnitFactory(customer=CustomerFactory(service_center=centre), purchase_date=datetime.date(2020, 6, 1))
+    old.site = Site.objects.create(customer=old.customer, name="厂区", province="江苏省", address="路1号")
+    old.save()
+    for i, unit in enumerate((first, second, old)):
+        Contact.objects.get_or_create(
+            customer=unit.customer, mobile=f"+86138000011{i:02d}", defaults={"name": "联系人"}
+        )
+    return first, second, old
+
+
+def announce(by, **kwargs):
+    defaults = {"title": "客户联谊会", "message": "12月15日在公司举办", "event_on": IN_TWO_WEEKS, "now": DECIDED}
+    return services.announce_campaign(by=by, **{**defaults, **kwargs})
+
+
+def test_announced_to_every_owner_by_sms_once_and_logged(users, owners):
+    campaign = announce(users[Role.MANAGER])
+
+    assert campaign.recipients.count() == 3
+    assert campaign.letters_due_on == datetime.date(2026, 12, 3)  # 2 working days after Tuesday
+    assert OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-").count() == 3
+    assert ContactEntry.objects.filter(message_key__startswith=f"campaign-{campaign.pk}-").count() == 3
+
+
+def test_messages_are_never_sent_twice(users, owners, _outbox):
+    campaign = announce(users[Role.MANAGER])
+    relay_due_messages()
+    sent = len(_outbox)
+
+    again = send_campaign_messages(
+        campaign=campaign, recipients=list(campaign.recipients.all()), by=users[Role.MANAGER]
+    )
+    relay_due_messages()
+
+    assert again == 0 and len(_outbox) == sent == 3
+    assert OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-", status="sent").count() == 3
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [({"older_than_years": 5}, {2}), ({"province": "江苏"}, {2}), ("model", {0, 1})],
+)
+def test_owners_of_a_model_a_region_or_units_past_n_years(users, owners, filters, expected):
+    if filters == "model":
+        filters = {"product_model": owners[0].product_model}
+
+    campaign = announce(users[Role.MANAGER], **filters)
+
+    assert set(campaign.recipients.values_list("customer_id", flat=True)) == {owners[i].customer_id for i in expected}
+
+
+def test_less_than_two_weeks_ahead_is_refused_without_a_reason_and_writes_nothing(users, owners):
+    with pytest.raises(ValidationFailed) as caught:
+        announce(users[Role.MANAGER], event_on=datetime.date(2026, 12, 14))
+
+    assert (caught.value.code, caught.value.field) == ("campaign_too_late", "event_on")
+    assert not Campaign.objects.exists() and not OutboxMessage.objects.exists() and not ContactEntry.objects.exists()
+
+
+def test_less_than_two_weeks_ahead_with_an_explicit_reason(users, owners):
+    campaign = announce(users[Role.MANAGER], event_on=datetime.date(2026, 12, 5), late_reason="厂家临时安排")
+
+    assert campaign.late_reason == "厂家临时安排" and campaign.recipients.count() == 3
+
+
+def test_a_campaign_with_no_recipients_is_refused_and_writes_nothing(users, owners):
+    with pytest.raises(ValidationFailed) as caught:
+        announce(users[Role.MANAGER], province="西藏")
+
+    assert caught.value.code == "no_recipients"
+    assert not Campaign.objects.exists() and not OutboxMessage.objects.exists()
+
+
+def test_agents_may_not_announce_and_another_centre_is_not_found(users, owners, centre, other_centre):
+    with pytest.raises(PermissionDeniedError):
+        announce(users[Role.AGENT])
+    with pytest.raises(NotFoundError):
+        announce(UserFactory(role=Role.MANAGER, service_center=other_centre), service_center=centre)
+    assert not Campaign.objects.exists()
+
+
+def test_letters_are_logged_once(users, owners):
+    campaign = announce(users[Role.MANAGER])
+
+    services.record_letters_sent(campaign_id=campaign.pk, by=users[Role.MANAGER])
+    with pytest.raises(ConflictError):
+        services.record_letters_sent(campaign_id=campaign.pk, by=users[Role.MANAGER])
+
+    assert ContactEntry.objects.filter(channel="letter").count() == 3
+
+
+def test_campaign_api_and_screens(api_client, client, users, owners):
+    manager = api_client(users[Role.MANAGER])
+    too_soon = manager.post(
+        "/api/v1/care/campaigns",
+        {"title": "保养优惠", "message": "九折", "event_on": "2026-12-02"},
+        content_type="application/json",
+    )
+    assert too_soon.status_code == 400 and too_soon.json()["code"] == "campaign_too_late"
+
+    made = manager.post(
+        "/api/v1/care/campaigns",
+        {"title": "保养优惠", "message": "九折", "event_on": "2027-06-01", "kind": "offer"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["recipient_count"] == 3 and {r["delivery"] for r in body["recipients"]} == {"queued"}
+    assert len(manager.get("/api/v1/care/campaigns").json()["items"]) == 1
+    letters = manager.post(f"/api/v1/care/campaigns/{body['id']}/letters")
+    assert letters.status_code == 200 and letters.json()["letters_sent_at"]
+
+    client.force_login(users[Role.MANAGER])
+    assert "保养优惠" in client.get(reverse("care:campaign_list")).content.decode()
+    detail = client.get(reverse("care:campaign_detail", args=[body["id"]])).content.decode()
+    assert 'id="recipient-table"' in detail
+    assert CampaignRecipient.objects.count() == 3

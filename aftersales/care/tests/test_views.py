@@ -1,0 +1,169 @@
+"""Care screens: the customer file, a unit's history, the follow-up list and call screen, complaints,
+the clerk's home panel and the menu entries — each shown to whom its predicate says yes."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.care import services
+from aftersales.care.choices import Purpose, TaskStatus
+from aftersales.care.models import Complaint, ContactEntry, FollowUpCall, FollowUpTask
+from aftersales.care.tests.factories import close_order
+from aftersales.customers.tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def customer(centre):
+    return CustomerFactory(service_center=centre, name="华通机械")
+
+
+@pytest.fixture
+def closed(users, customer):
+    return close_order(manager=users[Role.MANAGER], customer=customer, handed_back=datetime.date(2026, 12, 1))
+
+
+def test_customer_list_and_file_show_units_orders_follow_ups_and_the_timeline(client, users, closed, customer):
+    client.force_login(users[Role.AGENT])
+
+    listed = client.get(reverse("care:customer_list") + "?q=华通")
+    page = client.get(reverse("care:customer_detail", args=[customer.pk]))
+
+    assert listed.status_code == 200 and "华通机械" in listed.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert closed.number in html and closed.unit.serial_number in html
+    assert 'id="file-timeline"' in html and 'data-kind="order"' in html and 'data-kind="contact"' in html
+    assert html.count('href="/care/follow-ups/') >= 2
+
+
+def test_unit_page_shows_its_service_history_and_warranty(client, users, closed):
+    client.force_login(users[Role.AGENT])
+
+    html = client.get(reverse("care:unit_detail", args=[closed.unit_id])).content.decode()
+
+    assert closed.number in html and 'id="unit-warranty"' in html
+
+
+def test_incomplete_file_shows_its_missing_items_as_tasks(client, users, centre):
+    bare = CustomerFactory(service_center=centre)
+    client.force_login(users[Role.AGENT])
+
+    html = client.get(reverse("care:customer_detail", args=[bare.pk])).content.decode()
+
+    assert 'id="file-gaps"' in html and 'data-gap="unit"' in html
+
+
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.FINANCE, Role.PARTS_KEEPER])
+def test_care_screens_are_refused_to_roles_without_care(client, users, closed, customer, role):
+    client.force_login(users[role])
+
+    assert client.get(reverse("care:customer_list")).status_code == 403
+    assert client.get(reverse("care:follow_up_list")).status_code == 403
+    assert client.get(reverse("care:complaint_list")).status_code == 403
+    assert client.get(reverse("care:customer_detail", args=[customer.pk])).status_code == 404
+
+
+def test_another_centres_customer_and_unit_are_404(client, closed, customer, other_centre):
+    client.force_login(UserFactory(role=Role.AGENT, service_center=other_centre))
+
+    assert client.get(reverse("care:customer_detail", args=[customer.pk])).status_code == 404
+    assert client.get(reverse("care:unit_detail", args=[closed.unit_id])).status_code == 404
+    task = FollowUpTask.objects.filter(order=closed).first()
+    assert client.get(reverse("care:follow_up_detail", args=[task.pk])).status_code == 404
+
+
+def test_follow_up_list_tabs_and_the_call_screen(client, users, closed):
+    client.force_login(users[Role.AGENT])
+    task = FollowUpTask.objects.get(order=closed, purpose=Purpose.CALLBACK)
+
+    listed = client.get(reverse("care:follow_up_list") + "?list=all")
+    screen = client.get(reverse("care:follow_up_detail", args=[task.pk]))
+
+    assert listed.status_code == 200 and reverse("care:follow_up_detail", args=[task.pk]) in listed.content.decode()
+    html = screen.content.decode()
+    assert 'id="call-form"' in html and "问题是否已彻底解决" in html
+
+
+def test_recording_a_call_on_the_screen(client, users, closed):
+    client.force_login(users[Role.AGENT])
+    task = FollowUpTask.objects.get(order=closed, purpose=Purpose.CALLBACK)
+
+    done = client.post(
+        reverse("care:follow_up_call", args=[task.pk]),
+        {"outcome": "reached", "score": "5", "expected": "4", "perceived": "5", "nps": "10", "notes": "满意"},
+    )
+
+    assert done.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.calls.get().nps == 10
+
+
+def test_a_call_without_a_score_is_shown_back_with_the_error_and_writes_nothing(client, users, closed):
+    client.force_login(users[Role.AGENT])
+    task = FollowUpTask.objects.get(order=closed, purpose=Purpose.CALLBACK)
+
+    answer = client.post(reverse("care:follow_up_call", args=[task.pk]), {"outcome": "reached", "notes": "keep me"})
+
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    assert "1-5" in html and "keep me" in html
+    assert not FollowUpCall.objects.exists()
+
+
+def test_logging_a_contact_and_opening_a_complaint_from_the_file(client, users, customer):
+    client.force_login(users[Role.AGENT])
+
+    logged = client.post(
+        reverse("care:customer_log_contact", args=[customer.pk]),
+        {"channel": "phone", "direction": "in", "summary": "询问保养", "person": "王工"},
+    )
+    opened = client.post(
+        reverse("care:customer_open_complaint", args=[customer.pk]), {"cause": "attitude", "description": "态度差"}
+    )
+    empty = client.post(
+        reverse("care:customer_open_complaint", args=[customer.pk]), {"cause": "attitude", "description": ""}
+    )
+
+    assert logged.status_code == 302 and ContactEntry.objects.filter(summary="询问保养").exists()
+    assert opened.status_code == 302 and Complaint.objects.count() == 1
+    assert empty.status_code == 400
+
+
+def test_complaint_screens_resolve_and_refuse_escalating_a_resolved_one(client, users, customer):
+    complaint = services.open_complaint(by=users[Role.AGENT], customer=customer, description="维修慢")
+    client.force_login(users[Role.AGENT])
+
+    assert complaint.number in client.get(reverse("care:complaint_list")).content.decode()
+    detail = client.get(reverse("care:complaint_detail", args=[complaint.pk])).content.decode()
+    assert 'id="complaint-level"' in detail and "history-panel" in detail
+    resolved = client.post(reverse("care:complaint_resolve", args=[complaint.pk]), {"resolution": "已处理"})
+    refused = client.post(reverse("care:complaint_escalate", args=[complaint.pk]), {"reason": ""})
+
+    assert resolved.status_code == 302
+    assert refused.status_code == 409
+    complaint.refresh_from_db()
+    assert complaint.level == 0
+
+
+def test_clerks_home_panel_shows_for_clerks_and_not_for_finance(client, users, closed):
+    client.force_login(users[Role.AGENT])
+    html = client.get("/").content.decode()
+    assert 'id="care-follow-ups"' in html and 'data-count="due"' in html
+
+    client.force_login(users[Role.FINANCE])
+    assert 'id="care-follow-ups"' not in client.get("/").content.decode()
+
+
+def test_menu_entries_follow_the_predicates(client, users):
+    client.force_login(users[Role.AGENT])
+    html = client.get("/").content.decode()
+    assert 'href="/customers/"' in html and 'href="/care/follow-ups/"' in html and 'href="/care/complaints/"' in html
+
+    client.force_login(users[Role.TECHNICIAN])
+    html = client.get("/").content.decode()
+    assert 'href="/customers/"' not in html and 'href="/care/follow-ups/"' not in html

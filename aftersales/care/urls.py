@@ -1,0 +1,27 @@
+"""Customer care screens: /customers/, /units/<id>/, /care/follow-ups/, /care/complaints/."""
+
+from django.urls import path
+
+from aftersales.care import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
+    path("customers/<int:customer_id>/contacts/", views.customer_log_contact, name="customer_log_contact"),
+    path("customers/<int:customer_id>/complaints/", views.customer_open_complaint, name="customer_open_complaint"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("care/follow-ups/", views.follow_up_list, name="follow_up_list"),
+    path("care/follow-ups/<int:task_id>/", views.follow_up_detail, name="follow_up_detail"),
+    path("care/follow-ups/<int:task_id>/call/", views.follow_up_call, name="follow_up_call"),
+    path("care/complaints/", views.complaint_list, name="complaint_list"),
+    path("care/complaints/<int:complaint_id>/", views.complaint_detail, name="complaint_detail"),
+    path("care/complaints/<int:complaint_id>/resolve/", views.complaint_resolve, name="complaint_resolve"),
+    path("care/complaints/<int:complaint_id>/escalate/", views.complaint_escalate, name="complaint_escalate"),
+    path("care/complaints/<int:complaint_id>/accept/", views.complaint_accept, name="complaint_accept"),
+    path("care/campaigns/", views.campaign_list, name="campaign_list"),
+    path("care/campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("care/campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
+    path("care/campaigns/<int:campaign_id>/letters/", views.campaign_letters, name="campaign_letters"),
+]

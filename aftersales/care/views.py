@@ -1,0 +1,376 @@
+"""Customer care screens: customers and their file, a unit's history, the follow-up work list and
+the call screen, complaints. Each action is one small view (bind form → call service → redirect);
+a refusal (``DomainError``) is shown next to its field with the service's status, nothing written."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.care import selectors, services
+from aftersales.care.choices import ComplaintStatus
+from aftersales.care.forms import (
+    AcceptForm,
+    CallForm,
+    CampaignForm,
+    ComplaintForm,
+    ContactForm,
+    EscalateForm,
+    ResolveForm,
+)
+from aftersales.care.models import ScriptQuestion
+from aftersales.care.permissions import (
+    can_handle_complaints,
+    can_log_contacts,
+    can_make_calls,
+    can_run_campaigns,
+    can_see_follow_ups,
+    can_view_care,
+    care_customers_visible_to,
+)
+from aftersales.core.errors import DomainError
+from aftersales.core.pagination import keyset_page
+from aftersales.history.views import record_panel
+from aftersales.installed_base.permissions import units_visible_to
+
+PAGE = 50
+
+
+def _need(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _add_error(form: forms.Form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.detail)
+
+
+def _run(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
+    """Bind → service: 0 when done, else the status to answer with (the form carries the error)."""
+    if not form.is_valid():
+        return 400
+    try:
+        run(form.cleaned_data)
+    except DomainError as exc:
+        _add_error(form, exc)
+        return exc.status
+    return 0
+
+
+# ---- customers ---------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def customer_list(request: HttpRequest) -> HttpResponse:
+    _need(can_view_care(request.user))
+    q = request.GET.get("q", "").strip()[:100]
+    page = keyset_page(selectors.customer_list(user=request.user, q=q), cursor=request.GET.get("cursor"), limit=PAGE)
+    return render(request, "care/customer_list.html", {"page": page, "q": q})
+
+
+def _customer(request: HttpRequest, customer_id: int) -> Any:
+    customer = (
+        care_customers_visible_to(request.user)
+        .select_related("service_center")
+        .prefetch_related("contacts", "sites")
+        .filter(pk=customer_id)
+        .first()
+    )
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def _render_file(request: HttpRequest, customer: Any, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    file = selectors.customer_file(user=request.user, customer=customer)
+    context = {
+        "file": file,
+        "customer": customer,
+        "contact_form": forms_.get("contact_form") or ContactForm(),
+        "complaint_form": forms_.get("complaint_form") or ComplaintForm(),
+        "can_log": can_log_contacts(request.user, centre_id=customer.service_center_id),
+        "can_complain": can_handle_complaints(request.user, centre_id=customer.service_center_id),
+    }
+    return render(request, "care/customer_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _render_file(request, _customer(request, customer_id))
+
+
+@login_required
+@require_POST
+def customer_log_contact(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    form = ContactForm(request.POST)
+    status = _run(form, lambda data: services.log_contact(by=request.user, customer=customer, **data))
+    if status:
+        return _render_file(request, customer, status=status, contact_form=form)
+    messages.success(request, _("Contact logged."))
+    return redirect("care:customer_detail", customer_id=customer.pk)
+
+
+@login_required
+@require_POST
+def customer_open_complaint(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    form = ComplaintForm(request.POST)
+    created: list[Any] = []
+    status = _run(
+        form, lambda data: created.append(services.open_complaint(by=request.user, customer=customer, **data))
+    )
+    if status:
+        return _render_file(request, customer, status=status, complaint_form=form)
+    messages.success(request, _("Complaint %(number)s opened.") % {"number": created[0].number})
+    return redirect("care:complaint_detail", complaint_id=created[0].pk)
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    _need(can_view_care(request.user))
+    unit = units_visible_to(request.user).select_related("customer", "product_model", "site").filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return render(request, "care/unit_detail.html", {"history": selectors.unit_history(user=request.user, unit=unit)})
+
+
+# ---- follow-ups --------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    _need(can_see_follow_ups(request.user))
+    which = request.GET.get("list", "due")
+    if which not in selectors.TASK_LISTS:
+        which = "due"
+    tasks = list(selectors.task_list(user=request.user, which=which)[:200])
+    today = selectors.today()
+    rows = [(task, selectors.task_state(task, on=today)) for task in tasks]
+    context = {
+        "rows": rows,
+        "which": which,
+        "counts": selectors.task_counts(user=request.user, on=today),
+        "tabs": [
+            ("due", _("Due today")),
+            ("overdue", _("Overdue")),
+            ("retry", _("To retry")),
+            ("upcoming", _("Upcoming")),
+            ("done", _("Done")),
+            ("all", _("All")),
+        ],
+    }
+    return render(request, "care/follow_up_list.html", context)
+
+
+def _render_call(request: HttpRequest, task: Any, *, form: CallForm | None = None, status: int = 200) -> HttpResponse:
+    questions = list(ScriptQuestion.objects.filter(active=True))
+    answers = {q.pk: request.POST.get(f"answer-{q.pk}", "") for q in questions} if request.method == "POST" else {}
+    context = {
+        "task": task,
+        "state": selectors.task_state(task),
+        "form": form or CallForm(),
+        "questions": [(q, answers.get(q.pk, "")) for q in questions],
+        "can_call": task.is_open and can_make_calls(request.user, centre_id=task.service_center_id),
+    }
+    return render(request, "care/follow_up_detail.html", context, status=status)
+
+
+def _task(request: HttpRequest, task_id: int) -> Any:
+    task = selectors.task_detail(user=request.user, task_id=task_id)
+    if task is None:
+        raise Http404
+    return task
+
+
+@login_required
+@require_GET
+def follow_up_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _render_call(request, _task(request, task_id))
+
+
+def posted_answers(request: HttpRequest) -> dict[str, Any]:
+    """The script's answers as the service takes them: scores as numbers, yes/no as booleans."""
+    answers: dict[str, Any] = {}
+    for question in ScriptQuestion.objects.filter(active=True):
+        raw = request.POST.get(f"answer-{question.pk}", "").strip()
+        if not raw:
+            continue
+        if question.answer_type == "score":
+            answers[str(question.pk)] = int(raw) if raw.isdigit() else raw
+        elif question.answer_type == "yes_no":
+            answers[str(question.pk)] = {"yes": True, "no": False}.get(raw, raw)
+        else:
+            answers[str(question.pk)] = raw
+    return answers
+
+
+@login_required
+@require_POST
+def follow_up_call(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task(request, task_id)
+    form = CallForm(request.POST)
+    status = _run(
+        form,
+        lambda data: services.record_call(task_id=task.pk, by=request.user, answers=posted_answers(request), **data),
+    )
+    if status:
+        return _render_call(request, task, form=form, status=status)
+    messages.success(request, _("Call recorded."))
+    return redirect("care:follow_up_detail", task_id=task.pk)
+
+
+# ---- complaints --------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    _need(can_view_care(request.user))
+    status = request.GET.get("status", "")
+    if status not in ComplaintStatus.values:
+        status = ""
+    page = keyset_page(
+        selectors.complaint_list(user=request.user, status=status), cursor=request.GET.get("cursor"), limit=PAGE
+    )
+    context = {"page": page, "status": status, "statuses": ComplaintStatus.choices}
+    return render(request, "care/complaint_list.html", context)
+
+
+def _render_complaint(request: HttpRequest, complaint_id: int, *, status: int = 200, **forms_: Any) -> HttpResponse:
+    complaint = selectors.complaint_detail(user=request.user, complaint_id=complaint_id)
+    if complaint is None:
+        raise Http404
+    context = {
+        "complaint": complaint,
+        "overdue": selectors.is_overdue(complaint),
+        "can_act": can_handle_complaints(request.user, centre_id=complaint.service_center_id),
+        "resolve_form": forms_.get("resolve_form") or ResolveForm(),
+        "escalate_form": forms_.get("escalate_form") or EscalateForm(),
+        "accept_form": forms_.get("accept_form") or AcceptForm(),
+        "history_panel": record_panel(request, complaint),
+    }
+    return render(request, "care/complaint_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _render_complaint(request, complaint_id)
+
+
+def _complaint_action(
+    request: HttpRequest,
+    complaint_id: int,
+    form: forms.Form,
+    key: str,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    if selectors.complaint_detail(user=request.user, complaint_id=complaint_id) is None:
+        raise Http404
+    status = _run(form, run)
+    if status:
+        return _render_complaint(request, complaint_id, status=status, **{key: form})
+    messages.success(request, done)
+    return redirect(reverse("care:complaint_detail", args=[complaint_id]))
+
+
+@login_required
+@require_POST
+def complaint_resolve(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _complaint_action(
+        request,
+        complaint_id,
+        ResolveForm(request.POST),
+        "resolve_form",
+        lambda data: services.resolve_complaint(complaint_id=complaint_id, by=request.user, **data),
+        _("Resolution recorded."),
+    )
+
+
+@login_required
+@require_POST
+def complaint_escalate(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _complaint_action(
+        request,
+        complaint_id,
+        EscalateForm(request.POST),
+        "escalate_form",
+        lambda data: services.escalate_complaint(complaint_id=complaint_id, by=request.user, **data),
+        _("Complaint escalated."),
+    )
+
+
+@login_required
+@require_POST
+def complaint_accept(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _complaint_action(
+        request,
+        complaint_id,
+        AcceptForm(request.POST),
+        "accept_form",
+        lambda data: services.accept_resolution(complaint_id=complaint_id, by=request.user, **data),
+        _("The customer's answer is recorded."),
+    )
+
+
+# ---- campaigns ---------------------------------------------------------------------------------------
+def _render_campaigns(request: HttpRequest, *, form: CampaignForm | None = None, status: int = 200) -> HttpResponse:
+    context = {
+        "campaigns": list(selectors.campaign_list(user=request.user)[:100]),
+        "form": form or CampaignForm(),
+        "can_run": can_run_campaigns(request.user),
+    }
+    return render(request, "care/campaign_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _need(can_view_care(request.user))
+    return _render_campaigns(request)
+
+
+@login_required
+@require_POST
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    _need(can_run_campaigns(request.user))
+    form = CampaignForm(request.POST)
+    created: list[Any] = []
+    status = _run(form, lambda data: created.append(services.announce_campaign(by=request.user, **data)))
+    if status:
+        return _render_campaigns(request, form=form, status=status)
+    messages.success(request, _("Campaign announced."))
+    return redirect("care:campaign_detail", campaign_id=created[0].pk)
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    view = selectors.campaign_detail(user=request.user, campaign_id=campaign_id)
+    if view is None:
+        raise Http404
+    context = {"view": view, "can_run": can_run_campaigns(request.user, centre_id=view.campaign.service_center_id)}
+    return render(request, "care/campaign_detail.html", context)
+
+
+@login_required
+@require_POST
+def campaign_letters(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    if selectors.campaign_detail(user=request.user, campaign_id=campaign_id) is None:
+        raise Http404
+    try:
+        services.record_letters_sent(campaign_id=campaign_id, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The letters are recorded as sent."))
+    return redirect("care:campaign_detail", campaign_id=campaign_id)

@@ -1,0 +1,1 @@
+"""The connected-equipment writes: devices and bindings, ingestion, rules, link sweep, partitions."""

@@ -1,0 +1,13 @@
+"""Console URLs of connected equipment (mounted at /devices/)."""
+
+from django.urls import path
+
+from aftersales.devices import views
+
+app_name = "devices"
+
+urlpatterns = [
+    path("", views.health, name="health"),
+    path("map/", views.device_map, name="map"),
+    path("units/<int:unit_id>/track/", views.track, name="track"),
+]

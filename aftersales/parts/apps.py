@@ -1,0 +1,92 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartsConfig(AppConfig):
+    name = "aftersales.parts"
+    verbose_name = _("Spare parts")
+
+    def ready(self) -> None:
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.parts.permissions import CAPABILITIES
+
+        register_capabilities(CAPABILITIES)
+
+        from aftersales.core.registry import (
+            HomePanel,
+            ImportKind,
+            NavEntry,
+            TimelineSource,
+            home_panels,
+            import_kinds,
+            navigation,
+            register_badges,
+            timeline_sources,
+        )
+        from aftersales.history.registry import register_target, register_types
+        from aftersales.parts.choices import (
+            CLAIM_STATUS_BADGES,
+            LOAN_STATUS_BADGES,
+            LOCATION_KIND_BADGES,
+            MOVE_KIND_BADGES,
+            REQUEST_STATUS_BADGES,
+            STOCKTAKE_STATUS_BADGES,
+            ClaimStatus,
+            LoanStatus,
+            LocationKind,
+            MoveKind,
+            RequestStatus,
+            StockTakeStatus,
+        )
+        from aftersales.parts.imports import PART_COLUMNS
+        from aftersales.parts.models import Part
+        from aftersales.parts.permissions import parts_visible_to
+
+        register_badges("parts.LocationKind", LocationKind, LOCATION_KIND_BADGES)
+        register_badges("parts.MoveKind", MoveKind, MOVE_KIND_BADGES)
+        register_badges("parts.RequestStatus", RequestStatus, REQUEST_STATUS_BADGES)
+        register_badges("parts.ClaimStatus", ClaimStatus, CLAIM_STATUS_BADGES)
+        register_badges("parts.LoanStatus", LoanStatus, LOAN_STATUS_BADGES)
+        register_badges("parts.StockTakeStatus", StockTakeStatus, STOCKTAKE_STATUS_BADGES)
+
+        permissions = "aftersales.parts.permissions"
+        navigation.register(
+            NavEntry("parts", _("Parts"), "parts:stock", "box-seam", 60, f"{permissions}.can_view_stock")
+        )
+        register_target("part", model=Part, visible_to=parts_visible_to)
+        register_types(
+            {
+                "part.created": _("Part added"),
+                "part.updated": _("Part changed"),
+                "part.price_set": _("List price set"),
+            }
+        )
+        import_kinds.register(
+            ImportKind(
+                "parts",
+                _("Spare parts"),
+                PART_COLUMNS,
+                "aftersales.parts.imports.PartRows",
+                f"{permissions}.can_manage_catalogue",
+                order=40,
+            )
+        )
+        timeline_sources.register(
+            TimelineSource("parts.used", "service.ServiceOrder", "aftersales.parts.timeline.order_entries", 60)
+        )
+        home_panels.register(
+            HomePanel(
+                "parts.keeper",
+                "parts/home/_keeper.html",
+                "aftersales.parts.home.keeper_panel",
+                60,
+                f"{permissions}.watches_stock",
+                slot="side",
+            )
+        )
+
+        from aftersales.core.panels import RecordPanel
+        from aftersales.service.panels import VisitPanel, order_panels, visit_panels
+
+        visit_panels.register(VisitPanel("parts.used", 50, "aftersales.parts.panels.render"))
+        order_panels.register(RecordPanel("parts.reservations", 50, "aftersales.parts.order_panel.render"))

@@ -1,0 +1,1 @@
+"""Writes of the spare-parts context (keyword-only, atomic); see docs/parts.md."""

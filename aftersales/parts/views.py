@@ -1,0 +1,235 @@
+"""Console screens of spare parts, mounted at /parts/: stock by location, shortages and requests, a
+part's ledger. Each view checks its own predicate; every list goes through the scoping functions."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core.errors import DomainError
+from aftersales.parts import selectors
+from aftersales.parts.models import Location, Part, StockRequest
+from aftersales.parts.permissions import (
+    can_manage_location,
+    can_view_stock,
+    locations_visible_to,
+    requests_visible_to,
+)
+from aftersales.parts.services import requests as request_services
+from aftersales.parts.services import visits
+from aftersales.parts.services.stock import receive_stock
+from aftersales.service.models import Visit
+from aftersales.service.permissions import has_own_jobs, orders_visible_to
+
+LIST_LIMIT = 300
+
+
+def _int(raw: str | None) -> int:
+    """A posted id, or 0 (matches nothing) when it is not a small number."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 18 else 0
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not can_view_stock(request.user):
+        raise PermissionDenied
+
+
+def _location_param(request: HttpRequest, locations: Any) -> Location | None:
+    raw = request.GET.get("location") or ""
+    if not raw.isdigit():
+        return None
+    location = locations.filter(pk=int(raw)).first()
+    if location is None:
+        raise Http404
+    return location
+
+
+@login_required
+@require_GET
+def stock_view(request: HttpRequest) -> HttpResponse:
+    """Stock by location: on hand, reserved, available, in transit, the levels and the bin."""
+    _require_reader(request)
+    locations = locations_visible_to(request.user).select_related("service_center", "holder").order_by("kind", "code")
+    location = _location_param(request, locations)
+    q = (request.GET.get("q") or "").strip()[:60]
+    rows = (
+        selectors.stock_visible_to(request.user)
+        .select_related("part", "location")
+        .order_by("location__code", "part__number")
+    )
+    if location is not None:
+        rows = rows.filter(location=location)
+    if q:
+        rows = rows.filter(part__in=selectors.parts_matching(q).values("pk"))
+    context = {
+        "locations": locations,
+        "location": location,
+        "q": q,
+        "rows": list(rows[:LIST_LIMIT]),
+        "limit": LIST_LIMIT,
+        "can_receive": location is not None and can_manage_location(request.user, location),
+        "parts": Part.objects.filter(active=True).order_by("number") if location is not None else [],
+    }
+    return render(request, "parts/stock.html", context)
+
+
+@login_required
+@require_POST
+def receive_view(request: HttpRequest, location_id: int) -> HttpResponse:
+    _require_reader(request)
+    location = get_object_or_404(locations_visible_to(request.user), pk=location_id)
+    part = Part.objects.filter(pk=_int(request.POST.get("part_id")), active=True).first()
+    if part is None:
+        messages.error(request, _("Choose a part."))
+    else:
+        try:
+            move = receive_stock(
+                by=request.user,
+                location=location,
+                part=part,
+                quantity=request.POST.get("quantity"),
+                unit_cost=request.POST.get("unit_cost") or None,
+                reason=request.POST.get("reason", ""),
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from exc
+            messages.error(request, exc.detail)
+        else:
+            messages.success(
+                request, _("Received %(qty)s × %(part)s.") % {"qty": move.quantity.normalize(), "part": part}
+            )
+    return redirect(f"{reverse('parts:stock')}?location={location.pk}")
+
+
+@login_required
+@require_GET
+def shortages_view(request: HttpRequest) -> HttpResponse:
+    """The parts below their minimum at the locations the user sees, and the open requests."""
+    _require_reader(request)
+    locations = locations_visible_to(request.user)
+    rows = list(selectors.shortages(locations=locations)[:LIST_LIMIT])
+    for row in rows:
+        row.suggested = request_services.suggested_quantity(row)
+    open_requests = (
+        requests_visible_to(request.user)
+        .filter(status__in=("open", "sent"))
+        .select_related("location", "source", "supplier")
+        .prefetch_related("lines__part")
+        .order_by("-id")[:100]
+    )
+    manageable = [loc for loc in locations.order_by("code") if can_manage_location(request.user, loc)]
+    context = {"rows": rows, "requests": open_requests, "manageable": manageable, "sources": locations.order_by("code")}
+    return render(request, "parts/shortages.html", context)
+
+
+def _request_or_404(request: HttpRequest, request_id: int) -> StockRequest:
+    return get_object_or_404(requests_visible_to(request.user), pk=request_id)
+
+
+@login_required
+@require_POST
+def request_shortages_view(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    locations = locations_visible_to(request.user)
+    location = get_object_or_404(locations, pk=_int(request.POST.get("location_id")))
+    source_id = request.POST.get("source_id") or ""
+    source = get_object_or_404(locations, pk=int(source_id)) if source_id.isdigit() else None
+    try:
+        made = request_services.request_shortages(by=request.user, location=location, source=source)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.detail)
+    else:
+        if made is None:
+            messages.info(request, _("Nothing is short at %(loc)s.") % {"loc": location.name})
+        else:
+            messages.success(request, _("Request %(number)s made.") % {"number": made.number})
+    return redirect("parts:shortages")
+
+
+@login_required
+@require_POST
+def request_action_view(request: HttpRequest, request_id: int, action: str) -> HttpResponse:
+    _require_reader(request)
+    stock_request = _request_or_404(request, request_id)
+    service = {
+        "send": request_services.send_request,
+        "receive": request_services.receive_request,
+        "cancel": request_services.cancel_request,
+    }.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(by=request.user, request=stock_request)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.detail)
+    return redirect("parts:shortages")
+
+
+@login_required
+@require_POST
+def visit_use_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """The phone view's "use this part": one line from a balance the technician picked."""
+    visible = orders_visible_to(request.user).values("pk")
+    visit = get_object_or_404(Visit.objects.select_related("order").filter(order__in=visible), pk=visit_id)
+    stock_row = get_object_or_404(
+        selectors.stock_visible_to(request.user).select_related("part", "location"),
+        pk=_int(request.POST.get("stock_id")),
+    )
+    try:
+        lines = visits.clean_lines(
+            [
+                {
+                    "part_id": stock_row.part_id,
+                    "location_id": stock_row.location_id,
+                    "quantity": request.POST.get("quantity"),
+                    "old_part_fate": request.POST.get("old_part_fate"),
+                }
+            ]
+        )
+        visits.use_parts(by=request.user, visit=visit, lines=lines)
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Used %(part)s.") % {"part": stock_row.part})
+    if has_own_jobs(request.user) and visit.order.technician_id == request.user.pk:
+        return redirect("service:tech_order", order_id=visit.order_id)
+    return redirect("service:order_detail", order_id=visit.order_id)
+
+
+@login_required
+@require_GET
+def ledger_view(request: HttpRequest, part_id: int) -> HttpResponse:
+    """A part's ledger entries at the locations the user sees, newest first."""
+    _require_reader(request)
+    part = get_object_or_404(Part, pk=part_id)
+    locations = locations_visible_to(request.user)
+    moves = selectors.ledger_of(part=part).filter(location__in=locations.values("pk"))[:LIST_LIMIT]
+    balances = (
+        selectors.stock_visible_to(request.user).filter(part=part).select_related("location").order_by("location__code")
+    )
+    context = {"part": part, "moves": list(moves), "balances": list(balances), "limit": LIST_LIMIT}
+    return render(request, "parts/ledger.html", context)
+
+
+urlpatterns = [
+    path("", stock_view, name="stock"),
+    path("locations/<int:location_id>/receive/", receive_view, name="receive"),
+    path("shortages/", shortages_view, name="shortages"),
+    path("shortages/request/", request_shortages_view, name="request_shortages"),
+    path("requests/<int:request_id>/<slug:action>/", request_action_view, name="request_action"),
+    path("<int:part_id>/ledger/", ledger_view, name="ledger"),
+    path("visits/<int:visit_id>/use/", visit_use_view, name="visit_use"),
+]

@@ -1,0 +1,257 @@
+"""Console screens of spare parts, part two: supplier claims with the recovery report, turnover loans
+(overdue first), stock-take count sheets (printable, and on a phone), tools, and the price list."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.core.errors import DomainError
+from aftersales.parts.choices import CLAIM_MOVES, ClaimStatus, LoanStatus, StockTakeStatus
+from aftersales.parts.models import StockTake
+from aftersales.parts.permissions import (
+    can_approve_stock_take,
+    can_manage_location,
+    can_manage_stock,
+    claims_visible_to,
+    loans_visible_to,
+    locations_visible_to,
+    stock_takes_visible_to,
+    tools_visible_to,
+)
+from aftersales.parts.pricelist import labour_rates, may_see_price_list, price_page
+from aftersales.parts.services import claims, loans, stocktakes
+from aftersales.parts.views import _require_reader
+
+LIST_LIMIT = 300
+
+
+def _failed(request: HttpRequest, exc: DomainError) -> None:
+    if exc.status == 403:
+        raise PermissionDenied from exc
+    if exc.status == 404:
+        raise Http404 from exc
+    messages.error(request, exc.detail)
+
+
+def _day(raw: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+# ---- claims -------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    visible = claims_visible_to(request.user)
+    rows = list(visible.select_related("part", "supplier", "order").order_by("-id")[:LIST_LIMIT])
+    for claim in rows:
+        claim.moves = [m for m in CLAIM_MOVES[ClaimStatus(claim.status)]]
+    context = {
+        "claims": rows,
+        "recovery": claims.recovery_by_supplier(visible),
+        "can_act": can_manage_stock(request.user),
+        "labels": dict(ClaimStatus.choices),
+    }
+    return render(request, "parts/claims.html", context)
+
+
+@login_required
+@require_POST
+def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
+    _require_reader(request)
+    claim = get_object_or_404(claims_visible_to(request.user), pk=claim_id)
+    location = None
+    if (raw := request.POST.get("location_id") or "").isdigit():
+        location = get_object_or_404(locations_visible_to(request.user), pk=int(raw))
+    elif request.POST.get("to") == ClaimStatus.REPLACED:
+        location = claim.location
+    try:
+        claims.move_claim(
+            by=request.user,
+            claim=claim,
+            to=request.POST.get("to", ""),
+            reason=request.POST.get("reason", ""),
+            amount_recovered=request.POST.get("amount_recovered") or None,
+            replacement_location=location,
+        )
+    except DomainError as exc:
+        _failed(request, exc)
+    return redirect("parts:claims")
+
+
+# ---- turnover loans -----------------------------------------------------------------------------
+@login_required
+@require_GET
+def loan_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    visible = loans_visible_to(request.user).select_related("part", "location", "order")
+    today = timezone.localdate()
+    context = {
+        "overdue": list(loans.overdue_loans(visible, today=today)[:LIST_LIMIT]),
+        "loans": list(
+            visible.exclude(status__in=(LoanStatus.RESTOCKED, LoanStatus.SCRAPPED)).order_by("due_back", "id")[
+                :LIST_LIMIT
+            ]
+        ),
+        "today": today,
+        "can_act": can_manage_stock(request.user),
+    }
+    return render(request, "parts/loans.html", context)
+
+
+@login_required
+@require_POST
+def loan_action(request: HttpRequest, loan_id: int, action: str) -> HttpResponse:
+    _require_reader(request)
+    loan = get_object_or_404(loans_visible_to(request.user), pk=loan_id)
+    try:
+        if action == "return":
+            loans.return_spare(by=request.user, loan=loan)
+        elif action == "inspect":
+            loans.inspect_spare(
+                by=request.user, loan=loan, usable=request.POST.get("usable") == "1", note=request.POST.get("note", "")
+            )
+        else:
+            raise Http404
+    except DomainError as exc:
+        _failed(request, exc)
+    return redirect("parts:loans")
+
+
+# ---- stock-takes --------------------------------------------------------------------------------
+@login_required
+@require_GET
+def stock_take_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    locations = [
+        loc for loc in locations_visible_to(request.user).order_by("code") if can_manage_location(request.user, loc)
+    ]
+    takes = stock_takes_visible_to(request.user).select_related("location").order_by("-id")[:100]
+    return render(request, "parts/stock_takes.html", {"takes": takes, "locations": locations})
+
+
+@login_required
+@require_POST
+def stock_take_start(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    raw = request.POST.get("location_id") or ""
+    location = get_object_or_404(
+        locations_visible_to(request.user), pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0
+    )
+    try:
+        take = stocktakes.start_stock_take(by=request.user, location=location)
+    except DomainError as exc:
+        _failed(request, exc)
+        return redirect("parts:stock_takes")
+    return redirect("parts:stock_take", take_id=take.pk)
+
+
+def _take(request: HttpRequest, take_id: int) -> StockTake:
+    return get_object_or_404(stock_takes_visible_to(request.user).select_related("location"), pk=take_id)
+
+
+@login_required
+@require_GET
+def stock_take_sheet(request: HttpRequest, take_id: int) -> HttpResponse:
+    """The count sheet: fill in on a phone, or print it (``?print=1``) and count on paper."""
+    _require_reader(request)
+    take = _take(request, take_id)
+    lines = list(take.lines.select_related("part").order_by("part__number"))
+    context: dict[str, Any] = {
+        "take": take,
+        "lines": lines,
+        "can_count": take.status == StockTakeStatus.COUNTING and can_manage_location(request.user, take.location),
+        "can_decide": take.status == StockTakeStatus.SUBMITTED and can_approve_stock_take(request.user),
+    }
+    template = "parts/stock_take_print.html" if request.GET.get("print") else "parts/stock_take.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpResponse:
+    _require_reader(request)
+    take = _take(request, take_id)
+    try:
+        if action == "count":
+            counts = {
+                int(key.removeprefix("line-")): value.strip()
+                for key, value in request.POST.items()
+                if key.startswith("line-") and key.removeprefix("line-").isdigit()
+            }
+            stocktakes.record_counts(by=request.user, stock_take=take, counts=counts)
+            if request.POST.get("submit"):
+                stocktakes.submit_stock_take(by=request.user, stock_take=take)
+        elif action in ("approve", "reject"):
+            stocktakes.decide_stock_take(
+                by=request.user, stock_take=take, approve=action == "approve", note=request.POST.get("note", "")
+            )
+        else:
+            raise Http404
+    except DomainError as exc:
+        _failed(request, exc)
+    return redirect("parts:stock_take", take_id=take.pk)
+
+
+# ---- tools --------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def tool_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    today = timezone.localdate()
+    rows = list(
+        tools_visible_to(request.user).select_related("holder").order_by("calibration_due", "code")[:LIST_LIMIT]
+    )
+    return render(
+        request, "parts/tools.html", {"tools": rows, "today": today, "soon": today + datetime.timedelta(days=30)}
+    )
+
+
+# ---- the price list -----------------------------------------------------------------------------
+@require_GET
+def price_list(request: HttpRequest) -> HttpResponse:
+    """明码标价: parts with today's list price and labour rates, public or for signed-in users."""
+    if not may_see_price_list(request.user):
+        return redirect_to_login(request.get_full_path())
+    today = timezone.localdate()
+    q = (request.GET.get("q") or "").strip()[:60]
+    try:
+        page = price_page(on=today, q=q, cursor=request.GET.get("cursor") or None, limit=50)
+    except DomainError:
+        raise Http404 from None
+    context = {
+        "rows": page.items,
+        "next_cursor": page.next_cursor,
+        "q": q,
+        "today": today,
+        "labour": labour_rates(),
+        "zero": Decimal(0),
+    }
+    return render(request, "parts/price_list.html", context)
+
+
+urlpatterns = [
+    path("claims/", claim_list, name="claims"),
+    path("claims/<int:claim_id>/move/", claim_move, name="claim_move"),
+    path("loans/", loan_list, name="loans"),
+    path("loans/<int:loan_id>/<slug:action>/", loan_action, name="loan_action"),
+    path("stock-takes/", stock_take_list, name="stock_takes"),
+    path("stock-takes/start/", stock_take_start, name="stock_take_start"),
+    path("stock-takes/<int:take_id>/", stock_take_sheet, name="stock_take"),
+    path("stock-takes/<int:take_id>/<slug:action>/", stock_take_action, name="stock_take_action"),
+    path("tools/", tool_list, name="tools"),
+    path("price-list/", price_list, name="price_list"),
+]
