@@ -7,8 +7,8 @@ just the ``WHERE`` clause (small), and looks the rest up by the query's shape: t
 SQL itself, the selected columns, the joins, the ordering, the limits. The first query of a shape is
 compiled in full, and its SQL is kept only if the ``WHERE`` clause is its one source of parameters, so a
 reused statement is the very text Django would have written, with the parameters Django would have
-bound. The rows go through the compiler's own converters (``results_iter``), so values are what
-``list(queryset)`` gives (``tests/test_compiled.py`` proves both on the order list's filters).
+bound. The rows go through the compiler's own converters (as ``results_iter`` applies them, looked up
+once per shape), so values are what ``list(queryset)`` gives (``tests/test_compiled.py`` proves both on the order list's filters).
 
 Inside ``core.prepared.prepared_statements()`` the reused text is also planned once by PostgreSQL.
 """
@@ -76,15 +76,23 @@ def values_rows(queryset: QuerySet) -> list[dict[str, Any]]:
         if tuple(params) != tuple(where_params) or where_sql not in sql:
             return list(queryset)  # other clauses bind values too: this shape is compiled every time
         names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
-        statement = (sql, compiler, names)
+        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        # The columns' converters (what results_iter looks up on every call), or None to leave the
+        # rows to results_iter (a composite key).
+        converters = None if compiler.has_composite_fields(columns) else compiler.get_converters(columns)
+        statement = (sql, compiler, names, converters)
         if len(_statements) >= MAX_SHAPES:
             _statements.clear()
         _statements[key] = statement
-    sql, shape_compiler, names = statement
+    sql, shape_compiler, names, converters = statement
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, where_params)
         rows = cursor.fetchall()
-    return [dict(zip(names, row, strict=True)) for row in shape_compiler.results_iter(results=[rows])]
+    if converters is None:
+        converted = shape_compiler.results_iter(results=[rows])
+    else:
+        converted = shape_compiler.apply_converters(rows, converters) if converters else rows
+    return [dict(zip(names, row, strict=True)) for row in converted]
 
 
 @dataclass(frozen=True)
