@@ -111,7 +111,6 @@ class DemoLoader(OrdersMixin):
         self.open_orders()
         self.summary.charge_lines = load_money(self)
         load_workforce(self.staff, now=self.now)
-        self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         self.summary.devices = load_devices(
             rng=random.Random(SEED + 16),
             now=self.now,
@@ -119,6 +118,8 @@ class DemoLoader(OrdersMixin):
         )
         self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
+        # Pay last: its runs read the month's orders, charges, parts used, follow-up calls and attendance.
+        self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

@@ -36,12 +36,14 @@ class MoneyConfig(AppConfig):
             QuoteStatus,
         )
         from aftersales.money.exports import INVOICE_COLUMNS
+        from aftersales.money.figures import register_figures
         from aftersales.money.permissions import CAPABILITIES
         from aftersales.money.receivers import on_order_event
         from aftersales.service.panels import order_panels
         from aftersales.service.signals import order_event_recorded
 
         register_capabilities(CAPABILITIES)
+        register_figures()  # labour and parts revenue, for pay
         register_badges("money.Bearer", Bearer, BEARER_BADGES)
         register_badges("money.LineStatus", LineStatus, LINE_STATUS_BADGES)
         register_badges("money.QuoteStatus", QuoteStatus, QUOTE_STATUS_BADGES)

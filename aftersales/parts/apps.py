@@ -12,6 +12,10 @@ class PartsConfig(AppConfig):
 
         register_capabilities(CAPABILITIES)
 
+        from aftersales.parts.figures import register_figures
+
+        register_figures()  # parts sales, for pay
+
         from aftersales.core.registry import (
             HomePanel,
             ImportKind,
