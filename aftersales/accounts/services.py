@@ -1,17 +1,16 @@
 """Writes on users and API tokens."""
 
 import datetime
-import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,7 @@ from aftersales.accounts.permissions import (
 )
 from aftersales.accounts.signals import account_changed
 from aftersales.accounts.throttle import authenticate_throttled
-from aftersales.core.compiled import values_rows
+from aftersales.core.compiled import instances
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.phones import normalize_phone
@@ -100,41 +99,12 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
     return IssuedToken(token=token, key=key)
 
 
-# The token, its user and the user's centre, read in one statement by every API request.
-_TOKEN_READ = (("", ApiToken), ("user__", User), ("user__service_center__", ServiceCenter))
-
-
-@functools.cache
-def _token_columns() -> dict[type[Model], list[str]]:
-    return {model: [field.attname for field in model._meta.concrete_fields] for _prefix, model in _TOKEN_READ}
-
-
-@functools.cache
-def _tokens_with_users() -> QuerySet:
-    columns = _token_columns()
-    return ApiToken.objects.values(*(prefix + name for prefix, model in _TOKEN_READ for name in columns[model]))
-
-
-def _token_from_row(row: dict[str, Any], *, db: str) -> ApiToken:
-    """The token with its user and the user's centre attached, as ``select_related`` would build them."""
-    columns = _token_columns()
-
-    def build(prefix: str, model: type[Model]) -> Any:
-        return model.from_db(db, columns[model], [row[prefix + name] for name in columns[model]])
-
-    token, user, centre = (build(prefix, model) for prefix, model in _TOKEN_READ)
-    user.service_center = centre if user.service_center_id is not None else None
-    token.user = user
-    return cast(ApiToken, token)
-
-
 def _token(key_hash: str) -> ApiToken | None:
     """``ApiToken.objects.select_related("user__service_center").filter(key_hash=…).first()``, its SQL
     compiled once (core/compiled.py) and planned once (core/prepared.py): every API request runs it."""
-    queryset = _tokens_with_users().filter(key_hash=key_hash)[:1]
     with prepared_statements():
-        rows = values_rows(queryset)
-    return _token_from_row(rows[0], db=queryset.db) if rows else None
+        tokens = instances(ApiToken, ("user__service_center",), key_hash=key_hash)  # the hash is unique
+    return tokens[0] if tokens else None
 
 
 def user_for_token(key: str) -> User | None:

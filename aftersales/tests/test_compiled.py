@@ -141,3 +141,43 @@ def test_the_token_read_builds_what_select_related_builds(centre, with_centre, c
     else:
         assert token.user.service_center is None
     assert _token(ApiToken.hash_key("not-a-token")) is None
+
+
+def _fields(obj):
+    return {field.attname: getattr(obj, field.attname) for field in type(obj)._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_site", [True, False])
+def test_instances_builds_what_select_related_builds(centre, with_site, compiles, django_assert_num_queries):
+    from aftersales.customers.models import Site
+    from aftersales.installed_base.models import Unit
+    from aftersales.installed_base.tests.factories import UnitFactory
+
+    customer = CustomerFactory(service_center=centre)
+    site = Site.objects.create(customer=customer, name="二号厂房", address="上海市") if with_site else None
+    unit = UnitFactory(customer=customer, site=site)
+    UnitFactory(customer=customer)  # another row the filter leaves out
+    related = ("customer__service_center", "product_model", "site")
+
+    (built,) = compiled.instances(Unit, related, pk=unit.pk)
+    expected = Unit.objects.select_related(*related).get(pk=unit.pk)
+
+    with django_assert_num_queries(0):  # every relation arrived with the row
+        assert _fields(built) == _fields(expected)
+        assert _fields(built.customer) == _fields(expected.customer)
+        assert _fields(built.customer.service_center) == _fields(centre)
+        assert _fields(built.product_model) == _fields(expected.product_model)
+        assert (built.site and _fields(built.site)) == (expected.site and _fields(expected.site))
+    assert (built.site is None) is not with_site
+    assert built._state.adding is False and built._state.db == "default"
+    compiles[0] = 0
+    assert compiled.instances(Unit, related, pk=-1) == []  # the same shape: not compiled again
+    assert compiles[0] == 0
+
+
+def test_instances_refuses_what_select_related_cannot_read():
+    from aftersales.customers.models import Customer
+
+    with pytest.raises(ValueError, match="units"):
+        compiled.instances(Customer, ("units",))

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.bulk import insert_one
 from aftersales.core.errors import ConflictError, NotFoundError
 from aftersales.notifications import services as notifications
 from aftersales.notifications.choices import MessageChannel
@@ -53,14 +54,16 @@ def record_event(
 
     The one place that records order events, so subscribers observe every change; a receiver that
     raises rolls the change back (the services are atomic)."""
-    event = OrderEvent.objects.create(
-        order=order,
-        type=type,
-        actor=by,
-        reason=reason,
-        data=data or {},
-        from_status=status.get("from_status", ""),
-        to_status=status.get("to_status", ""),
+    event = insert_one(  # OrderEvent.objects.create, its INSERT written once (core/bulk.py)
+        OrderEvent(
+            order=order,
+            type=type,
+            actor=by,
+            reason=reason,
+            data=data or {},
+            from_status=status.get("from_status", ""),
+            to_status=status.get("to_status", ""),
+        )
     )
     signals.order_event_recorded.send(sender=ServiceOrder, order=order, event=event, actor=by)
     if event.from_status != event.to_status and event.to_status:
