@@ -20,7 +20,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Day, answers, model_field, page_schema
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.service.models import ServiceOrder
@@ -82,9 +82,7 @@ class FollowUpDetailOut(FollowUpOut):
         return list(task.calls.all())
 
 
-class FollowUpPage(Schema):
-    items: list[FollowUpOut]
-    next_cursor: str | None
+FollowUpPage = page_schema(FollowUpOut)
 
 
 class FollowUpQuery(Schema):
@@ -191,9 +189,7 @@ class ComplaintOut(Schema):
         return selectors.is_overdue(complaint)
 
 
-class ComplaintPage(Schema):
-    items: list[ComplaintOut]
-    next_cursor: str | None
+ComplaintPage = page_schema(ComplaintOut)
 
 
 class ComplaintQuery(Schema):
@@ -310,9 +306,7 @@ class ContactOut(Schema):
     message_key: str
 
 
-class ContactPage(Schema):
-    items: list[ContactOut]
-    next_cursor: str | None
+ContactPage = page_schema(ContactOut)
 
 
 class ContactIn(Input):
@@ -508,9 +502,7 @@ class CampaignDetailOut(CampaignOut):
     letters_late: bool
 
 
-class CampaignPage(Schema):
-    items: list[CampaignOut]
-    next_cursor: str | None
+CampaignPage = page_schema(CampaignOut)
 
 
 class CampaignIn(Input):

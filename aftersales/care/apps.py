@@ -8,7 +8,6 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-        from django.db.models.signals import post_save
 
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.care.choices import COMPLAINT_STATUS_BADGES, TASK_STATUS_BADGES, ComplaintStatus, TaskStatus
@@ -21,16 +20,16 @@ class CareConfig(AppConfig):
             complaints_visible_to,
             follow_ups_visible_to,
         )
-        from aftersales.care.receivers import on_message_written, on_status_changed
+        from aftersales.care.receivers import on_message_queued, on_status_changed
         from aftersales.core import registry
         from aftersales.history.registry import register_target, register_types
-        from aftersales.notifications.models import OutboxMessage
+        from aftersales.notifications.signals import message_queued
         from aftersales.service.signals import order_status_changed
 
         register_capabilities(CAPABILITIES)
         register_figures()  # satisfaction, for pay
         order_status_changed.connect(on_status_changed, dispatch_uid="care.on_status_changed")
-        post_save.connect(on_message_written, sender=OutboxMessage, dispatch_uid="care.on_message_written")
+        message_queued.connect(on_message_queued, dispatch_uid="care.on_message_queued")
 
         registry.register_badges("care.TaskStatus", TaskStatus, TASK_STATUS_BADGES)
         registry.register_badges("care.ComplaintStatus", ComplaintStatus, COMPLAINT_STATUS_BADGES)
