@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.care import selectors, services
+from aftersales.care.api_reports import router as reports_router
 from aftersales.care.choices import CampaignKind, ComplaintCause, ComplaintStatus, ContactChannel, Direction, Outcome
 from aftersales.care.models import Campaign, Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.permissions import care_customers_visible_to, contacts_visible_to
@@ -27,6 +28,7 @@ from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
 
 router = Router(tags=["care"])
+router.add_router("", reports_router)
 
 
 # ---- follow-ups -------------------------------------------------------------------------------------

@@ -74,8 +74,29 @@ class CareConfig(AppConfig):
                 f"{permissions}.can_run_campaigns",
                 group="care",
             ),
+            registry.NavEntry(
+                "care_reports",
+                _("Care reports"),
+                "care:report_month",
+                "bar-chart-line",
+                29,
+                f"{permissions}.can_view_reports",
+                group="care",
+            ),
         ):
             registry.navigation.register(entry)
+        from aftersales.care.reports import EXPORT_COLUMNS
+
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "care_monthly",
+                _("Customer care monthly summary"),
+                EXPORT_COLUMNS,
+                "aftersales.care.reports.monthly_export_rows",
+                f"{permissions}.can_view_reports",
+                order=70,
+            )
+        )
 
         registry.settings_sections.register(
             registry.SettingsSection(
@@ -125,6 +146,14 @@ class CareConfig(AppConfig):
                 "aftersales.care.services.complaints.escalate_overdue_complaints",
                 interval=settings.AFTERSALES.get("CARE_ESCALATION_SWEEP_SECONDS", 300),
                 task="aftersales.care.tasks.escalate_complaints",
+            )
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "care.late_letters",
+                "aftersales.care.services.campaigns.remind_late_letters",
+                interval=settings.AFTERSALES.get("CARE_LATE_LETTERS_SWEEP_SECONDS", 3600),
+                task="aftersales.care.tasks.remind_late_letters",
             )
         )
         register_target("follow_up", model=FollowUpTask, visible_to=follow_ups_visible_to)

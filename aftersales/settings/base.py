@@ -247,6 +247,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.care.tasks.escalate_complaints",
         "schedule": float(os.environ.get("AFTERSALES_CARE_ESCALATION_SWEEP_SECONDS", "300")),
     },
+    # Campaign letters not posted by their due day: the announcer and the centre's managers are told once.
+    "care-late-letters": {
+        "task": "aftersales.care.tasks.remind_late_letters",
+        "schedule": float(os.environ.get("AFTERSALES_CARE_LATE_LETTERS_SWEEP_SECONDS", "3600")),
+    },
 }
 
 # Content Security Policy: the app serves every asset itself, so nothing outside 'self' is allowed.

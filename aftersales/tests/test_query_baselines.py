@@ -241,6 +241,8 @@ CASES = [
     Case("api:care unit history", "agent", "/api/v1/care/units/{unit}/history", api=True),
     Case("api:care campaigns", "manager", "/api/v1/care/campaigns", api=True, is_list=True),
     Case("api:care campaign", "manager", "/api/v1/care/campaigns/{campaign}", api=True),
+    Case("api:care report", "manager", "/api/v1/care/reports/summary", api=True),
+    Case("api:care year", "manager", "/api/v1/care/reports/year?year=2026", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -317,6 +319,8 @@ CASES = [
     Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
     Case("console:campaigns", "manager", "care:campaign_list"),
     Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),
+    Case("console:care report", "manager", "care:report_month"),
+    Case("console:care year", "manager", "care:report_year"),
 ]
 
 

@@ -1232,6 +1232,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.care.services.complaints.resolve_complaint": "tested from another centre in care/tests/test_scope.py",
     "aftersales.care.services.complaints.accept_resolution": "tested from another centre in care/tests/test_scope.py",
     "aftersales.care.services.complaints.escalate_overdue_complaints": "a periodic job (beat, the relay loop); no caller",
+    "aftersales.care.services.campaigns.remind_late_letters": "a periodic job (beat, the relay loop); no caller",
     "aftersales.care.services.complaints.open_complaint_unchecked": "called by record_call after its checks",
     "aftersales.care.services.complaints.complaint_from_order": "the receiver of a complaint order's opening, inside its transaction",
     "aftersales.care.services.complaints.due_after": "a pure function of a time and the calendar",

@@ -118,6 +118,7 @@ def user(role: str, **extra) -> User:
                 "follow_ups",
                 "complaints",
                 "campaigns",
+                "care_reports",
                 "calendar",
                 "pay",
                 "import",
@@ -138,6 +139,7 @@ def user(role: str, **extra) -> User:
                 "customers",
                 "follow_ups",
                 "complaints",
+                "care_reports",
                 "calendar",
                 "workforce.staff",
                 "pay",
@@ -158,7 +160,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "calendar", "workforce.staff", "pay", "import", "settings", "admin"]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "calendar", "workforce.staff", "pay", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():
