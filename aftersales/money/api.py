@@ -96,6 +96,9 @@ class ChargeIn(Input):
     supplier_claim: bool = Field(
         False, description="A part claimed from its supplier (in warranty: the supplier bears it)."
     )
+    part_id: int | None = Field(
+        None, description="A parts line of this part, at its list price of today unless unit_price is given."
+    )
 
 
 class ChargeOut(Schema):
@@ -115,6 +118,9 @@ class ChargeOut(Schema):
     bearer_reason: str = Field(description="Why a manager overrode the rule.")
     status: str
     source: str
+    part_id: int | None
+    issued: Decimal = Field(description="How much of this part visits have issued against the line.")
+    supplier_claim: bool
     created_at: datetime.datetime
 
 

@@ -38,6 +38,9 @@ class MoneyConfig(AppConfig):
         from aftersales.money.exports import INVOICE_COLUMNS
         from aftersales.money.permissions import CAPABILITIES
         from aftersales.money.receivers import on_order_event
+        from aftersales.money.services.parts import on_parts_used
+        from aftersales.parts.registry import IssueCheck, issue_checks
+        from aftersales.parts.signals import parts_used
         from aftersales.service.panels import order_panels
         from aftersales.service.signals import order_event_recorded
 
@@ -48,6 +51,9 @@ class MoneyConfig(AppConfig):
         register_badges("money.InvoiceStatus", InvoiceStatus, INVOICE_STATUS_BADGES)
         register_badges("money.FactoryReturnStatus", FactoryReturnStatus, FACTORY_RETURN_BADGES)
         order_event_recorded.connect(on_order_event, dispatch_uid="money.rederive_bearers")
+        # Parts the customer pays wait for an approved quote; parts issued become charge lines.
+        issue_checks.register(IssueCheck("money.quote_approved", "aftersales.money.services.parts.check_issue"))
+        parts_used.connect(on_parts_used, dispatch_uid="money.parts_used")
 
         permissions = "aftersales.money.permissions"
         order_panels.register(RecordPanel("money.charges", 20, "aftersales.money.views.order_panel"))

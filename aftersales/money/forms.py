@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.money.choices import Bearer, ChargeKind, PaymentMethod, PriceKind
 from aftersales.money.models import Price
+from aftersales.parts.models import Part
 from aftersales.service.forms_field import ConsoleForm
 
 
@@ -30,6 +31,13 @@ def _decimal(**attrs: Any) -> forms.TextInput:
 class ChargeForm(ConsoleForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ChargeKind.choices, widget=_select())
     price_code = forms.CharField(label=_("Price code"), required=False, max_length=30, widget=_text())
+    part_number = forms.CharField(
+        label=_("Part number"),
+        required=False,
+        max_length=40,
+        widget=_text(),
+        help_text=_("A parts line of this part, at its list price."),
+    )
     description = forms.CharField(label=_("Description"), required=False, max_length=200, widget=_text())
     quantity = forms.CharField(label=_("Quantity"), initial="1", max_length=14, widget=_decimal())
     unit_price = forms.CharField(
@@ -42,11 +50,21 @@ class ChargeForm(ConsoleForm):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
+    def clean_part_number(self) -> int | None:
+        number = self.cleaned_data.get("part_number", "").strip()
+        if not number:
+            return None
+        part = Part.objects.filter(number__iexact=number, active=True).first()
+        if part is None:
+            raise forms.ValidationError(_("No such part."))
+        return part.pk
+
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         for key in ("unit_price", "tax_rate"):
             if not data[key]:
                 data[key] = None
+        data["part_id"] = data.pop("part_number")
         return data
 
 

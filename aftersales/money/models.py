@@ -26,6 +26,7 @@ from aftersales.money.choices import (
     PriceKind,
     QuoteStatus,
 )
+from aftersales.parts.models import Part
 from aftersales.service.models import ServiceOrder
 
 ZERO = Decimal("0.00")
@@ -89,6 +90,13 @@ class ChargeLine(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.DRAFT)
     # Where a line came from outside this app (a parts issue), so the same event never adds it twice.
     source = models.CharField(_("source"), max_length=60, blank=True)
+    # A parts line names its part: the customer's approved line is what a visit may then issue of it
+    # (``issued`` counts what was issued against it); a line from a parts issue names the part it was.
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued = models.DecimalField(_("issued"), max_digits=12, decimal_places=3, default=Decimal("0"))
+    supplier_claim = models.BooleanField(_("claimed from the supplier"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
