@@ -106,7 +106,7 @@ def test_out_of_warranty_a_part_waits_for_the_customers_approval_then_is_invoice
     quote = Quote.objects.get(pk=post(tech, f"/orders/{order.pk}/quotes").json()["id"])
 
     waiting = issue(tech, visit, bearing)
-    assert waiting.status_code == 409 and "not answered" in waiting.json()["detail"]
+    assert waiting.status_code == 409 and "尚未答复" in waiting.json()["detail"], "the quote is out: wait"
 
     post(client, f"/public/quotes/{quote_token(quote)}/answer", {"approve": True, "name": "王先生"})
     assert issue(tech, visit, bearing, "2").status_code == 201
