@@ -229,6 +229,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.money.tasks.chase_factory",
         "schedule": crontab(minute=23),
     },
+    # Registered as a periodic job too (money's apps.py): reminders of overdue invoices.
+    "money-remind-receivables": {
+        "task": "aftersales.money.tasks.remind_receivables",
+        "schedule": crontab(minute=29),
+    },
+    # Registered as a periodic job too (money's apps.py): purchases waiting for a pick-up notice.
+    "money-chase-logistics": {
+        "task": "aftersales.money.tasks.chase_logistics",
+        "schedule": crontab(minute=35),
+    },
     "sla-sweep": {
         "task": "aftersales.service.tasks.sweep_sla",
         "schedule": float(os.environ.get("AFTERSALES_SLA_SWEEP_SECONDS", "60")),

@@ -41,8 +41,11 @@ from aftersales.exchange import services as exchange
 from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.money import services as money
-from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, Quote
-from aftersales.parts.models import Location, Part
+from aftersales.money.models import ChargeLine, Exchange, FactoryReturn, Installation, Invoice, Quote
+from aftersales.money.services import exchange as money_exchange
+from aftersales.money.services import installation as money_installation
+from aftersales.money.services import logistics as money_logistics
+from aftersales.parts.models import Location, Part, StockRequest
 from aftersales.parts.services import catalogue as parts_catalogue
 from aftersales.parts.services import claims as parts_claims
 from aftersales.parts.services import loans as parts_loans
@@ -704,6 +707,82 @@ CASES = [
         404,
         lambda w, by: money.receive_from_factory(FactoryReturn(pk=1, order=w.order), by=by),
     ),
+    Case(
+        "aftersales.money.services.exchange.request_exchange",
+        A,
+        404,
+        lambda w, by: money_exchange.request_exchange(w.order, by=by, reason="换机"),
+    ),
+    Case(
+        "aftersales.money.services.exchange.decide_exchange",
+        M,
+        404,
+        lambda w, by: money_exchange.decide_exchange(Exchange(pk=1, order=w.order), by=by, approve=True),
+    ),
+    Case(
+        "aftersales.money.services.exchange.decide_exchange",
+        A,
+        403,
+        lambda w, by: money_exchange.decide_exchange(Exchange(pk=1, order=w.order), by=by, approve=True),
+    ),
+    Case(
+        "aftersales.money.services.exchange.record_factory_answer",
+        A,
+        404,
+        lambda w, by: money_exchange.record_factory_answer(Exchange(pk=1, order=w.order), by=by, agreed=True),
+    ),
+    Case(
+        "aftersales.money.services.exchange.ship_old_unit",
+        A,
+        404,
+        lambda w, by: money_exchange.ship_old_unit(
+            Exchange(pk=1, order=w.order), by=by, carrier="顺丰", waybill="SF1", original_packaging=True
+        ),
+    ),
+    Case(
+        "aftersales.money.services.exchange.deliver_new_unit",
+        A,
+        404,
+        lambda w, by: money_exchange.deliver_new_unit(Exchange(pk=1, order=w.order), by=by, serial_number="NEW-1"),
+    ),
+    Case(
+        "aftersales.money.services.installation.plan_installation",
+        A,
+        404,
+        lambda w, by: money_installation.plan_installation(w.order, by=by, mode="small"),
+    ),
+    Case(
+        "aftersales.money.services.installation.record_commissioning",
+        A,
+        404,
+        lambda w, by: money_installation.record_commissioning(Installation(pk=1, order=w.order), by=by, done=[0]),
+    ),
+    Case(
+        "aftersales.money.services.installation.accept_installation",
+        A,
+        404,
+        lambda w, by: money_installation.accept_installation(
+            Installation(pk=1, order=w.order), by=by, name="赵", signature=_png(), units=[{"serial_number": "X"}]
+        ),
+    ),
+    Case(
+        "aftersales.money.services.logistics.record_pickup_notice",
+        K,
+        404,
+        _with_parts(
+            lambda w, by, shop, part: money_logistics.record_pickup_notice(
+                StockRequest.objects.create(
+                    number="RQ-SCOPE",
+                    kind="purchase",
+                    status="sent",
+                    location=shop,
+                    created_by=w.staff[Role.PARTS_KEEPER],
+                    sent_at=timezone.now(),
+                ),
+                by=by,
+            )
+        ),
+    ),
     # parts: stock is scoped by the location's centre; the catalogue is the parts keeper's.
     Case(
         "aftersales.parts.services.stock.receive_stock",
@@ -1210,6 +1289,13 @@ EXEMPT: dict[str, str] = {
     "aftersales.money.services.factory.chase_factory_returns": "the periodic job (a system action); no caller",
     "aftersales.money.services.pauses.start_pause": "called by money's write services inside their transaction, after their checks",
     "aftersales.money.services.pauses.end_pause": "called by money's write services inside their transaction, after their checks",
+    "aftersales.money.services.exchange.get_exchange": "a read through exchanges_visible_to (404 outside the scope)",
+    "aftersales.money.services.installation.get_installation": "a read through installations_visible_to (404 outside the scope)",
+    "aftersales.money.services.logistics.awaiting_pickup": "a filter of a queryset the caller scoped; writes nothing",
+    "aftersales.money.services.logistics.awaiting_pickup_for": "a read through parts' requests_visible_to; writes nothing",
+    "aftersales.money.services.logistics.chase_logistics": "the periodic job (a system action); no caller",
+    "aftersales.money.services.reminders.reminder_step": "arithmetic on days overdue; writes nothing",
+    "aftersales.money.services.reminders.remind_receivables": "the periodic job (a system action); no caller",
     "aftersales.money.services.charges.insert_line": "helper of add_charge and of the parts receiver, inside their transaction after their checks",
     "aftersales.money.services.parts.approved_parts_left": "a read of one order's approved parts lines; writes nothing",
     "aftersales.money.services.parts.check_issue": "parts' issue check, called by use_parts after its own scope check; writes nothing",
