@@ -169,7 +169,7 @@ def test_customer_accepts_the_installation_on_the_technicians_phone(signed_in):
 def test_the_quote_pdf_is_made_on_the_server(signed_in):
     quote = waiting_quote()
     page = signed_in("agent")
-    response = page.request.get(f"/money/quotes/{quote.pk}/pdf/")
+    response = page.request.get(f"/money/quotes/{quote.pk}/pdf/", timeout=60_000)  # CJK fonts take a while
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     body = response.body()
     assert body[:5] == b"%PDF-"

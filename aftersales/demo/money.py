@@ -102,7 +102,11 @@ def _load_routes(loader: Any, orders: list[ServiceOrder]) -> None:
     """Exchanges (one waiting for the manager, one the factory agreed to) and an installation being
     commissioned, on Shanghai's open orders in warranty."""
     manager, agent = loader.staff["manager"], loader.staff["agent"]
-    swaps = [o for o in orders if o.kind == OrderKind.EXCHANGE and o.warranty_covered and o.status in OPEN_STATUSES]
+    # Exchange orders first, then other repairs in warranty whose customer asks for an exchange.
+    swaps = sorted(
+        (o for o in orders if o.warranty_covered and o.status in OPEN_STATUSES and o.kind != OrderKind.INSTALLATION),
+        key=lambda o: (o.kind != OrderKind.EXCHANGE, o.pk),
+    )
     for n, order in enumerate(swaps[:2]):
         swap = exchange.request_exchange(order, by=agent, reason="新机到货即故障，维修两次仍未解决，客户要求调换")
         if n == 1:
