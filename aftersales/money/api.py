@@ -925,9 +925,13 @@ def awaiting_pickup(request: HttpRequest, query: Query[PageQuery]) -> dict[str, 
 
 
 @router.post(
-    "/stock-requests/{request_id}/pickup-notice", response=answers(PickupNoticeOut, 400, 403, 404, 409, status=201)
+    "/stock-requests/{request_id}/pickup-notice",
+    response=answers(PickupNoticeOut, 400, 403, 404, 409, 422, status=201),
 )
-def pickup_notice(request: HttpRequest, request_id: int, payload: PickupNoticeIn) -> tuple[int, PickupNotice]:
+def pickup_notice(request: HttpRequest, request_id: int, payload: PickupNoticeIn) -> Created:
     """The factory's pick-up notice for a purchase (parts keepers): the chasing stops."""
     stock_request = StockRequest(pk=request_id)
-    return 201, logistics.record_pickup_notice(stock_request, by=request.user, **payload.model_dump())
+    return idempotent(
+        request,
+        lambda: (201, logistics.record_pickup_notice(stock_request, by=request.user, **payload.model_dump())),
+    )
