@@ -307,6 +307,12 @@ CASES = [
     Case("console:stock-takes", "parts", "parts:stock_takes"),
     Case("console:stock-take sheet", "manager", "parts:stock_take", kwargs={"take_id": "stock_take"}),
     Case("console:tools", "parts", "parts:tools"),
+    Case("console:order reservations", "dispatcher", "parts:order_reservations", kwargs={"order_id": "reserved_order"}),
+    Case("console:parts catalogue", "parts", "core_settings:list", kwargs={"section": "=parts-catalogue"}),
+    Case("console:export parts stock", "parts", "exchange:export", kwargs={"kind": "=parts_stock", "fmt": "=xlsx"}),
+    Case(
+        "console:export supplier claims", "parts", "exchange:export", kwargs={"kind": "=parts_claims", "fmt": "=xlsx"}
+    ),
     Case("console:price list", "agent", "parts:price_list"),
     Case("console:customers", "agent", "care:customer_list"),
     Case("console:customer file", "agent", "care:customer_detail", kwargs={"customer_id": "customer"}),
