@@ -39,6 +39,7 @@ from aftersales.accounts.services import create_stand_in
 from aftersales.care.models import Campaign, Complaint, FollowUpTask
 from aftersales.care.services import log_contact
 from aftersales.catalog.models import ProductModel
+from aftersales.contracts.models import Contract, Project
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
@@ -104,6 +105,8 @@ class Ids:
     follow_up: int = 0
     complaint: int = 0
     campaign: int = 0
+    contract: int = 0  # the demo's first 上海 contract, with its year of visits and its ledger
+    project: int = 0  # the demo's open project with its problem sheet
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,12 @@ CASES = [
     Case("api:care unit history", "agent", "/api/v1/care/units/{unit}/history", api=True),
     Case("api:care campaigns", "manager", "/api/v1/care/campaigns", api=True, is_list=True),
     Case("api:care campaign", "manager", "/api/v1/care/campaigns/{campaign}", api=True),
+    Case("api:contracts", "manager", "/api/v1/contracts?limit=50", api=True, is_list=True),
+    Case("api:contract", "manager", "/api/v1/contracts/{contract}", api=True),
+    Case("api:contract visits", "manager", "/api/v1/contracts/{contract}/visits", api=True, is_list=True),
+    Case("api:contract ledger", "finance", "/api/v1/contracts/{contract}/ledger", api=True),
+    Case("api:projects", "manager", "/api/v1/projects", api=True, is_list=True),
+    Case("api:project", "agent", "/api/v1/projects/{project}", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -323,6 +332,13 @@ CASES = [
     Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
     Case("console:campaigns", "manager", "care:campaign_list"),
     Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),
+    Case("console:contracts", "manager", "contracts:contract_list"),
+    Case("console:contract", "manager", "contracts:contract_detail", kwargs={"contract_id": "contract"}),
+    Case("console:contract visit calendar", "manager", "contracts:visit_calendar"),
+    Case("console:contract ledger", "finance", "contracts:contract_ledger", kwargs={"contract_id": "contract"}),
+    Case("console:projects", "manager", "contracts:project_list"),
+    Case("console:project", "agent", "contracts:project_detail", kwargs={"project_id": "project"}),
+    Case("console:project sheet print", "agent", "contracts:project_print", kwargs={"project_id": "project"}),
 ]
 
 
@@ -407,6 +423,8 @@ def build() -> Ids:
         follow_up=FollowUpTask.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         complaint=Complaint.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        contract=Contract.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        project=Project.objects.filter(signed_off_at__isnull=True).order_by("pk").first().pk,  # type: ignore[union-attr]
     )
 
 
