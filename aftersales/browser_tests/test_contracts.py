@@ -18,7 +18,9 @@ def test_a_contract_year_of_visits_on_the_calendar(signed_in):
     page = signed_in("manager")
     nav = page.get_by_role("navigation", name=zh("Main"))
     nav.get_by_role("link", name=zh("Contracts")).click()
-    expect(page.locator("#contract-table tbody tr")).to_have_count(Contract.objects.filter(service_center__code="SH").count())
+    expect(page.locator("#contract-table tbody tr")).to_have_count(
+        Contract.objects.filter(service_center__code="SH").count()
+    )
     screenshot(page, "contracts-list")
 
     covered = ContractUnit.objects.values("unit_id")
@@ -72,7 +74,9 @@ def test_deposit_blocked_then_released_with_a_reason(signed_in):
 
 
 def test_problem_sheet_signed_off(signed_in):
-    project = Project.objects.filter(signed_off_at__isnull=True, problems__status="open").distinct().order_by("pk").first()
+    project = (
+        Project.objects.filter(signed_off_at__isnull=True, problems__status="open").distinct().order_by("pk").first()
+    )
     page = signed_in("agent")
     page.goto(f"/contracts/projects/{project.pk}/")
     page.get_by_label(zh("Signed by (the customer)")).fill("王工")
