@@ -6,6 +6,7 @@ from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH, docs_need_sign_in
 from aftersales.care.api import router as care_router
 from aftersales.catalog.api import router as catalog_router
+from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
 from aftersales.coverage.api import router as coverage_router
@@ -54,3 +55,4 @@ api.add_router("", pay_router)
 api.add_router("", workforce_router)
 api.add_router("", devices_router)
 api.add_router("", care_router)
+api.add_router("", contracts_router)

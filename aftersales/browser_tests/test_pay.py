@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aftersales.browser_tests.helpers import screenshot, zh
-from aftersales.pay.models import PayRun
+from aftersales.pay.models import PayPlan, PayRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +30,9 @@ def test_manager_reads_the_approved_run_and_a_statement_traced_to_its_orders(sig
     number = run.statements.get(user__username="agent").figures["own:receptions"]["records"][0][1]
     expect(figure.get_by_role("link", name=number)).to_be_visible()
     expect(page.locator("tr[data-section=performance]")).to_contain_text("adviser_receptions")
+    line_orders = page.locator("tr[data-section=performance] .pay-line-orders")
+    line_orders.locator("summary").click()
+    expect(line_orders.get_by_role("link", name=number)).to_be_visible()
     screenshot(page, "pay-statement")
 
 
@@ -65,10 +68,31 @@ def test_adviser_sees_only_their_own_statement_and_the_manager_enters_a_coeffici
     expect(manager.locator("tr[data-section=performance]")).to_contain_text(zh("coefficient entered"))
 
 
-def test_plan_page_shows_the_tables_and_what_it_asks_for(signed_in):
+def test_plan_page_shows_the_tables_and_is_edited_as_next_months_version(signed_in, problems):
+    problems.allow(r"status of 400 \(Bad Request\) \(http://[^/]+/pay/plans/\d+/edit/\)")  # the refused formula
     run = PayRun.objects.filter(status="approved").get()
+    before = {s.pk: s.net for s in run.statements.all()}
     page = signed_in("finance")
     page.goto(f"/pay/plans/{run.plan_id}/")
     expect(page.locator("#plan-asked")).to_contain_text("education.college")
     expect(page.locator("table.pay-posts")).to_contain_text("labour_revenue * 0.006")
+    expect(page.locator("#plan-attendance")).to_be_visible()
     screenshot(page, "pay-plan")
+
+    page.get_by_role("link", name=zh("Edit as a new version")).click()
+    post = page.locator("[data-post=service_manager]")
+    expect(post.get_by_label(zh("Performance formula"))).to_have_value(
+        "(labour_revenue * 0.006 + parts_revenue * 0.0015 + repairs * 0.2) * coefficient"
+    )
+    screenshot(page, "pay-plan-edit")
+    post.get_by_label(zh("Performance formula")).fill("labour_revenue * 0.007 * bonus")
+    page.get_by_label(zh("Seniority: a month per full year")).fill("30")
+    page.get_by_role("button", name=zh("Check and save")).click()
+    expect(post.locator(".invalid-feedback")).to_contain_text("bonus")
+    post.get_by_label(zh("Performance formula")).fill(
+        "(labour_revenue * 0.007 + parts_revenue * 0.0015 + repairs * 0.2) * coefficient"
+    )
+    page.get_by_role("button", name=zh("Check and save")).click()
+    expect(page.locator("table.pay-posts")).to_contain_text("labour_revenue * 0.007")
+    assert PayPlan.objects.count() == 2
+    assert {s.pk: s.net for s in run.statements.all()} == before  # last month keeps its pay

@@ -12,6 +12,7 @@ class CareConfig(AppConfig):
 
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.care.choices import COMPLAINT_STATUS_BADGES, TASK_STATUS_BADGES, ComplaintStatus, TaskStatus
+        from aftersales.care.figures import register_figures
         from aftersales.care.home import register_home_panels
         from aftersales.care.models import Campaign, Complaint, FollowUpTask
         from aftersales.care.permissions import (
@@ -27,6 +28,7 @@ class CareConfig(AppConfig):
         from aftersales.service.signals import order_status_changed
 
         register_capabilities(CAPABILITIES)
+        register_figures()  # satisfaction, for pay
         order_status_changed.connect(on_status_changed, dispatch_uid="care.on_status_changed")
         post_save.connect(on_message_written, sender=OutboxMessage, dispatch_uid="care.on_message_written")
 

@@ -477,6 +477,8 @@ class FigureSource:
     ``rules`` the reader states (which kinds and statuses count, the day an order counts on).
     ``unit``: "amount" (CNY) or "count" or "score". ``missing``: when set, the figure cannot be
     measured yet (the app that records it is not installed) and reads as zero with this sentence.
+    ``records``: what ``record_id`` names, "order" (a service order: its trace links to the order) or
+    another word for records that are not orders ("day" for attendance).
     An app that can measure a figure registers it under the same key and replaces a stand-in."""
 
     key: str
@@ -485,6 +487,7 @@ class FigureSource:
     measure: Ref
     order: int = 100
     missing: str | Promise = ""
+    records: str = "order"
 
 
 figure_sources: Registry[FigureSource] = Registry("figure sources")

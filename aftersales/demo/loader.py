@@ -25,6 +25,7 @@ from aftersales.customers.models import Customer
 from aftersales.customers.services import ContactData, SiteData, create_customer
 from aftersales.demo import data
 from aftersales.demo.care import load_care
+from aftersales.demo.contracts import load_contracts
 from aftersales.demo.devices import load_devices
 from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
@@ -111,7 +112,6 @@ class DemoLoader(OrdersMixin):
         self.open_orders()
         self.summary.charge_lines = load_money(self)
         load_workforce(self.staff, now=self.now)
-        self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         self.summary.devices = load_devices(
             rng=random.Random(SEED + 16),
             now=self.now,
@@ -119,6 +119,10 @@ class DemoLoader(OrdersMixin):
         )
         self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
+        # Pay last: its runs read the month's orders, charges, parts used, follow-up calls and attendance.
+        self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
+        # Contracts after pay: their visit orders are opened today, after the month pay measured.
+        load_contracts(staff=self.staff, today=self.today)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

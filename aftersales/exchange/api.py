@@ -146,3 +146,19 @@ def export_units(request: HttpRequest, fmt: str, filters: Query[UnitExportQuery]
     """Your units with their warranty status today, at most 100,000 rows."""
     exporters.check_format(fmt)
     return _attachment(exporters.export_units(user=request.user, params=filter_params(filters), fmt=fmt))
+
+
+class PayStatementExportQuery(Schema):
+    run: int = Field(description="The pay run exported")
+
+
+@router.get(
+    "/exports/pay_statements.{fmt}",
+    response=answers(None, 400, 403, 404),
+    openapi_extra={"responses": {200: FILE_RESPONSE}},
+)
+def export_pay_statements(request: HttpRequest, fmt: str, params: Query[PayStatementExportQuery]) -> HttpResponse:
+    """A pay run for payroll (pay's "pay_statements" kind): a row per statement with each section's
+    total, held back, released and to pay. For those who run, see or keep pay; out of scope 404. Logged."""
+    export = exporters.export(kind="pay_statements", user=request.user, params={"run": str(params.run)}, fmt=fmt)
+    return _attachment(export)

@@ -40,6 +40,7 @@ class MoneyConfig(AppConfig):
             QuoteStatus,
         )
         from aftersales.money.exports import INVOICE_COLUMNS
+        from aftersales.money.figures import register_figures
         from aftersales.money.permissions import CAPABILITIES
         from aftersales.money.receivers import on_order_event
         from aftersales.money.services.parts import on_parts_used
@@ -49,6 +50,7 @@ class MoneyConfig(AppConfig):
         from aftersales.service.signals import order_event_recorded
 
         register_capabilities(CAPABILITIES)
+        register_figures()  # labour and parts revenue, for pay
         register_badges("money.Bearer", Bearer, BEARER_BADGES)
         register_badges("money.LineStatus", LineStatus, LINE_STATUS_BADGES)
         register_badges("money.QuoteStatus", QuoteStatus, QUOTE_STATUS_BADGES)

@@ -7,7 +7,7 @@ Lists are keyset-paged; every list and detail goes through ``permissions.runs_vi
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,7 +22,7 @@ from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.registry import figure_sources
 from aftersales.core.schemas import Day, answers
 from aftersales.pay import permissions, services
-from aftersales.pay.choices import Release, RunStatus
+from aftersales.pay.choices import Release, RunStatus, Sex, YearEndDecision
 from aftersales.pay.models import PayPlan, PayProfile, PayRun, PayStatement
 from aftersales.pay.plan import read_plan
 
@@ -58,6 +58,7 @@ class ProfileIn(Input):
     posts: list[str] = Field(min_length=1, max_length=5)
     joined_on: Day
     allowances: list[str] = Field(default_factory=list, max_length=10)
+    sex: Sex | Literal[""] = Field("", description="For the attendance rule's thresholds; empty: the higher applies")
     active: bool = True
 
 
@@ -67,6 +68,7 @@ class ProfileOut(Schema):
     posts: list[str]
     allowances: list[str]
     joined_on: datetime.date
+    sex: str
     active: bool
 
 
@@ -107,6 +109,7 @@ class StatementOut(Schema):
     performance: Decimal
     allowances: Decimal
     quarterly: Decimal
+    year_end: Decimal
     adjustments: Decimal
     gross: Decimal
     holdback: Decimal
@@ -147,6 +150,7 @@ class EntriesIn(Input):
     values: dict[str, Decimal] | None = Field(None, description="Entered values, e.g. emergency_allowance")
     scores: dict[str, Decimal] | None = Field(None, description="Quarterly scores: target (% done), service, training")
     release: Release | None = Field(None, description="At the release month: met / not_met")
+    award: YearEndDecision | None = Field(None, description="At the year-end month: the year's task met / not_met")
 
 
 class AdjustmentIn(Input):

@@ -31,3 +31,18 @@ class Release(models.TextChoices):
     UNSET = "", _("Not decided")
     MET = "met", _("Conditions met: release")
     NOT_MET = "not_met", _("Conditions not met: keep")
+
+
+class Sex(models.TextChoices):
+    """For the attendance rule's two thresholds (男96%、女94%); empty: the higher applies."""
+
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class YearEndDecision(models.TextChoices):
+    """Whether the department met the year's task (entered at the year-end month): the awards of 第四章."""
+
+    UNSET = "", _("Not decided")
+    MET = "met", _("The year's task met: pay the awards")
+    NOT_MET = "not_met", _("Not met: no award")

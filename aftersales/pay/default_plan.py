@@ -25,6 +25,9 @@ ORDER_FIGURES: dict[str, dict[str, Any]] = {
     },
     # claims: orders completed under warranty (the claims filed with the maker).
     "claims": {"kinds": [], "statuses": ["completed", "closed"], "counted_on": "completed_at"},
+    # labour and parts revenue (money's booked charge lines): orders completed in the month.
+    "labour_revenue": {"kinds": [], "statuses": ["completed", "closed"], "counted_on": "completed_at"},
+    "parts_revenue": {"kinds": [], "statuses": ["completed", "closed"], "counted_on": "completed_at"},
 }
 
 
@@ -48,6 +51,10 @@ def _post(
         "quarterly_share": share,
         "holdback": True,
     }
+
+
+def _award(label: str, amount: str, posts: list[str], split: str = "each") -> dict[str, Any]:
+    return {"label": label, "amount": amount, "posts": posts, "split": split, "shares": {}}
 
 
 MANAGER = "(labour_revenue * 0.006 + parts_revenue * 0.0015 + repairs * 0.2) * coefficient"
@@ -165,6 +172,41 @@ DEFAULT_PLAN: dict[str, Any] = {
             "3": {"repair_revenue": "1922275", "mechanical": "1116540", "accident": "569357", "claims": "115500"},
             "4": {"repair_revenue": "1864899", "mechanical": "1075338", "accident": "564801", "claims": "115500"},
         },
+        # 维修产值任务: the centre's labour and parts revenue over the quarter against the quarter's target.
+        "completion": {"figures": ["labour_revenue", "parts_revenue"], "target": "repair_revenue"},
+    },
+    # 男出勤率达到96%以上，女出勤率94%以上（季度平均）: for the quarterly and the year-end awards.
+    "attendance": {"figure": "attendance_days", "men": "96", "women": "94"},
+    # 第四章 年终奖励方案 (paid in December when the department met the year's task).
+    "year_end": {
+        "month": 12,
+        "awards": {
+            "service_adviser": _award("机修服务顾问完成个人任务奖励", "3000", ["service_adviser"]),
+            "accident_advisers": _award("事故车服务顾问完成事故任务奖励", "9000", ["accident_adviser"], "equal"),
+            "claims_clerk": _award("索赔员完成索赔任务奖励", "2000", ["claims_clerk"]),
+            "mechanics_group": _award("机修小组完成小组120万配件任务奖励", "3000", ["mechanic"], "equal"),
+            "parts_department": {
+                **_award(
+                    "配件部完成任务奖励",
+                    "10000",
+                    ["parts_supervisor", "parts_planner", "chief_parts_clerk", "storekeeper", "painter_tool_keeper"],
+                    "shares",
+                ),
+                "shares": {
+                    "parts_supervisor": "26",
+                    "parts_planner": "20",
+                    "chief_parts_clerk": "16",
+                    "storekeeper": "26",
+                    "painter_tool_keeper": "12",
+                },
+            },
+            "technical_director": _award("技术总监奖励", "2500", ["technical_director"]),
+            "quality_inspector": _award("质检员奖励", "2000", ["quality_inspector"]),
+            "front_desk_adviser": _award("前台服务顾问奖励", "1500", ["front_desk_adviser"]),
+            "front_desk_assistant": _award("前台服务顾问助理奖励", "1000", ["front_desk_assistant"]),
+            "service_manager_assistant": _award("服务经理助理奖励", "2500", ["service_manager_assistant"]),
+            "service_manager": _award("服务经理奖励", "5000", ["service_manager"]),
+        },
     },
     "holdback": {
         "percent": "10",
@@ -183,6 +225,9 @@ DEFAULT_PLAN: dict[str, Any] = {
         "配件经理与配件主管、首席库管员与首席配件员（首席发料员）、配件发料员与配件员分别视为同一岗位。",
         "服务顾问的季度奖为实际提成工资的40%（事故车服务顾问50%），其他岗位为固定奖金；均乘以季度绩效得分（任务40%、服务考核30%、培训考核30%），季度任务完成不足90%不参与奖励。",
         "售后服务除机修、钣金烤漆工外每月预留应发工资的10%，年终按返还条件一次返还；机修工的岗位级别与考评公式原文未给出（首席机修工按级别发岗位补贴）。",
-        "机修小组配件提成（机修消耗配件×0.01）与年终部门奖励按小组或部门分配，不在个人月度工资单内。",
+        "机修小组配件提成（机修消耗配件×0.01）与季度机修小组奖励（30万配件产值奖励1000元，按小组积分发放）原文未给出个人分配办法，不在个人工资单内。",
+        "季度任务完成率按本网点季度工时费产值与配件产值之和对季度维修产值任务计算；服务顾问的个人任务原文未给出，经理可为个人录入完成率代替。",
+        "出勤条件（男96%、女94%）适用于季度奖励与年终奖励：季度（年度）出勤天数除以日历上的工作日；性别未登记时按较高的96%计。婚假、产假、丧假不计入考勤一项尚未区分。",
+        "年终奖励在12月、经理录入“完成全年任务”后发放：事故车服务顾问的9000元与机修小组的3000元由各自岗位的人员平分；配件部10000元按比例分配，库管1与库管2的14%与12%合为库管员岗位的26%由其人员平分，配件工具管理的12%归调漆员兼工具管理员；年终奖励不计入预留基数。",
     ],
 }

@@ -30,6 +30,8 @@ class Measured:
     value: Decimal = ZERO
     records: tuple[tuple[int, str, Decimal], ...] = ()  # (order id, number, amount)
     missing: str = ""
+    unit: str = "amount"  # "score": the value is the rows' average, not their sum
+    record_kind: str = "order"  # what the records are: orders (linked on screen), or days
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Person:
     posts: tuple[str, ...]
     joined_on: datetime.date
     allowances: tuple[str, ...] = ()
+    sex: str = ""  # "male" / "female" / "" (the attendance rule's higher threshold applies)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Entries:
     values: Mapping[str, Decimal] = field(default_factory=dict)
     scores: Mapping[str, Decimal] = field(default_factory=dict)  # target, service, training
     release: str = ""  # "met" | "not_met" | "" at the release month
+    award: str = ""  # "met" | "not_met" | "" at the year-end month: the department met the year's task
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,14 @@ class Context:
     quarter_before: Mapping[str, Decimal] = field(default_factory=dict)
     year_holdback_before: Decimal = ZERO
     adjustments: Sequence[tuple[Decimal, str]] = ()
+    # At a quarter's end: the centre's completion of the quarter's target (%), None when not measured.
+    quarter_completion: Decimal | None = None
+    completion_detail: Mapping[str, str] = field(default_factory=dict)
+    # Attendance (%) over the quarter and the year so far; None when the plan has no rule.
+    quarter_attendance: Decimal | None = None
+    year_attendance: Decimal | None = None
+    # How many of the run's people hold each post (year-end awards shared among holders).
+    holders: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -186,9 +198,10 @@ def compute_statement(
     for post in person.posts:
         performance[post] = _performance(plan, formulas, post, ctx, entries, result)
     _quarterly(plan, person, period, entries, ctx, performance, result)
+    _year_end(plan, person, period, entries, ctx, result)
     for amount, reason in ctx.adjustments:
         result.add("adjustment", "adjustment", reason, amount)
-    gross = result.total("base", "allowance", "performance", "quarterly", "adjustment")
+    gross = result.total("base", "allowance", "performance", "quarterly", "adjustment")  # monthly pay: held back
     percent = plan.holdback.percent if any(plan.posts[p].holdback for p in person.posts) else ZERO
     holdback = result.add("holdback", "holdback", f"预留 {percent}%", -(gross * percent / 100))
     if period.month == plan.holdback.release_month and entries.release:
@@ -205,6 +218,8 @@ def compute_statement(
                     "scope": scope,
                     "value": str(measured.value),
                     "missing": measured.missing,
+                    "unit": measured.unit,
+                    "record_kind": measured.record_kind,
                     "records": [[rid, ref, str(amount)] for rid, ref, amount in measured.records],
                 }
     return result
@@ -267,14 +282,13 @@ def _performance(
     values, tiers = performance_values(plan, post, ctx, entries, coefficient)
     formula = formulas[post]
     used = {name: str(values[name]) for name in sorted(formula.names)}
-    missing = sorted(
-        {
-            m.missing
-            for code, m in (ctx.centre if plan.posts[post].scope == "centre" else ctx.own).items()
-            if m.missing
-            and (code in formula.names or any(plan.tiers[t].figure == code for t in formula.names if t in plan.tiers))
-        }
-    )
+    read = {
+        code: m
+        for code, m in (ctx.centre if plan.posts[post].scope == "centre" else ctx.own).items()
+        if code in formula.names or any(plan.tiers[t].figure == code for t in formula.names if t in plan.tiers)
+    }
+    missing = sorted({m.missing for m in read.values() if m.missing})
+    orders = sorted({(rid, ref) for m in read.values() if m.record_kind == "order" for rid, ref, _amount in m.records})
     return result.add(
         "performance",
         post,
@@ -290,6 +304,7 @@ def _performance(
             for code in sorted(formula.names & set(plan.averages))
         },
         missing=missing,
+        orders=[[rid, ref] for rid, ref in orders],
     )
 
 
@@ -298,6 +313,35 @@ def points(bands: Bands, score: Decimal) -> Decimal:
         if score >= at_least:
             return earned
     return ZERO
+
+
+def attendance_bar(plan: PlanDoc, person: Person) -> Decimal | None:
+    """The attendance (%) a bonus needs for ``person`` (the higher threshold when the sex is not given)."""
+    rule = plan.attendance
+    if rule is None:
+        return None
+    if person.sex == "female":
+        return rule.women
+    if person.sex == "male":
+        return rule.men
+    return max(rule.men, rule.women)
+
+
+def _attendance_refuses(
+    plan: PlanDoc, person: Person, rate: Decimal | None, result: Result, what: str
+) -> dict[str, str] | None:
+    """``None`` when the bonus may be paid; else the note why not. Without a rule nothing is refused."""
+    bar = attendance_bar(plan, person)
+    if bar is None:
+        return None
+    if rate is None:
+        result.warnings.append("attendance: not measured (the rule is not applied)")
+        return None
+    if not person.sex:
+        result.warnings.append("profile.sex: not given (the higher attendance threshold applies)")
+    if rate < bar:
+        return {"attendance": str(rate), "attendance_needed": str(bar), "refused": what}
+    return {"attendance": str(rate), "attendance_needed": str(bar)}
 
 
 def _quarterly(
@@ -309,15 +353,23 @@ def _quarterly(
     performance: Mapping[str, Decimal],
     result: Result,
 ) -> None:
-    """At a quarter's end: each post's bonus (fixed, or a share of the quarter's performance pay) times
-    the weighted score; a target below the lowest band (under 90 %) earns no bonus at all."""
+    """At a quarter's end, once the manager entered the scores: each post's bonus (fixed, or a share of
+    the quarter's performance pay) times the weighted score. The target's completion is the centre's,
+    measured, unless the manager entered the person's own; under 90 % it earns no bonus at all, and
+    neither does attendance under the plan's threshold."""
     if period.month not in QUARTER_ENDS or not entries.scores:
         return
     q = plan.quarterly
-    parts = {
-        name: points(getattr(q, name), entries.scores.get(name, ZERO)) for name in ("target", "service", "training")
-    }
+    scores = dict(entries.scores)
+    target_from = "entered"
+    if "target" not in scores:
+        target_from = "measured" if ctx.quarter_completion is not None else "missing"
+        scores["target"] = ctx.quarter_completion if ctx.quarter_completion is not None else ZERO
+        if ctx.quarter_completion is None:
+            result.warnings.append("quarterly.completion: not measured (enter the target's completion)")
+    parts = {name: points(getattr(q, name), scores.get(name, ZERO)) for name in ("target", "service", "training")}
     score = sum((parts[name] * getattr(q, name).weight for name in parts), ZERO) / 100
+    attendance = _attendance_refuses(plan, person, ctx.quarter_attendance, result, "quarterly")
     for post in person.posts:
         spec = plan.posts[post]
         if spec.quarterly_share is not None:
@@ -326,13 +378,48 @@ def _quarterly(
             base = spec.quarterly_bonus
         else:
             continue
-        amount = base * score / 100 if parts["target"] > 0 else ZERO
+        paid = parts["target"] > 0 and not (attendance and "refused" in attendance)
         result.add(
             "quarterly",
             post,
             f"季度奖励（{spec.label}）",
-            amount,
+            base * score / 100 if paid else ZERO,
             base=str(fen(base)),
             score=str(score),
             points={name: str(value) for name, value in parts.items()},
+            completion=str(scores["target"]),
+            completion_from=target_from,
+            completion_detail=dict(ctx.completion_detail) if target_from == "measured" else {},
+            **(attendance or {}),
+        )
+
+
+def _year_end(
+    plan: PlanDoc, person: Person, period: datetime.date, entries: Entries, ctx: Context, result: Result
+) -> None:
+    """第四章: at the year-end month, once the manager entered that the year's task was met, each award
+    of a post the person holds: the amount (``each``), the holders' equal part (``equal``) or the post's
+    share divided among its holders (``shares``); none below the year's attendance threshold."""
+    year_end = plan.year_end
+    if year_end is None or period.month != year_end.month or entries.award != "met":
+        return
+    attendance = _attendance_refuses(plan, person, ctx.year_attendance, result, "year_end")
+    for code, award in year_end.awards.items():
+        held = [post for post in award.posts if post in person.posts]
+        if not held:
+            continue
+        if award.amount is None:
+            result.warnings.append(f"year_end.awards.{code}: asked for (blank in the source)")
+        total = award.amount or ZERO
+        if award.split == "each":
+            amount, how = total, "each"
+        elif award.split == "equal":
+            sharing = sum(ctx.holders.get(post, 0) for post in award.posts) or 1
+            amount, how = total / sharing, f"1/{sharing}"
+        else:
+            amount = sum((total * award.shares[post] / 100 / (ctx.holders.get(post, 0) or 1) for post in held), ZERO)
+            how = "、".join(f"{award.shares[post]}%/{ctx.holders.get(post, 0) or 1}" for post in held)
+        refused = attendance is not None and "refused" in attendance
+        result.add(
+            "year_end", code, award.label, ZERO if refused else amount, split=award.split, how=how, **(attendance or {})
         )

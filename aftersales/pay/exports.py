@@ -11,6 +11,7 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.registry import ExportRows
 from aftersales.pay.permissions import runs_visible_to
+from aftersales.pay.plan import read_plan
 
 COLUMNS = (
     gettext_lazy("Month"),
@@ -22,6 +23,7 @@ COLUMNS = (
     gettext_lazy("Performance pay"),
     gettext_lazy("Allowances"),
     gettext_lazy("Quarterly bonus"),
+    gettext_lazy("Year-end award"),
     gettext_lazy("Adjustments"),
     gettext_lazy("Gross pay"),
     gettext_lazy("Held back"),
@@ -35,9 +37,11 @@ def statement_rows(*, user: User, params: Mapping[str, Any], now: datetime.datet
     raw = params.get("run") or ""
     if not str(raw).isdigit():
         raise ValidationFailed("invalid_filter", _("Give the pay run: ?run=<id>."), field="run")
-    run = runs_visible_to(user).select_related("service_center").filter(pk=int(raw)).first()
+    run = runs_visible_to(user).select_related("service_center", "plan").filter(pk=int(raw)).first()
     if run is None:
         raise NotFoundError("not_found", _("No such pay run."))
+
+    posts = read_plan(run.plan.document).posts
 
     def rows() -> Iterator[list[Any]]:
         for s in run.statements.select_related("user").order_by("user__username"):
@@ -46,11 +50,12 @@ def statement_rows(*, user: User, params: Mapping[str, Any], now: datetime.datet
                 run.service_center.name,
                 s.user.get_full_name() or s.user.username,
                 s.user.username,
-                ", ".join(s.posts),
+                "、".join(posts[code].label if code in posts else code for code in s.posts),
                 s.base,
                 s.performance,
                 s.allowances,
                 s.quarterly,
+                s.year_end,
                 s.adjustments,
                 s.gross,
                 s.holdback,

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import TimeStampedModel
-from aftersales.pay.choices import RunStatus
+from aftersales.pay.choices import RunStatus, Sex
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": 0}
 
@@ -41,6 +41,7 @@ class PayProfile(TimeStampedModel):
     posts = models.JSONField(_("posts"), default=list)
     allowances = models.JSONField(_("allowances"), default=list, blank=True)
     joined_on = models.DateField(_("joined on"))
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True, default="")
     active = models.BooleanField(_("paid in runs"), default=True)
 
     class Meta:
@@ -93,6 +94,7 @@ class PayStatement(TimeStampedModel):
     performance = models.DecimalField(_("performance pay"), **MONEY)
     allowances = models.DecimalField(_("allowances"), **MONEY)
     quarterly = models.DecimalField(_("quarterly bonus"), **MONEY)
+    year_end = models.DecimalField(_("year-end award"), **MONEY)
     adjustments = models.DecimalField(_("adjustments"), **MONEY)
     gross = models.DecimalField(_("gross pay"), **MONEY)
     holdback = models.DecimalField(_("held back"), **MONEY)

@@ -86,11 +86,47 @@ class Bands(Part):
     bands: list[tuple[Decimal, Decimal]] = Field(min_length=1, max_length=10)
 
 
+class Completion(Part):
+    """How the quarter's target completion is measured: the sum of ``figures`` over the quarter (the
+    centre's) against ``targets[quarter][target]``. The manager may enter a person's own instead."""
+
+    figures: list[str] = Field(min_length=1, max_length=10)
+    target: str = Field(max_length=40)
+
+
 class Quarterly(Part):
     target: Bands
     service: Bands
     training: Bands
     targets: dict[str, dict[str, Amount]] = Field(default_factory=dict)
+    completion: Completion | None = None
+
+
+class AttendanceRule(Part):
+    """Bonuses (quarterly, year-end) only for a rate of attendance at least ``men`` / ``women`` per cent
+    (the quarter's, the year's): days attended (``figure``) over the calendar's working days."""
+
+    figure: str = "attendance_days"
+    men: Decimal = Field(ge=0, le=100)
+    women: Decimal = Field(ge=0, le=100)
+
+
+class Award(Part):
+    """A year-end award: ``each`` holder of the posts gets ``amount``; ``equal``: the holders share it;
+    ``shares``: each post takes its per cent of it (``shares``), shared by that post's holders."""
+
+    label: str = Field(max_length=100)
+    amount: Amount = Field(None, ge=0)
+    posts: list[str] = Field(min_length=1, max_length=20)
+    split: Literal["each", "equal", "shares"] = "each"
+    shares: dict[str, Decimal] = Field(default_factory=dict)
+
+
+class YearEnd(Part):
+    """The year-end awards (第四章), paid in ``month`` when the manager enters that the year's task is met."""
+
+    month: int = Field(12, ge=1, le=12)
+    awards: dict[str, Award] = Field(default_factory=dict)
 
 
 class Holdback(Part):
@@ -112,6 +148,8 @@ class PlanDoc(Part):
     figures: dict[str, FigureRule] = Field(default_factory=dict)
     quarterly: Quarterly
     holdback: Holdback
+    attendance: AttendanceRule | None = None
+    year_end: YearEnd | None = None
     notes: list[str] = Field(default_factory=list)
 
     def asked(self) -> list[str]:
@@ -148,6 +186,9 @@ def _blanks(plan: PlanDoc) -> Iterator[str]:
     for code, row in plan.allowances.items():
         if row.amount is None:
             yield f"allowances.{code}"
+    for code, award in (plan.year_end.awards if plan.year_end else {}).items():
+        if award.amount is None:
+            yield f"year_end.awards.{code}"
 
 
 def read_plan(document: Any) -> PlanDoc:
@@ -191,7 +232,33 @@ def check_plan(document: Any, *, figure_keys: set[str]) -> PlanDoc:
     for code in plan.figures:
         if code not in figure_keys:
             raise ValidationFailed("formula_unknown_figure", f"Unknown figure “{code}”.", field=f"figures.{code}")
+    completion = plan.quarterly.completion
+    for figure in completion.figures if completion else []:
+        if figure not in figure_keys:
+            raise ValidationFailed(
+                "formula_unknown_figure", f"Unknown figure “{figure}”.", field="quarterly.completion.figures"
+            )
+    if plan.attendance is not None and plan.attendance.figure not in figure_keys:
+        raise ValidationFailed(
+            "formula_unknown_figure", f"Unknown figure “{plan.attendance.figure}”.", field="attendance.figure"
+        )
+    for code, award in (plan.year_end.awards if plan.year_end else {}).items():
+        _check_award(plan, code, award)
     return plan
+
+
+def _check_award(plan: PlanDoc, code: str, award: Award) -> None:
+    field = f"year_end.awards.{code}"
+    for post in award.posts:
+        if post not in plan.posts:
+            raise ValidationFailed("plan_invalid", f"Unknown post “{post}”.", field=f"{field}.posts")
+    if award.split == "shares":
+        if set(award.shares) != set(award.posts):
+            raise ValidationFailed(
+                "plan_invalid", "Give a share for each post, and only for them.", field=f"{field}.shares"
+            )
+        if sum(award.shares.values(), Decimal(0)) > 100:
+            raise ValidationFailed("plan_invalid", "The shares add up to more than 100 %.", field=f"{field}.shares")
 
 
 def _check_tiers(code: str, table: TierTable) -> None:

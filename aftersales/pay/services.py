@@ -17,13 +17,22 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import can_see_centre
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.registry import figure_sources
 from aftersales.history.services import record_activity
 from aftersales.pay import engine, permissions
-from aftersales.pay.choices import RUN_MOVES, Release, RunStatus
+from aftersales.pay.choices import RUN_MOVES, Release, RunStatus, Sex, YearEndDecision
 from aftersales.pay.default_plan import DEFAULT_PLAN
 from aftersales.pay.models import PayAdjustment, PayPlan, PayProfile, PayRun, PayStatement
 from aftersales.pay.plan import PlanDoc, check_plan, read_plan
-from aftersales.pay.selectors import approved_statements, figure_keys, measure_month, plan_in_force
+from aftersales.pay.selectors import (
+    approved_statements,
+    figure_keys,
+    measure_month,
+    measure_span,
+    next_month,
+    plan_in_force,
+    working_days,
+)
 
 SCORE_NAMES = ("target", "service", "training")
 
@@ -93,6 +102,7 @@ def set_profile(
     joined_on: datetime.date,
     allowances: list[str] | None = None,
     active: bool = True,
+    sex: str = "",
 ) -> PayProfile:
     """What ``user``'s pay is computed from; the codes must be those of the plan in force today."""
     if not permissions.can_run_pay(by):
@@ -117,7 +127,10 @@ def set_profile(
             raise ValidationFailed(
                 "invalid_choice", _("The plan has no allowance “%(code)s”.") % {"code": code}, field="allowances"
             )
+    if sex not in ("", *Sex.values):
+        raise ValidationFailed("invalid_choice", _("Male, female or not given."), field="sex")
     values = {
+        "sex": sex,
         "education": education,
         "posts": posts,
         "joined_on": joined_on,
@@ -245,6 +258,7 @@ def enter_statement(
     values: dict[str, Any] | None = None,
     scores: dict[str, Any] | None = None,
     release: str | None = None,
+    award: str | None = None,
 ) -> PayStatement:
     """The manager's entries on a draft statement: the assessment coefficient per post (inside the
     post's range), entered values (救急补贴), the quarterly scores, the holdback release; then the run
@@ -286,6 +300,10 @@ def enter_statement(
             if release not in Release.values:
                 raise ValidationFailed("invalid_input", _("Not a release choice."), field="release")
             entries["release"] = release
+        if award is not None:
+            if award not in YearEndDecision.values:
+                raise ValidationFailed("invalid_input", _("Not a year-end choice."), field="award")
+            entries["award"] = award
         old = statement.entries
         statement.entries = entries
         statement.save(update_fields=["entries", "updated_at"])
@@ -357,7 +375,43 @@ def _entries(raw: dict[str, Any]) -> engine.Entries:
         values={k: Decimal(v) for k, v in raw.get("values", {}).items()},
         scores={k: Decimal(v) for k, v in raw.get("scores", {}).items()},
         release=raw.get("release", ""),
+        award=raw.get("award", ""),
     )
+
+
+def _rate(days: Decimal, working: int) -> Decimal:
+    return engine.fen(days * 100 / working) if working else Decimal(100)
+
+
+def _period_figures(plan: PlanDoc, run: PayRun, people: list[PayProfile]) -> dict[str, Any]:
+    """What a quarter's end or the year-end month needs beyond the month: the centre's completion of the
+    quarter's target, and each person's attendance (%) over the quarter and the year so far."""
+    period, end = run.period, next_month(run.period)
+    quarter_start = period.replace(month=(period.month - 1) // 3 * 3 + 1)
+    found: dict[str, Any] = {"completion": None, "detail": {}, "quarter": {}, "year": {}}
+    quarter_end = period.month in engine.QUARTER_ENDS
+    year_end = plan.year_end is not None and period.month == plan.year_end.month
+    completion = plan.quarterly.completion
+    if quarter_end and completion is not None:
+        target = plan.quarterly.targets.get(str((period.month - 1) // 3 + 1), {}).get(completion.target)
+        span = measure_span(
+            plan=plan, keys=completion.figures, centre_id=run.service_center_id, start=quarter_start, end=end
+        )
+        done = sum((span.centre[key].value for key in completion.figures if key in span.centre), engine.ZERO)
+        if target:
+            found["completion"] = engine.fen(done * 100 / target)
+            found["detail"] = {"measured": str(done), "target": str(target), "figures": "+".join(completion.figures)}
+    rule = plan.attendance
+    measured_here = rule is not None and not any(s.missing for s in figure_sources if s.key == rule.figure)
+    for name, start, wanted in (("quarter", quarter_start, quarter_end), ("year", period.replace(month=1), year_end)):
+        if rule is None or not wanted or not measured_here:
+            continue
+        span = measure_span(plan=plan, keys=[rule.figure], centre_id=run.service_center_id, start=start, end=end)
+        working = working_days(start, end)
+        for profile in people:
+            measured = span.of(profile.user_id).get(rule.figure, engine.Measured())
+            found[name][profile.user_id] = _rate(measured.value, working)
+    return found
 
 
 def _compute(run: PayRun) -> None:
@@ -388,6 +442,11 @@ def _compute(run: PayRun) -> None:
         label = f"调整 {adj.corrects.run.period:%Y-%m}：{adj.reason}"
         adjustments.setdefault(adj.user_id, []).append((adj.amount, label))
     existing = {s.user_id: s for s in run.statements.all()}
+    holders: dict[str, int] = {}
+    for profile in people:
+        for post in profile.posts:
+            holders[post] = holders.get(post, 0) + 1
+    span = _period_figures(plan, run, people)
 
     def context(user_id: int) -> engine.Context:
         return engine.Context(
@@ -398,19 +457,25 @@ def _compute(run: PayRun) -> None:
             quarter_before=quarter_before.get(user_id, {}),
             year_holdback_before=year_before.get(user_id, engine.ZERO),
             adjustments=adjustments.get(user_id, []),
+            quarter_completion=span["completion"],
+            completion_detail=span["detail"],
+            quarter_attendance=span["quarter"].get(user_id),
+            year_attendance=span["year"].get(user_id),
+            holders=holders,
         )
 
     averages: dict[str, Decimal] = {}
     averaged: dict[str, list[tuple[str, Decimal]]] = {}
     for code, average in plan.averages.items():
-        holders = [p for p in people if average.post in p.posts]
-        if holders and average.post in formulas:
+        averaged_over = [p for p in people if average.post in p.posts]
+        if averaged_over and average.post in formulas:
             amounts = [
-                engine.commission_without_coefficient(plan, formulas, average.post, context(p.user_id)) for p in holders
+                engine.commission_without_coefficient(plan, formulas, average.post, context(p.user_id))
+                for p in averaged_over
             ]
             averages[code] = engine.fen(sum(amounts, engine.ZERO) / len(amounts))
             averaged[code] = [
-                (p.user.get_full_name() or p.user.username, a) for p, a in zip(holders, amounts, strict=True)
+                (p.user.get_full_name() or p.user.username, a) for p, a in zip(averaged_over, amounts, strict=True)
             ]
     keep = []
     for profile in people:
@@ -420,6 +485,7 @@ def _compute(run: PayRun) -> None:
             posts=tuple(profile.posts),
             joined_on=profile.joined_on,
             allowances=tuple(profile.allowances),
+            sex=profile.sex,
         )
         statement = existing.get(profile.user_id) or PayStatement(run=run, user_id=profile.user_id)
         result = engine.compute_statement(
@@ -436,8 +502,9 @@ def _compute(run: PayRun) -> None:
         statement.performance = result.total("performance")
         statement.allowances = result.total("allowance")
         statement.quarterly = result.total("quarterly")
+        statement.year_end = result.total("year_end")
         statement.adjustments = result.total("adjustment")
-        statement.gross = result.total("base", "allowance", "performance", "quarterly", "adjustment")
+        statement.gross = result.total("base", "allowance", "performance", "quarterly", "year_end", "adjustment")
         statement.holdback = -result.total("holdback")
         statement.release = result.total("release")
         statement.net = statement.gross - statement.holdback + statement.release

@@ -16,5 +16,5 @@ urlpatterns = [
     path("profiles/", views.profile_list, name="profiles"),
     path("profiles/<int:user_id>/", views.profile_edit, name="profile_edit"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
-    path("plans/<int:plan_id>/new-version/", views.plan_new_version, name="plan_new_version"),
+    path("plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
 ]

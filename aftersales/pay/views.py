@@ -1,7 +1,6 @@
 """Console pages of the pay context: the runs, a run's statements, one statement with the orders behind
 its figures and the manager's entries, and the plans. Thin: bind a form, call a service, render."""
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +25,7 @@ from aftersales.pay.models import PayPlan, PayRun, PayStatement
 from aftersales.pay.plan import read_plan
 from aftersales.pay.selectors import next_month, plan_in_force
 
-SECTIONS = ("base", "allowance", "performance", "quarterly", "adjustment", "holdback", "release")
+SECTIONS = ("base", "allowance", "performance", "quarterly", "year_end", "adjustment", "holdback", "release")
 
 
 def _centres(request: HttpRequest) -> Any:
@@ -100,6 +99,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             "performance",
             "allowances",
             "quarterly",
+            "year_end",
             "adjustments",
             "gross",
             "holdback",
@@ -215,28 +215,21 @@ def _plan(request: HttpRequest, plan_id: int) -> PayPlan:
     return get_object_or_404(permissions.plans_visible_to(request.user), pk=plan_id)
 
 
-def _plan_page(request: HttpRequest, plan: PayPlan, form: PlanForm | None = None, status: int = 200) -> HttpResponse:
+def _plan_page(request: HttpRequest, plan: PayPlan) -> HttpResponse:
     doc = read_plan(plan.document)
-    can_edit = permissions.can_edit_plans(request.user)
-    if can_edit and form is None:
-        latest = PayPlan.objects.order_by("-effective_from").values_list("effective_from", flat=True).first()
-        start = next_month(max(latest or plan.effective_from, timezone.localdate().replace(day=1)))
-        form = PlanForm(
-            initial={"effective_from": start, "document": json.dumps(plan.document, ensure_ascii=False, indent=2)}
-        )
     context = {
         "plan": plan,
         "doc": doc,
         "asked": doc.asked(),
         "levels": sorted(doc.levels.items()),
         "posts": sorted(doc.posts.items(), key=lambda item: (-(item[1].level or 0), item[0])),
-        "form": form if can_edit else None,
+        "can_edit": permissions.can_edit_plans(request.user),
         "runs": plan.runs.select_related("service_center").filter(
             Q(service_center__in=_centres(request)) if not permissions.sees_all_pay(request.user) else Q()
         )[:12],
         "versions": PayPlan.objects.order_by("-effective_from"),
     }
-    return render(request, "pay/plan_detail.html", context, status=status)
+    return render(request, "pay/plan_detail.html", context)
 
 
 @login_required
@@ -246,31 +239,39 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def plan_new_version(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """Save the edited plan as a new version in force from the month given (months before keep theirs)."""
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan's values as a form, saved as a new version in force from the month given (the months
+    before keep the version they were paid under); the version's own month changes it in place while
+    no pay run has used it."""
     plan = _plan(request, plan_id)
     if not permissions.can_edit_plans(request.user):
         raise PermissionDenied
-    form = PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            saved = services.save_plan(
-                by=request.user,
-                document=form.cleaned_data["document"],
-                effective_from=form.cleaned_data["effective_from"],
-            )
-        except DomainError as exc:
-            form.add_error(
-                "effective_from" if exc.field == "effective_from" else "document",
-                f"{exc.field}: {exc.detail}" if exc.field and exc.field != "effective_from" else exc.detail,
-            )
-        else:
-            messages.success(
-                request, _("Plan saved, in force from %(month)s.") % {"month": f"{saved.effective_from:%Y-%m}"}
-            )
-            return HttpResponseRedirect(reverse("pay:plan_detail", args=[saved.pk]))
-    return _plan_page(request, plan, form=form, status=400)
+    if request.method == "POST":
+        form = PlanForm(request.POST, base=plan.document)
+        if form.is_valid():
+            start = form.cleaned_data["effective_from"]
+            try:
+                saved = services.save_plan(
+                    by=request.user,
+                    document=form.document(),
+                    effective_from=start,
+                    plan=plan if start == plan.effective_from else None,
+                )
+            except DomainError as exc:
+                field = form.field_for(exc.field)
+                form.add_error(field, exc.detail if field else f"{exc.field or ''}: {exc.detail}".lstrip(": "))
+            else:
+                messages.success(
+                    request, _("Plan saved, in force from %(month)s.") % {"month": f"{saved.effective_from:%Y-%m}"}
+                )
+                return HttpResponseRedirect(reverse("pay:plan_detail", args=[saved.pk]))
+        status = 400
+    else:
+        latest = PayPlan.objects.order_by("-effective_from").values_list("effective_from", flat=True).first()
+        start = next_month(max(latest or plan.effective_from, timezone.localdate().replace(day=1)))
+        form = PlanForm(base=plan.document, initial={"effective_from": start})
+        status = 200
+    return render(request, "pay/plan_form.html", {"plan": plan, "form": form}, status=status)
 
 
 def _require_runner(request: HttpRequest) -> None:
@@ -319,6 +320,7 @@ def profile_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             "posts": profile.posts,
             "allowances": profile.allowances,
             "joined_on": profile.joined_on,
+            "sex": profile.sex,
             "active": profile.active,
         }
         if profile

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "aftersales.devices",
     "aftersales.parts",
     "aftersales.care",
+    "aftersales.contracts",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -256,6 +257,11 @@ CELERY_BEAT_SCHEDULE = {
     "care-escalate-complaints": {
         "task": "aftersales.care.tasks.escalate_complaints",
         "schedule": float(os.environ.get("AFTERSALES_CARE_ESCALATION_SWEEP_SECONDS", "300")),
+    },
+    # Contract visits generated, their orders opened ahead, the missed marked (also a periodic job).
+    "contracts-visits": {
+        "task": "aftersales.contracts.tasks.sweep_visits",
+        "schedule": float(os.environ.get("AFTERSALES_CONTRACT_VISIT_SWEEP_SECONDS", "3600")),
     },
 }
 

@@ -39,6 +39,7 @@ from aftersales.accounts.services import create_stand_in
 from aftersales.care.models import Campaign, Complaint, FollowUpTask
 from aftersales.care.services import log_contact
 from aftersales.catalog.models import ProductModel
+from aftersales.contracts.models import Contract, Project
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
@@ -109,6 +110,8 @@ class Ids:
     exchange_order: int = 0
     installation: int = 0
     installation_order: int = 0
+    contract: int = 0  # the demo's first 上海 contract, with its year of visits and its ledger
+    project: int = 0  # the demo's open project with its problem sheet
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ CASES = [
     Case("api:export orders", "manager", "/api/v1/exports/orders.csv", api=True),
     Case("api:export customers", "manager", "/api/v1/exports/customers.csv", api=True),
     Case("api:export units", "manager", "/api/v1/exports/units.csv", api=True),
+    Case("api:export pay statements", "finance", "/api/v1/exports/pay_statements.csv?run={pay_run}", api=True),
     Case("api:import template", "admin", "/api/v1/imports/customers/template.xlsx", api=True),
     Case("api:notifications", "technician", "/api/v1/notifications?limit=50", api=True, is_list=True),
     Case("api:notifications unread count", "technician", "/api/v1/notifications/unread-count", api=True),
@@ -252,6 +256,12 @@ CASES = [
     Case("api:care unit history", "agent", "/api/v1/care/units/{unit}/history", api=True),
     Case("api:care campaigns", "manager", "/api/v1/care/campaigns", api=True, is_list=True),
     Case("api:care campaign", "manager", "/api/v1/care/campaigns/{campaign}", api=True),
+    Case("api:contracts", "manager", "/api/v1/contracts?limit=50", api=True, is_list=True),
+    Case("api:contract", "manager", "/api/v1/contracts/{contract}", api=True),
+    Case("api:contract visits", "manager", "/api/v1/contracts/{contract}/visits", api=True, is_list=True),
+    Case("api:contract ledger", "finance", "/api/v1/contracts/{contract}/ledger", api=True),
+    Case("api:projects", "manager", "/api/v1/projects", api=True, is_list=True),
+    Case("api:project", "agent", "/api/v1/projects/{project}", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -297,6 +307,7 @@ CASES = [
     Case("console:pay run", "manager", "pay:run_detail", kwargs={"run_id": "pay_run"}),
     Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
     Case("console:pay plan", "finance", "pay:plan_detail", kwargs={"plan_id": "pay_plan"}),
+    Case("console:pay plan edit", "finance", "pay:plan_edit", kwargs={"plan_id": "pay_plan"}),
     Case("console:home (finance)", "finance", "console:home"),
     Case("console:order charges", "manager", "money:order_charges", kwargs={"order_id": "money_order"}),
     Case("console:quote print", "manager", "money:quote_print", kwargs={"quote_id": "quote"}),
@@ -319,6 +330,12 @@ CASES = [
     Case("console:stock-takes", "parts", "parts:stock_takes"),
     Case("console:stock-take sheet", "manager", "parts:stock_take", kwargs={"take_id": "stock_take"}),
     Case("console:tools", "parts", "parts:tools"),
+    Case("console:order reservations", "dispatcher", "parts:order_reservations", kwargs={"order_id": "reserved_order"}),
+    Case("console:parts catalogue", "parts", "core_settings:list", kwargs={"section": "=parts-catalogue"}),
+    Case("console:export parts stock", "parts", "exchange:export", kwargs={"kind": "=parts_stock", "fmt": "=xlsx"}),
+    Case(
+        "console:export supplier claims", "parts", "exchange:export", kwargs={"kind": "=parts_claims", "fmt": "=xlsx"}
+    ),
     Case("console:price list", "agent", "parts:price_list"),
     Case("console:customers", "agent", "care:customer_list"),
     Case("console:customer file", "agent", "care:customer_detail", kwargs={"customer_id": "customer"}),
@@ -329,6 +346,13 @@ CASES = [
     Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
     Case("console:campaigns", "manager", "care:campaign_list"),
     Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),
+    Case("console:contracts", "manager", "contracts:contract_list"),
+    Case("console:contract", "manager", "contracts:contract_detail", kwargs={"contract_id": "contract"}),
+    Case("console:contract visit calendar", "manager", "contracts:visit_calendar"),
+    Case("console:contract ledger", "finance", "contracts:contract_ledger", kwargs={"contract_id": "contract"}),
+    Case("console:projects", "manager", "contracts:project_list"),
+    Case("console:project", "agent", "contracts:project_detail", kwargs={"project_id": "project"}),
+    Case("console:project sheet print", "agent", "contracts:project_print", kwargs={"project_id": "project"}),
 ]
 
 
@@ -418,6 +442,8 @@ def build() -> Ids:
         follow_up=FollowUpTask.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         complaint=Complaint.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        contract=Contract.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
+        project=Project.objects.filter(signed_off_at__isnull=True).order_by("pk").first().pk,  # type: ignore[union-attr]
     )
 
 

@@ -11,10 +11,12 @@ class WorkforceConfig(AppConfig):
         from aftersales.core import registry
         from aftersales.workforce import choices
         from aftersales.workforce.exports import PAYABLE_COLUMNS
+        from aftersales.workforce.figures import register_figures
         from aftersales.workforce.home import register_home_panels
         from aftersales.workforce.permissions import CAPABILITIES
 
         register_capabilities(CAPABILITIES)
+        register_figures()  # days attended, for pay
         registry.register_badges("workforce.ClaimStatus", choices.ClaimStatus, choices.CLAIM_STATUS_BADGES)
         registry.register_badges("workforce.AbsenceStatus", choices.AbsenceStatus, choices.ABSENCE_STATUS_BADGES)
         registry.register_badges("workforce.OvertimeStatus", choices.OvertimeStatus, choices.OVERTIME_STATUS_BADGES)

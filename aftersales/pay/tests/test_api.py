@@ -1,16 +1,21 @@
 """The pay API: a run through its life, statements traced to orders, scoping, bad input."""
 
 import datetime
+import io
+from decimal import Decimal as D
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.models import AuditLog
 from aftersales.pay.default_plan import DEFAULT_PLAN
 from aftersales.pay.models import PayPlan, PayRun, PayStatement
+from aftersales.pay.services import create_run, transition_run
 from aftersales.pay.tests.factories import MAY, profile
 
 
@@ -113,7 +118,8 @@ def test_bad_plan_over_the_api_answers_400_with_the_field(
 def test_figures_say_which_are_not_measured_yet(setup: dict[str, Any], api_client: Any) -> None:
     figures = {f["key"]: f for f in api_client(setup["manager"]).get("/api/v1/pay/figures").json()}
     assert figures["receptions"]["missing"] == ""
-    assert figures["labour_revenue"]["missing"]
+    assert figures["labour_revenue"]["missing"] == ""
+    assert figures["paint_sales"]["missing"]
 
 
 def test_statement_list_query_count_does_not_grow_with_rows(
@@ -134,3 +140,37 @@ def test_statement_list_query_count_does_not_grow_with_rows(
 
     assert len(body["items"]) == PayStatement.objects.count() == 8
     assert len(many) == len(few)
+
+
+def test_payroll_export_through_the_api_scoped_to_the_run(
+    setup: dict[str, Any], centre: Any, other_centre: Any, users: dict[str, Any], api_client: Any
+) -> None:
+    run = create_run(by=setup["manager"], centre=centre, period=MAY)
+    transition_run(by=setup["manager"], run=run, to="reviewed")
+    transition_run(by=users[Role.FINANCE], run=run, to="approved")
+    answer = api_client(users[Role.FINANCE]).get(f"/api/v1/exports/pay_statements.xlsx?run={run.pk}")
+
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"].startswith('attachment; filename="pay_statements-')
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    adviser = run.statements.get(user=setup["adviser"])
+    row = next(r for r in rows[1:] if r[3] == "adviser")
+    assert rows[0][-2] == "实发" and D(str(row[-2])) == adviser.net  # "To pay", before the status
+    assert len(rows) == 1 + run.statements.count()
+    assert AuditLog.objects.filter(action="exchange.export_pay_statements").count() == 1
+
+    outsider = api_client(UserFactory(role=Role.MANAGER, service_center=other_centre))
+    assert outsider.get(f"/api/v1/exports/pay_statements.csv?run={run.pk}").status_code == 404
+    assert api_client(setup["adviser"]).get(f"/api/v1/exports/pay_statements.xlsx?run={run.pk}").status_code == 403
+    assert api_client(users[Role.FINANCE]).get("/api/v1/exports/pay_statements.xlsx").status_code == 400
+
+
+def test_each_performance_line_lists_the_orders_it_came_from(
+    setup: dict[str, Any], centre: Any, api_client: Any
+) -> None:
+    run = create_run(by=setup["manager"], centre=centre, period=MAY)
+    statement = run.statements.get(user=setup["adviser"])
+    detail = api_client(setup["manager"]).get(f"/api/v1/pay/statements/{statement.pk}").json()
+    [line] = [ln for ln in detail["lines"] if ln["section"] == "performance"]
+    assert line["orders"] == [[setup["order"].pk, setup["order"].number]]

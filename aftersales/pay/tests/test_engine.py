@@ -167,3 +167,120 @@ def test_release_month_pays_back_the_years_holdback_when_met():
         ["storekeeper"], period=december, year_holdback_before=D("550.00"), entries=Entries(release="not_met")
     )
     assert line(kept, "release", "release") == D(0)
+
+
+def test_technical_director_quality_inspector_and_accident_adviser():
+    centre = figures(labour_revenue="200000", valid_receptions="300")
+    # (200000 × 0.01 + 300 × 0.5 + 350) × 1.1 = (2000 + 150 + 350) × 1.1 = 2750
+    assert line(statement(["technical_director"], centre=centre), "performance", "technical_director") == D("2750.00")
+    # (200000 × 0.008 + 300 × 0.4) × 1.1 = (1600 + 120) × 1.1 = 1892
+    assert line(statement(["quality_inspector"], centre=centre), "performance", "quality_inspector") == D("1892.00")
+    own = figures(receptions="85", labour_revenue="63412.35", parts_revenue="41230.08")
+    # (85 × 2 + 63412.35 × 0.02 + 41230.08 × 0.01) × 1.2 = (170 + 1268.247 + 412.3008) × 1.2 = 2220.65776
+    assert line(statement(["accident_adviser"], own=own), "performance", "accident_adviser") == D("2220.66")
+
+
+def test_driver_and_painter_formulas():
+    centre = figures(labour_revenue="300000", parts_revenue="120000", repairs="412", paint_sales="8000")
+    # (300000 + 120000) × 0.1 % + 救急补贴 150 (entered) = 570, no coefficient in the source
+    driver = statement(["driver"], centre=centre, entries=Entries(values={"emergency_allowance": D("150")}))
+    assert line(driver, "performance", "driver") == D("570.00")
+    # (412 × 0.3 + 8000 × 15 %) × 1.4 = (123.6 + 1200) × 1.4 = 1853.04
+    assert line(statement(["painter_tool_keeper"], centre=centre), "performance", "painter_tool_keeper") == D("1853.04")
+
+
+def test_adviser_commission_over_the_top_tiers_to_the_fen():
+    # receptions 312: 100 + 100 + 12 × 2 = 224; revenue 135,000.55: 160 + 360 + 270 + 5000.55 × 0.01 = 840.0055
+    # (224 + 840.0055) × 1.3 = 1383.20715 → 1383.21
+    result = statement(["service_adviser"], own=figures(receptions="312", labour_revenue="135000.55"))
+    assert line(result, "performance", "service_adviser") == D("1383.21")
+
+
+def test_quarterly_target_is_the_measured_completion_unless_entered():
+    june = datetime.date(2026, 6, 1)
+    scores = {"service": D(85), "training": D(75)}
+    measured = statement(
+        ["service_manager"], period=june, quarter_completion=D("95.40"), entries=Entries(scores=scores)
+    )
+    # 95.40 % → 90 points: 0.4 × 90 + 0.3 × 80 + 0.3 × 80 = 84 → 2500 × 84 % = 2100
+    assert line(measured, "quarterly", "service_manager") == D("2100.00")
+    quarterly = next(ln for ln in measured.lines if ln["section"] == "quarterly")
+    assert (quarterly["completion"], quarterly["completion_from"]) == ("95.40", "measured")
+    entered = statement(
+        ["service_manager"],
+        period=june,
+        quarter_completion=D("95.40"),
+        entries=Entries(scores={**scores, "target": D(100)}),
+    )
+    assert line(entered, "quarterly", "service_manager") == D("2200.00")  # 0.4 × 100 + 24 + 24 = 88 %
+    unknown = statement(["service_manager"], period=june, entries=Entries(scores=scores))
+    assert line(unknown, "quarterly", "service_manager") == D(0)
+    assert "quarterly.completion: not measured (enter the target's completion)" in unknown.warnings
+
+
+@pytest.mark.parametrize(
+    ("sex", "rate", "paid"),
+    [
+        ("male", "96.00", True),
+        ("male", "95.99", False),
+        ("female", "94.00", True),
+        ("female", "93.50", False),
+        ("", "95.00", False),
+        ("", "96.00", True),
+    ],
+)
+def test_bonuses_need_the_attendance_of_the_persons_sex(sex, rate, paid):
+    june = datetime.date(2026, 6, 1)
+    result = compute_statement(
+        plan=PLAN,
+        formulas=FORMULAS,
+        person=Person(user_id=1, education="bachelor", posts=("service_manager",), joined_on=MAY, sex=sex),
+        period=june,
+        entries=Entries(scores={"target": D(100), "service": D(90), "training": D(80)}),
+        ctx=Context(own=figures(), centre=figures(), quarter_attendance=D(rate)),
+    )
+    assert line(result, "quarterly", "service_manager") == (D("2500.00") if paid else D(0))
+    quarterly = next(ln for ln in result.lines if ln["section"] == "quarterly")
+    assert ("refused" in quarterly) is not paid
+    assert ("profile.sex: not given (the higher attendance threshold applies)" in result.warnings) is (sex == "")
+
+
+def year_end(posts, *, holders, award="met", attendance="100", sex="male"):
+    return compute_statement(
+        plan=PLAN,
+        formulas=FORMULAS,
+        person=Person(user_id=1, education="bachelor", posts=tuple(posts), joined_on=MAY, sex=sex),
+        period=datetime.date(2026, 12, 1),
+        entries=Entries(award=award),
+        ctx=Context(own=figures(), centre=figures(), year_attendance=D(attendance), holders=holders),
+    )
+
+
+def test_year_end_awards_each_equal_and_by_shares():
+    assert line(year_end(["service_manager"], holders={"service_manager": 1}), "year_end", "service_manager") == D(
+        "5000.00"
+    )
+    # 事故车服务顾问 9000 shared by the 3 who hold the post
+    accident = year_end(["accident_adviser"], holders={"accident_adviser": 3})
+    assert line(accident, "year_end", "accident_advisers") == D("3000.00")
+    # 配件部 10000: 库管员 26 % (库管1 14 % + 库管2 12 %) shared by 2 storekeepers = 1300 each
+    keeper = year_end(["storekeeper"], holders={"storekeeper": 2, "parts_supervisor": 1})
+    assert line(keeper, "year_end", "parts_department") == D("1300.00")
+    supervisor = year_end(["parts_supervisor"], holders={"storekeeper": 2, "parts_supervisor": 1})
+    assert line(supervisor, "year_end", "parts_department") == D("2600.00")
+    # both posts of one award: the two shares
+    both = year_end(["parts_supervisor", "storekeeper"], holders={"storekeeper": 1, "parts_supervisor": 1})
+    assert line(both, "year_end", "parts_department") == D("5200.00")
+    # the award is not monthly pay: not held back
+    held = -line(keeper, "holdback", "holdback")
+    assert held == (keeper.total("base", "allowance", "performance") * D("0.1")).quantize(D("0.01"))
+
+
+def test_no_year_end_award_without_the_task_met_or_below_the_attendance():
+    assert not [ln for ln in year_end(["service_manager"], holders={}, award="").lines if ln["section"] == "year_end"]
+    assert not [
+        ln for ln in year_end(["service_manager"], holders={}, award="not_met").lines if ln["section"] == "year_end"
+    ]
+    low = year_end(["service_manager"], holders={"service_manager": 1}, attendance="95.5")
+    assert line(low, "year_end", "service_manager") == D(0)
+    assert not [ln for ln in year_end(["storekeeper"], holders={}).lines if ln["code"] == "service_manager"]
