@@ -52,6 +52,7 @@ from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
 from aftersales.parts.models import Location, Part, Reservation, StockTake, VisitPart
 from aftersales.pay.models import PayRun
+from aftersales.repurchase.models import RepurchaseContract
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import Attachment
@@ -107,6 +108,7 @@ class Ids:
     campaign: int = 0
     contract: int = 0  # the demo's first 上海 contract, with its year of visits and its ledger
     project: int = 0  # the demo's open project with its problem sheet
+    repurchase_contract: int = 0  # the demo's 例2 (lapsed: inception and lapse entries)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ CASES = [
     Case("api:pay runs", "finance", "/api/v1/pay/runs", api=True, is_list=True),
     Case("api:pay run", "manager", "/api/v1/pay/runs/{pay_run}", api=True),
     Case("api:pay statements", "finance", "/api/v1/pay/statements?limit=50", api=True, is_list=True),
+    Case("api:repurchase contracts", "finance", "/api/v1/repurchase/contracts", api=True, is_list=True),
+    Case("api:repurchase contract", "finance", "/api/v1/repurchase/contracts/{repurchase_contract}", api=True),
     Case("api:pay statement", "manager", "/api/v1/pay/statements/{pay_statement}", api=True),
     Case("api:prices", "agent", "/api/v1/prices", api=True, is_list=True),
     Case("api:order charges", "agent", "/api/v1/orders/{money_order}/charges", api=True, is_list=True),
@@ -296,6 +300,8 @@ CASES = [
     Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
     Case("console:pay plan", "finance", "pay:plan_detail", kwargs={"plan_id": "pay_plan"}),
     Case("console:pay plan edit", "finance", "pay:plan_edit", kwargs={"plan_id": "pay_plan"}),
+    Case("console:repurchase", "finance", "repurchase:index"),
+    Case("console:repurchase contract", "finance", "repurchase:detail", kwargs={"contract_id": "repurchase_contract"}),
     Case("console:home (finance)", "finance", "console:home"),
     Case("console:order charges", "manager", "money:order_charges", kwargs={"order_id": "money_order"}),
     Case("console:quote print", "manager", "money:quote_print", kwargs={"quote_id": "quote"}),
@@ -425,6 +431,7 @@ def build() -> Ids:
         campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         contract=Contract.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         project=Project.objects.filter(signed_off_at__isnull=True).order_by("pk").first().pk,  # type: ignore[union-attr]
+        repurchase_contract=RepurchaseContract.objects.get(number="XS-2015-002").pk,
     )
 
 
