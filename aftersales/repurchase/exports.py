@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.accounts.models import User
 from aftersales.core.filtering import apply_filters
@@ -23,7 +23,7 @@ COLUMNS = (
     gettext_lazy("Date"),
     gettext_lazy("Event"),
     gettext_lazy("Account code"),
-    gettext_lazy("Account"),
+    pgettext_lazy("ledger", "Account"),
     gettext_lazy("Debit"),
     gettext_lazy("Credit"),
     gettext_lazy("Memo"),
