@@ -139,7 +139,7 @@ def user(role: str, **extra) -> User:
                 "settings",
             ],
         ),
-        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import"]),
+        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import", "settings"]),
         (Role.FINANCE, ["home", "orders", "invoices", "parts", "contracts", "pay", "repurchase"]),
         (
             Role.GENERAL_MANAGER,
