@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aftersales.parts",
     "aftersales.care",
     "aftersales.contracts",
+    "aftersales.repurchase",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-visits": {
         "task": "aftersales.contracts.tasks.sweep_visits",
         "schedule": float(os.environ.get("AFTERSALES_CONTRACT_VISIT_SWEEP_SECONDS", "3600")),
+    },
+    # Repurchase deadlines coming up (repurchase; also a periodic job of the relay loop).
+    "repurchase-remind-deadlines": {
+        "task": "aftersales.repurchase.tasks.remind_deadlines",
+        "schedule": crontab(hour=8, minute=7),
     },
 }
 

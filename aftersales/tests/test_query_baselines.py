@@ -53,6 +53,7 @@ from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
 from aftersales.parts.models import Location, Part, Reservation, StockRequest, StockTake, Supplier, VisitPart
 from aftersales.pay.models import PayRun
+from aftersales.repurchase.models import RepurchaseContract
 from aftersales.service import services
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus
 from aftersales.service.models import Attachment
@@ -112,6 +113,7 @@ class Ids:
     installation_order: int = 0
     contract: int = 0  # the demo's first 上海 contract, with its year of visits and its ledger
     project: int = 0  # the demo's open project with its problem sheet
+    repurchase_contract: int = 0  # the demo's 例2 (lapsed: inception and lapse entries)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ CASES = [
     Case("api:pay runs", "finance", "/api/v1/pay/runs", api=True, is_list=True),
     Case("api:pay run", "manager", "/api/v1/pay/runs/{pay_run}", api=True),
     Case("api:pay statements", "finance", "/api/v1/pay/statements?limit=50", api=True, is_list=True),
+    Case("api:repurchase contracts", "finance", "/api/v1/repurchase/contracts", api=True, is_list=True),
+    Case("api:repurchase contract", "finance", "/api/v1/repurchase/contracts/{repurchase_contract}", api=True),
     Case("api:pay statement", "manager", "/api/v1/pay/statements/{pay_statement}", api=True),
     Case("api:prices", "agent", "/api/v1/prices", api=True, is_list=True),
     Case("api:order charges", "agent", "/api/v1/orders/{money_order}/charges", api=True, is_list=True),
@@ -308,6 +312,8 @@ CASES = [
     Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
     Case("console:pay plan", "finance", "pay:plan_detail", kwargs={"plan_id": "pay_plan"}),
     Case("console:pay plan edit", "finance", "pay:plan_edit", kwargs={"plan_id": "pay_plan"}),
+    Case("console:repurchase", "finance", "repurchase:index"),
+    Case("console:repurchase contract", "finance", "repurchase:detail", kwargs={"contract_id": "repurchase_contract"}),
     Case("console:home (finance)", "finance", "console:home"),
     Case("console:order charges", "manager", "money:order_charges", kwargs={"order_id": "money_order"}),
     Case("console:quote print", "manager", "money:quote_print", kwargs={"quote_id": "quote"}),
@@ -444,6 +450,7 @@ def build() -> Ids:
         campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         contract=Contract.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         project=Project.objects.filter(signed_off_at__isnull=True).order_by("pk").first().pk,  # type: ignore[union-attr]
+        repurchase_contract=RepurchaseContract.objects.get(number="XS-2015-002").pk,
     )
 
 

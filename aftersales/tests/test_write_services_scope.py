@@ -56,6 +56,7 @@ from aftersales.parts.services import stocktakes as parts_stocktakes
 from aftersales.parts.services import tools as parts_tools
 from aftersales.parts.services import visits as parts_visits
 from aftersales.pay import services as pay
+from aftersales.repurchase import services as repurchase
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
 from aftersales.service.services import dispatch, due_moves, imported, orders, sla_policies, visits
@@ -137,6 +138,31 @@ def _pay_world(staff: dict[str, User], home: ServiceCenter) -> dict[str, Any]:
     pay.transition_run(by=staff[Role.FINANCE], run=april, to="approved")
     may = pay.create_run(by=staff[Role.MANAGER], centre=home, period=datetime.date(2026, 5, 1))
     return {"approved": april.statements.get(), "run": may, "statement": may.statements.get()}
+
+
+def _with_repurchase(call: Callable[[World, User, Any], Any], *, posted: bool = False) -> Callable[[World, User], Any]:
+    """A home-centre sale with a repurchase clause (例1), made in the call's transaction by the home
+    centre's finance clerk: the refusal rolls it back with it."""
+
+    def run(w: World, by: User) -> Any:
+        with transaction.atomic():
+            made = repurchase.create_contract(
+                by=w.staff[Role.FINANCE],
+                customer=w.customer,
+                number="HT-1",
+                asset="挖掘机",
+                sale_date=datetime.date(2015, 1, 1),
+                deadline=datetime.date(2015, 12, 31),
+                holder="seller_option",
+                price=Decimal("1000000.00"),
+                repurchase_price=Decimal("750000.00"),
+                cost=Decimal("600000.00"),
+            )
+            if posted:
+                made = repurchase.post_inception(by=w.staff[Role.FINANCE], contract=made)
+            return call(w, by, made)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -1176,10 +1202,66 @@ CASES += [
         403,
         lambda w, by: device_rules.update_rule(by=by, rule=w.device_rule, name="y", kind="fault"),
     ),
+    # repurchase: a centre's finance clerk records and posts; another centre's sees none of it.
+    Case(
+        "aftersales.repurchase.services.create_contract",
+        F,
+        404,
+        lambda w, by: repurchase.create_contract(
+            by=by,
+            customer=w.customer,
+            number="HT-9",
+            asset="挖掘机",
+            sale_date=datetime.date(2015, 1, 1),
+            deadline=datetime.date(2015, 12, 31),
+            holder="seller_obliged",
+            price=Decimal("1000000.00"),
+            repurchase_price=Decimal("750000.00"),
+        ),
+    ),
+    Case(
+        "aftersales.repurchase.services.change_contract",
+        F,
+        404,
+        _with_repurchase(lambda w, by, c: repurchase.change_contract(by=by, contract=c, asset="装载机")),
+    ),
+    Case(
+        "aftersales.repurchase.services.post_inception",
+        F,
+        404,
+        _with_repurchase(lambda w, by, c: repurchase.post_inception(by=by, contract=c)),
+    ),
+    Case(
+        "aftersales.repurchase.services.post_exercise",
+        F,
+        404,
+        _with_repurchase(
+            lambda w, by, c: repurchase.post_exercise(by=by, contract=c, on=datetime.date(2015, 12, 31)), posted=True
+        ),
+    ),
+    Case(
+        "aftersales.repurchase.services.post_lapse",
+        F,
+        404,
+        _with_repurchase(
+            lambda w, by, c: repurchase.post_lapse(by=by, contract=c, on=datetime.date(2015, 12, 31)), posted=True
+        ),
+    ),
+    Case(
+        "aftersales.repurchase.services.reverse_posting",
+        F,
+        404,
+        _with_repurchase(
+            lambda w, by, c: repurchase.reverse_posting(by=by, contract=c, on=datetime.date(2015, 12, 31), reason="x"),
+            posted=True,
+        ),
+    ),
 ]
 
 # Public functions of ``services`` modules that are not a caller's write, with the reason.
 EXEMPT: dict[str, str] = {
+    "aftersales.repurchase.services.check_terms": "validation and classification only; writes nothing",
+    "aftersales.repurchase.services.remind_deadlines": "the periodic job; no caller",
     "aftersales.accounts.services.issue_token": "signs in with a username and password: there is no caller yet",
     "aftersales.accounts.services.user_for_token": "authenticates a bearer token; writes only its last use",
     "aftersales.accounts.services.touch_token": "called by user_for_token for the token being used",
