@@ -6,6 +6,7 @@ from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH, docs_need_sign_in
 from aftersales.care.api import router as care_router
 from aftersales.catalog.api import router as catalog_router
+from aftersales.contracts.api import router as contracts_router
 from aftersales.core.api import install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
 from aftersales.coverage.api import router as coverage_router
@@ -19,6 +20,7 @@ from aftersales.notifications.api import router as notifications_router
 from aftersales.parts.api import router as parts_router
 from aftersales.parts.api_work import router as parts_work_router
 from aftersales.pay.api import router as pay_router
+from aftersales.repurchase.api import router as repurchase_router
 from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
 from aftersales.workforce.api import router as workforce_router
@@ -54,3 +56,5 @@ api.add_router("", pay_router)
 api.add_router("", workforce_router)
 api.add_router("", devices_router)
 api.add_router("", care_router)
+api.add_router("", contracts_router)
+api.add_router("", repurchase_router)

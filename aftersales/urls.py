@@ -28,6 +28,8 @@ urlpatterns = [
     path("money/", include("aftersales.money.urls")),
     path("q/", include("aftersales.money.public_urls")),
     path("parts/", include("aftersales.parts.urls")),
+    path("contracts/", include("aftersales.contracts.urls")),
+    path("repurchase/", include("aftersales.repurchase.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.care.urls")),
     path("", include("aftersales.console.urls")),

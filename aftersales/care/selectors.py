@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import WorkingCalendar, business_timezone
 from aftersales.care import config
-from aftersales.care.choices import ComplaintStatus, TaskStatus
+from aftersales.care.choices import ComplaintStatus, Purpose, TaskStatus
 from aftersales.care.models import Campaign, CampaignRecipient, Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.permissions import (
     campaigns_visible_to,
@@ -431,3 +431,24 @@ def campaign_detail(*, user: User, campaign_id: int) -> CampaignView | None:
     if campaign.letters_sent_at is not None:
         late = campaign.letters_sent_at.astimezone(business_timezone()).date() > campaign.letters_due_on
     return CampaignView(campaign, [(r, statuses.get(r.message_key, "")) for r in recipients], late)
+
+
+# ---- for the areas above care (contracts): read by order, unit and customer ------------------------
+def open_complaint_count(*, customer_id: int, unit_ids: list[int], order_ids: list[int]) -> int:
+    """Complaints of the customer not closed yet that name one of ``unit_ids`` or ``order_ids``, or
+    name no unit and no order (about the customer's service as a whole). One query."""
+    units, orders = Complaint.units.through.objects, Complaint.orders.through.objects
+    about = (
+        Q(pk__in=units.filter(unit_id__in=unit_ids).values("complaint_id"))
+        | Q(pk__in=orders.filter(serviceorder_id__in=order_ids).values("complaint_id"))
+        | (~Q(pk__in=units.values("complaint_id")) & ~Q(pk__in=orders.values("complaint_id")))
+    )
+    return Complaint.objects.filter(about, customer_id=customer_id).exclude(status=ComplaintStatus.CLOSED).count()
+
+
+def callbacks_for_orders(order_ids: list[int]) -> dict[int, FollowUpTask]:
+    """The live call-back task of each order that has one (one query)."""
+    tasks = FollowUpTask.objects.filter(order_id__in=order_ids, purpose=Purpose.CALLBACK).exclude(
+        status=TaskStatus.CANCELLED
+    )
+    return {task.order_id: task for task in tasks.order_by("id") if task.order_id is not None}

@@ -17,17 +17,23 @@ class PartsConfig(AppConfig):
         register_figures()  # parts sales, for pay
 
         from aftersales.core.registry import (
+            ExportKind,
             HomePanel,
             ImportKind,
             NavEntry,
+            SettingsColumn,
+            SettingsSection,
             TimelineSource,
+            export_kinds,
             home_panels,
             import_kinds,
             navigation,
             register_badges,
+            settings_sections,
             timeline_sources,
         )
         from aftersales.history.registry import register_target, register_types
+        from aftersales.parts import exports
         from aftersales.parts.choices import (
             CLAIM_STATUS_BADGES,
             LOAN_STATUS_BADGES,
@@ -73,6 +79,48 @@ class PartsConfig(AppConfig):
                 "aftersales.parts.imports.PartRows",
                 f"{permissions}.can_manage_catalogue",
                 order=40,
+            )
+        )
+        for key, label, columns, rows, order in (
+            ("parts_stock", _("Spare parts stock"), "STOCK_COLUMNS", "stock_rows", 40),
+            ("parts_shortages", _("Parts below their minimum"), "SHORTAGE_COLUMNS", "shortage_rows", 41),
+            ("parts_claims", _("Supplier claims"), "CLAIM_COLUMNS", "claim_rows", 42),
+            ("parts_loans", _("Turnover spares"), "LOAN_COLUMNS", "loan_rows", 43),
+            ("parts_tools", _("Tools and instruments"), "TOOL_COLUMNS", "tool_rows", 44),
+        ):
+            export_kinds.register(
+                ExportKind(
+                    key,
+                    label,
+                    getattr(exports, columns),
+                    f"aftersales.parts.exports.{rows}",
+                    f"{permissions}.can_view_stock",
+                    order=order,
+                )
+            )
+        settings_sections.register(
+            SettingsSection(
+                "parts-catalogue",
+                _("Spare parts catalogue"),
+                "box-seam",
+                70,
+                f"{permissions}.can_manage_catalogue",
+                model="aftersales.parts.models.Part",
+                form="aftersales.parts.forms.PartForm",
+                columns=(
+                    SettingsColumn(_("Part number"), "number", kind="mono", link=True),
+                    SettingsColumn(_("Name"), "name"),
+                    SettingsColumn(_("Unit"), "get_unit_display"),
+                    SettingsColumn(_("Supplier"), "supplier.name"),
+                    SettingsColumn(_("Cost"), "cost", kind="mono"),
+                    SettingsColumn(_("Flags"), "flags"),
+                    SettingsColumn(_("Active"), "active", kind="active"),
+                ),
+                create="aftersales.parts.services.catalogue.create_part",
+                update="aftersales.parts.services.catalogue.update_part",
+                object_kwarg="part",
+                scope="aftersales.parts.selectors.catalogue_scope",
+                create_label=_("New part"),
             )
         )
         timeline_sources.register(

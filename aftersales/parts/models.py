@@ -87,6 +87,13 @@ class Part(TimeStampedModel):
     def whole_units(self) -> bool:
         return self.unit in WHOLE_UNITS
 
+    def flags(self) -> str:
+        """The catalogue list's flags: warranty-critical, turnover spare."""
+        labels = [str(_("warranty-critical"))] if self.warranty_critical else []
+        if self.turnover:
+            labels.append(str(_("turnover spare")))
+        return "、".join(labels)
+
 
 class PartPrice(models.Model):
     """The list price (明码标价) of a part from ``valid_from`` on; a new price is a new row."""

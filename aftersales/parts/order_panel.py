@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 
 from aftersales.parts.choices import ReservationStatus
 from aftersales.parts.models import Reservation
+from aftersales.parts.permissions import may_reserve
+from aftersales.parts.services.orders import order_is_open
 from aftersales.service.models import ServiceOrder
 
 
@@ -16,7 +18,13 @@ def render(request: HttpRequest, order: ServiceOrder) -> str:
         .select_related("part", "location")
         .order_by("id")
     )
-    if not rows:
+    can_reserve = request is not None and may_reserve(request.user) and order_is_open(order)
+    if not rows and not can_reserve:
         return ""
-    context = {"order": order, "rows": rows, "waiting": any(r.status == ReservationStatus.WAITING for r in rows)}
+    context = {
+        "order": order,
+        "rows": rows,
+        "waiting": any(r.status == ReservationStatus.WAITING for r in rows),
+        "can_reserve": can_reserve,
+    }
     return render_to_string("parts/order/_reservations.html", context, request=request)

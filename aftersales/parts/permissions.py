@@ -126,6 +126,18 @@ def can_take_from(user: User, location: Location) -> bool:
     )
 
 
+def manageable_locations(user: User) -> QuerySet[Location]:
+    """The active locations in scope whose stock ``user`` manages (the keeper's forms)."""
+    visible = locations_visible_to(user).filter(active=True).order_by("kind", "code")
+    return visible.filter(pk__in=[loc.pk for loc in visible if can_manage_location(user, loc)])
+
+
+def reservable_locations(user: User) -> QuerySet[Location]:
+    """The active locations in scope ``user`` may reserve or take parts from."""
+    visible = locations_visible_to(user).filter(active=True).order_by("kind", "code")
+    return visible.filter(pk__in=[loc.pk for loc in visible if can_take_from(user, loc)])
+
+
 def may_reserve(user: User) -> bool:
     return has_capability(user, "parts.reserve_parts")
 

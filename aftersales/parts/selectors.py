@@ -46,6 +46,11 @@ def parts_matching(q: str = "") -> QuerySet[Part]:
     return qs
 
 
+def catalogue_scope(user: User, parts: QuerySet[Part]) -> QuerySet[Part]:
+    """The catalogue's settings list: every part (the predicate decides who edits), with its supplier."""
+    return parts.select_related("supplier")
+
+
 def stock_visible_to(user: User) -> QuerySet[Stock]:
     return Stock.objects.filter(location__in=locations_visible_to(user).values("pk"))
 

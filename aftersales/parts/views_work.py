@@ -15,16 +15,20 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.parts.choices import CLAIM_MOVES, ClaimStatus, LoanStatus, StockTakeStatus
+from aftersales.parts.forms import ClaimForm, LoanForm
 from aftersales.parts.models import StockTake
 from aftersales.parts.permissions import (
     can_approve_stock_take,
     can_manage_location,
     can_manage_stock,
+    can_manage_tools,
     claims_visible_to,
     loans_visible_to,
     locations_visible_to,
+    manageable_locations,
     stock_takes_visible_to,
     tools_visible_to,
 )
@@ -55,6 +59,14 @@ def _day(raw: str | None) -> datetime.date | None:
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
+    return claim_page(request)
+
+
+def claim_page(request: HttpRequest, *, form: ClaimForm | None = None, status: int = 200) -> HttpResponse:
+    """The claims and the recovery report; the keeper's form to open one (with its errors, if any)."""
+    can_act = can_manage_stock(request.user)
+    if can_act and form is None:
+        form = ClaimForm(locations=manageable_locations(request.user))
     visible = claims_visible_to(request.user)
     rows = list(visible.select_related("part", "supplier", "order").order_by("-id")[:LIST_LIMIT])
     for claim in rows:
@@ -62,10 +74,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     context = {
         "claims": rows,
         "recovery": claims.recovery_by_supplier(visible),
-        "can_act": can_manage_stock(request.user),
+        "can_act": can_act,
         "labels": dict(ClaimStatus.choices),
+        "form": form,
     }
-    return render(request, "parts/claims.html", context)
+    return render(request, "parts/claims.html", context, status=status)
 
 
 @login_required
@@ -97,6 +110,14 @@ def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
 @require_GET
 def loan_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
+    return loan_page(request)
+
+
+def loan_page(request: HttpRequest, *, form: LoanForm | None = None, status: int = 200) -> HttpResponse:
+    """The spares lent out, overdue first; the keeper's form to lend one (with its errors, if any)."""
+    can_act = can_manage_stock(request.user)
+    if can_act and form is None:
+        form = LoanForm(locations=manageable_locations(request.user))
     visible = loans_visible_to(request.user).select_related("part", "location", "order")
     today = timezone.localdate()
     context = {
@@ -107,9 +128,10 @@ def loan_list(request: HttpRequest) -> HttpResponse:
             ]
         ),
         "today": today,
-        "can_act": can_manage_stock(request.user),
+        "can_act": can_act,
+        "form": form,
     }
-    return render(request, "parts/loans.html", context)
+    return render(request, "parts/loans.html", context, status=status)
 
 
 @login_required
@@ -211,13 +233,28 @@ def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpRe
 @require_GET
 def tool_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
+    return tool_page(request)
+
+
+def tool_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+    """Who holds which tool since when, calibration due; the keeper hands them out (one query for
+    the people of every centre listed, not one per tool)."""
     today = timezone.localdate()
     rows = list(
         tools_visible_to(request.user).select_related("holder").order_by("calibration_due", "code")[:LIST_LIMIT]
     )
-    return render(
-        request, "parts/tools.html", {"tools": rows, "today": today, "soon": today + datetime.timedelta(days=30)}
-    )
+    can_act = can_manage_tools(request.user)
+    if can_act:
+        people: dict[int, list[User]] = {}
+        staff = User.objects.filter(
+            is_active=True, system_kind="", service_center_id__in={t.service_center_id for t in rows}
+        ).order_by("username")
+        for person in staff:
+            people.setdefault(person.service_center_id or 0, []).append(person)
+        for tool in rows:
+            tool.candidates = people.get(tool.service_center_id, [])
+    context = {"tools": rows, "today": today, "soon": today + datetime.timedelta(days=30), "can_act": can_act}
+    return render(request, "parts/tools.html", context, status=status)
 
 
 # ---- the price list -----------------------------------------------------------------------------

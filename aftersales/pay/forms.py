@@ -14,6 +14,20 @@ from aftersales.pay.engine import QUARTER_ENDS
 from aftersales.pay.plan import PlanDoc
 
 
+def styled(field: forms.Field) -> forms.Field:
+    """A field added after ``BootstrapFormMixin.__init__`` styled as the mixin styles the others."""
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if css not in widget.attrs.get("class", ""):
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return field
+
+
 class MonthField(forms.DateField):
     """A month typed as YYYY-MM (``<input type="month">``), read as its first day."""
 
@@ -195,7 +209,7 @@ class PlanForm(BootstrapFormMixin, forms.Form):
         return [(code, label, [self[name] for name in names]) for code, label, names in self.tier_rows]
 
     def _add(self, name: str, field: forms.Field, initial: Any) -> str:
-        self.fields[name] = field
+        self.fields[name] = styled(field)
         self.initial.setdefault(name, initial)
         return name
 
@@ -351,6 +365,8 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
                 initial=entries.get("award", ""),
                 help_text=_("Whether the department met the year's task (第四章)."),
             )
+        for field in self.fields.values():
+            styled(field)
 
     def entries(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -85,7 +85,19 @@ def user(role: str, **extra) -> User:
     [
         (
             Role.AGENT,
-            ["home", "orders", "intake", "devices", "parts", "customers", "follow_ups", "complaints", "pay", "import"],
+            [
+                "home",
+                "orders",
+                "intake",
+                "devices",
+                "parts",
+                "customers",
+                "follow_ups",
+                "complaints",
+                "contracts",
+                "pay",
+                "import",
+            ],
         ),
         (
             Role.DISPATCHER,
@@ -98,6 +110,7 @@ def user(role: str, **extra) -> User:
                 "parts",
                 "customers",
                 "complaints",
+                "contracts",
                 "calendar",
                 "pay",
                 "import",
@@ -119,14 +132,16 @@ def user(role: str, **extra) -> User:
                 "complaints",
                 "campaigns",
                 "care_reports",
+                "contracts",
                 "calendar",
                 "pay",
+                "repurchase",
                 "import",
                 "settings",
             ],
         ),
-        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import"]),
-        (Role.FINANCE, ["home", "orders", "invoices", "parts", "pay"]),
+        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import", "settings"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "parts", "contracts", "pay", "repurchase"]),
         (
             Role.GENERAL_MANAGER,
             [
@@ -140,9 +155,11 @@ def user(role: str, **extra) -> User:
                 "follow_ups",
                 "complaints",
                 "care_reports",
+                "contracts",
                 "calendar",
                 "workforce.staff",
                 "pay",
+                "repurchase",
             ],
         ),
     ],
@@ -160,7 +177,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "calendar", "workforce.staff", "pay", "import", "settings", "admin"]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():
@@ -177,5 +194,5 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
 
     assert (
         html
-        == "home=False;orders=True;intake=False;devices=False;parts=False;customers=False;follow_ups=False;complaints=False;pay=False;import=False;"
+        == "home=False;orders=True;intake=False;devices=False;parts=False;customers=False;follow_ups=False;complaints=False;contracts=False;pay=False;import=False;"
     )

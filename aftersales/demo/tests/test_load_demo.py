@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.models import ProductModel
+from aftersales.contracts.models import Contract, ContractVisit, Project
 from aftersales.core.checks import DEMO_USERNAMES
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.choices import CoverageReason
@@ -51,14 +52,18 @@ class TestLoadedOnce:
     def test_load_demo_on_empty_database_loads_the_demo_set(self, loaded):
         output = loaded
 
-        # The 60 of the plan and the 2 the showcase machine opened by itself (a fault, 500 engine hours).
-        assert "service orders: 62" in output
+        # The 60 of the plan, the 2 the showcase machine opened by itself (a fault, 500 engine hours) and
+        # the contracts' next visits (one or two a contract, as the calendar falls).
+        visit_orders = ContractVisit.objects.exclude(order=None).count()
+        assert 3 <= visit_orders <= 6
+        assert f"service orders: {62 + visit_orders}" in output
         assert "connected devices: 18" in output
         assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
         assert ProductModel.objects.count() == 10
         assert Unit.objects.count() == 300
         assert 100 <= Customer.objects.count() <= 140
-        assert ServiceOrder.objects.count() == 62
+        assert ServiceOrder.objects.count() == 62 + visit_orders
+        assert Contract.objects.count() == 3 and Project.objects.filter(signed_off_at__isnull=False).count() == 1
         assert ServiceOrder.objects.filter(created_by__system_kind="machine").count() == 2
         statuses = set(ServiceOrder.objects.values_list("status", flat=True))
         assert statuses == set(OrderStatus.values)

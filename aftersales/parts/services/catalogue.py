@@ -103,7 +103,17 @@ def create_parts(*, by: User, rows: list[dict[str, Any]]) -> list[Part]:
 
 
 @transaction.atomic
-def update_part(*, by: User, part: Part, compatible_models: list[ProductModel] | None = None, **fields: Any) -> Part:
+def update_part(
+    *,
+    by: User,
+    part: Part,
+    compatible_models: list[ProductModel] | None = None,
+    list_price: Any = None,
+    price_from: datetime.date | None = None,
+    **fields: Any,
+) -> Part:
+    """Change a part of the catalogue; a ``list_price`` given is a new price from ``price_from``
+    (today when not given), as ``set_list_price``. All or nothing."""
     _require_catalogue(by)
     part = Part.objects.select_for_update().get(pk=part.pk)
     values = clean_part_fields(**fields)
@@ -118,6 +128,8 @@ def update_part(*, by: User, part: Part, compatible_models: list[ProductModel] |
     changes = changed(previous, values)
     if changes:
         record_activity(target=part, type="part.updated", by=by, changes=changes)
+    if list_price not in (None, ""):
+        set_list_price(by=by, part=part, price=list_price, valid_from=price_from or timezone.localdate())
     return part
 
 

@@ -1,0 +1,104 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""Contracts in the browser: a manager creates a contract for a year and adds its monthly visits and
+quarterly inspections, which land on the year's calendar on working days; the ledger's deposit is
+blocked by a missed visit and released by the manager with a reason; a project's problem sheet is
+resolved and signed off by the customer; the visit's order shows its contract and checklist."""
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.contracts.models import Contract, ContractUnit, ContractVisit, LedgerEntry, Project
+from aftersales.installed_base.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_contract_year_of_visits_on_the_calendar(signed_in):
+    page = signed_in("manager")
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("link", name=zh("Contracts")).click()
+    expect(page.locator("#contract-table tbody tr")).to_have_count(
+        Contract.objects.filter(service_center__code="SH").count()
+    )
+    screenshot(page, "contracts-list")
+
+    covered = ContractUnit.objects.values("unit_id")
+    unit = Unit.objects.filter(customer__service_center__code="SH").exclude(pk__in=covered).order_by("pk").first()
+    page.get_by_role("link", name=zh("New contract")).click()
+    page.get_by_label(zh("Customer")).select_option(str(unit.customer_id))
+    page.get_by_label(zh("Title")).fill("2026 年度空压机维保")
+    page.get_by_label(zh("Starts on")).fill("2026-01-01")
+    page.get_by_label(zh("Ends on")).fill("2026-12-31")
+    page.get_by_label(zh("Units")).select_option(str(unit.pk))
+    page.get_by_label(zh("Price (CNY)")).fill("12000.00")
+    page.get_by_label(zh("Warranty deposit (CNY)")).fill("3000.00")
+    screenshot(page, "contracts-new")
+    page.get_by_role("button", name=zh("Create the contract")).click()
+    expect(page.locator("#plan-form")).to_be_visible()
+    contract = Contract.objects.order_by("-pk").first()
+    assert contract is not None and contract.title == "2026 年度空压机维保"
+
+    page.get_by_label(zh("Kind")).select_option("monthly")
+    page.get_by_label(zh("Rule (RFC 5545)")).fill("FREQ=MONTHLY;BYMONTHDAY=17")
+    page.get_by_label(zh("Checklist")).fill("检查油位\n清洁滤网")
+    page.get_by_role("button", name=zh("Add the plan")).click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    page.get_by_label(zh("Kind")).select_option("quarterly")
+    page.get_by_role("button", name=zh("Add the plan")).click()
+    expect(page.locator("#visit-table tbody tr")).to_have_count(16)
+    assert ContractVisit.objects.filter(contract=contract).count() == 16
+    screenshot(page, "contracts-detail")
+
+    page.get_by_role("link", name=zh("The year's visits")).click()
+    calendar = page.locator("#visit-calendar")
+    expect(calendar.locator("a.badge")).to_have_count(16)
+    feb = calendar.locator("section[aria-label='2026-2']")
+    expect(feb.locator("a.badge")).to_have_attribute("title", f"{contract.number} {zh('Monthly visit')} (02-17)")
+    screenshot(page, "contracts-calendar")
+
+
+def test_deposit_blocked_then_released_with_a_reason(signed_in):
+    contract = Contract.objects.filter(service_center__code="SH").order_by("pk").first()
+    page = signed_in("manager")
+    page.goto(f"/contracts/{contract.pk}/ledger/")
+    expect(page.locator("#release-blockers")).to_be_visible()
+    page.get_by_role("button", name=zh("Release the deposit")).click()
+    expect(page.locator("#release-form .alert-danger, #release-form .invalid-feedback").first).to_be_visible()
+    assert not LedgerEntry.objects.filter(contract=contract, kind="released").exists()
+    screenshot(page, "contracts-ledger")
+    page.get_by_label(zh("Override reason")).fill("客户已书面确认补做巡访")
+    page.get_by_role("button", name=zh("Release the deposit")).click()
+    expect(page.locator(".alert-success")).to_contain_text(zh("Deposit released."))
+    expect(page.locator("#deposit-held")).to_have_text("¥0.00")
+
+
+def test_problem_sheet_signed_off(signed_in):
+    project = (
+        Project.objects.filter(signed_off_at__isnull=True, problems__status="open").distinct().order_by("pk").first()
+    )
+    page = signed_in("agent")
+    page.goto(f"/contracts/projects/{project.pk}/")
+    page.get_by_label(zh("Signed by (the customer)")).fill("王工")
+    page.get_by_role("button", name=zh("Sign off the sheet")).click()
+    expect(page.locator("#sign-form .alert-danger")).to_be_visible()
+    for row in range(project.problems.filter(status="open").count()):
+        form = page.locator("#problem-table form").first
+        form.get_by_role("textbox").fill(f"已处理 {row + 1}")
+        form.get_by_role("button", name=zh("Resolve")).click()
+        expect(page.locator("#problem-table")).to_contain_text(f"已处理 {row + 1}")
+    screenshot(page, "contracts-problem-sheet")
+    page.get_by_label(zh("Signed by (the customer)")).fill("王工")
+    page.get_by_role("button", name=zh("Sign off the sheet")).click()
+    expect(page.locator("#signed-badge")).to_be_visible()
+    expect(page.locator("#sign-off")).to_contain_text("王工")
+    screenshot(page, "contracts-signed-off")
+
+
+def test_the_visit_order_shows_its_contract_and_checklist(signed_in):
+    visit = ContractVisit.objects.exclude(order=None).select_related("contract").order_by("pk").first()
+    page = signed_in("manager")
+    page.goto(f"/orders/{visit.order_id}/")
+    panel = page.locator("#contract-visit-panel")
+    expect(panel).to_contain_text(visit.contract.number)
+    screenshot(page, "contracts-order-panel")

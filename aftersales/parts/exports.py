@@ -1,0 +1,215 @@
+"""The parts lists as xlsx/CSV (registered ``core.registry.export_kinds``, served by ``exchange``):
+stock by location, shortages, supplier claims, turnover loans and tools, each in the caller's scope
+(the same scoping functions as the screens) and with the screens' filters; no phone numbers, so no
+audit row. Quantities and amounts stay Decimal."""
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.core.errors import NotFoundError
+from aftersales.core.registry import ExportRows
+from aftersales.parts import selectors
+from aftersales.parts.choices import LoanStatus
+from aftersales.parts.models import Location
+from aftersales.parts.permissions import claims_visible_to, loans_visible_to, locations_visible_to, tools_visible_to
+
+CHUNK = 500
+
+STOCK_COLUMNS = (
+    gettext_lazy("Location code"),
+    gettext_lazy("Location"),
+    gettext_lazy("Part number"),
+    gettext_lazy("Part"),
+    gettext_lazy("Unit"),
+    gettext_lazy("Bin"),
+    gettext_lazy("On hand"),
+    gettext_lazy("Reserved"),
+    gettext_lazy("Available"),
+    gettext_lazy("In transit"),
+    gettext_lazy("Defective"),
+    gettext_lazy("Minimum"),
+    gettext_lazy("Maximum"),
+    gettext_lazy("warranty-critical"),
+)
+SHORTAGE_COLUMNS = (
+    gettext_lazy("Location code"),
+    gettext_lazy("Location"),
+    gettext_lazy("Part number"),
+    gettext_lazy("Part"),
+    gettext_lazy("Available"),
+    gettext_lazy("In transit"),
+    gettext_lazy("Minimum"),
+    gettext_lazy("Maximum"),
+    gettext_lazy("To order"),
+    gettext_lazy("warranty-critical"),
+)
+CLAIM_COLUMNS = (
+    gettext_lazy("Number"),
+    gettext_lazy("Status"),
+    gettext_lazy("Supplier"),
+    gettext_lazy("Part number"),
+    gettext_lazy("Part"),
+    gettext_lazy("Serial number"),
+    gettext_lazy("Order"),
+    gettext_lazy("Fitted or bought on"),
+    gettext_lazy("Failure"),
+    gettext_lazy("Claimed"),
+    gettext_lazy("Recovered"),
+    gettext_lazy("Reason (rejection)"),
+)
+LOAN_COLUMNS = (
+    gettext_lazy("Number"),
+    gettext_lazy("Status"),
+    gettext_lazy("Part number"),
+    gettext_lazy("Spare"),
+    gettext_lazy("Serial number"),
+    gettext_lazy("Location"),
+    gettext_lazy("Order"),
+    gettext_lazy("Lent on"),
+    gettext_lazy("Due back"),
+    gettext_lazy("overdue"),
+    gettext_lazy("Inspection"),
+)
+TOOL_COLUMNS = (
+    gettext_lazy("Code"),
+    gettext_lazy("Tool"),
+    gettext_lazy("Serial number"),
+    gettext_lazy("Held by"),
+    gettext_lazy("Since"),
+    gettext_lazy("Calibration due"),
+)
+
+
+def _location(user: Any, params: Mapping[str, Any]) -> Location | None:
+    """The screen's ``location`` filter; one outside the user's scope is 404, like the screen."""
+    raw = str(params.get("location") or "")
+    if not raw:
+        return None
+    location = locations_visible_to(user).filter(pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0).first()
+    if location is None:
+        raise NotFoundError("not_found", _("No such location."), field="location")
+    return location
+
+
+def stock_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    location = _location(user, params)
+    q = str(params.get("q") or "").strip()[:60]
+    rows = (
+        selectors.stock_visible_to(user).select_related("part", "location").order_by("location__code", "part__number")
+    )
+    if location is not None:
+        rows = rows.filter(location=location)
+    if q:
+        rows = rows.filter(part__in=selectors.parts_matching(q).values("pk"))
+
+    def generate() -> Iterator[list[Any]]:
+        for row in rows.iterator(chunk_size=CHUNK):
+            yield [
+                row.location.code,
+                row.location.name,
+                row.part.number,
+                row.part.name,
+                row.part.get_unit_display(),
+                row.bin,
+                row.on_hand,
+                row.reserved,
+                row.available,
+                row.in_transit,
+                row.defective,
+                row.min_qty,
+                row.max_qty,
+                row.part.warranty_critical,
+            ]
+
+    return ExportRows(rows=generate(), filters={"location": location.pk if location else None, "q": q})
+
+
+def shortage_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    from aftersales.parts.services.requests import suggested_quantity
+
+    rows = selectors.shortages(locations=locations_visible_to(user))
+
+    def generate() -> Iterator[list[Any]]:
+        for row in rows.iterator(chunk_size=CHUNK):
+            yield [
+                row.location.code,
+                row.location.name,
+                row.part.number,
+                row.part.name,
+                row.available,
+                row.in_transit,
+                row.min_qty,
+                row.max_qty,
+                suggested_quantity(row),
+                row.part.warranty_critical,
+            ]
+
+    return ExportRows(rows=generate(), filters={})
+
+
+def claim_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    claims = claims_visible_to(user).select_related("part", "supplier", "order").order_by("-id")
+
+    def generate() -> Iterator[list[Any]]:
+        for claim in claims.iterator(chunk_size=CHUNK):
+            yield [
+                claim.number,
+                claim.get_status_display(),
+                claim.supplier.name,
+                claim.part.number,
+                claim.part.name,
+                claim.serial,
+                claim.order.number if claim.order else "",
+                claim.fitted_on,
+                claim.failure,
+                claim.amount_claimed,
+                claim.amount_recovered,
+                claim.reject_reason,
+            ]
+
+    return ExportRows(rows=generate(), filters={})
+
+
+def loan_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    loans = loans_visible_to(user).select_related("part", "location", "order").order_by("due_back", "id")
+    today = timezone.localdate(now)
+
+    def generate() -> Iterator[list[Any]]:
+        for loan in loans.iterator(chunk_size=CHUNK):
+            yield [
+                loan.number,
+                loan.get_status_display(),
+                loan.part.number,
+                loan.part.name,
+                loan.serial,
+                loan.location.name,
+                loan.order.number,
+                timezone.localdate(loan.lent_at),
+                loan.due_back,
+                loan.status == LoanStatus.OUT and loan.due_back < today,
+                loan.inspection,
+            ]
+
+    return ExportRows(rows=generate(), filters={})
+
+
+def tool_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    tools = tools_visible_to(user).select_related("holder").order_by("calibration_due", "code")
+
+    def generate() -> Iterator[list[Any]]:
+        for tool in tools.iterator(chunk_size=CHUNK):
+            yield [
+                tool.code,
+                tool.name,
+                tool.serial,
+                str(tool.holder) if tool.holder else "",
+                tool.held_since,
+                tool.calibration_due,
+            ]
+
+    return ExportRows(rows=generate(), filters={})
