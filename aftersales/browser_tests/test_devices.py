@@ -32,3 +32,20 @@ def test_devices_health_map_and_track_playback_beside_the_machine_order(signed_i
 
     orders.locator(".card").filter(has_text=zh("Opened by the machine")).first.get_by_role("link").first.click()
     expect(page.locator('[data-source="devices.triggers"]').first).to_be_visible()
+
+
+def test_the_device_page_leads_to_the_track_beside_the_order_and_home_shows_the_fleet(signed_in):
+    page = signed_in("dispatcher")
+    expect(page.locator("#devices-watch-panel")).to_be_visible()
+
+    device = Device.objects.get(serial="GW-SH-0001")
+    page.goto("/devices/")
+    page.get_by_role("link", name="GW-SH-0001", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("GW-SH-0001")
+    expect(page.locator("#device-orders li").first).to_be_visible()
+    screenshot(page, "devices-device")
+
+    page.locator("#device-orders li").first.get_by_role("link", name=zh("Track of that day")).click()
+    expect(page.locator("polyline.devtrack-route")).to_be_visible()
+    expect(page.get_by_role("complementary").get_by_text(zh("Opened by the machine")).first).to_be_visible()
+    assert f"/devices/units/{device.bindings.get(unbound_at__isnull=True).unit_id}/track/" in page.url

@@ -32,6 +32,9 @@ class Device(TimeStampedModel):
 
     serial = models.CharField(_("device id"), max_length=64, unique=True)
     secret_hash = models.CharField(max_length=64)
+    # The secret as Mosquitto's password file keeps it (``credentials.broker_hash``); blank for a
+    # device whose secret was set before the broker checked secrets (rotate it to fill this in).
+    broker_hash = models.CharField(max_length=200, blank=True, default="", editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

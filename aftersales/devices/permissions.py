@@ -43,6 +43,11 @@ def can_manage_rules(user: User) -> bool:
     return has_capability(user, "devices.manage_rules")
 
 
+def watches_links(user: User) -> bool:
+    """The home page's devices panel: those told when a device of their centre loses its link."""
+    return has_capability(user, "devices.watch_links")
+
+
 def _sees_everything(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.sees_all_centres))
 

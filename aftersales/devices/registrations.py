@@ -12,6 +12,7 @@ def register() -> None:
     from aftersales.accounts.capabilities import register_capabilities
     from aftersales.core import registry
     from aftersales.devices.choices import LINK_STATE_BADGES, TRIGGER_STATE_BADGES, LinkState, TriggerState
+    from aftersales.devices.imports import DEVICE_COLUMNS
     from aftersales.devices.models import Device, Rule
     from aftersales.devices.permissions import CAPABILITIES, devices_visible_to, rules_visible_to
     from aftersales.history.registry import register_target, register_types
@@ -69,6 +70,26 @@ def register() -> None:
             update="aftersales.devices.services.rule_settings.update_rule",
             object_kwarg="rule",
             create_label=_("New device rule"),
+        )
+    )
+    registry.import_kinds.register(
+        registry.ImportKind(
+            "devices",
+            _("Devices (provisioning)"),
+            DEVICE_COLUMNS,
+            "aftersales.devices.imports.DeviceRows",
+            f"{PERMISSIONS}.can_manage_devices",
+            order=70,
+        )
+    )
+    registry.home_panels.register(
+        registry.HomePanel(
+            "devices.watch",
+            "devices/home/_watch.html",
+            "aftersales.devices.home.watch_panel",
+            55,
+            f"{PERMISSIONS}.watches_links",
+            slot="side",
         )
     )
     order_status_changed.connect(_on_status_changed, dispatch_uid="devices.finish_triggers")

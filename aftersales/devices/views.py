@@ -27,9 +27,11 @@ from aftersales.devices.permissions import (
     quarantine_visible_to,
     states_visible_to,
     track_units_visible_to,
+    triggers_visible_to,
 )
 
 HEALTH_PAGE = 50
+DETAIL_ROWS = 20
 MAP_MAX_POINTS = 5000
 MAP_MAX_ZOOM = 7  # a province and its neighbours: the fleet map shows where machines are, not streets
 PLAYBACK_POINTS = 400  # the animation's key points (the drawn track keeps every point)
@@ -82,6 +84,36 @@ def health(request: HttpRequest) -> HttpResponse:
             "quarantined": quarantine_visible_to(request.user).count(),
         },
     )
+
+
+@login_required
+@require_GET
+def device_detail(request: HttpRequest, device_id: int) -> HttpResponse:
+    """One device: its state and active faults, the units it was bound to, its link changes, its
+    quarantined messages, and the orders it opened, each with the track of that day beside the order."""
+    _require(request)
+    device = get_object_or_404(selectors.with_state_and_unit(devices_visible_to(request.user)), pk=device_id)
+    state = getattr(device, "state", None)
+    unit = selectors.current_unit(device)
+    context = {
+        "device": device,
+        "state": state,
+        "unit": unit,
+        "faults": selectors.active_faults(state),
+        "bindings": list(device.bindings.select_related("unit", "bound_by", "unbound_by").order_by("-bound_at")[:50]),
+        "link_events": list(device.link_events.order_by("-at", "-pk")[:DETAIL_ROWS]),
+        "quarantined": list(
+            quarantine_visible_to(request.user).filter(device=device).order_by("-received_at", "-pk")[:DETAIL_ROWS]
+        ),
+        "triggers": list(
+            triggers_visible_to(request.user)
+            .filter(device=device)
+            .select_related("order", "rule", "unit")
+            .order_by("-fired_at", "-pk")[:DETAIL_ROWS]
+        ),
+        "track_day": timezone.localdate(state.last_seen_at) if state and state.last_seen_at else timezone.localdate(),
+    }
+    return render(request, "devices/device.html", context)
 
 
 def _link_counts(request: HttpRequest) -> list[tuple[str, int]]:

@@ -329,6 +329,7 @@ CASES = [
     Case("console:device health", "agent", "devices:health"),
     Case("console:device map", "agent", "devices:map"),
     Case("console:unit track", "agent", "devices:track", kwargs={"unit_id": "tracked_unit"}),
+    Case("console:device", "agent", "devices:device", kwargs={"device_id": "device"}),
     Case("console:home (parts keeper)", "parts", "console:home"),
     Case("console:parts stock", "parts", "parts:stock"),
     Case("console:parts shortages", "parts", "parts:shortages"),

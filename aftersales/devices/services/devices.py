@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import require_text
-from aftersales.devices.credentials import hash_secret
+from aftersales.devices.credentials import broker_hash, hash_secret
 from aftersales.devices.messages import DEVICE_ID
 from aftersales.devices.models import Binding, Device, DeviceState
 from aftersales.devices.permissions import can_manage_devices, devices_visible_to
@@ -70,7 +70,9 @@ def register_device(
         raise ConflictError(
             "duplicate_device", _("A device %(serial)s exists already.") % {"serial": serial}, field="serial"
         )
-    device = Device.objects.create(serial=serial, secret_hash=hash_secret(secret), note=note)
+    device = Device.objects.create(
+        serial=serial, secret_hash=hash_secret(secret), broker_hash=broker_hash(secret), note=note
+    )
     DeviceState.objects.create(device=device)
     record_activity(target=device, type="device.registered", by=by, data={"serial": serial})
     if unit is not None:
@@ -84,7 +86,7 @@ def rotate_secret(*, by: User, device: Device, secret: str = "") -> str:
     _require_manager(by)
     _require_in_scope(by, device, unbound_too=True)
     secret = clean_secret(secret) if secret else secrets.token_urlsafe(24)
-    Device.objects.filter(pk=device.pk).update(secret_hash=hash_secret(secret))
+    Device.objects.filter(pk=device.pk).update(secret_hash=hash_secret(secret), broker_hash=broker_hash(secret))
     record_activity(target=device, type="device.secret_rotated", by=by)
     return secret
 

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,13 @@ def _wait_for_port(port: int, process: subprocess.Popen, *, seconds: float = 10.
 def mosquitto(tmp_path: Path) -> Iterator[str]:
     """``mqtt://127.0.0.1:<port>`` of a fresh broker. Skips where mosquitto is not installed, except in
     CI (CI=true), whose .ci/run installs it: there a missing broker fails."""
+    with start_mosquitto(tmp_path, "allow_anonymous true\n") as url:
+        yield url
+
+
+@contextmanager
+def start_mosquitto(tmp_path: Path, settings: str) -> Iterator[str]:
+    """A broker of its own with ``settings`` (mosquitto.conf lines) after its listener."""
     binary = shutil.which("mosquitto") or ("/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None)
     if binary is None:
         if os.environ.get("CI"):
@@ -42,7 +50,7 @@ def mosquitto(tmp_path: Path) -> Iterator[str]:
         pytest.skip("mosquitto is not installed: apt-get install mosquitto (or make mqtt)")
     port = _free_port()
     config = tmp_path / "mosquitto.conf"
-    config.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+    config.write_text(f"listener {port} 127.0.0.1\npersistence false\n{settings}")
     process = subprocess.Popen(  # noqa: S603 (the installed broker with our own config)
         [binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

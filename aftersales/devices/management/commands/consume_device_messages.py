@@ -17,7 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--url", default="", help="mqtt://host:port (default: AFTERSALES_MQTT_URL)")
         parser.add_argument("--client-id", default="", help="default: AFTERSALES_MQTT_CLIENT_ID")
+        parser.add_argument("--share-group", default=None, help="default: AFTERSALES_MQTT_SHARE_GROUP ('' for none)")
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--max-messages",
+            type=int,
+            default=0,
+            help="stop after this many messages (draining a backlog, or a test); default: run until stopped",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         conf = settings.DEVICES
@@ -27,7 +34,7 @@ class Command(BaseCommand):
         consumer = Consumer(
             url=url,
             topic=conf["MQTT_TOPIC"],
-            share_group=conf["MQTT_SHARE_GROUP"],
+            share_group=conf["MQTT_SHARE_GROUP"] if options["share_group"] is None else options["share_group"],
             client_id=options["client_id"] or conf["MQTT_CLIENT_ID"],
             batch_size=options["batch_size"],
         )
@@ -37,7 +44,8 @@ class Command(BaseCommand):
         consumer.start()
         self.stdout.write(f"consuming {consumer.subscription} from {consumer.host}:{consumer.port}")
         try:
-            totals = consumer.run(stop=stop)
+            limit = options["max_messages"]
+            totals = consumer.run(stop=stop, until=(lambda t: t.received >= limit) if limit > 0 else None)
         finally:
             consumer.stop()
         self.stdout.write(
