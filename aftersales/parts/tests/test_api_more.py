@@ -124,7 +124,7 @@ def test_an_adjustment_moves_the_balance_and_shows_in_the_ledger(api_client, kee
     assert down.status_code == 201 and too_far.status_code == 409 and too_far.json()["code"] == "insufficient_stock"
     assert Stock.objects.get(location=shop, part=part).on_hand == 2
     moves = client.get(f"/api/v1/stock-moves?part_id={part.pk}&location_id={shop.pk}&kind=adjustment").json()
-    assert [m["on_hand_delta"] for m in moves["items"]] == ["-1.000"] or len(moves["items"]) == 1
+    assert [(m["kind"], m["on_hand_delta"]) for m in moves["items"]] == [("adjustment", "-1.000"), ("receipt", "3.000")]
     assert client.get("/api/v1/stock-moves?location_id=999999").status_code == 404
 
 
@@ -189,7 +189,9 @@ def test_a_bad_request_line_is_refused_and_nothing_written(api_client, keeper, s
         api_client(keeper), "/api/v1/stock-requests", {"kind": "purchase", "location_id": shop.pk, "lines": lines}
     )
 
-    assert answer.status_code in (400, 404) and field in answer.content.decode()
+    assert answer.status_code in (400, 404), answer.content
+    if answer.status_code == 400:
+        assert answer.json()["field"].endswith(field)
     assert not StockRequest.objects.exists()
 
 
@@ -238,9 +240,9 @@ def test_a_stock_take_is_counted_submitted_and_approved(api_client, keeper, shop
 
     assert early.status_code == 400 and counted.status_code == 200 and submitted.status_code == 200
     assert refused.status_code == 403
-    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.status_code == 200 and approved.json()["status"] == "posted"
     assert Stock.objects.get(location=shop, part=part).on_hand == 4
-    assert manager.get(f"/api/v1/stock-takes/{take['id']}").json()["status"] == "approved"
+    assert manager.get(f"/api/v1/stock-takes/{take['id']}").json()["status"] == "posted"
     assert StockTake.objects.count() == 1
 
 

@@ -1,0 +1,177 @@
+"""The keeper's everyday screen actions: receiving at a location, requests made from the shortage list
+and sent, received or cancelled, claims moved on, loans brought back and inspected, a stock-take
+counted, submitted and decided; each out-of-scope record answers 404 and bad input changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.parts.choices import ClaimStatus, LoanStatus, StockTakeStatus
+from aftersales.parts.models import Loan, Stock, StockRequest, StockTake, SupplierClaim
+from aftersales.parts.services import claims, loans, stocktakes
+from aftersales.parts.tests.factories import PartFactory, SupplierFactory, stock_up, store
+from aftersales.service.tests.factories import make_order
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def keeper_client(client, keeper):
+    client.force_login(keeper)
+    return client
+
+
+def test_the_keeper_receives_at_a_location_and_bad_input_changes_nothing(keeper_client, shop, part):
+    page = keeper_client.get(f"/parts/?location={shop.pk}&q=BRG")
+    assert page.status_code == 200 and page.context["can_receive"]
+
+    ok = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "3"})
+    no_part = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": "x", "quantity": "3"})
+    negative = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "-1"})
+
+    assert ok.status_code == no_part.status_code == negative.status_code == 302
+    assert Stock.objects.get(location=shop, part=part).on_hand == 3
+    assert keeper_client.get("/parts/?location=999999").status_code == 404
+
+
+def test_a_technician_may_not_receive(client, centre, shop, part):
+    client.force_login(UserFactory(role=Role.TECHNICIAN, service_center=centre))
+    assert client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "1"}).status_code == 403
+    assert not Stock.objects.filter(location=shop, part=part, on_hand__gt=0).exists()
+
+
+def test_a_shortage_becomes_a_request_sent_and_received_on_the_screen(keeper_client, keeper, shop, part, centre):
+    warehouse = store(centre, code="WH-2")
+    stock_up(warehouse, part, 10, by=keeper)
+    Stock.objects.filter(location=shop, part=part).delete()
+    stock_up(shop, part, 1, by=keeper)
+    Stock.objects.filter(location=shop, part=part).update(min_qty=4, max_qty=6)
+
+    made = keeper_client.post("/parts/shortages/request/", {"location_id": shop.pk, "source_id": warehouse.pk})
+    request = StockRequest.objects.get()
+    sent = keeper_client.post(f"/parts/requests/{request.pk}/send/")
+    received = keeper_client.post(f"/parts/requests/{request.pk}/receive/")
+
+    assert made.status_code == sent.status_code == received.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "received"
+    assert Stock.objects.get(location=shop, part=part).on_hand == 6
+    nothing = keeper_client.post("/parts/shortages/request/", {"location_id": shop.pk}, follow=True)
+    assert nothing.status_code == 200 and StockRequest.objects.count() == 1
+    assert keeper_client.post(f"/parts/requests/{request.pk}/polish/").status_code == 404
+    again = keeper_client.post(f"/parts/requests/{request.pk}/cancel/", follow=True)
+    assert again.status_code == 200 and StockRequest.objects.get().status == "received"
+
+
+def test_a_request_of_another_centre_answers_404(keeper_client, part, other_centre):
+    their_keeper = UserFactory(role=Role.PARTS_KEEPER, service_center=other_centre)
+    theirs = store(other_centre)
+    stock_up(theirs, part, 1, by=their_keeper)
+    from aftersales.parts.services.requests import create_request
+
+    request = create_request(by=their_keeper, kind="purchase", location=theirs, lines=[(part, Decimal(1))])
+    assert keeper_client.post(f"/parts/requests/{request.pk}/send/").status_code == 404
+    assert keeper_client.post("/parts/shortages/request/", {"location_id": theirs.pk}).status_code == 404
+
+
+def test_a_claim_is_moved_on_the_screen_and_a_bad_step_refused(keeper_client, keeper, shop):
+    part = PartFactory(supplier=SupplierFactory(), supplier_warranty_months=12, cost=Decimal("40"))
+    claim = claims.open_claim(by=keeper, part=part, fitted_on=TODAY, failure="坏", location=shop)
+
+    wrong = keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "credited"}, follow=True)
+    assert wrong.status_code == 200 and SupplierClaim.objects.get().status == ClaimStatus.OPEN
+    for step in ("sent", "accepted"):
+        assert keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": step}).status_code == 302
+    credited = keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "credited", "amount_recovered": "40"})
+    assert credited.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.amount_recovered) == (ClaimStatus.CREDITED, Decimal("40.00"))
+    assert keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "x", "location_id": "999999"}).status_code == 404
+
+
+def test_a_replaced_claim_receives_the_replacement_where_the_old_part_was_kept(keeper_client, keeper, shop):
+    part = PartFactory(supplier=SupplierFactory(), supplier_warranty_months=12)
+    claim = claims.open_claim(by=keeper, part=part, fitted_on=TODAY, failure="坏", location=shop)
+    for step in (ClaimStatus.SENT, ClaimStatus.ACCEPTED):
+        claims.move_claim(by=keeper, claim=claim, to=step)
+
+    assert keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "replaced"}).status_code == 302
+    assert Stock.objects.get(location=shop, part=part).on_hand == 1
+
+
+def test_a_loan_comes_back_and_is_inspected_on_the_screen(keeper_client, keeper, shop, centre):
+    spare = PartFactory(turnover=True)
+    stock_up(shop, spare, 1, by=keeper)
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    loan = loans.lend_spare(
+        by=keeper, part=spare, serial="S-1", location=shop, order=order, due_back=TODAY + datetime.timedelta(days=3)
+    )
+
+    assert keeper_client.post(f"/parts/loans/{loan.pk}/return/").status_code == 302
+    assert keeper_client.post(f"/parts/loans/{loan.pk}/inspect/", {"usable": "0", "note": "主板烧毁"}).status_code == 302
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.SCRAPPED
+    again = keeper_client.post(f"/parts/loans/{loan.pk}/return/", follow=True)
+    assert again.status_code == 200 and Loan.objects.get().status == LoanStatus.SCRAPPED
+    assert keeper_client.post(f"/parts/loans/{loan.pk}/polish/").status_code == 404
+
+
+def test_a_stock_take_is_started_counted_submitted_and_approved_on_the_screens(client, keeper, shop, part, centre):
+    stock_up(shop, part, 5, by=keeper)
+    client.force_login(keeper)
+    assert client.get("/parts/stock-takes/").status_code == 200
+    started = client.post("/parts/stock-takes/start/", {"location_id": shop.pk})
+    take = StockTake.objects.get()
+    assert started.status_code == 302 and started.url.endswith(f"/parts/stock-takes/{take.pk}/")
+    twice = client.post("/parts/stock-takes/start/", {"location_id": shop.pk})
+    assert twice.status_code == 302 and StockTake.objects.count() == 1
+    line = take.lines.get()
+    assert client.get(f"/parts/stock-takes/{take.pk}/?print=1").status_code == 200
+
+    bad = client.post(f"/parts/stock-takes/{take.pk}/count/", {f"line-{line.pk}": "-2", "submit": "1"})
+    assert bad.status_code == 302 and StockTake.objects.get().status == StockTakeStatus.COUNTING
+    client.post(f"/parts/stock-takes/{take.pk}/count/", {f"line-{line.pk}": "4", "submit": "1"})
+    assert StockTake.objects.get().status == StockTakeStatus.SUBMITTED
+
+    client.force_login(UserFactory(role=Role.MANAGER, service_center=centre))
+    sheet = client.get(f"/parts/stock-takes/{take.pk}/")
+    assert sheet.context["can_decide"]
+    assert client.post(f"/parts/stock-takes/{take.pk}/approve/", {"note": "差一个"}).status_code == 302
+    assert Stock.objects.get(location=shop, part=part).on_hand == 4
+    assert client.post(f"/parts/stock-takes/{take.pk}/polish/").status_code == 404
+    assert client.post("/parts/stock-takes/start/", {"location_id": "abc"}).status_code == 404
+
+
+def test_a_stock_take_is_rejected_and_counted_again(client, keeper, shop, part, centre):
+    stock_up(shop, part, 2, by=keeper)
+    take = stocktakes.start_stock_take(by=keeper, location=shop)
+    stocktakes.record_counts(by=keeper, stock_take=take, counts={take.lines.get().pk: "1"})
+    stocktakes.submit_stock_take(by=keeper, stock_take=take)
+    client.force_login(UserFactory(role=Role.MANAGER, service_center=centre))
+
+    assert client.post(f"/parts/stock-takes/{take.pk}/reject/", {"note": "重数"}).status_code == 302
+    assert StockTake.objects.get().status != StockTakeStatus.SUBMITTED
+    assert Stock.objects.get(location=shop, part=part).on_hand == 2
+
+
+def test_a_ledger_and_another_centres_stock_take(client, keeper, shop, part, other_centre):
+    stock_up(shop, part, 2, by=keeper)
+    their_keeper = UserFactory(role=Role.PARTS_KEEPER, service_center=other_centre)
+    theirs = store(other_centre)
+    stock_up(theirs, part, 1, by=their_keeper)
+    their_take = stocktakes.start_stock_take(by=their_keeper, location=theirs)
+    client.force_login(keeper)
+
+    ledger = client.get(f"/parts/{part.pk}/ledger/")
+    assert ledger.status_code == 200 and len(ledger.context["moves"]) == 1  # their receipt is not shown
+    assert client.get(f"/parts/stock-takes/{their_take.pk}/").status_code == 404
+
+
+def test_the_price_list_ignores_a_bad_cursor(client, part):
+    assert client.get("/parts/price-list/?cursor=not-a-cursor").status_code == 404
