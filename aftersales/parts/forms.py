@@ -88,7 +88,9 @@ class ClaimForm(forms.Form):
     fitted_on = forms.DateField(label=_("Fitted or bought on"), widget=forms.DateInput(attrs=DATE))
     failure = forms.CharField(label=_("Failure"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     order = forms.CharField(label=_("Order number"), max_length=30, required=False)
-    location = LocationChoiceField(label=_("Old part kept at"), queryset=Location.objects.none(), required=False)
+    location = LocationChoiceField(
+        label=_("Old part kept at"), queryset=Location.objects.none(), required=False, empty_label=_("Not kept")
+    )
     amount_claimed = forms.DecimalField(
         label=_("Amount claimed"), required=False, min_value=0, max_digits=12, decimal_places=2
     )

@@ -104,9 +104,9 @@ class _Quarantine:
             received_at=self.now,
             transport=transport,
             device=device,
-            device_serial=serial[:64],
+            device_serial=serial[:64].replace("\x00", "\ufffd"),
             reason=reason,
-            detail=detail[:300],
+            detail=detail[:300].replace("\x00", "\ufffd"),
             payload=_text(payload)[:PAYLOAD_KEPT],
         )
         if reason == QuarantineReason.RATE_LIMITED and device is not None:
@@ -115,14 +115,18 @@ class _Quarantine:
 
 
 def _text(payload: Any) -> str:
+    """The payload as text to keep with the quarantine row. NUL becomes U+FFFD: PostgreSQL's text
+    refuses NUL, and a row it refuses would fail the whole batch (a poison message, retried forever)."""
     if isinstance(payload, bytes | bytearray):
-        return payload[: PAYLOAD_KEPT * 4].decode("utf-8", "replace")
-    if isinstance(payload, str):
-        return payload
-    try:
-        return json.dumps(payload, ensure_ascii=False, default=str)
-    except (TypeError, ValueError):
-        return repr(payload)
+        text = payload[: PAYLOAD_KEPT * 4].decode("utf-8", "replace")
+    elif isinstance(payload, str):
+        text = payload
+    else:
+        try:
+            text = json.dumps(payload, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = repr(payload)
+    return text.replace("\x00", "\ufffd")
 
 
 def ingest(

@@ -32,7 +32,8 @@ def sweep_links(*, now: datetime.datetime | None = None) -> LinkSweep:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(minutes=int(devices_setting("LINK_LOST_MINUTES")))
     states = list(
-        DeviceState.objects.select_for_update(skip_locked=True)
+        # ``of=("self",)``: the unit is joined from the nullable side, which PostgreSQL cannot lock.
+        DeviceState.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(link_state=LinkState.ONLINE, last_seen_at__lt=cutoff)
         .select_related("device", "unit__customer")
         .order_by("pk")

@@ -104,6 +104,10 @@ def test_months_to_keep_span_the_retention_and_the_months_ahead(settings):
 
 
 def test_retention_removes_the_samples_of_expired_months(settings):
+    if connection.vendor == "postgresql":
+        pytest.skip(
+            "PostgreSQL drops whole partitions: test_partitions_are_created_ahead_and_dropped_past_the_retention"
+        )
     settings.DEVICES = {**settings.DEVICES, "RETENTION_MONTHS": 1, "MAX_FUTURE_SECONDS": 300}
     device = make_device()
     today = timezone.now().date()
@@ -303,11 +307,12 @@ def test_malformed_messages_among_good_ones_store_the_good_ones_only():
     at = _now() - datetime.timedelta(minutes=3)
     batch = [Incoming(device.serial, json.dumps(message(n, at + datetime.timedelta(seconds=n)))) for n in range(3)]
     batch.insert(1, Incoming(device.serial, json.dumps({"id": "bad", "ts": AT, "pos": {"lat": 100, "lon": 0}})))
-    batch.insert(3, Incoming(device.serial, b"\x00\x01"))
+    batch.insert(3, Incoming(device.serial, b"\x00\x01"))  # NUL: PostgreSQL's text refuses it as it is
+    batch.insert(4, Incoming(device.serial, json.dumps({"id": "n", "ts": AT, "\x00": 1})))
 
     report = ingest(batch)
 
-    assert (report.stored, report.quarantined) == (3, 2)
+    assert (report.stored, report.quarantined) == (3, 3)
     assert Sample.objects.filter(device=device).count() == 3
 
 

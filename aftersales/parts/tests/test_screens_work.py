@@ -92,7 +92,9 @@ def test_a_claim_is_moved_on_the_screen_and_a_bad_step_refused(keeper_client, ke
     assert credited.status_code == 302
     claim.refresh_from_db()
     assert (claim.status, claim.amount_recovered) == (ClaimStatus.CREDITED, Decimal("40.00"))
-    assert keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "x", "location_id": "999999"}).status_code == 404
+    assert (
+        keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "x", "location_id": "999999"}).status_code == 404
+    )
 
 
 def test_a_replaced_claim_receives_the_replacement_where_the_old_part_was_kept(keeper_client, keeper, shop):
@@ -114,7 +116,9 @@ def test_a_loan_comes_back_and_is_inspected_on_the_screen(keeper_client, keeper,
     )
 
     assert keeper_client.post(f"/parts/loans/{loan.pk}/return/").status_code == 302
-    assert keeper_client.post(f"/parts/loans/{loan.pk}/inspect/", {"usable": "0", "note": "主板烧毁"}).status_code == 302
+    assert (
+        keeper_client.post(f"/parts/loans/{loan.pk}/inspect/", {"usable": "0", "note": "主板烧毁"}).status_code == 302
+    )
     loan.refresh_from_db()
     assert loan.status == LoanStatus.SCRAPPED
     again = keeper_client.post(f"/parts/loans/{loan.pk}/return/", follow=True)
