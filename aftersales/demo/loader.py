@@ -31,6 +31,7 @@ from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
+from aftersales.demo.portal import load_portal
 from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
@@ -119,6 +120,7 @@ class DemoLoader(OrdersMixin):
         )
         self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
+        load_portal(manager=self.desk("SH", "manager"))
         # Pay last: its runs read the month's orders, charges, parts used, follow-up calls and attendance.
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         # Contracts after pay: their visit orders are opened today, after the month pay measured.
