@@ -29,6 +29,7 @@ urlpatterns = [
     path("q/", include("aftersales.money.public_urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("contracts/", include("aftersales.contracts.urls")),
+    path("repurchase/", include("aftersales.repurchase.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.care.urls")),
     path("", include("aftersales.console.urls")),
