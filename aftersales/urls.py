@@ -31,6 +31,7 @@ urlpatterns = [
     path("contracts/", include("aftersales.contracts.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("portal-admin/", include("aftersales.portal.staff_urls")),
+    path("repurchase/", include("aftersales.repurchase.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.care.urls")),
     path("", include("aftersales.console.urls")),

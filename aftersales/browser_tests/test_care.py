@@ -2,6 +2,8 @@
 """Customer care in the browser: the clerk's home panel, the follow-up list, a call with a low score
 that opens a complaint by itself, the complaint, the customer's file and a unit's history."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -49,3 +51,23 @@ def test_a_low_score_on_a_follow_up_call_opens_a_complaint_seen_in_the_customer_
     page.locator("a.font-monospace").first.click()  # the unit the complaint is about
     expect(page.locator("#unit-warranty")).to_be_visible()
     screenshot(page, "care-unit")
+
+
+def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_in):
+    page = signed_in("manager")
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("link", name=zh("Care reports")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(zh("Customer care summary"))
+    expect(page.locator("#report-follow-ups [data-rate]")).not_to_have_text("—")
+    expect(page.locator("#report-satisfaction [data-centre]").first).to_be_visible()
+    expect(page.locator("#report-xlsx")).to_have_attribute("href", re.compile(r"/exports/care_monthly\.xlsx\?month="))
+    screenshot(page, "care-report")
+
+    page.get_by_role("link", name=zh("The year")).click()
+    expect(page.locator("#year-table tbody tr")).to_have_count(12)
+    screenshot(page, "care-year")
+
+    nav.get_by_role("link", name=zh("Campaigns")).click()
+    page.locator("#campaign-table a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(page, "care-campaign")

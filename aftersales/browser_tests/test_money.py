@@ -1,16 +1,24 @@
 # ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
 """Money in the browser: the customer approves a quote from the SMS link on a phone (no account); the
 manager's charges page; finance issues the invoice and records a payment; the on-site answer with a
-signature. Pictures for README: the customer's quote, the charges page, an invoice."""
+signature; the manager approves an exchange from the home page; the exchange's steps; the customer's
+signed acceptance of an installation on a phone; the quote's server-side PDF. Pictures for README: the
+customer's quote, the charges page, an invoice, the approvals, an exchange, the acceptance, the PDF."""
 
 import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from aftersales.browser_tests.helpers import draw_signature, screenshot, zh
-from aftersales.money.choices import InvoiceStatus, QuoteStatus
-from aftersales.money.models import Invoice, Quote
+from aftersales.accounts.models import User
+from aftersales.browser_tests.helpers import SCREENSHOTS_DIR, draw_signature, screenshot, screenshots_wanted, zh
+from aftersales.money.choices import ExchangeStatus, InstallationStatus, InvoiceStatus, QuoteStatus
+from aftersales.money.models import Exchange, Installation, Invoice, Quote
+from aftersales.money.services import installation
 from aftersales.money.services.quotes import quote_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,3 +107,57 @@ def test_customer_signs_the_quote_on_the_technicians_screen(signed_in):
     expect(page.locator("#quote-answer")).to_contain_text("陈建国")
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.APPROVED and quote.signature and quote.answer_channel == "on_site"
+
+
+def test_manager_approves_an_exchange_from_the_home_page(signed_in):
+    waiting = Exchange.objects.filter(status=ExchangeStatus.REQUESTED).order_by("pk").first()
+    assert waiting is not None, "the demo set has an exchange waiting for the manager"
+    page = signed_in("manager")
+    panel = page.locator("#money-approvals-panel")
+    expect(panel).to_contain_text(waiting.order.number)
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "money-approvals", from_top=False)
+    panel.locator(f"#approval-exchange-{waiting.pk}").get_by_role("button", name=zh("Approve")).click()
+
+    expect(page.locator("#exchange")).to_contain_text(zh("Waiting for the factory"))
+    waiting.refresh_from_db()
+    assert waiting.status == ExchangeStatus.APPROVED and waiting.decided_by.username == "manager"
+
+
+def test_customer_accepts_the_installation_on_the_technicians_phone(signed_in):
+    inst = Installation.objects.filter(status=InstallationStatus.OPEN).order_by("pk").first()
+    assert inst is not None, "the demo set has an installation being commissioned"
+    manager = User.objects.get(username="manager")
+    installation.record_commissioning(
+        inst, by=manager, done=list(range(len(inst.checklist))), readings_after="静压 8.0 bar，噪声 62 dB"
+    )
+    page = signed_in("manager", phone=True)
+    page.goto(f"/money/installations/{inst.pk}/accept/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "the acceptance scrolls sideways on a phone"
+    page.get_by_label(zh("Your name"), exact=True).fill("赵厂长")
+    page.get_by_label(zh("Serial numbers installed (one a line)")).fill("AC-DEMO-0001\nAC-DEMO-0002")
+    draw_signature(page, page.get_by_role("img", name=zh("Signature pad")))
+    screenshot(page, "money-acceptance")
+    page.get_by_role("button", name=zh("Accept the installation")).click()
+
+    expect(page.locator("#installation")).to_contain_text("AC-DEMO-0002")
+    inst.refresh_from_db()
+    assert inst.status == InstallationStatus.ACCEPTED and inst.signature and inst.units.count() == 2
+
+
+def test_the_quote_pdf_is_made_on_the_server(signed_in):
+    quote = waiting_quote()
+    page = signed_in("agent")
+    response = page.request.get(f"/money/quotes/{quote.pk}/pdf/", timeout=60_000)  # CJK fonts take a while
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    body = response.body()
+    assert body[:5] == b"%PDF-"
+    tool = shutil.which("pdftoppm")  # poppler-utils: only to picture the PDF for the README
+    if screenshots_wanted() and tool:
+        with tempfile.TemporaryDirectory() as folder:
+            source = Path(folder) / "quote.pdf"
+            source.write_bytes(body)
+            subprocess.run(  # noqa: S603 - a fixed tool on a file this test wrote
+                [tool, "-png", "-r", "60", "-singlefile", str(source), str(Path(folder) / "page")], check=True
+            )
+            shutil.copy(Path(folder) / "page.png", SCREENSHOTS_DIR / "money-quote-pdf.png")

@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_technician_uses_a_part_from_the_van_and_the_record_shows_it(signed_in):
     visit = (
         Visit.objects.filter(
-            technician__username="technician", signed_at__isnull=True, order__status=OrderStatus.ON_SITE
+            technician__username="technician",
+            signed_at__isnull=True,
+            order__status=OrderStatus.ON_SITE,
+            order__warranty_covered=True,
         )
         .order_by("pk")
         .first()

@@ -66,3 +66,80 @@ def test_manager_approves_a_claim_from_the_home_panel_and_sees_the_staff(signed_
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Field staff"))
     expect(page.locator(".wf-staff")).to_contain_text("空压机")
     screenshot(page, "workforce-staff")
+
+
+def test_the_technicians_week_from_the_phone_through_the_three_approvals(signed_in, settings):
+    # Claims are handed in on Tuesdays (§12); the test runs on any day, so another day is only flagged.
+    settings.AFTERSALES = {**settings.AFTERSALES, "WORKFORCE": {"OFF_DAY_CLAIMS": "flag"}}
+    phone = signed_in("technician", phone=True)
+    phone.goto("/workforce/me/")
+    phone.get_by_role("button", name=zh("Check out")).click()
+    phone.get_by_label(zh("Today's report")).fill("安装调试两台空压机，客户签字确认。")
+    phone.get_by_role("button", name=zh("Send the report")).click()
+    expect(phone.get_by_role("heading", name=re.compile(zh("Daily report")))).to_contain_text(zh("sent"))
+
+    overtime = phone.locator("#wf-overtime").locator("xpath=ancestor::section")
+    overtime.get_by_label(zh("What was done")).fill("晚间抢修至 21 点")
+    overtime.get_by_role("button", name=zh("Record overtime")).click()
+    expect(phone.locator("#wf-overtime").locator("xpath=ancestor::section")).to_contain_text("¥60")
+
+    phone.get_by_role("button", name=zh("New expense claim")).click()
+    phone.get_by_label(zh("Kind")).select_option("lodging")
+    phone.get_by_label(zh("Amount (CNY)")).fill("280.00")
+    phone.get_by_label(zh("Description")).fill("苏州现场住宿一晚")
+    phone.get_by_role("button", name=zh("Add"), exact=True).click()
+    expect(phone.locator(".wf-total")).to_have_text("280.00")
+    phone.get_by_role("button", name=zh("Hand in the claim")).click()
+    expect(phone.locator(".wf-step")).to_contain_text(zh("Service manager"))
+    number = phone.get_by_role("heading", level=1).inner_text().strip()
+
+    phone.goto("/workforce/me/week/")
+    expect(phone.get_by_label(zh("Weekly summary"))).not_to_be_empty()
+    phone.get_by_role("button", name=zh("Hand in")).click()
+    expect(phone.get_by_role("alert").or_(phone.get_by_role("status")).first).to_contain_text(
+        zh("Weekly summary handed in.")
+    )
+
+    claim = ExpenseClaim.objects.get(number=number)
+    for approver, next_step in (("manager", "Finance"), ("finance", "General manager"), ("gm", None)):
+        desk = signed_in(approver)
+        desk.goto(f"/workforce/claims/{claim.pk}/")
+        desk.get_by_role("button", name=zh("Approve")).click()
+        if next_step:
+            expect(desk.locator(".wf-step")).to_contain_text(zh(next_step))
+        else:
+            expect(desk.locator(".wf-decisions")).to_contain_text("郑国栋")
+        if approver == "manager":
+            desk.goto("/workforce/overtime/")
+            row = desk.locator("tr", has_text="晚间抢修至 21 点")
+            row.get_by_role("button", name=zh("Approve")).click()
+            expect(desk.locator("tr", has_text="晚间抢修至 21 点")).to_contain_text(zh("Approved"))
+
+    phone.goto("/workforce/me/")
+    expect(phone.locator("#wf-claims").locator("xpath=ancestor::section")).to_contain_text(number)
+    claim.refresh_from_db()
+    assert claim.status == "approved" and [d.decision for d in claim.decisions.order_by("pk")] == [
+        "submitted",
+        "approved",
+        "approved",
+        "approved",
+    ]
+    assert not phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+def test_the_training_screens_and_the_dispatch_override(signed_in):
+    page = signed_in("manager")
+    page.goto("/workforce/training/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(zh("Training"))
+    expect(page.locator(".wf-courses")).to_contain_text("空压机")
+    screenshot(page, "workforce-training")
+    page.goto("/workforce/certificates/?expiring=1")
+    expect(page.locator(".wf-certificates")).to_contain_text("李建军")
+    screenshot(page, "workforce-certificates")
+
+    page.goto("/dispatch/")
+    override = page.locator(".dispatch-override").first
+    override.locator("summary").click()
+    override.get_by_label(zh("Reason for the override")).fill("客户指定该技师")
+    override.get_by_role("button", name=zh("Assign anyway")).click()
+    expect(page.locator(".dispatch-row-success").first).to_be_visible()

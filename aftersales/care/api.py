@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.care import selectors, services
+from aftersales.care.api_reports import router as reports_router
 from aftersales.care.choices import CampaignKind, ComplaintCause, ComplaintStatus, ContactChannel, Direction, Outcome
 from aftersales.care.models import Campaign, Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.permissions import care_customers_visible_to, contacts_visible_to
@@ -20,13 +21,14 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Day, answers, model_field, page_schema
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
 
 router = Router(tags=["care"])
+router.add_router("", reports_router)
 
 
 # ---- follow-ups -------------------------------------------------------------------------------------
@@ -82,9 +84,7 @@ class FollowUpDetailOut(FollowUpOut):
         return list(task.calls.all())
 
 
-class FollowUpPage(Schema):
-    items: list[FollowUpOut]
-    next_cursor: str | None
+FollowUpPage = page_schema(FollowUpOut)
 
 
 class FollowUpQuery(Schema):
@@ -191,9 +191,7 @@ class ComplaintOut(Schema):
         return selectors.is_overdue(complaint)
 
 
-class ComplaintPage(Schema):
-    items: list[ComplaintOut]
-    next_cursor: str | None
+ComplaintPage = page_schema(ComplaintOut)
 
 
 class ComplaintQuery(Schema):
@@ -310,9 +308,7 @@ class ContactOut(Schema):
     message_key: str
 
 
-class ContactPage(Schema):
-    items: list[ContactOut]
-    next_cursor: str | None
+ContactPage = page_schema(ContactOut)
 
 
 class ContactIn(Input):
@@ -508,9 +504,7 @@ class CampaignDetailOut(CampaignOut):
     letters_late: bool
 
 
-class CampaignPage(Schema):
-    items: list[CampaignOut]
-    next_cursor: str | None
+CampaignPage = page_schema(CampaignOut)
 
 
 class CampaignIn(Input):

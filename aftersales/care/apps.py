@@ -8,7 +8,6 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
-        from django.db.models.signals import post_save
 
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.care.choices import COMPLAINT_STATUS_BADGES, TASK_STATUS_BADGES, ComplaintStatus, TaskStatus
@@ -21,16 +20,16 @@ class CareConfig(AppConfig):
             complaints_visible_to,
             follow_ups_visible_to,
         )
-        from aftersales.care.receivers import on_message_written, on_status_changed
+        from aftersales.care.receivers import on_message_queued, on_status_changed
         from aftersales.core import registry
         from aftersales.history.registry import register_target, register_types
-        from aftersales.notifications.models import OutboxMessage
+        from aftersales.notifications.signals import message_queued
         from aftersales.service.signals import order_status_changed
 
         register_capabilities(CAPABILITIES)
         register_figures()  # satisfaction, for pay
         order_status_changed.connect(on_status_changed, dispatch_uid="care.on_status_changed")
-        post_save.connect(on_message_written, sender=OutboxMessage, dispatch_uid="care.on_message_written")
+        message_queued.connect(on_message_queued, dispatch_uid="care.on_message_queued")
 
         registry.register_badges("care.TaskStatus", TaskStatus, TASK_STATUS_BADGES)
         registry.register_badges("care.ComplaintStatus", ComplaintStatus, COMPLAINT_STATUS_BADGES)
@@ -75,8 +74,29 @@ class CareConfig(AppConfig):
                 f"{permissions}.can_run_campaigns",
                 group="care",
             ),
+            registry.NavEntry(
+                "care_reports",
+                _("Care reports"),
+                "care:report_month",
+                "bar-chart-line",
+                29,
+                f"{permissions}.can_view_reports",
+                group="care",
+            ),
         ):
             registry.navigation.register(entry)
+        from aftersales.care.reports import EXPORT_COLUMNS
+
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "care_monthly",
+                _("Customer care monthly summary"),
+                EXPORT_COLUMNS,
+                "aftersales.care.reports.monthly_export_rows",
+                f"{permissions}.can_view_reports",
+                order=70,
+            )
+        )
 
         registry.settings_sections.register(
             registry.SettingsSection(
@@ -126,6 +146,14 @@ class CareConfig(AppConfig):
                 "aftersales.care.services.complaints.escalate_overdue_complaints",
                 interval=settings.AFTERSALES.get("CARE_ESCALATION_SWEEP_SECONDS", 300),
                 task="aftersales.care.tasks.escalate_complaints",
+            )
+        )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "care.late_letters",
+                "aftersales.care.services.campaigns.remind_late_letters",
+                interval=settings.AFTERSALES.get("CARE_LATE_LETTERS_SWEEP_SECONDS", 3600),
+                task="aftersales.care.tasks.remind_late_letters",
             )
         )
         register_target("follow_up", model=FollowUpTask, visible_to=follow_ups_visible_to)

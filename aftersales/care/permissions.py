@@ -63,6 +63,11 @@ def supervises_follow_ups(user: User) -> bool:
     return has_capability(user, "care.supervise_follow_ups")
 
 
+def can_view_reports(user: User) -> bool:
+    """The care reports are the supervisors' (managers of a centre, the general manager, administrators)."""
+    return supervises_follow_ups(user)
+
+
 def can_see_follow_ups(user: User) -> bool:
     return can_make_calls(user) or supervises_follow_ups(user)
 

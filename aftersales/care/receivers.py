@@ -1,5 +1,6 @@
 """What customer care does when an order changes (``service.signals``) or a message to a customer
-is written to the outbox, inside the transaction of the change (docs/architecture.md, Domain events)."""
+is written to the outbox (``notifications.signals.message_queued``), inside the transaction of the
+change (docs/architecture.md, Domain events)."""
 
 import re
 from typing import Any
@@ -53,15 +54,13 @@ def on_status_changed(
             complaint_from_order(order=order, by=actor)
 
 
-def on_message_written(
-    sender: Any, *, instance: OutboxMessage, created: bool, raw: bool = False, **kwargs: Any
-) -> None:
+def on_message_queued(sender: Any, *, message: OutboxMessage, **kwargs: Any) -> None:
     """An SMS to an order's reporter (progress, a moved due date) goes on the customer's contact log;
     its delivery status is the outbox message's."""
-    if not created or raw or instance.channel != MessageChannel.SMS:
+    if message.channel != MessageChannel.SMS:
         return
-    match = REPORTER_SMS_KEY.match(instance.key)
-    if match is None or ContactEntry.objects.filter(message_key=instance.key).exists():
+    match = REPORTER_SMS_KEY.match(message.key)
+    if match is None or ContactEntry.objects.filter(message_key=message.key).exists():
         return
     order = ServiceOrder.objects.select_related("customer").filter(pk=int(match["order"])).first()
     if order is None:
@@ -70,9 +69,9 @@ def on_message_written(
         customer=order.customer,
         channel=ContactChannel.SMS,
         direction=Direction.OUTBOUND,
-        summary=instance.body,
+        summary=message.body,
         by=None,
         order=order,
-        person=instance.recipient[:100],
-        message_key=instance.key,
+        person=message.recipient[:100],
+        message_key=message.key,
     )

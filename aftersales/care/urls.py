@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aftersales.care import views
+from aftersales.care import views, views_reports
 
 app_name = "care"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("care/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("care/campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("care/campaigns/<int:campaign_id>/letters/", views.campaign_letters, name="campaign_letters"),
+    path("care/reports/", views_reports.report_month, name="report_month"),
+    path("care/reports/year/", views_reports.report_year, name="report_year"),
 ]

@@ -39,6 +39,7 @@ from aftersales.care.permissions import (
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
 from aftersales.history.views import record_panel
+from aftersales.installed_base.panels import render_unit_panels
 from aftersales.installed_base.permissions import units_visible_to
 
 PAGE = 50
@@ -142,7 +143,11 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = units_visible_to(request.user).select_related("customer", "product_model", "site").filter(pk=unit_id).first()
     if unit is None:
         raise Http404
-    return render(request, "care/unit_detail.html", {"history": selectors.unit_history(user=request.user, unit=unit)})
+    context = {
+        "history": selectors.unit_history(user=request.user, unit=unit),
+        "panels": render_unit_panels(request, unit),  # what the areas add: the parts fitted ...
+    }
+    return render(request, "care/unit_detail.html", context)
 
 
 # ---- follow-ups --------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 from django.core import validators
 from django.db import models
-from ninja import Field
-from pydantic import AfterValidator
+from ninja import Field, Schema
+from pydantic import AfterValidator, create_model
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from aftersales.core.api import ErrorOut
@@ -51,6 +51,13 @@ def answers(ok: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:
     for code in sorted({401, *errors}):
         declared[code] = ErrorOut
     return declared
+
+
+def page_schema(item: type[Schema], name: str = "") -> type[Schema]:
+    """The answer of a keyset-paged list of ``item``: ``{"items": [...], "next_cursor": ...}``, named
+    ``<Item>Page`` (``ClaimOut`` -> ``ClaimPage``) unless ``name`` says otherwise."""
+    name = name or f"{item.__name__.removesuffix('Out')}Page"
+    return create_model(name, __base__=Schema, items=(list[item], ...), next_cursor=(str | None, ...))  # type: ignore[call-overload, valid-type]
 
 
 def _in_time_range[D: datetime.date](value: D) -> D:

@@ -32,6 +32,7 @@ from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
 from aftersales.demo.portal import load_portal
+from aftersales.demo.repurchase import load_repurchase
 from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
@@ -55,6 +56,7 @@ class Summary:
     charge_lines: int = 0
     devices: int = 0
     parts: int = 0
+    repurchase: int = 0
     statuses: Counter = field(default_factory=Counter)
     sla: Counter = field(default_factory=Counter)
 
@@ -69,6 +71,7 @@ class Summary:
             f"pay statements: {self.pay_statements}",
             f"connected devices: {self.devices}",
             f"spare parts: {self.parts}",
+            f"sales with a repurchase clause: {self.repurchase}",
             "  by status: " + ", ".join(f"{s} {self.statuses[s]}" for s in OrderStatus.values),
             "  open by SLA: "
             + ", ".join(f"{s} {self.sla[s]}" for s in (SlaState.ON_TRACK, SlaState.AT_RISK, SlaState.OVERDUE)),
@@ -121,6 +124,7 @@ class DemoLoader(OrdersMixin):
         self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
         load_portal(manager=self.desk("SH", "manager"))
+        self.summary.repurchase = load_repurchase(staff=self.staff, customers=self.customers["SH"], today=self.today)
         # Pay last: its runs read the month's orders, charges, parts used, follow-up calls and attendance.
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         # Contracts after pay: their visit orders are opened today, after the month pay measured.

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from aftersales.demo.signature import signature_png
 from aftersales.money import services
-from aftersales.money.choices import AnswerChannel, ChargeKind
+from aftersales.money.choices import AnswerChannel, ChargeKind, InstallationMode
 from aftersales.money.models import Invoice
-from aftersales.service.choices import OPEN_STATUSES, OrderStatus
+from aftersales.money.services import exchange, installation
+from aftersales.service.choices import OPEN_STATUSES, OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder
 
 # (code, name, kind, amount, unit, standard hours, tax rate)
@@ -93,7 +94,34 @@ def load_money(loader: Any) -> int:
     if declining:
         quote = services.send_quote(declining[0], by=agent, diagnosis_fee="100.00")
         services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了")
+    _load_routes(loader, orders)
     return lines
+
+
+def _load_routes(loader: Any, orders: list[ServiceOrder]) -> None:
+    """Exchanges (one waiting for the manager, one the factory agreed to) and an installation being
+    commissioned, on Shanghai's open orders in warranty."""
+    manager, agent = loader.staff["manager"], loader.staff["agent"]
+    # Exchange orders first, then other repairs in warranty whose customer asks for an exchange.
+    swaps = sorted(
+        (o for o in orders if o.warranty_covered and o.status in OPEN_STATUSES and o.kind != OrderKind.INSTALLATION),
+        key=lambda o: (o.kind != OrderKind.EXCHANGE, o.pk),
+    )
+    for n, order in enumerate(swaps[:2]):
+        swap = exchange.request_exchange(order, by=agent, reason="新机到货即故障，维修两次仍未解决，客户要求调换")
+        if n == 1:
+            exchange.decide_exchange(swap, by=manager, approve=True, note="同意，请联系厂家")
+            exchange.record_factory_answer(swap, by=agent, agreed=True, note="厂家同意换新")
+    setups = [o for o in orders if o.kind == OrderKind.INSTALLATION and o.status in OPEN_STATUSES]
+    for order in setups[:1]:
+        planned = installation.plan_installation(
+            order,
+            by=agent,
+            mode=InstallationMode.LARGE,
+            product_model_id=order.unit.product_model_id if order.unit else None,
+            appointment_at=loader.now + datetime.timedelta(days=1),
+        )
+        installation.record_commissioning(planned, by=agent, done=[0, 1, 2], readings_before="静压 0 bar，噪声 38 dB")
 
 
 def _signature(loader: Any) -> SimpleUploadedFile:

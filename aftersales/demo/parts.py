@@ -139,7 +139,10 @@ class PartsDemo:
         """Parts on a few open visits in each centre: from the van (or the store), old parts' fates."""
         fates = [OldPartFate.HANDED_TO_CUSTOMER, OldPartFate.SUPPLIER_CLAIM, OldPartFate.SCRAPPED]
         open_visits = (
-            Visit.objects.filter(order__status=OrderStatus.ON_SITE, signed_at__isnull=True)
+            # In warranty: a part the customer pays for waits for the approved quote (money's issue check).
+            Visit.objects.filter(
+                order__status=OrderStatus.ON_SITE, signed_at__isnull=True, order__warranty_covered=True
+            )
             .select_related("order", "technician")
             .order_by("pk")[:9]
         )

@@ -5,10 +5,11 @@ Amounts are strings of a decimal number in CNY ("128.50") both ways: never a JSO
 """
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
@@ -16,7 +17,7 @@ from ninja.files import UploadedFile
 
 from aftersales.accounts.permissions import scope_by_centre
 from aftersales.core.api import Input, idempotent, page_limit
-from aftersales.core.errors import PermissionDeniedError
+from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.schemas import Day, answers, model_field
@@ -25,22 +26,37 @@ from aftersales.money.choices import (
     AnswerChannel,
     Bearer,
     ChargeKind,
+    ExchangeStatus,
+    InstallationMode,
     InvoiceStatus,
     LedgerAccount,
     PaymentMethod,
     PriceKind,
 )
-from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, LedgerEntry, Price, Quote
+from aftersales.money.models import (
+    ChargeLine,
+    Exchange,
+    FactoryReturn,
+    Installation,
+    Invoice,
+    LedgerEntry,
+    PickupNotice,
+    Price,
+    Quote,
+)
+from aftersales.money.pdf import invoice_pdf_response, quote_pdf_response
 from aftersales.money.permissions import (
     can_view_charges,
     can_view_invoices,
+    exchanges_visible_to,
     invoices_visible_to,
     prices_visible_to,
 )
-from aftersales.money.services import factory
+from aftersales.money.services import exchange, factory, installation, logistics
 from aftersales.money.services.charges import get_line
 from aftersales.money.services.invoices import get_invoice
 from aftersales.money.services.quotes import get_quote, quote_from_token
+from aftersales.parts.models import StockRequest
 from aftersales.service.models import ServiceOrder
 from aftersales.service.selectors import get_order
 
@@ -96,6 +112,9 @@ class ChargeIn(Input):
     supplier_claim: bool = Field(
         False, description="A part claimed from its supplier (in warranty: the supplier bears it)."
     )
+    part_id: int | None = Field(
+        None, description="A parts line of this part, at its list price of today unless unit_price is given."
+    )
 
 
 class ChargeOut(Schema):
@@ -115,6 +134,9 @@ class ChargeOut(Schema):
     bearer_reason: str = Field(description="Why a manager overrode the rule.")
     status: str
     source: str
+    part_id: int | None
+    issued: Decimal = Field(description="How much of this part visits have issued against the line.")
+    supplier_claim: bool
     created_at: datetime.datetime
 
 
@@ -433,6 +455,12 @@ def get_quote_(request: HttpRequest, quote_id: int) -> Quote:
     return get_quote(user=request.user, quote_id=quote_id)
 
 
+@router.get("/quotes/{quote_id}/pdf", response=answers(None, 404))
+def quote_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """The quote as an A4 PDF (``application/pdf``), made on the server."""
+    return quote_pdf_response(request, get_quote(user=request.user, quote_id=quote_id))
+
+
 @router.post("/quotes/{quote_id}/withdraw", response=answers(QuoteOut, 403, 404, 409))
 def withdraw_quote(request: HttpRequest, quote_id: int) -> Quote:
     return services.withdraw_quote(get_quote(user=request.user, quote_id=quote_id), by=request.user)
@@ -495,6 +523,13 @@ def create_invoice(request: HttpRequest, order_id: int, payload: InvoiceIn) -> C
 def get_invoice_(request: HttpRequest, invoice_id: int) -> Invoice:
     _require_invoices(request)
     return get_invoice(user=request.user, invoice_id=invoice_id)
+
+
+@router.get("/invoices/{invoice_id}/pdf", response=answers(None, 403, 404))
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The invoice as an A4 PDF (``application/pdf``), made on the server."""
+    _require_invoices(request)
+    return invoice_pdf_response(request, get_invoice(user=request.user, invoice_id=invoice_id))
 
 
 @router.patch("/invoices/{invoice_id}", response=answers(InvoiceOut, 400, 403, 404, 409))
@@ -641,3 +676,262 @@ def factory_receive(request: HttpRequest, return_id: int, payload: FactoryReceiv
     """The unit is back: the due date moves by the working days it was away."""
     fr = factory.get_factory_return(user=request.user, return_id=return_id)
     return factory.receive_from_factory(fr, by=request.user, **payload.model_dump())
+
+
+# ---- exchange ----------------------------------------------------------------------------------
+class ExchangeIn(Input):
+    reason: str = model_field(Exchange, "reason")
+
+
+class DecisionIn(Input):
+    approve: bool
+    note: str = model_field(Exchange, "decision_note", "")
+
+
+class FactoryAnswerIn(Input):
+    agreed: bool
+    note: str = model_field(Exchange, "factory_note", "")
+
+
+class ExchangeShipIn(Input):
+    carrier: str = model_field(Exchange, "carrier")
+    waybill: str = model_field(Exchange, "waybill")
+    original_packaging: bool = Field(description="The old unit goes back in its original packaging (required).")
+    shipped_on: Day | None = None
+    freight: Amount | None = Field(None, description="Freight of this leg (CNY, before tax): a charge line.")
+
+
+class ExchangeDeliverIn(Input):
+    serial_number: str = Field(max_length=64)
+    delivered_on: Day | None = None
+    freight: Amount | None = Field(None, description="Freight of this leg (CNY, before tax): a charge line.")
+
+
+class ExchangeOut(Schema):
+    id: int
+    order_id: int
+    status: str
+    old_unit_id: int
+    reason: str
+    decided_by_id: int | None
+    decided_at: datetime.datetime | None
+    decision_note: str
+    factory_agreed: bool | None
+    factory_note: str
+    carrier: str
+    waybill: str
+    shipped_on: datetime.date | None
+    original_packaging: bool
+    new_unit_id: int | None
+    delivered_on: datetime.date | None
+    created_at: datetime.datetime
+
+
+class ExchangePage(Schema):
+    items: list[ExchangeOut]
+    next_cursor: str | None
+
+
+class ExchangeQuery(Schema):
+    status: ExchangeStatus | None = None
+    cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
+    limit: int | None = None
+
+
+@router.get("/exchanges", response=answers(ExchangePage, 400))
+def list_exchanges(request: HttpRequest, filters: Query[ExchangeQuery]) -> dict[str, Any]:
+    """Exchanges of the orders one sees, newest first (``status=requested``: the manager's approvals)."""
+    qs = exchanges_visible_to(request.user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return _page(qs, filters)
+
+
+@router.get("/orders/{order_id}/exchanges", response=answers(ExchangePage, 400, 403, 404))
+def order_exchanges(request: HttpRequest, order_id: int, query: Query[PageQuery]) -> dict[str, Any]:
+    order = _order(request, order_id)
+    return _page(order.exchanges.all(), query)
+
+
+@router.post("/orders/{order_id}/exchanges", response=answers(ExchangeOut, 400, 403, 404, 409, 422, status=201))
+def request_exchange(request: HttpRequest, order_id: int, payload: ExchangeIn) -> Created:
+    """Ask for an exchange of the order's unit (in warranty only); the manager approves it."""
+    order = _order(request, order_id)
+    return idempotent(request, lambda: (201, exchange.request_exchange(order, by=request.user, **payload.model_dump())))
+
+
+@router.get("/exchanges/{exchange_id}", response=answers(ExchangeOut, 404))
+def get_exchange(request: HttpRequest, exchange_id: int) -> Exchange:
+    return exchange.get_exchange(user=request.user, exchange_id=exchange_id)
+
+
+@router.post("/exchanges/{exchange_id}/decision", response=answers(ExchangeOut, 400, 403, 404, 409))
+def decide_exchange(request: HttpRequest, exchange_id: int, payload: DecisionIn) -> Exchange:
+    """The service manager approves or refuses (a refusal needs a note)."""
+    ex = exchange.get_exchange(user=request.user, exchange_id=exchange_id)
+    return exchange.decide_exchange(ex, by=request.user, **payload.model_dump())
+
+
+@router.post("/exchanges/{exchange_id}/factory-answer", response=answers(ExchangeOut, 400, 403, 404, 409))
+def exchange_factory_answer(request: HttpRequest, exchange_id: int, payload: FactoryAnswerIn) -> Exchange:
+    """The factory agrees or refuses (then another resolution is agreed with the customer)."""
+    ex = exchange.get_exchange(user=request.user, exchange_id=exchange_id)
+    return exchange.record_factory_answer(ex, by=request.user, **payload.model_dump())
+
+
+@router.post("/exchanges/{exchange_id}/ship-old", response=answers(ExchangeOut, 400, 403, 404, 409))
+def exchange_ship_old(request: HttpRequest, exchange_id: int, payload: ExchangeShipIn) -> Exchange:
+    """The old unit goes back in its original packaging (before the factory agreed: 409)."""
+    ex = exchange.get_exchange(user=request.user, exchange_id=exchange_id)
+    return exchange.ship_old_unit(ex, by=request.user, **payload.model_dump())
+
+
+@router.post("/exchanges/{exchange_id}/deliver", response=answers(ExchangeOut, 400, 403, 404, 409))
+def exchange_deliver(request: HttpRequest, exchange_id: int, payload: ExchangeDeliverIn) -> Exchange:
+    """The new unit is delivered: registered on the customer's site with its warranty from that day."""
+    ex = exchange.get_exchange(user=request.user, exchange_id=exchange_id)
+    return exchange.deliver_new_unit(ex, by=request.user, **payload.model_dump())
+
+
+# ---- installation and commissioning ------------------------------------------------------------
+class InstallationIn(Input):
+    mode: InstallationMode
+    product_model_id: int | None = None
+    appointment_at: datetime.datetime | None = None
+    engineers: str = model_field(Installation, "engineers", "")
+
+
+class CommissioningIn(Input):
+    done: list[int] | None = Field(None, max_length=100, description="Checklist items done (their index).")
+    readings_before: str | None = Field(None, max_length=2000)
+    readings_after: str | None = Field(None, max_length=2000)
+    training_done: bool | None = None
+
+
+class ChecklistItemOut(Schema):
+    item: str
+    done: bool
+
+
+class InstallationOut(Schema):
+    id: int
+    order_id: int
+    mode: str
+    status: str
+    product_model_id: int | None
+    appointment_at: datetime.datetime | None
+    engineers: str
+    training_done: bool
+    checklist: list[ChecklistItemOut]
+    readings_before: str
+    readings_after: str
+    accepted_at: datetime.datetime | None
+    accepted_by_name: str
+    has_signature: bool
+    unit_ids: list[int]
+
+    @staticmethod
+    def resolve_has_signature(inst: Installation) -> bool:
+        return bool(inst.signature)
+
+    @staticmethod
+    def resolve_unit_ids(inst: Installation) -> list[int]:
+        return sorted(unit.pk for unit in inst.units.all())
+
+
+@router.get("/orders/{order_id}/installation", response=answers(InstallationOut, 403, 404))
+def get_installation(request: HttpRequest, order_id: int) -> Installation:
+    order = _order(request, order_id)
+    found = Installation.objects.filter(order=order).first()
+    if found is None:
+        raise NotFoundError("not_found", _("No installation is planned for this order."))
+    return found
+
+
+@router.post("/orders/{order_id}/installation", response=answers(InstallationOut, 400, 403, 404, 409, 422, status=201))
+def plan_installation(request: HttpRequest, order_id: int, payload: InstallationIn) -> Created:
+    """Plan the installation of an installation order: small (phone), large (on site), imported
+    (the factory's engineers); the checklist is the product model's."""
+    order = _order(request, order_id)
+    return idempotent(
+        request, lambda: (201, installation.plan_installation(order, by=request.user, **payload.model_dump()))
+    )
+
+
+@router.post("/installations/{installation_id}/commissioning", response=answers(InstallationOut, 400, 403, 404, 409))
+def record_commissioning(request: HttpRequest, installation_id: int, payload: CommissioningIn) -> Installation:
+    """Tick checklist items, record readings before and after, the operators' training."""
+    inst = installation.get_installation(user=request.user, installation_id=installation_id)
+    return installation.record_commissioning(inst, by=request.user, **payload.model_dump())
+
+
+@router.post("/installations/{installation_id}/acceptance", response=answers(InstallationOut, 400, 403, 404, 409))
+def accept_installation(
+    request: HttpRequest,
+    installation_id: int,
+    name: Form[str],
+    units: Form[str],
+    signature: File[UploadedFile],
+) -> Installation:
+    """The customer's acceptance (multipart): name, a drawn signature (PNG) and ``units``, a JSON list of
+    ``{"serial_number", "product_model_id"?}``. Registers the units with their warranty from today and
+    releases the invoice."""
+    inst = installation.get_installation(user=request.user, installation_id=installation_id)
+    try:
+        rows = json.loads(units)
+    except ValueError as exc:
+        raise ValidationFailed("invalid_input", _("Units are a JSON list."), field="units") from exc
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValidationFailed("invalid_input", _("Units are a JSON list."), field="units")
+    return installation.accept_installation(inst, by=request.user, name=name, signature=signature, units=rows)
+
+
+# ---- logistics chasing -------------------------------------------------------------------------
+class PickupNoticeIn(Input):
+    noticed_on: Day | None = None
+    note: str = model_field(PickupNotice, "note", "")
+
+
+class PickupNoticeOut(Schema):
+    id: int
+    request_id: int
+    noticed_on: datetime.date
+    note: str
+
+
+class AwaitingOut(Schema):
+    id: int
+    number: str
+    supplier_id: int | None
+    supplier_name: str
+    location_id: int
+    sent_at: datetime.datetime
+
+    @staticmethod
+    def resolve_supplier_name(request: StockRequest) -> str:
+        return request.supplier.name if request.supplier else ""
+
+
+class AwaitingPage(Schema):
+    items: list[AwaitingOut]
+    next_cursor: str | None
+
+
+@router.get("/logistics/awaiting-pickup", response=answers(AwaitingPage, 400))
+def awaiting_pickup(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    """Purchases sent to a factory with no pick-up notice yet, oldest first (chased every
+    ``AFTERSALES["LOGISTICS_CHASE_DAYS"]`` working days)."""
+    return _page(logistics.awaiting_pickup_for(request.user), query)
+
+
+@router.post(
+    "/stock-requests/{request_id}/pickup-notice",
+    response=answers(PickupNoticeOut, 400, 403, 404, 409, 422, status=201),
+)
+def pickup_notice(request: HttpRequest, request_id: int, payload: PickupNoticeIn) -> Created:
+    """The factory's pick-up notice for a purchase (parts keepers): the chasing stops."""
+    stock_request = StockRequest(pk=request_id)
+    return idempotent(
+        request,
+        lambda: (201, logistics.record_pickup_notice(stock_request, by=request.user, **payload.model_dump())),
+    )

@@ -25,12 +25,16 @@ class MoneyConfig(AppConfig):
         )
         from aftersales.money.choices import (
             BEARER_BADGES,
+            EXCHANGE_BADGES,
             FACTORY_RETURN_BADGES,
+            INSTALLATION_BADGES,
             INVOICE_STATUS_BADGES,
             LINE_STATUS_BADGES,
             QUOTE_STATUS_BADGES,
             Bearer,
+            ExchangeStatus,
             FactoryReturnStatus,
+            InstallationStatus,
             InvoiceStatus,
             LineStatus,
             QuoteStatus,
@@ -39,6 +43,9 @@ class MoneyConfig(AppConfig):
         from aftersales.money.figures import register_figures
         from aftersales.money.permissions import CAPABILITIES
         from aftersales.money.receivers import on_order_event
+        from aftersales.money.services.parts import on_parts_used
+        from aftersales.parts.registry import IssueCheck, issue_checks
+        from aftersales.parts.signals import parts_used
         from aftersales.service.panels import order_panels
         from aftersales.service.signals import order_event_recorded
 
@@ -49,7 +56,12 @@ class MoneyConfig(AppConfig):
         register_badges("money.QuoteStatus", QuoteStatus, QUOTE_STATUS_BADGES)
         register_badges("money.InvoiceStatus", InvoiceStatus, INVOICE_STATUS_BADGES)
         register_badges("money.FactoryReturnStatus", FactoryReturnStatus, FACTORY_RETURN_BADGES)
+        register_badges("money.ExchangeStatus", ExchangeStatus, EXCHANGE_BADGES)
+        register_badges("money.InstallationStatus", InstallationStatus, INSTALLATION_BADGES)
         order_event_recorded.connect(on_order_event, dispatch_uid="money.rederive_bearers")
+        # Parts the customer pays wait for an approved quote; parts issued become charge lines.
+        issue_checks.register(IssueCheck("money.quote_approved", "aftersales.money.services.parts.check_issue"))
+        parts_used.connect(on_parts_used, dispatch_uid="money.parts_used")
 
         permissions = "aftersales.money.permissions"
         order_panels.register(RecordPanel("money.charges", 20, "aftersales.money.views.order_panel"))
@@ -73,6 +85,16 @@ class MoneyConfig(AppConfig):
                 "aftersales.money.home.quotes",
                 145,
                 f"{permissions}.watches_quotes",
+                slot="side",
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "money.approvals",
+                "money/home/_approvals.html",
+                "aftersales.money.home.approvals",
+                140,
+                f"{permissions}.can_approve_exchange",
                 slot="side",
             )
         )
@@ -115,5 +137,33 @@ class MoneyConfig(AppConfig):
                 "aftersales.money.services.factory.chase_factory_returns",
                 interval=3600,
                 task="aftersales.money.tasks.chase_factory",
+            )
+        )
+        # Overdue invoices: the customer is reminded on each step of days overdue (outbox, once per step).
+        periodic_jobs.register(
+            PeriodicJob(
+                "money.remind_receivables",
+                "aftersales.money.services.reminders.remind_receivables",
+                interval=3600,
+                task="aftersales.money.tasks.remind_receivables",
+            )
+        )
+        # Purchases from a factory with no pick-up notice: whoever ordered is asked to chase the factory.
+        periodic_jobs.register(
+            PeriodicJob(
+                "money.chase_logistics",
+                "aftersales.money.services.logistics.chase_logistics",
+                interval=3600,
+                task="aftersales.money.tasks.chase_logistics",
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "money.logistics",
+                "money/home/_logistics.html",
+                "aftersales.money.home.logistics",
+                150,
+                "aftersales.parts.permissions.can_manage_stock",
+                slot="side",
             )
         )

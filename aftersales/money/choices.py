@@ -152,3 +152,45 @@ FACTORY_RETURN_BADGES = {
     FactoryReturnStatus.RETURNING: "text-bg-primary",
     FactoryReturnStatus.RECEIVED: "text-bg-success",
 }
+
+
+class ExchangeStatus(models.TextChoices):
+    """An exchange (调换, domain.md Exchange §6 1.4): the manager approves, the factory agrees (or refuses:
+    then another resolution is agreed with the customer), the old unit goes back in its original
+    packaging, the new one is delivered."""
+
+    REQUESTED = "requested", _("Waiting for the manager")
+    APPROVED = "approved", _("Waiting for the factory")
+    AGREED = "agreed", _("Factory agreed")
+    REFUSED = "refused", _("Refused")
+    SHIPPED = "shipped", _("Old unit on its way back")
+    DELIVERED = "delivered", _("New unit delivered")
+
+
+EXCHANGE_BADGES = {
+    ExchangeStatus.REQUESTED: "text-bg-warning",
+    ExchangeStatus.APPROVED: "text-bg-info",
+    ExchangeStatus.AGREED: "text-bg-primary",
+    ExchangeStatus.REFUSED: "text-bg-danger",
+    ExchangeStatus.SHIPPED: "text-bg-primary",
+    ExchangeStatus.DELIVERED: "text-bg-success",
+}
+
+
+class InstallationMode(models.TextChoices):
+    """How a sale is installed and commissioned (domain.md §6 2)."""
+
+    SMALL = "small", _("Small: shipped, guided by phone")
+    LARGE = "large", _("Large: on site by appointment")
+    IMPORTED = "imported", _("Imported: the factory's engineers, with training")
+
+
+class InstallationStatus(models.TextChoices):
+    OPEN = "open", _("Being commissioned")
+    ACCEPTED = "accepted", _("Accepted by the customer")
+
+
+INSTALLATION_BADGES = {
+    InstallationStatus.OPEN: "text-bg-warning",
+    InstallationStatus.ACCEPTED: "text-bg-success",
+}

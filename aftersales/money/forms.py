@@ -9,8 +9,10 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.money.choices import Bearer, ChargeKind, PaymentMethod, PriceKind
+from aftersales.catalog.models import ProductModel
+from aftersales.money.choices import Bearer, ChargeKind, InstallationMode, PaymentMethod, PriceKind
 from aftersales.money.models import Price
+from aftersales.parts.models import Part
 from aftersales.service.forms_field import ConsoleForm
 
 
@@ -30,6 +32,13 @@ def _decimal(**attrs: Any) -> forms.TextInput:
 class ChargeForm(ConsoleForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ChargeKind.choices, widget=_select())
     price_code = forms.CharField(label=_("Price code"), required=False, max_length=30, widget=_text())
+    part_number = forms.CharField(
+        label=_("Part number"),
+        required=False,
+        max_length=40,
+        widget=_text(),
+        help_text=_("A parts line of this part, at its list price."),
+    )
     description = forms.CharField(label=_("Description"), required=False, max_length=200, widget=_text())
     quantity = forms.CharField(label=_("Quantity"), initial="1", max_length=14, widget=_decimal())
     unit_price = forms.CharField(
@@ -42,11 +51,21 @@ class ChargeForm(ConsoleForm):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
+    def clean_part_number(self) -> int | None:
+        number = self.cleaned_data.get("part_number", "").strip()
+        if not number:
+            return None
+        part = Part.objects.filter(number__iexact=number, active=True).first()
+        if part is None:
+            raise forms.ValidationError(_("No such part."))
+        return part.pk
+
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         for key in ("unit_price", "tax_rate"):
             if not data[key]:
                 data[key] = None
+        data["part_id"] = data.pop("part_number")
         return data
 
 
@@ -180,3 +199,101 @@ class FactoryQuoteForm(ConsoleForm):
 class FactoryBackForm(ConsoleForm):
     carrier = forms.CharField(label=_("Carrier"), max_length=50, widget=_text())
     waybill = forms.CharField(label=_("Waybill"), max_length=50, widget=_text())
+
+
+def _date(required: bool = False, label: Any = None) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _freight() -> forms.CharField:
+    return forms.CharField(
+        label=_("Freight (CNY, before tax)"), required=False, max_length=14, widget=_decimal(placeholder="0.00")
+    )
+
+
+class ExchangeRequestForm(ConsoleForm):
+    reason = forms.CharField(label=_("Why exchange the unit"), max_length=500, widget=_text())
+
+
+class ExchangeNoteForm(ConsoleForm):
+    """The manager's decision or the factory's answer: the button says yes or no; a no needs a note."""
+
+    note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=_text())
+
+
+class ExchangeShipForm(ConsoleForm):
+    carrier = forms.CharField(label=_("Carrier"), max_length=50, widget=_text())
+    waybill = forms.CharField(label=_("Waybill"), max_length=50, widget=_text())
+    shipped_on = _date(label=_("Shipped on"))
+    original_packaging = forms.BooleanField(
+        label=_("In its original packaging"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    freight = _freight()
+
+
+class ExchangeDeliverForm(ConsoleForm):
+    serial_number = forms.CharField(label=_("Serial number of the new unit"), max_length=64, widget=_text())
+    delivered_on = _date(label=_("Delivered on"))
+    freight = _freight()
+
+
+class InstallationPlanForm(ConsoleForm):
+    mode = forms.ChoiceField(label=_("Kind of installation"), choices=InstallationMode.choices, widget=_select())
+    product_model = forms.ModelChoiceField(
+        label=_("Product model"), required=False, queryset=ProductModel.objects.order_by("code"), widget=_select()
+    )
+    appointment_at = forms.DateTimeField(
+        label=_("Appointment"),
+        required=False,
+        widget=forms.DateTimeInput(
+            attrs={"class": "form-control form-control-sm", "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    engineers = forms.CharField(label=_("Factory's engineers"), required=False, max_length=200, widget=_text())
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        model = data.pop("product_model")
+        data["product_model_id"] = model.pk if model else None
+        return data
+
+
+class CommissioningForm(ConsoleForm):
+    readings_before = forms.CharField(
+        label=_("Readings before"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 2}),
+    )
+    readings_after = forms.CharField(
+        label=_("Readings after"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"class": "form-control form-control-sm", "rows": 2}),
+    )
+    training_done = forms.BooleanField(
+        label=_("The customer's operators are trained"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class AcceptanceForm(AnswerForm):
+    """The customer's acceptance on site: name, the serial numbers installed, a drawn signature."""
+
+    serials = forms.CharField(
+        label=_("Serial numbers installed (one a line)"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 3}),
+    )
+    field_order = ["name", "serials", "signature"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]

@@ -1,5 +1,5 @@
 """Money's panels on the home page: finance's (orders to invoice, overdue receivables) and the
-manager's (quotes waiting for customers). Registered in ``MoneyConfig.ready()``."""
+manager's (quotes waiting for customers, approvals waiting). Registered in ``MoneyConfig.ready()``."""
 
 from typing import Any
 
@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from aftersales.core.registry import HomeContext
 from aftersales.money import selectors
+from aftersales.money.choices import ExchangeStatus
+from aftersales.money.permissions import exchanges_visible_to
+from aftersales.money.services.logistics import awaiting_pickup_for
 
 HOME_LIST_SIZE = 8
 
@@ -30,3 +33,19 @@ def finance(home: HomeContext) -> dict[str, Any]:
 def quotes(home: HomeContext) -> dict[str, Any] | None:
     waiting = list(selectors.quotes_waiting(user=home.user)[:HOME_LIST_SIZE])
     return {"quotes": waiting, "now": home.now}
+
+
+def approvals(home: HomeContext) -> dict[str, Any] | None:
+    """The service manager's approvals: exchanges waiting for a decision, oldest first."""
+    waiting = (
+        exchanges_visible_to(home.user)
+        .filter(status=ExchangeStatus.REQUESTED)
+        .select_related("order", "order__customer", "old_unit")
+        .order_by("id")
+    )
+    return {"exchanges": list(waiting[:HOME_LIST_SIZE])}
+
+
+def logistics(home: HomeContext) -> dict[str, Any] | None:
+    """The parts keeper's purchases waiting for the factory's pick-up notice, oldest first."""
+    return {"requests": list(awaiting_pickup_for(home.user)[:HOME_LIST_SIZE]), "url": reverse("money:logistics")}

@@ -10,13 +10,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.catalog.models import ProductModel
 from aftersales.core.models import TimeStampedModel
 from aftersales.customers.models import Customer
+from aftersales.installed_base.models import Unit
 from aftersales.money.choices import (
     AnswerChannel,
     Bearer,
     ChargeKind,
+    ExchangeStatus,
     FactoryReturnStatus,
+    InstallationMode,
+    InstallationStatus,
     InvoiceStatus,
     LedgerAccount,
     LedgerKind,
@@ -26,6 +31,7 @@ from aftersales.money.choices import (
     PriceKind,
     QuoteStatus,
 )
+from aftersales.parts.models import Part, StockRequest
 from aftersales.service.models import ServiceOrder
 
 ZERO = Decimal("0.00")
@@ -89,6 +95,13 @@ class ChargeLine(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.DRAFT)
     # Where a line came from outside this app (a parts issue), so the same event never adds it twice.
     source = models.CharField(_("source"), max_length=60, blank=True)
+    # A parts line names its part: the customer's approved line is what a visit may then issue of it
+    # (``issued`` counts what was issued against it); a line from a parts issue names the part it was.
+    part = models.ForeignKey(
+        Part, verbose_name=_("part"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued = models.DecimalField(_("issued"), max_digits=12, decimal_places=3, default=Decimal("0"))
+    supplier_claim = models.BooleanField(_("claimed from the supplier"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -415,3 +428,112 @@ class FactoryReturn(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.factory} {self.waybill}"
+
+
+class Exchange(TimeStampedModel):
+    """An exchange of a unit (调换, domain.md Exchange §6 1.4; Warranty §6 1.5.2: none out of warranty):
+    request → the manager's approval → the factory's agreement (or refusal) → the old unit shipped back
+    in its original packaging → the new unit delivered, registered on the customer's site with its
+    warranty from the day of delivery; the old unit's history says it was returned."""
+
+    order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="exchanges")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExchangeStatus.choices, default=ExchangeStatus.REQUESTED
+    )
+    old_unit = models.ForeignKey(Unit, verbose_name=_("old unit"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("manager's note"), max_length=500, blank=True)
+    factory_agreed = models.BooleanField(_("factory agreed"), null=True, blank=True)
+    factory_note = models.CharField(_("factory's answer"), max_length=500, blank=True)
+    factory_answered_at = models.DateTimeField(_("factory answered at"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    waybill = models.CharField(_("waybill"), max_length=50, blank=True)
+    shipped_on = models.DateField(_("old unit shipped on"), null=True, blank=True)
+    original_packaging = models.BooleanField(_("in its original packaging"), default=False)
+    new_unit = models.ForeignKey(
+        Unit, verbose_name=_("new unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delivered_on = models.DateField(_("new unit delivered on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        indexes = [
+            models.Index(fields=["order", "id"], name="money_exchange_order_idx"),
+            models.Index(fields=["status", "id"], name="money_exchange_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExchangeStatus.values), name="money_exchange_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.old_unit_id} {self.status}"
+
+
+class Installation(TimeStampedModel):
+    """Installation and commissioning of a sale (安装调试, domain.md §6 2): how (small, large, imported),
+    the appointment, the factory's engineers and the operators' training, the checklist of the product
+    model, readings before and after, and the customer's signed acceptance, which registers the units
+    with their warranty from that day and releases the invoice."""
+
+    order = models.OneToOneField(ServiceOrder, on_delete=models.PROTECT, related_name="installation")
+    mode = models.CharField(_("kind of installation"), max_length=10, choices=InstallationMode.choices)
+    product_model = models.ForeignKey(
+        ProductModel, verbose_name=_("product model"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=InstallationStatus.choices, default=InstallationStatus.OPEN
+    )
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    engineers = models.CharField(_("factory's engineers"), max_length=200, blank=True)
+    training_done = models.BooleanField(_("operators trained"), default=False)
+    # [{"item": "...", "done": bool}], copied from the product model's checklist when created.
+    checklist = models.JSONField(_("checklist"), default=list)
+    readings_before = models.TextField(_("readings before"), max_length=2000, blank=True)
+    readings_after = models.TextField(_("readings after"), max_length=2000, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by_name = models.CharField(_("accepted by"), max_length=100, blank=True)
+    signature = models.ImageField(_("customer signature"), upload_to="installation_signatures/%Y/%m/", blank=True)
+    units = models.ManyToManyField(Unit, verbose_name=_("units registered"), blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("installation")
+        verbose_name_plural = _("installations")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(mode__in=InstallationMode.values), name="money_install_mode"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=InstallationStatus.values), name="money_install_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.mode}"
+
+
+class PickupNotice(TimeStampedModel):
+    """The factory's notice that a purchase is ready to pick up (domain.md Logistics §6 3): until it
+    comes, the periodic job ``money.chase_logistics`` asks whoever ordered to chase the factory every
+    ``AFTERSALES["LOGISTICS_CHASE_DAYS"]`` (7) working days after the purchase was sent."""
+
+    request = models.OneToOneField(StockRequest, on_delete=models.PROTECT, related_name="+")
+    noticed_on = models.DateField(_("pick-up notice on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("pick-up notice")
+        verbose_name_plural = _("pick-up notices")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.noticed_on:%Y-%m-%d}"

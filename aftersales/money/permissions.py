@@ -12,7 +12,7 @@ from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centre_filter
-from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, Price, Quote
+from aftersales.money.models import ChargeLine, Exchange, FactoryReturn, Installation, Invoice, Price, Quote
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import order_in_scope, orders_visible_to
 
@@ -39,6 +39,7 @@ CAPABILITIES = (
         Role.ADMIN,
     ),
     capability("money.watch_quotes", _("Watch quotes waiting for customers on the home page"), Role.MANAGER),
+    capability("money.approve_exchange", _("Approve or refuse an exchange of a unit"), Role.MANAGER, Role.ADMIN),
 )
 
 
@@ -108,3 +109,19 @@ def factory_returns_visible_to(user: User) -> QuerySet[FactoryReturn]:
     if not can_view_charges(user):
         return FactoryReturn.objects.none()
     return FactoryReturn.objects.filter(order__in=orders_visible_to(user).values("pk"))
+
+
+def can_approve_exchange(user: User, order: ServiceOrder | None = None) -> bool:
+    return has_capability(user, "money.approve_exchange", centre_id=_centre(order))
+
+
+def exchanges_visible_to(user: User) -> QuerySet[Exchange]:
+    if not can_view_charges(user):
+        return Exchange.objects.none()
+    return Exchange.objects.filter(order__in=orders_visible_to(user).values("pk"))
+
+
+def installations_visible_to(user: User) -> QuerySet[Installation]:
+    if not can_view_charges(user):
+        return Installation.objects.none()
+    return Installation.objects.filter(order__in=orders_visible_to(user).values("pk"))

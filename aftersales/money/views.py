@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,36 +22,57 @@ from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.pagination import keyset_page
 from aftersales.money import selectors, services
 from aftersales.money.amounts import total
-from aftersales.money.choices import AnswerChannel, Bearer, InvoiceStatus, LineStatus, QuoteStatus
+from aftersales.money.choices import AnswerChannel, Bearer, InstallationStatus, InvoiceStatus, LineStatus, QuoteStatus
+from aftersales.money.conf import logistics_chase_days
 from aftersales.money.forms import (
+    AcceptanceForm,
     AnswerForm,
     BearerForm,
     ChargeForm,
+    CommissioningForm,
     CreditForm,
+    ExchangeDeliverForm,
+    ExchangeNoteForm,
+    ExchangeRequestForm,
+    ExchangeShipForm,
     FactoryBackForm,
     FactoryQuoteForm,
     FactoryShipForm,
     FapiaoForm,
+    InstallationPlanForm,
     InvoiceBuyerForm,
     PaymentForm,
     QuoteForm,
 )
-from aftersales.money.models import Invoice, Quote
+from aftersales.money.models import Installation, Invoice, Quote
+from aftersales.money.pdf import invoice_pdf_response, quote_pdf_response
 from aftersales.money.permissions import (
     can_add_charges,
+    can_approve_exchange,
     can_invoice,
     can_override_bearer,
     can_view_charges,
     can_view_invoices,
     invoices_visible_to,
 )
-from aftersales.money.services import factory
+from aftersales.money.services import exchange, factory, installation
 from aftersales.money.services.charges import get_line
 from aftersales.money.services.invoices import get_invoice
+from aftersales.money.services.logistics import awaiting_pickup_for, record_pickup_notice
 from aftersales.money.services.quotes import get_quote, quote_from_token, quote_link
+from aftersales.parts.permissions import can_manage_stock, can_view_stock, requests_visible_to
+from aftersales.service.choices import OrderKind
 from aftersales.service.forms_field import show_domain_error
 from aftersales.service.models import ServiceOrder
 from aftersales.service.selectors import get_order
+
+
+def _found(getter: Callable[..., Any], **kwargs: Any) -> Any:
+    """A record through the app's scoped getter; outside the scope the page is not found (404)."""
+    try:
+        return getter(**kwargs)
+    except NotFoundError as exc:
+        raise Http404(exc.detail) from exc
 
 
 # ---- the order page's panel ----------------------------------------------------------------------
@@ -121,6 +143,7 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
         "factory_open": "factory_ship_form" in forms_,
         "factory_quote_form": FactoryQuoteForm(),
         "factory_back_form": FactoryBackForm(),
+        **_route_context(request, order, may_add=may_add, forms_=forms_),
     }
     return render(request, "money/order_charges.html", context, status=status)
 
@@ -158,7 +181,7 @@ def charge_add(request: HttpRequest, order_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def charge_bearer(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = get_line(user=request.user, line_id=line_id)
+    line = _found(get_line, user=request.user, line_id=line_id)
     form = BearerForm(request.POST)
     status = _run(form, lambda d: services.override_bearer(line, by=request.user, **d))
     if status:
@@ -170,7 +193,7 @@ def charge_bearer(request: HttpRequest, line_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def charge_void(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = get_line(user=request.user, line_id=line_id)
+    line = _found(get_line, user=request.user, line_id=line_id)
     try:
         services.void_charge(line, by=request.user)
     except DomainError as exc:
@@ -195,7 +218,7 @@ def quote_send(request: HttpRequest, order_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def quote_withdraw(request: HttpRequest, quote_id: int) -> HttpResponse:
-    quote = get_quote(user=request.user, quote_id=quote_id)
+    quote = _found(get_quote, user=request.user, quote_id=quote_id)
     try:
         services.withdraw_quote(quote, by=request.user)
     except DomainError as exc:
@@ -209,7 +232,7 @@ def quote_withdraw(request: HttpRequest, quote_id: int) -> HttpResponse:
 @require_GET
 def quote_print(request: HttpRequest, quote_id: int) -> HttpResponse:
     """The quote on A4, to print or save as PDF from the browser."""
-    quote = get_quote(user=request.user, quote_id=quote_id)
+    quote = _found(get_quote, user=request.user, quote_id=quote_id)
     return render(request, "money/quote_print.html", {"quote": quote, "lines": list(quote.lines.order_by("id"))})
 
 
@@ -217,7 +240,7 @@ def quote_print(request: HttpRequest, quote_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def quote_sign(request: HttpRequest, quote_id: int) -> HttpResponse:
     """On site: the customer reads the quote on the technician's screen, signs and approves or declines."""
-    quote = get_quote(user=request.user, quote_id=quote_id)
+    quote = _found(get_quote, user=request.user, quote_id=quote_id)
     if not can_add_charges(request.user, quote.order):
         raise PermissionDenied
     return _answer_page(request, quote, channel=AnswerChannel.ON_SITE, by=request.user)
@@ -340,14 +363,14 @@ def _render_invoice(request: HttpRequest, invoice: Invoice, *, status: int = 200
 @require_GET
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _require_invoices(request)
-    return _render_invoice(request, get_invoice(user=request.user, invoice_id=invoice_id))
+    return _render_invoice(request, _found(get_invoice, user=request.user, invoice_id=invoice_id))
 
 
 @login_required
 @require_GET
 def invoice_print(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _require_invoices(request)
-    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    invoice = _found(get_invoice, user=request.user, invoice_id=invoice_id)
     return render(
         request, "money/invoice_print.html", {"invoice": invoice, "lines": list(invoice.lines.order_by("id"))}
     )
@@ -369,7 +392,7 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
     _require_invoices(request)
     if action not in _INVOICE_ACTIONS:
         raise Http404
-    invoice = get_invoice(user=request.user, invoice_id=invoice_id)
+    invoice = _found(get_invoice, user=request.user, invoice_id=invoice_id)
     form_class, service, key = _INVOICE_ACTIONS[action]
     if form_class is None:
         try:
@@ -404,7 +427,7 @@ def receivables(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def quote_signature(request: HttpRequest, quote_id: int) -> FileResponse:
-    quote = get_quote(user=request.user, quote_id=quote_id)
+    quote = _found(get_quote, user=request.user, quote_id=quote_id)
     if not quote.signature:
         raise Http404
     response = FileResponse(quote.signature.open("rb"), content_type="image/png")
@@ -436,7 +459,7 @@ _FACTORY_ACTIONS: dict[str, tuple[type[forms.Form] | None, Callable[..., object]
 def factory_action(request: HttpRequest, return_id: int, action: str) -> HttpResponse:
     if action not in _FACTORY_ACTIONS:
         raise Http404
-    fr = factory.get_factory_return(user=request.user, return_id=return_id)
+    fr = _found(factory.get_factory_return, user=request.user, return_id=return_id)
     form_class, service = _FACTORY_ACTIONS[action]
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
@@ -449,3 +472,189 @@ def factory_action(request: HttpRequest, return_id: int, action: str) -> HttpRes
     else:
         messages.success(request, _("Saved."))
     return redirect("money:order_charges", order_id=fr.order_id)
+
+
+# ---- exchange and installation ---------------------------------------------------------------------
+def _route_context(
+    request: HttpRequest, order: ServiceOrder, *, may_add: bool, forms_: dict[str, Any]
+) -> dict[str, Any]:
+    exchanges = list(order.exchanges.select_related("new_unit", "old_unit").order_by("id"))
+    live = next((ex for ex in exchanges if ex.status not in exchange.CLOSED), None)
+    inst = Installation.objects.filter(order=order).prefetch_related("units").first()
+    is_installation = order.kind == OrderKind.INSTALLATION
+    return {
+        "exchanges": exchanges,
+        "show_exchange": bool(exchanges) or (order.unit_id is not None and order.kind != OrderKind.INSTALLATION),
+        "exchange_form": forms_.get("exchange_form") or ExchangeRequestForm() if may_add and live is None else None,
+        "exchange_open": "exchange_form" in forms_,
+        "may_decide": can_approve_exchange(request.user, order),
+        "exchange_note_form": ExchangeNoteForm(),
+        "exchange_ship_form": ExchangeShipForm(),
+        "exchange_deliver_form": ExchangeDeliverForm(),
+        "installation": inst,
+        "show_installation": is_installation or inst is not None,
+        "installation_form": (forms_.get("installation_form") or InstallationPlanForm())
+        if may_add and is_installation and inst is None
+        else None,
+        "commissioning_form": CommissioningForm(
+            initial={
+                "readings_before": inst.readings_before,
+                "readings_after": inst.readings_after,
+                "training_done": inst.training_done,
+            }
+        )
+        if inst is not None and may_add and inst.status == InstallationStatus.OPEN
+        else None,
+    }
+
+
+@login_required
+@require_POST
+def exchange_request(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    form = ExchangeRequestForm(request.POST)
+    status = _run(form, lambda d: exchange.request_exchange(order, by=request.user, **d))
+    if status:
+        return _render_charges(request, order, status=status, exchange_form=form)
+    messages.success(request, _("Exchange requested: the service manager approves it."))
+    return redirect("money:order_charges", order_id=order.pk)
+
+
+def _yes(request: HttpRequest) -> bool:
+    return request.POST.get("answer") == "yes"
+
+
+_EXCHANGE_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., object]]] = {
+    "decision": (ExchangeNoteForm, lambda ex, by, d, yes: exchange.decide_exchange(ex, by=by, approve=yes, **d)),
+    "factory": (ExchangeNoteForm, lambda ex, by, d, yes: exchange.record_factory_answer(ex, by=by, agreed=yes, **d)),
+    "ship-old": (ExchangeShipForm, lambda ex, by, d, yes: exchange.ship_old_unit(ex, by=by, **d)),
+    "deliver": (ExchangeDeliverForm, lambda ex, by, d, yes: exchange.deliver_new_unit(ex, by=by, **d)),
+}
+
+
+@login_required
+@require_POST
+def exchange_action(request: HttpRequest, exchange_id: int, action: str) -> HttpResponse:
+    if action not in _EXCHANGE_ACTIONS:
+        raise Http404
+    ex = _found(exchange.get_exchange, user=request.user, exchange_id=exchange_id)
+    form_class, service = _EXCHANGE_ACTIONS[action]
+    form = form_class(request.POST)
+    _act(request, form, lambda d: service(ex, request.user, d, _yes(request)))
+    return redirect(reverse("money:order_charges", kwargs={"order_id": ex.order_id}) + "#exchange")
+
+
+def _act(request: HttpRequest, form: forms.Form, run: Callable[[dict[str, Any]], object]) -> None:
+    """A small step from a collapsed form: its refusal (or the form's) as a message on the page."""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return
+    try:
+        run(form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Saved."))
+
+
+@login_required
+@require_POST
+def installation_plan(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    form = InstallationPlanForm(request.POST)
+    status = _run(form, lambda d: installation.plan_installation(order, by=request.user, **form.service_kwargs()))
+    if status:
+        return _render_charges(request, order, status=status, installation_form=form)
+    messages.success(request, _("Installation planned: tick the checklist as the work goes."))
+    return redirect(reverse("money:order_charges", kwargs={"order_id": order.pk}) + "#installation")
+
+
+@login_required
+@require_POST
+def installation_commissioning(request: HttpRequest, installation_id: int) -> HttpResponse:
+    inst = _found(installation.get_installation, user=request.user, installation_id=installation_id)
+    form = CommissioningForm(request.POST)
+    done = [int(value) for value in request.POST.getlist("done") if value.isdigit()]
+    _act(request, form, lambda d: installation.record_commissioning(inst, by=request.user, done=done, **d))
+    return redirect(reverse("money:order_charges", kwargs={"order_id": inst.order_id}) + "#installation")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def installation_accept(request: HttpRequest, installation_id: int) -> HttpResponse:
+    """On site: the customer checks the commissioned installation, writes the serials and signs."""
+    inst = _found(installation.get_installation, user=request.user, installation_id=installation_id)
+    if not can_add_charges(request.user, inst.order):
+        raise PermissionDenied
+    form = AcceptanceForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _run(
+            form,
+            lambda d: installation.accept_installation(
+                inst,
+                by=request.user,
+                name=d["name"],
+                signature=d["signature"],
+                units=[{"serial_number": line.strip()} for line in d["serials"].splitlines() if line.strip()],
+            ),
+        )
+        if not status:
+            messages.success(request, _("Accepted: the units are registered and the charges can be invoiced."))
+            return redirect(reverse("money:order_charges", kwargs={"order_id": inst.order_id}) + "#installation")
+    return render(request, "money/installation_accept.html", {"installation": inst, "form": form}, status=status)
+
+
+@login_required
+@require_GET
+def installation_signature(request: HttpRequest, installation_id: int) -> FileResponse:
+    inst = _found(installation.get_installation, user=request.user, installation_id=installation_id)
+    if not inst.signature:
+        raise Http404
+    response = FileResponse(inst.signature.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---- server-side PDFs -------------------------------------------------------------------------------
+@login_required
+@require_GET
+def quote_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
+    """The quote as an A4 PDF made on the server (WeasyPrint)."""
+    quote = _found(get_quote, user=request.user, quote_id=quote_id)
+    return quote_pdf_response(request, quote)
+
+
+@login_required
+@require_GET
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The invoice as an A4 PDF made on the server (WeasyPrint)."""
+    _require_invoices(request)
+    return invoice_pdf_response(request, _found(get_invoice, user=request.user, invoice_id=invoice_id))
+
+
+# ---- logistics chasing ------------------------------------------------------------------------------
+@login_required
+@require_GET
+def logistics_view(request: HttpRequest) -> HttpResponse:
+    """Purchases sent to a factory that wait for its pick-up notice (parts keepers record it)."""
+    if not can_view_stock(request.user):
+        raise PermissionDenied
+    page = keyset_page(awaiting_pickup_for(request.user), cursor=request.GET.get("cursor"), limit=50)
+    context = {"page": page, "may_notice": can_manage_stock(request.user), "chase_days": logistics_chase_days()}
+    return render(request, "money/logistics.html", context)
+
+
+@login_required
+@require_POST
+def pickup_notice(request: HttpRequest, request_id: int) -> HttpResponse:
+    stock_request = requests_visible_to(request.user).filter(pk=request_id).first()
+    if stock_request is None:
+        raise Http404
+    try:
+        record_pickup_notice(stock_request, by=request.user, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Pick-up notice recorded: the factory is no longer chased."))
+    return redirect("money:logistics")

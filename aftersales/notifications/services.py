@@ -27,6 +27,7 @@ from aftersales.notifications.channels import ChannelError, Delivery, backend_fo
 from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import Notification, OutboxMessage
 from aftersales.notifications.permissions import notices_visible_to
+from aftersales.notifications.signals import message_queued
 from aftersales.notifications.trigger import kick_relay
 
 logger = logging.getLogger("aftersales.notify")
@@ -52,7 +53,8 @@ def enqueue_message(
 
     ``key`` makes the message at-most-once: a second call with a key already in the outbox returns the
     first message and writes nothing (give a key derived from the business event, e.g.
-    ``order-12-event-345-sms``). Without one, every call is a new message. Either ``body`` or
+    ``order-12-event-345-sms``). Without one, every call is a new message. A new message is announced
+    (``signals.message_queued``) in the same transaction. Either ``body`` or
     ``template`` (a template name rendered with ``context`` when the message is sent) is required.
     """
     require_choice(channel, field="channel", choices=MessageChannel)
@@ -82,6 +84,7 @@ def enqueue_message(
         if existing is None:
             raise
         return existing
+    message_queued.send(sender=OutboxMessage, message=message)
     _kick_relay_after_commit()
     return message
 

@@ -142,3 +142,6 @@ class PartsConfig(AppConfig):
 
         visit_panels.register(VisitPanel("parts.used", 50, "aftersales.parts.panels.render"))
         order_panels.register(RecordPanel("parts.reservations", 50, "aftersales.parts.order_panel.render"))
+        from aftersales.installed_base.panels import unit_panels
+
+        unit_panels.register(RecordPanel("parts.fitted", 50, "aftersales.parts.unit_panel.render"))

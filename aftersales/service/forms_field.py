@@ -211,6 +211,8 @@ class AssignForm(ConsoleForm):
     # What the dispatcher saw: lets a reassignment fail plainly when the order changed meanwhile.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     seen_technician = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A manager sets aside an overridable dispatch check (no valid certificate) with a reason.
+    override = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ArrivalForm(ConsoleForm):

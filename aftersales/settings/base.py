@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "aftersales.care",
     "aftersales.contracts",
     "aftersales.portal",
+    "aftersales.repurchase",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -231,6 +232,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.money.tasks.chase_factory",
         "schedule": crontab(minute=23),
     },
+    # Registered as a periodic job too (money's apps.py): reminders of overdue invoices.
+    "money-remind-receivables": {
+        "task": "aftersales.money.tasks.remind_receivables",
+        "schedule": crontab(minute=29),
+    },
+    # Registered as a periodic job too (money's apps.py): purchases waiting for a pick-up notice.
+    "money-chase-logistics": {
+        "task": "aftersales.money.tasks.chase_logistics",
+        "schedule": crontab(minute=35),
+    },
     "sla-sweep": {
         "task": "aftersales.service.tasks.sweep_sla",
         "schedule": float(os.environ.get("AFTERSALES_SLA_SWEEP_SECONDS", "60")),
@@ -249,10 +260,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.care.tasks.escalate_complaints",
         "schedule": float(os.environ.get("AFTERSALES_CARE_ESCALATION_SWEEP_SECONDS", "300")),
     },
+    # Campaign letters not posted by their due day: the announcer and the centre's managers are told once.
+    "care-late-letters": {
+        "task": "aftersales.care.tasks.remind_late_letters",
+        "schedule": float(os.environ.get("AFTERSALES_CARE_LATE_LETTERS_SWEEP_SECONDS", "3600")),
+    },
     # Contract visits generated, their orders opened ahead, the missed marked (also a periodic job).
     "contracts-visits": {
         "task": "aftersales.contracts.tasks.sweep_visits",
         "schedule": float(os.environ.get("AFTERSALES_CONTRACT_VISIT_SWEEP_SECONDS", "3600")),
+    },
+    # Repurchase deadlines coming up (repurchase; also a periodic job of the relay loop).
+    "repurchase-remind-deadlines": {
+        "task": "aftersales.repurchase.tasks.remind_deadlines",
+        "schedule": crontab(hour=8, minute=7),
     },
 }
 

@@ -46,14 +46,16 @@ from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
 from aftersales.installed_base.models import Unit
 from aftersales.money.choices import QuoteStatus
-from aftersales.money.models import Invoice, Quote
+from aftersales.money.models import Exchange, Installation, Invoice, Quote
+from aftersales.money.services.exchange import request_exchange
 from aftersales.money.services.quotes import quote_token
 from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
-from aftersales.parts.models import Location, Part, Reservation, StockTake, VisitPart
+from aftersales.parts.models import Location, Part, Reservation, StockRequest, StockTake, Supplier, VisitPart
 from aftersales.pay.models import PayRun
+from aftersales.repurchase.models import RepurchaseContract
 from aftersales.service import services
-from aftersales.service.choices import OrderStatus
+from aftersales.service.choices import OPEN_STATUSES, OrderStatus
 from aftersales.service.models import Attachment
 from aftersales.service.permissions import orders_visible_to
 from aftersales.workforce.models import ExpenseClaim
@@ -105,8 +107,13 @@ class Ids:
     follow_up: int = 0
     complaint: int = 0
     campaign: int = 0
+    exchange: int = 0  # an exchange in 上海 (three are made, for the list)
+    exchange_order: int = 0
+    installation: int = 0
+    installation_order: int = 0
     contract: int = 0  # the demo's first 上海 contract, with its year of visits and its ledger
     project: int = 0  # the demo's open project with its problem sheet
+    repurchase_contract: int = 0  # the demo's 例2 (lapsed: inception and lapse entries)
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,8 @@ CASES = [
     Case("api:pay runs", "finance", "/api/v1/pay/runs", api=True, is_list=True),
     Case("api:pay run", "manager", "/api/v1/pay/runs/{pay_run}", api=True),
     Case("api:pay statements", "finance", "/api/v1/pay/statements?limit=50", api=True, is_list=True),
+    Case("api:repurchase contracts", "finance", "/api/v1/repurchase/contracts", api=True, is_list=True),
+    Case("api:repurchase contract", "finance", "/api/v1/repurchase/contracts/{repurchase_contract}", api=True),
     Case("api:pay statement", "manager", "/api/v1/pay/statements/{pay_statement}", api=True),
     Case("api:prices", "agent", "/api/v1/prices", api=True, is_list=True),
     Case("api:order charges", "agent", "/api/v1/orders/{money_order}/charges", api=True, is_list=True),
@@ -211,6 +220,13 @@ CASES = [
     Case("api:workforce courses", "manager", "/api/v1/workforce/courses", api=True, is_list=True),
     Case("api:workforce training sessions", "manager", "/api/v1/workforce/training-sessions", api=True),
     Case("api:order factory returns", "agent", "/api/v1/orders/{money_order}/factory-returns", api=True),
+    Case("api:exchanges", "manager", "/api/v1/exchanges", api=True, is_list=True),
+    Case("api:order exchanges", "agent", "/api/v1/orders/{exchange_order}/exchanges", api=True),
+    Case("api:exchange", "agent", "/api/v1/exchanges/{exchange}", api=True),
+    Case("api:order installation", "agent", "/api/v1/orders/{installation_order}/installation", api=True),
+    Case("api:awaiting pickup", "parts", "/api/v1/logistics/awaiting-pickup", api=True, is_list=True),
+    Case("api:quote pdf", "agent", "/api/v1/quotes/{quote}/pdf", api=True),
+    Case("api:invoice pdf", "finance", "/api/v1/invoices/{invoice}/pdf", api=True),
     Case("api:devices", "agent", "/api/v1/devices?limit=50", api=True, is_list=True),
     Case("api:device", "agent", "/api/v1/devices/{device}", api=True),
     Case("api:device states", "agent", "/api/v1/device-states?limit=50", api=True, is_list=True),
@@ -244,6 +260,8 @@ CASES = [
     Case("api:care unit history", "agent", "/api/v1/care/units/{unit}/history", api=True),
     Case("api:care campaigns", "manager", "/api/v1/care/campaigns", api=True, is_list=True),
     Case("api:care campaign", "manager", "/api/v1/care/campaigns/{campaign}", api=True),
+    Case("api:care report", "manager", "/api/v1/care/reports/summary", api=True),
+    Case("api:care year", "manager", "/api/v1/care/reports/year?year=2026", api=True),
     Case("api:contracts", "manager", "/api/v1/contracts?limit=50", api=True, is_list=True),
     Case("api:contract", "manager", "/api/v1/contracts/{contract}", api=True),
     Case("api:contract visits", "manager", "/api/v1/contracts/{contract}/visits", api=True, is_list=True),
@@ -296,6 +314,8 @@ CASES = [
     Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
     Case("console:pay plan", "finance", "pay:plan_detail", kwargs={"plan_id": "pay_plan"}),
     Case("console:pay plan edit", "finance", "pay:plan_edit", kwargs={"plan_id": "pay_plan"}),
+    Case("console:repurchase", "finance", "repurchase:index"),
+    Case("console:repurchase contract", "finance", "repurchase:detail", kwargs={"contract_id": "repurchase_contract"}),
     Case("console:home (finance)", "finance", "console:home"),
     Case("console:order charges", "manager", "money:order_charges", kwargs={"order_id": "money_order"}),
     Case("console:quote print", "manager", "money:quote_print", kwargs={"quote_id": "quote"}),
@@ -303,6 +323,8 @@ CASES = [
     Case("console:invoices", "finance", "money:invoice_list"),
     Case("console:invoice", "finance", "money:invoice_detail", kwargs={"invoice_id": "invoice"}),
     Case("console:receivables", "finance", "money:receivables"),
+    Case("console:logistics", "parts", "money:logistics"),
+    Case("console:acceptance", "manager", "money:installation_accept", kwargs={"installation_id": "installation"}),
     Case("console:settings prices", "manager", "core_settings:list", kwargs={"section": "=prices"}),
     Case("console:device health", "agent", "devices:health"),
     Case("console:device map", "agent", "devices:map"),
@@ -332,6 +354,8 @@ CASES = [
     Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
     Case("console:campaigns", "manager", "care:campaign_list"),
     Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),
+    Case("console:care report", "manager", "care:report_month"),
+    Case("console:care year", "manager", "care:report_year"),
     Case("console:contracts", "manager", "contracts:contract_list"),
     Case("console:contract", "manager", "contracts:contract_detail", kwargs={"contract_id": "contract"}),
     Case("console:contract visit calendar", "manager", "contracts:visit_calendar"),
@@ -394,7 +418,12 @@ def build() -> Ids:
     assert used is not None, "the demo set uses no part on a 上海 visit"
     for i in range(MIN_ROWS):
         log_contact(by=agent, customer=customer, channel="phone", direction="out", summary=f"告知进度 {i}")
+    exchange, inst = _money_routes(manager, agent)
     return Ids(
+        exchange=exchange.pk,
+        exchange_order=exchange.order_id,
+        installation=inst.pk,
+        installation_order=inst.order_id,
         device=showcase.pk,
         tracked_unit=showcase.bindings.get().unit_id,
         day=timezone.localdate().isoformat(),
@@ -426,7 +455,35 @@ def build() -> Ids:
         campaign=Campaign.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         contract=Contract.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         project=Project.objects.filter(signed_off_at__isnull=True).order_by("pk").first().pk,  # type: ignore[union-attr]
+        repurchase_contract=RepurchaseContract.objects.get(number="XS-2015-002").pk,
     )
+
+
+def _money_routes(manager: User, agent: User) -> tuple[Exchange, Installation]:
+    """Exchanges on three 上海 orders in warranty (the list), the demo's installation, three purchases
+    waiting for a pick-up notice at the 上海 store."""
+    for order in (
+        orders_visible_to(manager)
+        .filter(status__in=OPEN_STATUSES, warranty_covered=True, unit__isnull=False)
+        .exclude(exchanges__isnull=False)
+        .order_by("pk")[:MIN_ROWS]
+    ):
+        request_exchange(order, by=agent, reason="换机")
+    store = Location.objects.get(code="ST-SH")
+    for i in range(MIN_ROWS):
+        StockRequest.objects.create(
+            number=f"RQ-BASE-{i}",
+            kind="purchase",
+            status="sent",
+            location=store,
+            supplier=Supplier.objects.order_by("pk").first(),
+            created_by=manager,
+            sent_at=timezone.now() - datetime.timedelta(days=20),
+        )
+    exchange = Exchange.objects.filter(order__service_center__code="SH").order_by("pk").first()
+    inst = Installation.objects.filter(order__service_center__code="SH").order_by("pk").first()
+    assert exchange is not None and inst is not None, "the demo set has an exchange and an installation in 上海"
+    return exchange, inst
 
 
 @pytest.fixture(scope="module")

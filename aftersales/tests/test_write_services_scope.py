@@ -42,8 +42,11 @@ from aftersales.exchange import services as exchange
 from aftersales.installed_base import services as installed_base
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.money import services as money
-from aftersales.money.models import ChargeLine, FactoryReturn, Invoice, Quote
-from aftersales.parts.models import Location, Part
+from aftersales.money.models import ChargeLine, Exchange, FactoryReturn, Installation, Invoice, Quote
+from aftersales.money.services import exchange as money_exchange
+from aftersales.money.services import installation as money_installation
+from aftersales.money.services import logistics as money_logistics
+from aftersales.parts.models import Location, Part, StockRequest
 from aftersales.parts.services import catalogue as parts_catalogue
 from aftersales.parts.services import claims as parts_claims
 from aftersales.parts.services import loans as parts_loans
@@ -55,6 +58,7 @@ from aftersales.parts.services import tools as parts_tools
 from aftersales.parts.services import visits as parts_visits
 from aftersales.pay import services as pay
 from aftersales.portal import services as portal
+from aftersales.repurchase import services as repurchase
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
 from aftersales.service.services import dispatch, due_moves, imported, orders, sla_policies, visits
@@ -136,6 +140,31 @@ def _pay_world(staff: dict[str, User], home: ServiceCenter) -> dict[str, Any]:
     pay.transition_run(by=staff[Role.FINANCE], run=april, to="approved")
     may = pay.create_run(by=staff[Role.MANAGER], centre=home, period=datetime.date(2026, 5, 1))
     return {"approved": april.statements.get(), "run": may, "statement": may.statements.get()}
+
+
+def _with_repurchase(call: Callable[[World, User, Any], Any], *, posted: bool = False) -> Callable[[World, User], Any]:
+    """A home-centre sale with a repurchase clause (例1), made in the call's transaction by the home
+    centre's finance clerk: the refusal rolls it back with it."""
+
+    def run(w: World, by: User) -> Any:
+        with transaction.atomic():
+            made = repurchase.create_contract(
+                by=w.staff[Role.FINANCE],
+                customer=w.customer,
+                number="HT-1",
+                asset="挖掘机",
+                sale_date=datetime.date(2015, 1, 1),
+                deadline=datetime.date(2015, 12, 31),
+                holder="seller_option",
+                price=Decimal("1000000.00"),
+                repurchase_price=Decimal("750000.00"),
+                cost=Decimal("600000.00"),
+            )
+            if posted:
+                made = repurchase.post_inception(by=w.staff[Role.FINANCE], contract=made)
+            return call(w, by, made)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -717,6 +746,82 @@ CASES = [
         404,
         lambda w, by: money.receive_from_factory(FactoryReturn(pk=1, order=w.order), by=by),
     ),
+    Case(
+        "aftersales.money.services.exchange.request_exchange",
+        A,
+        404,
+        lambda w, by: money_exchange.request_exchange(w.order, by=by, reason="换机"),
+    ),
+    Case(
+        "aftersales.money.services.exchange.decide_exchange",
+        M,
+        404,
+        lambda w, by: money_exchange.decide_exchange(Exchange(pk=1, order=w.order), by=by, approve=True),
+    ),
+    Case(
+        "aftersales.money.services.exchange.decide_exchange",
+        A,
+        403,
+        lambda w, by: money_exchange.decide_exchange(Exchange(pk=1, order=w.order), by=by, approve=True),
+    ),
+    Case(
+        "aftersales.money.services.exchange.record_factory_answer",
+        A,
+        404,
+        lambda w, by: money_exchange.record_factory_answer(Exchange(pk=1, order=w.order), by=by, agreed=True),
+    ),
+    Case(
+        "aftersales.money.services.exchange.ship_old_unit",
+        A,
+        404,
+        lambda w, by: money_exchange.ship_old_unit(
+            Exchange(pk=1, order=w.order), by=by, carrier="顺丰", waybill="SF1", original_packaging=True
+        ),
+    ),
+    Case(
+        "aftersales.money.services.exchange.deliver_new_unit",
+        A,
+        404,
+        lambda w, by: money_exchange.deliver_new_unit(Exchange(pk=1, order=w.order), by=by, serial_number="NEW-1"),
+    ),
+    Case(
+        "aftersales.money.services.installation.plan_installation",
+        A,
+        404,
+        lambda w, by: money_installation.plan_installation(w.order, by=by, mode="small"),
+    ),
+    Case(
+        "aftersales.money.services.installation.record_commissioning",
+        A,
+        404,
+        lambda w, by: money_installation.record_commissioning(Installation(pk=1, order=w.order), by=by, done=[0]),
+    ),
+    Case(
+        "aftersales.money.services.installation.accept_installation",
+        A,
+        404,
+        lambda w, by: money_installation.accept_installation(
+            Installation(pk=1, order=w.order), by=by, name="赵", signature=_png(), units=[{"serial_number": "X"}]
+        ),
+    ),
+    Case(
+        "aftersales.money.services.logistics.record_pickup_notice",
+        K,
+        404,
+        _with_parts(
+            lambda w, by, shop, part: money_logistics.record_pickup_notice(
+                StockRequest.objects.create(
+                    number="RQ-SCOPE",
+                    kind="purchase",
+                    status="sent",
+                    location=shop,
+                    created_by=w.staff[Role.PARTS_KEEPER],
+                    sent_at=timezone.now(),
+                ),
+                by=by,
+            )
+        ),
+    ),
     # parts: stock is scoped by the location's centre; the catalogue is the parts keeper's.
     Case(
         "aftersales.parts.services.stock.receive_stock",
@@ -1135,6 +1240,60 @@ CASES += [
         404,
         lambda w, by: portal.reissue_unit_token(unit_id=w.unit.pk, by=by),
     ),
+    # repurchase: a centre's finance clerk records and posts; another centre's sees none of it.
+    Case(
+        "aftersales.repurchase.services.create_contract",
+        F,
+        404,
+        lambda w, by: repurchase.create_contract(
+            by=by,
+            customer=w.customer,
+            number="HT-9",
+            asset="挖掘机",
+            sale_date=datetime.date(2015, 1, 1),
+            deadline=datetime.date(2015, 12, 31),
+            holder="seller_obliged",
+            price=Decimal("1000000.00"),
+            repurchase_price=Decimal("750000.00"),
+        ),
+    ),
+    Case(
+        "aftersales.repurchase.services.change_contract",
+        F,
+        404,
+        _with_repurchase(lambda w, by, c: repurchase.change_contract(by=by, contract=c, asset="装载机")),
+    ),
+    Case(
+        "aftersales.repurchase.services.post_inception",
+        F,
+        404,
+        _with_repurchase(lambda w, by, c: repurchase.post_inception(by=by, contract=c)),
+    ),
+    Case(
+        "aftersales.repurchase.services.post_exercise",
+        F,
+        404,
+        _with_repurchase(
+            lambda w, by, c: repurchase.post_exercise(by=by, contract=c, on=datetime.date(2015, 12, 31)), posted=True
+        ),
+    ),
+    Case(
+        "aftersales.repurchase.services.post_lapse",
+        F,
+        404,
+        _with_repurchase(
+            lambda w, by, c: repurchase.post_lapse(by=by, contract=c, on=datetime.date(2015, 12, 31)), posted=True
+        ),
+    ),
+    Case(
+        "aftersales.repurchase.services.reverse_posting",
+        F,
+        404,
+        _with_repurchase(
+            lambda w, by, c: repurchase.reverse_posting(by=by, contract=c, on=datetime.date(2015, 12, 31), reason="x"),
+            posted=True,
+        ),
+    ),
 ]
 
 # Public functions of ``services`` modules that are not a caller's write, with the reason.
@@ -1153,6 +1312,8 @@ EXEMPT: dict[str, str] = {
     "aftersales.portal.services.reports.report_fault": (
         "a customer's write, scoped to their own units: proved in portal/tests/test_isolation.py"
     ),
+    "aftersales.repurchase.services.check_terms": "validation and classification only; writes nothing",
+    "aftersales.repurchase.services.remind_deadlines": "the periodic job; no caller",
     "aftersales.accounts.services.issue_token": "signs in with a username and password: there is no caller yet",
     "aftersales.accounts.services.user_for_token": "authenticates a bearer token; writes only its last use",
     "aftersales.accounts.services.touch_token": "called by user_for_token for the token being used",
@@ -1262,6 +1423,17 @@ EXEMPT: dict[str, str] = {
     "aftersales.money.services.factory.chase_factory_returns": "the periodic job (a system action); no caller",
     "aftersales.money.services.pauses.start_pause": "called by money's write services inside their transaction, after their checks",
     "aftersales.money.services.pauses.end_pause": "called by money's write services inside their transaction, after their checks",
+    "aftersales.money.services.exchange.get_exchange": "a read through exchanges_visible_to (404 outside the scope)",
+    "aftersales.money.services.installation.get_installation": "a read through installations_visible_to (404 outside the scope)",
+    "aftersales.money.services.logistics.awaiting_pickup": "a filter of a queryset the caller scoped; writes nothing",
+    "aftersales.money.services.logistics.awaiting_pickup_for": "a read through parts' requests_visible_to; writes nothing",
+    "aftersales.money.services.logistics.chase_logistics": "the periodic job (a system action); no caller",
+    "aftersales.money.services.reminders.reminder_step": "arithmetic on days overdue; writes nothing",
+    "aftersales.money.services.reminders.remind_receivables": "the periodic job (a system action); no caller",
+    "aftersales.money.services.charges.insert_line": "helper of add_charge and of the parts receiver, inside their transaction after their checks",
+    "aftersales.money.services.parts.approved_parts_left": "a read of one order's approved parts lines; writes nothing",
+    "aftersales.money.services.parts.check_issue": "parts' issue check, called by use_parts after its own scope check; writes nothing",
+    "aftersales.money.services.parts.on_parts_used": "receiver of parts_used, inside use_parts' transaction after its scope check",
     "aftersales.service.services.orders.push_due_after_pause": "called by an area's write service (money) inside its transaction, after its own checks",
     "aftersales.devices.services.devices.clean_serial": "validation only; writes nothing",
     "aftersales.devices.services.devices.clean_secret": "validation only; writes nothing",
@@ -1284,6 +1456,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.care.services.complaints.resolve_complaint": "tested from another centre in care/tests/test_scope.py",
     "aftersales.care.services.complaints.accept_resolution": "tested from another centre in care/tests/test_scope.py",
     "aftersales.care.services.complaints.escalate_overdue_complaints": "a periodic job (beat, the relay loop); no caller",
+    "aftersales.care.services.campaigns.remind_late_letters": "a periodic job (beat, the relay loop); no caller",
     "aftersales.care.services.complaints.open_complaint_unchecked": "called by record_call after its checks",
     "aftersales.care.services.complaints.complaint_from_order": "the receiver of a complaint order's opening, inside its transaction",
     "aftersales.care.services.complaints.due_after": "a pure function of a time and the calendar",

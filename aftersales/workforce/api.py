@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Day, answers, model_field, page_schema
 from aftersales.workforce import selectors
 from aftersales.workforce.choices import AbsenceStatus, Audience, ClaimStatus, OvertimeStatus
 from aftersales.workforce.common import week_start_of
@@ -54,6 +55,18 @@ def _page(request: HttpRequest, qs, query: PageQuery) -> Page:  # type: ignore[n
     if query.person_id is not None:
         qs = qs.filter(person_id=query.person_id)
     return keyset_page(qs.select_related("person"), cursor=query.cursor, limit=page_limit(query.limit))
+
+
+def _lister(name: str, path: str, page: type[Schema], qs: Callable[[], QuerySet], doc: str = "") -> None:
+    """Register ``GET path``: the records of ``qs()`` the caller may see (``workforce_scope``), filtered by
+    ``person_id``, keyset-paged (latest first). One shape for every person's-records list."""
+
+    def endpoint(request: HttpRequest, query: Query[PageQuery]) -> Page:
+        return _page(request, qs(), query)
+
+    endpoint.__name__ = endpoint.__qualname__ = name  # the operation id: aftersales_workforce_api_<name>
+    endpoint.__doc__ = doc or None
+    router.get(path, response=answers(page, 400))(endpoint)
 
 
 def _create(request: HttpRequest, schema: type[Schema], make: Callable[[], object]) -> Created:
@@ -143,9 +156,7 @@ class AttendanceOut(PersonOut):
     left_early: bool
 
 
-class AttendancePage(Schema):
-    items: list[AttendanceOut]
-    next_cursor: str | None
+AttendancePage = page_schema(AttendanceOut)
 
 
 @router.post("/workforce/check-in", response=answers(AttendanceOut, 400, 403, 409, 422, status=201))
@@ -168,10 +179,13 @@ def check_out(request: HttpRequest, payload: PositionIn) -> Attendance:
     )
 
 
-@router.get("/workforce/attendance", response=answers(AttendancePage, 400))
-def list_attendance(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    """Check-ins you may see (yours; a manager's centre), latest first."""
-    return _page(request, Attendance.objects.all(), query)
+_lister(
+    "list_attendance",
+    "/workforce/attendance",
+    AttendancePage,
+    Attendance.objects.all,
+    "Check-ins you may see (yours; a manager's centre), latest first.",
+)
 
 
 class AbsenceIn(Input):
@@ -190,9 +204,7 @@ class AbsenceOut(PersonOut):
     decision_reason: str
 
 
-class AbsencePage(Schema):
-    items: list[AbsenceOut]
-    next_cursor: str | None
+AbsencePage = page_schema(AbsenceOut)
 
 
 class DecisionIn(Input):
@@ -212,9 +224,7 @@ def request_absence(request: HttpRequest, payload: AbsenceIn) -> Created:
     )
 
 
-@router.get("/workforce/absences", response=answers(AbsencePage, 400))
-def list_absences(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    return _page(request, Absence.objects.all(), query)
+_lister("list_absences", "/workforce/absences", AbsencePage, Absence.objects.all)
 
 
 @router.post("/workforce/absences/{absence_id}/decision", response=answers(AbsenceOut, 400, 403, 404, 409))
@@ -256,9 +266,7 @@ class TripOut(PersonOut):
         return [o.pk for o in trip.orders.all()]
 
 
-class TripPage(Schema):
-    items: list[TripOut]
-    next_cursor: str | None
+TripPage = page_schema(TripOut)
 
 
 class ReturnIn(Input):
@@ -281,10 +289,7 @@ def start_trip(request: HttpRequest, payload: TripIn) -> Created:
     )
 
 
-@router.get("/workforce/trips", response=answers(TripPage, 400))
-def list_trips(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    page = _page(request, FieldTrip.objects.prefetch_related("orders"), query)
-    return page
+_lister("list_trips", "/workforce/trips", TripPage, lambda: FieldTrip.objects.prefetch_related("orders"))
 
 
 @router.post("/workforce/trips/{trip_id}/return", response=answers(TripOut, 400, 403, 404, 409))
@@ -305,9 +310,7 @@ class ReportOut(PersonOut):
     text: str
 
 
-class ReportPage(Schema):
-    items: list[ReportOut]
-    next_cursor: str | None
+ReportPage = page_schema(ReportOut)
 
 
 @router.post("/workforce/daily-reports", response=answers(ReportOut, 400, 403))
@@ -316,9 +319,7 @@ def submit_daily_report(request: HttpRequest, payload: ReportIn) -> DailyReport:
     return trips.submit_daily_report(by=request.user, text=payload.text, day=payload.day)
 
 
-@router.get("/workforce/daily-reports", response=answers(ReportPage, 400))
-def list_daily_reports(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    return _page(request, DailyReport.objects.all(), query)
+_lister("list_daily_reports", "/workforce/daily-reports", ReportPage, DailyReport.objects.all)
 
 
 class SummaryIn(Input):
@@ -333,9 +334,7 @@ class SummaryOut(PersonOut):
     submitted_at: datetime.datetime | None
 
 
-class SummaryPage(Schema):
-    items: list[SummaryOut]
-    next_cursor: str | None
+SummaryPage = page_schema(SummaryOut)
 
 
 class DraftOut(Schema):
@@ -355,9 +354,7 @@ def submit_weekly_summary(request: HttpRequest, payload: SummaryIn) -> WeeklySum
     return trips.submit_weekly_summary(by=request.user, week_start=payload.week_start, text=payload.text)
 
 
-@router.get("/workforce/weekly-summaries", response=answers(SummaryPage, 400))
-def list_weekly_summaries(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    return _page(request, WeeklySummary.objects.all(), query)
+_lister("list_weekly_summaries", "/workforce/weekly-summaries", SummaryPage, WeeklySummary.objects.all)
 
 
 # --- expense claims --------------------------------------------------------------------------------
@@ -414,9 +411,7 @@ class ClaimDetailOut(ClaimOut):
     decisions: list[DecisionOut]
 
 
-class ClaimPage(Schema):
-    items: list[ClaimOut]
-    next_cursor: str | None
+ClaimPage = page_schema(ClaimOut)
 
 
 class ClaimQuery(PageQuery):
@@ -560,9 +555,7 @@ class OvertimeOut(PersonOut):
     decision_reason: str
 
 
-class OvertimePage(Schema):
-    items: list[OvertimeOut]
-    next_cursor: str | None
+OvertimePage = page_schema(OvertimeOut)
 
 
 @router.post("/workforce/overtime", response=answers(OvertimeOut, 400, 403, 409, 422, status=201))
@@ -577,9 +570,7 @@ def record_overtime(request: HttpRequest, payload: OvertimeIn) -> Created:
     )
 
 
-@router.get("/workforce/overtime", response=answers(OvertimePage, 400))
-def list_overtime(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    return _page(request, Overtime.objects.all(), query)
+_lister("list_overtime", "/workforce/overtime", OvertimePage, Overtime.objects.all)
 
 
 @router.post("/workforce/overtime/{overtime_id}/decision", response=answers(OvertimeOut, 400, 403, 404, 409))
@@ -610,9 +601,7 @@ class CertificateOut(PersonOut):
     revoked_at: datetime.datetime | None
 
 
-class CertificatePage(Schema):
-    items: list[CertificateOut]
-    next_cursor: str | None
+CertificatePage = page_schema(CertificateOut)
 
 
 class CertificateQuery(PageQuery):
@@ -666,9 +655,7 @@ class StoreVisitOut(PersonOut):
     signed_at: datetime.datetime | None
 
 
-class StoreVisitPage(Schema):
-    items: list[StoreVisitOut]
-    next_cursor: str | None
+StoreVisitPage = page_schema(StoreVisitOut)
 
 
 @router.post("/workforce/store-visits", response=answers(StoreVisitOut, 400, 403, 404, 409, 422, status=201))
@@ -683,9 +670,7 @@ def record_store_visit(request: HttpRequest, payload: StoreVisitIn) -> Created:
     )
 
 
-@router.get("/workforce/store-visits", response=answers(StoreVisitPage, 400))
-def list_store_visits(request: HttpRequest, query: Query[PageQuery]) -> Page:
-    return _page(request, StoreVisit.objects.all(), query)
+_lister("list_store_visits", "/workforce/store-visits", StoreVisitPage, StoreVisit.objects.all)
 
 
 @router.post("/workforce/store-visits/{visit_id}/signature", response=answers(StoreVisitOut, 400, 403, 404, 409))

@@ -110,3 +110,50 @@ class WorkforceConfig(AppConfig):
                 create_label=_("Working hours of a centre"),
             )
         )
+        self._register_history()
+
+    def _register_history(self) -> None:
+        """Every workforce record gets a History panel and ``GET /api/v1/history/<target>/<id>``."""
+        from aftersales.history.registry import register_target, register_types
+        from aftersales.workforce import models, permissions
+
+        for name, model, visible_to in (
+            ("expense_claim", models.ExpenseClaim, permissions.claims_visible_to),
+            ("absence", models.Absence, permissions.absences_visible_to),
+            ("overtime", models.Overtime, permissions.overtime_visible_to),
+            ("certificate", models.Certificate, permissions.certificates_visible_to),
+            ("course", models.Course, permissions.courses_visible_to),
+            ("training_session", models.TrainingSession, permissions.sessions_visible_to),
+            ("store_visit", models.StoreVisit, permissions.store_visits_visible_to),
+            ("approval_step", models.ApprovalStep, permissions.approval_steps_visible_to),
+            ("working_pattern", models.WorkingPattern, permissions.working_patterns_visible_to),
+        ):
+            register_target(name, model=model, visible_to=visible_to)
+        register_types(
+            {
+                "expense_claim.created": _("Expense claim started"),
+                "expense_claim.line_added": _("Expense added"),
+                "expense_claim.line_removed": _("Expense removed"),
+                "expense_claim.receipt_attached": _("Receipt attached"),
+                "expense_claim.submitted": _("Expense claim handed in"),
+                "expense_claim.approved": _("Expense claim approved at a step"),
+                "expense_claim.rejected": _("Expense claim rejected"),
+                "expense_claim.sent_back": _("Expense claim sent back"),
+                "expense_claim.materials_confirmed": _("Materials confirmed by purchasing"),
+                "expense_claim.exported": _("Expense claim exported for payment"),
+                "absence.requested": _("Absence requested"),
+                "absence.decided": _("Absence decided"),
+                "absence.cancelled": _("Absence withdrawn"),
+                "overtime.recorded": _("Overtime recorded"),
+                "overtime.decided": _("Overtime decided"),
+                "certificate.issued": _("Certificate issued"),
+                "certificate.revoked": _("Certificate revoked"),
+                "course.created": _("Course created"),
+                "training_session.scheduled": _("Training session scheduled"),
+                "training_session.attendee": _("Attendee and exam score recorded"),
+                "store_visit.recorded": _("Store visit recorded"),
+                "store_visit.signed": _("Store visit form signed"),
+                "approval_step.saved": _("Approval step saved"),
+                "working_pattern.saved": _("Working hours saved"),
+            }
+        )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.service.forms_field import ConsoleForm
-from aftersales.workforce.choices import ExpenseKind
+from aftersales.workforce.choices import Audience, ExpenseKind
 
 DAY = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -78,3 +78,47 @@ class LineForm(ConsoleForm):
 
 class DecideForm(ConsoleForm):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500, widget=_text())
+
+
+class CourseForm(ConsoleForm):
+    code = forms.CharField(label=_("Code"), max_length=30, widget=_text())
+    name = forms.CharField(label=_("Name"), max_length=200, widget=_text())
+    audience = forms.ChoiceField(
+        label=_("Audience"), choices=Audience.choices, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    category = forms.CharField(
+        label=_("Product category it certifies"), required=False, max_length=100, widget=_text(placeholder="空压机")
+    )
+    syllabus = forms.CharField(label=_("Syllabus"), required=False, max_length=8000, widget=_area(3))
+    pass_score = forms.DecimalField(
+        label=_("Pass score"), initial=60, max_digits=4, decimal_places=1, widget=_text(inputmode="decimal")
+    )
+    valid_months = forms.IntegerField(
+        label=_("Certificate valid (months)"), initial=24, widget=_text(inputmode="numeric")
+    )
+
+
+class SessionForm(ConsoleForm):
+    course = forms.ChoiceField(label=_("Course"), widget=forms.Select(attrs={"class": "form-select"}))
+    held_on = forms.DateField(label=_("Held on"), widget=DAY)
+    place = forms.CharField(label=_("Place"), required=False, max_length=200, widget=_text())
+    trainer = forms.ChoiceField(label=_("Trainer"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class AttendeeForm(ConsoleForm):
+    person = forms.ChoiceField(
+        label=_("Member of staff"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    name = forms.CharField(label=_("Or the operator's name"), required=False, max_length=100, widget=_text())
+    attended = forms.BooleanField(label=_("Attended"), required=False, initial=True)
+    score = forms.DecimalField(
+        label=_("Exam score"), required=False, max_digits=4, decimal_places=1, widget=_text(inputmode="decimal")
+    )
+
+
+class CertificateForm(ConsoleForm):
+    person = forms.ChoiceField(label=_("Member of staff"), widget=forms.Select(attrs={"class": "form-select"}))
+    category = forms.CharField(label=_("Product category"), max_length=100, widget=_text())
+    issued_on = forms.DateField(label=_("Issued on"), widget=DAY)
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DAY)
+    number = forms.CharField(label=_("Certificate number"), required=False, max_length=40, widget=_text())

@@ -152,3 +152,43 @@ def working_patterns_in_scope(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
     from aftersales.accounts.permissions import scope_by_centre
 
     return scope_by_centre(qs, user, field="service_center")
+
+
+# ---- history: who sees a record's History panel and GET /history/<target>/<id> -------------------------
+def _scoped(model_name: str, *, person: str = "person") -> Any:
+    def visible_to(user: User) -> QuerySet[Any]:
+        from aftersales.workforce import models
+
+        return workforce_scope(user, getattr(models, model_name).objects.all(), person=person)
+
+    visible_to.__name__ = f"{model_name.lower()}s_visible_to"
+    return visible_to
+
+
+absences_visible_to = _scoped("Absence")
+overtime_visible_to = _scoped("Overtime")
+certificates_visible_to = _scoped("Certificate")
+store_visits_visible_to = _scoped("StoreVisit")
+sessions_visible_to = _scoped("TrainingSession", person="trainer")
+
+
+def courses_visible_to(user: User) -> QuerySet[Any]:
+    """Courses are shared by every centre: whoever sees the field staff or keeps their own records."""
+    from aftersales.workforce.models import Course
+
+    return Course.objects.all() if sees_workforce(user) else Course.objects.none()
+
+
+def approval_steps_visible_to(user: User) -> QuerySet[Any]:
+    from aftersales.workforce.models import ApprovalStep
+
+    return ApprovalStep.objects.all() if can_edit_approval_chain(user) else ApprovalStep.objects.none()
+
+
+def working_patterns_visible_to(user: User) -> QuerySet[Any]:
+    from aftersales.accounts.permissions import can_manage_settings
+    from aftersales.workforce.models import WorkingPattern
+
+    if not can_manage_settings(user):
+        return WorkingPattern.objects.none()
+    return working_patterns_in_scope(user, WorkingPattern.objects.all())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import has_capability, users_with_capability
 from aftersales.accounts.models import User
+from aftersales.calendars.selectors import is_working_day
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.workforce.choices import AbsenceStatus, ClaimStatus, OvertimeStatus
@@ -44,7 +45,8 @@ def hours_worked(*, person: User, year: int, month: int) -> Decimal:
 
 def days_absent(*, person: User, year: int, month: int) -> Decimal:
     """Approved absence in the month, in working days of the centre's pattern (hours ÷ the day's
-    length), to two places: what the pay app reads."""
+    length), to two places: what the pay app reads. Only working days of the calendar count: a
+    statutory holiday is no absence, a weekend worked in exchange (调休) is."""
     first, last = _month(year, month)
     start, end, _notice = working_hours(person.service_center_id)
     day_hours = (
@@ -65,7 +67,7 @@ def days_absent(*, person: User, year: int, month: int) -> Decimal:
             work_from = datetime.datetime.combine(local.date(), start, tzinfo=zone)
             work_to = datetime.datetime.combine(local.date(), end, tzinfo=zone)
             overlap = (min(stop, work_to) - max(cursor, work_from)).total_seconds()
-            if overlap > 0 and local.weekday() < 5:
+            if overlap > 0 and is_working_day(day=local.date()):
                 total += Decimal(overlap) / 3600
             cursor = datetime.datetime.combine(
                 local.date() + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aftersales.workforce import standins, views
+from aftersales.workforce import standins, views, views_training
 
 app_name = "workforce"
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("overtime/", views.overtime_list, name="overtime"),
     path("overtime/<int:overtime_id>/decide/", views.overtime_decide, name="overtime_decide"),
     path("staff/", views.staff_list, name="staff"),
+    path("training/", views_training.training_view, name="training"),
+    path("training/sessions/<int:session_id>/", views_training.session_view, name="training_session"),
+    path("certificates/", views_training.certificates_view, name="certificates"),
+    path("certificates/<int:certificate_id>/revoke/", views_training.certificate_revoke, name="certificate_revoke"),
     path("stand-ins/", standins.stand_ins, name="stand_ins"),
     path("stand-ins/<int:stand_in_id>/end/", standins.stand_in_end, name="stand_in_end"),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError
+from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
 from aftersales.service.permissions import orders_visible_to
@@ -314,6 +315,7 @@ def _claim_context(request: HttpRequest, claim: ExpenseClaim, **forms: Any) -> d
         "line_form": forms.get("line_form") or (_line_form(request) if own_draft else None),
         "decide_form": forms.get("decide_form") or DecideForm(),
         "materials": ExpenseKind.MATERIALS,
+        "history_panel": record_panel(request, claim),
     }
 
 

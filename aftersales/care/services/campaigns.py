@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.calendars.selectors import WorkingCalendar, business_timezone
@@ -22,6 +23,7 @@ from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.models import Contact, Customer
 from aftersales.history.services import record_activity
 from aftersales.installed_base.models import Unit
+from aftersales.notifications.services import notify_user
 
 # The notice goes out at least this many days before the event (提前两周, §15 6).
 NOTICE_DAYS = 14
@@ -197,3 +199,31 @@ def record_letters_sent(*, campaign_id: int, by: User, now: datetime.datetime | 
         data={"late": now.astimezone(business_timezone()).date() > campaign.letters_due_on},
     )
     return campaign
+
+
+def remind_late_letters(*, now: datetime.datetime | None = None) -> int:
+    """The periodic job: a campaign whose letters were not posted by their due day (§15 6: within 2
+    working days of the decision) is told once to whoever announced it and to the centre's campaign
+    managers (an in-app notice, keyed per campaign and person: never twice). Returns how many were told."""
+    today = (now or timezone.now()).astimezone(business_timezone()).date()
+    late = Campaign.objects.filter(letters_sent_at__isnull=True, letters_due_on__lt=today).select_related("created_by")
+    told = 0
+    for campaign in late:
+        managers = users_with_capability("care.run_campaigns").filter(service_center_id=campaign.service_center_id)
+        people = {campaign.created_by_id: campaign.created_by, **{m.pk: m for m in managers}}
+        message = _("The letters of “%(title)s” were due on %(day)s and are not recorded as sent.") % {
+            "title": campaign.title,
+            "day": campaign.letters_due_on.isoformat(),
+        }
+        with transaction.atomic():
+            for person in people.values():
+                notify_user(
+                    user=person,
+                    message=message,
+                    key=f"campaign-{campaign.pk}-letters-late-{person.pk}",
+                    url=f"/care/campaigns/{campaign.pk}/",
+                    target=campaign,
+                    sms=False,
+                )
+                told += 1
+    return told

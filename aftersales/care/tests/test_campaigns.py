@@ -151,3 +151,30 @@ def test_campaign_api_and_screens(api_client, client, users, owners):
     detail = client.get(reverse("care:campaign_detail", args=[body["id"]])).content.decode()
     assert 'id="recipient-table"' in detail
     assert CampaignRecipient.objects.count() == 3
+
+
+def test_letters_not_posted_by_their_due_day_are_reminded_once(users, owners):
+    from aftersales.care.services.campaigns import remind_late_letters
+
+    manager = users[Role.MANAGER]
+    campaign = announce(manager)  # letters due Thu 3 Dec
+    on_time = remind_late_letters(now=at(datetime.date(2026, 12, 3)))
+
+    told = remind_late_letters(now=at(datetime.date(2026, 12, 4)))
+    again = remind_late_letters(now=at(datetime.date(2026, 12, 7)))
+
+    notices = OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-letters-late-")
+    assert (on_time, told) == (0, notices.count()) and told >= 1
+    assert notices.filter(recipient=str(manager.pk), channel="in_app").exists()
+    assert again == told and notices.count() == told  # the keys make a second sweep write nothing
+    services.record_letters_sent(campaign_id=campaign.pk, by=manager, now=at(datetime.date(2026, 12, 7)))
+    assert remind_late_letters(now=at(datetime.date(2026, 12, 8))) == 0
+
+
+def test_the_late_letters_task_runs_the_sweep(users, owners):
+    from aftersales.care.tasks import escalate_complaints, remind_late_letters
+
+    announce(users[Role.MANAGER], event_on=datetime.date(2020, 1, 20), now=at(datetime.date(2020, 1, 2)))
+
+    assert remind_late_letters.delay().get() >= 1
+    assert escalate_complaints.delay().get() == 0

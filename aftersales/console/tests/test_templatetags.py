@@ -135,17 +135,19 @@ def user(role: str, **extra) -> User:
                 "follow_ups",
                 "complaints",
                 "campaigns",
+                "care_reports",
                 "portal_access",
                 "portal_labels",
                 "contracts",
                 "calendar",
                 "pay",
+                "repurchase",
                 "import",
                 "settings",
             ],
         ),
         (Role.PARTS_KEEPER, ["home", "orders", "parts", "portal_labels", "pay", "import", "settings"]),
-        (Role.FINANCE, ["home", "orders", "invoices", "parts", "contracts", "pay"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "parts", "contracts", "pay", "repurchase"]),
         (
             Role.GENERAL_MANAGER,
             [
@@ -158,10 +160,12 @@ def user(role: str, **extra) -> User:
                 "customers",
                 "follow_ups",
                 "complaints",
+                "care_reports",
                 "contracts",
                 "calendar",
                 "workforce.staff",
                 "pay",
+                "repurchase",
             ],
         ),
     ],
@@ -179,7 +183,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "portal_access", "portal_labels", "contracts", "calendar", "workforce.staff", "pay", "import", "settings", "admin"]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "portal_access", "portal_labels", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():

@@ -20,11 +20,13 @@ from aftersales.money import ledger
 from aftersales.money.amounts import line_amounts
 from aftersales.money.choices import COST_ACCOUNT, Bearer, ChargeKind, LedgerKind, LineStatus
 from aftersales.money.conf import default_tax_rate
-from aftersales.money.models import ChargeLine
+from aftersales.money.models import ChargeLine, Price
 from aftersales.money.permissions import can_add_charges, can_override_bearer, charge_lines_visible_to
 from aftersales.money.rules import bearer_for
 from aftersales.money.selectors import price_on
 from aftersales.money.services.common import require_amount, require_quantity, require_tax_rate
+from aftersales.parts.models import Part
+from aftersales.parts.selectors import list_price
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services.common import lock_order
 
@@ -73,14 +75,26 @@ def add_charge(
     supplier_claim: bool = False,
     source: str = "",
     on: datetime.date | None = None,
+    part_id: int | None = None,
 ) -> ChargeLine:
     """Add a line. With ``price_code`` the unit price, tax rate (and, for a standard job, the hours
-    as quantity unless given) come from the price list on ``on`` (today); otherwise ``unit_price`` is
-    required. Who bears it is derived from the order's coverage decision (``rules.bearer_for``)."""
+    as quantity unless given) come from the price list on ``on`` (today); with ``part_id`` (a parts
+    line) the part's list price of that day (明码标价); otherwise ``unit_price`` is required. Who
+    bears it is derived from the order's coverage decision (``rules.bearer_for``)."""
     order = _require_may_add(order, by)
     kind = require_choice(kind, field="kind", choices=ChargeKind)
     quantity = require_quantity(quantity)
     price = None
+    part = None
+    if part_id is not None:
+        part = _require_part(part_id, kind=kind)
+        if unit_price is None:
+            unit_price = list_price(part, on=on or timezone.localdate())
+            if unit_price is None:
+                raise ValidationFailed(
+                    "no_list_price", _("This part has no list price yet: give a unit price."), field="unit_price"
+                )
+        description = description or f"{part.number} {part.name}"
     if price_code:
         price = price_on(code=price_code, day=on or timezone.localdate())
         if price is None:
@@ -97,19 +111,61 @@ def add_charge(
     source = require_text(source, field="source", max_length=60, required=False)
     if source and order.charge_lines.filter(source=source).exists():
         raise ConflictError("line_exists", _("This charge is on the order already."), field="source")
-    figures = line_amounts(quantity=quantity, unit_price=amount, tax_rate=rate)
+    return insert_line(
+        order,
+        by=by,
+        kind=kind,
+        description=description,
+        quantity=quantity,
+        unit_price=amount,
+        tax_rate=rate,
+        price=price,
+        part=part,
+        supplier_claim=supplier_claim,
+        source=source,
+    )
+
+
+def _require_part(part_id: int, *, kind: str) -> Part:
+    if kind != ChargeKind.PARTS:
+        raise ValidationFailed("not_a_parts_line", _("Only a parts line names a part."), field="part_id")
+    part = Part.objects.filter(pk=part_id, active=True).first()
+    if part is None:
+        raise NotFoundError("not_found", _("No such part."), field="part_id")
+    return part
+
+
+def insert_line(
+    order: ServiceOrder,
+    *,
+    by: User,
+    kind: str,
+    description: str,
+    quantity: Decimal,
+    unit_price: Decimal,
+    tax_rate: Decimal,
+    price: Price | None = None,
+    part: Part | None = None,
+    supplier_claim: bool = False,
+    source: str = "",
+) -> ChargeLine:
+    """Write a checked line (the caller checked the input and holds the order's lock): who bears it by
+    the rule; the customer's waits for a quote, anyone else's is approved and its cost booked."""
+    figures = line_amounts(quantity=quantity, unit_price=unit_price, tax_rate=tax_rate)
     bearer = bearer_for(order, kind, supplier_claim=supplier_claim)
     line = ChargeLine.objects.create(
         order=order,
         kind=kind,
         description=description,
         quantity=quantity,
-        unit_price=amount,
-        tax_rate=rate,
+        unit_price=unit_price,
+        tax_rate=tax_rate,
         net=figures.net,
         tax=figures.tax,
         gross=figures.gross,
         price=price,
+        part=part,
+        supplier_claim=supplier_claim,
         bearer=bearer,
         bearer_rule=bearer,
         status=LineStatus.DRAFT if bearer == Bearer.CUSTOMER else LineStatus.APPROVED,
@@ -191,7 +247,7 @@ def rederive_bearers(order: ServiceOrder, *, by: User | None) -> int:
             continue
         if line.bearer == Bearer.CUSTOMER and line.status != LineStatus.DRAFT:
             continue
-        rule = bearer_for(order, line.kind)
+        rule = bearer_for(order, line.kind, supplier_claim=line.supplier_claim)
         if rule == line.bearer:
             continue
         line.order = order

@@ -11,6 +11,7 @@ from aftersales.notifications import services
 from aftersales.notifications.channels import ChannelError, MemoryBackend
 from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.signals import message_queued
 
 SMS = MessageChannel.SMS
 
@@ -46,6 +47,24 @@ def test_same_key_twice_is_one_message_and_one_delivery(_outbox):
     assert again.pk == first.pk
     assert OutboxMessage.objects.count() == 1
     assert len(_outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_new_message_is_announced_once_and_a_repeated_key_not_at_all():
+    heard: list[OutboxMessage] = []
+
+    def receiver(sender, *, message, **kwargs):
+        heard.append(message)
+
+    message_queued.connect(receiver, dispatch_uid="test.heard")
+    try:
+        first = services.enqueue_message(channel=SMS, recipient="+8613900001111", body="a", key="k-announced")
+        services.enqueue_message(channel=SMS, recipient="+8613900001111", body="b", key="k-announced")
+        services.enqueue_notices([services.Notice(user_id=1, message="bulk", key="k-bulk")])
+    finally:
+        message_queued.disconnect(dispatch_uid="test.heard")
+
+    assert heard == [first]
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from aftersales.parts.services.common import clean_quantity
 from aftersales.parts.services.ledger import post_move
 from aftersales.parts.services.orders import require_open_order
 from aftersales.parts.services.reservations import consume_held
+from aftersales.parts.signals import parts_used
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.permissions import can_record_visit
 
@@ -182,4 +183,5 @@ def use_parts(*, by: User, visit: Visit, lines: list[IssueLine]) -> list[VisitPa
                 serial=line.old_serial,
                 reason=str(OldPartFate(line.old_part_fate).label),
             )
+    parts_used.send(sender=VisitPart, order=order, visit=visit, used=used, by=by)
     return used

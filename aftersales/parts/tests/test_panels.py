@@ -43,9 +43,6 @@ def test_the_order_page_and_the_printed_record_list_the_parts_used(client, job, 
     page = client.get(f"/orders/{visit.order_id}/").content.decode()
     printed = client.get(f"/orders/{visit.order_id}/print/").content.decode()
 
-    import re
-
-    print(re.findall(r"visit-\d+-parts|order-visit[^>]*", page)[:5], len(page))
     for html in (page, printed):
         assert part.number in html and "85.00" in html and "已交给客户" in html
     assert f'id="visit-{visit.pk}-parts"' in page
@@ -112,3 +109,27 @@ def test_an_order_waiting_for_a_part_shows_what_and_from_where(client, job, keep
     for html in (page, phone):
         assert f'id="order-{visit.order_id}-reservations"' in html and part.number in html and shop.name in html
         assert "等待备件" in html
+
+
+def test_the_units_page_lists_the_parts_fitted_to_it(client, job, keeper, part, users):
+    technician, visit = job
+    stock_up(van(technician), part, 2, by=keeper)
+    use_parts(
+        by=technician,
+        visit=visit,
+        lines=[IssueLine(part=part, quantity=Decimal(2), location=None, old_part_fate=OldPartFate.HANDED_TO_CUSTOMER)],
+    )
+    client.force_login(users["manager"])
+
+    page = client.get(f"/units/{visit.order.unit_id}/").content.decode()
+
+    assert 'id="unit-parts"' in page and part.number in page and visit.order.number in page
+
+
+def test_a_unit_with_no_parts_fitted_has_no_parts_panel(client, job, users):
+    _, visit = job
+    client.force_login(users["manager"])
+
+    page = client.get(f"/units/{visit.order.unit_id}/")
+
+    assert page.status_code == 200 and 'id="unit-parts"' not in page.content.decode()

@@ -1,5 +1,8 @@
 """The dispatch board (派工): orders waiting for a technician or at risk on one side, technicians with
-their load and today's jobs on the other; assign or reassign per row (htmx swaps the row).
+their load and today's jobs on the other; assign or reassign per row (htmx swaps the row). A
+technician a dispatch check refuses is listed with the reason; one whose every refusal may be
+overridden (no valid certificate) can still be given the order by a user holding
+``service.override_dispatch_checks``, with a reason the order's event records.
 
 A conflict — another dispatcher assigned the order first — comes back from ``assign_technician`` as
 409 ``already_assigned`` (or ``stale_version`` for a reassignment) and is shown in the row, which is
@@ -27,7 +30,7 @@ from aftersales.service.choices import EventType, OrderStatus
 from aftersales.service.dispatch_checks import Refusals, dispatch_refusals, refusal_text
 from aftersales.service.forms_field import AssignForm
 from aftersales.service.models import OrderEvent, ServiceOrder
-from aftersales.service.permissions import can_assign
+from aftersales.service.permissions import can_assign, can_override_dispatch_checks
 from aftersales.service.selectors import get_order, order_list, technicians_with_load
 from aftersales.service.services import assign_technician
 from aftersales.service.services.dispatch import ASSIGNABLE
@@ -50,6 +53,8 @@ class Row:
     message_level: str = ""  # "success" | "danger" | "warning"
     # Technicians of the centre a dispatch check refuses for this order, with the reasons.
     not_offered: list[tuple[User, str]] = field(default_factory=list)
+    # Those of them the user may still give the order to by overriding (every refusal overridable).
+    overridable: list[User] = field(default_factory=list)
 
     @property
     def city(self) -> str:
@@ -89,12 +94,21 @@ def _jobs_by_technician(technicians: list[User]) -> dict[int, list[ServiceOrder]
     return jobs
 
 
-def _row(order: ServiceOrder, by_centre: dict[int | None, list[User]], refusals: Refusals, **message: str) -> Row:
-    offered, not_offered = [], []
+def _row(
+    order: ServiceOrder,
+    by_centre: dict[int | None, list[User]],
+    refusals: Refusals,
+    *,
+    may_override: bool = False,
+    **message: str,
+) -> Row:
+    offered, not_offered, overridable = [], [], []
     for technician in by_centre.get(order.service_center_id, []):
         refused = refusals.get((order.pk, technician.pk))
         if refused:
             not_offered.append((technician, refusal_text(refused)))
+            if may_override and all(r.overridable for r in refused):
+                overridable.append(technician)
         else:
             offered.append(technician)
     return Row(
@@ -103,8 +117,18 @@ def _row(order: ServiceOrder, by_centre: dict[int | None, list[User]], refusals:
         technicians=offered,
         assignable=order.status in ASSIGNABLE,
         not_offered=not_offered,
+        overridable=overridable,
         **message,
     )
+
+
+def _override_rights(user: User, orders: list[ServiceOrder]) -> dict[int | None, bool]:
+    """Whether the user may override the dispatch checks, per centre of the orders shown (asked once each)."""
+    rights: dict[int | None, bool] = {}
+    for order in orders:
+        if order.service_center_id not in rights:
+            rights[order.service_center_id] = can_override_dispatch_checks(user, order)
+    return rights
 
 
 def _technician_panel(technicians: list[User]) -> list[dict[str, Any]]:
@@ -134,8 +158,9 @@ def dispatch_board(request: HttpRequest) -> HttpResponse:
     by_centre = _technicians_by_centre(technicians)
     orders = list(_board_orders(request.user)[: BOARD_LIMIT + 1])
     refusals = dispatch_refusals(orders=orders[:BOARD_LIMIT], technicians=technicians, at=timezone.now())
+    rights = _override_rights(request.user, orders[:BOARD_LIMIT])
     context = {
-        "rows": [_row(o, by_centre, refusals) for o in orders[:BOARD_LIMIT]],
+        "rows": [_row(o, by_centre, refusals, may_override=rights[o.service_center_id]) for o in orders[:BOARD_LIMIT]],
         "truncated": len(orders) > BOARD_LIMIT,
         "panel": _technician_panel(technicians),
     }
@@ -179,7 +204,12 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
             if technician is None:
                 raise DomainError("not_a_technician", _("Choose a technician."), field="technician_id")
             order = assign_technician(
-                order, by=request.user, technician=technician, reason=data["reason"], expected_version=expected
+                order,
+                by=request.user,
+                technician=technician,
+                reason=data["reason"],
+                expected_version=expected,
+                override=bool(data.get("override")),
             )
         except DomainError as exc:
             order = get_order(user=request.user, order_id=order_id)
@@ -198,7 +228,13 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _board_orders(request.user).filter(pk=order.pk).first() or get_order(user=request.user, order_id=order_id)
     technicians = list(technicians_with_load(user=request.user))
     refusals = dispatch_refusals(orders=[order], technicians=technicians, at=timezone.now())
-    row = _row(order, _technicians_by_centre(technicians), refusals, **message)
+    row = _row(
+        order,
+        _technicians_by_centre(technicians),
+        refusals,
+        may_override=can_override_dispatch_checks(request.user, order),
+        **message,
+    )
     # htmx swaps only 2xx answers by default; the row itself carries the refusal, so it answers 200.
     response = render(request, "service/_dispatch_row.html", {"row": row})
     response["X-Dispatch-Result"] = str(status)

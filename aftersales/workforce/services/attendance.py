@@ -12,6 +12,7 @@ from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import field_max_length, require_aware, require_text
+from aftersales.history.services import record_activity
 from aftersales.notifications.services import Notice, enqueue_notices
 from aftersales.workforce.choices import AbsenceStatus
 from aftersales.workforce.common import (
@@ -128,6 +129,13 @@ def request_absence(
             "absence_overlap", _("You have asked for time off in this period already."), field="starts_at"
         )
     absence = Absence.objects.create(**person_fields(by), starts_at=starts_at, ends_at=ends_at, reason=reason)
+    record_activity(
+        target=absence,
+        type="absence.requested",
+        by=by,
+        reason=reason,
+        data={"starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+    )
     _tell_approvers(absence)
     return absence
 
@@ -162,6 +170,13 @@ def decide_absence(*, absence_id: int, by: User, approve: bool, reason: str = ""
     absence.status = AbsenceStatus.APPROVED if approve else AbsenceStatus.REJECTED
     absence.decided_by, absence.decided_at, absence.decision_reason = by, timezone.now(), reason
     absence.save()
+    record_activity(
+        target=absence,
+        type="absence.decided",
+        by=by,
+        reason=reason,
+        changes={"status": (AbsenceStatus.REQUESTED.value, absence.status)},
+    )
     return absence
 
 
@@ -173,6 +188,8 @@ def cancel_absence(*, absence_id: int, by: User) -> Absence:
         raise PermissionDeniedError("not_yourself", _("Only the person who asked may withdraw it."))
     if absence.status not in (AbsenceStatus.REQUESTED, AbsenceStatus.APPROVED) or absence.ends_at <= timezone.now():
         raise ConflictError("already_decided", _("This absence can no longer be withdrawn."))
+    before = absence.status
     absence.status = AbsenceStatus.CANCELLED
     absence.save()
+    record_activity(target=absence, type="absence.cancelled", by=by, changes={"status": (before, absence.status)})
     return absence

@@ -26,6 +26,7 @@ from aftersales.core.errors import ConflictError, NotFoundError, PermissionDenie
 from aftersales.core.numbering import next_number
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import field_max_length, require_choice, require_text
+from aftersales.history.services import record_activity
 from aftersales.notifications.services import Notice, enqueue_notices
 from aftersales.service.permissions import orders_visible_to
 from aftersales.workforce.choices import ApprovalRole, ClaimStatus, Decision, ExpenseKind
@@ -61,7 +62,14 @@ def _own_draft(claim_id: int, *, by: User) -> ExpenseClaim:
 
 
 def _record(claim: ExpenseClaim, decision: str, *, by: User, reason: str = "", **extra: Any) -> ClaimDecision:
-    return ClaimDecision.objects.create(claim=claim, decision=decision, actor=by, reason=reason, **extra)
+    """The claim's approval history row (never changed) and its activity row (the History panel)."""
+    row = ClaimDecision.objects.create(claim=claim, decision=decision, actor=by, reason=reason, **extra)
+    behalf = extra.get("on_behalf_of")
+    data = {"step": extra["step"], "role": extra["role"]} if "step" in extra else {}
+    if behalf is not None:
+        data["on_behalf_of"] = str(behalf)
+    record_activity(target=claim, type=f"expense_claim.{decision}", by=by, reason=reason, data=data or None)
+    return row
 
 
 def _retotal(claim: ExpenseClaim) -> None:
@@ -76,7 +84,18 @@ def create_claim(*, by: User, note: str = "", person: User | None = None) -> Exp
     require_self(by, person)
     note = require_text(note, field="note", max_length=field_max_length(ExpenseClaim, "note"), required=False)
     number = next_number(prefix="BX", day=timezone.localdate(), width=4)
-    return ExpenseClaim.objects.create(**person_fields(by), number=number, note=note)
+    claim = ExpenseClaim.objects.create(**person_fields(by), number=number, note=note)
+    record_activity(target=claim, type="expense_claim.created", by=by, data={"number": number})
+    return claim
+
+
+def _line_data(line: ExpenseLine) -> dict[str, Any]:
+    return {
+        "kind": line.kind,
+        "spent_on": line.spent_on.isoformat(),
+        "amount": str(line.amount),
+        "description": line.description,
+    }
 
 
 def _late(spent_on: datetime.date, *, today: datetime.date) -> bool:
@@ -150,6 +169,7 @@ def add_expense_line(
         line.receipt.save(clean.name, clean.file, save=False)
     line.save()
     _retotal(claim)
+    record_activity(target=claim, type="expense_claim.line_added", by=by, data=_line_data(line))
     return line
 
 
@@ -159,8 +179,10 @@ def remove_expense_line(*, line_id: int, by: User) -> ExpenseClaim:
     if line is None:
         raise NotFoundError("not_found", _("No such expense line."))
     claim = _own_draft(line.claim_id, by=by)
+    data = _line_data(line)
     line.delete()
     _retotal(claim)
+    record_activity(target=claim, type="expense_claim.line_removed", by=by, data=data)
     return claim
 
 
@@ -388,4 +410,5 @@ def attach_receipt(*, line_id: int, by: User, file: UploadedFile) -> ExpenseLine
     clean = clean_upload(file, field="file")
     line.receipt.save(clean.name, clean.file, save=False)
     line.save()
+    record_activity(target=line.claim, type="expense_claim.receipt_attached", by=by, data=_line_data(line))
     return line

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import field_max_length, require_text
+from aftersales.history.services import record_activity
 from aftersales.service.models import Visit
 from aftersales.service.permissions import orders_visible_to
 from aftersales.workforce.choices import OvertimeStatus
@@ -47,7 +48,7 @@ def record_overtime(
         raise ConflictError("overtime_exists", _("Overtime is recorded for this day already."), field="day")
     try:
         with transaction.atomic():
-            return Overtime.objects.create(
+            row = Overtime.objects.create(
                 **person_fields(by),
                 day=day,
                 allowance=rules().overtime_per_day,
@@ -57,6 +58,13 @@ def record_overtime(
             )
     except IntegrityError:
         raise ConflictError("overtime_exists", _("Overtime is recorded for this day already."), field="day") from None
+    record_activity(
+        target=row,
+        type="overtime.recorded",
+        by=by,
+        data={"day": day.isoformat(), "allowance": str(row.allowance), "no_work_recorded": row.no_work_recorded},
+    )
+    return row
 
 
 @transaction.atomic
@@ -73,4 +81,11 @@ def decide_overtime(*, overtime_id: int, by: User, approve: bool, reason: str = 
     overtime.status = OvertimeStatus.APPROVED if approve else OvertimeStatus.REJECTED
     overtime.decided_by, overtime.decided_at, overtime.decision_reason = by, timezone.now(), reason
     overtime.save()
+    record_activity(
+        target=overtime,
+        type="overtime.decided",
+        by=by,
+        reason=reason,
+        changes={"status": (OvertimeStatus.REQUESTED.value, overtime.status)},
+    )
     return overtime

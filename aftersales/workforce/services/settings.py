@@ -11,9 +11,13 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import can_edit_centre
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import require_choice
+from aftersales.history.services import changed, record_activity, snapshot
 from aftersales.workforce.choices import ApprovalRole
 from aftersales.workforce.models import ApprovalStep, WorkingPattern
 from aftersales.workforce.permissions import can_edit_approval_chain
+
+STEP_FIELDS = ["position", "role", "min_total", "active"]
+PATTERN_FIELDS = ["day_start", "day_end", "absence_notice_hours"]
 
 
 def _step_fields(*, position: int, role: str, min_total: Decimal | None) -> dict[str, object]:
@@ -38,7 +42,14 @@ def create_approval_step(
     fields = _step_fields(position=position, role=role, min_total=min_total)
     if ApprovalStep.objects.filter(position=position).exists():
         raise ConflictError("duplicate_position", _("A step has this position already."), field="position")
-    return ApprovalStep.objects.create(**fields, active=active)
+    step = ApprovalStep.objects.create(**fields, active=active)
+    record_activity(
+        target=step,
+        type="approval_step.saved",
+        by=by,
+        changes={k: (None, v) for k, v in (fields | {"active": active}).items()},
+    )
+    return step
 
 
 @transaction.atomic
@@ -51,8 +62,12 @@ def update_approval_step(
     fields = _step_fields(position=position, role=role, min_total=min_total)
     if ApprovalStep.objects.filter(position=position).exclude(pk=step.pk).exists():
         raise ConflictError("duplicate_position", _("A step has this position already."), field="position")
+    before = snapshot(step, STEP_FIELDS)
     ApprovalStep.objects.filter(pk=step.pk).update(**fields, active=active)
     step.refresh_from_db()
+    record_activity(
+        target=step, type="approval_step.saved", by=by, changes=changed(before, snapshot(step, STEP_FIELDS))
+    )
     return step
 
 
@@ -84,7 +99,11 @@ def create_working_pattern(
         raise ConflictError(
             "duplicate_pattern", _("This centre has its working hours already."), field="service_center"
         )
-    return WorkingPattern.objects.create(service_center=service_center, **fields)
+    pattern = WorkingPattern.objects.create(service_center=service_center, **fields)
+    record_activity(
+        target=pattern, type="working_pattern.saved", by=by, changes={k: (None, v) for k, v in fields.items()}
+    )
+    return pattern
 
 
 @transaction.atomic
@@ -100,6 +119,10 @@ def update_working_pattern(
     if not can_edit_centre(by, pattern.service_center) or service_center.pk != pattern.service_center_id:
         raise NotFoundError("not_found", _("No such service centre."), field="service_center")
     fields = _pattern_fields(day_start=day_start, day_end=day_end, absence_notice_hours=absence_notice_hours)
+    before = snapshot(pattern, PATTERN_FIELDS)
     WorkingPattern.objects.filter(pk=pattern.pk).update(**fields)
     pattern.refresh_from_db()
+    record_activity(
+        target=pattern, type="working_pattern.saved", by=by, changes=changed(before, snapshot(pattern, PATTERN_FIELDS))
+    )
     return pattern

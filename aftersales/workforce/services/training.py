@@ -17,6 +17,7 @@ from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import field_max_length, require_choice, require_text
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import customers_visible_to
+from aftersales.history.services import record_activity
 from aftersales.workforce.choices import Audience
 from aftersales.workforce.common import locked, not_in_future, person_fields, require_self
 from aftersales.workforce.models import Attendee, Certificate, Course, StoreVisit, TrainingSession
@@ -55,7 +56,7 @@ def create_course(
         raise ValidationFailed("invalid_score", _("A score lies between 0 and 100."), field="pass_score")
     if not 1 <= valid_months <= 120:
         raise ValidationFailed("invalid_months", _("A certificate is valid 1 to 120 months."), field="valid_months")
-    return Course.objects.create(
+    course = Course.objects.create(
         code=code,
         name=require_text(name, field="name", max_length=field_max_length(Course, "name")),
         audience=require_choice(audience, field="audience", choices=Audience),
@@ -64,6 +65,8 @@ def create_course(
         pass_score=pass_score,
         valid_months=valid_months,
     )
+    record_activity(target=course, type="course.created", by=by, data={"code": code, "category": course.category})
+    return course
 
 
 @transaction.atomic
@@ -88,13 +91,28 @@ def issue_certificate(
     expires_on = expires_on or _add_months(issued_on, course.valid_months if course else 24)
     if expires_on < issued_on:
         raise ValidationFailed("invalid_dates", _("A certificate expires after it is issued."), field="expires_on")
-    return Certificate.objects.create(
+    certificate = Certificate.objects.create(
         **person_fields(person),
         category=category,
         course=course,
         number=require_text(number, field="number", max_length=40, required=False),
         issued_on=issued_on,
         expires_on=expires_on,
+    )
+    _certificate_issued(certificate, by=by)
+    return certificate
+
+
+def _certificate_issued(certificate: Certificate, *, by: User) -> None:
+    record_activity(
+        target=certificate,
+        type="certificate.issued",
+        by=by,
+        data={
+            "person": str(certificate.person),
+            "category": certificate.category,
+            "expires_on": certificate.expires_on.isoformat(),
+        },
     )
 
 
@@ -106,6 +124,7 @@ def revoke_certificate(*, certificate_id: int, by: User) -> Certificate:
         raise ConflictError("already_revoked", _("This certificate is revoked already."))
     certificate.revoked_at = timezone.now()
     certificate.save()
+    record_activity(target=certificate, type="certificate.revoked", by=by)
     return certificate
 
 
@@ -128,7 +147,7 @@ def schedule_session(
         customer = customers_visible_to(by).filter(pk=customer_id).first()
         if customer is None:
             raise NotFoundError("not_found", _("No such customer."), field="customer_id")
-    return TrainingSession.objects.create(
+    session = TrainingSession.objects.create(
         course=course,
         service_center_id=by.service_center_id,
         held_on=held_on,
@@ -136,6 +155,10 @@ def schedule_session(
         trainer=trainer,
         customer=customer,
     )
+    record_activity(
+        target=session, type="training_session.scheduled", by=by, data={"course": course.code, "held_on": str(held_on)}
+    )
+    return session
 
 
 @transaction.atomic
@@ -171,14 +194,21 @@ def record_attendee(
         score=score,
     )
     course = session.course
+    record_activity(
+        target=session,
+        type="training_session.attendee",
+        by=by,
+        data={"name": str(person) if person else attendee.name, "attended": attended, "score": str(score or "")},
+    )
     if person is not None and attended and score is not None and score >= course.pass_score and course.category:
-        Certificate.objects.create(
+        certificate = Certificate.objects.create(
             **person_fields(person),
             category=course.category,
             course=course,
             issued_on=session.held_on,
             expires_on=_add_months(session.held_on, course.valid_months),
         )
+        _certificate_issued(certificate, by=by)
     return attendee
 
 
@@ -195,7 +225,7 @@ def record_store_visit(
     day = not_in_future(day or timezone.localdate(), field="day", today=timezone.localdate())
     try:
         with transaction.atomic():
-            return StoreVisit.objects.create(
+            visit = StoreVisit.objects.create(
                 **person_fields(by),
                 customer=customer,
                 day=day,
@@ -205,6 +235,8 @@ def record_store_visit(
             )
     except IntegrityError:
         raise ConflictError("visit_exists", _("This store visit is recorded already."), field="day") from None
+    record_activity(target=visit, type="store_visit.recorded", by=by, data={"store": customer.name, "day": str(day)})
+    return visit
 
 
 @transaction.atomic
@@ -219,4 +251,5 @@ def sign_store_visit(*, visit_id: int, by: User, signer_name: str, signature: Up
     visit.signature.save(clean.name, clean.file, save=False)
     visit.signer_name, visit.signed_at = signer, timezone.now()
     visit.save()
+    record_activity(target=visit, type="store_visit.signed", by=by, data={"signer": signer})
     return visit

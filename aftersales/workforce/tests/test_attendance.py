@@ -189,3 +189,18 @@ def test_hours_worked_and_days_absent_for_pay(users, tech):
     assert selectors.hours_worked(person=tech, year=2026, month=12) == Decimal("8.50")
     assert selectors.days_absent(person=tech, year=2026, month=12) == Decimal("1.50")
     assert selectors.days_absent(person=tech, year=2026, month=11) == Decimal("0.00")
+
+
+def test_days_absent_skips_statutory_holidays_and_counts_a_working_weekend(tech):
+    # Thu 1 - Sun 11 Oct 2026: the National Day holidays (1-7 Oct) are no absence; Thu 8, Fri 9 and
+    # Sat 10 Oct (a weekend worked in exchange, 调休) are three working days away.
+    Absence.objects.create(
+        person=tech,
+        service_center=tech.service_center,
+        status="approved",
+        reason="x",
+        starts_at=at(datetime.date(2026, 10, 1), 0),
+        ends_at=at(datetime.date(2026, 10, 11), 23),
+    )
+
+    assert selectors.days_absent(person=tech, year=2026, month=10) == Decimal("3.00")

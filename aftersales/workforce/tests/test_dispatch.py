@@ -113,3 +113,60 @@ def test_a_requested_absence_does_not_keep_anyone_off(users, tech):
         ends_at=now + datetime.timedelta(hours=3),
     )
     assert assign_technician(new_order(users), by=users[Role.DISPATCHER], technician=tech).technician_id == tech.pk
+
+
+def board_row(client, order):
+    return client.get("/dispatch/").content.decode().split(f'id="dispatch-row-{order.pk}"')[1].split("</tr>")[0]
+
+
+def test_a_manager_overrides_the_certificate_rule_from_the_dispatch_board(client, users, tech):
+    Course.objects.create(code="C-1", name="空压机维修", category="空压机")
+    order = new_order(users)
+    client.force_login(users[Role.MANAGER])
+    assert 'class="dispatch-override' in board_row(client, order)
+    url = f"/dispatch/orders/{order.pk}/assign/"
+
+    without_reason = client.post(url, {"technician": tech.pk, "override": "1", "reason": ""}, HTTP_HX_REQUEST="true")
+    order.refresh_from_db()
+    assert without_reason["X-Dispatch-Result"] == "400" and order.technician_id is None
+
+    done = client.post(url, {"technician": tech.pk, "override": "1", "reason": "客户指定"}, HTTP_HX_REQUEST="true")
+
+    order.refresh_from_db()
+    assert done["X-Dispatch-Result"] == "200" and order.technician_id == tech.pk
+    event = order.events.filter(type="assigned").get()
+    assert event.reason == "客户指定" and event.data["overridden"] and "空压机" in event.data["overridden"][0]
+
+
+def test_a_dispatcher_without_the_capability_gets_no_override_control_and_cannot_override(client, users, tech):
+    Course.objects.create(code="C-1", name="空压机维修", category="空压机")
+    order = new_order(users)
+    client.force_login(users[Role.DISPATCHER])
+    assert "dispatch-override" not in board_row(client, order)
+
+    refused = client.post(
+        f"/dispatch/orders/{order.pk}/assign/",
+        {"technician": tech.pk, "override": "1", "reason": "客户指定"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    order.refresh_from_db()
+    assert refused["X-Dispatch-Result"] == "403" and order.technician_id is None
+
+
+def test_an_absent_technician_is_offered_no_override_on_the_board(client, users, tech):
+    now = timezone.now()
+    Absence.objects.create(
+        person=tech,
+        service_center=tech.service_center,
+        status="approved",
+        reason="病假",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=3),
+    )
+    order = new_order(users)
+    client.force_login(users[Role.MANAGER])
+
+    row = board_row(client, order)
+
+    assert f'data-not-offered="{tech.pk}"' in row and "dispatch-override" not in row

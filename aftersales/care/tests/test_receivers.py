@@ -1,0 +1,53 @@
+"""What care hears from the apps below it: an SMS to an order's reporter goes on the contact log
+(notifications' ``message_queued``), once; other messages do not."""
+
+import datetime
+
+import pytest
+
+from aftersales.accounts.choices import Role
+from aftersales.care.choices import ContactChannel, Direction
+from aftersales.care.models import ContactEntry
+from aftersales.care.tests.factories import close_order
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.services import enqueue_message
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order(users, centre):
+    return close_order(
+        manager=users[Role.MANAGER],
+        customer=CustomerFactory(service_center=centre),
+        handed_back=datetime.date(2026, 12, 1),
+    )
+
+
+def test_an_sms_to_the_reporter_goes_on_the_customers_contact_log_once(order):
+    key = f"order-{order.pk}-event-99-reporter-sms"
+
+    enqueue_message(channel=MessageChannel.SMS, recipient="+8613900001111", body="您的设备已修好", key=key)
+    enqueue_message(channel=MessageChannel.SMS, recipient="+8613900001111", body="again", key=key)
+
+    entries = ContactEntry.objects.filter(message_key=key)
+    assert [(e.customer_id, e.order_id, e.channel, e.direction, e.summary, e.person) for e in entries] == [
+        (order.customer_id, order.pk, ContactChannel.SMS, Direction.OUTBOUND, "您的设备已修好", "+8613900001111")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("channel", "key"),
+    [
+        (MessageChannel.IN_APP, "order-{pk}-event-1-reporter-sms"),  # not an SMS
+        (MessageChannel.SMS, "order-{pk}-event-1-technician-sms"),  # not to the reporter
+        (MessageChannel.SMS, "order-999999-event-1-reporter-sms"),  # no such order
+    ],
+)
+def test_other_messages_are_not_logged(order, channel, key):
+    before = ContactEntry.objects.count()
+
+    enqueue_message(channel=channel, recipient="1", body="x", key=key.format(pk=order.pk))
+
+    assert ContactEntry.objects.count() == before

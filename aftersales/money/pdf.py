@@ -1,0 +1,60 @@
+"""Server-side PDFs of quotes and invoices (A4, WeasyPrint): the print templates rendered with
+``pdf=True`` (no toolbar, no Bootstrap) and turned into a PDF on the server. WeasyPrint never reaches
+the network: static files are read from the static finders, images of the document come as data URIs,
+and any other URL is refused."""
+
+import base64
+import mimetypes
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+from aftersales.money.models import Invoice, Quote
+
+BASE_URL = "https://pdf.aftersales.invalid/"
+
+
+def _fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    path = urlsplit(url).path
+    static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    if url.startswith(BASE_URL[:-1]) and path.startswith(static):
+        found = finders.find(path[len(static) :])
+        if isinstance(found, str):
+            with open(found, "rb") as handle:
+                return {"string": handle.read(), "mime_type": mimetypes.guess_type(found)[0] or ""}
+    raise ValueError(f"not fetched for a PDF: {url}")
+
+
+def data_uri(image: FieldFile | None) -> str:
+    """An uploaded image (a signature) as a data URI, to embed in the PDF."""
+    if not image:
+        return ""
+    with image.open("rb") as handle:
+        return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
+
+
+def pdf_response(request: HttpRequest, template: str, context: dict[str, Any], *, filename: str) -> HttpResponse:
+    from weasyprint import HTML  # noqa: PLC0415 - a heavy import, loaded when a PDF is asked for
+
+    html = render_to_string(template, {**context, "pdf": True}, request=request)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetch).write_pdf()
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def quote_pdf_response(request: HttpRequest, quote: Quote) -> HttpResponse:
+    context = {"quote": quote, "lines": list(quote.lines.order_by("id")), "signature_uri": data_uri(quote.signature)}
+    return pdf_response(request, "money/quote_print.html", context, filename=f"{quote.number}.pdf")
+
+
+def invoice_pdf_response(request: HttpRequest, invoice: Invoice) -> HttpResponse:
+    context = {"invoice": invoice, "lines": list(invoice.lines.order_by("id"))}
+    name = invoice.number or f"draft-{invoice.pk}"
+    return pdf_response(request, "money/invoice_print.html", context, filename=f"{name}.pdf")

@@ -1,0 +1,81 @@
+"""Payment reminders (domain.md Fees §6 1.5.4: after the repair finance invoices and chases payment).
+
+The periodic job ``money.remind_receivables`` (daily is enough; it runs hourly and is idempotent) looks
+at every issued invoice with money still owed past its due date. On each step of
+``AFTERSALES["PAYMENT_REMINDER_DAYS"]`` (1, 15, 30, 60 days overdue) the customer gets one SMS and
+whoever issued the invoice one in-app notice, through the outbox: the message key names the invoice and
+the step, so a step is never sent twice, and a job that missed days sends only the latest step reached.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.money.amounts import to_fen
+from aftersales.money.choices import InvoiceStatus
+from aftersales.money.conf import reminder_days
+from aftersales.money.models import Invoice
+from aftersales.money.selectors import with_outstanding
+from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import enqueue_message, notify_user
+
+
+def reminder_step(days_overdue: int) -> int | None:
+    """The latest reminder step reached after ``days_overdue`` days (None before the first)."""
+    reached = [day for day in sorted(reminder_days()) if day <= days_overdue]
+    return reached[-1] if reached else None
+
+
+def remind_receivables(now: datetime.datetime | None = None) -> int:
+    """Send the reminders due today; returns how many invoices were reminded."""
+    today = timezone.localdate(now or timezone.now())
+    overdue = (
+        with_outstanding(Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_on__lt=today))
+        .filter(outstanding__gt=0)  # type: ignore[misc]  # the annotation of with_outstanding
+        .select_related("order", "issued_by")
+        .order_by("due_on", "id")
+    )
+    sent = 0
+    for invoice in overdue:
+        step = reminder_step((today - invoice.due_on).days)  # type: ignore[operator]
+        key = f"invoice-{invoice.pk}-reminder-{step}"
+        if step is None or OutboxMessage.objects.filter(key=key).exists():
+            continue
+        with transaction.atomic():
+            values = {
+                "number": invoice.number,
+                "order": invoice.order.number,
+                "amount": to_fen(Decimal(invoice.outstanding)),  # type: ignore[attr-defined]
+                "due": f"{invoice.due_on:%Y-%m-%d}",
+            }
+            enqueue_message(
+                channel=MessageChannel.SMS,
+                recipient=invoice.order.reporter_phone,
+                subject=invoice.number,
+                body=_(
+                    "Reminder: invoice %(number)s (service order %(order)s) was due on %(due)s; ¥%(amount)s is "
+                    "still open. Please pay, or call us if you have paid already."
+                )
+                % values,
+                key=key,
+            )
+            if invoice.issued_by is not None:
+                notify_user(
+                    user=invoice.issued_by,
+                    message=_(
+                        "Invoice %(number)s is overdue since %(due)s: ¥%(amount)s open; the customer was reminded."
+                    )
+                    % values,
+                    subject=invoice.number,
+                    url=reverse("money:invoice_detail", kwargs={"invoice_id": invoice.pk}),
+                    target=invoice,
+                    key=f"{key}-finance",
+                    sms=False,
+                )
+        sent += 1
+    return sent
