@@ -19,3 +19,4 @@ class SystemActor(models.TextChoices):
     SCHEDULER = "scheduler", _("System (scheduler)")
     MACHINE = "machine", _("System (machine)")
     IMPORTER = "importer", _("System (importer)")
+    PORTAL = "portal", _("System (customer portal)")

@@ -67,8 +67,8 @@ class EntryKind(models.TextChoices):
     """Expected amounts (due), money received, a deposit's release and corrections (a new entry, never an edit)."""
 
     EXPECTED = "expected", _("Expected")
-    RECEIVED = "received", _("Received")
-    RELEASED = "released", _("Released")
+    RECEIVED = "received", pgettext_lazy("contracts", "Received")
+    RELEASED = "released", pgettext_lazy("contracts", "Released")
     CORRECTION = "correction", _("Correction")
 
 

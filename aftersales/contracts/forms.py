@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.contracts.choices import Billing, ContractKind, EntryKind, LedgerAccount, PlanKind, Severity
@@ -93,7 +94,9 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
 class ProblemForm(BootstrapFormMixin, forms.Form):
     reporter = forms.CharField(label=_("Reported by"), max_length=100)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.NORMAL)
-    description = forms.CharField(label=_("Problem"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=pgettext_lazy("contracts", "Problem"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResolveForm(BootstrapFormMixin, forms.Form):

@@ -31,6 +31,7 @@ from aftersales.demo.money import load_money
 from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
+from aftersales.demo.portal import load_portal
 from aftersales.demo.repurchase import load_repurchase
 from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
@@ -122,6 +123,7 @@ class DemoLoader(OrdersMixin):
         )
         self.summary.parts = load_parts(centres=self.centres, staff=self.staff)
         load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
+        load_portal(manager=self.desk("SH", "manager"))
         self.summary.repurchase = load_repurchase(staff=self.staff, customers=self.customers["SH"], today=self.today)
         # Pay last: its runs read the month's orders, charges, parts used, follow-up calls and attendance.
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)

@@ -12,7 +12,7 @@ from aftersales.core.filtering import DayFilter
 from aftersales.core.phones import phone_search_key
 from aftersales.customers.models import Contact, Customer
 from aftersales.installed_base.models import Unit
-from aftersales.service.choices import OrderKind, OrderStatus, Priority, SlaState
+from aftersales.service.choices import Channel, OrderKind, OrderStatus, Priority, SlaState
 from aftersales.service.models import ServiceOrder
 
 
@@ -63,6 +63,7 @@ class ServiceOrderFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=OrderKind.choices, label=_("Kind"))
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     service_center = django_filters.NumberFilter(field_name="service_center_id", label=_("Service centre"))
     technician = django_filters.NumberFilter(field_name="technician_id", label=_("Technician"))
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))

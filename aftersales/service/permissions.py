@@ -29,8 +29,10 @@ CAPABILITIES = (
         "service.open_order",
         _("Open service orders"),
         *_DESK,
-        systems=(SystemActor.SCHEDULER, SystemActor.MACHINE, SystemActor.IMPORTER),
+        systems=(SystemActor.SCHEDULER, SystemActor.MACHINE, SystemActor.IMPORTER, SystemActor.PORTAL),
     ),
+    # The customer portal adds the photos a customer sends with a fault report (and nothing else).
+    capability("service.add_customer_photos", _("Add the photos a customer sends"), systems=(SystemActor.PORTAL,)),
     capability("service.edit_order", _("Edit service orders"), *_DESK),
     capability("service.accept_order", _("Accept new orders"), *_DESK),
     capability("service.cancel_order", _("Cancel open orders"), *_DESK),
@@ -182,6 +184,12 @@ def can_review_due_moves(user: User) -> bool:
 
 def can_apply_due_moves(user: User) -> bool:
     return has_capability(user, "service.apply_due_moves")
+
+
+def can_add_customer_photos(user: User) -> bool:
+    """The customer portal's actor adds the photos sent with a fault report (the portal checks the
+    customer's own scope before it calls ``add_photo``)."""
+    return has_capability(user, "service.add_customer_photos")
 
 
 def can_edit_order(user: User, order: ServiceOrder | None = None) -> bool:

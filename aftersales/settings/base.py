@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aftersales.parts",
     "aftersales.care",
     "aftersales.contracts",
+    "aftersales.portal",
     "aftersales.repurchase",
     "aftersales.console",
     "aftersales.exchange",

@@ -364,6 +364,7 @@ CASES = [
     Case("console:projects", "manager", "contracts:project_list"),
     Case("console:project", "agent", "contracts:project_detail", kwargs={"project_id": "project"}),
     Case("console:project sheet print", "agent", "contracts:project_print", kwargs={"project_id": "project"}),
+    Case("console:portal access", "agent", "portal_staff:access_list"),
 ]
 
 

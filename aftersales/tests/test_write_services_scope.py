@@ -34,6 +34,7 @@ from aftersales.core.errors import DomainError
 from aftersales.coverage import services as coverage
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers import services as customers
+from aftersales.customers.models import Contact
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.devices.services import devices as device_services
 from aftersales.devices.services import rule_settings as device_rules
@@ -56,6 +57,7 @@ from aftersales.parts.services import stocktakes as parts_stocktakes
 from aftersales.parts.services import tools as parts_tools
 from aftersales.parts.services import visits as parts_visits
 from aftersales.pay import services as pay
+from aftersales.portal import services as portal
 from aftersales.repurchase import services as repurchase
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import SlaPolicy
@@ -230,6 +232,17 @@ def _parts_request(w: World, shop: Location, part: Part, *, send: bool = False) 
     store = Location.objects.create(code="ST2-SH", name="上海二库", kind="store", service_center=w.home)
     made = parts_requests.create_request(by=keeper, kind="transfer", location=store, source=shop, lines=[(part, 1)])
     return parts_requests.send_request(by=keeper, request=made) if send else made
+
+
+def _with_contact(call: Callable[[World, User, Any], Any]) -> Callable[[World, User], Any]:
+    """A contact of the home centre's customer, made in the call's transaction (rolled back with it)."""
+
+    def run(w: World, by: User) -> Any:
+        with transaction.atomic():
+            contact = Contact.objects.create(customer=w.customer, name="王经理", mobile="+8613800000001")
+            return call(w, by, contact)
+
+    return run
 
 
 A = Role.AGENT
@@ -1202,6 +1215,31 @@ CASES += [
         403,
         lambda w, by: device_rules.update_rule(by=by, rule=w.device_rule, name="y", kind="fault"),
     ),
+    # portal: a contact's access and a unit's label, from another centre: 404.
+    Case(
+        "aftersales.portal.services.access.set_access_revoked",
+        A,
+        404,
+        _with_contact(lambda w, by, c: portal.set_access_revoked(contact_id=c.pk, by=by, revoked=True)),
+    ),
+    Case(
+        "aftersales.portal.services.access.set_portal_admin",
+        A,
+        404,
+        _with_contact(lambda w, by, c: portal.set_portal_admin(contact_id=c.pk, by=by, is_admin=True)),
+    ),
+    Case(
+        "aftersales.portal.services.access.send_code_for_contact",
+        A,
+        404,
+        _with_contact(lambda w, by, c: portal.send_code_for_contact(contact_id=c.pk, by=by)),
+    ),
+    Case(
+        "aftersales.portal.services.labels.reissue_unit_token",
+        A,
+        404,
+        lambda w, by: portal.reissue_unit_token(unit_id=w.unit.pk, by=by),
+    ),
     # repurchase: a centre's finance clerk records and posts; another centre's sees none of it.
     Case(
         "aftersales.repurchase.services.create_contract",
@@ -1260,6 +1298,20 @@ CASES += [
 
 # Public functions of ``services`` modules that are not a caller's write, with the reason.
 EXEMPT: dict[str, str] = {
+    "aftersales.portal.services.signin.request_code": "a customer asking for a sign-in code: there is no caller yet",
+    "aftersales.portal.services.signin.verify_code": "a customer signing in with a code: there is no caller yet",
+    "aftersales.portal.services.signin.send_code": "called by request_code and send_code_for_contact after their checks",
+    "aftersales.portal.services.signin.code_hash": "a pure function of a number and a code",
+    "aftersales.portal.services.signin.clean_mobile": "validation only; writes nothing",
+    "aftersales.portal.services.signin.build_portal_user": "a read of the contacts a verified mobile stands for",
+    "aftersales.portal.services.labels.new_token": "a random token; writes nothing",
+    "aftersales.portal.services.labels.unit_from_token": "a read of the unit a label's token is in force for",
+    "aftersales.portal.services.labels.ensure_unit_tokens": (
+        "called by the label screens after their scope check (portal/tests/test_isolation.py)"
+    ),
+    "aftersales.portal.services.reports.report_fault": (
+        "a customer's write, scoped to their own units: proved in portal/tests/test_isolation.py"
+    ),
     "aftersales.repurchase.services.check_terms": "validation and classification only; writes nothing",
     "aftersales.repurchase.services.remind_deadlines": "the periodic job; no caller",
     "aftersales.accounts.services.issue_token": "signs in with a username and password: there is no caller yet",

@@ -94,6 +94,8 @@ def user(role: str, **extra) -> User:
                 "customers",
                 "follow_ups",
                 "complaints",
+                "portal_access",
+                "portal_labels",
                 "contracts",
                 "pay",
                 "import",
@@ -110,6 +112,8 @@ def user(role: str, **extra) -> User:
                 "parts",
                 "customers",
                 "complaints",
+                "portal_access",
+                "portal_labels",
                 "contracts",
                 "calendar",
                 "pay",
@@ -132,6 +136,8 @@ def user(role: str, **extra) -> User:
                 "complaints",
                 "campaigns",
                 "care_reports",
+                "portal_access",
+                "portal_labels",
                 "contracts",
                 "calendar",
                 "pay",
@@ -140,7 +146,7 @@ def user(role: str, **extra) -> User:
                 "settings",
             ],
         ),
-        (Role.PARTS_KEEPER, ["home", "orders", "parts", "pay", "import", "settings"]),
+        (Role.PARTS_KEEPER, ["home", "orders", "parts", "portal_labels", "pay", "import", "settings"]),
         (Role.FINANCE, ["home", "orders", "invoices", "parts", "contracts", "pay", "repurchase"]),
         (
             Role.GENERAL_MANAGER,
@@ -177,7 +183,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "portal_access", "portal_labels", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():
@@ -194,5 +200,5 @@ def test_nav_items_tag_marks_active_link(rf: RequestFactory):
 
     assert (
         html
-        == "home=False;orders=True;intake=False;devices=False;parts=False;customers=False;follow_ups=False;complaints=False;contracts=False;pay=False;import=False;"
+        == "home=False;orders=True;intake=False;devices=False;parts=False;customers=False;follow_ups=False;complaints=False;portal_access=False;portal_labels=False;contracts=False;pay=False;import=False;"
     )

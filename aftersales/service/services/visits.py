@@ -19,7 +19,7 @@ from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
 from aftersales.service.choices import EventType, OldParts, OrderStatus
 from aftersales.service.models import Attachment, ServiceOrder, Visit
-from aftersales.service.permissions import can_edit_order, can_record_visit, may_record_visits
+from aftersales.service.permissions import can_add_customer_photos, can_edit_order, can_record_visit, may_record_visits
 from aftersales.service.services.common import lock_order, record_event, require_order_in_scope
 from aftersales.service.services.coverage import redecide_order_coverage
 from aftersales.service.services.orders import transition_order
@@ -218,10 +218,10 @@ def _check_photo_quota(order: ServiceOrder, *, by: User) -> None:
 @transaction.atomic
 def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit | None = None) -> Attachment:
     """Attach a photo (JPEG, PNG or WebP, size-limited) to the order or one of its visits."""
-    if not (can_edit_order(by) or may_record_visits(by)):
+    if not (can_edit_order(by) or may_record_visits(by) or can_add_customer_photos(by)):
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     require_order_in_scope(order, by=by)
-    if not (can_edit_order(by, order) or can_record_visit(by, order)):
+    if not (can_edit_order(by, order) or can_record_visit(by, order) or can_add_customer_photos(by)):
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     if visit is not None and visit.order_id != order.pk:
         raise ValidationFailed("wrong_visit", _("The visit belongs to another order."), field="visit_id")

@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.test import Client
+
+from aftersales.contracts.models import Contract, ContractVisit, LedgerEntry, Problem, Project
+from aftersales.contracts.services.visits import open_visit_orders
+from aftersales.contracts.tests.factories import make_contract, make_customer, with_year_plans
+from aftersales.installed_base.tests.factories import UnitFactory
+
+
+@pytest.fixture
+def manager(users):
+    return users["manager"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_contract_screens(manager, centre, users):
+    contract = with_year_plans(make_contract(by=manager, centre=centre), by=manager)
+    client = client_for(manager)
+    for url in (
+        "/contracts/",
+        "/contracts/?state=expiring",
+        "/contracts/?state=bogus",
+        "/contracts/new/",
+        f"/contracts/{contract.pk}/",
+        f"/contracts/{contract.pk}/ledger/",
+        "/contracts/visits/?year=2026",
+        f"/contracts/visits/?year=2026&contract={contract.pk}",
+        "/contracts/visits/?year=x",
+        "/contracts/projects/",
+        "/contracts/projects/new/",
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get("/contracts/visits/?year=2026").content.decode()
+    assert page.count('class="badge') >= 16
+    assert client.get("/contracts/visits/?contract=x").status_code == 404
+    assert client_for(users["technician"]).get("/contracts/").status_code == 403
+    assert client_for(users["agent"]).get("/contracts/new/").status_code == 403
+
+
+def test_create_contract_on_the_screen(manager, centre):
+    customer = make_customer(centre)
+    unit = UnitFactory(customer=customer)
+    client = client_for(manager)
+    form = {
+        "customer": customer.pk,
+        "title": "年度维保",
+        "kind": "maintenance",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "units": [unit.pk],
+        "price": "1200.00",
+        "billing": "yearly",
+        "deposit_amount": "300.00",
+        "labour_percent": 100,
+        "parts_percent": 100,
+        "travel_percent": 100,
+        "block_on_missed_visits": "on",
+    }
+    bad = client.post("/contracts/new/", {**form, "ends_on": "2025-01-01"})
+    assert bad.status_code == 400 and not Contract.objects.exists()
+    response = client.post("/contracts/new/", form)
+    assert response.status_code == 302
+    contract = Contract.objects.get()
+    clash = client.post("/contracts/new/", form)
+    assert clash.status_code == 409 and Contract.objects.count() == 1
+    bad_plan = client.post(f"/contracts/{contract.pk}/plans/", {"kind": "custom", "rule": "FREQ=NOPE"})
+    assert bad_plan.status_code == 400 and not ContractVisit.objects.exists()
+    assert client.post(f"/contracts/{contract.pk}/plans/", {"kind": "monthly", "mandatory": "on"}).status_code == 302
+    assert ContractVisit.objects.count() == 12
+    assert client.post(f"/contracts/{contract.pk}/generate/").status_code == 302
+    assert client.post(f"/contracts/{contract.pk}/cancel/", {"reason": ""}).status_code == 400
+    assert client.post(f"/contracts/{contract.pk}/cancel/", {"reason": "解约"}).status_code == 302
+    assert client.post(f"/contracts/{contract.pk}/cancel/", {"reason": "again"}).status_code == 409
+
+
+def test_customer_without_contact_is_refused_on_the_screen(manager, centre):
+    unit = UnitFactory(customer__service_center=centre)
+    form = {
+        "customer": unit.customer_id,
+        "title": "x",
+        "kind": "maintenance",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "units": [unit.pk],
+        "price": "0",
+        "billing": "yearly",
+        "deposit_amount": "0",
+        "labour_percent": 100,
+        "parts_percent": 100,
+        "travel_percent": 100,
+    }
+    response = client_for(manager).post("/contracts/new/", form)
+    assert response.status_code == 400 and not Contract.objects.exists()
+
+
+def test_ledger_screens(manager, centre, users):
+    contract = make_contract(by=manager, centre=centre, deposit_release_on=datetime.date(2026, 1, 1))
+    finance = client_for(users["finance"])
+    url = f"/contracts/{contract.pk}/ledger/"
+    before = LedgerEntry.objects.count()
+    assert finance.post(url + "book/", {"account": "fee", "kind": "correction", "amount": "-5"}).status_code == 400
+    assert finance.post(url + "book/", {"account": "fee", "kind": "received", "amount": "x"}).status_code == 400
+    assert LedgerEntry.objects.count() == before
+    assert finance.post(url + "release/", {}).status_code == 409
+    assert (
+        finance.post(url + "book/", {"account": "deposit", "kind": "received", "amount": "5000.00"}).status_code == 302
+    )
+    assert finance.post(url + "release/", {}).status_code == 302
+    assert LedgerEntry.objects.filter(kind="released").count() == 1
+
+
+def test_project_screens(manager, centre, users):
+    customer = make_customer(centre)
+    client = client_for(manager)
+    form = {
+        "customer": customer.pk,
+        "name": "产线改造",
+        "accepted_on": "2026-03-01",
+        "project_manager": users["dispatcher"].pk,
+        "development_manager": users["dispatcher"].pk,
+    }
+    assert client.post("/contracts/projects/new/", form).status_code == 400
+    form["development_manager"] = users["technician"].pk
+    assert client.post("/contracts/projects/new/", form).status_code == 302
+    project = Project.objects.get()
+    agent = client_for(users["agent"])
+    base = f"/contracts/projects/{project.pk}/"
+    assert agent.post(base + "problems/", {"reporter": "", "severity": "high", "description": "x"}).status_code == 400
+    assert (
+        agent.post(base + "problems/", {"reporter": "王工", "severity": "high", "description": "报表慢"}).status_code
+        == 302
+    )
+    problem = Problem.objects.get()
+    assert agent.post(base + "sign-off/", {"signed_by": "王工"}).status_code == 409
+    assert agent.post(f"{base}problems/{problem.pk}/resolve/", {"resolution": ""}).status_code == 400
+    assert agent.post(f"{base}problems/{problem.pk + 99}/resolve/", {"resolution": "x"}).status_code == 404
+    assert agent.post(f"{base}problems/{problem.pk}/resolve/", {"resolution": "加索引"}).status_code == 302
+    assert agent.get(base).status_code == 200 and agent.get(base + "print/").status_code == 200
+    assert agent.post(base + "sign-off/", {"signed_by": "王工"}).status_code == 302
+    project.refresh_from_db()
+    assert project.signed_by == "王工"
+    assert "王工" in agent.get(base + "print/").content.decode()
+
+
+def test_the_visit_order_page_shows_the_contract_panel(manager, centre, users):
+    contract = with_year_plans(make_contract(by=manager, centre=centre), by=manager)
+    open_visit_orders(today=datetime.date(2026, 1, 12))
+    visit = ContractVisit.objects.exclude(order=None).get()
+    client = client_for(manager)
+    page = client.get(f"/orders/{visit.order_id}/").content.decode()
+    assert 'id="contract-visit-panel"' in page and contract.number in page
