@@ -41,6 +41,7 @@ from aftersales.core.pagination import keyset_page
 from aftersales.history.views import record_panel
 from aftersales.installed_base.panels import render_unit_panels
 from aftersales.installed_base.permissions import units_visible_to
+from aftersales.service.forms_field import run_form
 
 PAGE = 50
 
@@ -53,18 +54,6 @@ def _need(allowed: bool) -> None:
 def _add_error(form: forms.Form, error: DomainError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.detail)
-
-
-def _run(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
-    """Bind → service: 0 when done, else the status to answer with (the form carries the error)."""
-    if not form.is_valid():
-        return 400
-    try:
-        run(form.cleaned_data)
-    except DomainError as exc:
-        _add_error(form, exc)
-        return exc.status
-    return 0
 
 
 # ---- customers ---------------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_log_contact(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer(request, customer_id)
     form = ContactForm(request.POST)
-    status = _run(form, lambda data: services.log_contact(by=request.user, customer=customer, **data))
+    status = run_form(form, lambda data: services.log_contact(by=request.user, customer=customer, **data))
     if status:
         return _render_file(request, customer, status=status, contact_form=form)
     messages.success(request, _("Contact logged."))
@@ -127,7 +116,7 @@ def customer_open_complaint(request: HttpRequest, customer_id: int) -> HttpRespo
     customer = _customer(request, customer_id)
     form = ComplaintForm(request.POST)
     created: list[Any] = []
-    status = _run(
+    status = run_form(
         form, lambda data: created.append(services.open_complaint(by=request.user, customer=customer, **data))
     )
     if status:
@@ -224,7 +213,7 @@ def posted_answers(request: HttpRequest) -> dict[str, Any]:
 def follow_up_call(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task(request, task_id)
     form = CallForm(request.POST)
-    status = _run(
+    status = run_form(
         form,
         lambda data: services.record_call(task_id=task.pk, by=request.user, answers=posted_answers(request), **data),
     )
@@ -281,7 +270,7 @@ def _complaint_action(
 ) -> HttpResponse:
     if selectors.complaint_detail(user=request.user, complaint_id=complaint_id) is None:
         raise Http404
-    status = _run(form, run)
+    status = run_form(form, run)
     if status:
         return _render_complaint(request, complaint_id, status=status, **{key: form})
     messages.success(request, done)
@@ -350,7 +339,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     _need(can_run_campaigns(request.user))
     form = CampaignForm(request.POST)
     created: list[Any] = []
-    status = _run(form, lambda data: created.append(services.announce_campaign(by=request.user, **data)))
+    status = run_form(form, lambda data: created.append(services.announce_campaign(by=request.user, **data)))
     if status:
         return _render_campaigns(request, form=form, status=status)
     messages.success(request, _("Campaign announced."))

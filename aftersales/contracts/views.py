@@ -3,10 +3,8 @@ visit calendar, the deposit and fee ledger, projects with their problem sheet an
 Each action is one small view (bind form → call service → redirect); a refusal (``DomainError``)
 is shown next to its field with the service's status, nothing written."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -45,6 +43,7 @@ from aftersales.customers.models import Contact
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.history.views import record_panel
 from aftersales.installed_base.permissions import units_visible_to
+from aftersales.service.forms_field import run_form
 
 PAGE = 50
 STATES = (
@@ -59,18 +58,6 @@ STATES = (
 def _need(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _run(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
-    """Bind → service: 0 when done, else the status to answer with (the form carries the error)."""
-    if not form.is_valid():
-        return 400
-    try:
-        run(form.cleaned_data)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        return exc.status
-    return 0
 
 
 def _staff(user: User, centre_id: int) -> Any:
@@ -132,7 +119,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                 )
             )
 
-        status = _run(form, run)
+        status = run_form(form, run)
         if status == 0:
             messages.success(request, _("Contract %(number)s created.") % {"number": created[0].number})
             return redirect("contracts:contract_detail", created[0].pk)
@@ -179,7 +166,7 @@ def contract_add_plan(request: HttpRequest, contract_id: int) -> HttpResponse:
     form = PlanForm(
         request.POST, technicians=_staff(request.user, contract.service_center_id).filter(role=Role.TECHNICIAN)
     )
-    status = _run(form, lambda data: services.add_visit_plan(contract, by=request.user, **data))
+    status = run_form(form, lambda data: services.add_visit_plan(contract, by=request.user, **data))
     if status:
         return _render_contract(request, contract, status=status, plan_form=form)
     messages.success(request, _("Visit plan added; its visits are on the calendar."))
@@ -191,7 +178,7 @@ def contract_add_plan(request: HttpRequest, contract_id: int) -> HttpResponse:
 def contract_cancel(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _contract(request, contract_id)
     form = CancelForm(request.POST)
-    status = _run(form, lambda data: services.cancel_contract(contract, by=request.user, reason=data["reason"]))
+    status = run_form(form, lambda data: services.cancel_contract(contract, by=request.user, reason=data["reason"]))
     if status:
         return _render_contract(request, contract, status=status, cancel_form=form)
     messages.success(request, _("Contract cancelled."))
@@ -261,7 +248,7 @@ def contract_ledger(request: HttpRequest, contract_id: int) -> HttpResponse:
 def ledger_book(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _contract(request, contract_id)
     form = EntryForm(request.POST)
-    status = _run(
+    status = run_form(
         form,
         lambda data: services.book_entry(contract, by=request.user, **{**data, "amount": str(data["amount"])}),
     )
@@ -276,7 +263,7 @@ def ledger_book(request: HttpRequest, contract_id: int) -> HttpResponse:
 def ledger_release(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _contract(request, contract_id)
     form = ReleaseForm(request.POST)
-    status = _run(form, lambda data: services.release_deposit(contract, by=request.user, **data))
+    status = run_form(form, lambda data: services.release_deposit(contract, by=request.user, **data))
     if status:
         return _render_ledger(request, contract, status=status, release_form=form)
     messages.success(request, _("Deposit released."))
@@ -305,7 +292,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         created: list[Project] = []
-        status = _run(form, lambda data: created.append(services.open_project(by=request.user, **data)))
+        status = run_form(form, lambda data: created.append(services.open_project(by=request.user, **data)))
         if status == 0:
             return redirect("contracts:project_detail", created[0].pk)
     return render(request, "contracts/project_form.html", {"form": form}, status=status)
@@ -357,7 +344,7 @@ def project_print(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_add_problem(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = ProblemForm(request.POST)
-    status = _run(form, lambda data: services.add_problem(project, by=request.user, **data))
+    status = run_form(form, lambda data: services.add_problem(project, by=request.user, **data))
     if status:
         return _render_project(request, project, status=status, problem_form=form)
     return redirect("contracts:project_detail", project.pk)
@@ -371,7 +358,7 @@ def problem_resolve(request: HttpRequest, project_id: int, problem_id: int) -> H
     if problem is None:
         raise Http404
     form = ResolveForm(request.POST)
-    status = _run(form, lambda data: services.resolve_problem(problem, by=request.user, **data))
+    status = run_form(form, lambda data: services.resolve_problem(problem, by=request.user, **data))
     if status:
         return _render_project(request, project, status=status, resolve_form=form, resolve_id=problem.pk)
     return redirect("contracts:project_detail", project.pk)
@@ -382,7 +369,7 @@ def problem_resolve(request: HttpRequest, project_id: int, problem_id: int) -> H
 def project_sign_off(request: HttpRequest, project_id: int) -> HttpResponse:
     project = _project(request, project_id)
     form = SignOffForm(request.POST)
-    status = _run(form, lambda data: services.sign_off_sheet(project, by=request.user, **data))
+    status = run_form(form, lambda data: services.sign_off_sheet(project, by=request.user, **data))
     if status:
         return _render_project(request, project, status=status, sign_form=form)
     messages.success(request, _("The problem sheet is signed off."))

@@ -62,7 +62,7 @@ from aftersales.money.services.logistics import awaiting_pickup_for, record_pick
 from aftersales.money.services.quotes import get_quote, quote_from_token, quote_link
 from aftersales.parts.permissions import can_manage_stock, can_view_stock, requests_visible_to
 from aftersales.service.choices import OrderKind
-from aftersales.service.forms_field import show_domain_error
+from aftersales.service.forms_field import run_form
 from aftersales.service.models import ServiceOrder
 from aftersales.service.selectors import get_order
 
@@ -148,18 +148,6 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
     return render(request, "money/order_charges.html", context, status=status)
 
 
-def _run(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
-    """Call the service with the form's data: 0 when it succeeded, else the status to answer with."""
-    if not form.is_valid():
-        return 400
-    try:
-        run(form.cleaned_data)
-    except DomainError as exc:
-        show_domain_error(form, exc)
-        return exc.status
-    return 0
-
-
 @login_required
 @require_GET
 def order_charges(request: HttpRequest, order_id: int) -> HttpResponse:
@@ -171,7 +159,7 @@ def order_charges(request: HttpRequest, order_id: int) -> HttpResponse:
 def charge_add(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     form = ChargeForm(request.POST)
-    status = _run(form, lambda d: services.add_charge(order, by=request.user, **form.service_kwargs()))
+    status = run_form(form, lambda d: services.add_charge(order, by=request.user, **form.service_kwargs()))
     if status:
         return _render_charges(request, order, status=status, charge_form=form)
     messages.success(request, _("Charge added."))
@@ -183,7 +171,7 @@ def charge_add(request: HttpRequest, order_id: int) -> HttpResponse:
 def charge_bearer(request: HttpRequest, line_id: int) -> HttpResponse:
     line = _found(get_line, user=request.user, line_id=line_id)
     form = BearerForm(request.POST)
-    status = _run(form, lambda d: services.override_bearer(line, by=request.user, **d))
+    status = run_form(form, lambda d: services.override_bearer(line, by=request.user, **d))
     if status:
         return _render_charges(request, line.order, status=status, bearer_form=form, bearer_line=line.pk)
     messages.success(request, _("Who bears the charge was changed."))
@@ -208,7 +196,7 @@ def charge_void(request: HttpRequest, line_id: int) -> HttpResponse:
 def quote_send(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     form = QuoteForm(request.POST)
-    status = _run(form, lambda d: services.send_quote(order, by=request.user, **d))
+    status = run_form(form, lambda d: services.send_quote(order, by=request.user, **d))
     if status:
         return _render_charges(request, order, status=status, quote_form=form)
     messages.success(request, _("Quote sent: the customer gets the link by SMS."))
@@ -254,7 +242,7 @@ def _answer_page(request: HttpRequest, quote: Quote, *, channel: str, by: Any = 
         answer = request.POST.get("answer", "")
         if answer not in ("approve", "decline"):
             form.add_error(None, _("Choose approve or decline."))
-        status = _run(
+        status = run_form(
             form,
             lambda d: services.answer_quote(
                 quote,
@@ -404,7 +392,7 @@ def invoice_action(request: HttpRequest, invoice_id: int, action: str) -> HttpRe
             return redirect("money:order_charges", order_id=invoice.order_id)
         return redirect("money:invoice_detail", invoice_id=invoice.pk)
     form = form_class(request.POST)
-    status = _run(form, lambda d: service(invoice, by=request.user, **d))
+    status = run_form(form, lambda d: service(invoice, by=request.user, **d))
     if status:
         return _render_invoice(request, invoice, status=status, **{key: form})
     messages.success(request, _("Saved."))
@@ -440,7 +428,7 @@ def quote_signature(request: HttpRequest, quote_id: int) -> FileResponse:
 def factory_ship(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     form = FactoryShipForm(request.POST)
-    status = _run(form, lambda d: factory.ship_to_factory(order, by=request.user, **d))
+    status = run_form(form, lambda d: factory.ship_to_factory(order, by=request.user, **d))
     if status:
         return _render_charges(request, order, status=status, factory_ship_form=form)
     messages.success(request, _("Shipped to the factory: the order's clock stands still until the unit is back."))
@@ -513,7 +501,7 @@ def _route_context(
 def exchange_request(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     form = ExchangeRequestForm(request.POST)
-    status = _run(form, lambda d: exchange.request_exchange(order, by=request.user, **d))
+    status = run_form(form, lambda d: exchange.request_exchange(order, by=request.user, **d))
     if status:
         return _render_charges(request, order, status=status, exchange_form=form)
     messages.success(request, _("Exchange requested: the service manager approves it."))
@@ -562,7 +550,7 @@ def _act(request: HttpRequest, form: forms.Form, run: Callable[[dict[str, Any]],
 def installation_plan(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
     form = InstallationPlanForm(request.POST)
-    status = _run(form, lambda d: installation.plan_installation(order, by=request.user, **form.service_kwargs()))
+    status = run_form(form, lambda d: installation.plan_installation(order, by=request.user, **form.service_kwargs()))
     if status:
         return _render_charges(request, order, status=status, installation_form=form)
     messages.success(request, _("Installation planned: tick the checklist as the work goes."))
@@ -589,7 +577,7 @@ def installation_accept(request: HttpRequest, installation_id: int) -> HttpRespo
     form = AcceptanceForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = _run(
+        status = run_form(
             form,
             lambda d: installation.accept_installation(
                 inst,

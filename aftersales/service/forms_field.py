@@ -7,6 +7,7 @@ view calls; its ``DomainError`` is shown at the form field named in ``SERVICE_FI
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -294,3 +295,16 @@ def show_domain_error(form: forms.Form, error: DomainError, mapping: dict[str, s
     mapping = mapping or {}
     field = mapping.get(error.field, error.field) if error.field else None
     form.add_error(field if field in form.fields else None, error.detail)
+
+
+def run_form(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
+    """Bind → service for a console form: 0 when the service ran, else the status to answer with (400 for
+    the form's own errors, the refusal's status with the refusal shown by ``show_domain_error``)."""
+    if not form.is_valid():
+        return 400
+    try:
+        run(form.cleaned_data)
+    except DomainError as exc:
+        show_domain_error(form, exc)
+        return exc.status
+    return 0
