@@ -153,7 +153,7 @@ class ContractIn(Input):
     renewal_of_id: int | None = None
 
 
-@router.post("/contracts", response=answers(ContractDetailOut, 400, 403, 404, 409, status=201))
+@router.post("/contracts", response=answers(ContractDetailOut, 400, 403, 404, 409, 422, status=201))
 def create_contract(request: HttpRequest, payload: ContractIn) -> Created:
     """A contract and the units it covers; its fees and deposit are booked as expected on its ledger."""
 
@@ -204,7 +204,7 @@ class PlanIn(Input):
     checklist: str = model_field(VisitPlan, "checklist", "")
 
 
-@router.post("/contracts/{contract_id}/plans", response=answers(PlanOut, 400, 403, 404, 409, status=201))
+@router.post("/contracts/{contract_id}/plans", response=answers(PlanOut, 400, 403, 404, 409, 422, status=201))
 def add_plan(request: HttpRequest, contract_id: int, payload: PlanIn) -> Created:
     """A recurring visit; its visits over the term are generated at once on working days."""
 
@@ -349,7 +349,7 @@ class EntryIn(Input):
     memo: str = model_field(LedgerEntry, "memo", "")
 
 
-@router.post("/contracts/{contract_id}/ledger", response=answers(EntryOut, 400, 403, 404, 409, status=201))
+@router.post("/contracts/{contract_id}/ledger", response=answers(EntryOut, 400, 403, 404, 409, 422, status=201))
 def book_entry(request: HttpRequest, contract_id: int, payload: EntryIn) -> Created:
     def create() -> tuple[int, Any]:
         entry = services.book_entry(contract_or_404(request, contract_id), by=request.user, **payload.model_dump())
@@ -450,7 +450,7 @@ class ProjectIn(Input):
     contract_id: int | None = None
 
 
-@router.post("/projects", response=answers(ProjectDetailOut, 400, 403, 404, status=201))
+@router.post("/projects", response=answers(ProjectDetailOut, 400, 403, 404, 422, status=201))
 def open_project(request: HttpRequest, payload: ProjectIn) -> Created:
     """The after-sales record of an accepted implementation project (§11)."""
 
@@ -489,7 +489,7 @@ class ProblemIn(Input):
     owner_id: int | None = None
 
 
-@router.post("/projects/{project_id}/problems", response=answers(ProblemOut, 400, 403, 404, 409, status=201))
+@router.post("/projects/{project_id}/problems", response=answers(ProblemOut, 400, 403, 404, 409, 422, status=201))
 def add_problem(request: HttpRequest, project_id: int, payload: ProblemIn) -> Created:
     def create() -> tuple[int, Any]:
         problem = services.add_problem(

@@ -342,6 +342,7 @@ class OrderFilterQuery(Schema):
     status: list[OrderStatus] = Field(default_factory=list)
     kind: OrderKind | None = None
     priority: Priority | None = None
+    channel: Channel | None = Field(None, description="How the order came in (hotline, portal, device, …).")
     service_center: int | None = None
     technician: int | None = None
     customer: int | None = None

@@ -10,7 +10,8 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # Additions to a record (not records of their own) take no Idempotency-Key (docs/api.md).
 # A device's serial is its natural key (a retry answers 409 duplicate_device) and the answer carries a
 # generated secret that must not be kept in the idempotency records (docs/devices.md).
-NOT_IDEMPOTENT = ("/photos", "/contacts", "/sites", "/devices")
+# A deposit release is idempotent by its rule: the second one answers 409 ``already_released``.
+NOT_IDEMPOTENT = ("/photos", "/contacts", "/sites", "/devices", "/deposit/release")
 
 
 @pytest.fixture(scope="module")
