@@ -40,5 +40,9 @@ copy htmx.org htmx dist/htmx.min.js
 
 copy signature_pad signature_pad dist/signature_pad.umd.min.js dist/signature_pad.umd.min.js.map
 
+# Charts for the reports (issue 18): the full build (every chart type, the canvas and SVG renderers);
+# its minified file carries no sourceMappingURL comment, so no map is needed.
+copy echarts echarts dist/echarts.min.js
+
 echo "Vendored into $OUT:"
 find "$OUT" -type f | sort
