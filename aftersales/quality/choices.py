@@ -65,4 +65,10 @@ class AgeBucket(models.TextChoices):
 
 
 # (upper bound in months, exclusive) → bucket; the last has none.
-AGE_BANDS = ((3, AgeBucket.M0_3), (6, AgeBucket.M3_6), (12, AgeBucket.M6_12), (24, AgeBucket.M12_24), (36, AgeBucket.M24_36))
+AGE_BANDS = (
+    (3, AgeBucket.M0_3),
+    (6, AgeBucket.M3_6),
+    (12, AgeBucket.M6_12),
+    (24, AgeBucket.M12_24),
+    (36, AgeBucket.M24_36),
+)

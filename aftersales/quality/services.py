@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
-from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
 from aftersales.core.validation import require_choice, require_text
 from aftersales.history.services import record_activity
@@ -19,7 +19,7 @@ from aftersales.notifications.services import notify_user
 from aftersales.parts.models import Part
 from aftersales.quality.choices import CASE_MOVES, CaseSource, CaseStatus
 from aftersales.quality.models import CaseComment, CaseOrder, QualityCase
-from aftersales.quality.permissions import can_send_to_design, can_view_failures, can_work_case
+from aftersales.quality.permissions import can_send_to_design, can_view_failures, can_work_case, cases_visible_to
 from aftersales.quality.statistics import FAILURE
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
@@ -75,12 +75,12 @@ def open_case(
     fault_code = require_text(fault_code, field="fault_code", max_length=32, required=False)
     description = require_text(description, field="description", max_length=5000, required=False)
     if owner is not None and not can_view_failures(owner):
-        raise ValidationFailed("invalid_owner", _("The owner must be someone who works quality cases."), field="owner_id")
+        raise ValidationFailed(
+            "invalid_owner", _("The owner must be someone who works quality cases."), field="owner_id"
+        )
     orders = _evidence(by, order_ids, product_model)
     if source == CaseSource.REPEAT and len({order.unit_id for order in orders}) != 1:
-        raise ValidationFailed(
-            "not_one_unit", _("A repeat failure is the failures of one unit."), field="order_ids"
-        )
+        raise ValidationFailed("not_one_unit", _("A repeat failure is the failures of one unit."), field="order_ids")
     now = timezone.now()
     case = QualityCase.objects.create(
         number=next_number(prefix="QC", day=timezone.localdate(now), width=3),
@@ -120,6 +120,9 @@ def _tell_owner(case: QualityCase, *, by: User) -> None:
 
 
 def _locked(case: QualityCase, by: User) -> QualityCase:
+    """The case locked for the write: 404 when ``by`` may not see it, 403 when they may not work it."""
+    if not cases_visible_to(by).filter(pk=case.pk).exists():
+        raise NotFoundError("not_found", _("No such quality case."))
     case = QualityCase.objects.select_for_update().get(pk=case.pk)
     if not can_work_case(by, case):
         raise PermissionDeniedError("forbidden", _("You may not work on this quality case."))
@@ -187,9 +190,7 @@ def update_case(
     if design_change_ref is not None:
         ref = require_text(design_change_ref, field="design_change_ref", max_length=100, required=False)
         if not ref and case.status != CaseStatus.OPEN and case.status != CaseStatus.ANALYSING:
-            raise ValidationFailed(
-                "required", _("A decided change keeps its reference."), field="design_change_ref"
-            )
+            raise ValidationFailed("required", _("A decided change keeps its reference."), field="design_change_ref")
         case.design_change_ref = ref
     owner_changed = owner is not None and owner.pk != case.owner_id
     if owner is not None:

@@ -24,7 +24,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -76,10 +75,9 @@ class FailureWindow:
     @property
     def until(self) -> datetime.datetime:
         """The first moment after the period."""
-        return datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=business_timezone())
-
-
-
+        return datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=business_timezone()
+        )
 
 
 def failures(user: User, window: FailureWindow) -> QuerySet[ServiceOrder]:
@@ -130,7 +128,9 @@ def with_dimensions(qs: QuerySet[ServiceOrder], dimension: str) -> QuerySet[Serv
         return qs.annotate(key=F("unit__product_model_id"))
     if dimension == Breakdown.FAULT:
         return qs.annotate(cause=_fault_code()).annotate(
-            key=Case(When(cause__startswith=FAULT_PREFIX, then=Substr("cause", len(FAULT_PREFIX) + 1)), default=Value(""))
+            key=Case(
+                When(cause__startswith=FAULT_PREFIX, then=Substr("cause", len(FAULT_PREFIX) + 1)), default=Value("")
+            )
         )
     if dimension == Breakdown.BATCH:
         return qs.annotate(serial_length=Length("unit__serial_number")).annotate(key=_batch())
@@ -238,9 +238,7 @@ def repeat_failures(user: User, window: FailureWindow, *, days: int) -> QuerySet
 
 
 def repeats(user: User, window: FailureWindow) -> dict[str, int]:
-    return {
-        key: repeat_failures(user, window, days=days).count() for key, days in REPEAT_DAYS.items()
-    }
+    return {key: repeat_failures(user, window, days=days).count() for key, days in REPEAT_DAYS.items()}
 
 
 def mean_days_between_failures(user: User, window: FailureWindow) -> dict[int, Decimal]:

@@ -134,7 +134,14 @@ def build(sh: ServiceCenter, bj: ServiceCenter) -> DataSet:
     data.parts = {"p1": p1, "p2": p2}
     location = store(sh)
     tech = data.people["tech_sh"]
-    for name, part, quantity in (("o1", p1, 1), ("o2", p1, 2), ("o3", p1, 1), ("o5", p2, 1), ("o6", p2, 1), ("o7", p2, 1)):
+    for name, part, quantity in (
+        ("o1", p1, 1),
+        ("o2", p1, 2),
+        ("o3", p1, 1),
+        ("o5", p2, 1),
+        ("o6", p2, 1),
+        ("o7", p2, 1),
+    ):
         o = data.orders[name]
         visit = Visit.objects.create(order=o, technician=tech, arrived_at=o.received_at)
         move = StockMove.objects.create(
