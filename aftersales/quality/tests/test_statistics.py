@@ -135,3 +135,14 @@ def test_unknown_figure_is_refused(data):
         stats.figure_orders(data.people["gm"], NOVEMBER, figure="colour")
     with pytest.raises(ValueError):
         stats.with_dimensions(stats.failures(data.people["gm"], NOVEMBER), "colour")
+
+
+def test_report_section_carries_the_same_figures(data):
+    from aftersales.quality.report import section, sees_section
+
+    tables = section(data.people["gm"], NOVEMBER)
+
+    assert tables[0].rows == [[6, 5, 2, 3]]  # failures, units, repeats 30 and 90 (as above)
+    assert [row[:3] for row in tables[1].rows] == [["QA-100 空压机 QA", 4, 4], ["QB-200 发电机组 QB", 2, 3]]
+    assert len(tables) == 6
+    assert sees_section(data.people["gm"]) and not sees_section(data.people["agent_sh"])
