@@ -214,8 +214,13 @@ SCREEN_EDGES = [
         [[("borrowings", "debit", "1000000"), ("cash", "credit", "1000000")]],
     ),
     (
-        {"repurchase_price": "900000.00", "market_value": "", "incentive": "no", "incentive_reason": "无",
-         "cost": "600000.00"},  # fmt: skip
+        {
+            "repurchase_price": "900000.00",
+            "market_value": "",
+            "incentive": "no",
+            "incentive_reason": "无",
+            "cost": "600000.00",
+        },
         Classification.SALE_WITH_RETURN,
         "附有销售退回条款的销售",
         None,
