@@ -12,6 +12,9 @@ In one go, with a real HTTP server (granian, 2 WSGI workers, production settings
   plain psycopg connection: no HTTP, no ORM, no serialisation), timed the same way;
 * the same, for the rewrites proposed in benchmarks/README.md ("proposed" column), so the
   README's proposals carry their own evidence;
+* the floor: ``GET /api/v1/me``, the cheapest authenticated request (the token read, a tiny JSON), the
+  same way — what any request costs through this stack (client, granian, Django's middlewares, Ninja,
+  the token) before its own work, so the list rows can be read as floor + their own work;
 * ``POST /api/v1/orders`` with 4 concurrent clients, ``--create-rounds`` rounds of
   ``--create-seconds`` seconds (loadtest.py).
 
@@ -364,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--create-clients", type=int, default=4)
     parser.add_argument("--port", type=int, default=8200)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--only", default="", help="comma list of case keys (a,a2,b,c,d,d2,create)")
+    parser.add_argument("--only", default="", help="comma list of case keys (floor,a,a2,b,c,d,d2,create)")
     parser.add_argument("--out", help="default: benchmarks/results.json (results_sqlite.json for SQLite)")
     args = parser.parse_args(argv)
     if args.sqlite:
@@ -410,11 +413,18 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{case['path']} answered {status}")
         case["proposed_sql"] = capture_page(proposed[case["key"]])
 
+    floor_path = "/api/v1/me"
+    status, floor_sql = capture_request(local, floor_path)
+    if status != 200:
+        raise SystemExit(f"{floor_path} answered {status}")
+
     server = Server(url=args.database_url, port=args.port, workers=args.workers)
     try:
         server.wait()
         token = http_token(server.base, BENCH_USER, password)
         log(f"granian up on {server.base}")
+        if not only or "floor" in only:
+            results["floor"] = bench_floor(server.base, floor_path, floor_sql, token=token, args=args)
         for case in all_cases:
             record = loadtest(
                 server.base, case["path"], token=token, label=case["key"], concurrency=1, requests=args.requests,
@@ -462,6 +472,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def bench_floor(base: str, path: str, sql: list[str], *, token: str, args: argparse.Namespace) -> dict[str, Any]:
+    record = loadtest(
+        base, path, token=token, label="floor", concurrency=1, requests=args.requests,
+        duration=args.budget, warmup=2, runs=args.rounds, pause=0.2, expect=200,
+    )  # fmt: skip
+    raw = time_sql(args.database_url, sql, rounds=args.rounds, requests=args.requests, budget=args.budget)
+    return {
+        "path": path,
+        "http_p50_ms": record["median"]["p50_ms"],
+        "http_p95_ms": record["median"]["p95_ms"],
+        "raw_sql_ms": raw["median_ms"],
+        "statements": len(sql),
+        "load_average": os.getloadavg()[0],
+        "sql": sql,
+    }
+
+
 def bench_create(base: str, token: str, args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
@@ -507,6 +534,13 @@ def print_table(results: dict[str, Any]) -> None:
     print()
     print(f"{'case':<30} {'HTTP p50':>9} {'raw SQL':>8} {'ratio':>6} {'stmts':>5} {'target':>7} {'met':>4} "
           f"{'proposed SQL':>12}")  # fmt: skip
+    floor = results.get("floor")
+    if floor:
+        print(
+            f"{'floor GET /api/v1/me':<30} {floor['http_p50_ms']:>7.1f}ms {floor['raw_sql_ms']:>6.2f}ms "
+            f"{floor['http_p50_ms'] / floor['raw_sql_ms']:>5.1f}x {floor['statements']:>5}"
+            f"{'':>19}  load {floor['load_average']:.1f}"
+        )
     for row in results["lists"]:
         print(
             f"{row['key'] + ' ' + row['label']:<30} {row['http_p50_ms']:>7.1f}ms {row['raw_sql_ms']:>6.2f}ms "

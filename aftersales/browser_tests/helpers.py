@@ -82,12 +82,13 @@ def screenshots_wanted() -> bool:
     return os.environ.get("AFTERSALES_SCREENSHOTS", "").lower() in {"1", "true", "yes"}
 
 
-def screenshot(page: Any, name: str, *, from_top: bool = True) -> Path:
+def screenshot(page: Any, name: str, *, from_top: bool = True, element: Any = None) -> Path:
     """Save the visible part of ``page`` as docs/screenshots/<name>.png (CSS pixels, so a phone is 375 wide).
 
     Only under ``make screenshots`` (AFTERSALES_SCREENSHOTS=1): a normal run would otherwise rewrite the
     committed pictures every time. The picture starts at the top of the page, as a user opening it sees
-    it, unless ``from_top`` is false (to show a part further down that the test scrolled to).
+    it, unless ``from_top`` is false (to show a part further down that the test scrolled to), or only
+    ``element`` (a locator: one panel of a wide page whose other columns are empty that far down).
     """
     path = SCREENSHOTS_DIR / f"{name}.png"
     if not screenshots_wanted():
@@ -98,7 +99,10 @@ def screenshot(page: Any, name: str, *, from_top: bool = True) -> Path:
     page.evaluate("document.fonts.ready.then(() => true)")
     # No focus ring or caret in the picture: it should show the screen, not where the test clicked.
     page.evaluate("document.activeElement && document.activeElement.blur && document.activeElement.blur()")
-    png = page.screenshot(full_page=False, animations="disabled", caret="hide", scale="css")
+    if element is not None:
+        png = element.screenshot(animations="disabled", caret="hide", scale="css")
+    else:
+        png = page.screenshot(full_page=False, animations="disabled", caret="hide", scale="css")
     _palette_png(Image.open(io.BytesIO(png)).convert("RGB")).save(path, optimize=True)
     return path
 

@@ -1,9 +1,10 @@
 # ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
 """Money in the browser: the customer approves a quote from the SMS link on a phone (no account); the
 manager's charges page; finance issues the invoice and records a payment; the on-site answer with a
-signature; the manager approves an exchange from the home page; the exchange's steps; the customer's
-signed acceptance of an installation on a phone; the quote's server-side PDF. Pictures for README: the
-customer's quote, the charges page, an invoice, the approvals, an exchange, the acceptance, the PDF."""
+signature; the manager approves an exchange from the home page; the agreed exchange shipped back and
+delivered; the customer's signed acceptance of an installation on a phone; the quote's server-side PDF.
+Pictures for README: the customer's quote, the charges page, an invoice, the approvals, an exchange, the
+acceptance, the PDF (pdftoppm, from poppler-utils, pictures it; without it that picture is left alone)."""
 
 import re
 import shutil
@@ -115,13 +116,41 @@ def test_manager_approves_an_exchange_from_the_home_page(signed_in):
     page = signed_in("manager")
     panel = page.locator("#money-approvals-panel")
     expect(panel).to_contain_text(waiting.order.number)
-    panel.scroll_into_view_if_needed()
-    screenshot(page, "money-approvals", from_top=False)
+    screenshot(page, "money-approvals", element=panel)
     panel.locator(f"#approval-exchange-{waiting.pk}").get_by_role("button", name=zh("Approve")).click()
 
     expect(page.locator("#exchange")).to_contain_text(zh("Waiting for the factory"))
     waiting.refresh_from_db()
     assert waiting.status == ExchangeStatus.APPROVED and waiting.decided_by.username == "manager"
+
+
+def test_the_agreed_exchange_ships_the_old_unit_and_delivers_the_new_one(signed_in):
+    agreed = Exchange.objects.filter(status=ExchangeStatus.AGREED).order_by("pk").first()
+    assert agreed is not None, "the demo set has an exchange the factory agreed to"
+    page = signed_in("agent")
+    page.goto(f"/money/orders/{agreed.order_id}/#exchange")
+    section = page.locator(f"#exchange-{agreed.pk}")
+    section.get_by_text(zh("Ship the old unit back")).click()
+    section.get_by_label(zh("Carrier")).fill("顺丰速运")
+    section.get_by_label(zh("Waybill")).fill("SF7788990011")
+    section.get_by_label(zh("In its original packaging")).check()
+    section.get_by_label(zh("Freight (CNY, before tax)")).fill("35.00")
+    section.get_by_role("button", name=zh("Shipped")).click()
+
+    section = page.locator(f"#exchange-{agreed.pk}")
+    expect(section).to_contain_text("SF7788990011")
+    agreed.refresh_from_db()
+    assert agreed.status == ExchangeStatus.SHIPPED and agreed.original_packaging
+
+    section.get_by_text(zh("Deliver the new unit")).click()
+    section.get_by_label(zh("Serial number of the new unit")).fill("EXCH-NEW-0001")
+    section.get_by_role("button", name=zh("Delivered")).click()
+
+    section = page.locator(f"#exchange-{agreed.pk}")
+    expect(section).to_contain_text("EXCH-NEW-0001")
+    screenshot(page, "money-exchange", element=page.locator("#exchange"))
+    agreed.refresh_from_db()
+    assert agreed.status == ExchangeStatus.DELIVERED and agreed.new_unit.serial_number == "EXCH-NEW-0001"
 
 
 def test_customer_accepts_the_installation_on_the_technicians_phone(signed_in):

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MoneyConfig(AppConfig):
@@ -112,7 +113,7 @@ class MoneyConfig(AppConfig):
                     SettingsColumn(_("Name"), "name"),
                     SettingsColumn(_("Kind"), "get_kind_display"),
                     SettingsColumn(_("Price (CNY, before tax)"), "amount", kind="mono"),
-                    SettingsColumn(_("Unit"), "unit"),
+                    SettingsColumn(pgettext_lazy("measure", "Unit"), "unit"),
                     SettingsColumn(_("Tax rate (%)"), "tax_rate"),
                     SettingsColumn(_("Valid from"), "valid_from"),
                 ),

@@ -141,8 +141,8 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
         "pauses": list(order.clock_pauses.order_by("id")),
         "factory_ship_form": forms_.get("factory_ship_form") or (FactoryShipForm() if may_add else None),
         "factory_open": "factory_ship_form" in forms_,
-        "factory_quote_form": FactoryQuoteForm(),
-        "factory_back_form": FactoryBackForm(),
+        "factory_quote_form": FactoryQuoteForm(auto_id="factory-quote-%s"),
+        "factory_back_form": FactoryBackForm(auto_id="factory-back-%s"),
         **_route_context(request, order, may_add=may_add, forms_=forms_),
     }
     return render(request, "money/order_charges.html", context, status=status)
@@ -476,9 +476,9 @@ def _route_context(
         "exchange_form": forms_.get("exchange_form") or ExchangeRequestForm() if may_add and live is None else None,
         "exchange_open": "exchange_form" in forms_,
         "may_decide": can_approve_exchange(request.user, order),
-        "exchange_note_form": ExchangeNoteForm(),
-        "exchange_ship_form": ExchangeShipForm(),
-        "exchange_deliver_form": ExchangeDeliverForm(),
+        "exchange_note_form": ExchangeNoteForm(auto_id="exchange-note-%s"),
+        "exchange_ship_form": ExchangeShipForm(auto_id="exchange-ship-%s"),
+        "exchange_deliver_form": ExchangeDeliverForm(auto_id="exchange-deliver-%s"),
         "installation": inst,
         "show_installation": is_installation or inst is not None,
         "installation_form": (forms_.get("installation_form") or InstallationPlanForm())

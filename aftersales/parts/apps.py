@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PartsConfig(AppConfig):
@@ -110,7 +111,7 @@ class PartsConfig(AppConfig):
                 columns=(
                     SettingsColumn(_("Part number"), "number", kind="mono", link=True),
                     SettingsColumn(_("Name"), "name"),
-                    SettingsColumn(_("Unit"), "get_unit_display"),
+                    SettingsColumn(pgettext_lazy("measure", "Unit"), "get_unit_display"),
                     SettingsColumn(_("Supplier"), "supplier.name"),
                     SettingsColumn(_("Cost"), "cost", kind="mono"),
                     SettingsColumn(_("Flags"), "flags"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.errors import NotFoundError
 from aftersales.core.registry import ExportRows
@@ -25,7 +25,7 @@ STOCK_COLUMNS = (
     gettext_lazy("Location"),
     gettext_lazy("Part number"),
     gettext_lazy("Part"),
-    gettext_lazy("Unit"),
+    pgettext_lazy("measure", "Unit"),
     gettext_lazy("Bin"),
     gettext_lazy("On hand"),
     gettext_lazy("Reserved"),

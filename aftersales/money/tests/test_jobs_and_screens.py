@@ -6,6 +6,7 @@ import base64
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -203,6 +204,31 @@ def test_exchange_through_the_console_and_the_managers_approvals_panel(users):
     assert Exchange.objects.get().status == "delivered"
     assert "NEW-9" in desk.get(page).content.decode()
     assert desk.post(f"/money/exchanges/{ex.pk}/nonsense/", {}).status_code == 404
+
+
+def ids_used_twice(html: str) -> set[str]:
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    return {i for i in ids if ids.count(i) > 1}
+
+
+def test_every_field_of_the_charges_page_has_its_own_id_so_each_label_names_its_field(users):
+    """The exchange's and the factory return's step forms share field names (carrier, waybill, freight)
+    with the factory shipment: each must keep its own ids, or a label points at another form's field."""
+    order = order_with("in_warranty", by=users[Role.AGENT])
+    desk, manager = login(users[Role.AGENT]), login(users[Role.MANAGER])
+    page = f"/money/orders/{order.pk}/"
+    desk.post(f"/money/orders/{order.pk}/exchange/", {"reason": "三次维修仍故障"})
+    ex = Exchange.objects.get()
+    manager.post(f"/money/exchanges/{ex.pk}/decision/", {"answer": "yes"})
+    desk.post(f"/money/exchanges/{ex.pk}/factory/", {"answer": "yes"})
+    html = desk.get(page).content.decode()
+    assert 'id="exchange-ship-carrier"' in html and 'for="exchange-ship-carrier"' in html
+    assert ids_used_twice(html) == set()
+
+    desk.post(f"/money/exchanges/{ex.pk}/ship-old/", {"carrier": "顺丰", "waybill": "SF1", "original_packaging": "on"})
+    html = desk.get(page).content.decode()
+    assert 'id="exchange-deliver-serial_number"' in html
+    assert ids_used_twice(html) == set()
 
 
 def test_installation_through_the_console_with_the_signed_acceptance(users):

@@ -233,6 +233,7 @@ def test_the_public_price_list_needs_no_sign_in(client, keeper, part):
     assert page.status_code == 200 and "85.00" in page.content.decode() and "上门服务费" in page.content.decode()
     assert api.status_code == 200 and api.json()["items"][0]["price"] == "85.00"
     assert api.json()["labour"][0]["code"] == "L1"
+    assert '<th scope="col">单位</th>' in page.content.decode(), "the unit of measure, not 设备 (an installed unit)"
 
 
 def test_a_signed_in_price_list_refuses_anonymous_visitors(client, settings, keeper, part, api_client):
