@@ -21,7 +21,7 @@
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: series.labels, axisLabel: { width: 160, overflow: "truncate" } },
-        series: [{ type: "bar", data: series.values, itemStyle: { color: "#0d6efd" }, label: { show: true, position: "right" } }],
+        series: [{ type: "bar", barMaxWidth: 28, data: series.values, itemStyle: { color: "#0d6efd" }, label: { show: true, position: "right" } }],
       });
       window.addEventListener("resize", function () {
         chart.resize();
