@@ -32,6 +32,7 @@ urlpatterns = [
     path("portal/", include("aftersales.portal.urls")),
     path("portal-admin/", include("aftersales.portal.staff_urls")),
     path("repurchase/", include("aftersales.repurchase.urls")),
+    path("reports/", include("aftersales.reports.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.care.urls")),
     path("", include("aftersales.console.urls")),

@@ -38,11 +38,17 @@ def data_uri(image: FieldFile | None) -> str:
         return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
 
 
-def pdf_response(request: HttpRequest, template: str, context: dict[str, Any], *, filename: str) -> HttpResponse:
+def html_to_pdf(html: str) -> bytes:
+    """A print page (rendered with ``pdf=True``) as a PDF; only static files are fetched. Also used by
+    the periodic reports (``reports.periodic``)."""
     from weasyprint import HTML  # noqa: PLC0415 - a heavy import, loaded when a PDF is asked for
 
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetch).write_pdf()
+
+
+def pdf_response(request: HttpRequest, template: str, context: dict[str, Any], *, filename: str) -> HttpResponse:
     html = render_to_string(template, {**context, "pdf": True}, request=request)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetch).write_pdf()
+    document = html_to_pdf(html)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

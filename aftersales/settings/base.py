@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "aftersales.contracts",
     "aftersales.portal",
     "aftersales.repurchase",
+    "aftersales.reports",
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
@@ -264,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
     "care-late-letters": {
         "task": "aftersales.care.tasks.remind_late_letters",
         "schedule": float(os.environ.get("AFTERSALES_CARE_LATE_LETTERS_SWEEP_SECONDS", "3600")),
+    },
+    # Scheduled periodic reports e-mailed once their period has ended (reports; also a periodic job).
+    "reports-send-scheduled": {
+        "task": "aftersales.reports.tasks.send_scheduled_reports",
+        "schedule": float(os.environ.get("AFTERSALES_REPORTS_SEND_SECONDS", "3600")),
     },
     # Contract visits generated, their orders opened ahead, the missed marked (also a periodic job).
     "contracts-visits": {

@@ -110,6 +110,7 @@ def user(role: str, **extra) -> User:
                 "dispatch",
                 "devices",
                 "parts",
+                "reports",
                 "customers",
                 "complaints",
                 "portal_access",
@@ -131,6 +132,7 @@ def user(role: str, **extra) -> User:
                 "devices",
                 "invoices",
                 "parts",
+                "reports",
                 "customers",
                 "follow_ups",
                 "complaints",
@@ -147,7 +149,7 @@ def user(role: str, **extra) -> User:
             ],
         ),
         (Role.PARTS_KEEPER, ["home", "orders", "parts", "portal_labels", "pay", "import", "settings"]),
-        (Role.FINANCE, ["home", "orders", "invoices", "parts", "contracts", "pay", "repurchase"]),
+        (Role.FINANCE, ["home", "orders", "invoices", "parts", "reports", "contracts", "pay", "repurchase"]),
         (
             Role.GENERAL_MANAGER,
             [
@@ -157,6 +159,7 @@ def user(role: str, **extra) -> User:
                 "workforce.claims",
                 "invoices",
                 "parts",
+                "reports",
                 "customers",
                 "follow_ups",
                 "complaints",
@@ -183,7 +186,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "portal_access", "portal_labels", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "reports", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "portal_access", "portal_labels", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():

@@ -48,8 +48,6 @@ def _lock(inst: Installation, *, by: User) -> Installation:
     _require(by)
     order = lock_order(inst.order, by=by)
     _require(by, order)
-    # Lock only the installation's row: its product model is optional (a LEFT JOIN), and PostgreSQL
-    # refuses FOR UPDATE on the nullable side of an outer join; the order is locked above.
     inst = Installation.objects.select_for_update(of=("self",)).select_related("order", "product_model").get(pk=inst.pk)
     if inst.status == InstallationStatus.ACCEPTED:
         raise ConflictError("installation_accepted", _("The customer has accepted this installation already."))

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "aftersales.reports"
+    verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from aftersales.accounts.capabilities import register_capabilities
+        from aftersales.core import registry
+        from aftersales.reports.permissions import CAPABILITIES
+        from aftersales.reports.sections import register_sections
+
+        register_capabilities(CAPABILITIES)
+        register_sections()  # the figures and care's summary; the apps above add theirs
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "reports.send_scheduled",
+                "aftersales.reports.services.send_scheduled",
+                interval=settings.AFTERSALES.get("REPORTS_SEND_SECONDS", 3600),
+                task="aftersales.reports.tasks.send_scheduled_reports",
+            )
+        )
+        registry.navigation.register(
+            registry.NavEntry(
+                "reports",
+                _("Reports"),
+                "reports:dashboard",
+                "graph-up",
+                80,
+                "aftersales.reports.permissions.can_view_reports",
+                group="work",
+            )
+        )

@@ -1,0 +1,73 @@
+"""A computed figure laid out for the screens and the printed report: each cell's text and the link to
+the records behind it."""
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from aftersales.reports.engine import FigureResult, Measure, Rate, Row
+
+
+def fmt(value: Any, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value} %"
+    if unit == "h":
+        return f"{value} h"
+    if unit == "money":
+        return f"¥{Decimal(value):,.2f}"
+    if unit == "qty":
+        return f"{Decimal(value).normalize():f}"
+    return str(value)
+
+
+def records_url(result: FigureResult, measure: str, *, by: str = "", row: Row | None = None) -> str:
+    params = dict(result.filters.as_params())
+    params["measure"] = measure
+    if by and row is not None:
+        params.update({"by": by, "row": row.key, "label": row.label})
+    return f"{reverse('reports:records', args=[result.spec.key.replace('_', '-')])}?{urlencode(params)}"
+
+
+def _cells(result: FigureResult, columns: list[Measure | Rate], row: Row, by: str = "") -> list[dict[str, Any]]:
+    cells = []
+    for column in columns:
+        if by == "" and getattr(column, "per_month", False):
+            continue
+        value = row.values.get(column.key)
+        cells.append(
+            {
+                "key": column.key,
+                "text": fmt(value, column.unit),
+                "url": records_url(result, column.key, by=by, row=row if by else None),
+            }
+        )
+    return cells
+
+
+def present(result: FigureResult) -> dict[str, Any]:
+    spec = result.spec
+    columns = spec.columns
+    total_columns = [c for c in columns if not getattr(c, "per_month", False)]
+    return {
+        "key": spec.key,
+        "title": spec.title,
+        "note": spec.note,
+        "columns": columns,
+        "total_columns": total_columns,
+        "total": _cells(result, total_columns, result.total),
+        "tables": [
+            {
+                "key": table.grouping.key,
+                "label": table.grouping.label,
+                "rows": [
+                    {"label": row.label, "cells": _cells(result, columns, row, table.grouping.key)}
+                    for row in table.rows
+                ],
+            }
+            for table in result.tables
+        ],
+    }

@@ -1,0 +1,106 @@
+"""Report schedules: kept by managers, sent by the periodic job ``reports.send_scheduled`` through the
+notifications outbox (one e-mail per recipient per period, at most once: the outbox key)."""
+
+import datetime
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import User
+from aftersales.accounts.permissions import users_visible_to
+from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.services import enqueue_message
+from aftersales.reports.models import ReportSchedule
+from aftersales.reports.periods import KINDS, Period, last_ended
+from aftersales.reports.permissions import can_schedule_reports, can_view_reports, schedules_visible_to
+
+
+def _recipients(by: User, ids: Iterable[int]) -> list[User]:
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        raise ValidationFailed("recipients_required", _("Choose at least one person."), field="recipients")
+    people = list(users_visible_to(by).filter(pk__in=wanted, is_active=True))
+    if len(people) != len(wanted):
+        raise ValidationFailed("invalid_recipient", _("Someone chosen is not of your centre."), field="recipients")
+    for person in people:
+        if not person.email or not can_view_reports(person):
+            raise ValidationFailed(
+                "invalid_recipient",
+                _("%(person)s has no e-mail address or may not read the reports.") % {"person": person},
+                field="recipients",
+            )
+    return people
+
+
+@transaction.atomic
+def create_schedule(*, by: User, kind: str, recipient_ids: Iterable[int], active: bool = True) -> ReportSchedule:
+    if not can_schedule_reports(by):
+        raise PermissionDeniedError("forbidden", _("Only managers schedule reports."))
+    if kind not in KINDS:
+        raise ValidationFailed("invalid_choice", _("Choose monthly, quarterly or yearly."), field="kind")
+    people = _recipients(by, recipient_ids)
+    # The period that has just ended is not sent on creation: the first e-mail goes after the next one.
+    schedule = ReportSchedule.objects.create(kind=kind, active=active, created_by=by, last_sent=last_ended(kind).label)
+    schedule.recipients.set(people)
+    return schedule
+
+
+@transaction.atomic
+def set_active(*, by: User, schedule_id: int, active: bool) -> ReportSchedule:
+    schedule = schedules_visible_to(by).select_for_update().filter(pk=schedule_id).first()
+    if schedule is None:
+        raise NotFoundError("not_found", _("No such schedule."))
+    schedule.active = active
+    schedule.save(update_fields=["active", "updated_at"])
+    return schedule
+
+
+def _report_link(period: Period, name: str = "reports:periodic") -> str:
+    base = str(settings.AFTERSALES.get("SITE_URL") or "").rstrip("/")
+    return f"{base}{reverse(name)}?{urlencode({'kind': period.kind, 'period': period.label})}"
+
+
+def send_scheduled(*, now: datetime.datetime | None = None) -> int:
+    """For each active schedule whose last ended period is not yet sent: one e-mail per recipient with
+    the links to the report (page, PDF, xlsx). Returns the number of e-mails queued."""
+    day = timezone.localdate(now or timezone.now())
+    queued = 0
+    for schedule_id in ReportSchedule.objects.filter(active=True).values_list("pk", flat=True):
+        with transaction.atomic():
+            schedule = ReportSchedule.objects.select_for_update().filter(pk=schedule_id, active=True).first()
+            if schedule is None:
+                continue
+            period = last_ended(schedule.kind, day)
+            if schedule.last_sent == period.label:
+                continue
+            body = _(
+                "%(title)s (%(start)s – %(end)s) is ready.\n\nRead it: %(page)s\nPDF: %(pdf)s\nxlsx: %(xlsx)s\n\n"
+                "Sign in to open it; it shows what your account may see."
+            ) % {
+                "title": period.title,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "page": _report_link(period),
+                "pdf": _report_link(period, "reports:periodic_pdf"),
+                "xlsx": _report_link(period, "reports:periodic_xlsx"),
+            }
+            for person in schedule.recipients.filter(is_active=True).exclude(email=""):
+                if not can_view_reports(person):
+                    continue
+                enqueue_message(
+                    channel=MessageChannel.EMAIL,
+                    recipient=person.email,
+                    subject=period.title,
+                    body=body,
+                    key=f"report-{schedule.pk}-{period.label}-{person.pk}",
+                )
+                queued += 1
+            schedule.last_sent = period.label
+            schedule.save(update_fields=["last_sent", "updated_at"])
+    return queued

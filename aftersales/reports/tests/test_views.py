@@ -1,0 +1,106 @@
+"""The dashboards and the records behind a figure: the numbers as text, the click-through lists with
+exactly the count shown, the filters checked, scope, and a query count that does not grow with rows."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aftersales.reports.screens import SCREENS
+
+pytestmark = pytest.mark.django_db
+PERIOD = "from=2026-03-01&to=2026-04-30"
+
+
+@pytest.mark.parametrize("screen", [s.key for s in SCREENS])
+def test_each_screen_shows_its_figures_with_charts(data, client, screen):
+    client.force_login(data["gm"])
+    answer = client.get(f"/reports/?{PERIOD}&screen={screen}")
+    assert answer.status_code == 200
+    body = answer.content.decode()
+    for key in next(s for s in SCREENS if s.key == screen).figures:
+        assert f'id="figure-{key}"' in body
+        assert f'id="chart-{key}-data" type="application/json"' in body
+    assert "vendor/echarts/echarts.min.js" in body
+
+
+def test_numbers_are_text_and_link_to_their_records(data, client):
+    client.force_login(data["gm"])
+    body = client.get(f"/reports/?{PERIOD}&screen=service").content.decode()
+    # SLA compliance: 60.0 % of responses in time (3/5, test_figures.test_sla_compliance).
+    assert ">60.0 %</a>" in body
+    links = re.findall(r'href="(/reports/[a-z-]+/records/\?[^"]+)"', body)
+    assert links
+    for link in links[:40]:
+        link = link.replace("&amp;", "&")
+        shown = client.get(link)
+        assert shown.status_code == 200, link
+
+
+def test_click_through_count_equals_the_figure(data, client):
+    client.force_login(data["gm"])
+    # First-time fix: 3 repairs closed in the period; 1 fixed at the first visit.
+    for measure, expected in (("closed", 3), ("fixed_first", 1), ("repeated", 1)):
+        body = client.get(f"/reports/first-time-fix/records/?{PERIOD}&measure={measure}").content.decode()
+        assert f'<span id="record-count">{expected}</span>' in body
+    # Backlog at the end of April: O4 and O8.
+    body = client.get(f"/reports/backlog/records/?{PERIOD}&measure=backlog&by=month&row=2026-04").content.decode()
+    assert '<span id="record-count">2</span>' in body
+    assert data["orders"][3].number in body and data["orders"][7].number in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["measure=nope", "measure=backlog", "measure=received&by=nope", "measure=backlog&by=month&row=2026-99"],
+)
+def test_unknown_cells_are_400(data, client, query):
+    client.force_login(data["gm"])
+    answer = client.get(f"/reports/backlog/records/?{PERIOD}&{query}")
+    assert answer.status_code == 400
+
+
+def test_bad_filters(data, client, other_centre, users):
+    client.force_login(data["gm"])
+    answer = client.get("/reports/?from=2026-05-01&to=2026-04-01")
+    assert answer.status_code == 400
+    assert 'id="filter-error"' in answer.content.decode()
+    assert client.get("/reports/backlog/records/?from=nonsense&measure=received").status_code == 400
+    assert client.get("/reports/no-such-figure/records/").status_code == 404
+    client.force_login(users["manager"])
+    assert client.get(f"/reports/?centre={other_centre.pk}").status_code == 404
+
+
+def test_readers_only(data, client, users):
+    client.force_login(users["technician"])
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/backlog/records/?measure=received").status_code == 403
+    client.force_login(users["dispatcher"])
+    assert client.get("/reports/").status_code == 200
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("screen", [s.key for s in SCREENS])
+def test_dashboard_queries_do_not_grow_with_rows(data, client, screen, centre, other_centre):
+    client.force_login(data["gm"])
+    url = f"/reports/?{PERIOD}&screen={screen}"
+    before = _queries(client, url)
+    from aftersales.reports.tests.data import build
+
+    build(other_centre, centre, tag="-2")  # as many rows again, in other centres and units
+    assert _queries(client, url) == before
+
+
+def test_records_queries_do_not_grow_with_rows(data, client, centre, other_centre):
+    client.force_login(data["gm"])
+    url = f"/reports/mean-times/records/?{PERIOD}&measure=responded"
+    before = _queries(client, url)
+    from aftersales.reports.tests.data import build
+
+    build(other_centre, centre, tag="-2")
+    assert _queries(client, url) == before

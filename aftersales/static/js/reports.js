@@ -1,0 +1,55 @@
+// The report dashboards' charts (ECharts, served by the app): each chart reads its data from the JSON
+// block named by its data-chart attribute; a click on a bar or point opens the records behind it.
+(function () {
+  "use strict";
+
+  function option(data) {
+    const stacked = data.type === "stacked";
+    const kind = data.type === "line" ? "line" : "bar";
+    return {
+      animation: false,
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 32, bottom: 48 },
+      xAxis: { type: "category", data: data.categories, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value" },
+      series: data.series.map((s) => ({
+        name: s.name,
+        type: kind,
+        stack: stacked ? "total" : undefined,
+        data: s.data,
+        connectNulls: true,
+        emphasis: { focus: "series" },
+      })),
+    };
+  }
+
+  function draw(element) {
+    const source = document.getElementById(element.dataset.chart);
+    if (!source || !window.echarts) return;
+    const data = JSON.parse(source.textContent);
+    const chart = window.echarts.init(element, null, { renderer: "canvas" });
+    chart.setOption(option(data));
+    chart.on("click", (params) => {
+      const series = data.series[params.seriesIndex];
+      const link = series && series.links[params.dataIndex];
+      if (link) window.location.assign(link);
+    });
+    element.dataset.rendered = "1";
+    window.addEventListener("resize", () => chart.resize());
+    window.addEventListener("beforeprint", () => chart.resize());
+  }
+
+  // data-print on a button: the browser's print dialog (the periodic report's A4 page).
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
+  function start() {
+    document.querySelectorAll("[data-chart]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
