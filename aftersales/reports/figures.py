@@ -94,7 +94,7 @@ OPEN_ORDERS = FigureSpec(
     title=_("Open orders by state and SLA risk"),
     sources={"orders": _open_orders},
     measures=(
-        Measure("open", _("Open"), "orders"),
+        Measure("open", _("Open orders"), "orders"),
         Measure("on_track", _("On track"), "orders", condition=lambda _b: _sla(SlaState.ON_TRACK)),
         Measure("at_risk", _("At risk"), "orders", condition=lambda _b: _sla(SlaState.AT_RISK)),
         Measure("overdue", _("Overdue"), "orders", condition=lambda _b: _sla(SlaState.OVERDUE)),
