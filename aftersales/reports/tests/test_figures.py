@@ -70,10 +70,10 @@ def test_first_time_fix(data, period):
     result = run("first_time_fix", data["gm"], period)
     # Repairs closed in the period: O1, O2, O3. O1: one visit but O3 came on the same unit 27 days after
     # O1's completion (a repeat); O2: two visits; O3: one visit, no later order on U1 → 1/3 = 33.3 %.
-    assert result.total.values == {"closed": 3, "fixed_first": 1, "repeated": 1, "rate": D("33.3")}
+    assert result.total.values == {"closed": 3, "fixed_first": 1, "rate": D("33.3")}
     by_month = rows(result, "month")
-    assert by_month["2026-03"] == {"closed": 2, "fixed_first": 0, "repeated": 1, "rate": D("0.0")}
-    assert by_month["2026-04"] == {"closed": 1, "fixed_first": 1, "repeated": 0, "rate": D("100.0")}
+    assert by_month["2026-03"] == {"closed": 2, "fixed_first": 0, "rate": D("0.0")}
+    assert by_month["2026-04"] == {"closed": 1, "fixed_first": 1, "rate": D("100.0")}
 
 
 def test_mean_times(data, period):
