@@ -9,9 +9,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aftersales.accounts.models import User
 from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.care.models import FollowUpTask
 from aftersales.contracts.models import Contract, ContractUnit, ContractVisit, LedgerEntry, Project
+from aftersales.contracts.tests.factories import complete
 from aftersales.installed_base.models import Unit
+from aftersales.service import services as order_services
+from aftersales.service.choices import OrderStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,3 +111,26 @@ def test_the_visit_order_shows_its_contract_and_checklist(signed_in):
     panel = page.locator("#contract-visit-panel")
     expect(panel).to_contain_text(visit.contract.number)
     screenshot(page, "contracts-order-panel")
+
+
+def test_a_done_visit_ends_with_its_call_back_on_the_contract(signed_in):
+    """The visit's order completed and closed: the contract's visit list shows it done, its order and
+    customer care's call-back (a link to the follow-up)."""
+    visit = ContractVisit.objects.exclude(order=None).select_related("contract", "order").order_by("pk").first()
+    manager = User.objects.get(username="manager")
+    technician = User.objects.get(username="technician")
+    order = complete(visit.order, by=manager, technician=technician)
+    order_services.transition_order(order, to=OrderStatus.CLOSED, by=manager)
+    callback = FollowUpTask.objects.get(order=order, purpose="callback")
+
+    page = signed_in("manager")
+    page.goto(f"/contracts/{visit.contract_id}/")
+    row = page.locator("#visit-table tbody tr", has=page.get_by_role("link", name=order.number))
+    expect(row).to_contain_text(zh("Done"))
+    link = row.locator(f"a[href='/care/follow-ups/{callback.pk}/']")
+    expect(link).to_be_visible()
+    row.scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 200)")
+    screenshot(page, "contracts-callback", from_top=False)
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/care/follow-ups/{callback.pk}/$"))

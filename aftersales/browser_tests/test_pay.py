@@ -3,6 +3,7 @@
 approves 北京's reviewed run and exports it; the adviser reads their own statement; the plan's page."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -34,6 +35,20 @@ def test_manager_reads_the_approved_run_and_a_statement_traced_to_its_orders(sig
     line_orders.locator("summary").click()
     expect(line_orders.get_by_role("link", name=number)).to_be_visible()
     screenshot(page, "pay-statement")
+
+    # The service manager's statement: the centre's labour and parts revenue of the month, each with the
+    # orders completed in it whose booked charge lines make it up (money's figures).
+    statement = run.statements.get(user__username="manager")
+    for code in ("labour_revenue", "parts_revenue"):
+        measured = statement.figures[f"centre:{code}"]
+        assert Decimal(measured["value"]) > 0 and measured["records"], code
+        page.goto(f"/pay/statements/{statement.pk}/")
+        figure = page.locator(f"[data-figure={code}]")
+        expect(figure).to_contain_text(measured["value"])
+        figure.locator("summary").click()
+        for _pk, number, *_rest in measured["records"]:
+            expect(figure.get_by_role("link", name=number)).to_be_visible()
+    expect(page.locator("tr[data-section=performance]")).to_contain_text("labour_revenue")
 
 
 def test_finance_approves_the_reviewed_run_and_exports_it(signed_in):

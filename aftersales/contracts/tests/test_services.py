@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
@@ -175,6 +176,15 @@ def test_visit_orders_open_ahead_and_completion_ends_with_its_callback(manager, 
     callback = FollowUpTask.objects.get(order=order, purpose="callback")
     rows = selectors.visit_rows(contract)
     assert next(r for r in rows if r.visit.pk == visit.pk).callback == callback
+    # The same call-back through the API and on the contract's screen.
+    client = Client()
+    client.force_login(manager)
+    visits = client.get(f"/api/v1/contracts/{contract.pk}/visits").json()
+    row = next(v for v in visits if v["id"] == visit.pk)
+    assert (row["status"], row["order_id"], row["callback_id"]) == ("done", order.pk, callback.pk)
+    assert row["callback_status"] == callback.status
+    page = client.get(f"/contracts/{contract.pk}/").content.decode()
+    assert f'href="/care/follow-ups/{callback.pk}/"' in page
 
 
 def test_a_cancelled_visit_order_is_a_missed_visit(manager, centre):

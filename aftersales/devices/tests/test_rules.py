@@ -6,13 +6,14 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftersales.accounts.choices import SystemActor
 from aftersales.devices.choices import Metric, RuleKind, TriggerState
 from aftersales.devices.models import Rule, Trigger
 from aftersales.devices.services.ingest import Incoming, ingest
 from aftersales.devices.tests.factories import make_device, message
+from aftersales.devices.timeline import order_entries
 from aftersales.service.choices import OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder
 
@@ -135,3 +136,26 @@ def test_an_unbound_device_opens_nothing(now):
     report = _send(device, message(1, now, faults=[{"code": "E1"}]))
 
     assert report.stored == 1 and report.orders_opened == []
+
+
+def test_the_machine_report_and_the_fault_clearing_land_on_the_orders_timeline(now):
+    Rule.objects.create(name="E101", kind=RuleKind.FAULT, fault_code="E101")
+    Rule.objects.create(name="Hot", kind=RuleKind.THRESHOLD, metric=Metric.TEMPERATURE, threshold=Decimal("105"))
+    Rule.objects.create(name="500 h", kind=RuleKind.HOURS, interval_hours=500, order_kind=OrderKind.MAINTENANCE)
+    device = make_device()
+    later = now + datetime.timedelta(minutes=3)
+    _send(device, message(1, now, faults=[{"code": "E101"}], temp=110.0, hours=500.5))
+    _send(device, message(2, later, faults=[{"code": "E101", "active": False}]))
+
+    fault = Trigger.objects.get(cause="fault:E101")
+    with translation.override("en"):
+        titles = [(e.at, e.title, e.extra["day"]) for e in order_entries(fault.order)]
+        others = {
+            e.title for t in Trigger.objects.exclude(pk=fault.pk) for e in order_entries(t.order) if e.object == t
+        }
+    day = timezone.localtime(now).date().isoformat()
+    assert titles == [
+        (now, "Machine reported fault E101", day),
+        (later, "Fault E101 cleared on the machine", timezone.localtime(later).date().isoformat()),
+    ]
+    assert others == {"Machine reading over its threshold", "Engine hours reached a maintenance interval"}

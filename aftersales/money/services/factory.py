@@ -204,7 +204,7 @@ def chase_factory_returns(now: datetime.datetime | None = None) -> int:
     )
     for pk in due:
         with transaction.atomic():
-            fr = FactoryReturn.objects.select_for_update().select_related("order", "created_by").get(pk=pk)
+            fr = FactoryReturn.objects.select_for_update(of=("self",)).select_related("order", "created_by").get(pk=pk)
             if fr.next_chase_on is None or fr.next_chase_on > today or fr.status in (S.RETURNING, S.RECEIVED):
                 continue
             fr.chase_count += 1

@@ -48,7 +48,7 @@ def _lock(inst: Installation, *, by: User) -> Installation:
     _require(by)
     order = lock_order(inst.order, by=by)
     _require(by, order)
-    inst = Installation.objects.select_for_update().select_related("order", "product_model").get(pk=inst.pk)
+    inst = Installation.objects.select_for_update(of=("self",)).select_related("order", "product_model").get(pk=inst.pk)
     if inst.status == InstallationStatus.ACCEPTED:
         raise ConflictError("installation_accepted", _("The customer has accepted this installation already."))
     return inst

@@ -10,7 +10,7 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.money import services
-from aftersales.money.amounts import line_amounts
+from aftersales.money.amounts import line_amounts, parse_decimal
 from aftersales.money.choices import (
     AnswerChannel,
     Bearer,
@@ -20,7 +20,7 @@ from aftersales.money.choices import (
     LineStatus,
     QuoteStatus,
 )
-from aftersales.money.models import ChargeLine, Invoice, LedgerEntry, Payment, Quote
+from aftersales.money.models import ChargeLine, Invoice, LedgerEntry, Payment, Price, Quote
 from aftersales.money.services.quotes import quote_from_token, quote_token
 from aftersales.money.tests.factories import order_with, png
 from aftersales.service import services as service_services
@@ -213,6 +213,39 @@ def test_prices_are_never_negative_and_tax_stays_within_0_100(users):
         services.add_price(
             by=users[Role.TECHNICIAN], code="X", name="x", kind="other", amount="5", valid_from=timezone.localdate()
         )
+
+
+def test_a_price_needs_its_day_a_standard_job_its_hours_and_a_code_one_price_a_day(users):
+    manager = users[Role.MANAGER]
+    today = timezone.localdate()
+    job = {"by": manager, "code": "JOB-1", "name": "更换轴承", "kind": "labour_job", "amount": "300"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.add_price(**job, valid_from=None, standard_hours="2")
+    assert (exc.value.code, exc.value.field) == ("required", "valid_from")
+    with pytest.raises(ValidationFailed) as exc:
+        services.add_price(**job, valid_from=today)
+    assert (exc.value.code, exc.value.field) == ("required", "standard_hours")
+    with pytest.raises(ValidationFailed) as exc:
+        services.add_price(**job, valid_from=today, standard_hours="0")
+    assert exc.value.field == "standard_hours"
+    assert not Price.objects.exists()
+
+    price = services.add_price(**job, valid_from=today, standard_hours="2.5")
+    assert price.standard_hours == D("2.5")
+    with pytest.raises(ConflictError) as conflict:
+        services.add_price(**job, valid_from=today, standard_hours="3")
+    assert (conflict.value.code, conflict.value.field) == ("price_exists", "valid_from")
+    assert Price.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "NaN", "Infinity", 1.5, True, None, [1]])
+def test_anything_but_a_decimal_number_is_not_an_amount(value):
+    assert parse_decimal(value) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("12.30", D("12.30")), (7, D("7")), (D("0.01"), D("0.01"))])
+def test_numbers_as_text_integers_and_decimals_are_amounts(value, expected):
+    assert parse_decimal(value) == expected
 
 
 # ---- quotes ------------------------------------------------------------------------------------------

@@ -16,11 +16,11 @@ from openpyxl import load_workbook
 
 from aftersales.accounts.choices import Role
 from aftersales.installed_base.tests.factories import UnitFactory
-from aftersales.repurchase import services
-from aftersales.repurchase.choices import Status
+from aftersales.repurchase import selectors, services
+from aftersales.repurchase.choices import Classification, Status
 from aftersales.repurchase.examples import DEADLINE, EXAMPLES
 from aftersales.repurchase.models import JournalEntry, RepurchaseContract
-from aftersales.repurchase.tests.factories import contract
+from aftersales.repurchase.tests.factories import contract, lines_of, same
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,103 @@ def test_entries_export_as_xlsx_and_csv_in_scope(finance: Any, customer: Any, ou
     assert signed_in(outsider).get("/exports/repurchase_entries.csv").content.decode("utf-8-sig").count("\n") == 1
     dated = client.get("/exports/repurchase_entries.csv?posted_from=2015-06-01").content.decode("utf-8-sig")
     assert dated.count("\n") == 1 + 12
+
+
+def example_form(example: Any, customer: Any, number: str) -> dict[str, Any]:
+    """The create form filled with one of the source's examples (the put's incentive as yes/no)."""
+    data = form(customer=customer.pk, number=number, market_value="", incentive="", incentive_reason="")
+    for key, value in example.inputs.items():
+        data[key] = {True: "yes", False: "no"}.get(value, str(value)) if isinstance(value, bool) else str(value)
+    return data
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.key)
+def test_each_example_classifies_and_posts_to_the_fen_on_the_screen(example: Any, finance: Any, customer: Any) -> None:
+    client = signed_in(finance)
+    data = example_form(example, customer, f"HT-{example.key}")
+    preview = client.post("/repurchase/preview/", data).content.decode()
+    label = str(dict(Classification.choices)[example.classification])
+    assert label in preview
+    created = client.post("/repurchase/new/", data)
+    assert created.status_code == 302, created.content.decode()[:2000]
+    made = RepurchaseContract.objects.get(number=f"HT-{example.key}")
+    page = client.get(created["Location"]).content.decode()
+    assert made.classification == example.classification and label in page and selectors.reasoning(made) in page
+
+    assert client.post(f"/repurchase/{made.pk}/post/").status_code == 302
+    assert same(lines_of(made, "inception")) == same(example.inception)
+    assert client.post(f"/repurchase/{made.pk}/exercise/", {"on": "2015-12-31"}).status_code == 302
+    assert same(lines_of(made, "exercise")) == same(example.exercise)
+    page = client.get(f"/repurchase/{made.pk}/").content.decode()
+    for entry in example.exercise:
+        for _account, _side, amount in entry:
+            assert f"{amount:,.2f}" in page
+
+
+# The issue's edge cases between the examples: (form fields, classification, words of the reasoning,
+# the entries at the sale and at the buy-back, in yuan).
+SCREEN_EDGES = [
+    (
+        {"holder": "seller_obliged", "repurchase_price": "1000000.00"},
+        Classification.FINANCING,
+        "不低于原售价",
+        [[("cash", "debit", "1000000"), ("borrowings", "credit", "1000000")]],
+        [[("borrowings", "debit", "1000000"), ("cash", "credit", "1000000")]],
+    ),
+    (
+        {
+            "repurchase_price": "900000.00",
+            "market_value": "",
+            "incentive": "no",
+            "incentive_reason": "无",
+            "cost": "600000.00",
+        },
+        Classification.SALE_WITH_RETURN,
+        "附有销售退回条款的销售",
+        None,
+        None,
+    ),
+    (
+        {"repurchase_price": "1050000.00", "cost": "600000.00"},
+        Classification.SALE_WITH_RETURN,
+        "客户更愿意在市场上出售",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected", "words", "inception", "exercise"),
+    SCREEN_EDGES,
+    ids=["at-par", "put-no-incentive", "put-below-market"],
+)
+def test_edge_cases_classify_with_their_reasoning_and_post_balanced_on_the_screen(
+    fields: dict[str, str], expected: str, words: str, inception: Any, exercise: Any, finance: Any, customer: Any
+) -> None:
+    client = signed_in(finance)
+    data = form(customer=customer.pk, number="HT-EDGE") | fields
+    preview = client.post("/repurchase/preview/", data).content.decode()
+    assert words in preview
+    created = client.post("/repurchase/new/", data)
+    assert created.status_code == 302, created.content.decode()[:2000]
+    made = RepurchaseContract.objects.get(number="HT-EDGE")
+    assert made.classification == expected and words in selectors.reasoning(made)
+    assert words in client.get(created["Location"]).content.decode()
+
+    assert client.post(f"/repurchase/{made.pk}/post/").status_code == 302
+    assert client.post(f"/repurchase/{made.pk}/exercise/", {"on": "2015-12-31"}).status_code == 302
+    made.refresh_from_db()
+    assert made.status == Status.EXERCISED
+    for entry in JournalEntry.objects.filter(contract=made):
+        lines = list(entry.lines.all())
+        assert lines and sum(x.amount for x in lines if x.side == "debit") == sum(
+            x.amount for x in lines if x.side == "credit"
+        )
+    if inception is not None:
+        assert same(lines_of(made, "inception")) == same(inception)
+        assert same(lines_of(made, "exercise")) == same(exercise)
+    else:  # a sale with a right of return: revenue and cost at the sale, the return at the buy-back
+        accounts = {line[0] for entry in lines_of(made, "inception") for line in entry}
+        assert {"revenue", "cost_of_sales"} <= accounts
+        assert lines_of(made, "exercise")
