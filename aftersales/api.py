@@ -20,6 +20,7 @@ from aftersales.notifications.api import router as notifications_router
 from aftersales.parts.api import router as parts_router
 from aftersales.parts.api_work import router as parts_work_router
 from aftersales.pay.api import router as pay_router
+from aftersales.quality.api import router as quality_router
 from aftersales.reports.api import router as reports_router
 from aftersales.repurchase.api import router as repurchase_router
 from aftersales.service.api import router as service_router
@@ -59,4 +60,5 @@ api.add_router("", devices_router)
 api.add_router("", care_router)
 api.add_router("", contracts_router)
 api.add_router("", repurchase_router)
+api.add_router("", quality_router)
 api.add_router("", reports_router)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("q/", include("aftersales.money.public_urls")),
     path("parts/", include("aftersales.parts.urls")),
     path("contracts/", include("aftersales.contracts.urls")),
+    path("quality/", include("aftersales.quality.urls")),
     path("portal/", include("aftersales.portal.urls")),
     path("portal-admin/", include("aftersales.portal.staff_urls")),
     path("repurchase/", include("aftersales.repurchase.urls")),

@@ -32,6 +32,7 @@ from aftersales.demo.orders import OrdersMixin
 from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
 from aftersales.demo.portal import load_portal
+from aftersales.demo.quality import load_quality
 from aftersales.demo.repurchase import load_repurchase
 from aftersales.demo.workforce import load_workforce
 from aftersales.installed_base.choices import Seller
@@ -129,6 +130,8 @@ class DemoLoader(OrdersMixin):
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         # Contracts after pay: their visit orders are opened today, after the month pay measured.
         load_contracts(staff=self.staff, today=self.today)
+        # Quality last: repeat failures walked to closed and one sent to design (issue 18).
+        load_quality(self)
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "aftersales.parts",
     "aftersales.care",
     "aftersales.contracts",
+    "aftersales.quality",
     "aftersales.portal",
     "aftersales.repurchase",
     "aftersales.reports",

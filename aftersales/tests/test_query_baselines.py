@@ -53,9 +53,11 @@ from aftersales.notifications.models import Notification
 from aftersales.notifications.services import relay_due_messages
 from aftersales.parts.models import Location, Part, Reservation, StockRequest, StockTake, Supplier, VisitPart
 from aftersales.pay.models import PayRun
+from aftersales.quality.models import QualityCase
 from aftersales.repurchase.models import RepurchaseContract
 from aftersales.service import services
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus
+from aftersales.service.forms import DEFAULT_SORT, SORTS
 from aftersales.service.models import Attachment
 from aftersales.service.permissions import orders_visible_to
 from aftersales.workforce.models import ExpenseClaim
@@ -113,6 +115,7 @@ class Ids:
     installation_order: int = 0
     contract: int = 0  # the demo's first 上海 contract, with its year of visits and its ledger
     project: int = 0  # the demo's open project with its problem sheet
+    quality_case: int = 0  # the demo's 上海 quality case (repeat failures sent to design)
     repurchase_contract: int = 0  # the demo's 例2 (lapsed: inception and lapse entries)
 
 
@@ -133,7 +136,9 @@ class Case:
 def orders_of(username: str) -> Callable[[Ids], list[str]]:
     def numbers(_ids: Ids) -> list[str]:
         user = User.objects.get(username=username)
-        return list(orders_visible_to(user).order_by("-pk").values_list("number", flat=True)[:MIN_ROWS])
+        # The list's default sort (by call time): the demo's repeat failures are opened last with old calls.
+        newest = orders_visible_to(user).order_by(*SORTS[DEFAULT_SORT])
+        return list(newest.values_list("number", flat=True)[:MIN_ROWS])
 
     return numbers
 
@@ -280,6 +285,15 @@ CASES = [
     Case("api:contract ledger", "finance", "/api/v1/contracts/{contract}/ledger", api=True),
     Case("api:projects", "manager", "/api/v1/projects", api=True, is_list=True),
     Case("api:project", "agent", "/api/v1/projects/{project}", api=True),
+    Case("api:quality summary", "manager", "/api/v1/quality/failures/summary", api=True),
+    Case("api:quality by model", "manager", "/api/v1/quality/failures/by-model", api=True),
+    Case("api:quality by part", "manager", "/api/v1/quality/failures/by-part", api=True),
+    Case("api:quality by fault code", "manager", "/api/v1/quality/failures/by-fault-code", api=True),
+    Case("api:quality by batch", "manager", "/api/v1/quality/failures/by-batch", api=True),
+    Case("api:quality by age", "manager", "/api/v1/quality/failures/by-age", api=True),
+    Case("api:quality figure orders", "manager", "/api/v1/quality/failures/orders?figure=repeat90", api=True),
+    Case("api:quality cases", "manager", "/api/v1/quality/cases", api=True),
+    Case("api:quality case", "manager", "/api/v1/quality/cases/{quality_case}", api=True),
     # --- console ---------------------------------------------------------------------------------------
     Case("console:home (agent)", "agent", "console:home"),
     Case("console:home (dispatcher)", "dispatcher", "console:home"),
@@ -379,6 +393,9 @@ CASES = [
     Case("console:project", "agent", "contracts:project_detail", kwargs={"project_id": "project"}),
     Case("console:project sheet print", "agent", "contracts:project_print", kwargs={"project_id": "project"}),
     Case("console:portal access", "agent", "portal_staff:access_list"),
+    Case("console:failure statistics", "manager", "quality:failures"),
+    Case("console:quality cases", "manager", "quality:case_list"),
+    Case("console:quality case", "manager", "quality:case_detail", kwargs={"case_id": "quality_case"}),
 ]
 
 
@@ -471,6 +488,7 @@ def build() -> Ids:
         contract=Contract.objects.filter(service_center=manager.service_center).order_by("pk").first().pk,  # type: ignore[union-attr]
         project=Project.objects.filter(signed_off_at__isnull=True).order_by("pk").first().pk,  # type: ignore[union-attr]
         repurchase_contract=RepurchaseContract.objects.get(number="XS-2015-002").pk,
+        quality_case=QualityCase.objects.get(service_center__code="SH").pk,
     )
 
 

@@ -141,6 +141,8 @@ def user(role: str, **extra) -> User:
                 "portal_access",
                 "portal_labels",
                 "contracts",
+                "failure_statistics",
+                "quality_cases",
                 "calendar",
                 "pay",
                 "repurchase",
@@ -165,6 +167,8 @@ def user(role: str, **extra) -> User:
                 "complaints",
                 "care_reports",
                 "contracts",
+                "failure_statistics",
+                "quality_cases",
                 "calendar",
                 "workforce.staff",
                 "pay",
@@ -186,7 +190,7 @@ def test_nav_items_admin_link_needs_admin_role_and_staff():
 def test_nav_items_superuser_sees_everything():
     keys = [i.key for i in nav_items_for(user(Role.AGENT, is_staff=True, is_superuser=True))]
 
-    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "reports", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "portal_access", "portal_labels", "contracts", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
+    assert keys == ["home", "orders", "intake", "dispatch", "devices", "tech", "workforce.me", "workforce.claims", "invoices", "parts", "reports", "customers", "follow_ups", "complaints", "campaigns", "care_reports", "portal_access", "portal_labels", "contracts", "failure_statistics", "quality_cases", "calendar", "workforce.staff", "pay", "repurchase", "import", "settings", "admin"]  # fmt: skip
 
 
 def test_nav_items_anonymous_sees_nothing():

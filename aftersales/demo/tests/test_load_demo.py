@@ -15,7 +15,9 @@ from aftersales.core.checks import DEMO_USERNAMES
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Customer
+from aftersales.demo.quality import ORDERS as QUALITY_ORDERS
 from aftersales.installed_base.models import Unit
+from aftersales.quality.models import QualityCase
 from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 
@@ -53,16 +55,18 @@ class TestLoadedOnce:
         output = loaded
 
         # The 60 of the plan, the 2 the showcase machine opened by itself (a fault, 500 engine hours) and
-        # the contracts' next visits (one or two a contract, as the calendar falls).
+        # the contracts' next visits (one or two a contract, as the calendar falls), and the 7 repeat
+        # failures of quality feedback (demo/quality.py).
         visit_orders = ContractVisit.objects.exclude(order=None).count()
         assert 3 <= visit_orders <= 6
-        assert f"service orders: {62 + visit_orders}" in output
+        assert f"service orders: {62 + QUALITY_ORDERS + visit_orders}" in output
         assert "connected devices: 18" in output
         assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
         assert ProductModel.objects.count() == 10
         assert Unit.objects.count() == 300
         assert 100 <= Customer.objects.count() <= 140
-        assert ServiceOrder.objects.count() == 62 + visit_orders
+        assert ServiceOrder.objects.count() == 62 + QUALITY_ORDERS + visit_orders
+        assert QualityCase.objects.filter(status="analysing", service_center__code="SH").count() == 1
         assert Contract.objects.count() == 3 and Project.objects.filter(signed_off_at__isnull=False).count() == 1
         assert ServiceOrder.objects.filter(created_by__system_kind="machine").count() == 2
         statuses = set(ServiceOrder.objects.values_list("status", flat=True))

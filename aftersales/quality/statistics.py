@@ -1,0 +1,320 @@
+"""Failure statistics (domain.md Quality feedback §13 3.7), every figure computed in the database.
+
+A **failure** is a service order of kind repair, exchange or return to factory, on a unit, not cancelled
+and not found to be damage by misuse (人为损坏 is not a design fault). It counts in the period its call was
+received (``received_at``, local days of the business time zone). Every figure reads the failures of
+``failures(user, window)``: the orders the user may see (``service.permissions.orders_visible_to``)
+filtered by the window's period, centre, product model and customer; the click-through list of a figure
+is ``figure_orders(...)`` over the same queryset, so it shows exactly the count the figure shows.
+
+Definitions and decisions: docs/quality.md.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Lag, Length, Substr, TruncDate
+
+from aftersales.accounts.models import User
+from aftersales.calendars.selectors import business_timezone
+from aftersales.catalog.models import ProductModel
+from aftersales.devices.models import Trigger
+from aftersales.installed_base.models import Unit
+from aftersales.parts.models import VisitPart
+from aftersales.quality.choices import AGE_BANDS, AgeBucket, Breakdown
+from aftersales.service.choices import OrderKind, OrderStatus
+from aftersales.service.models import ServiceOrder
+from aftersales.service.permissions import orders_visible_to
+
+FAILURE_KINDS = (OrderKind.REPAIR, OrderKind.EXCHANGE, OrderKind.RETURN_TO_FACTORY)
+FAILURE = Q(kind__in=FAILURE_KINDS, unit__isnull=False, misuse_found=False) & ~Q(status=OrderStatus.CANCELLED)
+REPEAT_DAYS = {Breakdown.REPEAT_30: 30, Breakdown.REPEAT_90: 90}
+FAULT_PREFIX = "fault:"  # devices' Trigger.cause of a fault-code rule
+
+
+def batch_suffix_length() -> int:
+    """How many trailing characters of a serial number are the unit's own sequence; the rest is its
+    production batch (the demo's serials: model prefix + yymm of production + 4 digits)."""
+    return int(settings.AFTERSALES.get("QUALITY_BATCH_SUFFIX", 4))
+
+
+@dataclass(frozen=True)
+class FailureWindow:
+    """The period (local days, both included) and the filters of every figure."""
+
+    start: datetime.date
+    end: datetime.date
+    centre_id: int | None = None
+    model_id: int | None = None
+    customer_id: int | None = None
+
+    @property
+    def since(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.start, datetime.time.min, tzinfo=business_timezone())
+
+    @property
+    def until(self) -> datetime.datetime:
+        """The first moment after the period."""
+        return datetime.datetime.combine(
+            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=business_timezone()
+        )
+
+
+def failures(user: User, window: FailureWindow) -> QuerySet[ServiceOrder]:
+    """The failures ``user`` may see, received in the window, with its filters."""
+    qs = orders_visible_to(user).filter(FAILURE, received_at__gte=window.since, received_at__lt=window.until)
+    if window.centre_id is not None:
+        qs = qs.filter(service_center_id=window.centre_id)
+    if window.model_id is not None:
+        qs = qs.filter(unit__product_model_id=window.model_id)
+    if window.customer_id is not None:
+        qs = qs.filter(customer_id=window.customer_id)
+    return qs
+
+
+# ---- annotations shared by the figures and their click-through lists --------------------------------------
+def _fault_code() -> Any:
+    """The fault code of an order: the code of the device rule that opened it ("" when none did)."""
+    codes = Trigger.objects.filter(order_id=OuterRef("pk"), cause__startswith=FAULT_PREFIX).order_by("pk")
+    return Coalesce(Subquery(codes.values("cause")[:1]), Value(""))
+
+
+def _batch() -> Any:
+    serial = F("unit__serial_number")
+    keep = Length(serial) - batch_suffix_length()
+    return Case(When(Q(serial_length__gt=batch_suffix_length()), then=Substr(serial, 1, keep)), default=serial)
+
+
+def _age_months() -> Any:
+    """Whole calendar months from installation (else purchase) to the call's local day."""
+    start = Coalesce("unit__installed_on", "unit__purchase_date")
+    tz = business_timezone()
+    months = (ExtractYear("received_at", tzinfo=tz) - ExtractYear(start)) * 12 + (
+        ExtractMonth("received_at", tzinfo=tz) - ExtractMonth(start)
+    )
+    short = Case(When(Q(received_day__lt=ExtractDay(start)), then=Value(1)), default=Value(0))
+    return months - short
+
+
+def _age_bucket() -> Any:
+    whens = [When(Q(start_day__isnull=True) | Q(age_months__lt=0), then=Value(AgeBucket.UNKNOWN.value))]
+    whens += [When(Q(age_months__lt=upper), then=Value(bucket.value)) for upper, bucket in AGE_BANDS]
+    return Case(*whens, default=Value(AgeBucket.M36.value))
+
+
+def with_dimensions(qs: QuerySet[ServiceOrder], dimension: str) -> QuerySet[ServiceOrder]:
+    """``qs`` annotated with ``key``, the value a figure groups by."""
+    if dimension == Breakdown.MODEL:
+        return qs.annotate(key=F("unit__product_model_id"))
+    if dimension == Breakdown.FAULT:
+        return qs.annotate(cause=_fault_code()).annotate(
+            key=Case(
+                When(cause__startswith=FAULT_PREFIX, then=Substr("cause", len(FAULT_PREFIX) + 1)), default=Value("")
+            )
+        )
+    if dimension == Breakdown.BATCH:
+        return qs.annotate(serial_length=Length("unit__serial_number")).annotate(key=_batch())
+    if dimension == Breakdown.AGE:
+        tz = business_timezone()
+        return (
+            qs.annotate(
+                start_day=Coalesce("unit__installed_on", "unit__purchase_date"),
+                received_day=ExtractDay("received_at", tzinfo=tz),
+            )
+            .annotate(age_months=_age_months())
+            .annotate(key=_age_bucket())
+        )
+    raise ValueError(f"no dimension {dimension!r}")
+
+
+def _grouped(qs: QuerySet[ServiceOrder], dimension: str) -> list[dict[str, Any]]:
+    rows = with_dimensions(qs, dimension).order_by().values("key").annotate(failures=Count("pk"))
+    return sorted(rows, key=lambda row: (-row["failures"], str(row["key"])))
+
+
+# ---- the figures --------------------------------------------------------------------------------------------
+def by_model(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+    """Failures per product model, with the units in the field, the rate per 1,000 and the MTBF."""
+    rows = _grouped(failures(user, window), Breakdown.MODEL)
+    models = ProductModel.objects.in_bulk([row["key"] for row in rows])
+    field = units_in_field(window, model_ids=[row["key"] for row in rows])
+    mtbf = mean_days_between_failures(user, window)
+    for row in rows:
+        model = models[row["key"]]
+        row.update(label=f"{model.code} {model.name}", code=model.code, units=field.get(row["key"], 0))
+        row["rate"] = rate_per_thousand(row["failures"], row["units"])
+        row["mtbf_days"] = mtbf.get(row["key"])
+    return rows
+
+
+def by_part(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+    """The parts fitted on failures: how many failure orders used each part and how many were fitted."""
+    lines = VisitPart.objects.filter(order__in=failures(user, window).values("pk"))
+    rows = (
+        lines.order_by()
+        .values("part_id", "part__number", "part__name")
+        .annotate(failures=Count("order_id", distinct=True), quantity=Sum("quantity"))
+    )
+    result = [
+        {
+            "key": row["part_id"],
+            "label": f"{row['part__number']} {row['part__name']}",
+            "failures": row["failures"],
+            "quantity": row["quantity"],
+        }
+        for row in rows
+    ]
+    return sorted(result, key=lambda row: (-row["failures"], row["label"]))
+
+
+def by_fault_code(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+    rows = _grouped(failures(user, window), Breakdown.FAULT)
+    for row in rows:
+        row["label"] = row["key"] or "—"
+    return rows
+
+
+def by_batch(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+    rows = _grouped(failures(user, window), Breakdown.BATCH)
+    for row in rows:
+        row["label"] = row["key"]
+    return rows
+
+
+def by_age(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+    """Every band in order, empty ones with 0 (a histogram)."""
+    counts = {row["key"]: row["failures"] for row in _grouped(failures(user, window), Breakdown.AGE)}
+    return [{"key": b.value, "label": str(b.label), "failures": counts.get(b.value, 0)} for b in AgeBucket]
+
+
+# ---- repeats and intervals: the unit's failures in order (LAG) ------------------------------------------------
+def _history(user: User, window: FailureWindow, *, since: datetime.datetime | None) -> QuerySet[ServiceOrder]:
+    """Every failure (of any centre: a unit's previous failure counts wherever it was repaired) of the
+    units that failed in the window, up to the window's end, each with the local day of the unit's
+    previous failure (``previous_day``, LAG over the unit's failures by time of call)."""
+    tz = business_timezone()
+    qs = ServiceOrder.objects.filter(
+        FAILURE, received_at__lt=window.until, unit_id__in=failures(user, window).values("unit_id")
+    )
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    return qs.annotate(
+        day=TruncDate("received_at", tzinfo=tz),
+        previous_day=Window(
+            Lag(TruncDate("received_at", tzinfo=tz)),
+            partition_by=[F("unit_id")],
+            order_by=[F("received_at").asc(), F("id").asc()],
+        ),
+    )
+
+
+def repeat_failures(user: User, window: FailureWindow, *, days: int) -> QuerySet[ServiceOrder]:
+    """The window's failures whose unit had failed before within ``days`` days (call day to call day)."""
+    history = _history(user, window, since=window.since - datetime.timedelta(days=days)).annotate(
+        gap=ExpressionWrapper(F("day") - F("previous_day"), output_field=DurationField())
+    )
+    repeats = history.filter(gap__lte=datetime.timedelta(days=days)).values("pk")
+    return failures(user, window).filter(pk__in=repeats)
+
+
+def repeats(user: User, window: FailureWindow) -> dict[str, int]:
+    return {key: repeat_failures(user, window, days=days).count() for key, days in REPEAT_DAYS.items()}
+
+
+def mean_days_between_failures(user: User, window: FailureWindow) -> dict[int, Decimal]:
+    """Per product model: the mean of the days from each failure of the window back to the unit's
+    previous failure, or, for its first, to its installation (else purchase); failures with neither
+    are left out."""
+    history = _history(user, window, since=None).annotate(
+        model_id=F("unit__product_model_id"),
+        start_day=Coalesce("unit__installed_on", "unit__purchase_date", output_field=DateField()),
+        selected=Case(When(pk__in=failures(user, window).values("pk"), then=Value(1)), default=Value(0)),
+    )
+    inner, params = history.values("model_id", "day", "previous_day", "start_day", "selected").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        days = "(h.day - COALESCE(h.previous_day, h.start_day))"
+    else:
+        days = "(julianday(h.day) - julianday(COALESCE(h.previous_day, h.start_day)))"
+    sql = (
+        f"SELECT h.model_id, AVG({days}) FROM ({inner}) h "  # noqa: S608 - the ORM compiled the inner query
+        "WHERE h.selected = 1 AND COALESCE(h.previous_day, h.start_day) IS NOT NULL GROUP BY h.model_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {model_id: _one_decimal(value) for model_id, value in cursor.fetchall()}
+
+
+def _one_decimal(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ---- the field ----------------------------------------------------------------------------------------------
+def units_in_field(window: FailureWindow, *, model_ids: list[int] | None = None) -> dict[int, int]:
+    """Units in the field per model at the period's end: registered units installed (else bought, else
+    registered) on or before it; of the filtered customer when there is one. The installed base is
+    not a centre's: the denominator is the whole field whatever the user's centre."""
+    qs = Unit.objects.annotate(
+        in_service=Coalesce("installed_on", "purchase_date", TruncDate("created_at", tzinfo=business_timezone()))
+    ).filter(in_service__lte=window.end)
+    if window.customer_id is not None:
+        qs = qs.filter(customer_id=window.customer_id)
+    if window.model_id is not None:
+        qs = qs.filter(product_model_id=window.model_id)
+    if model_ids is not None:
+        qs = qs.filter(product_model_id__in=model_ids)
+    return dict(qs.order_by().values("product_model_id").annotate(n=Count("pk")).values_list("product_model_id", "n"))
+
+
+def rate_per_thousand(failures_: int, units: int) -> Decimal | None:
+    if not units:
+        return None
+    return (Decimal(failures_) * 1000 / units).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ---- the click-through ---------------------------------------------------------------------------------------
+def figure_orders(user: User, window: FailureWindow, *, figure: str, key: str = "") -> QuerySet[ServiceOrder]:
+    """The orders behind one figure: exactly those it counts."""
+    qs = failures(user, window)
+    if figure in REPEAT_DAYS:
+        return repeat_failures(user, window, days=REPEAT_DAYS[figure])
+    if figure == Breakdown.PART:
+        return qs.filter(pk__in=VisitPart.objects.filter(part_id=_int(key)).values("order_id"))
+    if figure == Breakdown.MODEL:
+        return qs.filter(unit__product_model_id=_int(key))
+    if figure in (Breakdown.FAULT, Breakdown.BATCH, Breakdown.AGE):
+        return with_dimensions(qs, figure).filter(key=key)
+    raise ValueError(f"no figure {figure!r}")
+
+
+def _int(key: str) -> int:
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        return 0
+
+
+def totals(user: User, window: FailureWindow) -> dict[str, Any]:
+    """The headline: failures, units failed, and the repeats."""
+    qs = failures(user, window)
+    head = qs.aggregate(failures=Count("pk"), units=Count("unit_id", distinct=True))
+    return {**head, **repeats(user, window)}

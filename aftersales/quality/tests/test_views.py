@@ -1,0 +1,190 @@
+"""The screens: the statistics page with its click-through, sending to design, the case page and its
+forms, the order panel; refusals; a constant number of queries per list."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aftersales.quality import services
+from aftersales.quality.choices import CaseSource, CaseStatus
+from aftersales.quality.models import QualityCase
+
+pytestmark = pytest.mark.django_db
+NOV = "from=2026-11-01&to=2026-11-30"
+
+
+def _login(client, data, who="gm"):
+    client.force_login(data.people[who])
+    return client
+
+
+def test_failure_page_shows_the_figures_and_their_chart_data(client, data):
+    page = _login(client, data).get(f"/quality/failures/?{NOV}")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="total-failures">6<' in html  # o2 o3 o4 o5 o8 o10
+    assert 'id="failure-chart-data"' in html and "quality/js/failures.js" in html
+    assert "1000.0" in html and "666.7" in html and "256.5" in html
+
+
+def test_every_figure_link_lists_exactly_its_count(client, data):
+    html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
+    links = re.findall(r'href="(/quality/failures/orders/\?[^"]+)">(\d+)<', html)
+
+    assert len(links) >= 12
+    for href, shown in links:
+        listed = client.get(href.replace("&amp;", "&")).content.decode()
+        assert f'id="figure-count">{shown}<' in listed
+        table = listed[listed.index('id="failure-order-table"') : listed.index("</table>")]
+        assert table.count('href="/orders/') == int(shown)
+
+
+def test_bad_filters_show_the_reason(client, data):
+    page = _login(client, data).get("/quality/failures/?from=2026-11-30&to=2026-11-01")
+
+    assert page.status_code == 400 and 'id="filter-error"' in page.content.decode()
+    assert client.get("/quality/failures/orders/?figure=colour").status_code == 400
+
+
+def test_the_pages_need_the_capability(client, data):
+    _login(client, data, "agent_sh")
+
+    for url in (
+        "/quality/failures/",
+        "/quality/failures/orders/?figure=model",
+        "/quality/cases/",
+        "/quality/cases/new/?unit=1",
+    ):
+        assert client.get(url).status_code == 403
+
+
+def test_send_a_failure_group_to_design_from_the_screen(client, data):
+    _login(client, data, "manager_sh")
+    url = f"/quality/cases/new/?{NOV}&figure=part&key={data.parts['p1'].pk}&group_model={data.qa.pk}"
+    form = client.get(url)
+    assert form.status_code == 200 and data.orders["o2"].number in form.content.decode()
+
+    bad = client.post(url, {"title": "", "source": "group", "orders": [data.orders["o2"].pk]})
+    assert bad.status_code == 400 and QualityCase.objects.count() == 0
+    done = client.post(
+        url,
+        {
+            "title": "BRG-1 轴承",
+            "source": "group",
+            "orders": [data.orders["o2"].pk, data.orders["o3"].pk],
+            "part": data.parts["p1"].pk,
+        },
+    )
+
+    case = QualityCase.objects.get()
+    assert done.status_code == 302 and done["Location"] == f"/quality/cases/{case.pk}/"
+    assert set(case.orders.values_list("pk", flat=True)) == data.ids("o2", "o3") and case.part == data.parts["p1"]
+
+
+def test_send_a_repeat_failure_to_design_from_the_screen(client, data):
+    _login(client, data, "manager_sh")
+    listed = client.get(f"/quality/failures/orders/?{NOV}&figure=repeat30").content.decode()
+    assert f"/quality/cases/new/?unit={data.units['u1'].pk}" in listed
+
+    form = client.get(f"/quality/cases/new/?unit={data.units['u1'].pk}").content.decode()
+
+    # u1's failures SH's manager sees: o2 o3 (o1 is BJ's)
+    assert (
+        data.orders["o2"].number in form and data.orders["o3"].number in form and data.orders["o1"].number not in form
+    )
+    assert client.get(f"/quality/cases/new/?unit={data.units['u4'].pk}").status_code == 404
+    assert client.get("/quality/cases/new/?figure=model").status_code == 404
+    assert client.get(f"/quality/cases/new/?figure=model&group_model={data.qa.pk}&from=x").status_code == 404
+
+
+def _case(data, by="manager_sh"):
+    return services.open_case(
+        by=data.people[by],
+        product_model=data.qa,
+        order_ids=[data.orders["o2"].pk, data.orders["o3"].pk],
+        title="轴承反复损坏",
+        source=CaseSource.REPEAT,
+    )
+
+
+def test_case_page_moves_edits_and_comments(client, data):
+    case = _case(data)
+    _login(client, data, "manager_sh")
+    page = client.get(f"/quality/cases/{case.pk}/")
+    assert page.status_code == 200 and data.orders["o2"].number in page.content.decode()
+
+    assert client.post(f"/quality/cases/{case.pk}/move/", {"to": "analysing"}).status_code == 302
+    refused = client.post(f"/quality/cases/{case.pk}/move/", {"to": "decided"})
+    assert refused.status_code == 400
+    assert (
+        client.post(f"/quality/cases/{case.pk}/move/", {"to": "decided", "design_change_ref": "ECN-9"}).status_code
+        == 302
+    )
+    assert (
+        client.post(f"/quality/cases/{case.pk}/edit/", {"title": "", "owner": data.people["gm"].pk}).status_code == 400
+    )
+    saved = client.post(
+        f"/quality/cases/{case.pk}/edit/",
+        {"title": "轴承改型", "design_change_ref": "ECN-9", "owner": data.people["gm"].pk},
+    )
+    assert saved.status_code == 302
+    assert client.post(f"/quality/cases/{case.pk}/comment/", {"text": ""}).status_code == 400
+    assert client.post(f"/quality/cases/{case.pk}/comment/", {"text": "设计部已确认"}).status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.title, case.owner, case.comments.count()) == (
+        CaseStatus.DECIDED,
+        "轴承改型",
+        data.people["gm"],
+        1,
+    )
+    assert "ECN-9" in client.get(f"/quality/cases/{case.pk}/").content.decode()
+
+
+def test_case_out_of_scope_is_404(client, data):
+    case = _case(data)
+    _login(client, data, "manager_bj")
+
+    assert client.get(f"/quality/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/quality/cases/{case.pk}/move/", {"to": "analysing"}).status_code == 404
+
+
+def test_order_page_shows_the_case(client, data):
+    case = _case(data)
+    _login(client, data, "manager_sh")
+
+    page = client.get(f"/orders/{data.orders['o2'].pk}/").content.decode()
+    other = client.get(f"/orders/{data.orders['o4'].pk}/").content.decode()
+
+    assert 'id="order-quality-cases"' in page and case.number in page
+    assert 'id="order-quality-cases"' not in other
+
+
+def test_case_list_filters_and_keeps_its_query_count(client, data):
+    _case(data)
+    _login(client, data, "gm")
+    client.get("/quality/cases/")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/quality/cases/?status=active").status_code == 200
+    for _ in range(3):
+        _case(data, by="gm")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/quality/cases/?status=active")
+
+    assert page.content.decode().count('href="/quality/cases/') - 1 == 4  # the rows, not the nav entry
+    assert len(four) == len(one)
+    assert client.get("/quality/cases/?status=open").status_code == 200
+    assert client.get("/quality/cases/?status=bogus").status_code == 200
+
+
+def test_click_through_list_keeps_its_query_count(client, data):
+    _login(client, data, "gm")
+    client.get(f"/quality/failures/orders/?{NOV}&figure=model&key={data.qa.pk}")
+    with CaptureQueriesContext(connection) as two:
+        client.get(f"/quality/failures/orders/?{NOV}&figure=fault&key=E101")
+    with CaptureQueriesContext(connection) as four:
+        client.get(f"/quality/failures/orders/?{NOV}&figure=model&key={data.qa.pk}")
+
+    assert len(four) == len(two)
