@@ -193,24 +193,37 @@ def _alias(key: str) -> str:
     return f"figure_{key}"
 
 
+def _additive(measures: list[Measure]) -> bool:
+    """Whether the source's total is the sum of any grouping's rows: counts, and sums of exact decimals
+    (not of hours, which are rounded per row; not averages)."""
+    return all(m.agg == "count" or (m.agg == "sum" and m.unit in ("money", "qty")) for m in measures)
+
+
 def compute(spec: FigureSpec, user: User, filters: Filters) -> FigureResult:
     querysets = {name: source(user, filters) for name, source in spec.sources.items()}
     by_source: dict[str, list[Measure]] = {}
     for m in spec.measures:
         by_source.setdefault(m.source, []).append(m)
-    plain = [m for m in spec.measures if not m.per_month]
-    total_values: dict[str, Any] = {}
-    for name, measures in by_source.items():
-        wanted = [m for m in measures if m in plain]
-        if wanted:
-            got = querysets[name].aggregate(**{_alias(m.key): _aggregate(m) for m in wanted})
-            total_values.update({m.key: _finish(m, got[_alias(m.key)]) for m in wanted})
     tables = []
     for grouping in spec.groupings:
         if grouping.kind == "buckets":
             tables.append(_buckets(spec, grouping, querysets, filters, by_source))
         else:
             tables.append(_grouped(spec, grouping, querysets, by_source))
+    total_values: dict[str, Any] = {}
+    for name, measures in by_source.items():
+        wanted = [m for m in measures if not m.per_month]
+        if not wanted:
+            continue
+        # Every record falls in exactly one row of a field or month grouping: its rows add up to the
+        # total, which then costs no statement of its own.
+        covering = next((t for t in tables if t.grouping.kind != "buckets" and t.grouping.fields.get(name)), None)
+        if covering is not None and _additive(wanted):
+            for m in wanted:
+                total_values[m.key] = sum((row.values[m.key] for row in covering.rows), start=_finish(m, None))
+            continue
+        got = querysets[name].aggregate(**{_alias(m.key): _aggregate(m) for m in wanted})
+        total_values.update({m.key: _finish(m, got[_alias(m.key)]) for m in wanted})
     total = Row(key="", label="", values=_with_rates(spec, total_values))
     return FigureResult(spec=spec, filters=filters, total=total, tables=tables)
 

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // The SLA states keep the colours of the order list's badges (green, amber, red).
+  const COLOURS = { on_track: "#198754", at_risk: "#ffc107", overdue: "#dc3545", missed: "#dc3545", late: "#fd7e14", on_time: "#198754" };
+
   function option(data) {
     const stacked = data.type === "stacked";
     const kind = data.type === "line" ? "line" : "bar";
@@ -20,6 +23,8 @@
         data: s.data,
         connectNulls: true,
         emphasis: { focus: "series" },
+        itemStyle: COLOURS[s.key] ? { color: COLOURS[s.key] } : undefined,
+        lineStyle: COLOURS[s.key] ? { color: COLOURS[s.key] } : undefined,
       })),
     };
   }

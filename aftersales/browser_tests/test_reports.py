@@ -1,0 +1,49 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""Reports in the browser: the manager's dashboards draw their charts (ECharts, served by the app), a
+figure's number clicks through to a list of exactly that many records, the periodic report prints."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.browser_tests.helpers import screenshot, zh
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_dashboards_draw_their_charts_and_a_number_opens_its_records(signed_in):
+    page = signed_in("manager")
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("link", name=zh("Reports"), exact=True).click()
+    expect(page.locator("#figure-open_orders")).to_be_visible()
+    for key in ("open_orders", "sla_compliance", "backlog"):
+        chart = page.locator(f"#chart-{key}")
+        expect(chart).to_have_attribute("data-rendered", "1")
+        expect(chart.locator("canvas")).to_have_count(1)
+    screenshot(page, "reports-dashboard")
+
+    link = page.locator("#figure-open_orders a.report-value[data-measure='open']")
+    shown = int(link.inner_text())
+    assert shown > 0  # the demo data has open orders
+    link.click()
+    expect(page.locator("#record-count")).to_have_text(str(shown))
+    rows = page.locator("#records tbody tr")
+    expect(rows).to_have_count(min(shown, 50))
+    screenshot(page, "reports-records")
+
+    page.go_back()
+    tabs = page.locator("#report-screens")
+    tabs.get_by_role("link", name=zh("Customers")).click()
+    expect(page.locator("#chart-satisfaction")).to_have_attribute("data-rendered", "1")
+    tabs.get_by_role("link", name=zh("People and parts")).click()
+    expect(page.locator("#chart-utilisation")).to_have_attribute("data-rendered", "1")
+    screenshot(page, "reports-people-parts")
+
+
+def test_the_periodic_report(signed_in, live_server):
+    page = signed_in("manager")
+    page.goto(f"{live_server.url}/reports/periodic/?kind=yearly&period=2026")
+    expect(page.locator("#section-figures_service")).to_be_visible()
+    expect(page.locator("#report-pdf")).to_have_attribute("href", re.compile(r"/reports/periodic/pdf/\?kind=yearly"))
+    screenshot(page, "reports-periodic")
