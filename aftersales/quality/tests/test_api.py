@@ -1,6 +1,8 @@
 """The API: every statistic with the screen's filters (values by hand, dataset.py), the records behind
 a figure, quality cases (create idempotently, read, edit, move, comment), refusals and scope."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,9 +28,10 @@ def test_statistics_endpoints_give_the_hand_computed_figures(data, api_client):
     )
     assert (models["QB-200"]["units"], models["QB-200"]["rate"]) == (3, "666.7")  # 2 / 3 × 1000
     parts = gm.get(f"/api/v1/quality/failures/by-part?{NOV}").json()
-    assert [(p["label"], p["failures"], p["quantity"]) for p in parts] == [
-        ("BRG-1 轴承", 2, "3"),
-        ("PCB-9 控制板", 1, "1"),
+    # quantities as numbers: "3" on SQLite, "3.000" on PostgreSQL (the column's scale)
+    assert [(p["label"], p["failures"], Decimal(p["quantity"])) for p in parts] == [
+        ("BRG-1 轴承", 2, Decimal(3)),
+        ("PCB-9 控制板", 1, Decimal(1)),
     ]
     faults = gm.get(f"/api/v1/quality/failures/by-fault-code?{NOV}").json()
     assert {row["key"]: row["failures"] for row in faults} == {"": 4, "E101": 2}
