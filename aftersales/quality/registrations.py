@@ -9,6 +9,7 @@ from aftersales.history.registry import register_target, register_types
 from aftersales.quality.choices import CASE_STATUS_BADGES, CaseStatus
 from aftersales.quality.models import QualityCase
 from aftersales.quality.permissions import CAPABILITIES, cases_visible_to
+from aftersales.reports.registry import ReportSection, report_sections
 from aftersales.service.panels import order_panels
 
 PERMISSIONS = "aftersales.quality.permissions"
@@ -41,6 +42,15 @@ def register() -> None:
         )
     )
     order_panels.register(RecordPanel("quality.cases", 40, "aftersales.quality.views.order_panel"))
+    report_sections.register(
+        ReportSection(
+            "quality",
+            _("Failure statistics"),
+            50,
+            "aftersales.quality.report.section",
+            predicate="aftersales.quality.report.sees_section",
+        )
+    )
     register_target("quality_case", model=QualityCase, visible_to=cases_visible_to)
     register_types(
         {

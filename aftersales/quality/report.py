@@ -1,27 +1,19 @@
 """The failure-statistics section of the periodic reports (monthly, quarterly, yearly).
 
-``section(user, period)`` returns tables with ``caption``, ``columns``, ``rows`` and ``note``: the shape
-of the periodic report's section tables. ``period`` has ``start`` and ``end`` (both included).
+Registered in ``reports.registry.report_sections`` (quality sits on the layer above reports, the way
+the architecture's registries are filled). ``section(user, period)`` returns the section's tables;
+``period`` has ``start`` and ``end`` (both included).
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.models import User
 from aftersales.quality import selectors
 from aftersales.quality.permissions import can_view_failures
 from aftersales.quality.statistics import FailureWindow
-
-
-@dataclass(frozen=True)
-class Table:
-    caption: str | Promise
-    columns: list[str | Promise]
-    rows: list[list[Any]]
-    note: str | Promise = field(default="")
+from aftersales.reports.registry import SectionTable as Table
 
 
 def section(user: User, period: Any) -> list[Table]:

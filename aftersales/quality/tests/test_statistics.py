@@ -146,3 +146,16 @@ def test_report_section_carries_the_same_figures(data):
     assert [row[:3] for row in tables[1].rows] == [["QA-100 空压机 QA", 4, 4], ["QB-200 发电机组 QB", 2, 3]]
     assert len(tables) == 6
     assert sees_section(data.people["gm"]) and not sees_section(data.people["agent_sh"])
+
+
+def test_the_monthly_report_carries_the_failure_section(data):
+    from aftersales.reports.periodic import build_report
+    from aftersales.reports.periods import Period
+
+    november = Period(kind="monthly", start=NOVEMBER.start, end=NOVEMBER.end, label="2026-11")
+
+    gm = {built.section.key: built for built in build_report(user=data.people["gm"], period=november)}
+    agent = {built.section.key for built in build_report(user=data.people["agent_sh"], period=november)}
+
+    assert gm["quality"].tables[0].rows == [[6, 5, 2, 3]]
+    assert "quality" not in agent
