@@ -74,6 +74,8 @@ def test_the_technicians_week_from_the_phone_through_the_three_approvals(signed_
     phone = signed_in("technician", phone=True)
     phone.goto("/workforce/me/")
     phone.get_by_role("button", name=zh("Check out")).click()
+    # The check-out reloads the page: wait for the new one, or the report typed into the old page is lost.
+    expect(phone.get_by_role("alert").or_(phone.get_by_role("status")).first).to_contain_text(zh("Checked out."))
     phone.get_by_label(zh("Today's report")).fill("安装调试两台空压机，客户签字确认。")
     phone.get_by_role("button", name=zh("Send the report")).click()
     expect(phone.get_by_role("heading", name=re.compile(zh("Daily report")))).to_contain_text(zh("sent"))
