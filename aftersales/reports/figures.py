@@ -160,7 +160,7 @@ def _closed_repairs(user: User, filters: Filters) -> QuerySet[ServiceOrder]:
         Visit.objects.filter(order_id=OuterRef("pk"))
         .order_by()
         .values("order_id")
-        .annotate(n=models.Count("pk"))
+        .annotate(n=models.Count("*"))
         .values("n")
     )
     repeats = (

@@ -15,7 +15,7 @@ from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.permissions import product_models_visible_to
 from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.reports.charts import chart_data
-from aftersales.reports.engine import UnknownCell, compute, records
+from aftersales.reports.engine import UnknownCell, compute_all, records
 from aftersales.reports.figures import FIGURES
 from aftersales.reports.filters import Filters, parse_filters
 from aftersales.reports.forms import ScheduleForm
@@ -63,8 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if filters is None:
         status = 400
         filters = parse_filters(request.user, {})
-    for key in current.figures:
-        result = compute(FIGURES[key], request.user, filters)
+    for result in compute_all([FIGURES[key] for key in current.figures], request.user, filters):
         results.append({"figure": present(result), "chart": chart_data(result)})
     context = {
         "screens": SCREENS,

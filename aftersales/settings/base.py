@@ -138,6 +138,13 @@ def database_settings(url: str) -> dict:
         # rest of the ORM binds on the client and never prepares. 0 turns it off (an old pooler).
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
             options.setdefault("prepare_threshold", 5)
+        # Session settings sent at connect (no statement of their own). JIT off by default: it compiled
+        # the report statements for longer than they ran (1.2 s of JIT for a 0.8 s first-time-fix
+        # statement at 1,000,000 orders, benchmarks/README.md "Reports"). Empty sends none (a pooler
+        # that refuses the "options" startup parameter).
+        session_options = os.environ.get("DATABASE_SESSION_OPTIONS", "-c jit=off")
+        if session_options:
+            options.setdefault("options", session_options)
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so two concurrent writers queue instead of failing half-way with "database is locked".
