@@ -293,8 +293,14 @@ def rate_per_thousand(failures_: int, units: int) -> Decimal | None:
 
 # ---- the click-through ---------------------------------------------------------------------------------------
 def figure_orders(user: User, window: FailureWindow, *, figure: str, key: str = "") -> QuerySet[ServiceOrder]:
-    """The orders behind one figure: exactly those it counts."""
+    """The orders behind one figure: exactly those it counts. The headline's units that failed list one
+    order per unit, its latest failure in the window (so the list counts the units)."""
     qs = failures(user, window)
+    if figure == Breakdown.ALL:
+        return qs
+    if figure == Breakdown.UNITS:
+        latest = qs.filter(unit_id=OuterRef("unit_id")).order_by("-received_at", "-pk").values("pk")[:1]
+        return qs.filter(pk=Subquery(latest))
     if figure in REPEAT_DAYS:
         return repeat_failures(user, window, days=REPEAT_DAYS[figure])
     if figure == Breakdown.PART:

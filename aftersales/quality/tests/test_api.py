@@ -111,6 +111,15 @@ def test_repeat_orders_match_the_summary(data, api_client):
         assert listed["count"] == summary[figure] == len(listed["items"])
 
 
+def test_the_orders_behind_the_headline_totals_match_the_summary(data, api_client):
+    sh = api_client(data.people["manager_sh"])
+    summary = sh.get(f"/api/v1/quality/failures/summary?{NOV}").json()
+
+    for figure, total in (("all", "failures"), ("units", "units")):
+        listed = sh.get(f"/api/v1/quality/failures/orders?{NOV}&figure={figure}").json()
+        assert listed["count"] == summary[total] == len(listed["items"])
+
+
 def test_figure_orders_refuse_an_unknown_figure(data, api_client):
     answer = api_client(data.people["gm"]).get(f"/api/v1/quality/failures/orders?{NOV}&figure=colour")
 
