@@ -106,9 +106,9 @@ def test_scope_a_manager_sees_only_their_centres_failures(data):
 def test_filters_centre_model_customer(data):
     gm = data.people["gm"]
 
-    assert stats.totals(gm, replace(NOVEMBER, centre_id=data.bj.pk))["failures"] == 2  # o8 o10
-    assert stats.totals(gm, replace(NOVEMBER, model_id=data.qb.pk))["failures"] == 2
-    c1 = replace(NOVEMBER, customer_id=data.customers["c1"].pk)
+    assert stats.totals(gm, replace(NOVEMBER, centre=data.bj.pk))["failures"] == 2  # o8 o10
+    assert stats.totals(gm, replace(NOVEMBER, product_model=data.qb.pk))["failures"] == 2
+    c1 = replace(NOVEMBER, customer=data.customers["c1"].pk)
     rows = stats.by_model(gm, c1)
     # c1: o2 o3 o4 on QA; c1's QA units in the field: u1 u2 u6 = 3 (u7 not yet) → 3 / 3 × 1000
     assert [(row["code"], row["failures"], row["units"], row["rate"]) for row in rows] == [

@@ -62,6 +62,10 @@ def test_bad_filters_show_the_reason(client, data):
 
     assert page.status_code == 400 and 'id="filter-error"' in page.content.decode()
     assert client.get("/quality/failures/orders/?figure=colour").status_code == 400
+    # a centre out of the reader's scope is 404, as on the report dashboards (one parser for both)
+    _login(client, data, "manager_sh")
+    assert client.get(f"/quality/failures/?centre={data.bj.pk}").status_code == 404
+    assert client.get(f"/quality/failures/orders/?figure=all&centre={data.bj.pk}").status_code == 404
 
 
 def test_the_pages_need_the_capability(client, data):
