@@ -158,6 +158,10 @@ def database_settings(url: str) -> dict:
     return database
 
 
+# An index's INCLUDE columns (PostgreSQL's index-only reads, service's order_unit_received_idx) are
+# left out on SQLite, where the index still serves its key columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -279,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.reports.tasks.send_scheduled_reports",
         "schedule": float(os.environ.get("AFTERSALES_REPORTS_SEND_SECONDS", "3600")),
     },
+    # The dashboards read recently recomputed before their kept copy runs out (reports; also a periodic job).
+    "reports-refresh-dashboards": {
+        "task": "aftersales.reports.tasks.refresh_dashboards",
+        "schedule": float(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),
+    },
     # Contract visits generated, their orders opened ahead, the missed marked (also a periodic job).
     "contracts-visits": {
         "task": "aftersales.contracts.tasks.sweep_visits",
@@ -336,6 +345,11 @@ AFTERSALES = {
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
     "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
+    # Report dashboards (aftersales/reports/kept.py): a screen's figures are kept this long (0: always
+    # computed), recomputed every REPORTS_REFRESH_SECONDS while read within REPORTS_RECENT_SECONDS.
+    "REPORTS_KEEP_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_KEEP_SECONDS", "900")),
+    "REPORTS_REFRESH_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),
+    "REPORTS_RECENT_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_RECENT_SECONDS", str(8 * 3600))),
     # The parts and labour price list (明码标价, docs/parts.md): "public" (anyone, no sign-in) or
     # "signed_in" (signed-in users only: customers once the portal exists, and staff).
     "PRICE_LIST_VISIBILITY": os.environ.get("AFTERSALES_PRICE_LIST_VISIBILITY", "public"),
