@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--centre", type=int, default=None, help="a centre's id (default: every centre)")
+    parser.add_argument("--screens", default="", help="comma-separated screen keys (default: every screen)")
     parser.add_argument("--explain", default="", help="a figure whose statements to EXPLAIN ANALYZE")
     args = parser.parse_args()
     setup_django(args.database_url)
@@ -52,13 +53,15 @@ def main() -> None:
     from aftersales.reports.figures import FIGURES
     from aftersales.reports.filters import parse_filters
     from aftersales.reports.kept import screen_figures
-    from aftersales.reports.screens import SCREENS
+    from aftersales.reports.screens import SCREENS as ALL_SCREENS
 
+    wanted = {k for k in args.screens.split(",") if k}
+    SCREENS = [s for s in ALL_SCREENS if not wanted or s.key in wanted]  # noqa: N806 - the screens measured
     user = User.objects.get(username="bench")
     params = {"centre": args.centre} if args.centre else {}
     filters = parse_filters(user, params)
     load_before = os.getloadavg()
-    figures: dict[str, list[float]] = {key: [] for key in FIGURES}
+    figures: dict[str, list[float]] = {key: [] for s in SCREENS for key in s.figures}
     statements: dict[str, int] = {}
     screen_statements: dict[str, int] = {}
     kept: dict[str, list[float]] = {s.key: [] for s in SCREENS}
