@@ -23,6 +23,13 @@ def test_repeat_failures_go_to_design(signed_in):
     expect(page.locator("[data-chart='age'] svg")).to_have_count(1)
     screenshot(page, "quality-failures")
 
+    for total in ("failures", "units"):  # the headline totals open exactly their records
+        link = page.locator(f"#total-{total}")
+        shown = int(link.inner_text())
+        link.click()
+        expect(page.locator("#figure-count")).to_have_text(str(shown))
+        page.go_back()
+
     repeats = page.locator("#total-repeat30")
     shown = int(repeats.inner_text())
     assert shown >= 3  # the demo's: two on one unit, one on another (within 30 days)

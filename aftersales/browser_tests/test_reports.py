@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from aftersales.accounts.models import User
 from aftersales.browser_tests.helpers import screenshot, zh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,3 +48,26 @@ def test_the_periodic_report(signed_in, live_server):
     expect(page.locator("#section-figures_service")).to_be_visible()
     expect(page.locator("#report-pdf")).to_have_attribute("href", re.compile(r"/reports/periodic/pdf/\?kind=yearly"))
     screenshot(page, "reports-periodic")
+
+
+def test_a_report_email_is_changed_and_its_history_shows_who_changed_what(signed_in, live_server):
+    page = signed_in("manager")
+    page.goto(f"{live_server.url}/reports/schedules/")
+    form = page.locator("#schedule-form")
+    form.locator("select[name=kind]").select_option("monthly")
+    manager = User.objects.get(username="manager")  # the demo's manager has an e-mail address
+    form.locator("select[name=recipients]").select_option([str(manager.pk)])
+    form.get_by_role("button", name=zh("Save")).click()
+    page.locator("#schedules tbody tr").first.get_by_role("link").first.click()
+
+    form = page.locator("#schedule-form")
+    form.locator("select[name=kind]").select_option("quarterly")
+    form.get_by_role("button", name=zh("Save")).click()
+    page.locator("#schedule-toggle").click()
+    entries = page.locator(".history-panel .history-entry")
+    expect(entries).to_have_count(3)  # set up, changed (report), stopped
+    screenshot(page, "reports-schedule-history")
+
+    page.locator("#schedule-delete").click()  # data-confirm: the dialog is accepted
+    expect(page.locator("#schedule-changes .history-entry")).to_have_count(4)
+    screenshot(page, "reports-schedules")

@@ -1,6 +1,7 @@
 """Quality feedback in the API: every failure statistic with the screen's filters, the records behind a
 figure, and quality cases (list, create, read, edit, move, comment). Statistics and cases need
-``quality.view_failures`` (403 otherwise); a case out of scope is 404."""
+``quality.view_failures`` (403 otherwise); a case, or a filter's centre, model or customer, out of scope
+is 404."""
 
 import datetime
 from decimal import Decimal
@@ -24,7 +25,7 @@ from aftersales.quality.choices import Breakdown, CaseSource, CaseStatus
 from aftersales.quality.filters import parse_window
 from aftersales.quality.models import CaseComment, QualityCase
 from aftersales.quality.permissions import can_view_failures
-from aftersales.quality.statistics import FailureWindow
+from aftersales.reports.filters import Filters
 
 router = Router(tags=["quality"])
 
@@ -38,7 +39,7 @@ class WindowQuery(Schema):
     customer: str | None = Field(None, max_length=12, description="Customer id.")
 
 
-def _window(request: HttpRequest, query: WindowQuery) -> FailureWindow:
+def _window(request: HttpRequest, query: WindowQuery) -> Filters:
     if not can_view_failures(request.user):
         raise PermissionDeniedError("forbidden", _("Only managers see the failure statistics."))
     params = {"from": query.start, "to": query.end, "month": query.month}
@@ -54,13 +55,13 @@ class WindowOut(Schema):
     customer: int | None
 
 
-def _window_out(window: FailureWindow) -> WindowOut:
+def _window_out(window: Filters) -> WindowOut:
     return WindowOut(
         start=window.start,
         end=window.end,
-        centre=window.centre_id,
-        model=window.model_id,
-        customer=window.customer_id,
+        centre=window.centre,
+        model=window.product_model,
+        customer=window.customer,
     )
 
 
@@ -95,21 +96,21 @@ class PartRowOut(Schema):
     quantity: Decimal
 
 
-@router.get("/quality/failures/summary", response=answers(SummaryOut, 400, 403))
+@router.get("/quality/failures/summary", response=answers(SummaryOut, 400, 403, 404))
 def failure_summary(request: HttpRequest, query: Query[WindowQuery]) -> SummaryOut:
     """Failures, units failed, repeat failures within 30 and 90 days (docs/quality.md)."""
     window = _window(request, query)
     return SummaryOut(window=_window_out(window), **stats.totals(request.user, window))
 
 
-@router.get("/quality/failures/by-model", response=answers(list[ModelRowOut], 400, 403))
+@router.get("/quality/failures/by-model", response=answers(list[ModelRowOut], 400, 403, 404))
 def failures_by_model(request: HttpRequest, query: Query[WindowQuery]) -> list[ModelRowOut]:
     """Per product model: failures, units in the field, failures per 1,000 units, MTBF in days."""
     rows = stats.by_model(request.user, _window(request, query))
     return [ModelRowOut(model_id=row["key"], **{k: v for k, v in row.items() if k != "key"}) for row in rows]
 
 
-@router.get("/quality/failures/by-part", response=answers(list[PartRowOut], 400, 403))
+@router.get("/quality/failures/by-part", response=answers(list[PartRowOut], 400, 403, 404))
 def failures_by_part(request: HttpRequest, query: Query[WindowQuery]) -> list[PartRowOut]:
     """Per part fitted on failures: the failure orders and the quantity fitted."""
     rows = stats.by_part(request.user, _window(request, query))
@@ -123,19 +124,19 @@ def _rows(rows: list[dict[str, Any]]) -> list[RowOut]:
     return [RowOut(key=str(row["key"]), label=str(row["label"]), failures=row["failures"]) for row in rows]
 
 
-@router.get("/quality/failures/by-fault-code", response=answers(list[RowOut], 400, 403))
+@router.get("/quality/failures/by-fault-code", response=answers(list[RowOut], 400, 403, 404))
 def failures_by_fault_code(request: HttpRequest, query: Query[WindowQuery]) -> list[RowOut]:
     """Per fault code of the device rule that opened the order (key "" for none)."""
     return _rows(stats.by_fault_code(request.user, _window(request, query)))
 
 
-@router.get("/quality/failures/by-batch", response=answers(list[RowOut], 400, 403))
+@router.get("/quality/failures/by-batch", response=answers(list[RowOut], 400, 403, 404))
 def failures_by_batch(request: HttpRequest, query: Query[WindowQuery]) -> list[RowOut]:
     """Per production batch: the serial number without its last four characters."""
     return _rows(stats.by_batch(request.user, _window(request, query)))
 
 
-@router.get("/quality/failures/by-age", response=answers(list[RowOut], 400, 403))
+@router.get("/quality/failures/by-age", response=answers(list[RowOut], 400, 403, 404))
 def failures_by_age(request: HttpRequest, query: Query[WindowQuery]) -> list[RowOut]:
     """Per band of whole months from installation (else purchase) to the call; every band, in order."""
     return _rows(stats.by_age(request.user, _window(request, query)))
@@ -175,7 +176,7 @@ class FigureQuery(WindowQuery):
     limit: int | None = None
 
 
-@router.get("/quality/failures/orders", response=answers(FailureOrderPage, 400, 403))
+@router.get("/quality/failures/orders", response=answers(FailureOrderPage, 400, 403, 404))
 def failure_orders(request: HttpRequest, query: Query[FigureQuery]) -> dict[str, Any]:
     """The orders behind one figure (``figure`` and the row's ``key``), newest first; ``count`` is the figure."""
     window = _window(request, query)

@@ -43,6 +43,8 @@ class CaseSource(models.TextChoices):
 class Breakdown(models.TextChoices):
     """The figures of the failure statistics; each is also the ``figure`` of its click-through list."""
 
+    ALL = "all", _("All failures")
+    UNITS = "units", _("Units that failed")
     MODEL = "model", _("Product model")
     PART = "part", _("Part")
     FAULT = "fault", _("Fault code")

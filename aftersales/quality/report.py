@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import User
 from aftersales.quality import selectors
 from aftersales.quality.permissions import can_view_failures
-from aftersales.quality.statistics import FailureWindow
+from aftersales.reports.filters import Filters
 from aftersales.reports.registry import SectionTable as Table
 
 
 def section(user: User, period: Any) -> list[Table]:
     """Failures of the period by model (with rate and MTBF), part, fault code, batch and age, and the
     repeat failures (docs/quality.md)."""
-    report = selectors.failure_report(user, FailureWindow(start=period.start, end=period.end))
+    report = selectors.failure_report(user, Filters(start=period.start, end=period.end))
     totals = report.totals
     return [
         Table(

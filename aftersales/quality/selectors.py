@@ -11,14 +11,14 @@ from aftersales.quality import statistics as stats
 from aftersales.quality.choices import CaseStatus
 from aftersales.quality.models import CaseComment, QualityCase
 from aftersales.quality.permissions import cases_visible_to
-from aftersales.quality.statistics import FailureWindow
+from aftersales.reports.filters import Filters
 from aftersales.service.models import Attachment, ServiceOrder
 from aftersales.service.permissions import orders_visible_to
 
 
 @dataclass(frozen=True)
 class FailureReport:
-    window: FailureWindow
+    window: Filters
     totals: dict[str, Any]
     by_model: list[dict[str, Any]]
     by_part: list[dict[str, Any]]
@@ -42,7 +42,7 @@ class FailureReport:
         }
 
 
-def failure_report(user: User, window: FailureWindow) -> FailureReport:
+def failure_report(user: User, window: Filters) -> FailureReport:
     return FailureReport(
         window=window,
         totals=stats.totals(user, window),
@@ -54,7 +54,7 @@ def failure_report(user: User, window: FailureWindow) -> FailureReport:
     )
 
 
-def figure_order_rows(user: User, window: FailureWindow, *, figure: str, key: str) -> QuerySet[ServiceOrder]:
+def figure_order_rows(user: User, window: Filters, *, figure: str, key: str) -> QuerySet[ServiceOrder]:
     """The click-through list, with what its rows show read in the same query."""
     return stats.figure_orders(user, window, figure=figure, key=key).select_related(
         "unit__product_model", "customer", "service_center"

@@ -11,7 +11,6 @@ Definitions and decisions: docs/quality.md.
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -42,6 +41,7 @@ from aftersales.devices.models import Trigger
 from aftersales.installed_base.models import Unit
 from aftersales.parts.models import VisitPart
 from aftersales.quality.choices import AGE_BANDS, AgeBucket, Breakdown
+from aftersales.reports.filters import Filters
 from aftersales.service.choices import OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
@@ -58,38 +58,10 @@ def batch_suffix_length() -> int:
     return int(settings.AFTERSALES.get("QUALITY_BATCH_SUFFIX", 4))
 
 
-@dataclass(frozen=True)
-class FailureWindow:
-    """The period (local days, both included) and the filters of every figure."""
-
-    start: datetime.date
-    end: datetime.date
-    centre_id: int | None = None
-    model_id: int | None = None
-    customer_id: int | None = None
-
-    @property
-    def since(self) -> datetime.datetime:
-        return datetime.datetime.combine(self.start, datetime.time.min, tzinfo=business_timezone())
-
-    @property
-    def until(self) -> datetime.datetime:
-        """The first moment after the period."""
-        return datetime.datetime.combine(
-            self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=business_timezone()
-        )
-
-
-def failures(user: User, window: FailureWindow) -> QuerySet[ServiceOrder]:
+def failures(user: User, window: Filters) -> QuerySet[ServiceOrder]:
     """The failures ``user`` may see, received in the window, with its filters."""
     qs = orders_visible_to(user).filter(FAILURE, received_at__gte=window.since, received_at__lt=window.until)
-    if window.centre_id is not None:
-        qs = qs.filter(service_center_id=window.centre_id)
-    if window.model_id is not None:
-        qs = qs.filter(unit__product_model_id=window.model_id)
-    if window.customer_id is not None:
-        qs = qs.filter(customer_id=window.customer_id)
-    return qs
+    return window.on_orders(qs)
 
 
 # ---- annotations shared by the figures and their click-through lists --------------------------------------
@@ -153,7 +125,7 @@ def _grouped(qs: QuerySet[ServiceOrder], dimension: str) -> list[dict[str, Any]]
 
 
 # ---- the figures --------------------------------------------------------------------------------------------
-def by_model(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+def by_model(user: User, window: Filters) -> list[dict[str, Any]]:
     """Failures per product model, with the units in the field, the rate per 1,000 and the MTBF."""
     rows = _grouped(failures(user, window), Breakdown.MODEL)
     models = ProductModel.objects.in_bulk([row["key"] for row in rows])
@@ -167,7 +139,7 @@ def by_model(user: User, window: FailureWindow) -> list[dict[str, Any]]:
     return rows
 
 
-def by_part(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+def by_part(user: User, window: Filters) -> list[dict[str, Any]]:
     """The parts fitted on failures: how many failure orders used each part and how many were fitted."""
     lines = VisitPart.objects.filter(order__in=failures(user, window).values("pk"))
     rows = (
@@ -187,28 +159,28 @@ def by_part(user: User, window: FailureWindow) -> list[dict[str, Any]]:
     return sorted(result, key=lambda row: (-row["failures"], row["label"]))
 
 
-def by_fault_code(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+def by_fault_code(user: User, window: Filters) -> list[dict[str, Any]]:
     rows = _grouped(failures(user, window), Breakdown.FAULT)
     for row in rows:
         row["label"] = row["key"] or "—"
     return rows
 
 
-def by_batch(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+def by_batch(user: User, window: Filters) -> list[dict[str, Any]]:
     rows = _grouped(failures(user, window), Breakdown.BATCH)
     for row in rows:
         row["label"] = row["key"]
     return rows
 
 
-def by_age(user: User, window: FailureWindow) -> list[dict[str, Any]]:
+def by_age(user: User, window: Filters) -> list[dict[str, Any]]:
     """Every band in order, empty ones with 0 (a histogram)."""
     counts = {row["key"]: row["failures"] for row in _grouped(failures(user, window), Breakdown.AGE)}
     return [{"key": b.value, "label": str(b.label), "failures": counts.get(b.value, 0)} for b in AgeBucket]
 
 
 # ---- repeats and intervals: the unit's failures in order (LAG) ------------------------------------------------
-def _history(user: User, window: FailureWindow, *, since: datetime.datetime | None) -> QuerySet[ServiceOrder]:
+def _history(user: User, window: Filters, *, since: datetime.datetime | None) -> QuerySet[ServiceOrder]:
     """Every failure (of any centre: a unit's previous failure counts wherever it was repaired) of the
     units that failed in the window, up to the window's end, each with the local day of the unit's
     previous failure (``previous_day``, LAG over the unit's failures by time of call)."""
@@ -228,7 +200,7 @@ def _history(user: User, window: FailureWindow, *, since: datetime.datetime | No
     )
 
 
-def repeat_failures(user: User, window: FailureWindow, *, days: int) -> QuerySet[ServiceOrder]:
+def repeat_failures(user: User, window: Filters, *, days: int) -> QuerySet[ServiceOrder]:
     """The window's failures whose unit had failed before within ``days`` days (call day to call day)."""
     history = _history(user, window, since=window.since - datetime.timedelta(days=days)).annotate(
         gap=ExpressionWrapper(F("day") - F("previous_day"), output_field=DurationField())
@@ -237,11 +209,11 @@ def repeat_failures(user: User, window: FailureWindow, *, days: int) -> QuerySet
     return failures(user, window).filter(pk__in=repeats)
 
 
-def repeats(user: User, window: FailureWindow) -> dict[str, int]:
+def repeats(user: User, window: Filters) -> dict[str, int]:
     return {key: repeat_failures(user, window, days=days).count() for key, days in REPEAT_DAYS.items()}
 
 
-def mean_days_between_failures(user: User, window: FailureWindow) -> dict[int, Decimal]:
+def mean_days_between_failures(user: User, window: Filters) -> dict[int, Decimal]:
     """Per product model: the mean of the days from each failure of the window back to the unit's
     previous failure, or, for its first, to its installation (else purchase); failures with neither
     are left out."""
@@ -269,17 +241,17 @@ def _one_decimal(value: Any) -> Decimal:
 
 
 # ---- the field ----------------------------------------------------------------------------------------------
-def units_in_field(window: FailureWindow, *, model_ids: list[int] | None = None) -> dict[int, int]:
+def units_in_field(window: Filters, *, model_ids: list[int] | None = None) -> dict[int, int]:
     """Units in the field per model at the period's end: registered units installed (else bought, else
     registered) on or before it; of the filtered customer when there is one. The installed base is
     not a centre's: the denominator is the whole field whatever the user's centre."""
     qs = Unit.objects.annotate(
         in_service=Coalesce("installed_on", "purchase_date", TruncDate("created_at", tzinfo=business_timezone()))
     ).filter(in_service__lte=window.end)
-    if window.customer_id is not None:
-        qs = qs.filter(customer_id=window.customer_id)
-    if window.model_id is not None:
-        qs = qs.filter(product_model_id=window.model_id)
+    if window.customer is not None:
+        qs = qs.filter(customer_id=window.customer)
+    if window.product_model is not None:
+        qs = qs.filter(product_model_id=window.product_model)
     if model_ids is not None:
         qs = qs.filter(product_model_id__in=model_ids)
     return dict(qs.order_by().values("product_model_id").annotate(n=Count("pk")).values_list("product_model_id", "n"))
@@ -292,9 +264,15 @@ def rate_per_thousand(failures_: int, units: int) -> Decimal | None:
 
 
 # ---- the click-through ---------------------------------------------------------------------------------------
-def figure_orders(user: User, window: FailureWindow, *, figure: str, key: str = "") -> QuerySet[ServiceOrder]:
-    """The orders behind one figure: exactly those it counts."""
+def figure_orders(user: User, window: Filters, *, figure: str, key: str = "") -> QuerySet[ServiceOrder]:
+    """The orders behind one figure: exactly those it counts. The headline's units that failed list one
+    order per unit, its latest failure in the window (so the list counts the units)."""
     qs = failures(user, window)
+    if figure == Breakdown.ALL:
+        return qs
+    if figure == Breakdown.UNITS:
+        latest = qs.filter(unit_id=OuterRef("unit_id")).order_by("-received_at", "-pk").values("pk")[:1]
+        return qs.filter(pk=Subquery(latest))
     if figure in REPEAT_DAYS:
         return repeat_failures(user, window, days=REPEAT_DAYS[figure])
     if figure == Breakdown.PART:
@@ -313,7 +291,7 @@ def _int(key: str) -> int:
         return 0
 
 
-def totals(user: User, window: FailureWindow) -> dict[str, Any]:
+def totals(user: User, window: Filters) -> dict[str, Any]:
     """The headline: failures, units failed, and the repeats."""
     qs = failures(user, window)
     head = qs.aggregate(failures=Count("pk"), units=Count("unit_id", distinct=True))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.models import ProductModel
-from aftersales.core.errors import ValidationFailed
+from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.customers.models import Customer
 from aftersales.history.views import record_panel
@@ -26,11 +26,12 @@ from aftersales.parts.models import Part
 from aftersales.quality import selectors, services
 from aftersales.quality import statistics as stats
 from aftersales.quality.choices import CASE_MOVES, Breakdown, CaseSource, CaseStatus
-from aftersales.quality.filters import parse_window, window_params
+from aftersales.quality.filters import parse_window
 from aftersales.quality.forms import CaseEditForm, CaseForm, CommentForm, MoveForm
 from aftersales.quality.models import QualityCase
 from aftersales.quality.permissions import can_send_to_design, can_view_failures, can_work_case
-from aftersales.quality.statistics import FAILURE, FailureWindow
+from aftersales.quality.statistics import FAILURE
+from aftersales.reports.filters import Filters
 from aftersales.service.forms_field import run_form
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
@@ -43,10 +44,13 @@ def _need_failures(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _window(request: HttpRequest) -> tuple[FailureWindow, str, int]:
-    """The window of the query string; a bad parameter shows its reason over the default window (400)."""
+def _window(request: HttpRequest) -> tuple[Filters, str, int]:
+    """The window of the query string; a bad parameter shows its reason over the default window (400); a
+    centre, model or customer out of the reader's scope is 404, as on the report dashboards."""
     try:
         return parse_window(request.user, request.GET), "", 200
+    except NotFoundError:
+        raise Http404 from None
     except ValidationFailed as exc:
         return parse_window(request.user, {}), f"{exc.field}: {exc.detail}", 400
 
@@ -57,7 +61,7 @@ def failures(request: HttpRequest) -> HttpResponse:
     _need_failures(request)
     window, error, status = _window(request)
     report = selectors.failure_report(request.user, window)
-    query = urlencode(window_params(window))
+    query = urlencode(window.as_params())
     customer_ids = stats.failures(request.user, window).order_by().values("customer_id").distinct()
     context = {
         "report": report,
@@ -84,7 +88,7 @@ def failure_orders(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("key", "")[:64]
     qs = selectors.figure_order_rows(request.user, window, figure=figure, key=key)
     page = keyset_page(qs, cursor=request.GET.get("cursor") or None, limit=PAGE)
-    query = urlencode({**window_params(window), "figure": figure, "key": key})
+    query = urlencode({**window.as_params(), "figure": figure, "key": key})
     groups = list(
         qs.order_by()
         .values("unit__product_model_id", "unit__product_model__code")
@@ -124,7 +128,7 @@ def _evidence_choices(request: HttpRequest) -> tuple[QuerySet[ServiceOrder], Pro
         raise Http404
     try:
         window = parse_window(request.user, params)
-    except ValidationFailed:
+    except (ValidationFailed, NotFoundError):
         raise Http404 from None
     key = params.get("key", "")[:64]
     orders = stats.figure_orders(request.user, window, figure=figure, key=key).filter(unit__product_model=model)

@@ -11,11 +11,23 @@ class ReportsConfig(AppConfig):
 
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.core import registry
-        from aftersales.reports.permissions import CAPABILITIES
+        from aftersales.history.registry import register_target, register_types
+        from aftersales.reports.models import ReportSchedule
+        from aftersales.reports.permissions import CAPABILITIES, schedules_visible_to
         from aftersales.reports.sections import register_sections
 
         register_capabilities(CAPABILITIES)
         register_sections()  # the figures and care's summary; the apps above add theirs
+        register_target("report_schedule", model=ReportSchedule, visible_to=schedules_visible_to)
+        register_types(
+            {
+                "report_schedule.created": _("Report e-mail set up"),
+                "report_schedule.updated": _("Report e-mail changed"),
+                "report_schedule.stopped": _("Report e-mail stopped"),
+                "report_schedule.resumed": _("Report e-mail resumed"),
+                "report_schedule.deleted": _("Report e-mail deleted"),
+            }
+        )
         registry.periodic_jobs.register(
             registry.PeriodicJob(
                 "reports.send_scheduled",

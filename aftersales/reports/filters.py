@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,6 +64,18 @@ class Filters:
             months.append(month)
             month = next_month(month)
         return months
+
+    def on_orders(self, qs: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+        """``qs`` narrowed by the centre, product model and customer filters (``prefix``: the path from
+        its rows to the service order, e.g. ``"order__"``; empty for orders). The period is the caller's:
+        which date it reads depends on the figure."""
+        if self.centre is not None:
+            qs = qs.filter(**{f"{prefix}service_center_id": self.centre})
+        if self.product_model is not None:
+            qs = qs.filter(**{f"{prefix}unit__product_model_id": self.product_model})
+        if self.customer is not None:
+            qs = qs.filter(**{f"{prefix}customer_id": self.customer})
+        return qs
 
     def as_params(self) -> dict[str, str]:
         """The query string that gives these filters back (for links)."""

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import TimeStampedModel
 from aftersales.reports.periods import KINDS
@@ -13,7 +14,9 @@ class ReportSchedule(TimeStampedModel):
     the last period sent, so a period is never sent twice). The e-mail links to the report: each
     recipient opens it in their own scope."""
 
-    kind = models.CharField(_("report"), max_length=10, choices=list(KINDS.items()))
+    kind = models.CharField(
+        pgettext_lazy("a report schedule's field", "report"), max_length=10, choices=list(KINDS.items())
+    )
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("recipients"), related_name="+")
     active = models.BooleanField(_("active"), default=True)
     last_sent = models.CharField(_("last period sent"), max_length=10, blank=True)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("periodic/pdf/", views.periodic_pdf, name="periodic_pdf"),
     path("periodic/xlsx/", views.periodic_xlsx, name="periodic_xlsx"),
     path("schedules/", views.schedules, name="schedules"),
+    path("schedules/<int:schedule_id>/", views.schedule_detail, name="schedule_detail"),
     path("schedules/<int:schedule_id>/active/", views.schedule_active, name="schedule_active"),
+    path("schedules/<int:schedule_id>/delete/", views.schedule_delete, name="schedule_delete"),
     path("<slug:figure>/records/", views.figure_records, name="records"),
 ]

@@ -1,5 +1,6 @@
 """The report dashboards (/reports/) and the records behind any figure (/reports/<figure>/records/)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -7,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.permissions import product_models_visible_to
 from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.panels import render_record_panels
+from aftersales.history.display import describe
 from aftersales.reports.charts import chart_data
 from aftersales.reports.engine import UnknownCell, compute, records
 from aftersales.reports.figures import FIGURES
@@ -25,7 +28,8 @@ from aftersales.reports.permissions import can_schedule_reports, can_view_report
 from aftersales.reports.present import present
 from aftersales.reports.record_lists import record_columns
 from aftersales.reports.screens import SCREENS, screen
-from aftersales.reports.services import create_schedule, set_active
+from aftersales.reports.selectors import schedule_changes
+from aftersales.reports.services import create_schedule, delete_schedule, set_active, update_schedule
 from aftersales.service.forms_field import run_form
 
 PAGE_SIZE = 50
@@ -189,16 +193,60 @@ def schedules(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The report will be e-mailed after each period ends."))
             return redirect("reports:schedules")
     listed = schedules_visible_to(request.user).prefetch_related("recipients").order_by("-pk")
-    return render(request, "reports/schedules.html", {"form": form, "schedules": listed}, status=status)
+    changes = [describe(activity) for activity in schedule_changes(request.user)]
+    return render(
+        request, "reports/schedules.html", {"form": form, "schedules": listed, "changes": changes}, status=status
+    )
+
+
+@login_required
+def schedule_detail(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    """One schedule: change its report and recipients, stop, resume or delete it, and its history."""
+    if not can_schedule_reports(request.user):
+        raise PermissionDenied
+    schedule = get_object_or_404(schedules_visible_to(request.user).prefetch_related("recipients"), pk=schedule_id)
+    initial = {"kind": schedule.kind, "recipients": list(schedule.recipients.all())}
+    form = ScheduleForm(request.POST or None, user=request.user, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = run_form(
+            form,
+            lambda data: update_schedule(
+                by=request.user,
+                schedule_id=schedule.pk,
+                kind=data["kind"],
+                recipient_ids=[u.pk for u in data["recipients"]],
+            ),
+        )
+        if status == 0:
+            messages.success(request, _("The report e-mail is saved."))
+            return redirect("reports:schedule_detail", schedule_id=schedule.pk)
+    context = {"schedule": schedule, "form": form, "panels": render_record_panels(request, schedule)}
+    return render(request, "reports/schedule_detail.html", context, status=status)
+
+
+def _schedule_action(request: HttpRequest, action: Callable[[], object]) -> None:
+    if not can_schedule_reports(request.user):
+        raise PermissionDenied
+    try:
+        action()
+    except NotFoundError:
+        raise Http404 from None
 
 
 @login_required
 @require_POST
 def schedule_active(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    if not can_schedule_reports(request.user):
-        raise PermissionDenied
-    try:
-        set_active(by=request.user, schedule_id=schedule_id, active=request.POST.get("active") == "1")
-    except NotFoundError:
-        raise Http404 from None
+    active = request.POST.get("active") == "1"
+    _schedule_action(request, lambda: set_active(by=request.user, schedule_id=schedule_id, active=active))
+    if request.POST.get("next") == "detail":
+        return redirect("reports:schedule_detail", schedule_id=schedule_id)
+    return redirect("reports:schedules")
+
+
+@login_required
+@require_POST
+def schedule_delete(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    _schedule_action(request, lambda: delete_schedule(by=request.user, schedule_id=schedule_id))
+    messages.success(request, _("The report e-mail is deleted: nobody gets it any more."))
     return redirect("reports:schedules")

@@ -1481,6 +1481,8 @@ EXEMPT: dict[str, str] = {
     # contracts' write services are called from another centre in aftersales/contracts/tests/test_scope.py.
     "aftersales.reports.services.create_schedule": "tested from another centre in reports/tests/test_periodic.py",
     "aftersales.reports.services.set_active": "tested from another centre in reports/tests/test_periodic.py",
+    "aftersales.reports.services.update_schedule": "tested from another centre in reports/tests/test_schedules.py",
+    "aftersales.reports.services.delete_schedule": "tested from another centre in reports/tests/test_schedules.py",
     "aftersales.reports.services.send_scheduled": "a periodic job (beat, the relay loop); no caller",
     "aftersales.contracts.services.contracts.create_contract": "tested from another centre in contracts/tests/test_scope.py",
     "aftersales.contracts.services.contracts.cancel_contract": "tested from another centre in contracts/tests/test_scope.py",

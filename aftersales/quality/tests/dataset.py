@@ -41,13 +41,13 @@ from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.parts.choices import MoveKind, OldPartFate
 from aftersales.parts.models import Part, StockMove, VisitPart
 from aftersales.parts.tests.factories import PartFactory, store
-from aftersales.quality.statistics import FailureWindow
+from aftersales.reports.filters import Filters
 from aftersales.service.choices import OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.tests.factories import make_order, set_order_times
 
 TZ = business_timezone()
-NOVEMBER = FailureWindow(start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
+NOVEMBER = Filters(start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30))
 
 
 def local(day: str, time: str = "10:00") -> datetime.datetime:

@@ -53,26 +53,29 @@ def test_filters_and_month(data, api_client):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"),
+    ("query", "field", "code"),
     [
-        ("from=2026-13-01", "from"),
-        ("from=2026-11-30&to=2026-11-01", "to"),
-        ("from=2020-01-01&to=2026-11-30", "from"),
-        ("month=2026-1x", "month"),
-        ("centre=abc", "centre"),
-        ("model=999999", "model"),
-        ("customer=0", "customer"),
+        ("from=2026-13-01", "from", "invalid_filter"),
+        ("from=2026-11-30&to=2026-11-01", "to", "invalid_filter"),
+        ("from=2020-01-01&to=2026-11-30", "to", "invalid_filter"),  # over three years: reports' parser names `to`
+        ("month=2026-1x", "month", "invalid_month"),
+        ("centre=abc", "centre", "invalid_filter"),
+        ("customer=0", "customer", "invalid_filter"),
     ],
 )
-def test_bad_filters_are_400_with_the_field(data, api_client, query, field):
+def test_bad_filters_are_400_with_the_field(data, api_client, query, field, code):
     answer = api_client(data.people["gm"]).get(f"/api/v1/quality/failures/summary?{query}")
 
     assert answer.status_code == 400
-    assert answer.json()["field"] == field
+    assert (answer.json()["field"], answer.json()["code"]) == (field, code)
 
 
-def test_a_centre_or_customer_out_of_scope_is_refused(data, api_client):
+def test_a_centre_model_or_customer_out_of_scope_is_404(data, api_client):
     sh = api_client(data.people["manager_sh"])
+    gm = api_client(data.people["gm"])
+
+    assert gm.get("/api/v1/quality/failures/summary?model=999999").status_code == 404
+    assert sh.get(f"/api/v1/quality/failures/summary?centre={data.bj.pk}").status_code == 404
 
     assert sh.get(f"/api/v1/quality/failures/summary?centre={data.bj.pk}").json()["field"] == "centre"
     assert sh.get(f"/api/v1/quality/failures/summary?customer={data.customers['c3'].pk}").json()["field"] == "customer"
@@ -109,6 +112,15 @@ def test_repeat_orders_match_the_summary(data, api_client):
     for figure in ("repeat30", "repeat90"):
         listed = sh.get(f"/api/v1/quality/failures/orders?{NOV}&figure={figure}").json()
         assert listed["count"] == summary[figure] == len(listed["items"])
+
+
+def test_the_orders_behind_the_headline_totals_match_the_summary(data, api_client):
+    sh = api_client(data.people["manager_sh"])
+    summary = sh.get(f"/api/v1/quality/failures/summary?{NOV}").json()
+
+    for figure, total in (("all", "failures"), ("units", "units")):
+        listed = sh.get(f"/api/v1/quality/failures/orders?{NOV}&figure={figure}").json()
+        assert listed["count"] == summary[total] == len(listed["items"])
 
 
 def test_figure_orders_refuse_an_unknown_figure(data, api_client):

@@ -81,6 +81,19 @@ def test_repeats_within_30_and_90_days_look_back_before_the_period_and_across_ce
     assert stats.repeats(data.people["manager_bj"], NOVEMBER) == {"repeat30": 0, "repeat90": 0}
 
 
+def test_the_headline_totals_list_exactly_their_orders(data):
+    gm, sh = data.people["gm"], data.people["manager_sh"]
+
+    assert set(stats.figure_orders(gm, NOVEMBER, figure="all").values_list("pk", flat=True)) == data.ids(
+        "o2", "o3", "o4", "o5", "o8", "o10"
+    )
+    # one order per unit that failed, its latest failure: u1 → o3 (not o2)
+    units = stats.figure_orders(gm, NOVEMBER, figure="units")
+    assert set(units.values_list("pk", flat=True)) == data.ids("o3", "o4", "o5", "o8", "o10")
+    assert units.count() == stats.totals(gm, NOVEMBER)["units"]
+    assert stats.figure_orders(sh, NOVEMBER, figure="units").count() == stats.totals(sh, NOVEMBER)["units"] == 3
+
+
 def test_scope_a_manager_sees_only_their_centres_failures(data):
     sh = stats.totals(data.people["manager_sh"], NOVEMBER)
     bj = stats.totals(data.people["manager_bj"], NOVEMBER)
@@ -93,9 +106,9 @@ def test_scope_a_manager_sees_only_their_centres_failures(data):
 def test_filters_centre_model_customer(data):
     gm = data.people["gm"]
 
-    assert stats.totals(gm, replace(NOVEMBER, centre_id=data.bj.pk))["failures"] == 2  # o8 o10
-    assert stats.totals(gm, replace(NOVEMBER, model_id=data.qb.pk))["failures"] == 2
-    c1 = replace(NOVEMBER, customer_id=data.customers["c1"].pk)
+    assert stats.totals(gm, replace(NOVEMBER, centre=data.bj.pk))["failures"] == 2  # o8 o10
+    assert stats.totals(gm, replace(NOVEMBER, product_model=data.qb.pk))["failures"] == 2
+    c1 = replace(NOVEMBER, customer=data.customers["c1"].pk)
     rows = stats.by_model(gm, c1)
     # c1: o2 o3 o4 on QA; c1's QA units in the field: u1 u2 u6 = 3 (u7 not yet) → 3 / 3 × 1000
     assert [(row["code"], row["failures"], row["units"], row["rate"]) for row in rows] == [

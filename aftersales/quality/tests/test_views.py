@@ -25,7 +25,7 @@ def test_failure_page_shows_the_figures_and_their_chart_data(client, data):
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="total-failures">6<' in html  # o2 o3 o4 o5 o8 o10
+    assert re.search(r'id="total-failures" href="[^"]+">6<', html)  # o2 o3 o4 o5 o8 o10
     assert 'id="failure-chart-data"' in html and "quality/js/failures.js" in html
     assert "1000.0" in html and "666.7" in html and "256.5" in html
 
@@ -42,11 +42,30 @@ def test_every_figure_link_lists_exactly_its_count(client, data):
         assert table.count('href="/orders/') == int(shown)
 
 
+def test_the_headline_totals_open_exactly_their_records(client, data):
+    html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
+
+    for total, shown in (("failures", 6), ("units", 5)):  # 6 failures: o2 and o3 on u1, o4 o5 o8 o10
+        href = re.search(rf'id="total-{total}" href="([^"]+)">(\d+)<', html)
+        assert href is not None and int(href.group(2)) == shown
+        listed = client.get(href.group(1).replace("&amp;", "&")).content.decode()
+        assert f'id="figure-count">{shown}<' in listed
+        table = listed[listed.index('id="failure-order-table"') : listed.index("</table>")]
+        assert table.count('href="/orders/') == shown
+    # u1's latest failure stands for it in the units' list
+    assert data.orders["o3"].number in listed and data.orders["o2"].number not in listed
+    assert "group_model=" not in listed  # one order per unit is no evidence to send to design
+
+
 def test_bad_filters_show_the_reason(client, data):
     page = _login(client, data).get("/quality/failures/?from=2026-11-30&to=2026-11-01")
 
     assert page.status_code == 400 and 'id="filter-error"' in page.content.decode()
     assert client.get("/quality/failures/orders/?figure=colour").status_code == 400
+    # a centre out of the reader's scope is 404, as on the report dashboards (one parser for both)
+    _login(client, data, "manager_sh")
+    assert client.get(f"/quality/failures/?centre={data.bj.pk}").status_code == 404
+    assert client.get(f"/quality/failures/orders/?figure=all&centre={data.bj.pk}").status_code == 404
 
 
 def test_the_pages_need_the_capability(client, data):
