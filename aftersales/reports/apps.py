@@ -36,6 +36,14 @@ class ReportsConfig(AppConfig):
                 task="aftersales.reports.tasks.send_scheduled_reports",
             )
         )
+        registry.periodic_jobs.register(
+            registry.PeriodicJob(
+                "reports.refresh_dashboards",
+                "aftersales.reports.kept.refresh_dashboards",
+                interval=settings.AFTERSALES.get("REPORTS_REFRESH_SECONDS", 600),
+                task="aftersales.reports.tasks.refresh_dashboards",
+            )
+        )
         registry.navigation.register(
             registry.NavEntry(
                 "reports",

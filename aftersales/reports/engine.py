@@ -13,8 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import business_timezone
@@ -30,13 +29,16 @@ FEN = Decimal("0.01")
 class Grouping:
     """Rows of a table. ``fields``: the path of the grouping field in each source. ``kind``: "field"
     (the field's values), "month" (the local month of a date/time field: keys ``YYYY-MM``) or "buckets"
-    (the months of the period as rows, each measure's condition taking the month's bounds)."""
+    (the months of the period as rows, each measure's condition taking the month's bounds). A source's
+    field and month groupings are read in one statement grouped by all of them (rows: the product of
+    their values); mark a grouping with many values ``alone`` to give it a statement of its own."""
 
     key: str
     label: Any
     fields: Mapping[str, str] = field(default_factory=dict)
     kind: str = "field"
     labels: Callable[[list[Any]], Mapping[Any, str]] | None = None
+    alone: bool = False  # many values (a technician, a part): not grouped together with the others
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,14 @@ def _hours(value: Any) -> Decimal | None:
     return (Decimal(seconds) / 3600).quantize(ONE, ROUND_HALF_UP)
 
 
-def _finish(measure: Measure, value: Any) -> Any:
+def _finish(measure: Measure, value: Any, n: int | None = None) -> Any:
+    """The shown value of a measure from its aggregate (a rolled-up average: its sum and count ``n``)."""
     if measure.agg == "count":
         return value or 0
+    if measure.agg == "avg" and n is not None:  # rolled up: the sum of the values and their count
+        if not n or value is None:
+            return None
+        value = value / n if isinstance(value, datetime.timedelta) else Decimal(value) / n
     if measure.unit == "h":
         return _hours(value)
     if value is None:
@@ -148,6 +155,7 @@ def _condition(measure: Measure, bounds: Bounds | None) -> Q | None:
 
 
 def _aggregate(measure: Measure, bounds: Bounds | None = None) -> Any:
+    """A measure's aggregate over one month's bounds (the "buckets" grouping: one statement)."""
     condition = _condition(measure, bounds)
     if measure.agg == "count":
         return Count("pk", filter=condition)
@@ -156,6 +164,29 @@ def _aggregate(measure: Measure, bounds: Bounds | None = None) -> Any:
     if output is not None:
         return function(measure.expr, filter=condition, output_field=output)
     return function(measure.expr, filter=condition)
+
+
+def _parts(measure: Measure, prefix: str = "") -> dict[str, Any]:
+    """The additive aggregates a measure is rolled up from: a count; a sum; an average as its sum and
+    the count of its values (``COUNT(expr)``: an average skips the records without a value)."""
+    condition = _condition(measure, None)
+    alias = prefix + _alias(measure.key)
+    if measure.agg == "count":
+        return {alias: Count("pk", filter=condition)}
+    output = models.DurationField() if measure.unit == "h" else None
+    extra = {"output_field": output} if output is not None else {}
+    parts = {alias: Sum(measure.expr, filter=condition, **extra)}
+    if measure.agg == "avg":
+        parts[f"{alias}_n"] = Count(measure.expr, filter=condition)
+    return parts
+
+
+def _add(total: Any, value: Any) -> Any:
+    if value is None:
+        return total
+    if total is None:
+        return value
+    return total + value
 
 
 def _rate(rate: Rate, values: Mapping[str, Any]) -> Decimal | None:
@@ -176,13 +207,36 @@ def month_bounds(month: datetime.date) -> Bounds:
     return local_midnight(month), local_midnight(next_month(month))
 
 
-def _group_expression(grouping: Grouping, path: str) -> Any:
-    if grouping.kind == "month":
-        return TruncMonth(path, tzinfo=business_timezone()) if "_at" in path else TruncMonth(path)
-    return models.F(path)
+def _is_moment(model: type[models.Model], path: str) -> bool:
+    """Whether ``path`` (``order__completed_at``) ends at a date-time field (a month of it then runs
+    from local midnight to local midnight) rather than a date field."""
+    field: Any = None
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model or model
+    return isinstance(field, models.DateTimeField)
+
+
+def _group_expression(model: type[models.Model], grouping: Grouping, path: str, filters: Filters) -> Any:
+    """A field's value, or the key (``YYYY-MM``) of the period's month a date falls in: a chain of
+    comparisons with the months' ends (in local time), several times cheaper than truncating every
+    row's time in the business time zone; a date outside the period (every source is restricted to
+    it) or none has no month."""
+    if grouping.kind != "month":
+        return models.F(path)
+    moment = _is_moment(model, path)
+    months = filters.months()
+    first = local_midnight(months[0]) if moment else months[0]
+    whens = [When(**{f"{path}__lt": first}, then=Value(None, output_field=models.CharField()))]
+    for month in months:
+        end = local_midnight(next_month(month)) if moment else next_month(month)
+        whens.append(When(**{f"{path}__lt": end}, then=Value(month.strftime("%Y-%m"))))
+    return Case(*whens, default=Value(None), output_field=models.CharField())
 
 
 def _month_key(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, datetime.datetime):
         value = value.astimezone(business_timezone()).date() if value.tzinfo else value.date()
     return value.strftime("%Y-%m") if value is not None else ""
@@ -193,63 +247,127 @@ def _alias(key: str) -> str:
     return f"figure_{key}"
 
 
-def _additive(measures: list[Measure]) -> bool:
-    """Whether the source's total is the sum of any grouping's rows: counts, and sums of exact decimals
-    (not of hours, which are rounded per row; not averages)."""
-    return all(m.agg == "count" or (m.agg == "sum" and m.unit in ("money", "qty")) for m in measures)
+def _row_key(grouping: Grouping, value: Any) -> str:
+    if grouping.kind == "month":
+        return _month_key(value)
+    return "" if value is None else str(value)
+
+
+class _Rollup:
+    """Sums of the additive aggregates of one source of a figure, per row of each grouping and in
+    total. ``prefix`` names the figure's aggregates apart from another figure's in a shared statement."""
+
+    def __init__(self, measures: list[Measure], prefix: str) -> None:
+        self.measures = measures
+        self.prefix = prefix
+        self.aggregates = {a: agg for m in measures for a, agg in _parts(m, prefix).items()}
+        self.rows: dict[str, dict[str, dict[str, Any]]] = {}  # grouping key -> row key -> alias -> sum
+        self.raw_keys: dict[str, dict[str, Any]] = {}  # grouping key -> row key -> grouped value
+        self.total: dict[str, Any] = {}
+
+    def add(self, grouping: Grouping | None, value: Any, aggregates: Mapping[str, Any]) -> None:
+        if grouping is None:
+            target = self.total
+        else:
+            key = _row_key(grouping, value)
+            self.raw_keys.setdefault(grouping.key, {}).setdefault(key, value)
+            target = self.rows.setdefault(grouping.key, {}).setdefault(key, {})
+        for alias in self.aggregates:
+            target[alias] = _add(target.get(alias), aggregates[alias])
+
+    def values(self, sums: Mapping[str, Any]) -> dict[str, Any]:
+        alias = self.prefix + "{}"
+        return {
+            m.key: _finish(m, sums.get(alias.format(_alias(m.key))), sums.get(alias.format(_alias(m.key)) + "_n"))
+            for m in self.measures
+        }
+
+
+@dataclass
+class _Reader:
+    """One statement and the figures' roll-ups it feeds: a source grouped by some groupings (or by
+    none: the total)."""
+
+    qs: QuerySet[Any]
+    groups: dict[str, Any]
+    feeds: list[tuple[_Rollup, list[Grouping], bool]] = field(default_factory=list)  # (roll-up, groupings, total?)
+
+    def run(self) -> None:
+        aggregates = {a: agg for rollup, _g, _t in self.feeds for a, agg in rollup.aggregates.items()}
+        if not self.groups:
+            rows: Any = [self.qs.aggregate(**aggregates)]
+        else:
+            rows = self.qs.order_by().annotate(**self.groups).values(*self.groups).annotate(**aggregates)
+        for row in rows:
+            for rollup, groupings, total in self.feeds:
+                for i, g in enumerate(groupings):
+                    rollup.add(g, row[f"_g{i}"], row)
+                if total:
+                    rollup.add(None, None, row)
 
 
 def compute(spec: FigureSpec, user: User, filters: Filters) -> FigureResult:
-    querysets = {name: source(user, filters) for name, source in spec.sources.items()}
-    by_source: dict[str, list[Measure]] = {}
-    for m in spec.measures:
-        by_source.setdefault(m.source, []).append(m)
-    tables = []
-    for grouping in spec.groupings:
-        if grouping.kind == "buckets":
-            tables.append(_buckets(spec, grouping, querysets, filters, by_source))
-        else:
-            tables.append(_grouped(spec, grouping, querysets, by_source))
-    total_values: dict[str, Any] = {}
-    for name, measures in by_source.items():
-        wanted = [m for m in measures if not m.per_month]
-        if not wanted:
-            continue
-        # Every record falls in exactly one row of a field or month grouping: its rows add up to the
-        # total, which then costs no statement of its own.
-        covering = next((t for t in tables if t.grouping.kind != "buckets" and t.grouping.fields.get(name)), None)
-        if covering is not None and _additive(wanted):
-            for m in wanted:
-                total_values[m.key] = sum((row.values[m.key] for row in covering.rows), start=_finish(m, None))
-            continue
-        got = querysets[name].aggregate(**{_alias(m.key): _aggregate(m) for m in wanted})
-        total_values.update({m.key: _finish(m, got[_alias(m.key)]) for m in wanted})
-    total = Row(key="", label="", values=_with_rates(spec, total_values))
-    return FigureResult(spec=spec, filters=filters, total=total, tables=tables)
+    return compute_all([spec], user, filters)[0]
 
 
-def _grouped(
-    spec: FigureSpec, grouping: Grouping, querysets: Mapping[str, QuerySet[Any]], by_source: Mapping[str, list[Measure]]
-) -> Table:
+def compute_all(specs: Sequence[FigureSpec], user: User, filters: Filters) -> list[FigureResult]:
+    """The figures of a screen. Each source is read once for all of a figure's field and month
+    groupings (grouped by all of them together, then summed per grouping and in total: every measure
+    is a count or a sum, an average being a sum and a count), and once for every figure of the screen
+    that reads the same source with the same groupings (SLA compliance and the mean times: one pass
+    over the period's orders). A grouping marked ``alone`` has its own statement; the "buckets"
+    grouping one statement of conditional aggregates per source."""
+    readers: dict[tuple[Any, ...], _Reader] = {}
+    plans = []
+    for spec in specs:
+        querysets = {name: source(user, filters) for name, source in spec.sources.items()}
+        rollups: dict[str, _Rollup] = {}
+        for m in spec.measures:
+            if not m.per_month:
+                rollups.setdefault(m.source, _Rollup([], f"{spec.key}__")).measures.append(m)
+        for name, rollup in rollups.items():
+            rollup.aggregates = {a: agg for m in rollup.measures for a, agg in _parts(m, rollup.prefix).items()}
+            qs = querysets[name]
+            together = [g for g in spec.groupings if g.kind != "buckets" and not g.alone and g.fields.get(name)]
+            alone = [g for g in spec.groupings if g.kind != "buckets" and g.alone and g.fields.get(name)]
+            sets = [together] if together else []
+            sets += [[g] for g in alone]
+            for j, groupings in enumerate(sets or [[]]):
+                groups = {
+                    f"_g{i}": _group_expression(qs.model, g, g.fields[name], filters) for i, g in enumerate(groupings)
+                }
+                signature = (spec.sources[name], tuple((g.kind, g.fields[name]) for g in groupings))
+                reader = readers.setdefault(signature, _Reader(qs, groups))
+                reader.feeds.append((rollup, groupings, j == 0))
+        plans.append((spec, querysets, rollups))
+    for reader in readers.values():
+        reader.run()
+    results = []
+    for spec, querysets, rollups in plans:
+        tables = []
+        for grouping in spec.groupings:
+            if grouping.kind == "buckets":
+                tables.append(_buckets(spec, grouping, querysets, filters))
+            else:
+                tables.append(_table(spec, grouping, rollups))
+        total_values: dict[str, Any] = {}
+        for rollup in rollups.values():
+            total_values.update(rollup.values(rollup.total))
+        total = Row(key="", label="", values=_with_rates(spec, total_values))
+        results.append(FigureResult(spec=spec, filters=filters, total=total, tables=tables))
+    return results
+
+
+def _table(spec: FigureSpec, grouping: Grouping, rollups: Mapping[str, _Rollup]) -> Table:
     values: dict[str, dict[str, Any]] = {}
     raw_keys: dict[str, Any] = {}
-    for name, measures in by_source.items():
-        path = grouping.fields.get(name)
-        if path is None:
+    for name, rollup in rollups.items():
+        if not grouping.fields.get(name):
             continue
-        rows = (
-            querysets[name]
-            .order_by()
-            .annotate(_g=_group_expression(grouping, path))
-            .values("_g")
-            .annotate(**{_alias(m.key): _aggregate(m) for m in measures})
-        )
-        for row in rows:
-            key = _month_key(row["_g"]) if grouping.kind == "month" else ("" if row["_g"] is None else str(row["_g"]))
-            raw_keys.setdefault(key, row["_g"])
-            target = values.setdefault(key, {})
-            target.update({m.key: _finish(m, row[_alias(m.key)]) for m in measures})
-    labels = grouping.labels([raw_keys[k] for k in raw_keys]) if grouping.labels and raw_keys else {}
+        raw_keys.update(rollup.raw_keys.get(grouping.key, {}))
+        for key, sums in rollup.rows.get(grouping.key, {}).items():
+            values.setdefault(key, {}).update(rollup.values(sums))
+    labels = grouping.labels(list(raw_keys.values())) if grouping.labels and raw_keys else {}
     out = []
     for key in sorted(values, key=_sort_key):
         row_values = {m.key: _finish(m, None) for m in spec.measures if grouping.fields.get(m.source)}
@@ -263,13 +381,10 @@ def _sort_key(key: str) -> tuple[int, Any]:
     return (0, int(key)) if key.isdigit() else (1, key)
 
 
-def _buckets(
-    spec: FigureSpec,
-    grouping: Grouping,
-    querysets: Mapping[str, QuerySet[Any]],
-    filters: Filters,
-    by_source: Mapping[str, list[Measure]],
-) -> Table:
+def _buckets(spec: FigureSpec, grouping: Grouping, querysets: Mapping[str, QuerySet[Any]], filters: Filters) -> Table:
+    by_source: dict[str, list[Measure]] = {}
+    for m in spec.measures:
+        by_source.setdefault(m.source, []).append(m)
     months = filters.months()
     values: dict[str, dict[str, Any]] = {m.strftime("%Y-%m"): {} for m in months}
     for name, measures in by_source.items():
@@ -323,7 +438,7 @@ def records(
                 raise UnknownCell("measure")
             if g.kind == "month":
                 month = parse_month_key(row)
-                if "_at" in path:
+                if _is_moment(qs.model, path):
                     since, until = month_bounds(month)
                     qs = qs.filter(**{f"{path}__gte": since, f"{path}__lt": until})
                 else:

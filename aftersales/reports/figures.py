@@ -61,19 +61,8 @@ def _people(keys: list[Any]) -> Mapping[Any, str]:
     return {u.pk: str(u) for u in User.objects.filter(pk__in=ids)} if ids else {}
 
 
-def _order_filters(qs: QuerySet[Any], filters: Filters, prefix: str = "") -> QuerySet[Any]:
-    """The centre, product model and customer filters on orders (``prefix``: the path to the order)."""
-    if filters.centre is not None:
-        qs = qs.filter(**{f"{prefix}service_center_id": filters.centre})
-    if filters.product_model is not None:
-        qs = qs.filter(**{f"{prefix}unit__product_model_id": filters.product_model})
-    if filters.customer is not None:
-        qs = qs.filter(**{f"{prefix}customer_id": filters.customer})
-    return qs
-
-
 def _orders(user: User, filters: Filters) -> QuerySet[ServiceOrder]:
-    return _order_filters(orders_visible_to(user), filters)
+    return filters.on_orders(orders_visible_to(user))
 
 
 def _within(qs: QuerySet[Any], field: str, scope: QuerySet[Any]) -> QuerySet[Any]:
@@ -172,7 +161,7 @@ def _closed_repairs(user: User, filters: Filters) -> QuerySet[ServiceOrder]:
         Visit.objects.filter(order_id=OuterRef("pk"))
         .order_by()
         .values("order_id")
-        .annotate(n=models.Count("pk"))
+        .annotate(n=models.Count("*"))
         .values("n")
     )
     repeats = (

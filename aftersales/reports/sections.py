@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.models import User
 from aftersales.care import reports as care_reports
 from aftersales.care.permissions import can_view_reports as can_view_care_reports
-from aftersales.reports.engine import FigureResult, Table, compute
+from aftersales.reports.engine import FigureResult, Table, compute_all
 from aftersales.reports.figures import FIGURES
 from aftersales.reports.filters import Filters
 from aftersales.reports.periods import Period
@@ -38,7 +38,7 @@ def figure_table(result: FigureResult) -> SectionTable:
 def _screen_builder(keys: tuple[str, ...]) -> Any:
     def build(*, user: User, period: Period) -> list[SectionTable]:
         filters = Filters(start=period.start, end=period.end)
-        return [figure_table(compute(FIGURES[key], user, filters)) for key in keys]
+        return [figure_table(result) for result in compute_all([FIGURES[key] for key in keys], user, filters)]
 
     return build
 

@@ -18,10 +18,11 @@ from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.panels import render_record_panels
 from aftersales.history.display import describe
 from aftersales.reports.charts import chart_data
-from aftersales.reports.engine import UnknownCell, compute, records
+from aftersales.reports.engine import UnknownCell, records
 from aftersales.reports.figures import FIGURES
 from aftersales.reports.filters import Filters, parse_filters
 from aftersales.reports.forms import ScheduleForm
+from aftersales.reports.kept import screen_figures
 from aftersales.reports.periodic import build_report, filename, pdf_bytes, xlsx_bytes
 from aftersales.reports.periods import KINDS, Period, last_ended, parse_period
 from aftersales.reports.permissions import can_schedule_reports, can_view_reports, schedules_visible_to
@@ -67,8 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if filters is None:
         status = 400
         filters = parse_filters(request.user, {})
-    for key in current.figures:
-        result = compute(FIGURES[key], request.user, filters)
+    kept = screen_figures(request.user, current, filters, fresh=request.GET.get("fresh") == "1")
+    for result in kept.results:
         results.append({"figure": present(result), "chart": chart_data(result)})
     context = {
         "screens": SCREENS,
@@ -77,6 +78,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "params": filters.as_params(),
         "error": error,
         "results": results,
+        "computed_at": kept.computed_at,
+        "kept": kept.kept,
         **_filter_bar(request),
     }
     return render(request, "reports/dashboard.html", context, status=status)

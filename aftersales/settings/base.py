@@ -138,6 +138,13 @@ def database_settings(url: str) -> dict:
         # rest of the ORM binds on the client and never prepares. 0 turns it off (an old pooler).
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
             options.setdefault("prepare_threshold", 5)
+        # Session settings sent at connect (no statement of their own). JIT off by default: it compiled
+        # the report statements for longer than they ran (1.2 s of JIT for a 0.8 s first-time-fix
+        # statement at 1,000,000 orders, benchmarks/README.md "Reports"). Empty sends none (a pooler
+        # that refuses the "options" startup parameter).
+        session_options = os.environ.get("DATABASE_SESSION_OPTIONS", "-c jit=off")
+        if session_options:
+            options.setdefault("options", session_options)
     if database["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at BEGIN,
         # so two concurrent writers queue instead of failing half-way with "database is locked".
@@ -150,6 +157,10 @@ def database_settings(url: str) -> dict:
         database["CONN_HEALTH_CHECKS"] = False
     return database
 
+
+# An index's INCLUDE columns (PostgreSQL's index-only reads, service's order_unit_received_idx) are
+# left out on SQLite, where the index still serves its key columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 
@@ -272,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.reports.tasks.send_scheduled_reports",
         "schedule": float(os.environ.get("AFTERSALES_REPORTS_SEND_SECONDS", "3600")),
     },
+    # The dashboards read recently recomputed before their kept copy runs out (reports; also a periodic job).
+    "reports-refresh-dashboards": {
+        "task": "aftersales.reports.tasks.refresh_dashboards",
+        "schedule": float(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),
+    },
     # Contract visits generated, their orders opened ahead, the missed marked (also a periodic job).
     "contracts-visits": {
         "task": "aftersales.contracts.tasks.sweep_visits",
@@ -329,6 +345,11 @@ AFTERSALES = {
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
     "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
+    # Report dashboards (aftersales/reports/kept.py): a screen's figures are kept this long (0: always
+    # computed), recomputed every REPORTS_REFRESH_SECONDS while read within REPORTS_RECENT_SECONDS.
+    "REPORTS_KEEP_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_KEEP_SECONDS", "900")),
+    "REPORTS_REFRESH_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),
+    "REPORTS_RECENT_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_RECENT_SECONDS", str(8 * 3600))),
     # The parts and labour price list (明码标价, docs/parts.md): "public" (anyone, no sign-in) or
     # "signed_in" (signed-in users only: customers once the portal exists, and staff).
     "PRICE_LIST_VISIBILITY": os.environ.get("AFTERSALES_PRICE_LIST_VISIBILITY", "public"),

@@ -51,7 +51,15 @@ def test_postgresql_connections_have_a_connect_timeout():
         "keepalives_count": 3,
         "tcp_user_timeout": 30000,
         "prepare_threshold": 5,
+        "options": "-c jit=off",
     }
+
+
+def test_postgresql_session_options_are_configurable(monkeypatch):
+    monkeypatch.setenv("DATABASE_SESSION_OPTIONS", "")
+    assert "options" not in database_settings("postgres://aftersales@db.example:5432/aftersales")["OPTIONS"]
+    monkeypatch.setenv("DATABASE_SESSION_OPTIONS", "-c jit=on")
+    assert database_settings("postgres://a@h:5432/d")["OPTIONS"]["options"] == "-c jit=on"
 
 
 def test_database_keepalive_and_user_timeout_are_configurable(monkeypatch):
