@@ -409,7 +409,7 @@ def _charges(user: User, filters: Filters) -> QuerySet[Any]:
     lines = charge_lines_visible_to(user).filter(
         status__in=BOOKED, order__completed_at__gte=filters.since, order__completed_at__lt=filters.until
     )
-    return _order_filters(lines, filters, prefix="order__")
+    return filters.on_orders(lines, prefix="order__")
 
 
 def _borne(key: str, label: Any, *bearers: str) -> Measure:
