@@ -65,6 +65,18 @@ def _orders(user: User, filters: Filters) -> QuerySet[ServiceOrder]:
     return filters.on_orders(orders_visible_to(user))
 
 
+def _within(qs: QuerySet[Any], field: str, scope: QuerySet[Any]) -> QuerySet[Any]:
+    """``qs`` narrowed to the rows whose ``field`` (a foreign key) is in ``scope``. When ``scope`` is a
+    whole table (a reader who sees everything, no filter) and the key is not nullable, every row
+    already points into it: nothing is added, where ``field__in`` would cost PostgreSQL a semi-join
+    with every id of that table (1,000,000 orders: ~0.3 s a statement)."""
+    query = scope.query
+    whole = not query.where and not query.is_sliced and query.combinator is None and not query.distinct
+    if whole and not qs.model._meta.get_field(field).null:
+        return qs
+    return qs.filter(**{f"{field}__in": scope.values("pk")})
+
+
 CENTRE = Grouping("centre", _("Service centre"), {"orders": "service_center_id"}, labels=_names(ServiceCenter))
 KIND = Grouping("kind", _("Kind"), {"orders": "kind"}, labels=_choices(OrderKind))
 
@@ -292,10 +304,10 @@ BACKLOG = FigureSpec(
 
 # ---- technician utilisation ---------------------------------------------------------------------------
 def _visits(user: User, filters: Filters) -> QuerySet[Visit]:
-    orders = _orders(user, filters).values("pk")
-    return Visit.objects.filter(
-        order__in=orders, arrived_at__gte=filters.since, arrived_at__lt=filters.until, departed_at__isnull=False
+    visits = Visit.objects.filter(
+        arrived_at__gte=filters.since, arrived_at__lt=filters.until, departed_at__isnull=False
     )
+    return _within(visits, "order", _orders(user, filters))
 
 
 def _attendance(user: User, filters: Filters) -> QuerySet[Attendance]:
@@ -342,9 +354,8 @@ UTILISATION = FigureSpec(
 
 # ---- parts consumption and stock-outs -----------------------------------------------------------------
 def _parts_used(user: User, filters: Filters) -> QuerySet[VisitPart]:
-    return VisitPart.objects.filter(
-        order__in=_orders(user, filters).values("pk"), created_at__gte=filters.since, created_at__lt=filters.until
-    )
+    used = VisitPart.objects.filter(created_at__gte=filters.since, created_at__lt=filters.until)
+    return _within(used, "order", _orders(user, filters))
 
 
 def _stock_outs(user: User, filters: Filters) -> QuerySet[StockMove]:
@@ -393,8 +404,12 @@ PARTS = FigureSpec(
 
 # ---- warranty cost against billable revenue (产值) ----------------------------------------------------
 def _charges(user: User, filters: Filters) -> QuerySet[Any]:
-    orders = _orders(user, filters).filter(completed_at__gte=filters.since, completed_at__lt=filters.until)
-    return charge_lines_visible_to(user).filter(order__in=orders.values("pk"), status__in=BOOKED)
+    # The order's clock and filters on the joined order (the groupings read its centre and month through
+    # the same join); who may see which order is ``charge_lines_visible_to``'s.
+    lines = charge_lines_visible_to(user).filter(
+        status__in=BOOKED, order__completed_at__gte=filters.since, order__completed_at__lt=filters.until
+    )
+    return filters.on_orders(lines, prefix="order__")
 
 
 def _borne(key: str, label: Any, *bearers: str) -> Measure:
@@ -510,12 +525,8 @@ CONTRACT_VISITS = FigureSpec(
 
 # ---- satisfaction and NPS; complaints ----------------------------------------------------------------
 def _calls(user: User, filters: Filters) -> QuerySet[Any]:
-    calls = FollowUpCall.objects.filter(
-        task__in=follow_ups_visible_to(user).values("pk"),
-        outcome=Outcome.REACHED,
-        at__gte=filters.since,
-        at__lt=filters.until,
-    )
+    calls = FollowUpCall.objects.filter(outcome=Outcome.REACHED, at__gte=filters.since, at__lt=filters.until)
+    calls = _within(calls, "task", follow_ups_visible_to(user))
     if filters.centre is not None:
         calls = calls.filter(task__service_center_id=filters.centre)
     if filters.customer is not None:
