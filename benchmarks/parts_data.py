@@ -158,6 +158,9 @@ def load(*, parts: int, locations: int, moves: int, seed: int) -> None:
         with load_data.BareTable(cur, "parts_stockmove"):
             written = load_data.copy_rows(raw, "parts_stockmove", columns, _nulls(move_rows(), (8, 9, 10, 11, 13)))
         log(f"{written} ledger entries in {time.monotonic() - started:.1f}s")
+        started = time.monotonic()
+        filled = load_data.fill_on_hand_after(raw)
+        log(f"balance after each entry written on {filled} entries in {time.monotonic() - started:.1f}s")
 
         started = time.monotonic()
 

@@ -226,6 +226,10 @@ class StockMove(models.Model):
     reserved_delta = models.DecimalField(default=ZERO, **QTY)
     in_transit_delta = models.DecimalField(default=ZERO, **QTY)
     defective_delta = models.DecimalField(default=ZERO, **QTY)
+    # The location's on-hand stock of the part after this entry (the running sum of on_hand_delta):
+    # written with the entry from the balance it has just changed, so a stock-out (an entry that took
+    # the stock from above zero to zero) is found without summing the ledger (reports' parts figure).
+    on_hand_after = models.DecimalField(null=True, blank=True, **QTY)
     order = models.ForeignKey(
         ServiceOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="part_moves", db_index=False
     )
@@ -249,6 +253,8 @@ class StockMove(models.Model):
             models.Index(fields=["location", "part", "id"], name="move_location_part_idx"),
             models.Index(fields=["part", "id"], name="move_part_idx"),
             models.Index(fields=["order", "id"], name="move_order_idx", condition=models.Q(order__isnull=False)),
+            # Entries that left none on hand: the stock-outs are among them (a few in millions).
+            models.Index(fields=["created_at"], name="move_emptied_idx", condition=models.Q(on_hand_after__lte=0)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=MoveKind.values), name="move_kind_valid"),

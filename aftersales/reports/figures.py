@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -360,23 +360,17 @@ def _parts_used(user: User, filters: Filters) -> QuerySet[VisitPart]:
 
 def _stock_outs(user: User, filters: Filters) -> QuerySet[StockMove]:
     """Ledger entries that took a location's on-hand stock of a part from above zero to zero or below:
-    the running balance (a window sum over the location's and part's entries in ledger order) before
-    and after the entry."""
+    the balance after the entry (``on_hand_after``, written with it) at most zero, the balance before
+    it (after − delta) above zero. Read through the small ``move_emptied_idx``."""
     locations = locations_visible_to(user)
     if filters.centre is not None:
         locations = locations.filter(service_center_id=filters.centre)
-    window = {"partition_by": [F("location_id"), F("part_id")], "order_by": F("id").asc()}
-    balances = StockMove.objects.filter(location__in=locations.values("pk")).annotate(
-        balance=Window(Sum("on_hand_delta"), **window),
-        balance_before=ExpressionWrapper(
-            Window(Sum("on_hand_delta"), **window) - F("on_hand_delta"), output_field=models.DecimalField()
-        ),
-    )
-    # Both conditions on window values: filtered after the window is computed over the whole ledger.
-    emptied = balances.filter(balance_before__gt=0, balance__lte=0).values("pk")
     return StockMove.objects.filter(
-        pk__in=Subquery(emptied), created_at__gte=filters.since, created_at__lt=filters.until
-    )
+        location__in=locations.values("pk"),
+        on_hand_after__lte=0,
+        created_at__gte=filters.since,
+        created_at__lt=filters.until,
+    ).filter(on_hand_after__gt=F("on_hand_delta"))
 
 
 PARTS = FigureSpec(

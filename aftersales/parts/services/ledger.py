@@ -11,7 +11,7 @@ the row and the other updates none and gets 409 ``insufficient_stock``, with not
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,6 +82,9 @@ def post_move(
         part=part,
         quantity=quantity,
         on_hand_delta=on_hand,
+        # The balance this entry has just changed (its row is locked by the update above), read in the
+        # INSERT itself and returned by it: no statement of its own.
+        on_hand_after=Subquery(Stock.objects.filter(pk=stock.pk).values("on_hand")[:1]),
         reserved_delta=reserved,
         in_transit_delta=in_transit,
         defective_delta=defective,

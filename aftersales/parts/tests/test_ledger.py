@@ -24,6 +24,8 @@ def test_receipt_adds_on_hand_and_writes_one_entry(keeper, shop, part):
 
     assert move.kind == MoveKind.RECEIPT and move.on_hand_delta == 5 and move.unit_cost == Decimal("42.50")
     assert move.actor == keeper and move.reason == "首批"
+    assert move.on_hand_after == 5  # returned by the INSERT that wrote it
+    assert StockMove.objects.get(pk=move.pk).on_hand_after == 5
     stock = balance(shop, part)
     assert (stock.on_hand, stock.reserved, stock.available) == (5, 0, 5)
 
@@ -112,3 +114,22 @@ def test_ledger_entries_are_never_edited_or_deleted(keeper, shop, part):
 
     assert edited.value.code == deleted.value.code == "ledger_append_only"
     assert StockMove.objects.get(pk=move.pk).quantity == 1
+
+
+def test_the_migration_fills_the_balance_after_each_earlier_entry(keeper, shop, part):
+    """Entries written before ``on_hand_after`` existed get the running sum of their ledger."""
+    import importlib
+
+    from django.db import connection
+
+    fill = importlib.import_module("aftersales.parts.migrations.0002_stock_move_on_hand_after").FILL_ON_HAND_AFTER
+    other = PartFactory()
+    stock_up(shop, part, 10, by=keeper)
+    stock_up(shop, other, 4, by=keeper)
+    adjust_stock(by=keeper, location=shop, part=part, delta="-3", reason="盘亏")
+    scrap_stock(by=keeper, location=shop, part=part, quantity=7, reason="受潮")
+    written = list(StockMove.objects.order_by("id").values_list("on_hand_after", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE parts_stockmove SET on_hand_after = NULL")  # as before the column existed
+        cursor.execute(fill)
+    assert list(StockMove.objects.order_by("id").values_list("on_hand_after", flat=True)) == written == [10, 4, 7, 0]

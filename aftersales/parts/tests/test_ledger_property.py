@@ -57,6 +57,11 @@ def test_random_movements_keep_the_balance_equal_to_the_ledger_and_never_negativ
             ledger = StockMove.objects.filter(location=shop, part=part)
             assert stock.on_hand == sum((m.on_hand_delta for m in ledger), Decimal(0)) == model["on_hand"]
             assert stock.reserved == sum((m.reserved_delta for m in ledger), Decimal(0)) == model["reserved"]
+            # Each entry carries the on-hand balance it left: the running sum of the ledger up to it.
+            running = Decimal(0)
+            for m in ledger.order_by("id"):
+                running += m.on_hand_delta
+                assert m.on_hand_after == running
             assert stock.in_transit == model["in_transit"] and stock.defective == model["defective"]
             assert min(stock.on_hand, stock.reserved, stock.available, stock.in_transit, stock.defective) >= 0
         transaction.set_rollback(True)  # the next example starts from an empty ledger

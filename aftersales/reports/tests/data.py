@@ -184,13 +184,18 @@ def build(centre: ServiceCenter, other_centre: ServiceCenter, tag: str = "") -> 
     p1, p2 = PartFactory(number=f"P-ONE{tag}"), PartFactory(number=f"P-TWO{tag}")
     location = store(centre, code=f"ST-{centre.code}{tag}")
 
+    balances: dict[Any, Decimal] = {}
+
     def move(part: Any, delta: str, when: datetime.datetime, kind: str = MoveKind.RECEIPT) -> StockMove:
+        # Written straight to the ledger (with its time): the balance after it as post_move writes it.
+        balances[part.pk] = balances.get(part.pk, Decimal(0)) + Decimal(delta)
         entry = StockMove.objects.create(
             kind=kind,
             location=location,
             part=part,
             quantity=abs(Decimal(delta)),
             on_hand_delta=Decimal(delta),
+            on_hand_after=balances[part.pk],
             actor=agent,
         )
         _stamp(StockMove, entry.pk, created_at=when)
