@@ -331,11 +331,9 @@ def load(*, seed: int, lines_total: int) -> None:  # noqa: C901, PLR0912, PLR091
 
             n_receipts = load_data.copy_rows(raw, "parts_stockmove", move_columns, receipts())
             log(f"{n_receipts} receipts copied")
-        # The receipts are copied after the lines they precede (their ids are higher, their times
-        # earlier): the balance after each entry follows the entries' times, as it would have been
-        # written at the time (the stock-outs of the reports' parts figure read it).
+        # The balance after each entry, in ledger order as parts/0002 and post_move write it.
         started = time.monotonic()
-        filled = load_data.fill_on_hand_after(raw, by_time=True)
+        filled = load_data.fill_on_hand_after(raw)
         log(f"balance after each entry written on {filled} entries in {time.monotonic() - started:.1f}s")
         started = time.monotonic()
         cur.execute(

@@ -148,16 +148,14 @@ def ts(epoch: float | None) -> str:
     return dt.datetime.fromtimestamp(epoch, UTC).strftime(TS_FORMAT)
 
 
-def fill_on_hand_after(cursor, *, by_time: bool = False) -> int:
+def fill_on_hand_after(cursor) -> int:
     """The on-hand balance after each ledger entry that COPY left without one (``parts_stockmove.
     on_hand_after``, which post_move writes with each entry): the running sum of ``on_hand_delta`` per
-    location and part, in ledger order (id, as the migration parts/0002 fills it) or, ``by_time``, in
-    the entries' time order (for a loader whose ids do not follow time). Returns the rows written."""
-    order = "created_at, id" if by_time else "id"
+    location and part in ledger order, the statement of migration parts/0002. Returns the rows written."""
     cursor.execute(
-        "UPDATE parts_stockmove AS m SET on_hand_after = b.after FROM (SELECT id, SUM(on_hand_delta) OVER "  # noqa: S608
-        f"(PARTITION BY location_id, part_id ORDER BY {order}) AS after FROM parts_stockmove) AS b "
-        "WHERE m.id = b.id" + ("" if by_time else " AND m.on_hand_after IS NULL")
+        "UPDATE parts_stockmove AS m SET on_hand_after = b.after FROM (SELECT id, SUM(on_hand_delta) OVER "
+        "(PARTITION BY location_id, part_id ORDER BY id) AS after FROM parts_stockmove) AS b "
+        "WHERE m.id = b.id AND m.on_hand_after IS NULL"
     )
     return cursor.rowcount
 
