@@ -150,13 +150,12 @@ def ts(epoch: float | None) -> str:
 
 def fill_on_hand_after(cursor) -> int:
     """The on-hand balance after each ledger entry that COPY left without one (``parts_stockmove.
-    on_hand_after``, which post_move writes with each entry): the running sum of ``on_hand_delta`` per
-    location and part in ledger order, the statement of migration parts/0002. Returns the rows written."""
-    cursor.execute(
-        "UPDATE parts_stockmove AS m SET on_hand_after = b.after FROM (SELECT id, SUM(on_hand_delta) OVER "
-        "(PARTITION BY location_id, part_id ORDER BY id) AS after FROM parts_stockmove) AS b "
-        "WHERE m.id = b.id AND m.on_hand_after IS NULL"
-    )
+    on_hand_after``, which post_move writes with each entry): the statement of migration parts/0002
+    (the running sum of ``on_hand_delta`` per location and part in ledger order). Returns the rows written."""
+    import importlib  # noqa: PLC0415 - a migration module's name starts with a digit
+
+    migration = importlib.import_module("aftersales.parts.migrations.0002_stock_move_on_hand_after")
+    cursor.execute(migration.FILL_ON_HAND_AFTER)
     return cursor.rowcount
 
 

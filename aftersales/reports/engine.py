@@ -321,12 +321,12 @@ def compute_all(specs: Sequence[FigureSpec], user: User, filters: Filters) -> li
     plans = []
     for spec in specs:
         querysets = {name: source(user, filters) for name, source in spec.sources.items()}
-        rollups: dict[str, _Rollup] = {}
+        by_source: dict[str, list[Measure]] = {}
         for m in spec.measures:
             if not m.per_month:
-                rollups.setdefault(m.source, _Rollup([], f"{spec.key}__")).measures.append(m)
+                by_source.setdefault(m.source, []).append(m)
+        rollups = {name: _Rollup(measures, f"{spec.key}__") for name, measures in by_source.items()}
         for name, rollup in rollups.items():
-            rollup.aggregates = {a: agg for m in rollup.measures for a, agg in _parts(m, rollup.prefix).items()}
             qs = querysets[name]
             together = [g for g in spec.groupings if g.kind != "buckets" and not g.alone and g.fields.get(name)]
             alone = [g for g in spec.groupings if g.kind != "buckets" and g.alone and g.fields.get(name)]

@@ -25,7 +25,8 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.reports.engine import FigureResult, Row, Table, compute_all
 from aftersales.reports.figures import FIGURES
-from aftersales.reports.filters import Filters
+from aftersales.reports.filters import Filters, parse_filters
+from aftersales.reports.permissions import can_view_reports
 from aftersales.reports.screens import SCREENS, Screen
 
 log = logging.getLogger(__name__)
@@ -120,9 +121,6 @@ def _remember(key: str, user: User, screen: Screen, filters: Filters, language: 
 def refresh_dashboards() -> int:
     """Recompute every screen read within ``REPORTS_RECENT_SECONDS`` (the periodic job); a reader who
     no longer may see reports, or is gone, is forgotten. Returns how many screens were recomputed."""
-    from aftersales.reports.filters import parse_filters  # noqa: PLC0415 - the scope checks of a read
-    from aftersales.reports.permissions import can_view_reports  # noqa: PLC0415
-
     if keep_seconds() <= 0:
         return 0
     recent = cache.get(RECENT_KEY) or {}
