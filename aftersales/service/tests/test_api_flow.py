@@ -79,5 +79,5 @@ def test_service_flow_through_api_end_to_end(users, centre, api_client):
     )
     assert closed.status_code == 200, closed.content
     assert ServiceOrder.objects.get(pk=order["id"]).status == "closed"
-    types = list(OrderEvent.objects.filter(order_id=order["id"]).values_list("type", flat=True))
+    types = list(OrderEvent.objects.filter(order_id=order["id"]).order_by("id").values_list("type", flat=True))
     assert types[0] == "created" and "signed" in types and types[-1] == "status_changed"
