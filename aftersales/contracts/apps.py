@@ -19,7 +19,7 @@ class ContractsConfig(AppConfig):
             Severity,
             VisitStatus,
         )
-        from aftersales.contracts.coverage import PRECEDENCE, contract_bears, contract_covers
+        from aftersales.contracts.coverage import PRECEDENCE, contract_bears, contract_covers, prepared_terms
         from aftersales.contracts.models import Contract, Project
         from aftersales.contracts.permissions import CAPABILITIES, in_scope
         from aftersales.contracts.services.visits import on_status_changed
@@ -32,7 +32,13 @@ class ContractsConfig(AppConfig):
         from aftersales.service.signals import order_status_changed
 
         register_capabilities(CAPABILITIES)
-        register_source(key="contract", precedence=PRECEDENCE, decide=contract_covers, label=_("Service contract"))
+        register_source(
+            key="contract",
+            precedence=PRECEDENCE,
+            decide=contract_covers,
+            label=_("Service contract"),
+            prepare=prepared_terms,
+        )
         register_bearer_rule(contract_bears)
         order_status_changed.connect(on_status_changed, dispatch_uid="contracts.on_status_changed")
 

@@ -2,15 +2,16 @@
 contract is covered, the contract named in the words) and who bears a charge on a covered order."""
 
 import datetime
-from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.contracts.choices import ContractStatus
 from aftersales.contracts.models import ContractUnit
+from aftersales.core.compiled import values_rows
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageQuery, Verdict
 from aftersales.money.choices import Bearer, ChargeKind
@@ -23,13 +24,13 @@ PRECEDENCE = 350
 SHARES = {ChargeKind.LABOUR: "labour_percent", ChargeKind.PARTS: "parts_percent", ChargeKind.TRAVEL: "travel_percent"}
 
 
-CACHE_KEY = "contracts:covered-units"
-CACHE_SECONDS = 300
+# Set by ``prepared_terms`` while many units' decisions are made (an export, an import, the intake).
+_prepared: ContextVar[dict[int, tuple["Term", ...]] | None] = ContextVar("contracts_prepared_terms", default=None)
 
 
 @dataclass(frozen=True)
 class Term:
-    """A live contract as the decisions read it (plain values, cached)."""
+    """A live contract as the decisions read it (plain values)."""
 
     id: int
     number: str
@@ -41,34 +42,57 @@ class Term:
     travel_percent: int
 
 
-def covered_units() -> dict[int, list[Term]]:
-    """Every unit under a live contract with its contracts' terms, cached: every coverage decision
-    asks, so a unit export or a list of decisions reads no row per unit. The services forget the
-    cache when a contract is created or cancelled."""
-    terms = cache.get(CACHE_KEY)
-    if terms is None:
-        found: dict[int, list[Term]] = defaultdict(list)
-        rows = ContractUnit.objects.filter(contract__status=ContractStatus.ACTIVE).select_related("contract")
-        for row in rows.order_by("contract__starts_on", "id"):
-            c = row.contract
-            found[row.unit_id].append(
-                Term(
-                    c.pk, c.number, c.title, c.starts_on, c.ends_on, c.labour_percent, c.parts_percent, c.travel_percent
-                )
-            )
-        terms = dict(found)
-        cache.set(CACHE_KEY, terms, CACHE_SECONDS)
-    return terms
+_TERM_COLUMNS = (
+    "unit_id",
+    "contract_id",
+    "contract__number",
+    "contract__title",
+    "contract__starts_on",
+    "contract__ends_on",
+    "contract__labour_percent",
+    "contract__parts_percent",
+    "contract__travel_percent",
+)
 
 
-def forget_covered_units() -> None:
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+def read_terms(unit_ids: Sequence[int]) -> dict[int, tuple[Term, ...]]:
+    """The live contracts of each unit (every id asked is a key; no contract is an empty tuple), in
+    one statement through ``contract_unit_idx``: only the units asked are read, never every
+    covered unit (a company with thousands of contracts has over 100,000)."""
+    found: dict[int, list[Term]] = {unit_id: [] for unit_id in unit_ids}
+    live = (
+        ContractUnit.objects.filter(contract__status=ContractStatus.ACTIVE)
+        .order_by("contract__starts_on", "id")
+        .values(*_TERM_COLUMNS)
+    )
+    # One unit (every order opened) reuses its compiled statement; a list of ids is a shape per length.
+    rows = values_rows(live.filter(unit_id=unit_ids[0])) if len(found) == 1 else live.filter(unit_id__in=found)
+    for row in rows:
+        unit_id, *term = row.values()
+        found[unit_id].append(Term(*term))
+    return {unit_id: tuple(terms) for unit_id, terms in found.items()}
+
+
+@contextmanager
+def prepared_terms(unit_ids: Sequence[int]) -> Iterator[None]:
+    """The coverage source's ``prepare``: the units' terms read at once for the decisions inside."""
+    token = _prepared.set(read_terms(unit_ids))
+    try:
+        yield
+    finally:
+        _prepared.reset(token)
+
+
+def terms_of(unit_id: int) -> tuple[Term, ...]:
+    prepared = _prepared.get()
+    if prepared is not None and unit_id in prepared:
+        return prepared[unit_id]
+    return read_terms([unit_id])[unit_id]
 
 
 def term_for(*, unit_id: int, on: datetime.date) -> Term | None:
     """The live contract covering the unit on the day (at most one by the overlap rule)."""
-    return next((t for t in covered_units().get(unit_id, ()) if t.starts_on <= on <= t.ends_on), None)
+    return next((t for t in terms_of(unit_id) if t.starts_on <= on <= t.ends_on), None)
 
 
 def contract_covers(query: CoverageQuery) -> Verdict | None:

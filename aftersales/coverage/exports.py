@@ -2,7 +2,8 @@
 ``CoverageConfig.ready()``: coverage sits above installed_base and owns the decision the rows show."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import batched
 from typing import Any
 
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped
-from aftersales.coverage.selectors import decide_coverage
+from aftersales.coverage.selectors import coverage_prepared, decide_coverage
 from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
@@ -61,5 +62,12 @@ def unit_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -
     filterset = check_filters(UnitFilter(data=params, queryset=queryset))
     qs = capped(filterset.qs.order_by("id"))
     today = timezone.localdate(now)
-    rows = (_unit_cells(u, today=today) for u in qs.iterator(chunk_size=CHUNK_SIZE))
-    return ExportRows(rows=rows, filters=filterset.form.cleaned_data)
+    return ExportRows(rows=_rows(qs.iterator(chunk_size=CHUNK_SIZE), today=today), filters=filterset.form.cleaned_data)
+
+
+def _rows(units: Iterable[Unit], *, today: datetime.date) -> Iterator[list[Any]]:
+    """The cells, a chunk of units at a time: each chunk's coverage is decided with one read per source."""
+    for chunk in batched(units, CHUNK_SIZE, strict=False):
+        with coverage_prepared(chunk):
+            cells = [_unit_cells(u, today=today) for u in chunk]
+        yield from cells

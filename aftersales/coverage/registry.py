@@ -1,7 +1,8 @@
 """The registered coverage sources. An app adds one in its ``AppConfig.ready()`` with
 ``register_source`` (docs/coverage.md); ``decide_coverage`` asks them in order of precedence."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
@@ -10,25 +11,31 @@ from django.utils.functional import Promise
 from aftersales.coverage.decision import CoverageQuery, Verdict
 
 Decide = Callable[[CoverageQuery], Verdict | None]
+# Reads what ``decide`` needs for many units at once (their ids) and keeps it while the context is open.
+Prepare = Callable[[Sequence[int]], AbstractContextManager[object]]
 
 
 @dataclass(frozen=True)
 class CoverageSource:
     """One source of a coverage decision: ``decide`` answers a ``Verdict`` or ``None`` (not mine to
-    decide, ask the next). A lower ``precedence`` is asked first."""
+    decide, ask the next). A lower ``precedence`` is asked first. A source that reads a row per unit
+    gives ``prepare`` too, so a list of decisions reads one statement, not one a unit."""
 
     key: str
     precedence: int
     decide: Decide
     label: str | Promise
+    prepare: Prepare | None = None
 
 
 _SOURCES: dict[str, CoverageSource] = {}
 
 
-def register_source(*, key: str, precedence: int, decide: Decide, label: str | Promise) -> CoverageSource:
+def register_source(
+    *, key: str, precedence: int, decide: Decide, label: str | Promise, prepare: Prepare | None = None
+) -> CoverageSource:
     """Add a source. Keys and precedences are unique, so the order never depends on import order."""
-    source = CoverageSource(key=key, precedence=precedence, decide=decide, label=label)
+    source = CoverageSource(key=key, precedence=precedence, decide=decide, label=label, prepare=prepare)
     existing = _SOURCES.get(key)
     if existing is not None and existing != source:
         raise ImproperlyConfigured(f"Coverage source {key!r} is registered already.")

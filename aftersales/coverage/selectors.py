@@ -1,6 +1,8 @@
 """The one coverage decision (domain.md Warranty §6 1.1.1, 1.5): every screen, API and service asks here."""
 
 import datetime
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -35,3 +37,17 @@ def decide_coverage(
                 source=source.key,
             )
     raise ImproperlyConfigured("No coverage source decided: the built-in sources end with one that always does.")
+
+
+@contextmanager
+def coverage_prepared(units: Iterable[Unit | None]) -> Iterator[None]:
+    """Decide many units' coverage with one read per source: inside, a source that reads a row per
+    unit (a contract) has read all of ``units`` at once. Decisions outside the context, or for a unit
+    not in ``units``, read as usual."""
+    ids = sorted({u.pk for u in units if u is not None and u.pk is not None})
+    with ExitStack() as stack:
+        if ids:
+            for source in registered_sources():
+                if source.prepare is not None:
+                    stack.enter_context(source.prepare(ids))
+        yield

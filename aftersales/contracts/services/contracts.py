@@ -28,7 +28,6 @@ from aftersales.contracts.choices import (
     PlanKind,
     VisitStatus,
 )
-from aftersales.contracts.coverage import forget_covered_units
 from aftersales.contracts.models import Contract, ContractUnit, ContractVisit, LedgerEntry, VisitPlan
 from aftersales.contracts.permissions import can_manage_contracts
 from aftersales.contracts.rules import clean_rule, default_rule, rule_days
@@ -211,7 +210,6 @@ def create_contract(
             )
         )
     LedgerEntry.objects.bulk_create(entries)
-    forget_covered_units()
     record_activity(
         target=contract,
         type="contract.created",
@@ -238,7 +236,6 @@ def cancel_contract(contract: Contract, *, by: User, reason: str) -> Contract:
     ContractVisit.objects.filter(contract=contract, status=VisitStatus.PLANNED).update(
         status=VisitStatus.CANCELLED, updated_at=timezone.now()
     )
-    forget_covered_units()
     record_activity(
         target=contract, type="contract.cancelled", by=by, reason=reason, changes={"status": ("active", "cancelled")}
     )

@@ -22,7 +22,7 @@ from aftersales.contracts.tests.factories import (
     with_year_plans,
 )
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
-from aftersales.coverage.selectors import decide_coverage
+from aftersales.coverage.selectors import coverage_prepared, decide_coverage
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services as order_services
 from aftersales.service.choices import OrderKind, OrderStatus
@@ -298,6 +298,33 @@ def test_contract_coverage_wins_over_an_expired_warranty_and_says_so(manager, ce
     assert decision.until == YEAR_END
     after = decide_coverage(unit=unit, on=D(2027, 1, 2), kind="repair")
     assert not after.covered and after.source == "warranty_months"
+
+
+def test_a_cancelled_contract_stops_covering_at_once(manager, centre):
+    unit = UnitFactory(customer=make_customer(centre), purchase_date=D(2020, 1, 1))
+    contract = make_contract(by=manager, centre=centre, customer=unit.customer, units=[unit])
+    assert decide_coverage(unit=unit, on=D(2026, 6, 1), kind="repair").source == "contract"
+
+    services.cancel_contract(contract, by=manager, reason="客户退约")
+
+    assert decide_coverage(unit=unit, on=D(2026, 6, 1), kind="repair").source == "warranty_months"
+
+
+def test_many_units_decided_together_read_their_contracts_once(manager, centre, django_assert_num_queries):
+    customer = make_customer(centre)
+    covered = [UnitFactory(customer=customer, purchase_date=D(2020, 1, 1)) for _ in range(3)]
+    bare = [UnitFactory(customer=customer, purchase_date=D(2020, 1, 1)) for _ in range(2)]
+    make_contract(by=manager, centre=centre, customer=customer, units=covered)
+    units = covered + bare
+    one_by_one = [decide_coverage(unit=u, on=D(2026, 6, 1), kind="repair") for u in units]
+
+    with django_assert_num_queries(1), coverage_prepared([*units, None]):
+        together = [decide_coverage(unit=u, on=D(2026, 6, 1), kind="repair") for u in units]
+
+    assert together == one_by_one
+    assert [d.source for d in together] == ["contract"] * 3 + ["warranty_months"] * 2
+    with django_assert_num_queries(1):  # outside the context each unit reads its own again
+        decide_coverage(unit=covered[0], on=D(2026, 6, 1), kind="repair")
 
 
 def test_scope_and_roles(manager, centre, other_centre, users):

@@ -25,7 +25,7 @@ from aftersales.core.errors import ConflictError, NotFoundError, PermissionDenie
 from aftersales.core.models import DailyCounter
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import require_aware, require_choice, require_text
-from aftersales.coverage.selectors import decide_coverage
+from aftersales.coverage.selectors import coverage_prepared, decide_coverage
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import Channel, EventType, OrderKind, OrderStatus, Priority, Resolution
@@ -341,7 +341,8 @@ def import_orders(*, by: User, orders: list[ImportedOrder]) -> list[int]:
     as the history says, and the day counters past their numbers. No notice leaves and no signal
     fires: nobody is told today about a repair of three years ago."""
     now = timezone.now()
-    rows = [_order_row(item, by=by, now=now) for item in orders]
+    with coverage_prepared(item.unit for item in orders):
+        rows = [_order_row(item, by=by, now=now) for item in orders]
     ids = insert_rows(ServiceOrder, rows)
     insert_rows(
         OrderEvent,

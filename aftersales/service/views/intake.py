@@ -25,7 +25,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.phones import phone_search_key
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageDecision
-from aftersales.coverage.selectors import decide_coverage
+from aftersales.coverage.selectors import coverage_prepared, decide_coverage
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.customers.selectors import customers_by_phone
@@ -93,16 +93,17 @@ def _lookup(*, user: User, phone: str, serial: str) -> list[CustomerMatch]:
     )
     today = timezone.localdate()
     caller = phone_search_key(phone) if phone else None
-    matches = {
-        c.pk: CustomerMatch(
-            customer=c,
-            # The contact on the line first: picking the customer picks them as the reporter.
-            contacts=sorted(c.contacts.all(), key=lambda contact: contact.mobile != caller),
-            sites=list(c.sites.all()),
-            units=[UnitMatch(unit=u, warranty=decide_coverage(unit=u, on=today, kind="")) for u in c.units.all()],
-        )
-        for c in customers
-    }
+    with coverage_prepared(u for c in customers for u in c.units.all()):
+        matches = {
+            c.pk: CustomerMatch(
+                customer=c,
+                # The contact on the line first: picking the customer picks them as the reporter.
+                contacts=sorted(c.contacts.all(), key=lambda contact: contact.mobile != caller),
+                sites=list(c.sites.all()),
+                units=[UnitMatch(unit=u, warranty=decide_coverage(unit=u, on=today, kind="")) for u in c.units.all()],
+            )
+            for c in customers
+        }
     orders = orders_visible_to(user).open().filter(customer_id__in=matches).select_related("unit").order_by("due_at")
     for order in orders[: LOOKUP_LIMIT * 5]:
         matches[order.customer_id].open_orders.append(order)
