@@ -31,7 +31,7 @@ from aftersales.accounts.permissions import (
 )
 from aftersales.accounts.signals import account_changed
 from aftersales.accounts.throttle import authenticate_throttled
-from aftersales.core.compiled import instances
+from aftersales.core.compiled import InstancesBy
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.phones import normalize_phone
@@ -99,11 +99,14 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
     return IssuedToken(token=token, key=key)
 
 
+_tokens_by_hash = InstancesBy(ApiToken, ("user__service_center",), "key_hash")
+
+
 def _token(key_hash: str) -> ApiToken | None:
     """``ApiToken.objects.select_related("user__service_center").filter(key_hash=…).first()``, its SQL
     compiled once (core/compiled.py) and planned once (core/prepared.py): every API request runs it."""
     with prepared_statements():
-        tokens = instances(ApiToken, ("user__service_center",), key_hash=key_hash)  # the hash is unique
+        tokens = _tokens_by_hash(key_hash)  # the hash is unique
     return tokens[0] if tokens else None
 
 

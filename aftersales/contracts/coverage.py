@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from aftersales.contracts.choices import ContractStatus
 from aftersales.contracts.models import ContractUnit
-from aftersales.core.compiled import values_rows
+from aftersales.core.compiled import CompiledRead
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageQuery, Verdict
 from aftersales.money.choices import Bearer, ChargeKind
@@ -55,18 +56,24 @@ _TERM_COLUMNS = (
 )
 
 
+def _live() -> QuerySet:
+    return (
+        ContractUnit.objects.filter(contract__status=ContractStatus.ACTIVE)
+        .order_by("contract__starts_on", "id")
+        .values(*_TERM_COLUMNS)
+    )
+
+
+_one_unit = CompiledRead(lambda unit_id: _live().filter(unit_id=unit_id))
+
+
 def read_terms(unit_ids: Sequence[int]) -> dict[int, tuple[Term, ...]]:
     """The live contracts of each unit (every id asked is a key; no contract is an empty tuple), in
     one statement through ``contract_unit_idx``: only the units asked are read, never every
     covered unit (a company with thousands of contracts has over 100,000)."""
     found: dict[int, list[Term]] = {unit_id: [] for unit_id in unit_ids}
-    live = (
-        ContractUnit.objects.filter(contract__status=ContractStatus.ACTIVE)
-        .order_by("contract__starts_on", "id")
-        .values(*_TERM_COLUMNS)
-    )
-    # One unit (every order opened) reuses its compiled statement; a list of ids is a shape per length.
-    rows = values_rows(live.filter(unit_id=unit_ids[0])) if len(found) == 1 else live.filter(unit_id__in=found)
+    # One unit (every order opened) runs a statement compiled once per process.
+    rows = _one_unit(unit_ids[0]) if len(found) == 1 else _live().filter(unit_id__in=found)
     for row in rows:
         unit_id, *term = row.values()
         found[unit_id].append(Term(*term))

@@ -181,3 +181,69 @@ def test_instances_refuses_what_select_related_cannot_read():
 
     with pytest.raises(ValueError, match="units"):
         compiled.instances(Customer, ("units",))
+
+
+@pytest.mark.django_db
+def test_a_compiled_read_gives_the_queryset_rows_and_compiles_once(orders, compiles):
+    from aftersales.service.models import ServiceOrder
+
+    def build(customer_id, status):
+        return ServiceOrder.objects.filter(customer_id=customer_id, status=status).order_by("id").values("id", "number")
+
+    read = compiled.CompiledRead(build)
+    customer_ids = {o.customer_id for o in orders}
+    for customer_id in customer_ids:
+        assert read(customer_id, "new") == list(build(customer_id, "new"))
+    compiles[0] = 0
+    for customer_id in [*customer_ids, -1]:
+        assert read(customer_id, "new") == list(build(customer_id, "new"))
+        assert read(customer_id, "closed") == []
+    assert compiles[0] == len(customer_ids) + 1  # only the querysets this test built for the comparison
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("build", "argument"),
+    [
+        (lambda ids: _orders().filter(id__in=ids).values("id"), [1]),
+        (lambda number: _orders().filter(number__icontains=number).values("id"), "SO"),
+        (lambda number: _orders().filter(number=number), "SO"),
+    ],
+    ids=["an argument of another type", "a lookup that changes its value", "not a values() read"],
+)
+def test_a_compiled_read_that_cannot_bind_its_arguments_builds_the_queryset_each_time(orders, build, argument):
+    read = compiled.CompiledRead(build)
+    expected = list(build(argument))
+    assert read(argument) == expected and read(argument) == expected
+    assert read._compiled == {(type(argument),): None}
+
+
+def _orders():
+    from aftersales.service.models import ServiceOrder
+
+    return ServiceOrder.objects.order_by("id")
+
+
+@pytest.mark.django_db
+def test_a_unit_s_contracts_are_read_through_one_compiled_statement(centre, users, compiles):
+    from aftersales.contracts.coverage import read_terms
+    from aftersales.contracts.tests.factories import make_contract, make_customer
+    from aftersales.installed_base.tests.factories import UnitFactory
+
+    customer = make_customer(centre)
+    covered, bare = UnitFactory(customer=customer), UnitFactory(customer=customer)
+    contract = make_contract(by=users[Role.MANAGER], centre=centre, customer=customer, units=[covered])
+    read_terms([bare.pk])
+    compiles[0] = 0
+
+    (term,) = read_terms([covered.pk])[covered.pk]
+
+    assert compiles[0] == 0
+    assert (term.id, term.number, term.starts_on, term.ends_on) == (
+        contract.pk,
+        contract.number,
+        contract.starts_on,
+        contract.ends_on,
+    )
+    assert read_terms([bare.pk]) == {bare.pk: ()}
+    assert read_terms([covered.pk, bare.pk]) == {covered.pk: (term,), bare.pk: ()}
