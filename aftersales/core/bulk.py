@@ -25,7 +25,10 @@ from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from psycopg import sql
 
-__all__ = ["bulk_insert", "insert_one", "insert_rows"]
+from aftersales.core.models import DailyCounter
+from aftersales.core.numbering import next_number
+
+__all__ = ["bulk_insert", "insert_numbered", "insert_one", "insert_rows"]
 
 # Fields whose value is written as the attribute holds it (after the plain-value step below).
 _TEXT = (models.CharField, models.TextField)
@@ -239,6 +242,67 @@ def insert_one[M: models.Model](obj: M) -> M:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = database
+    if post_save.has_listeners(model):
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=database)
+    return obj
+
+
+# The one-row INSERT of each model that takes its number from the day's counter in the same statement.
+_NUMBERED: dict[tuple[type[models.Model], str], tuple[str, list[models.Field]] | None] = {}
+
+
+def _numbered_sql(model: type[models.Model], field: str, connection: Any) -> tuple[str, list[models.Field]] | None:
+    key = (model, field)
+    if key not in _NUMBERED:
+        plan = _insert_sql(model, connection)
+        _NUMBERED[key] = None
+        if plan is not None:
+            _insert, fields = plan
+            opts, quote = model._meta, connection.ops.quote_name
+            counter = quote(DailyCounter._meta.db_table)
+            # The counter's value, zero-padded to at least the width, as next_number writes it.
+            number = "%s || repeat('0', greatest(0, %s - length(n.value::text))) || n.value::text"
+            select = ", ".join(number if f.attname == field else "%s" for f in fields)
+            _NUMBERED[key] = (
+                f"WITH n AS (INSERT INTO {counter} (prefix, day, value) VALUES (%s, %s, 1) "  # noqa: S608 (our names)
+                f"ON CONFLICT (prefix, day) DO UPDATE SET value = {counter}.value + 1 RETURNING value) "
+                f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                f"SELECT {select} FROM n RETURNING {quote(opts.pk.column)}, {quote(opts.get_field(field).column)}",
+                fields,
+            )
+    return _NUMBERED[key]
+
+
+def insert_numbered[M: models.Model](obj: M, *, field: str, prefix: str, day: datetime.date, width: int = 5) -> M:
+    """``insert_one(obj)`` with ``obj.<field>`` set to ``next_number(prefix=…, day=…)`` first.
+
+    On PostgreSQL the counter is incremented by the INSERT itself (a data-modifying ``WITH``): the
+    counter row's lock, which every other insert of that day waits for until this transaction commits,
+    is taken by the last statement but the ones after it instead of before the row's values are even
+    prepared (order creates: benchmarks/README.md). Elsewhere, or when something listens to
+    ``pre_save`` (it would see no number), the number is taken first and the row written by ``insert_one``."""
+    model = type(obj)
+    database = router.db_for_write(model, instance=obj)
+    connection = connections[database]
+    plan = None
+    if obj.pk is None and connection.vendor == "postgresql" and not pre_save.has_listeners(model):
+        plan = _numbered_sql(model, field, connection)
+    if plan is None:
+        setattr(obj, field, next_number(prefix=prefix, day=day, width=width))
+        return insert_one(obj)
+    statement, fields = plan
+    params: list[Any] = [prefix, day]
+    for f in fields:
+        if f.attname == field:
+            params += [f"{prefix}{day:%Y%m%d}", width]
+        else:
+            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        obj.pk, number = cursor.fetchone()
+    setattr(obj, field, number)
     obj._state.adding = False
     obj._state.db = database
     if post_save.has_listeners(model):

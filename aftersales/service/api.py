@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
@@ -275,6 +275,7 @@ class OrderPage(Schema):
 
 
 ORDER_ROWS = list_rows.RowWriter(OrderListOut)
+ORDER_ANSWER = list_rows.RowWriter(OrderOut)
 
 
 class EventOut(Schema):
@@ -409,22 +410,26 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
 
 
 @router.post("/orders", response=answers(OrderOut, 400, 403, 404, 422, status=201))
-def open_order(request: HttpRequest, payload: OrderIn) -> Created:
+def open_order(request: HttpRequest, payload: OrderIn) -> Created | HttpResponse:
     """Log a call. The warranty and due times are decided here; ``Idempotency-Key`` is honoured."""
 
     if not can_open_orders(request.user):  # the role is refused before any record is looked up
         raise PermissionDeniedError("forbidden", _("Your role may not open service orders."))
 
-    def create() -> tuple[int, OrderOut]:
+    def create() -> tuple[int, dict[str, Any]]:
         customer, unit = _customer_and_unit(request, customer_id=payload.customer_id, unit_id=payload.unit_id)
         contact = get_object_or_404(customer.contacts, pk=payload.contact_id) if payload.contact_id else None
         site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
-        # Read from the order just made (its customer, centre and unit are loaded): no reload.
-        return 201, OrderOut.from_orm(order, context={"request": request, "just_opened": True})
+        # Written from the order just made (its customer, centre and unit are loaded: no reload) as
+        # OrderOut says, without a pydantic round trip (test_list_rows: the same JSON as from_orm).
+        return 201, ORDER_ANSWER.one(order, {"request": request, "just_opened": True})
 
-    return idempotent(request, create)
+    answer = idempotent(request, create)
+    if isinstance(answer, Status):
+        return render_response(request, answer.value, status=answer.status_code)
+    return answer
 
 
 UNIT_WITH_RELATIONS = ("customer__service_center", "product_model", "site")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import inspect
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -64,21 +65,31 @@ def _order_row(values: dict[str, Any]) -> types.SimpleNamespace:
     return order
 
 
-def _nested_schema(annotation: Any) -> type[Schema] | None:
-    """``Ref`` for ``Ref`` or ``Ref | None``; None for anything that is not a schema."""
+def _nested_schema(annotation: Any) -> tuple[type[Schema] | None, bool]:
+    """``(Ref, False)`` for ``Ref`` or ``Ref | None``, ``(Ref, True)`` for ``list[Ref]``; ``(None, False)``
+    for anything that is not a schema."""
+    if typing.get_origin(annotation) is list:
+        nested, _many = _nested_schema(typing.get_args(annotation)[0])
+        return nested, nested is not None
     candidates = typing.get_args(annotation) or (annotation,)
     for candidate in candidates:
         if isinstance(candidate, type) and issubclass(candidate, Schema):
-            return candidate
-    return None
+            return candidate, False
+    return None, False
 
 
-def _plan(schema: type[Schema]) -> list[tuple[str, Callable[[Any], Any] | None, Any]]:
-    plan = []
+# name, its resolver (or None: the attribute), whether the resolver takes the context, the nested
+# schema's plan (or None), whether the value is a list of that schema.
+Plan = list[tuple[str, Callable[..., Any] | None, bool, Any, bool]]
+
+
+def _plan(schema: type[Schema]) -> Plan:
+    plan: Plan = []
     for name, field in schema.model_fields.items():
         resolver = getattr(schema, f"resolve_{name}", None)
-        nested = _nested_schema(field.annotation)
-        plan.append((name, resolver, _plan(nested) if nested else None))
+        takes_context = resolver is not None and "context" in inspect.signature(resolver).parameters
+        nested, many = _nested_schema(field.annotation)
+        plan.append((name, resolver, takes_context, _plan(nested) if nested else None, many))
     return plan
 
 
@@ -86,14 +97,17 @@ def _plan(schema: type[Schema]) -> list[tuple[str, Callable[[Any], Any] | None, 
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
-def _dump(plan: list[tuple[str, Callable[[Any], Any] | None, Any]], obj: Any) -> dict[str, Any]:
+def _dump(plan: Plan, obj: Any, context: dict[str, Any]) -> dict[str, Any]:
     out = {}
-    for name, resolver, nested in plan:
-        value = resolver(obj) if resolver is not None else getattr(obj, name)
+    for name, resolver, takes_context, nested, many in plan:
+        if resolver is None:
+            value = getattr(obj, name)
+        else:
+            value = resolver(obj, context) if takes_context else resolver(obj)
         if value.__class__ in _PLAIN:
             pass
         elif nested is not None:
-            value = _dump(nested, value)
+            value = [_dump(nested, item, context) for item in value] if many else _dump(nested, value, context)
         elif isinstance(value, datetime.datetime):  # written here as the renderer would, in C from here on
             value = json_time(value)
         elif isinstance(value, str) and hasattr(value, "value"):  # a choices enum: its plain value
@@ -103,13 +117,17 @@ def _dump(plan: list[tuple[str, Callable[[Any], Any] | None, Any]], obj: Any) ->
 
 
 class RowWriter:
-    """Writes list rows as ``schema`` would, from ``QuerySet.values(*COLUMNS)`` rows."""
+    """Writes list rows as ``schema`` would, from ``QuerySet.values(*COLUMNS)`` rows; and one answer
+    from a model instance (``one``: the order just opened), resolvers given the context as Ninja's."""
 
     def __init__(self, schema: type[Schema]) -> None:
         self.plan = _plan(schema)
 
     def rows(self, values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [_dump(self.plan, _order_row(row)) for row in values]
+        return [_dump(self.plan, _order_row(row), {}) for row in values]
+
+    def one(self, obj: Any, context: dict[str, Any]) -> dict[str, Any]:
+        return _dump(self.plan, obj, context)
 
 
 @functools.cache

@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import due_at as working_day_due_at
-from aftersales.core.bulk import insert_one
+from aftersales.core.bulk import insert_numbered
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
-from aftersales.core.numbering import next_number
 from aftersales.core.phones import normalize_phone
 from aftersales.core.renderers import local_time
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
@@ -104,38 +103,37 @@ def open_order(
 
     warranty = decide_coverage(unit=unit, on=coverage_day(received), kind=kind)
     deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=received)
-    # insert_one: ServiceOrder.objects.create with the INSERT written once (core/bulk.py).
-    order = insert_one(
-        ServiceOrder(
-            # The number carries the local day the call came in, not the day it was typed in: a back-dated
-            # order continues that day's counter (one DailyCounter row per prefix and day keeps it unique).
-            number=next_number(prefix="SO", day=timezone.localtime(received).date()),
-            channel=channel,
-            kind=kind,
-            resolution=resolution,
-            priority=priority,
-            service_center=customer.service_center,
-            customer=customer,
-            contact=contact,
-            site=site,
-            unit=unit,
-            reporter_name=require_text(reporter_name, field="reporter_name", max_length=100),
-            reporter_phone=normalize_phone(reporter_phone, field="reporter_phone"),
-            description=require_text(description, field="description", max_length=5000),
-            consultation_answer=answer,
-            received_at=received,
-            respond_by=deadlines.respond_by,
-            due_at=deadlines.due_at,
-            at_risk_at=deadlines.at_risk_at,
-            calendar_warning=deadlines.warning[:255],
-            warranty_covered=warranty.covered,
-            warranty_reason=warranty.reason,
-            warranty_detail=warranty.detail[:500],
-            warranty_until=warranty.until,
-            warranty_decided_at=now,
-            created_by=by,
-        )
+    order = ServiceOrder(
+        channel=channel,
+        kind=kind,
+        resolution=resolution,
+        priority=priority,
+        service_center=customer.service_center,
+        customer=customer,
+        contact=contact,
+        site=site,
+        unit=unit,
+        reporter_name=require_text(reporter_name, field="reporter_name", max_length=100),
+        reporter_phone=normalize_phone(reporter_phone, field="reporter_phone"),
+        description=require_text(description, field="description", max_length=5000),
+        consultation_answer=answer,
+        received_at=received,
+        respond_by=deadlines.respond_by,
+        due_at=deadlines.due_at,
+        at_risk_at=deadlines.at_risk_at,
+        calendar_warning=deadlines.warning[:255],
+        warranty_covered=warranty.covered,
+        warranty_reason=warranty.reason,
+        warranty_detail=warranty.detail[:500],
+        warranty_until=warranty.until,
+        warranty_decided_at=now,
+        created_by=by,
     )
+    # The number is taken by the INSERT (core/bulk.py): taking it locks the day's counter row until the
+    # commit, and every other call of that day waits for it (benchmarks/README.md "create"). It carries
+    # the local day the call came in, not the day it was typed in: a back-dated order continues that
+    # day's counter.
+    insert_numbered(order, field="number", prefix="SO", day=timezone.localtime(received).date())
     record_event(
         order,
         type=EventType.CREATED,

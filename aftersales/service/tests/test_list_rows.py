@@ -84,3 +84,43 @@ def test_the_fast_list_pages_with_the_same_cursor(orders, users, api_client):
     ids = [order.pk for order in sorted(orders, key=lambda o: -o.pk)]
     assert [item["id"] for item in first["items"]] == ids[:2]
     assert [item["id"] for item in second["items"]] == ids[2:4]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "repair", "with_unit": True},
+        {"kind": "installation", "with_unit": False, "priority": "urgent"},
+        {"kind": "consultation", "with_unit": False, "consultation_answer": "已电话指导", "close_now": True},
+    ],
+    ids=["repair of a unit", "no unit", "consultation closed at once"],
+)
+def test_the_order_just_opened_answers_exactly_what_the_schema_answers(centre, users, api_client, body):
+    from types import SimpleNamespace
+
+    from aftersales.installed_base.tests.factories import UnitFactory
+    from aftersales.service.api import OrderOut
+
+    agent = users[Role.AGENT]
+    customer = CustomerFactory(service_center=centre)
+    payload = {k: v for k, v in body.items() if k != "with_unit"} | {
+        "customer_id": customer.pk,
+        "reporter_name": "张三",
+        "reporter_phone": "13812345678",
+        "description": "设备无法启动",
+    }
+    if body["with_unit"]:
+        payload["unit_id"] = UnitFactory(customer=customer).pk
+    client = api_client(agent)
+
+    response = client.post("/api/v1/orders", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    replay = client.post("/api/v1/orders", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert response.status_code == 201, response.content
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    order = ServiceOrder.objects.get(pk=response.json()["id"])
+    schema = OrderOut.from_orm(order, context={"request": SimpleNamespace(user=agent)})
+    assert response.json() == json.loads(render_response(None, schema.model_dump()).content)
+    assert set(response.json()) == set(OrderOut.model_fields)
+    assert replay.status_code == 201 and replay.json() == response.json()

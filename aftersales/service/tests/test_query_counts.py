@@ -160,7 +160,8 @@ def test_order_list_query_count_has_a_ceiling(centre, users, api_client):
 @pytest.mark.django_db
 def test_opening_an_order_through_the_api_runs_six_statements(centre, users, api_client):
     """benchmarks/README.md "create": the token, the unit with its customer (one query), the unit's
-    live contracts (the contract coverage source), the day's counter, the order and its event. The SLA policies and the calendar come from the cache; an order just opened has no
+    live contracts (the contract coverage source), the day's counter, the order and its event; on
+    PostgreSQL the counter is incremented by the order's INSERT (core.bulk.insert_numbered): five. The SLA policies and the calendar come from the cache; an order just opened has no
     helpers and no visits, so its answer reads none."""
     client = api_client(users[Role.AGENT])
     customer = CustomerFactory(service_center=centre)
@@ -182,4 +183,4 @@ def test_opening_an_order_through_the_api_runs_six_statements(centre, users, api
     assert response.json()["helpers"] == []
     assert "accepted" in response.json()["allowed_transitions"]
     statements = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert len(statements) == 6, "\n".join(statements)
+    assert len(statements) == (5 if connection.vendor == "postgresql" else 6), "\n".join(statements)
