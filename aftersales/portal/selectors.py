@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageDecision
-from aftersales.coverage.selectors import decide_coverage
+from aftersales.coverage.selectors import coverage_prepared, decide_coverage
 from aftersales.installed_base.models import Unit
 from aftersales.money.choices import QuoteStatus
 from aftersales.money.models import Quote
@@ -28,6 +28,12 @@ class Warranty:
     covered: bool
     until: datetime.date | None
     explanation: str
+
+
+def warranties_today(units: list[Unit]) -> list[tuple[Unit, Warranty]]:
+    """Each unit with ``warranty_today``, the units' coverage read at once (one statement per source)."""
+    with coverage_prepared(units):
+        return [(unit, warranty_today(unit)) for unit in units]
 
 
 def warranty_today(unit: Unit) -> Warranty:

@@ -107,7 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
     units = list(selectors.units_of(user))
     orders = list(selectors.open_orders_of(user)[:20])
     context = {
-        "units": [(unit, selectors.warranty_today(unit)) for unit in units],
+        "units": selectors.warranties_today(units),
         "orders": orders,
         "portal_user": user,
         "tab": "home",
