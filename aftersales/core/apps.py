@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
 
         from aftersales.core import (
             checks,  # noqa: F401  (registers system checks)
+            lookups,  # noqa: F401  (registers field__literal_in)
             registry,
             sessions,
         )

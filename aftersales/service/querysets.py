@@ -11,7 +11,9 @@ from aftersales.service.choices import OPEN_STATUSES, SlaState
 # imports the models).
 RESPONSE_AT_RISK = datetime.timedelta(hours=4)
 
-OPEN = models.Q(status__in=OPEN_STATUSES)
+# In the SQL as literals, as the condition of order_centre_open_idx is (core/lookups.py): SQLite and
+# PostgreSQL's generic plans match a partial index only against literal values.
+OPEN = models.Q(status__literal_in=OPEN_STATUSES)
 
 
 def response_condition(state: str, *, now: datetime.datetime, of_open: bool = False) -> models.Q:
