@@ -26,7 +26,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from aftersales.core.models import DailyCounter
-from aftersales.core.numbering import next_number
+from aftersales.core.numbering import next_number, number_prefix
 
 __all__ = ["bulk_insert", "insert_numbered", "insert_one", "insert_rows"]
 
@@ -242,10 +242,15 @@ def insert_one[M: models.Model](obj: M) -> M:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         obj.pk = cursor.fetchone()[0]
+    return _inserted(obj, database)
+
+
+def _inserted[M: models.Model](obj: M, database: str) -> M:
+    """The instance marked as saved, as ``save()`` leaves it, and ``post_save`` sent when anything listens."""
     obj._state.adding = False
     obj._state.db = database
-    if post_save.has_listeners(model):
-        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=database)
+    if post_save.has_listeners(type(obj)):
+        post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=database)
     return obj
 
 
@@ -259,7 +264,7 @@ def _numbered_sql(model: type[models.Model], field: str, connection: Any) -> tup
         plan = _insert_sql(model, connection)
         _NUMBERED[key] = None
         if plan is not None:
-            _insert, fields = plan
+            _plain_insert, fields = plan
             opts, quote = model._meta, connection.ops.quote_name
             counter = quote(DailyCounter._meta.db_table)
             # The counter's value, zero-padded to at least the width, as next_number writes it.
@@ -296,15 +301,11 @@ def insert_numbered[M: models.Model](obj: M, *, field: str, prefix: str, day: da
     params: list[Any] = [prefix, day]
     for f in fields:
         if f.attname == field:
-            params += [f"{prefix}{day:%Y%m%d}", width]
+            params += [number_prefix(prefix, day), width]
         else:
             params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         obj.pk, number = cursor.fetchone()
     setattr(obj, field, number)
-    obj._state.adding = False
-    obj._state.db = database
-    if post_save.has_listeners(model):
-        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=database)
-    return obj
+    return _inserted(obj, database)

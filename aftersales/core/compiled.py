@@ -76,19 +76,27 @@ def values_rows(queryset: QuerySet) -> list[dict[str, Any]]:
         sql, params = compiler.as_sql()
         if tuple(params) != tuple(where_params) or where_sql not in sql:
             return list(queryset)  # other clauses bind values too: this shape is compiled every time
-        names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        # The columns' converters (what results_iter looks up on every call), or None to leave the
-        # rows to results_iter (a composite key).
-        converters = None if compiler.has_composite_fields(columns) else compiler.get_converters(columns)
-        statement = (sql, compiler, names, converters)
+        statement = _statement(query, compiler, sql)
         if len(_statements) >= MAX_SHAPES:
             _statements.clear()
         _statements[key] = statement
     return _run(queryset.db, statement, where_params)
 
 
-def _run(db: str, statement: tuple[str, Any, list[str], Any], params: Any) -> list[dict[str, Any]]:
+# The SQL, its compiler, the names of the columns, their converters (None: left to results_iter).
+_Statement = tuple[str, Any, list[str], Any]
+
+
+def _statement(query: Any, compiler: Any, sql: str) -> _Statement:
+    names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
+    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    # The columns' converters (what results_iter looks up on every call), or None to leave the
+    # rows to results_iter (a composite key).
+    converters = None if compiler.has_composite_fields(columns) else compiler.get_converters(columns)
+    return (sql, compiler, names, converters)
+
+
+def _run(db: str, statement: _Statement, params: Any) -> list[dict[str, Any]]:
     sql, shape_compiler, names, converters = statement
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -100,19 +108,9 @@ def _run(db: str, statement: tuple[str, Any, list[str], Any], params: Any) -> li
     return [dict(zip(names, row, strict=True)) for row in converted]
 
 
-def _compile(queryset: QuerySet) -> tuple[tuple[str, Any, list[str], Any], list[Any]]:
-    query = queryset.query
-    compiler = query.get_compiler(queryset.db)
-    sql, params = compiler.as_sql()
-    names = list(query.selected or ()) or [*query.extra_select, *query.values_select, *query.annotation_select]
-    columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-    converters = None if compiler.has_composite_fields(columns) else compiler.get_converters(columns)
-    return (sql, compiler, names, converters), list(params)
-
-
 _PROBE_BASE = -7_300_000_000_000
 # The database, the statement, each parameter's argument (None: a value of its own), those values.
-_Probed = tuple[str, tuple[str, Any, list[str], Any], list[int | None], list[Any]]
+_Probed = tuple[str, _Statement, list[int | None], list[Any]]
 
 
 class CompiledRead:
@@ -150,10 +148,12 @@ class CompiledRead:
         queryset = self.build(*probes)
         if queryset._iterable_class is not ValuesIterable or queryset.query.combinator:
             return None
+        compiler = queryset.query.get_compiler(queryset.db)
         try:
-            statement, params = _compile(queryset)
+            sql, params = compiler.as_sql()
         except (EmptyResultSet, FullResultSet):
             return None
+        statement = _statement(queryset.query, compiler, sql)
         places = [next((n for n, probe in enumerate(probes) if value == probe), None) for value in params]
         if any(places.count(n) != 1 for n in range(len(probes))):
             return None

@@ -7,6 +7,11 @@ from django.db import connection
 from aftersales.core.models import DailyCounter
 
 
+def number_prefix(prefix: str, day: datetime.date) -> str:
+    """What every number of that prefix and day starts with: ``SO20261205``."""
+    return f"{prefix}{day:%Y%m%d}"
+
+
 def next_number(*, prefix: str, day: datetime.date, width: int = 5) -> str:
     """Increment the (prefix, day) counter and return the formatted number.
 
@@ -21,4 +26,4 @@ def next_number(*, prefix: str, day: datetime.date, width: int = 5) -> str:
             [prefix, day],
         )
         (value,) = cursor.fetchone()
-    return f"{prefix}{day:%Y%m%d}{value:0{width}d}"
+    return f"{number_prefix(prefix, day)}{value:0{width}d}"

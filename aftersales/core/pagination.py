@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -81,9 +82,10 @@ def keyset_page(
     its rows read by ``fetch`` (e.g. ``core.compiled.values_rows``).
 
     ``parts`` (conditions that together cover ``qs`` without overlapping, e.g. one per status asked
-    for) reads the page as one short read per part, merged here: for a database that cannot merge the
-    ranges of an index in order and would sort every match before the ``LIMIT`` (SQLite with
-    ``status IN (…)``). All fields must share one direction; a nullable field is not supported.
+    for): on SQLite, which cannot merge the ranges of an index in order and would sort every match
+    before the ``LIMIT`` (``status IN (…)``), the page is read as one short read per part and merged
+    here; PostgreSQL merges the ranges itself and reads it at once. All fields must share one
+    direction; a nullable field is not supported.
     """
     fields = [f.lstrip("-") for f in ordering]
     descending = ordering[0].startswith("-")
@@ -98,7 +100,7 @@ def keyset_page(
                 step &= Q(**{prev: value})
             condition |= step
         qs = qs.filter(condition)
-    if parts:
+    if parts and connections[qs.db].vendor == "sqlite":
         merged = [row for part in parts for row in fetch(qs.filter(part)[: limit + 1])]
         rows = sorted(merged, key=lambda row: _values(row, fields), reverse=descending)[: limit + 1]
     else:

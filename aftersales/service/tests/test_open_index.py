@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from aftersales.core.lookups import LiteralIn
 from aftersales.service.choices import OPEN_STATUSES, SlaState
 from aftersales.service.models import ServiceOrder
 from aftersales.service.querysets import OPEN, sla_condition
@@ -22,8 +21,7 @@ def test_the_open_condition_names_its_codes_in_the_sql():
 @pytest.mark.parametrize("value", [[], ["new'); DROP TABLE x; --"], ["New"], [1.5]])
 def test_only_choice_codes_are_written_as_literals(value):
     with pytest.raises(ValueError, match="literal_in takes choice codes only"):
-        list(ServiceOrder.objects.filter(status__literal_in=value).values("id").query.sql_with_params())
-    assert LiteralIn.lookup_name == "literal_in"
+        ServiceOrder.objects.filter(status__literal_in=value).values("id").query.sql_with_params()
 
 
 @pytest.mark.django_db
