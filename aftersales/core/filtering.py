@@ -64,3 +64,22 @@ def apply_filters(filterset_class: type[FilterSet], *, data: Mapping[str, Any], 
     """
     narrowed = _with_only(filterset_class, frozenset(data))
     return check_filters(narrowed(data=data, queryset=queryset)).qs
+
+
+@functools.cache
+def _bound_filters(filterset_class: type[FilterSet]) -> Mapping[str, django_filters.Filter]:
+    # One filter set per class, never bound to data: its filters (with ``parent`` for ``method=``) are
+    # only read, so requests share them.
+    return filterset_class(queryset=filterset_class._meta.model._default_manager.none()).filters
+
+
+def apply_validated(filterset_class: type[FilterSet], *, data: Mapping[str, Any], queryset: QuerySet) -> QuerySet:
+    """``queryset`` narrowed by the filters of ``filterset_class`` named in ``data``, whose values a Ninja
+    query schema has already validated and typed (``filter_params``): each filter applied directly, without
+    binding a form a second time (a tenth of a list request's Python). Only for a schema at least as strict as
+    the filter set — choices as enums, numbers as ints, days through ``core.schemas.Day`` — which
+    ``tests/test_filtering.py`` checks for the order list: the same SQL as ``apply_filters``."""
+    filters = _bound_filters(filterset_class)
+    for name, value in data.items():
+        queryset = filters[name].filter(queryset, value)
+    return queryset

@@ -26,12 +26,9 @@ def json_time(value: datetime.datetime) -> str:
     for its rows so the encoder's fallback never runs."""
     if value.utcoffset() is not None:  # aware: in the project's zone (local_time, without its checks)
         value = value.astimezone(timezone.get_default_timezone())
-    text = value.isoformat()
-    if value.microsecond:
-        text = text[:23] + text[26:]
-    if text.endswith("+00:00"):
-        text = text.removesuffix("+00:00") + "Z"
-    return text
+    # The encoder's text: milliseconds (truncated) when there are any, "Z" for a zero offset.
+    text = value.isoformat("T", "milliseconds") if value.microsecond else value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
@@ -118,6 +119,7 @@ def test_every_time_in_the_answers_is_shanghai_time(users, centre, api_client):
         datetime.datetime(2026, 2, 12, 15, 0, 0, 123456, tzinfo=datetime.UTC),
         datetime.datetime(2026, 2, 12, 23, 59, 59, 999, tzinfo=datetime.timezone(datetime.timedelta(hours=-5))),
         datetime.datetime(2026, 2, 12, 15, 0, 7),  # naive: left as it is
+        datetime.datetime(2026, 2, 12, 15, 0, 7, 5),
     ],
 )
 def test_json_time_writes_what_the_encoder_of_django_writes_for_the_local_time(value):
@@ -131,3 +133,6 @@ def test_json_time_writes_what_the_encoder_of_django_writes_for_the_local_time(v
     assert json_time(value) == LocalTimeEncoder().default(value) == expected
     if timezone.is_aware(value):
         assert expected.endswith("+08:00")
+        with override_settings(TIME_ZONE="UTC"):  # a zero offset: the encoder's "Z"
+            assert json_time(value) == DjangoJSONEncoder().default(local_time(value))
+            assert json_time(value).endswith("Z")

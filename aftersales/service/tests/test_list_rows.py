@@ -124,3 +124,23 @@ def test_the_order_just_opened_answers_exactly_what_the_schema_answers(centre, u
     assert response.json() == json.loads(render_response(None, schema.model_dump()).content)
     assert set(response.json()) == set(OrderOut.model_fields)
     assert replay.status_code == 201 and replay.json() == response.json()
+
+
+@pytest.mark.django_db
+def test_every_row_of_a_page_is_judged_at_one_instant(centre, users, monkeypatch):
+    """A page whose respond-by time falls while it is written: no row may say overdue while the row
+    before it, due at the same moment, says at risk (one ``now`` per page, not one per field)."""
+    from aftersales.service.api import ORDER_ROWS
+    from aftersales.service.list_rows import values_base
+
+    agent = users[Role.AGENT]
+    made = [make_order(by=agent, customer=CustomerFactory(service_center=centre)) for _ in range(3)]
+    respond_by = timezone.now() + datetime.timedelta(hours=1)
+    ServiceOrder.objects.filter(pk__in=[o.pk for o in made]).update(respond_by=respond_by)
+    ticks = iter(respond_by + datetime.timedelta(seconds=n) for n in range(-1, 100))  # each call one second on
+    monkeypatch.setattr(timezone, "now", lambda: next(ticks))
+
+    rows = ORDER_ROWS.rows(values_base().filter(pk__in=[o.pk for o in made]).order_by("-id"))
+
+    assert [row["sla"]["response_state"] for row in rows] == ["at_risk"] * 3
+    assert {row["sla"]["state"] for row in rows} == {"at_risk"}
