@@ -110,6 +110,7 @@ TEMPLATES = [
 ]
 
 
+SESSION_OPTIONS = "-c jit=off -c plan_cache_mode=force_generic_plan"
 POSTGRESQL_ENGINE = "aftersales.core.backends.postgresql"
 
 
@@ -140,9 +141,12 @@ def database_settings(url: str) -> dict:
             options.setdefault("prepare_threshold", 5)
         # Session settings sent at connect (no statement of their own). JIT off by default: it compiled
         # the report statements for longer than they ran (1.2 s of JIT for a 0.8 s first-time-fix
-        # statement at 1,000,000 orders, benchmarks/README.md "Reports"). Empty sends none (a pooler
+        # statement at 1,000,000 orders, benchmarks/README.md "Reports"). Generic plans for the prepared
+        # hot reads: PostgreSQL otherwise plans the SLA list again on every request (its "now" makes each
+        # custom plan look cheaper) for the same plan; a read whose plan depends on its values is not
+        # prepared (core/prepared.py). Only prepared statements are affected. Empty sends none (a pooler
         # that refuses the "options" startup parameter).
-        session_options = os.environ.get("DATABASE_SESSION_OPTIONS", "-c jit=off")
+        session_options = os.environ.get("DATABASE_SESSION_OPTIONS", SESSION_OPTIONS)
         if session_options:
             options.setdefault("options", session_options)
     if database["ENGINE"] == "django.db.backends.sqlite3":
@@ -153,7 +157,10 @@ def database_settings(url: str) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        database["CONN_MAX_AGE"] = 0
+        # Kept open between requests like PostgreSQL's (DATABASE_CONN_MAX_AGE): opening the file and
+        # running the pragmas on every request was most of a request's time (GET /api/v1/me 2.9 -> 0.5 ms,
+        # creates 194 -> 469/s at 1,000,000 orders, benchmarks/README.md). A file has no server to
+        # lose, so no health check.
         database["CONN_HEALTH_CHECKS"] = False
     return database
 

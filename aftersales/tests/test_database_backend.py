@@ -160,3 +160,36 @@ def test_a_prepared_read_is_captured_with_its_values_written_in():
     (query,) = captured.captured_queries
     assert query["sql"].startswith("SELECT ")
     assert "= 'new'" in query["sql"] and "= 7" in query["sql"]
+
+
+@postgresql
+@pytest.mark.django_db
+def test_the_sla_list_keeps_one_generic_plan_and_a_received_range_is_planned_for_its_values(api_client, users):
+    """PostgreSQL's own choice planned the overdue list again on every request (its "now" made each
+    custom plan look cheaper than the same generic one); the session asks for generic plans
+    (settings.base SESSION_OPTIONS). A received-date range is left unprepared: its values decide its plan."""
+    from aftersales.accounts.choices import Role
+
+    client = api_client(users[Role.ADMIN])
+    for _ in range(7):
+        assert client.get("/api/v1/orders?sla_state=overdue").status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%service_serviceorder%%' AND statement LIKE '%%due_at\" <%%'"
+        )
+        ((generic, custom),) = cursor.fetchall()
+    assert (generic, custom) == (7, 0)
+
+    assert client.get("/api/v1/orders?received_from=2026-01-01&received_to=2026-02-01").status_code == 200
+    assert not [s for s in _prepared_statements() if '"received_at" >=' in s]
+
+
+def test_the_embedded_sqlite_connection_is_kept_between_requests(monkeypatch, tmp_path):
+    """Opened per request it cost most of a request (benchmarks/README.md, embedded SQLite)."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+    assert database_settings(url)["CONN_MAX_AGE"] == 60
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "0")
+    assert database_settings(url)["CONN_MAX_AGE"] == 0

@@ -4,6 +4,7 @@ PostgreSQL's port refuses connections or a server accepts them and never answers
 import time
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from django.db import connection, connections
 from django.db.utils import ConnectionHandler
@@ -51,7 +52,7 @@ def test_postgresql_connections_have_a_connect_timeout():
         "keepalives_count": 3,
         "tcp_user_timeout": 30000,
         "prepare_threshold": 5,
-        "options": "-c jit=off",
+        "options": "-c jit=off -c plan_cache_mode=force_generic_plan",
     }
 
 
@@ -80,7 +81,7 @@ def test_database_keepalive_and_user_timeout_are_configurable(monkeypatch):
 def test_an_open_postgresql_connection_carries_keepalives_and_a_user_timeout():
     """A connection open when the server freezes is bounded by the kernel: the options reach libpq."""
     connection.ensure_connection()
-    dsn = dict(item.split("=", 1) for item in connection.connection.info.dsn.split())
+    dsn = psycopg.conninfo.conninfo_to_dict(connection.connection.info.dsn)
 
     assert dsn["keepalives"] == "1"
     assert (dsn["keepalives_idle"], dsn["keepalives_interval"], dsn["keepalives_count"]) == ("30", "10", "3")
