@@ -167,8 +167,10 @@ def test_a_prepared_read_is_captured_with_its_values_written_in():
 def test_the_sla_list_keeps_one_generic_plan_and_a_received_range_is_planned_for_its_values(api_client, users):
     """PostgreSQL's own choice planned the overdue list again on every request (its "now" made each
     custom plan look cheaper than the same generic one); the session asks for generic plans
-    (settings.base SESSION_OPTIONS). A received-date range is left unprepared: its values decide its plan."""
+    (settings.base SESSION_OPTIONS). A received-date range or a search is left unprepared: its values decide
+    its plan."""
     from aftersales.accounts.choices import Role
+    from aftersales.customers.tests.factories import CustomerFactory
 
     client = api_client(users[Role.ADMIN])
     for _ in range(7):
@@ -183,7 +185,9 @@ def test_the_sla_list_keeps_one_generic_plan_and_a_received_range_is_planned_for
     assert (generic, custom) == (7, 0)
 
     assert client.get("/api/v1/orders?received_from=2026-01-01&received_to=2026-02-01").status_code == 200
-    assert not [s for s in _prepared_statements() if '"received_at" >=' in s]
+    CustomerFactory(name="上海华通机电有限公司")
+    assert client.get("/api/v1/orders?q=华通机电").status_code == 200
+    assert not [s for s in _prepared_statements() if '"received_at" >=' in s or '"customer_id" IN' in s]
 
 
 def test_the_embedded_sqlite_connection_is_kept_between_requests(monkeypatch, tmp_path):
