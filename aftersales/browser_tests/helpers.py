@@ -146,3 +146,13 @@ def draw_signature(page: Any, canvas: Any) -> None:
         for x, y in stroke[1:]:
             page.mouse.move(left + x * width, top + y * height, steps=8)
         page.mouse.up()
+
+
+def follow_nav(page: Any, name: str, *, exact: bool = False) -> None:
+    """Follow the top bar's link ``name`` (the text the user reads), from its group's menu when the
+    link is in one (every group after the day's work with more than one link, templates/includes/navbar.html)."""
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    link = page.get_by_role("link", name=name, exact=exact, include_hidden=True)
+    if not nav.locator(link).is_visible():
+        nav.locator(".dropdown", has=link).get_by_role("button").click()
+    nav.locator(link).click()

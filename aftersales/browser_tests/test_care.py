@@ -19,6 +19,7 @@ def test_a_low_score_on_a_follow_up_call_opens_a_complaint_seen_in_the_customer_
     before = Complaint.objects.count()
 
     nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("button", name=zh("Customer care")).click()  # the group's menu
     nav.get_by_role("link", name=zh("Follow-ups")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Follow-up calls"))
     rows = page.locator("#follow-up-table tbody tr[data-state]")
@@ -56,7 +57,11 @@ def test_a_low_score_on_a_follow_up_call_opens_a_complaint_seen_in_the_customer_
 def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_in):
     page = signed_in("manager")
     nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("button", name=zh("Customer care")).click()
+    expect(nav.get_by_role("button", name=zh("Customer care"))).not_to_have_class(re.compile(r"\bactive\b"))
     nav.get_by_role("link", name=zh("Care reports")).click()
+    # On a page of the group, its menu is marked as where the user is.
+    expect(nav.get_by_role("button", name=zh("Customer care"))).to_have_class(re.compile(r"\bactive\b"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(zh("Customer care summary"))
     expect(page.locator("#report-follow-ups [data-rate]")).not_to_have_text("—")
     expect(page.locator("#report-satisfaction [data-centre]").first).to_be_visible()
@@ -67,6 +72,7 @@ def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_
     expect(page.locator("#year-table tbody tr")).to_have_count(12)
     screenshot(page, "care-year")
 
+    nav.get_by_role("button", name=zh("Customer care")).click()
     nav.get_by_role("link", name=zh("Campaigns")).click()
     page.locator("#campaign-table a").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.browser_tests.helpers import follow_nav, screenshot, zh
 from aftersales.pay.models import PayPlan, PayRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_manager_reads_the_approved_run_and_a_statement_traced_to_its_orders(signed_in):
     run = PayRun.objects.select_related("service_center").get(status="approved")
     page = signed_in("manager")
-    page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Pay")).click()
+    follow_nav(page, zh("Pay"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(zh("Pay and performance"))
     page.get_by_role("link", name=f"{run.period:%Y-%m}").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(run.service_center.name)

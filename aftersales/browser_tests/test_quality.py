@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_repeat_failures_go_to_design(signed_in):
     page = signed_in("manager")
     expect(
-        page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Failure statistics"))
+        page.get_by_role("navigation", name=zh("Main")).get_by_role(
+            "link", name=zh("Failure statistics"), include_hidden=True
+        )
     ).to_have_count(1)
     page.goto("/quality/failures/")
     expect(page.locator("[data-chart='model'] svg")).to_have_count(1)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.browser_tests.helpers import follow_nav, screenshot, zh
 from aftersales.repurchase.choices import Classification, Status
 from aftersales.repurchase.models import RepurchaseContract
 
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_finance_records_example_4_with_its_preview_and_posts_it(signed_in):
     page = signed_in("finance")
-    page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Repurchase")).click()
+    follow_nav(page, zh("Repurchase"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(zh("Sales with a repurchase clause"))
     expect(page.locator("table.repurchase-list tbody tr")).to_have_count(RepurchaseContract.objects.count())
     expect(page.locator("table.repurchase-list tbody tr.table-warning")).to_contain_text(zh("Due soon"))

@@ -197,15 +197,36 @@ def test_nav_items_anonymous_sees_nothing():
     assert nav_items_for(AnonymousUser()) == []
 
 
-def test_nav_items_tag_marks_active_link(rf: RequestFactory):
-    request = rf.get("/orders/123/")
+def test_nav_menu_marks_the_active_link_and_its_group(rf: RequestFactory):
+    request = rf.get("/care/follow-ups/")
     request.user = user(Role.AGENT)
 
     html = Template(
-        "{% load ui %}{% nav_items as items %}{% for i in items %}{{ i.key }}={{ i.active }};{% endfor %}"
+        "{% load ui %}{% nav_menu as groups %}{% for g in groups %}{{ g.key }}:{{ g.active }}:"
+        "{% for i in g.items %}{% if i.active %}{{ i.key }}{% endif %}{% endfor %};{% endfor %}"
     ).render(Context({"request": request}))
 
-    assert (
-        html
-        == "home=False;orders=True;intake=False;devices=False;parts=False;customers=False;follow_ups=False;complaints=False;portal_access=False;portal_labels=False;contracts=False;pay=False;import=False;"
+    assert html == "work:False:;care:True:follow_ups;contracts:False:;planning:False:;data:False:;"
+
+
+@pytest.mark.django_db
+def test_nav_menu_shows_the_days_work_and_single_links_in_the_bar_and_other_groups_as_menus(rf: RequestFactory):
+    """A manager's 25 links fit one row at 1280 px: the work group's links, then one menu per group
+    (customer care, quality, planning), a group of one link (contracts, import, settings) as that link."""
+    from aftersales.accounts.tests.factories import UserFactory
+    from aftersales.core.templatetags.ui import nav_menu
+
+    request = rf.get("/orders/")
+    request.user = UserFactory(role=Role.MANAGER)
+
+    groups = {group["key"]: group for group in nav_menu(Context({"request": request}))}
+
+    assert {key for key, group in groups.items() if group["inline"]} == {"work", "contracts", "data", "admin"}
+    assert [item["key"] for item in groups["care"]["items"]][:3] == ["customers", "follow_ups", "complaints"]
+    assert groups["work"]["active"] and not groups["care"]["active"]
+
+    html = Template("{% load ui %}{% include 'includes/navbar.html' %}").render(
+        Context({"request": request, "user": request.user})
     )
+    assert html.count('data-bs-toggle="dropdown"') == 3  # care, quality, planning
+    assert 'class="nav-link active" href="/orders/"' in html
