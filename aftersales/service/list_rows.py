@@ -109,6 +109,18 @@ def _plan(schema: type[Schema]) -> Plan:
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
+def _value(value: Any) -> Any:
+    # A value that is not a nested schema as _dump writes it: the compiled writer's way for a resolver's
+    # answer and for a field of no declared plain type.
+    if value.__class__ in _PLAIN:
+        return value
+    if isinstance(value, datetime.datetime):  # written here as the renderer would, in C from here on
+        return json_time(value)
+    if isinstance(value, str) and hasattr(value, "value"):  # a choices enum: its plain value
+        return value.value
+    return value
+
+
 def _dump(plan: Plan, obj: Any, context: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for name, resolver, takes_context, nested, many in plan:
@@ -116,29 +128,12 @@ def _dump(plan: Plan, obj: Any, context: dict[str, Any]) -> dict[str, Any]:
             value = getattr(obj, name)
         else:
             value = resolver(obj, context) if takes_context else resolver(obj)
-        if value.__class__ in _PLAIN:
-            pass
-        elif nested is not None:
+        if nested is not None and value.__class__ not in _PLAIN:
             value = [_dump(nested, item, context) for item in value] if many else _dump(nested, value, context)
-        elif isinstance(value, datetime.datetime):  # written here as the renderer would, in C from here on
-            value = json_time(value)
-        elif isinstance(value, str) and hasattr(value, "value"):  # a choices enum: its plain value
-            value = value.value
+        else:
+            value = _value(value)
         out[name] = value
     return out
-
-
-def _value(value: Any, nested: Any = None, many: bool = False, context: Any = None) -> Any:
-    # One value as _dump writes it (the compiled writer's fallback for values of no declared plain type).
-    if value.__class__ in _PLAIN:
-        return value
-    if nested is not None:
-        return [_dump(nested, item, context) for item in value] if many else _dump(nested, value, context)
-    if isinstance(value, datetime.datetime):
-        return json_time(value)
-    if isinstance(value, str) and hasattr(value, "value"):
-        return value.value
-    return value
 
 
 def _kind(annotation: Any) -> str:
@@ -178,7 +173,7 @@ def _compile(schema: type[Schema]) -> Callable[[Any, dict[str, Any]], dict[str, 
                 takes_context = "context" in inspect.signature(resolver).parameters
                 expression = f"{name}_r{index}(obj, context)" if takes_context else f"{name}_r{index}(obj)"
             nested, many = _nested_schema(field.annotation)
-            slot = f"v{len(names)}_{index}"
+            slot = f"v{index}"  # a local of the generated function
             if nested is not None:
                 writer = function_for(nested)
                 if many:
