@@ -8,6 +8,12 @@ cursors bind on the server and prepare each statement the first time, so the nex
 same statement (same filters, other values) skips the planner: PostgreSQL keeps the plan per
 connection and replans by itself after a migration changes a table.
 
+PostgreSQL is asked for generic plans (``plan_cache_mode=force_generic_plan`` in the session options,
+``settings.base.SESSION_OPTIONS``; it affects prepared statements only): left to choose, it planned the
+SLA list again on every request, its "now" making each custom plan look cheaper than the same generic
+one. So a caller prepares only reads whose best plan does not depend on their values; the order list
+leaves a received-date range and a search unprepared (``service/api.py``, ``test_database_backend``).
+
 Everything else keeps Django's client-side binding. ``DATABASE_PREPARED_STATEMENTS=0`` turns it off
 (a pooler in transaction mode older than PgBouncer 1.21, docs/deploy.md); on SQLite it does nothing.
 """

@@ -144,7 +144,7 @@ def database_settings(url: str) -> dict:
         # statement at 1,000,000 orders, benchmarks/README.md "Reports"). Generic plans for the prepared
         # hot reads: PostgreSQL otherwise plans the SLA list again on every request (its "now" makes each
         # custom plan look cheaper) for the same plan; a read whose plan depends on its values is not
-        # prepared (core/prepared.py). Only prepared statements are affected. Empty sends none (a pooler
+        # prepared (core/prepared.py, service/api.py). Only prepared statements are affected. Empty sends none (a pooler
         # that refuses the "options" startup parameter).
         session_options = os.environ.get("DATABASE_SESSION_OPTIONS", SESSION_OPTIONS)
         if session_options:
