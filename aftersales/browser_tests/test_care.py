@@ -62,6 +62,7 @@ def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_
     nav.get_by_role("link", name=zh("Care reports")).click()
     # On a page of the group, its menu is marked as where the user is.
     expect(nav.get_by_role("button", name=zh("Customer care"))).to_have_class(re.compile(r"\bactive\b"))
+    expect(nav.get_by_role("button", name=zh("Customer care"))).to_have_attribute("aria-current", "true")
     expect(page.get_by_role("heading", level=1)).to_contain_text(zh("Customer care summary"))
     expect(page.locator("#report-follow-ups [data-rate]")).not_to_have_text("—")
     expect(page.locator("#report-satisfaction [data-centre]").first).to_be_visible()

@@ -95,11 +95,17 @@ def _nested_schema(annotation: Any) -> tuple[type[Schema] | None, bool]:
 Plan = list[tuple[str, Callable[..., Any] | None, bool, Any, bool]]
 
 
+def _takes_context(resolver: Callable[..., Any]) -> bool:
+    # As Ninja decides (ninja.schema.Resolver): a parameter named "context", or **kwargs; given by keyword.
+    parameters = inspect.signature(resolver).parameters.values()
+    return any(p.name == "context" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+
 def _plan(schema: type[Schema]) -> Plan:
     plan: Plan = []
     for name, field in schema.model_fields.items():
         resolver = getattr(schema, f"resolve_{name}", None)
-        takes_context = resolver is not None and "context" in inspect.signature(resolver).parameters
+        takes_context = resolver is not None and _takes_context(resolver)
         nested, many = _nested_schema(field.annotation)
         plan.append((name, resolver, takes_context, _plan(nested) if nested else None, many))
     return plan
@@ -127,7 +133,7 @@ def _dump(plan: Plan, obj: Any, context: dict[str, Any]) -> dict[str, Any]:
         if resolver is None:
             value = getattr(obj, name)
         else:
-            value = resolver(obj, context) if takes_context else resolver(obj)
+            value = resolver(obj, context=context) if takes_context else resolver(obj)
         if nested is not None and value.__class__ not in _PLAIN:
             value = [_dump(nested, item, context) for item in value] if many else _dump(nested, value, context)
         else:
@@ -170,8 +176,8 @@ def _compile(schema: type[Schema]) -> Callable[[Any, dict[str, Any]], dict[str, 
                 expression = f"obj.{field_name}"
             else:
                 namespace[f"{name}_r{index}"] = resolver
-                takes_context = "context" in inspect.signature(resolver).parameters
-                expression = f"{name}_r{index}(obj, context)" if takes_context else f"{name}_r{index}(obj)"
+                call = "(obj, context=context)" if _takes_context(resolver) else "(obj)"
+                expression = f"{name}_r{index}{call}"
             nested, many = _nested_schema(field.annotation)
             slot = f"v{index}"  # a local of the generated function
             if nested is not None:

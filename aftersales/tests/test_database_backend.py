@@ -193,6 +193,7 @@ def test_the_sla_list_keeps_one_generic_plan_and_a_received_range_is_planned_for
 def test_the_embedded_sqlite_connection_is_kept_between_requests(monkeypatch, tmp_path):
     """Opened per request it cost most of a request (benchmarks/README.md, embedded SQLite)."""
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
 
     assert database_settings(url)["CONN_MAX_AGE"] == 60
     monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "0")

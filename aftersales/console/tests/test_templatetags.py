@@ -229,4 +229,5 @@ def test_nav_menu_shows_the_days_work_and_single_links_in_the_bar_and_other_grou
         Context({"request": request, "user": request.user})
     )
     assert html.count('data-bs-toggle="dropdown"') == 3  # care, quality, planning
+    assert 'aria-current="true"' not in html  # the page (orders) is in the work group, not in a menu
     assert 'class="nav-link active" href="/orders/"' in html

@@ -144,3 +144,36 @@ def test_every_row_of_a_page_is_judged_at_one_instant(centre, users, monkeypatch
 
     assert [row["sla"]["response_state"] for row in rows] == ["at_risk"] * 3
     assert {row["sla"]["state"] for row in rows} == {"at_risk"}
+
+
+def test_resolvers_are_given_the_context_as_ninja_gives_it():
+    """Ninja passes the context, by keyword, to a resolver with a ``context`` parameter or ``**kwargs``."""
+    import types
+
+    from ninja import Schema
+
+    from aftersales.service.list_rows import RowWriter
+
+    class Probe(Schema):
+        a: str
+        b: str
+        c: str
+
+        @staticmethod
+        def resolve_a(obj, **kwargs) -> str:
+            return kwargs["context"]["who"]
+
+        @staticmethod
+        def resolve_b(obj, *, context) -> str:
+            return context["who"] + obj.x
+
+        @staticmethod
+        def resolve_c(obj) -> str:
+            return obj.x
+
+    obj, context = types.SimpleNamespace(x="!"), {"who": "me"}
+    writer = RowWriter(Probe)
+
+    expected = Probe.from_orm(obj, context=context).model_dump()
+    assert expected == {"a": "me", "b": "me!", "c": "!"}
+    assert writer.write(obj, context) == writer.one(obj, context) == expected
