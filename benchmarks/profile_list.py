@@ -53,6 +53,22 @@ def environ(path: str, query: str, token: str) -> dict[str, Any]:
     }
 
 
+def setup_django(url: str) -> None:
+    """Django as granian runs it: production settings (the embedded ones for SQLite) against ``url``."""
+    os.environ["DATABASE_URL"] = url
+    embedded = url.startswith("sqlite")
+    os.environ["DJANGO_SETTINGS_MODULE"] = (
+        "aftersales.settings.embedded" if embedded else "aftersales.settings.production"
+    )
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    os.environ["AFTERSALES_LOG_FORMAT"] = "plain"
+    import django
+
+    django.setup()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -65,18 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=35)
     args = parser.parse_args(argv)
 
-    os.environ["DATABASE_URL"] = args.database_url
-    embedded = args.database_url.startswith("sqlite")
-    os.environ["DJANGO_SETTINGS_MODULE"] = (
-        "aftersales.settings.embedded" if embedded else "aftersales.settings.production"
-    )
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
-    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
-    os.environ["AFTERSALES_LOG_FORMAT"] = "plain"
-    import django
-
-    django.setup()
+    setup_django(args.database_url)
     import psycopg
     import run as bench
     from django.db import connection

@@ -21,7 +21,7 @@ from aftersales.core.filtering import apply_validated, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
-from aftersales.core.prepared import prepared_statements
+from aftersales.core.prepared import ors, prepared_statements
 from aftersales.core.renderers import render_response
 from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, model_field
 from aftersales.core.validation import field_max_length
@@ -404,9 +404,8 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
     """Orders in your scope, newest first, with keyset paging (``next_cursor``)."""
     # OrderQuery has typed and checked every value (enums, ints, days in range): the filters are applied
     # directly, without binding the filter set's form again (test_filtering: the same SQL).
-    queryset = apply_validated(
-        ServiceOrderFilter, data=filter_params(filters), queryset=selectors.order_list_values(user=request.user)
-    )
+    scoped = selectors.order_list_values(user=request.user)
+    queryset = apply_validated(ServiceOrderFilter, data=filter_params(filters), queryset=scoped)
     # The fast path (service/list_rows.py): values rows written as OrderListOut says, rendered by the
     # API's renderer, without model instances or a second validation; the same JSON (test_list_rows).
     # The same filters with other values: the SQL compiled once (core/compiled.py) and planned once by
@@ -417,9 +416,12 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
     parts = [Q(status=s) for s in statuses] if len(statuses) > 1 else None
     # Prepared, so planned once and generically (settings.base SESSION_OPTIONS), unless the values decide
     # the plan, and PostgreSQL plans the page for them (test_database_backend): a received-date range (how
-    # much of the history it covers: the received_at index or the newest ids first) or a search (which
-    # customers, and how many: a generic plan for 43 customers walked the ids backwards, 90 ms for d2).
-    planned_for_values = filters.q or filters.received_from is not None or filters.received_to is not None
+    # much of the history it covers: the received_at index or the newest ids first), a search (which
+    # customers, and how many: a generic plan for 43 customers walked the ids backwards, 90 ms for d2) or
+    # a scope that ORs (a technician who helps on orders: a generic plan walked every order, core.prepared.ors).
+    planned_for_values = (
+        filters.q or filters.received_from is not None or filters.received_to is not None or ors(scoped)
+    )
     with nullcontext() if planned_for_values else prepared_statements():
         page = keyset_page(
             queryset, cursor=filters.cursor, limit=page_limit(filters.limit), fetch=values_rows, parts=parts

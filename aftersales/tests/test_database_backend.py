@@ -198,3 +198,24 @@ def test_the_embedded_sqlite_connection_is_kept_between_requests(monkeypatch, tm
     assert database_settings(url)["CONN_MAX_AGE"] == 60
     monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "0")
     assert database_settings(url)["CONN_MAX_AGE"] == 0
+
+
+@postgresql
+@pytest.mark.django_db
+def test_a_technicians_list_is_prepared_unless_the_orders_helped_on_make_it_an_or(api_client, users):
+    """A technician who helps on nothing is scoped by ``technician_id`` alone: one generic plan serves
+    (order_tech_status_idx). With orders helped on, the scope ORs two columns, and a generic plan walked
+    every order: that page is planned for its values (core.prepared.ors)."""
+    from aftersales.accounts.choices import Role
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.service.tests.factories import make_order
+
+    technician = users[Role.TECHNICIAN]
+    client = api_client(technician)
+    assert client.get("/api/v1/orders?status=new").status_code == 200
+    assert [s for s in _prepared_statements() if '"technician_id" = $' in s and " OR " not in s]
+
+    customer = CustomerFactory(service_center=technician.service_center)
+    make_order(by=users[Role.AGENT], customer=customer).helpers.add(technician)
+    assert client.get("/api/v1/orders?status=accepted").status_code == 200
+    assert not [s for s in _prepared_statements() if '"technician_id" = $' in s and " OR " in s]

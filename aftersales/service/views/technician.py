@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,7 +22,7 @@ from aftersales.core.errors import DomainError
 from aftersales.service.choices import OrderStatus
 from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.permissions import can_record_visit, orders_visible_to
+from aftersales.service.permissions import can_record_visit, jobs_of, orders_visible_to, sees_centre_orders
 from aftersales.service.selectors import available_moves, get_order, order_visits
 from aftersales.service.services import add_photo, record_visit, sign_visit, transition_order, update_visit
 from aftersales.service.services.visits import VISIT_STATUSES
@@ -33,10 +33,10 @@ JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING
 
 def _my_jobs(user: User) -> QuerySet[ServiceOrder]:
     """Open jobs the user is assigned to or helps on, by due time, with what a job card shows."""
-    helping = ServiceOrder.helpers.through.objects.filter(user_id=user.pk).values("serviceorder_id")
+    # A technician's scope is their jobs already; a desk role who also works jobs sees the centre's.
+    orders = orders_visible_to(user) if not sees_centre_orders(user) else orders_visible_to(user).filter(jobs_of(user))
     return (
-        orders_visible_to(user)
-        .filter(Q(technician_id=user.pk) | Q(pk__in=helping), status__in=JOB_STATUSES)
+        orders.filter(status__in=JOB_STATUSES)
         .select_related("customer", "contact", "site", "unit__product_model", "unit__site")
         .order_by("due_at", "id")
     )
