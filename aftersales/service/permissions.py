@@ -103,13 +103,16 @@ HELPING_IDS_LIMIT = 1000
 
 
 def jobs_of(user: User) -> Q:
-    """The orders ``user`` is assigned to or helps on.
+    """The orders ``user`` is assigned to or helps on (none for a user without an id).
 
     The orders they help on are read first (one indexed read, usually none), so the condition is
     ``technician_id = X`` — a range of ``order_tech_status_idx`` whatever else is filtered, generic
     plans included — or ``technician_id = X OR id IN (…)``. Written with the helpers as a subquery,
     PostgreSQL could use neither index: a technician's page of new orders walked all 1,000,000 orders
-    (0.6 s) and "My jobs" read whole tables (0.8 s; benchmarks/README.md)."""
+    (0.6 s) and "My jobs" joined whole tables (0.6 s; benchmarks/README.md "Other scopes"). The ids
+    are those of the moment the condition is built: build it after changing helpers, not before."""
+    if user.pk is None:
+        return Q(pk__in=[])
     through = ServiceOrder.helpers.through.objects.filter(user_id=user.pk)
     helping = list(through.values_list("serviceorder_id", flat=True)[: HELPING_IDS_LIMIT + 1])
     if not helping:

@@ -75,6 +75,28 @@ def test_desk_roles_keep_the_centre_scope(jobs, users):
     assert not ors(visible)
 
 
+def test_an_inactive_technician_and_a_user_without_an_id_see_nothing(jobs):
+    from django.contrib.auth.models import AnonymousUser
+
+    technician, _own, _helped, _other = jobs
+    technician.is_active = False
+
+    assert not orders_visible_to(technician).exists()
+    assert not ServiceOrder.objects.filter(permissions.jobs_of(AnonymousUser())).exists()
+
+
+def test_my_jobs_of_a_desk_role_are_its_own_jobs_not_the_centres(jobs, users):
+    from aftersales.service.views.technician import _my_jobs
+
+    dispatcher = users[Role.DISPATCHER]
+    _technician, own, helped, other = jobs
+    ServiceOrder.objects.filter(pk=own.pk).update(technician=dispatcher)
+    helped.helpers.add(dispatcher)
+    ServiceOrder.objects.filter(pk__in=[own.pk, helped.pk, other.pk]).update(status="dispatched")
+
+    assert {order.pk for order in _my_jobs(dispatcher)} == {own.pk, helped.pk}
+
+
 def test_the_api_lists_the_orders_helped_on_and_no_others(jobs, api_client):
     technician, own, helped, _other = jobs
     helped.helpers.add(technician)
@@ -106,6 +128,9 @@ def test_my_jobs_shows_the_jobs_helped_on(jobs, client):
         (Q(status="new") & (Q(customer_id=1) | Q(unit_id=2)), True),
         (~Q(status="new", customer_id=1), True),
         (~Q(status="new"), False),
+        (~(Q(status="new") | Q(customer_id=1)), False),  # neither a nor b: a conjunction
+        (~Q(Q(status="new", customer_id=1), _connector=Q.OR), True),  # one negated AND inside an OR node
+        (Q(status="new") ^ Q(customer_id=1), True),
     ],
 )
 def test_ors_finds_a_disjunction_at_any_depth(condition, expected):

@@ -33,7 +33,7 @@ JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING
 
 def _my_jobs(user: User) -> QuerySet[ServiceOrder]:
     """Open jobs the user is assigned to or helps on, by due time, with what a job card shows."""
-    # A technician's scope is their jobs already; a desk role who also works jobs sees the centre's.
+    # A technician's scope is their jobs already; a desk role's is the centre's, narrowed here to their jobs.
     orders = orders_visible_to(user) if not sees_centre_orders(user) else orders_visible_to(user).filter(jobs_of(user))
     return (
         orders.filter(status__in=JOB_STATUSES)
