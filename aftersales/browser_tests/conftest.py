@@ -3,8 +3,10 @@
 - The browser is ``/usr/bin/chromium`` (Debian's package), never a downloaded one. When it is missing the
   tests fail in CI (``CI=true``: ``.ci/run`` installs it, so a missing browser is a broken run) and are
   skipped elsewhere with the reason.
-- Each test talks to pytest-django's ``live_server`` over a transactional database holding the demo set
-  (``manage.py load_demo``: about 1.5 s on SQLite, so every test gets its own fresh copy).
+- Each test talks to pytest-django's ``live_server`` over a transactional database holding its own fresh
+  copy of the demo set. ``manage.py load_demo`` runs once (about 3 s, 10 s on a slow machine) and its rows
+  and files are written back for the next tests (``DatabaseSnapshot``, about 0.1 s); it runs again once
+  the copy is ten minutes old or from another day, since the demo's times are relative to "now".
 - A console error, an uncaught exception, a Content-Security-Policy violation or a 5xx response in any
   page of the test fails that test (see ``pytest_runtest_call``); a test that provokes one on purpose
   says so with ``problems.allow(pattern)``.
@@ -12,6 +14,7 @@
   ``make clean``).
 """
 
+import datetime as dt
 import os
 import re
 import warnings
@@ -25,6 +28,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from aftersales.browser_tests.helpers import BrowserProblems, login
+from aftersales.core.testing import DatabaseSnapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONTS = Path("/usr/share/fonts/opentype/noto")
@@ -88,12 +92,20 @@ def browser(playwright: Any) -> Iterator[Any]:
         instance.close()
 
 
+# One per process (each xdist worker keeps its own).
+DEMO_SNAPSHOT = DatabaseSnapshot(stale_after=dt.timedelta(minutes=10))
+
+
 @pytest.fixture
-def demo(live_server: Any) -> str:
+def demo(live_server: Any, settings: Any) -> str:
     """The demo data set in a fresh database; returns the live server's base URL."""
     # The sign-in throttle counts failures in the cache, which outlives the database between tests.
     cache.clear()
-    call_command("load_demo", stdout=StringIO())
+    if DEMO_SNAPSHOT.is_fresh():
+        DEMO_SNAPSHOT.restore(media_root=settings.MEDIA_ROOT)
+    else:
+        call_command("load_demo", stdout=StringIO())
+        DEMO_SNAPSHOT.take(media_root=settings.MEDIA_ROOT)
     return live_server.url
 
 
