@@ -140,6 +140,15 @@ def orders_visible_to(user: User, *, queryset: QuerySet[ServiceOrder] | None = N
     return qs if condition is None else qs.filter(condition)
 
 
+def jobs_visible_to(user: User) -> QuerySet[ServiceOrder]:
+    """The orders ``user`` works on (``jobs_of``) within what they may see: a technician's scope is
+    their jobs already; a desk role's, the centre's, is narrowed to their own jobs (not applied twice:
+    a second ``jobs_of`` would read the helpers again)."""
+    if sees_centre_orders(user):
+        return orders_visible_to(user).filter(jobs_of(user))
+    return orders_visible_to(user)
+
+
 def customers_of_jobs(user: User) -> QuerySet[ServiceOrder]:
     """The customer ids of the orders ``user`` may see: for a technician, the customers of their jobs
     (registered with ``customers.permissions.register_technician_customers`` in ServiceConfig.ready)."""

@@ -21,7 +21,7 @@ from aftersales.core.errors import DomainError
 from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
-from aftersales.service.permissions import orders_visible_to
+from aftersales.service.permissions import jobs_visible_to
 from aftersales.workforce import selectors
 from aftersales.workforce.choices import AbsenceStatus, ClaimStatus, Decision, ExpenseKind, OvertimeStatus
 from aftersales.workforce.common import week_start_of
@@ -83,11 +83,9 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 
 
 def _my_orders(user: Any) -> list[Any]:
+    """The open jobs a trip may list: those assigned to the user and those they help on."""
     return list(
-        orders_visible_to(user)
-        .filter(technician=user, status__in=OPEN_STATUSES)
-        .select_related("customer")
-        .order_by("due_at")[:30]
+        jobs_visible_to(user).filter(status__in=OPEN_STATUSES).select_related("customer").order_by("due_at")[:30]
     )
 
 

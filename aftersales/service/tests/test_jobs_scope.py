@@ -97,6 +97,24 @@ def test_my_jobs_of_a_desk_role_are_its_own_jobs_not_the_centres(jobs, users):
     assert {order.pk for order in _my_jobs(dispatcher)} == {own.pk, helped.pk}
 
 
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.DISPATCHER])
+def test_jobs_visible_to_reads_the_orders_helped_on_once(jobs, users, role):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = jobs[0] if role == Role.TECHNICIAN else users[role]
+    _technician, own, helped, _other = jobs
+    ServiceOrder.objects.filter(pk=own.pk).update(technician=user)
+    helped.helpers.add(user)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = {order.pk for order in permissions.jobs_visible_to(user)}
+
+    assert found == {own.pk, helped.pk}
+    assert sum("service_serviceorder_helpers" in q["sql"] for q in queries.captured_queries) == 1
+    assert len(queries) == 2
+
+
 def test_the_api_lists_the_orders_helped_on_and_no_others(jobs, api_client):
     technician, own, helped, _other = jobs
     helped.helpers.add(technician)

@@ -22,7 +22,7 @@ from aftersales.core.errors import DomainError
 from aftersales.service.choices import OrderStatus
 from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.permissions import can_record_visit, jobs_of, orders_visible_to, sees_centre_orders
+from aftersales.service.permissions import can_record_visit, jobs_visible_to
 from aftersales.service.selectors import available_moves, get_order, order_visits
 from aftersales.service.services import add_photo, record_visit, sign_visit, transition_order, update_visit
 from aftersales.service.services.visits import VISIT_STATUSES
@@ -33,10 +33,9 @@ JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING
 
 def _my_jobs(user: User) -> QuerySet[ServiceOrder]:
     """Open jobs the user is assigned to or helps on, by due time, with what a job card shows."""
-    # A technician's scope is their jobs already; a desk role's is the centre's, narrowed here to their jobs.
-    orders = orders_visible_to(user) if not sees_centre_orders(user) else orders_visible_to(user).filter(jobs_of(user))
     return (
-        orders.filter(status__in=JOB_STATUSES)
+        jobs_visible_to(user)
+        .filter(status__in=JOB_STATUSES)
         .select_related("customer", "contact", "site", "unit__product_model", "unit__site")
         .order_by("due_at", "id")
     )

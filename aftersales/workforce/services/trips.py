@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.validation import field_max_length, require_text
-from aftersales.service.permissions import orders_visible_to
+from aftersales.service.permissions import jobs_visible_to
 from aftersales.workforce.choices import TripStatus
 from aftersales.workforce.common import centre_id, locked, not_in_future, person_fields, require_self
 from aftersales.workforce.models import DailyReport, FieldTrip, WeeklySummary
@@ -34,7 +34,7 @@ def start_trip(
         raise ValidationFailed("invalid_dates", _("The return cannot be before the start."), field="ends_on")
     if (ends_on - starts_on).days > 366:
         raise ValidationFailed("invalid_dates", _("A trip lasts at most a year."), field="ends_on")
-    orders = list(orders_visible_to(by).filter(pk__in=list(order_ids)))
+    orders = list(jobs_visible_to(by).filter(pk__in=list(order_ids)))
     if len(orders) != len(set(order_ids)):
         raise ValidationFailed("not_your_order", _("A trip lists only your own jobs."), field="order_ids")
     User.objects.select_for_update().filter(pk=by.pk).first()

@@ -68,6 +68,31 @@ def test_the_trip_out_and_the_return_from_the_phone(client, users, tech):
     assert trip.returned_at is not None and trip.return_note == "设备调试完毕"
 
 
+def test_a_trip_may_list_a_job_helped_on_and_the_phone_offers_it(client, users, tech, centre):
+    from aftersales.accounts.tests.factories import UserFactory
+
+    own = job_for(users)
+    colleague = UserFactory(username="colleague-sh", role=Role.TECHNICIAN, service_center=centre)
+    helped, other = job_for(users, technician=colleague), job_for(users, technician=colleague)
+    helped.helpers.add(tech)
+    client.force_login(tech)
+
+    offered = client.get("/workforce/me/").context["trip_form"].fields["order_ids"].choices
+    client.post(
+        "/workforce/me/trip/",
+        {
+            "destination": "苏州",
+            "starts_on": str(timezone.localdate()),
+            "ends_on": str(timezone.localdate()),
+            "order_ids": [str(helped.pk)],
+        },
+    )
+
+    assert {pk for pk, _label in offered} == {own.pk, helped.pk}
+    assert other.pk not in {pk for pk, _label in offered}
+    assert list(FieldTrip.objects.get(person=tech).orders.all()) == [helped]
+
+
 def test_the_weekly_summary_is_drafted_edited_and_handed_in(client, tech):
     client.force_login(tech)
     monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
