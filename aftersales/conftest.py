@@ -2,7 +2,7 @@
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -44,6 +44,29 @@ def api_client() -> Callable[[User], Client]:
         return Client(headers={"Authorization": f"Bearer {key}"})
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_deletes_rows_on_postgresql() -> Iterator[None]:
+    """A transactional test (``transaction=True``, every browser scenario) ends with Django's ``flush``,
+    which on PostgreSQL TRUNCATEs every table at once: ~0.6 s for our ~200 tables, longer than most
+    such tests. The tables hold the few rows one test wrote, so DELETE empties them in a few
+    milliseconds (foreign keys are checked at commit: Django creates them deferrable). A flush that
+    resets sequences or cascades keeps TRUNCATE. SQLite's flush already DELETEs."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(
+        self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False
+    ) -> list[str]:
+        if reset_sequences or allow_cascade:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608 - Django's table names
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)
