@@ -426,8 +426,13 @@ def build() -> Ids:
     agent = User.objects.get(username="agent")
     for i in range(MIN_ROWS):
         ApiToken.objects.create(user=agent, name=f"device {i}", key_hash=ApiToken.hash_key(f"device-{i}"))
-    tech_order = orders_visible_to(technician).filter(technician=technician).order_by("pk").first()
-    assert tech_order is not None, "the demo technician has no order"
+    # The technician's job in one fixed state (on site, a visit open): which of the demo's orders are
+    # theirs, and in which state, changes with the day the demo is loaded (its dates are working days).
+    tech_order = orders_visible_to(manager).filter(status=OrderStatus.NEW).order_by("pk").first()
+    assert tech_order is not None, "the demo set has no new order in 上海"
+    dispatcher = User.objects.get(username="dispatcher")
+    tech_order = services.assign_technician(tech_order, by=dispatcher, technician=technician)
+    services.record_visit(tech_order, by=technician)
     models = list(ProductModel.objects.order_by("pk")[:MIN_ROWS])
     rules = [SerialDateRuleFactory(product_model=m, serial_prefix=f"R{i}") for i, m in enumerate(models)]
     items = [LifetimeItemFactory(product_model=m) for m in models]
