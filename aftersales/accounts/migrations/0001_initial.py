@@ -59,6 +59,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'user',
                 'verbose_name_plural': 'users',
+                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['agent', 'dispatcher', 'technician', 'manager', 'parts_keeper', 'finance', 'general_manager', 'admin'])), name='accounts_user_role_valid')],
             },
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
@@ -78,9 +79,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'API token',
                 'verbose_name_plural': 'API tokens',
             },
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['agent', 'dispatcher', 'technician', 'manager', 'parts_keeper', 'finance', 'general_manager', 'admin'])), name='accounts_user_role_valid'),
         ),
     ]

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
+        ('accounts', '__first__'),
         ('customers', '0003_customer_name_bigrams'),
         ('installed_base', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -65,6 +65,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'complaint',
                 'verbose_name_plural': 'complaints',
+                'indexes': [models.Index(fields=['service_center', 'status', '-id'], name='care_complaint_centre_idx'), models.Index(fields=['status', 'due_at'], name='care_complaint_due_idx'), models.Index(fields=['customer', '-id'], name='care_complaint_customer_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved', 'closed'])), name='care_complaint_status_valid'), models.CheckConstraint(condition=models.Q(('level__in', [0, 1, 2])), name='care_complaint_level_valid'), models.CheckConstraint(condition=models.Q(('source__in', ['agent', 'follow_up', 'low_score', 'order'])), name='care_complaint_source_valid'), models.CheckConstraint(condition=models.Q(('cause__in', ['response', 'repair', 'attitude', 'parts', 'price', 'product', 'other'])), name='care_complaint_cause_valid')],
             },
         ),
         migrations.CreateModel(
@@ -165,34 +167,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['customer', '-at'], name='care_contact_customer_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('channel__in', ['phone', 'sms', 'email', 'letter', 'visit', 'wecom'])), name='care_contact_channel_valid'), models.CheckConstraint(condition=models.Q(('direction__in', ['in', 'out'])), name='care_contact_direction_valid'), models.UniqueConstraint(condition=models.Q(('message_key', ''), _negated=True), fields=('message_key',), name='care_contact_message_uniq')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['service_center', 'status', '-id'], name='care_complaint_centre_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['status', 'due_at'], name='care_complaint_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['customer', '-id'], name='care_complaint_customer_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved', 'closed'])), name='care_complaint_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', [0, 1, 2])), name='care_complaint_level_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['agent', 'follow_up', 'low_score', 'order'])), name='care_complaint_source_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('cause__in', ['response', 'repair', 'attitude', 'parts', 'price', 'product', 'other'])), name='care_complaint_cause_valid'),
         ),
         migrations.AddIndex(
             model_name='followuptask',

@@ -9,10 +9,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
+        ('accounts', '__first__'),
         ('care', '0002_default_rules'),
         ('catalog', '0002_warranty_months_range'),
         ('customers', '0003_customer_name_bigrams'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -39,6 +39,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'campaign',
                 'verbose_name_plural': 'campaigns',
+                'indexes': [models.Index(fields=['service_center', '-id'], name='care_campaign_centre_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['event', 'offer', 'free_service'])), name='care_campaign_kind_valid')],
             },
         ),
         migrations.CreateModel(
@@ -53,18 +55,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'campaign recipient',
                 'verbose_name_plural': 'campaign recipients',
+                'constraints': [models.UniqueConstraint(fields=('campaign', 'customer'), name='care_recipient_campaign_customer_uniq')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='campaign',
-            index=models.Index(fields=['service_center', '-id'], name='care_campaign_centre_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['event', 'offer', 'free_service'])), name='care_campaign_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='campaignrecipient',
-            constraint=models.UniqueConstraint(fields=('campaign', 'customer'), name='care_recipient_campaign_customer_uniq'),
         ),
     ]

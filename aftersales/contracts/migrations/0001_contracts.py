@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
+        ('accounts', '__first__'),
         ('customers', '0003_customer_name_bigrams'),
         ('installed_base', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -65,6 +65,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'covered unit',
                 'verbose_name_plural': 'covered units',
+                'indexes': [models.Index(fields=['unit'], name='contract_unit_idx')],
+                'constraints': [models.UniqueConstraint(fields=('contract', 'unit'), name='contract_unit_uniq')],
             },
         ),
         migrations.AddField(
@@ -90,6 +92,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'contract ledger entry',
                 'verbose_name_plural': 'contract ledger entries',
                 'ordering': ['id'],
+                'indexes': [models.Index(fields=['contract', 'account', 'id'], name='contract_ledger_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('account__in', ['deposit', 'fee'])), name='contract_ledger_account'), models.CheckConstraint(condition=models.Q(('kind__in', ['expected', 'received', 'released', 'correction'])), name='contract_ledger_kind'), models.UniqueConstraint(condition=models.Q(('account', 'deposit'), ('kind', 'released')), fields=('contract',), name='contract_deposit_released_once')],
             },
         ),
         migrations.CreateModel(
@@ -114,6 +118,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project',
                 'verbose_name_plural': 'projects',
                 'ordering': ['-id'],
+                'indexes': [models.Index(fields=['service_center', '-id'], name='project_centre_idx')],
             },
         ),
         migrations.CreateModel(
@@ -136,6 +141,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'problem',
                 'verbose_name_plural': 'problems',
                 'ordering': ['id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved', 'signed_off'])), name='problem_status_valid'), models.CheckConstraint(condition=models.Q(('severity__in', ['low', 'normal', 'high', 'critical'])), name='problem_severity_valid')],
             },
         ),
         migrations.CreateModel(
@@ -154,6 +160,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'visit plan',
                 'verbose_name_plural': 'visit plans',
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['monthly', 'quarterly', 'custom'])), name='visit_plan_kind_valid')],
             },
         ),
         migrations.CreateModel(
@@ -174,15 +181,9 @@ class Migration(migrations.Migration):
                 'verbose_name': 'contract visit',
                 'verbose_name_plural': 'contract visits',
                 'ordering': ['due_on', 'id'],
+                'indexes': [models.Index(fields=['contract', 'due_on'], name='contract_visit_due_idx'), models.Index(fields=['status', 'due_on'], name='contract_visit_status_idx')],
+                'constraints': [models.UniqueConstraint(fields=('plan', 'planned_on'), name='contract_visit_once'), models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'ordered', 'done', 'missed', 'cancelled'])), name='contract_visit_status_valid')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='contractunit',
-            index=models.Index(fields=['unit'], name='contract_unit_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractunit',
-            constraint=models.UniqueConstraint(fields=('contract', 'unit'), name='contract_unit_uniq'),
         ),
         migrations.AddIndex(
             model_name='contract',
@@ -211,53 +212,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='contract',
             constraint=models.CheckConstraint(condition=models.Q(('deposit_amount__gte', 0), ('price__gte', 0)), name='contract_amounts_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['contract', 'account', 'id'], name='contract_ledger_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('account__in', ['deposit', 'fee'])), name='contract_ledger_account'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['expected', 'received', 'released', 'correction'])), name='contract_ledger_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('account', 'deposit'), ('kind', 'released')), fields=('contract',), name='contract_deposit_released_once'),
-        ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['service_center', '-id'], name='project_centre_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='problem',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved', 'signed_off'])), name='problem_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='problem',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__in', ['low', 'normal', 'high', 'critical'])), name='problem_severity_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='visitplan',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['monthly', 'quarterly', 'custom'])), name='visit_plan_kind_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='contractvisit',
-            index=models.Index(fields=['contract', 'due_on'], name='contract_visit_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='contractvisit',
-            index=models.Index(fields=['status', 'due_on'], name='contract_visit_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractvisit',
-            constraint=models.UniqueConstraint(fields=('plan', 'planned_on'), name='contract_visit_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractvisit',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'ordered', 'done', 'missed', 'cancelled'])), name='contract_visit_status_valid'),
         ),
     ]

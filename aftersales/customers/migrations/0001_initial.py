@@ -27,6 +27,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'customer',
                 'verbose_name_plural': 'customers',
+                'indexes': [models.Index(fields=['service_center', 'name'], name='customer_centre_name_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['company', 'person'])), name='customer_kind_valid')],
             },
         ),
         migrations.CreateModel(
@@ -43,6 +45,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'contact',
                 'verbose_name_plural': 'contacts',
+                'constraints': [models.UniqueConstraint(fields=('customer', 'mobile'), name='contact_customer_mobile_uniq')],
             },
         ),
         migrations.CreateModel(
@@ -61,17 +64,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'site',
                 'verbose_name_plural': 'sites',
             },
-        ),
-        migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['service_center', 'name'], name='customer_centre_name_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['company', 'person'])), name='customer_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('customer', 'mobile'), name='contact_customer_mobile_uniq'),
         ),
     ]

@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('catalog', '0002_warranty_months_range'),
         ('installed_base', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'device rule',
                 'verbose_name_plural': 'device rules',
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['fault', 'threshold', 'hours'])), name='devices_rule_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'threshold'), _negated=True), models.Q(('threshold__isnull', False), models.Q(('metric', ''), _negated=True)), _connector='OR'), name='devices_rule_threshold_complete'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'hours'), _negated=True), ('interval_hours__gt', 0), _connector='OR'), name='devices_rule_interval_complete')],
             },
         ),
         migrations.CreateModel(
@@ -69,6 +70,9 @@ class Migration(migrations.Migration):
                 ('rule', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='triggers', to='devices.rule')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='installed_base.unit')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('unit', 'cause'), name='devices_trigger_one_open'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'done'])), name='devices_trigger_state_valid')],
+            },
         ),
         migrations.CreateModel(
             name='DeviceState',
@@ -90,6 +94,10 @@ class Migration(migrations.Migration):
                 ('link_changed_at', models.DateTimeField(blank=True, null=True)),
                 ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='installed_base.unit')),
             ],
+            options={
+                'indexes': [models.Index(fields=['link_state', 'last_seen_at'], name='devices_state_link_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('link_state__in', ['never', 'online', 'lost'])), name='devices_state_link_valid')],
+            },
         ),
         migrations.CreateModel(
             name='Binding',
@@ -151,33 +159,5 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.CheckConstraint(condition=models.Q(('reason__in', ['unknown_device', 'inactive_device', 'malformed', 'future_timestamp', 'too_old', 'rate_limited'])), name='devices_quarantine_reason')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['fault', 'threshold', 'hours'])), name='devices_rule_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'threshold'), _negated=True), models.Q(('threshold__isnull', False), models.Q(('metric', ''), _negated=True)), _connector='OR'), name='devices_rule_threshold_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='rule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'hours'), _negated=True), ('interval_hours__gt', 0), _connector='OR'), name='devices_rule_interval_complete'),
-        ),
-        migrations.AddConstraint(
-            model_name='trigger',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('unit', 'cause'), name='devices_trigger_one_open'),
-        ),
-        migrations.AddConstraint(
-            model_name='trigger',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'done'])), name='devices_trigger_state_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='devicestate',
-            index=models.Index(fields=['link_state', 'last_seen_at'], name='devices_state_link_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='devicestate',
-            constraint=models.CheckConstraint(condition=models.Q(('link_state__in', ['never', 'online', 'lost'])), name='devices_state_link_valid'),
         ),
     ]

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('customers', '0003_customer_name_bigrams'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -68,6 +68,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'invoice',
                 'verbose_name_plural': 'invoices',
+                'indexes': [models.Index(fields=['status', '-id'], name='money_invoice_status_idx'), models.Index(fields=['customer', '-id'], name='money_invoice_customer_idx'), models.Index(fields=['order', '-id'], name='money_invoice_order_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='money_invoice_number_uniq'), models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'issued', 'credited'])), name='money_invoice_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('number', ''), _negated=True), _connector='OR'), name='money_invoice_issued_numbered')],
             },
         ),
         migrations.CreateModel(
@@ -87,6 +89,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'credit note',
                 'verbose_name_plural': 'credit notes',
+                'constraints': [models.UniqueConstraint(fields=('number',), name='money_credit_note_number_uniq')],
             },
         ),
         migrations.CreateModel(
@@ -127,6 +130,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'payment',
                 'verbose_name_plural': 'payments',
+                'indexes': [models.Index(fields=['invoice', 'id'], name='money_payment_invoice_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='money_payment_positive'), models.CheckConstraint(condition=models.Q(('advance__gte', 0), ('advance__lte', models.F('amount'))), name='money_payment_advance_range'), models.CheckConstraint(condition=models.Q(('method__in', ['bank', 'cash', 'wechat', 'alipay', 'other'])), name='money_payment_method')],
             },
         ),
         migrations.CreateModel(
@@ -148,6 +153,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ledger entry',
                 'verbose_name_plural': 'ledger entries',
+                'indexes': [models.Index(fields=['account', '-id'], name='money_ledger_account_idx'), models.Index(fields=['customer', '-id'], name='money_ledger_customer_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('account__in', ['receivable', 'warranty_cost', 'supplier_claim', 'factory', 'contract'])), name='money_ledger_account'), models.CheckConstraint(condition=models.Q(('kind__in', ['invoice', 'credit_note', 'payment', 'advance', 'cost_booked', 'cost_reversed'])), name='money_ledger_kind')],
             },
         ),
         migrations.CreateModel(
@@ -170,6 +177,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'price',
                 'verbose_name_plural': 'prices',
                 'ordering': ['code', '-valid_from'],
+                'constraints': [models.UniqueConstraint(fields=('code', 'valid_from'), name='money_price_code_from_uniq'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='money_price_not_negative'), models.CheckConstraint(condition=models.Q(('tax_rate__gte', 0), ('tax_rate__lte', 100)), name='money_price_tax_rate'), models.CheckConstraint(condition=models.Q(('kind__in', ['labour_hour', 'labour_job', 'call_out', 'freight', 'part', 'other'])), name='money_price_kind_valid')],
             },
         ),
         migrations.AddField(
@@ -203,6 +211,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'quote',
                 'verbose_name_plural': 'quotes',
+                'indexes': [models.Index(fields=['order', '-id'], name='money_quote_order_idx')],
+                'constraints': [models.UniqueConstraint(fields=('number',), name='money_quote_number_uniq'), models.CheckConstraint(condition=models.Q(('status__in', ['sent', 'approved', 'declined', 'withdrawn'])), name='money_quote_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -224,82 +234,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'quote line',
                 'verbose_name_plural': 'quote lines',
             },
-        ),
-        migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['status', '-id'], name='money_invoice_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['customer', '-id'], name='money_invoice_customer_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['order', '-id'], name='money_invoice_order_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='money_invoice_number_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'issued', 'credited'])), name='money_invoice_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('number', ''), _negated=True), _connector='OR'), name='money_invoice_issued_numbered'),
-        ),
-        migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.UniqueConstraint(fields=('number',), name='money_credit_note_number_uniq'),
-        ),
-        migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['invoice', 'id'], name='money_payment_invoice_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='money_payment_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('advance__gte', 0), ('advance__lte', models.F('amount'))), name='money_payment_advance_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['bank', 'cash', 'wechat', 'alipay', 'other'])), name='money_payment_method'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['account', '-id'], name='money_ledger_account_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['customer', '-id'], name='money_ledger_customer_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('account__in', ['receivable', 'warranty_cost', 'supplier_claim', 'factory', 'contract'])), name='money_ledger_account'),
-        ),
-        migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['invoice', 'credit_note', 'payment', 'advance', 'cost_booked', 'cost_reversed'])), name='money_ledger_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='price',
-            constraint=models.UniqueConstraint(fields=('code', 'valid_from'), name='money_price_code_from_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='money_price_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(('tax_rate__gte', 0), ('tax_rate__lte', 100)), name='money_price_tax_rate'),
-        ),
-        migrations.AddConstraint(
-            model_name='price',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['labour_hour', 'labour_job', 'call_out', 'freight', 'part', 'other'])), name='money_price_kind_valid'),
         ),
         migrations.AddIndex(
             model_name='chargeline',
@@ -332,17 +266,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='chargeline',
             constraint=models.UniqueConstraint(condition=models.Q(('source', ''), _negated=True), fields=('order', 'source'), name='money_line_source_uniq'),
-        ),
-        migrations.AddIndex(
-            model_name='quote',
-            index=models.Index(fields=['order', '-id'], name='money_quote_order_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.UniqueConstraint(fields=('number',), name='money_quote_number_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='quote',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['sent', 'approved', 'declined', 'withdrawn'])), name='money_quote_status_valid'),
         ),
     ]

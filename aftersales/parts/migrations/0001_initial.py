@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
+        ('accounts', '__first__'),
         ('catalog', '0002_warranty_months_range'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -71,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock location',
                 'verbose_name_plural': 'stock locations',
                 'ordering': ['code'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['warehouse', 'store', 'van'])), name='location_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'van'), _negated=True), ('holder__isnull', False), _connector='OR'), name='location_van_has_holder'), models.CheckConstraint(condition=models.Q(('kind', 'warehouse'), ('service_center__isnull', False), _connector='OR'), name='location_store_has_centre')],
             },
         ),
         migrations.CreateModel(
@@ -94,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'part',
                 'verbose_name_plural': 'parts',
                 'ordering': ['number'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('unit__in', ['piece', 'set', 'metre', 'kg', 'litre'])), name='part_unit_valid'), models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='part_cost_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -118,6 +120,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'turnover loan',
                 'verbose_name_plural': 'turnover loans',
                 'ordering': ['due_back', 'id'],
+                'indexes': [models.Index(condition=models.Q(('status', 'out')), fields=['due_back'], name='loan_out_due_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['out', 'back', 'restocked', 'scrapped'])), name='loan_status_valid'), models.UniqueConstraint(condition=models.Q(('status', 'out')), fields=('part', 'serial'), name='loan_serial_out_once')],
             },
         ),
         migrations.CreateModel(
@@ -134,6 +138,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'list price',
                 'verbose_name_plural': 'list prices',
                 'ordering': ['part', '-valid_from'],
+                'constraints': [models.UniqueConstraint(fields=('part', 'valid_from'), name='part_price_unique_day'), models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='part_price_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -153,6 +158,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reservation',
                 'verbose_name_plural': 'reservations',
                 'ordering': ['id'],
+                'indexes': [models.Index(condition=models.Q(('status', 'waiting')), fields=['location', 'part', 'id'], name='reservation_waiting_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['waiting', 'held', 'issued', 'released'])), name='reservation_status_valid'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='reservation_quantity_positive')],
             },
         ),
         migrations.CreateModel(
@@ -173,6 +180,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'stock balance',
                 'verbose_name_plural': 'stock balances',
+                'constraints': [models.UniqueConstraint(fields=('location', 'part'), name='stock_location_part_unique'), models.CheckConstraint(condition=models.Q(('on_hand__gte', 0)), name='stock_on_hand_not_negative'), models.CheckConstraint(condition=models.Q(('reserved__gte', 0)), name='stock_reserved_not_negative'), models.CheckConstraint(condition=models.Q(('reserved__lte', models.F('on_hand'))), name='stock_reserved_within_on_hand'), models.CheckConstraint(condition=models.Q(('in_transit__gte', 0)), name='stock_in_transit_not_negative'), models.CheckConstraint(condition=models.Q(('defective__gte', 0)), name='stock_defective_not_negative'), models.CheckConstraint(condition=models.Q(('min_qty__gte', 0)), name='stock_min_not_negative'), models.CheckConstraint(condition=models.Q(('max_qty__gte', models.F('min_qty')), ('max_qty', 0), _connector='OR'), name='stock_max_over_min')],
             },
         ),
         migrations.CreateModel(
@@ -196,6 +204,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock request',
                 'verbose_name_plural': 'stock requests',
                 'ordering': ['-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['transfer', 'purchase'])), name='request_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['open', 'sent', 'received', 'cancelled'])), name='request_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'transfer'), _negated=True), ('source__isnull', False), _connector='OR'), name='request_transfer_has_source'), models.CheckConstraint(condition=models.Q(('source', models.F('location')), _negated=True), name='request_source_not_destination')],
             },
         ),
         migrations.CreateModel(
@@ -211,6 +220,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'request line',
                 'verbose_name_plural': 'request lines',
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('request', 'part'), name='request_line_part_unique'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='request_line_quantity_positive')],
             },
         ),
         migrations.CreateModel(
@@ -231,6 +241,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock-take',
                 'verbose_name_plural': 'stock-takes',
                 'ordering': ['-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['counting', 'submitted', 'posted', 'rejected'])), name='stocktake_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -246,6 +257,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'count line',
                 'verbose_name_plural': 'count lines',
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('stock_take', 'part'), name='stocktake_line_part_unique'), models.CheckConstraint(condition=models.Q(('counted__isnull', True), ('counted__gte', 0), _connector='OR'), name='stocktake_counted_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -273,6 +285,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ledger entry',
                 'verbose_name_plural': 'ledger entries',
+                'indexes': [models.Index(fields=['location', 'part', 'id'], name='move_location_part_idx'), models.Index(fields=['part', 'id'], name='move_part_idx'), models.Index(condition=models.Q(('order__isnull', False)), fields=['order', 'id'], name='move_order_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['receipt', 'transfer_out', 'in_transit', 'transfer_in', 'reserve', 'release', 'issue', 'return', 'defective_return', 'scrap', 'adjustment', 'supplier_return', 'loan_out', 'loan_return', 'restock'])), name='move_kind_valid'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='move_quantity_positive')],
             },
         ),
         migrations.CreateModel(
@@ -300,6 +314,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'supplier claim',
                 'verbose_name_plural': 'supplier claims',
                 'ordering': ['-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'sent', 'accepted', 'credited', 'replaced', 'rejected'])), name='claim_status_valid'), models.CheckConstraint(condition=models.Q(('amount_claimed__gte', 0)), name='claim_amount_not_negative'), models.CheckConstraint(condition=models.Q(('amount_recovered__gte', 0)), name='claim_recovered_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('reject_reason', ''), _negated=True), _connector='OR'), name='claim_rejected_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -360,170 +375,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'part used',
                 'verbose_name_plural': 'parts used',
                 'ordering': ['visit', 'id'],
+                'indexes': [models.Index(fields=['order', 'id'], name='visit_part_order_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('old_part_fate__in', ['customer', 'claim', 'scrapped', 'repair'])), name='visit_part_fate_valid')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['warehouse', 'store', 'van'])), name='location_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'van'), _negated=True), ('holder__isnull', False), _connector='OR'), name='location_van_has_holder'),
-        ),
-        migrations.AddConstraint(
-            model_name='location',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'warehouse'), ('service_center__isnull', False), _connector='OR'), name='location_store_has_centre'),
-        ),
-        migrations.AddIndex(
-            model_name='loan',
-            index=models.Index(condition=models.Q(('status', 'out')), fields=['due_back'], name='loan_out_due_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['out', 'back', 'restocked', 'scrapped'])), name='loan_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'out')), fields=('part', 'serial'), name='loan_serial_out_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='partprice',
-            constraint=models.UniqueConstraint(fields=('part', 'valid_from'), name='part_price_unique_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='partprice',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='part_price_not_negative'),
-        ),
-        migrations.AddIndex(
-            model_name='reservation',
-            index=models.Index(condition=models.Q(('status', 'waiting')), fields=['location', 'part', 'id'], name='reservation_waiting_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['waiting', 'held', 'issued', 'released'])), name='reservation_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='reservation_quantity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.UniqueConstraint(fields=('location', 'part'), name='stock_location_part_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('on_hand__gte', 0)), name='stock_on_hand_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__gte', 0)), name='stock_reserved_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved__lte', models.F('on_hand'))), name='stock_reserved_within_on_hand'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('in_transit__gte', 0)), name='stock_in_transit_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('defective__gte', 0)), name='stock_defective_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('min_qty__gte', 0)), name='stock_min_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stock',
-            constraint=models.CheckConstraint(condition=models.Q(('max_qty__gte', models.F('min_qty')), ('max_qty', 0), _connector='OR'), name='stock_max_over_min'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockrequestline',
-            constraint=models.UniqueConstraint(fields=('request', 'part'), name='request_line_part_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockrequestline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='request_line_quantity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocktake',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['counting', 'submitted', 'posted', 'rejected'])), name='stocktake_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocktakeline',
-            constraint=models.UniqueConstraint(fields=('stock_take', 'part'), name='stocktake_line_part_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocktakeline',
-            constraint=models.CheckConstraint(condition=models.Q(('counted__isnull', True), ('counted__gte', 0), _connector='OR'), name='stocktake_counted_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['transfer', 'purchase'])), name='request_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'sent', 'received', 'cancelled'])), name='request_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'transfer'), _negated=True), ('source__isnull', False), _connector='OR'), name='request_transfer_has_source'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('source', models.F('location')), _negated=True), name='request_source_not_destination'),
-        ),
-        migrations.AddIndex(
-            model_name='stockmove',
-            index=models.Index(fields=['location', 'part', 'id'], name='move_location_part_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='stockmove',
-            index=models.Index(fields=['part', 'id'], name='move_part_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='stockmove',
-            index=models.Index(condition=models.Q(('order__isnull', False)), fields=['order', 'id'], name='move_order_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmove',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['receipt', 'transfer_out', 'in_transit', 'transfer_in', 'reserve', 'release', 'issue', 'return', 'defective_return', 'scrap', 'adjustment', 'supplier_return', 'loan_out', 'loan_return', 'restock'])), name='move_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmove',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='move_quantity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='part',
-            constraint=models.CheckConstraint(condition=models.Q(('unit__in', ['piece', 'set', 'metre', 'kg', 'litre'])), name='part_unit_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='part',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='part_cost_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'sent', 'accepted', 'credited', 'replaced', 'rejected'])), name='claim_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_claimed__gte', 0)), name='claim_amount_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_recovered__gte', 0)), name='claim_recovered_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplierclaim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('reject_reason', ''), _negated=True), _connector='OR'), name='claim_rejected_has_reason'),
-        ),
-        migrations.AddIndex(
-            model_name='visitpart',
-            index=models.Index(fields=['order', 'id'], name='visit_part_order_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='visitpart',
-            constraint=models.CheckConstraint(condition=models.Q(('old_part_fate__in', ['customer', 'claim', 'scrapped', 'repair'])), name='visit_part_fate_valid'),
         ),
     ]

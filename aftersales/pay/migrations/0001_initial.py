@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('accounts', '__first__'),
     ]
 
     operations = [
@@ -66,6 +66,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-period', 'service_center_id'],
+                'constraints': [models.UniqueConstraint(fields=('service_center', 'period'), name='pay_run_centre_period_uniq'), models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'reviewed', 'approved'])), name='pay_run_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +94,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['run_id', 'user_id'],
+                'constraints': [models.UniqueConstraint(fields=('run', 'user'), name='pay_statement_run_user_uniq')],
             },
         ),
         migrations.CreateModel(
@@ -111,17 +113,5 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['pk'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='payrun',
-            constraint=models.UniqueConstraint(fields=('service_center', 'period'), name='pay_run_centre_period_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='payrun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'reviewed', 'approved'])), name='pay_run_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='paystatement',
-            constraint=models.UniqueConstraint(fields=('run', 'user'), name='pay_statement_run_user_uniq'),
         ),
     ]

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0009_portal_actor'),
+        ('accounts', '__first__'),
         ('catalog', '0002_warranty_months_range'),
         ('parts', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -53,6 +53,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'quality case',
                 'verbose_name_plural': 'quality cases',
+                'indexes': [models.Index(fields=['status', '-id'], name='quality_case_status_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'analysing', 'decided', 'released', 'closed', 'rejected'])), name='quality_case_status_valid'), models.CheckConstraint(condition=models.Q(('source__in', ['repeat', 'group'])), name='quality_case_source_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['decided', 'released', 'closed']), _negated=True), models.Q(('design_change_ref', ''), _negated=True), _connector='OR'), name='quality_case_change_ref_after_decision')],
             },
         ),
         migrations.AddField(
@@ -72,22 +74,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='qualitycase',
-            index=models.Index(fields=['status', '-id'], name='quality_case_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='qualitycase',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'analysing', 'decided', 'released', 'closed', 'rejected'])), name='quality_case_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='qualitycase',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['repeat', 'group'])), name='quality_case_source_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='qualitycase',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['decided', 'released', 'closed']), _negated=True), models.Q(('design_change_ref', ''), _negated=True), _connector='OR'), name='quality_case_change_ref_after_decision'),
         ),
         migrations.AddIndex(
             model_name='caseorder',

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
+        ('accounts', '__first__'),
         ('customers', '0003_customer_name_bigrams'),
         ('installed_base', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -47,6 +47,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'sale with a repurchase clause',
                 'ordering': ['deadline', 'pk'],
+                'indexes': [models.Index(fields=['deadline', 'id'], name='repurchase_deadline_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='repurchase_price_positive'), models.CheckConstraint(condition=models.Q(('repurchase_price__gt', 0)), name='repurchase_rp_positive'), models.CheckConstraint(condition=models.Q(('cost__isnull', True), ('cost__gt', 0), _connector='OR'), name='repurchase_cost_positive'), models.CheckConstraint(condition=models.Q(('market_value__isnull', True), ('market_value__gt', 0), _connector='OR'), name='repurchase_market_positive'), models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('sale_date'))), name='repurchase_deadline_after'), models.CheckConstraint(condition=models.Q(('holder__in', ['seller_obliged', 'seller_option', 'customer_option'])), name='repurchase_holder_valid'), models.CheckConstraint(condition=models.Q(('classification__in', ['lease', 'financing', 'sale_with_return'])), name='repurchase_classification_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'open', 'exercised', 'lapsed'])), name='repurchase_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -84,42 +86,6 @@ class Migration(migrations.Migration):
                 'ordering': ['entry_id', 'position'],
                 'constraints': [models.UniqueConstraint(fields=('entry', 'position'), name='repurchase_line_position_unique'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='repurchase_line_amount_positive'), models.CheckConstraint(condition=models.Q(('side__in', ['debit', 'credit'])), name='repurchase_line_side_valid'), models.CheckConstraint(condition=models.Q(('account__in', ['cash', 'borrowings', 'lease_income', 'revenue', 'cost_of_sales', 'inventory', 'interest'])), name='repurchase_line_account_valid')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='repurchasecontract',
-            index=models.Index(fields=['deadline', 'id'], name='repurchase_deadline_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gt', 0)), name='repurchase_price_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('repurchase_price__gt', 0)), name='repurchase_rp_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__isnull', True), ('cost__gt', 0), _connector='OR'), name='repurchase_cost_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('market_value__isnull', True), ('market_value__gt', 0), _connector='OR'), name='repurchase_market_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('sale_date'))), name='repurchase_deadline_after'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('holder__in', ['seller_obliged', 'seller_option', 'customer_option'])), name='repurchase_holder_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('classification__in', ['lease', 'financing', 'sale_with_return'])), name='repurchase_classification_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='repurchasecontract',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'open', 'exercised', 'lapsed'])), name='repurchase_status_valid'),
         ),
         migrations.AddConstraint(
             model_name='journalentry',

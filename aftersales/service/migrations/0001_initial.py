@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
+        ('accounts', '__first__'),
         ('customers', '0001_initial'),
         ('installed_base', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -80,6 +80,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'service order',
                 'verbose_name_plural': 'service orders',
+                'indexes': [models.Index(fields=['service_center', 'status', '-id'], name='order_centre_status_idx'), models.Index(fields=['status', '-id'], name='order_status_idx'), models.Index(fields=['technician', 'status', '-id'], name='order_tech_status_idx'), models.Index(fields=['service_center', 'due_at'], name='order_centre_due_idx'), models.Index(fields=['due_at'], name='order_due_idx'), models.Index(fields=['reporter_phone'], name='order_phone_idx'), models.Index(fields=['customer', '-id'], name='order_customer_idx'), models.Index(fields=['unit', '-id'], name='order_unit_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['new', 'accepted', 'dispatched', 'on_site', 'waiting', 'completed', 'closed', 'cancelled'])), name='order_status_valid'), models.CheckConstraint(condition=models.Q(('kind__in', ['consultation', 'repair', 'installation', 'maintenance', 'complaint', 'exchange', 'return_to_factory'])), name='order_kind_valid'), models.CheckConstraint(condition=models.Q(('channel__in', ['hotline', 'walk_in', 'web', 'portal', 'email', 'api'])), name='order_channel_valid'), models.CheckConstraint(condition=models.Q(('resolution__in', ['remote', 'on_site', 'exchange', 'return_to_factory'])), name='order_resolution_valid'), models.CheckConstraint(condition=models.Q(('priority__in', ['low', 'normal', 'high', 'urgent'])), name='order_priority_valid'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'waiting'), ('waiting_for__in', ['parts', 'customer', 'factory'])), models.Q(models.Q(('status', 'waiting'), _negated=True), ('waiting_for', '')), _connector='OR'), name='order_waiting_for_iff_waiting')],
             },
         ),
         migrations.CreateModel(
@@ -98,6 +100,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'order event',
                 'verbose_name_plural': 'order events',
+                'indexes': [models.Index(fields=['order', 'id'], name='event_order_idx')],
             },
         ),
         migrations.CreateModel(
@@ -110,6 +113,9 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
                 ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='service.serviceorder')),
             ],
+            options={
+                'indexes': [models.Index(fields=['user', 'read_at', '-id'], name='notification_user_idx')],
+            },
         ),
         migrations.CreateModel(
             name='Visit',
@@ -136,6 +142,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'visit',
                 'verbose_name_plural': 'visits',
+                'indexes': [models.Index(fields=['order', 'id'], name='visit_order_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='visit_rating_range'), models.CheckConstraint(condition=models.Q(('old_parts__in', ['handed_to_customer', 'kept', 'none'])), name='visit_old_parts_valid')],
             },
         ),
         migrations.CreateModel(
@@ -155,81 +163,5 @@ class Migration(migrations.Migration):
                 'verbose_name': 'photo',
                 'verbose_name_plural': 'photos',
             },
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['service_center', 'status', '-id'], name='order_centre_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['status', '-id'], name='order_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['technician', 'status', '-id'], name='order_tech_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['service_center', 'due_at'], name='order_centre_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['due_at'], name='order_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['reporter_phone'], name='order_phone_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['customer', '-id'], name='order_customer_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['unit', '-id'], name='order_unit_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'accepted', 'dispatched', 'on_site', 'waiting', 'completed', 'closed', 'cancelled'])), name='order_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['consultation', 'repair', 'installation', 'maintenance', 'complaint', 'exchange', 'return_to_factory'])), name='order_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['hotline', 'walk_in', 'web', 'portal', 'email', 'api'])), name='order_channel_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('resolution__in', ['remote', 'on_site', 'exchange', 'return_to_factory'])), name='order_resolution_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__in', ['low', 'normal', 'high', 'urgent'])), name='order_priority_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceorder',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'waiting'), ('waiting_for__in', ['parts', 'customer', 'factory'])), models.Q(models.Q(('status', 'waiting'), _negated=True), ('waiting_for', '')), _connector='OR'), name='order_waiting_for_iff_waiting'),
-        ),
-        migrations.AddIndex(
-            model_name='orderevent',
-            index=models.Index(fields=['order', 'id'], name='event_order_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at', '-id'], name='notification_user_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['order', 'id'], name='visit_order_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='visit_rating_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='visit',
-            constraint=models.CheckConstraint(condition=models.Q(('old_parts__in', ['handed_to_customer', 'kept', 'none'])), name='visit_old_parts_valid'),
         ),
     ]

@@ -14,9 +14,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
+        ('accounts', '__first__'),
         ('customers', '0003_customer_name_bigrams'),
         ('service', '0010_due_recomputed_event'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -82,6 +82,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'expense claim',
                 'verbose_name_plural': 'expense claims',
                 'ordering': ['-pk'],
+                'indexes': [models.Index(fields=['service_center', 'status', '-id'], name='wf_claim_centre_status'), models.Index(fields=['person', '-id'], name='wf_claim_person')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'approved', 'rejected', 'exported'])), name='wf_claim_status_valid'), models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='wf_claim_total_positive')],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +125,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'field trip',
                 'verbose_name_plural': 'field trips',
                 'ordering': ['-starts_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='wf_trip_ends_after_start'), models.CheckConstraint(condition=models.Q(('status__in', ['out', 'returned'])), name='wf_trip_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -147,6 +150,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'expense line',
                 'verbose_name_plural': 'expense lines',
                 'ordering': ['spent_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='wf_line_amount_positive'), models.CheckConstraint(condition=models.Q(('kind__in', ['transport', 'lodging', 'meals', 'materials', 'other'])), name='wf_line_kind_valid'), models.CheckConstraint(condition=models.Q(('order__isnull', False), ('trip__isnull', False), _connector='OR'), name='wf_line_linked')],
             },
         ),
         migrations.CreateModel(
@@ -165,6 +169,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'daily report',
                 'verbose_name_plural': 'daily reports',
                 'ordering': ['-day', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('person', 'day'), name='wf_report_person_day_uniq')],
             },
         ),
         migrations.CreateModel(
@@ -190,6 +195,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'overtime',
                 'verbose_name_plural': 'overtime',
                 'ordering': ['-day', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('person', 'day'), name='wf_overtime_person_day_uniq'), models.CheckConstraint(condition=models.Q(('allowance__gte', 0)), name='wf_overtime_allowance_positive'), models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'approved', 'rejected', 'exported'])), name='wf_overtime_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -211,6 +217,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'store visit',
                 'verbose_name_plural': 'store visits',
                 'ordering': ['-day', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('person', 'customer', 'day'), name='wf_storevisit_uniq')],
             },
         ),
         migrations.CreateModel(
@@ -250,6 +257,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'attendee',
                 'verbose_name_plural': 'attendees',
                 'ordering': ['session_id', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('name', ''), _negated=True), _connector='OR'), name='wf_attendee_named'), models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 0), ('score__lte', 100)), _connector='OR'), name='wf_attendee_score_range')],
             },
         ),
         migrations.CreateModel(
@@ -268,6 +276,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'weekly summary',
                 'verbose_name_plural': 'weekly summaries',
                 'ordering': ['-week_start', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('person', 'week_start'), name='wf_summary_person_week_uniq')],
             },
         ),
         migrations.CreateModel(
@@ -284,6 +293,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'working pattern',
                 'verbose_name_plural': 'working patterns',
+                'constraints': [models.CheckConstraint(condition=models.Q(('day_end__gt', models.F('day_start'))), name='wf_pattern_end_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -358,77 +368,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['person', 'category', 'expires_on'], name='wf_cert_person_category')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('expires_on__gte', models.F('issued_on'))), name='wf_cert_expires_after_issue')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='expenseclaim',
-            index=models.Index(fields=['service_center', 'status', '-id'], name='wf_claim_centre_status'),
-        ),
-        migrations.AddIndex(
-            model_name='expenseclaim',
-            index=models.Index(fields=['person', '-id'], name='wf_claim_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'approved', 'rejected', 'exported'])), name='wf_claim_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseclaim',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='wf_claim_total_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='fieldtrip',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='wf_trip_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='fieldtrip',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['out', 'returned'])), name='wf_trip_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='wf_line_amount_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseline',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['transport', 'lodging', 'meals', 'materials', 'other'])), name='wf_line_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='expenseline',
-            constraint=models.CheckConstraint(condition=models.Q(('order__isnull', False), ('trip__isnull', False), _connector='OR'), name='wf_line_linked'),
-        ),
-        migrations.AddConstraint(
-            model_name='dailyreport',
-            constraint=models.UniqueConstraint(fields=('person', 'day'), name='wf_report_person_day_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='overtime',
-            constraint=models.UniqueConstraint(fields=('person', 'day'), name='wf_overtime_person_day_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='overtime',
-            constraint=models.CheckConstraint(condition=models.Q(('allowance__gte', 0)), name='wf_overtime_allowance_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='overtime',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'approved', 'rejected', 'exported'])), name='wf_overtime_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='storevisit',
-            constraint=models.UniqueConstraint(fields=('person', 'customer', 'day'), name='wf_storevisit_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendee',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('name', ''), _negated=True), _connector='OR'), name='wf_attendee_named'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendee',
-            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 0), ('score__lte', 100)), _connector='OR'), name='wf_attendee_score_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='weeklysummary',
-            constraint=models.UniqueConstraint(fields=('person', 'week_start'), name='wf_summary_person_week_uniq'),
-        ),
-        migrations.AddConstraint(
-            model_name='workingpattern',
-            constraint=models.CheckConstraint(condition=models.Q(('day_end__gt', models.F('day_start'))), name='wf_pattern_end_after_start'),
         ),
     ]
