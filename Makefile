@@ -137,7 +137,7 @@ check-deploy: install ## manage.py check --deploy with the production settings; 
 # xdist workers for pytest-unit: one per core by default; `make pytest-unit PYTEST_WORKERS=4` to choose.
 PYTEST_WORKERS ?= auto
 
-# BROWSER=0 leaves the browser scenarios out (.ci/run runs them once, in its SQLite pass).
+# BROWSER=0 leaves the browser scenarios out for a quick local run (.ci/run runs them on both databases).
 BROWSER ?= 1
 
 # pytest exits 5 when it collects no test (a wrong path, a broken conftest); make treats that like any
