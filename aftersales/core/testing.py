@@ -22,6 +22,7 @@ Files the builder saves go to a media directory of its own; the autouse ``_media
 into each test's ``MEDIA_ROOT``, so a test reads them where Django looks and may change them freely.
 """
 
+import atexit
 import datetime as dt
 import shutil
 import tempfile
@@ -85,7 +86,7 @@ class DatabaseSnapshot:
         self.stale_after = stale_after
         self.taken_at: dt.datetime | None = None
         self.tables: dict[str, Any] = {}
-        self.media = Path(tempfile.mkdtemp(prefix="aftersales-snapshot-media-"))
+        self.media: Path | None = None
 
     def is_fresh(self) -> bool:
         if self.taken_at is None:
@@ -106,7 +107,10 @@ class DatabaseSnapshot:
                 else:
                     cursor.execute(f"SELECT * FROM {_quoted(table)}")  # noqa: S608 - our own table names
                     columns = [column[0] for column in cursor.description]
-                    self.tables[table] = (columns, cursor.fetchall())
+                    self.tables[table] = (columns, [tuple(map(_sqlite_value, row)) for row in cursor.fetchall()])
+        if self.media is None:
+            self.media = Path(tempfile.mkdtemp(prefix="aftersales-snapshot-media-"))
+            atexit.register(shutil.rmtree, self.media, ignore_errors=True)
         shutil.rmtree(self.media, ignore_errors=True)
         if Path(media_root).exists():
             shutil.copytree(media_root, self.media)
@@ -115,7 +119,7 @@ class DatabaseSnapshot:
         self.taken_at = timezone.now()
 
     def restore(self, *, media_root: Path) -> None:
-        if self.taken_at is None:
+        if self.taken_at is None or self.media is None:
             raise RuntimeError("restore() before take()")
         with transaction.atomic(), connection.cursor() as cursor:
             # DELETE, not flush's TRUNCATE: on PostgreSQL a TRUNCATE of every table takes ~0.6 s, the
@@ -135,6 +139,12 @@ class DatabaseSnapshot:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
         shutil.copytree(self.media, media_root, dirs_exist_ok=True)
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A value as SQLite stores it. Django's SQLite backend reads time columns into ``datetime.time`` but
+    registers no adapter to write one back; it stores them as ``str(value)`` ("09:00:00")."""
+    return value.isoformat() if isinstance(value, dt.time) else value
 
 
 def _django_tables() -> list[str]:
