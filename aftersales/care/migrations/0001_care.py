@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
-        ('accounts', '__first__'),
         ('customers', '0003_customer_name_bigrams'),
         ('installed_base', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -9,10 +9,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
-        ('accounts', '__first__'),
         ('care', '0002_default_rules'),
         ('catalog', '0002_warranty_months_range'),
         ('customers', '0003_customer_name_bigrams'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

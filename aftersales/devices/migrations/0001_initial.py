@@ -10,10 +10,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '__first__'),
         ('catalog', '0002_warranty_months_range'),
         ('installed_base', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

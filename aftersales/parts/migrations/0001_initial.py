@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_stand_ins'),
-        ('accounts', '__first__'),
         ('catalog', '0002_warranty_months_range'),
         ('service', '0010_due_recomputed_event'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0009_portal_actor'),
-        ('accounts', '__first__'),
         ('catalog', '0002_warranty_months_range'),
         ('parts', '0001_initial'),
         ('service', '0010_due_recomputed_event'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('accounts', '__first__'),
         ('customers', '0001_initial'),
         ('installed_base', '0001_initial'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
