@@ -7,7 +7,7 @@ token, against the demo data, so small ids in paths find real records. Hypothesi
 invalid input for each operation (schemathesis' default "all" mode) on a fixed seed (``derandomize``), so a
 run is repeatable: ``FUZZ_MAX_EXAMPLES`` (default 100) examples per operation. ``FUZZ_SEED=N`` draws another
 repeatable set (``.ci/run`` fuzzes SQLite on the fixed seed and PostgreSQL on seed 1, 50 examples each:
-two different sets of inputs instead of one set run twice).
+the generated examples differ between the two runs; schemathesis' explicit and coverage examples do not).
 """
 
 import io

@@ -426,10 +426,16 @@ def build() -> Ids:
     agent = User.objects.get(username="agent")
     for i in range(MIN_ROWS):
         ApiToken.objects.create(user=agent, name=f"device {i}", key_hash=ApiToken.hash_key(f"device-{i}"))
-    # The technician's job in one fixed state (on site, a visit open): which of the demo's orders are
-    # theirs, and in which state, changes with the day the demo is loaded (its dates are working days).
-    tech_order = orders_visible_to(manager).filter(status=OrderStatus.NEW).order_by("pk").first()
-    assert tech_order is not None, "the demo set has no new order in 上海"
+    # The technician's job in one fixed state (a new repair of a unit, assigned, a visit open): which of
+    # the demo's orders are theirs, of which kind and in which state, changes with the day the demo is
+    # loaded (its dates are working days).
+    tech_order = (
+        orders_visible_to(manager)
+        .filter(status=OrderStatus.NEW, kind="repair", unit__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert tech_order is not None, "the demo set has no new repair of a unit in 上海"
     dispatcher = User.objects.get(username="dispatcher")
     tech_order = services.assign_technician(tech_order, by=dispatcher, technician=technician)
     services.record_visit(tech_order, by=technician)
