@@ -36,7 +36,7 @@ from django.db.migrations.writer import MigrationWriter  # noqa: E402
 
 FIELD_CHANGES = (operations.AddField, operations.AlterField, operations.RemoveField, operations.RenameField)
 NOT_REWRITTEN = (operations.RunPython, operations.RunSQL, operations.SeparateDatabaseAndState)
-# SQLite rebuilds these tables in a later migration; folded, their columns came out in another order.
+# Folded, these two tables came out of SQLite with their columns in another order (sqlite_master compared).
 KEEP = {"care.followuptask", "repurchase.journalentry"}
 
 

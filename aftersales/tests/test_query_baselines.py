@@ -56,7 +56,7 @@ from aftersales.pay.models import PayRun
 from aftersales.quality.models import QualityCase
 from aftersales.repurchase.models import RepurchaseContract
 from aftersales.service import services
-from aftersales.service.choices import OPEN_STATUSES, OrderStatus
+from aftersales.service.choices import OPEN_STATUSES, OrderKind, OrderStatus
 from aftersales.service.forms import DEFAULT_SORT, SORTS
 from aftersales.service.models import Attachment
 from aftersales.service.permissions import orders_visible_to
@@ -431,7 +431,7 @@ def build() -> Ids:
     # loaded (its dates are working days).
     tech_order = (
         orders_visible_to(manager)
-        .filter(status=OrderStatus.NEW, kind="repair", unit__isnull=False)
+        .filter(status=OrderStatus.NEW, kind=OrderKind.REPAIR, unit__isnull=False)
         .order_by("pk")
         .first()
     )
