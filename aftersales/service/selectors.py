@@ -20,10 +20,12 @@ def order_list(*, user: User) -> QuerySet[ServiceOrder]:
     return orders_visible_to(user).for_list()  # type: ignore[attr-defined]
 
 
-def order_list_values(*, user: User) -> QuerySet:
+def order_list_values(*, user: User, ids_only: bool = False) -> QuerySet:
     """The user's orders as the list's fast path reads them: ``values()`` of the columns a row shows
-    (service/list_rows.py), scoped by the same function as every other list."""
-    return orders_visible_to(user, queryset=list_rows.values_base())
+    (service/list_rows.py), or of the id alone (``ids_only``: a page read as its ids first, then
+    ``list_rows.rows_by_id``), scoped by the same function as every other list."""
+    base: QuerySet = ServiceOrder.objects.values("id") if ids_only else list_rows.values_base()
+    return orders_visible_to(user, queryset=base)
 
 
 def get_order(*, user: User, order_id: int | None = None, number: str | None = None) -> ServiceOrder:

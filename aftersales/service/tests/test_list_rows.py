@@ -177,3 +177,52 @@ def test_resolvers_are_given_the_context_as_ninja_gives_it():
     expected = Probe.from_orm(obj, context=context).model_dump()
     assert expected == {"a": "me", "b": "me!", "c": "!"}
     assert writer.write(obj, context) == writer.one(obj, context) == expected
+
+
+@pytest.mark.django_db
+def test_the_list_does_not_read_the_columns_no_row_shows(orders, users, api_client):
+    """The problem description and the answer given (up to 5,000 characters each) are not in a list row:
+    the page's SELECT leaves them out, with the other columns of ``NOT_READ``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.service.list_rows import NOT_READ
+
+    with CaptureQueriesContext(connection) as captured:
+        response = api_client(users[Role.AGENT]).get("/api/v1/orders")
+
+    assert response.status_code == 200 and len(response.json()["items"]) == 5
+    (page,) = [q["sql"] for q in captured.captured_queries if '"service_serviceorder"."reporter_phone"' in q["sql"]]
+    assert {"description", "consultation_answer"} <= NOT_READ
+    assert [column for column in sorted(NOT_READ) if f'"service_serviceorder"."{column}"' in page] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("search", ["name", "received date"])
+def test_a_search_reads_the_page_ids_alone_then_the_rows_by_id(orders, users, api_client, search):
+    """A page planned for its values (a search, a received-date range) is read as its ids from the order
+    table alone, then the rows by id: the same rows, in the same order, as the unfiltered list has them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client(users[Role.AGENT])
+    everything = {item["id"]: item for item in client.get("/api/v1/orders").json()["items"]}
+    if search == "name":
+        params, expected = {"q": "华通"}, [orders[0].pk]
+    else:
+        since = timezone.localdate() - datetime.timedelta(days=5)
+        params = {"received_from": since.isoformat()}
+        expected = sorted((o.pk for o in orders if o.received_at.date() >= since), reverse=True)
+    assert 0 < len(expected) < len(orders)
+
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get("/api/v1/orders", params).json()
+
+    assert answer["items"] == [everything[pk] for pk in expected]
+    pages = [
+        q["sql"] for q in captured.captured_queries if "service_serviceorder" in q["sql"] and "LIMIT 26" in q["sql"]
+    ]
+    assert len(pages) == 1 and "JOIN" not in pages[0], pages
+    assert pages[0].startswith('SELECT "service_serviceorder"."id" AS "id" FROM "service_serviceorder" ')
+    (rows,) = [q["sql"] for q in captured.captured_queries if '"service_serviceorder"."reporter_phone" AS' in q["sql"]]
+    assert '"service_serviceorder"."id" IN (' in rows and "LIMIT" not in rows
