@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_list.py                    # cases a,a2,b,c,d: ms per request, SQL vs Python
     .venv/bin/python benchmarks/profile_list.py --only a --profile  # + cProfile's top functions
+    .venv/bin/python benchmarks/profile_list.py --parts --requests 600  # case a's parts, each timed alone
 
 Calls the WSGI application the way granian does (``aftersales.wsgi.application``, production settings, the
 whole middleware stack) with a bearer token, against the benchmark database (benchmarks/load_data.py).
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions per case")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument(
+        "--parts", action="store_true", help="time the parts of case a alone: the floor, the page read, the rows"
+    )
     args = parser.parse_args(argv)
 
     setup_django(args.database_url)
@@ -98,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         return execute(self, *args, **kwargs)
 
     psycopg.Cursor.execute = counted  # type: ignore[method-assign]
-    _user, password = bench.prepare_user()
+    user, password = bench.prepare_user()
     token = issue_token(username=bench.BENCH_USER, password=password, ip="bench").key
+    if args.parts:
+        return parts(user, token, args.database_url, args.requests)
     only = {key for key in args.only.split(",") if key}
     sql_time = [0.0]
 
@@ -173,6 +179,77 @@ def main(argv: list[str] | None = None) -> int:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
             print(out.getvalue())
+    return 0
+
+
+def parts(user: Any, token: str, url: str, requests: int) -> int:
+    """Case a taken apart, each part timed alone (median of 30 batches of ``requests // 30`` calls): what
+    any request costs (``GET /api/v1/me``), building the filtered queryset, the page read as the API
+    makes it (prepared) and its statement through bare psycopg, writing the rows, the JSON."""
+    import timeit
+
+    import psycopg
+    import run as bench
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.core.compiled import values_rows
+    from aftersales.core.filtering import apply_validated, filter_params
+    from aftersales.core.pagination import keyset_page
+    from aftersales.core.prepared import prepared_statements
+    from aftersales.core.renderers import render_response
+    from aftersales.service import selectors
+    from aftersales.service.api import ORDER_ROWS, OrderQuery
+    from aftersales.service.filters import ServiceOrderFilter
+    from aftersales.wsgi import application
+
+    (case,) = [c for c in bench.cases(bench.pick_values()) if c["key"] == "a"]
+    params: dict[str, list[Any]] = {}
+    for name, value in case["params"]:
+        params.setdefault(name, []).append(value)
+    filters = OrderQuery(**{name: values if name == "status" else values[0] for name, values in params.items()})
+
+    def floor() -> None:
+        body = application(environ("/api/v1/me", "", token), lambda *a: None)
+        b"".join(body)
+        body.close()
+
+    def build() -> Any:
+        scoped = selectors.order_list_values(user=user)
+        return apply_validated(ServiceOrderFilter, data=filter_params(filters), queryset=scoped)
+
+    def page() -> Any:
+        with prepared_statements():
+            return keyset_page(build(), cursor=None, limit=25, fetch=values_rows)
+
+    with CaptureQueriesContext(connection) as captured:
+        items = page().items
+    statements = [query["sql"] for query in captured.captured_queries]  # a request clears Django's log
+    raw = psycopg.connect(url, autocommit=True)
+
+    def raw_sql() -> None:
+        for sql in statements:
+            raw.execute(sql).fetchall()
+
+    def rows() -> Any:
+        return ORDER_ROWS.rows([dict(item) for item in items])  # the writer keeps its row: a copy each time
+
+    body = {"items": rows(), "next_cursor": None}
+    steps = {
+        "floor GET /api/v1/me": floor,
+        "build the filtered queryset": build,
+        "page read (prepared)": page,
+        "  its SQL through bare psycopg": raw_sql,
+        "write 25 rows": rows,
+        "render the JSON": lambda: render_response(None, body),
+    }
+    number = max(1, requests // 30)
+    print(f"load average {os.getloadavg()[0]:.1f}; case a's parts, median of 30 x {number} calls")
+    for label, step in steps.items():
+        for _ in range(number):  # warm-up
+            step()
+        ms = statistics.median(timeit.repeat(step, number=number, repeat=30)) / number * 1000
+        print(f"  {label:<32} {ms:6.3f} ms")
     return 0
 
 
