@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aftersales.contracts.choices import ContractStatus
 from aftersales.contracts.models import ContractUnit
 from aftersales.core.compiled import CompiledRead
+from aftersales.core.prepared import prepared_statements
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageQuery, Verdict
 from aftersales.money.choices import Bearer, ChargeKind
@@ -72,8 +73,13 @@ def read_terms(unit_ids: Sequence[int]) -> dict[int, tuple[Term, ...]]:
     one statement through ``contract_unit_idx``: only the units asked are read, never every
     covered unit (a company with thousands of contracts has over 100,000)."""
     found: dict[int, list[Term]] = {unit_id: [] for unit_id in unit_ids}
-    # One unit (every order opened) runs a statement compiled once per process.
-    rows = _one_unit(unit_ids[0]) if len(found) == 1 else _live().filter(unit_id__in=found)
+    # One unit (every order opened) runs a statement compiled once per process and planned once per
+    # connection (prepared: its plan is the index's, whatever the unit).
+    if len(found) == 1:
+        with prepared_statements():
+            rows = _one_unit(unit_ids[0])
+    else:
+        rows = _live().filter(unit_id__in=found)
     for row in rows:
         unit_id, *term = row.values()
         found[unit_id].append(Term(*term))

@@ -468,9 +468,13 @@ def _customer_and_unit(request: HttpRequest, *, customer_id: int, unit_id: int |
     may see, so a visible unit of that customer vouches for the customer. The lookups one by one run
     only when it finds nothing, to say which of the two does not exist (for the caller)."""
     if unit_id is not None:
-        # Read with its relations by core.compiled.instances: the joined SELECT built and compiled once.
+        # Read with its relations by core.compiled.instances: the joined SELECT built and compiled once,
+        # and planned once per connection (prepared: a read by primary key, whatever the scope; planning
+        # its five relations took 0.45 ms of PostgreSQL's time against 0.14 ms to run it).
         visible = Q(pk__in=units_visible_to(request.user).values("pk"))
-        for unit in instances(Unit, UNIT_WITH_RELATIONS, visible, pk=unit_id, customer_id=customer_id):
+        with prepared_statements():
+            found = instances(Unit, UNIT_WITH_RELATIONS, visible, pk=unit_id, customer_id=customer_id)
+        for unit in found:
             return unit.customer, unit
     customer = get_object_or_404(customers_visible_to(request.user).select_related("service_center"), pk=customer_id)
     if unit_id is None:
