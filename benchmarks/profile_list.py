@@ -218,9 +218,11 @@ def parts(user: Any, token: str, url: str, requests: int) -> int:
         scoped = selectors.order_list_values(user=user)
         return apply_validated(ServiceOrderFilter, data=filter_params(filters), queryset=scoped)
 
-    def page() -> Any:
+    built = build()
+
+    def page() -> Any:  # the queryset built once: the read alone (keyset_page orders and slices a copy)
         with prepared_statements():
-            return keyset_page(build(), cursor=None, limit=25, fetch=values_rows)
+            return keyset_page(built, cursor=None, limit=25, fetch=values_rows)
 
     with CaptureQueriesContext(connection) as captured:
         items = page().items

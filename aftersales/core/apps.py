@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
 
         from aftersales.core import (
             checks,  # noqa: F401  (registers system checks)
-            lookups,  # noqa: F401  (registers field__literal_in)
+            lookups,  # noqa: F401  (registers field__literal_in, field__any)
             registry,
             sessions,
         )

@@ -1,6 +1,6 @@
 """A ``values()`` read compiled once per shape: the SQL of the next query of the same shape is reused.
 
-Django compiles a queryset to SQL on every evaluation: for the order list's page (60 columns, 4 joins,
+Django compiles a queryset to SQL on every evaluation: for the order list's page (then 60 columns, 4 joins,
 ``ORDER BY``) that was a third of the request's Python (benchmarks/README.md). Two requests for the same
 filters with other values differ only in the ``WHERE`` clause's parameters, so ``values_rows`` compiles
 just the ``WHERE`` clause (small), and looks the rest up by the query's shape: the model, the ``WHERE``

@@ -1,8 +1,10 @@
-"""``field__literal_in``: ``IN`` with the values written into the SQL instead of bound as parameters."""
+"""``field__literal_in``: ``IN`` with the values written into the SQL instead of bound as parameters.
+``field__any``: ``= ANY(%s)`` with the values bound as one array parameter (PostgreSQL)."""
 
 import re
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Lookup
 
@@ -29,3 +31,27 @@ class LiteralIn(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} IN ({', '.join(repr(value) for value in self.rhs)})", list(params)
+
+
+@models.IntegerField.register_lookup
+class AnyOf(Lookup):
+    """``id__any=[3, 5, 8]`` is ``id = ANY(%s)`` on PostgreSQL, the list bound as one array parameter: the
+    statement's text is the same for every length of list, so one prepared statement serves them all
+    (``IN (%s, %s, …)`` is a statement per length, and psycopg keeps 100 a connection). Elsewhere it is
+    ``IN (…)``, as ``__in`` writes it. Integers only."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        if isinstance(self.rhs, str | bytes) or not all(type(value) is int for value in self.rhs):
+            raise ValueError(f"any takes a list of integers, not {self.rhs!r}")
+        return list(dict.fromkeys(self.rhs))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        if not self.rhs:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]

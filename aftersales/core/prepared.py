@@ -1,4 +1,5 @@
-"""Prepared statements for the few hot reads (the order list, the bearer token), on PostgreSQL.
+"""Prepared statements for the few hot reads (the order list and its rows by id, the bearer token, an
+order create's unit and contract reads), on PostgreSQL.
 
 Django binds parameters on the client and never prepares (``prepare_threshold`` is ``None`` so that
 transaction-mode poolers keep working), so PostgreSQL plans every statement again: for the order list's
@@ -13,7 +14,8 @@ PostgreSQL is asked for generic plans (``plan_cache_mode=force_generic_plan`` in
 SLA list again on every request, its "now" making each custom plan look cheaper than the same generic
 one. So a caller prepares only reads whose best plan does not depend on their values; the order list
 leaves a received-date range, a search and a scope that ORs (``ors``: a technician who helps on
-orders) unprepared (``service/api.py``, ``test_database_backend``).
+orders) unprepared (``service/api.py``, ``test_database_backend``): a search or a date range reads
+its page's ids unprepared and its rows by id prepared (``service.list_rows.rows_by_id``).
 
 Everything else keeps Django's client-side binding. ``DATABASE_PREPARED_STATEMENTS=0`` turns it off
 (a pooler in transaction mode older than PgBouncer 1.21, docs/deploy.md); on SQLite it does nothing.

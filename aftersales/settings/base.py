@@ -135,8 +135,9 @@ def database_settings(url: str) -> dict:
         options.setdefault("keepalives_interval", int(os.environ.get("DATABASE_KEEPALIVES_INTERVAL", "10")))
         options.setdefault("keepalives_count", int(os.environ.get("DATABASE_KEEPALIVES_COUNT", "3")))
         options.setdefault("tcp_user_timeout", int(os.environ.get("DATABASE_TCP_USER_TIMEOUT_MS", "30000")))
-        # The hot reads (order list, bearer token) run as prepared statements (core/prepared.py); the
-        # rest of the ORM binds on the client and never prepares. 0 turns it off (an old pooler).
+        # The hot reads (order list, bearer token, a create's unit) run as prepared statements
+        # (core/prepared.py); the rest of the ORM binds on the client and never prepares. 0 turns it off
+        # (an old pooler).
         if env_bool("DATABASE_PREPARED_STATEMENTS", True):
             options.setdefault("prepare_threshold", 5)
         # Session settings sent at connect (no statement of their own). JIT off by default: it compiled

@@ -192,7 +192,7 @@ def test_the_sla_list_keeps_one_generic_plan_and_a_received_range_is_planned_for
     assert answer.status_code == 200 and len(answer.json()["items"]) == 1
     assert not [s for s in _prepared_statements() if '"received_at" >=' in s or '"customer_id" IN' in s]
     # Their rows are then read by id (list_rows.rows_by_id): that read is prepared.
-    assert [s for s in _prepared_statements() if '"service_serviceorder"."id" IN ($1' in s]
+    assert [s for s in _prepared_statements() if '"service_serviceorder"."id" = ANY($1)' in s]
 
 
 def test_the_embedded_sqlite_connection_is_kept_between_requests(monkeypatch, tmp_path):
