@@ -54,6 +54,21 @@ def test_a_low_score_on_a_follow_up_call_opens_a_complaint_seen_in_the_customer_
     screenshot(page, "care-unit")
 
 
+def test_the_follow_up_list_fits_a_phone(signed_in):
+    """On a phone the list shows the customer (the purpose under it), the window and the state: the name
+    is not squeezed to a character a line by columns the phone has no room for."""
+    page = signed_in("agent", phone=True)
+    page.goto("/care/follow-ups/")
+    table = page.locator("#follow-up-table")
+    expect(table.locator("tbody tr[data-state]").first).to_be_visible()
+
+    name = table.locator("tbody tr[data-state] td").first
+    assert name.bounding_box()["width"] >= 144  # 9rem: a company's name on one or two lines
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the table scrolls sideways"
+    expect(table.get_by_role("columnheader", name=zh("Clerk"))).to_be_hidden()
+    screenshot(page, "care-follow-ups-phone")
+
+
 def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_in):
     page = signed_in("manager")
     nav = page.get_by_role("navigation", name=zh("Main"))
