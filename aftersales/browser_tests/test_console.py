@@ -60,3 +60,25 @@ def test_console_in_english_after_the_navbar_switch(page):
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     page.get_by_role("button", name=re.compile(r"^中文")).click()
     expect(page.get_by_role("heading", name="我的工作")).to_be_visible()
+
+
+@pytest.mark.parametrize("username", ["manager", "admin"])
+def test_the_bar_keeps_every_link_and_menu_on_one_row_at_1280_px(signed_in, username):
+    """An administrator has the most entries; at 1280 px the bar hides the company's name, the role badge
+    and the sign-out button's word (each still read by a screen reader), and the links stay on one row."""
+    page = signed_in(username)
+    nav = page.get_by_role("navigation", name="主导航")
+    expect(nav.get_by_role("link", name="首页")).to_be_visible()
+
+    tops = [
+        box["y"]
+        for box in nav.locator(".app-nav-links > .nav-item").evaluate_all(
+            "items => items.map(item => item.getBoundingClientRect().toJSON())"
+        )
+    ]
+    assert len(tops) > 5 and max(tops) - min(tops) < 4, tops
+    last = nav.locator(".app-nav-links > .nav-item").last.bounding_box()
+    assert last["x"] + last["width"] <= nav.locator(".navbar-user").bounding_box()["x"]
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    if username == "admin":
+        screenshot(page, "home-admin")
