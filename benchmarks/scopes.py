@@ -97,12 +97,18 @@ def main(argv: list[str] | None = None) -> int:
     rare = one("SELECT status FROM service_serviceorder GROUP BY 1 ORDER BY count(*) LIMIT 1")[0]
     channel = one("SELECT channel FROM service_serviceorder GROUP BY 1 ORDER BY count(*) LIMIT 1")[0]
     big_customer = one("SELECT customer_id FROM service_serviceorder GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")[0]
+    # A technician just hired: no orders yet (the generic plan of a technician's page walked every order).
+    newcomer, _ = User.objects.get_or_create(
+        username="bench-new-technician",
+        defaults={"role": Role.TECHNICIAN, "service_center_id": 1, "first_name": "新", "last_name": "王"},
+    )
     users = {
         "admin": admin,
         "agent": User.objects.filter(role=Role.AGENT, service_center_id=1).order_by("pk").first(),
         "technician (busiest)": User.objects.get(pk=busiest),
         "technician (fewest orders)": User.objects.get(pk=lightest),
         "technician helping on 20": User.objects.get(pk=helper),
+        "technician, new (no orders)": newcomer,
     }
     tokens = {name: token_for(user) for name, user in users.items()}
     cases = [
@@ -112,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         ("admin", f"customer={big_customer}"),
         ("admin", f"customer={big_customer}&status={rare}"),
         ("admin", f"technician={busiest}&status={rare}"),
+        ("admin", f"technician={lightest}"),
+        ("admin", f"technician={newcomer.pk}"),
         ("admin", "unassigned=true&service_center=3"),
         ("admin", "resolution_state=at_risk"),
         ("agent", ""),
@@ -125,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         ("technician helping on 20", ""),
         ("technician helping on 20", f"status={rare}"),
         ("technician helping on 20", "status=closed"),
+        ("technician, new (no orders)", ""),
     ]
 
     def timed(call: Any) -> tuple[float, Any]:
@@ -151,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         ms, (status, body) = timed(call)
         rows = len(json.loads(body)["items"]) if status.startswith("200") else status
         results[f"{who} /api/v1/orders?{query}"] = round(ms, 2)
-        print(f"{who:27} /api/v1/orders?{query:40} {ms:9.2f} ms  {rows} rows", flush=True)
+        print(f"{who:28} /api/v1/orders?{query:40} {ms:9.2f} ms  {rows} rows", flush=True)
 
     for who in ("technician (busiest)", "technician (fewest orders)", "technician helping on 20"):
         client = Client(HTTP_HOST="127.0.0.1")
@@ -160,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if response.status_code != 200:
             raise SystemExit(f"/tech/ answered {response.status_code} for {who}")
         results[f"{who} /tech/"] = round(ms, 2)
-        print(f"{who:27} /tech/ (My jobs){'':31} {ms:9.2f} ms", flush=True)
+        print(f"{who:28} /tech/ (My jobs){'':31} {ms:9.2f} ms", flush=True)
 
     if args.out:
         Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))

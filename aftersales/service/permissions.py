@@ -122,10 +122,15 @@ def jobs_of(user: User) -> Q:
     return Q(technician_id=user.pk) | Q(pk__in=helping)
 
 
+def sees_own_jobs_only(user: User) -> bool:
+    """Whether ``order_scope`` is ``user``'s jobs (a technician's), not a centre or everything."""
+    return user.is_authenticated and user.is_active and not sees_centre_orders(user)
+
+
 def order_scope(user: User) -> Q | None:
     """Technicians see the orders they are assigned to or help on (``jobs_of``); desk roles their
     centre's; general managers and admins all (``None``)."""
-    if user.is_authenticated and user.is_active and not sees_centre_orders(user):
+    if sees_own_jobs_only(user):
         return jobs_of(user)
     return centre_filter(user, field="service_center")
 

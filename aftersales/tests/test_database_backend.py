@@ -209,7 +209,7 @@ def test_the_embedded_sqlite_connection_is_kept_between_requests(monkeypatch, tm
 @pytest.mark.django_db
 def test_a_technicians_list_is_prepared_unless_the_orders_helped_on_make_it_an_or(api_client, users):
     """A technician who helps on nothing is scoped by ``technician_id`` alone: one generic plan serves
-    (order_tech_status_idx). With orders helped on, the scope ORs two columns, and a generic plan walked
+    (order_tech_status_idx), of the joined page for one status, of the page's ids for any. With orders helped on, the scope ORs two columns, and a generic plan walked
     every order: that page is planned for its values (core.prepared.ors)."""
     from aftersales.accounts.choices import Role
     from aftersales.customers.tests.factories import CustomerFactory
@@ -222,6 +222,10 @@ def test_a_technicians_list_is_prepared_unless_the_orders_helped_on_make_it_an_o
         cursor.execute("DEALLOCATE ALL")
     assert client.get("/api/v1/orders?status=new").status_code == 200
     assert [s for s in _prepared_statements() if '"technician_id" = $' in s and " OR " not in s]
+    # Of any status, the page is read as its ids first (service.api.list_orders): prepared too.
+    assert client.get("/api/v1/orders").status_code == 200
+    ids = 'SELECT "service_serviceorder"."id" AS "id" FROM "service_serviceorder" WHERE "service_serviceorder"."technician_id" = $1'
+    assert [s for s in _prepared_statements() if s.startswith(ids)]
 
     customer = CustomerFactory(service_center=technician.service_center)
     make_order(by=users[Role.AGENT], customer=customer).helpers.add(technician)
