@@ -143,8 +143,11 @@ class ServiceOrder(TimeStampedModel):
             models.Index(fields=["service_center", "due_at"], name="order_centre_due_idx"),
             # The open orders of a centre, newest first, with the times of both SLA clocks: the
             # SLA-state filters and the SLA sweep read only this small index (benchmarks/README.md).
+            # With the status and the technician too, the home page's counts of open orders read it
+            # alone (service.home.state_counts).
             models.Index(
                 fields=["service_center", "-id", "due_at", "at_risk_at", "respond_by", "responded_at"],
+                include=["status", "technician"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="order_centre_open_idx",
             ),

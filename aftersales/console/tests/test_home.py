@@ -17,7 +17,7 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service import services
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import ServiceOrder
-from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.factories import make_order, set_order_times
 
 
 def login(user) -> Client:
@@ -106,17 +106,27 @@ def test_home_manager_sees_completed_and_overdue(users, customer):
     assert 'id="count-overdue">1<' in body
 
 
-def test_home_counts_per_state(users, customer):
+def test_home_counts_per_state(users, customer, other_centre):
+    """Every status counted in the user's scope: the open ones and the finished ones (read apart)."""
     for _ in range(2):
         make_order(by=users[Role.AGENT], customer=customer)
     accepted = make_order(by=users[Role.AGENT], customer=customer)
     services.transition_order(accepted, to=OrderStatus.ACCEPTED, by=users[Role.AGENT])
+    for status in (OrderStatus.COMPLETED, OrderStatus.CLOSED, OrderStatus.CLOSED, OrderStatus.CANCELLED):
+        set_order_times(make_order(by=users[Role.AGENT], customer=customer), status=status)
+    elsewhere = CustomerFactory(service_center=other_centre)
+    set_order_times(make_order(customer=elsewhere), status=OrderStatus.CLOSED)  # another centre's
 
     response = login(users[Role.AGENT]).get("/")
 
     states = {s["status"]: s["count"] for s in response.context["states"]}
-    assert states["new"] == 2 and states["accepted"] == 1 and states["closed"] == 0
+    assert states == {
+        "new": 2, "accepted": 1, "dispatched": 0, "on_site": 0, "waiting": 0,
+        "completed": 1, "closed": 2, "cancelled": 1,
+    }  # fmt: skip
+    assert response.context["counts"]["completed"] == 1 and response.context["counts"]["unassigned"] == 3
     assert 'href="/orders/?status=accepted"' in response.content.decode()
+    assert login(users[Role.GENERAL_MANAGER]).get("/").context["counts"]["closed"] == 3
 
 
 def test_home_query_count_does_not_grow(users, customer):
