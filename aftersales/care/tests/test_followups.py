@@ -318,3 +318,30 @@ def test_a_required_question_must_be_answered_when_the_customer_is_reached(close
     assert nothing_written(task)
 
     services.record_call(task_id=task.pk, by=users[Role.AGENT], outcome=Outcome.NOT_REACHED)  # not reached: none needed
+
+
+# ---- the home panel's counts ------------------------------------------------------------------------
+def test_the_home_counts_are_of_open_tasks_read_among_the_open_ones_alone(closed, users):
+    """Due, overdue and to retry count open tasks only; the statement reads the open tasks alone (a
+    condition of its own, which care_task_open_idx or a centre's index answers), not every task ever
+    made with the status tested per count (benchmarks/README.md "The home page")."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aftersales.care.selectors import task_counts
+
+    tasks = list(FollowUpTask.objects.filter(order=closed).order_by("opens_on"))
+    assert len(tasks) == 2
+    on = tasks[0].closes_on + datetime.timedelta(days=1)  # the first window is past, the second open
+    FollowUpTask.objects.filter(pk=tasks[1].pk).update(opens_on=on, closes_on=on, attempts=1)
+    done = FollowUpTask.objects.filter(pk=tasks[1].pk).get()
+    done.pk = None
+    done.purpose, done.status = Purpose.SECOND, TaskStatus.DONE  # attempts and window, but done
+    done.save()
+
+    with CaptureQueriesContext(connection) as captured:
+        counts = task_counts(user=users[Role.MANAGER], on=on)
+
+    assert counts == {"due": 1, "overdue": 1, "retry": 1}
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    assert sql.split(" FROM ", 1)[1].count('"care_followuptask"."status" = \'open\'') == 1  # in WHERE
