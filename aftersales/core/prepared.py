@@ -15,7 +15,8 @@ SLA list again on every request, its "now" making each custom plan look cheaper 
 one. So a caller prepares only reads whose best plan does not depend on their values; the order list
 leaves a received-date range, a search and a scope that ORs (``ors``: a technician who helps on
 orders) unprepared (``service/api.py``, ``test_database_backend``): a search or a date range reads
-its page's ids unprepared and its rows by id prepared (``service.list_rows.rows_by_id``).
+its page's ids unprepared and its rows by id prepared (``service.list_rows.rows_by_id``), as one
+technician's page of any status does with its ids prepared.
 
 Everything else keeps Django's client-side binding. ``DATABASE_PREPARED_STATEMENTS=0`` turns it off
 (a pooler in transaction mode older than PgBouncer 1.21, docs/deploy.md); on SQLite it does nothing.

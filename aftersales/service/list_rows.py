@@ -257,7 +257,9 @@ def rows_by_id(page: QuerySet) -> list[dict[str, Any]]:
 
     For a page PostgreSQL plans for its values (a search, a received-date range): planning the ids
     alone, one table, takes ~0.1 ms where the page with its four joins took ~0.8 ms, most of the
-    request's time in the database (benchmarks/README.md). The rows are then read by primary key, a
+    request's time in the database (benchmarks/README.md). For one technician's page of any status:
+    the generic plan of the ids alone reads their index, where the joined page's walked every order
+    (``service.api.list_orders``). The rows are then read by primary key, a
     statement whose plan does not depend on its values: prepared, the ids bound as one array
     (``id__any``, core/lookups.py), so one statement serves every page whatever its number of rows.
 
