@@ -77,6 +77,7 @@ def keyset_page(
     limit: int,
     fetch: Callable[[QuerySet], list[Any]] = list,
     parts: list[Q] | None = None,
+    union: list[QuerySet] | None = None,
 ) -> Page:
     """Return one page of ``qs`` ordered by ``ordering`` (last field must be unique, e.g. ``-id``),
     its rows read by ``fetch`` (e.g. ``core.compiled.values_rows``).
@@ -86,30 +87,42 @@ def keyset_page(
     before the ``LIMIT`` (``status IN (…)``), the page is read as one short read per part and merged
     here; PostgreSQL merges the ranges itself and reads it at once. All fields must share one
     direction; a nullable field is not supported.
+
+    ``union``: more querysets whose rows belong to the list too (a scope that is an ``OR`` of conditions
+    no one index serves, read as one index range per condition: ``service.permissions.jobs_parts``).
+    Each is read as its own page, on every database, and the pages are merged here; a row found in
+    several is kept once.
     """
     fields = [f.lstrip("-") for f in ordering]
     descending = ordering[0].startswith("-")
-    qs = qs.order_by(*ordering)
-    if cursor:
-        values = _decode(cursor, qs.model, fields)
-        op = "lt" if descending else "gt"
-        condition = Q()
-        for i, field in enumerate(fields):
-            step = Q(**{f"{field}__{op}": values[i]})
-            for prev, value in zip(fields[:i], values[:i], strict=True):
-                step &= Q(**{prev: value})
-            condition |= step
-        qs = qs.filter(condition)
+    after = _decode(cursor, qs.model, fields) if cursor else None
+    sources = [_after(source.order_by(*ordering), fields, after, descending) for source in [qs, *(union or [])]]
     if parts and connections[qs.db].vendor == "sqlite":
-        merged = [row for part in parts for row in fetch(qs.filter(part)[: limit + 1])]
-        rows = sorted(merged, key=lambda row: _values(row, fields), reverse=descending)[: limit + 1]
+        sources = [source.filter(part) for source in sources for part in parts]
+    if len(sources) > 1:
+        merged = {tuple(_values(row, fields)): row for source in sources for row in fetch(source[: limit + 1])}
+        rows = [merged[key] for key in sorted(merged, reverse=descending)[: limit + 1]]
     else:
-        rows = fetch(qs[: limit + 1])
+        rows = fetch(sources[0][: limit + 1])
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = _encode(_values(rows[-1], fields))
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def _after(qs: QuerySet, fields: list[str], values: list[Any] | None, descending: bool) -> QuerySet:
+    """``qs`` narrowed to the rows after the cursor's ``values`` in the order of ``fields``."""
+    if values is None:
+        return qs
+    op = "lt" if descending else "gt"
+    condition = Q()
+    for i, field in enumerate(fields):
+        step = Q(**{f"{field}__{op}": values[i]})
+        for prev, value in zip(fields[:i], values[:i], strict=True):
+            step &= Q(**{prev: value})
+        condition |= step
+    return qs.filter(condition)
 
 
 def _values(row: Any, fields: list[str]) -> list[Any]:

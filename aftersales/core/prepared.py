@@ -13,10 +13,11 @@ PostgreSQL is asked for generic plans (``plan_cache_mode=force_generic_plan`` in
 ``settings.base.SESSION_OPTIONS``; it affects prepared statements only): left to choose, it planned the
 SLA list again on every request, its "now" making each custom plan look cheaper than the same generic
 one. So a caller prepares only reads whose best plan does not depend on their values; the order list
-leaves a received-date range, a search and a scope that ORs (``ors``: a technician who helps on
-orders) unprepared (``service/api.py``, ``test_database_backend``): a search or a date range reads
-its page's ids unprepared and its rows by id prepared (``service.list_rows.rows_by_id``), as one
-technician's page of any status does with its ids prepared.
+leaves a received-date range, a search and a scope that ORs (``ors``) unprepared (``service/api.py``,
+``test_database_backend``): a search or a date range reads its page's ids unprepared and its rows by id
+prepared (``service.list_rows.rows_by_ids``), as one technician's page of any status does with its ids
+prepared. A technician who helps on orders has a scope of two conditions, read as two prepared pages of
+ids, one per condition, and merged (``service.permissions.jobs_parts``).
 
 Everything else keeps Django's client-side binding. ``DATABASE_PREPARED_STATEMENTS=0`` turns it off
 (a pooler in transaction mode older than PgBouncer 1.21, docs/deploy.md); on SQLite it does nothing.
@@ -81,9 +82,10 @@ def ors(queryset: QuerySet) -> bool:
 
     A caller asks it of a scope whose ``OR`` spans columns no one index holds: for values it does not
     know, the planner cannot tell which side is the selective one, and a generic plan may walk the
-    primary key through every row (the order list of a technician who helps on orders: 0.8 s for the
-    prepared statement's generic plan at 1,000,000 orders, ``EXPLAIN ANALYZE EXECUTE``). The SLA
-    states' ``OR`` is not such a case: ``order_centre_open_idx`` holds both clocks' columns."""
+    primary key through every row (the order list of a technician who helps on orders, when it was read
+    as one ``OR``: 0.8 s for the prepared statement's generic plan at 1,000,000 orders, ``EXPLAIN ANALYZE
+    EXECUTE``; it is now read in parts, ``service.permissions.jobs_parts``). The SLA states' ``OR`` is
+    not such a case: ``order_centre_open_idx`` holds both clocks' columns."""
 
     def walk(node: Any, negated: bool) -> bool:
         if not isinstance(node, WhereNode):

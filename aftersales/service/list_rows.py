@@ -251,21 +251,22 @@ def _values_base() -> QuerySet:
     return ServiceOrder.objects.values(*COLUMNS)
 
 
-def rows_by_id(page: QuerySet) -> list[dict[str, Any]]:
-    """The rows of a page read as its ids (``selectors.order_list_values(ids_only=True)``), in its
-    order (newest first), each with the columns of ``values_base``.
+def rows_by_ids(ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of a page read as its ids (``selectors.order_list_values(ids_only=True)``), newest first,
+    each with the columns of ``values_base``.
 
     For a page PostgreSQL plans for its values (a search, a received-date range): planning the ids
     alone, one table, takes ~0.1 ms where the page with its four joins took ~0.8 ms, most of the
     request's time in the database (benchmarks/README.md). For one technician's page of any status:
     the generic plan of the ids alone reads their index, where the joined page's walked every order
-    (``service.api.list_orders``). The rows are then read by primary key, a
-    statement whose plan does not depend on its values: prepared, the ids bound as one array
-    (``id__any``, core/lookups.py), so one statement serves every page whatever its number of rows.
+    (``service.api.list_orders``). For a page read in parts (a technician who helps on orders, or
+    several statuses on SQLite), the ids of the parts are merged first, so the rows are read once. The
+    rows are read by primary key, a statement whose plan does not depend on its values: prepared, the
+    ids bound as one array (``id__any``, core/lookups.py), so one statement serves every page whatever
+    its number of rows.
 
     Every id finds its row: nothing deletes an order (visits, charges and invoices protect it). A row
     changed between the two statements is written as it is now, as the next request would show it."""
-    ids = [row["id"] for row in values_rows(page)]
     if not ids:
         return []
     with prepared_statements():

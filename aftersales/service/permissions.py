@@ -1,5 +1,8 @@
 """Who may see and act on service orders: every list, detail, export and API endpoint asks here."""
 
+import functools
+import operator
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -103,7 +106,8 @@ HELPING_IDS_LIMIT = 1000
 
 
 def jobs_of(user: User) -> Q:
-    """The orders ``user`` is assigned to or helps on (none for a user without an id).
+    """The orders ``user`` is assigned to or helps on (none for a user without an id): the ``OR`` of
+    ``jobs_parts(user)``.
 
     The orders they help on are read first (one indexed read, usually none), so the condition is
     ``technician_id = X`` — a range of ``order_tech_status_idx`` whatever else is filtered, generic
@@ -111,15 +115,25 @@ def jobs_of(user: User) -> Q:
     PostgreSQL could use neither index: a technician's page of new orders walked all 1,000,000 orders
     (0.6 s) and "My jobs" joined whole tables (0.6 s; benchmarks/README.md "Other scopes"). The ids
     are those of the moment the condition is built: build it after changing helpers, not before."""
+    return functools.reduce(operator.or_, jobs_parts(user))
+
+
+def jobs_parts(user: User) -> list[Q]:
+    """``jobs_of(user)`` as the conditions whose union it is, each one index range: the orders assigned to
+    ``user`` (``order_tech_status_idx``) and, for a user who helps on orders, those (by primary key; an
+    order may be in both). A page read from each and merged (``core.pagination.keyset_page``'s
+    ``union``) reads a few rows of each range, where the page of their ``OR``, sorted by id, walked the
+    primary key past every other order (27 ms for a technician's closed orders at 1,000,000 orders)."""
     if user.pk is None:
-        return Q(pk__in=[])
+        return [Q(pk__in=[])]
     through = ServiceOrder.helpers.through.objects.filter(user_id=user.pk)
     helping = list(through.values_list("serviceorder_id", flat=True)[: HELPING_IDS_LIMIT + 1])
     if not helping:
-        return Q(technician_id=user.pk)
+        return [Q(technician_id=user.pk)]
     if len(helping) > HELPING_IDS_LIMIT:
-        return Q(technician_id=user.pk) | Q(pk__in=through.values("serviceorder_id"))
-    return Q(technician_id=user.pk) | Q(pk__in=helping)
+        return [Q(technician_id=user.pk), Q(pk__in=through.values("serviceorder_id"))]
+    # One array parameter (core.lookups.AnyOf): one prepared statement for any number of orders helped on.
+    return [Q(technician_id=user.pk), Q(pk__any=helping)]
 
 
 def sees_own_jobs_only(user: User) -> bool:
@@ -130,9 +144,17 @@ def sees_own_jobs_only(user: User) -> bool:
 def order_scope(user: User) -> Q | None:
     """Technicians see the orders they are assigned to or help on (``jobs_of``); desk roles their
     centre's; general managers and admins all (``None``)."""
+    parts = order_scope_parts(user)
+    return None if parts is None else functools.reduce(operator.or_, parts)
+
+
+def order_scope_parts(user: User) -> list[Q] | None:
+    """``order_scope(user)`` as the conditions whose union it is: several only for a technician who helps
+    on orders (``jobs_parts``), one otherwise; ``None`` for every order."""
     if sees_own_jobs_only(user):
-        return jobs_of(user)
-    return centre_filter(user, field="service_center")
+        return jobs_parts(user)
+    condition = centre_filter(user, field="service_center")
+    return None if condition is None else [condition]
 
 
 HELPER_MOVES = frozenset({OrderStatus.ON_SITE, OrderStatus.WAITING})

@@ -10,7 +10,7 @@ from aftersales.core.errors import DomainError
 from aftersales.service import list_rows
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
-from aftersales.service.permissions import orders_visible_to
+from aftersales.service.permissions import order_scope_parts, orders_visible_to
 from aftersales.service.services.orders import check_move
 from aftersales.service.transitions import allowed_targets
 
@@ -23,9 +23,20 @@ def order_list(*, user: User) -> QuerySet[ServiceOrder]:
 def order_list_values(*, user: User, ids_only: bool = False) -> QuerySet:
     """The user's orders as the list's fast path reads them: ``values()`` of the columns a row shows
     (service/list_rows.py), or of the id alone (``ids_only``: a page read as its ids first, then
-    ``list_rows.rows_by_id``), scoped by the same function as every other list."""
+    ``list_rows.rows_by_ids``), scoped by the same function as every other list."""
     base: QuerySet = ServiceOrder.objects.values("id") if ids_only else list_rows.values_base()
     return orders_visible_to(user, queryset=base)
+
+
+def order_list_parts(*, user: User, ids_only: bool = False) -> list[QuerySet]:
+    """``order_list_values`` as one queryset per condition of the user's scope
+    (``permissions.order_scope_parts``), their union being it: several only for a technician who helps on
+    orders, and then of the ids alone whatever ``ids_only`` says (a page is read from each part and
+    merged, then its rows by id)."""
+    parts = order_scope_parts(user)
+    several = parts is not None and len(parts) > 1
+    base: QuerySet = ServiceOrder.objects.values("id") if ids_only or several else list_rows.values_base()
+    return [base] if parts is None else [base.filter(part) for part in parts]
 
 
 def get_order(*, user: User, order_id: int | None = None, number: str | None = None) -> ServiceOrder:

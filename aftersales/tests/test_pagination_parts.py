@@ -75,3 +75,29 @@ def test_the_order_list_with_several_statuses_pages_as_the_database_orders_them(
             break
 
     assert seen == expected and len(expected) == 8
+
+
+@pytest.mark.parametrize("fetch", [list, values_rows], ids=["instances", "values"])
+@pytest.mark.parametrize("with_parts", [False, True], ids=["one read per source", "and per status"])
+def test_a_page_read_from_a_union_is_the_page_of_the_or(orders, fetch, with_parts):
+    """``union``: the querysets of an OR's conditions (which may share rows) read as a page each and
+    merged give the pages of the OR itself, each row once."""
+    wanted = [OrderStatus.NEW, OrderStatus.ACCEPTED]
+    mine, shared = Q(pk__in=[o.pk for o in orders[:5]]), Q(pk__in=[o.pk for o in orders[3:8]])  # 3 and 4 in both
+    base = ServiceOrder.objects.filter(status__in=wanted)
+    if fetch is values_rows:
+        base = base.values("id", "status")
+    parts = {"parts": [Q(status=s) for s in wanted]} if with_parts else {}
+
+    of_the_or = _pages(base.filter(mine | shared), fetch=fetch)
+    merged = _pages(base.filter(mine), fetch=fetch, union=[base.filter(shared)], **parts)
+
+    assert merged == of_the_or
+    ids = [i for page_ids, _cursor in merged for i in page_ids]
+    expected = sorted((o.pk for o in orders[:8] if o.pk != orders[1].pk), reverse=True)
+    assert ids == expected and len(ids) == len(set(ids)) == 7
+    with CaptureQueriesContext(connection) as reads:
+        keyset_page(base.filter(mine), cursor=None, limit=2, fetch=fetch, union=[base.filter(shared)], **parts)
+    per_source = 2 if with_parts and connection.vendor == "sqlite" else 1
+    assert len(reads.captured_queries) == 2 * per_source
+    assert not [q["sql"] for q in reads.captured_queries if " OR " in q["sql"]]
