@@ -215,7 +215,7 @@ def parts(user: Any, token: str, url: str, requests: int) -> int:
         body.close()
 
     def build() -> Any:
-        scoped = selectors.order_list_values(user=user)
+        (scoped,) = selectors.order_list_parts(user=user)
         return apply_validated(ServiceOrderFilter, data=filter_params(filters), queryset=scoped)
 
     built = build()

@@ -252,7 +252,7 @@ def _values_base() -> QuerySet:
 
 
 def rows_by_ids(ids: list[int]) -> list[dict[str, Any]]:
-    """The rows of a page read as its ids (``selectors.order_list_values(ids_only=True)``), newest first,
+    """The rows of a page read as its ids (``selectors.order_list_parts``, ids only), newest first,
     each with the columns of ``values_base``.
 
     For a page PostgreSQL plans for its values (a search, a received-date range): planning the ids

@@ -20,19 +20,13 @@ def order_list(*, user: User) -> QuerySet[ServiceOrder]:
     return orders_visible_to(user).for_list()  # type: ignore[attr-defined]
 
 
-def order_list_values(*, user: User, ids_only: bool = False) -> QuerySet:
-    """The user's orders as the list's fast path reads them: ``values()`` of the columns a row shows
-    (service/list_rows.py), or of the id alone (``ids_only``: a page read as its ids first, then
-    ``list_rows.rows_by_ids``), scoped by the same function as every other list."""
-    base: QuerySet = ServiceOrder.objects.values("id") if ids_only else list_rows.values_base()
-    return orders_visible_to(user, queryset=base)
-
-
 def order_list_parts(*, user: User, ids_only: bool = False) -> list[QuerySet]:
-    """``order_list_values`` as one queryset per condition of the user's scope
-    (``permissions.order_scope_parts``), their union being it: several only for a technician who helps on
-    orders, and then of the ids alone whatever ``ids_only`` says (a page is read from each part and
-    merged, then its rows by id)."""
+    """The user's orders as the list's fast path reads them, one queryset per condition of their scope
+    (``permissions.order_scope_parts``), the union being what ``orders_visible_to`` gives: one for
+    everyone but a technician who helps on orders. Each is ``values()`` of the columns a row shows
+    (service/list_rows.py), or of the id alone: when ``ids_only`` (a page read as its ids first, then
+    ``list_rows.rows_by_ids``) and whenever there are several parts (a page of ids read from each and
+    merged, then the rows by id)."""
     parts = order_scope_parts(user)
     several = parts is not None and len(parts) > 1
     base: QuerySet = ServiceOrder.objects.values("id") if ids_only or several else list_rows.values_base()
