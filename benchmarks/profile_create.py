@@ -109,7 +109,10 @@ def main() -> None:
         for _ in range(args.creates):
             create()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        stats = pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+        stats.print_stats(40)
+        if os.environ.get("PROFILE_CALLEES"):
+            stats.print_callees(os.environ["PROFILE_CALLEES"])
 
 
 if __name__ == "__main__":

@@ -213,16 +213,18 @@ def instances(model: type[Model], related: tuple[str, ...], *conditions: Q, **lo
 
 
 class InstancesBy:
-    """``instances(model, related, **{field: value})`` for the one field that varies, through a
+    """``instances(model, related, **dict(zip(fields, values)))`` for the fields that vary, through a
     ``CompiledRead``: the statement is compiled once per process, not its ``WHERE`` clause per call (the
-    bearer token of every API request)."""
+    bearer token of every API request, the unit of every order opened)."""
 
-    def __init__(self, model: type[Model], related: tuple[str, ...], field: str) -> None:
+    def __init__(self, model: type[Model], related: tuple[str, ...], *fields: str) -> None:
         self.model, self.related = model, related
-        self._read = CompiledRead(lambda value: _values_of(model, related).filter(**{field: value}))
+        self._read = CompiledRead(
+            lambda *values: _values_of(model, related).filter(**dict(zip(fields, values, strict=True)))
+        )
 
-    def __call__(self, value: Any) -> list[Any]:
-        return _built(self.model, self.related, self._read(value))
+    def __call__(self, *values: Any) -> list[Any]:
+        return _built(self.model, self.related, self._read(*values))
 
 
 def _built(model: type[Model], related: tuple[str, ...], rows: list[dict[str, Any]]) -> list[Any]:
