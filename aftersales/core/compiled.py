@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import connections, router
 from django.db.models import Model, Q, QuerySet
 from django.db.models.query import ValuesIterable
@@ -27,7 +27,7 @@ from django.db.models.query import ValuesIterable
 # are shapes of their own).
 MAX_SHAPES = 500
 
-_statements: dict[tuple, tuple[str, Any, list[str]]] = {}
+_statements: dict[tuple, "_Statement"] = {}
 
 
 def _shape(queryset: QuerySet, where_sql: str) -> tuple:
@@ -142,16 +142,20 @@ class CompiledRead:
     def _probe(self, kinds: tuple[type, ...]) -> "_Probed | None":
         if not all(kind in (int, str) for kind in kinds):
             return None
+        # A string probe holds LIKE's special characters, so a lookup that escapes its value (``iexact``
+        # on SQLite) binds something else than the probe, and the read is built each time.
         probes = [
-            _PROBE_BASE - n if kind is int else f"\x1fcompiled-read-probe-{n}\x1f" for n, kind in enumerate(kinds)
+            _PROBE_BASE - n if kind is int else f"\x1fcompiled-read-probe-{n}%_\\\x1f" for n, kind in enumerate(kinds)
         ]
-        queryset = self.build(*probes)
-        if queryset._iterable_class is not ValuesIterable or queryset.query.combinator:
-            return None
-        compiler = queryset.query.get_compiler(queryset.db)
         try:
+            queryset = self.build(*probes)
+            if queryset._iterable_class is not ValuesIterable or queryset.query.combinator:
+                return None
+            compiler = queryset.query.get_compiler(queryset.db)
             sql, params = compiler.as_sql()
-        except (EmptyResultSet, FullResultSet):
+        except (EmptyResultSet, FullResultSet, ValueError, TypeError, ValidationError):
+            # Nothing to match, or a probe the field refuses (a string where a number is stored): the
+            # queryset is built for each call's own values, which the field then takes or refuses.
             return None
         statement = _statement(queryset.query, compiler, sql)
         places = [next((n for n, probe in enumerate(probes) if value == probe), None) for value in params]

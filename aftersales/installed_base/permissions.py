@@ -22,11 +22,12 @@ def visible_unit(user: User, *, unit_id: int, customer_id: int, related: tuple[s
     """Unit ``unit_id`` of customer ``customer_id``, read with its ``related`` rows (as ``select_related``
     reads them), if it is in ``units_visible_to(user)``; else None.
 
-    For the desk roles, whose scope is every centre or one, the read is a statement compiled once per
-    process with the centre as a parameter (the unit of every order opened: building and compiling
-    ``units_visible_to``'s subquery for it was a sixth of a create's Python). Any other scope (a
-    technician's customers) reads through ``units_visible_to`` itself. ``tests/test_permissions``
-    checks both against ``units_visible_to`` for every role."""
+    For a user who sees their centre's customers (the desk roles), whose scope is every centre or one,
+    the read is a statement compiled once per process with the centre as a parameter (the unit of every
+    order opened: building and compiling ``units_visible_to``'s subquery for it was a sixth of a
+    create's Python); such a user of no centre, or inactive, sees no unit and nothing is read. Any other
+    scope (a technician's customers) reads through ``units_visible_to`` itself.
+    ``service/tests/test_customer_scope.py`` checks both against ``units_visible_to`` for every role."""
     if user.is_authenticated and user.is_active and not sees_centre_customers(user):
         visible = Q(pk__in=units_visible_to(user).values("pk"))
         found = instances(Unit, related, visible, pk=unit_id, customer_id=customer_id)

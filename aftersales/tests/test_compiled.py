@@ -218,6 +218,51 @@ def test_a_compiled_read_that_cannot_bind_its_arguments_builds_the_queryset_each
     assert read._compiled == {(type(argument),): None}
 
 
+@pytest.mark.django_db
+def test_a_compiled_read_whose_probe_the_field_refuses_reads_each_call_s_own_value(orders):
+    """A number sent as text: the probe (not a number) is refused, the call's "12" is taken, as by the ORM."""
+    read = compiled.CompiledRead(lambda order_id: _orders().filter(pk=order_id).values("id"))
+    order = orders[0]
+    assert read(str(order.pk)) == [{"id": order.pk}]
+    assert read._compiled == {(str,): None}
+
+
+@pytest.mark.django_db
+def test_a_compiled_read_binds_no_lookup_that_escapes_its_value(orders):
+    """``iexact`` is a ``LIKE`` on SQLite with the value escaped: bound as it came, "_" would match any
+    character. Every database answers as the queryset does."""
+    read = compiled.CompiledRead(lambda number: _orders().filter(number__iexact=number).values("id"))
+    number = orders[0].number
+    for value in (number.lower(), number[:-1] + "_", number[:-1] + "%", "%"):
+        assert read(value) == list(_orders().filter(number__iexact=value).values("id")), value
+    assert read(number[:-1] + "_") == []
+
+
+@pytest.mark.django_db
+def test_instances_by_several_fields_is_one_statement_with_each_value_bound(centre, other_centre, compiles):
+    """The unit of an order opened (installed_base.permissions.visible_unit): the centre is a parameter, so
+    one statement serves every centre and no centre's rows reach another's."""
+    from aftersales.installed_base.models import Unit
+    from aftersales.installed_base.tests.factories import UnitFactory
+
+    related = ("customer__service_center", "product_model", "site")
+    read = compiled.InstancesBy(Unit, related, "pk", "customer_id", "customer__service_center")
+    here = UnitFactory(customer=CustomerFactory(service_center=centre))
+    there = UnitFactory(customer=CustomerFactory(service_center=other_centre))
+    expected = {unit.pk: Unit.objects.select_related(*related).get(pk=unit.pk) for unit in (here, there)}
+    read(here.pk, here.customer_id, centre.pk)
+    compiles[0] = 0
+
+    built = {unit.pk: read(unit.pk, unit.customer_id, unit.customer.service_center_id) for unit in (here, there)}
+    assert read(here.pk, here.customer_id, other_centre.pk) == []
+    assert read(there.pk, there.customer_id, centre.pk) == []
+    assert read(here.pk, there.customer_id, centre.pk) == []
+    assert compiles[0] == 0
+    for pk, (unit,) in built.items():
+        assert _fields(unit) == _fields(expected[pk])
+        assert _fields(unit.customer.service_center) == _fields(expected[pk].customer.service_center)
+
+
 def _orders():
     from aftersales.service.models import ServiceOrder
 

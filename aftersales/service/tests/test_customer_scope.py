@@ -29,7 +29,8 @@ def test_visible_unit_reads_what_units_visible_to_holds_for_every_role(
     users, centre, other_centre, django_assert_num_queries
 ):
     """The create's unit read (compiled for the desk roles' centre scopes) against the scope itself: every
-    role, a desk user of no centre, an inactive one; each unit with its own customer and another's."""
+    role, a desk user of no centre, an inactive one, a superuser; each unit with its own customer and
+    another's."""
     from aftersales.accounts.tests.factories import UserFactory
     from aftersales.installed_base.permissions import visible_unit
 
@@ -41,6 +42,7 @@ def test_visible_unit_reads_what_units_visible_to_holds_for_every_role(
         *users.values(),
         UserFactory(username="agent-nowhere", role=Role.AGENT, service_center=None),
         UserFactory(username="agent-gone", role=Role.AGENT, service_center=centre, is_active=False),
+        UserFactory(username="root", role=Role.TECHNICIAN, service_center=None, is_superuser=True),
     ]
     pairs = [(o.unit, o.customer) for o in (job, other, away)] + [(job.unit, other.customer)]
     related = ("customer__service_center", "product_model", "site")
@@ -58,5 +60,5 @@ def test_visible_unit_reads_what_units_visible_to_holds_for_every_role(
                     assert found.customer.service_center == unit.customer.service_center
                     assert found.product_model == unit.product_model
     # Every kind of scope answered something somewhere: all centres, one centre, a technician's jobs.
-    assert {"admin-sh", "agent-sh", "technician-sh"} <= seen
+    assert {"admin-sh", "agent-sh", "technician-sh", "root"} <= seen
     assert "agent-nowhere" not in seen and "agent-gone" not in seen

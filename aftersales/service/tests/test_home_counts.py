@@ -3,10 +3,11 @@
 One aggregate over every order in scope read the whole table: 0.34 s at 1,000,000 orders for an
 administrator (benchmarks/README.md "The home page"). The open orders' counts are now answerable from
 ``order_centre_open_idx`` alone, the finished ones' from an index of the status. These tests hold the
-SQL to that: with the table's scans turned off PostgreSQL still reads the index (the statement's
-condition implies the partial index's), and every column the statement names is one of the index's.
-Each plan is made with that index the only secondary one, so the test asks whether the statement can
-be answered from it, whatever the worker's earlier tests left in the table's statistics.
+SQL to that: with the table's scans turned off and that index the one left besides the primary key and
+the unique constraints', PostgreSQL reads it (the statement's condition implies the partial index's),
+and every column the statement names is one of the index's. So the test asks whether the statement
+can be answered from the index, whatever the worker's earlier tests left in the table's statistics;
+which index the planner prefers at 1,000,000 orders is benchmarks/README.md's.
 (Whether PostgreSQL then reads the index alone depends on the table's visibility map, which a test's
 transaction never sets.)"""
 
@@ -36,8 +37,8 @@ def _statements(user) -> list[str]:
 
 
 def _plan(sql: str, index: str) -> str:
-    """The plan of ``sql`` with the table's scans off and ``index`` the one secondary index left (the others
-    dropped inside a savepoint rolled back after the ``EXPLAIN``): whether the statement can be answered
+    """The plan of ``sql`` with the table's scans off and ``index`` the one index left besides the primary key
+    and the unique constraints' (the others dropped inside a savepoint rolled back after the ``EXPLAIN``): whether the statement can be answered
     from ``index``. With every index there, which of two equally cheap ones the planner took on a test's
     near-empty table depended on the statistics the worker's earlier tests had left (once
     ``order_centre_due_idx`` for the agent's open orders)."""
