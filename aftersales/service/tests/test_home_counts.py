@@ -37,11 +37,11 @@ def _statements(user) -> list[str]:
 
 
 def _plan(sql: str, index: str) -> str:
-    """The plan of ``sql`` with the table's scans off and ``index`` the one index left besides the primary key
-    and the unique constraints' (the others dropped inside a savepoint rolled back after the ``EXPLAIN``): whether the statement can be answered
-    from ``index``. With every index there, which of two equally cheap ones the planner took on a test's
-    near-empty table depended on the statistics the worker's earlier tests had left (once
-    ``order_centre_due_idx`` for the agent's open orders)."""
+    """The plan of ``sql`` with the table's scans off and ``index`` the one index left besides the primary
+    key and the unique constraints' (the others dropped inside a savepoint rolled back after the
+    ``EXPLAIN``): whether the statement can be answered from ``index``. With every index there, which of
+    two equally cheap ones the planner took on a test's near-empty table depended on the statistics the
+    worker's earlier tests had left (once ``order_centre_due_idx`` for the agent's open orders)."""
     with connection.cursor() as cursor:
         cursor.execute("SAVEPOINT plan_alone")
         try:
