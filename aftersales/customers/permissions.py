@@ -54,10 +54,16 @@ def sees_centre_customers(user: User) -> bool:
     return has_capability(user, "customers.view_centre_customers")
 
 
+def sees_own_customers_only(user: User) -> bool:
+    """An active user scoped to the customers of their own jobs (a technician), not by centre: the branch
+    ``customers_visible_to`` and the units' scopes take."""
+    return user.is_authenticated and user.is_active and not sees_centre_customers(user)
+
+
 def customers_visible_to(user: User) -> QuerySet[Customer]:
     """Desk roles see their centre's customers; a technician only the customers of their own jobs
     (their phone numbers are nobody else's business)."""
-    if user.is_authenticated and user.is_active and not sees_centre_customers(user):
+    if sees_own_customers_only(user):
         if not _technician_customers:
             return Customer.objects.none()
         condition = Q()

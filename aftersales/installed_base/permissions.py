@@ -7,13 +7,13 @@ from django.db.models import Q, QuerySet
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centre_scope, scope_by_centre
 from aftersales.core.compiled import InstancesBy, instances
-from aftersales.customers.permissions import can_edit_customers, customers_visible_to, sees_centre_customers
+from aftersales.customers.permissions import can_edit_customers, customers_visible_to, sees_own_customers_only
 from aftersales.installed_base.models import Unit
 
 
 def units_visible_to(user: User) -> QuerySet[Unit]:
     """Units of the customers the user may see."""
-    if user.is_authenticated and user.is_active and not sees_centre_customers(user):
+    if sees_own_customers_only(user):
         return Unit.objects.filter(customer__in=customers_visible_to(user))
     return scope_by_centre(Unit.objects.all(), user, field="customer__service_center")
 
@@ -28,7 +28,7 @@ def visible_unit(user: User, *, unit_id: int, customer_id: int, related: tuple[s
     create's Python); such a user of no centre, or inactive, sees no unit and nothing is read. Any other
     scope (a technician's customers) reads through ``units_visible_to`` itself.
     ``service/tests/test_customer_scope.py`` checks both against ``units_visible_to`` for every role."""
-    if user.is_authenticated and user.is_active and not sees_centre_customers(user):
+    if sees_own_customers_only(user):
         visible = Q(pk__in=units_visible_to(user).values("pk"))
         found = instances(Unit, related, visible, pk=unit_id, customer_id=customer_id)
     else:
