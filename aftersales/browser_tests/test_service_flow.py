@@ -25,8 +25,10 @@ from aftersales.coverage.choices import CoverageReason
 from aftersales.demo import data
 from aftersales.service.choices import OldParts, OrderKind, OrderStatus, Resolution
 from aftersales.service.models import ServiceOrder
+from aftersales.service.services import assign_technician
 from aftersales.service.sla import deadlines_for
 from aftersales.service.templatetags.service_tags import local_dt
+from aftersales.service.views.technician import JOB_STATUSES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -189,6 +191,28 @@ def test_technician_records_visit_and_signature_on_a_phone(signed_in):
     expect(page.get_by_role("button", name=zh("Mark completed"))).to_have_count(0)
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED
+
+
+def test_more_jobs_adds_the_next_cards_below_in_place(signed_in, monkeypatch):
+    monkeypatch.setattr("aftersales.service.views.technician.JOBS_PAGE_SIZE", 2)
+    technician = user("technician")
+    for _ in range(3):
+        assign_technician(open_showcase_order(), by=user("dispatcher"), technician=technician)
+    total = ServiceOrder.objects.filter(technician=technician, status__in=JOB_STATUSES).count()
+    page = signed_in("technician", phone=True)
+    page.goto("/tech/")
+    cards = page.locator("article.tech-job")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(total))
+    expect(cards).to_have_count(2)
+
+    for shown in range(4, total + 2, 2):
+        page.get_by_role("link", name=zh("More jobs")).click()
+        expect(cards).to_have_count(min(shown, total))
+    expect(page.get_by_role("link", name=zh("More jobs"))).to_have_count(0)
+    assert page.url.endswith("/tech/")  # grown in place, not a new page
+    numbers = [text.strip() for text in cards.locator(".font-monospace").all_inner_texts() if text.startswith("SO")]
+    assert len(numbers) == len(set(numbers)) == total  # each job once, none skipped
+    no_sideways_scroll(page)
 
 
 # ---- (4) the manager closes it; the printable form ------------------------------------------------

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -198,5 +199,70 @@ def test_job_list_query_count_is_constant(tech_client, tech, centre, users):
     few = measure()
     for _ in range(17):
         job_for(tech, centre=centre, users=users)
+
+    assert measure() == few
+
+
+@pytest.fixture
+def page_of_two(monkeypatch):
+    monkeypatch.setattr("aftersales.service.views.technician.JOBS_PAGE_SIZE", 2)
+
+
+def _due_in_order(tech, centre, users, n: int) -> list[ServiceOrder]:
+    jobs = [job_for(tech, centre=centre, users=users) for _ in range(n)]
+    return sorted(jobs, key=lambda job: (job.due_at, job.pk))
+
+
+def test_job_list_pages_by_due_and_counts_every_job(tech_client, tech, centre, users, page_of_two):
+    jobs = _due_in_order(tech, centre, users, 5)
+
+    first = tech_client.get("/tech/")
+    body = first.content.decode()
+    more = re.search(r'rel="next" href="(\?cursor=[^"]+)"', body)
+
+    assert first.status_code == 200
+    assert [job.number in body for job in jobs] == [True, True, False, False, False]
+    assert '<span class="badge text-bg-secondary">5</span>' in body  # every open job, not the page's two
+    assert more is not None
+    second = tech_client.get("/tech/" + more.group(1)).content.decode()  # without htmx: a whole page
+    assert [job.number in second for job in jobs] == [False, False, True, True, False]
+    assert "<h1" in second and 'href="/tech/"' in second  # back to the first jobs
+
+
+def test_more_jobs_by_htmx_is_the_next_cards_alone(tech_client, tech, centre, users, page_of_two):
+    jobs = _due_in_order(tech, centre, users, 3)
+    more = re.search(r'hx-get="(\?cursor=[^"]+)"', tech_client.get("/tech/").content.decode())
+
+    response = tech_client.get("/tech/" + more.group(1), headers={"HX-Request": "true"})
+    body = response.content.decode()
+
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    assert "<h1" not in body and "<html" not in body
+    assert [job.number in body for job in jobs] == [False, False, True]
+    assert "tech-jobs-more" not in body  # the last page has no further link
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "WyJ4Il0", "W251bGwsIG51bGxd"])
+def test_job_list_with_a_forged_cursor_is_400_with_the_reason(tech_client, tech, centre, users, cursor):
+    job = job_for(tech, centre=centre, users=users)
+
+    response = tech_client.get(f"/tech/?cursor={cursor}", headers={"HX-Request": "true"})
+    body = response.content.decode()
+
+    assert response.status_code == 400
+    assert "The cursor is not valid." in body or "游标无效" in body
+    assert job.number not in body
+
+
+def test_job_list_query_count_is_constant_across_pages(tech_client, tech, centre, users, page_of_two):
+    def measure(url: str = "/tech/") -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = tech_client.get(url)
+        assert response.status_code == 200
+        return len(ctx)
+
+    _due_in_order(tech, centre, users, 3)
+    few = measure()
+    _due_in_order(tech, centre, users, 6)
 
     assert measure() == few

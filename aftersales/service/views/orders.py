@@ -61,7 +61,7 @@ LIST_PARAMS_NOT_FILTERS = ("cursor", "sort")
 
 
 # ---- list --------------------------------------------------------------------------------------
-def _is_htmx_fragment(request: HttpRequest) -> bool:
+def is_htmx_fragment(request: HttpRequest) -> bool:
     """An htmx request for a fragment (a history restore after a reload wants the whole page)."""
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
@@ -149,7 +149,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "export_url": reverse("exchange:order_export") + "?" + _list_query(request),
         "show_centre": centres is not None,
     }
-    template = "service/_order_results.html" if _is_htmx_fragment(request) else "service/order_list.html"
+    template = "service/_order_results.html" if is_htmx_fragment(request) else "service/order_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -14,11 +14,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
+from aftersales.core.pagination import Page, keyset_page
 from aftersales.service.choices import OrderStatus
 from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
 from aftersales.service.models import ServiceOrder, Visit
@@ -27,8 +30,11 @@ from aftersales.service.selectors import available_moves, get_order, order_visit
 from aftersales.service.services import add_photo, record_visit, sign_visit, transition_order, update_visit
 from aftersales.service.services.visits import VISIT_STATUSES
 from aftersales.service.sla import sla_state
+from aftersales.service.views.orders import is_htmx_fragment
 
 JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
+# Cards a page of "My jobs" shows; "More jobs" adds the next page below.
+JOBS_PAGE_SIZE = 20
 
 
 def _my_jobs(user: User) -> QuerySet[ServiceOrder]:
@@ -87,11 +93,31 @@ def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any
 @login_required
 @require_GET
 def tech_jobs(request: HttpRequest) -> HttpResponse:
-    """Today's jobs in order of their due time."""
-    jobs = list(_my_jobs(request.user))
-    for job in jobs:
-        job.sla = sla_state(job)  # type: ignore[attr-defined]
-    return render(request, "service/tech_jobs.html", {"jobs": jobs})
+    """The open jobs in order of their due time, ``JOBS_PAGE_SIZE`` at a time (keyset paging by due time).
+
+    "More jobs" is a link to the next page; htmx swaps it for that page's cards and the next link, so
+    the phone's list grows in place. The badge counts every open job (one count more, only when the
+    first page does not hold them all)."""
+    jobs = _my_jobs(request.user)
+    cursor = request.GET.get("cursor") or None
+    page, error = Page(items=[], next_cursor=None), ""
+    try:
+        page = keyset_page(jobs, ordering=("due_at", "id"), cursor=cursor, limit=JOBS_PAGE_SIZE)
+    except DomainError as exc:
+        error = exc.detail
+    now = timezone.now()
+    for job in page.items:
+        job.sla = sla_state(job, now=now)  # type: ignore[attr-defined]
+    context = {"jobs": page.items, "next_url": f"?cursor={page.next_cursor}" if page.next_cursor else ""}
+    if is_htmx_fragment(request) and not error:
+        template = "service/_tech_jobs_page.html"
+    else:
+        template = "service/tech_jobs.html"
+        whole = cursor is None and page.next_cursor is None and not error
+        context |= {"error": error, "paged": cursor is not None, "total": len(page.items) if whole else jobs.count()}
+    response = render(request, template, context, status=400 if error else 200)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
