@@ -78,6 +78,7 @@ def keyset_page(
     fetch: Callable[[QuerySet], list[Any]] = list,
     parts: list[Q] | None = None,
     union: list[QuerySet] | None = None,
+    any_of: list[Q] | None = None,
 ) -> Page:
     """Return one page of ``qs`` ordered by ``ordering`` (last field must be unique, e.g. ``-id``),
     its rows read by ``fetch`` (e.g. ``core.compiled.values_rows``).
@@ -92,11 +93,18 @@ def keyset_page(
     no one index serves, read as one index range per condition: ``service.permissions.jobs_parts``).
     Each is read as its own page, on every database, and the pages are merged here; a row found in
     several is kept once.
+
+    ``any_of``: conditions whose union narrows the list, where the list is ``qs`` under any of them (a
+    search: ``service.filters.search_parts``), each a range of its own index. Every source is read
+    under each condition, on every database, and merged as ``union`` is: their ``OR`` in one statement
+    was planned as a walk of the primary key, or a sort of every match.
     """
     fields = [f.lstrip("-") for f in ordering]
     descending = ordering[0].startswith("-")
     after = _decode(cursor, qs.model, fields) if cursor else None
     sources = [_after(source.order_by(*ordering), fields, after, descending) for source in [qs, *(union or [])]]
+    if any_of:
+        sources = [source.filter(condition) for source in sources for condition in any_of]
     if parts and connections[qs.db].vendor == "sqlite":
         sources = [source.filter(part) for source in sources for part in parts]
     if len(sources) > 1:

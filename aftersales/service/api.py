@@ -40,7 +40,7 @@ from aftersales.service.choices import (
     SlaState,
     WaitingFor,
 )
-from aftersales.service.filters import ServiceOrderFilter
+from aftersales.service.filters import ServiceOrderFilter, search_parts
 from aftersales.service.models import Attachment, OrderEvent, ServiceOrder, Visit
 from aftersales.service.permissions import can_open_orders, orders_visible_to, sees_own_jobs_only
 from aftersales.service.services.orders import EXTEND_MAX_WORKING_DAYS
@@ -423,6 +423,8 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
     scopes = selectors.order_list_parts(user=request.user, ids_only=ids_first)
     ids_first = ids_first or len(scopes) > 1
     data = filter_params(filters)
+    # A search is read part by part, each a range of its own index, and merged (service.filters.search_parts).
+    search = search_parts(data.pop("q")) if "q" in data else None
     first, *others = [apply_validated(ServiceOrderFilter, data=data, queryset=scope) for scope in scopes]
     # The fast path (service/list_rows.py): values rows written as OrderListOut says, rendered by the
     # API's renderer, without model instances or a second validation; the same JSON (test_list_rows).
@@ -439,7 +441,13 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> HttpRespons
     planned_for_values = searched or any(ors(scope) for scope in scopes)
     with nullcontext() if planned_for_values else prepared_statements():
         page = keyset_page(
-            first, union=others, cursor=filters.cursor, limit=page_limit(filters.limit), fetch=values_rows, parts=parts
+            first,
+            union=others,
+            any_of=search or None,
+            cursor=filters.cursor,
+            limit=page_limit(filters.limit),
+            fetch=values_rows,
+            parts=parts,
         )
     if ids_first:
         page.items = list_rows.rows_by_ids([row["id"] for row in page.items])

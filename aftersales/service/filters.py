@@ -1,7 +1,10 @@
 """One FilterSet for service orders: the order list screen and the API's query parameters."""
 
 import datetime
+import functools
+import operator
 import re
+from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
@@ -34,25 +37,44 @@ def _ids_or_subquery(qs: QuerySet, field: str = "id") -> list[int] | QuerySet:
     return ids if len(ids) <= ID_LIST_LIMIT else qs.values(field)
 
 
-def search_orders(qs: QuerySet[ServiceOrder], text: str) -> QuerySet[ServiceOrder]:
-    """Search by order number, any phone number (reporter or customer contact), serial number or
-    customer name — whichever the text looks like.
+def search_parts(text: str) -> list[Q]:
+    """The search as the conditions whose union it is: by order number, any phone number (the reporter's,
+    or a contact's of the customer), serial number or customer name — whichever the text looks like.
+    ``[]`` for a blank text (no search).
 
-    Matching customers and units are looked up first (small, indexed queries); the order query then
-    filters on their ids, so it walks an index instead of testing every order (benchmarks/README.md).
+    Matching customers and units are looked up first (small, indexed queries), so each condition is a
+    range of one index of the order table, newest first: the reporter's phone (``order_phone_idx``), the
+    customers (``order_customer_idx``), the units. A list reads a page from each and merges them
+    (``core.pagination.keyset_page``'s ``any_of``): PostgreSQL planned their ``OR`` as a walk of the
+    primary key backwards, testing every newer order, or as a bitmap of every match sorted (13 ms for
+    the phone of a customer with 980 orders and a caller with 748 calls, benchmarks/README.md).
+    A condition that can match nothing (no such unit or customer) is left out.
     """
     text = text.strip()[:100]
     if not text:
-        return qs
+        return []
     if ORDER_NUMBER.match(text):
-        return qs.filter(number=text.upper())
+        return [Q(number=text.upper())]
     phone = phone_search_key(text) if sum(c.isdigit() for c in text) >= 7 else None
     if phone:
         customers = _ids_or_subquery(Contact.objects.filter(mobile=phone), "customer_id")
-        return qs.filter(Q(reporter_phone=phone) | Q(customer_id__in=customers))
+        return [Q(reporter_phone=phone), *_matching("customer_id", customers)]
     units = list(Unit.objects.filter(serial_number=text.upper()).values_list("id", flat=True))
     customers = _ids_or_subquery(Customer.objects.name_contains(text))
-    return qs.filter(Q(unit_id__in=units) | Q(customer_id__in=customers))
+    # No such unit and no such customer: one condition that matches nothing (an empty IN).
+    return [*_matching("unit_id", units), *_matching("customer_id", customers)] or [Q(pk__in=[])]
+
+
+def _matching(field: str, ids: list[int] | QuerySet) -> list[Q]:
+    """``field`` in ``ids``, or nothing for no ids (a subquery is kept: it is not read here)."""
+    return [Q(**{f"{field}__in": ids})] if isinstance(ids, QuerySet) or ids else []
+
+
+def search_orders(qs: QuerySet[ServiceOrder], text: str) -> QuerySet[ServiceOrder]:
+    """``qs`` narrowed to the orders ``search_parts(text)`` finds, as one condition (their ``OR``): for a
+    whole list (an export); a page is read part by part."""
+    parts = search_parts(text)
+    return qs.filter(functools.reduce(operator.or_, parts)) if parts else qs
 
 
 class ServiceOrderFilter(django_filters.FilterSet):
@@ -104,5 +126,16 @@ class ServiceOrderFilter(django_filters.FilterSet):
     def filter_received_to(self, qs: QuerySet[ServiceOrder], name: str, value: datetime.date) -> QuerySet[ServiceOrder]:
         return qs.filter(received_at__lt=local_midnight(value + datetime.timedelta(days=1))) if value else qs
 
+    def __init__(self, *args: Any, search_as_parts: bool = False, **kwargs: Any) -> None:
+        """``search_as_parts``: the search (``q``) is not applied to ``qs`` but left in ``search_parts``
+        (``None`` without a search) for a caller that reads a page under each part and merges them
+        (``core.pagination.keyset_page``'s ``any_of``)."""
+        super().__init__(*args, **kwargs)
+        self.search_as_parts = search_as_parts
+        self.search_parts: list[Q] | None = None
+
     def filter_q(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
+        if self.search_as_parts:
+            self.search_parts = search_parts(value) or None
+            return qs
         return search_orders(qs, value)

@@ -152,7 +152,8 @@ class ServiceOrder(TimeStampedModel):
                 name="order_centre_open_idx",
             ),
             models.Index(fields=["due_at"], name="order_due_idx"),
-            models.Index(fields=["reporter_phone"], name="order_phone_idx"),
+            # A caller's orders newest first: a page of the phone search is a range of it (service.filters).
+            models.Index(fields=["reporter_phone", "-id"], name="order_phone_idx"),
             models.Index(fields=["customer", "-id"], name="order_customer_idx"),
             # A unit's orders by time: its history, and the repeat-failure test (another order on the
             # unit within 30 days of a completion) read the index alone (benchmarks/README.md

@@ -21,6 +21,7 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.service.home import state_counts
 from aftersales.service.models import ServiceOrder
+from aftersales.service.tests.plans import plan_with_only
 
 pytestmark = [
     pytest.mark.postgres,
@@ -34,30 +35,6 @@ def _statements(user) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         state_counts(user, now=timezone.now())
     return [query["sql"] for query in captured.captured_queries]
-
-
-def _plan(sql: str, index: str) -> str:
-    """The plan of ``sql`` with the table's scans off and ``index`` the one index left besides the primary
-    key and the unique constraints' (the others dropped inside a savepoint rolled back after the
-    ``EXPLAIN``): whether the statement can be answered from ``index``. With every index there, which of
-    two equally cheap ones the planner took on a test's near-empty table depended on the statistics the
-    worker's earlier tests had left (once ``order_centre_due_idx`` for the agent's open orders)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SAVEPOINT plan_alone")
-        try:
-            cursor.execute(
-                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'service_serviceorder'::regclass"
-                " AND NOT indisprimary AND indexrelid NOT IN (SELECT conindid FROM pg_constraint)"
-            )
-            for (name,) in cursor.fetchall():
-                if name != index:
-                    cursor.execute(f"DROP INDEX {name}")  # a name from the catalog
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("EXPLAIN " + sql)
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("ROLLBACK TO SAVEPOINT plan_alone")
 
 
 def _columns(sql: str) -> set[str]:
@@ -76,11 +53,11 @@ def test_the_open_orders_are_counted_from_the_open_index_alone(users, role):
 
     assert len(statements) == 2, statements
     open_sql, finished_sql = statements
-    open_plan = _plan(open_sql, "order_centre_open_idx")
+    open_plan = plan_with_only(open_sql, "order_centre_open_idx")
     assert "using order_centre_open_idx" in open_plan and "Seq Scan" not in open_plan, open_plan
     assert _columns(open_sql) <= _index_columns("order_centre_open_idx"), _columns(open_sql)
     index = "order_status_idx" if role == Role.GENERAL_MANAGER else "order_centre_status_idx"
-    finished_plan = _plan(finished_sql, index)
+    finished_plan = plan_with_only(finished_sql, index)
     assert f"using {index}" in finished_plan and "Seq Scan" not in finished_plan, finished_plan
     assert _columns(finished_sql) <= _index_columns(index) | {"id"}, _columns(finished_sql)
 
@@ -91,5 +68,5 @@ def test_a_technicians_counts_read_their_index(users):
     counts = [sql for sql in statements if "service_serviceorder_helpers" not in sql]  # jobs_of
     assert len(counts) == 2
     for sql in counts:
-        plan = _plan(sql, "order_tech_status_idx")
+        plan = plan_with_only(sql, "order_tech_status_idx")
         assert "using order_tech_status_idx" in plan and "Seq Scan" not in plan, plan

@@ -121,14 +121,19 @@ def order_list(request: HttpRequest) -> HttpResponse:
     if per_page not in PAGE_SIZES:
         per_page = PAGE_SIZES[0]
 
-    filterset = ServiceOrderFilter(data=request.GET, queryset=selectors.order_list(user=user))
+    filterset = ServiceOrderFilter(data=request.GET, queryset=selectors.order_list(user=user), search_as_parts=True)
     centres, technicians = _filter_choices(user)
     form = prepare_filter_form(filterset.form, centres=centres, technicians=technicians)
     page, error = Page(items=[], next_cursor=None), ""
     if filterset.is_valid():
         try:
+            qs = filterset.qs  # the search left in search_parts: a page read under each, merged
             page = keyset_page(
-                filterset.qs, ordering=SORTS[sort], cursor=request.GET.get("cursor") or None, limit=per_page
+                qs,
+                ordering=SORTS[sort],
+                cursor=request.GET.get("cursor") or None,
+                limit=per_page,
+                any_of=filterset.search_parts,
             )
         except DomainError as exc:
             error = exc.detail
