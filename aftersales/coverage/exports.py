@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import CHUNK_SIZE, capped
+from aftersales.core.tabular import CHUNK_SIZE, capped, display
 from aftersales.coverage.selectors import coverage_prepared, decide_coverage
 from aftersales.installed_base.filters import UnitFilter
 from aftersales.installed_base.models import Unit
@@ -45,7 +45,7 @@ def _unit_cells(unit: Unit, *, today: datetime.date) -> list[Any]:
         unit.customer.name,
         unit.site.name if unit.site else "",
         unit.purchase_date,
-        unit.get_seller_display(),
+        display(unit, "seller"),
         unit.dealer_name,
         unit.proof_reference,
         bool(unit.proof_file),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import CHUNK_SIZE, capped, export_phone
+from aftersales.core.tabular import CHUNK_SIZE, capped, display, export_phone
 from aftersales.customers.filters import CustomerFilter
 from aftersales.customers.models import Customer
 from aftersales.customers.selectors import customer_list
@@ -34,7 +34,7 @@ def _customer_cells(customer: Customer) -> list[Any]:
     return [
         customer.pk,
         customer.name,
-        customer.get_kind_display(),
+        display(customer, "kind"),
         customer.service_center.name,
         first.name if first else "",
         export_phone(first.mobile) if first else "",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.errors import NotFoundError
 from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import display
 from aftersales.parts import selectors
 from aftersales.parts.choices import LoanStatus
 from aftersales.parts.models import Location
@@ -114,7 +115,7 @@ def stock_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) 
                 row.location.name,
                 row.part.number,
                 row.part.name,
-                row.part.get_unit_display(),
+                display(row.part, "unit"),
                 row.bin,
                 row.on_hand,
                 row.reserved,
@@ -159,7 +160,7 @@ def claim_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) 
         for claim in claims.iterator(chunk_size=CHUNK):
             yield [
                 claim.number,
-                claim.get_status_display(),
+                display(claim, "status"),
                 claim.supplier.name,
                 claim.part.number,
                 claim.part.name,
@@ -183,7 +184,7 @@ def loan_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -
         for loan in loans.iterator(chunk_size=CHUNK):
             yield [
                 loan.number,
-                loan.get_status_display(),
+                display(loan, "status"),
                 loan.part.number,
                 loan.part.name,
                 loan.serial,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.models import User
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import display
 from aftersales.pay.permissions import runs_visible_to
 from aftersales.pay.plan import read_plan
 
@@ -61,7 +62,7 @@ def statement_rows(*, user: User, params: Mapping[str, Any], now: datetime.datet
                 s.holdback,
                 s.release,
                 s.net,
-                run.get_status_display(),
+                display(run, "status"),
             ]
 
     return ExportRows(rows=rows(), filters={"run": run.pk})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from aftersales.accounts.models import User
 from aftersales.core.filtering import apply_filters
 from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import display
 from aftersales.repurchase.choices import Side
 from aftersales.repurchase.conf import account_codes
 from aftersales.repurchase.filters import EntryFilter
@@ -50,9 +51,9 @@ def entry_rows(*, user: User, params: Mapping[str, Any], now: datetime.datetime)
                 entry.contract.customer.name,
                 str(entry),
                 entry.posted_on,
-                entry.get_event_display(),
+                display(entry, "event"),
                 codes[line.account],
-                line.get_account_display(),
+                display(line, "account"),
                 line.amount if line.side == Side.DEBIT else None,
                 line.amount if line.side == Side.CREDIT else None,
                 entry.memo,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import CHUNK_SIZE, capped, export_phone
+from aftersales.core.tabular import CHUNK_SIZE, capped, choice_label, display, export_phone
 from aftersales.service.choices import SlaState
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.models import ServiceOrder
@@ -48,12 +48,12 @@ def _order_cells(order: ServiceOrder, *, now: datetime.datetime) -> list[Any]:
     states = sla_states(order, now=now)
     return [
         order.number,
-        order.get_status_display(),
-        order.get_waiting_for_display() if order.waiting_for else "",
-        order.get_kind_display(),
-        order.get_priority_display(),
-        order.get_channel_display(),
-        order.get_resolution_display(),
+        display(order, "status"),
+        display(order, "waiting_for") if order.waiting_for else "",
+        display(order, "kind"),
+        display(order, "priority"),
+        display(order, "channel"),
+        display(order, "resolution"),
         order.service_center.name,
         order.customer.name,
         order.unit.serial_number if order.unit else "",
@@ -63,11 +63,11 @@ def _order_cells(order: ServiceOrder, *, now: datetime.datetime) -> list[Any]:
         export_phone(order.reporter_phone),
         order.received_at,
         order.due_at,
-        SlaState(states.combined).label,
+        choice_label(SlaState, states.combined),
         order.respond_by,
         order.responded_at,
-        SlaState(states.response).label,
-        SlaState(states.resolution).label,
+        choice_label(SlaState, states.response),
+        choice_label(SlaState, states.resolution),
         order.warranty_covered,
         order.completed_at,
         order.closed_at,

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import display
 from aftersales.workforce.choices import ClaimStatus, OvertimeStatus
 from aftersales.workforce.models import ExpenseLine, Overtime
 from aftersales.workforce.permissions import claims_visible_to, workforce_scope
@@ -38,7 +39,7 @@ def _rows(user: Any) -> Iterator[list[Any]]:
             line.claim.number,
             str(line.claim.person),
             line.claim.service_center.name,
-            line.get_kind_display(),
+            display(line, "kind"),
             line.spent_on,
             line.description,
             line.order.number if line.order else (line.trip.destination if line.trip else ""),
