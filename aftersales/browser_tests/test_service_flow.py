@@ -23,12 +23,11 @@ from aftersales.browser_tests.builders import (
 from aftersales.browser_tests.helpers import draw_signature, screenshot, zh
 from aftersales.coverage.choices import CoverageReason
 from aftersales.demo import data
-from aftersales.service.choices import OldParts, OrderKind, OrderStatus, Resolution
+from aftersales.service.choices import JOB_STATUSES, OldParts, OrderKind, OrderStatus, Resolution
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services import assign_technician
 from aftersales.service.sla import deadlines_for
 from aftersales.service.templatetags.service_tags import local_dt
-from aftersales.service.views.technician import JOB_STATUSES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -35,6 +35,8 @@ OPEN_STATUSES = (
     OrderStatus.ON_SITE,
     OrderStatus.WAITING,
 )
+# A technician's jobs: the open orders someone is out on ("My jobs", the dispatch board's load).
+JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
 
 
 class WaitingFor(models.TextChoices):

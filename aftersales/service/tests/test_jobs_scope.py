@@ -2,6 +2,7 @@
 (service.permissions.jobs_of), so PostgreSQL can use order_tech_status_idx (benchmarks/README.md)."""
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 
 from aftersales.accounts.choices import Role
@@ -12,6 +13,7 @@ from aftersales.service import permissions
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
 from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.plans import plan_with_only
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +155,19 @@ def test_my_jobs_shows_the_jobs_helped_on(jobs, client):
 )
 def test_ors_finds_a_disjunction_at_any_depth(condition, expected):
     assert ors(ServiceOrder.objects.filter(condition)) is expected
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_page_of_my_jobs_is_a_range_of_the_jobs_index_by_due_time(jobs):
+    from aftersales.service.views.technician import JOBS_PAGE_SIZE, _my_jobs
+
+    technician, *_ = jobs
+    sql, params = _my_jobs(technician)[: JOBS_PAGE_SIZE + 1].query.sql_with_params()
+
+    plan = plan_with_only(sql, "order_tech_jobs_idx", params)
+
+    # In due order from the index: with only order_due_idx in that order, PostgreSQL walked every
+    # order's due date, the closed ones first (121,584 rows for a page at 1,000,000 orders).
+    assert "order_tech_jobs_idx" in plan
+    assert "Sort" not in plan

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, DomainError
-from aftersales.service.choices import EventType, OrderStatus
+from aftersales.service.choices import JOB_STATUSES, EventType
 from aftersales.service.dispatch_checks import Refusals, dispatch_refusals, refusal_text
 from aftersales.service.forms_field import AssignForm
 from aftersales.service.models import OrderEvent, ServiceOrder
@@ -38,7 +38,6 @@ from aftersales.service.sla import sla_state
 
 BOARD_LIMIT = 200
 JOBS_SHOWN = 6
-JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
 
 
 @dataclass

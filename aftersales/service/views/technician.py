@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import Page, keyset_page
-from aftersales.service.choices import OrderStatus
+from aftersales.service.choices import JOB_STATUSES, OrderStatus
 from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.permissions import can_record_visit, jobs_visible_to
@@ -32,7 +32,6 @@ from aftersales.service.services.visits import VISIT_STATUSES
 from aftersales.service.sla import sla_state
 from aftersales.service.views.orders import is_htmx_fragment
 
-JOB_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
 # Cards a page of "My jobs" shows; "More jobs" adds the next page below.
 JOBS_PAGE_SIZE = 20
 
