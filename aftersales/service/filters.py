@@ -107,6 +107,14 @@ class ServiceOrderFilter(django_filters.FilterSet):
         model = ServiceOrder
         fields: list[str] = []
 
+    def __init__(self, *args: Any, search_as_parts: bool = False, **kwargs: Any) -> None:
+        """``search_as_parts``: the search (``q``) is not applied to ``qs`` but left in ``search_parts``
+        (``None`` without a search) for a caller that reads a page under each part and merges them
+        (``core.pagination.keyset_page``'s ``any_of``)."""
+        super().__init__(*args, **kwargs)
+        self.search_as_parts = search_as_parts
+        self.search_parts: list[Q] | None = None
+
     def filter_sla_state(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
         return qs.in_sla_state(value) if value else qs  # type: ignore[attr-defined]
 
@@ -125,14 +133,6 @@ class ServiceOrderFilter(django_filters.FilterSet):
 
     def filter_received_to(self, qs: QuerySet[ServiceOrder], name: str, value: datetime.date) -> QuerySet[ServiceOrder]:
         return qs.filter(received_at__lt=local_midnight(value + datetime.timedelta(days=1))) if value else qs
-
-    def __init__(self, *args: Any, search_as_parts: bool = False, **kwargs: Any) -> None:
-        """``search_as_parts``: the search (``q``) is not applied to ``qs`` but left in ``search_parts``
-        (``None`` without a search) for a caller that reads a page under each part and merges them
-        (``core.pagination.keyset_page``'s ``any_of``)."""
-        super().__init__(*args, **kwargs)
-        self.search_as_parts = search_as_parts
-        self.search_parts: list[Q] | None = None
 
     def filter_q(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
         if self.search_as_parts:

@@ -17,7 +17,7 @@ from aftersales.core.uploads import IMAGE_TYPES, clean_upload
 from aftersales.core.validation import choice_label, require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
-from aftersales.service.choices import EventType, OldParts, OrderStatus
+from aftersales.service.choices import JOB_STATUSES, EventType, OldParts, OrderStatus
 from aftersales.service.models import Attachment, ServiceOrder, Visit
 from aftersales.service.permissions import can_add_customer_photos, can_edit_order, can_record_visit, may_record_visits
 from aftersales.service.services.common import lock_order, record_event, require_order_in_scope
@@ -33,7 +33,8 @@ VISIT_TEXT_FIELDS = {
 }
 # A device's clock a few minutes off is not an error (the same allowance as a call's received_at).
 CLOCK_SKEW = datetime.timedelta(minutes=5)
-VISIT_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ON_SITE, OrderStatus.WAITING)
+# Visits are recorded on a job: an order someone is out on.
+VISIT_STATUSES = JOB_STATUSES
 
 
 def _check_may_record_visits(by: User) -> None:
