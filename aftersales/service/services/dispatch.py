@@ -21,13 +21,13 @@ ASSIGNABLE = (OrderStatus.NEW, OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, Ord
 
 
 def _check_technician(user: User, *, field: str, centre_id: int) -> None:
+    # Another centre's staff first, and unnamed: a dispatcher trying ids would otherwise read the name of
+    # everyone in every centre from the refusals (found by hand, 2026-12-06).
+    if user.service_center_id != centre_id:
+        raise ValidationFailed("other_centre", _("That person works for another service centre."), field=field)
     if not holds_through_role(user, "service.work_assigned"):
         raise ValidationFailed(
             "not_a_technician", _("%(name)s is not an active technician.") % {"name": user}, field=field
-        )
-    if user.service_center_id != centre_id:
-        raise ValidationFailed(
-            "other_centre", _("%(name)s works for another service centre.") % {"name": user}, field=field
         )
 
 

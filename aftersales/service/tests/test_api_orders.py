@@ -602,6 +602,20 @@ def test_assign_technician_of_other_centre_answers_400(users, customer, api_clie
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.AGENT])
+def test_refusing_another_centres_person_does_not_name_them(role, users, customer, api_client, other_centre):
+    order = make_order(by=users[Role.AGENT], customer=customer)
+    foreign = UserFactory(role=role, service_center=other_centre, first_name="卫东", last_name="马")
+
+    response = api_client(users[Role.DISPATCHER]).post(
+        f"/api/v1/orders/{order.pk}/assign", {"technician_id": foreign.pk}, content_type=JSON
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "other_centre")
+    assert "马" not in response.json()["detail"] and foreign.username not in response.json()["detail"]
+
+
+@pytest.mark.django_db
 def test_assign_non_technician_answers_400(users, customer, api_client):
     order = make_order(by=users[Role.AGENT], customer=customer)
 

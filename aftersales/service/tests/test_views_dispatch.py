@@ -64,6 +64,32 @@ def test_board_lists_unassigned_and_at_risk_orders_and_technicians(dispatcher_cl
     assert assigned_on_track.number in body  # among the technician's jobs on the right
 
 
+def test_board_puts_a_missed_response_first_and_shows_it_when_assigned(dispatcher_client, centre, users, technicians):
+    """Found by hand, 2026-12-06: ordered by the due time alone, an order nobody had answered for 10 hours
+    stood 13th of 14 below orders on track, and an assigned one not answered in time was not shown."""
+    now = timezone.now()
+    answered_due_tomorrow = order_in(centre, users)
+    unanswered = order_in(centre, users)
+    assigned_unanswered = order_in(centre, users)
+    assign_technician(assigned_unanswered, by=users[Role.DISPATCHER], technician=technicians[0])
+    ServiceOrder.objects.filter(pk=answered_due_tomorrow.pk).update(
+        responded_at=now, due_at=now + datetime.timedelta(days=1), at_risk_at=now + datetime.timedelta(hours=20)
+    )
+    for order in (unanswered, assigned_unanswered):
+        ServiceOrder.objects.filter(pk=order.pk).update(
+            responded_at=None,
+            respond_by=now - datetime.timedelta(hours=10),
+            due_at=now + datetime.timedelta(days=3),
+            at_risk_at=now + datetime.timedelta(days=2),
+        )
+
+    body = dispatcher_client.get(BOARD).content.decode()
+
+    rows = [body.index(f'id="dispatch-row-{order.pk}"') for order in (unanswered, answered_due_tomorrow)]
+    assert rows == sorted(rows)
+    assert f'id="dispatch-row-{assigned_unanswered.pk}"' in body
+
+
 def test_board_refused_to_agents(client, users):
     client.force_login(users[Role.AGENT])
 
