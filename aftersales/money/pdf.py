@@ -1,7 +1,8 @@
 """Server-side PDFs of quotes and invoices (A4, WeasyPrint): the print templates rendered with
 ``pdf=True`` (no toolbar, no Bootstrap) and turned into a PDF on the server. WeasyPrint never reaches
-the network: static files are read from the static finders, images of the document come as data URIs,
-and any other URL is refused."""
+the network: static files are read where the app serves them from (the collected, hashed files under
+``make run`` and in production; the app folders under the development server), images of the document
+come as data URIs, and any other URL is refused."""
 
 import base64
 import mimetypes
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -19,14 +21,29 @@ from aftersales.money.models import Invoice, Quote
 BASE_URL = "https://pdf.aftersales.invalid/"
 
 
-def _fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def _static_file(name: str) -> bytes | None:
+    # With the manifest storage (make run, production) {% static %} names the collected, hashed copy
+    # (css/print.3f2a….css), which only the storage holds: the finders know the source names alone.
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name, "rb") as handle:
+            return handle.read()
+    found = finders.find(name)
+    if isinstance(found, str):
+        with open(found, "rb") as handle:
+            return handle.read()
+    return None
+
+
+def _fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+    from weasyprint.urls import URLFetcherResponse  # noqa: PLC0415 - loaded with WeasyPrint, when a PDF is asked for
+
     path = urlsplit(url).path
     static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
-    if url.startswith(BASE_URL[:-1]) and path.startswith(static):
-        found = finders.find(path[len(static) :])
-        if isinstance(found, str):
-            with open(found, "rb") as handle:
-                return {"string": handle.read(), "mime_type": mimetypes.guess_type(found)[0] or ""}
+    if url.startswith(BASE_URL[:-1]) and path.startswith(static) and ".." not in path.split("/"):
+        body = _static_file(path[len(static) :])
+        if body is not None:
+            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
     raise ValueError(f"not fetched for a PDF: {url}")
 
 

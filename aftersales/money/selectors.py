@@ -9,6 +9,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Query
 from django.db.models.functions import Coalesce
 
 from aftersales.accounts.models import User
+from aftersales.money.amounts import to_fen
 from aftersales.money.choices import Bearer, InvoiceStatus, LineStatus, QuoteStatus
 from aftersales.money.models import ChargeLine, Invoice, Payment, Price, Quote
 from aftersales.money.permissions import invoices_visible_to, quotes_visible_to
@@ -16,7 +17,18 @@ from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
 
 ZERO = Decimal("0.00")
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+class _AmountField(DecimalField):
+    """The output of a sum of amounts computed by the database, read back to the fen. SQLite computes
+    it as a float and Django rounds only plain columns back to their places: a payment of 0.10 left
+    ``"outstanding": "112.900000000000000"`` on the invoice and in the receivables."""
+
+    def from_db_value(self, value: Decimal | None, expression: object, connection: object) -> Decimal | None:
+        return None if value is None else to_fen(value)
+
+
+_MONEY = _AmountField(max_digits=14, decimal_places=2)
 
 
 def price_on(*, code: str, day: datetime.date) -> Price | None:
@@ -57,7 +69,7 @@ def _paid_subquery() -> Subquery:
     paid = (
         Payment.objects.filter(invoice=OuterRef("pk"))
         .values("invoice")
-        .annotate(s=Sum(F("amount") - F("advance")))
+        .annotate(s=Sum(F("amount") - F("advance"), output_field=_MONEY))
         .values("s")
     )
     return Subquery(paid, output_field=_MONEY)
@@ -72,7 +84,7 @@ def with_outstanding(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
 def outstanding(invoice: Invoice) -> Decimal:
     if invoice.status != InvoiceStatus.ISSUED:
         return ZERO
-    paid = invoice.payments.aggregate(s=Sum(F("amount") - F("advance")))["s"] or ZERO
+    paid = invoice.payments.aggregate(s=Sum(F("amount") - F("advance"), output_field=_MONEY))["s"] or ZERO
     return invoice.gross - paid
 
 
