@@ -21,7 +21,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field, page_schema
+from aftersales.core.schemas import Day, Moment, answers, model_field, page_schema
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.service.models import ServiceOrder
@@ -141,12 +141,12 @@ def record_call(request: HttpRequest, task_id: int, payload: CallIn) -> Created:
     return idempotent(request, create)
 
 
-class AssignIn(Input):
+class ComplaintAssignIn(Input):
     assigned_to_id: int | None = Field(description="A clerk of the task's centre; null: the pool")
 
 
 @router.post("/care/follow-ups/{task_id}/assign", response=answers(FollowUpOut, 400, 403, 404, 409))
-def assign_follow_up(request: HttpRequest, task_id: int, payload: AssignIn) -> FollowUpTask:
+def assign_follow_up(request: HttpRequest, task_id: int, payload: ComplaintAssignIn) -> FollowUpTask:
     to = None
     if payload.assigned_to_id is not None:
         to = User.objects.filter(pk=payload.assigned_to_id, is_active=True).first()
@@ -268,13 +268,13 @@ def escalate_complaint(request: HttpRequest, complaint_id: int, payload: Escalat
     return _complaint(request, complaint_id)
 
 
-class ResolveIn(Input):
+class ComplaintResolveIn(Input):
     resolution: str = model_field(Complaint, "resolution")
     cause: ComplaintCause | None = None
 
 
 @router.post("/care/complaints/{complaint_id}/resolve", response=answers(ComplaintOut, 400, 403, 404, 409))
-def resolve_complaint(request: HttpRequest, complaint_id: int, payload: ResolveIn) -> Complaint:
+def resolve_complaint(request: HttpRequest, complaint_id: int, payload: ComplaintResolveIn) -> Complaint:
     services.resolve_complaint(
         complaint_id=complaint_id, by=request.user, resolution=payload.resolution, cause=payload.cause
     )
@@ -294,7 +294,7 @@ def record_acceptance(request: HttpRequest, complaint_id: int, payload: Acceptan
 
 
 # ---- the contact log ---------------------------------------------------------------------------------
-class ContactOut(Schema):
+class CareContactOut(Schema):
     id: int
     customer_id: int
     channel: str
@@ -308,33 +308,33 @@ class ContactOut(Schema):
     message_key: str
 
 
-ContactPage = page_schema(ContactOut)
+ContactPage = page_schema(CareContactOut)
 
 
-class ContactIn(Input):
+class CareContactIn(Input):
     channel: ContactChannel
     direction: Direction
     summary: str = model_field(ContactEntry, "summary")
     person: str = model_field(ContactEntry, "person", "")
     needs: str = model_field(ContactEntry, "needs", "")
     order_id: int | None = None
-    at: datetime.datetime | None = None
+    at: Moment | None = None
 
 
-class PageQuery(Schema):
+class CarePageQuery(Schema):
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
 @router.get("/care/customers/{customer_id}/contacts", response=answers(ContactPage, 400, 404))
-def list_contacts(request: HttpRequest, customer_id: int, filters: Query[PageQuery]) -> Page:
+def list_contacts(request: HttpRequest, customer_id: int, filters: Query[CarePageQuery]) -> Page:
     customer = get_object_or_404(care_customers_visible_to(request.user), pk=customer_id)
     entries = contacts_visible_to(request.user).filter(customer=customer)
     return keyset_page(entries, cursor=filters.cursor, limit=page_limit(filters.limit))
 
 
-@router.post("/care/customers/{customer_id}/contacts", response=answers(ContactOut, 400, 403, 404, 422, status=201))
-def log_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> Created:
+@router.post("/care/customers/{customer_id}/contacts", response=answers(CareContactOut, 400, 403, 404, 422, status=201))
+def log_contact(request: HttpRequest, customer_id: int, payload: CareContactIn) -> Created:
     def create() -> tuple[int, Any]:
         customer = get_object_or_404(care_customers_visible_to(request.user), pk=customer_id)
         order: ServiceOrder | None = None
@@ -353,7 +353,7 @@ def log_contact(request: HttpRequest, customer_id: int, payload: ContactIn) -> C
             order=order,
             at=payload.at,
         )
-        return 201, ContactOut.from_orm(entry)
+        return 201, CareContactOut.from_orm(entry)
 
     return idempotent(request, create)
 
@@ -414,14 +414,14 @@ def customer_file(request: HttpRequest, customer_id: int) -> dict[str, Any]:
     }
 
 
-class WarrantyOut(Schema):
+class CareWarrantyOut(Schema):
     covered: bool
     reason: str
     detail: str
     until: datetime.date | None
 
 
-class VisitOut(Schema):
+class CareVisitOut(Schema):
     id: int
     technician_id: int
     arrived_at: datetime.datetime
@@ -439,14 +439,14 @@ class UnitOrderOut(Schema):
     closed_at: datetime.datetime | None
     warranty_covered: bool
     description: str
-    visits: list[VisitOut]
+    visits: list[CareVisitOut]
 
 
 class UnitHistoryOut(Schema):
     unit_id: int
     serial_number: str
     customer_id: int
-    warranty: WarrantyOut
+    warranty: CareWarrantyOut
     orders: list[UnitOrderOut]
     follow_ups: list[FollowUpOut]
     complaint_ids: list[int]
@@ -543,7 +543,7 @@ def _campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 
 
 @router.get("/care/campaigns", response=answers(CampaignPage, 400))
-def list_campaigns(request: HttpRequest, filters: Query[PageQuery]) -> Page:
+def list_campaigns(request: HttpRequest, filters: Query[CarePageQuery]) -> Page:
     return keyset_page(
         selectors.campaign_list(user=request.user), cursor=filters.cursor, limit=page_limit(filters.limit)
     )

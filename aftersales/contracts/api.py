@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.models import User
 from aftersales.contracts import selectors, services
-from aftersales.contracts.choices import Billing, ContractKind, EntryKind, LedgerAccount, PlanKind, Severity
+from aftersales.contracts.choices import Billing, ContractAccount, ContractKind, EntryKind, PlanKind, Severity
 from aftersales.contracts.models import Contract, ContractVisit, LedgerEntry, Problem, Project, VisitPlan
 from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import ValidationFailed
@@ -28,7 +28,7 @@ Amount = Annotated[str, Field(max_length=16, pattern=r"^-?\d+(\.\d+)?$", example
 
 
 # ---- contracts ----------------------------------------------------------------------------------------
-class PlanOut(Schema):
+class VisitPlanOut(Schema):
     id: int
     kind: str
     rule: str
@@ -85,7 +85,7 @@ class ContractOut(Schema):
 
 class ContractDetailOut(ContractOut):
     unit_ids: list[int]
-    plans: list[PlanOut]
+    plans: list[VisitPlanOut]
 
     @staticmethod
     def resolve_unit_ids(contract: Contract) -> list[int]:
@@ -196,7 +196,7 @@ def cancel_contract(request: HttpRequest, contract_id: int, payload: CancelIn) -
     return contract_or_404(request, contract_id)
 
 
-class PlanIn(Input):
+class VisitPlanIn(Input):
     kind: PlanKind
     rule: str = Field("", max_length=300, description="RFC 5545 (FREQ=MONTHLY;BYMONTHDAY=5); empty: the kind's")
     mandatory: bool = True
@@ -204,8 +204,8 @@ class PlanIn(Input):
     checklist: str = model_field(VisitPlan, "checklist", "")
 
 
-@router.post("/contracts/{contract_id}/plans", response=answers(PlanOut, 400, 403, 404, 409, 422, status=201))
-def add_plan(request: HttpRequest, contract_id: int, payload: PlanIn) -> Created:
+@router.post("/contracts/{contract_id}/plans", response=answers(VisitPlanOut, 400, 403, 404, 409, 422, status=201))
+def add_plan(request: HttpRequest, contract_id: int, payload: VisitPlanIn) -> Created:
     """A recurring visit; its visits over the term are generated at once on working days."""
 
     def create() -> tuple[int, Any]:
@@ -224,12 +224,12 @@ def add_plan(request: HttpRequest, contract_id: int, payload: PlanIn) -> Created
             technician=technician,
             checklist=payload.checklist,
         )
-        return 201, PlanOut.from_orm(plan)
+        return 201, VisitPlanOut.from_orm(plan)
 
     return idempotent(request, create)
 
 
-class VisitOut(Schema):
+class ContractVisitOut(Schema):
     id: int
     plan_id: int
     kind: str
@@ -261,7 +261,7 @@ def _visit_out(row: selectors.VisitRow) -> dict[str, Any]:
     }
 
 
-@router.get("/contracts/{contract_id}/visits", response=answers(list[VisitOut], 404))
+@router.get("/contracts/{contract_id}/visits", response=answers(list[ContractVisitOut], 404))
 def list_visits(request: HttpRequest, contract_id: int) -> list[dict[str, Any]]:
     """Every visit of the contract by day (at most the plans' limit over the term), with its call-back."""
     return [_visit_out(row) for row in selectors.visit_rows(contract_or_404(request, contract_id))]
@@ -280,7 +280,7 @@ def generate_visits(request: HttpRequest, contract_id: int) -> dict[str, int]:
 
 
 # ---- ledger -------------------------------------------------------------------------------------------
-class EntryOut(Schema):
+class ContractEntryOut(Schema):
     id: int
     account: str
     kind: str
@@ -305,9 +305,9 @@ class BalanceOut(Schema):
     due_unpaid: str
 
 
-class LedgerOut(Schema):
+class ContractLedgerOut(Schema):
     contract_id: int
-    entries: list[EntryOut]
+    entries: list[ContractEntryOut]
     deposit: BalanceOut
     fee: BalanceOut
     release_blockers: list[str]
@@ -335,25 +335,25 @@ def _ledger(contract: Contract) -> dict[str, Any]:
     }
 
 
-@router.get("/contracts/{contract_id}/ledger", response=answers(LedgerOut, 404))
+@router.get("/contracts/{contract_id}/ledger", response=answers(ContractLedgerOut, 404))
 def get_ledger(request: HttpRequest, contract_id: int) -> dict[str, Any]:
     """The deposit and fee entries, their balances, and why the deposit may not be released now."""
     return _ledger(contract_or_404(request, contract_id))
 
 
 class EntryIn(Input):
-    account: LedgerAccount
+    account: ContractAccount
     kind: EntryKind = Field(description="expected, received or correction (a release has its own endpoint)")
     amount: Amount
     due_on: Day | None = None
     memo: str = model_field(LedgerEntry, "memo", "")
 
 
-@router.post("/contracts/{contract_id}/ledger", response=answers(EntryOut, 400, 403, 404, 409, 422, status=201))
+@router.post("/contracts/{contract_id}/ledger", response=answers(ContractEntryOut, 400, 403, 404, 409, 422, status=201))
 def book_entry(request: HttpRequest, contract_id: int, payload: EntryIn) -> Created:
     def create() -> tuple[int, Any]:
         entry = services.book_entry(contract_or_404(request, contract_id), by=request.user, **payload.model_dump())
-        return 201, EntryOut.from_orm(entry)
+        return 201, ContractEntryOut.from_orm(entry)
 
     return idempotent(request, create)
 
@@ -362,7 +362,9 @@ class ReleaseIn(Input):
     override_reason: str = model_field(LedgerEntry, "override_reason", "")
 
 
-@router.post("/contracts/{contract_id}/deposit/release", response=answers(EntryOut, 400, 403, 404, 409, status=201))
+@router.post(
+    "/contracts/{contract_id}/deposit/release", response=answers(ContractEntryOut, 400, 403, 404, 409, status=201)
+)
 def release_deposit(request: HttpRequest, contract_id: int, payload: ReleaseIn) -> Status:
     """Release the held deposit: 409 ``release_blocked`` with the reasons, unless a manager overrides
     with a reason; 409 ``already_released`` the second time."""
@@ -413,13 +415,13 @@ class ProjectPage(Schema):
     next_cursor: str | None
 
 
-class ListQuery(Schema):
+class ContractListQuery(Schema):
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
 @router.get("/projects", response=answers(ProjectPage, 400))
-def list_projects(request: HttpRequest, filters: Query[ListQuery]) -> Page:
+def list_projects(request: HttpRequest, filters: Query[ContractListQuery]) -> Page:
     return keyset_page(
         selectors.project_list(user=request.user), cursor=filters.cursor, limit=page_limit(filters.limit)
     )
@@ -512,12 +514,12 @@ def problem_or_404(request: HttpRequest, problem_id: int) -> Problem:
     return problem
 
 
-class ResolveIn(Input):
+class ProblemResolveIn(Input):
     resolution: str = model_field(Problem, "resolution")
 
 
 @router.post("/problems/{problem_id}/resolve", response=answers(ProblemOut, 400, 403, 404, 409))
-def resolve_problem(request: HttpRequest, problem_id: int, payload: ResolveIn) -> Problem:
+def resolve_problem(request: HttpRequest, problem_id: int, payload: ProblemResolveIn) -> Problem:
     return services.resolve_problem(problem_or_404(request, problem_id), by=request.user, resolution=payload.resolution)
 
 

@@ -58,7 +58,7 @@ VISIT_STATUS_BADGES = {
 }
 
 
-class LedgerAccount(models.TextChoices):
+class ContractAccount(models.TextChoices):
     DEPOSIT = "deposit", _("Warranty deposit")
     FEE = "fee", _("Contract fee")
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.forms import BootstrapFormMixin
-from aftersales.contracts.choices import Billing, ContractKind, EntryKind, LedgerAccount, PlanKind, Severity
+from aftersales.contracts.choices import Billing, ContractAccount, ContractKind, EntryKind, PlanKind, Severity
 
 DATE = forms.DateInput(attrs={"type": "date"})
 BOOKABLE = [(k.value, k.label) for k in (EntryKind.EXPECTED, EntryKind.RECEIVED, EntryKind.CORRECTION)]
@@ -60,7 +60,7 @@ class PlanForm(BootstrapFormMixin, forms.Form):
 
 
 class EntryForm(BootstrapFormMixin, forms.Form):
-    account = forms.ChoiceField(label=_("Account"), choices=LedgerAccount.choices)
+    account = forms.ChoiceField(label=_("Account"), choices=ContractAccount.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=BOOKABLE, initial=EntryKind.RECEIVED)
     amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=14, decimal_places=2)
     due_on = forms.DateField(label=_("Day"), widget=DATE, required=False)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ServiceCenter
 from aftersales.contracts.choices import (
     Billing,
+    ContractAccount,
     ContractKind,
     ContractStatus,
     EntryKind,
-    LedgerAccount,
     PlanKind,
     ProblemStatus,
     Severity,
@@ -193,7 +193,7 @@ class LedgerEntry(models.Model):
     entry with its reason. Entries are never changed or deleted."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="entries")
-    account = models.CharField(_("account"), max_length=10, choices=LedgerAccount.choices)
+    account = models.CharField(_("account"), max_length=10, choices=ContractAccount.choices)
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
     amount = money(_("amount"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -210,12 +210,12 @@ class LedgerEntry(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["contract", "account", "id"], name="contract_ledger_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(account__in=LedgerAccount.values), name="contract_ledger_account"),
+            models.CheckConstraint(condition=Q(account__in=ContractAccount.values), name="contract_ledger_account"),
             models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="contract_ledger_kind"),
             # A deposit is released once: the second of two concurrent releases fails here at the latest.
             models.UniqueConstraint(
                 fields=["contract"],
-                condition=Q(account=LedgerAccount.DEPOSIT, kind=EntryKind.RELEASED),
+                condition=Q(account=ContractAccount.DEPOSIT, kind=EntryKind.RELEASED),
                 name="contract_deposit_released_once",
             ),
         ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.care.selectors import callbacks_for_orders, open_complaint_count
-from aftersales.contracts.choices import ContractStatus, EntryKind, LedgerAccount, VisitStatus
+from aftersales.contracts.choices import ContractAccount, ContractStatus, EntryKind, VisitStatus
 from aftersales.contracts.models import Contract, ContractUnit, ContractVisit, LedgerEntry, Problem, Project
 from aftersales.contracts.permissions import in_scope
 
@@ -110,7 +110,7 @@ class Balance:
 def balances(contract: Contract, *, today: datetime.date | None = None) -> dict[str, Balance]:
     """Deposit and fee figures from the ledger's entries (a correction corrects the amount received)."""
     today = today or timezone.localdate()
-    figures = {LedgerAccount.DEPOSIT.value: Balance(), LedgerAccount.FEE.value: Balance()}
+    figures = {ContractAccount.DEPOSIT.value: Balance(), ContractAccount.FEE.value: Balance()}
     due: dict[str, Decimal] = defaultdict(Decimal)
     for entry in LedgerEntry.objects.filter(contract=contract).only("account", "kind", "amount", "due_on"):
         balance = figures[entry.account]

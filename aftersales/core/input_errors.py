@@ -6,14 +6,16 @@ every other message; the ``type`` itself stays in ``errors[].type`` for programs
 sentence of its own gets a general one, never pydantic's English.
 """
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aftersales.core.validation import time_range_message
+from aftersales.core.validation import choice_labels, time_range_message
 
 
 def _limit(ctx: Mapping[str, Any], key: str) -> Any:
@@ -23,6 +25,33 @@ def _limit(ctx: Mapping[str, Any], key: str) -> Any:
 def _quoted_values(expected: str) -> str:
     # pydantic lists the values as "'repair', 'installation' or 'exchange'": keep the values, drop its "or".
     return ", ".join(re.findall(r"'([^']*)'", expected)) or expected
+
+
+def _allowed(expected: str) -> str:
+    """The allowed values with what each means when they are a set of choices: "low (低), normal (普通)"
+    rather than bare codes inside a Chinese sentence (found by hand, 2026-12-06)."""
+    values = re.findall(r"'([^']*)'", expected)
+    choices = _choices_by_values().get(frozenset(values))
+    if choices is None:
+        return _quoted_values(expected)
+    return choice_labels(choices, values, with_codes=True)
+
+
+@functools.cache
+def _choices_by_values() -> dict[frozenset[str], type[models.TextChoices]]:
+    # Every TextChoices of the project, by its set of values (pydantic's error names the values, not the
+    # enum). Two enums with the same values and different labels would be ambiguous: neither is used.
+    found: dict[frozenset[str], type[models.TextChoices]] = {}
+    ambiguous: set[frozenset[str]] = set()
+    todo = list(models.TextChoices.__subclasses__())
+    while todo:
+        choices = todo.pop()
+        todo.extend(choices.__subclasses__())
+        key = frozenset(choices.values)
+        if key in found and dict(found[key].choices) != dict(choices.choices):
+            ambiguous.add(key)
+        found.setdefault(key, choices)
+    return {key: value for key, value in found.items() if key not in ambiguous}
 
 
 def _counted(message: str, ctx: Mapping[str, Any], key: str) -> str:
@@ -94,9 +123,9 @@ MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "multiple_of": lambda ctx: _("Must be a multiple of %(limit)s.") % {"limit": _limit(ctx, "multiple_of")},
     "bool_type": lambda ctx: _("Enter true or false."),
     "bool_parsing": lambda ctx: _("Enter true or false."),
-    "enum": lambda ctx: _("Must be one of: %(allowed)s.") % {"allowed": _quoted_values(str(ctx.get("expected", "")))},
+    "enum": lambda ctx: _("Must be one of: %(allowed)s.") % {"allowed": _allowed(str(ctx.get("expected", "")))},
     "literal_error": lambda ctx: (
-        _("Must be one of: %(allowed)s.") % {"allowed": _quoted_values(str(ctx.get("expected", "")))}
+        _("Must be one of: %(allowed)s.") % {"allowed": _allowed(str(ctx.get("expected", "")))}
     ),
     "date_type": lambda ctx: _("Enter a date, e.g. 2026-02-12."),
     "date_parsing": lambda ctx: _("Enter a date, e.g. 2026-02-12."),

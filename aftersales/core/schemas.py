@@ -1,16 +1,24 @@
 """Helpers for API schemas: input limits taken from the model fields, and the declared error answers."""
 
 import datetime
+import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core import validators
 from django.db import models
 from ninja import Field, Schema
-from pydantic import AfterValidator, create_model
+from pydantic import AfterValidator, PlainValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
 from aftersales.core.api import ErrorOut
-from aftersales.core.validation import in_time_range, time_range_message
+from aftersales.core.validation import (
+    amount_negative_message,
+    amount_text_message,
+    in_time_range,
+    time_range_message,
+    time_zone_message,
+)
 
 # A list's free-text search (``q``): long enough for a name or an address line, short enough for an index.
 SEARCH_MAX_LENGTH = 100
@@ -66,7 +74,38 @@ def _in_time_range[D: datetime.date](value: D) -> D:
     return value
 
 
+def _with_zone(value: datetime.datetime) -> datetime.datetime:
+    if value.utcoffset() is None:
+        raise PydanticCustomError("time_without_zone", time_zone_message())
+    return value
+
+
 # Every date and time an input schema takes: the years of core.validation.EARLIEST_DAY–LATEST_DAY, or a
-# 400 ``date_out_of_range`` on the field (core.api's handler turns the error type into the code).
+# 400 ``date_out_of_range`` on the field; a time also says its zone (``+08:00`` or ``Z``), or 400
+# ``time_without_zone`` (core.api's handler turns the error type into the code).
 Day = Annotated[datetime.date, AfterValidator(_in_time_range)]
-Moment = Annotated[datetime.datetime, AfterValidator(_in_time_range)]
+Moment = Annotated[datetime.datetime, AfterValidator(_with_zone), AfterValidator(_in_time_range)]
+
+
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+_AMOUNT = re.compile(AMOUNT_PATTERN)
+
+
+def _amount(value: Any) -> Decimal:
+    # A JSON number is refused, not converted: 0.1 as a float is not 0.10, and true would be 1.
+    if isinstance(value, str) and value.startswith("-") and _AMOUNT.fullmatch(value[1:]):
+        raise PydanticCustomError("amount_not_positive", amount_negative_message())
+    if not isinstance(value, str) or not _AMOUNT.fullmatch(value):
+        raise PydanticCustomError("invalid_amount", amount_text_message())
+    return Decimal(value)
+
+
+# An amount of money (CNY, zero or more) an input schema takes: a decimal text with at most two places
+# ("128.50"), read as a Decimal; a number, a boolean, "1e3" or full-width digits answer 400
+# ``invalid_amount`` on the field, a negative amount ``amount_not_positive``. (Found by hand, 2026-12-06: ``"amount": true`` booked an expense of
+# 1.00 and JSON floats were taken as prices.)
+Money = Annotated[
+    Decimal,
+    PlainValidator(_amount),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["128.50"]}),
+]

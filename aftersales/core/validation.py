@@ -114,12 +114,20 @@ def require_aware(moment: datetime.datetime | None, *, field: str) -> datetime.d
     could be read as Beijing time or as UTC, eight hours apart, so it is refused rather than guessed.
     It must also lie in the years every time does (``require_in_range``)."""
     if moment is not None and timezone.is_naive(moment):
-        raise ValidationFailed(
-            "time_without_zone",
-            _("Give the time with its time zone, e.g. 2026-02-12T23:00:00+08:00."),
-            field=field,
-        )
+        raise ValidationFailed("time_without_zone", time_zone_message(), field=field)
     return require_in_range(moment, field=field)
+
+
+def amount_negative_message() -> str:
+    return _("The amount cannot be negative.")
+
+
+def amount_text_message() -> str:
+    return _('Give the amount as text with at most two decimal places, e.g. "128.50".')
+
+
+def time_zone_message() -> str:
+    return _("Give the time with its time zone, e.g. 2026-02-12T23:00:00+08:00.")
 
 
 def field_max_length(model: type[models.Model], name: str) -> int:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from aftersales.accounts.models import ServiceCenter, User
-from aftersales.parts.choices import ClaimStatus, LocationKind, OldPartFate
+from aftersales.parts.choices import LocationKind, OldPartFate, SupplierClaimStatus
 from aftersales.parts.models import LabourRate, Loan, Location, Part
 from aftersales.parts.services import catalogue, claims, loans, requests, reservations, stock, stocktakes, tools, visits
 from aftersales.service.choices import OrderStatus
@@ -187,9 +187,9 @@ class PartsDemo:
             serial="SKF-2291",
             location=sh,
         )
-        for step in (ClaimStatus.SENT, ClaimStatus.ACCEPTED):
+        for step in (SupplierClaimStatus.SENT, SupplierClaimStatus.ACCEPTED):
             first = claims.move_claim(by=self.keeper, claim=first, to=step)
-        claims.move_claim(by=self.keeper, claim=first, to=ClaimStatus.CREDITED, amount_recovered="42.50")
+        claims.move_claim(by=self.keeper, claim=first, to=SupplierClaimStatus.CREDITED, amount_recovered="42.50")
         claims.open_claim(
             by=self.keeper,
             part=omron,
@@ -205,7 +205,7 @@ class PartsDemo:
             failure="卡滞",
             location=sh,
         )
-        claims.move_claim(by=self.keeper, claim=second, to=ClaimStatus.SENT)
+        claims.move_claim(by=self.keeper, claim=second, to=SupplierClaimStatus.SENT)
         spare = self.parts["PCB-MAIN"]
         orders = list(
             ServiceOrder.objects.filter(

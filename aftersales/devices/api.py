@@ -390,7 +390,7 @@ class RulePage(Schema):
     next_cursor: str | None
 
 
-class PageQuery(Schema):
+class DevicePageQuery(Schema):
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
@@ -403,7 +403,7 @@ def _rule_fields(payload: RuleIn) -> dict[str, Any]:
 
 
 @router.get("/device-rules", response=answers(RulePage, 400))
-def list_rules(request: HttpRequest, query: Query[PageQuery]) -> Page:
+def list_rules(request: HttpRequest, query: Query[DevicePageQuery]) -> Page:
     return keyset_page(rules_visible_to(request.user), cursor=query.cursor, limit=page_limit(query.limit))
 
 
@@ -442,6 +442,6 @@ class QuarantinePage(Schema):
 
 
 @router.get("/device-quarantine", response=answers(QuarantinePage, 400))
-def list_quarantine(request: HttpRequest, query: Query[PageQuery]) -> Page:
+def list_quarantine(request: HttpRequest, query: Query[DevicePageQuery]) -> Page:
     """Messages set aside with the reason, newest first."""
     return keyset_page(quarantine_visible_to(request.user), cursor=query.cursor, limit=page_limit(query.limit))

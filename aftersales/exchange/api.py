@@ -35,21 +35,21 @@ class RowErrorOut(Schema):
     message: str
 
 
-class RowOut(Schema):
+class ImportRowOut(Schema):
     row: int = Field(description="Row number as the spreadsheet shows it (the header is row 1).")
     ok: bool
     errors: list[RowErrorOut]
     values: dict[str, Any]
 
 
-class PreviewOut(Schema):
+class ImportPreviewOut(Schema):
     kind: str
     format: str
     columns: list[str]
     total: int
     valid: int
     invalid: int
-    rows: list[RowOut]
+    rows: list[ImportRowOut]
 
 
 class ImportOut(Schema):
@@ -59,7 +59,7 @@ class ImportOut(Schema):
 
 class ImportErrorOut(ErrorOut):
     invalid: int | None = None
-    rows: list[RowOut] = Field(default_factory=list, description="Only the rows with errors.")
+    rows: list[ImportRowOut] = Field(default_factory=list, description="Only the rows with errors.")
 
 
 class OrderExportQuery(OrderFilterQuery):
@@ -81,7 +81,7 @@ def _attachment(export: exporters.ExportFile) -> HttpResponse:
 
 
 # ---- imports -----------------------------------------------------------------------------------
-@router.post("/imports/{kind}/preview", response=answers(PreviewOut, 400, 403, 404))
+@router.post("/imports/{kind}/preview", response=answers(ImportPreviewOut, 400, 403, 404))
 def preview_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> importers.ImportPreview:
     """Check an xlsx/CSV file of ``customers`` or ``units`` row by row and write nothing.
 

@@ -20,7 +20,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Day, Moment, answers, model_field
 from aftersales.money import selectors, services
 from aftersales.money.choices import (
     AnswerChannel,
@@ -683,7 +683,7 @@ class ExchangeIn(Input):
     reason: str = model_field(Exchange, "reason")
 
 
-class DecisionIn(Input):
+class ExchangeDecisionIn(Input):
     approve: bool
     note: str = model_field(Exchange, "decision_note", "")
 
@@ -766,7 +766,7 @@ def get_exchange(request: HttpRequest, exchange_id: int) -> Exchange:
 
 
 @router.post("/exchanges/{exchange_id}/decision", response=answers(ExchangeOut, 400, 403, 404, 409))
-def decide_exchange(request: HttpRequest, exchange_id: int, payload: DecisionIn) -> Exchange:
+def decide_exchange(request: HttpRequest, exchange_id: int, payload: ExchangeDecisionIn) -> Exchange:
     """The service manager approves or refuses (a refusal needs a note)."""
     ex = exchange.get_exchange(user=request.user, exchange_id=exchange_id)
     return exchange.decide_exchange(ex, by=request.user, **payload.model_dump())
@@ -797,7 +797,7 @@ def exchange_deliver(request: HttpRequest, exchange_id: int, payload: ExchangeDe
 class InstallationIn(Input):
     mode: InstallationMode
     product_model_id: int | None = None
-    appointment_at: datetime.datetime | None = None
+    appointment_at: Moment | None = None
     engineers: str = model_field(Installation, "engineers", "")
 
 

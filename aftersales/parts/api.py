@@ -17,7 +17,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import ConflictError, PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import Day, answers
+from aftersales.core.schemas import Day, Money, answers
 from aftersales.parts import selectors
 from aftersales.parts.choices import LocationKind, OldPartFate, RequestKind, UnitOfMeasure
 from aftersales.parts.models import Location, Part, Reservation, Stock, StockMove, StockRequest, Supplier, VisitPart
@@ -72,21 +72,21 @@ class PartIn(Input):
     number: str = Field(max_length=40)
     name: str = Field(max_length=200)
     unit: UnitOfMeasure
-    cost: Decimal = Field(Decimal(0), max_digits=12, decimal_places=2)
+    cost: Money = Decimal(0)
     supplier_id: int | None = None
     supplier_warranty_months: int = Field(0, ge=0, le=120)
     warranty_critical: bool = False
     turnover: bool = False
     compatible_model_ids: list[int] = Field(default_factory=list, max_length=100)
-    list_price: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    list_price: Money | None = None
 
 
-class PriceIn(Input):
-    price: Decimal = Field(max_digits=12, decimal_places=2)
+class PartPriceIn(Input):
+    price: Money
     valid_from: Day
 
 
-class PriceOut(Schema):
+class PartPriceOut(Schema):
     part_id: int
     valid_from: datetime.date
     price: Decimal
@@ -172,7 +172,7 @@ class MovePage(Schema):
     next_cursor: str | None
 
 
-class LedgerQuery(Schema):
+class StockLedgerQuery(Schema):
     part_id: int | None = None
     location_id: int | None = None
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
@@ -184,12 +184,12 @@ class ReceiptIn(Input):
     location_id: int
     quantity: Decimal = Field(max_digits=15, decimal_places=6)
     supplier_id: int | None = None
-    unit_cost: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    unit_cost: Money | None = None
     serial: str = Field("", max_length=60)
     reason: str = Field("", max_length=500)
 
 
-class AdjustmentIn(Input):
+class StockAdjustmentIn(Input):
     part_id: int
     location_id: int
     delta: Decimal = Field(max_digits=15, decimal_places=6, description="More (positive) or fewer (negative) on hand")
@@ -339,15 +339,15 @@ def get_part(request: HttpRequest, part_id: int) -> Part:
     return _part(request, part_id)
 
 
-@router.post("/parts/{part_id}/prices", response=answers(PriceOut, 400, 403, 404, 409, 422, status=201))
-def set_price(request: HttpRequest, part_id: int, payload: PriceIn) -> Created:
+@router.post("/parts/{part_id}/prices", response=answers(PartPriceOut, 400, 403, 404, 409, 422, status=201))
+def set_price(request: HttpRequest, part_id: int, payload: PartPriceIn) -> Created:
     """A new list price from ``valid_from`` on (prices are versioned by date)."""
 
     def create() -> tuple[int, Any]:
         row = catalogue.set_list_price(
             by=request.user, part=_part(request, part_id), price=payload.price, valid_from=payload.valid_from
         )
-        return 201, PriceOut.from_orm(row)
+        return 201, PartPriceOut.from_orm(row)
 
     return idempotent(request, create)
 
@@ -430,7 +430,7 @@ def centre_shortages(
 
 # ---- the ledger ---------------------------------------------------------------------------------
 @router.get("/stock-moves", response=answers(MovePage, 400, 403, 404))
-def list_moves(request: HttpRequest, params: Query[LedgerQuery]) -> dict[str, Any]:
+def list_moves(request: HttpRequest, params: Query[StockLedgerQuery]) -> dict[str, Any]:
     """Ledger entries at the locations you see, newest first, keyset-paged."""
     _reader(request)
     qs = StockMove.objects.filter(location__in=locations_visible_to(request.user).values("pk"))
@@ -473,7 +473,7 @@ def receive(request: HttpRequest, payload: ReceiptIn) -> Created:
 
 
 @router.post("/stock-adjustments", response=answers(MoveOut, 400, 403, 404, 409, 422, status=201))
-def adjust(request: HttpRequest, payload: AdjustmentIn) -> Created:
+def adjust(request: HttpRequest, payload: StockAdjustmentIn) -> Created:
 
     def create() -> tuple[int, Any]:
         move = stock.adjust_stock(

@@ -15,9 +15,9 @@ from aftersales.accounts.auth import AUTH
 from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH
-from aftersales.core.schemas import Day, answers
+from aftersales.core.schemas import Day, Money, answers
 from aftersales.parts.api import _location, _part, _reader
-from aftersales.parts.choices import ClaimStatus
+from aftersales.parts.choices import SupplierClaimStatus
 from aftersales.parts.models import Loan, StockTake, SupplierClaim, Tool
 from aftersales.parts.permissions import (
     claims_visible_to,
@@ -33,24 +33,24 @@ router = Router(tags=["spare parts"])
 
 
 # ---- supplier claims ------------------------------------------------------------------------------
-class ClaimIn(Input):
+class SupplierClaimIn(Input):
     part_id: int
     fitted_on: Day = Field(description="When the failed part was fitted or bought: its supplier warranty runs from it")
     failure: str = Field(max_length=2000)
     serial: str = Field("", max_length=60)
     order_id: int | None = None
     location_id: int | None = Field(None, description="Where the old part is kept")
-    amount_claimed: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    amount_claimed: Money | None = None
 
 
 class ClaimMoveIn(Input):
-    to: ClaimStatus
+    to: SupplierClaimStatus
     reason: str = Field("", max_length=500)
-    amount_recovered: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    amount_recovered: Money | None = None
     location_id: int | None = Field(None, description="replaced: where the replacement is received")
 
 
-class ClaimOut(Schema):
+class SupplierClaimOut(Schema):
     id: int
     number: str
     part_id: int
@@ -96,8 +96,8 @@ def _claim(request: HttpRequest, claim_id: int) -> SupplierClaim:
     return get_object_or_404(claims_visible_to(request.user), pk=claim_id)
 
 
-@router.get("/supplier-claims", response=answers(list[ClaimOut], 403))
-def list_claims(request: HttpRequest, status: ClaimStatus | None = None) -> list[SupplierClaim]:
+@router.get("/supplier-claims", response=answers(list[SupplierClaimOut], 403))
+def list_claims(request: HttpRequest, status: SupplierClaimStatus | None = None) -> list[SupplierClaim]:
     _reader(request)
     qs = claims_visible_to(request.user).prefetch_related("photos").order_by("-id")
     if status:
@@ -105,8 +105,8 @@ def list_claims(request: HttpRequest, status: ClaimStatus | None = None) -> list
     return list(qs[:500])
 
 
-@router.post("/supplier-claims", response=answers(ClaimOut, 400, 403, 404, 409, 422, status=201))
-def open_claim(request: HttpRequest, payload: ClaimIn) -> Created:
+@router.post("/supplier-claims", response=answers(SupplierClaimOut, 400, 403, 404, 409, 422, status=201))
+def open_claim(request: HttpRequest, payload: SupplierClaimIn) -> Created:
     """Claim a failed part back under its outside supplier's own warranty (parts keeper)."""
 
     def create() -> tuple[int, Any]:
@@ -123,12 +123,12 @@ def open_claim(request: HttpRequest, payload: ClaimIn) -> Created:
             location=None if payload.location_id is None else _location(request, payload.location_id),
             amount_claimed=payload.amount_claimed,
         )
-        return 201, ClaimOut.from_orm(claim)
+        return 201, SupplierClaimOut.from_orm(claim)
 
     return idempotent(request, create)
 
 
-@router.post("/supplier-claims/{claim_id}/move", response=answers(ClaimOut, 400, 403, 404, 409))
+@router.post("/supplier-claims/{claim_id}/move", response=answers(SupplierClaimOut, 400, 403, 404, 409))
 def move_claim(request: HttpRequest, claim_id: int, payload: ClaimMoveIn) -> SupplierClaim:
     """open → sent → accepted → credited (``amount_recovered``) or replaced (``location_id``); rejected with a reason."""
     return claims.move_claim(
@@ -141,7 +141,7 @@ def move_claim(request: HttpRequest, claim_id: int, payload: ClaimMoveIn) -> Sup
     )
 
 
-@router.post("/supplier-claims/{claim_id}/photos", response=answers(ClaimOut, 400, 403, 404, 409, status=201))
+@router.post("/supplier-claims/{claim_id}/photos", response=answers(SupplierClaimOut, 400, 403, 404, 409, status=201))
 def add_claim_photo(request: HttpRequest, claim_id: int, file: File[UploadedFile]) -> tuple[int, SupplierClaim]:
     claim = _claim(request, claim_id)
     claims.add_claim_photo(by=request.user, claim=claim, file=file)
@@ -238,7 +238,7 @@ class CountsIn(Input):
     counts: dict[int, Decimal | None] = Field(description="line id → quantity counted (null: not yet)")
 
 
-class DecisionIn(Input):
+class StockTakeDecisionIn(Input):
     approve: bool
     note: str = Field("", max_length=500)
 
@@ -295,7 +295,7 @@ def submit_take(request: HttpRequest, take_id: int) -> StockTake:
 
 
 @router.post("/stock-takes/{take_id}/decide", response=answers(StockTakeOut, 403, 404, 409))
-def decide_take(request: HttpRequest, take_id: int, payload: DecisionIn) -> StockTake:
+def decide_take(request: HttpRequest, take_id: int, payload: StockTakeDecisionIn) -> StockTake:
     """The manager approves (differences posted as adjustments) or rejects."""
     return stocktakes.decide_stock_take(
         by=request.user, stock_take=_take(request, take_id), approve=payload.approve, note=payload.note
@@ -378,14 +378,14 @@ class PriceListOut(Schema):
     labour: list[LabourOut]
 
 
-class PriceQuery(Schema):
+class PartPriceQuery(Schema):
     q: str = Field("", max_length=60)
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
 @router.get("/price-list", auth=[*AUTH, _price_list_open], response=answers(PriceListOut, 400))
-def price_list(request: HttpRequest, params: Query[PriceQuery]) -> dict[str, Any]:
+def price_list(request: HttpRequest, params: Query[PartPriceQuery]) -> dict[str, Any]:
     """Parts with today's list price, and labour rates (明码标价). Open to anyone when the company makes
     it public (``AFTERSALES_PRICE_LIST_VISIBILITY=public``), else to signed-in users only (401)."""
     today = timezone.localdate()

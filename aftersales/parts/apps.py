@@ -42,12 +42,12 @@ class PartsConfig(AppConfig):
             MOVE_KIND_BADGES,
             REQUEST_STATUS_BADGES,
             STOCKTAKE_STATUS_BADGES,
-            ClaimStatus,
             LoanStatus,
             LocationKind,
             MoveKind,
             RequestStatus,
             StockTakeStatus,
+            SupplierClaimStatus,
         )
         from aftersales.parts.imports import PART_COLUMNS
         from aftersales.parts.models import Part
@@ -56,7 +56,7 @@ class PartsConfig(AppConfig):
         register_badges("parts.LocationKind", LocationKind, LOCATION_KIND_BADGES)
         register_badges("parts.MoveKind", MoveKind, MOVE_KIND_BADGES)
         register_badges("parts.RequestStatus", RequestStatus, REQUEST_STATUS_BADGES)
-        register_badges("parts.ClaimStatus", ClaimStatus, CLAIM_STATUS_BADGES)
+        register_badges("parts.SupplierClaimStatus", SupplierClaimStatus, CLAIM_STATUS_BADGES)
         register_badges("parts.LoanStatus", LoanStatus, LOAN_STATUS_BADGES)
         register_badges("parts.StockTakeStatus", StockTakeStatus, STOCKTAKE_STATUS_BADGES)
 

@@ -107,7 +107,7 @@ class ReservationStatus(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
-class ClaimStatus(models.TextChoices):
+class SupplierClaimStatus(models.TextChoices):
     """A supplier warranty claim (domain.md, Warranty §9 五): open → sent → accepted → credited or
     replaced; rejected (with a reason) from open, sent or accepted."""
 
@@ -120,21 +120,25 @@ class ClaimStatus(models.TextChoices):
 
 
 CLAIM_MOVES = {
-    ClaimStatus.OPEN: (ClaimStatus.SENT, ClaimStatus.REJECTED),
-    ClaimStatus.SENT: (ClaimStatus.ACCEPTED, ClaimStatus.REJECTED),
-    ClaimStatus.ACCEPTED: (ClaimStatus.CREDITED, ClaimStatus.REPLACED, ClaimStatus.REJECTED),
-    ClaimStatus.CREDITED: (),
-    ClaimStatus.REPLACED: (),
-    ClaimStatus.REJECTED: (),
+    SupplierClaimStatus.OPEN: (SupplierClaimStatus.SENT, SupplierClaimStatus.REJECTED),
+    SupplierClaimStatus.SENT: (SupplierClaimStatus.ACCEPTED, SupplierClaimStatus.REJECTED),
+    SupplierClaimStatus.ACCEPTED: (
+        SupplierClaimStatus.CREDITED,
+        SupplierClaimStatus.REPLACED,
+        SupplierClaimStatus.REJECTED,
+    ),
+    SupplierClaimStatus.CREDITED: (),
+    SupplierClaimStatus.REPLACED: (),
+    SupplierClaimStatus.REJECTED: (),
 }
 
 CLAIM_STATUS_BADGES = {
-    ClaimStatus.OPEN: "text-bg-primary",
-    ClaimStatus.SENT: "text-bg-warning",
-    ClaimStatus.ACCEPTED: "text-bg-info",
-    ClaimStatus.CREDITED: "text-bg-success",
-    ClaimStatus.REPLACED: "text-bg-success",
-    ClaimStatus.REJECTED: "text-bg-danger",
+    SupplierClaimStatus.OPEN: "text-bg-primary",
+    SupplierClaimStatus.SENT: "text-bg-warning",
+    SupplierClaimStatus.ACCEPTED: "text-bg-info",
+    SupplierClaimStatus.CREDITED: "text-bg-success",
+    SupplierClaimStatus.REPLACED: "text-bg-success",
+    SupplierClaimStatus.REJECTED: "text-bg-danger",
 }
 
 

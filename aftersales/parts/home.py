@@ -5,7 +5,7 @@ from typing import Any
 from django.urls import reverse
 
 from aftersales.core.registry import HomeContext
-from aftersales.parts.choices import ClaimStatus, RequestStatus
+from aftersales.parts.choices import RequestStatus, SupplierClaimStatus
 from aftersales.parts.permissions import claims_visible_to, locations_visible_to, requests_visible_to
 from aftersales.parts.selectors import shortages
 
@@ -23,7 +23,7 @@ def keeper_panel(home: HomeContext) -> dict[str, Any]:
         "to_send": list(requests.filter(status=RequestStatus.OPEN).order_by("id")[:PANEL_ROWS]),
         "claims_to_send": list(
             claims_visible_to(home.user)
-            .filter(status=ClaimStatus.OPEN)
+            .filter(status=SupplierClaimStatus.OPEN)
             .select_related("part")
             .order_by("id")[:PANEL_ROWS]
         ),

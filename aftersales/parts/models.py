@@ -17,7 +17,6 @@ from aftersales.core.errors import ConflictError
 from aftersales.core.models import TimeStampedModel
 from aftersales.parts.choices import (
     WHOLE_UNITS,
-    ClaimStatus,
     LoanStatus,
     LocationKind,
     MoveKind,
@@ -26,6 +25,7 @@ from aftersales.parts.choices import (
     RequestStatus,
     ReservationStatus,
     StockTakeStatus,
+    SupplierClaimStatus,
     UnitOfMeasure,
 )
 from aftersales.service.models import ServiceOrder, Visit
@@ -415,7 +415,9 @@ class SupplierClaim(TimeStampedModel):
     )
     fitted_on = models.DateField(_("fitted or bought on"))
     failure = models.TextField(_("failure description"), max_length=2000)
-    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SupplierClaimStatus.choices, default=SupplierClaimStatus.OPEN
+    )
     amount_claimed = models.DecimalField(_("amount claimed"), **MONEY)
     amount_recovered = models.DecimalField(_("amount recovered"), default=ZERO, **MONEY)
     reject_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
@@ -427,11 +429,13 @@ class SupplierClaim(TimeStampedModel):
         verbose_name_plural = _("supplier claims")
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=ClaimStatus.values), name="claim_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SupplierClaimStatus.values), name="claim_status_valid"
+            ),
             models.CheckConstraint(condition=models.Q(amount_claimed__gte=0), name="claim_amount_not_negative"),
             models.CheckConstraint(condition=models.Q(amount_recovered__gte=0), name="claim_recovered_not_negative"),
             models.CheckConstraint(
-                condition=~models.Q(status=ClaimStatus.REJECTED) | ~models.Q(reject_reason=""),
+                condition=~models.Q(status=SupplierClaimStatus.REJECTED) | ~models.Q(reject_reason=""),
                 name="claim_rejected_has_reason",
             ),
         ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
-from aftersales.parts.choices import CLAIM_MOVES, ClaimStatus, LoanStatus, StockTakeStatus
+from aftersales.parts.choices import CLAIM_MOVES, LoanStatus, StockTakeStatus, SupplierClaimStatus
 from aftersales.parts.forms import ClaimForm, LoanForm
 from aftersales.parts.models import StockTake
 from aftersales.parts.permissions import (
@@ -70,12 +70,12 @@ def claim_page(request: HttpRequest, *, form: ClaimForm | None = None, status: i
     visible = claims_visible_to(request.user)
     rows = list(visible.select_related("part", "supplier", "order").order_by("-id")[:LIST_LIMIT])
     for claim in rows:
-        claim.moves = [m for m in CLAIM_MOVES[ClaimStatus(claim.status)]]
+        claim.moves = [m for m in CLAIM_MOVES[SupplierClaimStatus(claim.status)]]
     context = {
         "claims": rows,
         "recovery": claims.recovery_by_supplier(visible),
         "can_act": can_act,
-        "labels": dict(ClaimStatus.choices),
+        "labels": dict(SupplierClaimStatus.choices),
         "form": form,
     }
     return render(request, "parts/claims.html", context, status=status)
@@ -89,7 +89,7 @@ def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
     location = None
     if (raw := request.POST.get("location_id") or "").isdigit():
         location = get_object_or_404(locations_visible_to(request.user), pk=int(raw))
-    elif request.POST.get("to") == ClaimStatus.REPLACED:
+    elif request.POST.get("to") == SupplierClaimStatus.REPLACED:
         location = claim.location
     try:
         claims.move_claim(

@@ -29,14 +29,14 @@ from aftersales.pay.plan import read_plan
 router = Router(tags=["pay"])
 
 
-class FigureOut(Schema):
+class PayFigureOut(Schema):
     key: str
     label: str
     unit: str = Field(description="amount (CNY), count or score")
     missing: str = Field(description="Why it reads as zero (the app that records it is not installed), or empty")
 
 
-class PlanOut(Schema):
+class PayPlanOut(Schema):
     id: int
     name: str
     effective_from: datetime.date
@@ -48,7 +48,7 @@ class PlanOut(Schema):
         return read_plan(plan.document).asked()
 
 
-class PlanIn(Input):
+class PayPlanIn(Input):
     effective_from: Day = Field(description="The first day of the month from which the plan is in force")
     document: dict[str, Any] = Field(description="The plan (docs/pay.md, The plan document)")
 
@@ -62,7 +62,7 @@ class ProfileIn(Input):
     active: bool = True
 
 
-class ProfileOut(Schema):
+class PayProfileOut(Schema):
     user_id: int
     education: str
     posts: list[str]
@@ -136,12 +136,12 @@ class StatementPage(Schema):
     next_cursor: str | None
 
 
-class ListQuery(Schema):
+class PayListQuery(Schema):
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
 
-class StatementQuery(ListQuery):
+class StatementQuery(PayListQuery):
     run: int | None = Field(None, description="Only this run's statements")
 
 
@@ -153,7 +153,7 @@ class EntriesIn(Input):
     award: YearEndDecision | None = Field(None, description="At the year-end month: the year's task met / not_met")
 
 
-class AdjustmentIn(Input):
+class PayAdjustmentIn(Input):
     corrects: int = Field(description="The approved statement corrected")
     amount: Decimal = Field(max_digits=12, decimal_places=2)
     reason: str = Field(max_length=500)
@@ -168,36 +168,36 @@ class AdjustmentOut(Schema):
     reason: str
 
 
-@router.get("/pay/figures", response=answers(list[FigureOut]))
+@router.get("/pay/figures", response=answers(list[PayFigureOut]))
 def list_figures(request: HttpRequest) -> list[dict[str, Any]]:
     """The figures a formula may read, and whether each is measured yet."""
     return [{"key": s.key, "label": str(s.label), "unit": s.unit, "missing": str(s.missing)} for s in figure_sources]
 
 
-@router.get("/pay/plans", response=answers(list[PlanOut]))
+@router.get("/pay/plans", response=answers(list[PayPlanOut]))
 def list_plans(request: HttpRequest) -> Any:
     """Every plan version, newest first (few: one a change)."""
     return permissions.plans_visible_to(request.user).order_by("-effective_from")
 
 
-@router.get("/pay/plans/{plan_id}", response=answers(PlanOut, 404))
+@router.get("/pay/plans/{plan_id}", response=answers(PayPlanOut, 404))
 def get_plan(request: HttpRequest, plan_id: int) -> PayPlan:
     return get_object_or_404(permissions.plans_visible_to(request.user), pk=plan_id)
 
 
-@router.post("/pay/plans", response=answers(PlanOut, 400, 403, 409, 422, status=201))
-def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
+@router.post("/pay/plans", response=answers(PayPlanOut, 400, 403, 409, 422, status=201))
+def create_plan(request: HttpRequest, payload: PayPlanIn) -> Any:
     """Save a new plan version, checked (formulas, tiers, ranges) before anything is written."""
 
     def create() -> tuple[int, Any]:
         plan = services.save_plan(by=request.user, document=payload.document, effective_from=payload.effective_from)
-        return 201, PlanOut.from_orm(plan)
+        return 201, PayPlanOut.from_orm(plan)
 
     return idempotent(request, create)
 
 
-@router.put("/pay/plans/{plan_id}", response=answers(PlanOut, 400, 403, 404, 409))
-def update_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> PayPlan:
+@router.put("/pay/plans/{plan_id}", response=answers(PayPlanOut, 400, 403, 404, 409))
+def update_plan(request: HttpRequest, plan_id: int, payload: PayPlanIn) -> PayPlan:
     """Change a plan no run has used yet (else 409 ``plan_in_use``: save a new version)."""
     plan = get_object_or_404(permissions.plans_visible_to(request.user), pk=plan_id)
     return services.save_plan(
@@ -205,7 +205,7 @@ def update_plan(request: HttpRequest, plan_id: int, payload: PlanIn) -> PayPlan:
     )
 
 
-@router.put("/pay/profiles/{user_id}", response=answers(ProfileOut, 400, 403, 404, 409))
+@router.put("/pay/profiles/{user_id}", response=answers(PayProfileOut, 400, 403, 404, 409))
 def put_profile(request: HttpRequest, user_id: int, payload: ProfileIn) -> PayProfile:
     """A person's education, posts, joining day and allowances (the codes of the plan in force)."""
     person = User.objects.filter(pk=user_id, system_kind="").first()
@@ -215,7 +215,7 @@ def put_profile(request: HttpRequest, user_id: int, payload: ProfileIn) -> PayPr
 
 
 @router.get("/pay/runs", response=answers(RunPage, 400))
-def list_runs(request: HttpRequest, params: Query[ListQuery]) -> Any:
+def list_runs(request: HttpRequest, params: Query[PayListQuery]) -> Any:
     page = keyset_page(permissions.runs_visible_to(request.user), cursor=params.cursor, limit=page_limit(params.limit))
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -262,7 +262,7 @@ def move_run(request: HttpRequest, run_id: int, payload: MoveIn) -> PayRun:
 
 
 @router.post("/pay/runs/{run_id}/adjustments", response=answers(AdjustmentOut, 400, 403, 404, 409, 422, status=201))
-def add_adjustment(request: HttpRequest, run_id: int, payload: AdjustmentIn) -> Any:
+def add_adjustment(request: HttpRequest, run_id: int, payload: PayAdjustmentIn) -> Any:
     """Correct an approved statement of an earlier month in this draft run."""
     corrects = get_object_or_404(permissions.statements_visible_to(request.user), pk=payload.corrects)
     run = _run(request, run_id)

@@ -65,7 +65,7 @@ def _window_out(window: Filters) -> WindowOut:
     )
 
 
-class SummaryOut(Schema):
+class QualitySummaryOut(Schema):
     window: WindowOut
     failures: int
     units: int = Field(description="Units that failed.")
@@ -83,7 +83,7 @@ class ModelRowOut(Schema):
     mtbf_days: Decimal | None = Field(description="Mean days between failures (first: since installation).")
 
 
-class RowOut(Schema):
+class QualityRowOut(Schema):
     key: str
     label: str
     failures: int
@@ -96,11 +96,11 @@ class PartRowOut(Schema):
     quantity: Decimal
 
 
-@router.get("/quality/failures/summary", response=answers(SummaryOut, 400, 403, 404))
-def failure_summary(request: HttpRequest, query: Query[WindowQuery]) -> SummaryOut:
+@router.get("/quality/failures/summary", response=answers(QualitySummaryOut, 400, 403, 404))
+def failure_summary(request: HttpRequest, query: Query[WindowQuery]) -> QualitySummaryOut:
     """Failures, units failed, repeat failures within 30 and 90 days (docs/quality.md)."""
     window = _window(request, query)
-    return SummaryOut(window=_window_out(window), **stats.totals(request.user, window))
+    return QualitySummaryOut(window=_window_out(window), **stats.totals(request.user, window))
 
 
 @router.get("/quality/failures/by-model", response=answers(list[ModelRowOut], 400, 403, 404))
@@ -120,24 +120,24 @@ def failures_by_part(request: HttpRequest, query: Query[WindowQuery]) -> list[Pa
     ]
 
 
-def _rows(rows: list[dict[str, Any]]) -> list[RowOut]:
-    return [RowOut(key=str(row["key"]), label=str(row["label"]), failures=row["failures"]) for row in rows]
+def _rows(rows: list[dict[str, Any]]) -> list[QualityRowOut]:
+    return [QualityRowOut(key=str(row["key"]), label=str(row["label"]), failures=row["failures"]) for row in rows]
 
 
-@router.get("/quality/failures/by-fault-code", response=answers(list[RowOut], 400, 403, 404))
-def failures_by_fault_code(request: HttpRequest, query: Query[WindowQuery]) -> list[RowOut]:
+@router.get("/quality/failures/by-fault-code", response=answers(list[QualityRowOut], 400, 403, 404))
+def failures_by_fault_code(request: HttpRequest, query: Query[WindowQuery]) -> list[QualityRowOut]:
     """Per fault code of the device rule that opened the order (key "" for none)."""
     return _rows(stats.by_fault_code(request.user, _window(request, query)))
 
 
-@router.get("/quality/failures/by-batch", response=answers(list[RowOut], 400, 403, 404))
-def failures_by_batch(request: HttpRequest, query: Query[WindowQuery]) -> list[RowOut]:
+@router.get("/quality/failures/by-batch", response=answers(list[QualityRowOut], 400, 403, 404))
+def failures_by_batch(request: HttpRequest, query: Query[WindowQuery]) -> list[QualityRowOut]:
     """Per production batch: the serial number without its last four characters."""
     return _rows(stats.by_batch(request.user, _window(request, query)))
 
 
-@router.get("/quality/failures/by-age", response=answers(list[RowOut], 400, 403, 404))
-def failures_by_age(request: HttpRequest, query: Query[WindowQuery]) -> list[RowOut]:
+@router.get("/quality/failures/by-age", response=answers(list[QualityRowOut], 400, 403, 404))
+def failures_by_age(request: HttpRequest, query: Query[WindowQuery]) -> list[QualityRowOut]:
     """Per band of whole months from installation (else purchase) to the call; every band, in order."""
     return _rows(stats.by_age(request.user, _window(request, query)))
 
@@ -341,7 +341,7 @@ def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Quali
     return case_or_404(request, case_id)
 
 
-class TransitionIn(Input):
+class CaseTransitionIn(Input):
     to: CaseStatus
     design_change_ref: str = model_field(QualityCase, "design_change_ref", "")
     decision: str = model_field(QualityCase, "decision", "")
@@ -349,7 +349,7 @@ class TransitionIn(Input):
 
 
 @router.post("/quality/cases/{case_id}/transition", response=answers(CaseDetailOut, 400, 403, 404, 409))
-def transition_case(request: HttpRequest, case_id: int, payload: TransitionIn) -> QualityCase:
+def transition_case(request: HttpRequest, case_id: int, payload: CaseTransitionIn) -> QualityCase:
     """Move a case: open → analysing → decided (needs the design change reference) → released → closed;
     rejected (needs a reason) from any state before the release."""
     case = case_or_404(request, case_id)

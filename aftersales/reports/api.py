@@ -36,7 +36,7 @@ class ColumnOut(Schema):
     unit: str = Field(description='"n" count, "%" per cent, "h" hours, "money" yuan, "qty" quantity, "score".')
 
 
-class RowOut(Schema):
+class ReportRowOut(Schema):
     key: str = Field(description="The group's value (an id, a code, or YYYY-MM); empty for the total.")
     label: str
     values: dict[str, Decimal | int | None]
@@ -45,22 +45,22 @@ class RowOut(Schema):
 class TableOut(Schema):
     by: str
     label: str
-    rows: list[RowOut]
+    rows: list[ReportRowOut]
 
 
-class FigureOut(Schema):
+class ReportFigureOut(Schema):
     key: str
     title: str
     note: str
     start: datetime.date = Field(description="The period's first day.")
     end: datetime.date = Field(description="The period's last day (included).")
     columns: list[ColumnOut]
-    total: RowOut
+    total: ReportRowOut
     tables: list[TableOut]
 
 
-def _row(row: Row) -> RowOut:
-    return RowOut(key=row.key, label=row.label, values=row.values)
+def _row(row: Row) -> ReportRowOut:
+    return ReportRowOut(key=row.key, label=row.label, values=row.values)
 
 
 def figure_out(result: FigureResult) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def _endpoint(spec: FigureSpec) -> Callable[..., Any]:
 for _spec in FIGURES.values():
     router.get(
         f"/reports/{_spec.key.replace('_', '-')}",
-        response=answers(FigureOut, 400, 403, 404),
+        response=answers(ReportFigureOut, 400, 403, 404),
         operation_id=f"report_{_spec.key}",
         summary=str(_spec.title),
     )(_endpoint(_spec))

@@ -24,7 +24,7 @@ from aftersales.contracts.models import ContractVisit
 from aftersales.contracts.permissions import in_scope
 from aftersales.money.choices import Bearer, ChargeKind, LineStatus
 from aftersales.money.permissions import charge_lines_visible_to
-from aftersales.parts.choices import ClaimStatus
+from aftersales.parts.choices import SupplierClaimStatus
 from aftersales.parts.models import Part, StockMove, Supplier, VisitPart
 from aftersales.parts.permissions import claims_visible_to, locations_visible_to
 from aftersales.reports.engine import Bounds, FigureSpec, Grouping, Measure, Rate
@@ -455,14 +455,14 @@ CLAIMS = FigureSpec(
     sources={"claims": _claims},
     measures=(
         Measure("claims", _("Claims"), "claims"),
-        Measure("rejected", _("Rejected"), "claims", condition=Q(status=ClaimStatus.REJECTED)),
+        Measure("rejected", _("Rejected"), "claims", condition=Q(status=SupplierClaimStatus.REJECTED)),
         Measure("claimed", _("Claimed"), "claims", agg="sum", expr=F("amount_claimed"), unit="money"),
         Measure("recovered", _("Recovered"), "claims", agg="sum", expr=F("amount_recovered"), unit="money"),
     ),
     rates=(Rate("recovery", _("Recovery rate"), ("recovered",), "claimed"),),
     groupings=(
         Grouping("supplier", _("Supplier"), {"claims": "supplier_id"}, labels=_names(Supplier)),
-        Grouping("status", _("Status"), {"claims": "status"}, labels=_choices(ClaimStatus)),
+        Grouping("status", _("Status"), {"claims": "status"}, labels=_choices(SupplierClaimStatus)),
     ),
     chart={"type": "bar", "by": "supplier", "series": ["claimed", "recovered"]},
     note=_("Claims opened in the period: amounts claimed from suppliers and recovered."),

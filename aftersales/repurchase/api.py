@@ -19,7 +19,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, answers, model_field
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Money, answers, model_field
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.repurchase import rules, selectors, services
@@ -36,11 +36,11 @@ class TermsIn(Input):
 
     holder: Holder = model_field(C, "holder", choices=Holder)
     sale_date: Day
-    price: Decimal = model_field(C, "price", description="Selling price, CNY")
-    repurchase_price: Decimal = model_field(C, "repurchase_price", description="CNY")
+    price: Money = model_field(C, "price", description="Selling price, CNY")
+    repurchase_price: Money = model_field(C, "repurchase_price", description="CNY")
     deadline: Day = Field(description="The repurchase on or before this day")
-    cost: Decimal | None = model_field(C, "cost", None, description="Cost of the asset, CNY (needed to post a sale)")
-    market_value: Decimal | None = model_field(
+    cost: Money | None = model_field(C, "cost", None, description="Cost of the asset, CNY (needed to post a sale)")
+    market_value: Money | None = model_field(
         C, "market_value", None, description="Expected market value at the repurchase date, CNY (a put)"
     )
     incentive: bool | None = Field(
@@ -49,7 +49,7 @@ class TermsIn(Input):
     incentive_reason: str = model_field(C, "incentive_reason", "", description="A put: why (or why not)")
 
 
-class ContractIn(TermsIn):
+class RepurchaseContractIn(TermsIn):
     customer_id: int
     unit_ids: list[int] = Field(default_factory=list, max_length=100, description="The units sold (the customer's)")
     number: str = model_field(C, "number", description="The sales contract's number")
@@ -61,11 +61,11 @@ class ContractPatch(Input):
 
     holder: Holder | None = model_field(C, "holder", None, choices=Holder)
     sale_date: Day | None = None
-    price: Decimal | None = model_field(C, "price", None)
-    repurchase_price: Decimal | None = model_field(C, "repurchase_price", None)
+    price: Money | None = model_field(C, "price", None)
+    repurchase_price: Money | None = model_field(C, "repurchase_price", None)
     deadline: Day | None = None
-    cost: Decimal | None = model_field(C, "cost", None)
-    market_value: Decimal | None = model_field(C, "market_value", None)
+    cost: Money | None = model_field(C, "cost", None)
+    market_value: Money | None = model_field(C, "market_value", None)
     incentive: bool | None = None
     incentive_reason: str | None = model_field(C, "incentive_reason", None)
     number: str | None = model_field(C, "number", None)
@@ -73,7 +73,7 @@ class ContractPatch(Input):
     unit_ids: list[int] | None = Field(None, max_length=100)
 
 
-class LineOut(Schema):
+class RepurchaseLineOut(Schema):
     account: str
     account_name: str
     account_code: str
@@ -84,10 +84,10 @@ class LineOut(Schema):
 class PlannedOut(Schema):
     event: Event
     memo: str
-    lines: list[LineOut]
+    lines: list[RepurchaseLineOut]
 
 
-class EntryOut(Schema):
+class RepurchaseEntryOut(Schema):
     id: int
     number: str
     seq: int
@@ -96,7 +96,7 @@ class EntryOut(Schema):
     memo: str
     reverses_id: int | None
     reversed: bool
-    lines: list[LineOut]
+    lines: list[RepurchaseLineOut]
 
     @staticmethod
     def resolve_number(entry: JournalEntry) -> str:
@@ -111,7 +111,7 @@ class EntryOut(Schema):
         return selectors.shown_lines(entry.lines.all())
 
 
-class ContractOut(Schema):
+class RepurchaseContractOut(Schema):
     id: int
     number: str
     customer_id: int
@@ -146,20 +146,20 @@ class ContractOut(Schema):
         return selectors.reasoning(contract)
 
 
-class ContractDetailOut(ContractOut):
-    entries: list[EntryOut]
+class RepurchaseContractDetailOut(RepurchaseContractOut):
+    entries: list[RepurchaseEntryOut]
 
     @staticmethod
     def resolve_entries(contract: RepurchaseContract) -> list[JournalEntry]:
         return list(contract.entries.all())
 
 
-class ContractPage(Schema):
-    items: list[ContractOut]
+class RepurchaseContractPage(Schema):
+    items: list[RepurchaseContractOut]
     next_cursor: str | None
 
 
-class PreviewOut(Schema):
+class RepurchasePreviewOut(Schema):
     classification: Classification
     rule: str
     reasoning: str
@@ -168,7 +168,7 @@ class PreviewOut(Schema):
     entries: list[PlannedOut] = Field(description="Every entry the contract's life would post")
 
 
-class ContractQuery(Schema):
+class RepurchaseContractQuery(Schema):
     q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH)
     holder: Holder | None = None
     classification: Classification | None = None
@@ -185,7 +185,7 @@ class ExerciseIn(Input):
 
 class LapseIn(Input):
     on: Day = Field(description="The day the right lapsed (on or after the deadline)")
-    cost: Decimal | None = model_field(C, "cost", None, description="The asset's cost, when the contract has none")
+    cost: Money | None = model_field(C, "cost", None, description="The asset's cost, when the contract has none")
 
 
 class ReverseIn(Input):
@@ -204,15 +204,15 @@ def _units(request: HttpRequest, ids: list[int]) -> list[Any]:
     return units
 
 
-@router.get("/repurchase/contracts", response=answers(ContractPage, 400))
-def list_contracts(request: HttpRequest, filters: Query[ContractQuery]) -> Any:
+@router.get("/repurchase/contracts", response=answers(RepurchaseContractPage, 400))
+def list_contracts(request: HttpRequest, filters: Query[RepurchaseContractQuery]) -> Any:
     """The clauses you may see, by deadline (soonest first), keyset-paged."""
     qs = apply_filters(ContractFilter, data=filter_params(filters), queryset=selectors.contracts_for_list(request.user))
     page = keyset_page(qs, ordering=("deadline", "id"), cursor=filters.cursor, limit=page_limit(filters.limit))
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.post("/repurchase/classify", response=answers(PreviewOut, 400))
+@router.post("/repurchase/classify", response=answers(RepurchasePreviewOut, 400))
 def classify(request: HttpRequest, payload: TermsIn) -> dict[str, Any]:
     """The classification, its reasoning and every entry it would post, without writing anything."""
     terms, outcome = services.check_terms(**payload.model_dump())
@@ -227,8 +227,10 @@ def classify(request: HttpRequest, payload: TermsIn) -> dict[str, Any]:
     }
 
 
-@router.post("/repurchase/contracts", response=answers(ContractDetailOut, 400, 403, 404, 409, 422, status=201))
-def create_contract(request: HttpRequest, payload: ContractIn) -> Any:
+@router.post(
+    "/repurchase/contracts", response=answers(RepurchaseContractDetailOut, 400, 403, 404, 409, 422, status=201)
+)
+def create_contract(request: HttpRequest, payload: RepurchaseContractIn) -> Any:
     """Record a clause, classified at once; nothing is posted yet."""
     customer = customers_visible_to(request.user).filter(pk=payload.customer_id).first()
     if customer is None:
@@ -239,18 +241,18 @@ def create_contract(request: HttpRequest, payload: ContractIn) -> Any:
     def create() -> tuple[int, Any]:
         data = payload.model_dump(exclude={"customer_id", "unit_ids"})
         contract = services.create_contract(by=request.user, customer=found, units=units, **data)
-        return 201, ContractDetailOut.from_orm(_contract(request, contract.pk))
+        return 201, RepurchaseContractDetailOut.from_orm(_contract(request, contract.pk))
 
     return idempotent(request, create)
 
 
-@router.get("/repurchase/contracts/{contract_id}", response=answers(ContractDetailOut, 404))
+@router.get("/repurchase/contracts/{contract_id}", response=answers(RepurchaseContractDetailOut, 404))
 def get_contract(request: HttpRequest, contract_id: int) -> RepurchaseContract:
     """One clause with its classification, reasoning and entries."""
     return _contract(request, contract_id)
 
 
-@router.patch("/repurchase/contracts/{contract_id}", response=answers(ContractDetailOut, 400, 403, 404, 409))
+@router.patch("/repurchase/contracts/{contract_id}", response=answers(RepurchaseContractDetailOut, 400, 403, 404, 409))
 def change_contract(request: HttpRequest, contract_id: int, payload: ContractPatch) -> RepurchaseContract:
     """Change inputs before the first entry is posted (409 ``already_posted`` after)."""
     contract = _contract(request, contract_id)
@@ -261,28 +263,34 @@ def change_contract(request: HttpRequest, contract_id: int, payload: ContractPat
     return _contract(request, contract_id)
 
 
-@router.post("/repurchase/contracts/{contract_id}/post", response=answers(ContractDetailOut, 403, 404, 409))
+@router.post("/repurchase/contracts/{contract_id}/post", response=answers(RepurchaseContractDetailOut, 403, 404, 409))
 def post_inception(request: HttpRequest, contract_id: int) -> RepurchaseContract:
     """Post the entries at the sale; the classification is fixed from now on."""
     services.post_inception(by=request.user, contract=_contract(request, contract_id))
     return _contract(request, contract_id)
 
 
-@router.post("/repurchase/contracts/{contract_id}/exercise", response=answers(ContractDetailOut, 400, 403, 404, 409))
+@router.post(
+    "/repurchase/contracts/{contract_id}/exercise", response=answers(RepurchaseContractDetailOut, 400, 403, 404, 409)
+)
 def post_exercise(request: HttpRequest, contract_id: int, payload: ExerciseIn) -> RepurchaseContract:
     """The asset is bought back: post the buy-back's entries."""
     services.post_exercise(by=request.user, contract=_contract(request, contract_id), on=payload.on)
     return _contract(request, contract_id)
 
 
-@router.post("/repurchase/contracts/{contract_id}/lapse", response=answers(ContractDetailOut, 400, 403, 404, 409))
+@router.post(
+    "/repurchase/contracts/{contract_id}/lapse", response=answers(RepurchaseContractDetailOut, 400, 403, 404, 409)
+)
 def post_lapse(request: HttpRequest, contract_id: int, payload: LapseIn) -> RepurchaseContract:
     """The right lapsed unexercised: post the sale (not for a forward)."""
     services.post_lapse(by=request.user, contract=_contract(request, contract_id), on=payload.on, cost=payload.cost)
     return _contract(request, contract_id)
 
 
-@router.post("/repurchase/contracts/{contract_id}/reverse", response=answers(ContractDetailOut, 400, 403, 404, 409))
+@router.post(
+    "/repurchase/contracts/{contract_id}/reverse", response=answers(RepurchaseContractDetailOut, 400, 403, 404, 409)
+)
 def reverse_posting(request: HttpRequest, contract_id: int, payload: ReverseIn) -> RepurchaseContract:
     """Reverse the last posting with new entries; the contract steps back."""
     services.reverse_posting(

@@ -664,6 +664,8 @@ def get_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileRespons
 
 
 @router.get("/technicians", response=answers(list[TechnicianOut]), tags=["dispatch"])
-def technicians(request: HttpRequest, service_center: int | None = None) -> QuerySet[User]:
+def technicians(request: HttpRequest, service_center: int | None = None) -> list[User]:
     """Technicians you may dispatch to, with their centre and open load."""
-    return selectors.technicians_with_load(user=request.user, centre_id=service_center)
+    # Read here, not while Ninja validates the answer: an id no column holds raises OverflowError, which
+    # core.api answers 400 only from inside the view (pydantic would wrap it into a 500).
+    return list(selectors.technicians_with_load(user=request.user, centre_id=service_center))

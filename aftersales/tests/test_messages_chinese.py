@@ -181,3 +181,31 @@ def test_a_token_user_who_chose_english_reads_english(order, users, api_client):
 
     assert refused["detail"].startswith("An order that is “New” cannot move to “Completed”."), refused
     assert not CJK.search(invalid["detail"]), invalid
+
+
+@pytest.mark.django_db
+def test_a_schema_choice_refusal_gives_each_code_with_its_label(users, centre, api_client):
+    """Found by hand, 2026-12-06: the schema's own enum refusal read "必须是以下之一：low, normal, high,
+    urgent。", codes a Chinese user cannot read (the services' refusals already gave the labels)."""
+    body = (
+        api_client(users[Role.AGENT])
+        .post(
+            "/api/v1/orders",
+            {
+                "customer_id": CustomerFactory(service_center=centre).pk,
+                "kind": "repair",
+                "priority": "asap",
+                "reporter_name": "王",
+                "reporter_phone": "13800138000",
+                "description": "坏了",
+            },
+            content_type=JSON,
+            **ZH,
+        )
+        .json()
+    )
+
+    assert (body["code"], body["field"]) == ("invalid_input", "priority")
+    with translation.override("zh-hans"):
+        for value, label in Priority.choices:
+            assert f"{value}（{label}）" in body["detail"], body["detail"]

@@ -105,3 +105,106 @@ def test_input_over_the_model_limit_answers_400_and_writes_nothing(users, api_cl
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("invalid_input", field)
     assert count() == 0
+
+
+# ---- every date and time an API input takes is checked (found by hand, 2026-12-06: an installation's
+# appointment_at took "2026-12-10T09:00:00" and answered it without an offset, and "0001-01-01T00:00:00Z"
+# was stored) ----------------------------------------------------------------------------------------
+def _input_schemas() -> list[type]:
+    import aftersales.api  # noqa: F401  (every app's schemas)
+    from aftersales.core.api import Input
+
+    found, todo = [], [Input]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+def test_every_date_and_time_an_input_takes_is_a_day_or_a_moment():
+    import datetime
+    import typing
+
+    from aftersales.core.schemas import Day, Moment
+
+    checked = {typing.get_args(Day)[1:], typing.get_args(Moment)[1:]}
+    unchecked = []
+    schemas = _input_schemas()
+    for schema in schemas:
+        for name, field in schema.model_fields.items():
+            types = typing.get_args(field.annotation) or (field.annotation,)
+            if {datetime.date, datetime.datetime} & set(types) and tuple(field.metadata) not in checked:
+                unchecked.append(f"{schema.__module__}.{schema.__name__}.{name}")
+
+    assert len(schemas) > 50
+    assert unchecked == [], "type these Day or Moment (core.schemas)"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("appointment_at", "code"),
+    [("2026-12-10T09:00:00", "time_without_zone"), ("0001-01-01T00:00:00Z", "date_out_of_range")],
+)
+def test_an_installation_appointment_needs_a_zone_and_a_year_in_range(appointment_at, code, users, api_client):
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.money.models import Installation
+    from aftersales.service.tests.factories import make_order
+
+    customer = CustomerFactory(service_center=users[Role.AGENT].service_center)
+    order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False, kind="installation")
+
+    response = api_client(users[Role.DISPATCHER]).post(
+        f"/api/v1/orders/{order.pk}/installation",
+        {"mode": "large", "appointment_at": appointment_at},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == (code, "appointment_at")
+    assert not Installation.objects.exists()
+
+
+# ---- amounts of money are decimal texts (core.schemas.Money) -------------------------------------
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (0.1, "invalid_amount"),
+        (12, "invalid_amount"),
+        (True, "invalid_amount"),
+        ("1e3", "invalid_amount"),
+        ("１２", "invalid_amount"),
+        ("12.345", "invalid_amount"),
+        ("", "invalid_amount"),
+        ("-1.00", "amount_not_positive"),
+    ],
+)
+def test_an_amount_that_is_not_a_decimal_text_is_refused(value, code):
+    from aftersales.core.schemas import Money
+
+    class Priced(Schema):
+        price: Money
+
+    with pytest.raises(ValidationError) as refused:
+        Priced(price=value)
+
+    assert refused.value.errors()[0]["type"] == code
+    assert Priced(price="1280.50").price == Decimal("1280.50")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/parts", {"number": "P-1", "name": "泵", "unit": "piece", "cost": 12.5}, "cost"),
+        ("/api/v1/parts", {"number": "P-1", "name": "泵", "unit": "piece", "list_price": True}, "list_price"),
+    ],
+)
+def test_a_number_for_an_amount_answers_400_and_writes_nothing(path, body, field, users, api_client):
+    from aftersales.parts.models import Part
+
+    response = api_client(users[Role.ADMIN]).post(path, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == ("invalid_amount", field)
+    assert not Part.objects.exists()

@@ -18,9 +18,9 @@ from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field, page_schema
+from aftersales.core.schemas import Day, Moment, Money, answers, model_field, page_schema
 from aftersales.workforce import selectors
-from aftersales.workforce.choices import AbsenceStatus, Audience, ClaimStatus, OvertimeStatus
+from aftersales.workforce.choices import AbsenceStatus, Audience, ExpenseClaimStatus, OvertimeStatus
 from aftersales.workforce.common import week_start_of
 from aftersales.workforce.models import (
     Absence,
@@ -44,13 +44,13 @@ from aftersales.workforce.services import attendance, claims, overtime, training
 router = Router(tags=["workforce"])
 
 
-class PageQuery(Schema):
+class WorkforcePageQuery(Schema):
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
     person_id: int | None = Field(None, description="Only this person's records.")
 
 
-def _page(request: HttpRequest, qs, query: PageQuery) -> Page:  # type: ignore[no-untyped-def]
+def _page(request: HttpRequest, qs, query: WorkforcePageQuery) -> Page:  # type: ignore[no-untyped-def]
     qs = workforce_scope(request.user, qs)
     if query.person_id is not None:
         qs = qs.filter(person_id=query.person_id)
@@ -61,7 +61,7 @@ def _lister(name: str, path: str, page: type[Schema], qs: Callable[[], QuerySet]
     """Register ``GET path``: the records of ``qs()`` the caller may see (``workforce_scope``), filtered by
     ``person_id``, keyset-paged (latest first). One shape for every person's-records list."""
 
-    def endpoint(request: HttpRequest, query: Query[PageQuery]) -> Page:
+    def endpoint(request: HttpRequest, query: Query[WorkforcePageQuery]) -> Page:
         return _page(request, qs(), query)
 
     endpoint.__name__ = endpoint.__qualname__ = name  # the operation id: aftersales_workforce_api_<name>
@@ -97,7 +97,7 @@ class SkillOut(Schema):
     expires_on: datetime.date
 
 
-class ProfileOut(Schema):
+class WorkforceProfileOut(Schema):
     id: int
     name: str
     service_center_id: int | None
@@ -110,8 +110,8 @@ class ProfileOut(Schema):
     trip_id: int | None
 
 
-@router.get("/workforce/profile", response=answers(ProfileOut, 404))
-def profile(request: HttpRequest, person_id: int | None = None) -> ProfileOut:
+@router.get("/workforce/profile", response=answers(WorkforceProfileOut, 404))
+def profile(request: HttpRequest, person_id: int | None = None) -> WorkforceProfileOut:
     """A technician's profile (yourself by default): centre, region, skills from valid certificates,
     working hours, open orders, checked in today, the trip out."""
     person = request.user
@@ -122,7 +122,7 @@ def profile(request: HttpRequest, person_id: int | None = None) -> ProfileOut:
         if person is None:
             raise NotFoundError("not_found", _("No such person."))
     data = selectors.technician_profile(person=person)
-    return ProfileOut(
+    return WorkforceProfileOut(
         id=person.pk,
         name=str(person),
         service_center_id=person.service_center_id,
@@ -189,8 +189,8 @@ _lister(
 
 
 class AbsenceIn(Input):
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: Moment
+    ends_at: Moment
     reason: str = model_field(Absence, "reason", min_length=1)
 
 
@@ -207,7 +207,7 @@ class AbsenceOut(PersonOut):
 AbsencePage = page_schema(AbsenceOut)
 
 
-class DecisionIn(Input):
+class ApprovalIn(Input):
     approve: bool
     reason: str = Field("", max_length=200, description="Required to refuse.")
 
@@ -228,7 +228,7 @@ _lister("list_absences", "/workforce/absences", AbsencePage, Absence.objects.all
 
 
 @router.post("/workforce/absences/{absence_id}/decision", response=answers(AbsenceOut, 400, 403, 404, 409))
-def decide_absence(request: HttpRequest, absence_id: int, payload: DecisionIn) -> Absence:
+def decide_absence(request: HttpRequest, absence_id: int, payload: ApprovalIn) -> Absence:
     """The service manager approves or refuses (with a reason); an approved absence keeps the person off
     the dispatch board for its time."""
     return attendance.decide_absence(
@@ -327,14 +327,14 @@ class SummaryIn(Input):
     text: str = model_field(WeeklySummary, "text", min_length=1)
 
 
-class SummaryOut(PersonOut):
+class WorkforceSummaryOut(PersonOut):
     id: int
     week_start: datetime.date
     text: str
     submitted_at: datetime.datetime | None
 
 
-SummaryPage = page_schema(SummaryOut)
+SummaryPage = page_schema(WorkforceSummaryOut)
 
 
 class DraftOut(Schema):
@@ -349,7 +349,7 @@ def draft_weekly_summary(request: HttpRequest, week_start: Day) -> DraftOut:
     return DraftOut(week_start=monday, text=selectors.draft_weekly_summary(person=request.user, week_start=monday))
 
 
-@router.post("/workforce/weekly-summaries", response=answers(SummaryOut, 400, 403))
+@router.post("/workforce/weekly-summaries", response=answers(WorkforceSummaryOut, 400, 403))
 def submit_weekly_summary(request: HttpRequest, payload: SummaryIn) -> WeeklySummary:
     return trips.submit_weekly_summary(by=request.user, week_start=payload.week_start, text=payload.text)
 
@@ -360,7 +360,7 @@ _lister("list_weekly_summaries", "/workforce/weekly-summaries", SummaryPage, Wee
 # --- expense claims --------------------------------------------------------------------------------
 
 
-class LineOut(Schema):
+class ExpenseLineOut(Schema):
     id: int
     kind: str
     spent_on: datetime.date
@@ -393,10 +393,10 @@ class DecisionOut(Schema):
         return str(row.actor)
 
 
-class ClaimOut(PersonOut):
+class ExpenseClaimOut(PersonOut):
     id: int
     number: str
-    status: ClaimStatus
+    status: ExpenseClaimStatus
     step: int = Field(description="The position of the step it waits for; 0 when not in approval.")
     step_role: str = Field(description="Who decides that step: manager, finance or general_manager.")
     total: Decimal
@@ -406,29 +406,29 @@ class ClaimOut(PersonOut):
     exported_at: datetime.datetime | None
 
 
-class ClaimDetailOut(ClaimOut):
-    lines: list[LineOut]
+class ClaimDetailOut(ExpenseClaimOut):
+    lines: list[ExpenseLineOut]
     decisions: list[DecisionOut]
 
 
-ClaimPage = page_schema(ClaimOut)
+ClaimPage = page_schema(ExpenseClaimOut)
 
 
-class ClaimQuery(PageQuery):
-    status: ClaimStatus | None = None
+class ClaimQuery(WorkforcePageQuery):
+    status: ExpenseClaimStatus | None = None
     waiting: bool = Field(False, description="Only those waiting for a step you decide.")
 
 
-class ClaimIn(Input):
+class ExpenseClaimIn(Input):
     note: str = model_field(ExpenseClaim, "note", "")
 
 
 class LineIn(Input):
     kind: str = Field(description="transport, lodging, meals, materials or other")
     spent_on: Day
-    amount: str | int | float = Field(
-        description='CNY as a decimal text with at most two places, e.g. "128.50"; a float is refused '
-        "(400 `invalid_amount`), zero or less too (`amount_not_positive`)."
+    amount: Money = Field(
+        description='CNY as a decimal text with at most two places, e.g. "128.50"; a number, a negative '
+        "amount or more places are refused (400 `invalid_amount`), zero too (`amount_not_positive`)."
     )
     description: str = model_field(ExpenseLine, "description", min_length=1)
     order_id: int | None = Field(None, description="One of your own orders (or give `trip_id`).")
@@ -462,7 +462,7 @@ def list_claims(request: HttpRequest, query: Query[ClaimQuery]) -> Page:
 
 
 @router.post("/workforce/claims", response=answers(ClaimDetailOut, 400, 403, 422, status=201))
-def create_claim(request: HttpRequest, payload: ClaimIn) -> Created:
+def create_claim(request: HttpRequest, payload: ExpenseClaimIn) -> Created:
     """Start a draft claim (``Idempotency-Key`` honoured)."""
 
     def create() -> tuple[int, ClaimDetailOut]:
@@ -494,7 +494,7 @@ def add_line(request: HttpRequest, claim_id: int, payload: LineIn) -> ExpenseCla
     return _claim(request, claim_id)
 
 
-@router.post("/workforce/expense-lines/{line_id}/receipt", response=answers(LineOut, 400, 403, 404, 409))
+@router.post("/workforce/expense-lines/{line_id}/receipt", response=answers(ExpenseLineOut, 400, 403, 404, 409))
 def attach_receipt(request: HttpRequest, line_id: int, file: File[UploadedFile]) -> ExpenseLine:
     """The photo of the line's receipt (multipart `file`)."""
     return claims.attach_receipt(line_id=line_id, by=request.user, file=file)
@@ -523,13 +523,13 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn) 
     return _claim(request, claim_id)
 
 
-@router.post("/workforce/expense-lines/{line_id}/confirm", response=answers(LineOut, 400, 403, 404, 409))
+@router.post("/workforce/expense-lines/{line_id}/confirm", response=answers(ExpenseLineOut, 400, 403, 404, 409))
 def confirm_materials(request: HttpRequest, line_id: int) -> ExpenseLine:
     """Purchasing confirms materials bought on site (before finance approves)."""
     return claims.confirm_materials(line_id=line_id, by=request.user)
 
 
-@router.post("/workforce/claims/exported", response=answers(list[ClaimOut], 400, 403, 404, 409))
+@router.post("/workforce/claims/exported", response=answers(list[ExpenseClaimOut], 400, 403, 404, 409))
 def mark_exported(request: HttpRequest, payload: ExportIn) -> list[ExpenseClaim]:
     """Finance marks approved claims as handed to payment (after downloading `/exports/payable_claims.xlsx`)."""
     return claims.mark_claims_exported(claim_ids=payload.claim_ids, by=request.user)
@@ -574,7 +574,7 @@ _lister("list_overtime", "/workforce/overtime", OvertimePage, Overtime.objects.a
 
 
 @router.post("/workforce/overtime/{overtime_id}/decision", response=answers(OvertimeOut, 400, 403, 404, 409))
-def decide_overtime(request: HttpRequest, overtime_id: int, payload: DecisionIn) -> Overtime:
+def decide_overtime(request: HttpRequest, overtime_id: int, payload: ApprovalIn) -> Overtime:
     return overtime.decide_overtime(
         overtime_id=overtime_id, by=request.user, approve=payload.approve, reason=payload.reason
     )
@@ -604,7 +604,7 @@ class CertificateOut(PersonOut):
 CertificatePage = page_schema(CertificateOut)
 
 
-class CertificateQuery(PageQuery):
+class CertificateQuery(WorkforcePageQuery):
     expiring: bool = Field(False, description="Only valid ones expiring within the warning days (30).")
 
 

@@ -17,7 +17,9 @@ class WorkforceConfig(AppConfig):
 
         register_capabilities(CAPABILITIES)
         register_figures()  # days attended, for pay
-        registry.register_badges("workforce.ClaimStatus", choices.ClaimStatus, choices.CLAIM_STATUS_BADGES)
+        registry.register_badges(
+            "workforce.ExpenseClaimStatus", choices.ExpenseClaimStatus, choices.CLAIM_STATUS_BADGES
+        )
         registry.register_badges("workforce.AbsenceStatus", choices.AbsenceStatus, choices.ABSENCE_STATUS_BADGES)
         registry.register_badges("workforce.OvertimeStatus", choices.OvertimeStatus, choices.OVERTIME_STATUS_BADGES)
         registry.register_badges("workforce.TripStatus", choices.TripStatus, choices.TRIP_STATUS_BADGES)

@@ -27,7 +27,7 @@ class TripStatus(models.TextChoices):
 TRIP_STATUS_BADGES = {TripStatus.OUT: "text-bg-info", TripStatus.RETURNED: "text-bg-secondary"}
 
 
-class ClaimStatus(models.TextChoices):
+class ExpenseClaimStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("In approval")
     APPROVED = "approved", _("Approved")
@@ -36,11 +36,11 @@ class ClaimStatus(models.TextChoices):
 
 
 CLAIM_STATUS_BADGES = {
-    ClaimStatus.DRAFT: "text-bg-light border",
-    ClaimStatus.SUBMITTED: "text-bg-warning",
-    ClaimStatus.APPROVED: "text-bg-success",
-    ClaimStatus.REJECTED: "text-bg-danger",
-    ClaimStatus.EXPORTED: "text-bg-secondary",
+    ExpenseClaimStatus.DRAFT: "text-bg-light border",
+    ExpenseClaimStatus.SUBMITTED: "text-bg-warning",
+    ExpenseClaimStatus.APPROVED: "text-bg-success",
+    ExpenseClaimStatus.REJECTED: "text-bg-danger",
+    ExpenseClaimStatus.EXPORTED: "text-bg-secondary",
 }
 
 

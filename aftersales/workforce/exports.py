@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import display
-from aftersales.workforce.choices import ClaimStatus, OvertimeStatus
+from aftersales.workforce.choices import ExpenseClaimStatus, OvertimeStatus
 from aftersales.workforce.models import ExpenseLine, Overtime
 from aftersales.workforce.permissions import claims_visible_to, workforce_scope
 
@@ -28,7 +28,7 @@ PAYABLE_COLUMNS = (
 
 
 def _rows(user: Any) -> Iterator[list[Any]]:
-    claims = claims_visible_to(user).filter(status=ClaimStatus.APPROVED)
+    claims = claims_visible_to(user).filter(status=ExpenseClaimStatus.APPROVED)
     lines = (
         ExpenseLine.objects.filter(claim__in=claims.values("pk"))
         .select_related("claim__person", "claim__service_center", "order", "trip")

@@ -22,8 +22,8 @@ from aftersales.workforce.choices import (
     AbsenceStatus,
     ApprovalRole,
     Audience,
-    ClaimStatus,
     Decision,
+    ExpenseClaimStatus,
     ExpenseKind,
     OvertimeStatus,
     TripStatus,
@@ -234,7 +234,9 @@ class ExpenseClaim(PersonRecord):
     approval). Status moves only through ``services.claims``."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExpenseClaimStatus.choices, default=ExpenseClaimStatus.DRAFT
+    )
     step = models.PositiveSmallIntegerField(_("waiting for step"), default=0)
     step_role = models.CharField(_("waiting for approver"), max_length=20, choices=ApprovalRole.choices, blank=True)
     total = models.DecimalField(_("total (CNY)"), default=Decimal("0.00"), **MONEY)
@@ -249,7 +251,9 @@ class ExpenseClaim(PersonRecord):
         verbose_name_plural = _("expense claims")
         ordering = ["-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=ClaimStatus.values), name="wf_claim_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExpenseClaimStatus.values), name="wf_claim_status_valid"
+            ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="wf_claim_total_positive"),
         ]
         indexes = [

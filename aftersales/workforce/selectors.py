@@ -16,7 +16,7 @@ from aftersales.accounts.models import User
 from aftersales.calendars.selectors import is_working_day
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.workforce.choices import AbsenceStatus, ClaimStatus, OvertimeStatus
+from aftersales.workforce.choices import AbsenceStatus, ExpenseClaimStatus, OvertimeStatus
 from aftersales.workforce.common import working_hours
 from aftersales.workforce.models import (
     Absence,
@@ -185,7 +185,7 @@ def claims_waiting_for(user: User) -> QuerySet[ExpenseClaim]:
     allowed = [role for role, name in STEP_CAPABILITY.items() if has_capability(user, name)]
     return (
         claims_visible_to(user)
-        .filter(status=ClaimStatus.SUBMITTED, step_role__in=allowed)
+        .filter(status=ExpenseClaimStatus.SUBMITTED, step_role__in=allowed)
         .exclude(person=user)
         .order_by("submitted_at", "pk")
     )

@@ -23,7 +23,7 @@ from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
 from aftersales.service.permissions import jobs_visible_to
 from aftersales.workforce import selectors
-from aftersales.workforce.choices import AbsenceStatus, ClaimStatus, Decision, ExpenseKind, OvertimeStatus
+from aftersales.workforce.choices import AbsenceStatus, Decision, ExpenseClaimStatus, ExpenseKind, OvertimeStatus
 from aftersales.workforce.common import week_start_of
 from aftersales.workforce.forms import (
     AbsenceForm,
@@ -240,13 +240,13 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     waiting = request.GET.get("waiting") == "1"
     status = request.GET.get("status", "")
     qs = selectors.claims_waiting_for(request.user) if waiting else claims_visible_to(request.user).order_by("-pk")
-    if status in ClaimStatus.values:
+    if status in ExpenseClaimStatus.values:
         qs = qs.filter(status=status)
     context = {
         "claims": list(qs[:PAGE]),
         "waiting": waiting,
         "status": status,
-        "statuses": ClaimStatus.choices,
+        "statuses": ExpenseClaimStatus.choices,
         "may_claim": keeps_own_records(request.user),
         "approves": approves_claims(request.user),
         "may_export": can_export_claims(request.user),
@@ -295,9 +295,9 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 def _claim_context(request: HttpRequest, claim: ExpenseClaim, **forms: Any) -> dict[str, Any]:
     user = request.user
-    own_draft = claim.person_id == user.pk and claim.status == ClaimStatus.DRAFT
+    own_draft = claim.person_id == user.pk and claim.status == ExpenseClaimStatus.DRAFT
     may_decide = (
-        claim.status == ClaimStatus.SUBMITTED
+        claim.status == ExpenseClaimStatus.SUBMITTED
         and claim.person_id != user.pk
         and may_approve_step(user, claim.step_role, centre_id=claim.service_center_id)
     )
@@ -309,7 +309,7 @@ def _claim_context(request: HttpRequest, claim: ExpenseClaim, **forms: Any) -> d
         "own_draft": own_draft,
         "may_decide": may_decide,
         "may_confirm": can_confirm_materials(user, centre_id=claim.service_center_id)
-        and claim.status in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED),
+        and claim.status in (ExpenseClaimStatus.DRAFT, ExpenseClaimStatus.SUBMITTED),
         "line_form": forms.get("line_form") or (_line_form(request) if own_draft else None),
         "decide_form": forms.get("decide_form") or DecideForm(),
         "materials": ExpenseKind.MATERIALS,

@@ -21,10 +21,10 @@ from aftersales.contracts import config
 from aftersales.contracts.choices import (
     BILLING_MONTHS,
     Billing,
+    ContractAccount,
     ContractKind,
     ContractStatus,
     EntryKind,
-    LedgerAccount,
     PlanKind,
     VisitStatus,
 )
@@ -186,7 +186,7 @@ def create_contract(
     entries = [
         LedgerEntry(
             contract=contract,
-            account=LedgerAccount.FEE,
+            account=ContractAccount.FEE,
             kind=EntryKind.EXPECTED,
             amount=amount,
             due_on=day,
@@ -201,7 +201,7 @@ def create_contract(
         entries.append(
             LedgerEntry(
                 contract=contract,
-                account=LedgerAccount.DEPOSIT,
+                account=ContractAccount.DEPOSIT,
                 kind=EntryKind.EXPECTED,
                 amount=deposit,
                 due_on=starts_on,

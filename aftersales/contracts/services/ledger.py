@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.contracts.choices import ContractStatus, EntryKind, LedgerAccount
+from aftersales.contracts.choices import ContractAccount, ContractStatus, EntryKind
 from aftersales.contracts.models import Contract, LedgerEntry
 from aftersales.contracts.permissions import can_keep_ledger, can_override_release
 from aftersales.contracts.selectors import balances, release_blockers
@@ -44,7 +44,7 @@ def book_entry(
     _require_ledger(by)
     contract = lock_contract(contract, by=by)
     _require_ledger(by, contract.service_center_id)
-    require_choice(account, field="account", choices=LedgerAccount)
+    require_choice(account, field="account", choices=ContractAccount)
     require_choice(kind, field="kind", choices=EntryKind)
     if kind not in BOOKABLE:
         raise ValidationFailed("invalid_kind", _("A deposit is released with its own action."), field="kind")
@@ -53,7 +53,7 @@ def book_entry(
     due_on = require_in_range(due_on, field="due_on")
     if contract.status == ContractStatus.CANCELLED and kind != EntryKind.CORRECTION:
         raise ConflictError("contract_cancelled", _("The contract is cancelled: only corrections are booked."))
-    if account == LedgerAccount.DEPOSIT and contract.entries.filter(kind=EntryKind.RELEASED).exists():
+    if account == ContractAccount.DEPOSIT and contract.entries.filter(kind=EntryKind.RELEASED).exists():
         raise ConflictError("already_released", _("The deposit was released already."), field="account")
     if kind == EntryKind.RECEIVED and due_on is None:
         due_on = timezone.localdate()
@@ -79,7 +79,7 @@ def release_deposit(contract: Contract, *, by: User, override_reason: str = "") 
     contract = lock_contract(contract, by=by)
     _require_ledger(by, contract.service_center_id)
     reason = require_text(override_reason, field="override_reason", max_length=500, required=False)
-    if contract.entries.filter(account=LedgerAccount.DEPOSIT, kind=EntryKind.RELEASED).exists():
+    if contract.entries.filter(account=ContractAccount.DEPOSIT, kind=EntryKind.RELEASED).exists():
         raise ConflictError("already_released", _("The deposit was released already."))
     held = balances(contract)["deposit"].held
     if held <= 0:
@@ -101,7 +101,7 @@ def release_deposit(contract: Contract, *, by: User, override_reason: str = "") 
         with transaction.atomic():
             entry = LedgerEntry.objects.create(
                 contract=contract,
-                account=LedgerAccount.DEPOSIT,
+                account=ContractAccount.DEPOSIT,
                 kind=EntryKind.RELEASED,
                 amount=held,
                 due_on=timezone.localdate(),

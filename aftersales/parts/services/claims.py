@@ -17,14 +17,14 @@ from aftersales.core.errors import ConflictError, PermissionDeniedError, Validat
 from aftersales.core.numbering import next_number
 from aftersales.core.uploads import clean_upload
 from aftersales.coverage.decision import add_months
-from aftersales.parts.choices import CLAIM_MOVES, ClaimStatus, MoveKind
+from aftersales.parts.choices import CLAIM_MOVES, MoveKind, SupplierClaimStatus
 from aftersales.parts.models import ClaimPhoto, Location, Part, Stock, SupplierClaim
 from aftersales.parts.permissions import can_manage_stock
 from aftersales.parts.services.common import clean_money, require_manages
 from aftersales.parts.services.ledger import post_move
 from aftersales.service.models import ServiceOrder
 
-CLOSED = (ClaimStatus.CREDITED, ClaimStatus.REPLACED, ClaimStatus.REJECTED)
+CLOSED = (SupplierClaimStatus.CREDITED, SupplierClaimStatus.REPLACED, SupplierClaimStatus.REJECTED)
 PHOTOS_PER_CLAIM = 10
 
 
@@ -105,19 +105,19 @@ def move_claim(
     claim = SupplierClaim.objects.select_for_update(of=("self",)).select_related("part", "location").get(pk=claim.pk)
     if claim.location is not None:
         require_manages(claim.location, by=by)
-    if to not in CLAIM_MOVES.get(ClaimStatus(claim.status), ()):
+    if to not in CLAIM_MOVES.get(SupplierClaimStatus(claim.status), ()):
         raise ConflictError(
             "invalid_transition",
             _("A claim that is %(status)s cannot become %(to)s.")
-            % {"status": claim.get_status_display(), "to": dict(ClaimStatus.choices).get(to, to)},
+            % {"status": claim.get_status_display(), "to": dict(SupplierClaimStatus.choices).get(to, to)},
             field="to",
-            allowed=list(CLAIM_MOVES[ClaimStatus(claim.status)]),
+            allowed=list(CLAIM_MOVES[SupplierClaimStatus(claim.status)]),
         )
-    if to == ClaimStatus.REJECTED:
+    if to == SupplierClaimStatus.REJECTED:
         if not (reason or "").strip():
             raise ValidationFailed("required", _("Say why the supplier rejected the claim."), field="reason")
         claim.reject_reason = reason.strip()[:500]
-    if to == ClaimStatus.SENT and claim.location is not None:
+    if to == SupplierClaimStatus.SENT and claim.location is not None:
         stock = Stock.objects.filter(location=claim.location, part=claim.part).first()
         if stock is not None and stock.defective >= 1:
             post_move(
@@ -132,12 +132,12 @@ def move_claim(
                 serial=claim.serial,
                 reason=claim.number,
             )
-    if to == ClaimStatus.CREDITED:
+    if to == SupplierClaimStatus.CREDITED:
         amount = clean_money(amount_recovered, field="amount_recovered")
         if amount is not None and amount > claim.amount_claimed:
             raise ValidationFailed("invalid_amount", _("More is recovered than was claimed."), field="amount_recovered")
         claim.amount_recovered = amount or Decimal(0)
-    if to == ClaimStatus.REPLACED:
+    if to == SupplierClaimStatus.REPLACED:
         if replacement_location is None:
             raise ValidationFailed("required", _("Say where the replacement is received."), field="location_id")
         require_manages(replacement_location, by=by)
@@ -186,7 +186,7 @@ def recovery_by_supplier(claims: QuerySet[SupplierClaim]) -> list[dict[str, Any]
             claims=Count("id"),
             claimed=Coalesce(Sum("amount_claimed"), Value(Decimal(0)), output_field=money),
             recovered=Coalesce(Sum("amount_recovered"), Value(Decimal(0)), output_field=money),
-            rejected=Count("id", filter=Q(status=ClaimStatus.REJECTED)),
+            rejected=Count("id", filter=Q(status=SupplierClaimStatus.REJECTED)),
             open=Count("id", filter=~Q(status__in=CLOSED)),
         )
         .order_by("supplier__code")

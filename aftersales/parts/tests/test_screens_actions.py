@@ -16,7 +16,7 @@ from PIL import Image
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.parts.choices import ClaimStatus, LoanStatus, ReservationStatus
+from aftersales.parts.choices import LoanStatus, ReservationStatus, SupplierClaimStatus
 from aftersales.parts.models import ClaimPhoto, Loan, Part, PartPrice, Reservation, Stock, SupplierClaim, Tool
 from aftersales.parts.services.stock import receive_stock
 from aftersales.parts.tests.factories import PartFactory, SupplierFactory, stock_up, store
@@ -144,7 +144,7 @@ def test_the_keeper_opens_a_claim_with_a_photo(signed_in, keeper, shop, order):
     claim = SupplierClaim.objects.get()
     assert claim.photos.count() == 1
     assert (claim.status, claim.order_id, claim.location_id, claim.amount_claimed) == (
-        ClaimStatus.OPEN,
+        SupplierClaimStatus.OPEN,
         order.pk,
         shop.pk,
         Decimal("40.00"),

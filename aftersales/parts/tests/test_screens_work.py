@@ -11,7 +11,7 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.parts.choices import ClaimStatus, LoanStatus, StockTakeStatus
+from aftersales.parts.choices import LoanStatus, StockTakeStatus, SupplierClaimStatus
 from aftersales.parts.models import Loan, Stock, StockRequest, StockTake, SupplierClaim
 from aftersales.parts.services import claims, loans, stocktakes
 from aftersales.parts.tests.factories import PartFactory, SupplierFactory, stock_up, store
@@ -85,13 +85,13 @@ def test_a_claim_is_moved_on_the_screen_and_a_bad_step_refused(keeper_client, ke
     claim = claims.open_claim(by=keeper, part=part, fitted_on=TODAY, failure="坏", location=shop)
 
     wrong = keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "credited"}, follow=True)
-    assert wrong.status_code == 200 and SupplierClaim.objects.get().status == ClaimStatus.OPEN
+    assert wrong.status_code == 200 and SupplierClaim.objects.get().status == SupplierClaimStatus.OPEN
     for step in ("sent", "accepted"):
         assert keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": step}).status_code == 302
     credited = keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "credited", "amount_recovered": "40"})
     assert credited.status_code == 302
     claim.refresh_from_db()
-    assert (claim.status, claim.amount_recovered) == (ClaimStatus.CREDITED, Decimal("40.00"))
+    assert (claim.status, claim.amount_recovered) == (SupplierClaimStatus.CREDITED, Decimal("40.00"))
     assert (
         keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "x", "location_id": "999999"}).status_code == 404
     )
@@ -100,7 +100,7 @@ def test_a_claim_is_moved_on_the_screen_and_a_bad_step_refused(keeper_client, ke
 def test_a_replaced_claim_receives_the_replacement_where_the_old_part_was_kept(keeper_client, keeper, shop):
     part = PartFactory(supplier=SupplierFactory(), supplier_warranty_months=12)
     claim = claims.open_claim(by=keeper, part=part, fitted_on=TODAY, failure="坏", location=shop)
-    for step in (ClaimStatus.SENT, ClaimStatus.ACCEPTED):
+    for step in (SupplierClaimStatus.SENT, SupplierClaimStatus.ACCEPTED):
         claims.move_claim(by=keeper, claim=claim, to=step)
 
     assert keeper_client.post(f"/parts/claims/{claim.pk}/move/", {"to": "replaced"}).status_code == 302

@@ -10,7 +10,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.parts.choices import ClaimStatus, LoanStatus, MoveKind, OldPartFate, StockTakeStatus
+from aftersales.parts.choices import LoanStatus, MoveKind, OldPartFate, StockTakeStatus, SupplierClaimStatus
 from aftersales.parts.models import LabourRate, Stock, StockMove, SupplierClaim, Tool
 from aftersales.parts.services import claims, loans, stocktakes, tools
 from aftersales.parts.services.catalogue import set_list_price
@@ -43,11 +43,13 @@ def test_a_suppliers_part_is_claimed_and_credited(keeper, shop, order):
         order=order,
         today=TODAY,
     )
-    for step in (ClaimStatus.SENT, ClaimStatus.ACCEPTED):
+    for step in (SupplierClaimStatus.SENT, SupplierClaimStatus.ACCEPTED):
         claim = claims.move_claim(by=keeper, claim=claim, to=step)
-    claim = claims.move_claim(by=keeper, claim=claim, to=ClaimStatus.CREDITED, amount_recovered="40.00")
+    claim = claims.move_claim(by=keeper, claim=claim, to=SupplierClaimStatus.CREDITED, amount_recovered="40.00")
 
-    assert claim.status == ClaimStatus.CREDITED and claim.amount_recovered == Decimal("40.00") and claim.closed_at
+    assert (
+        claim.status == SupplierClaimStatus.CREDITED and claim.amount_recovered == Decimal("40.00") and claim.closed_at
+    )
     [row] = claims.recovery_by_supplier(type(claim).objects.all())
     assert (row["supplier__code"], row["claims"], row["claimed"], row["recovered"]) == (
         "SKF",
@@ -74,7 +76,7 @@ def test_a_claim_sent_takes_the_kept_old_part_out_of_defective_stock(keeper, sho
     claim = claims.open_claim(
         by=keeper, part=part, fitted_on=timezone.localdate(), failure="坏", location=shop, order=order
     )
-    claims.move_claim(by=keeper, claim=claim, to=ClaimStatus.SENT)
+    claims.move_claim(by=keeper, claim=claim, to=SupplierClaimStatus.SENT)
 
     assert Stock.objects.get(location=shop, part=part).defective == 0
     assert StockMove.objects.filter(kind=MoveKind.SUPPLIER_RETURN).count() == 1
@@ -83,7 +85,7 @@ def test_a_claim_sent_takes_the_kept_old_part_out_of_defective_stock(keeper, sho
 def test_a_replaced_claim_receives_the_replacement(keeper, shop):
     part = PartFactory(supplier=SupplierFactory(), supplier_warranty_months=6)
     claim = claims.open_claim(by=keeper, part=part, fitted_on=timezone.localdate(), failure="坏", location=shop)
-    for step in (ClaimStatus.SENT, ClaimStatus.ACCEPTED, ClaimStatus.REPLACED):
+    for step in (SupplierClaimStatus.SENT, SupplierClaimStatus.ACCEPTED, SupplierClaimStatus.REPLACED):
         claim = claims.move_claim(by=keeper, claim=claim, to=step, replacement_location=shop)
 
     assert Stock.objects.get(location=shop, part=part).on_hand == 1 and claim.amount_recovered == claim.amount_claimed
@@ -113,13 +115,13 @@ def test_claim_moves_follow_the_table_and_rejection_needs_a_reason(keeper):
     claim = claims.open_claim(by=keeper, part=part, fitted_on=timezone.localdate(), failure="坏")
 
     with pytest.raises(ConflictError) as skipped:
-        claims.move_claim(by=keeper, claim=claim, to=ClaimStatus.CREDITED, amount_recovered="1")
+        claims.move_claim(by=keeper, claim=claim, to=SupplierClaimStatus.CREDITED, amount_recovered="1")
     with pytest.raises(ValidationFailed):
-        claims.move_claim(by=keeper, claim=claim, to=ClaimStatus.REJECTED)
-    rejected = claims.move_claim(by=keeper, claim=claim, to=ClaimStatus.REJECTED, reason="人为损坏")
+        claims.move_claim(by=keeper, claim=claim, to=SupplierClaimStatus.REJECTED)
+    rejected = claims.move_claim(by=keeper, claim=claim, to=SupplierClaimStatus.REJECTED, reason="人为损坏")
 
     assert skipped.value.code == "invalid_transition" and skipped.value.extra["allowed"] == ["sent", "rejected"]
-    assert rejected.status == ClaimStatus.REJECTED and rejected.reject_reason == "人为损坏"
+    assert rejected.status == SupplierClaimStatus.REJECTED and rejected.reject_reason == "人为损坏"
 
 
 # ---- turnover loans -------------------------------------------------------------------------------

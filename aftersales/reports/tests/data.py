@@ -35,7 +35,7 @@ from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.money.choices import Bearer, ChargeKind, LineStatus
 from aftersales.money.models import ChargeLine
-from aftersales.parts.choices import ClaimStatus, MoveKind, OldPartFate
+from aftersales.parts.choices import MoveKind, OldPartFate, SupplierClaimStatus
 from aftersales.parts.models import StockMove, SupplierClaim, VisitPart
 from aftersales.parts.tests.factories import PartFactory, SupplierFactory, store
 from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor
@@ -259,10 +259,10 @@ def build(centre: ServiceCenter, other_centre: ServiceCenter, tag: str = "") -> 
     # S2 40.50 / 0 (open, 04-20); S2 999 (02-10: before the period).
     s1, s2 = SupplierFactory(), SupplierFactory()
     for number, supplier, part, claimed, recovered, status, when in (
-        ("CL1", s1, p1, "100.00", "80.00", ClaimStatus.CREDITED, t(3, 15)),
-        ("CL2", s1, p1, "50.00", "0.00", ClaimStatus.REJECTED, t(4, 10)),
-        ("CL3", s2, p2, "40.50", "0.00", ClaimStatus.OPEN, t(4, 20)),
-        ("CL4", s2, p2, "999.00", "0.00", ClaimStatus.OPEN, t(2, 10)),
+        ("CL1", s1, p1, "100.00", "80.00", SupplierClaimStatus.CREDITED, t(3, 15)),
+        ("CL2", s1, p1, "50.00", "0.00", SupplierClaimStatus.REJECTED, t(4, 10)),
+        ("CL3", s2, p2, "40.50", "0.00", SupplierClaimStatus.OPEN, t(4, 20)),
+        ("CL4", s2, p2, "999.00", "0.00", SupplierClaimStatus.OPEN, t(2, 10)),
     ):
         claim = SupplierClaim.objects.create(
             number=f"{number}{tag}",
@@ -274,7 +274,7 @@ def build(centre: ServiceCenter, other_centre: ServiceCenter, tag: str = "") -> 
             status=status,
             amount_claimed=Decimal(claimed),
             amount_recovered=Decimal(recovered),
-            reject_reason="超出保修" if status == ClaimStatus.REJECTED else "",
+            reject_reason="超出保修" if status == SupplierClaimStatus.REJECTED else "",
             created_by=agent,
         )
         _stamp(SupplierClaim, claim.pk, created_at=when)

@@ -29,7 +29,7 @@ from aftersales.core.validation import field_max_length, require_choice, require
 from aftersales.history.services import record_activity
 from aftersales.notifications.services import Notice, enqueue_notices
 from aftersales.service.permissions import orders_visible_to
-from aftersales.workforce.choices import ApprovalRole, ClaimStatus, Decision, ExpenseKind
+from aftersales.workforce.choices import ApprovalRole, Decision, ExpenseClaimStatus, ExpenseKind
 from aftersales.workforce.common import not_in_future, parse_amount, person_fields, require_self
 from aftersales.workforce.models import ApprovalStep, ClaimDecision, ExpenseClaim, ExpenseLine, FieldTrip
 from aftersales.workforce.permissions import (
@@ -56,7 +56,7 @@ def _own_draft(claim_id: int, *, by: User) -> ExpenseClaim:
     claim = _lock_claim(claim_id, by=by)
     if claim.person_id != by.pk:
         raise PermissionDeniedError("not_yourself", _("Only the claimant changes a claim."))
-    if claim.status != ClaimStatus.DRAFT:
+    if claim.status != ExpenseClaimStatus.DRAFT:
         raise ConflictError("claim_not_draft", _("Only a draft claim (or one sent back) can change."))
     return claim
 
@@ -263,7 +263,7 @@ def submit_claim(*, claim_id: int, by: User, now: datetime.datetime | None = Non
     step = _next_step(claim, 0)
     if step is None:
         raise ConflictError("no_approval_chain", _("No approval step is configured."))
-    claim.status, claim.step, claim.step_role = ClaimStatus.SUBMITTED, step.position, step.role
+    claim.status, claim.step, claim.step_role = ExpenseClaimStatus.SUBMITTED, step.position, step.role
     claim.submitted_at, claim.decided_at = now, None
     claim.version += 1
     claim.save()
@@ -285,7 +285,7 @@ def _stood_in_for(by: User, name: str, *, centre_id: int) -> User | None:
 
 def _require_step(claim: ExpenseClaim, by: User, step: int | None) -> str:
     """Check that ``by`` may decide the step the claim waits for; answer its capability."""
-    if claim.status != ClaimStatus.SUBMITTED:
+    if claim.status != ExpenseClaimStatus.SUBMITTED:
         raise ConflictError("claim_not_in_approval", _("This claim is not waiting for approval."))
     if claim.person_id == by.pk:
         raise PermissionDeniedError("own_claim", _("No one approves their own claim."))
@@ -341,9 +341,9 @@ def decide_claim(*, claim_id: int, by: User, decision: str, reason: str = "", st
             claim.save()
             _tell_step(claim, following)
             return claim
-        claim.status, claim.decided_at = ClaimStatus.APPROVED, timezone.now()
+        claim.status, claim.decided_at = ExpenseClaimStatus.APPROVED, timezone.now()
     else:
-        claim.status = ClaimStatus.REJECTED if decision == Decision.REJECTED else ClaimStatus.DRAFT
+        claim.status = ExpenseClaimStatus.REJECTED if decision == Decision.REJECTED else ExpenseClaimStatus.DRAFT
         claim.decided_at = timezone.now() if decision == Decision.REJECTED else None
     claim.step, claim.step_role = 0, ""
     claim.save()
@@ -353,7 +353,7 @@ def decide_claim(*, claim_id: int, by: User, decision: str, reason: str = "", st
         Decision.SENT_BACK: _("Your expense claim %(number)s was sent back: %(reason)s"),
     }
     _tell([claim.person], claim, words[Decision(decision)] % {"number": claim.number, "reason": reason}, decision)
-    if claim.status == ClaimStatus.APPROVED:
+    if claim.status == ExpenseClaimStatus.APPROVED:
         claim_approved.send(sender=ExpenseClaim, claim=claim, actor=by)
     return claim
 
@@ -371,7 +371,7 @@ def confirm_materials(*, line_id: int, by: User) -> ExpenseLine:
     line = ExpenseLine.objects.select_for_update().get(pk=line.pk)
     if line.confirmed_at is not None:
         raise ConflictError("already_confirmed", _("These materials are confirmed already."))
-    if line.claim.status not in (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED):
+    if line.claim.status not in (ExpenseClaimStatus.DRAFT, ExpenseClaimStatus.SUBMITTED):
         raise ConflictError("claim_not_in_approval", _("This claim is not waiting for approval."))
     line.confirmed_by, line.confirmed_at = by, timezone.now()
     line.save()
@@ -389,11 +389,11 @@ def mark_claims_exported(*, claim_ids: Sequence[int], by: User) -> list[ExpenseC
     if len(claims) != len(set(claim_ids)):
         raise NotFoundError("not_found", _("No such expense claim."), field="claim_ids")
     for claim in claims:
-        if claim.status != ClaimStatus.APPROVED:
+        if claim.status != ExpenseClaimStatus.APPROVED:
             raise ConflictError("claim_not_approved", _("%(number)s is not approved.") % {"number": claim.number})
     now = timezone.now()
     for claim in claims:
-        claim.status, claim.exported_at = ClaimStatus.EXPORTED, now
+        claim.status, claim.exported_at = ExpenseClaimStatus.EXPORTED, now
         claim.version += 1
         claim.save()
         _record(claim, Decision.EXPORTED, by=by)

@@ -78,7 +78,18 @@ def test_check_in_for_someone_else_answers_403(api_client, users, tech, centre):
 
 
 @pytest.mark.parametrize(
-    ("amount", "code"), [(12.5, "invalid_amount"), ("-3", "amount_not_positive"), (-3, "amount_not_positive")]
+    ("amount", "code"),
+    [
+        (12.5, "invalid_amount"),
+        ("-3", "amount_not_positive"),
+        # A number, even a whole one, and text that is not a plain decimal (found by hand, 2026-12-06:
+        # true booked 1.00, "1e3" 1000.00 and full-width "１２" 12.00).
+        (-3, "invalid_amount"),
+        (True, "invalid_amount"),
+        ("1e3", "invalid_amount"),
+        ("１２", "invalid_amount"),
+        ("12.345", "invalid_amount"),
+    ],
 )
 def test_float_and_negative_amounts_answer_400(api_client, users, tech, amount, code):
     order = job_for(users)

@@ -11,7 +11,7 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.services import create_stand_in
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
-from aftersales.workforce.choices import ClaimStatus, Decision
+from aftersales.workforce.choices import Decision, ExpenseClaimStatus
 from aftersales.workforce.models import ApprovalStep, ClaimDecision, ExpenseClaim, ExpenseLine
 from aftersales.workforce.services import claims
 from aftersales.workforce.signals import claim_approved
@@ -59,7 +59,7 @@ def approve(claim, by, **kwargs):
 
 def test_a_claim_goes_through_the_three_approvals_in_order(users, gm):
     claim, _order = submitted(users)
-    assert (claim.status, claim.step, claim.step_role) == (ClaimStatus.SUBMITTED, 1, "manager")
+    assert (claim.status, claim.step, claim.step_role) == (ExpenseClaimStatus.SUBMITTED, 1, "manager")
     seen = []
     claim_approved.connect(lambda **kw: seen.append(kw["claim"].pk), weak=False, dispatch_uid="test-claim-approved")
     try:
@@ -72,7 +72,7 @@ def test_a_claim_goes_through_the_three_approvals_in_order(users, gm):
     finally:
         claim_approved.disconnect(dispatch_uid="test-claim-approved")
 
-    assert claim.status == ClaimStatus.APPROVED and claim.step == 0
+    assert claim.status == ExpenseClaimStatus.APPROVED and claim.step == 0
     assert seen == [claim.pk]
     decisions = list(ClaimDecision.objects.filter(claim=claim).values_list("decision", "role"))
     assert decisions == [
@@ -160,7 +160,7 @@ def test_send_back_returns_a_draft_and_the_chain_starts_over(users, tech):
     assert error.value.code == "reason_required" or error.value.code == "required"
     claim = claims.decide_claim(claim_id=claim.pk, by=users[Role.FINANCE], decision=Decision.SENT_BACK, reason="缺发票")
 
-    assert (claim.status, claim.step) == (ClaimStatus.DRAFT, 0)
+    assert (claim.status, claim.step) == (ExpenseClaimStatus.DRAFT, 0)
     claims.add_expense_line(
         claim_id=claim.pk,
         by=tech,
@@ -180,7 +180,7 @@ def test_reject_is_final(users):
     claim = claims.decide_claim(
         claim_id=claim.pk, by=users[Role.MANAGER], decision=Decision.REJECTED, reason="重复报销"
     )
-    assert claim.status == ClaimStatus.REJECTED
+    assert claim.status == ExpenseClaimStatus.REJECTED
     with pytest.raises(ConflictError) as error:
         approve(claim, users[Role.FINANCE])
     assert error.value.code == "claim_not_in_approval"
@@ -207,12 +207,12 @@ def test_a_step_above_a_limit_applies_only_to_large_claims(users, gm):
     small, _ = submitted(users, amount="999.99")
     for by in (users[Role.MANAGER], users[Role.FINANCE], gm):
         small = approve(small, by)
-    assert small.status == ClaimStatus.APPROVED
+    assert small.status == ExpenseClaimStatus.APPROVED
 
     large, _ = submitted(users, amount="1000.01")
     for by in (users[Role.MANAGER], users[Role.FINANCE], gm):
         large = approve(large, by)
-    assert (large.status, large.step) == (ClaimStatus.SUBMITTED, 4)
+    assert (large.status, large.step) == (ExpenseClaimStatus.SUBMITTED, 4)
 
 
 # --- the Tuesday and one-week rules --------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_claims_are_handed_in_on_tuesdays(users, tech):
 
     assert error.value.code == "not_claim_day"
     claim.refresh_from_db()
-    assert claim.status == ClaimStatus.DRAFT
+    assert claim.status == ExpenseClaimStatus.DRAFT
     assert not ClaimDecision.objects.filter(claim=claim).exists()
 
 
@@ -237,7 +237,7 @@ def test_another_hand_in_day_is_flagged_when_the_rules_say_so(users, tech, setti
 
     claim = claims.submit_claim(claim_id=claim.pk, by=tech, now=at(TUESDAY + datetime.timedelta(days=1)))
 
-    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.status == ExpenseClaimStatus.SUBMITTED
     assert "周二" in ClaimDecision.objects.get(claim=claim).reason
 
 
@@ -279,7 +279,7 @@ def test_a_line_that_turned_late_before_hand_in_is_refused_then(users, tech):
         claims.submit_claim(claim_id=claim.pk, by=tech, now=at(TUESDAY + datetime.timedelta(days=7)))
 
     assert error.value.code == "expense_too_old"
-    assert ExpenseClaim.objects.get(pk=claim.pk).status == ClaimStatus.DRAFT
+    assert ExpenseClaim.objects.get(pk=claim.pk).status == ExpenseClaimStatus.DRAFT
 
 
 def test_late_lines_are_flagged_when_the_rules_say_so(users, tech, settings):
@@ -299,7 +299,7 @@ def test_late_lines_are_flagged_when_the_rules_say_so(users, tech, settings):
 
     assert line.late is True
     claim = claims.submit_claim(claim_id=claim.pk, by=tech, now=at(TUESDAY))
-    assert claim.status == ClaimStatus.SUBMITTED
+    assert claim.status == ExpenseClaimStatus.SUBMITTED
 
 
 # --- bad input writes nothing --------------------------------------------------------------------
@@ -388,4 +388,4 @@ def test_export_marks_approved_claims_only(users, gm):
     for by in (users[Role.MANAGER], users[Role.FINANCE], gm):
         claim = approve(claim, by)
     [exported] = claims.mark_claims_exported(claim_ids=[claim.pk], by=users[Role.FINANCE])
-    assert exported.status == ClaimStatus.EXPORTED
+    assert exported.status == ExpenseClaimStatus.EXPORTED
