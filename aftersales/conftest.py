@@ -99,3 +99,17 @@ def _outbox() -> Any:
     MemoryBackend.reset()
     yield MemoryBackend.sent
     MemoryBackend.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (Simplified Chinese). A request activates its caller's
+    language for the rest of the thread (``core.middleware.activate_language``: a streamed export reads
+    its labels after the middleware returned, so it is not undone there); without this a test would
+    inherit the language of whichever request its worker served last."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

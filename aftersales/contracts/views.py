@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.choices import Role
@@ -47,9 +48,11 @@ from aftersales.service.forms_field import run_form
 
 PAGE = 50
 STATES = (
-    ("all", _("All")),
+    # Lazy: read at import, a plain gettext froze the tabs in the language of the first request
+    # (the English console showed 全部 and 60 天内到期; found by hand, 2026-12-06).
+    ("all", gettext_lazy("All")),
     ("active", ContractStatus.ACTIVE.label),
-    ("expiring", _("Expiring within 60 days")),
+    ("expiring", gettext_lazy("Expiring within 60 days")),
     ("expired", ContractStatus.EXPIRED.label),
     ("cancelled", ContractStatus.CANCELLED.label),
 )

@@ -206,3 +206,14 @@ def test_order_list_in_english_has_no_chinese(
     model = order.unit.product_model
     user_data = [str(agent), centre.name, customer.name, order.reporter_name, order.description, model.name]
     assert chinese_left(text, [settings.AFTERSALES["COMPANY_NAME"], *LANGUAGE_SWITCH, *user_data]) == []
+
+
+def test_djangos_empty_choice_is_chinese() -> None:
+    """Django 6's "- Select an option -" has no Simplified Chinese in Django's catalogue (core's has it)."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
+    with translation.override("en"):
+        assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
