@@ -132,11 +132,27 @@ class DemoLoader(OrdersMixin):
         load_contracts(staff=self.staff, today=self.today)
         # Quality last: repeat failures walked to closed and one sent to design (issue 18).
         load_quality(self)
+        self.settle_response_times()
         orders = list(ServiceOrder.objects.all())
         self.summary.orders = len(orders)
         self.summary.statuses = Counter(o.status for o in orders)
         self.summary.sla = Counter(sla_state(o, now=timezone.now()) for o in orders if o.is_open)
         return self.summary
+
+    def settle_response_times(self) -> None:
+        """Answered 10–110 minutes after the call (before any visit: the first is two hours after it at the
+        earliest), not when the demo was loaded. The services stamp the response at the moment the
+        demo walks an order out of "new", which made every demo order answered today: the reports read
+        28 % of responses in time and 536 hours to respond (found by hand, 2026-12-06). Behind the
+        services' back, like the received and completed times."""
+        answered = list(ServiceOrder.objects.filter(responded_at__isnull=False).order_by("id"))
+        for order in answered:
+            order.responded_at = min(
+                order.received_at + datetime.timedelta(minutes=self.rng.randint(10, 110)),
+                order.completed_at or self.now,
+                self.now,
+            )
+        ServiceOrder.objects.bulk_update(answered, ["responded_at"])
 
     def create_centres(self) -> None:
         # Service centres are reference data without a service: an admin adds them in Django's admin.

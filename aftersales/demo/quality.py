@@ -31,10 +31,12 @@ def load_quality(loader: Any) -> int:
         .order_by("-n", "code")
         .first()
     )
+    # Bought before the first of their failures (the newest such units: in warranty when they failed).
+    bought_by = loader.today - datetime.timedelta(days=max(max(days) for days in FAILURE_DAYS) + 10)
     units = list(
-        Unit.objects.filter(product_model=model, customer__service_center__code="SH").order_by("-purchase_date", "pk")[
-            : len(FAILURE_DAYS)
-        ]
+        Unit.objects.filter(
+            product_model=model, customer__service_center__code="SH", purchase_date__lte=bought_by
+        ).order_by("-purchase_date", "pk")[: len(FAILURE_DAYS)]
     )
     first_unit: list[ServiceOrder] = []
     for unit, days in zip(units, FAILURE_DAYS, strict=True):
@@ -81,6 +83,13 @@ def _repair(loader: Any, *, unit: Unit, days_back: int, agent: Any, dispatcher: 
         raise RuntimeError(f"no 上海 technician may repair {unit.product_model}")
     arrived = loader.visit_time(received)
     visit = services.record_visit(order, by=technician, arrived_at=arrived, arrival_confirmed_by=order.reporter_name)
-    loader.finish_visit(visit, technician=technician, kind=OrderKind.REPAIR, fault=fault, arrived=arrived, misuse=False)
+    departed = loader.finish_visit(
+        visit, technician=technician, kind=OrderKind.REPAIR, fault=fault, arrived=arrived, misuse=False
+    )
     order = services.transition_order(order, to=OrderStatus.COMPLETED, by=technician)
-    return services.transition_order(order, to=OrderStatus.CLOSED, by=manager)
+    order = services.transition_order(order, to=OrderStatus.CLOSED, by=manager)
+    # Completed when the visit ended and closed the next day, as the other demo orders (orders.py).
+    completed, closed = departed, min(departed + datetime.timedelta(days=1), loader.now)
+    ServiceOrder.objects.filter(pk=order.pk).update(completed_at=completed, closed_at=closed)
+    order.completed_at, order.closed_at = completed, closed
+    return order

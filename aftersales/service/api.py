@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from aftersales.accounts.models import User
 from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.compiled import values_rows
-from aftersales.core.errors import PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.filtering import apply_validated, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
@@ -464,8 +464,8 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Created | HttpResponse
 
     def create() -> tuple[int, dict[str, Any]]:
         customer, unit = _customer_and_unit(request, customer_id=payload.customer_id, unit_id=payload.unit_id)
-        contact = get_object_or_404(customer.contacts, pk=payload.contact_id) if payload.contact_id else None
-        site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
+        contact = _one_of(customer.contacts, payload.contact_id, field="contact_id", missing=_("No such contact."))
+        site = _one_of(customer.sites, payload.site_id, field="site_id", missing=_("No such site."))
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
         # Written from the order just made (its customer, centre and unit are loaded: no reload) as
@@ -496,13 +496,32 @@ def _customer_and_unit(request: HttpRequest, *, customer_id: int, unit_id: int |
             found = visible_unit(request.user, unit_id=unit_id, customer_id=customer_id, related=UNIT_WITH_RELATIONS)
         if found is not None:
             return found.customer, found
-    customer = get_object_or_404(customers_visible_to(request.user).select_related("service_center"), pk=customer_id)
+    customer = _one_of(
+        customers_visible_to(request.user).select_related("service_center"),
+        customer_id,
+        field="customer_id",
+        missing=_("No such customer."),
+    )
     if unit_id is None:
         return customer, None
-    unit = get_object_or_404(
-        units_visible_to(request.user).select_related("product_model", "site").filter(customer=customer), pk=unit_id
+    unit = _one_of(
+        units_visible_to(request.user).select_related("product_model", "site").filter(customer=customer),
+        unit_id,
+        field="unit_id",
+        missing=_("No such unit."),
     )
     return customer, unit
+
+
+def _one_of(records: Any, pk: int | None, *, field: str, missing: str) -> Any:
+    """The record ``pk`` among ``records`` (the caller's scope), None for no id, else 404 naming the field
+    (an unknown id and another centre's answer alike; Django's 404 said only "Not found")."""
+    if pk is None:
+        return None
+    found = records.filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError("not_found", missing, field=field)
+    return found
 
 
 @router.get("/orders/{order_id}", response=answers(OrderOut, 404))

@@ -1,5 +1,6 @@
 """``manage.py load_demo``: the demo set of issue #2 §10, loaded only into an empty database."""
 
+import datetime
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.catalog.models import ProductModel
@@ -98,6 +100,24 @@ class TestLoadedOnce:
             visit = Visit.objects.filter(order=order, signed_at__isnull=False).get()
             assert visit.signer_name
             assert visit.signature.read(8) == b"\x89PNG\r\n\x1a\n"
+
+    def test_load_demo_times_tell_one_story(self, loaded):
+        """Found by hand, 2026-12-06: every answered order was answered at load time (the reports read
+        28 % of responses in time), the repeat failures were completed and closed at load time, on units
+        bought after they failed."""
+        answered = ServiceOrder.objects.filter(responded_at__isnull=False)
+        assert answered.count() > 40
+        for order in answered:
+            assert order.received_at < order.responded_at <= order.received_at + datetime.timedelta(hours=2)
+            assert order.completed_at is None or order.responded_at <= order.completed_at
+            first_visit = order.visits.order_by("arrived_at").first()
+            assert first_visit is None or order.responded_at <= first_visit.arrived_at
+        repeats = ServiceOrder.objects.filter(quality_cases__isnull=False).select_related("unit")
+        assert repeats.exists()
+        for order in repeats:
+            assert order.unit.purchase_date < timezone.localtime(order.received_at).date()
+            assert order.completed_at <= order.closed_at <= order.completed_at + datetime.timedelta(days=1)
+            assert order.completed_at < timezone.now() - datetime.timedelta(days=10)
 
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()

@@ -125,6 +125,30 @@ def test_open_order_other_centres_customer_answers_404_and_writes_nothing(agent,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("field", ["customer_id", "unit_id", "contact_id", "site_id"])
+@pytest.mark.parametrize("whose", ["unknown", "other centre"])
+def test_open_order_names_the_record_it_cannot_find(field, whose, agent, customer, unit, other_centre):
+    """Found by hand, 2026-12-06: the 404 said only "Not found" (no field) for all four."""
+    from aftersales.customers.tests.factories import ContactFactory, SiteFactory
+
+    foreign = CustomerFactory(service_center=other_centre)
+    others = {
+        "customer_id": foreign,
+        "unit_id": UnitFactory(customer=foreign),
+        "contact_id": ContactFactory(customer=foreign),
+        "site_id": SiteFactory(customer=foreign),
+    }
+    before = rows()
+
+    body = intake(customer, unit, **{field: 2_000_000_000 if whose == "unknown" else others[field].pk})
+    response = agent.post("/api/v1/orders", body, content_type=JSON)
+
+    assert response.status_code == 404, response.content
+    assert (response.json()["code"], response.json()["field"]) == ("not_found", field)
+    assert rows() == before
+
+
+@pytest.mark.django_db
 def test_open_order_malformed_phone_answers_400_with_field(agent, customer, unit):
     before = rows()
 
