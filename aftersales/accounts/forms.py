@@ -18,8 +18,8 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to, is_admin, roles_assignable_by
 from aftersales.accounts.throttle import client_ip, reserve_attempt
-from aftersales.core.errors import TooManyRequests
-from aftersales.core.phones import display_phone
+from aftersales.core.errors import TooManyRequests, ValidationFailed
+from aftersales.core.phones import display_phone, normalize_phone
 
 
 class BootstrapFormMixin:
@@ -50,6 +50,17 @@ class ServiceCenterForm(BootstrapFormMixin, forms.ModelForm):
         if not can_change_code:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("Only administrators change a centre's code.")
+
+    def clean_phone(self) -> str:
+        """A number the phone library knows (a landline, a 400 hotline or a mobile), kept as it is shown:
+        "abc" was saved and listed (found by hand, 2026-12-06)."""
+        text = self.cleaned_data["phone"].strip()
+        if not text:
+            return ""
+        try:
+            return display_phone(normalize_phone(text))
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.detail, code=error.code) from None
 
 
 class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):

@@ -34,9 +34,12 @@ def phone_search_key(raw: str) -> str | None:
 
 
 def display_phone(e164: str) -> str:
-    """National format for screens (``138 1234 5678``)."""
+    """For screens: a mainland number in the national format (``138 1234 5678``), any other with its
+    country code (``+1 202-555-0100``; the national format dropped the +1, found by hand, 2026-12-06)."""
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    mainland = parsed.country_code == 86
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if mainland else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, fmt)

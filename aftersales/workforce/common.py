@@ -2,6 +2,7 @@
 lock, money, days, the working pattern."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,6 +50,9 @@ def locked[M: Model](qs: QuerySet[M], pk: int, *, by: User, what: str) -> M:
     return row
 
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
 def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
     """An amount of money in CNY: a decimal (or its text) with at most two places, above zero. A float
     is refused (it cannot say 0.10 exactly), and so is a negative or zero amount."""
@@ -56,8 +60,13 @@ def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
         raise ValidationFailed(
             "invalid_amount", _('Give the amount as a decimal text, e.g. "128.50", not a float.'), field=field
         )
+    text = str(value).strip()
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(text.removeprefix("-")):
+        # Decimal() reads "1e9" and full-width digits too: a typed 1e9 was booked as 1,000,000,000.00
+        # (found by hand, 2026-12-06).
+        raise ValidationFailed("invalid_amount", _("Not an amount: %(value)s.") % {"value": text[:20]}, field=field)
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise ValidationFailed(
             "invalid_amount", _("Not an amount: %(value)s.") % {"value": value}, field=field

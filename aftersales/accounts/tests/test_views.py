@@ -97,6 +97,27 @@ def test_centre_form_errors_next_to_fields_and_nothing_written(client, users, ce
     assert ServiceCenter.objects.count() == before
 
 
+@pytest.mark.parametrize(("typed", "kept"), [("400-820-1234", "400 820 1234"), ("02162345678", "021 6234 5678")])
+def test_a_centres_phone_is_checked_and_kept_as_shown(client, users, typed, kept):
+    """Found by hand, 2026-12-06: "abc" was saved as a centre's phone and listed."""
+    client.force_login(users[Role.ADMIN])
+    fields = {"code": "gz", "name": "广州服务网点", "region": "华南", "address": ""}
+
+    refused = client.post("/settings/centres/new/", {**fields, "phone": "abc"})
+    assert refused.status_code == 200 and set(refused.context["form"].errors) == {"phone"}
+    assert not ServiceCenter.objects.filter(code="GZ").exists()
+
+    assert client.post("/settings/centres/new/", {**fields, "phone": typed}).status_code == 302
+    assert ServiceCenter.objects.get(code="GZ").phone == kept
+
+
+def test_a_foreign_number_is_shown_with_its_country_code():
+    from aftersales.core.phones import display_phone
+
+    assert display_phone("+12025550100") == "+1 202-555-0100"
+    assert display_phone("+8613812345678") == "138 1234 5678"
+
+
 def test_manager_edits_own_centre_but_not_its_code_nor_other_centres(client, users, centre, other_centre):
     client.force_login(users[Role.MANAGER])
 

@@ -37,7 +37,18 @@ def record_overtime(
     ``overtime_exists``); a day with no check-in, visit or report is accepted but flagged
     ``no_work_recorded`` for the manager."""
     require_self(by, person)
-    day = not_in_future(day, field="day", today=timezone.localdate())
+    today = timezone.localdate()
+    day = not_in_future(day, field="day", today=today)
+    within = rules().claim_within_days
+    if (today - day).days > within:
+        # Claimed within the days an expense is (§12: 逾期将不予办理); any past day was taken, 0001-01-01
+        # included, each at the day's allowance (found by hand, 2026-12-06).
+        raise ValidationFailed(
+            "overtime_too_old",
+            _("Overtime is claimed within %(days)d days; this day is %(day)s.") % {"days": within, "day": day},
+            field="day",
+            days=within,
+        )
     note = require_text(note, field="note", max_length=field_max_length(Overtime, "note"), required=False)
     order = None
     if order_id is not None:

@@ -132,6 +132,22 @@ def test_overtime_at_sixty_a_day_flagged_without_work(users, tech):
     assert Overtime.objects.count() == 2
 
 
+@pytest.mark.parametrize("days_back", [None, 3650])
+def test_overtime_older_than_the_claim_window_is_refused(tech, days_back):
+    from aftersales.workforce.models import Overtime
+    from aftersales.workforce.rules import rules
+
+    days_back = days_back or rules().claim_within_days + 1
+    with pytest.raises(ValidationFailed) as refused:
+        overtime.record_overtime(by=tech, day=timezone.localdate() - datetime.timedelta(days=days_back))
+
+    assert (refused.value.code, refused.value.field) == ("overtime_too_old", "day")
+    assert not Overtime.objects.exists()
+    assert overtime.record_overtime(
+        by=tech, day=timezone.localdate() - datetime.timedelta(days=rules().claim_within_days)
+    )
+
+
 def test_overtime_in_the_future_is_refused(tech):
     with pytest.raises(ValidationFailed) as error:
         overtime.record_overtime(by=tech, day=timezone.localdate() + datetime.timedelta(days=1))

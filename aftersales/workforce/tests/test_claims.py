@@ -313,6 +313,9 @@ def test_late_lines_are_flagged_when_the_rules_say_so(users, tech, settings):
         (12.5, "invalid_amount"),
         ("1.234", "invalid_amount"),
         ("abc", "invalid_amount"),
+        ("1e9", "invalid_amount"),  # the console took it as 1,000,000,000.00 (found by hand, 2026-12-06)
+        ("１２", "invalid_amount"),
+        ("-5", "amount_not_positive"),
     ],
 )
 def test_bad_amounts_are_refused(users, tech, amount, code):
