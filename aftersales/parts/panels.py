@@ -39,9 +39,11 @@ def _stock_to_pick(request: HttpRequest, visit: Visit) -> list[Stock]:
     rows = (
         Stock.objects.filter(location__in=locations.values("pk"), on_hand__gt=0)
         .select_related("part", "location")
-        .order_by("location__kind", "part__number")
+        .order_by("part__number")
     )
-    return [s for s in rows if (s.location.kind == "store" or s.location.holder_id == user.pk) and s.available > 0]
+    mine = [s for s in rows if (s.location.kind == "store" or s.location.holder_id == user.pk) and s.available > 0]
+    # The van's first (and so preselected): not by the kind's code, where "store" sorts before "van".
+    return sorted(mine, key=lambda s: s.location.kind != "van")
 
 
 def render(request: HttpRequest | None, visit: Visit, place: str) -> str:

@@ -12,7 +12,7 @@ from aftersales.parts.choices import OldPartFate
 from aftersales.parts.models import Stock, VisitPart
 from aftersales.parts.services.catalogue import set_list_price
 from aftersales.parts.services.visits import IssueLine, use_parts
-from aftersales.parts.tests.factories import stock_up, van
+from aftersales.parts.tests.factories import PartFactory, stock_up, van
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services import assign_technician, record_visit, update_visit
 from aftersales.service.tests.factories import make_order
@@ -133,3 +133,18 @@ def test_a_unit_with_no_parts_fitted_has_no_parts_panel(client, job, users):
     page = client.get(f"/units/{visit.order.unit_id}/")
 
     assert page.status_code == 200 and 'id="unit-parts"' not in page.content.decode()
+
+
+def test_the_phones_part_picker_offers_the_van_first(client, job, keeper, part, shop):
+    """Found by hand, 2026-12-06: the store's stock came first (ordered by the location kind's code,
+    "store" < "van") and was preselected, against "your van first"."""
+    technician, visit = job
+    other = PartFactory(number="AAA-1", name="保险丝")  # sorts before the van's part by number
+    stock_up(shop, other, 5, by=keeper)
+    stock_up(van(technician), part, 2, by=keeper)
+    client.force_login(technician)
+
+    phone = client.get(f"/tech/orders/{visit.order_id}/").content.decode()
+
+    picker = phone[phone.index(f'id="id_pick_{visit.pk}"') :]
+    assert picker.index(part.number) < picker.index(other.number)
