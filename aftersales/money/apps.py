@@ -43,12 +43,12 @@ class MoneyConfig(AppConfig):
         from aftersales.money.exports import INVOICE_COLUMNS
         from aftersales.money.figures import register_figures
         from aftersales.money.permissions import CAPABILITIES
-        from aftersales.money.receivers import on_order_event
+        from aftersales.money.receivers import on_order_event, refuse_cancel_while_invoiced
         from aftersales.money.services.parts import on_parts_used
         from aftersales.parts.registry import IssueCheck, issue_checks
         from aftersales.parts.signals import parts_used
         from aftersales.service.panels import order_panels
-        from aftersales.service.signals import order_event_recorded
+        from aftersales.service.signals import order_event_recorded, order_status_changed
 
         register_capabilities(CAPABILITIES)
         register_figures()  # labour and parts revenue, for pay
@@ -60,6 +60,7 @@ class MoneyConfig(AppConfig):
         register_badges("money.ExchangeStatus", ExchangeStatus, EXCHANGE_BADGES)
         register_badges("money.InstallationStatus", InstallationStatus, INSTALLATION_BADGES)
         order_event_recorded.connect(on_order_event, dispatch_uid="money.rederive_bearers")
+        order_status_changed.connect(refuse_cancel_while_invoiced, dispatch_uid="money.refuse_cancel_while_invoiced")
         # Parts the customer pays wait for an approved quote; parts issued become charge lines.
         issue_checks.register(IssueCheck("money.quote_approved", "aftersales.money.services.parts.check_issue"))
         parts_used.connect(on_parts_used, dispatch_uid="money.parts_used")

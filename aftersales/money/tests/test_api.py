@@ -15,6 +15,7 @@ from aftersales.money.services.quotes import TOKEN_SALT, quote_token
 from aftersales.money.tests.factories import order_with, png
 from aftersales.service import services as service_services
 from aftersales.service.choices import OrderStatus
+from aftersales.service.models import ServiceOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,19 @@ def test_a_part_payment_leaves_amounts_in_fen(users, as_role):
     assert finance.get(f"/api/v1/invoices/{invoice['id']}").json()["outstanding"] == "112.90"
     assert finance.get("/api/v1/invoices").json()["items"][0]["outstanding"] == "112.90"
     assert finance.get("/api/v1/receivables").json()["totals"]["current"] == "112.90"
+
+
+def test_an_order_with_an_issued_invoice_is_not_cancelled_until_it_is_credited(users, as_role):
+    """Found by hand, 2026-12-06: an agent cancelled an order whose invoice was issued and part-paid;
+    the money stayed owed on a cancelled order."""
+    finance, invoice = issued_invoice(users, as_role)
+    agent = as_role(Role.AGENT)
+    cancel = {"to": "cancelled", "reason": "客户不修了"}
+
+    refused = post(agent, f"/orders/{invoice['order_id']}/transitions", cancel)
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "invoice_issued"), refused.content
+    assert invoice["number"] in refused.json()["detail"]
+    assert ServiceOrder.objects.get(pk=invoice["order_id"]).status != "cancelled"
+    assert post(finance, f"/invoices/{invoice['id']}/credit-note", {"reason": "订单取消"}).status_code == 201
+    assert post(agent, f"/orders/{invoice['order_id']}/transitions", cancel).status_code == 200
