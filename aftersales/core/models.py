@@ -1,10 +1,30 @@
 """Base models shared by every context, and the API's idempotency records. No business rules."""
 
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class ComputedAmountField(models.DecimalField):
+    """The ``output_field`` of an amount the database computes (a sum, a difference), read back to the
+    fen. SQLite computes it as a float and Django rounds only plain columns back to their places: a part
+    payment of 0.10 left ``"outstanding": "112.900000000000000"``, a supplier's recovery ``"130.5"``
+    (found by hand, 2026-12-06)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value: Decimal | None, expression: object, connection: object) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(value).quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
 
 
 class TimeStampedModel(models.Model):

@@ -1,4 +1,5 @@
-"""How the API writes JSON: every time in Asia/Shanghai with its offset (``+08:00``).
+"""How the API writes JSON: every time in Asia/Shanghai with its offset (``+08:00``), every decimal in
+positional notation.
 
 Times come out of the database in UTC and out of the services in whatever zone computed them; left to
 the encoder they would read ``…Z`` in one field and ``…+08:00`` in the next. The one renderer of the
@@ -7,6 +8,7 @@ field has to.
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +37,10 @@ class LocalTimeEncoder(NinjaJSONEncoder):
     def default(self, o: Any) -> Any:
         if isinstance(o, datetime.datetime):
             return json_time(o)
+        if isinstance(o, Decimal):
+            # Positional, never an exponent: a receipt of "1e3" answered "quantity": "1E+3" (found by
+            # hand, 2026-12-06); Django's encoder writes str(), which keeps the input's exponent.
+            return format(o, "f")
         return super().default(o)
 
 

@@ -5,11 +5,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from aftersales.accounts.models import User
-from aftersales.money.amounts import to_fen
+from aftersales.core.models import ComputedAmountField
 from aftersales.money.choices import Bearer, InvoiceStatus, LineStatus, QuoteStatus
 from aftersales.money.models import ChargeLine, Invoice, Payment, Price, Quote
 from aftersales.money.permissions import invoices_visible_to, quotes_visible_to
@@ -19,16 +19,7 @@ from aftersales.service.permissions import orders_visible_to
 ZERO = Decimal("0.00")
 
 
-class _AmountField(DecimalField):
-    """The output of a sum of amounts computed by the database, read back to the fen. SQLite computes
-    it as a float and Django rounds only plain columns back to their places: a payment of 0.10 left
-    ``"outstanding": "112.900000000000000"`` on the invoice and in the receivables."""
-
-    def from_db_value(self, value: Decimal | None, expression: object, connection: object) -> Decimal | None:
-        return None if value is None else to_fen(value)
-
-
-_MONEY = _AmountField(max_digits=14, decimal_places=2)
+_MONEY = ComputedAmountField()
 
 
 def price_on(*, code: str, day: datetime.date) -> Price | None:

@@ -136,3 +136,18 @@ def test_json_time_writes_what_the_encoder_of_django_writes_for_the_local_time(v
         with override_settings(TIME_ZONE="UTC"):  # a zero offset: the encoder's "Z"
             assert json_time(value) == DjangoJSONEncoder().default(local_time(value))
             assert json_time(value).endswith("Z")
+
+
+def test_decimals_are_written_without_an_exponent():
+    """Found by hand, 2026-12-06: a stock receipt of "1e3" answered "quantity": "1E+3" (the list showed
+    "1000.000"); Django's encoder writes str(), which keeps the exponent of the input."""
+    import json
+    from decimal import Decimal
+
+    from aftersales.core.renderers import LocalTimeEncoder
+
+    written = json.loads(
+        json.dumps({"a": Decimal("1E+3"), "b": Decimal("150.00"), "c": Decimal("0E-2")}, cls=LocalTimeEncoder)
+    )
+
+    assert written == {"a": "1000", "b": "150.00", "c": "0.00"}

@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.models import ComputedAmountField
 from aftersales.core.numbering import next_number
 from aftersales.core.uploads import clean_upload
 from aftersales.coverage.decision import add_months
@@ -179,7 +180,7 @@ def add_claim_photo(*, by: User, claim: SupplierClaim, file: Any) -> ClaimPhoto:
 
 def recovery_by_supplier(claims: QuerySet[SupplierClaim]) -> list[dict[str, Any]]:
     """Per supplier: claims, amount claimed, amount recovered (credited or replaced), rejected."""
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money = ComputedAmountField()
     rows = (
         claims.values("supplier_id", "supplier__code", "supplier__name")
         .annotate(

@@ -59,6 +59,26 @@ def test_a_suppliers_part_is_claimed_and_credited(keeper, shop, order):
     )
 
 
+def test_the_recovery_report_gives_amounts_to_the_fen(keeper, shop, order):
+    """Found by hand, 2026-12-06: on SQLite the sums came back as "150", "130.5" and "0"."""
+    supplier = SupplierFactory(code="SKF", name="斯凯孚")
+    for cost in ("40.00", "90.50"):
+        part = PartFactory(supplier=supplier, supplier_warranty_months=12, cost=Decimal(cost))
+        claims.open_claim(
+            by=keeper,
+            part=part,
+            fitted_on=TODAY - datetime.timedelta(days=100),
+            failure="异响",
+            serial=f"B-{cost}",
+            order=order,
+            today=TODAY,
+        )
+
+    [row] = claims.recovery_by_supplier(SupplierClaim.objects.all())
+
+    assert (str(row["claimed"]), str(row["recovered"])) == ("130.50", "0.00")
+
+
 def test_a_claim_sent_takes_the_kept_old_part_out_of_defective_stock(keeper, shop, centre):
     technician = UserFactory(role=Role.TECHNICIAN, service_center=centre)
     order = make_order(customer=CustomerFactory(service_center=centre))
