@@ -24,6 +24,13 @@ def test_order_list_searches_by_the_callers_phone(signed_in):
     table = page.get_by_role("table", name=zh("Service orders"))
     expect(table.get_by_role("row").nth(1)).to_be_visible()
     screenshot(page, "orders")
+    # The whole table on a 1280-px screen, no sideways scrolling (the technician and centre columns were
+    # off the screen; found by hand, 2026-12-06).
+    overflow = page.evaluate(
+        "() => { const t = document.querySelector('.order-table');"
+        " return t.scrollWidth - t.closest('.table-responsive').clientWidth; }"
+    )
+    assert overflow <= 0, f"the order list is {overflow}px wider than the screen"
 
     page.get_by_label(zh("Search"), exact=True).fill(CALLER_MOBILE)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -190,6 +191,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-filter's empty choice: "All" like the console's other filters, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("All")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -406,10 +406,15 @@ def _integer_query_parameters() -> list[tuple[str, str]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "name"), _integer_query_parameters())
-def test_a_too_large_integer_filter_answers_a_clear_4xx(path, name, users, api_client):
-    """Found by hand on ``/technicians?service_center=`` (a lazy list evaluated while the answer was
-    validated, where the overflow handler does not reach): 500. A record no id can name is 404."""
+def test_a_too_large_integer_filter_answers_no_500(path, name, users, api_client):
+    """Found by hand on ``/technicians?service_center=`` with SQLite (a lazy list evaluated while the
+    answer was validated, where the overflow handler does not reach): 500. SQLite cannot bind the
+    number (a 400 or a 404 naming the record); PostgreSQL compares it and finds nothing (an empty list)."""
     response = api_client(users[Role.ADMIN]).get(path, {name: str(2**70)})
 
-    assert response.status_code in {400, 404}, response.content
-    assert response.json()["code"] in {"out_of_range", "invalid_input", "invalid_limit", "not_found"}, response.content
+    assert response.status_code in {200, 400, 404}, response.content
+    if response.status_code == 200:
+        body = response.json()
+        assert (body.get("items", body) if isinstance(body, dict) else body) in ([], {}), response.content
+    else:
+        assert response.json()["code"] in {"out_of_range", "invalid_input", "invalid_limit", "not_found"}

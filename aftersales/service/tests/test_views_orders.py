@@ -113,6 +113,20 @@ def test_order_list_technician_sees_only_own_orders(users, customer):
     assert "technician" not in response.context["form"].fields
 
 
+def test_order_list_fits_a_1280_screen_and_every_filter_says_all(users, customer):
+    """Found by hand, 2026-12-06: the channel filter's empty choice read "---------" (the others 全部);
+    the received time and the SLA clocks, each on one line, pushed the last column off a 1280-px screen
+    (the browser scenario's screenshot shows the whole table)."""
+    make_order(by=users[Role.AGENT], customer=customer)
+
+    page = login(users[Role.AGENT]).get("/orders/").content.decode()
+
+    channel = page[page.index('name="channel"') :]
+    assert channel[: channel.index("</select>")].count("全部") == 1 and "---------" not in page
+    assert 'class="d-block" data-clock="response"' in page
+    assert '<td class="order-due">' in page
+
+
 def test_order_list_filters_by_status_kind_and_sla_state(users, customer):
     new = make_order(by=users[Role.AGENT], customer=customer)
     accepted = make_order(by=users[Role.AGENT], customer=customer, kind=OrderKind.INSTALLATION)
