@@ -79,7 +79,7 @@ def load_money(loader: Any) -> int:
                 services.answer_quote(quote, approve=True, name="陈建国", note="尽快修好")
             invoice = services.create_invoice(order, by=finance, buyer_tax_number="91310115MA1K3Y8R2X")
             services.issue_invoice(invoice, by=finance)
-            services.set_fapiao_number(invoice, by=finance, fapiao_number=f"2631200000{order.pk:08d}")
+            services.set_fapiao_number(invoice, by=finance, fapiao_number=f"26312000000000{order.pk:06d}")
             if n == 1:
                 services.record_payment(invoice, by=finance, amount="300.00", reference="BANK-20260105")
             if n == 3:

@@ -8,6 +8,7 @@ partial; more than is owed is refused unless the excess is marked as an advance.
 """
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,24 @@ def _lock_invoice(invoice: Invoice, *, by: User) -> Invoice:
     return Invoice.objects.select_for_update().select_related("order", "customer").get(pk=invoice.pk)
 
 
+# 发票号码: 8 digits on a paper 发票, 20 on a digital one (数电发票). "abc" was taken (found by hand,
+# 2026-12-06). A buyer's tax number (纳税人识别号): the 18-character unified social credit code, or an older
+# 15- or 20-character one; digits and capital letters.
+FAPIAO_NUMBER = re.compile(r"[0-9]{8}|[0-9]{20}")
+TAX_NUMBER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{18}|[0-9A-Z]{20}")
+
+
+def _tax_number(value: str) -> str:
+    number = require_text(value, field="buyer_tax_number", max_length=20, required=False).upper()
+    if number and not TAX_NUMBER.fullmatch(number):
+        raise ValidationFailed(
+            "invalid_tax_number",
+            _("A tax number has 18 digits and capital letters (15 or 20 on older ones)."),
+            field="buyer_tax_number",
+        )
+    return number
+
+
 @transaction.atomic
 def create_invoice(
     order: ServiceOrder,
@@ -89,7 +108,7 @@ def create_invoice(
         order=order,
         customer=order.customer,
         buyer_name=require_text(buyer_name or order.customer.name, field="buyer_name", max_length=200),
-        buyer_tax_number=require_text(buyer_tax_number, field="buyer_tax_number", max_length=20, required=False),
+        buyer_tax_number=_tax_number(buyer_tax_number),
         net=figures.net,
         tax=figures.tax,
         gross=figures.gross,
@@ -132,9 +151,7 @@ def update_invoice(
     if buyer_name is not None:
         invoice.buyer_name = require_text(buyer_name, field="buyer_name", max_length=200)
     if buyer_tax_number is not None:
-        invoice.buyer_tax_number = require_text(
-            buyer_tax_number, field="buyer_tax_number", max_length=20, required=False
-        )
+        invoice.buyer_tax_number = _tax_number(buyer_tax_number)
     invoice.save()
     return invoice
 
@@ -187,9 +204,11 @@ def set_fapiao_number(invoice: Invoice, *, by: User, fapiao_number: str) -> Invo
     if invoice.status == InvoiceStatus.DRAFT:
         raise ConflictError("invoice_not_issued", _("Issue the invoice before entering its 发票 number."))
     number = require_text(fapiao_number, field="fapiao_number", max_length=20)
-    if not number.isalnum():
+    if not FAPIAO_NUMBER.fullmatch(number):
         raise ValidationFailed(
-            "invalid_fapiao_number", _("A 发票 number has only digits and letters."), field="fapiao_number"
+            "invalid_fapiao_number",
+            _("A 发票 number is 8 digits (a paper 发票) or 20 digits (a digital one)."),
+            field="fapiao_number",
         )
     if invoice.fapiao_number and invoice.fapiao_number != number:
         raise ConflictError("invoice_issued", _("The 发票 number is entered already: credit the invoice to change it."))

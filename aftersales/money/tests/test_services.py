@@ -438,3 +438,33 @@ def test_ledger_entries_are_append_only(issued):
     with pytest.raises(ValueError, match="append-only"):
         entry.delete()
     assert LedgerEntry.objects.get().amount == D("113.00")
+
+
+@pytest.mark.parametrize("number", ["abc", "1234567", "123456789", "发票12345678", "1234567890123456789"])
+def test_a_fapiao_number_is_8_or_20_digits(issued, finance, number):
+    """Found by hand, 2026-12-06: "abc" was taken as a 发票 number."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.set_fapiao_number(issued, by=finance, fapiao_number=number)
+
+    assert (refused.value.code, refused.value.field) == ("invalid_fapiao_number", "fapiao_number")
+    issued.refresh_from_db()
+    assert issued.fapiao_number == ""
+    assert services.set_fapiao_number(issued, by=finance, fapiao_number="0" * 20).fapiao_number == "0" * 20
+
+
+@pytest.mark.parametrize(
+    ("tax_number", "kept"),
+    [("abc", None), ("9131", None), ("91310000MA1FL0001X9", None), ("91310000ma1fl0001x", "91310000MA1FL0001X")],
+)
+def test_a_buyers_tax_number_is_checked_and_upper_cased(agent, finance, tax_number, kept):
+    order = order_with("expired", by=agent)
+    services.add_charge(order, by=agent, kind=ChargeKind.LABOUR, description="人工", unit_price="100")
+    services.answer_quote(services.send_quote(order, by=agent), approve=True, name="王")
+
+    if kept is None:
+        with pytest.raises(ValidationFailed) as refused:
+            services.create_invoice(order, by=finance, buyer_tax_number=tax_number)
+        assert (refused.value.code, refused.value.field) == ("invalid_tax_number", "buyer_tax_number")
+        assert not Invoice.objects.filter(order=order).exists()
+    else:
+        assert services.create_invoice(order, by=finance, buyer_tax_number=tax_number).buyer_tax_number == kept
