@@ -39,6 +39,9 @@ class Grouping:
     kind: str = "field"
     labels: Callable[[list[Any]], Mapping[Any, str]] | None = None
     alone: bool = False  # many values (a technician, a part): not grouped together with the others
+    # The rows' order by the raw key (a choice's place in its choices: new, accepted, dispatched …);
+    # without it, by the key (ids as numbers, else as text).
+    rank: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -369,7 +372,9 @@ def _table(spec: FigureSpec, grouping: Grouping, rollups: Mapping[str, _Rollup])
             values.setdefault(key, {}).update(rollup.values(sums))
     labels = grouping.labels(list(raw_keys.values())) if grouping.labels and raw_keys else {}
     out = []
-    for key in sorted(values, key=_sort_key):
+    rank = grouping.rank
+    order = (lambda key: (rank(raw_keys.get(key, key)), _sort_key(key))) if rank else _sort_key
+    for key in sorted(values, key=order):
         row_values = {m.key: _finish(m, None) for m in spec.measures if grouping.fields.get(m.source)}
         row_values.update(values[key])
         label = str(labels.get(raw_keys[key], key)) if labels else key

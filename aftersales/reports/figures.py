@@ -48,6 +48,13 @@ def _choices(choices: Any) -> Callable[[list[Any]], Mapping[Any, str]]:
     return lambda keys: {k: str(labels.get(k, k)) for k in keys}
 
 
+def _rank(choices: Any) -> Callable[[Any], int]:
+    """The rows in the choices' own order (new, accepted, dispatched …), not their codes' (found by hand,
+    2026-12-06: 已受理, 已派工, 新建 …)."""
+    places = {value: place for place, value in enumerate(choices.values)}
+    return lambda key: places.get(key, len(places))
+
+
 def _names(model: type[models.Model], attribute: str = "name") -> Callable[[list[Any]], Mapping[Any, str]]:
     def read(keys: list[Any]) -> Mapping[Any, str]:
         ids = [k for k in keys if k is not None]
@@ -78,7 +85,7 @@ def _within(qs: QuerySet[Any], field: str, scope: QuerySet[Any]) -> QuerySet[Any
 
 
 CENTRE = Grouping("centre", _("Service centre"), {"orders": "service_center_id"}, labels=_names(ServiceCenter))
-KIND = Grouping("kind", _("Kind"), {"orders": "kind"}, labels=_choices(OrderKind))
+KIND = Grouping("kind", _("Kind"), {"orders": "kind"}, labels=_choices(OrderKind), rank=_rank(OrderKind))
 
 
 # ---- open orders by state and SLA risk (a snapshot: the period does not apply) ---------------------
@@ -100,7 +107,10 @@ OPEN_ORDERS = FigureSpec(
         Measure("at_risk", _("At risk"), "orders", condition=lambda _b: _sla(SlaState.AT_RISK)),
         Measure("overdue", _("Overdue"), "orders", condition=lambda _b: _sla(SlaState.OVERDUE)),
     ),
-    groupings=(Grouping("status", _("Status"), {"orders": "status"}, labels=_choices(OrderStatus)), CENTRE),
+    groupings=(
+        Grouping("status", _("Status"), {"orders": "status"}, labels=_choices(OrderStatus), rank=_rank(OrderStatus)),
+        CENTRE,
+    ),
     chart={"type": "stacked", "by": "status", "series": ["on_track", "at_risk", "overdue"]},
     note=_("Now, whatever the period: every open order, by the worse of its response and resolution clocks."),
 )
@@ -423,7 +433,7 @@ WARRANTY_COST = FigureSpec(
     ),
     rates=(Rate("warranty_share", _("Warranty per 100 billable"), ("warranty",), "billable"),),
     groupings=(
-        Grouping("kind", _("Charge"), {"lines": "kind"}, labels=_choices(ChargeKind)),
+        Grouping("kind", _("Charge"), {"lines": "kind"}, labels=_choices(ChargeKind), rank=_rank(ChargeKind)),
         Grouping("centre", _("Service centre"), {"lines": "order__service_center_id"}, labels=_names(ServiceCenter)),
         Grouping("month", _("Month completed"), {"lines": "order__completed_at"}, kind="month"),
     ),
@@ -462,7 +472,13 @@ CLAIMS = FigureSpec(
     rates=(Rate("recovery", _("Recovery rate"), ("recovered",), "claimed"),),
     groupings=(
         Grouping("supplier", _("Supplier"), {"claims": "supplier_id"}, labels=_names(Supplier)),
-        Grouping("status", _("Status"), {"claims": "status"}, labels=_choices(SupplierClaimStatus)),
+        Grouping(
+            "status",
+            _("Status"),
+            {"claims": "status"},
+            labels=_choices(SupplierClaimStatus),
+            rank=_rank(SupplierClaimStatus),
+        ),
     ),
     chart={"type": "bar", "by": "supplier", "series": ["claimed", "recovered"]},
     note=_("Claims opened in the period: amounts claimed from suppliers and recovered."),
@@ -590,7 +606,9 @@ COMPLAINTS = FigureSpec(
         ),
     ),
     groupings=(
-        Grouping("cause", _("Cause"), {"complaints": "cause"}, labels=_choices(ComplaintCause)),
+        Grouping(
+            "cause", _("Cause"), {"complaints": "cause"}, labels=_choices(ComplaintCause), rank=_rank(ComplaintCause)
+        ),
         Grouping("centre", _("Service centre"), {"complaints": "service_center_id"}, labels=_names(ServiceCenter)),
     ),
     chart={"type": "bar", "by": "cause", "series": ["opened", "resolved"]},

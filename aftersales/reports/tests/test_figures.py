@@ -34,6 +34,8 @@ def test_open_orders(data, period):
     by_centre = {row.label: row.values for row in result.table("centre").rows}
     assert by_centre["上海服务网点"]["open"] == 2  # O7, O8
     assert by_centre["北京服务网点"]["open"] == 1  # O4
+    # In the statuses' own order, not their codes' (found by hand, 2026-12-06: dispatched, new, waiting).
+    assert [row.key for row in result.table("status").rows] == ["new", "dispatched", "waiting"]
 
 
 def test_sla_compliance(data, period):
