@@ -155,7 +155,8 @@ def test_invoice_export_has_decimal_amounts(users, order):
     services.add_charge(order, by=users[Role.AGENT], kind=ChargeKind.LABOUR, description="人工", unit_price="100")
     services.answer_quote(services.send_quote(order, by=users[Role.AGENT]), approve=True, name="王")
     invoice = services.issue_invoice(
-        services.create_invoice(order, by=users[Role.FINANCE], buyer_tax_number="91310000MA1FL0001X"), by=users[Role.FINANCE]
+        services.create_invoice(order, by=users[Role.FINANCE], buyer_tax_number="91310000MA1FL0001X"),
+        by=users[Role.FINANCE],
     )
     services.credit_invoice(invoice, by=users[Role.FINANCE], reason="抬头错误")
     body = login(users[Role.FINANCE]).get("/exports/invoices.csv").content.decode("utf-8-sig")
