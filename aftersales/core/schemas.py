@@ -1,7 +1,6 @@
 """Helpers for API schemas: input limits taken from the model fields, and the declared error answers."""
 
 import datetime
-import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -11,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
+from aftersales.core.amounts import AMOUNT_PATTERN, AMOUNT_TEXT, SIGNED_AMOUNT_PATTERN
 from aftersales.core.api import ErrorOut
 from aftersales.core.validation import (
     amount_negative_message,
@@ -87,25 +87,29 @@ Day = Annotated[datetime.date, AfterValidator(_in_time_range)]
 Moment = Annotated[datetime.datetime, AfterValidator(_with_zone), AfterValidator(_in_time_range)]
 
 
-AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
-_AMOUNT = re.compile(AMOUNT_PATTERN)
-
-
 def _amount(value: Any) -> Decimal:
     # A JSON number is refused, not converted: 0.1 as a float is not 0.10, and true would be 1.
-    if isinstance(value, str) and value.startswith("-") and _AMOUNT.fullmatch(value[1:]):
+    if isinstance(value, str) and value.startswith("-") and AMOUNT_TEXT.fullmatch(value[1:]):
         raise PydanticCustomError("amount_not_positive", amount_negative_message())
-    if not isinstance(value, str) or not _AMOUNT.fullmatch(value):
+    return _signed_amount(value)
+
+
+def _signed_amount(value: Any) -> Decimal:
+    if not isinstance(value, str) or not AMOUNT_TEXT.fullmatch(value.removeprefix("-")):
         raise PydanticCustomError("invalid_amount", amount_text_message())
     return Decimal(value)
 
 
+def _money(check: Any, pattern: str, example: str) -> Any:
+    return Annotated[
+        Decimal, PlainValidator(check), WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]})
+    ]
+
+
 # An amount of money (CNY, zero or more) an input schema takes: a decimal text with at most two places
 # ("128.50"), read as a Decimal; a number, a boolean, "1e3" or full-width digits answer 400
-# ``invalid_amount`` on the field, a negative amount ``amount_not_positive``. (Found by hand, 2026-12-06: ``"amount": true`` booked an expense of
-# 1.00 and JSON floats were taken as prices.)
-Money = Annotated[
-    Decimal,
-    PlainValidator(_amount),
-    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "examples": ["128.50"]}),
-]
+# ``invalid_amount`` on the field, a negative amount ``amount_not_positive``. (Found by hand, 2026-12-06:
+# ``"amount": true`` booked an expense of 1.00 and JSON floats were taken as prices.)
+Money = _money(_amount, AMOUNT_PATTERN, "128.50")
+# An amount that may be below zero (a correction, a deduction): Money's text with an optional "-".
+SignedMoney = _money(_signed_amount, SIGNED_AMOUNT_PATTERN, "-128.50")

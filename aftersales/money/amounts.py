@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-FEN = Decimal("0.01")
+from aftersales.core.amounts import FEN
+
 HUNDRED = Decimal("100")
 
 

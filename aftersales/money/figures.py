@@ -15,12 +15,12 @@ from typing import Any
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.amounts import FEN
 from aftersales.core.registry import FigureRow, FigureSource, figure_sources
 from aftersales.money.choices import ChargeKind, LineStatus
 from aftersales.money.models import ChargeLine
 from aftersales.service.figures import counted_orders
 
-FEN = Decimal("0.01")
 BOOKED = (LineStatus.APPROVED, LineStatus.INVOICED)
 
 

@@ -12,11 +12,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.amounts import FEN
 from aftersales.core.registry import FigureRow, FigureSource, figure_sources
 from aftersales.parts.models import VisitPart
 from aftersales.service.figures import moment
-
-FEN = Decimal("0.01")
 
 
 def measure_parts_sales(

@@ -9,10 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
 
+from aftersales.core.amounts import FEN
 from aftersales.core.pagination import Page, keyset_page
 from aftersales.parts.models import LabourRate, Part, PartPrice
-
-FEN = Decimal("0.01")
 
 
 def price_list_is_public() -> bool:

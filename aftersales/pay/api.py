@@ -20,7 +20,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.registry import figure_sources
-from aftersales.core.schemas import Day, answers
+from aftersales.core.schemas import Day, SignedMoney, answers
 from aftersales.pay import permissions, services
 from aftersales.pay.choices import Release, RunStatus, Sex, YearEndDecision
 from aftersales.pay.models import PayPlan, PayProfile, PayRun, PayStatement
@@ -155,7 +155,7 @@ class EntriesIn(Input):
 
 class PayAdjustmentIn(Input):
     corrects: int = Field(description="The approved statement corrected")
-    amount: Decimal = Field(max_digits=12, decimal_places=2)
+    amount: SignedMoney = Field(description="Paid on top of the statement (below zero: taken back).")
     reason: str = Field(max_length=500)
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from aftersales.core.amounts import FEN
 from aftersales.pay.plan import Bands, PlanDoc, TierTable
 
-FEN = Decimal("0.01")
 ZERO = Decimal(0)
 QUARTER_ENDS = (3, 6, 9, 12)
 

@@ -17,12 +17,12 @@ from django.db.models import Avg, Case, Count, Q, QuerySet, Sum, Value, When
 
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import business_timezone
+from aftersales.core.amounts import FEN
 from aftersales.reports.filters import Filters, local_midnight, next_month
 
 Source = Callable[[User, Filters], QuerySet[Any]]
 Bounds = tuple[datetime.datetime, datetime.datetime]
 ONE = Decimal("0.1")
-FEN = Decimal("0.01")
 
 
 @dataclass(frozen=True)

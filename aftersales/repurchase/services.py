@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.amounts import FEN
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import customers_visible_to
@@ -31,7 +32,6 @@ from aftersales.repurchase.conf import remind_days
 from aftersales.repurchase.models import EntryLine, JournalEntry, RepurchaseContract
 from aftersales.repurchase.selectors import terms_of
 
-FEN = Decimal("0.01")
 INPUT_FIELDS = (
     "number",
     "asset",

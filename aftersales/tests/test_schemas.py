@@ -208,3 +208,59 @@ def test_a_number_for_an_amount_answers_400_and_writes_nothing(path, body, field
     assert response.status_code == 400, response.content
     assert (response.json()["code"], response.json()["field"]) == ("invalid_amount", field)
     assert not Part.objects.exists()
+
+
+# Decimals an input takes that are not amounts of money: quantities, coordinates, scores, a threshold.
+NOT_MONEY = {
+    "devices.api.RuleIn.threshold",
+    "parts.api.LevelsIn.min_qty",
+    "parts.api.LevelsIn.max_qty",
+    "parts.api.ReceiptIn.quantity",
+    "parts.api.StockAdjustmentIn.delta",
+    "parts.api.IssueLineIn.quantity",
+    "parts.api.ReservationIn.quantity",
+    "parts.api.RequestLineIn.quantity",
+    "workforce.api.PositionIn.latitude",
+    "workforce.api.PositionIn.longitude",
+    "workforce.api.CourseIn.pass_score",
+    "workforce.api.AttendeeIn.score",
+}
+
+
+def test_every_amount_an_input_takes_is_money_text():
+    """Found by hand, 2026-12-06: a pay adjustment took ``"amount": 12.5`` (a JSON float) and ``true``."""
+    import typing
+
+    from pydantic.functional_validators import PlainValidator
+
+    from aftersales.core.schemas import Money, SignedMoney
+
+    checks = {typing.get_args(kind)[1].func for kind in (Money, SignedMoney)}
+    bare = []
+    for schema in _input_schemas():
+        for name, field in schema.model_fields.items():
+            types = typing.get_args(field.annotation) or (field.annotation,)
+            if Decimal not in types:
+                continue
+            where = f"{schema.__module__.removeprefix('aftersales.')}.{schema.__name__}.{name}"
+            money = any(isinstance(item, PlainValidator) and item.func in checks for item in field.metadata)
+            if not money and where not in NOT_MONEY:
+                bare.append(where)
+
+    assert bare == [], "type these Money or SignedMoney (core.schemas), or list them in NOT_MONEY"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", [12.5, True, "1e3", "12.345"])
+def test_a_pay_adjustment_takes_its_amount_as_text_only(amount, users, api_client):
+    from aftersales.pay.models import PayAdjustment
+
+    response = api_client(users[Role.ADMIN]).post(
+        "/api/v1/pay/runs/1/adjustments",
+        {"corrects": 1, "amount": amount, "reason": "多算了"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == ("invalid_amount", "amount")
+    assert not PayAdjustment.objects.exists()

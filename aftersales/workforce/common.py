@@ -2,7 +2,6 @@
 lock, money, days, the working pattern."""
 
 import datetime
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.amounts import DECIMAL_TEXT, FEN
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.workforce.models import WorkingPattern
 from aftersales.workforce.permissions import keeps_own_records, workforce_scope
 from aftersales.workforce.rules import rules
-
-FEN = Decimal("0.01")
 
 
 def require_self(by: User, person: User | None) -> User:
@@ -50,9 +48,6 @@ def locked[M: Model](qs: QuerySet[M], pk: int, *, by: User, what: str) -> M:
     return row
 
 
-_PLAIN_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
-
-
 def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
     """An amount of money in CNY: a decimal (or its text) with at most two places, above zero. A float
     is refused (it cannot say 0.10 exactly), and so is a negative or zero amount."""
@@ -61,7 +56,7 @@ def parse_amount(value: Any, *, field: str = "amount") -> Decimal:
             "invalid_amount", _('Give the amount as a decimal text, e.g. "128.50", not a float.'), field=field
         )
     text = str(value).strip()
-    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(text.removeprefix("-")):
+    if isinstance(value, str) and not DECIMAL_TEXT.fullmatch(text.removeprefix("-")):
         # Decimal() reads "1e9" and full-width digits too: a typed 1e9 was booked as 1,000,000,000.00
         # (found by hand, 2026-12-06).
         raise ValidationFailed("invalid_amount", _("Not an amount: %(value)s.") % {"value": text[:20]}, field=field)
