@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -26,12 +26,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, DomainError
-from aftersales.service.choices import JOB_STATUSES, EventType, SlaState
+from aftersales.service.choices import JOB_STATUSES, EventType
 from aftersales.service.dispatch_checks import Refusals, dispatch_refusals, refusal_text
 from aftersales.service.forms_field import AssignForm
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.permissions import can_assign, can_override_dispatch_checks
-from aftersales.service.querysets import response_condition
 from aftersales.service.selectors import get_order, order_list, technicians_with_load
 from aftersales.service.services import assign_technician
 from aftersales.service.services.dispatch import ASSIGNABLE
@@ -63,25 +62,7 @@ class Row:
 
 
 def _board_orders(user: User) -> QuerySet[ServiceOrder]:
-    """Open orders without a technician, and open orders at risk or overdue on either clock, most urgent
-    first: by the next time the order must meet, its respond-by while nobody has responded, else its due
-    time. (Ordered by the due time alone, an order nobody had answered for 10 hours stood 13th of 14,
-    below orders on track; found by hand, 2026-12-06.)"""
-    now = timezone.now()
-    response_late = response_condition(SlaState.AT_RISK, now=now, of_open=True) | response_condition(
-        SlaState.OVERDUE, now=now, of_open=True
-    )
-    next_deadline = Case(
-        When(responded_at__isnull=True, respond_by__lt=F("due_at"), then=F("respond_by")), default=F("due_at")
-    )
-    return (
-        order_list(user=user)
-        .open()
-        .filter(Q(technician__isnull=True) | Q(at_risk_at__lte=now) | response_late)
-        .select_related("site", "unit__site")
-        .annotate(next_deadline=next_deadline)
-        .order_by("next_deadline", "id")
-    )
+    return order_list(user=user).needing_dispatch().select_related("site", "unit__site")
 
 
 def _technicians_by_centre(technicians: list[User]) -> dict[int | None, list[User]]:
