@@ -134,12 +134,30 @@ def nul_field(request: HttpRequest) -> str | None:
     return None
 
 
-class RejectNulMiddleware:
-    """A NUL character in any input of an API request answers 400 ``null_character`` on that field.
+# ---- the body's type --------------------------------------------------------------------------------
+JSON_TYPE = "application/json"
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
-    PostgreSQL cannot store U+0000 in a text column: the insert failed with a 500 after the checks had
-    passed. No person types one; refusing it at the door covers every field of every endpoint at once.
-    Screens need no such check: Django's form fields refuse NUL already (ProhibitNullCharactersValidator).
+
+def unreadable_body(request: HttpRequest) -> bool:
+    """A body the API does not read: one of another type than JSON or a form (files). Ninja would read a
+    JSON text sent as text/plain all the same, past the NUL check below, which reads JSON bodies only."""
+    content_type = request.content_type or ""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or content_type in (JSON_TYPE, *FORM_TYPES):
+        return False
+    return bool(request.body)
+
+
+class ApiInputMiddleware:
+    """What every API request's input must be, checked at the door for every endpoint at once:
+
+    - a body is JSON (``application/json``, any charset) or a form with files; else 415
+      ``unsupported_media_type``. (Found by review, 2026-12-06: a JSON body sent as text/plain was taken,
+      and a NUL in it reached PostgreSQL: 500.)
+    - no input holds a NUL character; else 400 ``null_character`` on that field. PostgreSQL cannot store
+      U+0000 in a text column: the insert failed with a 500 after the checks had passed. No person types
+      one. Screens need no such check: Django's form fields refuse NUL already
+      (ProhibitNullCharactersValidator).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -147,6 +165,12 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if is_api(request):
+            if unreadable_body(request):
+                return error_json(
+                    415,
+                    "unsupported_media_type",
+                    _("Send the body as application/json (or multipart/form-data with a file)."),
+                )
             field = nul_field(request)
             if field is not None:
                 return error_json(

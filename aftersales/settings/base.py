@@ -82,8 +82,8 @@ MIDDLEWARE = [
     # A session idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS is ended here.
     "aftersales.core.sessions.SessionTimeoutMiddleware",
     "aftersales.core.middleware.UserLanguageMiddleware",
-    # After the language is known (its message is translated); API requests only.
-    "aftersales.core.http_errors.RejectNulMiddleware",
+    # After the language is known (its messages are translated); API requests only: the body's type, NULs.
+    "aftersales.core.http_errors.ApiInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

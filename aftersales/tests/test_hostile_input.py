@@ -432,3 +432,29 @@ def test_a_too_large_integer_filter_answers_no_500(api_client):
 
     assert len(parameters) > 80
     assert wrong == []
+
+
+# ---- the body's type (found by review, 2026-12-06: a JSON body sent as text/plain was read as JSON, and
+# the NUL check, which reads JSON bodies only, let "\u0000" through to the database) -----------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/octet-stream"])
+def test_a_body_that_is_not_json_answers_415_and_writes_nothing(content_type, users, centre, api_client):
+    import json
+
+    from aftersales.customers.models import Customer
+
+    response = api_client(users[Role.ADMIN]).post(
+        "/api/v1/customers", json.dumps({"name": "客户\u0000"}), content_type=content_type
+    )
+
+    body = assert_error_shape(response, 415, "unsupported_media_type")
+    assert "application/json" in body["detail"]
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8"])
+def test_a_json_body_is_taken_with_or_without_its_charset(content_type, users, centre, api_client):
+    response = api_client(users[Role.ADMIN]).post("/api/v1/customers", '{"name": "客户"}', content_type=content_type)
+
+    assert response.status_code == 201, response.content
