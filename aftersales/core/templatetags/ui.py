@@ -5,6 +5,7 @@ The top bar and the badges iterate the registries (``core.registry``) that each 
 shows its text, so colour is never the only signal.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -99,3 +100,11 @@ def phone(value: str | None) -> str:
     The one filter for phones in templates; ``tel:`` links keep the stored E.164 form.
     """
     return display_phone(value) if value else ""
+
+
+@register.filter
+def yuan(value: Decimal | str | None) -> str:
+    """A CNY amount as a ledger prints it: thousands grouped, to the fen (``12345.6`` → ``12,345.60``).
+    The one filter for amounts of money in templates (found by hand, 2026-12-06: screens and PDFs showed
+    ``1234567.00``)."""
+    return "" if value is None or value == "" else f"{Decimal(value):,.2f}"

@@ -162,3 +162,27 @@ def test_invoice_export_has_decimal_amounts(users, order):
     body = login(users[Role.FINANCE]).get("/exports/invoices.csv").content.decode("utf-8-sig")
     assert f"{invoice.number}," in body and ",100.00,13.00,113.00," in body and ",-100.00,-13.00,-113.00," in body
     assert login(users[Role.AGENT]).get("/exports/invoices.csv").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [("12345.6", "12,345.60"), ("-1234.5", "-1,234.50"), ("0", "0.00"), ("999.99", "999.99"), (None, "")],
+)
+def test_yuan_writes_an_amount_as_a_ledger_does(amount, shown):
+    from aftersales.core.templatetags.ui import yuan
+
+    assert yuan(amount) == shown
+
+
+def test_amounts_on_screen_are_grouped_by_thousands(users, order):
+    """Found by hand, 2026-12-06: the charges, the quote link and the invoice showed 1356000.00."""
+    services.add_charge(
+        order, by=users[Role.AGENT], kind=ChargeKind.LABOUR, description="整机更换", unit_price="1200000"
+    )
+    quote = services.send_quote(order, by=users[Role.AGENT])
+
+    charges = login(users[Role.AGENT]).get(f"/money/orders/{order.pk}/").content.decode()
+    link = Client().get(f"/q/{quote_token(quote)}/").content.decode()
+
+    for page in (charges, link):
+        assert "¥1,356,000.00" in page and "1356000" not in page
