@@ -149,3 +149,13 @@ def sla_state(order: "ServiceOrder", *, now: datetime.datetime | None = None) ->
     """The worst of the two clocks: a breach of either is overdue. The same rule as
     ``ServiceOrderQuerySet.in_sla_state``, for one loaded order."""
     return sla_states(order, now=now).combined
+
+
+def finished_in_time(order: "ServiceOrder") -> bool | None:  # noqa: F821
+    """For an order that is no longer open: whether it was responded to by its respond-by time and
+    completed by its due time (the reports' "Responded in time" and "Resolved in time" together). None
+    while it is open, and for an order that ended without being completed (cancelled)."""
+    if order.status in OPEN_STATUSES or order.completed_at is None:
+        return None
+    responded_late = order.responded_at is not None and order.responded_at > order.respond_by
+    return not responded_late and order.completed_at <= order.due_at

@@ -19,7 +19,7 @@ from aftersales.core.templatetags.ui import phone as ui_phone
 from aftersales.service.choices import EventType, OldParts, OrderStatus, SlaState
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.panels import render_order_panels_html, render_visit_panels
-from aftersales.service.sla import sla_state
+from aftersales.service.sla import finished_in_time, sla_state
 
 register = template.Library()
 
@@ -33,6 +33,18 @@ def local_dt(value: datetime.datetime | None) -> str:
     if not value:
         return ""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.simple_tag
+def sla_outcome(order: ServiceOrder) -> SafeString:
+    """A finished order's SLA column: in time or late (its "done" state would only repeat the status
+    beside it; found by hand, 2026-12-06); a dash for an order cancelled before it was completed."""
+    in_time = finished_in_time(order)
+    if in_time is None:
+        return format_html('<span class="text-body-secondary" data-outcome="none">{}</span>', "—")
+    if in_time:
+        return format_html('<span class="text-success" data-outcome="in_time">{}</span>', _("Finished in time"))
+    return format_html('<span class="text-danger-emphasis" data-outcome="late">{}</span>', _("Finished late"))
 
 
 @register.simple_tag

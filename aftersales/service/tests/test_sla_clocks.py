@@ -208,3 +208,44 @@ def test_home_tiles_show_each_clocks_breaches(order, users, client):
     assert '<span class="fw-semibold">1</span>' in response_link.split("</a>")[0]
     resolution_link = page.split('href="/orders/?resolution_state=overdue" data-clock="resolution">')[1]
     assert '<span class="fw-semibold">0</span>' in resolution_link.split("</a>")[0]
+
+
+# ---- a finished order: in time or late (found by hand, 2026-12-06: the list showed "已完成" twice) ----
+@pytest.mark.parametrize(
+    ("status", "responded", "completed", "expected"),
+    [
+        (OrderStatus.COMPLETED, -30 * HOUR, -HOUR, True),  # responded in time, completed before due
+        (OrderStatus.CLOSED, None, -HOUR, True),  # completed on the first visit, no separate response
+        (OrderStatus.COMPLETED, -30 * HOUR, HOUR, False),  # completed after the due time
+        (OrderStatus.COMPLETED, -10 * HOUR, -HOUR, False),  # responded after respond-by
+        (OrderStatus.CANCELLED, None, None, None),  # ended without being completed
+        (OrderStatus.ACCEPTED, -30 * HOUR, None, None),  # still open
+    ],
+)
+def test_a_finished_order_was_in_time_or_late(order, status, responded, completed, expected):
+    from aftersales.service.sla import finished_in_time
+
+    due = timezone.now()
+    order = set_order_times(
+        order,
+        status=status,
+        respond_by=due - 20 * HOUR,
+        due_at=due,
+        responded_at=None if responded is None else due + responded,
+        completed_at=None if completed is None else due + completed,
+    )
+
+    assert finished_in_time(order) is expected
+
+
+def test_the_order_list_says_in_time_or_late_for_finished_orders_not_done_again(users, order, client):
+    due = timezone.now() - DAY
+    set_order_times(order, status=OrderStatus.COMPLETED, respond_by=due - DAY, due_at=due, completed_at=due + HOUR)
+    cancelled = make_order(by=users[Role.AGENT], customer=order.customer)
+    set_order_times(cancelled, status=OrderStatus.CANCELLED)
+    client.force_login(users[Role.AGENT])
+
+    page = client.get("/orders/").content.decode()
+
+    assert 'data-outcome="late"' in page and 'data-outcome="none"' in page
+    assert 'data-enum="service.SlaState" data-status="done"' not in page
