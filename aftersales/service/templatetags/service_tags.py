@@ -43,8 +43,12 @@ def sla_outcome(order: ServiceOrder) -> SafeString:
     if in_time is None:
         return format_html('<span class="text-body-secondary" data-outcome="none">{}</span>', "—")
     if in_time:
-        return format_html('<span class="text-success text-nowrap" data-outcome="in_time">{}</span>', _("Finished in time"))
-    return format_html('<span class="text-danger-emphasis text-nowrap" data-outcome="late">{}</span>', _("Finished late"))
+        return format_html(
+            '<span class="text-success text-nowrap" data-outcome="in_time">{}</span>', _("Finished in time")
+        )
+    return format_html(
+        '<span class="text-danger-emphasis text-nowrap" data-outcome="late">{}</span>', _("Finished late")
+    )
 
 
 @register.simple_tag
