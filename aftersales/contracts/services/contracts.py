@@ -69,7 +69,8 @@ def fee_schedule(
     *, price: Decimal, billing: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> list[tuple[datetime.date, Decimal]]:
     """The price's instalments: one at the start, or one per period started in the term, the last
-    taking the fen left over so they add up to the price."""
+    taking the fen left over so they add up to the price. A price under a fen a period leaves no
+    instalment of 0.00 on the ledger: the last one carries it all."""
     months = BILLING_MONTHS.get(billing)  # type: ignore[call-overload]
     if not months or price == 0:
         return [(starts_on, price)] if price else []
@@ -80,7 +81,7 @@ def fee_schedule(
         day = add_months(starts_on, months * len(days))
     share = (price / len(days)).quantize(Decimal("0.01"))
     amounts = [share] * (len(days) - 1) + [price - share * (len(days) - 1)]
-    return list(zip(days, amounts, strict=True))
+    return [(day, amount) for day, amount in zip(days, amounts, strict=True) if amount]
 
 
 @transaction.atomic

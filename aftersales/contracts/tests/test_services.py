@@ -162,6 +162,15 @@ def test_fee_schedule_and_deposit_are_expected_on_the_ledger(manager, centre):
     assert list(once.entries.values_list("account", "amount")) == [("fee", Decimal("500.00"))]
 
 
+def test_a_price_under_a_fen_a_period_leaves_no_zero_instalment():
+    """Found by hand, 2026-12-06: a price of 0.05 billed monthly put eleven fees of 0.00 on the ledger."""
+    from aftersales.contracts.services.contracts import fee_schedule
+
+    schedule = fee_schedule(price=Decimal("0.05"), billing="monthly", starts_on=YEAR_START, ends_on=YEAR_END)
+
+    assert schedule == [(D(2026, 12, 1), Decimal("0.05"))]
+
+
 def test_visit_orders_open_ahead_and_completion_ends_with_its_callback(manager, centre, users):
     contract = with_year_plans(make_contract(by=manager, centre=centre), by=manager)
     assert open_visit_orders(today=D(2026, 1, 12)) == 1  # the 17 Jan visit is within 5 working days
