@@ -23,6 +23,7 @@ from aftersales.core.registry import figure_sources
 from aftersales.core.schemas import Day, SignedMoney, answers
 from aftersales.pay import permissions, services
 from aftersales.pay.choices import Release, RunStatus, Sex, YearEndDecision
+from aftersales.pay.engine import describe_warning
 from aftersales.pay.models import PayPlan, PayProfile, PayRun, PayStatement
 from aftersales.pay.plan import read_plan
 
@@ -115,7 +116,13 @@ class StatementOut(Schema):
     holdback: Decimal
     release: Decimal
     net: Decimal
-    warnings: list[str]
+    warnings: list[str] = Field(
+        description="Values the plan asks for that were blank or not measured: the plan's path, then why."
+    )
+
+    @staticmethod
+    def resolve_warnings(s: PayStatement) -> list[str]:
+        return [describe_warning(warning) for warning in s.warnings]
 
     @staticmethod
     def resolve_period(s: PayStatement) -> datetime.date:

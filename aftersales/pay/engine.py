@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from aftersales.core.amounts import FEN
 from aftersales.pay.plan import Bands, PlanDoc, TierTable
 
@@ -21,6 +23,18 @@ QUARTER_ENDS = (3, 6, 9, 12)
 
 def fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def warning(path: str, reason: str) -> str:
+    """A statement's warning as stored: where in the plan (``education.college``), then why, as its English
+    text (a message id: ``describe_warning`` translates it when shown)."""
+    return f"{path}: {reason}"
+
+
+def describe_warning(stored: str) -> str:
+    """A stored warning in the reader's language: the plan's path stays, the reason is translated."""
+    path, sep, reason = stored.partition(": ")
+    return f"{path}: {gettext(reason)}" if sep else gettext(stored)
 
 
 @dataclass(frozen=True)
@@ -189,10 +203,10 @@ def compute_statement(
     for code in person.allowances:
         allowance = plan.allowances.get(code)
         if allowance is None:
-            result.warnings.append(f"allowances.{code}: not in this plan")
+            result.warnings.append(warning(f"allowances.{code}", gettext_noop("not in this plan")))
             continue
         if allowance.amount is None:
-            result.warnings.append(f"allowances.{code}: asked for (blank in the source)")
+            result.warnings.append(warning(f"allowances.{code}", gettext_noop("asked for (blank in the source)")))
         result.add("allowance", code, allowance.label, allowance.amount or ZERO)
     performance: dict[str, Decimal] = {}
     for post in person.posts:
@@ -238,7 +252,9 @@ def _names_used(plan: PlanDoc, formulas: Mapping[str, Any], person: Person, scop
 def _base(plan: PlanDoc, person: Person, period: datetime.date, result: Result) -> None:
     education = plan.education.get(person.education)
     if education is None or education.amount is None:
-        result.warnings.append(f"education.{person.education}: asked for (blank in the source)")
+        result.warnings.append(
+            warning(f"education.{person.education}", gettext_noop("asked for (blank in the source)"))
+        )
     result.add(
         "base",
         "education",
@@ -257,7 +273,9 @@ def _base(plan: PlanDoc, person: Person, period: datetime.date, result: Result) 
             post=post,
         )
     else:
-        result.warnings.append("posts: no post of this person has a level in the plan (asked for)")
+        result.warnings.append(
+            warning("posts", gettext_noop("no post of this person has a level in the plan (asked for)"))
+        )
         result.add("base", "position", "岗技工资", ZERO)
     years = full_years(person.joined_on, month_end(period))
     counted = min(years, plan.seniority.cap_years) if years >= plan.seniority.from_years else 0
@@ -276,7 +294,7 @@ def _performance(
 ) -> Decimal:
     label = f"考评薪资（{plan.posts[post].label}）"
     if post not in formulas:
-        result.warnings.append(f"posts.{post}.formula: asked for (the source gives none)")
+        result.warnings.append(warning(f"posts.{post}.formula", gettext_noop("asked for (the source gives none)")))
         return result.add("performance", post, label, ZERO, formula="")
     coefficient, entered = coefficient_for(plan, post, entries)
     values, tiers = performance_values(plan, post, ctx, entries, coefficient)
@@ -335,10 +353,12 @@ def _attendance_refuses(
     if bar is None:
         return None
     if rate is None:
-        result.warnings.append("attendance: not measured (the rule is not applied)")
+        result.warnings.append(warning("attendance", gettext_noop("not measured (the rule is not applied)")))
         return None
     if not person.sex:
-        result.warnings.append("profile.sex: not given (the higher attendance threshold applies)")
+        result.warnings.append(
+            warning("profile.sex", gettext_noop("not given (the higher attendance threshold applies)"))
+        )
     if rate < bar:
         return {"attendance": str(rate), "attendance_needed": str(bar), "refused": what}
     return {"attendance": str(rate), "attendance_needed": str(bar)}
@@ -366,7 +386,9 @@ def _quarterly(
         target_from = "measured" if ctx.quarter_completion is not None else "missing"
         scores["target"] = ctx.quarter_completion if ctx.quarter_completion is not None else ZERO
         if ctx.quarter_completion is None:
-            result.warnings.append("quarterly.completion: not measured (enter the target's completion)")
+            result.warnings.append(
+                warning("quarterly.completion", gettext_noop("not measured (enter the target's completion)"))
+            )
     parts = {name: points(getattr(q, name), scores.get(name, ZERO)) for name in ("target", "service", "training")}
     score = sum((parts[name] * getattr(q, name).weight for name in parts), ZERO) / 100
     attendance = _attendance_refuses(plan, person, ctx.quarter_attendance, result, "quarterly")
@@ -409,7 +431,7 @@ def _year_end(
         if not held:
             continue
         if award.amount is None:
-            result.warnings.append(f"year_end.awards.{code}: asked for (blank in the source)")
+            result.warnings.append(warning(f"year_end.awards.{code}", gettext_noop("asked for (blank in the source)")))
         total = award.amount or ZERO
         if award.split == "each":
             amount, how = total, "each"

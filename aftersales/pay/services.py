@@ -334,8 +334,28 @@ def _coefficients(plan: PlanDoc, posts: list[str], given: dict[str, Any]) -> dic
     return checked
 
 
+# What one person's corrections in one run may add up to, either way: far above any month's pay, and far
+# below the statement's columns (12 digits), which an adjustment of -9,999,999,999.99 overflowed: the run's
+# statements, recompute and export answered 500 from then on (found by a helper's probe, 2026-12-06).
+ADJUSTMENTS_LIMIT = Decimal("1000000.00")
+
+
+def _check_adjustment_amount(run: PayRun, user_id: int, amount: Decimal) -> None:
+    if amount == 0:
+        raise ValidationFailed("invalid_amount", _("A correction of nothing corrects nothing."), field="amount")
+    earlier = run.adjustments.filter(user_id=user_id).values_list("amount", flat=True)
+    if abs(sum(earlier, Decimal(0)) + amount) > ADJUSTMENTS_LIMIT:
+        raise ValidationFailed(
+            "amount_too_large",
+            _("One person's corrections in a run add up to at most %(limit)s yuan either way.")
+            % {"limit": f"{ADJUSTMENTS_LIMIT:,}"},
+            field="amount",
+        )
+
+
 def add_adjustment(*, by: User, run: PayRun, corrects: PayStatement, amount: Decimal, reason: str) -> PayAdjustment:
-    """Correct an approved statement in a later draft run of the same centre: a new line, never an edit."""
+    """Correct an approved statement in a later draft run of the same centre: a new line, never an edit.
+    Not zero; one person's corrections in the run add up to at most ``ADJUSTMENTS_LIMIT`` either way."""
     reason = (reason or "").strip()
     with transaction.atomic():
         run = _locked_run(run, by)
@@ -355,6 +375,7 @@ def add_adjustment(*, by: User, run: PayRun, corrects: PayStatement, amount: Dec
             raise ValidationFailed(
                 "adjustment_invalid", _("That person has no statement in this run."), field="corrects"
             )
+        _check_adjustment_amount(run, corrects.user_id, amount)
         adjustment = PayAdjustment.objects.create(
             run=run, user_id=corrects.user_id, corrects=corrects, amount=amount, reason=reason[:500], created_by=by
         )

@@ -124,6 +124,23 @@ def test_blank_education_is_asked_for_and_counts_zero():
     assert "education.college: asked for (blank in the source)" in result.warnings
 
 
+def test_a_warning_is_shown_in_the_readers_language():
+    """Found by a helper's probe, 2026-12-06: the API answered a Chinese reader in English."""
+    from django.utils import translation
+
+    from aftersales.pay.engine import describe_warning
+
+    stored = statement(["storekeeper"], education="college").warnings
+
+    with translation.override("zh-hans"):
+        shown = [describe_warning(warning) for warning in stored]
+    with translation.override("en"):
+        english = [describe_warning(warning) for warning in stored]
+
+    assert "education.college: 待填写（来源表中为空）" in shown
+    assert english == stored
+
+
 def test_front_desk_is_the_advisers_average_commission_times_coefficient():
     result = statement(["front_desk_assistant"], averages={"adviser_average_commission": D("860")})
     assert line(result, "performance", "front_desk_assistant") == D("688.00")  # 860 × 0.8

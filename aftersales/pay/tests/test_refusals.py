@@ -249,6 +249,37 @@ def test_adjustments_correct_only_an_earlier_approved_statement_of_someone_in_th
     assert outsider.post(f"/api/v1/pay/runs/{june.pk}/adjustments", body, content_type=JSON).status_code == 404
 
 
+def test_an_adjustment_is_not_zero_and_ones_corrections_stay_within_the_limit(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any], api_client: Any
+) -> None:
+    """Found by a helper's probe, 2026-12-06: an adjustment of -9,999,999,999.99 was taken, and the run's
+    statements, recompute and export answered 500 from then on; one of "0" was taken too."""
+    manager = setup["manager"]
+    may = services.create_run(by=manager, centre=centre, period=MAY)
+    services.transition_run(by=manager, run=may, to="reviewed")
+    services.transition_run(by=users[Role.FINANCE], run=may, to="approved")
+    june = services.create_run(by=manager, centre=centre, period=JUNE)
+    corrects = may.statements.get(user=setup["adviser"]).pk
+    client = api_client(manager)
+
+    def adjust(amount: str) -> Any:
+        body = {"corrects": corrects, "amount": amount, "reason": "更正"}
+        return client.post(f"/api/v1/pay/runs/{june.pk}/adjustments", body, content_type=JSON)
+
+    for amount, code in [("0", "invalid_amount"), ("-9999999999.99", "amount_too_large")]:
+        refused = adjust(amount)
+        assert (refused.status_code, refused.json()["code"], refused.json()["field"]) == (400, code, "amount")
+    assert adjust("-600000.00").status_code == 201
+    assert adjust("-400000.01").json()["code"] == "amount_too_large"  # the two add up past the limit
+    assert adjust("-400000.00").status_code == 201
+    assert list(PayAdjustment.objects.order_by("id").values_list("amount", flat=True)) == [
+        D("-600000.00"),
+        D("-400000.00"),
+    ]
+    assert client.get(f"/api/v1/pay/statements?run={june.pk}").status_code == 200
+    assert PayStatement.objects.get(run=june, user=setup["adviser"]).adjustments == D("-1000000.00")
+
+
 def test_a_person_leaving_the_centre_drops_out_of_the_draft(setup: dict[str, Any], centre: Any) -> None:
     run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
     PayProfile.objects.filter(user=setup["adviser"]).update(active=False)
