@@ -197,7 +197,12 @@ def _claim(w: World, shop: Location, part: Part) -> Any:
     part.supplier_warranty_months = 12
     part.save()
     return parts_claims.open_claim(
-        by=w.staff[Role.PARTS_KEEPER], part=part, fitted_on=timezone.localdate(), failure="坏", location=shop
+        by=w.staff[Role.PARTS_KEEPER],
+        part=part,
+        fitted_on=timezone.localdate(),
+        failure="坏",
+        location=shop,
+        amount_claimed="40.00",
     )
 
 

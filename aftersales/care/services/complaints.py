@@ -137,7 +137,7 @@ def open_complaint(
     require_choice(cause, field="cause", choices=ComplaintCause)
     owner = owner or by
     if not owner.is_active or not can_handle_complaints(owner, centre_id=customer.service_center_id):
-        raise ValidationFailed("invalid_owner", _("This person does not handle complaints here."), field="owner")
+        raise ValidationFailed("invalid_owner", _("This person does not handle complaints here."), field="owner_id")
     orders, units = list(orders), list(units)
     if any(o.customer_id != customer.pk for o in orders):
         raise ValidationFailed("invalid_order", _("The order is not this customer's."), field="orders")

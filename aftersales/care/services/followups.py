@@ -319,7 +319,7 @@ def assign_follow_up(*, task_id: int, by: User, to: User | None) -> FollowUpTask
         )
     if to is not None and (not to.is_active or not can_make_calls(to, centre_id=task.service_center_id)):
         raise ValidationFailed(
-            "invalid_clerk", _("This person does not make follow-up calls here."), field="assigned_to"
+            "invalid_clerk", _("This person does not make follow-up calls here."), field="assigned_to_id"
         )
     before = task.assigned_to
     task.assigned_to = to

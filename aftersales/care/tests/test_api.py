@@ -195,3 +195,26 @@ def test_lists_run_a_constant_number_of_queries(api_client, users, customer, url
         _story(users, customer, day)
 
     assert _queries(agent, url) == one
+
+
+def test_a_refused_owner_or_clerk_is_named_by_the_requests_field(api_client, users, customer, closed):
+    """Found by a helper's probe, 2026-12-06: the errors named "owner" and "assigned_to", fields the
+    requests do not have."""
+    technician = users[Role.TECHNICIAN]  # handles neither complaints nor follow-up calls
+    manager = api_client(users[Role.MANAGER])
+    task = FollowUpTask.objects.filter(order=closed).first()
+
+    complaint = manager.post(
+        "/api/v1/care/complaints",
+        {"customer_id": customer.pk, "description": "态度差", "owner_id": technician.pk},
+        content_type="application/json",
+    )
+    assigned = manager.post(
+        f"/api/v1/care/follow-ups/{task.pk}/assign", {"assigned_to_id": technician.pk}, content_type="application/json"
+    )
+
+    assert (complaint.status_code, complaint.json()["field"]) == (400, "owner_id")
+    assert (assigned.status_code, assigned.json()["field"]) == (400, "assigned_to_id")
+    assert not Complaint.objects.exists()
+    task.refresh_from_db()
+    assert task.assigned_to_id is None

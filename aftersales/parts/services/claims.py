@@ -75,6 +75,10 @@ def open_claim(
     if not (failure or "").strip():
         raise ValidationFailed("required", _("Describe the failure."), field="failure")
     amount = clean_money(amount_claimed if amount_claimed not in (None, "") else part.cost, field="amount_claimed")
+    if not amount:  # a claim of 0.00 was taken and counted in the recovery report (a helper's probe, 2026-12-06)
+        raise ValidationFailed(
+            "amount_not_positive", _("Say how much is claimed (the part has no cost)."), field="amount_claimed"
+        )
     return SupplierClaim.objects.create(
         number=next_number(prefix="SC", day=today, width=4),
         part=part,
@@ -84,7 +88,7 @@ def open_claim(
         location=location,
         fitted_on=fitted_on,
         failure=failure.strip()[:2000],
-        amount_claimed=amount or Decimal(0),
+        amount_claimed=amount,
         created_by=by,
     )
 
@@ -135,9 +139,13 @@ def move_claim(
             )
     if to == SupplierClaimStatus.CREDITED:
         amount = clean_money(amount_recovered, field="amount_recovered")
-        if amount is not None and amount > claim.amount_claimed:
+        if not amount:  # credited with nothing recovered was taken (a helper's probe, 2026-12-06)
+            raise ValidationFailed(
+                "amount_not_positive", _("A credit recovers more than nothing."), field="amount_recovered"
+            )
+        if amount > claim.amount_claimed:
             raise ValidationFailed("invalid_amount", _("More is recovered than was claimed."), field="amount_recovered")
-        claim.amount_recovered = amount or Decimal(0)
+        claim.amount_recovered = amount
     if to == SupplierClaimStatus.REPLACED:
         if replacement_location is None:
             raise ValidationFailed("required", _("Say where the replacement is received."), field="location_id")

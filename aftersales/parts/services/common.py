@@ -48,7 +48,7 @@ def clean_money(value: Any, *, field: str, required: bool = True) -> Decimal | N
         raise ValidationFailed("invalid_amount", _("Enter an amount from 0 to 9,999,999,999."), field=field)
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed("invalid_amount", _("An amount has at most two decimals (fen)."), field=field)
-    return amount
+    return amount.quantize(Decimal("0.01"))  # "0" is answered as "0.00", like every amount
 
 
 def require_location_in_scope(location: Location, *, by: User) -> None:

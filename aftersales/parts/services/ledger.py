@@ -45,10 +45,12 @@ def post_move(
     serial: str = "",
     request_id: int | None = None,
     reason: str = "",
+    field: str = "quantity",
 ) -> StockMove:
     """Change the balance of ``part`` at ``location`` by the deltas, if the result breaks no rule,
-    and write the ledger entry; 409 ``insufficient_stock`` (nothing written) otherwise. The caller
-    checks the input and the permission; this is the one writer of ``Stock`` balances."""
+    and write the ledger entry; 409 ``insufficient_stock`` on ``field`` (the caller's input that
+    asked for it; nothing written) otherwise. The caller checks the input and the permission; this is
+    the one writer of ``Stock`` balances."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("post_move runs inside the caller's transaction")
     stock = _stock_row(location, part)
@@ -73,7 +75,7 @@ def post_move(
             "insufficient_stock",
             _("Only %(available)s of %(part)s available at %(location)s.")
             % {"available": qty_text(current.available), "part": part.number, "location": location.name},
-            field="quantity",
+            field=field,
             available=str(qty_text(current.available)),
         )
     move = StockMove.objects.create(

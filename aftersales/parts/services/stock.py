@@ -69,6 +69,7 @@ def adjust_stock(*, by: User, location: Location, part: Part, delta: object, rea
         on_hand=qty if signed > 0 else -qty,
         by=by,
         reason=reason.strip()[:500],
+        field="delta",  # it named "quantity", which the request does not have (a helper's probe, 2026-12-06)
     )
 
 

@@ -122,6 +122,7 @@ def test_an_adjustment_moves_the_balance_and_shows_in_the_ledger(api_client, kee
     )
 
     assert down.status_code == 201 and too_far.status_code == 409 and too_far.json()["code"] == "insufficient_stock"
+    assert too_far.json()["field"] == "delta"  # the request's own field (it said "quantity")
     assert Stock.objects.get(location=shop, part=part).on_hand == 2
     moves = client.get(f"/api/v1/stock-moves?part_id={part.pk}&location_id={shop.pk}&kind=adjustment").json()
     assert [(m["kind"], m["on_hand_delta"]) for m in moves["items"]] == [("adjustment", "-1.000"), ("receipt", "3.000")]

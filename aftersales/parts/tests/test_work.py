@@ -273,3 +273,26 @@ def test_the_price_list_shows_the_price_in_force_today(keeper, part, client):
     set_list_price(by=keeper, part=part, price="90.00", valid_from=today + datetime.timedelta(days=1))
 
     assert client.get("/api/v1/price-list").json()["items"][0]["price"] == "80.00"
+
+
+def test_a_claim_of_nothing_and_a_credit_of_nothing_are_refused(keeper, shop, order):
+    """Found by a helper's probe, 2026-12-06: a claim of "0" was opened (and counted in the recovery
+    report), and an accepted claim was credited with nothing recovered."""
+    part = PartFactory(supplier=SupplierFactory(), supplier_warranty_months=12, cost=Decimal("0"))
+    fitted = TODAY - datetime.timedelta(days=10)
+
+    with pytest.raises(ValidationFailed) as nothing:
+        claims.open_claim(by=keeper, part=part, fitted_on=fitted, failure="异响", today=TODAY)
+    assert (nothing.value.code, nothing.value.field) == ("amount_not_positive", "amount_claimed")
+    assert not SupplierClaim.objects.exists()
+
+    claim = claims.open_claim(by=keeper, part=part, fitted_on=fitted, failure="异响", amount_claimed="88", today=TODAY)
+    assert str(claim.amount_claimed) == "88.00"
+    for step in (SupplierClaimStatus.SENT, SupplierClaimStatus.ACCEPTED):
+        claim = claims.move_claim(by=keeper, claim=claim, to=step)
+    for recovered, code in [("0", "amount_not_positive"), (None, "required")]:
+        with pytest.raises(ValidationFailed) as refused:
+            claims.move_claim(by=keeper, claim=claim, to=SupplierClaimStatus.CREDITED, amount_recovered=recovered)
+        assert (refused.value.code, refused.value.field) == (code, "amount_recovered")
+    claim.refresh_from_db()
+    assert claim.status == SupplierClaimStatus.ACCEPTED
