@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role, SystemActor
 from aftersales.accounts.models import User
-from aftersales.parts.choices import LocationKind
+from aftersales.parts.choices import LocationKind, RequestKind, RequestStatus
 from aftersales.parts.models import Loan, Location, Part, StockRequest, StockTake, SupplierClaim, Tool
 
 _STAFF = (
@@ -147,9 +147,29 @@ def may_use_parts(user: User) -> bool:
 
 
 def requests_visible_to(user: User) -> QuerySet[StockRequest]:
-    """A request is seen by whoever sees the location it fills (or the one it comes from)."""
-    locations = locations_visible_to(user).values("pk")
-    return StockRequest.objects.filter(Q(location__in=locations) | Q(source__in=locations))
+    """A request is seen by whoever sees the location it fills or the one it comes from, but the central
+    warehouse, which every reader sees, does not make every centre's requests from it theirs: those are
+    seen by the keepers, who send from it. (Beijing's manager saw Shanghai's transfers from the
+    warehouse, with buttons that answered 403; found by a helper's probe, 2026-12-06.)"""
+    locations = locations_visible_to(user)
+    central = Q(kind=LocationKind.WAREHOUSE, service_center__isnull=True)
+    if user.service_center_id is not None and not user.sees_all_centres and not can_manage_stock(user):
+        locations = locations.exclude(central)
+    ids = locations.values("pk")
+    return StockRequest.objects.filter(Q(location__in=ids) | Q(source__in=ids))
+
+
+def request_actions(user: User, request: StockRequest) -> set[str]:
+    """What ``user`` may do with ``request`` now: the rules of ``services.requests`` (send from its
+    source, or for a purchase at its location; receive and cancel at its location)."""
+    if request.status == RequestStatus.OPEN:
+        transfer = request.kind == RequestKind.TRANSFER and request.source is not None
+        sender = request.source if transfer else request.location
+        places = (("send", sender), ("cancel", request.location))
+        return {name for name, place in places if can_manage_location(user, place)}
+    if request.status == RequestStatus.SENT and can_manage_location(user, request.location):
+        return {"receive"}
+    return set()
 
 
 def parts_visible_to(user: User) -> QuerySet[Part]:

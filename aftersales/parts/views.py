@@ -19,6 +19,7 @@ from aftersales.parts.permissions import (
     can_manage_location,
     can_view_stock,
     locations_visible_to,
+    request_actions,
     requests_visible_to,
 )
 from aftersales.parts.services import requests as request_services
@@ -117,13 +118,15 @@ def shortages_view(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.shortages(locations=locations)[:LIST_LIMIT])
     for row in rows:
         row.suggested = request_services.suggested_quantity(row)
-    open_requests = (
+    open_requests = list(
         requests_visible_to(request.user)
         .filter(status__in=("open", "sent"))
         .select_related("location", "source", "supplier")
         .prefetch_related("lines__part")
         .order_by("-id")[:100]
     )
+    for stock_request in open_requests:  # only the buttons the user may press (others answered 403)
+        stock_request.actions = request_actions(request.user, stock_request)
     manageable = [loc for loc in locations.order_by("code") if can_manage_location(request.user, loc)]
     context = {"rows": rows, "requests": open_requests, "manageable": manageable, "sources": locations.order_by("code")}
     return render(request, "parts/shortages.html", context)

@@ -179,3 +179,29 @@ def test_a_ledger_and_another_centres_stock_take(client, keeper, shop, part, oth
 
 def test_the_price_list_ignores_a_bad_cursor(client, part):
     assert client.get("/parts/price-list/?cursor=not-a-cursor").status_code == 404
+
+
+def test_a_transfer_from_the_central_warehouse_is_seen_by_its_centre_and_the_keepers_only(
+    client, keeper, shop, part, users, other_centre
+):
+    """Found by a helper's probe, 2026-12-06: Beijing's manager saw Shanghai's transfer from the central
+    warehouse, with Send, Cancel and Receive buttons that answered 403."""
+    from aftersales.parts.choices import LocationKind
+    from aftersales.parts.models import Location
+    from aftersales.parts.services.requests import create_request
+
+    warehouse = Location.objects.create(code="WH", name="中心库", kind=LocationKind.WAREHOUSE)
+    transfer = create_request(by=keeper, kind="transfer", location=shop, source=warehouse, lines=[(part, 2)])
+    elsewhere = UserFactory(role=Role.MANAGER, service_center=other_centre)
+    other_keeper = UserFactory(role=Role.PARTS_KEEPER, service_center=other_centre)
+
+    def shown(user):
+        client.force_login(user)
+        page = client.get("/parts/shortages/").content.decode()
+        return transfer.number in page, f"/parts/requests/{transfer.pk}/send/" in page
+
+    assert shown(elsewhere) == (False, False)
+    assert shown(users[Role.MANAGER]) == (True, False)  # its centre's manager: no keeper of the warehouse
+    assert shown(other_keeper) == (True, True)  # any keeper sends from the central warehouse
+    client.force_login(elsewhere)
+    assert client.post(f"/parts/requests/{transfer.pk}/send/").status_code == 404
