@@ -3,6 +3,7 @@ from django import forms
 from aftersales.care.choices import CampaignKind, ComplaintCause, ContactChannel, Direction, Outcome
 from aftersales.care.models import FollowUpRule, ScriptQuestion
 from aftersales.catalog.models import ProductModel
+from aftersales.core.widgets import DateInput
 
 
 class FollowUpRuleForm(forms.ModelForm):
@@ -75,7 +76,7 @@ class CampaignForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=CampaignKind.choices)
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
-    event_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    event_on = forms.DateField(widget=DateInput())
     product_model = forms.ModelChoiceField(queryset=ProductModel.objects.order_by("code"), required=False)
     province = forms.CharField(max_length=50, required=False)
     older_than_years = forms.IntegerField(min_value=0, max_value=50, required=False)

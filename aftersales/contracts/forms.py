@@ -4,8 +4,9 @@ from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.contracts.choices import Billing, ContractAccount, ContractKind, EntryKind, PlanKind, Severity
+from aftersales.core.widgets import DateInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 BOOKABLE = [(k.value, k.label) for k in (EntryKind.EXPECTED, EntryKind.RECEIVED, EntryKind.CORRECTION)]
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.widgets import DateInput
 from aftersales.devices.choices import LinkState
 from aftersales.devices.models import Rule
 from aftersales.devices.services.rule_settings import RULE_FIELDS
@@ -17,7 +18,7 @@ class HealthFilterForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    day = forms.DateField(label=_("Day"), widget=DateInput(), required=False)
 
     def clean_day(self) -> datetime.date:
         day = self.cleaned_data.get("day") or timezone.localdate()

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError
+from aftersales.core.widgets import DateInput
 from aftersales.parts.models import Location, Part
-
-DATE = {"type": "date"}
 
 # A service names the API's field (``part_id``); the screens' forms name the thing (``part``).
 SERVICE_FIELDS = {
@@ -37,7 +36,7 @@ class PartForm(forms.ModelForm):
     price_from = forms.DateField(
         label=_("Price valid from"),
         required=False,
-        widget=forms.DateInput(attrs=DATE),
+        widget=DateInput(),
         help_text=_("Today when empty."),
     )
 
@@ -85,7 +84,7 @@ class ClaimForm(forms.Form):
 
     part = PartNumberField()
     serial = forms.CharField(label=_("Serial number"), max_length=60, required=False)
-    fitted_on = forms.DateField(label=_("Fitted or bought on"), widget=forms.DateInput(attrs=DATE))
+    fitted_on = forms.DateField(label=_("Fitted or bought on"), widget=DateInput())
     failure = forms.CharField(label=_("Failure"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     order = forms.CharField(label=_("Order number"), max_length=30, required=False)
     location = LocationChoiceField(
@@ -108,7 +107,7 @@ class LoanForm(forms.Form):
     serial = forms.CharField(label=_("Serial number"), max_length=60)
     location = LocationChoiceField(label=_("From"), queryset=Location.objects.none())
     order = forms.CharField(label=_("Order number"), max_length=30)
-    due_back = forms.DateField(label=_("Due back"), widget=forms.DateInput(attrs=DATE))
+    due_back = forms.DateField(label=_("Due back"), widget=DateInput())
 
     def __init__(self, *args: Any, locations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

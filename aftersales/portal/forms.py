@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.widgets import DateInput
 from aftersales.portal.choices import TimeSlot
 
 
@@ -40,7 +41,7 @@ class ReportForm(forms.Form):
     preferred_day = forms.DateField(
         label=_("Preferred day"),
         required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
     preferred_slot = forms.ChoiceField(
         label=_("Time of day"),

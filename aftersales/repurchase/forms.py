@@ -6,15 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.forms import BootstrapFormMixin
+from aftersales.core.widgets import DateInput
 from aftersales.repurchase.choices import Holder
 from aftersales.repurchase.models import RepurchaseContract
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 INCENTIVE_CHOICES = (("", _("Not answered")), ("yes", _("Yes")), ("no", _("No")))
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ContractForm(BootstrapFormMixin, forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.core.errors import DomainError
 from aftersales.core.phones import display_phone
+from aftersales.core.widgets import DateInput
 from aftersales.service.choices import OrderKind, OrderStatus, Priority, Resolution, SlaState, WaitingFor
 from aftersales.service.models import ServiceOrder
 
@@ -67,8 +68,8 @@ def prepare_filter_form(
             fields[name].widget = forms.HiddenInput()
     fields["status"].widget = forms.CheckboxSelectMultiple(attrs={"class": "btn-check"})
     fields["status"].choices = OrderStatus.choices
-    fields["received_from"].widget = forms.DateInput(attrs={"type": "date"})
-    fields["received_to"].widget = forms.DateInput(attrs={"type": "date"})
+    fields["received_from"].widget = DateInput()
+    fields["received_to"].widget = DateInput()
     fields["q"].widget = forms.TextInput(
         attrs={
             "type": "search",
