@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from aftersales.calendars.choices import WEEKDAY_HEADS
 from aftersales.calendars.forms import CalendarDayForm, CalendarYearForm
 from aftersales.calendars.models import CalendarDay, CalendarYear
 from aftersales.calendars.panels import render_calendar_panels
@@ -36,17 +36,6 @@ from aftersales.calendars.services import (
 from aftersales.core.errors import DomainError
 from aftersales.history.display import describe
 from aftersales.history.selectors import recent_activity_of_kinds
-
-# Column heads of the month grids, Monday first: one character in Chinese (一 … 日).
-WEEKDAY_HEADS = (
-    pgettext_lazy("weekday column", "Mo"),
-    pgettext_lazy("weekday column", "Tu"),
-    pgettext_lazy("weekday column", "We"),
-    pgettext_lazy("weekday column", "Th"),
-    pgettext_lazy("weekday column", "Fr"),
-    pgettext_lazy("weekday column", "Sa"),
-    pgettext_lazy("weekday column", "Su"),
-)
 
 
 def _this_year() -> int:

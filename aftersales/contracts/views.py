@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
+from aftersales.calendars.choices import WEEKDAY_HEADS
 from aftersales.contracts import selectors, services
 from aftersales.contracts.choices import ContractStatus
 from aftersales.contracts.forms import (
@@ -220,7 +221,13 @@ def visit_calendar(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             raise Http404 from exc
     months = selectors.year_calendar(user=request.user, year=year, contract=contract)
-    context = {"months": months, "year": year, "contract": contract, "today": timezone.localdate()}
+    context = {
+        "months": months,
+        "year": year,
+        "contract": contract,
+        "today": timezone.localdate(),
+        "weekdays": WEEKDAY_HEADS,
+    }
     return render(request, "contracts/visit_calendar.html", context)
 
 

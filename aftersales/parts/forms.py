@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.errors import DomainError
 from aftersales.core.widgets import DateInput
@@ -105,7 +106,7 @@ class LoanForm(forms.Form):
 
     part = PartNumberField(queryset=Part.objects.filter(active=True, turnover=True))
     serial = forms.CharField(label=_("Serial number"), max_length=60)
-    location = LocationChoiceField(label=_("From"), queryset=Location.objects.none())
+    location = LocationChoiceField(label=pgettext_lazy("lent out of", "From"), queryset=Location.objects.none())
     order = forms.CharField(label=_("Order number"), max_length=30)
     due_back = forms.DateField(label=_("Due back"), widget=DateInput())
 

@@ -156,3 +156,15 @@ def test_the_visit_order_page_shows_the_contract_panel(manager, centre, users):
     client = client_for(manager)
     page = client.get(f"/orders/{visit.order_id}/").content.decode()
     assert 'id="contract-visit-panel"' in page and contract.number in page
+
+
+@pytest.mark.parametrize(("language", "heads"), [("en", ["Mo", "Tu", "Su"]), ("zh-hans", ["一", "二", "日"])])
+def test_the_visit_calendars_weekday_heads_are_in_the_users_language(manager, language, heads):
+    """Found by a helper's probe, 2026-12-06: the heads were 一 … 日 on the English screen."""
+    manager.language = language
+    manager.save(update_fields=["language"])
+
+    page = client_for(manager).get("/contracts/visits/?year=2026").content.decode()
+
+    for head in heads:
+        assert f'<th scope="col" class="text-center fw-normal">{head}</th>' in page

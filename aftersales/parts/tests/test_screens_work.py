@@ -205,3 +205,13 @@ def test_a_transfer_from_the_central_warehouse_is_seen_by_its_centre_and_the_kee
     assert shown(other_keeper) == (True, True)  # any keeper sends from the central warehouse
     client.force_login(elsewhere)
     assert client.post(f"/parts/requests/{transfer.pk}/send/").status_code == 404
+
+
+def test_the_loan_forms_location_is_where_the_part_is_lent_out_of():
+    """Found by a helper's probe, 2026-12-06: "From" took another app's Chinese, 开始 (a date range's start)."""
+    from django.utils import translation
+
+    from aftersales.parts.forms import LoanForm
+
+    with translation.override("zh-hans"):
+        assert str(LoanForm.base_fields["location"].label) == "出自"
