@@ -48,7 +48,8 @@ def _index(request: HttpRequest, run_form: RunForm | None = None, status: int = 
         or RunForm(
             centres=_centres(request), initial={"period": today.replace(day=1), "centre": user.service_center_id}
         ),
-        "plan_now": plan_in_force(today.replace(day=1)),
+        # Linked only for those who may open it (a technician's link answered 404; a helper's probe, 2026-12-06).
+        "plan_now": plan_in_force(today.replace(day=1)) if permissions.manages_pay(user) else None,
     }
     return render(request, "pay/index.html", context, status=status)
 
@@ -174,6 +175,7 @@ def _statement_page(
         "statement": statement,
         "post_labels": [plan.posts[code].label if code in plan.posts else code for code in statement.posts],
         "run": run,
+        "run_open": permissions.runs_visible_to(request.user).filter(pk=run.pk).exists(),  # else no link
         "sections": [(name, lines) for name, lines in sections if lines],
         "figures": figures,
         "form": form if may_enter else None,

@@ -123,3 +123,24 @@ def test_manager_keeps_the_profiles_of_their_centre_only(setup: dict[str, Any], 
     newcomer.pay_profile.refresh_from_db()
     assert newcomer.pay_profile.posts == ["service_adviser", "claims_clerk"]
     assert signed_in(newcomer).get("/pay/profiles/").status_code == 403
+
+
+def test_every_pay_link_a_person_is_shown_opens_for_them(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any]
+) -> None:
+    """Found by a helper's probe, 2026-12-06: a technician's pay page linked the plan in force, and his
+    statement its run, both 404 for him."""
+    import re
+
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    services.transition_run(by=setup["manager"], run=run, to="reviewed")
+    services.transition_run(by=users[Role.FINANCE], run=run, to="approved")
+    adviser = signed_in(setup["adviser"])
+    statement = run.statements.get(user=setup["adviser"])
+
+    links = set()
+    for page in ("/pay/", f"/pay/statements/{statement.pk}/"):
+        links |= set(re.findall(r'href="(/pay/[^"]*)"', adviser.get(page).content.decode()))
+
+    assert f"/pay/statements/{statement.pk}/" in links
+    assert {link: adviser.get(link).status_code for link in links} == dict.fromkeys(links, 200)
