@@ -62,6 +62,16 @@ def runs_visible_to(user: User) -> QuerySet[PayRun]:
     return PayRun.objects.none()
 
 
+def can_open_run(user: User, run: PayRun) -> bool:
+    """``runs_visible_to`` for one loaded run, without a query (a statement's link to its run)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if sees_all_pay(user):
+        return True
+    runs_centre = can_run_pay(user) or has_capability(user, "pay.approve_pay")
+    return runs_centre and run.service_center_id == user.service_center_id
+
+
 def statements_visible_to(user: User) -> QuerySet[PayStatement]:
     """Every centre's (finance, general manager), the centre's (its manager), and always your own
     statements once their run is approved."""

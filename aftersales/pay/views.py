@@ -175,7 +175,7 @@ def _statement_page(
         "statement": statement,
         "post_labels": [plan.posts[code].label if code in plan.posts else code for code in statement.posts],
         "run": run,
-        "run_open": permissions.runs_visible_to(request.user).filter(pk=run.pk).exists(),  # else no link
+        "run_open": permissions.can_open_run(request.user, run),  # else no link
         "sections": [(name, lines) for name, lines in sections if lines],
         "figures": figures,
         "form": form if may_enter else None,

@@ -144,3 +144,18 @@ def test_every_pay_link_a_person_is_shown_opens_for_them(
 
     assert f"/pay/statements/{statement.pk}/" in links
     assert {link: adviser.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
+def test_can_open_run_agrees_with_the_runs_a_user_sees(
+    setup: dict[str, Any], centre: Any, other_centre: Any, users: dict[str, Any]
+) -> None:
+    from aftersales.pay import permissions
+
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    people = [*users.values(), setup["adviser"], UserFactory(role=Role.MANAGER, service_center=other_centre)]
+
+    for person in people:
+        seen = permissions.runs_visible_to(person).filter(pk=run.pk).exists()
+        assert permissions.can_open_run(person, run) is seen, person.username
+    assert any(permissions.can_open_run(person, run) for person in people)
+    assert not all(permissions.can_open_run(person, run) for person in people)
