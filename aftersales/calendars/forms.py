@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.calendars.choices import DayKind
 from aftersales.calendars.services import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
+from aftersales.core.widgets import DateInput
 
 
 class CalendarDayForm(BootstrapFormMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices)
     name = forms.CharField(
         label=_("Name"),

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import ProductModel
+from aftersales.core.widgets import DateInput
 from aftersales.money.choices import Bearer, ChargeKind, InstallationMode, PaymentMethod, PriceKind
 from aftersales.money.models import Price
 from aftersales.parts.models import Part
@@ -130,7 +131,7 @@ class PaymentForm(ConsoleForm):
     amount = forms.CharField(label=_("Amount (CNY)"), max_length=14, widget=_decimal())
     received_on = forms.DateField(
         label=_("Received on"),
-        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
     )
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, widget=_select())
     reference = forms.CharField(label=_("Reference"), required=False, max_length=60, widget=_text())
@@ -176,7 +177,7 @@ class PriceForm(forms.ModelForm):
             "code": forms.TextInput(attrs={"class": "form-control"}),
             "name": forms.TextInput(attrs={"class": "form-control"}),
             "unit": forms.TextInput(attrs={"class": "form-control"}),
-            "valid_from": forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+            "valid_from": DateInput(attrs={"class": "form-control"}),
         }
 
     def _post_clean(self) -> None:
@@ -205,7 +206,7 @@ def _date(required: bool = False, label: Any = None) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"class": "form-control form-control-sm", "type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control form-control-sm"}),
     )
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.forms import BootstrapFormMixin
+from aftersales.core.widgets import DateInput
 from aftersales.pay.choices import Release, Sex, YearEndDecision
 from aftersales.pay.engine import QUARTER_ENDS
 from aftersales.pay.plan import PlanDoc
@@ -407,7 +408,7 @@ class ProfileForm(BootstrapFormMixin, forms.Form):
         help_text=_("Holding two posts: paid at the higher level, and the performance pay of each."),
     )
     allowances = forms.MultipleChoiceField(label=_("Allowances"), widget=forms.CheckboxSelectMultiple, required=False)
-    joined_on = forms.DateField(label=_("Joined on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput())
     sex = forms.ChoiceField(
         label=_("Sex"),
         choices=[("", _("Not given")), *Sex.choices],

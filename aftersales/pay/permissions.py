@@ -52,12 +52,17 @@ def manages_pay(user: User) -> bool:
     return can_run_pay(user) or sees_all_pay(user) or can_edit_plans(user)
 
 
+def _keeps_centre_pay(user: User) -> bool:
+    """Runs or approves the pay of their own centre: sees its runs and statements."""
+    return can_run_pay(user) or has_capability(user, "pay.approve_pay")
+
+
 def runs_visible_to(user: User) -> QuerySet[PayRun]:
     if not (user.is_authenticated and user.is_active):
         return PayRun.objects.none()
     if sees_all_pay(user):
         return PayRun.objects.all()
-    if can_run_pay(user) or has_capability(user, "pay.approve_pay"):
+    if _keeps_centre_pay(user):
         return PayRun.objects.filter(service_center_id=user.service_center_id)
     return PayRun.objects.none()
 
@@ -68,8 +73,7 @@ def can_open_run(user: User, run: PayRun) -> bool:
         return False
     if sees_all_pay(user):
         return True
-    runs_centre = can_run_pay(user) or has_capability(user, "pay.approve_pay")
-    return runs_centre and run.service_center_id == user.service_center_id
+    return _keeps_centre_pay(user) and run.service_center_id == user.service_center_id
 
 
 def statements_visible_to(user: User) -> QuerySet[PayStatement]:
@@ -80,7 +84,7 @@ def statements_visible_to(user: User) -> QuerySet[PayStatement]:
     own = Q(user_id=user.pk, run__status=RunStatus.APPROVED)
     if sees_all_pay(user):
         return PayStatement.objects.all()
-    if can_run_pay(user) or has_capability(user, "pay.approve_pay"):
+    if _keeps_centre_pay(user):
         return PayStatement.objects.filter(Q(run__service_center_id=user.service_center_id) | own)
     return PayStatement.objects.filter(own)
 

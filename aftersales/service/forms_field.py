@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import DomainError
+from aftersales.core.widgets import DateInput
 from aftersales.customers.choices import CustomerKind
 from aftersales.service.choices import Channel, OldParts, OrderKind, Priority, Resolution
 
@@ -117,7 +118,7 @@ class IntakeForm(ConsoleForm):
     new_unit_purchase_date = forms.DateField(
         label=_("Purchase (invoice) date"),
         required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
     new_unit_proof_ref = forms.CharField(
         label=_("Proof of purchase (invoice no.)"), required=False, max_length=100, widget=_text()

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.widgets import DateInput
 from aftersales.service.forms_field import ConsoleForm
 from aftersales.workforce.choices import Audience, ExpenseKind
 
-DAY = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+DAY = DateInput(attrs={"class": "form-control"})
 
 
 def _text(**attrs: str) -> forms.TextInput:

@@ -7,6 +7,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
+from aftersales.core.amounts import FEN
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.parts.models import Location, Part
 from aftersales.parts.permissions import can_manage_location, location_in_scope
@@ -48,7 +49,7 @@ def clean_money(value: Any, *, field: str, required: bool = True) -> Decimal | N
         raise ValidationFailed("invalid_amount", _("Enter an amount from 0 to 9,999,999,999."), field=field)
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationFailed("invalid_amount", _("An amount has at most two decimals (fen)."), field=field)
-    return amount.quantize(Decimal("0.01"))  # "0" is answered as "0.00", like every amount
+    return amount.quantize(FEN)  # "0" is answered as "0.00", like every amount
 
 
 def require_location_in_scope(location: Location, *, by: User) -> None:
