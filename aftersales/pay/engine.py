@@ -31,10 +31,13 @@ def warning(path: str, reason: str) -> str:
     return f"{path}: {reason}"
 
 
-def describe_warning(stored: str) -> str:
-    """A stored warning in the reader's language: the plan's path stays, the reason is translated."""
+def describe_warning(stored: str, plan: PlanDoc | None = None) -> str:
+    """A stored warning in the reader's language: the reason translated, and the plan's path named by the
+    plan's labels when the plan is given (the API keeps the path, which a program can follow)."""
     path, sep, reason = stored.partition(": ")
-    return f"{path}: {gettext(reason)}" if sep else gettext(stored)
+    if not sep:
+        return gettext(stored)
+    return f"{plan.describe(path) if plan else path}: {gettext(reason)}"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aftersales.core.errors import ValidationFailed
@@ -155,6 +156,26 @@ class PlanDoc(Part):
     def asked(self) -> list[str]:
         """Where the plan has no value yet (the source leaves it blank): the paths to fill in."""
         return list(_blanks(self))
+
+    def describe(self, path: str) -> str:
+        """A path of this plan (``education.college``, ``posts.deputy_gm.formula``) as its reader knows it:
+        the labels the plan gives, in the reader's language where they are the app's words. A path the
+        plan no longer has stays as it is."""
+        head, _sep, rest = path.partition(".")
+        code, _sep, field = rest.partition(".")
+        if head == "education" and code in self.education:
+            return f"{gettext('Education pay')} · {self.education[code].label}"
+        if head == "posts" and not rest:
+            return gettext("Posts")
+        if head == "posts" and code in self.posts:
+            what = {"level": gettext("level"), "coefficient": gettext("coefficient"), "formula": gettext("formula")}
+            return f"{self.posts[code].label} · {what.get(field, field)}" if field else self.posts[code].label
+        if head == "allowances" and code in self.allowances:
+            return self.allowances[code].label
+        awards = self.year_end.awards if self.year_end else {}
+        if path.startswith("year_end.awards.") and path.removeprefix("year_end.awards.") in awards:
+            return awards[path.removeprefix("year_end.awards.")].label
+        return path
 
     def known_names(self, figure_keys: set[str]) -> set[str]:
         return (

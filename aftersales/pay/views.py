@@ -20,6 +20,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.registry import figure_sources
 from aftersales.pay import permissions, services
 from aftersales.pay.choices import RunStatus
+from aftersales.pay.engine import describe_warning
 from aftersales.pay.forms import EntriesForm, PlanForm, ProfileForm, RunForm
 from aftersales.pay.models import PayPlan, PayRun, PayStatement
 from aftersales.pay.plan import read_plan
@@ -90,9 +91,10 @@ def _run(request: HttpRequest, run_id: int) -> PayRun:
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     statements = list(run.statements.select_related("user").order_by("user__username"))
-    posts = read_plan(run.plan.document).posts
+    plan = read_plan(run.plan.document)
     for statement in statements:
-        statement.post_labels = [posts[code].label if code in posts else code for code in statement.posts]
+        statement.post_labels = [plan.posts[code].label if code in plan.posts else code for code in statement.posts]
+        statement.warning_text = "; ".join(describe_warning(warning, plan) for warning in statement.warnings)
     totals = {
         name: sum((getattr(s, name) for s in statements), 0)
         for name in (
@@ -174,6 +176,7 @@ def _statement_page(
     context = {
         "statement": statement,
         "post_labels": [plan.posts[code].label if code in plan.posts else code for code in statement.posts],
+        "warnings": [describe_warning(warning, plan) for warning in statement.warnings],
         "run": run,
         "run_open": permissions.can_open_run(request.user, run),  # else no link
         "sections": [(name, lines) for name, lines in sections if lines],
@@ -222,7 +225,7 @@ def _plan_page(request: HttpRequest, plan: PayPlan) -> HttpResponse:
     context = {
         "plan": plan,
         "doc": doc,
-        "asked": doc.asked(),
+        "asked": [(path, doc.describe(path)) for path in doc.asked()],
         "levels": sorted(doc.levels.items()),
         "posts": sorted(doc.posts.items(), key=lambda item: (-(item[1].level or 0), item[0])),
         "can_edit": permissions.can_edit_plans(request.user),

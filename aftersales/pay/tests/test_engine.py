@@ -141,6 +141,30 @@ def test_a_warning_is_shown_in_the_readers_language():
     assert english == stored
 
 
+def test_a_warning_names_the_plans_labels_not_its_paths():
+    """Left by the 18th session: a statement said ``education.college``, which its reader cannot place."""
+    from django.utils import translation
+
+    from aftersales.pay.engine import describe_warning
+
+    stored = statement(["storekeeper"], education="college").warnings
+    with translation.override("zh-hans"):
+        shown = [describe_warning(warning, PLAN) for warning in stored]
+    assert "学历工资 · 大专（初级职称、（职高）高技）: 待填写（来源表中为空）" in shown
+    assert not any("education." in text for text in shown)
+
+
+def test_every_path_the_plan_asks_for_has_a_label():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        described = {path: PLAN.describe(path) for path in [*PLAN.asked(), "posts"]}
+    assert described["posts"] == "岗位"
+    assert described["posts.deputy_gm.formula"] == f"{PLAN.posts['deputy_gm'].label} · 公式"
+    assert all(text != path for path, text in described.items()), described
+    assert PLAN.describe("posts.no_such_post.level") == "posts.no_such_post.level"  # a plan since changed
+
+
 def test_front_desk_is_the_advisers_average_commission_times_coefficient():
     result = statement(["front_desk_assistant"], averages={"adviser_average_commission": D("860")})
     assert line(result, "performance", "front_desk_assistant") == D("688.00")  # 860 × 0.8

@@ -84,7 +84,7 @@ def test_person_sees_only_their_own_approved_statement(
 def test_plan_page_lists_the_values_asked_for(setup: dict[str, Any], users: dict[str, Any]) -> None:
     plan = PayPlan.objects.get()
     page = signed_in(users[Role.ADMIN]).get(f"/pay/plans/{plan.pk}/").content.decode()
-    assert "education.college" in page
+    assert '<li title="education.college">学历工资 · 大专（初级职称、（职高）高技）</li>' in page
     assert f"/pay/plans/{plan.pk}/edit/" in page
 
 
@@ -159,3 +159,22 @@ def test_can_open_run_agrees_with_the_runs_a_user_sees(
         assert permissions.can_open_run(person, run) is seen, person.username
     assert any(permissions.can_open_run(person, run) for person in people)
     assert not all(permissions.can_open_run(person, run) for person in people)
+
+
+def test_statement_and_run_name_what_is_asked_for_by_the_plans_labels(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any]
+) -> None:
+    """Left by the 18th session: the warnings said ``education.college: …``, a path into the plan's JSON."""
+    from aftersales.pay.tests.factories import profile
+
+    profile(setup["adviser"], "service_adviser", by=setup["manager"], education="college")
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    statement = run.statements.get(user=setup["adviser"])
+    client = signed_in(setup["manager"])
+
+    detail = client.get(f"/pay/statements/{statement.pk}/").content.decode()
+    run_page = client.get(f"/pay/runs/{run.pk}/").content.decode()
+
+    shown = "学历工资 · 大专（初级职称、（职高）高技）: 待填写（来源表中为空）"
+    assert shown in detail and shown in run_page
+    assert "education.college" not in detail and "education.college" not in run_page
