@@ -145,3 +145,34 @@ def test_the_training_screens_and_the_dispatch_override(signed_in):
     override.get_by_label(zh("Reason for the override")).fill("客户指定该技师")
     override.get_by_role("button", name=zh("Assign anyway")).click()
     expect(page.locator(".dispatch-row-success").first).to_be_visible()
+
+
+def _date_fields_too_narrow(page) -> list[str]:
+    """Date fields narrower than their value needs: Chromium cuts "2026/12/06" (or "12/06/2026") behind
+    the picker's icon below about 140 CSS pixels, and shows "12/06/202"."""
+    return page.evaluate(
+        "[...document.querySelectorAll('input[type=date]')].filter(i => i.offsetParent && i.clientWidth < 140)"
+        ".map(i => i.name + ': ' + i.clientWidth)"
+    )
+
+
+def test_the_technicians_claims_and_day_fit_the_phone(signed_in):
+    """Left by the 18th session: the claims list was 457 px wide on a 375-px phone (the claimant's name
+    wrapped one character a line), and My day cut the overtime date to "12/06/202"."""
+    phone = signed_in("technician", phone=True)
+    phone.goto("/workforce/claims/")
+    table = phone.locator(".wf-claims")
+    expect(table).to_contain_text("BX")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the claims scroll sideways"
+    expect(table.locator("thead")).not_to_contain_text(zh("Claimant"))  # they are all his own
+    expect(table.locator("tr", has_text=zh("Service manager")).first).to_be_visible()  # the step waited on
+
+    phone.goto("/workforce/me/")
+    phone.locator("summary", has_text=zh("Going out on a trip")).click()
+    assert _date_fields_too_narrow(phone) == []
+
+    manager = signed_in("manager", phone=True)
+    manager.goto("/workforce/claims/")
+    table = manager.locator(".wf-claims")
+    expect(table.locator("thead")).to_contain_text(zh("Claimant"))
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the claims scroll sideways"

@@ -142,6 +142,11 @@ def claims_visible_to(user: User) -> QuerySet[Any]:
     return qs.filter(Q(pk__in=scoped.values("pk")) | Q(service_center_id=user.service_center_id, pk__in=materials))
 
 
+def sees_only_own_claims(user: User) -> bool:
+    """Whether ``claims_visible_to`` can hold no one else's claims (the list then needs no claimant)."""
+    return not sees_staff(user) and not has_capability(user, "workforce.confirm_materials")
+
+
 def approves_anything(user: User) -> bool:
     """The home page's approvals panel: approvers of claims, absences or overtime."""
     return approves_claims(user) or can_approve_absences(user) or can_approve_overtime(user)

@@ -57,6 +57,7 @@ from aftersales.workforce.permissions import (
     claims_visible_to,
     keeps_own_records,
     may_approve_step,
+    sees_only_own_claims,
     sees_staff,
     sees_workforce,
     workforce_scope,
@@ -248,6 +249,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": ExpenseClaimStatus.choices,
         "may_claim": keeps_own_records(request.user),
+        "own_only": sees_only_own_claims(request.user),
         "approves": approves_claims(request.user),
         "may_export": can_export_claims(request.user),
     }
