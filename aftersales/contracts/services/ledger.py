@@ -4,6 +4,7 @@ reason. The deposit is released once, and not while the release is blocked (miss
 visits, open complaints, before its release day) unless a manager overrides with a reason."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -55,8 +56,9 @@ def book_entry(
         raise ConflictError("contract_cancelled", _("The contract is cancelled: only corrections are booked."))
     if account == ContractAccount.DEPOSIT and contract.entries.filter(kind=EntryKind.RELEASED).exists():
         raise ConflictError("already_released", _("The deposit was released already."), field="account")
-    if kind == EntryKind.RECEIVED and due_on is None:
-        due_on = timezone.localdate()
+    if kind == EntryKind.RECEIVED:
+        _require_within_expected(contract, account=account, value=value)
+        due_on = due_on or timezone.localdate()
     entry = LedgerEntry.objects.create(
         contract=contract, account=account, kind=kind, amount=value, due_on=due_on, memo=memo, actor=by
     )
@@ -68,6 +70,20 @@ def book_entry(
         data={"account": account, "amount": str(value)},
     )
     return entry
+
+
+def _require_within_expected(contract: Contract, *, account: str, value: Decimal) -> None:
+    """Money received may not take an account past what it expects (a receipt of 99,999,999.00 against a
+    deposit of 6,000.00 was a typing slip): book the expected amount first, or a correction."""
+    balance = balances(contract)[account]
+    room = max(balance.expected - balance.received, Decimal("0.00"))
+    if value > room:
+        raise ValidationFailed(
+            "more_than_expected",
+            _("At most %(room)s more can be received on this account (expected %(expected)s, received %(received)s).")
+            % {"room": f"{room:,.2f}", "expected": f"{balance.expected:,.2f}", "received": f"{balance.received:,.2f}"},
+            field="amount",
+        )
 
 
 @transaction.atomic

@@ -284,6 +284,24 @@ def test_ledger_input_is_checked_and_entries_never_change(manager, centre, users
     assert fee.received == Decimal("0.00") and fee.due_unpaid == Decimal("6000.00")
 
 
+def test_money_received_may_not_pass_what_the_account_expects(manager, centre, users):
+    """Left by the 18th session: a receipt of 99,999,999.00 was booked against a deposit of 6,000.00."""
+    finance = users["finance"]
+    contract = make_contract(by=manager, centre=centre)  # deposit 5,000.00 expected; fees 12,000.00 a year
+    count = LedgerEntry.objects.count()
+    for account, amount in [("deposit", "99999999.00"), ("deposit", "5000.01"), ("fee", "12000.01")]:
+        with pytest.raises(ValidationFailed) as exc:
+            services.book_entry(contract, by=finance, account=account, kind="received", amount=amount)
+        assert (exc.value.code, exc.value.field) == ("more_than_expected", "amount")
+    assert LedgerEntry.objects.count() == count
+    services.book_entry(contract, by=finance, account="deposit", kind="received", amount="4000.00")
+    with pytest.raises(ValidationFailed) as exc:
+        services.book_entry(contract, by=finance, account="deposit", kind="received", amount="1000.01")
+    assert "1,000.00" in exc.value.detail  # what may still be received
+    services.book_entry(contract, by=finance, account="deposit", kind="received", amount="1000.00")
+    assert selectors.balances(contract)["deposit"].received == Decimal("5000.00")
+
+
 def test_cancelling_cancels_planned_visits_once(manager, centre):
     contract = with_year_plans(make_contract(by=manager, centre=centre), by=manager)
     services.cancel_contract(contract, by=manager, reason="解约")
