@@ -307,3 +307,34 @@ def test_the_scheduled_task_runs_the_service(data):
     from aftersales.reports.tasks import send_scheduled_reports
 
     assert send_scheduled_reports() == 0
+
+
+def test_a_consultation_closed_on_the_call_is_resolved_in_time_and_not_open(users, centre):
+    """Found by a helper's probe, 2026-12-06: it kept ``completed_at`` empty, so the SLA compliance
+    counted it late and the backlog still open at the month's end."""
+    import datetime
+
+    from django.utils import timezone
+
+    from aftersales.accounts.choices import Role
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.service.services import open_order
+
+    order = open_order(
+        by=users[Role.AGENT],
+        kind="consultation",
+        customer=CustomerFactory(service_center=centre),
+        reporter_name="王工",
+        reporter_phone="13800138000",
+        description="怎么复位？",
+        consultation_answer="已电话指导复位",
+        close_now=True,
+    )
+    assert order.status == "closed" and order.completed_at == order.closed_at
+
+    today = timezone.localdate()
+    filters = Filters(start=today - datetime.timedelta(days=1), end=today + datetime.timedelta(days=1))
+    sla = run("sla_compliance", users[Role.GENERAL_MANAGER], filters).total.values
+    assert (sla["resolution_judged"], sla["resolution_met"]) == (1, 1)
+    backlog = rows(run("backlog", users[Role.GENERAL_MANAGER], filters), "month")
+    assert [month["backlog"] for month in backlog.values()] == [0] * len(backlog)

@@ -235,6 +235,8 @@ def transition_order(
         order.completed_at = now
     if to == OrderStatus.CLOSED:
         order.closed_at = now
+        # A consultation answered on the call is resolved by the answer: the reports count it done.
+        order.completed_at = order.completed_at or now
     if to == OrderStatus.CANCELLED:
         order.cancel_reason = reason
     if previous == OrderStatus.CLOSED:  # reopened
