@@ -46,6 +46,10 @@ class ComplaintFiguresOut(Schema):
 class CareSummaryOut(Schema):
     start: datetime.date
     end: datetime.date
+    windows_until: datetime.date | None = Field(
+        description="When the period runs past yesterday: the follow-ups counted are those whose window closed"
+        " by this day (the windows still open are counted once they close)."
+    )
     follow_ups: list[FollowUpFiguresOut] = Field(description="All, then by purpose.")
     satisfaction: SatisfactionOut
     by_centre: list[SatisfactionOut]
@@ -82,6 +86,7 @@ def _out(summary: reports.Summary) -> CareSummaryOut:
     return CareSummaryOut(
         start=summary.start,
         end=summary.end,
+        windows_until=summary.windows_until,
         follow_ups=[follow_up(every, summary.follow_ups), *(follow_up(label, f) for label, f in summary.purposes)],
         satisfaction=satisfaction(summary.satisfaction),
         by_centre=[satisfaction(s) for s in summary.by_centre],

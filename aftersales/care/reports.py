@@ -123,6 +123,13 @@ class Summary:
     by_cause: list[ComplaintFigures] = field(default_factory=list)
 
     @property
+    def windows_until(self) -> datetime.date | None:
+        """The last day a window may have closed on to count, when the period runs past yesterday (the
+        windows closing today or later are still open: their calls are not "not made" yet); else None."""
+        last = windows_closed_by()
+        return last if self.end > last else None
+
+    @property
     def purposes(self) -> list[tuple[str, FollowUpFigures]]:
         """The follow-up figures by purpose, labelled, in the order of the calls."""
         return [(str(p.label), self.by_purpose[p]) for p in Purpose if p in self.by_purpose]
@@ -136,6 +143,11 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 def today() -> datetime.date:
     return timezone.now().astimezone(business_timezone()).date()
+
+
+def windows_closed_by() -> datetime.date:
+    """A follow-up's window is closed once its last day is over: yesterday's is the latest closed."""
+    return today() - datetime.timedelta(days=1)
 
 
 def _local_day(moment: datetime.datetime | None) -> datetime.date | None:
@@ -163,7 +175,7 @@ def _read(user: User, start: datetime.date, end: datetime.date) -> _Rows:
     since, until = _range(start, end)
     tasks = list(
         follow_ups_visible_to(user)
-        .filter(closes_on__range=(start, end))
+        .filter(closes_on__range=(start, min(end, windows_closed_by())))
         .exclude(status=TaskStatus.CANCELLED)
         .values("purpose", "status", "closes_on", "done_at")
     )

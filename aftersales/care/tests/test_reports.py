@@ -21,6 +21,12 @@ pytestmark = pytest.mark.django_db
 DEC = (datetime.date(2026, 12, 1), datetime.date(2026, 12, 31))
 
 
+@pytest.fixture(autouse=True)
+def january(monkeypatch):
+    """The reports are read on 2027-01-10, when every window of December has closed."""
+    monkeypatch.setattr(reports, "today", lambda: datetime.date(2027, 1, 10))
+
+
 @pytest.fixture
 def month(users, centre):
     """December 2026: an order handed back Tue 1 Dec. The call-back is made in its window (5, and more
@@ -77,6 +83,22 @@ def test_the_months_figures(users, month):
     c = summary.complaints
     assert (c.opened, c.resolved, c.escalated, c.hours_to_resolve) == (1, 1, 0, Decimal("26.0"))
     assert [(x.label, x.opened) for x in summary.by_cause] == [("维修质量", 1)]
+
+
+def test_a_window_still_open_is_not_counted_as_not_made(users, month, client, monkeypatch):
+    """Found by a helper's probe, 2026-12-06: read mid-month, the summary counted every call whose window
+    was still open as "Not made" (Due 24, In the window 4.2 %)."""
+    monkeypatch.setattr(reports, "today", lambda: datetime.date(2026, 12, 14))  # the second's window: to the 24th
+    summary = reports.summary(user=users[Role.MANAGER], start=DEC[0], end=DEC[1])
+
+    f = summary.follow_ups
+    assert (f.due, f.in_window, f.late, f.missed) == (2, 1, 1, 0)
+    assert summary.windows_until == datetime.date(2026, 12, 13)
+    client.force_login(users[Role.MANAGER])
+    page = client.get("/care/reports/?month=2026-12").content.decode()
+    assert "data-windows-until" in page and "2026-12-13" in page
+    monkeypatch.setattr(reports, "today", lambda: datetime.date(2027, 1, 10))
+    assert reports.summary(user=users[Role.MANAGER], start=DEC[0], end=DEC[1]).windows_until is None
 
 
 def test_another_centre_sees_none_of_it_and_an_agent_no_report(users, other_centre, month, client):
