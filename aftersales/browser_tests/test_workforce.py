@@ -158,7 +158,8 @@ def _date_fields_too_narrow(page) -> list[str]:
 
 def test_the_technicians_claims_and_day_fit_the_phone(signed_in):
     """Left by the 18th session: the claims list was 457 px wide on a 375-px phone (the claimant's name
-    wrapped one character a line), and My day cut the overtime date to "12/06/202"."""
+    wrapped one character a line), and My day cut the overtime date to "12/06/202". Found by a helper's
+    probe the same day: a claim's expenses squeezed the kind to one character a line."""
     phone = signed_in("technician", phone=True)
     phone.goto("/workforce/claims/")
     table = phone.locator(".wf-claims")
@@ -166,6 +167,17 @@ def test_the_technicians_claims_and_day_fit_the_phone(signed_in):
     assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the claims scroll sideways"
     expect(table.locator("thead")).not_to_contain_text(zh("Claimant"))  # they are all his own
     expect(table.locator("tr", has_text=zh("Service manager")).first).to_be_visible()  # the step waited on
+
+    submitted = ExpenseClaim.objects.filter(person__username="technician", status="submitted").first()
+    phone.goto(f"/workforce/claims/{submitted.pk}/")
+    lines = phone.locator(".wf-lines")
+    expect(lines).to_contain_text("SO")  # the job, under the description
+    assert lines.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the expenses scroll sideways"
+    # The description takes most of the row (squeezed by six columns it wrapped a character or two a line).
+    narrowest = lines.evaluate(
+        "t => Math.min(...[...t.querySelectorAll('tbody tr')].map(r => r.cells[2].clientWidth / t.clientWidth))"
+    )
+    assert narrowest > 0.4, narrowest
 
     phone.goto("/workforce/me/")
     phone.locator("summary", has_text=zh("Going out on a trip")).click()

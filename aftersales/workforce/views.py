@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -62,6 +62,7 @@ from aftersales.workforce.permissions import (
     sees_workforce,
     workforce_scope,
 )
+from aftersales.workforce.rules import rules
 from aftersales.workforce.services import attendance, claims, overtime, trips
 
 PAGE = 100
@@ -87,6 +88,18 @@ def _my_orders(user: Any) -> list[Any]:
     """The open jobs a trip may list: those assigned to the user and those they help on."""
     return list(
         jobs_visible_to(user).filter(status__in=OPEN_STATUSES).select_related("customer").order_by("due_at")[:30]
+    )
+
+
+def _expense_orders(user: Any) -> list[Any]:
+    """The jobs an expense may name: the open ones, and those finished within the days an expense may
+    still be claimed (the usual case: the taxi back from a job completed yesterday), latest first."""
+    since = timezone.now() - datetime.timedelta(days=rules().claim_within_days + 1)
+    return list(
+        jobs_visible_to(user)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(completed_at__gte=since))
+        .select_related("customer")
+        .order_by("-received_at")[:30]
     )
 
 
@@ -279,7 +292,7 @@ def _claim(request: HttpRequest, claim_id: int) -> ExpenseClaim:
 
 def _line_form(request: HttpRequest, data: Any = None, files: Any = None) -> LineForm:
     form = LineForm(data, files, initial={"spent_on": timezone.localdate()})
-    orders = _my_orders(request.user)
+    orders = _expense_orders(request.user)
     trip_rows = FieldTrip.objects.filter(person=request.user).order_by("-starts_on")[:10]
     form.fields["link"].choices = [(f"order:{o.pk}", f"{o.number} {o.customer.name}") for o in orders] + [
         (f"trip:{t.pk}", _("Trip: %(destination)s %(day)s") % {"destination": t.destination, "day": t.starts_on})

@@ -12,6 +12,12 @@ from aftersales.workforce.tests.factories import TUESDAY, at, job_for
 pytestmark = pytest.mark.django_db
 
 
+def _line(order, **fields):
+    """The add-expense form's fields: lunch today on ``order``, unless ``fields`` say otherwise."""
+    line = {"kind": "meals", "spent_on": str(timezone.localdate()), "amount": "45.00", "description": "午餐"}
+    return {**line, "link": f"order:{order.pk}", **fields}
+
+
 @pytest.fixture
 def tech(users):
     return users[Role.TECHNICIAN]
@@ -34,6 +40,30 @@ def test_my_day_checks_in_reports_and_records_overtime(client, users, tech):
     assert "签退" in body and "重新发送" in body
 
 
+def test_an_expense_may_name_a_job_finished_within_the_claim_window(client, users, tech):
+    """Found by a helper's probe, 2026-12-06: the screen offered open jobs only, so the taxi back from a
+    job completed that day went on another job (the API took the finished one)."""
+    import datetime
+
+    from aftersales.service.models import ServiceOrder
+
+    open_job, finished, long_ago = job_for(users), job_for(users), job_for(users)
+    now = timezone.now()
+    ServiceOrder.objects.filter(pk=finished.pk).update(status="closed", completed_at=now, closed_at=now)
+    old = now - datetime.timedelta(days=30)
+    ServiceOrder.objects.filter(pk=long_ago.pk).update(status="closed", completed_at=old, closed_at=old)
+    client.force_login(tech)
+    client.post("/workforce/claims/new/")
+    claim = ExpenseClaim.objects.get(person=tech)
+
+    page = client.get(f"/workforce/claims/{claim.pk}/").content.decode()
+
+    assert f'value="order:{open_job.pk}"' in page and f'value="order:{finished.pk}"' in page
+    assert f'value="order:{long_ago.pk}"' not in page
+    answer = client.post(f"/workforce/claims/{claim.pk}/lines/", _line(finished, kind="transport", amount="45.00"))
+    assert answer.status_code == 302 and claim.lines.get().order_id == finished.pk
+
+
 def test_my_day_is_for_field_staff(client, users):
     client.force_login(users[Role.AGENT])
     assert client.get("/workforce/me/").status_code == 403
@@ -45,27 +75,9 @@ def test_a_claim_from_the_phone_through_the_three_approvers(client, users, tech)
     response = client.post("/workforce/claims/new/")
     claim = ExpenseClaim.objects.get(person=tech)
     assert response.url == f"/workforce/claims/{claim.pk}/"
-    bad = client.post(
-        f"/workforce/claims/{claim.pk}/lines/",
-        {
-            "kind": "meals",
-            "spent_on": str(timezone.localdate()),
-            "amount": "-1",
-            "description": "x",
-            "link": f"order:{order.pk}",
-        },
-    )
+    bad = client.post(f"/workforce/claims/{claim.pk}/lines/", _line(order, amount="-1", description="x"))
     assert bad.status_code == 400 and "金额必须大于零" in bad.content.decode()
-    client.post(
-        f"/workforce/claims/{claim.pk}/lines/",
-        {
-            "kind": "meals",
-            "spent_on": str(timezone.localdate()),
-            "amount": "45.00",
-            "description": "午餐",
-            "link": f"order:{order.pk}",
-        },
-    )
+    client.post(f"/workforce/claims/{claim.pk}/lines/", _line(order))
     assert claim.lines.count() == 1
     # Handed in on a Tuesday (the screen hands in today; the rule is proved in test_claims).
     claims.submit_claim(claim_id=claim.pk, by=tech, now=at(TUESDAY))
