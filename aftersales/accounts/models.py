@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts import capabilities
 from aftersales.accounts.choices import Role, SystemActor
 from aftersales.core.models import TimeStampedModel
+from aftersales.core.text import join_list
 
 
 class ServiceCenter(TimeStampedModel):
@@ -89,7 +90,7 @@ class User(AbstractUser):
         extra = [str(label) for value, label in Role.choices if value in capabilities.extra_roles_of(self)]
         primary = str(self.get_role_display())
         return (
-            _("%(primary)s (also: %(extra)s)") % {"primary": primary, "extra": "、".join(extra)} if extra else primary
+            _("%(primary)s (also: %(extra)s)") % {"primary": primary, "extra": join_list(extra)} if extra else primary
         )
 
     @property

@@ -15,6 +15,7 @@ from aftersales.accounts.models import ServiceCenter
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError
 from aftersales.core.models import TimeStampedModel
+from aftersales.core.text import join_list
 from aftersales.parts.choices import (
     WHOLE_UNITS,
     LoanStatus,
@@ -92,7 +93,7 @@ class Part(TimeStampedModel):
         labels = [str(_("warranty-critical"))] if self.warranty_critical else []
         if self.turnover:
             labels.append(str(_("turnover spare")))
-        return "、".join(labels)
+        return join_list(labels)
 
 
 class PartPrice(models.Model):

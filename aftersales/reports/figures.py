@@ -14,6 +14,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.care.choices import ComplaintCause, ComplaintLevel, Outcome
@@ -292,7 +293,7 @@ BACKLOG = FigureSpec(
     measures=(
         Measure(
             "received",
-            _("Received"),
+            pgettext_lazy("a count of orders", "Received"),
             "orders",
             condition=_received_in,
             per_month=True,

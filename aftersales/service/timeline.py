@@ -24,6 +24,7 @@ from aftersales.core.registry import (
     timeline_renderers,
     timeline_sources,
 )
+from aftersales.core.text import join_list
 from aftersales.coverage.choices import CoverageReason
 from aftersales.service import selectors
 from aftersales.service.choices import EventType, WaitingFor
@@ -101,7 +102,7 @@ def assigned(event: OrderEvent) -> list[Change]:
     lines = [Change(_("Technician"), _person(data.get("old")) if data.get("old") else "", _person(data.get("new")))]
     helpers = [h.get("name", "") for h in data.get("helpers") or []]
     if helpers:
-        lines.append(Change(_("Helpers"), "", "、".join(helpers)))
+        lines.append(Change(_("Helpers"), "", join_list(helpers)))
     return lines
 
 
@@ -141,7 +142,7 @@ def visit_recorded(event: OrderEvent) -> list[Change]:
         return [Change(_("Arrived at"), "", _when(data["arrived_at"]))]
     shown_apart = "misuse_found" if isinstance(data.get("misuse_found"), dict) else None
     fields = [_field_label(f) for f in data.get("fields") or [] if f != shown_apart]
-    lines = [Change(_("Visit record"), "", "、".join(fields))] if fields else []
+    lines = [Change(_("Visit record"), "", join_list(fields))] if fields else []
     return lines + _misuse(data)
 
 

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import display
@@ -23,7 +23,7 @@ PAYABLE_COLUMNS = (
     gettext_lazy("Description"),
     gettext_lazy("Order or trip"),
     gettext_lazy("Amount (CNY)"),
-    gettext_lazy("late"),
+    pgettext_lazy("an expense claimed after its window", "claimed late"),
 )
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.models import ServiceCenter
 from aftersales.core.models import TimeStampedModel
@@ -282,7 +283,7 @@ class ExpenseLine(TimeStampedModel):
         FieldTrip, verbose_name=_("field trip"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     receipt = models.ImageField(_("receipt"), upload_to="receipts/%Y/%m/", blank=True)
-    late = models.BooleanField(_("late"), default=False)
+    late = models.BooleanField(pgettext_lazy("an expense claimed after its window", "claimed late"), default=False)
     confirmed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 

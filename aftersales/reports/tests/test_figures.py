@@ -338,3 +338,13 @@ def test_a_consultation_closed_on_the_call_is_resolved_in_time_and_not_open(user
     assert (sla["resolution_judged"], sla["resolution_met"]) == (1, 1)
     backlog = rows(run("backlog", users[Role.GENERAL_MANAGER], filters), "month")
     assert [month["backlog"] for month in backlog.values()] == [0] * len(backlog)
+
+
+def test_the_backlogs_count_of_orders_received_is_not_a_time():
+    """Found by a helper's probe, 2026-12-06: the column read 受理时间 ("time received"), the order
+    list's column, whose translation won over the reports' own."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        labels = {m.key: str(m.label) for m in FIGURES["backlog"].measures}
+    assert labels["received"] == "受理数"

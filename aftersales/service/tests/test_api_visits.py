@@ -398,3 +398,23 @@ def test_add_photo_to_visit_of_other_order_answers_404(order, visit, users, cent
 
     assert response.status_code == 404
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_timeline_lists_a_visits_fields_in_the_readers_language(visit, order, users, tech):
+    """Found by a helper's probe, 2026-12-06: the English timeline read "diagnosis、fault found" (the
+    Chinese enumeration comma)."""
+    tech.patch(f"/api/v1/visits/{visit.pk}", {"diagnosis": "进气阀卡滞", "work_done": "更换进气阀"}, content_type=JSON)
+
+    def visit_fields(language: str) -> list[str]:
+        with translation.override(language):
+            return [
+                c.new
+                for entry in timeline_for("service.ServiceOrder", order, user=users[Role.MANAGER])
+                for c in entry.changes
+                if c.label == translation.gettext("Visit record")
+            ]
+
+    english, chinese = visit_fields("en"), visit_fields("zh-hans")
+    assert english and all("、" not in text for text in english) and any(", " in text for text in english)
+    assert any("、" in text for text in chinese)

@@ -18,12 +18,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import own_capabilities_of, users_with_capability
 from aftersales.accounts.models import StandIn, User
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.text import join_list
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import field_max_length, require_choice, require_text
 from aftersales.history.services import record_activity
@@ -41,8 +43,6 @@ from aftersales.workforce.permissions import (
 )
 from aftersales.workforce.rules import rules
 from aftersales.workforce.signals import claim_approved
-
-WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
 
 
 def _lock_claim(claim_id: int, *, by: User) -> ExpenseClaim:
@@ -243,7 +243,7 @@ def submit_claim(*, claim_id: int, by: User, now: datetime.datetime | None = Non
         raise ValidationFailed("claim_empty", _("Add at least one expense first."))
     notes = []
     if today.weekday() not in current.claim_weekdays:
-        days = "、".join(f"周{WEEKDAY_NAMES[d]}" for d in current.claim_weekdays)
+        days = join_list(WEEKDAYS[d] for d in current.claim_weekdays)
         if current.off_day_claims == "refuse":
             raise ValidationFailed(
                 "not_claim_day",

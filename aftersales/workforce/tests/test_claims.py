@@ -238,7 +238,7 @@ def test_another_hand_in_day_is_flagged_when_the_rules_say_so(users, tech, setti
     claim = claims.submit_claim(claim_id=claim.pk, by=tech, now=at(TUESDAY + datetime.timedelta(days=1)))
 
     assert claim.status == ExpenseClaimStatus.SUBMITTED
-    assert "周二" in ClaimDecision.objects.get(claim=claim).reason
+    assert "星期二" in ClaimDecision.objects.get(claim=claim).reason
 
 
 def test_an_expense_older_than_a_week_is_refused(users, tech):
@@ -392,3 +392,14 @@ def test_export_marks_approved_claims_only(users, gm):
         claim = approve(claim, by)
     [exported] = claims.mark_claims_exported(claim_ids=[claim.pk], by=users[Role.FINANCE])
     assert exported.status == ExpenseClaimStatus.EXPORTED
+
+
+def test_the_claim_day_is_named_in_the_readers_language(users, tech):
+    """Found by a helper's probe, 2026-12-06: the weekdays were written 周二 in English too."""
+    from django.utils import translation
+
+    claim, _order = claim_with(users)
+    wednesday = TUESDAY + datetime.timedelta(days=1)
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
+        claims.submit_claim(claim_id=claim.pk, by=tech, now=at(wednesday))
+    assert error.value.detail == "Claims are handed in on Tuesday."
