@@ -3,20 +3,14 @@
 from typing import Any
 
 from aftersales.core.registry import HomeContext
-from aftersales.pay.permissions import runs_visible_to, statements_visible_to
+from aftersales.pay.permissions import own_statements, runs_visible_to
 
 
 def pay_panel(home: HomeContext) -> dict[str, Any] | None:
     runs = list(
         runs_visible_to(home.user).select_related("service_center").order_by("-period", "service_center_id")[:4]
     )
-    mine = (
-        statements_visible_to(home.user)
-        .filter(user_id=home.user.pk)
-        .select_related("run")
-        .order_by("-run__period")
-        .first()
-    )
+    mine = own_statements(home.user).select_related("run").order_by("-run__period").first()
     if not runs and mine is None:
         return None
     return {"runs": runs, "mine": mine}

@@ -89,6 +89,12 @@ def statements_visible_to(user: User) -> QuerySet[PayStatement]:
     return PayStatement.objects.filter(own)
 
 
+def own_statements(user: User) -> QuerySet[PayStatement]:
+    """ "Your statements": your own, once their run is approved, whoever you are (a manager sees his own
+    draft in the run he keeps, not as his pay)."""
+    return statements_visible_to(user).filter(user_id=user.pk, run__status=RunStatus.APPROVED)
+
+
 def plans_visible_to(user: User) -> QuerySet[PayPlan]:
     return PayPlan.objects.all() if manages_pay(user) else PayPlan.objects.none()
 

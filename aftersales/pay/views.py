@@ -42,7 +42,7 @@ def _index(request: HttpRequest, run_form: RunForm | None = None, status: int = 
     today = timezone.localdate()
     context = {
         "runs": permissions.runs_visible_to(user).select_related("service_center", "plan")[:36],
-        "mine": permissions.statements_visible_to(user).filter(user_id=user.pk).select_related("run")[:24],
+        "mine": permissions.own_statements(user).select_related("run")[:24],
         "plans": permissions.plans_visible_to(user).order_by("-effective_from"),
         "can_run": permissions.can_run_pay(user),
         "run_form": run_form

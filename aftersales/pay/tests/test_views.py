@@ -178,3 +178,29 @@ def test_statement_and_run_name_what_is_asked_for_by_the_plans_labels(
     shown = "学历工资 · 大专（初级职称、（职高）高技）: 待填写（来源表中为空）"
     assert shown in detail and shown in run_page
     assert "education.college" not in detail and "education.college" not in run_page
+
+
+def test_a_managers_draft_is_not_shown_as_his_pay(setup: dict[str, Any], centre: Any, users: dict[str, Any]) -> None:
+    """Found by a helper's probe, 2026-12-06: the manager's home read "Your statement 2026-05 ¥…" for the
+    draft he was still working on (the page says only approved statements appear there)."""
+    from django.utils import timezone
+
+    from aftersales.core.registry import HomeContext
+    from aftersales.pay.home import pay_panel
+
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    own = run.statements.get(user=setup["manager"])
+    client = signed_in(setup["manager"])
+    home = HomeContext(user=setup["manager"], now=timezone.now())
+
+    assert f"/pay/statements/{own.pk}/" not in _your_statements(client.get("/pay/").content.decode())
+    assert pay_panel(home)["mine"] is None
+    services.transition_run(by=setup["manager"], run=run, to="reviewed")
+    services.transition_run(by=users[Role.FINANCE], run=run, to="approved")
+    assert f"/pay/statements/{own.pk}/" in _your_statements(client.get("/pay/").content.decode())
+    assert pay_panel(home)["mine"] == own
+
+
+def _your_statements(page: str) -> str:
+    start = page.index('id="h-mine"')
+    return page[start : page.index("</section>", start)]
