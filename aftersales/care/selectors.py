@@ -19,6 +19,7 @@ from aftersales.care.permissions import (
     contacts_visible_to,
     follow_ups_visible_to,
 )
+from aftersales.core.phones import display_phone
 from aftersales.coverage.decision import CoverageDecision
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer
@@ -231,7 +232,7 @@ def _contact_items(entries: list[ContactEntry], statuses: dict[str, str]) -> lis
             "contact",
             "telephone-inbound" if entry.direction == "in" else "telephone-outbound",
             f"{entry.get_channel_display()} · {entry.get_direction_display()}"
-            + (f" · {entry.person}" if entry.person else "")
+            + (f" · {display_phone(entry.person)}" if entry.person else "")  # an SMS's is its number
             + (f" · {entry.by}" if entry.by_id else ""),
             entry.summary + (f" — {_('Needs')}: {entry.needs}" if entry.needs else ""),
             badge=statuses.get(entry.message_key, ""),

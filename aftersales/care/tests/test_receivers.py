@@ -37,6 +37,18 @@ def test_an_sms_to_the_reporter_goes_on_the_customers_contact_log_once(order):
     ]
 
 
+def test_the_customer_file_shows_the_sms_number_as_every_screen_does(order, users):
+    """Found by a helper's probe, 2026-12-06: the file read "SMS · Outbound · +8613816881234"."""
+    from aftersales.care.selectors import customer_file
+
+    key = f"order-{order.pk}-event-99-reporter-sms"
+    enqueue_message(channel=MessageChannel.SMS, recipient="+8613900001111", body="您的设备已修好", key=key)
+
+    shown = customer_file(user=users[Role.MANAGER], customer=order.customer)
+    titles = [item.title for item in shown.timeline if item.kind == "contact"]
+    assert any("139 0000 1111" in title for title in titles) and not any("+86" in title for title in titles)
+
+
 @pytest.mark.parametrize(
     ("channel", "key"),
     [

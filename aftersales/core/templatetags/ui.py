@@ -5,12 +5,14 @@ The top bar and the badges iterate the registries (``core.registry``) that each 
 shows its text, so colour is never the only signal.
 """
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
+from django.utils import timezone
 from django.utils.html import format_html
 
 from aftersales.core import registry
@@ -108,3 +110,17 @@ def yuan(value: Decimal | str | None) -> str:
     The one filter for amounts of money in templates (found by hand, 2026-12-06: screens and PDFs showed
     ``1234567.00``)."""
     return "" if value is None or value == "" else f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def cell(value: Any) -> Any:
+    """A value of a list of records as the screens write it: a time ``2026-11-13 10:01`` in the business
+    zone, a day ``2026-11-13``, nothing as "—" (found by a helper's probe, 2026-12-06: the reports' record
+    lists read "Nov. 13, 2026, 10:01 a.m.", Django's default format)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

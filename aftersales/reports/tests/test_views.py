@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aftersales.reports.screens import SCREENS
 
@@ -48,6 +49,9 @@ def test_click_through_count_equals_the_figure(data, client):
     body = client.get(f"/reports/backlog/records/?{PERIOD}&measure=backlog&by=month&row=2026-04").content.decode()
     assert '<span id="record-count">2</span>' in body
     assert data["orders"][3].number in body and data["orders"][7].number in body
+    # Times as every screen writes them (found by a helper's probe, 2026-12-06: "April 2, 2026, 10 a.m.").
+    received = timezone.localtime(data["orders"][3].received_at).strftime("%Y-%m-%d %H:%M")
+    assert f"<td>{received}</td>" in body
 
 
 @pytest.mark.parametrize(
