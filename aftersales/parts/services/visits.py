@@ -22,8 +22,10 @@ from aftersales.parts.services.ledger import post_move
 from aftersales.parts.services.orders import require_open_order
 from aftersales.parts.services.reservations import consume_held
 from aftersales.parts.signals import parts_used
+from aftersales.service.choices import OldParts
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.permissions import can_record_visit
+from aftersales.service.services import update_visit
 
 MAX_LINES = 50
 # The old part comes back to stock as defective when it is kept for a claim or sent for repair.
@@ -183,5 +185,17 @@ def use_parts(*, by: User, visit: Visit, lines: list[IssueLine]) -> list[VisitPa
                 serial=line.old_serial,
                 reason=str(OldPartFate(line.old_part_fate).label),
             )
+    _note_old_parts(visit, used, order=order, by=by)
     parts_used.send(sender=VisitPart, order=order, visit=visit, used=used, by=by)
     return used
+
+
+def _note_old_parts(visit: Visit, used: list[VisitPart], *, order: ServiceOrder, by: User) -> None:
+    """The service record's "old parts" follows the parts used while it still says none were replaced
+    (found by a helper's probe, 2026-12-06: the signed record read "No parts replaced" beside a part
+    handed to the customer): handed to the customer when every old part was, else kept by us."""
+    visit.refresh_from_db(fields=["old_parts", "signed_at"])
+    if visit.signed_at or visit.old_parts != OldParts.NONE or not can_record_visit(by, order):
+        return
+    every_handed = {row.old_part_fate for row in used} == {OldPartFate.HANDED_TO_CUSTOMER}
+    update_visit(visit, by=by, old_parts=OldParts.HANDED_TO_CUSTOMER if every_handed else OldParts.KEPT)

@@ -51,7 +51,7 @@ def test_the_order_page_and_the_printed_record_list_the_parts_used(client, job, 
 
 def test_old_free_text_parts_stay_readable(client, job, users):
     technician, visit = job
-    update_visit(visit, by=technician, parts_replaced="主轴轴承 6205-2RS ×2")
+    update_visit(visit, by=technician, parts_replaced="主轴轴承 6205-2RS ×2", old_parts="kept")
     client.force_login(users["manager"])
 
     page = client.get(f"/orders/{visit.order_id}/").content.decode()
@@ -77,6 +77,8 @@ def test_the_technician_adds_a_part_from_the_van_on_the_phone(client, job, keepe
     assert VisitPart.objects.get().location == my_van
     stock_row.refresh_from_db()
     assert (stock_row.on_hand, stock_row.defective) == (1, 1)
+    visit.refresh_from_db()  # the record no longer says no parts were replaced (kept for the supplier claim)
+    assert visit.old_parts == "kept"
 
 
 def test_a_bad_quantity_on_the_phone_writes_nothing(client, job, keeper, part):

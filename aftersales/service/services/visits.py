@@ -87,6 +87,15 @@ def _clean_visit_fields(
     return clean
 
 
+def _require_old_parts_told(visit: Visit) -> None:
+    """A record that lists parts replaced says what became of the old ones: "No parts replaced" beside
+    "BLT-A42 ×1" contradicted itself on the signed form (found by a helper's probe, 2026-12-06)."""
+    if visit.parts_replaced.strip() and visit.old_parts == OldParts.NONE:
+        raise ValidationFailed(
+            "old_parts_required", _("Parts were replaced: say what became of the old ones."), field="old_parts"
+        )
+
+
 def _apply_misuse(order: ServiceOrder, *, by: User, ticked: bool | None) -> None:
     """Decide the warranty again when a visit's misuse finding (人为损坏) was ticked or unticked
     (``None``: left as it was, which decides nothing, so a later edit does not undo an override).
@@ -137,7 +146,9 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
         )
     arrived = arrived_at or timezone.now()
     clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived, received_at=order.received_at)
-    visit = Visit.objects.create(order=order, technician=by, **clean)
+    visit = Visit(order=order, technician=by, **clean)
+    _require_old_parts_told(visit)
+    visit.save()
     if order.status != OrderStatus.ON_SITE:
         order = transition_order(order, to=OrderStatus.ON_SITE, by=by, action="record_visit")
     record_event(
@@ -164,6 +175,7 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
     changed = {f: v for f, v in clean.items() if getattr(visit, f) != v}
     for field, value in changed.items():
         setattr(visit, field, value)
+    _require_old_parts_told(visit)
     visit.save()
     if changed:
         data: dict[str, Any] = {"visit_id": visit.pk, "fields": sorted(changed)}

@@ -156,6 +156,20 @@ def test_update_visit_departure_before_arrival_answers_400(visit, tech):
 
 
 @pytest.mark.django_db
+def test_parts_replaced_with_no_old_parts_answers_400_and_writes_nothing(visit, tech):
+    """Found by a helper's probe, 2026-12-06: the signed record read "BLT-A42 ×1 (No parts replaced)"."""
+    before = counts()
+
+    response = tech.patch(f"/api/v1/visits/{visit.pk}", {"parts_replaced": "BLT-A42 ×1"}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("old_parts_required", "old_parts")
+    assert counts() == before and Visit.objects.get(pk=visit.pk).parts_replaced == ""
+    told = {"parts_replaced": "BLT-A42 ×1", "old_parts": "handed_to_customer"}
+    assert tech.patch(f"/api/v1/visits/{visit.pk}", told, content_type=JSON).status_code == 200
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("arrived_at", ["1999-02-12T09:00:00+08:00", "far before the call"])
 def test_record_visit_before_the_call_answers_400_and_writes_nothing(order, tech, arrived_at):
     if arrived_at == "far before the call":  # a day before the call, inside any window of days
@@ -400,6 +414,9 @@ def test_add_photo_to_visit_of_other_order_answers_404(order, visit, users, cent
     assert counts() == before
 
 
+VISIT_RECORD = "Visit record"  # the timeline's label, translated where it is read (not a message of the tests)
+
+
 @pytest.mark.django_db
 def test_the_timeline_lists_a_visits_fields_in_the_readers_language(visit, order, users, tech):
     """Found by a helper's probe, 2026-12-06: the English timeline read "diagnosis、fault found" (the
@@ -412,7 +429,7 @@ def test_the_timeline_lists_a_visits_fields_in_the_readers_language(visit, order
                 c.new
                 for entry in timeline_for("service.ServiceOrder", order, user=users[Role.MANAGER])
                 for c in entry.changes
-                if c.label == translation.gettext("Visit record")
+                if c.label == translation.gettext(VISIT_RECORD)
             ]
 
     english, chinese = visit_fields("en"), visit_fields("zh-hans")
