@@ -1,8 +1,10 @@
 """An order's warranty decision, always made by ``coverage.decide_coverage`` (docs/coverage.md)."""
 
 import datetime
+from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageDecision, Misuse, Override
@@ -13,6 +15,14 @@ from aftersales.service.models import ServiceOrder
 def coverage_day(received_at: datetime.datetime) -> datetime.date:
     """An order's coverage is judged on the local day the call came in."""
     return timezone.localtime(received_at).date()
+
+
+def decide_order_coverage(**arguments: Any) -> CoverageDecision:
+    """``decide_coverage`` for an order to store: its detail written in the company's language
+    (``LANGUAGE_CODE``), like the printed service form, whoever took the call. An order opened by an
+    English reader kept "In warranty until …" on the Chinese form (found by a helper's probe, 2026-12-06)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return decide_coverage(**arguments)
 
 
 def redecide_order_coverage(
@@ -28,6 +38,6 @@ def redecide_order_coverage(
         # than the call itself as far as the chain is concerned.
         found = order.warranty_decided_at if order.warranty_reason == CoverageReason.MISUSE else order.received_at
         misuse = Misuse(found_at=found)
-    return decide_coverage(
+    return decide_order_coverage(
         unit=order.unit, on=coverage_day(order.received_at), kind=order.kind, misuse=misuse, override=override
     )

@@ -25,13 +25,13 @@ from aftersales.core.errors import ConflictError, NotFoundError, PermissionDenie
 from aftersales.core.models import DailyCounter
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import require_aware, require_choice, require_text
-from aftersales.coverage.selectors import coverage_prepared, decide_coverage
+from aftersales.coverage.selectors import coverage_prepared
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import Channel, EventType, OrderKind, OrderStatus, Priority, Resolution
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.permissions import can_import_orders
-from aftersales.service.services.coverage import coverage_day
+from aftersales.service.services.coverage import coverage_day, decide_order_coverage
 from aftersales.service.sla import Deadlines, deadlines_for, policy_for
 
 NUMBER_PREFIX = "SO"
@@ -237,7 +237,7 @@ def clean_imported_order(
 def _order_row(item: ImportedOrder, *, by: User, now: datetime.datetime) -> dict[str, Any]:
     """The order's columns (``core.bulk.insert_rows``: no instance is built); the others take the
     model's defaults, as a new ``ServiceOrder`` would."""
-    warranty = decide_coverage(unit=item.unit, on=coverage_day(item.received_at), kind=item.kind)
+    warranty = decide_order_coverage(unit=item.unit, on=coverage_day(item.received_at), kind=item.kind)
     finished = item.finished_at
     return {
         "number": item.number,

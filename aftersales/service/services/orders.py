@@ -16,7 +16,6 @@ from aftersales.core.phones import normalize_phone
 from aftersales.core.renderers import local_time
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.decision import Override
-from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import (
@@ -38,7 +37,7 @@ from aftersales.service.permissions import (
     can_override_warranty,
 )
 from aftersales.service.services.common import lock_order, notify_customer, record_event
-from aftersales.service.services.coverage import coverage_day, redecide_order_coverage
+from aftersales.service.services.coverage import coverage_day, decide_order_coverage, redecide_order_coverage
 from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
 from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, capability_for, made_by_action
 
@@ -101,7 +100,7 @@ def open_order(
             field="received_at",
         )
 
-    warranty = decide_coverage(unit=unit, on=coverage_day(received), kind=kind)
+    warranty = decide_order_coverage(unit=unit, on=coverage_day(received), kind=kind)
     deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=received)
     order = ServiceOrder(
         channel=channel,

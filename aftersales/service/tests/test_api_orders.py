@@ -91,6 +91,21 @@ def test_open_order_consultation_closed_at_intake(agent, customer):
 
 
 @pytest.mark.django_db
+def test_the_warranty_detail_is_stored_in_the_companys_language(agent, customer, unit, users):
+    """Found by a helper's probe, 2026-12-06: an order opened by an English reader printed "保修期内: In
+    warranty until …" on the Chinese service form, and the reverse for a Chinese reader in English."""
+    users[Role.AGENT].language = "en"
+    users[Role.AGENT].save(update_fields=["language"])
+    assert agent.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+
+    response = agent.post("/api/v1/orders", intake(customer, unit), content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 201, response.content
+    detail = ServiceOrder.objects.get(pk=response.json()["id"]).warranty_detail
+    assert detail.startswith("在保修期内") and "In warranty" not in detail
+
+
+@pytest.mark.django_db
 def test_open_order_unknown_unit_answers_404_and_writes_nothing(agent, customer):
     before = rows()
 
