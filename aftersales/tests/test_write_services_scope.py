@@ -1382,6 +1382,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.common.notify_customer": "called by write services inside their transaction",
     "aftersales.service.services.coverage.coverage_day": "a pure function of a date",
     "aftersales.service.services.coverage.redecide_order_coverage": "computes a decision; the caller writes it",
+    "aftersales.service.services.coverage.decide_order_coverage": "computes a decision (in the site's language); the caller writes it",
     "aftersales.service.services.orders.check_move": "a check (used by transition_order and available_moves)",
     "aftersales.money.services.charges.get_line": "a read through charge_lines_visible_to (404 outside the scope)",
     "aftersales.money.services.charges.rederive_bearers": "called by money's receiver of the order's coverage events, inside that service's transaction",
