@@ -89,7 +89,7 @@ def test_plan_page_shows_the_tables_and_is_edited_as_next_months_version(signed_
     before = {s.pk: s.net for s in run.statements.all()}
     page = signed_in("finance")
     page.goto(f"/pay/plans/{run.plan_id}/")
-    expect(page.locator("#plan-asked")).to_contain_text("education.college")
+    expect(page.locator("#plan-asked")).to_contain_text("学历工资 · 大专")  # the plan's labels, not its paths
     expect(page.locator("table.pay-posts")).to_contain_text("labour_revenue * 0.006")
     expect(page.locator("#plan-attendance")).to_be_visible()
     screenshot(page, "pay-plan")
