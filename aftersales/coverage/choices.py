@@ -9,6 +9,7 @@ class CoverageReason(models.TextChoices):
     NO_UNIT = "no_unit", _("No unit given")
     NO_PROOF = "no_proof", _("No proof of purchase")
     EXPIRED = "expired", _("Warranty expired")
+    BEFORE_SALE = "before_sale", _("Before the purchase")
     MISUSE = "misuse", _("Damage by misuse")
     OVERRIDDEN = "overridden", _("Decided by the service manager")
     LIFETIME = "lifetime", _("Covered for life (listed item)")

@@ -122,6 +122,14 @@ def period_verdict(*, start: datetime.date, months: int, on: datetime.date) -> V
         return Verdict(False, CoverageReason.EXPIRED, _("This product model carries no warranty."), start, None)
     until = add_months(start, months)
     words = {"months": months, "start": start.isoformat(), "until": until.isoformat()}
+    if on < start:  # a call dated before the sale: the unit was not the customer's yet (an import's 2023 row)
+        return Verdict(
+            False,
+            CoverageReason.BEFORE_SALE,
+            _("Not covered: %(on)s is before the warranty started on %(start)s.") % {**words, "on": on.isoformat()},
+            start,
+            until,
+        )
     if on > until:
         return Verdict(
             False,

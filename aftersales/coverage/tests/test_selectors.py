@@ -52,6 +52,20 @@ def test_decide_coverage_on_purchase_day_is_covered():
 
 
 @pytest.mark.django_db
+def test_decide_coverage_before_the_purchase_is_not_covered():
+    """Found by a helper's probe, 2026-12-06: a history import's call of 2023-01-05 on a unit bought on
+    2024-03-01 was stored "in warranty until 2026-03-01"."""
+    unit = unit_with(purchase_date=D(2024, 3, 1), months=24)
+
+    status = decide(unit=unit, on=D(2023, 1, 5))
+
+    assert (status.covered, status.reason) == (False, "before_sale")
+    assert "2023-01-05" in status.detail and "2024-03-01" in status.detail
+    assert decide(unit=unit, on=D(2024, 2, 29)).covered is False
+    assert decide(unit=unit, on=D(2024, 3, 1)).covered is True
+
+
+@pytest.mark.django_db
 def test_decide_coverage_dealer_sale_without_invoice_has_no_proof():
     unit = unit_with(purchase_date=D(2026, 1, 5), seller=Seller.DEALER, dealer_name="某经销商", proof_reference="")
 
