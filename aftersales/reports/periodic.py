@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from aftersales.accounts.models import User
 from aftersales.core.registry import allows, resolve
 from aftersales.reports.periods import Period
+from aftersales.reports.present import Quantity
 from aftersales.reports.registry import ReportSection, SectionTable, report_sections
 
 
@@ -47,6 +48,8 @@ def pdf_bytes(*, user: User, period: Period, sections: list[BuiltSection], reque
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, Quantity):
+        value = value.number
     if value is None:
         return ""
     if isinstance(value, Decimal | int | float | str):  # openpyxl writes a Decimal as a number
@@ -75,6 +78,9 @@ def xlsx_bytes(*, period: Period, sections: list[BuiltSection]) -> bytes:
                 cell.font = bold
             for row in table.rows:
                 sheet.append([_cell(v) for v in row])
+                for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                    if isinstance(value, Quantity) and value.number is not None:
+                        cell.number_format = value.number_format
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
 """A computed figure laid out for the screens and the printed report: each cell's text and the link to
 the records behind it."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +23,31 @@ def fmt(value: Any, unit: str) -> str:
     if unit == "qty":
         return f"{Decimal(value).normalize():f}"
     return str(value)
+
+
+# How a spreadsheet shows each unit's number (the value stays a number: it sums and charts).
+XLSX_FORMATS = {"money": '"¥"#,##0.00', "%": '0.0" %"', "h": '0.0" h"'}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A report cell that is a number with its unit: printed as ``fmt`` writes it (``¥530.00``, ``66.7 %``),
+    written to a workbook as the number itself with a number format (found by a helper's probe,
+    2026-12-06: the periodic report's workbook held "¥530.00" and "100.0 %" as text)."""
+
+    value: Any
+    unit: str
+
+    def __str__(self) -> str:
+        return fmt(self.value, self.unit)
+
+    @property
+    def number(self) -> Any:
+        return None if self.value is None else Decimal(self.value) if self.unit == "money" else self.value
+
+    @property
+    def number_format(self) -> str:
+        return XLSX_FORMATS.get(self.unit, "General")
 
 
 def records_url(result: FigureResult, measure: str, *, by: str = "", row: Row | None = None) -> str:

@@ -14,7 +14,7 @@ from aftersales.reports.engine import FigureResult, Table, compute_all
 from aftersales.reports.figures import FIGURES
 from aftersales.reports.filters import Filters
 from aftersales.reports.periods import Period
-from aftersales.reports.present import fmt
+from aftersales.reports.present import Quantity
 from aftersales.reports.registry import ReportSection, SectionTable, report_sections
 from aftersales.reports.screens import SCREENS
 
@@ -28,9 +28,9 @@ def figure_table(result: FigureResult) -> SectionTable:
     columns = list(spec.columns)
     rows: list[list[Any]] = []
     if table is not None:
-        rows = [[row.label, *(fmt(row.values.get(c.key), c.unit) for c in columns)] for row in table.rows]
+        rows = [[row.label, *(Quantity(row.values.get(c.key), c.unit) for c in columns)] for row in table.rows]
     if any(not getattr(c, "per_month", False) for c in columns):
-        rows.append([_("Total"), *(fmt(result.total.values.get(c.key), c.unit) for c in columns)])
+        rows.append([_("Total"), *(Quantity(result.total.values.get(c.key), c.unit) for c in columns)])
     heading = table.grouping.label if table is not None else ""
     return SectionTable(caption=spec.title, columns=[heading, *(c.label for c in columns)], rows=rows, note=spec.note)
 
@@ -49,7 +49,7 @@ def care_summary(*, user: User, period: Period) -> list[SectionTable]:
     summary = care_reports.summary(user=user, start=period.start, end=period.end)
     every = _("All")
     follow_ups = [
-        [label, f.due, f.in_window, f.late, f.missed, fmt(f.rate, "%")]
+        [label, f.due, f.in_window, f.late, f.missed, Quantity(f.rate, "%")]
         for label, f in [(every, summary.follow_ups), *summary.purposes]
     ]
     satisfaction = [

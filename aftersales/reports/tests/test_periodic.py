@@ -66,7 +66,7 @@ def test_the_report_has_the_figures_and_cares_summary(data):
     assert "care_summary" in keys
     # Q1 = January-March: O5 (responded in time, completed late), O1 (kept both), O2 (missed both):
     # response 2/3 = 66.7 %, resolution 1/3 = 33.3 %; the total row last.
-    assert tables["SLA compliance"].rows[-1][-2:] == ["66.7 %", "33.3 %"]
+    assert [str(cell) for cell in tables["SLA compliance"].rows[-1][-2:]] == ["66.7 %", "33.3 %"]
     # Care's own selector: the March calls scored 5 and 4 → 4.5.
     assert tables["Satisfaction"].rows[0][1:3] == [2, Decimal("4.5")]
 
@@ -100,6 +100,14 @@ def test_the_page_pdf_and_xlsx(data, client):
     assert len(book.sheetnames) >= 5  # four screens and care; the apps above may add theirs
     cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None]
     assert "SLA 达成率" in cells  # the default language: Chinese
+    # Counts, amounts and rates are numbers with a number format, not text (found by a helper's probe,
+    # 2026-12-06: "¥530.00", "100.0 %"); the page prints them formatted.
+    every = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [
+        c.value for c in every if isinstance(c.value, str) and (c.value.startswith("¥") or c.value.endswith("%"))
+    ]
+    assert {c.number_format for c in every if isinstance(c.value, int | float)} >= {'"¥"#,##0.00', '0.0" %"'}
+    assert "¥" in body and " %" in body
 
 
 @pytest.mark.parametrize("path", ["/reports/periodic/", "/reports/periodic/pdf/", "/reports/periodic/xlsx/"])
