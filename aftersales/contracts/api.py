@@ -6,6 +6,7 @@ import datetime
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -68,7 +69,7 @@ class ContractOut(Schema):
 
     @staticmethod
     def resolve_state(contract: Contract) -> str:
-        return contract.state(datetime.date.today())
+        return contract.state(timezone.localdate())  # the business day, not the machine's (UTC) date
 
     @staticmethod
     def resolve_customer_name(contract: Contract) -> str:

@@ -239,3 +239,13 @@ def test_lists_run_a_constant_number_of_queries(api_client, manager, centre):
         count(f"/api/v1/contracts/{contract.pk}/ledger"),
     )
     assert few == many
+
+
+def test_a_contracts_state_follows_the_business_day_not_the_machines(api_client, manager, centre, monkeypatch):
+    """Found by reading, 2026-12-06: the API judged a contract's state on the machine's date (UTC), so
+    from 00:00 to 08:00 in Shanghai a contract that ended yesterday still read "active"."""
+    contract = make_contract(by=manager, centre=centre)  # ends 2026-12-31
+    first_of_january = datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC)  # 00:30 on 1 January in Shanghai
+    monkeypatch.setattr("django.utils.timezone.now", lambda: first_of_january)
+
+    assert api_client(manager).get(f"/api/v1/contracts/{contract.pk}").json()["state"] == "expired"
