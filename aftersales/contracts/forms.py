@@ -101,7 +101,7 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
 
 
 class ResolveForm(BootstrapFormMixin, forms.Form):
-    resolution = forms.CharField(label=_("Resolution"), max_length=4000)
+    resolution = forms.CharField(label=pgettext_lazy("how a problem was resolved", "Resolution"), max_length=4000)
 
 
 class SignOffForm(BootstrapFormMixin, forms.Form):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.catalog.models import ProductModel
 from aftersales.core.models import TimeStampedModel
@@ -53,7 +54,9 @@ class Price(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=PriceKind.choices)
     amount = money_field(_("price (CNY, before tax)"))
-    unit = models.CharField(_("unit"), max_length=10, default="次", help_text=_("hour, job, km, trip ..."))
+    unit = models.CharField(
+        pgettext_lazy("unit of measure", "unit"), max_length=10, default="次", help_text=_("hour, job, km, trip ...")
+    )
     standard_hours = models.DecimalField(_("standard hours"), max_digits=6, decimal_places=2, null=True, blank=True)
     tax_rate = rate_field(_("tax rate (%)"), default=Decimal("13.00"))
     valid_from = models.DateField(_("valid from"))

@@ -82,7 +82,7 @@ class OldPartFate(models.TextChoices):
 
 class RequestKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer")
-    PURCHASE = "purchase", _("Purchase")
+    PURCHASE = "purchase", pgettext_lazy("buying stock", "Purchase")
 
 
 class RequestStatus(models.TextChoices):
@@ -103,7 +103,7 @@ REQUEST_STATUS_BADGES = {
 class ReservationStatus(models.TextChoices):
     WAITING = "waiting", _("Waiting for stock")
     HELD = "held", _("Held")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("a part issued from stock", "Issued")
     RELEASED = "released", _("Released")
 
 
@@ -114,7 +114,7 @@ class SupplierClaimStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("supplier claim", "Open")
     SENT = "sent", _("Sent to the supplier")
     ACCEPTED = "accepted", _("Accepted")
-    CREDITED = "credited", _("Credited")
+    CREDITED = "credited", pgettext_lazy("a supplier claim credited", "Credited")
     REPLACED = "replaced", _("Replaced")
     REJECTED = "rejected", _("Rejected")
 

@@ -81,7 +81,7 @@ TOOL_COLUMNS = (
     gettext_lazy("Tool"),
     gettext_lazy("Serial number"),
     gettext_lazy("Held by"),
-    gettext_lazy("Since"),
+    pgettext_lazy("a tool held since", "Since"),
     gettext_lazy("Calibration due"),
 )
 

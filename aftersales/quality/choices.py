@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("a quality case's state", "Open")
     ANALYSING = "analysing", _("Analysing")
     DECIDED = "decided", _("Design change decided")
     RELEASED = "released", _("Change released")

@@ -335,7 +335,7 @@ UTILISATION = FigureSpec(
     title=_("Technician utilisation"),
     sources={"visits": _visits, "attendance": _attendance},
     measures=(
-        Measure("visits", _("Visits"), "visits"),
+        Measure("visits", pgettext_lazy("a count of visits", "Visits"), "visits"),
         Measure(
             "on_site_hours",
             _("Hours on site"),

@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
@@ -17,7 +17,7 @@ from aftersales.service.selectors import order_list
 from aftersales.service.sla import sla_states
 
 ORDER_COLUMNS = (
-    gettext_lazy("Number"),
+    pgettext_lazy("a service order's number", "Number"),
     gettext_lazy("Status"),
     gettext_lazy("Waiting for"),
     gettext_lazy("Kind"),

@@ -83,7 +83,7 @@ class Attendance(PersonRecord):
     in_longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     out_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     out_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    late = models.BooleanField(_("late"), default=False)
+    late = models.BooleanField(pgettext_lazy("arrived after the working day began", "late"), default=False)
     left_early = models.BooleanField(_("left early"), default=False)
 
     class Meta:
