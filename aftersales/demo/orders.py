@@ -64,12 +64,21 @@ class OrdersMixin:
         minute = self.rng.randint(8 * 60 + 30, 17 * 60)
         return min(local.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0), self.now)
 
-    def pick_unit(self, *, code: str, kind: str) -> tuple[Customer, Unit | None]:
-        """A customer of the centre and one of its units (none for some consultations)."""
-        customers = self.customers[code]
+    def pick_unit(self, *, code: str, kind: str, received: datetime.datetime) -> tuple[Customer, Unit | None]:
+        """A customer of the centre and one of its units bought by the day of the call (a call about a unit
+        not yet sold is not covered: coverage's ``before_sale``), none for some consultations."""
         # The showcase customer is left for the example script.
-        customer = self.rng.choice([c for c in customers if c.name != data.SHOWCASE_CUSTOMER])
-        units = list(customer.units.select_related("product_model", "site").order_by("id"))
+        customers = [c for c in self.customers[code] if c.name != data.SHOWCASE_CUSTOMER]
+        day = timezone.localtime(received).date()
+        while True:
+            customer = self.rng.choice(customers)
+            units = [
+                u
+                for u in customer.units.select_related("product_model", "site").order_by("id")
+                if u.purchase_date is None or u.purchase_date <= day
+            ]
+            if units:
+                break
         if kind == K.CONSULTATION and self.rng.random() < 0.4:
             return customer, None
         if kind == K.INSTALLATION:
@@ -129,7 +138,7 @@ class OrdersMixin:
         extras: dict[str, bool],
     ) -> None:
         agent, dispatcher, manager = (self.desk(code, r) for r in ("agent", "dispatcher", "manager"))
-        customer, unit = self.pick_unit(code=code, kind=kind)
+        customer, unit = self.pick_unit(code=code, kind=kind, received=received)
         contact = self.rng.choice(list(Contact.objects.filter(customer=customer).order_by("id")))
         description, fault = self.describe(kind=kind, unit=unit)
         question, answer = self.rng.choice(data.CONSULTATIONS)
@@ -165,6 +174,11 @@ class OrdersMixin:
                 order, by=manager, covered=True, reason=OVERRIDE_REASONS[order.warranty_reason]
             )
         technician = self.technician_for(code)
+        if status == S.ON_SITE and order.warranty_covered and not extras.get("own_on_site"):
+            # The demo user `technician` has a job on site in warranty to try the phone's part picker on.
+            mine = [t for t in self.technicians(code) if t.username == "technician"]
+            if mine:
+                technician, extras["own_on_site"] = mine[0], True
         helpers = []
         if not extras["helper"] and kind == K.INSTALLATION:
             extras["helper"] = True
