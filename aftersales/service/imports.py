@@ -3,6 +3,7 @@ kind in ``ServiceConfig.ready()``; ``exchange`` reads the file and runs the prev
 The checks are the service's (``services.imported.clean_imported_order``)."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import translation
@@ -26,7 +27,7 @@ from aftersales.customers.imports import CustomerLookup
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import OrderKind, OrderStatus, Priority, Resolution
 from aftersales.service.models import ServiceOrder
-from aftersales.service.services.imported import DeadlineCache, clean_imported_order, import_orders
+from aftersales.service.services.imported import IMPORT_STATUSES, DeadlineCache, clean_imported_order, import_orders
 
 SERVICE_FIELDS = {"unit_id": "serial_number", "customer_id": "customer_name"}
 
@@ -78,12 +79,14 @@ ORDER_COLUMNS = (
 )
 
 
-def _words(choices: Any) -> dict[str, str]:
-    """A choice's code, its English and its Chinese label, any case (history files use either)."""
-    words = {str(value).lower(): str(value) for value in choices.values}
+def _words(choices: Any, only: Iterable[str] | None = None) -> dict[str, str]:
+    """A choice's code, its English and its Chinese label, any case (history files use either); ``only``
+    the values a file may give (an import takes no status that only a visit makes)."""
+    kept = set(choices.values if only is None else only)
+    words = {str(value).lower(): str(value) for value in choices.values if value in kept}
     for language in ("en", "zh-hans"):
         with translation.override(language):
-            words |= {str(label).lower(): str(value) for value, label in choices.choices}
+            words |= {str(label).lower(): str(value) for value, label in choices.choices if value in kept}
     return words
 
 
@@ -112,7 +115,7 @@ class OrderRows(RowPreparer):
         self.customers = CustomerLookup(by)
         self.deadlines = DeadlineCache()
         self.words = {
-            "status": _words(OrderStatus),
+            "status": _words(OrderStatus, only=IMPORT_STATUSES),
             "kind": _words(OrderKind),
             "resolution": _words(Resolution),
             "priority": _words(Priority),

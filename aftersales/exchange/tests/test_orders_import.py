@@ -173,6 +173,7 @@ BAD_ROWS = [  # (the row, the code, the column)
     (row("SO2023051000011", received_at="yesterday"), "invalid_datetime", "received_at"),
     (row("SO2023051000012", status="on_site", finished_at=""), "invalid_choice", "status"),
     (row("SO2023051000013", status="accepted"), "finished_but_open", "finished_at"),
+    (row("SO2023051000014", status="做完了"), "invalid_choice", "status"),
 ]
 
 
@@ -192,6 +193,10 @@ def test_preview_reports_each_bad_row_with_its_column_and_code(manager, bad_file
     expected = [(2, [])] + [(i + 3, [(code, field)]) for i, (_c, code, field) in enumerate(BAD_ROWS)]
     assert found == expected
     assert all(e.message for r in preview.rows for e in r.errors)
+    # An unknown status names the statuses an import takes, not those only a visit makes (found by a
+    # helper's probe, 2026-12-06: on_site and waiting were offered, then refused).
+    unknown = next(e.message for r in preview.rows for e in r.errors if r.row == len(BAD_ROWS) + 2)
+    assert "closed" in unknown and "on_site" not in unknown and "waiting" not in unknown
 
 
 def test_import_with_bad_rows_writes_nothing(manager, bad_file):

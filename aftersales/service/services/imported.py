@@ -24,7 +24,7 @@ from aftersales.core.bulk import insert_rows
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import DailyCounter
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import require_aware, require_choice, require_text
+from aftersales.core.validation import choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.selectors import coverage_prepared
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
@@ -198,7 +198,11 @@ def clean_imported_order(
         raise ConflictError(
             "duplicate_number", _("Order %(number)s exists already.") % {"number": number}, field="number"
         )
-    require_choice(status, field="status", choices=OrderStatus)
+    if status not in OrderStatus.values:  # the statuses an import takes, not those only a visit makes
+        allowed = choice_labels(OrderStatus, IMPORT_STATUSES, with_codes=True)
+        raise ValidationFailed(
+            "invalid_choice", _("Must be one of: %(allowed)s.") % {"allowed": allowed}, field="status"
+        )
     if status not in IMPORT_STATUSES:
         raise ValidationFailed(
             "invalid_choice",
