@@ -31,6 +31,14 @@ class SerialDateRuleForm(BootstrapFormMixin, forms.ModelForm):
         model = SerialDateRule
         fields = ["product_model", "serial_prefix", "date_format", "date_position", "grace_months", "is_active", "note"]
 
+    def validate_unique(self) -> None:
+        """The service checks duplicates and names the field (``duplicate_rule``)."""
+
+    def validate_constraints(self) -> None:
+        """The service checks the rule's scope and range and names the field (``scope_required``): the
+        model's constraints answered "Constraint “serial_rule_has_scope” is violated." above the form
+        (found by a helper's probe, 2026-12-06)."""
+
 
 class LifetimeItemForm(BootstrapFormMixin, forms.ModelForm):
     product_model = forms.ModelChoiceField(
