@@ -63,7 +63,7 @@ run: install ## Migrate, load the demo data into an empty database, serve throug
 	$(EMBEDDED) $(MANAGE) migrate --no-input
 	$(EMBEDDED) $(MANAGE) load_demo
 	$(EMBEDDED) $(MANAGE) collectstatic --no-input --verbosity 0
-	$(EMBEDDED) $(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
+	$(EMBEDDED) AFTERSALES_CONSOLE_MESSAGES_IN_FULL=1 $(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
 	$(EMBEDDED) $(VENV)/bin/granian --interface wsgi aftersales.wsgi:application --host 127.0.0.1 --port $(PORT) \
 		--workers $(WORKERS) --no-ws
 

@@ -74,10 +74,11 @@ class ConsoleBackend:
 
     Customers' mobiles and the messages about them are personal data (ASVS 5.0 V16.2.5): in production
     the log gets the channel, the message key, a masked recipient and the text's length, never the
-    text. With ``DEBUG`` (a developer's machine, ``make run``) the whole message is written."""
+    text. With ``AFTERSALES["CONSOLE_MESSAGES_IN_FULL"]`` (``DEBUG`` on a developer's machine; ``make run``
+    sets it, so the demo's portal codes can be read in its terminal) the whole message is written."""
 
     def send(self, delivery: Delivery) -> None:
-        if settings.DEBUG:
+        if settings.AFTERSALES.get("CONSOLE_MESSAGES_IN_FULL", settings.DEBUG):
             logger.info(
                 "[%s] to=%s key=%s subject=%s body=%s",
                 delivery.channel,

@@ -383,6 +383,9 @@ AFTERSALES = {
     "API_DOCS_PUBLIC": env_bool("AFTERSALES_API_DOCS_PUBLIC", DEBUG),
     "SESSION_IDLE_MINUTES": SESSION_IDLE_MINUTES,
     "SESSION_MAX_HOURS": SESSION_MAX_HOURS,
+    # The console backend writes a message's text to the log only when asked (make run does, for the demo's
+    # portal codes) or with DEBUG: a customer's message is personal data.
+    "CONSOLE_MESSAGES_IN_FULL": env_bool("AFTERSALES_CONSOLE_MESSAGES_IN_FULL", DEBUG),
     # One backend per channel (aftersales/notifications/channels.py); console = written to the log.
     "NOTIFICATION_BACKENDS": {
         "in_app": "aftersales.notifications.channels.InAppBackend",
