@@ -52,7 +52,16 @@ def _window(request: HttpRequest) -> tuple[Filters, str, int]:
     except NotFoundError:
         raise Http404 from None
     except ValidationFailed as exc:
-        return parse_window(request.user, {}), f"{exc.field}: {exc.detail}", 400
+        # The filter's own label, not the query's name: "to: 期间的结束早于开始。" (found by a helper's probe).
+        labels = {
+            "from": _("From"),
+            "to": _("To"),
+            "centre": _("Service centre"),
+            "model": _("Product model"),
+            "customer": _("Customer"),
+        }
+        label = labels.get(exc.field or "", exc.field)
+        return parse_window(request.user, {}), f"{label}: {exc.detail}" if label else exc.detail, 400
 
 
 @login_required
@@ -67,6 +76,8 @@ def failures(request: HttpRequest) -> HttpResponse:
         "report": report,
         "window": window,
         "error": error,
+        # A refused window is shown over the default one; the dates stay as typed, to be corrected.
+        "typed": {"start": request.GET.get("from", ""), "end": request.GET.get("to", "")} if error else None,
         "query": query,
         "chart_data": report.chart_data(),
         "centres": centres_visible_to(request.user).order_by("code"),

@@ -61,6 +61,11 @@ def test_bad_filters_show_the_reason(client, data):
     page = _login(client, data).get("/quality/failures/?from=2026-11-30&to=2026-11-01")
 
     assert page.status_code == 400 and 'id="filter-error"' in page.content.decode()
+    # Named as the form names it, the dates kept as typed (found by a helper's probe: "to: …", then reset).
+    body = page.content.decode()
+    error = body[body.index('id="filter-error">') :].split("</div>", 1)[0]
+    assert "至" in error and "to:" not in error
+    assert 'value="2026-11-30"' in body and 'value="2026-11-01"' in body
     assert client.get("/quality/failures/orders/?figure=colour").status_code == 400
     # a centre out of the reader's scope is 404, as on the report dashboards (one parser for both)
     _login(client, data, "manager_sh")
