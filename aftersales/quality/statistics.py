@@ -39,7 +39,7 @@ from aftersales.calendars.selectors import business_timezone
 from aftersales.catalog.models import ProductModel
 from aftersales.devices.models import Trigger
 from aftersales.installed_base.models import Unit
-from aftersales.parts.models import VisitPart
+from aftersales.parts.models import Part, VisitPart
 from aftersales.quality.choices import AGE_BANDS, AgeBucket, Breakdown
 from aftersales.reports.filters import Filters
 from aftersales.service.choices import OrderKind, OrderStatus
@@ -282,6 +282,23 @@ def figure_orders(user: User, window: Filters, *, figure: str, key: str = "") ->
     if figure in (Breakdown.FAULT, Breakdown.BATCH, Breakdown.AGE):
         return with_dimensions(qs, figure).filter(key=key)
     raise ValueError(f"no figure {figure!r}")
+
+
+def key_label(figure: str, key: str) -> str:
+    """What a click-through's key names, as the statistics' tables name it: a model's code and name, a
+    part's number and name, "—" for failures with no fault code, an age band's label (found by a helper's
+    probe, 2026-12-06: "产品型号 3", "故障时机龄 0-3")."""
+    if figure == Breakdown.MODEL:
+        model = ProductModel.objects.filter(pk=_int(key)).only("code", "name").first()
+        return f"{model.code} {model.name}" if model else key
+    if figure == Breakdown.PART:
+        part = Part.objects.filter(pk=_int(key)).only("number", "name").first()
+        return f"{part.number} {part.name}" if part else key
+    if figure == Breakdown.FAULT:
+        return key or "—"
+    if figure == Breakdown.AGE and key in AgeBucket.values:
+        return str(AgeBucket(key).label)
+    return key
 
 
 def _int(key: str) -> int:

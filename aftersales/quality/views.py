@@ -109,6 +109,7 @@ def failure_orders(request: HttpRequest) -> HttpResponse:
     context = {
         "figure": Breakdown(figure),
         "key": key,
+        "key_label": _key_label(figure, key, groups),
         "window": window,
         "page": page,
         "count": qs.count(),
@@ -119,6 +120,13 @@ def failure_orders(request: HttpRequest) -> HttpResponse:
         "repeats": figure in stats.REPEAT_DAYS,
     }
     return render(request, "quality/failure_orders.html", context, status=status)
+
+
+def _key_label(figure: str, key: str, groups: list[dict[str, Any]]) -> str:
+    """The key as the statistics name it; a model's code from the list's own groups (no query more)."""
+    if figure == Breakdown.MODEL and groups:
+        return str(groups[0]["unit__product_model__code"])
+    return stats.key_label(figure, key) if key or figure == Breakdown.FAULT else ""
 
 
 # ---- send to design ---------------------------------------------------------------------------------------

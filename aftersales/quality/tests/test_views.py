@@ -212,3 +212,15 @@ def test_click_through_list_keeps_its_query_count(client, data):
         client.get(f"/quality/failures/orders/?{NOV}&figure=model&key={data.qa.pk}")
 
     assert len(four) == len(two)
+
+
+def test_a_click_through_names_its_key_as_the_statistics_do(client, data):
+    """Found by a helper's probe, 2026-12-06: "产品型号 3: 13 次故障", "配件 1", "故障码:"."""
+    _login(client, data, "gm")
+    model = client.get(f"/quality/failures/orders/?{NOV}&figure=model&key={data.qa.pk}").content.decode()
+    part = client.get(f"/quality/failures/orders/?{NOV}&figure=part&key={data.parts['p1'].pk}").content.decode()
+    blank = client.get(f"/quality/failures/orders/?{NOV}&figure=fault&key=").content.decode()
+
+    assert f'<span class="quality-key">{data.qa.code}</span>' in model
+    assert f'<span class="quality-key">{data.parts["p1"].number} {data.parts["p1"].name}</span>' in part
+    assert '<span class="quality-key">—</span>' in blank
