@@ -22,7 +22,7 @@ def watch_panel(home: HomeContext) -> dict[str, Any] | None:
     opened = list(
         triggers_visible_to(home.user)
         .filter(state=TriggerState.OPEN)
-        .select_related("order", "unit", "device")
+        .select_related("order", "unit", "device", "rule")
         .order_by("-fired_at", "-pk")[: PANEL_ROWS + 1]
     )
     if not lost and not opened:

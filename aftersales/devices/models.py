@@ -9,6 +9,7 @@ table. ``DeviceState`` keeps the latest of each device so the map and the health
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.models import ProductModel
@@ -265,3 +266,16 @@ class Trigger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cause} → {self.order_id}"
+
+    @property
+    def cause_label(self) -> str:
+        """The cause as a reader names it: "fault:E-2041" is the fault code E-2041, "hours:3:500" the rule
+        (its name) at 500 hours run (found by a helper's probe, 2026-12-06: the codes were shown). Reads
+        ``rule``: select it with the trigger."""
+        kind, _sep, rest = self.cause.partition(":")
+        if kind == "fault":
+            return gettext("Fault code %(code)s") % {"code": rest}
+        if kind == "hours":
+            milestone = rest.partition(":")[2]
+            return gettext("%(rule)s at %(hours)s hours run") % {"rule": self.rule.name, "hours": milestone}
+        return self.cause

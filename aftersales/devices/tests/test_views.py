@@ -163,3 +163,22 @@ def test_rules_settings_are_refused_to_an_agent(client):
     client.force_login(UserFactory(role=Role.AGENT, service_center=ServiceCenterFactory()))
 
     assert client.get("/settings/device-rules/").status_code in (403, 404)
+
+
+def test_the_device_page_names_what_opened_its_orders(client, fleet):
+    """Found by a helper's probe, 2026-12-06: the orders the machine opened read "fault:E7"."""
+    client.force_login(_agent(fleet))
+
+    html = client.get(f"/devices/{fleet.pk}/").content.decode()
+
+    assert 'title="fault:E7">故障码 E7</span>' in html
+
+
+def test_an_hours_trigger_is_named_by_its_rule():
+    from django.utils import translation
+
+    from aftersales.devices.models import Trigger
+
+    trigger = Trigger(rule=Rule(name="保养提醒", kind=RuleKind.HOURS), cause="hours:3:500")
+    with translation.override("zh-hans"):
+        assert trigger.cause_label == "保养提醒：运行满 500 小时"
