@@ -12,11 +12,11 @@ from typing import Any
 from django import template
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
-from django.utils import timezone
 from django.utils.html import format_html
 
 from aftersales.core import registry
 from aftersales.core.phones import display_phone
+from aftersales.core.renderers import local_time
 
 register = template.Library()
 
@@ -120,7 +120,7 @@ def cell(value: Any) -> Any:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return f"{local_time(value):%Y-%m-%d %H:%M}"
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
