@@ -58,7 +58,7 @@ class CareSummaryOut(Schema):
 
 
 class CareSummaryQuery(Schema):
-    month: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (this month by default).")
+    month: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM (this month by default).")
     start: Day | None = Field(None, alias="from", description="With `to`: a window of days instead of a month.")
     end: Day | None = Field(None, alias="to")
 

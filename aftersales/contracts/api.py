@@ -3,7 +3,7 @@ fee ledger with the deposit's release, projects and their problem sheet. Every l
 through ``permissions.in_scope`` (404 outside). Amounts are strings in CNY ("1200.00"), never floats."""
 
 import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -18,14 +18,12 @@ from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import AmountText, Day, answers, model_field
 from aftersales.customers.models import Contact
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
 
 router = Router(tags=["contracts"])
-
-Amount = Annotated[str, Field(max_length=16, pattern=r"^-?\d+(\.\d+)?$", examples=["1200.00"])]
 
 
 # ---- contracts ----------------------------------------------------------------------------------------
@@ -140,9 +138,9 @@ class ContractIn(Input):
     starts_on: Day
     ends_on: Day
     unit_ids: list[int] = Field(max_length=500)
-    price: Amount = "0"
+    price: AmountText = "0"
     billing: Billing = Billing.YEARLY
-    deposit_amount: Amount = "0"
+    deposit_amount: AmountText = "0"
     deposit_release_on: Day | None = None
     labour_percent: int = Field(100, description="0 excluded, 100 included, or a share")
     parts_percent: int = 100
@@ -345,7 +343,7 @@ def get_ledger(request: HttpRequest, contract_id: int) -> dict[str, Any]:
 class EntryIn(Input):
     account: ContractAccount
     kind: EntryKind = Field(description="expected, received or correction (a release has its own endpoint)")
-    amount: Amount
+    amount: AmountText
     due_on: Day | None = None
     memo: str = model_field(LedgerEntry, "memo", "")
 

@@ -8,6 +8,8 @@ FEN = Decimal("0.01")
 
 # Plain decimal digits, no sign: Decimal() alone also reads "1e9", "Infinity" and full-width digits.
 DECIMAL_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
+# The same with an optional "-": a decimal as the API takes it where the service checks the sign itself.
+SIGNED_DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 
 # An amount as the API takes it: at most ten digits before the point and two after.
 AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"

@@ -46,7 +46,7 @@ _HTTP_ERRORS: dict[int, tuple[str, Any]] = {
 }
 
 # Error types raised by our own schema validators (core.schemas): their type is the answer's code.
-SCHEMA_CODES = ("date_out_of_range", "time_without_zone", "invalid_amount", "amount_not_positive")
+SCHEMA_CODES = ("date_out_of_range", "time_without_zone", "invalid_amount", "amount_not_positive", "invalid_number")
 
 _LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
 _WRAPPERS = ("payload", "filters", "data")  # the view's parameter that holds a whole schema

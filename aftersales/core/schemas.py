@@ -10,12 +10,19 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
-from aftersales.core.amounts import AMOUNT_PATTERN, AMOUNT_TEXT, SIGNED_AMOUNT_PATTERN
+from aftersales.core.amounts import (
+    AMOUNT_PATTERN,
+    AMOUNT_TEXT,
+    DECIMAL_TEXT,
+    SIGNED_AMOUNT_PATTERN,
+    SIGNED_DECIMAL_PATTERN,
+)
 from aftersales.core.api import ErrorOut
 from aftersales.core.validation import (
     amount_negative_message,
     amount_text_message,
     in_time_range,
+    number_text_message,
     time_range_message,
     time_zone_message,
 )
@@ -59,6 +66,13 @@ def answers(ok: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:
     for code in sorted({401, *errors}):
         declared[code] = ErrorOut
     return declared
+
+
+def file_answer(description: str, *content_types: str) -> dict[str, Any]:
+    """``openapi_extra=`` for an endpoint that answers a file: its 200 with each content type, as binary
+    (Ninja's ``response=`` describes JSON only)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"description": description, "content": dict.fromkeys(content_types, binary)}}}
 
 
 def page_schema(item: type[Schema], name: str = "") -> type[Schema]:
@@ -113,3 +127,35 @@ def _money(check: Any, pattern: str, example: str) -> Any:
 Money = _money(_amount, AMOUNT_PATTERN, "128.50")
 # An amount that may be below zero (a correction, a deduction): Money's text with an optional "-".
 SignedMoney = _money(_signed_amount, SIGNED_AMOUNT_PATTERN, "-128.50")
+
+DECIMAL_TEXT_MAX_LENGTH = 16
+
+
+def _decimal_text(code: str, message: Any) -> Any:
+    def check(value: Any) -> str:
+        if (
+            not isinstance(value, str)
+            or len(value) > DECIMAL_TEXT_MAX_LENGTH
+            or not DECIMAL_TEXT.fullmatch(value.removeprefix("-"))
+        ):
+            raise PydanticCustomError(code, message())
+        return value
+
+    return check
+
+
+def _text(code: str, message: Any, example: str) -> Any:
+    schema = {"type": "string", "pattern": SIGNED_DECIMAL_PATTERN, "maxLength": DECIMAL_TEXT_MAX_LENGTH}
+    return Annotated[
+        str, PlainValidator(_decimal_text(code, message)), WithJsonSchema({**schema, "examples": [example]})
+    ]
+
+
+# A decimal the service reads and checks further (its sign, places and range, with its own codes: the
+# money app's ``negative_amount``, ``too_many_decimals``, ``invalid_quantity``), kept as the text sent:
+# ASCII digits, an optional "-" and point only. A JSON number, ``true``, "1e3" or full-width digits answer
+# 400 ``invalid_amount`` (AmountText) or ``invalid_number`` (NumberText: quantities, rates, hours) on the
+# field. (Found by an API probe, 2026-12-06: the money schemas matched ``\d``, which takes any Unicode
+# digit, and booked "１００" as 100.00.)
+AmountText = _text("invalid_amount", amount_text_message, "128.50")
+NumberText = _text("invalid_number", number_text_message, "1.5")

@@ -126,6 +126,10 @@ def amount_text_message() -> str:
     return _('Give the amount as text with at most two decimal places, e.g. "128.50".')
 
 
+def number_text_message() -> str:
+    return _('Give the number as text, e.g. "1.5".')
+
+
 def time_zone_message() -> str:
     return _("Give the time with its time zone, e.g. 2026-02-12T23:00:00+08:00.")
 

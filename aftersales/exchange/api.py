@@ -12,7 +12,7 @@ from aftersales.core.api import ErrorOut, idempotent
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.filtering import filter_params
 from aftersales.core.idempotency import Created
-from aftersales.core.schemas import answers
+from aftersales.core.schemas import answers, file_answer
 from aftersales.customers.api import CustomerFilterQuery
 from aftersales.exchange import exporters, importers
 from aftersales.exchange.permissions import can_import
@@ -21,12 +21,10 @@ from aftersales.service.api import OrderFilterQuery
 
 router = Router(tags=["imports and exports"])
 
-FILE_RESPONSE = {
-    "description": "The file (xlsx or CSV, UTF-8 with BOM) as an attachment.",
-    "content": {
-        ctype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for ctype in exporters.FORMATS.values()
-    },
-}
+FILE_ANSWER = file_answer(
+    "The file (xlsx or CSV, UTF-8 with BOM) as an attachment.",
+    *(ctype.split(";")[0] for ctype in exporters.FORMATS.values()),
+)
 
 
 class RowErrorOut(Schema):
@@ -103,7 +101,7 @@ def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Cre
 @router.get(
     "/imports/{kind}/template.{fmt}",
     response=answers(None, 400, 403, 404),
-    openapi_extra={"responses": {200: FILE_RESPONSE}},
+    openapi_extra=FILE_ANSWER,
 )
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """An empty import file with the header row (xlsx: with a sheet explaining each column). For the
@@ -117,7 +115,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 @router.get(
     "/exports/orders.{fmt}",
     response=answers(None, 400),
-    openapi_extra={"responses": {200: FILE_RESPONSE}},
+    openapi_extra=FILE_ANSWER,
 )
 def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuery]) -> HttpResponse:
     """Your orders with the order list's filters, newest first, at most 100,000 rows. Logged
@@ -129,7 +127,7 @@ def export_orders(request: HttpRequest, fmt: str, filters: Query[OrderExportQuer
 @router.get(
     "/exports/customers.{fmt}",
     response=answers(None, 400),
-    openapi_extra={"responses": {200: FILE_RESPONSE}},
+    openapi_extra=FILE_ANSWER,
 )
 def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExportQuery]) -> HttpResponse:
     """Your customers with every contact's phone number, at most 100,000 rows. Logged."""
@@ -140,7 +138,7 @@ def export_customers(request: HttpRequest, fmt: str, filters: Query[CustomerExpo
 @router.get(
     "/exports/units.{fmt}",
     response=answers(None, 400),
-    openapi_extra={"responses": {200: FILE_RESPONSE}},
+    openapi_extra=FILE_ANSWER,
 )
 def export_units(request: HttpRequest, fmt: str, filters: Query[UnitExportQuery]) -> HttpResponse:
     """Your units with their warranty status today, at most 100,000 rows."""
@@ -155,7 +153,7 @@ class PayStatementExportQuery(Schema):
 @router.get(
     "/exports/pay_statements.{fmt}",
     response=answers(None, 400, 403, 404),
-    openapi_extra={"responses": {200: FILE_RESPONSE}},
+    openapi_extra=FILE_ANSWER,
 )
 def export_pay_statements(request: HttpRequest, fmt: str, params: Query[PayStatementExportQuery]) -> HttpResponse:
     """A pay run for payroll (pay's "pay_statements" kind): a row per statement with each section's

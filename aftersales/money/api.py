@@ -7,7 +7,7 @@ Amounts are strings of a decimal number in CNY ("128.50") both ways: never a JSO
 import datetime
 import json
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import Day, Moment, answers, model_field
+from aftersales.core.schemas import AmountText, Day, Moment, NumberText, answers, file_answer, model_field
 from aftersales.money import selectors, services
 from aftersales.money.choices import (
     AnswerChannel,
@@ -62,20 +62,17 @@ from aftersales.service.selectors import get_order
 
 router = Router(tags=["money"])
 
-# A decimal number as a string: a float has already lost its fen, so JSON numbers are refused.
-Amount = Annotated[str, Field(max_length=16, pattern=r"^-?\d+(\.\d+)?$", examples=["128.50"])]
-
 
 # ---- schemas -----------------------------------------------------------------------------------
 class PriceIn(Input):
     code: str = model_field(Price, "code")
     name: str = model_field(Price, "name")
     kind: PriceKind
-    amount: Amount
+    amount: AmountText
     valid_from: Day
     unit: str = model_field(Price, "unit", "次")
-    standard_hours: Amount | None = None
-    tax_rate: Amount | None = None
+    standard_hours: NumberText | None = None
+    tax_rate: NumberText | None = None
 
 
 class PriceOut(Schema):
@@ -105,9 +102,9 @@ class PriceQuery(Schema):
 class ChargeIn(Input):
     kind: ChargeKind
     description: str = model_field(ChargeLine, "description", "")
-    quantity: Amount = "1"
-    unit_price: Amount | None = None
-    tax_rate: Amount | None = None
+    quantity: NumberText = "1"
+    unit_price: AmountText | None = None
+    tax_rate: NumberText | None = None
     price_code: str = Field("", max_length=30, description="Price the line from the price list of today.")
     supplier_claim: bool = Field(
         False, description="A part claimed from its supplier (in warranty: the supplier bears it)."
@@ -156,7 +153,7 @@ class VoidIn(Input):
 
 class QuoteIn(Input):
     valid_days: int | None = Field(None, ge=1, le=60)
-    diagnosis_fee: Amount = Field("0.00", description="Charged (before tax) if the customer declines.")
+    diagnosis_fee: AmountText = Field("0.00", description="Charged (before tax) if the customer declines.")
 
 
 class QuoteLineOut(Schema):
@@ -306,7 +303,7 @@ class CreditOut(Schema):
 
 
 class PaymentIn(Input):
-    amount: Amount
+    amount: AmountText
     received_on: Day | None = None
     method: PaymentMethod = PaymentMethod.BANK
     reference: str = Field("", max_length=60)
@@ -406,7 +403,9 @@ def list_prices(request: HttpRequest, filters: Query[PriceQuery]) -> dict[str, A
 @router.post("/prices", response=answers(PriceOut, 400, 403, 409, 422, status=201))
 def add_price(request: HttpRequest, payload: PriceIn) -> Created:
     """A price from ``valid_from`` on (prices are never edited: a later date replaces an earlier one)."""
-    return idempotent(request, lambda: (201, services.add_price(by=request.user, **payload.model_dump())))
+    return idempotent(
+        request, lambda: (201, PriceOut.from_orm(services.add_price(by=request.user, **payload.model_dump())))
+    )
 
 
 # ---- charge lines ------------------------------------------------------------------------------
@@ -420,7 +419,9 @@ def list_charges(request: HttpRequest, order_id: int, query: Query[PageQuery]) -
 def add_charge(request: HttpRequest, order_id: int, payload: ChargeIn) -> Created:
     """Add a line; who bears it is derived from the order's coverage decision and the line's kind."""
     order = _order(request, order_id)
-    return idempotent(request, lambda: (201, services.add_charge(order, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request, lambda: (201, ChargeOut.from_orm(services.add_charge(order, by=request.user, **payload.model_dump())))
+    )
 
 
 @router.post("/charges/{line_id}/bearer", response=answers(ChargeOut, 400, 403, 404, 409))
@@ -447,7 +448,9 @@ def list_quotes(request: HttpRequest, order_id: int, query: Query[PageQuery]) ->
 def send_quote(request: HttpRequest, order_id: int, payload: QuoteIn) -> Created:
     """Quote every draft line the customer pays; the customer gets the link by SMS."""
     order = _order(request, order_id)
-    return idempotent(request, lambda: (201, services.send_quote(order, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request, lambda: (201, QuoteOut.from_orm(services.send_quote(order, by=request.user, **payload.model_dump())))
+    )
 
 
 @router.get("/quotes/{quote_id}", response=answers(QuoteOut, 404))
@@ -455,7 +458,11 @@ def get_quote_(request: HttpRequest, quote_id: int) -> Quote:
     return get_quote(user=request.user, quote_id=quote_id)
 
 
-@router.get("/quotes/{quote_id}/pdf", response=answers(None, 404))
+@router.get(
+    "/quotes/{quote_id}/pdf",
+    response=answers(None, 404),
+    openapi_extra=file_answer("The quote as an A4 PDF.", "application/pdf"),
+)
 def quote_pdf(request: HttpRequest, quote_id: int) -> HttpResponse:
     """The quote as an A4 PDF (``application/pdf``), made on the server."""
     return quote_pdf_response(request, get_quote(user=request.user, quote_id=quote_id))
@@ -516,7 +523,10 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceQuery]) -> dict[st
 def create_invoice(request: HttpRequest, order_id: int, payload: InvoiceIn) -> Created:
     """A draft invoice of approved lines the customer pays (finance only)."""
     order = _order(request, order_id)
-    return idempotent(request, lambda: (201, services.create_invoice(order, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request,
+        lambda: (201, InvoiceOut.from_orm(services.create_invoice(order, by=request.user, **payload.model_dump()))),
+    )
 
 
 @router.get("/invoices/{invoice_id}", response=answers(InvoiceOut, 403, 404))
@@ -525,7 +535,11 @@ def get_invoice_(request: HttpRequest, invoice_id: int) -> Invoice:
     return get_invoice(user=request.user, invoice_id=invoice_id)
 
 
-@router.get("/invoices/{invoice_id}/pdf", response=answers(None, 403, 404))
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response=answers(None, 403, 404),
+    openapi_extra=file_answer("The invoice as an A4 PDF.", "application/pdf"),
+)
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """The invoice as an A4 PDF (``application/pdf``), made on the server."""
     _require_invoices(request)
@@ -557,7 +571,10 @@ def set_fapiao(request: HttpRequest, invoice_id: int, payload: FapiaoIn) -> Invo
 def credit_invoice(request: HttpRequest, invoice_id: int, payload: CreditIn) -> Created:
     _require_invoices(request)
     invoice = get_invoice(user=request.user, invoice_id=invoice_id)
-    return idempotent(request, lambda: (201, services.credit_invoice(invoice, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request,
+        lambda: (201, CreditOut.from_orm(services.credit_invoice(invoice, by=request.user, **payload.model_dump()))),
+    )
 
 
 @router.post("/invoices/{invoice_id}/payments", response=answers(PaymentOut, 400, 403, 404, 409, 422, status=201))
@@ -565,7 +582,10 @@ def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) ->
     """A payment against an issued invoice; more than is owed needs ``advance`` (else 400 ``overpayment``)."""
     _require_invoices(request)
     invoice = get_invoice(user=request.user, invoice_id=invoice_id)
-    return idempotent(request, lambda: (201, services.record_payment(invoice, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request,
+        lambda: (201, PaymentOut.from_orm(services.record_payment(invoice, by=request.user, **payload.model_dump()))),
+    )
 
 
 @router.get("/receivables", response=answers(ReceivablesOut, 403))
@@ -600,8 +620,8 @@ class FactoryShipIn(Input):
 
 class FactoryQuoteIn(Input):
     diagnosis: str = model_field(FactoryReturn, "factory_diagnosis")
-    amount: Amount = Field(description="The factory's quote (CNY, before tax).")
-    margin_percent: Amount | None = Field(
+    amount: AmountText = Field(description="The factory's quote (CNY, before tax).")
+    margin_percent: NumberText | None = Field(
         None, description="Our margin on top (default AFTERSALES['FACTORY_MARGIN_PERCENT'])."
     )
 
@@ -655,7 +675,13 @@ def list_factory_returns(request: HttpRequest, order_id: int, query: Query[PageQ
 def ship_to_factory(request: HttpRequest, order_id: int, payload: FactoryShipIn) -> Created:
     """The unit leaves for its factory (返厂); the order's clock stands still until it is back."""
     order = _order(request, order_id)
-    return idempotent(request, lambda: (201, factory.ship_to_factory(order, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request,
+        lambda: (
+            201,
+            FactoryReturnOut.from_orm(factory.ship_to_factory(order, by=request.user, **payload.model_dump())),
+        ),
+    )
 
 
 @router.post("/factory-returns/{return_id}/quote", response=answers(FactoryReturnOut, 400, 403, 404, 409))
@@ -698,13 +724,13 @@ class ExchangeShipIn(Input):
     waybill: str = model_field(Exchange, "waybill")
     original_packaging: bool = Field(description="The old unit goes back in its original packaging (required).")
     shipped_on: Day | None = None
-    freight: Amount | None = Field(None, description="Freight of this leg (CNY, before tax): a charge line.")
+    freight: AmountText | None = Field(None, description="Freight of this leg (CNY, before tax): a charge line.")
 
 
 class ExchangeDeliverIn(Input):
     serial_number: str = Field(max_length=64)
     delivered_on: Day | None = None
-    freight: Amount | None = Field(None, description="Freight of this leg (CNY, before tax): a charge line.")
+    freight: AmountText | None = Field(None, description="Freight of this leg (CNY, before tax): a charge line.")
 
 
 class ExchangeOut(Schema):
@@ -757,7 +783,10 @@ def order_exchanges(request: HttpRequest, order_id: int, query: Query[PageQuery]
 def request_exchange(request: HttpRequest, order_id: int, payload: ExchangeIn) -> Created:
     """Ask for an exchange of the order's unit (in warranty only); the manager approves it."""
     order = _order(request, order_id)
-    return idempotent(request, lambda: (201, exchange.request_exchange(order, by=request.user, **payload.model_dump())))
+    return idempotent(
+        request,
+        lambda: (201, ExchangeOut.from_orm(exchange.request_exchange(order, by=request.user, **payload.model_dump()))),
+    )
 
 
 @router.get("/exchanges/{exchange_id}", response=answers(ExchangeOut, 404))
@@ -854,7 +883,11 @@ def plan_installation(request: HttpRequest, order_id: int, payload: Installation
     (the factory's engineers); the checklist is the product model's."""
     order = _order(request, order_id)
     return idempotent(
-        request, lambda: (201, installation.plan_installation(order, by=request.user, **payload.model_dump()))
+        request,
+        lambda: (
+            201,
+            InstallationOut.from_orm(installation.plan_installation(order, by=request.user, **payload.model_dump())),
+        ),
     )
 
 
@@ -933,5 +966,10 @@ def pickup_notice(request: HttpRequest, request_id: int, payload: PickupNoticeIn
     stock_request = StockRequest(pk=request_id)
     return idempotent(
         request,
-        lambda: (201, logistics.record_pickup_notice(stock_request, by=request.user, **payload.model_dump())),
+        lambda: (
+            201,
+            PickupNoticeOut.from_orm(
+                logistics.record_pickup_notice(stock_request, by=request.user, **payload.model_dump())
+            ),
+        ),
     )

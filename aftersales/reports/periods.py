@@ -17,9 +17,9 @@ KINDS = {
     "yearly": gettext_lazy("Yearly report"),
 }
 PATTERNS = {
-    "monthly": re.compile(r"^(\d{4})-(\d{2})$"),
-    "quarterly": re.compile(r"^(\d{4})-Q([1-4])$"),
-    "yearly": re.compile(r"^(\d{4})$"),
+    "monthly": re.compile(r"^([0-9]{4})-([0-9]{2})$"),
+    "quarterly": re.compile(r"^([0-9]{4})-Q([1-4])$"),
+    "yearly": re.compile(r"^([0-9]{4})$"),
 }
 
 

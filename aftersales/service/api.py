@@ -23,7 +23,8 @@ from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
 from aftersales.core.prepared import ors, prepared_statements
 from aftersales.core.renderers import render_response
-from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, model_field
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, file_answer, model_field
+from aftersales.core.uploads import IMAGE_TYPES
 from aftersales.core.validation import field_max_length
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import customers_visible_to
@@ -652,7 +653,11 @@ def sign_visit(request: HttpRequest, visit_id: int, signer_name: Form[str], sign
     return services.sign_visit(_visit(request, visit_id), by=request.user, signer_name=signer_name, image=signature)
 
 
-@router.get("/visits/{visit_id}/signature", response=answers(None, 400, 404))
+@router.get(
+    "/visits/{visit_id}/signature",
+    response=answers(None, 400, 404),
+    openapi_extra=file_answer("The customer's signature as drawn (PNG).", "image/png"),
+)
 def get_signature(request: HttpRequest, visit_id: int) -> FileResponse:
     visit = _visit(request, visit_id)
     if not visit.signature:
@@ -675,7 +680,11 @@ def add_photo(
     return idempotent(request, create)
 
 
-@router.get("/orders/{order_id}/photos/{photo_id}", response=answers(None, 404))
+@router.get(
+    "/orders/{order_id}/photos/{photo_id}",
+    response=answers(None, 404),
+    openapi_extra=file_answer("The photo as uploaded.", *IMAGE_TYPES),
+)
 def get_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileResponse:
     order = _order(request, order_id)
     photo = get_object_or_404(order.attachments, pk=photo_id)

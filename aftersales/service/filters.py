@@ -23,7 +23,7 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-ORDER_NUMBER = re.compile(r"^SO\d{6,13}$", re.IGNORECASE)
+ORDER_NUMBER = re.compile(r"^SO[0-9]{6,13}$", re.IGNORECASE)
 
 
 # Up to this many matching customers are passed to the order query as a literal list, which lets

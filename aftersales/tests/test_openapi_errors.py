@@ -64,3 +64,62 @@ def test_login_declares_the_throttle_and_token_revocation_declares_404(operation
 
     assert {"401", "429"} <= set(by_key[("post", "/api/v1/auth/token")]["responses"])
     assert {"204", "404"} <= set(by_key[("delete", "/api/v1/auth/tokens/{token_id}")]["responses"])
+
+
+def test_no_pattern_takes_digits_other_than_ascii(operations):
+    """Found by an API probe, 2026-12-06: the money schemas' ``\\d`` took full-width digits ("１００"),
+    which docs/api.md says are refused; ``\\d`` matches any Unicode digit, ``[0-9]`` does not."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    found = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pattern" and "\\d" in value:
+                    found.append(f"{where}: {value}")
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+
+    walk(schema, "")
+    assert found == []
+
+
+# Writes that are always refused (an append-only ledger): they document their refusals only.
+REFUSALS = {
+    ("put", "/api/v1/stock-moves/{move_id}"),
+    ("patch", "/api/v1/stock-moves/{move_id}"),
+    ("delete", "/api/v1/stock-moves/{move_id}"),
+}
+
+
+def test_every_operation_declares_its_success(operations):
+    """Found by an API probe, 2026-12-06: the invoice and quote PDFs, the visit signature and an order's
+    photo answered 200 with a file, and their operations declared no 200 at all."""
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path, op in operations
+        if (method, path) not in REFUSALS and not any(status.startswith("2") for status in op["responses"])
+    ]
+
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_every_documented_path_reaches_its_own_operation():
+    """Found by an API probe, 2026-12-06: ``POST /workforce/claims/exported`` answered 405, because
+    ``/workforce/claims/{claim_id}``, declared first, took "exported" for an id."""
+    import re
+
+    from django.urls import resolve
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    taken = []
+    for path in schema["paths"]:
+        route = "/" + resolve(re.sub(r"\{[^}]+\}", "1", path)).route
+        if re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) != path:
+            taken.append(f"{path} is taken by {route}")
+
+    assert len(schema["paths"]) > 100
+    assert taken == []

@@ -472,6 +472,12 @@ def create_claim(request: HttpRequest, payload: ExpenseClaimIn) -> Created:
     return idempotent(request, create)
 
 
+@router.post("/workforce/claims/exported", response=answers(list[ExpenseClaimOut], 400, 403, 404, 409))
+def mark_exported(request: HttpRequest, payload: ExportIn) -> list[ExpenseClaim]:
+    """Finance marks approved claims as handed to payment (after downloading `/exports/payable_claims.xlsx`)."""
+    return claims.mark_claims_exported(claim_ids=payload.claim_ids, by=request.user)
+
+
 @router.get("/workforce/claims/{claim_id}", response=answers(ClaimDetailOut, 404))
 def get_claim(request: HttpRequest, claim_id: int) -> ExpenseClaim:
     return _claim(request, claim_id)
@@ -527,12 +533,6 @@ def decide_claim(request: HttpRequest, claim_id: int, payload: ClaimDecisionIn) 
 def confirm_materials(request: HttpRequest, line_id: int) -> ExpenseLine:
     """Purchasing confirms materials bought on site (before finance approves)."""
     return claims.confirm_materials(line_id=line_id, by=request.user)
-
-
-@router.post("/workforce/claims/exported", response=answers(list[ExpenseClaimOut], 400, 403, 404, 409))
-def mark_exported(request: HttpRequest, payload: ExportIn) -> list[ExpenseClaim]:
-    """Finance marks approved claims as handed to payment (after downloading `/exports/payable_claims.xlsx`)."""
-    return claims.mark_claims_exported(claim_ids=payload.claim_ids, by=request.user)
 
 
 # --- overtime ---------------------------------------------------------------------------------------

@@ -162,6 +162,7 @@ BAD_ROWS = [  # (the row, the code, the column)
     (row("SO2023051000005"), "duplicate_in_file", "number"),
     (row("SO-2023-5"), "invalid_number", "number"),
     (row("SO2023023000001"), "invalid_number", "number"),  # 30 February
+    (row("SO２０２３０５１００００１５"), "invalid_number", "number"),  # full-width digits (an IME's)
     (row("SO2023051000006", received_at="2023-05-10 09:00"), "time_without_zone", "received_at"),
     (row("SO2023051000008", finished_at="2023-05-09 09:00+08:00"), "finished_before_received", "finished_at"),
     (

@@ -148,7 +148,7 @@ def test_amounts_are_strings_and_floats_are_refused(users, as_role):
     response = add(desk, order, unit_price=1.5)
     assert (response.status_code, response.json()["code"], response.json()["field"]) == (
         400,
-        "invalid_input",
+        "invalid_amount",
         "unit_price",
     )
     assert not ChargeLine.objects.exists()
@@ -274,3 +274,59 @@ def test_an_order_with_an_issued_invoice_is_not_cancelled_until_it_is_credited(u
     assert ServiceOrder.objects.get(pk=invoice["order_id"]).status != "cancelled"
     assert post(finance, f"/invoices/{invoice['id']}/credit-note", {"reason": "订单取消"}).status_code == 201
     assert post(agent, f"/orders/{invoice['order_id']}/transitions", cancel).status_code == 200
+
+
+def test_money_creates_retried_with_the_same_key_create_once_and_replay_the_first_answer(users, as_role):
+    """Found by an API probe, 2026-12-06: every money create answered 500 when the client sent an
+    ``Idempotency-Key`` (the endpoints handed the model, not its schema, to the stored answer)."""
+    finance, invoice = issued_invoice(users, as_role)
+    order = ServiceOrder.objects.get(pk=invoice["order_id"])
+    desk = as_role(Role.MANAGER)
+    line = {"kind": "other", "description": "清洁", "unit_price": "12.00"}
+
+    first = post(desk, f"/orders/{order.pk}/charges", line, **{"Idempotency-Key": "ch-1"})
+    again = post(desk, f"/orders/{order.pk}/charges", line, **{"Idempotency-Key": "ch-1"})
+    paid = post(finance, f"/invoices/{invoice['id']}/payments", {"amount": "10.10"}, **{"Idempotency-Key": "pay-1"})
+    repaid = post(finance, f"/invoices/{invoice['id']}/payments", {"amount": "10.10"}, **{"Idempotency-Key": "pay-1"})
+
+    assert (first.status_code, again.status_code) == (201, 201), first.content
+    assert again.json() == first.json() and first.json()["unit_price"] == "12.00"
+    assert ChargeLine.objects.filter(description="清洁").count() == 1
+    assert (paid.status_code, repaid.status_code) == (201, 201), paid.content
+    assert repaid.json() == paid.json() and paid.json()["amount"] == "10.10"
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code", "field"),
+    [
+        ("payments", {"amount": "１００"}, "invalid_amount", "amount"),
+        ("payments", {"amount": "1e3"}, "invalid_amount", "amount"),
+        ("charges", {"kind": "other", "description": "x", "unit_price": "１２"}, "invalid_amount", "unit_price"),
+        ("charges", {"kind": "other", "description": "x", "unit_price": 12}, "invalid_amount", "unit_price"),
+        (
+            "charges",
+            {"kind": "other", "description": "x", "unit_price": "1", "quantity": "٣"},
+            "invalid_number",
+            "quantity",
+        ),
+        (
+            "charges",
+            {"kind": "other", "description": "x", "unit_price": "1", "tax_rate": True},
+            "invalid_number",
+            "tax_rate",
+        ),
+    ],
+)
+def test_money_inputs_take_ascii_decimal_text_only(users, as_role, path, body, code, field):
+    """Found by an API probe, 2026-12-06: ``"amount": "１００"`` (full-width digits) booked a payment of
+    100.00, though docs/api.md says such digits are refused; the money schemas matched ``\\d``."""
+    finance, invoice = issued_invoice(users, as_role)
+    target = f"/invoices/{invoice['id']}/payments" if path == "payments" else f"/orders/{invoice['order_id']}/charges"
+    lines = ChargeLine.objects.count()
+
+    response = post(finance if path == "payments" else as_role(Role.MANAGER), target, body)
+
+    assert response.status_code == 400, response.content
+    assert (response.json()["code"], response.json()["field"]) == (code, field)
+    assert not Payment.objects.exists() and ChargeLine.objects.count() == lines

@@ -35,7 +35,7 @@ from aftersales.service.services.coverage import coverage_day, decide_order_cove
 from aftersales.service.sla import Deadlines, deadlines_for, policy_for
 
 NUMBER_PREFIX = "SO"
-NUMBER = re.compile(r"^SO(\d{8})(\d{5})$")
+NUMBER = re.compile(r"^SO([0-9]{8})([0-9]{5})$")
 # The statuses an imported order may have: no visit is imported, so none that a visit makes.
 IMPORT_STATUSES = (
     OrderStatus.NEW,
