@@ -192,6 +192,43 @@ def test_technician_records_visit_and_signature_on_a_phone(signed_in):
     assert order.status == OrderStatus.COMPLETED
 
 
+def test_a_signature_drawn_back_after_a_refused_save_survives_turning_the_phone(signed_in, problems):
+    """Found by a probe, 2026-12-06: after a refused save the signature was drawn back, but turning the
+    phone sideways and back wiped it while the page still said "Signed", and the next save kept the record
+    unsigned. The pad kept only hand-drawn strokes on a resize, not the picture drawn back."""
+    order = assigned_showcase_order()
+    page = signed_in("technician", phone=True)
+    problems.allow(r"status of 400 \(Bad Request\)")  # the refused save's answer
+    page.goto(f"/tech/orders/{order.pk}/")
+    page.get_by_label(zh("Arrival confirmed by (customer's name)"), exact=True).fill(CALLER_NAME)
+    page.get_by_role("button", name=zh("I have arrived")).click()
+    page.get_by_label(zh("Parts replaced"), exact=True).fill("主轴轴承 6205-2RS ×2")
+    page.get_by_label(zh("Signed by (customer's name)"), exact=True).fill(CALLER_NAME)
+    draw_signature(page, page.get_by_role("img", name=zh("Signature pad")))
+    page.get_by_role("button", name=zh("Save the record")).click()  # no word on the old parts: refused
+    expect(page.get_by_text(zh("Parts were replaced: say what became of the old ones."))).to_be_visible()
+
+    page.set_viewport_size({"width": 812, "height": 375})
+    page.set_viewport_size({"width": 375, "height": 812})
+    pad = page.get_by_role("img", name=zh("Signature pad"))
+    expect(page.locator("[data-signature-state]")).to_have_text(zh("Signed: press “Save the record” to confirm"))
+    # The picture is drawn back asynchronously (an image decoded): wait for its ink, or fail on the timeout.
+    page.wait_for_function(
+        """canvas => { const d = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] < 200) n++; } return n > 200; }""",
+        arg=pad.element_handle(),
+        timeout=5000,
+    )
+    page.get_by_label(zh(OldParts.HANDED_TO_CUSTOMER.label), exact=True).check()
+    page.get_by_role("button", name=zh("Save the record")).click()
+
+    expect(page.get_by_role("region", name=zh("Signed record"))).to_contain_text(CALLER_NAME)
+    visit = order.visits.get()
+    assert visit.signed_at is not None
+    with visit.signature.open("rb") as stored:
+        assert ink_pixels(stored.read()) > 200
+
+
 def test_more_jobs_adds_the_next_cards_below_in_place(signed_in, monkeypatch):
     monkeypatch.setattr("aftersales.service.views.technician.JOBS_PAGE_SIZE", 2)
     technician = user("technician")

@@ -18,6 +18,16 @@
       }
     }
 
+    // A signature drawn back from a refused submit is pixels, not strokes (pad.toData() does not hold it):
+    // kept here as an image with the size it is drawn at, and drawn again on every resize. Found by a
+    // probe, 2026-12-06: turning the phone sideways and back wiped it while the page still said "Signed".
+    var picture = null;
+
+    function keepPicture() {
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      picture = { url: pad.toDataURL("image/png"), width: canvas.width / ratio, height: canvas.height / ratio };
+    }
+
     function resize() {
       var ratio = Math.max(window.devicePixelRatio || 1, 1);
       var strokes = pad.toData();
@@ -25,21 +35,32 @@
       canvas.height = canvas.offsetHeight * ratio;
       canvas.getContext("2d").scale(ratio, ratio);
       pad.clear(); // paints the white background on the resized canvas
-      if (strokes.length) {
+      if (picture) {
+        // From the kept image, not from the canvas: a second resize may come before the image is drawn.
+        pad.fromDataURL(picture.url, { width: picture.width, height: picture.height });
+      } else if (strokes.length) {
         pad.fromData(strokes);
       }
+      showState();
     }
 
     resize();
     if (input.value && input.value.indexOf("data:image/png;base64,") === 0) {
-      pad.fromDataURL(input.value, { ratio: 1, width: canvas.offsetWidth, height: canvas.offsetHeight });
+      picture = { url: input.value, width: canvas.offsetWidth, height: canvas.offsetHeight };
+      pad.fromDataURL(picture.url, { width: picture.width, height: picture.height });
     }
     window.addEventListener("resize", resize);
-    pad.addEventListener("endStroke", showState);
+    pad.addEventListener("endStroke", function () {
+      if (picture) {
+        keepPicture(); // strokes added to the picture become part of it
+      }
+      showState();
+    });
     showState();
 
     form.querySelector("[data-signature-clear]").addEventListener("click", function () {
       pad.clear();
+      picture = null;
       input.value = "";
       showState();
     });
