@@ -1,7 +1,12 @@
-"""Text the screens put together in the reader's language."""
+"""Text the screens put together in the reader's language, and the language of text the system keeps or
+sends."""
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import pgettext
 
 
@@ -9,3 +14,25 @@ def join_list(items: Iterable[str]) -> str:
     """Items as a sentence lists them: "诊断、更换备件" in Chinese, "diagnosis, parts replaced" in English
     (the Chinese enumeration comma read as a stray character in English)."""
     return pgettext("between the items of a list", ", ").join(str(item) for item in items)
+
+
+@contextmanager
+def site_language() -> Iterator[None]:
+    """Write text the system keeps or sends (a notice, an SMS, a stored detail) in the site's language
+    (``LANGUAGE_CODE``), not the language of whoever's request caused it: a customer's SMS must not
+    switch to English because the dispatcher reads the console in English (found by a probe in English,
+    2026-12-06). Errors and screens stay in the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def in_site_language[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """``site_language`` around a whole function: one that only writes messages (a notice to its
+    approvers) or runs without a reader (a periodic job)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with site_language():
+            return function(*args, **kwargs)
+
+    return wrapper

@@ -13,6 +13,7 @@ from aftersales.accounts.models import User
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.text import in_site_language
 from aftersales.core.validation import require_choice, require_text
 from aftersales.history.services import record_activity
 from aftersales.notifications.services import notify_user
@@ -105,6 +106,7 @@ def open_case(
     return case
 
 
+@in_site_language
 def _tell_owner(case: QualityCase, *, by: User) -> None:
     if case.owner is None or case.owner.pk == by.pk:
         return

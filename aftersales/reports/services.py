@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import users_visible_to
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language
 from aftersales.history.services import changed, record_activity
 from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.services import enqueue_message
@@ -130,6 +131,7 @@ def _report_link(period: Period, name: str = "reports:periodic") -> str:
     return f"{base}{reverse(name)}?{urlencode({'kind': period.kind, 'period': period.label})}"
 
 
+@in_site_language
 def send_scheduled(*, now: datetime.datetime | None = None) -> int:
     """For each active schedule whose last ended period is not yet sent: one e-mail per recipient with
     the links to the report (page, PDF, xlsx). Returns the number of e-mails queued."""

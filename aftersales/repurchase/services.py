@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.amounts import FEN
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.history.services import created_values, record_activity
@@ -417,6 +418,7 @@ def reverse_posting(*, by: User, contract: RepurchaseContract, on: datetime.date
     return current
 
 
+@in_site_language
 def remind_deadlines(*, now: datetime.datetime | None = None) -> int:
     """The periodic job: tell the contract's recorder, once, when an open contract's deadline is
     ``REPURCHASE_REMIND_DAYS`` days away or less. Returns how many were reminded."""

@@ -19,6 +19,7 @@ from aftersales.care.permissions import campaigns_visible_to, can_run_campaigns
 from aftersales.care.services.contacts import send_customer_message
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language
 from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.models import Contact, Customer
 from aftersales.history.services import record_activity
@@ -201,6 +202,7 @@ def record_letters_sent(*, campaign_id: int, by: User, now: datetime.datetime | 
     return campaign
 
 
+@in_site_language
 def remind_late_letters(*, now: datetime.datetime | None = None) -> int:
     """The periodic job: a campaign whose letters were not posted by their due day (§15 6: within 2
     working days of the decision) is told once to whoever announced it and to the centre's campaign

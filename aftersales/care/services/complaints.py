@@ -20,6 +20,7 @@ from aftersales.care.models import Complaint, FollowUpCall, FollowUpTask
 from aftersales.care.permissions import can_handle_complaints, complaints_visible_to
 from aftersales.care.services.contacts import require_customer_in_scope
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language
 from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.models import Customer
 from aftersales.history.services import record_activity
@@ -162,6 +163,7 @@ def _lock_complaint(complaint_id: int, *, by: User) -> Complaint:
     return complaint
 
 
+@in_site_language
 def _tell_level(complaint: Complaint) -> None:
     """An in-app notice (and SMS) to whoever answers at the complaint's new level, once per level."""
     capability = LEVEL_CAPABILITY.get(ComplaintLevel(complaint.level))

@@ -137,3 +137,35 @@ def test_load_demo_with_a_user_present_loads_nothing():
     assert "nothing loaded" in output
     assert ServiceOrder.objects.count() == 0
     assert ServiceCenter.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_messages_are_written_in_the_site_language_whoever_reads_the_console_in_english():
+    """Found by a probe in English, 2026-12-06: a customer's SMS (due date moved) and a technician's
+    notice (order assigned) came out in English when the dispatcher read the console in English. What
+    the system sends or keeps is written in the site's language. The demo runs most of the flows that
+    send something (assignments, quotes, claims, returns to the factory, reminders); it is loaded here
+    with English active, and every message it queued must read Chinese."""
+    import re
+
+    from django.utils import translation
+
+    from aftersales.notifications.models import OutboxMessage
+    from aftersales.notifications.signals import message_queued
+
+    queued: list[str] = []
+
+    def keep(sender: Any, message: Any, **kwargs: Any) -> None:
+        queued.append(message.body)
+
+    message_queued.connect(keep, dispatch_uid="test-site-language")
+    try:
+        with translation.override("en"):
+            load_demo()
+    finally:
+        message_queued.disconnect(dispatch_uid="test-site-language")
+    bodies = queued + list(OutboxMessage.objects.values_list("body", flat=True))
+    english = re.compile(r"\b(your|was|is|the|for|of|to|and)\b", re.IGNORECASE)
+
+    assert len(bodies) > 20
+    assert [body for body in bodies if english.search(body)] == []

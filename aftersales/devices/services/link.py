@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import users_with_capability
+from aftersales.core.text import in_site_language
 from aftersales.devices.choices import LinkState
 from aftersales.devices.models import DeviceState, LinkEvent
 from aftersales.devices.partitions import devices_setting
@@ -27,6 +28,7 @@ class LinkSweep:
     notices: int
 
 
+@in_site_language
 @transaction.atomic
 def sweep_links(*, now: datetime.datetime | None = None) -> LinkSweep:
     now = now or timezone.now()

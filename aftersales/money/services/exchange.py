@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.accounts.services import system_actor
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import site_language
 from aftersales.core.validation import require_in_range, require_text
 from aftersales.history.services import record_activity
 from aftersales.installed_base.models import Unit
@@ -149,13 +150,14 @@ def record_factory_answer(ex: Exchange, *, by: User, agreed: bool, note: str = "
     ex.status = S.AGREED if agreed else S.REFUSED
     ex.save()
     order = ex.order
-    if agreed:
-        body = _("The factory agreed to exchange your unit (order %(order)s). We will arrange the shipment.")
-    else:
-        body = _(
-            "The factory did not agree to exchange your unit (order %(order)s). We will call you to agree "
-            "another solution."
-        )
+    with site_language():
+        if agreed:
+            body = _("The factory agreed to exchange your unit (order %(order)s). We will arrange the shipment.")
+        else:
+            body = _(
+                "The factory did not agree to exchange your unit (order %(order)s). We will call you to agree "
+                "another solution."
+            )
     enqueue_message(
         channel=MessageChannel.SMS,
         recipient=order.reporter_phone,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import add_working_days
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language, site_language
 from aftersales.core.validation import require_in_range, require_text
 from aftersales.money.amounts import HUNDRED, to_fen
 from aftersales.money.choices import ChargeKind, FactoryReturnStatus, PauseReason
@@ -103,14 +104,15 @@ def ship_to_factory(
         created_by=by,
     )
     start_pause(order, reason=PauseReason.FACTORY, note=f"{factory} {waybill}")
-    _tell_customer(
-        order,
-        message=_(
-            "Your unit (order %(order)s) was sent to the factory for repair (%(carrier)s %(waybill)s); expected back by %(day)s."
+    with site_language():
+        _tell_customer(
+            order,
+            message=_(
+                "Your unit (order %(order)s) was sent to the factory for repair (%(carrier)s %(waybill)s); expected back by %(day)s."
+            )
+            % {"order": order.number, "carrier": carrier, "waybill": waybill, "day": f"{fr.expected_by:%Y-%m-%d}"},
+            key=f"factory-{fr.pk}-shipped",
         )
-        % {"order": order.number, "carrier": carrier, "waybill": waybill, "day": f"{fr.expected_by:%Y-%m-%d}"},
-        key=f"factory-{fr.pk}-shipped",
-    )
     return fr
 
 
@@ -182,15 +184,17 @@ def receive_from_factory(fr: FactoryReturn, *, by: User, received_on: datetime.d
     fr.next_chase_on = None
     fr.save()
     end_pause(fr.order, reason=PauseReason.FACTORY, by=by)
-    _tell_customer(
-        fr.order,
-        message=_("Your unit (order %(order)s) is back from the factory; we will contact you to return it.")
-        % {"order": fr.order.number},
-        key=f"factory-{fr.pk}-received",
-    )
+    with site_language():
+        _tell_customer(
+            fr.order,
+            message=_("Your unit (order %(order)s) is back from the factory; we will contact you to return it.")
+            % {"order": fr.order.number},
+            key=f"factory-{fr.pk}-received",
+        )
     return fr
 
 
+@in_site_language
 def chase_factory_returns(now: datetime.datetime | None = None) -> int:
     """The periodic job: every return due a chase today gets one — a notice to whoever shipped it (ask
     the factory) and an SMS to the customer (Repair §6 1.3.3.2: ask regularly, tell the customer); the
@@ -227,12 +231,13 @@ def chase_factory_returns(now: datetime.datetime | None = None) -> int:
                 key=f"factory-{fr.pk}-chase-{fr.chase_count}",
                 sms=False,
             )
-            _tell_customer(
-                order,
-                message=_(
-                    "We have asked the factory about your unit (order %(order)s); it is expected back by %(day)s."
+            with site_language():
+                _tell_customer(
+                    order,
+                    message=_(
+                        "We have asked the factory about your unit (order %(order)s); it is expected back by %(day)s."
+                    )
+                    % {"order": order.number, "day": f"{fr.expected_by:%Y-%m-%d}"},
+                    key=f"factory-{fr.pk}-chase-{fr.chase_count}-customer",
                 )
-                % {"order": order.number, "day": f"{fr.expected_by:%Y-%m-%d}"},
-                key=f"factory-{fr.pk}-chase-{fr.chase_count}-customer",
-            )
     return len(due)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import working_days_between
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language
 from aftersales.core.validation import require_in_range, require_text
 from aftersales.money.conf import logistics_chase_days
 from aftersales.money.models import PickupNotice
@@ -64,6 +65,7 @@ def record_pickup_notice(
     )
 
 
+@in_site_language
 def chase_logistics(now: datetime.datetime | None = None) -> int:
     """The periodic job: raise the task "ask the factory" for each purchase overdue for its pick-up
     notice, once per round of ``logistics_chase_days()`` working days. Returns how many were raised."""

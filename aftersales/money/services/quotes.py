@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.text import site_language
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import require_text
 from aftersales.money.amounts import line_amounts, total
@@ -130,16 +131,17 @@ def send_quote(
     ChargeLine.objects.filter(pk__in=[line.pk for line in lines]).update(status=LineStatus.QUOTED, updated_at=now)
     start_pause(order, reason=PauseReason.CUSTOMER, note=quote.number, at=now)  # the clock waits for the answer
     if notify:
-        enqueue_message(
-            channel=MessageChannel.SMS,
-            recipient=order.reporter_phone,
-            subject=quote.number,
-            body=_(
-                "Quote %(number)s for service order %(order)s: ¥%(gross)s incl. tax. Open to approve or decline: %(link)s"
+        with site_language():
+            enqueue_message(
+                channel=MessageChannel.SMS,
+                recipient=order.reporter_phone,
+                subject=quote.number,
+                body=_(
+                    "Quote %(number)s for service order %(order)s: ¥%(gross)s incl. tax. Open to approve or decline: %(link)s"
+                )
+                % {"number": quote.number, "order": order.number, "gross": quote.gross, "link": quote_link(quote)},
+                key=f"quote-{quote.pk}-sent-{quote.nonce}",
             )
-            % {"number": quote.number, "order": order.number, "gross": quote.gross, "link": quote_link(quote)},
-            key=f"quote-{quote.pk}-sent-{quote.nonce}",
-        )
     return quote
 
 

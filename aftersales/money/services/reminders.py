@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.text import in_site_language
 from aftersales.money.amounts import to_fen
 from aftersales.money.choices import InvoiceStatus
 from aftersales.money.conf import reminder_days
@@ -31,6 +32,7 @@ def reminder_step(days_overdue: int) -> int | None:
     return reached[-1] if reached else None
 
 
+@in_site_language
 def remind_receivables(now: datetime.datetime | None = None) -> int:
     """Send the reminders due today; returns how many invoices were reminded."""
     today = timezone.localdate(now or timezone.now())

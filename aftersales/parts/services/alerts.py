@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import roles_with
 from aftersales.accounts.models import User
+from aftersales.core.text import in_site_language
 from aftersales.notifications.services import notify_user
 from aftersales.parts.models import Location, Part, Stock
 
 
+@in_site_language
 def alert_if_critical_low(*, location: Location, part: Part) -> int:
     """Tell the people of ``location``'s centre who hold ``parts.stock_alerts`` when ``part`` is
     warranty-critical and its available stock there (with what is in transit) is below the minimum;

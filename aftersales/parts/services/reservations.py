@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aftersales.core.text import in_site_language
 from aftersales.notifications.services import notify_user
 from aftersales.parts.choices import MoveKind, ReservationStatus
 from aftersales.parts.models import Location, Part, Reservation
@@ -122,6 +123,7 @@ def fill_waiting(*, location: Location, part: Part, by: User) -> list[Reservatio
     return filled
 
 
+@in_site_language
 def _tell_arrived(reservation: Reservation) -> None:
     order = reservation.order
     message = _("Part %(part)s for order %(number)s has arrived at %(location)s and is held for it.") % {

@@ -3,9 +3,9 @@
 import datetime
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from aftersales.core.text import site_language
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import CoverageDecision, Misuse, Override
 from aftersales.coverage.selectors import decide_coverage
@@ -21,7 +21,7 @@ def decide_order_coverage(**arguments: Any) -> CoverageDecision:
     """``decide_coverage`` for an order to store: its detail written in the company's language
     (``LANGUAGE_CODE``), like the printed service form, whoever took the call. An order opened by an
     English reader kept "In warranty until …" on the Chinese form (found by a helper's probe, 2026-12-06)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         return decide_coverage(**arguments)
 
 

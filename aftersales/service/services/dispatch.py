@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.capabilities import holds_through_role
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import site_language
 from aftersales.core.validation import choice_label, require_text
 from aftersales.service.choices import EventType, OrderStatus
 from aftersales.service.dispatch_checks import dispatch_refusals, refusal_text
@@ -120,11 +121,10 @@ def assign_technician(
         if order.status == OrderStatus.NEW:
             order = transition_order(order, to=OrderStatus.ACCEPTED, by=by)
         order = transition_order(order, to=OrderStatus.DISPATCHED, by=by)
-    notify_user(
-        user=technician,
-        order=order,
-        message=_("Service order %(number)s was assigned to you: %(customer)s.")
-        % {"number": order.number, "customer": order.customer.name},
-        event=event,
-    )
+    with site_language():
+        message = _("Service order %(number)s was assigned to you: %(customer)s.") % {
+            "number": order.number,
+            "customer": order.customer.name,
+        }
+    notify_user(user=technician, order=order, message=message, event=event)
     return order

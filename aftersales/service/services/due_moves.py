@@ -3,16 +3,16 @@
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import business_timezone
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.models import AuditLog
+from aftersales.core.text import site_language
 from aftersales.core.validation import require_text
 from aftersales.service.choices import EventType
 from aftersales.service.due_moves import ROW_FIELDS, DueMove, extension_days_of, moves_for_rows
@@ -71,7 +71,7 @@ def apply_due_date_moves(*, by: User, reason: str = "") -> AppliedMoves:
     orders = orders_visible_to(by).open()  # type: ignore[attr-defined]
     # What is stored and sent (the calendar warning, the customer's SMS) is in the company's language,
     # whoever applies the change.
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         return _apply(orders, by=by, reason=reason)
 
 

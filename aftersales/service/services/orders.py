@@ -14,6 +14,7 @@ from aftersales.core.bulk import insert_numbered
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.phones import normalize_phone
 from aftersales.core.renderers import local_time
+from aftersales.core.text import site_language
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.decision import Override
 from aftersales.customers.models import Contact, Customer, Site
@@ -357,12 +358,13 @@ def extend_due(
         },
     )
     local_due = timezone.localtime(due.due_at)
-    notify_customer(
-        order=order,
-        message=_("Your service order %(number)s will now be completed by %(due)s: %(reason)s")
-        % {"number": order.number, "due": f"{local_due:%Y-%m-%d %H:%M}", "reason": reason},
-        event=event,
-    )
+    with site_language():
+        message = _("Your service order %(number)s will now be completed by %(due)s: %(reason)s") % {
+            "number": order.number,
+            "due": f"{local_due:%Y-%m-%d %H:%M}",
+            "reason": reason,
+        }
+    notify_customer(order=order, message=message, event=event)
     return order
 
 

@@ -29,11 +29,12 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aftersales.accounts.capabilities import users_with_capability
+from aftersales.core.text import site_language
 from aftersales.notifications.services import Notice, enqueue_notices
 from aftersales.service.choices import ALERTED_SLA_STATES, SlaState
 from aftersales.service.models import ServiceOrder, SlaAlert
@@ -172,7 +173,7 @@ def _notices(alerts: list[_Alert], *, now: datetime.datetime) -> list[Notice]:
     orders_url = reverse("service:order_list")
     notices: list[Notice] = []
     # The notices are stored as text: written in the site's language (zh-hans), not a request's.
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():
         for centre_id, centre_alerts in shown.items():
             for user_id in recipients.get(centre_id, []):
                 notices.extend(

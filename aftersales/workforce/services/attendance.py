@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import in_site_language
 from aftersales.core.validation import field_max_length, require_aware, require_text
 from aftersales.history.services import record_activity
 from aftersales.notifications.services import Notice, enqueue_notices
@@ -140,6 +141,7 @@ def request_absence(
     return absence
 
 
+@in_site_language
 def _tell_approvers(absence: Absence) -> None:
     managers = users_with_capability("workforce.approve_absences").filter(service_center_id=absence.service_center_id)
     text = _("%(name)s asks for time off from %(start)s: %(reason)s") % {

@@ -25,7 +25,7 @@ from aftersales.accounts.capabilities import own_capabilities_of, users_with_cap
 from aftersales.accounts.models import StandIn, User
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
-from aftersales.core.text import join_list
+from aftersales.core.text import in_site_language, join_list, site_language
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import field_max_length, require_choice, require_text
 from aftersales.history.services import record_activity
@@ -217,6 +217,7 @@ def _tell(users: Sequence[User] | Any, claim: ExpenseClaim, text: str, tag: str)
     )
 
 
+@in_site_language
 def _tell_step(claim: ExpenseClaim, step: ApprovalStep) -> None:
     approvers = users_with_capability(STEP_CAPABILITY[ApprovalRole(step.role)])
     if not step.role == ApprovalRole.GENERAL_MANAGER:
@@ -347,12 +348,14 @@ def decide_claim(*, claim_id: int, by: User, decision: str, reason: str = "", st
         claim.decided_at = timezone.now() if decision == Decision.REJECTED else None
     claim.step, claim.step_role = 0, ""
     claim.save()
-    words = {
-        Decision.APPROVED: _("Your expense claim %(number)s is approved."),
-        Decision.REJECTED: _("Your expense claim %(number)s was rejected: %(reason)s"),
-        Decision.SENT_BACK: _("Your expense claim %(number)s was sent back: %(reason)s"),
-    }
-    _tell([claim.person], claim, words[Decision(decision)] % {"number": claim.number, "reason": reason}, decision)
+    with site_language():
+        words = {
+            Decision.APPROVED: _("Your expense claim %(number)s is approved."),
+            Decision.REJECTED: _("Your expense claim %(number)s was rejected: %(reason)s"),
+            Decision.SENT_BACK: _("Your expense claim %(number)s was sent back: %(reason)s"),
+        }
+        text = words[Decision(decision)] % {"number": claim.number, "reason": reason}
+    _tell([claim.person], claim, text, decision)
     if claim.status == ExpenseClaimStatus.APPROVED:
         claim_approved.send(sender=ExpenseClaim, claim=claim, actor=by)
     return claim
