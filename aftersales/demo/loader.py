@@ -85,12 +85,27 @@ def notifications_discarded() -> Iterator[None]:
     """The demo is history: no SMS, mail or robot message leaves for the made-up numbers, however the
     site is configured. Use inside the load's transaction: the outbox messages it queued for channels
     that leave the machine are deleted before the commit, so no relay ever sees them (in-app notices
-    stay, so the demo users have something to read)."""
+    stay, so the demo users have something to read). Every made-up number and address is then held
+    (``notifications.HeldRecipient``): what the periodic jobs queue later (an invoice reminder, a
+    factory return's chase) never reaches a gateway either; found by a probe, 2026-12-06: the relay's
+    first run sent the demo's overdue-invoice reminder. The console backend still writes them."""
+    from aftersales.customers.models import Contact
     from aftersales.notifications.models import OutboxMessage
+    from aftersales.notifications.services import hold_recipients
+    from aftersales.service.models import ServiceOrder
 
     last = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     yield
-    OutboxMessage.objects.filter(pk__gt=last).exclude(channel="in_app").delete()
+    queued = OutboxMessage.objects.filter(pk__gt=last).exclude(channel="in_app")
+    made_up = {
+        *queued.values_list("recipient", flat=True),
+        *Contact.objects.values_list("mobile", flat=True),
+        *ServiceOrder.objects.values_list("reporter_phone", flat=True),
+        *User.objects.values_list("phone", flat=True),
+        *User.objects.values_list("email", flat=True),
+    }
+    hold_recipients(made_up, reason="demo data")
+    queued.delete()
 
 
 class DemoLoader(OrdersMixin):

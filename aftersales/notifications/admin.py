@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.errors import DomainError
 from aftersales.notifications import services
-from aftersales.notifications.models import Notification, OutboxMessage
+from aftersales.notifications.models import HeldRecipient, Notification, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -41,3 +41,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(HeldRecipient)
+class HeldRecipientAdmin(admin.ModelAdmin):
+    """The held list: numbers and addresses no gateway is called for (a customer's 退订, the demo's)."""
+
+    list_display = ("recipient", "reason", "created_at")
+    search_fields = ("recipient", "reason")

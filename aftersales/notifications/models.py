@@ -67,6 +67,23 @@ class OutboxMessage(TimeStampedModel):
         return f"{self.channel} → {self.recipient} [{self.status}]"
 
 
+class HeldRecipient(TimeStampedModel):
+    """A phone number or e-mail address nothing may be sent to through a gateway: a customer who asked
+    not to be contacted (退订), or a made-up number of the demo set. The relay marks a message to it
+    failed without calling the gateway; the console backend, which sends nothing anywhere, still writes
+    it (so the demo's portal codes stay readable in the terminal)."""
+
+    recipient = models.CharField(_("recipient"), max_length=254, unique=True)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("held recipient")
+        verbose_name_plural = _("held recipients")
+
+    def __str__(self) -> str:
+        return self.recipient
+
+
 class Notification(models.Model):
     """An in-app notice to a user ("order SO… was assigned to you"), read in the console and the API.
 

@@ -10,6 +10,7 @@ right after commit when a broker is configured, swept by Celery beat, and run in
 import datetime
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,9 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.validation import require_choice, require_text
-from aftersales.notifications.channels import ChannelError, Delivery, backend_for
+from aftersales.notifications.channels import ChannelError, ConsoleBackend, Delivery, backend_for
 from aftersales.notifications.choices import MessageChannel, MessageStatus
-from aftersales.notifications.models import Notification, OutboxMessage
+from aftersales.notifications.models import HeldRecipient, Notification, OutboxMessage
 from aftersales.notifications.permissions import notices_visible_to
 from aftersales.notifications.signals import message_queued
 from aftersales.notifications.trigger import kick_relay
@@ -245,10 +246,34 @@ def _render(message: OutboxMessage) -> Delivery:
     )
 
 
+def hold_recipients(recipients: Iterable[str], *, reason: str) -> int:
+    """Put phone numbers or e-mail addresses on the held list (``HeldRecipient``): no gateway is
+    called for them again. Those already held keep their first reason. Returns how many were added."""
+    reason = require_text(reason, field="reason", max_length=200)
+    wanted = {r.strip() for r in recipients if r and r.strip()}
+    known = set(HeldRecipient.objects.filter(recipient__in=wanted).values_list("recipient", flat=True))
+    HeldRecipient.objects.bulk_create(
+        [HeldRecipient(recipient=r, reason=reason) for r in sorted(wanted - known)], ignore_conflicts=True
+    )
+    return len(wanted - known)
+
+
+def _held(message: OutboxMessage, backend: Any) -> str | None:
+    """The reason a message may not leave: its recipient is held and the backend is a real gateway."""
+    if message.channel == MessageChannel.IN_APP or isinstance(backend, ConsoleBackend):
+        return None
+    return HeldRecipient.objects.filter(recipient=message.recipient).values_list("reason", flat=True).first()
+
+
 def deliver_message(message: OutboxMessage) -> bool:
-    """Hand one claimed (*sending*) message to its channel and record the outcome. True when sent."""
+    """Hand one claimed (*sending*) message to its channel and record the outcome. True when sent.
+    A message to a held recipient fails at once, never retried, without reaching the gateway."""
     try:
-        backend_for(message.channel).send(_render(message))
+        backend = backend_for(message.channel)
+        held = _held(message, backend)
+        if held is not None:
+            raise ChannelError(f"the recipient is held ({held}): not sent", retry=False)
+        backend.send(_render(message))
     except ChannelError as exc:
         _record_failure(message, reason=exc.reason, retry=exc.retry)
         return False

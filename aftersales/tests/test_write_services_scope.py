@@ -1344,6 +1344,9 @@ EXEMPT: dict[str, str] = {
     "aftersales.notifications.services.deliver_message": "the relay worker's step; no caller",
     "aftersales.notifications.services.relay_due_messages": "the relay worker; no caller",
     "aftersales.notifications.services.retry_delay": "a pure function of a count",
+    "aftersales.notifications.services.hold_recipients": (
+        "no user: the demo loader and the admin site (staff only) hold numbers; it reads no order"
+    ),
     "aftersales.notifications.services.notify_user": "called by write services inside their transaction",
     "aftersales.notifications.services.enqueue_notices": "called by write services inside their transaction",
     "aftersales.service.services.sla_alerts.sweep_sla_alerts": (

@@ -234,3 +234,33 @@ def test_requeue_only_failed_or_stuck_messages(_outbox):
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert len(_outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_held_recipient_gets_nothing_through_a_gateway_and_the_console_still_writes_it(_outbox, settings):
+    """Found by a probe, 2026-12-06: the demo's made-up customers got an invoice reminder through the
+    relay after the load; a number on the held list never reaches a gateway."""
+    assert services.hold_recipients(["+8613900002222", "+8613900002222", " "], reason="demo data") == 1
+    assert services.hold_recipients(["+8613900002222"], reason="asked not to be contacted") == 0
+    held = services.enqueue_message(channel=SMS, recipient="+8613900002222", body="提醒", key="held")
+    free = services.enqueue_message(channel=SMS, recipient="+8613900003333", body="提醒", key="free")
+
+    report = services.relay_due_messages()
+
+    held.refresh_from_db()
+    assert report.sent == [free.pk]
+    assert (held.status, held.next_attempt_at) == (MessageStatus.FAILED, None)
+    assert "demo data" in held.last_error
+    assert [d.recipient for d in _outbox] == ["+8613900003333"]
+
+    settings.AFTERSALES = {
+        **settings.AFTERSALES,
+        "NOTIFICATION_BACKENDS": {**settings.AFTERSALES["NOTIFICATION_BACKENDS"], "sms": CONSOLE},
+    }
+    console = services.enqueue_message(channel=SMS, recipient="+8613900002222", body="验证码", key="console")
+    services.relay_due_messages()
+    console.refresh_from_db()
+    assert console.status == MessageStatus.SENT
+
+
+CONSOLE = "aftersales.notifications.channels.ConsoleBackend"
