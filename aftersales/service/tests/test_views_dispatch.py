@@ -237,3 +237,33 @@ def test_board_query_count_is_constant(dispatcher_client, centre, users, technic
     many = measure()
 
     assert many == few
+
+
+def test_the_order_pages_reassign_link_shows_an_order_on_track_first(dispatcher_client, centre, users, technicians):
+    """Found by a probe, 2026-12-06: "Reassign on the dispatch board" led to a board without the order
+    (it lists unassigned and late orders only), so an order on track could not be given to another
+    technician. The link names the order; the board shows it first, with the technicians to give it to."""
+    on_track = order_in(centre, users)
+    assign_technician(on_track, by=users[Role.DISPATCHER], technician=technicians[0])
+    unassigned = order_in(centre, users)
+
+    detail = dispatcher_client.get(f"/orders/{on_track.pk}/").content.decode()
+    board = dispatcher_client.get(f"{BOARD}?order={on_track.pk}").content.decode()
+
+    assert f'href="/dispatch/?order={on_track.pk}#dispatch-row-{on_track.pk}"' in detail
+    assert f'id="dispatch-row-{on_track.pk}"' in board
+    assert board.index(f'id="dispatch-row-{on_track.pk}"') < board.index(f'id="dispatch-row-{unassigned.pk}"')
+    row = board[board.index(f'id="dispatch-row-{on_track.pk}"') :].split("</tr>")[0]
+    assert str(technicians[1]) in row
+
+
+def test_the_board_ignores_an_order_it_may_not_show(dispatcher_client, centre, other_centre, users):
+    elsewhere = make_order(customer=CustomerFactory(service_center=other_centre))
+    closed = order_in(centre, users)
+    ServiceOrder.objects.filter(pk=closed.pk).update(status="closed")
+
+    for value in (str(elsewhere.pk), str(closed.pk), "abc", "-1"):
+        response = dispatcher_client.get(f"{BOARD}?order={value}")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f'id="dispatch-row-{elsewhere.pk}"' not in body and f'id="dispatch-row-{closed.pk}"' not in body
