@@ -59,9 +59,9 @@ lock: | $(PY) ## Recompile requirements/base.lock and requirements/dev.lock from
 WORKERS ?= 2
 EMBEDDED := DJANGO_SETTINGS_MODULE=aftersales.settings.embedded
 
-run: install ## Migrate, load the demo data into an empty database, serve through granian (DEBUG off) on 127.0.0.1:$PORT with the outbox relay beside it
+run: install ## Migrate, load the demo data into an empty database (DEMO=0: never), serve through granian (DEBUG off) on 127.0.0.1:$PORT with the outbox relay beside it
 	$(EMBEDDED) $(MANAGE) migrate --no-input
-	$(EMBEDDED) $(MANAGE) load_demo
+	$(if $(filter 0,$(DEMO)),@echo "DEMO=0: no demo data loaded",$(EMBEDDED) $(MANAGE) load_demo)
 	$(EMBEDDED) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(EMBEDDED) AFTERSALES_CONSOLE_MESSAGES_IN_FULL=1 $(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
 	$(EMBEDDED) $(VENV)/bin/granian --interface wsgi aftersales.wsgi:application --host 127.0.0.1 --port $(PORT) \

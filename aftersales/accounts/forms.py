@@ -72,8 +72,15 @@ class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed]
         centre = self.fields["service_center"]
         centre.queryset = centres_visible_to(by)
-        centre.empty_label = _("(none: sees every centre)")
+        # Most roles belong to a centre: a new user starts in the creator's centre, or the only one. The
+        # empty choice says who it is for (found by a probe, 2026-12-06: it was the default, and a
+        # technician saved with it was refused "must belong to a centre").
+        centre.empty_label = _("(none: a general manager or an administrator only)")
         centre.help_text = _("Empty only for a general manager or an administrator (they see every centre).")
+        if self.instance.pk is None and not self.is_bound:
+            centres = list(centre.queryset.values_list("pk", flat=True)[:2])
+            own = by.service_center_id
+            self.initial.setdefault("service_center", own if own else (centres[0] if len(centres) == 1 else None))
         self.fields["first_name"].required = True
         self.fields["phone"].help_text = _("Mobile number, e.g. 13812345678.")
         if self.instance.phone and not self.is_bound:

@@ -2,8 +2,9 @@
 
 import datetime
 import hashlib
+from typing import Any
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +32,22 @@ class ServiceCenter(TimeStampedModel):
         return self.name
 
 
+class StaffManager(UserManager["User"]):
+    """Django's user manager; a superuser (``manage.py createsuperuser``, the first administrator of a
+    new install) is an administrator by role too. Found by a probe, 2026-12-06: created with the default
+    role, the first administrator read as 客服 (agent) everywhere and could not change their own role."""
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A member of staff. The role decides what they may do; the centre what they may see."""
+
+    objects = StaffManager()
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
     service_center = models.ForeignKey(

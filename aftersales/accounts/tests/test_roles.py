@@ -201,3 +201,20 @@ def test_manager_sees_no_extra_roles_field(client, users) -> None:
     page = client.get(f"/settings/users/{users[Role.AGENT].pk}/")
     assert page.status_code == 200
     assert 'name="extra_roles"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_first_administrator_made_by_createsuperuser_is_an_administrator_by_role(monkeypatch):
+    """Found by a probe on an empty install, 2026-12-06: ``createsuperuser`` left the role at its default
+    (agent): the first administrator read as 客服 everywhere and could not change their own role."""
+    from django.core.management import call_command
+
+    from aftersales.accounts.choices import Role
+    from aftersales.accounts.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long enough secret 2026")
+    call_command("createsuperuser", interactive=False, username="boss", email="boss@example.com", verbosity=0)
+
+    boss = User.objects.get(username="boss")
+    assert (boss.role, boss.is_superuser, boss.is_staff) == (Role.ADMIN, True, True)
+    assert User.objects.create_user(username="clerk", password="x").role == Role.AGENT

@@ -291,3 +291,15 @@ def test_settings_lists_constant_query_count(client, users, path, django_assert_
     many = _count_queries(client, path, django_assert_num_queries)
 
     assert many == few
+
+
+def test_a_new_user_starts_in_a_centre_and_the_empty_choice_says_whom_it_is_for(client, users, centre):
+    """Found by a probe on an empty install, 2026-12-06: the new-user form's centre defaulted to
+    "(none: sees every centre)", and a technician saved with it was refused."""
+    client.force_login(users[Role.MANAGER])
+    manager_form = client.get("/settings/users/new/").content.decode()
+    client.force_login(users[Role.ADMIN])
+    admin_form = client.get("/settings/users/new/").content.decode()
+
+    assert f'<option value="{centre.pk}" selected>' in manager_form  # the manager's own centre
+    assert "（无：仅限总经理或系统管理员）" in admin_form
