@@ -167,3 +167,17 @@ def test_menu_entries_follow_the_predicates(client, users):
     client.force_login(users[Role.TECHNICIAN])
     html = client.get("/").content.decode()
     assert 'href="/customers/"' not in html and 'href="/care/follow-ups/"' not in html
+
+
+def test_a_unit_without_a_purchase_date_does_not_read_as_proven(client, users, customer):
+    """Found by a probe on an empty install, 2026-12-06: a unit imported without its purchase date read
+    "Proof of purchase: yes" beside a warranty verdict of "no proof of purchase"."""
+    from aftersales.installed_base.tests.factories import UnitFactory
+
+    unit = UnitFactory(customer=customer, purchase_date=None, seller="own")
+    client.force_login(users[Role.AGENT])
+
+    html = client.get(reverse("care:unit_detail", args=[unit.pk])).content.decode()
+
+    assert 'id="purchase-date-missing"' in html
+    assert "（须有购买日期才算数）" in html

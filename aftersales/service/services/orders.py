@@ -79,6 +79,12 @@ def open_order(
         raise ValidationFailed("wrong_contact", _("The contact belongs to another customer."), field="contact_id")
     if site is None and unit is not None:
         site = unit.site
+    if site is None:
+        # The customer's only site: a unit imported or registered without one still sends the technician
+        # to an address. Found by a probe on an empty install, 2026-12-06: imported units had no site, and
+        # the order, the technician's card and the printed service form said "地点 —".
+        only = list(customer.sites.all()[:2])
+        site = only[0] if len(only) == 1 else None
     if site is not None and site.customer_id != customer.pk:
         raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
     answer = require_text(consultation_answer, field="consultation_answer", max_length=5000, required=False)

@@ -185,6 +185,8 @@ def test_open_order_time_without_zone_answers_400_and_writes_nothing(agent, cust
 
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("time_without_zone", "received_at")
+    # The validator's own sentence, not the fallback "该值无效" (found by a probe, 2026-12-06).
+    assert "+08:00" in response.json()["detail"] and "无效" not in response.json()["detail"]
     assert rows() == before
 
 
@@ -823,3 +825,23 @@ def test_healthz_answers_ok(client):
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_an_order_for_a_unit_without_a_site_goes_to_the_customers_only_site():
+    """Found by a probe on an empty install, 2026-12-06: imported units have no site, so the order, the
+    technician's card and the printed service form had no address though the customer had one."""
+    from aftersales.customers.tests.factories import SiteFactory
+
+    one_site = CustomerFactory()
+    plant = SiteFactory(customer=one_site)
+    two_sites = CustomerFactory()
+    SiteFactory.create_batch(2, customer=two_sites)
+    with_site = CustomerFactory()
+    SiteFactory(customer=with_site)
+    workshop = SiteFactory(customer=with_site)
+
+    assert make_order(customer=one_site).site == plant
+    assert make_order(customer=one_site, with_unit=False).site == plant
+    assert make_order(customer=two_sites).site is None  # which one is the agent's to say
+    assert make_order(customer=with_site, unit=UnitFactory(customer=with_site, site=workshop)).site == workshop
