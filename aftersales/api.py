@@ -1,13 +1,11 @@
 """The REST API at /api/v1/: one NinjaAPI, one router per context, one error shape."""
 
-from ninja import NinjaAPI
-
 from aftersales.accounts.api import router as accounts_router
 from aftersales.accounts.auth import AUTH, docs_need_sign_in
 from aftersales.care.api import router as care_router
 from aftersales.catalog.api import router as catalog_router
 from aftersales.contracts.api import router as contracts_router
-from aftersales.core.api import install_error_handlers
+from aftersales.core.api import DocumentedAPI, install_error_handlers
 from aftersales.core.renderers import LocalTimeRenderer
 from aftersales.coverage.api import router as coverage_router
 from aftersales.customers.api import router as customers_router
@@ -27,7 +25,7 @@ from aftersales.service.api import router as service_router
 from aftersales.service.api_due_moves import router as due_moves_router
 from aftersales.workforce.api import router as workforce_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="AfterSales API",
     version="1.0.0",
     description=(

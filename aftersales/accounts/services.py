@@ -480,17 +480,17 @@ def create_stand_in(
     # The giver's row is the lock: two overlapping stand-ins at once cannot both be created.
     giver = visible.select_for_update().filter(pk=from_user.pk).first()
     if giver is None:
-        raise NotFoundError("not_found", _("No such user."), field="from_user")
+        raise NotFoundError("not_found", _("No such user."), field="from_user_id")
     if not can_arrange_stand_in(by, giver):
         raise PermissionDeniedError("forbidden", _("You may not arrange a stand-in for this user."))
     taker = visible.filter(pk=to_user.pk).first()
     if taker is None:
-        raise NotFoundError("not_found", _("No such user."), field="to_user")
+        raise NotFoundError("not_found", _("No such user."), field="to_user_id")
     if taker.pk == giver.pk:
-        raise ValidationFailed("stand_in_self", _("A user cannot stand in for themselves."), field="to_user")
+        raise ValidationFailed("stand_in_self", _("A user cannot stand in for themselves."), field="to_user_id")
     if taker.service_center_id != giver.service_center_id and not is_admin(by):
         raise ValidationFailed(
-            "stand_in_other_centre", _("The stand-in must belong to the same service centre."), field="to_user"
+            "stand_in_other_centre", _("The stand-in must belong to the same service centre."), field="to_user_id"
         )
     if ends_on < starts_on:
         raise ValidationFailed("invalid_dates", _("The last day is before the first day."), field="ends_on")

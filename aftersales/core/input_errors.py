@@ -156,9 +156,19 @@ MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
 }
 
 
+# Error types raised by our own schema validators (core.schemas): their type is the answer's code, and
+# their message is already our sentence in the reader's language.
+SCHEMA_CODES = ("date_out_of_range", "time_without_zone", "invalid_amount", "amount_not_positive", "invalid_number")
+
+
 def input_error_message(error: Mapping[str, Any]) -> str:
     """The translated sentence for one pydantic error (``{"type", "ctx", "msg", ...}``)."""
-    message = MESSAGES.get(str(error.get("type", "")))
+    kind = str(error.get("type", ""))
+    if kind in SCHEMA_CODES and error.get("msg"):
+        # Found by a probe, 2026-12-06: a time without its zone answered "该值无效" (the fallback
+        # below) instead of the sentence the validator raised.
+        return str(error["msg"])
+    message = MESSAGES.get(kind)
     if message is None:
         return _("This value is not valid.")
     return message(error.get("ctx") or {})

@@ -3,11 +3,13 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.models import ServiceCenter
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.errors import NotFoundError
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
@@ -107,7 +109,9 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Created:
     def create() -> tuple[int, CustomerOut]:
         centre = None
         if payload.service_center_id is not None:
-            centre = get_object_or_404(centres_visible_to(request.user), pk=payload.service_center_id)
+            centre = centres_visible_to(request.user).filter(pk=payload.service_center_id).first()
+            if centre is None:
+                raise NotFoundError("not_found", _("No such service centre."), field="service_center_id")
         customer = services.create_customer(
             by=request.user,
             name=payload.name,

@@ -672,7 +672,9 @@ def add_photo(
     """Attach a photo (JPEG, PNG or WebP; size-limited) to the order or one of its visits.
     ``Idempotency-Key`` is honoured: a retried upload adds no second photo."""
     order = _order(request, order_id)
-    visit = get_object_or_404(order.visits, pk=visit_id) if visit_id else None
+    visit = order.visits.filter(pk=visit_id).first() if visit_id else None
+    if visit_id and visit is None:
+        raise NotFoundError("not_found", _("The order has no such visit."), field="visit_id")
 
     def create() -> tuple[int, PhotoOut]:
         return 201, PhotoOut.from_orm(services.add_photo(order, by=request.user, file=file, visit=visit))

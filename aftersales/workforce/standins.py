@@ -70,7 +70,8 @@ def stand_ins(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except DomainError as error:
-            show_domain_error(form, error)
+            # The service names the API's fields (found by a probe, 2026-12-06: the API answered `to_user`).
+            show_domain_error(form, error, {"from_user_id": "from_user", "to_user_id": "to_user"})
         else:
             messages.success(request, _("Stand-in arranged."))
             return redirect("workforce:stand_ins")

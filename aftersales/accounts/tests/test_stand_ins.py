@@ -122,11 +122,12 @@ def test_overlap_is_refused_and_nothing_written(users, today) -> None:
             "invalid_dates",
             "ends_on",
         ),
-        ({"to_user": "dispatcher"}, ValidationFailed, "stand_in_self", "to_user"),
+        ({"to_user": "dispatcher"}, ValidationFailed, "stand_in_self", "to_user_id"),
         ({"reason": "  "}, ValidationFailed, "required", "reason"),
         ({"by": "agent"}, PermissionDeniedError, "forbidden", None),
-        ({"to_user": "beijing"}, NotFoundError, "not_found", "to_user"),
-        ({"by": "beijing-manager"}, NotFoundError, "not_found", "from_user"),
+        # The API's field names (found by a probe, 2026-12-06: the API answered `to_user`).
+        ({"to_user": "beijing"}, NotFoundError, "not_found", "to_user_id"),
+        ({"by": "beijing-manager"}, NotFoundError, "not_found", "from_user_id"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_written(users, other_centre, today, change, error, code, field) -> None:
@@ -155,7 +156,7 @@ def test_another_centre_needs_an_administrator(users, other_centre, today) -> No
     with pytest.raises(ValidationFailed) as raised:
         _give(users, from_user=gm, to_user=beijing, by=gm)
 
-    assert (raised.value.code, raised.value.field) == ("stand_in_other_centre", "to_user")
+    assert (raised.value.code, raised.value.field) == ("stand_in_other_centre", "to_user_id")
     assert _give(users, to_user=beijing, by=users[Role.ADMIN]).to_user == beijing
 
 

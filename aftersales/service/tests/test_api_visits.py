@@ -369,6 +369,19 @@ def test_add_photo_not_an_image_answers_400_and_writes_nothing(order, tech):
 
 
 @pytest.mark.django_db
+def test_add_photo_to_a_visit_the_order_does_not_have_names_the_field(order, tech):
+    """Found by a probe, 2026-12-06: the 404 named no field."""
+    before = counts()
+
+    response = tech.post(
+        f"/api/v1/orders/{order.pk}/photos", {"file": image_file("a.jpg", fmt="JPEG"), "visit_id": 999999}
+    )
+
+    assert (response.status_code, response.json()["field"]) == (404, "visit_id")
+    assert counts() == before
+
+
+@pytest.mark.django_db
 def test_add_photo_pdf_answers_400_file_type(order, tech):
     before = counts()
     pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 minimal", content_type="application/pdf")

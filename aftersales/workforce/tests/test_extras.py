@@ -94,6 +94,19 @@ def test_a_manager_arranges_a_stand_in_who_then_approves(client, users):
     assert stand_in.ended_at is not None
 
 
+def test_a_stand_in_refused_by_the_service_shows_beside_the_person(client, users):
+    manager = users[Role.MANAGER]
+    client.force_login(manager)
+    today = str(timezone.localdate())
+    body = {"from_user": manager.pk, "to_user": manager.pk, "starts_on": today, "ends_on": today, "reason": "出差"}
+
+    response = client.post("/workforce/stand-ins/", body)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["to_user"]
+    assert not StandIn.objects.exists()
+
+
 def test_a_technician_who_passes_a_course_is_certified(api_client, users):
     api = api_client(users[Role.MANAGER])
     course = api.post(
