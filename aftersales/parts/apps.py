@@ -50,8 +50,8 @@ class PartsConfig(AppConfig):
             SupplierClaimStatus,
         )
         from aftersales.parts.imports import PART_COLUMNS
-        from aftersales.parts.models import Part
-        from aftersales.parts.permissions import parts_visible_to
+        from aftersales.parts.models import Location, Part, Supplier
+        from aftersales.parts.permissions import locations_visible_to, parts_visible_to, suppliers_visible_to
 
         register_badges("parts.LocationKind", LocationKind, LOCATION_KIND_BADGES)
         register_badges("parts.MoveKind", MoveKind, MOVE_KIND_BADGES)
@@ -65,11 +65,17 @@ class PartsConfig(AppConfig):
             NavEntry("parts", _("Parts"), "parts:stock", "box-seam", 60, f"{permissions}.can_view_stock")
         )
         register_target("part", model=Part, visible_to=parts_visible_to)
+        register_target("supplier", model=Supplier, visible_to=suppliers_visible_to)
+        register_target("part_location", model=Location, visible_to=locations_visible_to)
         register_types(
             {
                 "part.created": _("Part added"),
                 "part.updated": _("Part changed"),
                 "part.price_set": _("List price set"),
+                "supplier.created": _("Supplier added"),
+                "supplier.updated": _("Supplier changed"),
+                "part_location.created": _("Stock location added"),
+                "part_location.updated": _("Stock location changed"),
             }
         )
         import_kinds.register(

@@ -12,7 +12,7 @@ from aftersales.accounts.capabilities import capability, has_capability
 from aftersales.accounts.choices import Role, SystemActor
 from aftersales.accounts.models import User
 from aftersales.parts.choices import LocationKind, RequestKind, RequestStatus
-from aftersales.parts.models import Loan, Location, Part, StockRequest, StockTake, SupplierClaim, Tool
+from aftersales.parts.models import Loan, Location, Part, StockRequest, StockTake, Supplier, SupplierClaim, Tool
 
 _STAFF = (
     Role.AGENT,
@@ -175,6 +175,25 @@ def request_actions(user: User, request: StockRequest) -> set[str]:
 def parts_visible_to(user: User) -> QuerySet[Part]:
     """The catalogue is read by every member of staff who reads stock (its history too)."""
     return Part.objects.all() if can_view_stock(user) else Part.objects.none()
+
+
+def suppliers_visible_to(user: User) -> QuerySet[Supplier]:
+    """Suppliers are read, like the catalogue, by every member of staff who reads stock (their history too)."""
+    return Supplier.objects.all() if can_view_stock(user) else Supplier.objects.none()
+
+
+def can_manage_locations(user: User) -> bool:
+    """The settings section of stock locations: whoever manages stock somewhere (a centre's parts keeper,
+    an administrator); each location is then edited only by whom ``can_manage_location`` allows."""
+    return has_capability(user, "parts.manage_stock")
+
+
+def can_edit_location(user: User, location: Location) -> bool:
+    """Create or change ``location`` (``services.catalogue``): a centre's store or van by the parts keeper
+    of that centre; the central warehouse, of no centre, by whoever edits the catalogue."""
+    if location.service_center_id is None:
+        return can_manage_catalogue(user)
+    return can_manage_location(user, location)
 
 
 def claims_visible_to(user: User) -> QuerySet[SupplierClaim]:

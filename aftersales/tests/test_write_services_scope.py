@@ -889,6 +889,27 @@ CASES = [
         lambda w, by: parts_catalogue.create_supplier(by=by, code="S1", name="供应商"),
     ),
     Case(
+        "aftersales.parts.services.catalogue.update_supplier",
+        A,
+        403,
+        _with_parts(
+            lambda w, by, shop, part: parts_catalogue.update_supplier(
+                by=by,
+                supplier=parts_catalogue.create_supplier(by=w.staff[Role.PARTS_KEEPER], code="S1", name="供应商"),
+                code="S1",
+                name="改名",
+            )
+        ),
+    ),
+    Case(
+        "aftersales.parts.services.catalogue.update_location",
+        K,
+        404,
+        _with_parts(
+            lambda w, by, shop, part: parts_catalogue.update_location(by=by, location=shop, code="ST-SH", name="改名")
+        ),
+    ),
+    Case(
         "aftersales.parts.services.catalogue.create_location",
         K,
         404,

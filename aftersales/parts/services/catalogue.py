@@ -5,17 +5,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.permissions import can_see_centre
 from aftersales.catalog.models import ProductModel
-from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.validation import field_max_length, require_choice, require_in_range, require_text
 from aftersales.history.services import changed, created_values, record_activity
-from aftersales.parts.choices import LocationKind, UnitOfMeasure
-from aftersales.parts.models import Location, Part, PartPrice, Stock, Supplier
-from aftersales.parts.permissions import can_manage_catalogue
+from aftersales.parts.choices import LocationKind, ReservationStatus, UnitOfMeasure
+from aftersales.parts.models import Location, Part, PartPrice, Reservation, Stock, Supplier
+from aftersales.parts.permissions import can_manage_catalogue, can_manage_location
 from aftersales.parts.services.common import clean_money, clean_quantity, require_manages
 
 PART_FIELDS = (
@@ -30,6 +32,8 @@ PART_FIELDS = (
     "active",
 )
 SUPPLIER_WARRANTY_MONTHS_MAX = 120
+SUPPLIER_FIELDS = ("code", "name", "outside", "contact")
+LOCATION_FIELDS = ("code", "name", "kind", "service_center", "holder", "active")  # related records with their names
 
 
 def _require_catalogue(by: User) -> None:
@@ -149,18 +153,66 @@ def set_list_price(*, by: User, part: Part, price: Any, valid_from: datetime.dat
     return row
 
 
+def _clean_supplier_fields(*, code: str, name: str, outside: bool, contact: str) -> dict[str, Any]:
+    return {
+        "code": require_text(code, field="code", max_length=field_max_length(Supplier, "code")).upper(),
+        "name": require_text(name, field="name", max_length=field_max_length(Supplier, "name")),
+        "outside": bool(outside),
+        "contact": require_text(
+            contact, field="contact", max_length=field_max_length(Supplier, "contact"), required=False
+        ),
+    }
+
+
 @transaction.atomic
 def create_supplier(*, by: User, code: str, name: str, outside: bool = True, contact: str = "") -> Supplier:
+    """Add a supplier (the parts keeper, an administrator). ``outside``: another company, whose own
+    warranty is claimed back (domain.md §9 五). The code is kept upper-case and is unique (409)."""
     _require_catalogue(by)
-    code = require_text(code, field="code", max_length=field_max_length(Supplier, "code")).upper()
-    if Supplier.objects.filter(code=code).exists():
+    values = _clean_supplier_fields(code=code, name=name, outside=outside, contact=contact)
+    if Supplier.objects.filter(code=values["code"]).exists():
         raise ConflictError("duplicate_code", _("A supplier with this code exists."), field="code")
-    return Supplier.objects.create(
-        code=code,
-        name=require_text(name, field="name", max_length=field_max_length(Supplier, "name")),
-        outside=outside,
-        contact=require_text(contact, field="contact", max_length=200, required=False),
-    )
+    supplier = Supplier.objects.create(**values)
+    record_activity(target=supplier, type="supplier.created", by=by, changes=created_values(supplier, SUPPLIER_FIELDS))
+    return supplier
+
+
+@transaction.atomic
+def update_supplier(
+    *, by: User, supplier: Supplier, code: str, name: str, outside: bool = True, contact: str = ""
+) -> Supplier:
+    """Change a supplier. Its parts, receipts and claims keep pointing at it; a changed ``outside``
+    applies to claims opened from now on (claims already open stay as they are)."""
+    _require_catalogue(by)
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    values = _clean_supplier_fields(code=code, name=name, outside=outside, contact=contact)
+    if Supplier.objects.filter(code=values["code"]).exclude(pk=supplier.pk).exists():
+        raise ConflictError("duplicate_code", _("A supplier with this code exists."), field="code")
+    previous = {key: getattr(supplier, key) for key in values}
+    for key, value in values.items():
+        setattr(supplier, key, value)
+    supplier.save()
+    changes = changed(previous, values)
+    if changes:
+        record_activity(target=supplier, type="supplier.updated", by=by, changes=changes)
+    return supplier
+
+
+def _require_location_manager(location: Location, *, by: User) -> None:
+    """A centre's store or van: its parts keeper (404 outside their scope); the central warehouse,
+    which belongs to no centre: whoever edits the catalogue. A new location is not in any scope yet,
+    so its centre decides: another centre's is unknown to the caller (404), their own needs the right."""
+    if location.service_center_id is None:
+        _require_catalogue(by)
+    elif location.pk is not None:
+        require_manages(location, by=by)
+    elif not can_manage_location(by, location):
+        if not can_see_centre(by, location.service_center_id):
+            raise NotFoundError("not_found", _("No such service centre."), field="service_center_id")
+        raise PermissionDeniedError(
+            "forbidden",
+            _("Only the parts keeper of %(centre)s adds its locations.") % {"centre": location.service_center},
+        )
 
 
 @transaction.atomic
@@ -173,7 +225,8 @@ def create_location(
     service_center: ServiceCenter | None = None,
     holder: User | None = None,
 ) -> Location:
-    """A stock location: the central warehouse (no centre), a centre's store, a technician's van."""
+    """A stock location: the central warehouse (no centre), a centre's store, a technician's van (of the
+    technician's centre unless another is given)."""
     kind = require_choice(kind, field="kind", choices=LocationKind)
     if kind == LocationKind.VAN:
         if holder is None:
@@ -188,11 +241,62 @@ def create_location(
         service_center=service_center,
         holder=holder if kind == LocationKind.VAN else None,
     )
-    require_manages(location, by=by) if location.service_center_id else _require_catalogue(by)
+    _require_location_manager(location, by=by)
     if Location.objects.filter(code=location.code).exists():
         raise ConflictError("duplicate_code", _("A location with this code exists."), field="code")
     location.save()
+    record_activity(
+        target=location, type="part_location.created", by=by, changes=created_values(location, LOCATION_FIELDS)
+    )
     return location
+
+
+@transaction.atomic
+def update_location(
+    *, by: User, location: Location, code: str, name: str, holder: User | None = None, active: bool = True
+) -> Location:
+    """Change a location's code, name, the technician of a van (one of the van's centre) or whether it
+    is in use. Its kind and centre stay as made: its stock and ledger belong to them. A location is
+    taken out of use only when it holds nothing (on hand, reserved, in transit or defective) and no
+    reservation waits there (409 ``location_has_stock``): move or scrap its stock first."""
+    location = Location.objects.select_for_update().get(pk=location.pk)
+    _require_location_manager(location, by=by)
+    values: dict[str, Any] = {
+        "code": require_text(code, field="code", max_length=field_max_length(Location, "code")).upper(),
+        "name": require_text(name, field="name", max_length=field_max_length(Location, "name")),
+        "active": bool(active),
+    }
+    if location.kind == LocationKind.VAN:
+        if holder is None:
+            raise ValidationFailed("required", _("A van belongs to a technician."), field="holder_id")
+        if holder.service_center_id != location.service_center_id:
+            raise ValidationFailed(
+                "wrong_centre", _("A van is held by someone of its own service centre."), field="holder_id"
+            )
+        values["holder"] = holder
+    if Location.objects.filter(code=values["code"]).exclude(pk=location.pk).exists():
+        raise ConflictError("duplicate_code", _("A location with this code exists."), field="code")
+    if location.active and not values["active"] and _holds_anything(location):
+        raise ConflictError(
+            "location_has_stock",
+            _("%(loc)s still holds stock or awaits parts: move or scrap its stock first.") % {"loc": location},
+            field="active",
+        )
+    previous = {key: getattr(location, key) for key in values}
+    for key, value in values.items():
+        setattr(location, key, value)
+    location.save()
+    changes = changed(previous, values)
+    if changes:
+        record_activity(target=location, type="part_location.updated", by=by, changes=changes)
+    return location
+
+
+def _holds_anything(location: Location) -> bool:
+    stocked = Q(on_hand__gt=0) | Q(reserved__gt=0) | Q(in_transit__gt=0) | Q(defective__gt=0)
+    if Stock.objects.filter(stocked, location=location).exists():
+        return True
+    return Reservation.objects.filter(location=location, status=ReservationStatus.WAITING).exists()
 
 
 @transaction.atomic
