@@ -16,6 +16,7 @@ from aftersales.installed_base.api import router as units_router
 from aftersales.money.api import router as money_router
 from aftersales.notifications.api import router as notifications_router
 from aftersales.parts.api import router as parts_router
+from aftersales.parts.api_suppliers import router as parts_suppliers_router
 from aftersales.parts.api_work import router as parts_work_router
 from aftersales.pay.api import router as pay_router
 from aftersales.quality.api import router as quality_router
@@ -49,6 +50,7 @@ api.add_router("", service_router)
 api.add_router("", money_router)
 api.add_router("", parts_router)
 api.add_router("", parts_work_router)
+api.add_router("", parts_suppliers_router)
 api.add_router("", exchange_router)
 api.add_router("", history_router)
 api.add_router("", notifications_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("devices/", include("aftersales.devices.urls")),
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
+    path("settings/part-locations/", include("aftersales.parts.settings_urls")),
     path("settings/", include("aftersales.accounts.urls")),
     path("money/", include("aftersales.money.urls")),
     path("q/", include("aftersales.money.public_urls")),

@@ -130,6 +130,37 @@ class PartsConfig(AppConfig):
                 create_label=_("New part"),
             )
         )
+        settings_sections.register(
+            SettingsSection(
+                "suppliers",
+                _("Suppliers"),
+                "truck",
+                71,
+                f"{permissions}.can_manage_catalogue",
+                model="aftersales.parts.models.Supplier",
+                form="aftersales.parts.forms.SupplierForm",
+                columns=(
+                    SettingsColumn(_("Code"), "code", kind="mono", link=True),
+                    SettingsColumn(_("Name"), "name", link=True),
+                    SettingsColumn(_("Supplier kind"), "origin"),
+                    SettingsColumn(_("Contact"), "contact"),
+                ),
+                create="aftersales.parts.services.catalogue.create_supplier",
+                update="aftersales.parts.services.catalogue.update_supplier",
+                object_kwarg="supplier",
+                create_label=_("New supplier"),
+            )
+        )
+        settings_sections.register(
+            SettingsSection(
+                "part-locations",
+                _("Stock locations"),
+                "geo-alt",
+                72,
+                f"{permissions}.can_manage_locations",
+                url_name="parts_settings:location_list",
+            )
+        )
         timeline_sources.register(
             TimelineSource("parts.used", "service.ServiceOrder", "aftersales.parts.timeline.order_entries", 60)
         )

@@ -9,9 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from aftersales.accounts.capabilities import users_with_capability
+from aftersales.accounts.forms import BootstrapFormMixin
+from aftersales.accounts.models import User
+from aftersales.accounts.permissions import centres_visible_to, users_visible_to
 from aftersales.core.errors import DomainError
 from aftersales.core.widgets import DateInput
-from aftersales.parts.models import Location, Part
+from aftersales.parts.choices import LocationKind
+from aftersales.parts.models import Location, Part, Supplier
 
 # A service names the API's field (``part_id``); the screens' forms name the thing (``part``).
 SERVICE_FIELDS = {
@@ -20,6 +25,7 @@ SERVICE_FIELDS = {
     "order_id": "order",
     "holder_id": "holder",
     "supplier_id": "supplier",
+    "service_center_id": "service_center",
 }
 
 
@@ -56,6 +62,62 @@ class PartForm(forms.ModelForm):
             "compatible_models",
         ]
         widgets = {"compatible_models": forms.CheckboxSelectMultiple}
+
+
+class SupplierForm(BootstrapFormMixin, forms.ModelForm):
+    """A supplier (the settings section "Suppliers"); ``services.catalogue`` checks the code is unique."""
+
+    class Meta:
+        model = Supplier
+        fields = ["code", "name", "outside", "contact"]
+        help_texts = {
+            "code": _("The code an import of parts names (e.g. SKF); kept in capitals."),
+            "outside": _("Another company, whose own warranty is claimed back. Clear it for our own factory."),
+        }
+
+    def validate_unique(self) -> None:
+        """The service checks the code and names the field (``duplicate_code``)."""
+
+
+class HolderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class LocationForm(BootstrapFormMixin, forms.ModelForm):
+    """A stock location (the settings section "Stock locations"). New: code, name, kind, centre and, for
+    a van, its technician; the centres and technicians offered are those ``by`` may manage. Editing:
+    the kind and the centre stay as made (the stock and ledger belong to them), so only the code, the
+    name, a van's technician and whether it is in use are offered."""
+
+    holder = HolderChoiceField(label=_("Technician (van)"), queryset=User.objects.none(), required=False)
+
+    class Meta:
+        model = Location
+        fields = ["code", "name", "kind", "service_center", "holder", "active"]
+        help_texts = {"service_center": _("Empty for the central warehouse; a store or van belongs to a centre.")}
+
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        centres = centres_visible_to(by).order_by("code")
+        technicians = users_with_capability("service.work_assigned", users_visible_to(by)).order_by("username")
+        if self.instance.pk is None:
+            del self.fields["active"]
+            self.fields["service_center"].queryset = centres
+            self.fields["holder"].queryset = technicians
+            return
+        del self.fields["kind"], self.fields["service_center"]
+        if self.instance.kind != LocationKind.VAN:
+            del self.fields["holder"]
+        else:
+            self.fields["holder"].queryset = technicians.filter(service_center_id=self.instance.service_center_id)
+
+    def validate_unique(self) -> None:
+        """The service checks the code and names the field (``duplicate_code``)."""
+
+    def validate_constraints(self) -> None:
+        """The service says what a store or a van lacks, beside its field (``required``), instead of the
+        model's "Constraint “location_van_has_holder” is violated." above the form."""
 
 
 class PartNumberField(forms.CharField):

@@ -53,6 +53,10 @@ class Supplier(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def origin(self) -> str:
+        """The suppliers list's column: another company, or our own factory."""
+        return str(_("Outside company") if self.outside else _("Our own factory"))
+
 
 class Part(TimeStampedModel):
     """A spare part of the catalogue (备件目录)."""

@@ -106,6 +106,7 @@ class Ids:
     parts_visit: int = 0
     reserved_order: int = 0
     stock_take: int = 0
+    supplier: int = 0
     follow_up: int = 0
     complaint: int = 0
     campaign: int = 0
@@ -252,6 +253,8 @@ CASES = [
     Case("api:reservations of an order", "manager", "/api/v1/orders/{reserved_order}/reservations", api=True),
     Case("api:stock requests", "parts", "/api/v1/stock-requests", api=True, is_list=True),
     Case("api:supplier claims", "parts", "/api/v1/supplier-claims", api=True, is_list=True),
+    Case("api:suppliers", "parts", "/api/v1/suppliers", api=True, is_list=True),
+    Case("api:supplier", "parts", "/api/v1/suppliers/{supplier}", api=True),
     Case("api:supplier recovery", "parts", "/api/v1/supplier-claims/recovery", api=True),
     Case("api:turnover loans", "parts", "/api/v1/turnover-loans", api=True, is_list=True),
     Case("api:stock-take", "parts", "/api/v1/stock-takes/{stock_take}", api=True),
@@ -371,6 +374,8 @@ CASES = [
     Case("console:tools", "parts", "parts:tools"),
     Case("console:order reservations", "dispatcher", "parts:order_reservations", kwargs={"order_id": "reserved_order"}),
     Case("console:parts catalogue", "parts", "core_settings:list", kwargs={"section": "=parts-catalogue"}),
+    Case("console:settings suppliers", "parts", "core_settings:list", kwargs={"section": "=suppliers"}),
+    Case("console:settings part locations", "parts", "parts_settings:location_list"),
     Case("console:export parts stock", "parts", "exchange:export", kwargs={"kind": "=parts_stock", "fmt": "=xlsx"}),
     Case(
         "console:export supplier claims", "parts", "exchange:export", kwargs={"kind": "=parts_claims", "fmt": "=xlsx"}
@@ -478,6 +483,7 @@ def build() -> Ids:
         parts_visit=used.visit_id,
         reserved_order=Reservation.objects.order_by("pk").values_list("order_id", flat=True).first() or 0,
         stock_take=StockTake.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
+        supplier=Supplier.objects.order_by("pk").values_list("pk", flat=True).first() or 0,
         order=order.pk,
         visit=visit.pk,
         photo=Attachment.objects.filter(order=order).order_by("pk").first().pk,  # type: ignore[union-attr]
