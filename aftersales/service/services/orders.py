@@ -148,7 +148,9 @@ def open_order(
         data={"warranty": {"covered": warranty.covered, "reason": warranty.reason, "detail": warranty.detail}},
     )
     if close_now:
-        order = transition_order(order, to=OrderStatus.CLOSED, by=by)
+        # Answered on the call: answered, resolved and closed when the call came in, not when it was typed
+        # in (a back-dated call closed at intake counted hours to repair and a missed resolution).
+        order = transition_order(order, to=OrderStatus.CLOSED, by=by, at=received)
     return order
 
 
@@ -220,17 +222,20 @@ def transition_order(
     waiting_for: str = "",
     expected_version: int | None = None,
     action: str = "",
+    at: datetime.datetime | None = None,
 ) -> ServiceOrder:
     """The only code that assigns ``ServiceOrder.status``: checks the move against the table and the
     role, records who/when/why, and refuses anything else with 409. An order outside ``by``'s scope
-    answers 404. ``action`` names the service calling for a move only it may make (``record_visit``)."""
+    answers 404. ``action`` names the service calling for a move only it may make (``record_visit``).
+    ``at`` is when the move happened if not now (``open_order``: a consultation closed on a back-dated
+    call); it dates the order's response, completion and closing, the event keeps its recording time."""
     order = lock_order(order, by=by, expected_version=expected_version)
     require_choice(to, field="to", choices=OrderStatus)
     reason = require_text(reason, field="reason", max_length=500, required=False)
     check_move(order, to=to, by=by, reason=reason, action=action)
     if to == OrderStatus.WAITING:
         require_choice(waiting_for, field="waiting_for", choices=WaitingFor)
-    now = timezone.now()
+    now = at or timezone.now()
     previous = order.status
     order.status = to
     order.waiting_for = waiting_for if to == OrderStatus.WAITING else ""

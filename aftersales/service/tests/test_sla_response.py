@@ -79,3 +79,24 @@ def test_due_time_says_the_response_is_late_not_the_repair(unanswered):
 
     assert "no response for 6\xa0hours past the respond-by time" in text
     assert "due-overdue" in text
+
+
+def test_consultation_closed_on_a_back_dated_call_is_answered_and_closed_at_the_call(users, customer):
+    """Found by a probe of the demo, 2026-12-07: a consultation taken on the phone at 09:00 and typed in
+    (answered, closed at intake) after lunch counted as answered, completed and closed after lunch, so
+    the reports read hours to repair and a missed resolution for an answer given on the call."""
+    received = timezone.now() - datetime.timedelta(days=3, hours=2)
+
+    order = make_order(
+        by=users[Role.AGENT],
+        customer=customer,
+        with_unit=False,
+        kind="consultation",
+        consultation_answer="已电话指导复位",
+        close_now=True,
+        received_at=received,
+    )
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CLOSED
+    assert order.responded_at == order.completed_at == order.closed_at == received
