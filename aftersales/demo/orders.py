@@ -29,6 +29,11 @@ from aftersales.service.choices import OldParts, Priority, Resolution
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.sla import deadlines_for
 
+# The demo clock's value for a step that answers the call: its time is the order's response, drawn once
+# every order is walked (``DemoLoader.settle_response_times``).
+RESPONDED = "responded"
+Clock = datetime.datetime | str | None
+
 
 class OrdersMixin:
     """The order-making half of ``DemoLoader`` (which provides the centres, staff and customers)."""
@@ -38,6 +43,9 @@ class OrdersMixin:
     today: datetime.date
     customers: dict[str, list[Customer]]
     staff: dict[str, User]
+    # When the step the demo is walking happened: the order events the services write meanwhile are dated
+    # then (``DemoLoader.settle_event_times``); None leaves them at the moment of loading.
+    clock: Clock
 
     def desk(self, code: str, role: str) -> User:
         raise NotImplementedError
@@ -125,6 +133,7 @@ class OrdersMixin:
                 resolution=resolution,
                 extras=extras,
             )
+        self.clock = None
 
     def make_order(
         self,
@@ -143,6 +152,7 @@ class OrdersMixin:
         description, fault = self.describe(kind=kind, unit=unit)
         question, answer = self.rng.choice(data.CONSULTATIONS)
         close_now = status == S.CLOSED and kind == K.CONSULTATION
+        self.clock = received
         order = services.open_order(
             by=agent,
             kind=kind,
@@ -164,6 +174,7 @@ class OrdersMixin:
         if status == S.CANCELLED:
             self.cancel(order, reached=extra, code=code, received=received)
             return
+        self.clock = RESPONDED  # the agent accepts, or the dispatcher assigns: that answers the call
         if status == S.ACCEPTED:
             services.transition_order(order, to=S.ACCEPTED, by=agent)
             return
@@ -188,6 +199,7 @@ class OrdersMixin:
             if not extras["reassign"]:
                 extras["reassign"] = True
                 other = next(t for t in self.technicians(code) if t != technician)
+                self.clock = min(received + datetime.timedelta(hours=3), self.now)
                 services.assign_technician(
                     order, by=dispatcher, technician=other, reason="原技术人员临时外派，改派同区域技术人员。"
                 )
@@ -200,6 +212,7 @@ class OrdersMixin:
             and order.warranty_reason == CoverageReason.IN_WARRANTY
         )
         extras["misuse"] = extras["misuse"] or misuse
+        self.clock = arrived
         visit = services.record_visit(
             order,
             by=technician,
@@ -213,6 +226,7 @@ class OrdersMixin:
         if needs_wait:
             waiting_for = extra or (W.FACTORY if kind in (K.EXCHANGE, K.RETURN_TO_FACTORY) else W.PARTS)
             departed = min(arrived + datetime.timedelta(hours=2), self.now)
+            self.clock = departed
             services.update_visit(visit, by=technician, departed_at=departed)
             order = services.transition_order(
                 order, to=S.WAITING, by=technician, waiting_for=waiting_for, reason=WAIT_REASONS[waiting_for]
@@ -225,36 +239,40 @@ class OrdersMixin:
             if status == S.WAITING:
                 return
             arrived = min(arrived + datetime.timedelta(days=self.rng.randint(2, 5)), self.now)
+            self.clock = arrived
             visit = services.record_visit(
                 order, by=technician, arrived_at=arrived, arrival_confirmed_by=order.reporter_name
             )
         departed = self.finish_visit(
             visit, technician=technician, kind=kind, fault=fault, arrived=arrived, misuse=misuse
         )
-        order = services.transition_order(order, to=S.COMPLETED, by=technician)
-        if status == S.CLOSED:
-            services.transition_order(order, to=S.CLOSED, by=manager)
         # Completed when the last visit ended (and closed the next day), not when the demo was loaded: the
         # month an order counts in (pay's figures, the reports) is the month its work was done, as the
-        # received time is the call's. Behind the services' back, like the received time they take.
-        ServiceOrder.objects.filter(pk=order.pk).update(
-            completed_at=departed,
-            closed_at=min(departed + datetime.timedelta(days=1), self.now) if status == S.CLOSED else None,
-        )
+        # received time is the call's.
+        order = services.transition_order(order, to=S.COMPLETED, by=technician, at=departed)
+        if status == S.CLOSED:
+            self.clock = min(departed + datetime.timedelta(days=1), self.now)
+            services.transition_order(order, to=S.CLOSED, by=manager, at=self.clock)
 
     def cancel(self, order: ServiceOrder, *, reached: str, code: str, received: datetime.datetime) -> None:
         agent, dispatcher = self.desk(code, "agent"), self.desk(code, "dispatcher")
+        last = received
+        self.clock = RESPONDED
         if reached in (S.ACCEPTED, S.DISPATCHED, S.WAITING):
             order = services.transition_order(order, to=S.ACCEPTED, by=agent)
+            last = received + datetime.timedelta(hours=2)  # after the response (at most 110 minutes)
         if reached in (S.DISPATCHED, S.WAITING):
             technician = self.technician_for(code)
             order = services.assign_technician(order, by=dispatcher, technician=technician)
             if reached == S.WAITING:
-                services.record_visit(order, by=technician, arrived_at=self.visit_time(received))
+                last = self.clock = self.visit_time(received)
+                services.record_visit(order, by=technician, arrived_at=last)
                 order = services.transition_order(
                     order, to=S.WAITING, by=technician, waiting_for=W.CUSTOMER, reason=WAIT_REASONS[W.CUSTOMER]
                 )
         by = dispatcher if reached in (S.DISPATCHED, S.WAITING) else agent
+        # Called off a few hours after the last step.
+        self.clock = min(last + datetime.timedelta(hours=3), self.now)
         services.transition_order(order, to=S.CANCELLED, by=by, reason=self.rng.choice(data.CANCEL_REASONS))
 
     def technician_for(self, code: str) -> User:
@@ -288,6 +306,7 @@ class OrdersMixin:
         if misuse:
             diagnosis = f"{diagnosis}；现场发现设备进水、外壳有撞击痕迹，属人为损坏"
         departed = min(arrived + datetime.timedelta(hours=self.rng.randint(1, 5)), self.now)
+        self.clock = departed
         services.update_visit(
             visit,
             by=technician,
@@ -303,4 +322,7 @@ class OrdersMixin:
         signer = visit.order.reporter_name
         image = SimpleUploadedFile(f"signature-{visit.pk}.png", signature_png(self.rng), content_type="image/png")
         services.sign_visit(visit, by=technician, signer_name=signer, image=image)
+        # Signed as the technician left (the record's 签字时间), not when the demo was loaded: behind the
+        # service's back, as the event times (sign_visit stamps the moment it is called).
+        Visit.objects.filter(pk=visit.pk).update(signed_at=departed)
         return departed

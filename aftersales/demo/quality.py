@@ -9,6 +9,7 @@ from django.db.models import Count
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ValidationFailed
 from aftersales.customers.models import Contact
+from aftersales.demo.orders import RESPONDED
 from aftersales.installed_base.models import Unit
 from aftersales.quality import services as quality
 from aftersales.quality.choices import CaseSource, CaseStatus
@@ -61,6 +62,7 @@ def _repair(loader: Any, *, unit: Unit, days_back: int, agent: Any, dispatcher: 
     contact = Contact.objects.filter(customer=unit.customer).order_by("id").first()
     received: datetime.datetime = loader.business_time(days_back)
     description, fault = loader.describe(kind=OrderKind.REPAIR, unit=unit)
+    loader.clock = received
     order = services.open_order(
         by=agent,
         kind=OrderKind.REPAIR,
@@ -73,6 +75,7 @@ def _repair(loader: Any, *, unit: Unit, days_back: int, agent: Any, dispatcher: 
         received_at=received,
     )
     # Certificates gate dispatch (workforce): the first 上海 technician allowed on this model.
+    loader.clock = RESPONDED
     for technician in loader.technicians("SH"):
         try:
             order = services.assign_technician(order, by=dispatcher, technician=technician)
@@ -82,14 +85,14 @@ def _repair(loader: Any, *, unit: Unit, days_back: int, agent: Any, dispatcher: 
     else:
         raise RuntimeError(f"no 上海 technician may repair {unit.product_model}")
     arrived = loader.visit_time(received)
+    loader.clock = arrived
     visit = services.record_visit(order, by=technician, arrived_at=arrived, arrival_confirmed_by=order.reporter_name)
     departed = loader.finish_visit(
         visit, technician=technician, kind=OrderKind.REPAIR, fault=fault, arrived=arrived, misuse=False
     )
-    order = services.transition_order(order, to=OrderStatus.COMPLETED, by=technician)
-    order = services.transition_order(order, to=OrderStatus.CLOSED, by=manager)
     # Completed when the visit ended and closed the next day, as the other demo orders (orders.py).
-    completed, closed = departed, min(departed + datetime.timedelta(days=1), loader.now)
-    ServiceOrder.objects.filter(pk=order.pk).update(completed_at=completed, closed_at=closed)
-    order.completed_at, order.closed_at = completed, closed
+    order = services.transition_order(order, to=OrderStatus.COMPLETED, by=technician, at=departed)
+    loader.clock = min(departed + datetime.timedelta(days=1), loader.now)
+    order = services.transition_order(order, to=OrderStatus.CLOSED, by=manager, at=loader.clock)
+    loader.clock = None
     return order

@@ -129,6 +129,33 @@ class TestLoadedOnce:
         for order in answered:
             assert order.responded_at == order.completed_at == order.closed_at == order.received_at, order.number
 
+    def test_load_demo_order_events_happen_between_the_call_and_the_close(self, loaded):
+        """Found by a probe, 2026-12-07: every event of every order (created, assigned, status moves,
+        closed) was dated at load time, e.g. SO…00002 received 11-07, closed 11-09, all events 12-07; the
+        warranty decided at intake at load time too."""
+        now = timezone.now()
+        orders = ServiceOrder.objects.prefetch_related("events")
+        for order in orders:
+            end = order.closed_at or now
+            times = [event.created_at for event in sorted(order.events.all(), key=lambda e: e.pk)]
+            assert times, order.number
+            # Created at the call (the orders opened by the system as the load runs: a moment later).
+            assert order.received_at <= times[0] <= order.received_at + datetime.timedelta(minutes=1), order.number
+            assert times == sorted(times), order.number  # the timeline reads in the order things happened
+            assert order.received_at <= times[0] and times[-1] <= end, order.number
+            assert order.received_at <= order.warranty_decided_at <= end, order.number
+            if order.closed_at:
+                assert order.events.order_by("pk").last().created_at == order.closed_at, order.number
+
+    def test_load_demo_signatures_are_given_during_the_visit_before_completion(self, loaded):
+        """Found by a probe, 2026-12-07: 签字时间 on the printed 售后服务记录单 was load time, after the
+        order's close on 13 of 19 closed orders."""
+        signed = Visit.objects.filter(signed_at__isnull=False).select_related("order")
+        assert signed.count() > 20
+        for visit in signed:
+            assert visit.arrived_at <= visit.signed_at <= visit.departed_at, visit.order.number
+            assert visit.signed_at <= visit.order.completed_at, visit.order.number
+
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()
 
