@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from aftersales.accounts.models import ServiceCenter, User
+from aftersales.core.numbering import next_number
 from aftersales.parts.choices import LocationKind, OldPartFate, SupplierClaimStatus
 from aftersales.parts.models import LabourRate, Loan, Location, Part
 from aftersales.parts.services import catalogue, claims, loans, requests, reservations, stock, stocktakes, tools, visits
@@ -213,7 +214,7 @@ class PartsDemo:
             ).order_by("pk")[:3]
         )
         for i, order in enumerate(orders):
-            loans.lend_spare(
+            loan = loans.lend_spare(
                 by=self.keeper,
                 part=spare,
                 serial=f"PCB-{1001 + i}",
@@ -221,10 +222,19 @@ class PartsDemo:
                 order=order,
                 due_back=self.today + datetime.timedelta(days=10),
             )
-        if orders:
-            Loan.objects.filter(serial="PCB-1001").update(
-                due_back=self.today - datetime.timedelta(days=3)
-            )  # overdue, for the list
+            # Lent on the technician's first visit, the first for ten days (overdue, for the list), the
+            # others for a month, numbered on that day: the service lends today, which made a loan due back before it
+            # was lent (found by a probe, 2026-12-07). Behind the service's back, demo data only.
+            first_visit = order.visits.order_by("arrived_at").first()
+            if first_visit is not None:
+                lent = first_visit.arrived_at
+                lent_on = timezone.localtime(lent).date()
+                Loan.objects.filter(pk=loan.pk).update(
+                    lent_at=lent,
+                    created_at=lent,
+                    number=next_number(prefix="TL", day=lent_on, width=4),
+                    due_back=lent_on + datetime.timedelta(days=10 if i == 0 else 30),
+                )
         take = stocktakes.start_stock_take(by=self.keeper, location=sh)
         counts = {line.pk: line.expected for line in take.lines.all()}
         if counts:

@@ -156,6 +156,19 @@ class TestLoadedOnce:
             assert visit.arrived_at <= visit.signed_at <= visit.departed_at, visit.order.number
             assert visit.signed_at <= visit.order.completed_at, visit.order.number
 
+    def test_load_demo_turnover_loans_are_lent_on_their_order_and_due_after(self, loaded):
+        """Found by a probe, 2026-12-07: a loan lent at load time was due back three days earlier."""
+        from aftersales.parts.models import Loan
+
+        loans = Loan.objects.select_related("order")
+        assert loans.exists()
+        for loan in loans:
+            lent_on = timezone.localtime(loan.lent_at).date()
+            assert loan.order.received_at <= loan.lent_at, loan.number
+            assert lent_on < loan.due_back, loan.number
+            assert loan.number.startswith(f"TL{lent_on:%Y%m%d}"), loan.number
+        assert loans.filter(due_back__lt=timezone.localdate()).exists()  # one overdue, for the list
+
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()
 
