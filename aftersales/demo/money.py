@@ -9,6 +9,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from aftersales.customers.choices import CustomerKind
+from aftersales.customers.models import Customer
 from aftersales.demo.signature import signature_png
 from aftersales.money import services
 from aftersales.money.choices import AnswerChannel, ChargeKind, InstallationMode
@@ -77,7 +79,7 @@ def load_money(loader: Any) -> int:
                                       by=order.technician or manager, signature=_signature(loader))  # fmt: skip
             else:
                 services.answer_quote(quote, approve=True, name="陈建国", note="尽快修好")
-            invoice = services.create_invoice(order, by=finance, buyer_tax_number="91310115MA1K3Y8R2X")
+            invoice = services.create_invoice(order, by=finance, buyer_tax_number=buyer_tax_number(order.customer))
             services.issue_invoice(invoice, by=finance)
             services.set_fapiao_number(invoice, by=finance, fapiao_number=f"26312000000000{order.pk:06d}")
             if n == 1:
@@ -96,6 +98,23 @@ def load_money(loader: Any) -> int:
         services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了")
     _load_routes(loader, orders)
     return lines
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def buyer_tax_number(customer: Customer) -> str:
+    """The company's own unified social credit code (统一社会信用代码, GB 32100, with both check
+    characters), made from its id; a person has none. Every buyer had the same one (found by a probe,
+    2026-12-07)."""
+    if customer.kind == CustomerKind.PERSON:
+        return ""
+    body = f"{(customer.pk * 7919) % 10**8:08d}"  # the organisation code (GB 11714) and its check
+    org_check = 11 - sum(int(d) * w for d, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    code = f"91310115{body}{'X' if org_check == 10 else org_check % 11}"
+    check = (31 - sum(USCC_CHARS.index(c) * w for c, w in zip(code, USCC_WEIGHTS, strict=True)) % 31) % 31
+    return code + USCC_CHARS[check]
 
 
 def _load_routes(loader: Any, orders: list[ServiceOrder]) -> None:
