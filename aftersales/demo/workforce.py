@@ -16,7 +16,7 @@ from aftersales.customers.models import Customer
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.models import ServiceOrder
 from aftersales.workforce.choices import AbsenceStatus, Decision
-from aftersales.workforce.models import Absence, Attendance, DailyReport, FieldTrip
+from aftersales.workforce.models import Absence, Attendance, ClaimDecision, DailyReport, ExpenseClaim, FieldTrip
 from aftersales.workforce.services import claims, overtime, training, trips
 
 ZONE = timezone.get_fixed_timezone(8 * 60)
@@ -65,6 +65,24 @@ def _claim(person: User, *, lines: list[tuple[str, int, str, str]], tuesday: dat
     if submit:
         claims.submit_claim(claim_id=claim.pk, by=person, now=_at(tuesday, 9, 30))
     return claim
+
+
+def _date_decisions(*, handed_in: datetime.datetime, now: datetime.datetime) -> None:
+    """Each claim's approval history as it happened: submitted when handed in (``submit_claim``'s
+    ``now``), each decision after the one before, spread until now. ``ClaimDecision.created_at`` is
+    ``auto_now_add``, which read "submitted" at load time under "handed in 12-01" (found by a probe,
+    2026-12-07); behind the services' back, demo data only."""
+    rows = list(ClaimDecision.objects.filter(created_at__gte=now).order_by("claim_id", "pk"))
+    by_claim: dict[int, list[ClaimDecision]] = {}
+    for row in rows:
+        by_claim.setdefault(row.claim_id, []).append(row)
+    for history in by_claim.values():
+        step = (now - handed_in) / (len(history) + 1)
+        for n, row in enumerate(history):
+            row.created_at = handed_in + n * step
+    ClaimDecision.objects.bulk_update(rows, ["created_at"])
+    for claim_id, history in by_claim.items():
+        ExpenseClaim.objects.filter(pk=claim_id, decided_at__isnull=False).update(decided_at=history[-1].created_at)
 
 
 def load_workforce(staff: dict[str, User], *, now: datetime.datetime) -> None:
@@ -176,8 +194,11 @@ def load_workforce(staff: dict[str, User], *, now: datetime.datetime) -> None:
         text="上周宁波出差，完成空压机大修 1 台。",
     )
 
-    # Expense claims, handed in on the last Tuesday (§12), at each step of the chain.
+    # Expense claims, handed in on the last Tuesday (§12), at each step of the chain (a week earlier when
+    # the demo loads on a Tuesday before they were handed in).
     tuesday = today - datetime.timedelta(days=(today.weekday() - 1) % 7)
+    if _at(tuesday, 9, 30) >= now:
+        tuesday -= datetime.timedelta(days=7)
     approved = _claim(
         tech,
         lines=[("transport", 3, "86.00", "往返客户现场出租车"), ("meals", 3, "45.00", "出差午餐")],
@@ -202,6 +223,7 @@ def load_workforce(staff: dict[str, User], *, now: datetime.datetime) -> None:
     if sent_back is not None:
         claims.decide_claim(claim_id=sent_back.pk, by=manager, decision=Decision.SENT_BACK, reason="请补充停车票据照片")
     _claim(tech, lines=[("meals", 0, "32.00", "加班晚餐")], tuesday=tuesday, submit=False)
+    _date_decisions(handed_in=_at(tuesday, 9, 30), now=now)
 
     # Overtime (60 a day): one approved, one waiting, one flagged without any work recorded.
     last_saturday = today - datetime.timedelta(days=(today.weekday() - 5) % 7 or 7)

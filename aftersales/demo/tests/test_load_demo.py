@@ -169,6 +169,26 @@ class TestLoadedOnce:
             assert loan.number.startswith(f"TL{lent_on:%Y%m%d}"), loan.number
         assert loans.filter(due_back__lt=timezone.localdate()).exists()  # one overdue, for the list
 
+    def test_load_demo_invoices_go_to_their_own_buyers(self, loaded):
+        """Found by a probe, 2026-12-07: every invoice's buyer had the tax number 91310115MA1K3Y8R2X."""
+        from aftersales.money.models import Invoice
+
+        numbers = [n for n in Invoice.objects.values_list("buyer_tax_number", flat=True) if n]
+        assert numbers and len(set(numbers)) == len(numbers)
+
+    def test_load_demo_claims_are_decided_after_they_are_handed_in(self, loaded):
+        """Found by a probe, 2026-12-07: a claim "handed in 12-01" read "submitted" at load time in its
+        approval history."""
+        from aftersales.workforce.models import ExpenseClaim
+
+        claims = ExpenseClaim.objects.filter(submitted_at__isnull=False).prefetch_related("decisions")
+        assert claims.count() >= 4
+        for claim in claims:
+            times = [row.created_at for row in sorted(claim.decisions.all(), key=lambda row: row.pk)]
+            assert times[0] == claim.submitted_at <= timezone.now(), claim.number
+            assert times == sorted(times) and times[-1] <= timezone.now(), claim.number
+            assert claim.decided_at is None or claim.decided_at == times[-1], claim.number
+
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()
 
