@@ -19,7 +19,7 @@ from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.schemas import Day, Money, answers
 from aftersales.parts import selectors
-from aftersales.parts.choices import LocationKind, OldPartFate, RequestKind, UnitOfMeasure
+from aftersales.parts.choices import LocationKind, OldPartFate, RequestKind, RequestStatus, UnitOfMeasure
 from aftersales.parts.models import Location, Part, Reservation, Stock, StockMove, StockRequest, Supplier, VisitPart
 from aftersales.parts.permissions import can_view_stock, locations_visible_to, parts_visible_to, requests_visible_to
 from aftersales.parts.services import catalogue, requests, reservations, stock, visits
@@ -550,8 +550,10 @@ def release(request: HttpRequest, reservation_id: int) -> Reservation:
 
 
 # ---- replenishment requests ------------------------------------------------------------------------
-@router.get("/stock-requests", response=answers(list[RequestOut], 403))
-def list_requests(request: HttpRequest, status: str = "") -> list[StockRequest]:
+@router.get("/stock-requests", response=answers(list[RequestOut], 400, 403))
+def list_requests(request: HttpRequest, status: RequestStatus | None = None) -> list[StockRequest]:
+    """The requests you see, newest first (200). ``status`` takes a request's status; another value
+    answers 400 (found by a probe, 2026-12-06: ``status=bogus`` answered an empty list)."""
     _reader(request)
     qs = requests_visible_to(request.user).prefetch_related("lines").order_by("-id")
     if status:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.accounts.capabilities import has_capability, users_with_capability
 from aftersales.accounts.models import User
@@ -162,7 +163,7 @@ def draft_weekly_summary(*, person: User, week_start: datetime.date) -> str:
     for visit in visits:
         lines.append(
             f"- {timezone.localtime(visit.arrived_at):%m-%d} {visit.order.number} {visit.order.customer.name}"
-            + (f"：{visit.work_done}" if visit.work_done else "")
+            + (pgettext("before the work done in a summary line", ": ") + visit.work_done if visit.work_done else "")
         )
     if not visits:
         lines.append(_("- none"))
@@ -175,7 +176,9 @@ def draft_weekly_summary(*, person: User, week_start: datetime.date) -> str:
     claims = ExpenseClaim.objects.filter(person=person, lines__spent_on__range=(week_start, week_end)).distinct()
     if claims:
         lines += ["", _("Expense claims:")]
-        lines += [f"- {c.number} {c.total} 元 {c.get_status_display()}" for c in claims]
+        # An amount as every screen writes it (¥86.40), in either language (found by a probe in English,
+        # 2026-12-06: "86.40 元 Draft").
+        lines += [f"- {c.number} ¥{c.total:,.2f} {c.get_status_display()}" for c in claims]
     return "\n".join(lines)
 
 

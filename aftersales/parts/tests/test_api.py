@@ -175,6 +175,11 @@ def test_shortage_raises_a_request_followed_to_receipt(api_client, keeper, centr
     assert Stock.objects.get(location=shop, part=part).on_hand == 5
     assert Stock.objects.get(location=warehouse, part=part).on_hand == 5
     assert client.get(f"/api/v1/part-locations/{shop.pk}/shortages").json() == []
+    assert [r["id"] for r in client.get("/api/v1/stock-requests?status=received").json()] == [made["id"]]
+    assert client.get("/api/v1/stock-requests?status=sent").json() == []
+    # Found by a probe, 2026-12-06: a status no request has answered an empty list, as if none matched.
+    refused = client.get("/api/v1/stock-requests?status=bogus")
+    assert (refused.status_code, refused.json()["field"]) == (400, "status")
 
 
 def test_a_transfer_to_the_same_location_is_refused(api_client, keeper, shop, part):

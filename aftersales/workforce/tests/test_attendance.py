@@ -220,3 +220,31 @@ def test_days_absent_skips_statutory_holidays_and_counts_a_working_weekend(tech)
     )
 
     assert selectors.days_absent(person=tech, year=2026, month=10) == Decimal("3.00")
+
+
+def test_the_weekly_summary_draft_reads_in_the_readers_language(users, tech):
+    """Found by a probe in English, 2026-12-06: "- BX… 86.40 元 Draft" and "…有限公司：Replaced V-belt"."""
+    from django.utils import translation
+
+    from aftersales.service.services import record_visit
+    from aftersales.workforce.services import claims
+
+    order = job_for(users)
+    record_visit(order, by=tech, work_done="Replaced the V-belt")
+    claim = claims.create_claim(by=tech)
+    claims.add_expense_line(
+        claim_id=claim.pk,
+        by=tech,
+        kind="meals",
+        spent_on=timezone.localdate(),
+        amount="1086.40",
+        description="dinner",
+        order_id=order.pk,
+    )
+    monday = week_start_of(timezone.localdate())
+
+    with translation.override("en"):
+        draft = selectors.draft_weekly_summary(person=tech, week_start=monday)
+
+    assert f"{order.customer.name}: Replaced the V-belt" in draft
+    assert "¥1,086.40" in draft and "元" not in draft and "：" not in draft
