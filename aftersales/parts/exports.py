@@ -35,7 +35,7 @@ STOCK_COLUMNS = (
     gettext_lazy("Defective"),
     gettext_lazy("Minimum"),
     gettext_lazy("Maximum"),
-    gettext_lazy("warranty-critical"),
+    gettext_lazy("Warranty-critical"),
 )
 SHORTAGE_COLUMNS = (
     gettext_lazy("Location code"),
@@ -47,7 +47,7 @@ SHORTAGE_COLUMNS = (
     gettext_lazy("Minimum"),
     gettext_lazy("Maximum"),
     gettext_lazy("To order"),
-    gettext_lazy("warranty-critical"),
+    gettext_lazy("Warranty-critical"),
 )
 CLAIM_COLUMNS = (
     gettext_lazy("Number"),
@@ -73,7 +73,7 @@ LOAN_COLUMNS = (
     gettext_lazy("Order"),
     gettext_lazy("Lent on"),
     gettext_lazy("Due back"),
-    gettext_lazy("overdue"),
+    pgettext_lazy("a loan", "Overdue"),
     gettext_lazy("Inspection"),
 )
 TOOL_COLUMNS = (

@@ -94,6 +94,10 @@ def open_order(
             _("Only a consultation with the answer given can be closed at intake."),
             field="close_now",
         )
+    if close_now:
+        # Answered on the call: resolved by phone, whatever the form's default said (found by a probe,
+        # 2026-12-06: such consultations were stored as "on site", the intake form's default).
+        resolution = Resolution.REMOTE
     now = timezone.now()
     received = require_aware(received_at, field="received_at") or now
     if received > now + datetime.timedelta(minutes=5):

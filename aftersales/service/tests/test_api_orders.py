@@ -83,11 +83,14 @@ def test_open_order_without_unit_is_not_covered(agent, customer):
 @pytest.mark.django_db
 def test_open_order_consultation_closed_at_intake(agent, customer):
     body = intake(customer, kind="consultation", consultation_answer="已电话指导复位", close_now=True)
+    body["resolution"] = "on_site"  # the intake form's default, left as it was
 
     response = agent.post("/api/v1/orders", body, content_type=JSON)
 
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "closed"
+    # Answered on the call: resolved by phone (found by a probe, 2026-12-06: stored as "on site").
+    assert response.json()["resolution"] == "remote"
 
 
 @pytest.mark.django_db

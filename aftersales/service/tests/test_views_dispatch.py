@@ -267,3 +267,14 @@ def test_the_board_ignores_an_order_it_may_not_show(dispatcher_client, centre, o
         assert response.status_code == 200
         body = response.content.decode()
         assert f'id="dispatch-row-{elsewhere.pk}"' not in body and f'id="dispatch-row-{closed.pk}"' not in body
+
+
+def test_reassigning_with_nobody_else_to_take_it_says_so(dispatcher_client, centre, users):
+    """Found by a probe, 2026-12-06: "Reassign…" opened an empty list with an active Reassign button."""
+    order = order_in(centre, users)
+    assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])  # the centre's only one
+
+    board = dispatcher_client.get(f"{BOARD}?order={order.pk}").content.decode()
+
+    row = board[board.index(f'id="dispatch-row-{order.pk}"') :].split("</tr>")[0]
+    assert "dispatch-no-other" in row and "dispatch-form-reassign" not in row

@@ -56,6 +56,12 @@ class Row:
     overridable: list[User] = field(default_factory=list)
 
     @property
+    def choices(self) -> list[User]:
+        """Whom the row's form offers: any technician offered, or, to reassign, any but the current one
+        (found by a probe, 2026-12-06: "Reassign…" opened an empty list with an active button)."""
+        return [t for t in self.technicians if t.pk != self.order.technician_id]
+
+    @property
     def city(self) -> str:
         site = self.order.site or (self.order.unit.site if self.order.unit else None)
         return site.city if site else ""
