@@ -48,10 +48,22 @@ CUSTOMER_COLUMNS = (
     ),
     Column("contact_name", ("联系人",), gettext_lazy("Contact's name (needed with a mobile)."), example="张伟"),
     Column("mobile", ("手机", "手机号", "联系电话"), gettext_lazy("Contact's mobile number."), example="13812345678"),
-    Column("site_name", ("地点", "地点名称"), gettext_lazy("Site name (needed with an address)."), example="总部"),
+    Column(
+        "site_name",
+        ("地点", "地点名称"),
+        gettext_lazy("Site name: needed when any of the site's columns (site, province, city, address) is filled."),
+        example="总部",
+    ),
     Column("province", ("省", "省份"), gettext_lazy("Province."), example="上海市"),
     Column("city", ("市", "城市"), gettext_lazy("City."), example="上海市"),
-    Column("address", ("地址", "详细地址"), gettext_lazy("Street address of the site."), example="浦东新区张江路1号"),
+    Column(
+        "address",
+        ("地址", "详细地址"),
+        # Found by a probe, 2026-12-06: the help said the site name was needed "with an address" and the
+        # address optional, while a province or a city alone made both required.
+        gettext_lazy("Street address of the site: needed when any of the site's columns is filled."),
+        example="浦东新区张江路1号",
+    ),
     Column("notes", ("备注",), gettext_lazy("Notes.")),
     Column(
         "service_center",

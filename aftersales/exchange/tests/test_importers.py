@@ -120,6 +120,21 @@ def test_preview_customers_maps_nested_service_fields_to_columns(agent):
 
 
 @pytest.mark.django_db
+def test_a_city_alone_asks_for_the_site_as_the_columns_help_says(agent):
+    """Found by a probe, 2026-12-06: the help said the site name was needed "with an address" and the
+    address optional, while a city alone made both required."""
+    from aftersales.customers.imports import CUSTOMER_COLUMNS
+
+    rows = [CUSTOMER_HEADER, ["甲公司", "", "张伟", "13812345678", "", "", "苏州市", "", ""]]
+
+    preview = preview_import(kind="customers", file=upload(rows), by=agent)
+
+    assert [(e.code, e.field) for r in preview.rows for e in r.errors] == [("required", "site_name")]
+    helps = {c.key: str(c.help) for c in CUSTOMER_COLUMNS}
+    assert "any of the site's columns" in helps["site_name"] and "any of the site's columns" in helps["address"]
+
+
+@pytest.mark.django_db
 def test_preview_customers_refuses_unknown_kind_and_centre(agent, other_centre):
     rows = [["name", "kind", "service_center"], ["甲公司", "partnership", ""], ["乙公司", "", other_centre.code]]
 
