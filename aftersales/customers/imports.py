@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.core.errors import DomainError
+from aftersales.core.phones import phone_search_key
 from aftersales.core.tabular import (
     Cell,
     CellError,
@@ -74,14 +75,57 @@ CUSTOMER_COLUMNS = (
 
 
 class CustomerRows(RowPreparer):
+    """A customer is the same customer again when a company has the same name, or a person the same
+    name and mobile: in the file (``duplicate_in_file``, the row that has it first named) or among the
+    customers the user sees (``duplicate_customer``, with its ID). Found by a probe, 2026-12-06: a file
+    checked twice, or a company on two rows for its two contacts, made a second customer each time, and
+    the unit import then refused the name as ambiguous. Another contact of an existing customer is added
+    on the customer's page, not by a second row."""
+
     def __init__(self, *, by: Any, table: Any, mapping: dict[str, int]) -> None:
         super().__init__(by=by, table=table, mapping=mapping)
         self.centres: dict[str, Any] = {}
+        self.companies: dict[str, int] = {}  # name → the existing company's id
+        self.people: dict[str, int] = {}  # name + mobile → the existing person's id
+        self.seen: dict[str, int] = {}
 
     def load(self, rows: list[tuple[int, dict[str, Cell]]]) -> None:
         codes = self.column(rows, "service_center") - set(self.centres)
         if codes:
             self.centres |= {c.code: c for c in centres_visible_to(self.by).filter(code__in=codes)}
+        names = self.column(rows, "name")
+        if names:
+            visible = customers_visible_to(self.by).filter(name__in=names)
+            self.companies |= dict(visible.filter(kind=CustomerKind.COMPANY).order_by("-pk").values_list("name", "pk"))
+            mobiles = {key for m in self.column(rows, "mobile") if (key := phone_search_key(m))}
+            if mobiles:
+                people = visible.filter(kind=CustomerKind.PERSON, contacts__mobile__in=mobiles)
+                self.people |= {
+                    f"{name}\n{mobile}": pk for name, mobile, pk in people.values_list("name", "contacts__mobile", "pk")
+                }
+
+    def _same_customer(self, row: int, kind: str, values: dict[str, Any]) -> RowError | None:
+        name = values.get("name", "").strip()
+        if not name:
+            return None
+        mobile = phone_search_key(values.get("mobile", "")) or ""
+        if kind == CustomerKind.PERSON and not mobile:
+            return None  # two people of one name are two people; without a mobile nothing tells them apart
+        key = name if kind == CustomerKind.COMPANY else f"{name}\n{mobile}"
+        if (first := self.earlier_row(self.seen, f"{kind}\n{key}", row)) is not None:
+            return RowError(
+                "duplicate_in_file",
+                "name",
+                _("“%(name)s” is also on row %(row)d: one row per customer.") % {"name": name[:60], "row": first},
+            )
+        existing = (self.companies if kind == CustomerKind.COMPANY else self.people).get(key)
+        if existing is not None:
+            return RowError(
+                "duplicate_customer",
+                "name",
+                _("“%(name)s” is a customer already (ID %(id)d).") % {"name": name[:60], "id": existing},
+            )
+        return None
 
     def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
         values: dict[str, Any] = {key: text(cell) for key, cell in raw.items()}
@@ -91,6 +135,9 @@ class CustomerRows(RowPreparer):
             values["kind"] = kind
         except CellError as exc:
             errors.append(RowError(exc.code, "kind", exc.message))
+        else:
+            if (same := self._same_customer(row, kind, values)) is not None:
+                errors.append(same)
         centre = None
         if values.get("service_center"):
             centre = self.centres.get(values["service_center"])

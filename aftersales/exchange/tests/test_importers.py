@@ -120,6 +120,35 @@ def test_preview_customers_maps_nested_service_fields_to_columns(agent):
 
 
 @pytest.mark.django_db
+def test_the_same_customer_again_is_refused_in_the_file_and_against_the_customers(agent, centre):
+    """Found by a probe, 2026-12-06: a company on two rows (for its two contacts) became two customers,
+    and a file checked again was ready to create every row a second time."""
+    existing = CustomerFactory(name="华东机械有限公司", service_center=centre)
+    person = CustomerFactory(name="李娜", kind="person", service_center=centre)
+    person.contacts.create(name="李娜", mobile="+8613900001111", is_primary=True)
+    rows = [
+        CUSTOMER_HEADER,
+        ["南方制造厂", "", "王强", "13812340001", "", "", "", "", ""],
+        ["南方制造厂", "", "王强二", "13812340002", "", "", "", "", ""],
+        ["华东机械有限公司", "", "张伟", "13812340003", "", "", "", "", ""],
+        ["李娜", "个人", "李娜", "139 0000 1111", "", "", "", "", ""],
+        ["李娜", "个人", "李娜", "13900002222", "", "", "", "", ""],  # another 李娜
+    ]
+
+    preview = preview_import(kind="customers", file=upload(rows), by=agent)
+
+    assert [[(e.code, e.field) for e in r.errors] for r in preview.rows] == [
+        [],
+        [("duplicate_in_file", "name")],
+        [("duplicate_customer", "name")],
+        [("duplicate_customer", "name")],
+        [],
+    ]
+    assert "2" in preview.rows[1].errors[0].message and str(existing.pk) in preview.rows[2].errors[0].message
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_a_city_alone_asks_for_the_site_as_the_columns_help_says(agent):
     """Found by a probe, 2026-12-06: the help said the site name was needed "with an address" and the
     address optional, while a city alone made both required."""
