@@ -34,6 +34,10 @@ def test_customer_list_and_file_show_units_orders_follow_ups_and_the_timeline(cl
     page = client.get(reverse("care:customer_detail", args=[customer.pk]))
 
     assert listed.status_code == 200 and "华通机械" in listed.content.decode()
+    # The ID an import's customer_id column takes (found by a probe, 2026-12-06: shown nowhere).
+    assert (
+        f'<td class="text-end font-monospace small text-body-secondary">{customer.pk}</td>' in listed.content.decode()
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert closed.number in html and closed.unit.serial_number in html
