@@ -1,9 +1,15 @@
 from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.care.choices import CampaignKind, ComplaintCause, ContactChannel, Direction, Outcome
 from aftersales.care.models import FollowUpRule, ScriptQuestion
 from aftersales.catalog.models import ProductModel
+from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
 from aftersales.core.widgets import DateInput
+from aftersales.customers.models import Contact, Customer, Site
+from aftersales.installed_base.models import Unit
 
 
 class FollowUpRuleForm(forms.ModelForm):
@@ -81,3 +87,41 @@ class CampaignForm(forms.Form):
     province = forms.CharField(max_length=50, required=False)
     older_than_years = forms.IntegerField(min_value=0, max_value=50, required=False)
     late_reason = forms.CharField(max_length=300, required=False)
+
+
+# ---- the customer file's own records (the services of customers and installed_base check them again) ----
+class CustomerEditForm(BootstrapFormMixin, forms.Form):
+    """``customers.services.update_customer``: the name and the notes."""
+
+    name = Customer._meta.get_field("name").formfield()
+    notes = Customer._meta.get_field("notes").formfield(widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CustomerContactForm(BootstrapFormMixin, forms.Form):
+    """``customers.services.add_contact``: a person to call (not the contact log's ``ContactForm``)."""
+
+    name = Contact._meta.get_field("name").formfield()
+    # Typed as people write it ("138 0013 8000", "+86 …"); the service stores E.164.
+    mobile = forms.CharField(
+        label=capfirst(Contact._meta.get_field("mobile").verbose_name), max_length=PHONE_INPUT_MAX_LENGTH
+    )
+    is_primary = Contact._meta.get_field("is_primary").formfield()
+
+
+class CustomerSiteForm(BootstrapFormMixin, forms.Form):
+    """``customers.services.add_site``: where the units stand."""
+
+    name = Site._meta.get_field("name").formfield()
+    province = Site._meta.get_field("province").formfield()
+    city = Site._meta.get_field("city").formfield()
+    address = Site._meta.get_field("address").formfield()
+
+
+class ProofForm(BootstrapFormMixin, forms.Form):
+    """``installed_base.services.update_proof_of_purchase`` (``PUT /units/{id}/proof``)."""
+
+    purchase_date = Unit._meta.get_field("purchase_date").formfield(widget=DateInput())
+    seller = Unit._meta.get_field("seller").formfield()
+    dealer_name = Unit._meta.get_field("dealer_name").formfield()
+    proof_reference = Unit._meta.get_field("proof_reference").formfield()
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500, required=False)

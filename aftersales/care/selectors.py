@@ -23,6 +23,7 @@ from aftersales.core.phones import display_phone
 from aftersales.coverage.decision import CoverageDecision
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer
+from aftersales.customers.permissions import can_edit_customers
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.notifications.models import OutboxMessage
@@ -143,15 +144,21 @@ class FileCheck:
     overdue: bool = False
 
 
-def file_check(customer: Customer, *, units: list[Unit], on: datetime.date | None = None) -> FileCheck:
+def file_check(
+    customer: Customer, *, units: list[Unit], on: datetime.date | None = None, editable: bool = False
+) -> FileCheck:
+    """What the file lacks; for a user who may edit customers (``editable``) each gap links to the form
+    that closes it (the units are registered at intake, which has no link from here)."""
     first_contact = customer.created_at.astimezone(business_timezone()).date()
     due = WorkingCalendar().add_working_days(start=first_contact, days=config.file_complete_within_working_days()).day
     gaps = []
     contacts = list(customer.contacts.all())
     if not contacts:
-        gaps.append(FileGap("contact", _("Add a contact with a mobile number")))
+        url = reverse("care:customer_add_contact", args=[customer.pk]) if editable else ""
+        gaps.append(FileGap("contact", _("Add a contact with a mobile number"), url))
     if not list(customer.sites.all()):
-        gaps.append(FileGap("site", _("Add a site (where the units stand)")))
+        url = reverse("care:customer_add_site", args=[customer.pk]) if editable else ""
+        gaps.append(FileGap("site", _("Add a site (where the units stand)"), url))
     if not units:
         gaps.append(FileGap("unit", _("Register the customer's units")))
     for unit in units:
@@ -160,7 +167,7 @@ def file_check(customer: Customer, *, units: list[Unit], on: datetime.date | Non
                 FileGap(
                     f"proof-{unit.pk}",
                     _("Proof of purchase for unit %(serial)s") % {"serial": unit.serial_number},
-                    reverse("care:unit_detail", args=[unit.pk]),
+                    reverse("care:unit_proof" if editable else "care:unit_detail", args=[unit.pk]),
                 )
             )
     return FileCheck(due_on=due, gaps=gaps, overdue=bool(gaps) and (on or today()) > due)
@@ -365,7 +372,9 @@ def customer_file(*, user: User, customer: Customer) -> CustomerFile:
         complaints=complaints,
         ratings=ratings,
         timeline=timeline,
-        check=file_check(customer, units=units),
+        check=file_check(
+            customer, units=units, editable=can_edit_customers(user, centre_id=customer.service_center_id)
+        ),
     )
 
 

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.care import selectors, services
 from aftersales.care.choices import ComplaintStatus
@@ -23,7 +23,11 @@ from aftersales.care.forms import (
     CampaignForm,
     ComplaintForm,
     ContactForm,
+    CustomerContactForm,
+    CustomerEditForm,
+    CustomerSiteForm,
     EscalateForm,
+    ProofForm,
     ResolveForm,
 )
 from aftersales.care.models import ScriptQuestion
@@ -38,7 +42,10 @@ from aftersales.care.permissions import (
 )
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
+from aftersales.customers import services as customer_services
+from aftersales.customers.permissions import can_edit_customers
 from aftersales.history.views import record_panel
+from aftersales.installed_base import services as unit_services
 from aftersales.installed_base.panels import render_unit_panels
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.service.forms_field import run_form
@@ -88,6 +95,7 @@ def _render_file(request: HttpRequest, customer: Any, *, status: int = 200, **fo
         "complaint_form": forms_.get("complaint_form") or ComplaintForm(),
         "can_log": can_log_contacts(request.user, centre_id=customer.service_center_id),
         "can_complain": can_handle_complaints(request.user, centre_id=customer.service_center_id),
+        "can_edit": can_edit_customers(request.user, centre_id=customer.service_center_id),
     }
     return render(request, "care/customer_detail.html", context, status=status)
 
@@ -125,18 +133,132 @@ def customer_open_complaint(request: HttpRequest, customer_id: int) -> HttpRespo
     return redirect("care:complaint_detail", complaint_id=created[0].pk)
 
 
+# ---- the file's own records: one small page each (bind → the customers / installed_base service → back) ----
+def _editable_customer(request: HttpRequest, customer_id: int) -> Any:
+    """The customer, if the user may change it: 404 outside their scope, 403 for one who may not edit
+    customers (the predicate of ``PATCH /customers/{id}`` and its siblings)."""
+    customer = _customer(request, customer_id)
+    _need(can_edit_customers(request.user, centre_id=customer.service_center_id))
+    return customer
+
+
+def _record_form(
+    request: HttpRequest,
+    customer_id: int,
+    *,
+    form_class: type[forms.Form],
+    initial: Callable[[Any], dict[str, Any]],
+    save: Callable[[Any, dict[str, Any]], object],
+    title: str,
+    done: str,
+) -> HttpResponse:
+    customer = _editable_customer(request, customer_id)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        status = run_form(form, lambda data: save(customer, data))
+        if not status:
+            messages.success(request, done)
+            return redirect("care:customer_detail", customer_id=customer.pk)
+    else:
+        form, status = form_class(initial=initial(customer)), 200
+    context = {
+        "form": form,
+        "title": title,
+        "customer": customer,
+        "back": reverse("care:customer_detail", args=[customer.pk]),
+    }
+    return render(request, "care/customer_form.html", context, status=status)
+
+
 @login_required
-@require_GET
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _record_form(
+        request,
+        customer_id,
+        form_class=CustomerEditForm,
+        initial=lambda customer: {"name": customer.name, "notes": customer.notes},
+        save=lambda customer, data: customer_services.update_customer(customer=customer, by=request.user, **data),
+        title=_("Edit the customer"),
+        done=_("Customer saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_add_contact(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _record_form(
+        request,
+        customer_id,
+        form_class=CustomerContactForm,
+        initial=lambda customer: {"is_primary": not customer.contacts.all()},
+        save=lambda customer, data: customer_services.add_contact(
+            customer=customer, by=request.user, data=customer_services.ContactData(**data)
+        ),
+        title=_("Add a contact person"),
+        done=_("Contact person added."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_add_site(request: HttpRequest, customer_id: int) -> HttpResponse:
+    return _record_form(
+        request,
+        customer_id,
+        form_class=CustomerSiteForm,
+        initial=lambda customer: {},
+        save=lambda customer, data: customer_services.add_site(
+            customer=customer, by=request.user, data=customer_services.SiteData(**data)
+        ),
+        title=_("Add a site"),
+        done=_("Site added."),
+    )
+
+
+def _unit(request: HttpRequest, unit_id: int) -> Any:
     _need(can_view_care(request.user))
     unit = units_visible_to(request.user).select_related("customer", "product_model", "site").filter(pk=unit_id).first()
     if unit is None:
         raise Http404
+    return unit
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = _unit(request, unit_id)
     context = {
         "history": selectors.unit_history(user=request.user, unit=unit),
         "panels": render_unit_panels(request, unit),  # what the areas add: the parts fitted ...
+        "can_edit": can_edit_customers(request.user, centre_id=unit.customer.service_center_id),
     }
     return render(request, "care/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_proof(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Correct the proof of purchase: the service of ``PUT /units/{id}/proof``, which keeps old → new and
+    the reason in the unit's history."""
+    unit = _unit(request, unit_id)
+    _need(can_edit_customers(request.user, centre_id=unit.customer.service_center_id))
+    if request.method == "POST":
+        form = ProofForm(request.POST)
+        status = run_form(form, lambda data: unit_services.update_proof_of_purchase(unit=unit, by=request.user, **data))
+        if not status:
+            messages.success(request, _("Proof of purchase saved."))
+            return redirect("care:unit_detail", unit_id=unit.pk)
+    else:
+        form, status = ProofForm(initial={name: getattr(unit, name) for name in unit_services.PROOF_FIELDS}), 200
+    context = {
+        "form": form,
+        "title": _("Correct the proof of purchase"),
+        "customer": unit.customer,
+        "unit": unit,
+        "back": reverse("care:unit_detail", args=[unit.pk]),
+    }
+    return render(request, "care/customer_form.html", context, status=status)
 
 
 # ---- follow-ups --------------------------------------------------------------------------------------
