@@ -93,3 +93,27 @@ def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_
     page.locator("#campaign-table a").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, "care-campaign")
+
+
+def test_the_agent_completes_a_customer_file_from_its_gaps(signed_in):
+    """Found by a probe on an empty install, 2026-12-06: the file said "add a site" by a deadline and
+    offered no way to do it; now its gap links to the form, and the saved site closes the gap."""
+    from aftersales.browser_tests.builders import user
+    from aftersales.customers.tests.factories import CustomerFactory
+
+    customer = CustomerFactory(name="空白测试客户", service_center=user("agent").service_center)
+    page = signed_in("agent")
+    page.goto(f"/customers/{customer.pk}/")
+    gap = page.locator("[data-gap] a", has_text=re.compile("地点|site", re.IGNORECASE))
+    expect(gap).to_be_visible()
+
+    gap.click()
+    page.locator("input[name=name]").fill("一号车间")
+    page.locator("input[name=city]").fill("上海")
+    page.locator("input[name=address]").fill("浦东新区张江路 1 号")
+    page.get_by_role("button", name=re.compile(zh("Save"))).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("空白测试客户")
+    expect(page.get_by_text("浦东新区张江路 1 号")).to_be_visible()
+    expect(page.locator("[data-gap] a", has_text=re.compile("地点|site", re.IGNORECASE))).to_have_count(0)
+    assert customer.sites.get().address == "浦东新区张江路 1 号"
