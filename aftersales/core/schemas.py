@@ -1,4 +1,5 @@
-"""Helpers for API schemas: input limits taken from the model fields, and the declared error answers."""
+"""Helpers for API schemas: input limits taken from the model fields, the declared error answers, and the
+closed sets of values an answer declares."""
 
 import datetime
 from decimal import Decimal
@@ -7,8 +8,9 @@ from typing import Annotated, Any
 from django.core import validators
 from django.db import models
 from ninja import Field, Schema
-from pydantic import AfterValidator, PlainValidator, WithJsonSchema, create_model
-from pydantic_core import PydanticCustomError, PydanticUndefined
+from pydantic import AfterValidator, GetJsonSchemaHandler, PlainValidator, WithJsonSchema, create_model
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, PydanticUndefined
 
 from aftersales.core.amounts import (
     AMOUNT_PATTERN,
@@ -57,6 +59,39 @@ def model_field(model: type[models.Model], name: str, default: Any = PydanticUnd
     if field.help_text and "description" not in extra:
         extra["description"] = str(field.help_text)
     return Field(default, **{**limits, **extra})
+
+
+class Choice:
+    """Declares an answer's ``str`` as one of a fixed set of values in the OpenAPI document:
+    ``status: Annotated[str, Choice(OrderStatus)]`` documents ``{"type": "string", "enum": [...]}``, so a
+    client generated from the document gets an enum, not a string. ``blank=True`` adds ``""`` for a field
+    that may be empty (``ServiceOrder.waiting_for`` while the order is not waiting). A value computed from
+    a few members names them: ``Choice(ContractStatus.ACTIVE, ContractStatus.EXPIRED, ...)``.
+
+    Only the document changes: the value stays a plain ``str``, read and written as it is (the choice's
+    value, the same JSON as before), and the field's annotation stays ``str``, so the order list's fast path
+    writes it without a test per row (service/list_rows.py). An input types its choice with the
+    ``TextChoices`` itself, which the schema checks (``model_field``); an answer's value comes from the
+    database or a service and is not checked a second time. ``test_openapi_enums`` fails on an answer's
+    choice field that declares no enum, or other values than its model field's.
+    """
+
+    def __init__(self, *choices: type[models.TextChoices] | str, blank: bool = False) -> None:
+        values = [""] if blank else []
+        for choice in choices:
+            members = [choice] if isinstance(choice, str) else list(choice.values)
+            values.extend(str(value) for value in members if str(value) not in values)
+        self.values = values
+        # A whole TextChoices is named as the input schemas name it (``OrderStatus``); another set (with
+        # "", or a few members) keeps the field's title, so a generated client does not take it for that enum.
+        whole = len(choices) == 1 and isinstance(choices[0], type) and not blank
+        self.title = choices[0].__name__ if whole else None
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema: JsonSchemaValue = {"type": "string", "enum": self.values}
+        if self.title:
+            schema["title"] = self.title
+        return schema
 
 
 def answers(ok: Any = None, *errors: int, status: int = 200) -> dict[int, Any]:
