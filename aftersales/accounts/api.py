@@ -1,6 +1,7 @@
 """Auth, your API tokens and the current user."""
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -9,13 +10,14 @@ from ninja import Field, Router, Schema, Status
 
 from aftersales.accounts import services
 from aftersales.accounts.capabilities import extra_roles_of, roles_of
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken, StandIn, User
 from aftersales.accounts.permissions import stand_ins_visible_to
 from aftersales.accounts.throttle import client_ip
 from aftersales.core.api import Input, idempotent
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Choice, Day, answers, model_field
 
 router = Router(tags=["auth"])
 
@@ -51,7 +53,7 @@ class MeOut(Schema):
     id: int
     username: str
     name: str
-    role: str
+    role: Annotated[str, Choice(Role)]
     service_center_id: int | None
 
     @staticmethod
@@ -99,9 +101,11 @@ class RolesIn(Input):
 
 class UserRolesOut(Schema):
     id: int
-    role: str = Field(description="The primary role.")
-    extra_roles: list[str]
-    roles: list[str] = Field(description="Every role the user holds: the primary one and the extra ones.")
+    role: Annotated[str, Choice(Role)] = Field(description="The primary role.")
+    extra_roles: list[Annotated[str, Choice(Role)]]
+    roles: list[Annotated[str, Choice(Role)]] = Field(
+        description="Every role the user holds: the primary one and the extra ones."
+    )
 
     @staticmethod
     def resolve_extra_roles(user: User) -> list[str]:

@@ -2,7 +2,7 @@
 unit's history. Every list and detail reads through the app's scoping functions (404 outside)."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,17 @@ from aftersales.accounts.models import User
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.care import selectors, services
 from aftersales.care.api_reports import router as reports_router
-from aftersales.care.choices import CampaignKind, ComplaintCause, ComplaintStatus, ContactChannel, Direction, Outcome
+from aftersales.care.choices import (
+    CampaignKind,
+    ComplaintCause,
+    ComplaintSource,
+    ComplaintStatus,
+    ContactChannel,
+    Direction,
+    Outcome,
+    Purpose,
+    TaskStatus,
+)
 from aftersales.care.models import Campaign, Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.permissions import care_customers_visible_to, contacts_visible_to
 from aftersales.catalog.models import ProductModel
@@ -21,9 +31,12 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, Moment, answers, model_field, page_schema
+from aftersales.core.schemas import Choice, Day, Moment, answers, model_field, page_schema
+from aftersales.coverage.choices import CoverageReason
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
+from aftersales.notifications.choices import MessageStatus
+from aftersales.service.choices import OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
 
@@ -36,7 +49,7 @@ class CallOut(Schema):
     id: int
     at: datetime.datetime
     by_id: int
-    outcome: str
+    outcome: Annotated[str, Choice(Outcome)]
     score: int | None
     expected: int | None
     perceived: int | None
@@ -46,11 +59,17 @@ class CallOut(Schema):
     notes: str
 
 
+# A task's state (selectors.task_state): where an open task stands, else its status.
+FOLLOW_UP_STATE = Choice(
+    "due", "overdue", "upcoming", TaskStatus.DONE, TaskStatus.REFUSED, TaskStatus.UNREACHABLE, TaskStatus.CANCELLED
+)
+
+
 class FollowUpOut(Schema):
     id: int
-    purpose: str
-    status: str
-    state: str = Field(description="due, overdue or upcoming while open; else the status")
+    purpose: Annotated[str, Choice(Purpose)]
+    status: Annotated[str, Choice(TaskStatus)]
+    state: Annotated[str, FOLLOW_UP_STATE] = Field(description="due, overdue or upcoming while open; else the status")
     customer_id: int
     customer_name: str
     order_id: int | None
@@ -160,10 +179,10 @@ def assign_follow_up(request: HttpRequest, task_id: int, payload: ComplaintAssig
 class ComplaintOut(Schema):
     id: int
     number: str
-    status: str
+    status: Annotated[str, Choice(ComplaintStatus)]
     level: int
-    source: str
-    cause: str
+    source: Annotated[str, Choice(ComplaintSource)]
+    cause: Annotated[str, Choice(ComplaintCause)]
     customer_id: int
     owner_id: int
     description: str
@@ -297,8 +316,8 @@ def record_acceptance(request: HttpRequest, complaint_id: int, payload: Acceptan
 class CareContactOut(Schema):
     id: int
     customer_id: int
-    channel: str
-    direction: str
+    channel: Annotated[str, Choice(ContactChannel)]
+    direction: Annotated[str, Choice(Direction)]
     at: datetime.datetime
     by_id: int | None
     person: str
@@ -416,7 +435,7 @@ def customer_file(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 
 class CareWarrantyOut(Schema):
     covered: bool
-    reason: str
+    reason: Annotated[str, Choice(CoverageReason)]
     detail: str
     until: datetime.date | None
 
@@ -433,8 +452,8 @@ class CareVisitOut(Schema):
 class UnitOrderOut(Schema):
     id: int
     number: str
-    kind: str
-    status: str
+    kind: Annotated[str, Choice(OrderKind)]
+    status: Annotated[str, Choice(OrderStatus)]
     received_at: datetime.datetime
     closed_at: datetime.datetime | None
     warranty_covered: bool
@@ -478,7 +497,7 @@ def unit_history(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 class CampaignOut(Schema):
     id: int
     service_center_id: int
-    kind: str
+    kind: Annotated[str, Choice(CampaignKind)]
     title: str
     message: str
     event_on: datetime.date
@@ -496,7 +515,9 @@ class RecipientOut(Schema):
     customer_id: int
     customer_name: str
     mobile: str
-    delivery: str = Field(description="The SMS's outbox status (queued, sending, sent, failed); empty: letter only")
+    delivery: Annotated[str, Choice(MessageStatus, blank=True)] = Field(
+        description="The SMS's outbox status (queued, sending, sent, failed); empty: letter only"
+    )
 
 
 class CampaignDetailOut(CampaignOut):

@@ -3,7 +3,7 @@ fee ledger with the deposit's release, projects and their problem sheet. Every l
 through ``permissions.in_scope`` (404 outside). Amounts are strings in CNY ("1200.00"), never floats."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -11,14 +11,25 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.accounts.models import User
+from aftersales.care.choices import TaskStatus
 from aftersales.contracts import selectors, services
-from aftersales.contracts.choices import Billing, ContractAccount, ContractKind, EntryKind, PlanKind, Severity
+from aftersales.contracts.choices import (
+    Billing,
+    ContractAccount,
+    ContractKind,
+    ContractStatus,
+    EntryKind,
+    PlanKind,
+    ProblemStatus,
+    Severity,
+    VisitStatus,
+)
 from aftersales.contracts.models import Contract, ContractVisit, LedgerEntry, Problem, Project, VisitPlan
 from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import AmountText, Day, answers, model_field
+from aftersales.core.schemas import AmountText, Choice, Day, answers, model_field
 from aftersales.customers.models import Contact
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
@@ -29,7 +40,7 @@ router = Router(tags=["contracts"])
 # ---- contracts ----------------------------------------------------------------------------------------
 class VisitPlanOut(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, Choice(PlanKind)]
     rule: str
     mandatory: bool
     technician_id: int | None
@@ -43,9 +54,11 @@ class VisitPlanOut(Schema):
 class ContractOut(Schema):
     id: int
     number: str
-    kind: str
-    status: str
-    state: str = Field(description="active, expired (term over) or cancelled")
+    kind: Annotated[str, Choice(ContractKind)]
+    status: Annotated[str, Choice(ContractStatus)]
+    state: Annotated[str, Choice(ContractStatus.ACTIVE, ContractStatus.EXPIRED, ContractStatus.CANCELLED)] = Field(
+        description="active, expired (term over) or cancelled"
+    )
     service_center_id: int
     customer_id: int
     customer_name: str
@@ -59,7 +72,7 @@ class ContractOut(Schema):
     response_hours: int | None
     resolution_days: int | None
     price: str
-    billing: str
+    billing: Annotated[str, Choice(Billing)]
     deposit_amount: str
     deposit_release_on: datetime.date | None
     block_on_missed_visits: bool
@@ -231,15 +244,15 @@ def add_plan(request: HttpRequest, contract_id: int, payload: VisitPlanIn) -> Cr
 class ContractVisitOut(Schema):
     id: int
     plan_id: int
-    kind: str
+    kind: Annotated[str, Choice(PlanKind)]
     planned_on: datetime.date
     due_on: datetime.date
     moved: bool = Field(description="The rule's day was not a working day: moved to the next one")
-    status: str
+    status: Annotated[str, Choice(VisitStatus)]
     order_id: int | None
     order_number: str | None
     callback_id: int | None = Field(description="Customer care's call-back task after the visit")
-    callback_status: str | None
+    callback_status: Annotated[str, Choice(TaskStatus)] | None
 
 
 def _visit_out(row: selectors.VisitRow) -> dict[str, Any]:
@@ -281,8 +294,8 @@ def generate_visits(request: HttpRequest, contract_id: int) -> dict[str, int]:
 # ---- ledger -------------------------------------------------------------------------------------------
 class ContractEntryOut(Schema):
     id: int
-    account: str
-    kind: str
+    account: Annotated[str, Choice(ContractAccount)]
+    kind: Annotated[str, Choice(EntryKind)]
     amount: str
     due_on: datetime.date | None
     memo: str
@@ -377,10 +390,10 @@ def release_deposit(request: HttpRequest, contract_id: int, payload: ReleaseIn) 
 class ProblemOut(Schema):
     id: int
     reporter: str
-    severity: str
+    severity: Annotated[str, Choice(Severity)]
     description: str
     owner_id: int
-    status: str
+    status: Annotated[str, Choice(ProblemStatus)]
     resolution: str
     resolved_at: datetime.datetime | None
     order_id: int | None

@@ -3,6 +3,7 @@ sources, and the data of the serial-date and lifetime-item sources."""
 
 import datetime
 from dataclasses import asdict
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,9 +17,9 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Choice, Day, answers, model_field
 from aftersales.coverage import services
-from aftersales.coverage.choices import SerialDateFormat
+from aftersales.coverage.choices import CoverageReason, SerialDateFormat
 from aftersales.coverage.models import MAX_GRACE_MONTHS, SERIAL_MAX_LENGTH, LifetimeItem, SerialDateRule
 from aftersales.coverage.permissions import can_view_coverage_rules
 from aftersales.coverage.registry import CoverageSource, registered_sources
@@ -43,7 +44,7 @@ class CoverageOut(Schema):
     kind: str
     item: str
     covered: bool
-    reason: str = Field(description="A CoverageReason value (docs/coverage.md)")
+    reason: Annotated[str, Choice(CoverageReason)] = Field(description="A CoverageReason value (docs/coverage.md)")
     detail: str = Field(description="The verdict in words, in the request's language")
     start: datetime.date | None = Field(description="The first day of the period the decision used")
     until: datetime.date | None = Field(description="The last day covered (none: no period, or for life)")
@@ -121,7 +122,7 @@ class SerialDateRuleOut(Schema):
     product_model_code: str | None
     serial_prefix: str
     date_position: int
-    date_format: str
+    date_format: Annotated[str, Choice(SerialDateFormat)]
     grace_months: int
     is_active: bool
     note: str

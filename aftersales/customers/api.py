@@ -1,5 +1,7 @@
 """Customers, their contacts and sites."""
 
+from typing import Annotated
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -14,7 +16,7 @@ from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
-from aftersales.core.schemas import SEARCH_MAX_LENGTH, answers, model_field
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, Choice, answers, model_field
 from aftersales.customers import services
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.filters import CustomerFilter
@@ -70,7 +72,7 @@ class SiteOut(Schema):
 
 class CustomerOut(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, Choice(CustomerKind)]
     name: str
     service_center_id: int
     notes: str

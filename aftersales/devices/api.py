@@ -4,7 +4,7 @@ authenticated by the device's own id and secret, not by a user)."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
@@ -20,9 +20,9 @@ from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Choice, Day, answers, model_field
 from aftersales.devices import selectors
-from aftersales.devices.choices import LinkState, Metric, RuleKind, Transport
+from aftersales.devices.choices import LinkState, Metric, QuarantineReason, RuleKind, Transport
 from aftersales.devices.credentials import secret_matches
 from aftersales.devices.filters import DeviceFilter
 from aftersales.devices.models import Binding, Device, DeviceState, Rule
@@ -37,7 +37,7 @@ from aftersales.devices.services import devices as device_services
 from aftersales.devices.services import rule_settings
 from aftersales.devices.services.ingest import Incoming, ingest
 from aftersales.installed_base.permissions import units_visible_to
-from aftersales.service.choices import OrderKind, Priority
+from aftersales.service.choices import OrderKind, OrderStatus, Priority
 
 router = Router(tags=["devices"])
 
@@ -121,7 +121,7 @@ class DeviceOut(Schema):
     unit_id: int | None
     unit_serial: str | None
     customer_name: str | None
-    link_state: str
+    link_state: Annotated[str, Choice(LinkState)]
     last_seen_at: datetime.datetime | None
     active_faults: list[str]
 
@@ -264,7 +264,7 @@ class StateOut(Schema):
     temp: float | None
     pressure: float | None
     rpm: float | None
-    link_state: str
+    link_state: Annotated[str, Choice(LinkState)]
     active_faults: list[str]
 
     @staticmethod
@@ -322,8 +322,8 @@ class FaultOut(Schema):
 class TrackOrderOut(Schema):
     id: int
     number: str
-    status: str
-    kind: str
+    status: Annotated[str, Choice(OrderStatus)]
+    kind: Annotated[str, Choice(OrderKind)]
     received_at: datetime.datetime
     closed_at: datetime.datetime | None
 
@@ -374,14 +374,14 @@ class RuleIn(Input):
 class RuleOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: Annotated[str, Choice(RuleKind)]
     fault_code: str
-    metric: str
+    metric: Annotated[str, Choice(Metric, blank=True)]
     threshold: Decimal | None
     interval_hours: int | None
     product_model_id: int | None
-    order_kind: str
-    priority: str
+    order_kind: Annotated[str, Choice(OrderKind)]
+    priority: Annotated[str, Choice(Priority)]
     is_active: bool
 
 
@@ -427,10 +427,10 @@ def update_rule(request: HttpRequest, rule_id: int, payload: RuleIn) -> Rule:
 class QuarantineOut(Schema):
     id: int
     received_at: datetime.datetime
-    transport: str
+    transport: Annotated[str, Choice(Transport)]
     device_id: int | None
     device_serial: str
-    reason: str
+    reason: Annotated[str, Choice(QuarantineReason)]
     detail: str
     payload: str
     count: int

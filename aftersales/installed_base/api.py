@@ -1,6 +1,7 @@
 """Units (the installed base). Their coverage is decided in ``coverage`` (``GET /units/{id}/warranty``)."""
 
 import datetime
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, answers, model_field
+from aftersales.core.schemas import Choice, Day, answers, model_field
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base import services
 from aftersales.installed_base.choices import Seller
@@ -58,7 +59,7 @@ class UnitOut(Schema):
     customer_name: str
     site_id: int | None
     purchase_date: datetime.date | None
-    seller: str
+    seller: Annotated[str, Choice(Seller)]
     dealer_name: str
     proof_reference: str
     has_proof_file: bool

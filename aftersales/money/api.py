@@ -7,7 +7,7 @@ Amounts are strings of a decimal number in CNY ("128.50") both ways: never a JSO
 import datetime
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -20,18 +20,23 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import AmountText, Day, Moment, NumberText, answers, file_answer, model_field
+from aftersales.core.schemas import AmountText, Choice, Day, Moment, NumberText, answers, file_answer, model_field
 from aftersales.money import selectors, services
 from aftersales.money.choices import (
     AnswerChannel,
     Bearer,
     ChargeKind,
     ExchangeStatus,
+    FactoryReturnStatus,
     InstallationMode,
+    InstallationStatus,
     InvoiceStatus,
     LedgerAccount,
+    LedgerKind,
+    LineStatus,
     PaymentMethod,
     PriceKind,
+    QuoteStatus,
 )
 from aftersales.money.models import (
     ChargeLine,
@@ -79,7 +84,7 @@ class PriceOut(Schema):
     id: int
     code: str
     name: str
-    kind: str
+    kind: Annotated[str, Choice(PriceKind)]
     amount: Decimal
     unit: str
     standard_hours: Decimal | None
@@ -117,7 +122,7 @@ class ChargeIn(Input):
 class ChargeOut(Schema):
     id: int
     order_id: int
-    kind: str
+    kind: Annotated[str, Choice(ChargeKind)]
     description: str
     quantity: Decimal
     unit_price: Decimal
@@ -126,10 +131,12 @@ class ChargeOut(Schema):
     tax: Decimal
     gross: Decimal
     price_id: int | None
-    bearer: str
-    bearer_rule: str = Field(description="Who bears it by the rule (the coverage decision and the line's kind).")
+    bearer: Annotated[str, Choice(Bearer)]
+    bearer_rule: Annotated[str, Choice(Bearer)] = Field(
+        description="Who bears it by the rule (the coverage decision and the line's kind)."
+    )
     bearer_reason: str = Field(description="Why a manager overrode the rule.")
-    status: str
+    status: Annotated[str, Choice(LineStatus)]
     source: str
     part_id: int | None
     issued: Decimal = Field(description="How much of this part visits have issued against the line.")
@@ -158,7 +165,7 @@ class QuoteIn(Input):
 
 class QuoteLineOut(Schema):
     charge_line_id: int
-    kind: str
+    kind: Annotated[str, Choice(ChargeKind)]
     description: str
     quantity: Decimal
     unit_price: Decimal
@@ -172,7 +179,7 @@ class QuoteOut(Schema):
     id: int
     order_id: int
     number: str
-    status: str
+    status: Annotated[str, Choice(QuoteStatus)]
     net: Decimal
     tax: Decimal
     gross: Decimal
@@ -180,7 +187,7 @@ class QuoteOut(Schema):
     expires_at: datetime.datetime
     answered_at: datetime.datetime | None
     answered_by_name: str
-    answer_channel: str
+    answer_channel: Annotated[str, Choice(AnswerChannel, blank=True)]
     answer_note: str
     has_signature: bool
     lines: list[QuoteLineOut]
@@ -229,7 +236,7 @@ class InvoiceOut(Schema):
     order_id: int
     customer_id: int
     number: str
-    status: str
+    status: Annotated[str, Choice(InvoiceStatus)]
     buyer_name: str
     buyer_tax_number: str
     net: Decimal
@@ -255,7 +262,7 @@ class InvoiceListOut(Schema):
     order_id: int
     customer_id: int
     number: str
-    status: str
+    status: Annotated[str, Choice(InvoiceStatus)]
     buyer_name: str
     net: Decimal
     tax: Decimal
@@ -317,14 +324,14 @@ class PaymentOut(Schema):
     amount: Decimal
     advance: Decimal
     received_on: datetime.date
-    method: str
+    method: Annotated[str, Choice(PaymentMethod)]
     reference: str
 
 
 class AgeingRowOut(Schema):
     invoice: InvoiceListOut
     days_overdue: int
-    bucket: str
+    bucket: Annotated[str, Choice(*(name for _start, name in selectors.AGE_BUCKETS))]
 
 
 class ReceivablesOut(Schema):
@@ -335,8 +342,8 @@ class ReceivablesOut(Schema):
 
 class LedgerOut(Schema):
     id: int
-    account: str
-    kind: str
+    account: Annotated[str, Choice(LedgerAccount)]
+    kind: Annotated[str, Choice(LedgerKind)]
     amount: Decimal
     customer_id: int | None
     order_id: int | None
@@ -639,7 +646,7 @@ class FactoryReceiveIn(Input):
 class FactoryReturnOut(Schema):
     id: int
     order_id: int
-    status: str
+    status: Annotated[str, Choice(FactoryReturnStatus)]
     factory: str
     carrier: str
     waybill: str
@@ -736,7 +743,7 @@ class ExchangeDeliverIn(Input):
 class ExchangeOut(Schema):
     id: int
     order_id: int
-    status: str
+    status: Annotated[str, Choice(ExchangeStatus)]
     old_unit_id: int
     reason: str
     decided_by_id: int | None
@@ -845,8 +852,8 @@ class ChecklistItemOut(Schema):
 class InstallationOut(Schema):
     id: int
     order_id: int
-    mode: str
-    status: str
+    mode: Annotated[str, Choice(InstallationMode)]
+    status: Annotated[str, Choice(InstallationStatus)]
     product_model_id: int | None
     appointment_at: datetime.datetime | None
     engineers: str

@@ -4,7 +4,7 @@ are decimal strings; errors are the one shape (docs/errors.md)."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F
 from django.http import Http404, HttpRequest
@@ -17,9 +17,17 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import ConflictError, PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import Day, Money, answers
+from aftersales.core.schemas import Choice, Day, Money, answers
 from aftersales.parts import selectors
-from aftersales.parts.choices import LocationKind, OldPartFate, RequestKind, RequestStatus, UnitOfMeasure
+from aftersales.parts.choices import (
+    LocationKind,
+    MoveKind,
+    OldPartFate,
+    RequestKind,
+    RequestStatus,
+    ReservationStatus,
+    UnitOfMeasure,
+)
 from aftersales.parts.models import Location, Part, Reservation, Stock, StockMove, StockRequest, Supplier, VisitPart
 from aftersales.parts.permissions import can_view_stock, locations_visible_to, parts_visible_to, requests_visible_to
 from aftersales.parts.services import catalogue, requests, reservations, stock, visits
@@ -39,7 +47,7 @@ class PartOut(Schema):
     id: int
     number: str
     name: str
-    unit: str
+    unit: Annotated[str, Choice(UnitOfMeasure)]
     whole_units: bool
     cost: Decimal
     supplier_id: int | None
@@ -96,7 +104,7 @@ class LocationOut(Schema):
     id: int
     code: str
     name: str
-    kind: str
+    kind: Annotated[str, Choice(LocationKind)]
     service_center_id: int | None
     holder_id: int | None
 
@@ -148,7 +156,7 @@ class LevelsIn(Input):
 
 class MoveOut(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, Choice(MoveKind)]
     part_id: int
     location_id: int
     quantity: Decimal
@@ -219,7 +227,7 @@ class VisitPartOut(Schema):
     location_id: int
     quantity: Decimal
     serial: str
-    old_part_fate: str
+    old_part_fate: Annotated[str, Choice(OldPartFate)]
     old_serial: str
     unit_price: Decimal | None
     move_id: int
@@ -245,7 +253,7 @@ class ReservationOut(Schema):
     part_id: int
     location_id: int
     quantity: Decimal
-    status: str
+    status: Annotated[str, Choice(ReservationStatus)]
     created_at: datetime.datetime
 
 
@@ -271,8 +279,8 @@ class RequestLineOut(Schema):
 class RequestOut(Schema):
     id: int
     number: str
-    kind: str
-    status: str
+    kind: Annotated[str, Choice(RequestKind)]
+    status: Annotated[str, Choice(RequestStatus)]
     location_id: int
     source_id: int | None
     supplier_id: int | None

@@ -3,7 +3,7 @@ public price list (明码标价)."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,9 +15,9 @@ from aftersales.accounts.auth import AUTH
 from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH
-from aftersales.core.schemas import Day, Money, answers
+from aftersales.core.schemas import Choice, Day, Money, answers
 from aftersales.parts.api import _location, _part, _reader
-from aftersales.parts.choices import SupplierClaimStatus
+from aftersales.parts.choices import LoanStatus, StockTakeStatus, SupplierClaimStatus, UnitOfMeasure
 from aftersales.parts.models import Loan, StockTake, SupplierClaim, Tool
 from aftersales.parts.permissions import (
     claims_visible_to,
@@ -60,7 +60,7 @@ class SupplierClaimOut(Schema):
     location_id: int | None
     fitted_on: datetime.date
     failure: str
-    status: str
+    status: Annotated[str, Choice(SupplierClaimStatus)]
     amount_claimed: Decimal
     amount_recovered: Decimal
     reject_reason: str
@@ -176,7 +176,7 @@ class LoanOut(Schema):
     serial: str
     location_id: int
     order_id: int
-    status: str
+    status: Annotated[str, Choice(LoanStatus)]
     lent_at: datetime.datetime
     due_back: datetime.date
     returned_at: datetime.datetime | None
@@ -254,7 +254,7 @@ class StockTakeOut(Schema):
     id: int
     number: str
     location_id: int
-    status: str
+    status: Annotated[str, Choice(StockTakeStatus)]
     note: str
     lines: list[CountLineOut]
 
@@ -360,7 +360,7 @@ def _price_list_open(request: HttpRequest) -> bool:
 class PriceRowOut(Schema):
     number: str
     name: str
-    unit: str
+    unit: Annotated[str, Choice(UnitOfMeasure)]
     price: Decimal
 
 

@@ -7,7 +7,7 @@ Lists are keyset-paged; every list and detail goes through ``permissions.runs_vi
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,7 +20,7 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.registry import figure_sources
-from aftersales.core.schemas import Day, SignedMoney, answers
+from aftersales.core.schemas import Choice, Day, SignedMoney, answers
 from aftersales.pay import permissions, services
 from aftersales.pay.choices import Release, RunStatus, Sex, YearEndDecision
 from aftersales.pay.engine import describe_warning
@@ -69,7 +69,7 @@ class PayProfileOut(Schema):
     posts: list[str]
     allowances: list[str]
     joined_on: datetime.date
-    sex: str
+    sex: Annotated[str, Choice(Sex, blank=True)]
     active: bool
 
 

@@ -5,7 +5,7 @@ is 404."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import answers, model_field
+from aftersales.core.schemas import Choice, answers, model_field
 from aftersales.parts.models import Part
 from aftersales.quality import selectors, services
 from aftersales.quality import statistics as stats
@@ -26,6 +26,7 @@ from aftersales.quality.filters import parse_window
 from aftersales.quality.models import CaseComment, QualityCase
 from aftersales.quality.permissions import can_view_failures
 from aftersales.reports.filters import Filters
+from aftersales.service.choices import OrderKind, OrderStatus
 
 router = Router(tags=["quality"])
 
@@ -145,8 +146,8 @@ def failures_by_age(request: HttpRequest, query: Query[WindowQuery]) -> list[Qua
 class FailureOrderOut(Schema):
     id: int
     number: str
-    kind: str
-    status: str
+    kind: Annotated[str, Choice(OrderKind)]
+    status: Annotated[str, Choice(OrderStatus)]
     received_at: datetime.datetime
     service_center_id: int
     customer_id: int
@@ -201,8 +202,8 @@ class CaseOut(Schema):
     id: int
     number: str
     title: str
-    status: str
-    source: str
+    status: Annotated[str, Choice(CaseStatus)]
+    source: Annotated[str, Choice(CaseSource)]
     product_model_id: int
     part_id: int | None
     fault_code: str

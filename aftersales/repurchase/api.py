@@ -8,7 +8,7 @@ The journal for the accounting system is ``GET /exports/repurchase_entries.xlsx`
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,11 +19,11 @@ from aftersales.core.api import Input, idempotent, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
-from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Money, answers, model_field
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, Choice, Day, Money, answers, model_field
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.repurchase import rules, selectors, services
-from aftersales.repurchase.choices import Classification, Event, Holder, Side, Status
+from aftersales.repurchase.choices import Account, Classification, Event, Holder, Side, Status
 from aftersales.repurchase.filters import ContractFilter
 from aftersales.repurchase.models import JournalEntry, RepurchaseContract
 
@@ -74,7 +74,7 @@ class ContractPatch(Input):
 
 
 class RepurchaseLineOut(Schema):
-    account: str
+    account: Annotated[str, Choice(Account)]
     account_name: str
     account_code: str
     side: Side

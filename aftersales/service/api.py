@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -23,9 +23,10 @@ from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
 from aftersales.core.prepared import ors, prepared_statements
 from aftersales.core.renderers import render_response
-from aftersales.core.schemas import SEARCH_MAX_LENGTH, Day, Moment, answers, file_answer, model_field
+from aftersales.core.schemas import SEARCH_MAX_LENGTH, Choice, Day, Moment, answers, file_answer, model_field
 from aftersales.core.uploads import IMAGE_TYPES
 from aftersales.core.validation import field_max_length
+from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.models import Unit
@@ -33,6 +34,7 @@ from aftersales.installed_base.permissions import units_visible_to, visible_unit
 from aftersales.service import list_rows, selectors, services
 from aftersales.service.choices import (
     Channel,
+    EventType,
     OldParts,
     OrderKind,
     OrderStatus,
@@ -155,7 +157,7 @@ class WarrantyOut(Schema):
     """The coverage decision recorded on the order (read from the order's ``warranty_*`` fields)."""
 
     covered: bool
-    reason: str
+    reason: Annotated[str, Choice(CoverageReason)]
     detail: str
     until: datetime.date | None
     decided_by: Ref | None
@@ -224,12 +226,12 @@ class OrderListOut(Schema):
     id: int
     number: str
     version: int
-    status: str
-    waiting_for: str
-    kind: str
-    channel: str
-    resolution: str
-    priority: str
+    status: Annotated[str, Choice(OrderStatus)]
+    waiting_for: Annotated[str, Choice(WaitingFor, blank=True)]
+    kind: Annotated[str, Choice(OrderKind)]
+    channel: Annotated[str, Choice(Channel)]
+    resolution: Annotated[str, Choice(Resolution)]
+    priority: Annotated[str, Choice(Priority)]
     service_center: Ref
     customer: Ref
     unit: UnitRef | None
@@ -257,7 +259,9 @@ class OrderOut(OrderListOut):
     closed_at: datetime.datetime | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    allowed_transitions: list[str] = Field(description="The statuses you may move this order to now.")
+    allowed_transitions: list[Annotated[str, Choice(OrderStatus)]] = Field(
+        description="The statuses you may move this order to now."
+    )
 
     @staticmethod
     def resolve_helpers(order: ServiceOrder, context: dict[str, Any]) -> list[User]:
@@ -287,10 +291,10 @@ ORDER_ANSWER = list_rows.RowWriter(OrderOut)
 
 class EventOut(Schema):
     id: int
-    type: str
+    type: Annotated[str, Choice(EventType)]
     actor: Ref | None
-    from_status: str
-    to_status: str
+    from_status: Annotated[str, Choice(OrderStatus, blank=True)]
+    to_status: Annotated[str, Choice(OrderStatus, blank=True)]
     reason: str
     data: dict[str, Any]
     created_at: datetime.datetime
@@ -305,7 +309,7 @@ class VisitOut(Schema):
     diagnosis: str
     work_done: str
     parts_replaced: str
-    old_parts: str
+    old_parts: Annotated[str, Choice(OldParts)]
     misuse_found: bool
     departed_at: datetime.datetime | None
     signer_name: str

@@ -5,6 +5,7 @@ approval chain, overtime, certificates and training, store visits. Every list an
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,9 +19,18 @@ from aftersales.core.api import Input, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
-from aftersales.core.schemas import Day, Moment, Money, answers, model_field, page_schema
+from aftersales.core.schemas import Choice, Day, Moment, Money, answers, model_field, page_schema
 from aftersales.workforce import selectors
-from aftersales.workforce.choices import AbsenceStatus, Audience, ExpenseClaimStatus, OvertimeStatus
+from aftersales.workforce.choices import (
+    AbsenceStatus,
+    ApprovalRole,
+    Audience,
+    Decision,
+    ExpenseClaimStatus,
+    ExpenseKind,
+    OvertimeStatus,
+    TripStatus,
+)
 from aftersales.workforce.common import week_start_of
 from aftersales.workforce.models import (
     Absence,
@@ -256,7 +266,7 @@ class TripOut(PersonOut):
     destination: str
     starts_on: datetime.date
     ends_on: datetime.date
-    status: str
+    status: Annotated[str, Choice(TripStatus)]
     returned_at: datetime.datetime | None
     return_note: str
     order_ids: list[int]
@@ -362,7 +372,7 @@ _lister("list_weekly_summaries", "/workforce/weekly-summaries", SummaryPage, Wee
 
 class ExpenseLineOut(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, Choice(ExpenseKind)]
     spent_on: datetime.date
     amount: Decimal
     description: str
@@ -379,9 +389,9 @@ class ExpenseLineOut(Schema):
 
 
 class DecisionOut(Schema):
-    decision: str
+    decision: Annotated[str, Choice(Decision)]
     step: int
-    role: str
+    role: Annotated[str, Choice(ApprovalRole, blank=True)]
     actor_id: int
     actor_name: str
     on_behalf_of_id: int | None
@@ -398,7 +408,9 @@ class ExpenseClaimOut(PersonOut):
     number: str
     status: ExpenseClaimStatus
     step: int = Field(description="The position of the step it waits for; 0 when not in approval.")
-    step_role: str = Field(description="Who decides that step: manager, finance or general_manager.")
+    step_role: Annotated[str, Choice(ApprovalRole, blank=True)] = Field(
+        description="Who decides that step: manager, finance or general_manager."
+    )
     total: Decimal
     note: str
     submitted_at: datetime.datetime | None
@@ -698,7 +710,7 @@ class CourseOut(Schema):
     id: int
     code: str
     name: str
-    audience: str
+    audience: Annotated[str, Choice(Audience)]
     category: str
     syllabus: str
     pass_score: Decimal

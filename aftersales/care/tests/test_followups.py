@@ -8,7 +8,8 @@ import pytest
 from aftersales.accounts.choices import Role
 from aftersales.accounts.services import create_stand_in
 from aftersales.accounts.tests.factories import UserFactory
-from aftersales.care import services
+from aftersales.care import selectors, services
+from aftersales.care.api import FOLLOW_UP_STATE
 from aftersales.care.choices import ComplaintSource, Outcome, Purpose, TaskStatus
 from aftersales.care.models import Complaint, ContactEntry, FollowUpCall, FollowUpRule, FollowUpTask, ScriptQuestion
 from aftersales.care.permissions import follow_ups_visible_to
@@ -345,3 +346,16 @@ def test_the_home_counts_are_of_open_tasks_read_among_the_open_ones_alone(closed
     assert counts == {"due": 1, "overdue": 1, "retry": 1}
     (sql,) = [q["sql"] for q in captured.captured_queries]
     assert sql.split(" FROM ", 1)[1].count('"care_followuptask"."status" = \'open\'') == 1  # in WHERE
+
+
+def test_every_task_state_is_one_the_api_declares():
+    # FollowUpOut.state is documented as FOLLOW_UP_STATE's enum (test_openapi_enums); task_state computes it.
+    opens, closes = datetime.date(2026, 12, 7), datetime.date(2026, 12, 11)
+    days = (opens - datetime.timedelta(days=1), opens, closes, closes + datetime.timedelta(days=1))
+    states = {
+        selectors.task_state(FollowUpTask(status=status, opens_on=opens, closes_on=closes), on=day)
+        for status in TaskStatus
+        for day in days
+    }
+
+    assert states == set(FOLLOW_UP_STATE.values)
