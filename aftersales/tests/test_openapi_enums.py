@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import pytest
 from django.apps import apps
 from ninja import Schema
+from pydantic import TypeAdapter
 
 from aftersales.accounts.choices import Role
 from aftersales.api import api
@@ -216,6 +217,9 @@ def test_a_choice_is_documented_with_its_values_and_stays_a_plain_string():
     assert properties["waiting_for"]["enum"] == ["", *WaitingFor.values]
     assert properties["waiting_for"]["title"] == "Waiting For"  # not the enum: it has ""
     assert ProbeOut.model_fields["status"].annotation is str  # the list's fast path writes it as it is
+    # Validated and written exactly as a str: the marker only adds to the document.
+    core = dict(TypeAdapter(Annotated[str, Choice(OrderStatus)]).core_schema)
+    assert core.pop("metadata") and core == TypeAdapter(str).core_schema  # metadata: the JSON schema function
     assert ProbeOut(status="new", waiting_for="").model_dump() == {"status": "new", "waiting_for": ""}
 
 
