@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +110,12 @@ class CustomerContactForm(BootstrapFormMixin, forms.Form):
     is_primary = Contact._meta.get_field("is_primary").formfield()
 
 
+class CustomerContactEditForm(CustomerContactForm):
+    """``customers.services.update_contact`` (``PATCH /customers/{id}/contacts/{contact_id}``)."""
+
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500, required=False)
+
+
 class CustomerSiteForm(BootstrapFormMixin, forms.Form):
     """``customers.services.add_site``: where the units stand."""
 
@@ -115,6 +123,55 @@ class CustomerSiteForm(BootstrapFormMixin, forms.Form):
     province = Site._meta.get_field("province").formfield()
     city = Site._meta.get_field("city").formfield()
     address = Site._meta.get_field("address").formfield()
+
+
+class CustomerSiteEditForm(CustomerSiteForm):
+    """``customers.services.update_site`` (``PATCH /customers/{id}/sites/{site_id}``)."""
+
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=500, required=False)
+
+
+class InUseForm(BootstrapFormMixin, forms.Form):
+    """``set_contact_in_use`` / ``set_site_in_use``: take a contact or site out of use, or put it back."""
+
+    in_use = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1", widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class UnitRegisterForm(BootstrapFormMixin, forms.Form):
+    """``installed_base.services.register_unit`` (``POST /units``) for the customer of the file; the site
+    is one of theirs in use."""
+
+    serial_number = Unit._meta.get_field("serial_number").formfield()
+    product_model = forms.ModelChoiceField(
+        label=capfirst(Unit._meta.get_field("product_model").verbose_name),
+        queryset=ProductModel.objects.order_by("code"),
+    )
+    site = forms.ModelChoiceField(
+        label=capfirst(Unit._meta.get_field("site").verbose_name), queryset=Site.objects.none(), required=False
+    )
+    purchase_date = Unit._meta.get_field("purchase_date").formfield(widget=DateInput())
+    seller = Unit._meta.get_field("seller").formfield()
+    dealer_name = Unit._meta.get_field("dealer_name").formfield()
+    proof_reference = Unit._meta.get_field("proof_reference").formfield()
+    installed_on = Unit._meta.get_field("installed_on").formfield(widget=DateInput())
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = customer.sites.in_use().order_by("id")  # type: ignore[attr-defined]
+
+
+class ProofFileForm(BootstrapFormMixin, forms.Form):
+    """``installed_base.services.attach_proof_of_purchase`` (``POST /units/{id}/proof``): the service checks
+    the size and the type read from the bytes, as for the API."""
+
+    file = forms.FileField(
+        label=_("Invoice (JPEG, PNG, WebP or PDF)"),
+        required=False,  # "Choose a file." comes from the service, as in the API
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
 
 
 class ProofForm(BootstrapFormMixin, forms.Form):

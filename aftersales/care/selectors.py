@@ -148,19 +148,20 @@ def file_check(
     customer: Customer, *, units: list[Unit], on: datetime.date | None = None, editable: bool = False
 ) -> FileCheck:
     """What the file lacks; for a user who may edit customers (``editable``) each gap links to the form
-    that closes it (the units are registered at intake, which has no link from here)."""
+    that closes it."""
     first_contact = customer.created_at.astimezone(business_timezone()).date()
     due = WorkingCalendar().add_working_days(start=first_contact, days=config.file_complete_within_working_days()).day
     gaps = []
-    contacts = list(customer.contacts.all())
-    if not contacts:
+    # Only records in use count: a file whose one contact was taken out of use needs a new one.
+    if not any(contact.in_use for contact in customer.contacts.all()):
         url = reverse("care:customer_add_contact", args=[customer.pk]) if editable else ""
         gaps.append(FileGap("contact", _("Add a contact with a mobile number"), url))
-    if not list(customer.sites.all()):
+    if not any(site.in_use for site in customer.sites.all()):
         url = reverse("care:customer_add_site", args=[customer.pk]) if editable else ""
         gaps.append(FileGap("site", _("Add a site (where the units stand)"), url))
     if not units:
-        gaps.append(FileGap("unit", _("Register the customer's units")))
+        url = reverse("care:customer_add_unit", args=[customer.pk]) if editable else ""
+        gaps.append(FileGap("unit", _("Register the customer's units"), url))
     for unit in units:
         if not unit.has_proof_of_purchase:
             gaps.append(

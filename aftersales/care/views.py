@@ -3,13 +3,15 @@ the call screen, complaints. Each action is one small view (bind form → call s
 a refusal (``DomainError``) is shown next to its field with the service's status, nothing written."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,12 +25,17 @@ from aftersales.care.forms import (
     CampaignForm,
     ComplaintForm,
     ContactForm,
+    CustomerContactEditForm,
     CustomerContactForm,
     CustomerEditForm,
+    CustomerSiteEditForm,
     CustomerSiteForm,
     EscalateForm,
+    InUseForm,
+    ProofFileForm,
     ProofForm,
     ResolveForm,
+    UnitRegisterForm,
 )
 from aftersales.care.models import ScriptQuestion
 from aftersales.care.permissions import (
@@ -43,6 +50,7 @@ from aftersales.care.permissions import (
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
 from aftersales.customers import services as customer_services
+from aftersales.customers.models import Contact, Site
 from aftersales.customers.permissions import can_edit_customers
 from aftersales.history.views import record_panel
 from aftersales.installed_base import services as unit_services
@@ -77,7 +85,10 @@ def _customer(request: HttpRequest, customer_id: int) -> Any:
     customer = (
         care_customers_visible_to(request.user)
         .select_related("service_center")
-        .prefetch_related("contacts", "sites")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.order_by("-in_use", "-is_primary", "id")),
+            Prefetch("sites", queryset=Site.objects.order_by("-in_use", "id")),
+        )
         .filter(pk=customer_id)
         .first()
     )
@@ -146,25 +157,41 @@ def _record_form(
     request: HttpRequest,
     customer_id: int,
     *,
-    form_class: type[forms.Form],
+    form_class: Callable[..., forms.Form],
     initial: Callable[[Any], dict[str, Any]],
     save: Callable[[Any, dict[str, Any]], object],
     title: str,
     done: str,
+    customer: Any = None,
+    record: Any = None,
+    in_use_form: InUseForm | None = None,
+    in_use_url: str = "",
+    status: int = 200,
+    redirect_to: Callable[[Any, list[Any]], str] | None = None,
 ) -> HttpResponse:
-    customer = _editable_customer(request, customer_id)
-    if request.method == "POST":
-        form = form_class(request.POST)
-        status = run_form(form, lambda data: save(customer, data))
+    """One form over a record of the file: GET shows it, POST saves through ``save`` and goes back to the
+    file (or ``redirect_to(customer, saved)``). ``record`` is the contact or site being edited; the page
+    then also offers to take it out of use or put it back (``in_use_form``)."""
+    customer = customer or _editable_customer(request, customer_id)
+    if request.method == "POST" and in_use_form is None:
+        form = form_class(request.POST, request.FILES)
+        saved: list[Any] = []
+        status = run_form(form, lambda data: saved.append(save(customer, data)))
         if not status:
             messages.success(request, done)
+            if redirect_to is not None:
+                return redirect(redirect_to(customer, saved))
             return redirect("care:customer_detail", customer_id=customer.pk)
     else:
-        form, status = form_class(initial=initial(customer)), 200
+        form = form_class(initial=initial(customer))
     context = {
         "form": form,
         "title": title,
         "customer": customer,
+        "record": record,
+        "in_use_form": in_use_form
+        or (InUseForm(initial={"in_use": "0" if record.in_use else "1"}) if record else None),
+        "in_use_url": in_use_url,
         "back": reverse("care:customer_detail", args=[customer.pk]),
     }
     return render(request, "care/customer_form.html", context, status=status)
@@ -191,7 +218,7 @@ def customer_add_contact(request: HttpRequest, customer_id: int) -> HttpResponse
         request,
         customer_id,
         form_class=CustomerContactForm,
-        initial=lambda customer: {"is_primary": not customer.contacts.all()},
+        initial=lambda customer: {"is_primary": not any(c.in_use for c in customer.contacts.all())},
         save=lambda customer, data: customer_services.add_contact(
             customer=customer, by=request.user, data=customer_services.ContactData(**data)
         ),
@@ -214,6 +241,127 @@ def customer_add_site(request: HttpRequest, customer_id: int) -> HttpResponse:
         title=_("Add a site"),
         done=_("Site added."),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_add_unit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Register a unit outside intake: the service of ``POST /units``; the site is one of the customer's in use."""
+    customer = _editable_customer(request, customer_id)
+    return _record_form(
+        request,
+        customer_id,
+        form_class=partial(UnitRegisterForm, customer=customer),
+        initial=lambda customer: {},
+        save=lambda customer, data: unit_services.register_unit(by=request.user, customer=customer, **data),
+        title=_("Register a unit"),
+        done=_("Unit registered."),
+        customer=customer,
+        redirect_to=lambda customer, saved: reverse("care:unit_detail", args=[saved[0].pk]),
+    )
+
+
+def _contact(request: HttpRequest, customer_id: int, contact_id: int) -> tuple[Any, Any]:
+    customer = _editable_customer(request, customer_id)
+    contact = next((c for c in customer.contacts.all() if c.pk == contact_id), None)
+    if contact is None:
+        raise Http404
+    return customer, contact
+
+
+def _site(request: HttpRequest, customer_id: int, site_id: int) -> tuple[Any, Any]:
+    customer = _editable_customer(request, customer_id)
+    site = next((s for s in customer.sites.all() if s.pk == site_id), None)
+    if site is None:
+        raise Http404
+    return customer, site
+
+
+def _contact_page(
+    request: HttpRequest, customer_id: int, contact_id: int, *, in_use_form: InUseForm | None = None, status: int = 200
+) -> HttpResponse:
+    customer, contact = _contact(request, customer_id, contact_id)
+    return _record_form(
+        request,
+        customer_id,
+        form_class=CustomerContactEditForm,
+        initial=lambda customer: {"name": contact.name, "mobile": contact.mobile, "is_primary": contact.is_primary},
+        save=lambda customer, data: customer_services.update_contact(contact=contact, by=request.user, **data),
+        title=_("Edit the contact person"),
+        done=_("Contact person saved."),
+        customer=customer,
+        record=contact,
+        in_use_form=in_use_form,
+        in_use_url=reverse("care:customer_contact_in_use", args=[customer.pk, contact.pk]),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_edit_contact(request: HttpRequest, customer_id: int, contact_id: int) -> HttpResponse:
+    return _contact_page(request, customer_id, contact_id)
+
+
+@login_required
+@require_POST
+def customer_contact_in_use(request: HttpRequest, customer_id: int, contact_id: int) -> HttpResponse:
+    """Take the contact out of use or put it back (``POST …/contacts/{id}/retire`` and ``…/reinstate``)."""
+    _customer_, contact = _contact(request, customer_id, contact_id)
+    form = InUseForm(request.POST)
+    status = run_form(form, lambda data: customer_services.set_contact_in_use(contact=contact, by=request.user, **data))
+    if status:
+        return _contact_page(request, customer_id, contact_id, in_use_form=form, status=status)
+    contact.refresh_from_db()
+    messages.success(
+        request, _("Contact person back in use.") if contact.in_use else _("Contact person taken out of use.")
+    )
+    return redirect("care:customer_detail", customer_id=customer_id)
+
+
+def _site_page(
+    request: HttpRequest, customer_id: int, site_id: int, *, in_use_form: InUseForm | None = None, status: int = 200
+) -> HttpResponse:
+    customer, site = _site(request, customer_id, site_id)
+    return _record_form(
+        request,
+        customer_id,
+        form_class=CustomerSiteEditForm,
+        initial=lambda customer: {
+            "name": site.name,
+            "province": site.province,
+            "city": site.city,
+            "address": site.address,
+        },
+        save=lambda customer, data: customer_services.update_site(site=site, by=request.user, **data),
+        title=_("Edit the site"),
+        done=_("Site saved."),
+        customer=customer,
+        record=site,
+        in_use_form=in_use_form,
+        in_use_url=reverse("care:customer_site_in_use", args=[customer.pk, site.pk]),
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_edit_site(request: HttpRequest, customer_id: int, site_id: int) -> HttpResponse:
+    return _site_page(request, customer_id, site_id)
+
+
+@login_required
+@require_POST
+def customer_site_in_use(request: HttpRequest, customer_id: int, site_id: int) -> HttpResponse:
+    """Take the site out of use or put it back (``POST …/sites/{id}/retire`` and ``…/reinstate``)."""
+    _customer_, site = _site(request, customer_id, site_id)
+    form = InUseForm(request.POST)
+    status = run_form(form, lambda data: customer_services.set_site_in_use(site=site, by=request.user, **data))
+    if status:
+        return _site_page(request, customer_id, site_id, in_use_form=form, status=status)
+    site.refresh_from_db()
+    messages.success(request, _("Site back in use.") if site.in_use else _("Site taken out of use."))
+    return redirect("care:customer_detail", customer_id=customer_id)
 
 
 def _unit(request: HttpRequest, unit_id: int) -> Any:
@@ -259,6 +407,47 @@ def unit_proof(request: HttpRequest, unit_id: int) -> HttpResponse:
         "back": reverse("care:unit_detail", args=[unit.pk]),
     }
     return render(request, "care/customer_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_proof_file(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Upload the invoice (image or PDF) as the proof of purchase: the service of ``POST /units/{id}/proof``,
+    with its checks of size and type (read from the bytes); a new file replaces the old one."""
+    unit = _unit(request, unit_id)
+    _need(can_edit_customers(request.user, centre_id=unit.customer.service_center_id))
+    if request.method == "POST":
+        form = ProofFileForm(request.POST, request.FILES)
+        status = run_form(
+            form,
+            lambda data: unit_services.attach_proof_of_purchase(unit=unit, by=request.user, file=data["file"]),
+        )
+        if not status:
+            messages.success(request, _("Proof of purchase file saved."))
+            return redirect("care:unit_detail", unit_id=unit.pk)
+    else:
+        form, status = ProofFileForm(), 200
+    context = {
+        "form": form,
+        "title": _("Upload the proof of purchase"),
+        "customer": unit.customer,
+        "unit": unit,
+        "back": reverse("care:unit_detail", args=[unit.pk]),
+    }
+    return render(request, "care/customer_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def unit_proof_download(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The stored proof-of-purchase file, for those who see the unit (404 without one)."""
+    unit = _unit(request, unit_id)
+    if not unit.proof_file:
+        raise Http404
+    # The stored name is generated from the type read from the bytes (core.uploads), so its extension is true.
+    response = FileResponse(unit.proof_file.open("rb"), filename=unit.proof_file.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ---- follow-ups --------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
         def run(data: dict[str, Any]) -> None:
             customer = data.pop("customer")
-            contact = Contact.objects.filter(customer=customer).order_by("-is_primary", "id").first()
+            contact = Contact.objects.in_use().filter(customer=customer).order_by("-is_primary", "id").first()
             if contact is None:
                 raise DomainError("contact_required", _("The customer has no contact yet."), field="customer")
             units = list(data.pop("units"))

@@ -55,11 +55,35 @@ class CustomerPatch(Input):
     notes: str | None = model_field(Customer, "notes", None)
 
 
+class ContactPatch(Input):
+    """Only the fields sent change; ``reason`` goes to the customer's history."""
+
+    name: str | None = model_field(Contact, "name", None)
+    mobile: str | None = Field(None, max_length=PHONE_INPUT_MAX_LENGTH)
+    is_primary: bool | None = None
+    reason: str = Field("", max_length=500, description="Why it changed; kept in the customer's history")
+
+
+class SitePatch(Input):
+    """Only the fields sent change; ``reason`` goes to the customer's history."""
+
+    name: str | None = model_field(Site, "name", None)
+    address: str | None = model_field(Site, "address", None)
+    province: str | None = model_field(Site, "province", None)
+    city: str | None = model_field(Site, "city", None)
+    reason: str = Field("", max_length=500, description="Why it changed; kept in the customer's history")
+
+
+class InUseIn(Input):
+    reason: str = Field("", max_length=500, description="Kept in the customer's history")
+
+
 class ContactOut(Schema):
     id: int
     name: str
     mobile: str
     is_primary: bool
+    in_use: bool
 
 
 class SiteOut(Schema):
@@ -68,6 +92,7 @@ class SiteOut(Schema):
     province: str
     city: str
     address: str
+    in_use: bool
 
 
 class CustomerOut(Schema):
@@ -154,6 +179,62 @@ def add_site(request: HttpRequest, customer_id: int, payload: SiteIn) -> Status[
     return Status(
         201, services.add_site(customer=customer, by=request.user, data=services.SiteData(**payload.model_dump()))
     )
+
+
+def _contact(request: HttpRequest, customer_id: int, contact_id: int) -> Contact:
+    return get_object_or_404(
+        Contact.objects.filter(customer__in=customers_visible_to(request.user)), pk=contact_id, customer_id=customer_id
+    )
+
+
+def _site(request: HttpRequest, customer_id: int, site_id: int) -> Site:
+    return get_object_or_404(
+        Site.objects.filter(customer__in=customers_visible_to(request.user)), pk=site_id, customer_id=customer_id
+    )
+
+
+@router.patch("/customers/{customer_id}/contacts/{contact_id}", response=answers(ContactOut, 400, 403, 404, 409))
+def update_contact(request: HttpRequest, customer_id: int, contact_id: int, payload: ContactPatch) -> Contact:
+    """Correct a contact person; one made primary is the only primary contact."""
+    contact = _contact(request, customer_id, contact_id)
+    return services.update_contact(contact=contact, by=request.user, **payload.model_dump(exclude_unset=True))
+
+
+@router.post("/customers/{customer_id}/contacts/{contact_id}/retire", response=answers(ContactOut, 400, 403, 404))
+def retire_contact(request: HttpRequest, customer_id: int, contact_id: int, payload: InUseIn) -> Contact:
+    """Take a contact out of use (never deleted: orders, contracts and portal accounts refer to it). New
+    orders, letters and portal sign-ins no longer use it; old records still show it. Again: no change."""
+    contact = _contact(request, customer_id, contact_id)
+    return services.set_contact_in_use(contact=contact, by=request.user, in_use=False, reason=payload.reason)
+
+
+@router.post("/customers/{customer_id}/contacts/{contact_id}/reinstate", response=answers(ContactOut, 400, 403, 404))
+def reinstate_contact(request: HttpRequest, customer_id: int, contact_id: int, payload: InUseIn) -> Contact:
+    """Put a contact back in use."""
+    contact = _contact(request, customer_id, contact_id)
+    return services.set_contact_in_use(contact=contact, by=request.user, in_use=True, reason=payload.reason)
+
+
+@router.patch("/customers/{customer_id}/sites/{site_id}", response=answers(SiteOut, 400, 403, 404))
+def update_site(request: HttpRequest, customer_id: int, site_id: int, payload: SitePatch) -> Site:
+    """Correct a site's name or address (orders that name the site show the corrected one)."""
+    site = _site(request, customer_id, site_id)
+    return services.update_site(site=site, by=request.user, **payload.model_dump(exclude_unset=True))
+
+
+@router.post("/customers/{customer_id}/sites/{site_id}/retire", response=answers(SiteOut, 400, 403, 404))
+def retire_site(request: HttpRequest, customer_id: int, site_id: int, payload: InUseIn) -> Site:
+    """Take a site out of use (never deleted: orders and units refer to it). New orders and units can no
+    longer pick it; old records still show it. Again: no change."""
+    site = _site(request, customer_id, site_id)
+    return services.set_site_in_use(site=site, by=request.user, in_use=False, reason=payload.reason)
+
+
+@router.post("/customers/{customer_id}/sites/{site_id}/reinstate", response=answers(SiteOut, 400, 403, 404))
+def reinstate_site(request: HttpRequest, customer_id: int, site_id: int, payload: InUseIn) -> Site:
+    """Put a site back in use."""
+    site = _site(request, customer_id, site_id)
+    return services.set_site_in_use(site=site, by=request.user, in_use=True, reason=payload.reason)
 
 
 class CentreOut(Schema):

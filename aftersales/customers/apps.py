@@ -20,6 +20,12 @@ class CustomersConfig(AppConfig):
                 "customer.updated": _("Customer changed"),
                 "customer.contact_added": _("Contact added"),
                 "customer.site_added": _("Site added"),
+                "customer.contact_updated": _("Contact changed"),
+                "customer.contact_retired": _("Contact taken out of use"),
+                "customer.contact_reinstated": _("Contact back in use"),
+                "customer.site_updated": _("Site changed"),
+                "customer.site_retired": _("Site taken out of use"),
+                "customer.site_reinstated": _("Site back in use"),
             }
         )
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ServiceCenter
 from aftersales.core.models import TimeStampedModel
 from aftersales.customers.choices import CustomerKind
-from aftersales.customers.querysets import CustomerQuerySet
+from aftersales.customers.querysets import ContactQuerySet, CustomerQuerySet, SiteQuerySet
 
 
 class Customer(TimeStampedModel):
@@ -40,6 +40,11 @@ class Contact(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     mobile = models.CharField(_("mobile"), max_length=20, db_index=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
+    # Orders, contracts and the portal refer to a contact, so a wrong or departed one is taken out of
+    # use instead of deleted: old records still show it, new orders cannot pick it, it cannot sign in.
+    in_use = models.BooleanField(_("in use"), default=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -60,6 +65,10 @@ class Site(TimeStampedModel):
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255)
+    # Like a contact's: a site that is gone stays on the orders and units that name it.
+    in_use = models.BooleanField(_("in use"), default=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("site")

@@ -37,3 +37,15 @@ class CustomerQuerySet(models.QuerySet):
         if len(text) == 2 and len(text.upper()) == 2 and connections[self.db].vendor == "postgresql":
             return self.filter(NameHasBigram(F("name"), Value(text)))
         return self.filter(name__icontains=text)
+
+
+class ContactQuerySet(models.QuerySet):
+    def in_use(self) -> ContactQuerySet:
+        """The contacts a new order, letter or portal sign-in may use (not taken out of use)."""
+        return self.filter(in_use=True)
+
+
+class SiteQuerySet(models.QuerySet):
+    def in_use(self) -> SiteQuerySet:
+        """The sites a new order or unit may name (not taken out of use)."""
+        return self.filter(in_use=True)

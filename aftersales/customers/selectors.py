@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 
 from aftersales.accounts.models import User
 from aftersales.core.phones import phone_search_key
-from aftersales.customers.models import Contact, Customer
+from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import customers_visible_to
 
 
@@ -21,5 +21,9 @@ def customer_list(*, user: User) -> QuerySet[Customer]:
     return (
         customers_visible_to(user)
         .select_related("service_center")
-        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "id")), "sites")
+        .prefetch_related(
+            # Those in use first; the ones taken out of use are still listed (old orders name them).
+            Prefetch("contacts", queryset=Contact.objects.order_by("-in_use", "-is_primary", "id")),
+            Prefetch("sites", queryset=Site.objects.order_by("-in_use", "id")),
+        )
     )

@@ -178,9 +178,14 @@ def update_customer(
 def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
     require_may_edit_customer(by, centre_id=customer.service_center_id)
     clean = _validated_contact(data)
-    if customer.contacts.filter(mobile=clean.mobile).exists():
+    existing = customer.contacts.filter(mobile=clean.mobile).first()
+    if existing is not None:
         raise ConflictError(
-            "duplicate_mobile", _("This customer already has a contact with that number."), field="mobile"
+            "duplicate_mobile",
+            _("This customer already has a contact with that number.")
+            if existing.in_use
+            else _("A contact not in use has that number: put them back in use instead."),
+            field="mobile",
         )
     contact = Contact.objects.create(
         customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary
@@ -207,5 +212,164 @@ def add_site(*, customer: Customer, by: User, data: SiteData) -> Site:
         by=by,
         changes={"sites": (None, f"{site.name} {site.address}")},
         data={"site": site.pk},
+    )
+    return site
+
+
+def _contact_label(contact: Contact) -> str:
+    return f"{contact.name} {contact.mobile}"
+
+
+def _site_label(site: Site) -> str:
+    return f"{site.name} {site.full_address}"
+
+
+@transaction.atomic
+def update_contact(
+    *,
+    contact: Contact,
+    by: User,
+    name: str | None = None,
+    mobile: str | None = None,
+    is_primary: bool | None = None,
+    reason: str = "",
+) -> Contact:
+    """Correct a contact person: name, mobile, primary. The same checks as when added (a real mobile
+    number, not another contact's of the customer); a contact made primary is the only primary one.
+    Old → new goes to the customer's history (a contact has no page of its own)."""
+    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    customer = contact.customer
+    require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such contact."))
+    clean = _validated_contact(
+        ContactData(
+            name=contact.name if name is None else name,
+            mobile=contact.mobile if mobile is None else mobile,
+            is_primary=contact.is_primary if is_primary is None else is_primary,
+        )
+    )
+    clean_reason = require_text(reason, field="reason", max_length=500, required=False)
+    if customer.contacts.filter(mobile=clean.mobile).exclude(pk=contact.pk).exists():
+        raise ConflictError(
+            "duplicate_mobile", _("This customer already has a contact with that number."), field="mobile"
+        )
+    if clean.is_primary and not contact.in_use:
+        raise ConflictError("not_in_use", _("A contact not in use cannot be the primary one."), field="is_primary")
+    fields = {"name": clean.name, "mobile": clean.mobile, "is_primary": clean.is_primary}
+    changes = changed(snapshot(contact, tuple(fields)), fields)
+    if not changes:
+        return contact
+    label = _contact_label(contact)
+    for key, value in fields.items():
+        setattr(contact, key, value)
+    contact.save(update_fields=[*fields, "updated_at"])
+    if clean.is_primary:
+        customer.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
+    record_activity(
+        target=customer,
+        type="customer.contact_updated",
+        by=by,
+        reason=clean_reason,
+        changes={f"contacts.{key}": change for key, change in changes.items()},
+        data={"contact": contact.pk, "label": label},
+    )
+    return contact
+
+
+@transaction.atomic
+def set_contact_in_use(*, contact: Contact, by: User, in_use: bool, reason: str = "") -> Contact:
+    """Take a contact person out of use (a wrong number, someone who left) or put them back.
+
+    Orders, contracts and portal accounts refer to the contact, so it is never deleted: old records
+    still show it, while new orders, letters and portal sign-ins use only contacts in use. One taken
+    out of use stops being the primary contact. Asking for the state it is in writes nothing."""
+    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    customer = contact.customer
+    require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such contact."))
+    clean_reason = require_text(reason, field="reason", max_length=500, required=False)
+    if contact.in_use == in_use:
+        return contact
+    before = snapshot(contact, ("in_use", "is_primary"))
+    contact.in_use = in_use
+    if not in_use:
+        contact.is_primary = False
+    contact.save(update_fields=["in_use", "is_primary", "updated_at"])
+    record_activity(
+        target=customer,
+        type="customer.contact_reinstated" if in_use else "customer.contact_retired",
+        by=by,
+        reason=clean_reason,
+        changes={
+            f"contacts.{key}": change
+            for key, change in changed(before, snapshot(contact, ("in_use", "is_primary"))).items()
+        },
+        data={"contact": contact.pk, "label": _contact_label(contact)},
+    )
+    return contact
+
+
+@transaction.atomic
+def update_site(
+    *,
+    site: Site,
+    by: User,
+    name: str | None = None,
+    province: str | None = None,
+    city: str | None = None,
+    address: str | None = None,
+    reason: str = "",
+) -> Site:
+    """Correct a site: its name and address, with the checks of a new one. Orders keep pointing at
+    the site, so they show the corrected address; old → new goes to the customer's history."""
+    site = Site.objects.select_for_update().select_related("customer").get(pk=site.pk)
+    customer = site.customer
+    require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such site."))
+    clean = _validated_site(
+        SiteData(
+            name=site.name if name is None else name,
+            address=site.address if address is None else address,
+            province=site.province if province is None else province,
+            city=site.city if city is None else city,
+        )
+    )
+    clean_reason = require_text(reason, field="reason", max_length=500, required=False)
+    fields = dict(clean.__dict__)
+    changes = changed(snapshot(site, tuple(fields)), fields)
+    if not changes:
+        return site
+    label = _site_label(site)
+    for key, value in fields.items():
+        setattr(site, key, value)
+    site.save(update_fields=[*fields, "updated_at"])
+    record_activity(
+        target=customer,
+        type="customer.site_updated",
+        by=by,
+        reason=clean_reason,
+        changes={f"sites.{key}": change for key, change in changes.items()},
+        data={"site": site.pk, "label": label},
+    )
+    return site
+
+
+@transaction.atomic
+def set_site_in_use(*, site: Site, by: User, in_use: bool, reason: str = "") -> Site:
+    """Take a site out of use (closed, moved away, entered wrongly) or put it back. Orders and units
+    keep naming it; new orders and new units may pick only sites in use. Asking for the state it is
+    in writes nothing."""
+    site = Site.objects.select_for_update().select_related("customer").get(pk=site.pk)
+    customer = site.customer
+    require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such site."))
+    clean_reason = require_text(reason, field="reason", max_length=500, required=False)
+    if site.in_use == in_use:
+        return site
+    site.in_use = in_use
+    site.save(update_fields=["in_use", "updated_at"])
+    record_activity(
+        target=customer,
+        type="customer.site_reinstated" if in_use else "customer.site_retired",
+        by=by,
+        reason=clean_reason,
+        changes={"sites.in_use": (not in_use, in_use)},
+        data={"site": site.pk, "label": _site_label(site)},
     )
     return site

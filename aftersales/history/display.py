@@ -34,6 +34,15 @@ class ActivityView:
 def _field_and_label(model: Any, name: str) -> tuple[Any, str]:
     if model is None:
         return None, name
+    if "." in name:  # a field of a related record kept in this one's history: "contacts.mobile"
+        relation, rest = name.split(".", 1)
+        try:
+            related = model._meta.get_field(relation).related_model
+        except FieldDoesNotExist:
+            related = None
+        if related is not None:
+            model_field, label = _field_and_label(related, rest)
+            return model_field, f"{related._meta.verbose_name} · {label}"
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:

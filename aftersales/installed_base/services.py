@@ -92,6 +92,8 @@ def clean_unit(
         )
     if site is not None and site.customer_id != customer.pk:
         raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
+    if site is not None and not site.in_use:
+        raise ValidationFailed("not_in_use", _("This site is not in use any more."), field="site_id")
     if serial_taken(serial):
         raise _duplicate_serial(serial)
     return NewUnit(

@@ -77,9 +77,11 @@ class PortalUser:
 
 
 def contacts_with_access(mobile: str) -> QuerySet[Contact]:
-    """The contacts a verified ``mobile`` signs in as: not revoked."""
+    """The contacts a verified ``mobile`` signs in as: in use (staff took out of use who left or was
+    entered wrongly) and not revoked."""
     return (
-        Contact.objects.filter(mobile=mobile)
+        Contact.objects.in_use()
+        .filter(mobile=mobile)
         .filter(Q(portal_access__isnull=True) | Q(portal_access__revoked_at__isnull=True))
         .select_related("customer", "portal_access")
         .order_by("pk")

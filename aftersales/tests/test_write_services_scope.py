@@ -34,7 +34,7 @@ from aftersales.core.errors import DomainError
 from aftersales.coverage import services as coverage
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers import services as customers
-from aftersales.customers.models import Contact
+from aftersales.customers.models import Contact, Site
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.devices.services import devices as device_services
 from aftersales.devices.services import rule_settings as device_rules
@@ -163,6 +163,17 @@ def _with_repurchase(call: Callable[[World, User, Any], Any], *, posted: bool = 
             if posted:
                 made = repurchase.post_inception(by=w.staff[Role.FINANCE], contract=made)
             return call(w, by, made)
+
+    return run
+
+
+def _with_site(call: Callable[[World, User, Any], Any]) -> Callable[[World, User], Any]:
+    """A site of the home centre's customer, made in the call's transaction (rolled back with it)."""
+
+    def run(w: World, by: User) -> Any:
+        with transaction.atomic():
+            site = Site.objects.create(customer=w.customer, name="仓库", address="路1号")
+            return call(w, by, site)
 
     return run
 
@@ -459,6 +470,36 @@ CASES = [
         lambda w, by: customers.add_site(
             customer=w.customer, by=by, data=customers.SiteData(name="仓库", address="路1号")
         ),
+    ),
+    Case(
+        "aftersales.customers.services.update_contact",
+        A,
+        404,
+        _with_contact(lambda w, by, contact: customers.update_contact(contact=contact, by=by, name="改名")),
+    ),
+    Case(
+        "aftersales.customers.services.set_contact_in_use",
+        A,
+        404,
+        _with_contact(lambda w, by, contact: customers.set_contact_in_use(contact=contact, by=by, in_use=False)),
+    ),
+    Case(
+        "aftersales.customers.services.set_contact_in_use",
+        T,
+        403,
+        _with_contact(lambda w, by, contact: customers.set_contact_in_use(contact=contact, by=by, in_use=False)),
+    ),
+    Case(
+        "aftersales.customers.services.update_site",
+        A,
+        404,
+        _with_site(lambda w, by, site: customers.update_site(site=site, by=by, name="改名")),
+    ),
+    Case(
+        "aftersales.customers.services.set_site_in_use",
+        A,
+        404,
+        _with_site(lambda w, by, site: customers.set_site_in_use(site=site, by=by, in_use=False)),
     ),
     Case(
         "aftersales.installed_base.services.register_unit",

@@ -126,7 +126,7 @@ def announce_campaign(
         created_by=by,
     )
     mobiles: dict[int, str] = {}
-    for contact in Contact.objects.filter(customer__in=customers).order_by("customer_id", "-is_primary", "pk"):
+    for contact in Contact.objects.in_use().filter(customer__in=customers).order_by("customer_id", "-is_primary", "pk"):
         mobiles.setdefault(contact.customer_id, contact.mobile)
     recipients = CampaignRecipient.objects.bulk_create(
         CampaignRecipient(campaign=campaign, customer=customer, mobile=mobiles.get(customer.pk, ""))

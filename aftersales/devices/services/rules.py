@@ -132,7 +132,7 @@ def _description(candidate: _Candidate) -> str:
 
 def _open(candidate: _Candidate) -> int | None:
     unit = Unit.objects.select_related("customer__service_center", "site").get(pk=candidate.unit_id)
-    contact = unit.customer.contacts.order_by("-is_primary", "pk").first()
+    contact = unit.customer.contacts.in_use().order_by("-is_primary", "pk").first()
     phone = contact.mobile if contact is not None else unit.customer.service_center.phone
     try:
         with transaction.atomic():

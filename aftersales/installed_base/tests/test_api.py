@@ -295,3 +295,19 @@ def test_list_units_with_filters_query_count_is_constant(agent, customer, produc
 
     assert count() == few
     assert len(agent.get("/api/v1/units", params).json()["items"]) == 22
+
+
+@pytest.mark.django_db
+def test_register_unit_at_a_site_taken_out_of_use_answers_400_and_writes_nothing(agent, customer):
+    site = SiteFactory(customer=customer, in_use=False)
+    model = ProductModelFactory()
+
+    response = agent.post(
+        "/api/v1/units",
+        {"serial_number": "SN-RETIRED-1", "product_model_id": model.pk, "customer_id": customer.pk, "site_id": site.pk},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("not_in_use", "site_id")
+    assert not Unit.objects.filter(serial_number="SN-RETIRED-1").exists()

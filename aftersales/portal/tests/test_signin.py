@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
+from aftersales.customers import services as customer_services
 from aftersales.notifications.models import OutboxMessage
 from aftersales.portal import services, sessions
 from aftersales.portal.models import PortalAccess, SignInCode
@@ -158,6 +159,20 @@ def test_revoking_ends_an_open_session(pair: Pair, users: Any, portal_client: An
     services.set_access_revoked(contact_id=pair.a_plain.pk, by=users[Role.AGENT], revoked=True)
 
     assert client.get(reverse("portal:home")).status_code == 302
+
+
+def test_a_contact_taken_out_of_use_gets_no_code_and_loses_the_open_session(
+    pair: Pair, users: Any, portal_client: Any
+) -> None:
+    client = portal_client(pair.a_plain)
+    assert client.get(reverse("portal:home")).status_code == 200
+
+    customer_services.set_contact_in_use(contact=pair.a_plain, by=users[Role.AGENT], in_use=False, reason="已离职")
+
+    assert client.get(reverse("portal:home")).status_code == 302
+    OutboxMessage.objects.all().delete()
+    Client().post(SIGN_IN, {"mobile": "13800000002"}, REMOTE_ADDR="10.9.9.8")
+    assert not OutboxMessage.objects.exists()
 
 
 def test_codes_are_limited_per_mobile(pair: Pair, settings: Any) -> None:

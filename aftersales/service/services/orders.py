@@ -77,13 +77,18 @@ def open_order(
         raise ValidationFailed("wrong_unit", _("The unit belongs to another customer."), field="unit_id")
     if contact is not None and contact.customer_id != customer.pk:
         raise ValidationFailed("wrong_contact", _("The contact belongs to another customer."), field="contact_id")
-    if site is None and unit is not None:
+    # A contact or site taken out of use stays on old orders but is not picked for a new one.
+    if contact is not None and not contact.in_use:
+        raise ValidationFailed("not_in_use", _("This contact is not in use any more."), field="contact_id")
+    if site is not None and not site.in_use:
+        raise ValidationFailed("not_in_use", _("This site is not in use any more."), field="site_id")
+    if site is None and unit is not None and unit.site is not None and unit.site.in_use:
         site = unit.site
     if site is None:
         # The customer's only site: a unit imported or registered without one still sends the technician
         # to an address. Found by a probe on an empty install, 2026-12-06: imported units had no site, and
         # the order, the technician's card and the printed service form said "地点 —".
-        only = list(customer.sites.all()[:2])
+        only = list(customer.sites.in_use()[:2])
         site = only[0] if len(only) == 1 else None
     if site is not None and site.customer_id != customer.pk:
         raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")

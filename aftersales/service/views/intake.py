@@ -85,8 +85,8 @@ def _lookup(*, user: User, phone: str, serial: str) -> list[CustomerMatch]:
         customers_visible_to(user)
         .filter(pk__in=ids)
         .prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "id")),
-            Prefetch("sites", queryset=Site.objects.order_by("id")),
+            Prefetch("contacts", queryset=Contact.objects.in_use().order_by("-is_primary", "id")),
+            Prefetch("sites", queryset=Site.objects.in_use().order_by("id")),
             Prefetch("units", queryset=Unit.objects.select_related("product_model", "site").order_by("serial_number")),
         )
         .order_by("name")[:LOOKUP_LIMIT]
@@ -142,6 +142,7 @@ def _chosen_customer(user: User, form: IntakeForm) -> tuple[Customer, Contact | 
             contact = contacts.filter(pk=data["contact_id"]).first()
         else:  # the contact on the line, else the primary one
             caller = phone_search_key(data["phone"]) if data["phone"] else None
+            contacts = contacts.in_use()  # one taken out of use is not picked for a new order
             contact = (caller and contacts.filter(mobile=caller).first()) or contacts.first()
         return customer, contact
     if not form.has_new_customer():
@@ -187,7 +188,7 @@ def _chosen_unit(user: User, form: IntakeForm, customer: Customer) -> Unit | Non
         serial_number=data["new_unit_serial"],
         product_model=data["new_unit_model"],
         customer=customer,
-        site=customer.sites.order_by("id").first(),
+        site=customer.sites.in_use().order_by("id").first(),
         purchase_date=data["new_unit_purchase_date"],
         proof_reference=data["new_unit_proof_ref"],
     )

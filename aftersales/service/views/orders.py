@@ -214,6 +214,12 @@ RECORD_CHANGE_TYPES = (
     "customer.updated",
     "customer.contact_added",
     "customer.site_added",
+    "customer.contact_updated",
+    "customer.contact_retired",
+    "customer.contact_reinstated",
+    "customer.site_updated",
+    "customer.site_retired",
+    "customer.site_reinstated",
 )
 
 
