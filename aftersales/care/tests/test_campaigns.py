@@ -178,3 +178,17 @@ def test_the_late_letters_task_runs_the_sweep(users, owners):
 
     assert remind_late_letters.delay().get() >= 1
     assert escalate_complaints.delay().get() == 0
+
+
+def test_a_contact_taken_out_of_use_gets_no_campaign_message(users, owners):
+    first, _second, _old = owners
+    gone = Contact.objects.get(customer=first.customer)
+    gone.is_primary = True
+    gone.in_use = False
+    gone.save()
+    Contact.objects.create(customer=first.customer, name="接替者", mobile="+8613800002222")
+
+    campaign = announce(users[Role.MANAGER])
+
+    recipient = campaign.recipients.get(customer=first.customer)
+    assert recipient.mobile == "+8613800002222"

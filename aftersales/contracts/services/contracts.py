@@ -121,6 +121,8 @@ def create_contract(
         raise ValidationFailed("invalid_term", _("The contract ends on or after the day it starts."), field="ends_on")
     if contact.customer_id != customer.pk:
         raise ValidationFailed("wrong_contact", _("The contact belongs to another customer."), field="contact_id")
+    if not contact.in_use:
+        raise ValidationFailed("not_in_use", _("This contact is not in use any more."), field="contact_id")
     if not units:
         raise ValidationFailed("units_required", _("Name at least one unit the contract covers."), field="unit_ids")
     if any(unit.customer_id != customer.pk for unit in units):

@@ -77,13 +77,18 @@ def _open_order_for(visit: ContractVisit, *, by: Any) -> ServiceOrder:
     checklist = visit.plan.checklist_items()
     if checklist:
         text += "\n" + "\n".join(f"- {item}" for item in checklist)
+    # The contract's contact may have been taken out of use since (left the company): the visit then
+    # goes to the customer's contact in use, the primary first (open_order refuses one out of use).
+    contact = contract.contact
+    if not contact.in_use:
+        contact = contract.customer.contacts.in_use().order_by("-is_primary", "pk").first() or contact
     return open_order(
         by=by,
         kind=OrderKind.MAINTENANCE,
         customer=contract.customer,
-        contact=contract.contact,
-        reporter_name=contract.contact.name,
-        reporter_phone=contract.contact.mobile,
+        contact=contact if contact.in_use else None,
+        reporter_name=contact.name,
+        reporter_phone=contact.mobile,
         description=text,
         channel=Channel.API,
         resolution=Resolution.ON_SITE,

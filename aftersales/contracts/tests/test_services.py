@@ -23,6 +23,8 @@ from aftersales.contracts.tests.factories import (
 )
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.coverage.selectors import coverage_prepared, decide_coverage
+from aftersales.customers.services import set_contact_in_use
+from aftersales.customers.tests.factories import ContactFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services as order_services
 from aftersales.service.choices import OrderKind, OrderStatus
@@ -194,6 +196,23 @@ def test_visit_orders_open_ahead_and_completion_ends_with_its_callback(manager, 
     assert row["callback_status"] == callback.status
     page = client.get(f"/contracts/{contract.pk}/").content.decode()
     assert f'href="/care/follow-ups/{callback.pk}/"' in page
+
+
+@pytest.mark.parametrize("successor", [True, False])
+def test_a_visit_order_still_opens_when_the_contracts_contact_was_taken_out_of_use(manager, centre, successor):
+    contract = with_year_plans(make_contract(by=manager, centre=centre), by=manager)
+    gone = contract.contact
+    if successor:
+        ContactFactory(customer=contract.customer, name="接替者", mobile="+8613700001111")
+    set_contact_in_use(contact=gone, by=manager, in_use=False, reason="已离职")
+
+    assert open_visit_orders(today=D(2026, 1, 12)) == 1
+
+    order = contract.visits.get(planned_on=D(2026, 1, 17)).order
+    if successor:
+        assert (order.contact.name, order.reporter_phone) == ("接替者", "+8613700001111")
+    else:  # nobody in use: the order names no contact, the old number stays the reporter's
+        assert order.contact is None and order.reporter_phone == gone.mobile
 
 
 def test_a_cancelled_visit_order_is_a_missed_visit(manager, centre):
@@ -464,3 +483,16 @@ def test_project_input_is_checked(manager, centre, users, other_centre):
     with pytest.raises(PermissionDeniedError):
         services.open_project(**{**base, "by": users["agent"]}, development_manager=users["technician"])
     assert not Project.objects.exists() and not Problem.objects.exists()
+
+
+def test_a_new_contract_refuses_a_contact_taken_out_of_use(manager, centre):
+    customer = make_customer(centre)
+    contact = customer.contacts.get()
+    set_contact_in_use(contact=contact, by=manager, in_use=False)
+    contact.refresh_from_db()
+
+    with pytest.raises(ValidationFailed) as caught:
+        make_contract(by=manager, centre=centre, customer=customer)
+
+    assert (caught.value.code, caught.value.field) == ("not_in_use", "contact_id")
+    assert not Contract.objects.exists()

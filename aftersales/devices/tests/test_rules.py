@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from aftersales.accounts.choices import SystemActor
+from aftersales.customers.models import Contact
 from aftersales.devices.choices import Metric, RuleKind, TriggerState
 from aftersales.devices.models import Rule, Trigger
 from aftersales.devices.services.ingest import Incoming, ingest
@@ -159,3 +160,17 @@ def test_the_machine_report_and_the_fault_clearing_land_on_the_orders_timeline(n
         (later, "Fault E101 cleared on the machine", timezone.localtime(later).date().isoformat()),
     ]
     assert others == {"Machine reading over its threshold", "Engine hours reached a maintenance interval"}
+
+
+def test_a_fault_opens_its_order_when_the_primary_contact_was_taken_out_of_use(now):
+    Rule.objects.create(name="Any fault", kind=RuleKind.FAULT)
+    device = make_device()
+    customer = device.bindings.get().unit.customer
+    customer.contacts.update(in_use=False)
+    Contact.objects.create(customer=customer, name="接替者", mobile="+8613700001111")
+
+    result = _send(device, message(1, now, faults=[{"code": "E101", "active": True}]))
+
+    assert len(result.orders_opened) == 1
+    order = ServiceOrder.objects.get()
+    assert (order.contact.name, order.reporter_phone) == ("接替者", "+8613700001111")
