@@ -117,3 +117,68 @@ def test_the_agent_completes_a_customer_file_from_its_gaps(signed_in):
     expect(page.get_by_text("浦东新区张江路 1 号")).to_be_visible()
     expect(page.locator("[data-gap] a", has_text=re.compile("地点|site", re.IGNORECASE))).to_have_count(0)
     assert customer.sites.get().address == "浦东新区张江路 1 号"
+
+
+def test_the_agent_registers_a_unit_from_the_gap_and_uploads_its_invoice(signed_in, tmp_path):
+    """The file's gap "register the customer's units" opens the registration; a dealer's sale without
+    an invoice number leaves a proof gap, which the uploaded invoice closes."""
+    import io
+
+    from PIL import Image
+
+    from aftersales.browser_tests.builders import user
+    from aftersales.catalog.tests.factories import ProductModelFactory
+    from aftersales.customers.tests.factories import CustomerFactory, SiteFactory
+
+    customer = CustomerFactory(name="登记测试客户", service_center=user("agent").service_center)
+    SiteFactory(customer=customer, name="一号车间")
+    model = ProductModelFactory(code="BT-UNIT-1", name="测试空压机")
+    invoice = tmp_path / "invoice.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), "white").save(buffer, format="PNG")
+    invoice.write_bytes(buffer.getvalue())
+    page = signed_in("agent")
+    page.goto(f"/customers/{customer.pk}/")
+
+    page.locator('[data-gap="unit"] a').click()
+    page.locator("input[name=serial_number]").fill("bt-sn-0001")
+    page.locator("select[name=product_model]").select_option(str(model.pk))
+    page.locator("select[name=site]").select_option(label=str(customer.sites.get()))
+    page.locator("select[name=seller]").select_option("dealer")
+    page.locator("input[name=dealer_name]").fill("申城电器")
+    screenshot(page, "care-unit-register")
+    page.get_by_role("button", name=re.compile(zh("Save"))).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("BT-SN-0001")
+    page.locator("#unit-proof-upload").click()
+    page.locator("input[name=file]").set_input_files(str(invoice))
+    page.get_by_role("button", name=re.compile(zh("Save"))).click()
+
+    expect(page.locator(".alert-success")).to_contain_text(zh("Proof of purchase file saved."))
+    expect(page.locator("#unit-proof-file a")).to_be_visible()
+    page.goto(f"/customers/{customer.pk}/")
+    expect(page.locator('[data-gap^="proof-"]')).to_have_count(0)
+    expect(page.locator('[data-gap="unit"]')).to_have_count(0)
+    assert customer.units.get().proof_file
+
+
+def test_the_agent_takes_a_contact_out_of_use(signed_in):
+    """A contact who left stays in the file, struck through, and the file asks for a contact again."""
+    from aftersales.browser_tests.builders import user
+    from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
+
+    customer = CustomerFactory(name="停用测试客户", service_center=user("agent").service_center)
+    contact = ContactFactory(customer=customer, name="离职的王工", is_primary=True)
+    page = signed_in("agent")
+    page.goto(f"/customers/{customer.pk}/")
+
+    page.locator(f'[data-contact="{contact.pk}"] a', has_text=zh("Edit")).click()
+    page.locator("#in-use-form input[name=reason]").fill("已离职")
+    screenshot(page, "care-contact-edit")
+    page.locator("#in-use-form button[type=submit]").click()
+
+    expect(page.locator(".alert-success")).to_contain_text(zh("Contact person taken out of use."))
+    expect(page.locator(f'[data-contact="{contact.pk}"] del')).to_have_text("离职的王工")
+    expect(page.locator('[data-gap="contact"] a')).to_be_visible()
+    contact.refresh_from_db()
+    assert not contact.in_use
