@@ -14,5 +14,5 @@ class ProductModelForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = ProductModel
-        fields = ["code", "name", "category", "warranty_months", "warranty_terms"]
+        fields = ["code", "name", "category", "warranty_months", "warranty_terms", "active"]
         widgets = {"warranty_terms": forms.Textarea(attrs={"rows": 4})}

@@ -9,6 +9,13 @@ from aftersales.core.models import TimeStampedModel
 WARRANTY_MONTHS_MAX = 240  # twenty years: beyond it a typo, not a warranty
 
 
+class ProductModelQuerySet(models.QuerySet):
+    def active(self) -> "ProductModelQuerySet":
+        """The models offered for new units (intake, registration, import, installation); a retired
+        model stays on its units, orders, coverage and reports."""
+        return self.filter(active=True)
+
+
 class ProductModel(TimeStampedModel):
     """A sellable model (型号) with its warranty period and terms (domain.md, Warranty)."""
 
@@ -19,6 +26,11 @@ class ProductModel(TimeStampedModel):
         _("warranty months"), default=12, validators=[MinValueValidator(0), MaxValueValidator(WARRANTY_MONTHS_MAX)]
     )
     warranty_terms = models.TextField(_("warranty terms"), blank=True, max_length=4000)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("A retired model is no longer offered for new units.")
+    )
+
+    objects = ProductModelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product model")

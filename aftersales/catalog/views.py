@@ -1,5 +1,6 @@
 """Settings screens for product models (/settings/product-models/), on the generic settings views."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.forms import ProductModelForm
@@ -17,10 +18,15 @@ class ProductModelListView(SettingsListView):
         Column(_("Name"), "name", link=True),
         Column(_("Category"), "category"),
         Column(_("Warranty (months)"), "warranty_months"),
+        Column(_("Status"), "active", kind="active"),
     )
     edit_url_name = "catalog:productmodel_edit"
     create_url_name = "catalog:productmodel_create"
     create_label = _("New product model")
+
+    def scope(self, qs: QuerySet) -> QuerySet:
+        # Retired models after the active ones: still listed, since their units and orders name them.
+        return qs.order_by("-active", "code")
 
 
 class _ProductModelFormView(SettingsFormView):

@@ -34,6 +34,7 @@ def test_create_product_model_returns_201(manager):
         "category": "空压机",
         "warranty_months": 18,
         "warranty_terms": "",
+        "active": True,
     }
     assert ProductModel.objects.get().warranty_months == 18
 
@@ -60,6 +61,7 @@ def test_create_product_model_duplicate_code_answers_409(manager):
         ({"warranty_terms": "条" * 100_000}, "warranty_terms"),
         ({"name": ""}, "name"),
         ({"colour": "red"}, "colour"),
+        ({"active": "maybe"}, "active"),
     ],
 )
 def test_create_product_model_bad_input_answers_400_and_writes_nothing(overrides, field, manager):
@@ -94,3 +96,101 @@ def test_get_product_model_unknown_answers_404(manager):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_create_product_model_retired_from_the_start(manager):
+    response = manager.post("/api/v1/product-models", new_model(active=False), content_type=JSON)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["active"] is False
+    assert ProductModel.objects.get().active is False
+
+
+@pytest.mark.django_db
+def test_patch_product_model_retires_it_and_keeps_the_other_fields(manager):
+    model = ProductModelFactory(code="LG-37", warranty_months=18, warranty_terms="整机保修")
+
+    response = manager.patch(f"/api/v1/product-models/{model.pk}", {"active": False}, content_type=JSON)
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["active"], response.json()["warranty_months"]) == (False, 18)
+    model.refresh_from_db()
+    assert (model.active, model.code, model.warranty_months, model.warranty_terms) == (False, "LG-37", 18, "整机保修")
+
+
+@pytest.mark.django_db
+def test_patch_product_model_offers_a_retired_model_again(manager):
+    model = ProductModelFactory(active=False)
+
+    response = manager.patch(f"/api/v1/product-models/{model.pk}", {"active": True}, content_type=JSON)
+
+    assert response.status_code == 200
+    model.refresh_from_db()
+    assert model.active is True
+
+
+@pytest.mark.django_db
+def test_patch_product_model_changes_only_what_is_sent(manager):
+    model = ProductModelFactory(code="LG-37", name="旧名", warranty_months=12)
+
+    response = manager.patch(
+        f"/api/v1/product-models/{model.pk}", {"name": "新名", "warranty_months": 24}, content_type=JSON
+    )
+
+    assert response.status_code == 200
+    model.refresh_from_db()
+    assert (model.code, model.name, model.warranty_months, model.active) == ("LG-37", "新名", 24, True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"warranty_months": 241}, 400, "warranty_months"),
+        ({"active": "maybe"}, 400, "active"),
+        ({"name": ""}, 400, "name"),
+        ({"colour": "red"}, 400, "colour"),
+        ({"code": "TAKEN", "active": False}, 409, "code"),
+    ],
+)
+def test_patch_product_model_bad_input_answers_4xx_and_writes_nothing(manager, body, status, field):
+    ProductModelFactory(code="TAKEN")
+    model = ProductModelFactory(code="LG-37", name="空压机", warranty_months=12)
+
+    response = manager.patch(f"/api/v1/product-models/{model.pk}", body, content_type=JSON)
+
+    assert response.status_code == status
+    assert response.json()["field"] == field
+    model.refresh_from_db()
+    assert (model.code, model.name, model.warranty_months, model.active) == ("LG-37", "空压机", 12, True)
+
+
+@pytest.mark.django_db
+def test_patch_product_model_by_agent_answers_403_and_writes_nothing(users, api_client):
+    model = ProductModelFactory()
+
+    response = api_client(users[Role.AGENT]).patch(
+        f"/api/v1/product-models/{model.pk}", {"active": False}, content_type=JSON
+    )
+
+    assert response.status_code == 403
+    model.refresh_from_db()
+    assert model.active is True
+
+
+@pytest.mark.django_db
+def test_patch_product_model_unknown_answers_404(manager):
+    response = manager.patch("/api/v1/product-models/999999", {"active": False}, content_type=JSON)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_product_models_shows_retired_ones_with_their_flag(manager):
+    ProductModelFactory(code="A-1")
+    ProductModelFactory(code="B-2", active=False)
+
+    response = manager.get("/api/v1/product-models")
+
+    assert [(m["code"], m["active"]) for m in response.json()] == [("A-1", True), ("B-2", False)]

@@ -42,6 +42,24 @@ def test_update_product_model_records_old_and_new_and_targets_the_audit(users: d
     assert AuditLog.objects.get(action="catalog.update_product_model").target == model
 
 
+def test_retiring_a_product_model_records_active_old_and_new(users: dict[str, User]) -> None:
+    model = ProductModelFactory(warranty_months=12)
+
+    services.update_product_model(product_model=model, by=users[Role.MANAGER], active=False)
+
+    activity = only_activity(model)
+    assert activity.type == "product_model.updated"
+    assert old_new(activity) == {"active": (True, False)}
+
+
+def test_create_product_model_retired_records_it(users: dict[str, User]) -> None:
+    model = services.create_product_model(
+        by=users[Role.MANAGER], code="AC-2", name="空压机", category="空压机", active=False
+    )
+
+    assert old_new(only_activity(model))["active"] == (None, False)
+
+
 def test_refused_update_records_nothing(users: dict[str, User]) -> None:
     model = ProductModelFactory()
 

@@ -10,7 +10,14 @@ from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
-DATA = {"code": "KY-90", "name": "螺杆空压机", "category": "空压机", "warranty_months": 18, "warranty_terms": ""}
+DATA = {
+    "code": "KY-90",
+    "name": "螺杆空压机",
+    "category": "空压机",
+    "warranty_months": 18,
+    "warranty_terms": "",
+    "active": "on",
+}
 
 
 def test_manager_creates_and_edits_a_product_model(client, users):
@@ -22,7 +29,7 @@ def test_manager_creates_and_edits_a_product_model(client, users):
 
     assert response.status_code == 302
     model.refresh_from_db()
-    assert model.warranty_months == 24
+    assert (model.warranty_months, model.active) == (24, True)
     assert AuditLog.objects.filter(action="catalog.update_product_model").exists()
 
 
@@ -61,3 +68,32 @@ def test_product_model_list_constant_query_count(client, users):
 
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_manager_retires_a_product_model_by_unticking_active(client, users):
+    model = ProductModelFactory(code="KY-90", warranty_months=18)
+    client.force_login(users[Role.MANAGER])
+    form = client.get(f"/settings/product-models/{model.pk}/").content.decode()
+    assert 'name="active"' in form
+    assert "checked" in form.split('name="active"')[1].split(">")[0]
+
+    data = {key: value for key, value in DATA.items() if key != "active"}  # an unticked box is not sent
+    response = client.post(f"/settings/product-models/{model.pk}/", data)
+
+    assert response.status_code == 302
+    model.refresh_from_db()
+    assert (model.active, model.warranty_months) == (False, 18)
+
+
+def test_product_model_list_shows_retired_ones_after_the_active_ones_with_a_badge(client, users):
+    ProductModelFactory(code="A-OLD", active=False)
+    ProductModelFactory(code="B-NEW")
+    ProductModelFactory(code="C-NEW")
+    client.force_login(users[Role.MANAGER])
+
+    response = client.get("/settings/product-models/")
+
+    assert [row.object.code for row in response.context["rows"]] == ["B-NEW", "C-NEW", "A-OLD"]
+    page = response.content.decode()
+    assert page.count("badge text-bg-secondary") == 1
+    assert page.index("C-NEW") < page.index("A-OLD")
