@@ -23,10 +23,10 @@ from aftersales.core.tabular import (
 from aftersales.customers.imports import CustomerLookup
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.models import Unit
-from aftersales.installed_base.services import clean_unit, register_units
+from aftersales.installed_base.services import clean_unit, register_units, require_active_model
 
 SELLER_WORDS = {"own": Seller.OWN, "自营": Seller.OWN, "dealer": Seller.DEALER, "经销商": Seller.DEALER}
-SERVICE_FIELDS = {"service_center_id": "service_center", "site_id": ""}
+SERVICE_FIELDS = {"service_center_id": "service_center", "site_id": "", "product_model_id": "product_model_code"}
 
 UNIT_COLUMNS = (
     Column(
@@ -37,7 +37,11 @@ UNIT_COLUMNS = (
         example="SN20250001",
     ),
     Column(
-        "product_model_code", ("型号", "产品型号"), gettext_lazy("Product model code."), required=True, example="KY-75"
+        "product_model_code",
+        ("型号", "产品型号"),
+        gettext_lazy("Product model code (an active model)."),
+        required=True,
+        example="KY-75",
     ),
     Column(
         "customer_name",
@@ -103,6 +107,11 @@ class UnitRows(RowPreparer):
                 else _("This field is required.")
             )
             errors.append(RowError("unknown_model" if code else "required", "product_model_code", message))
+        else:
+            try:
+                require_active_model(model)
+            except DomainError as exc:
+                errors.append(service_error(exc, SERVICE_FIELDS))
         parsed: dict[str, Any] = {}
         for key, parse in (
             ("customer_name", self.customers.find),

@@ -63,6 +63,18 @@ def _duplicate_serial(serial: str) -> ConflictError:
     )
 
 
+def require_active_model(product_model: ProductModel, *, field: str = "product_model_id") -> None:
+    """A new unit is of an active model: a retired one (``catalog``: ``active=False``) is refused with
+    ``model_retired``. Units registered before it was retired keep it."""
+    if not product_model.active:
+        raise ValidationFailed(
+            "model_retired",
+            _("Product model %(code)s is retired: new units cannot be registered with it.")
+            % {"code": product_model.code},
+            field=field,
+        )
+
+
 def clean_unit(
     *,
     by: User,
@@ -76,11 +88,15 @@ def clean_unit(
     proof_reference: str = "",
     installed_on: datetime.date | None = None,
     serial_taken: Callable[[str], bool] = _serial_taken,
+    retired_model_ok: bool = False,
 ) -> NewUnit:
     """Every check of a new unit, writing nothing (the form, the API and the import all come here).
     ``serial_taken(serial)`` answers whether a unit has that serial already; an import passes a
-    lookup of its batch's serials read in one query."""
+    lookup of its batch's serials read in one query. ``retired_model_ok`` is for an order under way
+    whose unit's model was retired meanwhile (an exchange's replacement, an accepted installation)."""
     require_may_edit_customer(by, centre_id=customer.service_center_id, field="customer_id")
+    if not retired_model_ok:
+        require_active_model(product_model)
     serial = require_text(
         serial_number, field="serial_number", max_length=field_max_length(Unit, "serial_number")
     ).upper()
@@ -149,8 +165,10 @@ def register_unit(
     dealer_name: str = "",
     proof_reference: str = "",
     installed_on: datetime.date | None = None,
+    retired_model_ok: bool = False,
 ) -> Unit:
-    """Add a unit to the installed base. The serial number is unique across all customers."""
+    """Add a unit to the installed base. The serial number is unique across all customers; the model
+    is an active one (``clean_unit``)."""
     new = clean_unit(
         by=by,
         serial_number=serial_number,
@@ -162,6 +180,7 @@ def register_unit(
         dealer_name=dealer_name,
         proof_reference=proof_reference,
         installed_on=installed_on,
+        retired_model_ok=retired_model_ok,
     )
     return register_units(by=by, units=[new])[0]
 

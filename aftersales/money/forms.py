@@ -247,7 +247,10 @@ class ExchangeDeliverForm(ConsoleForm):
 class InstallationPlanForm(ConsoleForm):
     mode = forms.ChoiceField(label=_("Kind of installation"), choices=InstallationMode.choices, widget=_select())
     product_model = forms.ModelChoiceField(
-        label=_("Product model"), required=False, queryset=ProductModel.objects.order_by("code"), widget=_select()
+        label=_("Product model"),
+        required=False,
+        queryset=ProductModel.objects.active().order_by("code"),  # the unit to install is a new one
+        widget=_select(),
     )
     appointment_at = forms.DateTimeField(
         label=_("Appointment"),

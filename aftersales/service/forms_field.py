@@ -111,7 +111,7 @@ class IntakeForm(ConsoleForm):
     new_unit_serial = forms.CharField(label=_("New unit serial number"), required=False, max_length=64, widget=_text())
     new_unit_model = forms.ModelChoiceField(
         label=_("Product model"),
-        queryset=ProductModel.objects.order_by("code"),
+        queryset=ProductModel.objects.active().order_by("code"),  # a retired model takes no new units
         required=False,
         widget=_select(),
     )
@@ -191,6 +191,7 @@ INTAKE_UNIT_FIELDS = {
     "purchase_date": "new_unit_purchase_date",
     "proof_reference": "new_unit_proof_ref",
     "product_model": "new_unit_model",
+    "product_model_id": "new_unit_model",
     "site_id": "new_site_address",
 }
 INTAKE_ORDER_FIELDS = {

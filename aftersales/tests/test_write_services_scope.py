@@ -1392,6 +1392,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.history.services.record_activities": "record_activity for a batch; called by the writes",
     "aftersales.customers.services.create_customers": "writes customers that clean_customer checked (scope included)",
     "aftersales.installed_base.services.register_units": "writes units that clean_unit checked (scope included)",
+    "aftersales.installed_base.services.require_active_model": "checks input (a retired model); writes nothing",
     "aftersales.service.services.imported.import_orders": "writes orders that clean_imported_order checked (scope included)",
     "aftersales.service.services.imported.bump_counters": "helper of import_orders",
     "aftersales.service.services.imported.parse_number": "parses a number; writes nothing",

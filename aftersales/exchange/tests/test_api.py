@@ -2,11 +2,13 @@ import pytest
 from django.test import Client
 
 from aftersales.accounts.choices import Role
+from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.core.models import AuditLog
 from aftersales.customers.models import Customer
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.exchange.api import OrderExportQuery
 from aftersales.exchange.tests.conftest import upload
+from aftersales.installed_base.models import Unit
 from aftersales.service.filters import ServiceOrderFilter
 from aftersales.service.tests.factories import make_order
 
@@ -54,6 +56,22 @@ def test_import_endpoint_with_a_bad_row_answers_400_and_writes_nothing(agent_cli
     assert body["invalid"] == 1
     assert [(r["row"], r["errors"][0]["field"]) for r in body["rows"]] == [(4, "mobile")]
     assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unit_import_of_a_retired_model_answers_400_naming_the_column(agent_client, centre):
+    owner = CustomerFactory(name="华东机械", service_center=centre)
+    ProductModelFactory(code="OLD-1", active=False)
+    rows = [["序列号", "型号", "客户"], ["SN-1", "OLD-1", owner.name]]
+
+    response = agent_client.post("/api/v1/imports/units", {"file": upload(rows)})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "import_has_errors"
+    assert [(e["code"], e["field"]) for e in response.json()["rows"][0]["errors"]] == [
+        ("model_retired", "product_model_code")
+    ]
+    assert not Unit.objects.exists()
 
 
 @pytest.mark.django_db

@@ -220,6 +220,28 @@ def test_preview_units_reports_each_bad_row_and_writes_nothing(agent, model, own
 
 
 @pytest.mark.django_db
+def test_import_units_of_a_retired_model_is_refused_at_its_column_and_writes_nothing(agent, model, owner):
+    ProductModelFactory(code="OLD-1", active=False)
+    rows = [
+        UNIT_HEADER,
+        ["SN-1", "KY-75", owner.name, "", "", "", "", ""],
+        ["SN-2", "OLD-1", owner.name, "2025-13-01", "", "", "", ""],
+    ]
+
+    preview = preview_import(kind="units", file=upload(rows), by=agent)
+    with pytest.raises(ImportRejected) as caught:
+        run_import(kind="units", file=upload(rows), by=agent)
+
+    assert [(e.code, e.field) for e in preview.rows[1].errors] == [
+        ("model_retired", "product_model_code"),
+        ("invalid_date", "purchase_date"),
+    ]
+    assert "OLD-1" in preview.rows[1].errors[0].message
+    assert caught.value.extra["rows"] == [preview.rows[1].as_dict()]
+    assert not Unit.objects.exists()
+
+
+@pytest.mark.django_db
 def test_preview_and_import_agree_on_service_rules(agent, model, owner):
     rows = [UNIT_HEADER, ["SN-1", "KY-75", owner.name, "", "dealer", "", "", ""]]
 

@@ -182,6 +182,34 @@ def test_register_unit_bad_input_answers_4xx_and_writes_nothing(overrides, field
 
 
 @pytest.mark.django_db
+def test_register_unit_of_a_retired_model_answers_400_and_writes_nothing(agent, customer):
+    retired = ProductModelFactory(code="OLD-1", active=False)
+
+    response = agent.post("/api/v1/units", new_unit(customer, retired), content_type=JSON)
+
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("model_retired", "product_model_id")
+    assert "OLD-1" in response.json()["detail"]
+    assert Unit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_unit_of_a_model_retired_later_keeps_its_model_and_warranty(agent, customer):
+    model = ProductModelFactory(code="OLD-1", warranty_months=24)
+    unit = UnitFactory(customer=customer, product_model=model, purchase_date=timezone.localdate())
+    model.active = False
+    model.save()
+
+    shown = agent.get(f"/api/v1/units/{unit.pk}")
+    listed = agent.get("/api/v1/units", {"product_model_id": model.pk})
+    warranty = agent.get(f"/api/v1/units/{unit.pk}/warranty")
+
+    assert (shown.status_code, shown.json()["product_model_code"]) == (200, "OLD-1")
+    assert [u["id"] for u in listed.json()["items"]] == [unit.pk]
+    assert (warranty.status_code, warranty.json()["covered"]) == (200, True)
+
+
+@pytest.mark.django_db
 def test_get_unit_unknown_serial_id_answers_404(agent):
     response = agent.get("/api/v1/units/999999")
 

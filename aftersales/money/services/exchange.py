@@ -238,6 +238,8 @@ def deliver_new_unit(
         purchase_date=day,
         proof_reference=ex.order.number,
         installed_on=day,
+        # The exchange was approved for this unit: its model may have been retired since.
+        retired_model_ok=True,
     )
     record_activity(
         target=old,

@@ -20,7 +20,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import require_choice, require_text
-from aftersales.installed_base.services import clean_unit, register_units
+from aftersales.installed_base.services import clean_unit, register_units, require_active_model
 from aftersales.money.choices import Bearer, InstallationMode, InstallationStatus, LineStatus
 from aftersales.money.conf import commissioning_checklist
 from aftersales.money.models import Installation
@@ -81,6 +81,7 @@ def plan_installation(
         model = ProductModel.objects.filter(pk=product_model_id).first()
         if model is None:
             raise NotFoundError("not_found", _("No such product model."), field="product_model_id")
+        require_active_model(model)  # the unit to install is a new one
     if mode != InstallationMode.SMALL and appointment_at is None:
         raise ValidationFailed(
             "appointment_required", _("An on-site installation needs an appointment."), field="appointment_at"
@@ -190,6 +191,8 @@ def accept_installation(
                     purchase_date=today,
                     proof_reference=order.number,
                     installed_on=today,
+                    # The model planned with the order stays good if retired since; another must be active.
+                    retired_model_ok=model.pk == inst.product_model_id,
                 )
             )
         except (ValidationFailed, ConflictError) as exc:

@@ -263,6 +263,20 @@ def test_installation_through_the_console_with_the_signed_acceptance(users):
     assert desk.get(f"/money/installations/{inst.pk}/signature.png").status_code == 200
 
 
+def test_installation_plan_offers_only_active_models(users):
+    customer = CustomerFactory(service_center=users[Role.AGENT].service_center)
+    order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False, kind="installation")
+    ProductModelFactory(code="AC-NEW")
+    retired = ProductModelFactory(code="AC-OLD", active=False)
+    desk = login(users[Role.AGENT])
+
+    html = desk.get(f"/money/orders/{order.pk}/").content.decode()
+    refused = desk.post(f"/money/orders/{order.pk}/installation/", {"mode": "small", "product_model": retired.pk})
+
+    assert "AC-NEW" in html and "AC-OLD" not in html
+    assert refused.status_code == 400 and not Installation.objects.exists()
+
+
 def test_installation_screens_refuse_outsiders(users, other_centre):
     customer = CustomerFactory(service_center=users[Role.AGENT].service_center)
     order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False, kind="installation")

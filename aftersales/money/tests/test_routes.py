@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.catalog.models import ProductModel
 from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.history.models import Activity
@@ -82,6 +83,19 @@ def test_exchange_approved_end_to_end_registers_the_new_unit_and_books_the_freig
     assert booked == Decimal("100.00")
     finance = api_client(users[Role.FINANCE])
     assert post(finance, f"/orders/{order.pk}/invoices").json()["code"] == "nothing_to_invoice"
+
+
+def test_exchange_for_a_unit_of_a_model_retired_since_still_delivers_the_new_unit(users, desk, manager):
+    order = order_with("in_warranty", by=users[Role.AGENT])
+    ex_id = exchange_through(desk, manager, order)
+    post(desk, f"/exchanges/{ex_id}/factory-answer", {"agreed": True})
+    post(desk, f"/exchanges/{ex_id}/ship-old", {"carrier": "顺丰", "waybill": "SF1", "original_packaging": True})
+    ProductModel.objects.filter(pk=order.unit.product_model_id).update(active=False)
+
+    delivered = post(desk, f"/exchanges/{ex_id}/deliver", {"serial_number": "new-0002"})
+
+    assert delivered.status_code == 200, delivered.content
+    assert Unit.objects.get(pk=delivered.json()["new_unit_id"]).product_model_id == order.unit.product_model_id
 
 
 def test_exchange_refused_by_the_factory_tells_the_customer_and_allows_another_request(users, desk, manager):
@@ -273,3 +287,42 @@ def test_another_centres_installation_is_not_found(users, desk, api_client, othe
     assert stranger.get(f"/api/v1/orders/{install_order.pk}/installation").status_code == 404
     assert post(stranger, f"/installations/{inst['id']}/commissioning", {"done": [0]}).status_code == 404
     assert not Installation.objects.get(pk=inst["id"]).checklist[0]["done"]
+
+
+def test_installation_of_a_retired_model_is_not_planned_and_nothing_written(desk, install_order):
+    retired = ProductModelFactory(code="OLD-1", active=False)
+
+    answer = post(desk, f"/orders/{install_order.pk}/installation", {"mode": "small", "product_model_id": retired.pk})
+
+    assert (answer.status_code, answer.json()["code"], answer.json()["field"]) == (
+        400,
+        "model_retired",
+        "product_model_id",
+    )
+    assert not Installation.objects.exists()
+
+
+def test_installation_accepted_for_its_model_retired_since_but_not_for_another_retired_one(desk, install_order):
+    planned_model = ProductModelFactory(code="CMP-9")
+    inst = post(
+        desk, f"/orders/{install_order.pk}/installation", {"mode": "small", "product_model_id": planned_model.pk}
+    ).json()
+    post(desk, f"/installations/{inst['id']}/commissioning", {"done": list(range(6)), "readings_after": "ok"})
+    other_retired = ProductModelFactory(code="OLD-1", active=False)
+    ProductModel.objects.filter(pk=planned_model.pk).update(active=False)
+
+    refused = accept(
+        desk,
+        inst["id"],
+        [{"serial_number": "CMP9-001"}, {"serial_number": "OLD-001", "product_model_id": other_retired.pk}],
+    )
+    assert (refused.status_code, refused.json()["code"], refused.json()["field"]) == (
+        400,
+        "model_retired",
+        "units.1.product_model_id",
+    )
+    assert not Unit.objects.exists()
+
+    accepted = accept(desk, inst["id"], [{"serial_number": "CMP9-001"}])
+    assert accepted.status_code == 200, accepted.content
+    assert Unit.objects.get().product_model == planned_model

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from aftersales.accounts.choices import Role
+from aftersales.catalog.models import ProductModel
 from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.customers.models import Contact, Customer
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
@@ -236,6 +237,52 @@ def test_intake_duplicate_serial_rolls_back_the_new_customer(agent_client, known
     assert response.status_code == 400
     assert 'id="id_new_unit_serial_error"' in response.content.decode()
     assert counts() == before
+
+
+def test_intake_offers_only_active_models_for_a_new_unit(agent_client):
+    ProductModelFactory(code="NEW-1")
+    ProductModelFactory(code="OLD-1", active=False)
+
+    response = agent_client.get(INTAKE)
+
+    codes = [model.code for model in response.context["form"].fields["new_unit_model"].queryset]
+    assert codes == ["NEW-1"]
+    assert "OLD-1" not in response.content.decode()
+
+
+def test_intake_new_unit_of_a_retired_model_is_refused_at_the_field_and_writes_nothing(agent_client):
+    data = new_customer_post()
+    ProductModel.objects.filter(pk=data["new_unit_model"]).update(active=False)  # retired while the form was open
+    before = counts()
+
+    response = agent_client.post(INTAKE, data)
+
+    assert response.status_code == 400
+    assert 'id="id_new_unit_model_error"' in response.content.decode()
+    assert counts() == before
+
+
+def test_intake_order_for_a_known_unit_of_a_retired_model(agent_client, known_customer):
+    customer, covered, _expired = known_customer
+    ProductModel.objects.filter(pk=covered.product_model_id).update(active=False)
+
+    response = agent_client.post(
+        INTAKE,
+        {
+            "customer_id": customer.pk,
+            "unit_id": covered.pk,
+            "new_customer_kind": "company",
+            "channel": "hotline",
+            "kind": "repair",
+            "resolution": "on_site",
+            "priority": "normal",
+            "description": "异响",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order = ServiceOrder.objects.get()
+    assert (order.unit, order.warranty_covered) == (covered, True)
 
 
 def test_intake_without_customer_asks_to_pick_one(agent_client):
