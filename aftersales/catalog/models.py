@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import TimeStampedModel
 
@@ -27,7 +28,9 @@ class ProductModel(TimeStampedModel):
     )
     warranty_terms = models.TextField(_("warranty terms"), blank=True, max_length=4000)
     active = models.BooleanField(
-        _("active"), default=True, help_text=_("A retired model is no longer offered for new units.")
+        pgettext_lazy("product model", "active"),
+        default=True,
+        help_text=_("A retired model is no longer offered for new units."),
     )
 
     objects = ProductModelQuerySet.as_manager()
