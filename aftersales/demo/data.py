@@ -164,6 +164,9 @@ PRODUCT_MODELS = (
         "KT-MF130", "MF-130 风冷模块式中央空调机组", "中央空调", 36, f"整机保修36个月，压缩机保修60个月；{_EXCLUDED}"
     ),
 )
+# Discontinued (停产) once the demo's units and orders are in: it keeps its units, orders and coverage,
+# and intake, unit registration and the unit import no longer offer it (docs/coverage.md).
+RETIRED_MODEL = "KY-WY7"
 
 # Parts replaced free of charge for the unit's life (终身免费更换, domain.md Warranty §1): model code, item code, name.
 LIFETIME_ITEMS = (

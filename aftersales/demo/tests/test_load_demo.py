@@ -65,6 +65,9 @@ class TestLoadedOnce:
         assert "connected devices: 18" in output
         assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
         assert ProductModel.objects.count() == 10
+        # One discontinued model, retired after its units and orders were in (they keep it).
+        assert list(ProductModel.objects.filter(active=False).values_list("code", flat=True)) == ["KY-WY7"]
+        assert Unit.objects.filter(product_model__active=False).exists()
         assert Unit.objects.count() == 300
         assert 100 <= Customer.objects.count() <= 140
         assert ServiceOrder.objects.count() == 62 + QUALITY_ORDERS + visit_orders
