@@ -29,7 +29,7 @@ from aftersales.demo import data
 from aftersales.demo.care import load_care
 from aftersales.demo.contracts import load_contracts
 from aftersales.demo.devices import load_devices
-from aftersales.demo.money import load_money
+from aftersales.demo.money import load_money, load_prices
 from aftersales.demo.orders import RESPONDED, Clock, OrdersMixin
 from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
@@ -126,6 +126,8 @@ class DemoLoader(OrdersMixin):
         self.summary = Summary()
         self.clock: Clock = None
         self.event_times: dict[int, Clock] = {}
+        self.quoted_lines = 0
+        self.quoted_orders = 0
 
     def keep_event_time(self, sender: object, *, event: OrderEvent, **kwargs: object) -> None:
         if self.clock is not None:
@@ -145,6 +147,7 @@ class DemoLoader(OrdersMixin):
         self.create_product_models()
         self.create_customers()
         self.register_units()
+        load_prices(self)
         self.open_orders()
         self.summary.charge_lines = load_money(self)
         load_workforce(self.staff, now=self.now)

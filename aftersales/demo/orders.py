@@ -11,6 +11,7 @@ from aftersales.accounts.models import User
 from aftersales.coverage.choices import CoverageReason
 from aftersales.customers.models import Contact, Customer
 from aftersales.demo import data
+from aftersales.demo.money import quote_on_visit
 from aftersales.demo.plan import (
     CHANNELS,
     ORDER_PLAN,
@@ -33,6 +34,8 @@ from aftersales.service.sla import deadlines_for
 # every order is walked (``DemoLoader.settle_response_times``).
 RESPONDED = "responded"
 Clock = datetime.datetime | str | None
+# Repairs out of warranty in 上海 quoted on their visit and then finished: finance invoices them.
+QUOTED_REPAIRS = 3
 
 
 class OrdersMixin:
@@ -46,6 +49,8 @@ class OrdersMixin:
     # When the step the demo is walking happened: the order events the services write meanwhile are dated
     # then (``DemoLoader.settle_event_times``); None leaves them at the moment of loading.
     clock: Clock
+    quoted_lines: int
+    quoted_orders: int
 
     def desk(self, code: str, role: str) -> User:
         raise NotImplementedError
@@ -222,6 +227,15 @@ class OrdersMixin:
         )
         if status == S.ON_SITE:
             return
+        if (
+            status in (S.COMPLETED, S.CLOSED)
+            and code == "SH"
+            and unit is not None
+            and not order.warranty_covered
+            and self.quoted_orders < QUOTED_REPAIRS
+        ):
+            self.quoted_orders += 1
+            quote_on_visit(self, order, arrived=arrived)
         needs_wait = status == S.WAITING or (status in (S.COMPLETED, S.CLOSED) and self.rng.random() < 0.3)
         if needs_wait:
             waiting_for = extra or (W.FACTORY if kind in (K.EXCHANGE, K.RETURN_TO_FACTORY) else W.PARTS)

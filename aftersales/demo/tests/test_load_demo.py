@@ -176,8 +176,23 @@ class TestLoadedOnce:
         """Found by a probe, 2026-12-07: every invoice's buyer had the tax number 91310115MA1K3Y8R2X."""
         from aftersales.money.models import Invoice
 
-        numbers = [n for n in Invoice.objects.values_list("buyer_tax_number", flat=True) if n]
-        assert numbers and len(set(numbers)) == len(numbers)
+        buyers = set(Invoice.objects.exclude(buyer_tax_number="").values_list("customer_id", "buyer_tax_number"))
+        # One number a customer (a customer invoiced twice keeps its own), no two customers sharing one.
+        assert buyers and len({c for c, _n in buyers}) == len({n for _c, n in buyers}) == len(buyers)
+
+    def test_load_demo_invoices_are_issued_after_the_work_and_numbered_in_the_order_of_issue(self, loaded):
+        """Found by a probe, 2026-12-07: INV-2026-000003 was issued 42 days before its order was received,
+        and numbered after two invoices issued that day (on orders still being worked on)."""
+        from aftersales.money.models import Invoice
+
+        invoices = list(Invoice.objects.select_related("order").order_by("issued_at", "pk"))
+        assert len(invoices) >= 2
+        for invoice in invoices:
+            completed = invoice.order.completed_at
+            assert completed is not None and completed < invoice.issued_at <= timezone.now(), invoice.number
+        numbers = [invoice.number for invoice in invoices]
+        assert numbers == sorted(numbers)  # INV-<year of issue>-<6 digits>: the same order as the issue times
+        assert any(invoice.due_on < timezone.localdate() for invoice in invoices)  # one overdue, for the reminders
 
     def test_load_demo_claims_are_decided_after_they_are_handed_in(self, loaded):
         """Found by a probe, 2026-12-07: a claim "handed in 12-01" read "submitted" at load time in its

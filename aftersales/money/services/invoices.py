@@ -169,13 +169,15 @@ def discard_invoice(invoice: Invoice, *, by: User) -> None:
 
 
 @transaction.atomic
-def issue_invoice(invoice: Invoice, *, by: User) -> Invoice:
-    """Number the invoice (per year), set its due date and book the receivable."""
+def issue_invoice(invoice: Invoice, *, by: User, now: datetime.datetime | None = None) -> Invoice:
+    """Number the invoice (per year of issue), set its due date and book the receivable. ``now``: when
+    it was issued (the demo's history, issued in the order of its days; the console and the API issue
+    now)."""
     _require_finance(by)
     invoice = _lock_invoice(invoice, by=by)
     _require_finance(by, invoice.order)
     _require_draft(invoice)
-    now = timezone.now()
+    now = now or timezone.now()
     today = timezone.localdate(now)
     invoice.number = yearly_number("INV", day=today)
     invoice.status = InvoiceStatus.ISSUED

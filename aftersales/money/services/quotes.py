@@ -79,9 +79,11 @@ def send_quote(
     valid_days: int | None = None,
     diagnosis_fee: Any = Decimal("0.00"),
     notify: bool = True,
+    now: datetime.datetime | None = None,
 ) -> Quote:
     """Quote every draft line the customer pays; the customer gets the link by SMS (outbox).
-    One quote waits at a time (409 ``quote_pending``); nothing to quote answers 409 ``nothing_to_quote``."""
+    One quote waits at a time (409 ``quote_pending``); nothing to quote answers 409 ``nothing_to_quote``.
+    ``now``: when it was sent (the demo's history; the console and the API send it now)."""
     if not can_add_charges(by):
         raise PermissionDeniedError("forbidden", _("Your role may not send quotes."))
     order = lock_order(order, by=by)
@@ -101,7 +103,7 @@ def send_quote(
     if not lines:
         raise ConflictError("nothing_to_quote", _("No charge the customer pays is waiting for a quote."))
     figures = total(lines)
-    now = timezone.now()
+    now = now or timezone.now()
     quote = Quote.objects.create(
         order=order,
         number=next_number(prefix="QT", day=timezone.localdate(now)),
@@ -183,10 +185,12 @@ def answer_quote(
     signature: UploadedFile | None = None,
     note: str = "",
     by: User | None = None,
+    now: datetime.datetime | None = None,
 ) -> Quote:
     """The customer's answer, once: name and time always, a drawn signature when answered on site
     (``by`` is the member of staff who recorded it). Approving makes the lines billable; declining
-    voids them, keeps only the agreed diagnosis fee, and ends the order."""
+    voids them, keeps only the agreed diagnosis fee, and ends the order. ``now``: when it was answered
+    (the demo's history; the link and the console answer now)."""
     if channel == AnswerChannel.ON_SITE:
         if by is None or not can_add_charges(by):
             raise PermissionDeniedError("forbidden", _("Your role may not record a customer's answer."))
@@ -194,7 +198,7 @@ def answer_quote(
     else:
         lock_order(quote.order)
     quote = _lock_quote(quote)
-    now = timezone.now()
+    now = now or timezone.now()
     _require_open(quote, now=now)
     name = require_text(name, field="name", max_length=100)
     note = require_text(note, field="note", max_length=500, required=False)

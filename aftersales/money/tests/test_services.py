@@ -270,6 +270,28 @@ def test_out_of_warranty_approved_route_invoices_right_to_the_fen(agent, finance
     assert set(order.charge_lines.values_list("status", flat=True)) == {LineStatus.INVOICED}
 
 
+def test_a_quote_and_an_invoice_of_the_past_are_dated_and_numbered_then(agent, finance):
+    """The demo's history (found by a probe, 2026-12-07: an invoice backdated after it was numbered read
+    INV-2026-000003, issued weeks before INV-2026-000001): sent, answered and issued at the given time,
+    numbered in the year of issue, due 30 days after that day."""
+    order = order_with("expired", by=agent)
+    labour(order, agent)
+    sent = timezone.now() - datetime.timedelta(days=400)
+    quote = services.send_quote(order, by=agent, now=sent)
+    services.answer_quote(quote, approve=True, name="王经理", now=sent + datetime.timedelta(minutes=30))
+    invoice = services.issue_invoice(
+        services.create_invoice(order, by=finance), by=finance, now=sent + datetime.timedelta(days=1)
+    )
+
+    quote.refresh_from_db()
+    assert quote.number.startswith(f"QT{timezone.localdate(sent):%Y%m%d}")
+    assert quote.expires_at > sent and quote.answered_at == sent + datetime.timedelta(minutes=30)
+    issued_on = timezone.localdate(sent + datetime.timedelta(days=1))
+    assert invoice.number == f"INV-{issued_on.year}-000001"
+    assert invoice.issued_at == sent + datetime.timedelta(days=1)
+    assert invoice.due_on == issued_on + datetime.timedelta(days=30)
+
+
 def test_declined_quote_ends_the_order_with_only_the_diagnosis_fee(agent, finance):
     order = order_with("expired", by=agent)
     labour(order, agent)
