@@ -34,9 +34,9 @@ from aftersales.demo.orders import RESPONDED, Clock, OrdersMixin
 from aftersales.demo.parts import load_parts
 from aftersales.demo.pay import load_pay
 from aftersales.demo.portal import load_portal
-from aftersales.demo.quality import load_quality
+from aftersales.demo.quality import FAILURE_DAYS, load_quality
 from aftersales.demo.repurchase import load_repurchase
-from aftersales.demo.workforce import load_workforce
+from aftersales.demo.workforce import load_attendance, load_workforce
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
 from aftersales.service.choices import OrderStatus, SlaState
@@ -160,6 +160,8 @@ class DemoLoader(OrdersMixin):
         load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
         load_portal(manager=self.desk("SH", "manager"))
         self.summary.repurchase = load_repurchase(staff=self.staff, customers=self.customers["SH"], today=self.today)
+        # Attendance before pay (its runs read it): every working day of the demo's months, every visit's day.
+        load_attendance(self.staff, now=self.now, since=self.history_start())
         # Pay last: its runs read the month's orders, charges, parts used, follow-up calls and attendance.
         self.summary.pay_statements = load_pay(staff=self.staff, centres=self.centres, today=self.today)
         # Contracts after pay: their visit orders are opened today, after the month pay measured.
@@ -167,6 +169,7 @@ class DemoLoader(OrdersMixin):
         # Quality last: repeat failures walked to closed and one sent to design (issue 18).
         load_quality(self)
         self.retire_model()
+        load_attendance(self.staff, now=self.now, since=self.history_start())  # the repeat failures' visit days
         self.settle_response_times()
         self.settle_event_times()
         orders = list(ServiceOrder.objects.all())
@@ -179,6 +182,11 @@ class DemoLoader(OrdersMixin):
         """The discontinued model, retired last so every unit and order above could still use it."""
         model = next(m for m in self.models if m.code == data.RETIRED_MODEL)
         update_product_model(product_model=model, by=self.staff["manager"], active=False)
+
+    def history_start(self) -> datetime.date:
+        """The first day of the month of the demo's oldest call (quality's first repeat failure)."""
+        oldest = self.today - datetime.timedelta(days=max(max(days) for days in FAILURE_DAYS) + 1)
+        return oldest.replace(day=1)
 
     def settle_response_times(self) -> None:
         """Answered 10–110 minutes after the call (before any visit: the first is two hours after it at the

@@ -11,11 +11,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
+from aftersales.calendars.selectors import is_working_day
 from aftersales.customers.models import Customer
 from aftersales.service.choices import OPEN_STATUSES
-from aftersales.service.models import ServiceOrder
+from aftersales.service.models import ServiceOrder, Visit
 from aftersales.workforce.choices import AbsenceStatus, Decision
+from aftersales.workforce.common import working_hours
 from aftersales.workforce.models import Absence, Attendance, ClaimDecision, DailyReport, ExpenseClaim, FieldTrip
 from aftersales.workforce.services import claims, overtime, training, trips
 
@@ -34,10 +37,11 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def _working_days_before(today: datetime.date, count: int) -> list[datetime.date]:
+    """The ``count`` working days before ``today`` by the working-day calendar (holidays, 调休)."""
     days, day = [], today
     while len(days) < count:
         day -= datetime.timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day=day):
             days.append(day)
     return sorted(days)
 
@@ -263,3 +267,83 @@ def load_workforce(staff: dict[str, User], *, now: datetime.datetime) -> None:
         training.record_store_visit(
             by=tech3, customer_id=stores[n % len(stores)].pk, day=day, notes="驻店培训操作人员，检查设备点检记录。"
         )
+
+
+# Where each centre's technicians check in (the centre's city).
+POSITIONS = {
+    "SH": (Decimal("31.230416"), Decimal("121.473701")),
+    "BJ": (Decimal("39.904202"), Decimal("116.407394")),
+    "GZ": (Decimal("23.129110"), Decimal("113.264385")),
+}
+
+
+def _visit_spans(people: list[User], since: datetime.date) -> dict[tuple[int, datetime.date], tuple[Any, Any]]:
+    """(technician, local day of arrival) → (first arrival, last departure or arrival) of that day."""
+    spans: dict[tuple[int, datetime.date], tuple[Any, Any]] = {}
+    visits = Visit.objects.filter(technician__in=people, arrived_at__gte=_at(since, 0)).values_list(
+        "technician_id", "arrived_at", "departed_at"
+    )
+    for person_id, arrived, departed in visits:
+        key = (person_id, timezone.localtime(arrived).date())
+        first, last = spans.get(key, (arrived, arrived))
+        spans[key] = (min(first, arrived), max(last, departed or arrived))
+    return spans
+
+
+def load_attendance(staff: dict[str, User], *, now: datetime.datetime, since: datetime.date) -> int:
+    """Every technician of every centre checks in on each working day of the calendar from ``since``
+    (the first day of the demo's oldest month) until yesterday, except on an approved absence, and on
+    any other day they visited a customer (a call-out on a weekend, or today): in before the day's
+    first arrival, out after its last departure (today: not yet out). Days recorded already are kept.
+    Found by a probe, 2026-12-07: the November report read 李建军 at 204.5 % utilisation, as attendance
+    covered Shanghai's last week only while the visits spanned 80 days. Called again once every visit
+    of the demo is made; returns the number of days added. Written directly, as the week above: the
+    check-in service stamps the moment it is called."""
+    today = timezone.localtime(now).date()
+    people = [u for u in staff.values() if u.role == Role.TECHNICIAN]
+    spans = _visit_spans(people, since)
+    kept = set(Attendance.objects.filter(person__in=people, day__gte=since).values_list("person_id", "day"))
+    away = [
+        (a.person_id, a.starts_at, a.ends_at)
+        for a in Absence.objects.filter(person__in=people, status=AbsenceStatus.APPROVED, ends_at__gt=_at(since, 0))
+    ]
+    working = {}
+    day = since
+    while day <= today:
+        working[day] = is_working_day(day=day)
+        day += datetime.timedelta(days=1)
+    rows = []
+    for person in people:
+        start, end, _notice = working_hours(person.service_center_id)
+        latitude, longitude = POSITIONS.get(person.service_center.code, (None, None))
+        for day, worked in working.items():
+            span = spans.get((person.pk, day))
+            if (person.pk, day) in kept:
+                continue
+            absent = any(p == person.pk and s < _at(day, 17) and e > _at(day, 9) for p, s, e in away)
+            if span is None and (day == today or not worked or absent):
+                continue
+            jitter = (person.pk + day.toordinal()) % 12  # 08:45–08:56, out 17:35–17:46
+            checked_in = _at(day, 8, 45 + jitter)
+            checked_out: datetime.datetime | None = _at(day, 17, 35 + jitter)
+            if span is not None:
+                checked_in = min(checked_in, span[0] - datetime.timedelta(minutes=10))
+                checked_out = max(checked_out, span[1] + datetime.timedelta(minutes=15))
+            if day == today or checked_out >= now:
+                checked_out = None  # the day is not over
+            local_in = timezone.localtime(checked_in)
+            rows.append(
+                Attendance(
+                    person=person,
+                    service_center_id=person.service_center_id,
+                    day=day,
+                    checked_in_at=checked_in,
+                    checked_out_at=checked_out,
+                    in_latitude=latitude,
+                    in_longitude=longitude,
+                    late=local_in.date() == day and local_in.time() > start,
+                    left_early=checked_out is not None and timezone.localtime(checked_out).time() < end,
+                )
+            )
+    Attendance.objects.bulk_create(rows)
+    return len(rows)
