@@ -17,6 +17,13 @@ class DomainError(Exception):
         self.detail = str(detail)
         self.field = field
         self.extra = extra
+        # Every field error of the same check, this one first, when there were several
+        # (``core.validation.Checks``: an import's row shows them all); empty when it stood alone.
+        self.errors: list[DomainError] = []
+
+    def every(self) -> list["DomainError"]:
+        """This error and the others its check found (an import's row lists each)."""
+        return self.errors or [self]
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "detail": self.detail}

@@ -8,6 +8,7 @@ that writes it; an export kind's rows come from a query capped by ``capped``.
 
 import datetime
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,6 +161,21 @@ def service_error(exc: Any, fields: dict[str, str] | None = None) -> RowError:
     """A service's ``DomainError`` as a row error naming the file's column."""
     column = (fields or {}).get(exc.field or "", exc.field or "")
     return RowError(exc.code, column, exc.detail)
+
+
+def service_errors(
+    exc: Any, fields: dict[str, str] | None = None, *, besides: Sequence[RowError] = ()
+) -> list[RowError]:
+    """Every error of a service's check (``DomainError.every``, ``core.validation.Checks``) as row errors
+    naming the file's columns, after ``besides`` (the row's own errors, found reading the cells); a
+    column the row's own errors name already is not named twice."""
+    flagged = {error.field for error in besides}
+    errors = list(besides)
+    for error in exc.every():
+        row_error = service_error(error, fields)
+        if row_error.field not in flagged or not row_error.field:
+            errors.append(row_error)
+    return errors
 
 
 # ---- exports ----------------------------------------------------------------------------------

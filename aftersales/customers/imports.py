@@ -18,7 +18,7 @@ from aftersales.core.tabular import (
     RowError,
     RowPreparer,
     choice,
-    service_error,
+    service_errors,
     text,
 )
 from aftersales.customers.choices import CustomerKind
@@ -128,8 +128,11 @@ class CustomerRows(RowPreparer):
         return None
 
     def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
+        """Every problem of the row at once: the cells' own (kind, centre, the same customer again), then
+        the service's checks (``clean_customer``: each field's), a column named once."""
         values: dict[str, Any] = {key: text(cell) for key, cell in raw.items()}
         errors: list[RowError] = []
+        kind = CustomerKind.COMPANY  # checked as a company while the kind is wrong: the other fields still are
         try:
             kind = choice(raw.get("kind"), KIND_WORDS, default=CustomerKind.COMPANY)
             values["kind"] = kind
@@ -150,8 +153,6 @@ class CustomerRows(RowPreparer):
                         % {"code": values["service_center"][:20]},
                     )
                 )
-        if errors:
-            return values, errors, None
         contacts = []
         if values.get("contact_name") or values.get("mobile"):
             contacts.append(ContactData(name=values.get("contact_name", ""), mobile=values.get("mobile", "")))
@@ -176,7 +177,9 @@ class CustomerRows(RowPreparer):
                 sites=sites,
             )
         except DomainError as exc:
-            return values, [service_error(exc, SERVICE_FIELDS)], None
+            return values, service_errors(exc, SERVICE_FIELDS, besides=errors), None
+        if errors:
+            return values, errors, None
         return values, errors, new
 
     def write(self, records: list[Any]) -> list[int]:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import field_max_length, require_choice, require_text
+from aftersales.core.validation import Checks, field_max_length, require_choice, require_text
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
@@ -47,23 +48,28 @@ def _resolve_centre(*, by: User, service_center: ServiceCenter | None) -> Servic
 def _validated_contact(data: ContactData, *, index: int | None = None) -> ContactData:
     # A contact of its own (POST /customers/{id}/contacts) names its fields plainly.
     prefix = "" if index is None else f"contacts[{index}]."
-    return ContactData(
-        name=require_text(data.name, field=f"{prefix}name", max_length=field_max_length(Contact, "name")),
-        mobile=normalize_phone(data.mobile, field=f"{prefix}mobile"),
-        is_primary=data.is_primary,
-    )
+    checks = Checks()
+    name = checks.run(require_text, data.name, field=f"{prefix}name", max_length=field_max_length(Contact, "name"))
+    mobile = checks.run(normalize_phone, data.mobile, field=f"{prefix}mobile")
+    checks.done()
+    return ContactData(name=name or "", mobile=mobile or "", is_primary=data.is_primary)
 
 
 def _validated_site(data: SiteData, *, index: int | None = None) -> SiteData:
     prefix = "" if index is None else f"sites[{index}]."
-    return SiteData(
-        name=require_text(data.name, field=f"{prefix}name", max_length=field_max_length(Site, "name")),
-        address=require_text(data.address, field=f"{prefix}address", max_length=field_max_length(Site, "address")),
-        province=require_text(
-            data.province, field=f"{prefix}province", max_length=field_max_length(Site, "province"), required=False
-        ),
-        city=require_text(data.city, field=f"{prefix}city", max_length=field_max_length(Site, "city"), required=False),
-    )
+    checks = Checks()
+    texts = {
+        key: checks.run(
+            require_text,
+            getattr(data, key),
+            field=f"{prefix}{key}",
+            max_length=field_max_length(Site, key),
+            required=key in ("name", "address"),
+        )
+        for key in ("name", "address", "province", "city")
+    }
+    checks.done()
+    return SiteData(**{key: value or "" for key, value in texts.items()})
 
 
 @dataclass(frozen=True)
@@ -89,17 +95,29 @@ def clean_customer(
     sites: Iterable[SiteData] = (),
 ) -> NewCustomer:
     """Every check of a new customer, writing nothing (the one place both the form, the API and the
-    import go through): the centre ``by`` may add to, the texts' limits, the contacts' numbers."""
-    centre = _resolve_centre(by=by, service_center=service_center)
-    clean_name = require_text(name, field="name", max_length=field_max_length(Customer, "name"))
-    require_choice(kind, field="kind", choices=CustomerKind)
-    clean_notes = require_text(notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False)
-    clean_contacts = [_validated_contact(c, index=i) for i, c in enumerate(contacts)]
-    mobiles = [c.mobile for c in clean_contacts]
+    import go through): the centre ``by`` may add to, the texts' limits, the contacts' numbers. Every
+    field's problem is found, the first raised with the others in its ``errors`` (``Checks``)."""
+    checks = Checks()
+    centre = checks.run(_resolve_centre, by=by, service_center=service_center)
+    clean_name = checks.run(require_text, name, field="name", max_length=field_max_length(Customer, "name"))
+    checks.run(require_choice, kind, field="kind", choices=CustomerKind)
+    clean_notes = checks.run(
+        require_text, notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False
+    )
+    clean_contacts = [checks.run(_validated_contact, c, index=i) for i, c in enumerate(contacts)]
+    mobiles = [c.mobile for c in clean_contacts if c is not None]
     if len(set(mobiles)) != len(mobiles):
-        raise ValidationFailed("duplicate_mobile", _("The same mobile number is listed twice."), field="contacts")
-    clean_sites = [_validated_site(s, index=i) for i, s in enumerate(sites)]
-    return NewCustomer(clean_name, kind, centre, clean_notes, clean_contacts, clean_sites)
+        checks.add(ValidationFailed("duplicate_mobile", _("The same mobile number is listed twice."), field="contacts"))
+    clean_sites = [checks.run(_validated_site, s, index=i) for i, s in enumerate(sites)]
+    checks.done()
+    return NewCustomer(
+        clean_name or "",
+        kind,
+        cast(ServiceCenter, centre),  # done() raised had the centre been refused
+        clean_notes or "",
+        [c for c in clean_contacts if c is not None],
+        [s for s in clean_sites if s is not None],
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from aftersales.core.tabular import (
     RowPreparer,
     choice,
     day,
-    service_error,
+    service_errors,
     text,
 )
 from aftersales.customers.imports import CustomerLookup
@@ -86,6 +86,9 @@ class UnitRows(RowPreparer):
         self.taken = set(Unit.objects.filter(serial_number__in=serials).values_list("serial_number", flat=True))
 
     def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
+        """Every problem of the row at once: the cells' own (a serial twice, an unknown model or owner, a
+        date or seller that does not read), then the service's checks (``clean_unit``: each field's)
+        once the owner is known, a column named once."""
         values: dict[str, Any] = {key: text(cell) for key, cell in raw.items()}
         errors: list[RowError] = []
         serial = values.get("serial_number", "").upper()
@@ -130,23 +133,25 @@ class UnitRows(RowPreparer):
                 values[key] = parsed[key].isoformat()
         if "seller" in parsed:
             values["seller"] = parsed["seller"]
-        if errors:
-            return values, errors, None
+        if "customer_name" not in parsed:
+            return values, errors, None  # the service's own checks wait for a known customer
         try:
             new = clean_unit(
                 by=self.by,
                 serial_number=serial,
                 product_model=model,
                 customer=parsed["customer_name"],
-                purchase_date=parsed["purchase_date"],
-                seller=parsed["seller"],
+                purchase_date=parsed.get("purchase_date"),
+                seller=parsed.get("seller", Seller.OWN),
                 dealer_name=values.get("dealer_name", ""),
                 proof_reference=values.get("proof_reference", ""),
-                installed_on=parsed["installed_on"],
+                installed_on=parsed.get("installed_on"),
                 serial_taken=self.taken.__contains__,
             )
         except DomainError as exc:
-            return values, [service_error(exc, SERVICE_FIELDS)], None
+            return values, service_errors(exc, SERVICE_FIELDS, besides=errors), None
+        if errors:
+            return values, errors, None
         return values, errors, new
 
     def write(self, records: list[Any]) -> list[int]:

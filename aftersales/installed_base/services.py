@@ -13,7 +13,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.bulk import bulk_insert
 from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.core.uploads import clean_upload
-from aftersales.core.validation import field_max_length, not_in_future, require_choice, require_text
+from aftersales.core.validation import Checks, field_max_length, not_in_future, require_choice, require_text
 from aftersales.customers.models import Customer, Site
 from aftersales.customers.permissions import require_may_edit_customer
 from aftersales.history.services import changed, created_values, record_activities, record_activity, snapshot
@@ -93,25 +93,41 @@ def clean_unit(
     """Every check of a new unit, writing nothing (the form, the API and the import all come here).
     ``serial_taken(serial)`` answers whether a unit has that serial already; an import passes a
     lookup of its batch's serials read in one query. ``retired_model_ok`` is for an order under way
-    whose unit's model was retired meanwhile (an exchange's replacement, an accepted installation)."""
+    whose unit's model was retired meanwhile (an exchange's replacement, an accepted installation).
+    Every field's problem is found, the first raised with the others in its ``errors`` (``Checks``)."""
     require_may_edit_customer(by, centre_id=customer.service_center_id, field="customer_id")
+    checks = Checks()
     if not retired_model_ok:
-        require_active_model(product_model)
-    serial = require_text(
-        serial_number, field="serial_number", max_length=field_max_length(Unit, "serial_number")
+        checks.run(require_active_model, product_model)
+    serial = (
+        checks.run(
+            require_text, serial_number, field="serial_number", max_length=field_max_length(Unit, "serial_number")
+        )
+        or ""
     ).upper()
-    _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
-    not_in_future(installed_on, field="installed_on")
-    if installed_on and purchase_date and installed_on < purchase_date:
-        raise ValidationFailed(
-            "before_purchase", _("Installation cannot be before the purchase."), field="installed_on"
+    checks.run(_check_proof, purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
+    checks.run(not_in_future, installed_on, field="installed_on")
+    if installed_on and purchase_date and installed_on < purchase_date and not checks.failed("installed_on"):
+        checks.add(
+            ValidationFailed("before_purchase", _("Installation cannot be before the purchase."), field="installed_on")
         )
     if site is not None and site.customer_id != customer.pk:
-        raise ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id")
-    if site is not None and not site.in_use:
-        raise ValidationFailed("not_in_use", _("This site is not in use any more."), field="site_id")
-    if serial_taken(serial):
-        raise _duplicate_serial(serial)
+        checks.add(ValidationFailed("wrong_site", _("The site belongs to another customer."), field="site_id"))
+    elif site is not None and not site.in_use:
+        checks.add(ValidationFailed("not_in_use", _("This site is not in use any more."), field="site_id"))
+    if serial and not checks.failed("serial_number") and serial_taken(serial):
+        checks.add(_duplicate_serial(serial))
+    clean_dealer = checks.run(
+        require_text, dealer_name, field="dealer_name", max_length=field_max_length(Unit, "dealer_name"), required=False
+    )
+    proof = checks.run(
+        require_text,
+        proof_reference,
+        field="proof_reference",
+        max_length=field_max_length(Unit, "proof_reference"),
+        required=False,
+    )
+    checks.done()
     return NewUnit(
         serial_number=serial,
         product_model=product_model,
@@ -119,15 +135,8 @@ def clean_unit(
         site=site,
         purchase_date=purchase_date,
         seller=seller,
-        dealer_name=require_text(
-            dealer_name, field="dealer_name", max_length=field_max_length(Unit, "dealer_name"), required=False
-        ),
-        proof_reference=require_text(
-            proof_reference,
-            field="proof_reference",
-            max_length=field_max_length(Unit, "proof_reference"),
-            required=False,
-        ),
+        dealer_name=clean_dealer or "",
+        proof_reference=proof or "",
         installed_on=installed_on,
     )
 
@@ -186,10 +195,12 @@ def register_unit(
 
 
 def _check_proof(*, purchase_date: datetime.date | None, seller: str, dealer_name: str) -> None:
-    require_choice(seller, field="seller", choices=Seller)
-    not_in_future(purchase_date, field="purchase_date")
+    checks = Checks()
+    checks.run(require_choice, seller, field="seller", choices=Seller)
+    checks.run(not_in_future, purchase_date, field="purchase_date")
     if seller == Seller.DEALER and not dealer_name.strip():
-        raise ValidationFailed("required", _("Name the dealer who sold the unit."), field="dealer_name")
+        checks.add(ValidationFailed("required", _("Name the dealer who sold the unit."), field="dealer_name"))
+    checks.done()
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from aftersales.core.tabular import (
     RowError,
     RowPreparer,
     choice,
-    service_error,
+    service_errors,
     text,
 )
 from aftersales.customers.imports import CustomerLookup
@@ -188,6 +188,9 @@ class OrderRows(RowPreparer):
         return parsed, errors
 
     def prepare(self, row: int, raw: dict[str, Cell]) -> Prepared:
+        """Every problem of the row at once: the cells' own (a choice or time that does not read, an
+        unknown customer, unit or technician, a number twice), then the service's checks
+        (``clean_imported_order``: each field's) once the customer is known, a column named once."""
         values: dict[str, Any] = {key: text(cell) for key, cell in raw.items()}
         number = values.get("number", "").upper()
         values["number"] = number
@@ -200,16 +203,17 @@ class OrderRows(RowPreparer):
                     _("Order number %(number)s is also on row %(row)d.") % {"number": number[:20], "row": first},
                 )
             )
-        if errors:
-            return values, errors, None
+        if "customer" not in parsed:
+            return values, errors, None  # the service's own checks wait for a known customer
         try:
             order = clean_imported_order(
                 by=self.by,
                 number=number,
-                status=parsed["status"],
-                kind=parsed["kind"],
-                resolution=parsed["resolution"],
-                priority=parsed["priority"],
+                # A choice that did not read is given as blank: the service then skips what depends on it.
+                status=parsed.get("status", ""),
+                kind=parsed.get("kind", ""),
+                resolution=parsed.get("resolution", ""),
+                priority=parsed.get("priority", ""),
                 customer=parsed["customer"],
                 unit=parsed["unit"],
                 technician=parsed["technician"],
@@ -217,13 +221,15 @@ class OrderRows(RowPreparer):
                 reporter_phone=values.get("reporter_phone", ""),
                 description=values.get("description", ""),
                 diagnosis=values.get("diagnosis", ""),
-                received_at=parsed["received_at"],
-                finished_at=parsed["finished_at"],
+                received_at=parsed.get("received_at"),
+                finished_at=parsed.get("finished_at"),
                 number_taken=self.taken.__contains__,
                 deadlines=self.deadlines,
             )
         except DomainError as exc:
-            return values, [service_error(exc, SERVICE_FIELDS)], None
+            return values, service_errors(exc, SERVICE_FIELDS, besides=errors), None
+        if errors:
+            return values, errors, None
         return values, errors, order
 
     def write(self, records: list[Any]) -> list[int]:

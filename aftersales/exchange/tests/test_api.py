@@ -174,3 +174,20 @@ def test_any_role_may_export_customers_and_is_logged(users, api_client, centre, 
 
 def test_order_export_query_has_exactly_the_order_list_filters():
     assert set(OrderExportQuery.model_fields) == set(ServiceOrderFilter.base_filters)
+
+
+@pytest.mark.django_db
+def test_preview_and_import_answer_every_problem_of_a_row(agent_client):
+    """A name too long, a mobile that is no number and a site without its address: three errors of one
+    row, each with its column, code and message (the service's check stopped at the first)."""
+    rows = [["名称", "联系人", "手机", "地点", "地址"], ["名" * 201, "张伟", "123", "总部", ""]]
+
+    preview = agent_client.post("/api/v1/imports/customers/preview", {"file": upload(rows, "csv")}).json()
+    rejected = agent_client.post("/api/v1/imports/customers", {"file": upload(rows)})
+
+    expected = [("too_long", "name"), ("invalid_phone", "mobile"), ("required", "address")]
+    assert [(e["code"], e["field"]) for e in preview["rows"][0]["errors"]] == expected
+    assert all(e["message"] for e in preview["rows"][0]["errors"])
+    assert rejected.status_code == 400
+    assert [(e["code"], e["field"]) for e in rejected.json()["rows"][0]["errors"]] == expected
+    assert not Customer.objects.exists()

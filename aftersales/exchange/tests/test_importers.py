@@ -115,6 +115,7 @@ def test_preview_customers_maps_nested_service_fields_to_columns(agent):
 
     assert [(e.code, e.field) for r in preview.rows for e in r.errors] == [
         ("required", "contact_name"),
+        ("required", "site_name"),  # the address alone: every problem of the row at once
         ("required", "name"),
     ]
 
@@ -158,7 +159,10 @@ def test_a_city_alone_asks_for_the_site_as_the_columns_help_says(agent):
 
     preview = preview_import(kind="customers", file=upload(rows), by=agent)
 
-    assert [(e.code, e.field) for r in preview.rows for e in r.errors] == [("required", "site_name")]
+    assert [(e.code, e.field) for r in preview.rows for e in r.errors] == [
+        ("required", "site_name"),
+        ("required", "address"),
+    ]
     helps = {c.key: str(c.help) for c in CUSTOMER_COLUMNS}
     assert "any of the site's columns" in helps["site_name"] and "any of the site's columns" in helps["address"]
 

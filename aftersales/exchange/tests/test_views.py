@@ -51,6 +51,19 @@ def test_preview_renders_row_errors_and_writes_nothing(client, users):
     assert not Customer.objects.exists()
 
 
+def test_preview_lists_every_problem_of_a_row(client, users):
+    """Found by hand, 2026-12-07: a row showed its first problem only, the next once that was fixed."""
+    client.force_login(users[Role.AGENT])
+    rows = [["名称", "联系人", "手机", "地点", "地址"], ["名" * 201, "张伟", "123", "总部", ""]]
+
+    response = client.post("/import/preview/", {"kind": "customers", "file": upload(rows)}, headers=HTMX)
+
+    assert [(e["row"], e["field"]) for e in response.context["errors"]] == [(2, "名称"), (2, "手机"), (2, "地址")]
+    body = response.content.decode()
+    assert body.count('<tr><td class="text-nowrap">2</td>') == 3
+    assert not Customer.objects.exists()
+
+
 def test_preview_then_confirm_imports_every_row(client, users):
     # CSV, because openpyxl stamps the time into every xlsx it writes: two xlsx made a second apart
     # are different files (the browser re-sends the very same bytes).

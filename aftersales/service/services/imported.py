@@ -12,7 +12,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,7 +24,7 @@ from aftersales.core.bulk import insert_rows
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import DailyCounter
 from aftersales.core.phones import normalize_phone
-from aftersales.core.validation import choice_labels, require_aware, require_choice, require_text
+from aftersales.core.validation import Checks, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.selectors import coverage_prepared
 from aftersales.customers.models import Customer
 from aftersales.installed_base.models import Unit
@@ -136,30 +136,50 @@ class DeadlineCache:
 
 
 def _check_times(
-    *, status: str, received_at: datetime.datetime | None, finished_at: datetime.datetime | None
+    *, status: str | None, received_at: datetime.datetime | None, finished_at: datetime.datetime | None
 ) -> tuple[datetime.datetime, datetime.datetime | None]:
-    received = require_aware(received_at, field="received_at")
-    finished = require_aware(finished_at, field="finished_at")
-    if received is None:
-        raise ValidationFailed("required", _("This field is required."), field="received_at")
+    """The call's and the finish's times; what the status asks of them only once the status is valid
+    (``None``: refused already, so a wrong status does not add a wrong finish time)."""
+    checks = Checks()
+    received = checks.run(require_aware, received_at, field="received_at")
+    finished = checks.run(require_aware, finished_at, field="finished_at")
+    if received is None and not checks.failed("received_at"):
+        checks.add(ValidationFailed("required", _("This field is required."), field="received_at"))
     limit = timezone.now() + datetime.timedelta(minutes=5)
-    if received > limit:
-        raise ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at")
-    if finished is not None and finished > limit:
-        raise ValidationFailed("date_in_future", _("The order cannot be finished in the future."), field="finished_at")
-    if finished is not None and finished < received:
-        raise ValidationFailed(
-            "finished_before_received", _("The order cannot be finished before it was received."), field="finished_at"
+    if received is not None and received > limit:
+        checks.add(ValidationFailed("date_in_future", _("The call cannot be in the future."), field="received_at"))
+    if checks.failed("finished_at"):
+        pass
+    elif finished is not None and finished > limit:
+        checks.add(
+            ValidationFailed("date_in_future", _("The order cannot be finished in the future."), field="finished_at")
         )
-    if status in FINISHED_STATUSES and finished is None:
-        raise ValidationFailed(
-            "required", _("A completed or closed order needs the time it was finished."), field="finished_at"
+    elif finished is not None and received is not None and finished < received:
+        checks.add(
+            ValidationFailed(
+                "finished_before_received",
+                _("The order cannot be finished before it was received."),
+                field="finished_at",
+            )
         )
-    if status not in (*FINISHED_STATUSES, OrderStatus.CANCELLED) and finished is not None:
-        raise ValidationFailed(
-            "finished_but_open", _("An open order has no finish time; give its status as closed."), field="finished_at"
+    elif status is None:
+        pass
+    elif status in FINISHED_STATUSES and finished is None:
+        checks.add(
+            ValidationFailed(
+                "required", _("A completed or closed order needs the time it was finished."), field="finished_at"
+            )
         )
-    return received, finished
+    elif status not in (*FINISHED_STATUSES, OrderStatus.CANCELLED) and finished is not None:
+        checks.add(
+            ValidationFailed(
+                "finished_but_open",
+                _("An open order has no finish time; give its status as closed."),
+                field="finished_at",
+            )
+        )
+    checks.done()
+    return cast(datetime.datetime, received), finished
 
 
 def clean_imported_order(
@@ -184,39 +204,62 @@ def clean_imported_order(
 ) -> ImportedOrder:
     """Every check of one historical order, writing nothing. ``number_taken(number)`` answers
     whether an order has that number already (an import passes its batch's numbers read in one
-    query); ``deadlines`` computes the SLA times (an import passes a ``DeadlineCache``)."""
+    query); ``deadlines`` computes the SLA times (an import passes a ``DeadlineCache``). Every field's
+    problem is found, the first raised with the others in its ``errors`` (``Checks``)."""
     if not can_import_orders(by):
         raise PermissionDeniedError("forbidden", _("Your role may not import service orders."))
     if not can_import_orders(by, centre_id=customer.service_center_id):
         raise NotFoundError("not_found", _("No such customer."), field="customer_id")
+    checks = Checks()
     number = (number or "").strip().upper()
+    parsed = None
     if not number:
-        raise ValidationFailed("required", _("This field is required."), field="number")
-    number_day, sequence = parse_number(number)
-    taken = number_taken(number) if number_taken else ServiceOrder.objects.filter(number=number).exists()
-    if taken:
-        raise ConflictError(
-            "duplicate_number", _("Order %(number)s exists already.") % {"number": number}, field="number"
-        )
+        checks.add(ValidationFailed("required", _("This field is required."), field="number"))
+    else:
+        parsed = checks.run(parse_number, number)
+    if parsed is not None:
+        taken = number_taken(number) if number_taken else ServiceOrder.objects.filter(number=number).exists()
+        if taken:
+            checks.add(
+                ConflictError(
+                    "duplicate_number", _("Order %(number)s exists already.") % {"number": number}, field="number"
+                )
+            )
     if status not in OrderStatus.values:  # the statuses an import takes, not those only a visit makes
         allowed = choice_labels(OrderStatus, IMPORT_STATUSES, with_codes=True)
-        raise ValidationFailed(
-            "invalid_choice", _("Must be one of: %(allowed)s.") % {"allowed": allowed}, field="status"
+        checks.add(
+            ValidationFailed("invalid_choice", _("Must be one of: %(allowed)s.") % {"allowed": allowed}, field="status")
         )
-    if status not in IMPORT_STATUSES:
-        raise ValidationFailed(
-            "invalid_choice",
-            _("Orders on site or waiting cannot be imported: import them as accepted or dispatched."),
-            field="status",
+    elif status not in IMPORT_STATUSES:
+        checks.add(
+            ValidationFailed(
+                "invalid_choice",
+                _("Orders on site or waiting cannot be imported: import them as accepted or dispatched."),
+                field="status",
+            )
         )
-    require_choice(kind, field="kind", choices=OrderKind)
-    require_choice(resolution, field="resolution", choices=Resolution)
-    require_choice(priority, field="priority", choices=Priority)
+    checks.run(require_choice, kind, field="kind", choices=OrderKind)
+    checks.run(require_choice, resolution, field="resolution", choices=Resolution)
+    checks.run(require_choice, priority, field="priority", choices=Priority)
     if unit is not None and unit.customer_id != customer.pk:
-        raise ValidationFailed("wrong_unit", _("The unit belongs to another customer."), field="unit_id")
+        checks.add(ValidationFailed("wrong_unit", _("The unit belongs to another customer."), field="unit_id"))
     if status == OrderStatus.DISPATCHED and technician is None:
-        raise ValidationFailed("not_assigned", _("A dispatched order needs its technician."), field="technician")
-    received, finished = _check_times(status=status, received_at=received_at, finished_at=finished_at)
+        checks.add(ValidationFailed("not_assigned", _("A dispatched order needs its technician."), field="technician"))
+    times = checks.run(
+        _check_times,
+        status=None if checks.failed("status") else status,
+        received_at=received_at,
+        finished_at=finished_at,
+    )
+    clean_reporter = checks.run(require_text, reporter_name or customer.name, field="reporter_name", max_length=100)
+    phone = checks.run(normalize_phone, reporter_phone, field="reporter_phone") if reporter_phone.strip() else ""
+    clean_description = checks.run(require_text, description, field="description", max_length=5000)
+    clean_diagnosis = checks.run(
+        require_text, diagnosis, field="diagnosis", max_length=DIAGNOSIS_MAX_LENGTH, required=False
+    )
+    checks.done()
+    number_day, sequence = cast(tuple[datetime.date, int], parsed)
+    received, finished = cast(tuple[datetime.datetime, datetime.datetime | None], times)
     return ImportedOrder(
         number=number,
         number_day=number_day,
@@ -228,10 +271,10 @@ def clean_imported_order(
         customer=customer,
         unit=unit,
         technician=technician,
-        reporter_name=require_text(reporter_name or customer.name, field="reporter_name", max_length=100),
-        reporter_phone=normalize_phone(reporter_phone, field="reporter_phone") if reporter_phone.strip() else "",
-        description=require_text(description, field="description", max_length=5000),
-        diagnosis=require_text(diagnosis, field="diagnosis", max_length=DIAGNOSIS_MAX_LENGTH, required=False),
+        reporter_name=clean_reporter or "",
+        reporter_phone=phone or "",
+        description=clean_description or "",
+        diagnosis=clean_diagnosis or "",
         received_at=received,
         finished_at=finished,
         deadlines=deadlines(kind=kind, resolution=resolution, received_at=received),
