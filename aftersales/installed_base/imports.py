@@ -17,6 +17,7 @@ from aftersales.core.tabular import (
     RowPreparer,
     choice,
     day,
+    service_error,
     service_errors,
     text,
 )
@@ -147,6 +148,7 @@ class UnitRows(RowPreparer):
                 proof_reference=values.get("proof_reference", ""),
                 installed_on=parsed.get("installed_on"),
                 serial_taken=self.taken.__contains__,
+                retired_model_ok=True,  # checked above, with the model's code column (and no model when unknown)
             )
         except DomainError as exc:
             return values, service_errors(exc, SERVICE_FIELDS, besides=errors), None
