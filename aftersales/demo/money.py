@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from aftersales.core.tax_numbers import credit_code_check_char
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.demo.signature import signature_png
@@ -137,10 +138,6 @@ def _invoice_done(loader: Any, orders: list[ServiceOrder]) -> None:
             services.record_payment(invoice, by=finance, amount="300.00", reference="BANK-20260105")
 
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
 def buyer_tax_number(customer: Customer) -> str:
     """The company's own unified social credit code (统一社会信用代码, GB 32100, with both check
     characters), made from its id; a person has none. Every buyer had the same one (found by a probe,
@@ -150,8 +147,7 @@ def buyer_tax_number(customer: Customer) -> str:
     body = f"{(customer.pk * 7919) % 10**8:08d}"  # the organisation code (GB 11714) and its check
     org_check = 11 - sum(int(d) * w for d, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     code = f"91310115{body}{'X' if org_check == 10 else org_check % 11}"
-    check = (31 - sum(USCC_CHARS.index(c) * w for c, w in zip(code, USCC_WEIGHTS, strict=True)) % 31) % 31
-    return code + USCC_CHARS[check]
+    return code + credit_code_check_char(code)
 
 
 def _load_routes(loader: Any, orders: list[ServiceOrder]) -> None:

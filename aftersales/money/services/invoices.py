@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.tax_numbers import require_tax_number
 from aftersales.core.validation import require_choice, require_in_range, require_text
 from aftersales.money import ledger
 from aftersales.money.amounts import total
@@ -56,21 +57,12 @@ def _lock_invoice(invoice: Invoice, *, by: User) -> Invoice:
 
 
 # 发票号码: 8 digits on a paper 发票, 20 on a digital one (数电发票). "abc" was taken (found by hand,
-# 2026-12-06). A buyer's tax number (纳税人识别号): the 18-character unified social credit code, or an older
-# 15- or 20-character one; digits and capital letters.
+# 2026-12-06). A buyer's tax number (纳税人识别号): core.tax_numbers, shared with the company profile.
 FAPIAO_NUMBER = re.compile(r"[0-9]{8}|[0-9]{20}")
-TAX_NUMBER = re.compile(r"[0-9A-Z]{15}|[0-9A-Z]{18}|[0-9A-Z]{20}")
 
 
 def _tax_number(value: str) -> str:
-    number = require_text(value, field="buyer_tax_number", max_length=20, required=False).upper()
-    if number and not TAX_NUMBER.fullmatch(number):
-        raise ValidationFailed(
-            "invalid_tax_number",
-            _("A tax number has 18 digits and capital letters (15 or 20 on older ones)."),
-            field="buyer_tax_number",
-        )
-    return number
+    return require_tax_number(value, field="buyer_tax_number")
 
 
 @transaction.atomic
