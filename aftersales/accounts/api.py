@@ -1,4 +1,4 @@
-"""Auth, your API tokens and the current user."""
+"""Auth, your API tokens, the current user, users' roles and stand-ins, and the company profile."""
 
 import datetime
 from typing import Annotated
@@ -11,11 +11,12 @@ from ninja import Field, Router, Schema, Status
 from aftersales.accounts import services
 from aftersales.accounts.capabilities import extra_roles_of, roles_of
 from aftersales.accounts.choices import Role
-from aftersales.accounts.models import ApiToken, StandIn, User
-from aftersales.accounts.permissions import stand_ins_visible_to
+from aftersales.accounts.models import ApiToken, CompanyProfile, StandIn, User
+from aftersales.accounts.permissions import can_edit_company_profile, stand_ins_visible_to
+from aftersales.accounts.selectors import Company, company_profile
 from aftersales.accounts.throttle import client_ip
 from aftersales.core.api import Input, idempotent
-from aftersales.core.errors import NotFoundError
+from aftersales.core.errors import NotFoundError, PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.schemas import Choice, Day, answers, model_field
 
@@ -201,3 +202,62 @@ def create_stand_in(request: HttpRequest, payload: StandInIn) -> Created:
 def end_stand_in(request: HttpRequest, stand_in_id: int) -> StandIn:
     """End a stand-in at once (it is kept, with `ended_at` and `ends_on` set to yesterday)."""
     return services.end_stand_in(stand_in_id=stand_in_id, by=request.user)
+
+
+# --- the company profile ---------------------------------------------------------------------------
+
+
+class CompanyProfileIn(Input):
+    name: str = model_field(CompanyProfile, "name", min_length=1)
+    hotline: str = model_field(
+        CompanyProfile, "hotline", "", description="客服热线: a 400 number, a landline or a mobile."
+    )
+    address: str = model_field(CompanyProfile, "address", "")
+    postcode: str = model_field(CompanyProfile, "postcode", "", description="6 digits.")
+    email: str = model_field(CompanyProfile, "email", "")
+    credit_code: str = model_field(
+        CompanyProfile,
+        "credit_code",
+        "",
+        description="统一社会信用代码: 18 characters with the GB 32100 check character (the seller's on quotes and invoices).",
+    )
+    bank_name: str = model_field(CompanyProfile, "bank_name", "", description="Required with `bank_account`.")
+    bank_account: str = model_field(
+        CompanyProfile, "bank_account", "", description="8 to 32 digits (spaces and dashes are dropped)."
+    )
+
+
+class CompanyProfileOut(Schema):
+    name: str
+    hotline: str
+    address: str
+    postcode: str
+    email: str
+    credit_code: str
+    bank_name: str
+    bank_account: str
+    saved: bool = Field(
+        description="`false` until the profile is first saved: `name` is then `AFTERSALES_COMPANY_NAME`'s default."
+    )
+
+
+def _require_profile_editor(user: User) -> None:
+    if not can_edit_company_profile(user):
+        raise PermissionDeniedError("forbidden", _("Only administrators may change the company profile."))
+
+
+@router.get("/company-profile", tags=["accounts"], response=answers(CompanyProfileOut, 403))
+def get_company_profile(request: HttpRequest) -> Company:
+    """The company profile every header, print and SMS shows (administrators only). Until it is saved,
+    `saved` is `false` and `name` is the environment's default (`AFTERSALES_COMPANY_NAME`)."""
+    _require_profile_editor(request.user)
+    return company_profile()
+
+
+@router.put("/company-profile", tags=["accounts"], response=answers(CompanyProfileOut, 400, 403))
+def put_company_profile(request: HttpRequest, payload: CompanyProfileIn) -> Company:
+    """Save the company profile (administrators only); the first save creates it. A refused field
+    answers 400 with its `field` (`invalid_phone`, `invalid_credit_code`, `invalid_postcode`,
+    `invalid_email`, `invalid_bank_account`, `required`) and nothing is saved."""
+    services.update_company_profile(by=request.user, **payload.dict())
+    return company_profile()

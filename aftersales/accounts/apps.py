@@ -28,3 +28,22 @@ class AccountsConfig(AppConfig):
         settings_sections.register(
             SettingsSection("users", _("Users and roles"), "people", 20, predicate, url_name="accounts:user_list")
         )
+        settings_sections.register(
+            SettingsSection(
+                "company",
+                _("Company profile"),
+                "briefcase",
+                5,
+                "aftersales.accounts.permissions.can_edit_company_profile",
+                url_name="accounts:company_profile",
+            )
+        )
+
+        # The cached company profile (selectors.company_profile) is forgotten on any change, whoever makes it.
+        from django.db.models.signals import post_delete, post_save
+
+        from aftersales.accounts.models import CompanyProfile
+        from aftersales.accounts.selectors import company_profile_changed
+
+        post_save.connect(company_profile_changed, sender=CompanyProfile, dispatch_uid="company-profile-saved")
+        post_delete.connect(company_profile_changed, sender=CompanyProfile, dispatch_uid="company-profile-deleted")

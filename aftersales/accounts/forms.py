@@ -1,4 +1,4 @@
-"""Forms of the settings screens (service centres, users and roles).
+"""Forms of the settings screens (the company profile, service centres, users and roles).
 
 Forms only parse and check input; every write goes through ``accounts.services``. ``BootstrapFormMixin``
 gives every widget its Bootstrap class and is shared by the other settings forms.
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import extra_roles_of
 from aftersales.accounts.choices import Role
-from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.models import CompanyProfile, ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to, is_admin, roles_assignable_by
 from aftersales.accounts.throttle import client_ip, reserve_attempt
 from aftersales.core.errors import TooManyRequests, ValidationFailed
@@ -61,6 +61,24 @@ class ServiceCenterForm(BootstrapFormMixin, forms.ModelForm):
             return display_phone(normalize_phone(text))
         except ValidationFailed as error:
             raise forms.ValidationError(error.detail, code=error.code) from None
+
+
+class CompanyProfileForm(BootstrapFormMixin, forms.ModelForm):
+    """The company profile; ``services.update_company_profile`` checks and normalises every field."""
+
+    class Meta:
+        model = CompanyProfile
+        fields = ["name", "hotline", "address", "postcode", "email", "credit_code", "bank_name", "bank_account"]
+        help_texts = {
+            "name": _("Shown in every page's header, on printed forms, quotes, invoices, reports and in SMS."),
+            "hotline": _("The hotline printed on service forms, quotes and invoices, e.g. 400-800-1234."),
+            "credit_code": _("18 characters, printed as the seller's on quotes and invoices."),
+            "bank_account": _("Printed with the bank on quotes and invoices for payment by transfer."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["credit_code"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
 
 
 class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):

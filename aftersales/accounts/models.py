@@ -32,6 +32,34 @@ class ServiceCenter(TimeStampedModel):
         return self.name
 
 
+class CompanyProfile(TimeStampedModel):
+    """The company running the after-sales department: its name, 客服热线, address and the seller's
+    particulars printed on service forms, quotes and invoices. One row at most (``id`` 1): until an
+    administrator saves it, ``AFTERSALES["COMPANY_NAME"]`` (env ``AFTERSALES_COMPANY_NAME``) stands in."""
+
+    SINGLETON_ID = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    name = models.CharField(_("company name"), max_length=100)
+    hotline = models.CharField(_("service hotline"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    email = models.EmailField(_("service e-mail"), max_length=254, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profile")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="accounts_companyprofile_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class StaffManager(UserManager["User"]):
     """Django's user manager; a superuser (``manage.py createsuperuser``, the first administrator of a
     new install) is an administrator by role too. Found by a probe, 2026-12-06: created with the default

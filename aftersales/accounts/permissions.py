@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import capability, has_capability, roles_of, roles_with
 from aftersales.accounts.choices import Role, SystemActor
-from aftersales.accounts.models import ServiceCenter, StandIn, User
+from aftersales.accounts.models import CompanyProfile, ServiceCenter, StandIn, User
 
 # The accounts rows of the capability table (registered by AccountsConfig.ready()).
 CAPABILITIES = (
@@ -97,6 +97,18 @@ def can_edit_centre(user: User, centre: ServiceCenter) -> bool:
     if not can_manage_settings(user):
         return False
     return is_admin(user) or user.service_center_id == centre.pk
+
+
+def can_edit_company_profile(user: User) -> bool:
+    """The company profile (name, hotline, the seller's particulars) is the whole company's: administrators."""
+    return user.is_authenticated and user.is_active and is_admin(user)
+
+
+def company_profile_visible_to(user: User) -> QuerySet[CompanyProfile]:
+    """The profile row for its editors (its history panel); every page reads its values through
+    ``accounts.selectors.company_profile`` instead."""
+    qs = CompanyProfile.objects.all()
+    return qs if can_edit_company_profile(user) else qs.none()
 
 
 def peer_or_higher_roles() -> frozenset[str]:

@@ -1,6 +1,7 @@
-"""Writes on users and API tokens."""
+"""Writes on users and API tokens, service centres and the company profile."""
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.capabilities import extra_roles_of, forget_capabilities, roles_with
 from aftersales.accounts.choices import Role, SystemActor
-from aftersales.accounts.models import ApiToken, ServiceCenter, StandIn, User, UserRole
+from aftersales.accounts.models import ApiToken, CompanyProfile, ServiceCenter, StandIn, User, UserRole
 from aftersales.accounts.permissions import (
     can_arrange_stand_in,
     can_create_centre,
     can_edit_centre,
+    can_edit_company_profile,
     can_manage_settings,
     can_manage_user,
     can_see_centre,
@@ -34,8 +37,9 @@ from aftersales.accounts.throttle import authenticate_throttled
 from aftersales.core.compiled import InstancesBy
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
-from aftersales.core.phones import normalize_phone
+from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH, display_phone, normalize_phone
 from aftersales.core.prepared import prepared_statements
+from aftersales.core.tax_numbers import require_credit_code
 from aftersales.core.validation import field_max_length, require_text
 
 DEFAULT_TOKEN_NAME = "api"  # noqa: S105 (a client label, not a secret)
@@ -203,7 +207,9 @@ def set_user_language(*, user: User, language: str) -> User:
 # --- settings: service centres and users ---------------------------------------------------------
 
 
-def _audit(*, by: User | None, action: str, detail: dict, target: ServiceCenter | User | None = None) -> None:
+def _audit(
+    *, by: User | None, action: str, detail: dict, target: ServiceCenter | User | CompanyProfile | None = None
+) -> None:
     AuditLog.objects.create(user=by, action=action, detail=detail, target=target)
 
 
@@ -211,7 +217,7 @@ def _changed(before: dict, after: dict) -> dict:
     return {key: (before.get(key), value) for key, value in after.items() if before.get(key) != value}
 
 
-def _announce(*, target: ServiceCenter | User, type: str, by: User | None, changes: dict) -> None:  # noqa: A002
+def _announce(*, target: ServiceCenter | User | CompanyProfile, type: str, by: User | None, changes: dict) -> None:  # noqa: A002
     """Tell the history (which accounts may not import) about a change, inside this transaction."""
     if changes:
         account_changed.send(sender=target.__class__, target=target, type=type, by=by, changes=changes)
@@ -284,6 +290,105 @@ def update_service_center(
     )
     _announce(target=centre, type="service_center.updated", by=by, changes=_changed(previous, fields))
     return centre
+
+
+# --- the company profile ---------------------------------------------------------------------------
+
+POSTCODE = re.compile(r"[0-9]{6}")
+BANK_ACCOUNT = re.compile(r"[0-9]{8,32}")
+
+
+def _company_fields(
+    *,
+    name: str,
+    hotline: str,
+    address: str,
+    postcode: str,
+    email: str,
+    credit_code: str,
+    bank_name: str,
+    bank_account: str,
+) -> dict[str, str]:
+    hotline = require_text(hotline, field="hotline", max_length=PHONE_INPUT_MAX_LENGTH, required=False)
+    postcode = require_text(postcode, field="postcode", max_length=6, required=False)
+    if postcode and not POSTCODE.fullmatch(postcode):
+        raise ValidationFailed("invalid_postcode", _("A postcode has 6 digits."), field="postcode")
+    email = require_text(email, field="email", max_length=254, required=False)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationFailed("invalid_email", _("Enter a valid e-mail address."), field="email") from None
+    # Typed with spaces or dashes as printed on a bank slip; kept as digits only.
+    account = re.sub(r"[\s-]", "", require_text(bank_account, field="bank_account", max_length=40, required=False))
+    if account and not BANK_ACCOUNT.fullmatch(account):
+        raise ValidationFailed("invalid_bank_account", _("A bank account has 8 to 32 digits."), field="bank_account")
+    fields = {
+        "name": require_text(name, field="name", max_length=100),
+        "hotline": display_phone(normalize_phone(hotline, field="hotline")) if hotline else "",
+        "address": require_text(address, field="address", max_length=255, required=False),
+        "postcode": postcode,
+        "email": email,
+        "credit_code": require_credit_code(credit_code, field="credit_code"),
+        "bank_name": require_text(bank_name, field="bank_name", max_length=100, required=False),
+        "bank_account": account,
+    }
+    if fields["bank_account"] and not fields["bank_name"]:
+        raise ValidationFailed("required", _("Name the bank of this account."), field="bank_name")
+    if fields["bank_name"] and not fields["bank_account"]:
+        raise ValidationFailed("required", _("Enter the account at this bank."), field="bank_account")
+    return fields
+
+
+@transaction.atomic
+def update_company_profile(
+    *,
+    by: User,
+    name: str,
+    hotline: str = "",
+    address: str = "",
+    postcode: str = "",
+    email: str = "",
+    credit_code: str = "",
+    bank_name: str = "",
+    bank_account: str = "",
+) -> CompanyProfile:
+    """Save the company profile (administrators only): the name every header, print and SMS shows
+    instead of ``AFTERSALES["COMPANY_NAME"]`` from then on, the 客服热线, the address and the seller's
+    particulars on quotes and invoices. The name is required; the hotline is a number the phone library
+    knows (a 400 number, a landline or a mobile), kept as it is shown; the unified social credit code
+    has its check character (GB 32100); a bank account comes with its bank. The first save creates the
+    one row; every save is audited and leaves a history row with what changed. The cached profile is
+    forgotten by the model's signals (``accounts.selectors``)."""
+    if not can_edit_company_profile(by):
+        raise PermissionDeniedError("forbidden", _("Only administrators may change the company profile."))
+    fields = _company_fields(
+        name=name,
+        hotline=hotline,
+        address=address,
+        postcode=postcode,
+        email=email,
+        credit_code=credit_code,
+        bank_name=bank_name,
+        bank_account=bank_account,
+    )
+    profile = CompanyProfile.objects.select_for_update().filter(pk=CompanyProfile.SINGLETON_ID).first()
+    previous = {} if profile is None else {key: getattr(profile, key) for key in fields}
+    if profile is None:
+        profile = CompanyProfile.objects.create(pk=CompanyProfile.SINGLETON_ID, **fields)
+    else:
+        for key, value in fields.items():
+            setattr(profile, key, value)
+        profile.save(update_fields=[*fields, "updated_at"])
+    _audit(
+        by=by,
+        action="accounts.update_company_profile",
+        detail={"previous": previous, "new": fields},
+        target=profile,
+    )
+    changes = _changed(previous, {k: v for k, v in fields.items() if v or k in previous})
+    _announce(target=profile, type="company_profile.updated", by=by, changes=changes)
+    return profile
 
 
 def _check_may_manage_user(by: User, user: User) -> None:

@@ -7,6 +7,7 @@ from aftersales.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("company/", views.CompanyProfileView.as_view(), name="company_profile"),
     path("centres/", views.CentreListView.as_view(), name="centre_list"),
     path("centres/new/", views.CentreCreateView.as_view(), name="centre_create"),
     path("centres/<int:pk>/", views.CentreUpdateView.as_view(), name="centre_edit"),

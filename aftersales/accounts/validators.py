@@ -6,14 +6,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.selectors import company_profile
+
 # Words anyone guessing a password here tries first (ASVS 5.0 V6.1.2, V6.2.11; docs/security.md):
-# the product's names, and the company's name from AFTERSALES["COMPANY_NAME"].
+# the product's names, and the company's name (the company profile's, and AFTERSALES["COMPANY_NAME"]).
 CONTEXT_WORDS = ("aftersales", "after-sales", "after sales", "shouhou", "售后")
 
 
 def context_words() -> list[str]:
-    company = str(settings.AFTERSALES.get("COMPANY_NAME", "")).strip()
-    return [*CONTEXT_WORDS, *([company] if company else [])]
+    names = (company_profile().name, str(settings.AFTERSALES.get("COMPANY_NAME", "")))
+    companies = dict.fromkeys(name.strip() for name in names if name.strip())
+    return [*CONTEXT_WORDS, *companies]
 
 
 class ContextWordsValidator:

@@ -1,4 +1,4 @@
-"""Settings screens for service centres and for users and roles, on the generic settings views of
+"""Settings screens for the company profile, service centres and users and roles, on the generic settings views of
 ``core.settings_views`` (the sections are registered in ``AccountsConfig.ready()``)."""
 
 from typing import Any
@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aftersales.accounts.capabilities import extra_roles_of
-from aftersales.accounts.forms import ServiceCenterForm, UserCreateForm, UserUpdateForm
-from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.forms import CompanyProfileForm, ServiceCenterForm, UserCreateForm, UserUpdateForm
+from aftersales.accounts.models import CompanyProfile, ServiceCenter, User
 from aftersales.accounts.permissions import (
     can_create_centre,
     can_edit_centre,
@@ -27,16 +27,48 @@ from aftersales.accounts.permissions import (
     stand_ins_visible_to,
     users_visible_to,
 )
+from aftersales.accounts.selectors import company_profile, default_company
 from aftersales.accounts.services import (
     create_service_center,
     create_user,
     deactivate_user,
     set_roles,
+    update_company_profile,
     update_service_center,
     update_user,
 )
 from aftersales.core.errors import DomainError
 from aftersales.core.settings_views import Column, SettingsFormView, SettingsListView, SettingsSectionMixin
+
+# --- the company profile -------------------------------------------------------------------------
+
+
+class CompanyProfileView(SettingsFormView):
+    """The one company profile: shown with the environment's default name until it is first saved."""
+
+    template_name = "accounts/company_profile.html"
+    form_class = CompanyProfileForm
+    section = "company"
+    title = _("Company profile")
+    service = update_company_profile
+    list_url_name = "accounts:company_profile"
+    success_message = _("Company profile saved:")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = CompanyProfile.objects.filter(pk=CompanyProfile.SINGLETON_ID).first()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"name": company_profile().name} if self.object is None else {}
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        return dict(form.cleaned_data)  # the service finds the one row itself
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["default_name"] = default_company().name
+        return context
+
 
 # --- service centres -----------------------------------------------------------------------------
 

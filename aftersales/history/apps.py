@@ -7,8 +7,8 @@ class HistoryConfig(AppConfig):
     verbose_name = _("History")
 
     def ready(self) -> None:
-        from aftersales.accounts.models import ServiceCenter, User
-        from aftersales.accounts.permissions import centres_visible_to, users_visible_to
+        from aftersales.accounts.models import CompanyProfile, ServiceCenter, User
+        from aftersales.accounts.permissions import centres_visible_to, company_profile_visible_to, users_visible_to
         from aftersales.accounts.signals import account_changed
         from aftersales.core.panels import RecordPanel, record_panels
         from aftersales.history import receivers
@@ -21,10 +21,12 @@ class HistoryConfig(AppConfig):
         account_changed.connect(receivers.record_account_change, dispatch_uid="history.record_account_change")
         register_target("service_center", model=ServiceCenter, visible_to=settings_only(centres_visible_to))
         register_target("user", model=User, visible_to=settings_only(users_visible_to))
+        register_target("company_profile", model=CompanyProfile, visible_to=company_profile_visible_to)
         register_types(
             {
                 "service_center.created": _("Service centre added"),
                 "service_center.updated": _("Service centre changed"),
+                "company_profile.updated": _("Company profile saved"),
                 "user.created": _("User added"),
                 "user.updated": _("User changed"),
                 "user.deactivated": _("User deactivated"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from aftersales.accounts.context_processors import branding as branding_context
 from aftersales.accounts.models import User
 from aftersales.core.registry import allows, resolve
 from aftersales.reports.periods import Period
@@ -37,7 +38,10 @@ def filename(period: Period, extension: str) -> str:
 
 
 def render_html(*, user: User, period: Period, sections: list[BuiltSection], pdf: bool, request: Any = None) -> str:
-    context = {"period": period, "sections": sections, "pdf": pdf, "reader": user}
+    context: dict[str, Any] = {"period": period, "sections": sections, "pdf": pdf, "reader": user}
+    if request is None:
+        # A scheduled report's PDF is rendered with no request, so without the context processors.
+        context.update(branding_context())
     return render_to_string("reports/periodic_print.html", context, request=request)
 
 

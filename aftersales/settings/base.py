@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "aftersales.core.context_processors.branding",
+                "aftersales.accounts.context_processors.branding",
             ],
         },
     },

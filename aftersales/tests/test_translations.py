@@ -173,6 +173,7 @@ def english(client: Client) -> Client:
     return client
 
 
+@pytest.mark.django_db  # the header reads the company profile (from the cache once read)
 def test_login_page_in_english_has_no_chinese(english: Client, settings) -> None:
     response = english.get("/login/")
 

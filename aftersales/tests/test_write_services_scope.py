@@ -282,6 +282,13 @@ CASES = [
         404,
         lambda w, by: accounts.update_service_center(centre=w.home, by=by, code="SH", name="改名", region="华东"),
     ),
+    # The company profile is the whole company's: administrators only, whatever the caller's centre.
+    Case(
+        "aftersales.accounts.services.update_company_profile",
+        M,
+        403,
+        lambda w, by: accounts.update_company_profile(by=by, name="改名有限公司"),
+    ),
     Case(
         "aftersales.accounts.services.create_user",
         M,

@@ -33,6 +33,18 @@ def test_create_and_update_a_centre(admin: User) -> None:
     assert AuditLog.objects.get(action="accounts.update_service_center").target == centre
 
 
+def test_company_profile_saves_are_its_history_and_shown_on_its_screen(admin: User, client) -> None:
+    profile = services.update_company_profile(by=admin, name="沪东精密", hotline="400-800-1234")
+    services.update_company_profile(by=admin, name="沪东精密机械有限公司", hotline="400-800-1234")
+
+    first, second = reversed(list(activity_for(profile)))
+    assert (first.type, first.actor) == ("company_profile.updated", admin)
+    assert old_new(first) == {"name": (None, "沪东精密"), "hotline": (None, "400 800 1234")}
+    assert old_new(second) == {"name": ("沪东精密", "沪东精密机械有限公司")}
+    client.force_login(admin)
+    assert "沪东精密机械有限公司" in client.get("/settings/company/").content.decode().split('id="history')[-1]
+
+
 def test_create_update_and_deactivate_a_user(admin: User, centre: ServiceCenter) -> None:
     user = services.create_user(
         by=admin, username="wang", password="Long-enough-pw-42", role=Role.AGENT, service_center=centre, first_name="王"

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.services import update_company_profile
 from aftersales.money import services
 from aftersales.money.choices import ChargeKind, InvoiceStatus, QuoteStatus
 from aftersales.money.models import ChargeLine, Invoice, Price, Quote
@@ -186,3 +187,40 @@ def test_amounts_on_screen_are_grouped_by_thousands(users, order):
 
     for page in (charges, link):
         assert "¥1,356,000.00" in page and "1356000" not in page
+
+
+def test_quote_and_invoice_prints_show_the_company_profile_as_the_seller(users, order):
+    update_company_profile(
+        by=users[Role.ADMIN],
+        name="沪东精密机械有限公司",
+        hotline="400-800-1234",
+        address="上海市徐汇区漕宝路1288号",
+        credit_code="91310112MA1GB00018",
+        bank_name="中国工商银行上海漕河泾支行",
+        bank_account="1001234509100012345",
+    )
+    services.add_charge(order, by=users[Role.AGENT], kind=ChargeKind.LABOUR, description="人工", unit_price="100")
+    quote = services.send_quote(order, by=users[Role.AGENT])
+    services.answer_quote(quote, approve=True, name="王")
+    invoice = services.create_invoice(order, by=users[Role.FINANCE], buyer_tax_number="91310000MA1FL0001X")
+
+    quote_page = login(users[Role.AGENT]).get(f"/money/quotes/{quote.pk}/print/").content.decode()
+    invoice_page = login(users[Role.FINANCE]).get(f"/money/invoices/{invoice.pk}/print/").content.decode()
+
+    for body in (quote_page, invoice_page):
+        seller = body.split('class="print-seller"')[1].split("</p>")[0]
+        assert "沪东精密机械有限公司" in seller and "91310112MA1GB00018" in seller
+        assert "中国工商银行上海漕河泾支行" in seller and "1001234509100012345" in seller
+        contact = body.split('class="print-company-contact"')[1].split("</div>")[0]
+        assert "400 800 1234" in contact and "上海市徐汇区漕宝路1288号" in contact
+    assert "91310000MA1FL0001X" in invoice_page  # the buyer's, as before
+
+
+def test_prints_show_only_the_name_before_the_profile_is_saved(users, order, settings):
+    services.add_charge(order, by=users[Role.AGENT], kind=ChargeKind.LABOUR, description="人工", unit_price="100")
+    quote = services.send_quote(order, by=users[Role.AGENT])
+
+    body = login(users[Role.AGENT]).get(f"/money/quotes/{quote.pk}/print/").content.decode()
+
+    assert settings.AFTERSALES["COMPANY_NAME"] in body.split('class="print-seller"')[1]
+    assert "print-company-contact" not in body

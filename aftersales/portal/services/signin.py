@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aftersales.accounts.selectors import company_profile
 from aftersales.accounts.throttle import reserve_attempt
 from aftersales.core.errors import TooManyRequests, ValidationFailed
 from aftersales.core.phones import normalize_phone
@@ -92,7 +93,7 @@ def send_code(mobile: str) -> SignInCode:
             channel="sms",
             recipient=mobile,
             body=_("%(company)s: your sign-in code is %(code)s, valid for %(minutes)d minutes. Do not share it.")
-            % {"company": settings.AFTERSALES["COMPANY_NAME"], "code": code, "minutes": minutes},
+            % {"company": company_profile().name, "code": code, "minutes": minutes},
             key=f"portal-code-{row.pk}",
         )
     return row

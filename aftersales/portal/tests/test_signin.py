@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.services import update_company_profile
 from aftersales.customers import services as customer_services
 from aftersales.notifications.models import OutboxMessage
 from aftersales.portal import services, sessions
@@ -31,6 +32,17 @@ def test_known_and_unknown_numbers_get_the_same_answer(pair: Pair) -> None:
     assert OutboxMessage.objects.filter(recipient="+8613800000001").count() == 1
     assert not OutboxMessage.objects.filter(recipient="+8613912345678").exists()
     assert not SignInCode.objects.filter(mobile="+8613912345678").exists()
+
+
+def test_the_code_sms_names_the_company_of_the_profile(pair: Pair, users: dict[str, Any], settings: Any) -> None:
+    Client().post(SIGN_IN, {"mobile": "138 0000 0001"})
+    update_company_profile(by=users[Role.ADMIN], name="沪东精密机械有限公司")
+    Client().post(SIGN_IN, {"mobile": "138 0000 0002"})
+
+    first = OutboxMessage.objects.get(recipient="+8613800000001")
+    second = OutboxMessage.objects.get(recipient="+8613800000002")
+    assert f"【{settings.AFTERSALES['COMPANY_NAME']}】" in first.body  # the default until the profile is saved
+    assert "【沪东精密机械有限公司】" in second.body
 
 
 def test_code_signs_in_and_goes_to_next(pair: Pair) -> None:

@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from aftersales.accounts.choices import Role
+from aftersales.accounts.services import update_company_profile
 from aftersales.core.errors import ValidationFailed
 from aftersales.notifications.models import OutboxMessage
 from aftersales.reports.models import ReportSchedule
-from aftersales.reports.periodic import build_report
+from aftersales.reports.periodic import build_report, render_html
 from aftersales.reports.periods import last_ended, parse_period
 from aftersales.reports.registry import ReportSection, SectionTable, report_sections
 from aftersales.reports.services import create_schedule, send_scheduled, set_active
@@ -108,6 +110,16 @@ def test_the_page_pdf_and_xlsx(data, client):
     ]
     assert {c.number_format for c in every if isinstance(c.value, int | float)} >= {'"¥"#,##0.00', '0.0" %"'}
     assert "¥" in body and " %" in body
+
+
+def test_a_scheduled_pdf_has_the_company_profile_without_a_request(data, users):
+    update_company_profile(by=users[Role.ADMIN], name="沪东精密机械有限公司", hotline="400-800-1234")
+    period = parse_period("monthly", "2026-03")
+
+    html = render_html(user=data["gm"], period=period, sections=build_report(user=data["gm"], period=period), pdf=True)
+
+    header = html.split('class="print-header"')[1].split("</header>")[0]
+    assert "沪东精密机械有限公司" in header and "400 800 1234" in header
 
 
 @pytest.mark.parametrize("path", ["/reports/periodic/", "/reports/periodic/pdf/", "/reports/periodic/xlsx/"])

@@ -15,6 +15,7 @@ from PIL import Image
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.services import update_company_profile
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.customers.models import Customer
 from aftersales.customers.tests.factories import CustomerFactory
@@ -73,6 +74,7 @@ def numbers(response: Any) -> list[str]:
 
 
 def count_queries(client: Client, url: str) -> int:
+    client.get(url)  # a first request fills the shared caches (the company profile): measure the next
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
@@ -604,6 +606,19 @@ def test_print_form_shows_order_visit_and_signature(users, customer, settings):
     assert "王五" in body and "轴承磨损" in body
     assert "/static/css/print.css" in body and "/static/js/orders.js" in body
     assert "data-print" in body
+
+
+def test_print_form_shows_the_saved_company_profile(users, customer, settings):
+    order = completed_order(users, customer)
+    update_company_profile(
+        by=users[Role.ADMIN], name="沪东精密机械有限公司", hotline="400-800-1234", address="上海市徐汇区漕宝路1288号"
+    )
+
+    body = login(users[Role.MANAGER]).get(f"/orders/{order.pk}/print/").content.decode()
+
+    header = body.split('class="print-header"')[1].split("</header>")[0]
+    assert "沪东精密机械有限公司" in header and settings.AFTERSALES["COMPANY_NAME"] not in header
+    assert "400 800 1234" in header and "上海市徐汇区漕宝路1288号" in header
 
 
 # ---- query counts ------------------------------------------------------------------------------
