@@ -19,6 +19,20 @@ class CentreSpec:
     areas: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
+# The demo company's profile (settings → Company profile), saved by the loader through the service. The
+# name is the environment's default, so a demo reads the same before and after it is loaded; the 统一社会
+# 信用代码 carries its check character (GB 32100), the bank account is made up.
+COMPANY = {
+    "name": "示例设备有限公司",
+    "hotline": "400-800-1234",
+    "address": "上海市徐汇区漕宝路1288号",
+    "postcode": "200233",
+    "email": "service@demo.aftersales.example",
+    "credit_code": "91310112MA1GB00018",
+    "bank_name": "中国工商银行上海漕河泾支行",
+    "bank_account": "1001 2345 0910 0012 345",
+}
+
 CENTRES = (
     CentreSpec(
         code="SH",

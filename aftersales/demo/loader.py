@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ServiceCenter, User
+from aftersales.accounts.services import update_company_profile
 from aftersales.catalog.models import ProductModel
 from aftersales.catalog.services import create_product_model, update_product_model
 from aftersales.coverage.choices import CoverageReason
@@ -144,6 +145,7 @@ class DemoLoader(OrdersMixin):
     def load_all(self) -> Summary:
         self.create_centres()
         self.create_staff()
+        update_company_profile(by=self.staff["admin"], **data.COMPANY)
         self.create_product_models()
         self.create_customers()
         self.register_units()
