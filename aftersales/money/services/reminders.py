@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.selectors import company_profile
 from aftersales.core.text import in_site_language
 from aftersales.money.amounts import to_fen
 from aftersales.money.choices import InvoiceStatus
@@ -42,6 +43,7 @@ def remind_receivables(now: datetime.datetime | None = None) -> int:
         .select_related("order", "issued_by")
         .order_by("due_on", "id")
     )
+    hotline = company_profile().hotline
     sent = 0
     for invoice in overdue:
         step = reminder_step((today - invoice.due_on).days)  # type: ignore[operator]
@@ -59,11 +61,18 @@ def remind_receivables(now: datetime.datetime | None = None) -> int:
                 channel=MessageChannel.SMS,
                 recipient=invoice.order.reporter_phone,
                 subject=invoice.number,
-                body=_(
-                    "Reminder: invoice %(number)s (service order %(order)s) was due on %(due)s; ¥%(amount)s is "
-                    "still open. Please pay, or call us if you have paid already."
+                body=(
+                    _(
+                        "Reminder: invoice %(number)s (service order %(order)s) was due on %(due)s; ¥%(amount)s is "
+                        "still open. Please pay, or call us on %(hotline)s if you have paid already."
+                    )
+                    if hotline
+                    else _(
+                        "Reminder: invoice %(number)s (service order %(order)s) was due on %(due)s; ¥%(amount)s is "
+                        "still open. Please pay, or call us if you have paid already."
+                    )
                 )
-                % values,
+                % {**values, "hotline": hotline},
                 key=key,
             )
             if invoice.issued_by is not None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.services import update_company_profile
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.customers.tests.factories import CustomerFactory
@@ -78,6 +79,18 @@ def test_overdue_invoices_are_reminded_once_per_step_through_the_outbox(issued, 
     assert not OutboxMessage.objects.filter(key=f"invoice-{issued.pk}-reminder-15").exists()
     services.record_payment(issued, by=users[Role.FINANCE], amount="113.00")
     assert remind_receivables(now=_at(due + datetime.timedelta(days=70))) == 0, "paid: no more reminders"
+
+
+def test_a_reminder_gives_the_company_hotline_once_the_profile_has_one(issued, users):
+    due = issued.due_on
+    remind_receivables(now=_at(due + datetime.timedelta(days=1)))
+    update_company_profile(by=users[Role.ADMIN], name="沪东精密机械有限公司", hotline="400-800-1234")
+    remind_receivables(now=_at(due + datetime.timedelta(days=15)))
+
+    first = OutboxMessage.objects.get(key=f"invoice-{issued.pk}-reminder-1")
+    second = OutboxMessage.objects.get(key=f"invoice-{issued.pk}-reminder-15")
+    assert "400" not in first.body and "请致电我们" in first.body
+    assert "400 800 1234" in second.body
 
 
 def test_the_reminder_task_runs_the_job(issued, monkeypatch):

@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.services import update_company_profile
+from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
 from aftersales.money.models import Quote
 from aftersales.money.services.quotes import quote_token
+from aftersales.portal.models import PortalAccess
 from aftersales.portal.services import ensure_unit_tokens
 from aftersales.portal.tests.conftest import Pair, Worked, code_sent_to
 from aftersales.service.choices import OrderStatus
@@ -27,6 +30,18 @@ def test_home_lists_units_with_warranty_and_open_orders(pair: Pair, portal_clien
     body = response.content.decode()
     assert pair.unit_a.serial_number in body and 'data-warranty="covered"' in body
     assert pair.order_admin.number in body and pair.order_plain.number in body  # the administrator's view
+
+
+def test_a_contact_without_units_is_given_the_company_hotline(centre: Any, users: Any, portal_client: Any) -> None:
+    contact = ContactFactory(customer=CustomerFactory(service_center=centre), mobile="+8613800000009")
+    PortalAccess.objects.create(contact=contact, is_admin=True)
+    before = portal_client(contact).get(reverse("portal:home")).content.decode()
+    update_company_profile(by=users[Role.ADMIN], name="沪东精密机械有限公司", hotline="400-800-1234")
+
+    after = portal_client(contact).get(reverse("portal:home")).content.decode()
+
+    assert "tel:" not in before
+    assert 'href="tel:4008001234"' in after and "400 800 1234" in after
 
 
 def test_unit_page_lists_its_orders(pair: Pair, portal_client: Any) -> None:
