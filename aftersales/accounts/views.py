@@ -1,6 +1,7 @@
 """Settings screens for the company profile, service centres and users and roles, on the generic settings views of
 ``core.settings_views`` (the sections are registered in ``AccountsConfig.ready()``)."""
 
+import copy
 from typing import Any
 
 from django.contrib import messages
@@ -60,6 +61,13 @@ class CompanyProfileView(SettingsFormView):
 
     def get_initial(self) -> dict[str, Any]:
         return {"name": company_profile().name} if self.object is None else {}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.object is not None:
+            # The form writes what was typed into its instance: a refused save must not show in the title.
+            kwargs["instance"] = copy.copy(self.object)
+        return kwargs
 
     def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
         return dict(form.cleaned_data)  # the service finds the one row itself

@@ -202,6 +202,16 @@ def test_admin_saves_the_profile_on_screen_and_the_header_shows_it(users):
     assert "沪东精密机械有限公司" in client.get("/").content.decode()  # the header of every page
 
 
+def test_a_refused_save_keeps_the_saved_name_in_the_title(users):
+    update_company_profile(by=users[Role.ADMIN], **PROFILE)
+
+    response = login(users[Role.ADMIN]).post("/settings/company/", {**PROFILE, "name": "新名称", "postcode": "1"})
+
+    assert response.status_code == 200 and response.context["form"].errors["postcode"]
+    assert str(response.context["object"]) == PROFILE["name"]
+    assert 'value="新名称"' in response.content.decode()  # what was typed stays in the field
+
+
 def test_a_refusal_shows_next_to_its_field_and_saves_nothing(users):
     response = login(users[Role.ADMIN]).post("/settings/company/", {**PROFILE, "credit_code": "91310112MA1GB00019"})
 
