@@ -49,6 +49,7 @@ from aftersales.care.permissions import (
 )
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
+from aftersales.core.phones import display_phone
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Contact, Site
 from aftersales.customers.permissions import can_edit_customers
@@ -285,7 +286,11 @@ def _contact_page(
         request,
         customer_id,
         form_class=CustomerContactEditForm,
-        initial=lambda customer: {"name": contact.name, "mobile": contact.mobile, "is_primary": contact.is_primary},
+        initial=lambda customer: {
+            "name": contact.name,
+            "mobile": display_phone(contact.mobile),  # as read everywhere else, not the stored +86 form
+            "is_primary": contact.is_primary,
+        },
         save=lambda customer, data: customer_services.update_contact(contact=contact, by=request.user, **data),
         title=_("Edit the contact person"),
         done=_("Contact person saved."),

@@ -188,6 +188,8 @@ def test_edit_a_contact_saves_through_the_service(agent, customer):
     response = agent.post(url, {"name": "王工程师", "mobile": "139 0013 9000", "reason": "换号"})
 
     assert "王工" in form and 'id="in-use-form"' in form
+    # The number as the agent reads it everywhere else, not the stored +86 form.
+    assert 'value="138 0013 8000"' in form and "+8613800138000" not in form
     assert response.status_code == 302
     contact.refresh_from_db()
     assert (contact.name, contact.mobile) == ("王工程师", "+8613900139000")
