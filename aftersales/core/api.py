@@ -23,9 +23,15 @@ class Input(Schema):
 
 
 class InputErrorOut(Schema):
+    """One field's error in ``errors``: a schema's (``invalid_input``, with ``type``) or a service's
+    refusal of several fields at once (with ``code``, as ``code`` of the answer)."""
+
     field: str = Field(description="The field, e.g. `contacts.1.mobile`.")
     detail: str = Field(description="Our sentence, in the reader's language.")
-    type: str = Field(description="pydantic's error type (`missing`, `int_parsing`, …), for programs.")
+    type: str | None = Field(
+        None, description="`invalid_input`: pydantic's error type (`missing`, `int_parsing`, …), for programs."
+    )
+    code: str | None = Field(None, description="A service's refusal: the field's error code (docs/errors.md).")
 
 
 class ErrorOut(Schema):
@@ -38,7 +44,11 @@ class ErrorOut(Schema):
     code: str
     detail: str
     field: str | None = None
-    errors: list[InputErrorOut] | None = Field(None, description="`invalid_input`: every field that failed.")
+    errors: list[InputErrorOut] | None = Field(
+        None,
+        description="Every field that failed: `invalid_input` (the schema's checks), or a service's check that refused "
+        "several fields at once (a create: the first is `code`/`field`/`detail`).",
+    )
     allowed: list[str] | None = Field(
         None, description="405: the methods the path takes; `transition_not_allowed`: the statuses it may move to."
     )

@@ -30,6 +30,12 @@ class DomainError(Exception):
         if self.field:
             body["field"] = self.field
         body.update(self.extra)
+        if len(self.errors) > 1:
+            # A create refused on several fields names each at once (``core.validation.Checks``): the
+            # first stays in ``code``/``field``/``detail`` as before, every one (it too) is in ``errors``.
+            body["errors"] = [
+                {"field": error.field or "", "code": error.code, "detail": error.detail} for error in self.errors
+            ]
         return body
 
 

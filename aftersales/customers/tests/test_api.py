@@ -73,6 +73,39 @@ def test_create_customer_same_mobile_twice_answers_400(agent):
 
 
 @pytest.mark.django_db
+def test_create_customer_three_bad_fields_answers_400_naming_each_and_writes_nothing(agent):
+    before = rows()
+    body = new_customer(
+        name="",
+        contacts=[{"name": "张三", "mobile": "0000"}],
+        sites=[{"name": "一号厂房", "address": ""}],
+    )
+
+    response = agent.post("/api/v1/customers", body, content_type=JSON)
+
+    assert response.status_code == 400
+    answer = response.json()
+    assert (answer["code"], answer["field"]) == ("required", "name")  # the first, as before
+    assert [(e["field"], e["code"]) for e in answer["errors"]] == [
+        ("name", "required"),
+        ("contacts[0].mobile", "invalid_phone"),
+        ("sites[0].address", "required"),
+    ]
+    assert all(e["detail"] for e in answer["errors"])
+    assert answer["detail"] == answer["errors"][0]["detail"]
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_create_customer_one_bad_field_answers_without_errors_list(agent):
+    response = agent.post("/api/v1/customers", new_customer(name=""), content_type=JSON)
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "name"
+    assert "errors" not in response.json()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [

@@ -140,6 +140,27 @@ def test_register_unit_installed_before_purchase_answers_400(agent, customer, pr
 
 
 @pytest.mark.django_db
+def test_register_unit_three_bad_fields_answers_400_naming_each_and_writes_nothing(agent, customer, product_model):
+    UnitFactory(serial_number="SN-TAKEN", customer=customer)
+    before = Unit.objects.count()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    body = new_unit(customer, product_model, serial_number="sn-taken", purchase_date=tomorrow, dealer_name="")
+
+    response = agent.post("/api/v1/units", body, content_type=JSON)
+
+    assert response.status_code == 400
+    answer = response.json()
+    assert (answer["code"], answer["field"]) == ("date_in_future", "purchase_date")  # the first, as before
+    assert [(e["field"], e["code"]) for e in answer["errors"]] == [
+        ("purchase_date", "date_in_future"),
+        ("dealer_name", "required"),
+        ("serial_number", "duplicate_serial"),
+    ]
+    assert all(e["detail"] for e in answer["errors"])
+    assert Unit.objects.count() == before
+
+
+@pytest.mark.django_db
 def test_register_unit_dealer_sale_without_dealer_answers_400(agent, customer, product_model):
     response = agent.post("/api/v1/units", new_unit(customer, product_model, dealer_name=""), content_type=JSON)
 
