@@ -67,11 +67,6 @@ def _need(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _add_error(form: forms.Form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.detail)
-
-
 # ---- customers ---------------------------------------------------------------------------------------
 @login_required
 @require_GET

@@ -15,6 +15,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.phones import display_phone
 from aftersales.core.widgets import DateInput
 from aftersales.service.choices import OrderKind, OrderStatus, Priority, Resolution, SlaState, WaitingFor
+from aftersales.service.forms_field import show_domain_error
 from aftersales.service.models import ServiceOrder
 
 # Columns the order list sorts by: URL value -> keyset ordering (the last field must be unique).
@@ -31,9 +32,9 @@ PAGE_SIZES = (25, 50, 100)
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names (or above the form) and keep what was typed."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.detail)
+    """Show a service's refusal next to the field it names (or above the form) and keep what was typed;
+    each field's, when it refused several (``show_domain_error``)."""
+    show_domain_error(form, error)
 
 
 def prepare_filter_form(

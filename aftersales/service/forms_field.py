@@ -293,10 +293,17 @@ VISIT_SERVICE_FIELDS = {"file": "photos", "signature": "signature", "signer_name
 
 
 def show_domain_error(form: forms.Form, error: DomainError, mapping: dict[str, str | None] | None = None) -> None:
-    """Put a service's refusal next to the field it names (or above the form when it names none)."""
+    """Put a service's refusal next to the field it names (or above the form when it names none). A
+    refusal of several fields at once (``DomainError.every``, ``core.validation.Checks``) puts each next
+    to its own field, so that one submit shows every problem; the same sentence is not shown twice."""
     mapping = mapping or {}
-    field = mapping.get(error.field, error.field) if error.field else None
-    form.add_error(field if field in form.fields else None, error.detail)
+    shown: set[tuple[str | None, str]] = set()
+    for each in error.every():
+        field = mapping.get(each.field, each.field) if each.field else None
+        target = field if field in form.fields else None
+        if (target, each.detail) not in shown:
+            shown.add((target, each.detail))
+            form.add_error(target, each.detail)
 
 
 def run_form(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:

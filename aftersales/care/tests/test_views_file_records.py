@@ -109,6 +109,31 @@ def test_register_a_unit_refusal_is_shown_beside_its_field_and_nothing_is_writte
     assert Unit.objects.count() == before
 
 
+def test_register_a_unit_with_three_problems_shows_each_beside_its_field_at_once(agent, customer):
+    UnitFactory(serial_number="SN-TAKEN")
+    model = ProductModelFactory()
+    before = Unit.objects.count()
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+    response = agent.post(
+        reverse("care:customer_add_unit", args=[customer.pk]),
+        {
+            "serial_number": "sn-taken",
+            "product_model": model.pk,
+            "purchase_date": tomorrow,
+            "seller": "dealer",
+            "dealer_name": "",
+        },
+    )
+
+    assert response.status_code == 400  # the first refusal's status (date_in_future), as before
+    errors = response.context["form"].errors
+    assert set(errors) == {"purchase_date", "dealer_name", "serial_number"}
+    html = response.content.decode()
+    assert all(f'id="id_{field}_error"' in html for field in errors)
+    assert Unit.objects.count() == before
+
+
 # ---- upload the proof of purchase --------------------------------------------------------------------
 def test_upload_the_invoice_stores_it_and_the_unit_page_links_it(agent, customer):
     unit = UnitFactory(customer=customer, seller=Seller.DEALER, dealer_name="申城电器", proof_reference="")

@@ -205,6 +205,20 @@ def test_intake_bad_phone_shows_error_at_field_and_writes_nothing(agent_client):
     assert counts() == before
 
 
+def test_intake_new_customer_with_three_problems_shows_each_at_its_field_and_writes_nothing(agent_client):
+    before = counts()
+    data = new_customer_post(phone="", new_customer_name="", new_contact_name="", new_contact_mobile="12345")
+
+    response = agent_client.post(INTAKE, data)
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"new_customer_name", "new_contact_name", "new_contact_mobile"}
+    body = response.content.decode()
+    for field in ("new_customer_name", "new_contact_name", "new_contact_mobile"):
+        assert f'id="id_{field}_error"' in body
+    assert counts() == before
+
+
 def test_intake_bad_reporter_phone_for_known_customer(agent_client, known_customer):
     customer, _covered, _expired = known_customer
     before = counts()
