@@ -24,6 +24,7 @@ from aftersales.workforce import selectors
 from aftersales.workforce.choices import (
     AbsenceStatus,
     ApprovalRole,
+    ApproverDecision,
     Audience,
     Decision,
     ExpenseClaimStatus,
@@ -436,7 +437,7 @@ class ExpenseClaimIn(Input):
 
 
 class LineIn(Input):
-    kind: str = Field(description="transport, lodging, meals, materials or other")
+    kind: ExpenseKind = model_field(ExpenseLine, "kind", choices=ExpenseKind)
     spent_on: Day
     amount: Money = Field(
         description='CNY as a decimal text with at most two places, e.g. "128.50"; a number, a negative '
@@ -448,7 +449,7 @@ class LineIn(Input):
 
 
 class ClaimDecisionIn(Input):
-    decision: str = Field(description="approved, rejected or sent_back")
+    decision: ApproverDecision = Field(description="Approve, reject or send back the step the claim waits for.")
     reason: str = Field("", max_length=500, description="Required to reject or send back.")
     step: int | None = Field(None, description="The step you saw; 409 when the claim is elsewhere.")
 

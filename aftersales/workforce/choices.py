@@ -71,6 +71,15 @@ class Decision(models.TextChoices):
     EXPORTED = "exported", _("Exported for payment")
 
 
+class ApproverDecision(models.TextChoices):
+    """What the approver of a claim's step decides (``decide_claim``): the ``Decision`` rows an approver
+    writes, the others (submitted, materials confirmed, exported) being written by other steps."""
+
+    APPROVED = Decision.APPROVED.value, Decision.APPROVED.label
+    REJECTED = Decision.REJECTED.value, Decision.REJECTED.label
+    SENT_BACK = Decision.SENT_BACK.value, Decision.SENT_BACK.label
+
+
 class OvertimeStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")

@@ -31,7 +31,7 @@ from aftersales.core.validation import field_max_length, require_choice, require
 from aftersales.history.services import record_activity
 from aftersales.notifications.services import Notice, enqueue_notices
 from aftersales.service.permissions import orders_visible_to
-from aftersales.workforce.choices import ApprovalRole, Decision, ExpenseClaimStatus, ExpenseKind
+from aftersales.workforce.choices import ApprovalRole, ApproverDecision, Decision, ExpenseClaimStatus, ExpenseKind
 from aftersales.workforce.common import not_in_future, parse_amount, person_fields, require_self
 from aftersales.workforce.models import ApprovalStep, ClaimDecision, ExpenseClaim, ExpenseLine, FieldTrip
 from aftersales.workforce.permissions import (
@@ -319,7 +319,7 @@ def decide_claim(*, claim_id: int, by: User, decision: str, reason: str = "", st
     No one decides their own claim (403 ``own_claim``); an approver of a later step gets 409
     ``step_not_reached``; finance approves only when purchasing confirmed every material bought on
     site (409 ``materials_unconfirmed``)."""
-    if decision not in (Decision.APPROVED, Decision.REJECTED, Decision.SENT_BACK):
+    if decision not in ApproverDecision.values:
         raise ValidationFailed("invalid_choice", _("Decide approved, rejected or sent_back."), field="decision")
     claim = _lock_claim(claim_id, by=by)
     capability = _require_step(claim, by, step)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+from aftersales.workforce.api import ClaimDecisionIn, LineIn
+from aftersales.workforce.choices import ExpenseKind
 from aftersales.workforce.models import Attendance, ExpenseClaim, ExpenseLine
 from aftersales.workforce.services import claims
 from aftersales.workforce.tests.factories import TUESDAY, at, job_for
@@ -107,6 +109,45 @@ def test_float_and_negative_amounts_answer_400(api_client, users, tech, amount, 
     )
     assert (response.status_code, response.json()["code"], response.json()["field"]) == (400, code, "amount")
     assert not ExpenseLine.objects.exists()
+
+
+def test_an_unknown_expense_kind_answers_400_at_kind_listing_the_kinds_and_writes_nothing(api_client, users, tech):
+    order = job_for(users)
+    claim = claims.create_claim(by=tech)
+    body = {"kind": "taxi", "spent_on": str(timezone.localdate()), "amount": "9", "description": "x"}
+
+    response = api_client(tech).post(
+        f"/api/v1/workforce/claims/{claim.pk}/lines", {**body, "order_id": order.pk}, content_type=JSON
+    )
+
+    answer = response.json()
+    assert (response.status_code, answer["code"], answer["field"]) == (400, "invalid_input", "kind")
+    assert answer["errors"][0]["type"] == "enum"
+    assert "transport" in answer["detail"] and "materials" in answer["detail"]
+    assert not ExpenseLine.objects.exists()
+
+
+@pytest.mark.parametrize("decision", ["maybe", "submitted", "exported"])
+def test_a_decision_an_approver_cannot_make_answers_400_at_decision(api_client, users, tech, decision):
+    claim = _claim_of(users, tech)
+
+    response = api_client(users[Role.MANAGER]).post(
+        f"/api/v1/workforce/claims/{claim.pk}/decision", {"decision": decision}, content_type=JSON
+    )
+
+    answer = response.json()
+    assert (response.status_code, answer["code"], answer["field"]) == (400, "invalid_input", "decision")
+    assert answer["errors"][0]["type"] == "enum"
+    assert "sent_back" in answer["detail"] and "exported" not in answer["detail"]
+    assert ExpenseClaim.objects.get(pk=claim.pk).decisions.count() == 1  # the hand-in only
+
+
+def test_the_claim_inputs_document_their_choices():
+    kinds = LineIn.model_json_schema()["$defs"]["ExpenseKind"]["enum"]
+    decisions = ClaimDecisionIn.model_json_schema()["$defs"]["ApproverDecision"]["enum"]
+
+    assert kinds == [value for value, _label in ExpenseKind.choices]
+    assert decisions == ["approved", "rejected", "sent_back"]
 
 
 def _claim_of(users, technician):
