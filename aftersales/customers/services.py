@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import ServiceCenter, User
@@ -192,8 +192,33 @@ def update_customer(
     return customer
 
 
+def _duplicate_mobile() -> ConflictError:
+    return ConflictError("duplicate_mobile", _("This customer already has a contact with that number."), field="mobile")
+
+
+def _save_contact(contact: Contact, *, update_fields: list[str] | None = None) -> None:
+    """Insert or update a contact. The number is checked beforehand, but another request may give the
+    customer's other contact the same number meanwhile: the unique index then refuses the second,
+    answered as the checked case (409 ``duplicate_mobile``) instead of a server error."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            contact.save(update_fields=update_fields)
+    except IntegrityError as exc:  # contact_customer_mobile_uniq, two requests at once
+        raise _duplicate_mobile() from exc
+
+
+def _make_sole_primary(contact: Contact) -> None:
+    """A customer has one primary contact: the one just made primary (added or changed) takes the
+    place of any other."""
+    Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(pk=contact.pk).update(
+        is_primary=False
+    )
+
+
 @transaction.atomic
 def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
+    """Add a contact person to a customer: a real mobile number not yet one of the customer's
+    contacts' (in use or not); one added as primary is the only primary one, as in ``update_contact``."""
     require_may_edit_customer(by, centre_id=customer.service_center_id)
     clean = _validated_contact(data)
     existing = customer.contacts.filter(mobile=clean.mobile).first()
@@ -205,9 +230,10 @@ def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
             else _("A contact not in use has that number: put them back in use instead."),
             field="mobile",
         )
-    contact = Contact.objects.create(
-        customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary
-    )
+    contact = Contact(customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary)
+    _save_contact(contact)
+    if contact.is_primary:
+        _make_sole_primary(contact)
     # A contact has no page of its own: its history is the customer's.
     record_activity(
         target=customer,
@@ -255,7 +281,9 @@ def update_contact(
     """Correct a contact person: name, mobile, primary. The same checks as when added (a real mobile
     number, not another contact's of the customer); a contact made primary is the only primary one.
     Old → new goes to the customer's history (a contact has no page of its own)."""
-    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    # The contact's row only: a lock on the customer too would deadlock with a contact being added
+    # to it at the same moment (the new row's foreign key is checked on the customer at commit).
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("customer").get(pk=contact.pk)
     customer = contact.customer
     require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such contact."))
     clean = _validated_contact(
@@ -267,9 +295,7 @@ def update_contact(
     )
     clean_reason = require_text(reason, field="reason", max_length=500, required=False)
     if customer.contacts.filter(mobile=clean.mobile).exclude(pk=contact.pk).exists():
-        raise ConflictError(
-            "duplicate_mobile", _("This customer already has a contact with that number."), field="mobile"
-        )
+        raise _duplicate_mobile()
     if clean.is_primary and not contact.in_use:
         raise ConflictError("not_in_use", _("A contact not in use cannot be the primary one."), field="is_primary")
     fields = {"name": clean.name, "mobile": clean.mobile, "is_primary": clean.is_primary}
@@ -279,9 +305,9 @@ def update_contact(
     label = _contact_label(contact)
     for key, value in fields.items():
         setattr(contact, key, value)
-    contact.save(update_fields=[*fields, "updated_at"])
+    _save_contact(contact, update_fields=[*fields, "updated_at"])
     if clean.is_primary:
-        customer.contacts.exclude(pk=contact.pk).filter(is_primary=True).update(is_primary=False)
+        _make_sole_primary(contact)
     record_activity(
         target=customer,
         type="customer.contact_updated",
@@ -300,7 +326,7 @@ def set_contact_in_use(*, contact: Contact, by: User, in_use: bool, reason: str 
     Orders, contracts and portal accounts refer to the contact, so it is never deleted: old records
     still show it, while new orders, letters and portal sign-ins use only contacts in use. One taken
     out of use stops being the primary contact. Asking for the state it is in writes nothing."""
-    contact = Contact.objects.select_for_update().select_related("customer").get(pk=contact.pk)
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("customer").get(pk=contact.pk)
     customer = contact.customer
     require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such contact."))
     clean_reason = require_text(reason, field="reason", max_length=500, required=False)
@@ -338,7 +364,7 @@ def update_site(
 ) -> Site:
     """Correct a site: its name and address, with the checks of a new one. Orders keep pointing at
     the site, so they show the corrected address; old → new goes to the customer's history."""
-    site = Site.objects.select_for_update().select_related("customer").get(pk=site.pk)
+    site = Site.objects.select_for_update(of=("self",)).select_related("customer").get(pk=site.pk)
     customer = site.customer
     require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such site."))
     clean = _validated_site(
@@ -374,7 +400,7 @@ def set_site_in_use(*, site: Site, by: User, in_use: bool, reason: str = "") -> 
     """Take a site out of use (closed, moved away, entered wrongly) or put it back. Orders and units
     keep naming it; new orders and new units may pick only sites in use. Asking for the state it is
     in writes nothing."""
-    site = Site.objects.select_for_update().select_related("customer").get(pk=site.pk)
+    site = Site.objects.select_for_update(of=("self",)).select_related("customer").get(pk=site.pk)
     customer = site.customer
     require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such site."))
     clean_reason = require_text(reason, field="reason", max_length=500, required=False)

@@ -170,3 +170,24 @@ def test_a_technician_may_not_retire_a_contact(users, customer):
 
     assert caught.value.status == 403
     assert Contact.objects.get(pk=contact.pk).in_use
+
+
+def test_add_contact_made_primary_is_the_only_primary(agent, customer):
+    first = ContactFactory(customer=customer, is_primary=True)
+
+    added = services.add_contact(
+        customer=customer, by=agent, data=services.ContactData(name="李四", mobile="13900139000", is_primary=True)
+    )
+
+    first.refresh_from_db()
+    assert added.is_primary and not first.is_primary
+    assert list(customer.contacts.filter(is_primary=True)) == [added]
+
+
+def test_add_contact_not_primary_leaves_the_primary_alone(agent, customer):
+    first = ContactFactory(customer=customer, is_primary=True)
+
+    services.add_contact(customer=customer, by=agent, data=services.ContactData(name="李四", mobile="13900139000"))
+
+    first.refresh_from_db()
+    assert first.is_primary
