@@ -5,13 +5,13 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, display, export_phone
 from aftersales.customers.filters import CustomerFilter
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.selectors import customer_list
 
 CUSTOMER_EXPORT_COLUMNS = (
@@ -28,9 +28,19 @@ CUSTOMER_EXPORT_COLUMNS = (
 )
 
 
+def _marked(text: str, record: Contact | Site) -> str:
+    """A contact or site out of use still listed (old orders name it), marked as such for the reader."""
+    if record.in_use:
+        return text
+    mark = gettext("(not in use)")
+    return f"{text} {mark}"
+
+
 def _customer_cells(customer: Customer) -> list[Any]:
-    contacts = list(customer.contacts.all())  # prefetched, primary first
-    first = contacts[0] if contacts else None
+    contacts = list(customer.contacts.all())  # prefetched: in use first, primary first
+    # The Contact and Mobile columns are whom to call: a contact in use, or none when all have left.
+    first = contacts[0] if contacts and contacts[0].in_use else None
+    others = contacts[1:] if first else contacts
     return [
         customer.pk,
         customer.name,
@@ -38,8 +48,8 @@ def _customer_cells(customer: Customer) -> list[Any]:
         customer.service_center.name,
         first.name if first else "",
         export_phone(first.mobile) if first else "",
-        "; ".join(f"{c.name} {export_phone(c.mobile)}" for c in contacts[1:]),
-        "; ".join(f"{s.name}: {s.full_address}" for s in customer.sites.all()),
+        "; ".join(_marked(f"{c.name} {export_phone(c.mobile)}", c) for c in others),
+        "; ".join(_marked(f"{s.name}: {s.full_address}", s) for s in customer.sites.all()),  # in use first
         customer.notes,
         customer.created_at,
     ]

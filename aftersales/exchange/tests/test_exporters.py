@@ -174,6 +174,36 @@ def test_export_customers_lists_phones_in_scope_and_writes_an_audit_row(users, c
 
 
 @pytest.mark.django_db
+def test_export_customers_marks_contacts_and_sites_out_of_use_after_those_in_use(users, centre):
+    customer = CustomerFactory(service_center=centre)
+    ContactFactory(customer=customer, name="张伟", mobile="+8613812345678", in_use=False)
+    ContactFactory(customer=customer, name="李娜", mobile="+8613900001111")
+    ContactFactory(customer=customer, name="王芳", mobile="+8613700002222")
+    SiteFactory(customer=customer, name="旧厂", in_use=False)
+    SiteFactory(customer=customer, name="新厂")
+
+    with override("zh-hans"):
+        export = export_customers(user=users[Role.AGENT], params={}, fmt="csv")
+
+    (row,) = csv_rows(export.content)[1:]
+    assert row[4:7] == ["李娜", "139 0000 1111", "王芳 137 0000 2222; 张伟 138 1234 5678 （已停用）"]
+    assert row[7].startswith("新厂: ") and row[7].split("; ")[1].startswith("旧厂: ")
+    assert row[7].endswith("（已停用）")
+
+
+@pytest.mark.django_db
+def test_export_customers_with_every_contact_out_of_use_leaves_contact_and_mobile_blank(users, centre):
+    customer = CustomerFactory(service_center=centre)
+    ContactFactory(customer=customer, name="张伟", mobile="+8613812345678", in_use=False)
+
+    with override("en"):
+        export = export_customers(user=users[Role.AGENT], params={}, fmt="csv")
+
+    (row,) = csv_rows(export.content)[1:]
+    assert row[4:7] == ["", "", "张伟 138 1234 5678 (not in use)"]
+
+
+@pytest.mark.django_db
 def test_export_customers_by_phone(users, centre):
     found = CustomerFactory(service_center=centre)
     ContactFactory(customer=found, mobile="+8613812345678")
