@@ -41,7 +41,7 @@ from aftersales.contracts.permissions import (
 )
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import keyset_page
-from aftersales.customers.models import Contact
+from aftersales.customers.models import Contact, Customer
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.history.views import record_panel
 from aftersales.installed_base.permissions import units_visible_to
@@ -104,6 +104,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     _need(can_manage_contracts(request.user))
     form = _contract_form(request, request.POST or None)
     status = 200
+    without_contact: list[Customer] = []  # the customer whose file the refusal points to
     if request.method == "POST":
         created: list[Contract] = []
 
@@ -111,7 +112,15 @@ def contract_create(request: HttpRequest) -> HttpResponse:
             customer = data.pop("customer")
             contact = Contact.objects.in_use().filter(customer=customer).order_by("-is_primary", "id").first()
             if contact is None:
-                raise DomainError("contact_required", _("The customer has no contact yet."), field="customer")
+                without_contact.append(customer)
+                if Contact.objects.filter(customer=customer).exists():  # every one taken out of use
+                    message = _(
+                        "None of the customer's contacts is in use: put one back in use, or add one, "
+                        "in the customer file."
+                    )
+                else:
+                    message = _("The customer has no contact yet.")
+                raise DomainError("contact_required", message, field="customer")
             units = list(data.pop("units"))
             created.append(
                 services.create_contract(
@@ -127,7 +136,8 @@ def contract_create(request: HttpRequest) -> HttpResponse:
         if status == 0:
             messages.success(request, _("Contract %(number)s created.") % {"number": created[0].number})
             return redirect("contracts:contract_detail", created[0].pk)
-    return render(request, "contracts/contract_form.html", {"form": form}, status=status)
+    context = {"form": form, "customer_file": without_contact[0] if without_contact else None}
+    return render(request, "contracts/contract_form.html", context, status=status)
 
 
 def _contract(request: HttpRequest, contract_id: int) -> Contract:

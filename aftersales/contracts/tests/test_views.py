@@ -6,6 +6,7 @@ from django.test import Client
 from aftersales.contracts.models import Contract, ContractVisit, LedgerEntry, Problem, Project
 from aftersales.contracts.services.visits import open_visit_orders
 from aftersales.contracts.tests.factories import make_contract, make_customer, with_year_plans
+from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 
 
@@ -42,6 +43,47 @@ def test_contract_screens(manager, centre, users):
     assert client.get("/contracts/visits/?contract=x").status_code == 404
     assert client_for(users["technician"]).get("/contracts/").status_code == 403
     assert client_for(users["agent"]).get("/contracts/new/").status_code == 403
+
+
+def _contract_form(customer, unit) -> dict:
+    return {
+        "customer": customer.pk,
+        "title": "年度维保",
+        "kind": "maintenance",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "units": [unit.pk],
+        "price": "1200.00",
+        "billing": "yearly",
+        "deposit_amount": "300.00",
+        "labour_percent": 100,
+        "parts_percent": 100,
+        "travel_percent": 100,
+    }
+
+
+def test_a_contract_for_a_customer_whose_contacts_are_all_out_of_use_says_so_and_links_the_file(manager, centre):
+    customer = make_customer(centre)
+    customer.contacts.update(in_use=False, is_primary=False)
+    unit = UnitFactory(customer=customer)
+
+    response = client_for(manager).post("/contracts/new/", _contract_form(customer, unit))
+
+    page = response.content.decode()
+    assert response.status_code == 400 and not Contract.objects.exists()
+    assert "该客户的联系人都已停用" in page and "该客户还没有联系人" not in page
+    assert f'href="/customers/{customer.pk}/"' in page
+
+
+def test_a_contract_for_a_customer_without_any_contact_says_there_is_none_yet(manager, centre):
+    customer = CustomerFactory(service_center=centre)
+    unit = UnitFactory(customer=customer)
+
+    response = client_for(manager).post("/contracts/new/", _contract_form(customer, unit))
+
+    page = response.content.decode()
+    assert response.status_code == 400 and not Contract.objects.exists()
+    assert "该客户还没有联系人" in page and f'href="/customers/{customer.pk}/"' in page
 
 
 def test_create_contract_on_the_screen(manager, centre):
