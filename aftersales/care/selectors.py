@@ -24,6 +24,9 @@ from aftersales.coverage.decision import CoverageDecision
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer
 from aftersales.customers.permissions import can_edit_customers
+from aftersales.history.display import describe
+from aftersales.history.models import Activity
+from aftersales.history.selectors import recent_activity
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to
 from aftersales.notifications.models import OutboxMessage
@@ -177,7 +180,7 @@ def file_check(
 @dataclass(frozen=True)
 class TimelineItem:
     at: datetime.datetime
-    kind: str  # order, visit, contact, call, complaint
+    kind: str  # order, visit, contact, call, complaint, record
     icon: str
     title: str
     detail: str = ""
@@ -290,6 +293,47 @@ def _complaint_items(complaints: list[Complaint]) -> list[TimelineItem]:
     return items
 
 
+# The changes of the file's own records (its contacts and sites) kept in the customer's history.
+RECORD_TYPES = (
+    "customer.contact_added",
+    "customer.contact_updated",
+    "customer.contact_retired",
+    "customer.contact_reinstated",
+    "customer.site_added",
+    "customer.site_updated",
+    "customer.site_retired",
+    "customer.site_reinstated",
+)
+
+
+def _record_items(activities: list[Activity]) -> list[TimelineItem]:
+    """A contact or site added, corrected, taken out of use or put back: what changed (old → new), why,
+    and who did it."""
+    items = []
+    for activity in activities:
+        view = describe(activity)
+        label = activity.data.get("label")  # the record as it was named before the change
+        title = f"{view.label} · {label}" if label else view.label
+        changes = "; ".join(
+            f"{change.label}: {change.old_display} → {change.new_display}"
+            for change in view.changes
+            if change.old is not None  # an addition: the title and its new value say it
+        )
+        if not changes:
+            changes = "; ".join(change.new_display for change in view.changes)
+        detail = changes + (f" — {activity.reason}" if activity.reason else "")
+        items.append(
+            TimelineItem(
+                activity.created_at,
+                "record",
+                "geo-alt" if activity.type.startswith("customer.site_") else "person-lines-fill",
+                f"{title} · {view.actor}",
+                detail[:300],
+            )
+        )
+    return items
+
+
 @dataclass
 class CustomerFile:
     customer: Customer
@@ -357,11 +401,13 @@ def customer_file(*, user: User, customer: Customer) -> CustomerFile:
             key__in=ContactEntry.objects.filter(customer=customer).exclude(message_key="").values("message_key")
         ).values_list("key", "status")
     )
+    records = recent_activity([customer], types=RECORD_TYPES, limit=TIMELINE_ROWS)
     timeline = [
         *_order_items(orders),
         *_visit_items(visits),
         *_contact_items(contacts, statuses),
         *_complaint_items(complaints),
+        *_record_items(records),
     ]
     timeline.sort(key=lambda item: item.at, reverse=True)
     return CustomerFile(

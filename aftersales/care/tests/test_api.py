@@ -11,6 +11,7 @@ from aftersales.care import services
 from aftersales.care.choices import Purpose
 from aftersales.care.models import Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.tests.factories import at, close_order
+from aftersales.customers.services import ContactData, add_contact, set_contact_in_use
 from aftersales.customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,11 @@ def _story(users, customer, day):
     services.record_call(
         task_id=task.pk, by=users[Role.AGENT], outcome="reached", score=2, now=at(datetime.date(2026, 12, 4))
     )
+    # A contact added and taken out of use: rows of the file's timeline read from the customer's history.
+    contact = add_contact(
+        customer=customer, by=users[Role.AGENT], data=ContactData(name="联系人", mobile=f"1390013900{day}")
+    )
+    set_contact_in_use(contact=contact, by=users[Role.AGENT], in_use=False, reason="已离职")
 
 
 @pytest.mark.parametrize(

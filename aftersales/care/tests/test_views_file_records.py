@@ -331,3 +331,42 @@ def test_a_user_who_may_not_edit_customers_sees_no_link_and_gets_403(client, use
         assert client.post(reverse(name, args=args), {"in_use": "0", "file": png()}).status_code == 403, name
     assert Contact.objects.get(pk=contact.pk).in_use and Site.objects.get(pk=site.pk).in_use
     assert not Unit.objects.get(pk=unit.pk).proof_file
+
+
+# ---- the file's timeline shows the records' changes ----------------------------------------------------
+def test_the_timeline_shows_a_contact_and_a_site_edited_and_taken_out_of_use(agent, users, customer):
+    contact = ContactFactory(customer=customer, name="王工", mobile="+8613800138000")
+    site = SiteFactory(customer=customer, name="一号车间", address="张江路1号")
+    agent.post(
+        reverse("care:customer_edit_contact", args=[customer.pk, contact.pk]),
+        {"name": "王工", "mobile": "13900139000", "reason": "换号了"},
+    )
+    agent.post(
+        reverse("care:customer_contact_in_use", args=[customer.pk, contact.pk]), {"in_use": "0", "reason": "已离职"}
+    )
+    agent.post(
+        reverse("care:customer_edit_site", args=[customer.pk, site.pk]),
+        {"name": "一号车间", "province": "上海", "city": "上海", "address": "张江路2号"},
+    )
+    agent.post(reverse("care:customer_site_in_use", args=[customer.pk, site.pk]), {"in_use": "0"})
+
+    response = agent.get(reverse("care:customer_detail", args=[customer.pk]))
+
+    records = [item for item in response.context["file"].timeline if item.kind == "record"]
+    assert [item.title.split(" · ")[0] for item in records] == ["停用地点", "修改地点", "停用联系人", "修改联系人"]
+    edited_contact, retired_contact = records[3], records[2]
+    assert "王工 +8613800138000" in edited_contact.title and edited_contact.title.endswith(f" · {users[Role.AGENT]}")
+    assert edited_contact.detail == "联系人 · 手机: +8613800138000 → +8613900139000 — 换号了"
+    assert retired_contact.detail.startswith("联系人 · 在用: 是 → 否") and retired_contact.detail.endswith("— 已离职")
+    assert "张江路1号 → " in records[1].detail and "张江路2号" in records[1].detail
+    page = response.content.decode()
+    assert page.count('data-kind="record"') == 4 and "换号了" in page
+
+
+def test_the_timeline_leaves_out_other_customers_records(agent, customer):
+    theirs = ContactFactory(customer=CustomerFactory(service_center=customer.service_center))
+    agent.post(reverse("care:customer_contact_in_use", args=[theirs.customer_id, theirs.pk]), {"in_use": "0"})
+
+    response = agent.get(reverse("care:customer_detail", args=[customer.pk]))
+
+    assert not [item for item in response.context["file"].timeline if item.kind == "record"]
