@@ -180,5 +180,8 @@ def test_the_agent_takes_a_contact_out_of_use(signed_in):
     expect(page.locator(".alert-success")).to_contain_text(zh("Contact person taken out of use."))
     expect(page.locator(f'[data-contact="{contact.pk}"] del')).to_have_text("离职的王工")
     expect(page.locator('[data-gap="contact"] a')).to_be_visible()
+    record = page.locator('#file-timeline [data-kind="record"]').first  # the change, on the file's timeline
+    expect(record).to_contain_text(zh("Contact taken out of use"))
+    expect(record).to_contain_text("已离职")
     contact.refresh_from_db()
     assert not contact.in_use

@@ -1,6 +1,7 @@
 """Reads of customer care: work lists, the customer file with its one timeline, a unit's history."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -306,6 +307,14 @@ RECORD_TYPES = (
 )
 
 
+E164 = re.compile(r"\+\d{8,15}")
+
+
+def _phones_shown(text: str) -> str:
+    """A contact's label and mobile as the rest of the file shows numbers (``138 1234 5678``)."""
+    return E164.sub(lambda match: display_phone(match.group()), text)
+
+
 def _record_items(activities: list[Activity]) -> list[TimelineItem]:
     """A contact or site added, corrected, taken out of use or put back: what changed (old → new), why,
     and who did it."""
@@ -327,8 +336,8 @@ def _record_items(activities: list[Activity]) -> list[TimelineItem]:
                 activity.created_at,
                 "record",
                 "geo-alt" if activity.type.startswith("customer.site_") else "person-lines-fill",
-                f"{title} · {view.actor}",
-                detail[:300],
+                _phones_shown(f"{title} · {view.actor}"),
+                _phones_shown(detail)[:300],
             )
         )
     return items
