@@ -210,7 +210,10 @@ def end_stand_in(request: HttpRequest, stand_in_id: int) -> StandIn:
 class CompanyProfileIn(Input):
     name: str = model_field(CompanyProfile, "name", min_length=1)
     hotline: str = model_field(
-        CompanyProfile, "hotline", "", description="客服热线: a 400 number, a landline or a mobile."
+        CompanyProfile,
+        "hotline",
+        "",
+        description="客服热线: a 95xxx/96xxx service number (5 or 6 digits), a 400/800 number, a landline or a mobile.",
     )
     address: str = model_field(CompanyProfile, "address", "")
     postcode: str = model_field(CompanyProfile, "postcode", "", description="6 digits.")

@@ -71,7 +71,7 @@ class CompanyProfileForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["name", "hotline", "address", "postcode", "email", "credit_code", "bank_name", "bank_account"]
         help_texts = {
             "name": _("Shown in every page's header, on printed forms, quotes, invoices, reports and in SMS."),
-            "hotline": _("The hotline printed on service forms, quotes and invoices, e.g. 400-800-1234."),
+            "hotline": _("The hotline printed on service forms, quotes and invoices, e.g. 400-800-1234 or 95105."),
             "credit_code": _("18 characters, printed as the seller's on quotes and invoices."),
             "bank_account": _("Printed with the bank on quotes and invoices for payment by transfer."),
         }

@@ -37,7 +37,7 @@ from aftersales.accounts.throttle import authenticate_throttled
 from aftersales.core.compiled import InstancesBy
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
-from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH, display_phone, normalize_phone
+from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH, normalize_hotline, normalize_phone
 from aftersales.core.prepared import prepared_statements
 from aftersales.core.tax_numbers import require_credit_code
 from aftersales.core.validation import field_max_length, require_text
@@ -325,7 +325,7 @@ def _company_fields(
         raise ValidationFailed("invalid_bank_account", _("A bank account has 8 to 32 digits."), field="bank_account")
     fields = {
         "name": require_text(name, field="name", max_length=100),
-        "hotline": display_phone(normalize_phone(hotline, field="hotline")) if hotline else "",
+        "hotline": normalize_hotline(hotline, field="hotline") if hotline else "",
         "address": require_text(address, field="address", max_length=255, required=False),
         "postcode": postcode,
         "email": email,
@@ -355,9 +355,9 @@ def update_company_profile(
 ) -> CompanyProfile:
     """Save the company profile (administrators only): the name every header, print and SMS shows
     instead of ``AFTERSALES["COMPANY_NAME"]`` from then on, the 客服热线, the address and the seller's
-    particulars on quotes and invoices. The name is required; the hotline is a number the phone library
-    knows (a 400 number, a landline or a mobile), kept as it is shown; the unified social credit code
-    has its check character (GB 32100); a bank account comes with its bank. The first save creates the
+    particulars on quotes and invoices. The name is required; the hotline is a 95xxx/96xxx service
+    number, a 400/800 number, a landline or a mobile, kept as it is shown (``core.phones.normalize_hotline``);
+    the unified social credit code has its check character (GB 32100); a bank account comes with its bank. The first save creates the
     one row; every save is audited and leaves a history row with what changed. The cached profile is
     forgotten by the model's signals (``accounts.selectors``)."""
     if not can_edit_company_profile(by):

@@ -1,5 +1,7 @@
 """Phone numbers: parsed and normalised with ``phonenumbers`` (mainland China by default)."""
 
+import re
+
 import phonenumbers
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -23,6 +25,30 @@ def normalize_phone(raw: str, *, field: str = "phone") -> str:
             "invalid_phone", _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}, field=field
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+# The 客服热线 of many companies is a 95xxx service number (national, 5 or 6 digits: 95105, 95588) or a
+# 96xxx one (local, 5 or 6 digits); ``phonenumbers`` knows them as short numbers only, which its
+# ``is_valid_number`` refuses. Other short numbers (110, 10086, 12345) are nobody's company hotline.
+SERVICE_NUMBER_PREFIXES = ("95", "96")
+
+
+def normalize_hotline(raw: str, *, field: str = "hotline") -> str:
+    """A number customers are told to call, in the form it is shown and printed: a 95xxx/96xxx service
+    number as its digits (``95105``), any number ``normalize_phone`` accepts (a 400 or 800 number, a
+    landline, a mobile) as ``display_phone`` shows it (``400 800 1234``); anything else raises
+    ``invalid_phone``. For hotlines only: a person's or a centre's phone is never a service number."""
+    text = (raw or "").strip()
+    digits = re.sub(r"[\s-]", "", text)
+    if digits.startswith(SERVICE_NUMBER_PREFIXES):
+        region = settings.AFTERSALES["DEFAULT_PHONE_REGION"]
+        try:
+            parsed = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is not None and phonenumbers.is_valid_short_number_for_region(parsed, region):
+            return str(parsed.national_number)
+    return display_phone(normalize_phone(text, field=field))
 
 
 def phone_search_key(raw: str) -> str | None:

@@ -17,6 +17,7 @@ from aftersales.accounts.services import update_company_profile
 from aftersales.accounts.validators import context_words
 from aftersales.core.errors import PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
+from aftersales.core.phones import normalize_phone
 from aftersales.core.tax_numbers import credit_code_check_char, is_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,42 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_written(users, change,
     assert (refused.value.field, refused.value.code) == (field, code)
     assert list(CompanyProfile.objects.values()) == before
     assert AuditLog.objects.count() == audits
+
+
+HOTLINES = [
+    ("95105", "95105"),  # a national 95 service number, 5 digits
+    ("9555 5", "95555"),
+    ("955-888", "955888"),  # 6 digits
+    ("96777", "96777"),  # a local 96 service number
+    ("400-800-1234", "400 800 1234"),
+    ("8008101234", "800 810 1234"),
+    ("021-64871200", "021 6487 1200"),
+    ("13812345678", "138 1234 5678"),
+]
+
+
+@pytest.mark.parametrize(("typed", "kept"), HOTLINES, ids=[h[0] for h in HOTLINES])
+def test_hotline_may_be_a_service_number_and_is_kept_as_shown(users, typed, kept):
+    profile = update_company_profile(by=users[Role.ADMIN], **{**PROFILE, "hotline": typed})
+
+    assert profile.hotline == kept
+
+
+JUNK_HOTLINES = ["95", "9510", "9558800", "95abc", "10086", "110", "12345", "400-800"]
+
+
+@pytest.mark.parametrize("typed", JUNK_HOTLINES)
+def test_hotline_that_is_no_service_number_is_refused(users, typed):
+    with pytest.raises(ValidationFailed) as refused:
+        update_company_profile(by=users[Role.ADMIN], **{**PROFILE, "hotline": typed})
+
+    assert (refused.value.field, refused.value.code) == ("hotline", "invalid_phone")
+    assert not CompanyProfile.objects.exists()
+
+
+def test_a_person_may_not_give_a_service_number_as_their_phone():
+    with pytest.raises(ValidationFailed):
+        normalize_phone("95105")
 
 
 def test_credit_code_check_character_follows_gb_32100():
@@ -262,6 +299,14 @@ def test_api_reads_the_default_then_saves_the_profile(users, api_client):
     assert saved.json() == {**PROFILE, "hotline": "400 800 1234", "credit_code": CODE,
                             "bank_account": "1001234509100012345", "saved": True}  # fmt: skip
     assert admin.get("/api/v1/company-profile").json()["name"] == PROFILE["name"]
+
+
+def test_api_saves_a_95_service_number_as_the_hotline(users, api_client):
+    saved = api_client(users[Role.ADMIN]).put(
+        "/api/v1/company-profile", {**PROFILE, "hotline": "95105"}, content_type=JSON
+    )
+
+    assert saved.status_code == 200 and saved.json()["hotline"] == "95105"
 
 
 def test_api_refuses_a_bad_field_with_its_name_and_writes_nothing(users, api_client):
