@@ -1,10 +1,31 @@
 """The product model form of the settings screens; writes go through ``catalog.services``."""
 
+from typing import Any
+
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.text import capfirst
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.catalog.models import ProductModel
+
+
+class _ActiveModels(ModelChoiceIterator):
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        super().__init__(field)
+        self.queryset = self.queryset.active()
+
+
+class NewUnitModelField(forms.ModelChoiceField):
+    """The product model of a new unit: the drop-down offers the active models only, but a model retired
+    while the form was open still parses, so the service refuses it with its own sentence
+    (``model_retired``, ``installed_base.services.require_active_model``) instead of the form's "Select
+    a valid choice"."""
+
+    iterator = _ActiveModels
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=ProductModel.objects.order_by("code"), **kwargs)
 
 
 class ProductModelForm(BootstrapFormMixin, forms.ModelForm):

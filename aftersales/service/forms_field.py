@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.catalog.models import ProductModel
+from aftersales.catalog.forms import NewUnitModelField
 from aftersales.core.errors import DomainError
 from aftersales.core.widgets import DateInput
 from aftersales.customers.choices import CustomerKind
@@ -109,12 +109,7 @@ class IntakeForm(ConsoleForm):
 
     # A new unit, when the caller's unit is not registered.
     new_unit_serial = forms.CharField(label=_("New unit serial number"), required=False, max_length=64, widget=_text())
-    new_unit_model = forms.ModelChoiceField(
-        label=_("Product model"),
-        queryset=ProductModel.objects.active().order_by("code"),  # a retired model takes no new units
-        required=False,
-        widget=_select(),
-    )
+    new_unit_model = NewUnitModelField(label=_("Product model"), required=False, widget=_select())
     new_unit_purchase_date = forms.DateField(
         label=_("Purchase (invoice) date"),
         required=False,

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from aftersales.accounts.choices import Role
@@ -259,8 +261,8 @@ def test_intake_offers_only_active_models_for_a_new_unit(agent_client):
 
     response = agent_client.get(INTAKE)
 
-    codes = [model.code for model in response.context["form"].fields["new_unit_model"].queryset]
-    assert codes == ["NEW-1"]
+    offered = [label for value, label in response.context["form"].fields["new_unit_model"].choices if value]
+    assert [label.split()[0] for label in offered] == ["NEW-1"]
     assert "OLD-1" not in response.content.decode()
 
 
@@ -271,7 +273,12 @@ def test_intake_new_unit_of_a_retired_model_is_refused_at_the_field_and_writes_n
 
     response = agent_client.post(INTAKE, data)
 
+    # The service's sentence (model_retired), not the form's "Select a valid choice".
+    code = ProductModel.objects.get(pk=data["new_unit_model"]).code
+    with translation.override("zh-hans"):
+        retired = _("Product model %(code)s is retired: new units cannot be registered with it.") % {"code": code}
     assert response.status_code == 400
+    assert response.context["form"].errors["new_unit_model"] == [retired]
     assert 'id="id_new_unit_model_error"' in response.content.decode()
     assert counts() == before
 
