@@ -1,15 +1,18 @@
 """The database down: /healthz answers 503 within a couple of seconds instead of never, whether
-PostgreSQL's port refuses connections or a server accepts them and never answers (connect_timeout)."""
+PostgreSQL's port refuses connections or a server accepts them and never answers (connect_timeout);
+the sign-in page still shows, with the environment's company name."""
 
 import time
 from collections.abc import Iterator
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.utils import ConnectionHandler
 from django.test import Client
 
+from aftersales.accounts.selectors import COMPANY_CACHE_KEY
 from aftersales.core.tests.outages import closed_port, deadline, silent_server
 from aftersales.settings.base import database_settings
 
@@ -112,3 +115,15 @@ def test_a_worker_starting_with_the_database_down_boots_within_seconds(django_db
     took = time.monotonic() - started
 
     assert took < ANSWER_WITHIN, took
+
+
+@pytest.mark.usefixtures("database_down")
+def test_the_sign_in_page_shows_with_the_database_down_and_the_profile_not_cached(django_db_blocker, settings):
+    settings.AFTERSALES = {**settings.AFTERSALES, "COMPANY_NAME": "环境变量公司"}
+    cache.clear()
+    with deadline(30), django_db_blocker.unblock():
+        response = Client().get("/login/")
+
+    assert response.status_code == 200
+    assert "环境变量公司" in response.content.decode()
+    assert cache.get(COMPANY_CACHE_KEY) is None  # the saved profile shows once the database answers
