@@ -114,7 +114,8 @@ def test_the_agent_completes_a_customer_file_from_its_gaps(signed_in):
     page.get_by_role("button", name=re.compile(zh("Save"))).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("空白测试客户")
-    expect(page.get_by_text("浦东新区张江路 1 号")).to_be_visible()
+    # In the file's sites, and (since the timeline shows record changes) once more on the timeline.
+    expect(page.locator("[data-site]", has_text="浦东新区张江路 1 号")).to_be_visible()
     expect(page.locator("[data-gap] a", has_text=re.compile("地点|site", re.IGNORECASE))).to_have_count(0)
     assert customer.sites.get().address == "浦东新区张江路 1 号"
 
