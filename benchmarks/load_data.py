@@ -373,9 +373,9 @@ def load(*, seed: int) -> None:
             cur.execute(
                 q(
                     "INSERT INTO catalog_productmodel (id, created_at, updated_at, code, name, category, "
-                    "warranty_months, warranty_terms) VALUES (%s, now(), now(), %s, %s, %s, %s, '')"
+                    "warranty_months, warranty_terms, active) VALUES (%s, now(), now(), %s, %s, %s, %s, '', %s)"
                 ),
-                [i, f"M{i:03d}", f"型号{i:03d}", rnd.choice(PRODUCT_CATEGORIES), months],
+                [i, f"M{i:03d}", f"型号{i:03d}", rnd.choice(PRODUCT_CATEGORIES), months, True],
             )
         for table in ("accounts_servicecenter", "accounts_user", "catalog_productmodel") if not sqlite else ():
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
@@ -399,21 +399,23 @@ def load(*, seed: int) -> None:
                 person = name if not is_company and k == 0 else person_name(rnd)
                 phone = mobile(rnd)
                 people.append((contact_id, person, phone))
-                contact_rows.append((str(contact_id), stamp, stamp, person, phone, "t" if k == 0 else "f", str(cid)))
+                contact_rows.append(
+                    (str(contact_id), stamp, stamp, person, phone, "t" if k == 0 else "f", "t", str(cid))
+                )
             contacts[cid] = people
             site_rows.append(
                 (str(cid), stamp, stamp, "总部" if is_company else "住所", province, city,
-                 f"{rnd.choice(STREETS)}{rnd.randrange(1, 999)}号", str(cid))
+                 f"{rnd.choice(STREETS)}{rnd.randrange(1, 999)}号", "t", str(cid))
             )  # fmt: skip
         with bare(cur, "customers_customer"):
             copy_rows_(cur, "customers_customer",
                       ("id", "created_at", "updated_at", "kind", "name", "notes", "service_center_id"), customer_rows)  # fmt: skip
         with bare(cur, "customers_contact"):
             copy_rows_(cur, "customers_contact",
-                      ("id", "created_at", "updated_at", "name", "mobile", "is_primary", "customer_id"), contact_rows)  # fmt: skip
+                      ("id", "created_at", "updated_at", "name", "mobile", "is_primary", "in_use", "customer_id"), contact_rows)  # fmt: skip
         with bare(cur, "customers_site"):
             copy_rows_(cur, "customers_site",
-                      ("id", "created_at", "updated_at", "name", "province", "city", "address", "customer_id"),
+                      ("id", "created_at", "updated_at", "name", "province", "city", "address", "in_use", "customer_id"),
                       site_rows)  # fmt: skip
         log(f"{N_CUSTOMERS} customers, {contact_id} contacts, {N_CUSTOMERS} sites in {time.monotonic() - started:.1f}s")
 
