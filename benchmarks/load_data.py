@@ -4,6 +4,13 @@ units) into the PostgreSQL benchmark database, with PostgreSQL ``COPY`` — or i
 
     .venv/bin/python benchmarks/load_data.py                                 # PostgreSQL aftersales_bench
     .venv/bin/python benchmarks/load_data.py --sqlite /tmp/bench_1m.sqlite3  # the embedded setup's SQLite
+    .venv/bin/python benchmarks/load_data.py --sqlite /tmp/small.sqlite3 --orders 500  # a tiny, proportional set
+
+``--orders N`` loads N orders instead of 1,000,000, with customers (and their contacts and sites), units
+and technicians in the same proportions (N/10 customers, 3N/10 units, 12N/1,000,000 technicians per
+centre, at least one); the 20 centres and 50 product models stay. CI loads 500 this way to check that
+the loaders still write every column the schema requires (``benchmarks/load_check.py``,
+``aftersales/tests/test_benchmark_loaders.py``). The same N and seed give the same rows.
 
 Creates the database when it is missing, runs ``migrate``, refuses to load twice (``--force`` empties
 the business tables first), drops each big table's secondary indexes and foreign keys while it copies
@@ -293,7 +300,16 @@ def check_phones() -> None:
             raise SystemExit(f"phone prefix {prefix} does not validate")
 
 
-def load(*, seed: int) -> None:
+def scaled(orders: int) -> tuple[int, int, int]:
+    """Customers, units and technicians per centre for ``orders`` orders, in the proportions of the
+    full load (100,000, 300,000 and 12 for 1,000,000): at least one customer with a unit each, and a
+    technician in each centre."""
+    customers = max(1, round(orders * N_CUSTOMERS / N_ORDERS))
+    units = max(customers, round(orders * N_UNITS / N_ORDERS))
+    return customers, units, max(1, round(orders * N_TECHNICIANS_PER_CENTRE / N_ORDERS))
+
+
+def load(*, seed: int, orders: int = N_ORDERS) -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
@@ -305,6 +321,7 @@ def load(*, seed: int) -> None:
         """The INSERTs below, written for psycopg, in sqlite3's dialect."""
         return statement.replace("%s", "?").replace("now()", "CURRENT_TIMESTAMP") if sqlite else statement
 
+    n_customers, n_units, technicians_per_centre = scaled(orders)
     rnd = random.Random(seed)
     now = time.time()
     now_local = dt.datetime.fromtimestamp(now, TZ)
@@ -341,7 +358,7 @@ def load(*, seed: int) -> None:
         uid = 1
         technicians: dict[int, list[int]] = {}
         for c in centres:
-            for t in range(N_TECHNICIANS_PER_CENTRE):
+            for t in range(technicians_per_centre):
                 name = person_name(rnd)
                 users.append((uid, unusable, f"tech{c:02d}_{t:02d}", name[1:], name[0], "technician", c))
                 technicians.setdefault(c, []).append(uid)
@@ -383,11 +400,11 @@ def load(*, seed: int) -> None:
 
         # -- customers, contacts, sites -----------------------------------------------------------
         started = time.monotonic()
-        cust_centre = rnd.choices(centres, weights=centre_weights, k=N_CUSTOMERS)
+        cust_centre = rnd.choices(centres, weights=centre_weights, k=n_customers)
         contacts: dict[int, list[tuple[int, str, str]]] = {}
         customer_rows, contact_rows, site_rows = [], [], []
         contact_id = 0
-        for cid in range(1, N_CUSTOMERS + 1):
+        for cid in range(1, n_customers + 1):
             centre = cust_centre[cid - 1]
             province, city = CITIES[centre - 1]
             is_company = rnd.random() < 0.7
@@ -417,15 +434,15 @@ def load(*, seed: int) -> None:
             copy_rows_(cur, "customers_site",
                       ("id", "created_at", "updated_at", "name", "province", "city", "address", "in_use", "customer_id"),
                       site_rows)  # fmt: skip
-        log(f"{N_CUSTOMERS} customers, {contact_id} contacts, {N_CUSTOMERS} sites in {time.monotonic() - started:.1f}s")
+        log(f"{n_customers} customers, {contact_id} contacts, {n_customers} sites in {time.monotonic() - started:.1f}s")
 
         # -- units: a long tail of fleet sizes (a few customers own hundreds) ------------------------
         started = time.monotonic()
-        raw_fleet = [min(400.0, rnd.paretovariate(1.6)) for _ in range(N_CUSTOMERS)]
-        scale = N_UNITS / sum(raw_fleet)
-        for _ in range(20):  # every customer owns at least one unit: find the scale that totals N_UNITS
+        raw_fleet = [min(400.0, rnd.paretovariate(1.6)) for _ in range(n_customers)]
+        scale = n_units / sum(raw_fleet)
+        for _ in range(20):  # every customer owns at least one unit: find the scale that totals n_units
             fleet = [max(1, round(f * scale)) for f in raw_fleet]
-            scale *= N_UNITS / sum(fleet)
+            scale *= n_units / sum(fleet)
         unit_rows = []
         units_of: dict[int, list[tuple[int, int, int | None, bool]]] = {}
         unit_id = 0
@@ -468,10 +485,10 @@ def load(*, seed: int) -> None:
         today_start = now_local.replace(hour=8, minute=0, second=0, microsecond=0)
         weights[DAYS] *= min(1.0, max(0.0, (now - 60 - today_start.timestamp()) / (12 * 3600)))
         total_weight = sum(weights)
-        exact = [w * N_ORDERS / total_weight for w in weights]
+        exact = [w * orders / total_weight for w in weights]
         day_counts = [int(x) for x in exact]
         by_remainder = sorted(range(DAYS + 1), key=lambda d: day_counts[d] - exact[d])
-        for d in by_remainder[: N_ORDERS - sum(day_counts)]:  # largest remainders get the leftover orders
+        for d in by_remainder[: orders - sum(day_counts)]:  # largest remainders get the leftover orders
             day_counts[d] += 1
 
         def order_rows() -> Iterable[tuple]:
@@ -482,7 +499,7 @@ def load(*, seed: int) -> None:
                 day_start = day.replace(hour=8).timestamp()
                 span = min(12 * 3600, now - 60 - day_start)
                 times = sorted(day_start + rr() * span for _ in range(n_today))
-                custs = choices(range(1, N_CUSTOMERS + 1), cum_weights=cust_cum, k=n_today)
+                custs = choices(range(1, n_customers + 1), cum_weights=cust_cum, k=n_today)
                 age_days = (now - day_start) / 86400
                 if age_days < 10:
                     p_open = 0.95
@@ -603,12 +620,25 @@ def load(*, seed: int) -> None:
         log(f"orders done in {time.monotonic() - started:.1f}s")
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--sqlite", metavar="PATH", help="load a SQLite file instead (= --database-url sqlite:///PATH)")
     parser.add_argument("--force", action="store_true", help="empty the business tables and load again")
     parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument(
+        "--orders",
+        type=positive,
+        default=N_ORDERS,
+        help="orders to load (default 1,000,000); customers, contacts, sites, units and technicians scale with them",
+    )
     args = parser.parse_args(argv)
     if args.sqlite:
         args.database_url = f"sqlite:///{Path(args.sqlite).resolve()}"
@@ -655,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import transaction
 
     with transaction.atomic():
-        load(seed=args.seed)
+        load(seed=args.seed, orders=args.orders)
     loaded = time.monotonic() - total
     started = time.monotonic()
     with connection.cursor() as cur:
