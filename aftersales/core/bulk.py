@@ -167,7 +167,9 @@ def _copy(
             [opts.db_table, pk.column, count],
         )
         ids = sorted(found[0] for found in cursor.fetchall())
-        with cursor.cursor.copy(copy_sql) as copy:
+        # The raw cursor's COPY bypasses Django's wrapper: a broken constraint is then Django's
+        # IntegrityError, as from bulk_create, for the caller to answer.
+        with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
             for pk_value, row in zip(ids, rows, strict=True):
                 copy.write_row((pk_value, *row))
     return ids
