@@ -24,7 +24,9 @@ def _access_for(contact_id: int, *, by: User) -> PortalAccess:
     if contact is None or not can_manage_access(by, centre_id=contact.customer.service_center_id):
         raise NotFoundError("not_found", _("No such contact."), field="contact_id")
     access, _created = PortalAccess.objects.get_or_create(contact=contact, defaults={"is_admin": contact.is_primary})
-    access = PortalAccess.objects.select_for_update().select_related("contact__customer").get(pk=access.pk)
+    # The access row only: the contact's and the customer's belong to the customers services, which
+    # lock the customer first, then the contact; taking them here in another order could deadlock.
+    access = PortalAccess.objects.select_for_update(of=("self",)).select_related("contact__customer").get(pk=access.pk)
     return access
 
 
