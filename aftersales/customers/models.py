@@ -34,7 +34,9 @@ class Customer(TimeStampedModel):
 
 
 class Contact(TimeStampedModel):
-    """A person to call at a customer. ``mobile`` is stored in E.164 for lookups."""
+    """A person to call at a customer. ``mobile`` is stored in E.164 for lookups. A customer has at
+    most one primary contact, and only a contact in use may be it: both are constraints of the
+    database, so two requests at once cannot leave two primaries (docs/care.md)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=100)
@@ -51,6 +53,13 @@ class Contact(TimeStampedModel):
         verbose_name_plural = _("contacts")
         constraints = [
             models.UniqueConstraint(fields=["customer", "mobile"], name="contact_customer_mobile_uniq"),
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(is_primary=True), name="contact_one_primary_per_customer"
+            ),
+            # Taken out of use a contact stops being the primary one (``set_contact_in_use``).
+            models.CheckConstraint(
+                condition=models.Q(in_use=True) | models.Q(is_primary=False), name="contact_primary_in_use"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Writes on customers, contacts and sites."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from django.db import IntegrityError, transaction
@@ -104,10 +104,15 @@ def clean_customer(
     clean_notes = checks.run(
         require_text, notes, field="notes", max_length=field_max_length(Customer, "notes"), required=False
     )
-    clean_contacts = [checks.run(_validated_contact, c, index=i) for i, c in enumerate(contacts)]
+    given_contacts = list(contacts)
+    clean_contacts = [checks.run(_validated_contact, c, index=i) for i, c in enumerate(given_contacts)]
     mobiles = [c.mobile for c in clean_contacts if c is not None]
     if len(set(mobiles)) != len(mobiles):
         checks.add(ValidationFailed("duplicate_mobile", _("The same mobile number is listed twice."), field="contacts"))
+    if sum(c.is_primary for c in given_contacts) > 1:
+        checks.add(
+            ValidationFailed("duplicate_primary", _("Only one contact can be the primary one."), field="contacts")
+        )
     clean_sites = [checks.run(_validated_site, s, index=i) for i, s in enumerate(sites)]
     checks.done()
     return NewCustomer(
@@ -115,24 +120,32 @@ def clean_customer(
         kind,
         cast(ServiceCenter, centre),  # done() raised had the centre been refused
         clean_notes or "",
-        [c for c in clean_contacts if c is not None],
+        _one_primary([c for c in clean_contacts if c is not None]),
         [s for s in clean_sites if s is not None],
     )
+
+
+def _one_primary(contacts: list[ContactData]) -> list[ContactData]:
+    """A new customer's contacts with exactly one primary: the one marked so, else the first (an
+    import's row names one contact and does not say)."""
+    chosen = next((i for i, c in enumerate(contacts) if c.is_primary), 0)
+    return [replace(c, is_primary=i == chosen) for i, c in enumerate(contacts)]
 
 
 @transaction.atomic
 def create_customers(*, by: User, customers: list[NewCustomer]) -> list[Customer]:
     """Write customers checked by ``clean_customer``, with their contacts, sites and history rows,
-    in one INSERT per table (an import's batch; a single customer is a batch of one)."""
+    in one INSERT per table (an import's batch; a single customer is a batch of one). Each customer's
+    contacts carry the one primary ``clean_customer`` chose."""
     rows = [Customer(kind=c.kind, name=c.name, service_center=c.service_center, notes=c.notes) for c in customers]
     if len(rows) == 1:
         rows[0].save(force_insert=True)
     else:
         rows = bulk_insert(rows)
     contacts = [
-        Contact(customer=row, name=c.name, mobile=c.mobile, is_primary=c.is_primary or i == 0)
+        Contact(customer=row, name=c.name, mobile=c.mobile, is_primary=c.is_primary)
         for row, new in zip(rows, customers, strict=True)
-        for i, c in enumerate(new.contacts)
+        for c in new.contacts
     ]
     sites = [
         Site(customer=row, name=s.name, address=s.address, province=s.province, city=s.city)
@@ -140,7 +153,11 @@ def create_customers(*, by: User, customers: list[NewCustomer]) -> list[Customer
         for s in new.sites
     ]
     if contacts:
-        bulk_insert(contacts)
+        try:
+            with transaction.atomic():
+                bulk_insert(contacts)
+        except IntegrityError as exc:  # a NewCustomer made by hand, not by clean_customer
+            raise _contact_conflict(exc, field="contacts") from exc
     if sites:
         bulk_insert(sites)
     counts = {row.pk: (len(new.contacts), len(new.sites)) for row, new in zip(rows, customers, strict=True)}
@@ -192,35 +209,60 @@ def update_customer(
     return customer
 
 
-def _duplicate_mobile() -> ConflictError:
-    return ConflictError("duplicate_mobile", _("This customer already has a contact with that number."), field="mobile")
+def _duplicate_mobile(field: str = "mobile") -> ConflictError:
+    return ConflictError("duplicate_mobile", _("This customer already has a contact with that number."), field=field)
+
+
+def _contact_conflict(exc: IntegrityError, *, field: str) -> ConflictError:
+    """The contact constraint a write broke, as the 409 of the checked case; anything else is a bug
+    and stays one. The checks and the customer's lock come first, so this answers a write that went
+    around them (a batch built by hand) instead of a server error."""
+    # PostgreSQL names the constraint; SQLite names the columns (the mobile's index has both).
+    message = str(exc)
+    if "contact_customer_mobile_uniq" in message or "customers_contact.mobile" in message:
+        return _duplicate_mobile(field)
+    if "contact_one_primary_per_customer" in message or "customers_contact.customer_id" in message:
+        return ConflictError("duplicate_primary", _("This customer already has a primary contact."), field="is_primary")
+    raise exc
 
 
 def _save_contact(contact: Contact, *, update_fields: list[str] | None = None) -> None:
-    """Insert or update a contact. The number is checked beforehand, but another request may give the
-    customer's other contact the same number meanwhile: the unique index then refuses the second,
-    answered as the checked case (409 ``duplicate_mobile``) instead of a server error."""
+    """Insert or update a contact, checked and under the customer's lock (``_lock_customer``); were
+    a constraint still broken it answers 409 like the checked case, never a server error."""
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction stays usable
             contact.save(update_fields=update_fields)
-    except IntegrityError as exc:  # contact_customer_mobile_uniq, two requests at once
-        raise _duplicate_mobile() from exc
+    except IntegrityError as exc:
+        raise _contact_conflict(exc, field="mobile") from exc
+
+
+def _lock_customer(customer_id: int) -> Customer:
+    """Every write of a customer's contacts locks the customer's row first, then (editing one) the
+    contact's own: one order, so two writes never wait on each other crosswise. Two requests making
+    contacts of one customer primary, or giving them one number, run one after the other, and the
+    second sees what the first did (the one primary contact is then the second's). ``FOR NO KEY
+    UPDATE``: rows pointing at the customer (an order, a unit, the contact being added) are not held
+    up by it, their foreign-key checks take only a key-share lock."""
+    return Customer.objects.select_for_update(no_key=True).get(pk=customer_id)
 
 
 def _make_sole_primary(contact: Contact) -> None:
-    """A customer has one primary contact: the one just made primary (added or changed) takes the
-    place of any other."""
-    Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).exclude(pk=contact.pk).update(
-        is_primary=False
-    )
+    """A customer has one primary contact (a database constraint): any other stops being it before
+    the one added or changed as primary is written."""
+    others = Contact.objects.filter(customer_id=contact.customer_id, is_primary=True)
+    if contact.pk is not None:
+        others = others.exclude(pk=contact.pk)
+    others.update(is_primary=False)
 
 
 @transaction.atomic
 def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
     """Add a contact person to a customer: a real mobile number not yet one of the customer's
-    contacts' (in use or not); one added as primary is the only primary one, as in ``update_contact``."""
+    contacts' (in use or not); one added as primary is the only primary one, as in ``update_contact``
+    (two added as primary at once: the later one is, ``_lock_customer``)."""
     require_may_edit_customer(by, centre_id=customer.service_center_id)
     clean = _validated_contact(data)
+    customer = _lock_customer(customer.pk)
     existing = customer.contacts.filter(mobile=clean.mobile).first()
     if existing is not None:
         raise ConflictError(
@@ -231,9 +273,9 @@ def add_contact(*, customer: Customer, by: User, data: ContactData) -> Contact:
             field="mobile",
         )
     contact = Contact(customer=customer, name=clean.name, mobile=clean.mobile, is_primary=clean.is_primary)
-    _save_contact(contact)
     if contact.is_primary:
         _make_sole_primary(contact)
+    _save_contact(contact)
     # A contact has no page of its own: its history is the customer's.
     record_activity(
         target=customer,
@@ -268,6 +310,17 @@ def _site_label(site: Site) -> str:
     return f"{site.name} {site.full_address}"
 
 
+def _lock_contact(contact: Contact) -> tuple[Customer, Contact]:
+    """The customer's row, then the contact's (``_lock_customer``'s order); the contact as it is now.
+    The contact's own row only (``of``): locking both in one statement, without a fixed order and
+    with ``FOR UPDATE`` on the customer, deadlocked with a contact being added at the same moment
+    (its foreign key is checked on the customer at commit)."""
+    customer = _lock_customer(contact.customer_id)
+    locked = Contact.objects.select_for_update(of=("self",)).get(pk=contact.pk)
+    locked.customer = customer
+    return customer, locked
+
+
 @transaction.atomic
 def update_contact(
     *,
@@ -281,10 +334,7 @@ def update_contact(
     """Correct a contact person: name, mobile, primary. The same checks as when added (a real mobile
     number, not another contact's of the customer); a contact made primary is the only primary one.
     Old → new goes to the customer's history (a contact has no page of its own)."""
-    # The contact's row only: a lock on the customer too would deadlock with a contact being added
-    # to it at the same moment (the new row's foreign key is checked on the customer at commit).
-    contact = Contact.objects.select_for_update(of=("self",)).select_related("customer").get(pk=contact.pk)
-    customer = contact.customer
+    customer, contact = _lock_contact(contact)
     require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such contact."))
     clean = _validated_contact(
         ContactData(
@@ -305,9 +355,9 @@ def update_contact(
     label = _contact_label(contact)
     for key, value in fields.items():
         setattr(contact, key, value)
-    _save_contact(contact, update_fields=[*fields, "updated_at"])
     if clean.is_primary:
         _make_sole_primary(contact)
+    _save_contact(contact, update_fields=[*fields, "updated_at"])
     record_activity(
         target=customer,
         type="customer.contact_updated",
@@ -325,9 +375,9 @@ def set_contact_in_use(*, contact: Contact, by: User, in_use: bool, reason: str 
 
     Orders, contracts and portal accounts refer to the contact, so it is never deleted: old records
     still show it, while new orders, letters and portal sign-ins use only contacts in use. One taken
-    out of use stops being the primary contact. Asking for the state it is in writes nothing."""
-    contact = Contact.objects.select_for_update(of=("self",)).select_related("customer").get(pk=contact.pk)
-    customer = contact.customer
+    out of use stops being the primary contact (a database constraint). Asking for the state it is
+    in writes nothing."""
+    customer, contact = _lock_contact(contact)
     require_may_edit_customer(by, centre_id=customer.service_center_id, not_found=_("No such contact."))
     clean_reason = require_text(reason, field="reason", max_length=500, required=False)
     if contact.in_use == in_use:

@@ -182,9 +182,8 @@ def test_the_late_letters_task_runs_the_sweep(users, owners):
 
 def test_a_contact_taken_out_of_use_gets_no_campaign_message(users, owners):
     first, _second, _old = owners
-    gone = Contact.objects.get(customer=first.customer)
-    gone.is_primary = True
-    gone.in_use = False
+    gone = Contact.objects.get(customer=first.customer)  # the earlier contact: picked first were it in use
+    gone.in_use = False  # and no longer primary (a contact out of use cannot be, contact_primary_in_use)
     gone.save()
     Contact.objects.create(customer=first.customer, name="接替者", mobile="+8613800002222")
 

@@ -166,7 +166,7 @@ def test_a_fault_opens_its_order_when_the_primary_contact_was_taken_out_of_use(n
     Rule.objects.create(name="Any fault", kind=RuleKind.FAULT)
     device = make_device()
     customer = device.bindings.get().unit.customer
-    customer.contacts.update(in_use=False)
+    customer.contacts.update(in_use=False, is_primary=False)  # as set_contact_in_use leaves it
     Contact.objects.create(customer=customer, name="接替者", mobile="+8613700001111")
 
     result = _send(device, message(1, now, faults=[{"code": "E101", "active": True}]))
