@@ -78,6 +78,25 @@ def test_a_new_customers_primary_contact_is_the_one_marked_else_the_first(agent)
 
 
 @pytest.mark.django_db
+def test_an_import_batch_gives_each_new_customer_one_primary_contact(agent):
+    """The import's path: ``clean_customer`` per row, then one ``create_customers`` for the batch
+    (COPY on PostgreSQL)."""
+    checked = [
+        services.clean_customer(by=agent, name="甲", contacts=[services.ContactData("张三", "13800138000")]),
+        services.clean_customer(
+            by=agent,
+            name="乙",
+            contacts=[services.ContactData("李四", "13900139000"), services.ContactData("王五", "13700137000", True)],
+        ),
+        services.clean_customer(by=agent, name="丙"),
+    ]
+
+    first, second, third = services.create_customers(by=agent, customers=checked)
+
+    assert (primaries(first), primaries(second), primaries(third)) == (["张三"], ["王五"], [])
+
+
+@pytest.mark.django_db
 def test_a_batch_built_around_clean_customer_with_two_primaries_answers_409_and_writes_nothing(agent, centre):
     two = [services.ContactData("张三", "+8613800138000", True), services.ContactData("李四", "+8613900139000", True)]
     new = services.NewCustomer("某某机械", "company", centre, "", two, [])
