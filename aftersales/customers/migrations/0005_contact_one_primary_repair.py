@@ -25,7 +25,7 @@ def repair_primary_contacts(apps, schema_editor):
     )
     demoted: list[int] = []
     kept: set[int] = set()
-    primaries = Contact.objects.filter(is_primary=True, customer_id__in=list(crowded))
+    primaries = Contact.objects.filter(is_primary=True, customer_id__in=crowded)  # a subquery: no list of ids
     for pk, customer_id in primaries.order_by("customer_id", "created_at", "id").values_list("id", "customer_id"):
         if customer_id in kept:
             demoted.append(pk)
