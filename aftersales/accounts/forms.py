@@ -19,13 +19,17 @@ from aftersales.accounts.models import CompanyProfile, ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to, is_admin, roles_assignable_by
 from aftersales.accounts.throttle import client_ip, reserve_attempt
 from aftersales.core.errors import TooManyRequests, ValidationFailed
+from aftersales.core.forms import ConsoleBoundField
 from aftersales.core.phones import display_phone, normalize_phone
 
 
 class BootstrapFormMixin:
-    """Adds Bootstrap classes to every widget; the templates then render any field the same way."""
+    """Adds Bootstrap classes to every widget; the templates then render any field the same way. A field
+    with an error (the form's or a service's refusal put there by ``show_domain_error``) is marked
+    ``is-invalid``, red like the console forms' fields."""
 
     fields: dict[str, forms.Field]
+    bound_field_class = ConsoleBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]

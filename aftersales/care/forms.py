@@ -1,3 +1,4 @@
+from operator import methodcaller
 from typing import Any
 
 from django import forms
@@ -7,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.care.choices import CampaignKind, ComplaintCause, ContactChannel, Direction, Outcome
 from aftersales.care.models import FollowUpRule, ScriptQuestion
+from aftersales.catalog.forms import NewUnitModelField
 from aftersales.catalog.models import ProductModel
+from aftersales.core.forms import OfferedChoiceField
 from aftersales.core.phones import PHONE_INPUT_MAX_LENGTH
 from aftersales.core.widgets import DateInput
 from aftersales.customers.models import Contact, Customer, Site
@@ -141,16 +144,18 @@ class InUseForm(BootstrapFormMixin, forms.Form):
 
 
 class UnitRegisterForm(BootstrapFormMixin, forms.Form):
-    """``installed_base.services.register_unit`` (``POST /units``) for the customer of the file; the site
-    is one of theirs in use."""
+    """``installed_base.services.register_unit`` (``POST /units``) for the customer of the file: an active
+    model, one of their sites in use (the service refuses a model retired or a site taken out of use while
+    the form was open, at the field)."""
 
     serial_number = Unit._meta.get_field("serial_number").formfield()
-    product_model = forms.ModelChoiceField(
-        label=capfirst(Unit._meta.get_field("product_model").verbose_name),
-        queryset=ProductModel.objects.order_by("code"),
-    )
-    site = forms.ModelChoiceField(
-        label=capfirst(Unit._meta.get_field("site").verbose_name), queryset=Site.objects.none(), required=False
+    product_model = NewUnitModelField(label=capfirst(Unit._meta.get_field("product_model").verbose_name))
+    # The customer's sites in use are offered; one taken out of use meanwhile is refused by the service.
+    site = OfferedChoiceField(
+        label=capfirst(Unit._meta.get_field("site").verbose_name),
+        queryset=Site.objects.none(),
+        offered=methodcaller("in_use"),
+        required=False,
     )
     purchase_date = Unit._meta.get_field("purchase_date").formfield(widget=DateInput())
     seller = Unit._meta.get_field("seller").formfield()
@@ -160,7 +165,7 @@ class UnitRegisterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = customer.sites.in_use().order_by("id")  # type: ignore[attr-defined]
+        self.fields["site"].queryset = customer.sites.order_by("id")  # type: ignore[attr-defined]
 
 
 class ProofFileForm(BootstrapFormMixin, forms.Form):

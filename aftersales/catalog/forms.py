@@ -1,31 +1,24 @@
 """The product model form of the settings screens; writes go through ``catalog.services``."""
 
+from operator import methodcaller
 from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.text import capfirst
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.catalog.models import ProductModel
+from aftersales.core.forms import OfferedChoiceField
 
 
-class _ActiveModels(ModelChoiceIterator):
-    def __init__(self, field: forms.ModelChoiceField) -> None:
-        super().__init__(field)
-        self.queryset = self.queryset.active()
-
-
-class NewUnitModelField(forms.ModelChoiceField):
-    """The product model of a new unit: the drop-down offers the active models only, but a model retired
-    while the form was open still parses, so the service refuses it with its own sentence
-    (``model_retired``, ``installed_base.services.require_active_model``) instead of the form's "Select
-    a valid choice"."""
-
-    iterator = _ActiveModels
+class NewUnitModelField(OfferedChoiceField):
+    """The product model of a new unit (the intake, the installation plan, registering a unit on the
+    customer file): the drop-down offers the active models only, but a model retired while the form was
+    open still parses, so the service refuses it with its own sentence (``model_retired``,
+    ``installed_base.services.require_active_model``) instead of the form's "Select a valid choice"."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=ProductModel.objects.order_by("code"), **kwargs)
+        super().__init__(queryset=ProductModel.objects.order_by("code"), offered=methodcaller("active"), **kwargs)
 
 
 class ProductModelForm(BootstrapFormMixin, forms.ModelForm):

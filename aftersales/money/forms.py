@@ -9,7 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.catalog.models import ProductModel
+from aftersales.catalog.forms import NewUnitModelField
 from aftersales.core.widgets import DateInput
 from aftersales.money.choices import Bearer, ChargeKind, InstallationMode, PaymentMethod, PriceKind
 from aftersales.money.models import Price
@@ -246,12 +246,8 @@ class ExchangeDeliverForm(ConsoleForm):
 
 class InstallationPlanForm(ConsoleForm):
     mode = forms.ChoiceField(label=_("Kind of installation"), choices=InstallationMode.choices, widget=_select())
-    product_model = forms.ModelChoiceField(
-        label=_("Product model"),
-        required=False,
-        queryset=ProductModel.objects.active().order_by("code"),  # the unit to install is a new one
-        widget=_select(),
-    )
+    # The unit to install is a new one: active models offered, one retired meanwhile refused by the service.
+    product_model = NewUnitModelField(label=_("Product model"), required=False, widget=_select())
     appointment_at = forms.DateTimeField(
         label=_("Appointment"),
         required=False,

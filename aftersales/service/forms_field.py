@@ -12,26 +12,14 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.forms import NewUnitModelField
 from aftersales.core.errors import DomainError
+from aftersales.core.forms import ConsoleBoundField
 from aftersales.core.widgets import DateInput
 from aftersales.customers.choices import CustomerKind
 from aftersales.service.choices import Channel, OldParts, OrderKind, Priority, Resolution
-
-
-class ConsoleBoundField(BoundField):
-    """Marks a field with errors ``is-invalid`` so Bootstrap shows it red (Django adds aria-invalid)."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if self.errors and not isinstance(widget, forms.HiddenInput):
-            css = attrs.get("class", widget.attrs.get("class", ""))
-            attrs["class"] = f"{css} is-invalid".strip()
-        return attrs
 
 
 class ConsoleForm(forms.Form):
@@ -288,13 +276,17 @@ VISIT_SERVICE_FIELDS = {"file": "photos", "signature": "signature", "signer_name
 
 
 def show_domain_error(form: forms.Form, error: DomainError, mapping: dict[str, str | None] | None = None) -> None:
-    """Put a service's refusal next to the field it names (or above the form when it names none). A
+    """Put a service's refusal next to the field it names (or above the form when it names none): through
+    ``mapping`` where the names differ, else at the field of that name, or of that name without ``_id``
+    (a ``ModelChoiceField`` is named after the record, the service's argument after its id). A
     refusal of several fields at once (``DomainError.every``, ``core.validation.Checks``) puts each next
     to its own field, so that one submit shows every problem; the same sentence is not shown twice."""
     mapping = mapping or {}
     shown: set[tuple[str | None, str]] = set()
     for each in error.every():
         field = mapping.get(each.field, each.field) if each.field else None
+        if field and field not in form.fields and field.endswith("_id") and field.removesuffix("_id") in form.fields:
+            field = field.removesuffix("_id")  # the API's ``site_id`` is the form's choice of ``site``
         target = field if field in form.fields else None
         if (target, each.detail) not in shown:
             shown.add((target, each.detail))

@@ -5,14 +5,18 @@ allowed only to those who may edit customers (403), 404 outside their scope."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.catalog.models import ProductModel
 from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.customers.models import Contact, Site
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
@@ -131,6 +135,67 @@ def test_register_a_unit_with_three_problems_shows_each_beside_its_field_at_once
     assert set(errors) == {"purchase_date", "dealer_name", "serial_number"}
     html = response.content.decode()
     assert all(f'id="id_{field}_error"' in html for field in errors)
+    assert Unit.objects.count() == before
+
+
+def _zh(text: str, **values: str) -> str:
+    with translation.override("zh-hans"):
+        return _(text) % values if values else _(text)
+
+
+def test_register_a_unit_offers_only_active_models(agent, customer):
+    ProductModelFactory(code="AC-NEW")
+    ProductModelFactory(code="AC-OLD", active=False)
+
+    html = agent.get(reverse("care:customer_add_unit", args=[customer.pk])).content.decode()
+
+    assert "AC-NEW" in html and "AC-OLD" not in html
+
+
+@pytest.mark.parametrize("stale", ["product_model", "site"])
+def test_register_a_unit_with_a_choice_retired_while_the_form_was_open_shows_the_services_sentence_at_it(
+    agent, customer, stale
+):
+    """A model retired or a site taken out of use after the page was rendered: the service's sentence
+    (``model_retired`` / ``not_in_use``) at that field, marked red, not "Select a valid choice" and not
+    above the form; nothing written."""
+    model = ProductModelFactory(code="AC-7")
+    site = SiteFactory(customer=customer, name="一号车间")
+    page = agent.get(reverse("care:customer_add_unit", args=[customer.pk])).content.decode()
+    assert f'value="{model.pk}"' in page and f'value="{site.pk}"' in page  # both offered when the page opened
+    if stale == "product_model":
+        ProductModel.objects.filter(pk=model.pk).update(active=False)
+        sentence = _zh("Product model %(code)s is retired: new units cannot be registered with it.", code="AC-7")
+    else:
+        Site.objects.filter(pk=site.pk).update(in_use=False)
+        sentence = _zh("This site is not in use any more.")
+    before = Unit.objects.count()
+
+    response = agent.post(
+        reverse("care:customer_add_unit", args=[customer.pk]),
+        {"serial_number": "SN-STALE-1", "product_model": model.pk, "site": site.pk, "seller": "own"},
+    )
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert dict(form.errors) == {stale: [sentence]}
+    html = response.content.decode()
+    assert f'<div class="invalid-feedback d-block" id="id_{stale}_error">{sentence}</div>' in html
+    assert re.search(rf'<select name="{stale}" class="[^"]*\bis-invalid\b[^"]*"', html), "the field is marked red"
+    assert 'class="alert alert-danger"' not in html  # nothing above the form
+    assert Unit.objects.count() == before
+
+
+def test_register_a_unit_at_another_customers_site_is_still_not_a_valid_choice(agent, customer):
+    other = SiteFactory(name="别人的厂房")
+    before = Unit.objects.count()
+
+    response = agent.post(
+        reverse("care:customer_add_unit", args=[customer.pk]),
+        {"serial_number": "SN-X-1", "product_model": ProductModelFactory().pk, "site": other.pk, "seller": "own"},
+    )
+
+    assert response.status_code == 400 and list(response.context["form"].errors) == ["site"]
     assert Unit.objects.count() == before
 
 

@@ -10,12 +10,14 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.services import update_company_profile
 from aftersales.accounts.tests.factories import UserFactory
+from aftersales.catalog.models import ProductModel
 from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.money import services, tasks
@@ -288,6 +290,26 @@ def test_installation_plan_offers_only_active_models(users):
 
     assert "AC-NEW" in html and "AC-OLD" not in html
     assert refused.status_code == 400 and not Installation.objects.exists()
+
+
+def test_installation_plan_of_a_model_retired_while_the_form_was_open_shows_the_services_sentence_at_it(users):
+    customer = CustomerFactory(service_center=users[Role.AGENT].service_center)
+    order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False, kind="installation")
+    model = ProductModelFactory(code="AC-7")
+    desk = login(users[Role.AGENT])
+    assert f'value="{model.pk}"' in desk.get(f"/money/orders/{order.pk}/").content.decode()
+    ProductModel.objects.filter(pk=model.pk).update(active=False)  # a manager retires it meanwhile
+
+    refused = desk.post(f"/money/orders/{order.pk}/installation/", {"mode": "small", "product_model": model.pk})
+
+    with translation.override("zh-hans"):
+        sentence = _("Product model %(code)s is retired: new units cannot be registered with it.") % {"code": "AC-7"}
+    assert refused.status_code == 400
+    assert dict(refused.context["installation_form"].errors) == {"product_model": [sentence]}
+    html = refused.content.decode()
+    assert f'id="id_product_model_errors">{sentence}</div>' in html
+    assert re.search(r'<select name="product_model" class="[^"]*\bis-invalid\b', html), "the field is marked red"
+    assert not Installation.objects.exists()
 
 
 def test_installation_screens_refuse_outsiders(users, other_centre):

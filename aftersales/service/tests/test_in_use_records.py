@@ -3,10 +3,13 @@ lookup and default pick leave it out, and ``open_order`` refuses it when named (
 page opened before it was retired)."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from aftersales.accounts.choices import Role
 from aftersales.core.errors import DomainError
 from aftersales.customers import services as customer_services
+from aftersales.customers.models import Contact
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service.models import ServiceOrder
@@ -85,3 +88,39 @@ def test_intake_lookup_and_default_contact_leave_retired_ones_out(world, client,
     assert "新路2号" in body and "旧路1号" not in body
     assert response.status_code == 302, response.content.decode()[:1500]
     assert ServiceOrder.objects.latest("id").contact == current  # not the retired (once primary) one
+
+
+def test_intake_with_a_contact_taken_out_of_use_while_the_form_was_open_shows_the_sentence_at_the_pick(
+    world, client, users
+):
+    """The lookup's card picked the contact (``contact_id``) before it was taken out of use: the service's
+    ``not_in_use`` sentence at the customer pick the contact came with, not a generic one; nothing written."""
+    customer, _gone, current, _old_site, _new_site, unit, _order = world
+    client.force_login(users[Role.AGENT])
+    body = client.get("/intake/lookup/", {"phone": "13800000008"}, headers={"HX-Request": "true"}).content.decode()
+    assert f'data-contact-id="{current.pk}"' in body
+    Contact.objects.filter(pk=current.pk).update(in_use=False)  # taken out of use meanwhile
+    before = ServiceOrder.objects.count()
+
+    response = client.post(
+        "/intake/",
+        {
+            "phone": "13800000008",
+            "customer_id": customer.pk,
+            "contact_id": current.pk,
+            "unit_id": unit.pk,
+            "new_customer_kind": "company",
+            "channel": "hotline",
+            "kind": "repair",
+            "resolution": "on_site",
+            "priority": "normal",
+            "description": "异响",
+        },
+    )
+
+    with translation.override("zh-hans"):
+        sentence = gettext("This contact is not in use any more.")
+    assert response.status_code == 400
+    assert dict(response.context["form"].errors) == {"customer_id": [sentence]}
+    assert f'id="id_customer_id_error">{sentence}</div>' in response.content.decode()
+    assert ServiceOrder.objects.count() == before
