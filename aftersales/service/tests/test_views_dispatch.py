@@ -90,6 +90,30 @@ def test_board_puts_a_missed_response_first_and_shows_it_when_assigned(dispatche
     assert f'id="dispatch-row-{assigned_unanswered.pk}"' in body
 
 
+def test_board_row_shows_the_respond_by_time_it_is_ordered_by(dispatcher_client, centre, users, technicians):
+    """Found by a screen review, 2026-12-07: the board is ordered by the respond-by time while nobody has
+    responded, but the row showed only the due time, so an order due in three weeks stood above one due
+    today with nothing on screen to say why."""
+    now = timezone.localtime()
+    unanswered = order_in(centre, users)
+    answered = order_in(centre, users)
+    respond_by = (now + datetime.timedelta(hours=5)).replace(second=0, microsecond=0)
+    ServiceOrder.objects.filter(pk=unanswered.pk).update(
+        responded_at=None, respond_by=respond_by, due_at=now + datetime.timedelta(days=20)
+    )
+    ServiceOrder.objects.filter(pk=answered.pk).update(responded_at=now, due_at=now + datetime.timedelta(days=2))
+
+    body = dispatcher_client.get(BOARD).content.decode()
+
+    def row(order: ServiceOrder) -> str:
+        start = body.index(f'id="dispatch-row-{order.pk}"')
+        return body[start : body.index("</tr>", start)]
+
+    assert "data-respond-by" in row(unanswered)
+    assert f"响应时限 {respond_by:%m-%d %H:%M}" in row(unanswered)
+    assert "data-respond-by" not in row(answered)
+
+
 def test_board_refused_to_agents(client, users):
     client.force_login(users[Role.AGENT])
 
