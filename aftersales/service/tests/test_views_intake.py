@@ -324,6 +324,36 @@ def test_intake_without_customer_asks_to_pick_one(agent_client):
     assert ServiceOrder.objects.count() == 0
 
 
+def test_intake_without_customer_and_description_marks_both_in_one_submit(agent_client):
+    response = agent_client.post(
+        INTAKE,
+        {
+            "phone": "13900001111",
+            "new_customer_kind": "company",
+            "channel": "hotline",
+            "kind": "repair",
+            "resolution": "on_site",
+            "priority": "normal",
+            "description": "  ",
+        },
+    )
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"customer_id", "description"}
+    body = response.content.decode()
+    assert 'id="id_customer_id_error"' in body
+    assert 'id="id_description_error"' in body
+    assert ServiceOrder.objects.count() == 0
+
+
+def test_intake_refused_new_unit_with_a_description_marks_only_the_unit(agent_client):
+    response = agent_client.post(INTAKE, new_customer_post(new_unit_model=""))
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"new_unit_model"}
+    assert Customer.objects.count() == 0
+
+
 def test_intake_consultation_closed_at_intake(agent_client, known_customer):
     customer, _covered, _expired = known_customer
 

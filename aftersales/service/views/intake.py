@@ -235,6 +235,15 @@ def _success_message(order: ServiceOrder) -> str:
     return text
 
 
+def _flag_blank_description(form: IntakeForm) -> None:
+    """A refusal of the customer or the unit stops the intake before the order's own checks run; an
+    empty description is marked too, so that one submit shows every missing entry. (Found by a screen
+    review, 2026-12-07: a submit without a customer and without a description showed only the customer,
+    and the next submit only then refused the description.)"""
+    if "description" not in form.errors and not form.cleaned_data.get("description", "").strip():
+        form.add_error("description", _("This field is required."))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
@@ -248,6 +257,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     order = _submit(request.user, form)
             except IntakeRefused as refused:
                 show_domain_error(form, refused.error, refused.mapping)
+                _flag_blank_description(form)
             else:
                 messages.success(request, _success_message(order))
                 return redirect(reverse("service:order_detail", args=[order.pk]))
