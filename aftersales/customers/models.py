@@ -88,4 +88,15 @@ class Site(TimeStampedModel):
 
     @property
     def full_address(self) -> str:
-        return f"{self.province}{self.city}{self.address}"
+        """Province, city and street as one line, each place named once: the four municipalities are
+        their own province (上海市 + 上海市), and an address is often typed with its city already in it.
+        (Found by a screen review, 2026-12-07: "上海市上海市闵行区…" on the intake, the order and the
+        technician's navigation link.)"""
+        street = self.address
+        places: list[str] = []
+        for place in (self.province, self.city):
+            if place and place not in places:
+                places.append(place)
+        for place in places:
+            street = street.removeprefix(place)
+        return "".join(places) + street
