@@ -64,7 +64,8 @@ def _warranty(data: dict[str, Any] | None) -> str:
         return "—"
     reason = CoverageReason(data["reason"]).label if data.get("reason") in CoverageReason.values else ""
     text = _yes_no(data.get("covered"))
-    return f"{text} ({reason})" if reason else text
+    # The brackets are in the sentence: Chinese takes full-width ones.
+    return _("%(warranty)s (%(reason)s)") % {"warranty": text, "reason": reason} if reason else text
 
 
 def _when(value: str | None) -> str:

@@ -643,3 +643,31 @@ def test_order_detail_query_count_does_not_grow(users, customer):
 
     assert OrderEvent.objects.filter(order=big).count() > OrderEvent.objects.filter(order=small).count() + 4
     assert few == many
+
+
+def test_order_page_and_phone_view_put_full_width_brackets_in_chinese(users, centre):
+    """Found by a screen review, 2026-12-07: "(由 杨伟 确认)", "非保修 (已过保修期)" and "(已交给客户)" kept
+    ASCII brackets inside Chinese sentences; the brackets are now part of the translated text."""
+    from aftersales.service.choices import OldParts
+
+    technician = users[Role.TECHNICIAN]
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    services.assign_technician(order, by=users[Role.DISPATCHER], technician=technician)
+    order.refresh_from_db()
+    services.record_visit(
+        order,
+        by=technician,
+        arrival_confirmed_by="杨伟",
+        parts_replaced="轴承 ×2",
+        old_parts=OldParts.HANDED_TO_CUSTOMER,
+    )
+    visit = order.visits.get()
+    Visit.objects.filter(pk=visit.pk).update(signed_at=timezone.now(), signer_name="杨伟")
+
+    page = login(users[Role.MANAGER]).get(f"/orders/{order.pk}/").content.decode()
+    phone = login(technician).get(f"/tech/orders/{order.pk}/").content.decode()
+
+    assert "（由 杨伟 确认）" in page
+    assert "(由" not in page
+    assert f"{'在保' if order.warranty_covered else '非保修'}（" in page  # the timeline's warranty line
+    assert "轴承 ×2（已交给客户）" in phone
