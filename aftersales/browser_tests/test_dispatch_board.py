@@ -1,0 +1,35 @@
+# ruff: noqa: S101 - tests assert (pyproject ignores S101 under tests/ and in conftest.py only)
+"""The dispatch board as a dispatcher uses it for a run of assignments."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from aftersales.browser_tests.builders import open_showcase_order, user
+from aftersales.browser_tests.helpers import zh
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_after_an_assignment_the_other_rows_pickers_show_the_technicians_new_load(signed_in):
+    """Found by a screen review, 2026-12-07: after giving 徐海涛 an order, every other row still offered
+    "徐海涛 (5)" while the panel said 6, so the next pick was made on stale loads."""
+    first, second = open_showcase_order(), open_showcase_order()
+    technician = user("technician")
+    page = signed_in("dispatcher")
+    page.goto("/dispatch/")
+    pickers = {
+        order.number: page.get_by_label(zh("Technician for %(number)s") % {"number": order.number}, exact=True)
+        for order in (first, second)
+    }
+    option = pickers[second.number].locator(f'option[value="{technician.pk}"]')
+    before = int(re.search(r"\((\d+)\)$", option.inner_text()).group(1))
+
+    pickers[first.number].select_option(str(technician.pk))
+    page.get_by_role("row").filter(has_text=first.number).get_by_role("button", name=zh("Assign")).click()
+
+    expect(page.get_by_role("row").filter(has_text=first.number).get_by_role("status")).to_be_visible()
+    expect(option).to_have_text(f"{technician} ({before + 1})")
+    panel = page.locator(f'#dispatch-technicians [data-technician="{technician.pk}"]')
+    expect(panel).to_have_attribute("data-open-load", str(before + 1))
