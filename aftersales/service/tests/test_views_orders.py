@@ -577,6 +577,30 @@ def test_edit_not_offered_to_technicians(users, order):
     assert response.status_code == 403
 
 
+def test_edit_post_by_a_technician_is_refused_and_writes_nothing(users, order):
+    order = services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    data = {**login(users[Role.AGENT]).get(f"/orders/{order.pk}/edit/").context["form"].initial, "priority": "urgent"}
+
+    response = login(users[Role.TECHNICIAN]).post(f"/orders/{order.pk}/edit/", data)
+
+    assert response.status_code == 403
+    version = order.version
+    order.refresh_from_db()
+    assert (order.priority, order.version) == ("normal", version)
+
+
+def test_edit_of_a_closed_order_says_it_is_closed(users, customer):
+    # An old link or tab: the order was closed meanwhile. The desk may edit orders, so "your role may
+    # not open this page" was the wrong reason (a screen review, 2026-12-07).
+    order = completed_order(users, customer)
+    assert not order.is_open
+
+    response = login(users[Role.AGENT]).get(f"/orders/{order.pk}/edit/", follow=True)
+
+    assert response.redirect_chain == [(f"/orders/{order.pk}/", 302)]
+    assert f"工单 {order.number} 已结束，不能再修改。" in response.content.decode()
+
+
 # ---- escaping ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("url", ["/orders/", "/orders/{pk}/", "/orders/{pk}/print/", "/orders/{pk}/edit/"])
 def test_stored_script_is_escaped(users, customer, url):
@@ -669,5 +693,5 @@ def test_order_page_and_phone_view_put_full_width_brackets_in_chinese(users, cen
 
     assert "（由 杨伟 确认）" in page
     assert "(由" not in page
-    assert f"{'在保' if order.warranty_covered else '非保修'}（" in page  # the timeline's warranty line
+    assert f"{'保修期内' if order.warranty_covered else '非保修'}（" in page  # the timeline's warranty line
     assert "轴承 ×2（已交给客户）" in phone

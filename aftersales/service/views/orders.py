@@ -369,8 +369,12 @@ def order_edit(request: HttpRequest, order_id: int) -> HttpResponse:
     """Edit priority, resolution, reporter and description. The version read travels in a hidden
     field; someone else's change in between answers 409 and the typed values stay."""
     order = _order(request, order_id)
-    if request.method == "GET" and not (can_edit_order(request.user) and order.is_open):
+    if not can_edit_order(request.user):
         raise PermissionDenied
+    if request.method == "GET" and not order.is_open:
+        # An old link or tab: the order was closed meanwhile. Say so, not "your role may not".
+        messages.info(request, _("Order %(number)s is closed and can no longer be edited.") % {"number": order.number})
+        return _back_to(order)
     form = OrderEditForm.for_order(order, data=request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
