@@ -19,6 +19,7 @@ from aftersales.contracts.models import Contract, ContractVisit
 from aftersales.contracts.services.visits import open_visit_orders
 from aftersales.coverage.decision import add_months
 from aftersales.customers.models import Customer
+from aftersales.demo.story import happened_at
 from aftersales.installed_base.models import Unit
 
 CHECKLIST = "检查油位与滤芯\n紧固电气接线\n记录运行小时数\n清洁散热器"
@@ -41,7 +42,43 @@ def _customers_with_units(limit: int) -> list[tuple[Customer, list[Unit]]]:
     return found
 
 
-def load_contracts(*, staff: dict[str, User], today: datetime.date) -> int:
+def _day_at(day: datetime.date, *, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _create(
+    manager: User,
+    title: str,
+    customer: Customer,
+    units: list[Unit],
+    starts: datetime.date,
+    price: str,
+    billing: str,
+    deposit: str,
+    today: datetime.date,
+    made: int,
+) -> Contract:
+    return services.create_contract(
+        by=manager,
+        customer=customer,
+        contact=customer.contacts.all()[0],
+        title=title,
+        starts_on=starts,
+        ends_on=add_months(starts, 12) - datetime.timedelta(days=1),
+        units=units,
+        price=price,
+        billing=billing,
+        deposit_amount=deposit,
+        deposit_release_on=today - datetime.timedelta(days=3),
+        labour_percent=100,
+        parts_percent=50 if made == 1 else 100,
+        response_hours=4,
+        account_owner=manager,
+    )
+
+
+def load_contracts(*, staff: dict[str, User], now: datetime.datetime) -> int:
+    today = timezone.localtime(now).date()
     manager, finance = staff["manager"], staff["finance"]
     technician = next(u for u in staff.values() if u.role == "technician" and u.service_center.code == "SH")
     contracts: list[Contract] = []
@@ -50,29 +87,21 @@ def load_contracts(*, staff: dict[str, User], today: datetime.date) -> int:
     ):
         # The monthly visit falls on the start day's date: two days from now, so the next one is due soon.
         starts = add_months(today + datetime.timedelta(days=2), -months_ago)
-        contract = services.create_contract(
-            by=manager,
-            customer=customer,
-            contact=customer.contacts.all()[0],
-            title=title,
-            starts_on=starts,
-            ends_on=add_months(starts, 12) - datetime.timedelta(days=1),
-            units=units,
-            price=price,
-            billing=billing,
-            deposit_amount=deposit,
-            deposit_release_on=today - datetime.timedelta(days=3),
-            labour_percent=100,
-            parts_percent=50 if len(contracts) == 1 else 100,
-            response_hours=4,
-            account_owner=manager,
-        )
-        services.add_visit_plan(contract, by=manager, kind="monthly", technician=technician, checklist=CHECKLIST)
-        services.add_visit_plan(contract, by=manager, kind="quarterly", checklist="全面巡检\n安全阀校验\n出具巡检报告")
+        # Signed a week before it starts: the fees it expects are entered on its ledger then.
+        signed = _day_at(starts - datetime.timedelta(days=7), hour=10)
+        with happened_at(signed, now=now):
+            contract = _create(manager, title, customer, units, starts, price, billing, deposit, today, len(contracts))
+            services.add_visit_plan(contract, by=manager, kind="monthly", technician=technician, checklist=CHECKLIST)
+            services.add_visit_plan(
+                contract, by=manager, kind="quarterly", checklist="全面巡检\n安全阀校验\n出具巡检报告"
+            )
         contracts.append(contract)
     # The past visits were made; one of the first contract's was missed (its deposit stays blocked).
-    past = ContractVisit.objects.filter(due_on__lt=today - datetime.timedelta(days=7))
-    past.update(status=VisitStatus.DONE, done_at=timezone.now())
+    # Done on the day each was due (not at load time), behind the services' back like their orders.
+    past = list(ContractVisit.objects.filter(due_on__lt=today - datetime.timedelta(days=7)))
+    for visit in past:
+        visit.status, visit.done_at = VisitStatus.DONE, _day_at(visit.due_on, hour=14)
+    ContractVisit.objects.bulk_update(past, ["status", "done_at"])
     if contracts:
         missed = contracts[0].visits.filter(due_on__lt=today - datetime.timedelta(days=7)).order_by("-due_on").first()
         if missed is not None:
@@ -83,20 +112,25 @@ def load_contracts(*, staff: dict[str, User], today: datetime.date) -> int:
         upcoming = contract.visits.filter(plan__kind="monthly", due_on__gte=today).order_by("due_on").first()
         if upcoming is not None:
             open_visit_orders(by=scheduler, today=upcoming.due_on, contract=contract)
+    # Money received when it came in, each entry then: the deposit on the start day, each fee five days
+    # after it fell due (the latest not yet), in the order they came, so the ledger reads in time order.
     for contract in contracts:
-        fees = contract.entries.filter(account="fee", due_on__lte=today).order_by("id")
-        for entry in fees[: max(len(fees) - 1, 1)]:
+        with happened_at(_day_at(contract.starts_on, hour=11), now=now):
             services.book_entry(
-                contract, by=finance, account="fee", kind="received", amount=str(entry.amount), memo="银行转账"
+                contract,
+                by=finance,
+                account="deposit",
+                kind="received",
+                amount=str(contract.deposit_amount),
+                memo="质保金到账",
             )
-        services.book_entry(
-            contract,
-            by=finance,
-            account="deposit",
-            kind="received",
-            amount=str(contract.deposit_amount),
-            memo="质保金到账",
-        )
+        fees = list(contract.entries.filter(account="fee", due_on__lte=today).order_by("due_on", "id"))
+        for entry in fees[: max(len(fees) - 1, 1)]:
+            fell_due = entry.due_on or contract.starts_on  # every expected fee has its day (filtered above)
+            with happened_at(_day_at(fell_due + datetime.timedelta(days=5), hour=11), now=now):
+                services.book_entry(
+                    contract, by=finance, account="fee", kind="received", amount=str(entry.amount), memo="银行转账"
+                )
     if len(contracts) > 1:
         services.release_deposit(contracts[1], by=finance)
     _load_projects(staff=staff, contracts=contracts, today=today)

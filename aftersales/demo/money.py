@@ -7,14 +7,15 @@ from collections import Counter
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from aftersales.core.tax_numbers import credit_code_check_char
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.demo.signature import signature_png
+from aftersales.demo.story import happened_at
 from aftersales.money import services
 from aftersales.money.choices import AnswerChannel, Bearer, ChargeKind, InstallationMode, LineStatus
-from aftersales.money.models import Quote
 from aftersales.money.services import exchange, installation
 from aftersales.service.choices import OPEN_STATUSES, OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder
@@ -60,11 +61,21 @@ def quote_on_visit(loader: Any, order: ServiceOrder, *, arrived: datetime.dateti
     agent = loader.desk("SH", "agent")
     sent = min(arrived + datetime.timedelta(minutes=20), loader.now)
     loader.clock = sent
-    loader.quoted_lines += _customer_charges(order, by=agent)
-    quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=sent)
+    with happened_at(sent, now=loader.now):  # the charges, their cost entries and the quote: then
+        loader.quoted_lines += _customer_charges(order, by=agent)
+        quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=sent)
     loader.clock = min(sent + datetime.timedelta(minutes=30), loader.now)
-    services.answer_quote(quote, approve=True, name=order.reporter_name, note="同意维修", now=loader.clock)
-    Quote.objects.filter(pk=quote.pk).update(created_at=sent)  # behind the service's back, as the event times
+    with happened_at(loader.clock, now=loader.now):
+        services.answer_quote(quote, approve=True, name=order.reporter_name, note="同意维修", now=loader.clock)
+
+
+def worked_at(order: ServiceOrder, *, now: datetime.datetime) -> datetime.datetime:
+    """When the desk priced an order's work: ten minutes after its last visit ended (or began, for a
+    technician still on site); an order not visited yet is priced now, as the demo is loaded."""
+    visit = order.visits.order_by("-arrived_at").first()
+    if visit is None:
+        return now
+    return min((visit.departed_at or visit.arrived_at) + datetime.timedelta(minutes=10), now)
 
 
 def load_money(loader: Any) -> int:
@@ -78,37 +89,48 @@ def load_money(loader: Any) -> int:
     covered = [o for o in orders if o.warranty_covered]
     paying = [o for o in orders if not o.warranty_covered and o.status in OPEN_STATUSES]
     lines = loader.quoted_lines
+    # Each order's charges (and their entries on the fee ledger) dated when its work was priced, its
+    # quotes then and answered within the hour: not at load time, beside visits weeks old.
     for order in covered[:4]:
         # In warranty the company bears labour, travel and material (§6 1.5.1); a part claimed from its supplier.
-        services.add_charge(order, by=agent, kind=ChargeKind.LABOUR, price_code="JOB-BEARING")
-        services.add_charge(order, by=agent, kind=ChargeKind.TRAVEL, price_code="CALL-A")
-        services.add_charge(order, by=agent, kind=ChargeKind.PARTS, price_code="P-BEARING", quantity="2",
-                            supplier_claim=order.pk % 2 == 0)  # fmt: skip
+        with happened_at(worked_at(order, now=loader.now), now=loader.now):
+            services.add_charge(order, by=agent, kind=ChargeKind.LABOUR, price_code="JOB-BEARING")
+            services.add_charge(order, by=agent, kind=ChargeKind.TRAVEL, price_code="CALL-A")
+            services.add_charge(order, by=agent, kind=ChargeKind.PARTS, price_code="P-BEARING", quantity="2",
+                                supplier_claim=order.pk % 2 == 0)  # fmt: skip
         lines += 3
 
     statuses = Counter(o.status for o in orders)
     for n, order in enumerate(paying):
-        lines += _customer_charges(order, by=agent)
-        if n == 0:
-            # Revised twice before the customer had answered: the latest waits.
-            for _ in range(2):
-                services.withdraw_quote(services.send_quote(order, by=agent, diagnosis_fee="100.00"), by=agent)
-            services.send_quote(order, by=agent, diagnosis_fee="100.00")
-        elif n in (1, 2, 3):
-            # Approved, the work goes on: invoiced once the order is done, not before.
-            quote = services.send_quote(order, by=agent, diagnosis_fee="100.00")
-            if n == 2:
-                services.answer_quote(quote, approve=True, name="周建华", channel=AnswerChannel.ON_SITE,
-                                      by=order.technician or manager, signature=_signature(loader))  # fmt: skip
-            else:
-                services.answer_quote(quote, approve=True, name="陈建国", note="尽快修好")
+        priced = worked_at(order, now=loader.now)
+        with happened_at(priced, now=loader.now) as at:
+            lines += _customer_charges(order, by=agent)
+            if n == 0:
+                # Revised twice before the customer had answered: the latest waits.
+                for _ in range(2):
+                    quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
+                    services.withdraw_quote(quote, by=agent)
+                services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
+            elif n in (1, 2, 3):
+                # Approved, the work goes on: invoiced once the order is done, not before.
+                quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
+        if n in (1, 2, 3):
+            with happened_at(priced + datetime.timedelta(minutes=30), now=loader.now) as at:
+                if n == 2:
+                    services.answer_quote(quote, approve=True, name="周建华", channel=AnswerChannel.ON_SITE,
+                                          by=order.technician or manager, signature=_signature(loader),
+                                          now=at)  # fmt: skip
+                else:
+                    services.answer_quote(quote, approve=True, name="陈建国", note="尽快修好", now=at)
     _invoice_done(loader, orders)
     # One customer declines: the order ends with the diagnosis fee only. Not one of the demo technician's
     # jobs, and not the last order of its status (the demo shows every status).
     declining = [o for o in paying[4:] if statuses[o.status] >= 3 and o.technician_id != loader.staff["technician"].pk]
     if declining:
-        quote = services.send_quote(declining[0], by=agent, diagnosis_fee="100.00")
-        services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了")
+        with happened_at(worked_at(declining[0], now=loader.now), now=loader.now) as at:
+            quote = services.send_quote(declining[0], by=agent, diagnosis_fee="100.00", now=at)
+        with happened_at(at + datetime.timedelta(minutes=30), now=loader.now) as at:
+            services.answer_quote(quote, approve=False, name="刘先生", note="价格太高，不修了", now=at)
     _load_routes(loader, orders)
     return lines
 
@@ -130,12 +152,18 @@ def _invoice_done(loader: Any, orders: list[ServiceOrder]) -> None:
         key=lambda o: o.completed_at,
     )
     for n, order in enumerate(done):
-        issued = min(order.completed_at + datetime.timedelta(days=1), loader.now)
-        invoice = services.create_invoice(order, by=finance, buyer_tax_number=buyer_tax_number(order.customer))
-        services.issue_invoice(invoice, by=finance, now=issued)
-        services.set_fapiao_number(invoice, by=finance, fapiao_number=f"26312000000000{order.pk:06d}")
+        # Drafted, issued and its fapiao numbered that day (its ledger entry then); the second part-paid by
+        # bank transfer twelve days later, never before its invoice.
+        with happened_at(order.completed_at + datetime.timedelta(days=1), now=loader.now) as issued:
+            invoice = services.create_invoice(order, by=finance, buyer_tax_number=buyer_tax_number(order.customer))
+            services.issue_invoice(invoice, by=finance, now=issued)
+            services.set_fapiao_number(invoice, by=finance, fapiao_number=f"26312000000000{order.pk:06d}")
         if n == 1:
-            services.record_payment(invoice, by=finance, amount="300.00", reference="BANK-20260105")
+            with happened_at(issued + datetime.timedelta(days=12), now=loader.now) as paid:
+                day = timezone.localtime(paid).date()
+                services.record_payment(
+                    invoice, by=finance, amount="300.00", received_on=day, reference=f"BANK-{day:%Y%m%d}"
+                )
 
 
 def buyer_tax_number(customer: Customer) -> str:

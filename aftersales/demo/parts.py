@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from aftersales.accounts.models import ServiceCenter, User
-from aftersales.core.numbering import next_number
+from aftersales.demo.story import happened_at
 from aftersales.parts.choices import LocationKind, OldPartFate, SupplierClaimStatus
-from aftersales.parts.models import LabourRate, Loan, Location, Part
+from aftersales.parts.models import LabourRate, Location, Part
 from aftersales.parts.services import catalogue, claims, loans, requests, reservations, stock, stocktakes, tools, visits
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import ServiceOrder, Visit
@@ -45,19 +45,28 @@ LABOUR = (
 
 
 class PartsDemo:
-    def __init__(self, *, centres: dict[str, ServiceCenter], staff: dict[str, User], today: datetime.date) -> None:
+    def __init__(
+        self, *, centres: dict[str, ServiceCenter], staff: dict[str, User], now: datetime.datetime, since: datetime.date
+    ) -> None:
         self.centres = centres
         self.staff = staff
-        self.today = today
+        self.now = now
+        self.today = timezone.localtime(now).date()
+        # The stores were stocked before the demo's oldest call: every issue and loan draws on stock received.
+        self.stocked_at = self.day_at(since - datetime.timedelta(days=7), hour=9)
         self.admin = staff["admin"]
         self.keeper = staff["parts"]
         self.parts: dict[str, Part] = {}
         self.stores: dict[str, Location] = {}
 
+    def day_at(self, day: datetime.date, *, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
     def load(self) -> int:
-        self.catalogue()
-        self.locations()
-        self.stock_up()
+        with happened_at(self.stocked_at, now=self.now):
+            self.catalogue()
+            self.locations()
+            self.stock_up()
         self.use_on_visits()
         self.replenish()
         self.claims_loans_takes_tools()
@@ -83,7 +92,10 @@ class PartsDemo:
                 list_price=(Decimal(price) * Decimal("0.95")).quantize(Decimal("0.01")),
                 price_from=month_ago - datetime.timedelta(days=300),
             )
-            catalogue.set_list_price(by=self.admin, part=self.parts[number], price=price, valid_from=month_ago)
+        # The new list prices, set on the day they apply from.
+        with happened_at(self.day_at(month_ago, hour=9), now=self.now):
+            for number, _name, _unit, price, *_rest in PARTS:
+                catalogue.set_list_price(by=self.admin, part=self.parts[number], price=price, valid_from=month_ago)
         for code, name, price, unit in LABOUR:
             LabourRate.objects.create(code=code, name=name, price=Decimal(price), unit=unit)
 
@@ -152,7 +164,9 @@ class PartsDemo:
             line = visits.IssueLine(
                 part=self.parts[number], quantity=Decimal(1), location=None, old_part_fate=fates[i % 3]
             )
-            visits.use_parts(by=visit.technician, visit=visit, lines=[line])
+            # Fitted on the visit, half an hour after the technician arrived (the issue's ledger entry then).
+            with happened_at(visit.arrived_at + datetime.timedelta(minutes=30), now=self.now):
+                visits.use_parts(by=visit.technician, visit=visit, lines=[line])
 
     def replenish(self) -> None:
         sh = self.stores["SH"]
@@ -180,17 +194,21 @@ class PartsDemo:
     def claims_loans_takes_tools(self) -> None:
         sh = self.stores["SH"]
         skf, omron = self.parts["BRG-6205"], self.parts["SEN-E2E"]
-        first = claims.open_claim(
-            by=self.keeper,
-            part=skf,
-            fitted_on=self.today - datetime.timedelta(days=90),
-            failure="运行三个月后异响，外圈有剥落",
-            serial="SKF-2291",
-            location=sh,
-        )
-        for step in (SupplierClaimStatus.SENT, SupplierClaimStatus.ACCEPTED):
-            first = claims.move_claim(by=self.keeper, claim=first, to=step)
-        claims.move_claim(by=self.keeper, claim=first, to=SupplierClaimStatus.CREDITED, amount_recovered="42.50")
+        # The credited claim was handed in three weeks ago, sent, accepted and credited over the weeks after.
+        with happened_at(self.day_at(self.today - datetime.timedelta(days=21), hour=10), now=self.now):
+            first = claims.open_claim(
+                by=self.keeper,
+                part=skf,
+                fitted_on=self.today - datetime.timedelta(days=90),
+                failure="运行三个月后异响，外圈有剥落",
+                serial="SKF-2291",
+                location=sh,
+            )
+        for days_ago, step in ((18, SupplierClaimStatus.SENT), (10, SupplierClaimStatus.ACCEPTED)):
+            with happened_at(self.day_at(self.today - datetime.timedelta(days=days_ago), hour=10), now=self.now):
+                first = claims.move_claim(by=self.keeper, claim=first, to=step)
+        with happened_at(self.day_at(self.today - datetime.timedelta(days=4), hour=10), now=self.now):
+            claims.move_claim(by=self.keeper, claim=first, to=SupplierClaimStatus.CREDITED, amount_recovered="42.50")
         claims.open_claim(
             by=self.keeper,
             part=omron,
@@ -214,26 +232,19 @@ class PartsDemo:
             ).order_by("pk")[:3]
         )
         for i, order in enumerate(orders):
-            loan = loans.lend_spare(
-                by=self.keeper,
-                part=spare,
-                serial=f"PCB-{1001 + i}",
-                location=sh,
-                order=order,
-                due_back=self.today + datetime.timedelta(days=10),
-            )
             # Lent on the technician's first visit, the first for ten days (overdue, for the list), the
-            # others for a month, numbered on that day: the service lends today, which made a loan due back before it
-            # was lent (found by a probe, 2026-12-07). Behind the service's back, demo data only.
+            # others for a month: lent at that moment, so its ledger entry and number are that day's (lent at
+            # load time, a loan was due back before it was lent: found by a probe, 2026-12-07).
             first_visit = order.visits.order_by("arrived_at").first()
-            if first_visit is not None:
-                lent = first_visit.arrived_at
-                lent_on = timezone.localtime(lent).date()
-                Loan.objects.filter(pk=loan.pk).update(
-                    lent_at=lent,
-                    created_at=lent,
-                    number=next_number(prefix="TL", day=lent_on, width=4),
-                    due_back=lent_on + datetime.timedelta(days=10 if i == 0 else 30),
+            lent = first_visit.arrived_at if first_visit is not None else self.now
+            with happened_at(lent, now=self.now) as lent:
+                loans.lend_spare(
+                    by=self.keeper,
+                    part=spare,
+                    serial=f"PCB-{1001 + i}",
+                    location=sh,
+                    order=order,
+                    due_back=timezone.localtime(lent).date() + datetime.timedelta(days=10 if i == 0 else 30),
                 )
         take = stocktakes.start_stock_take(by=self.keeper, location=sh)
         counts = {line.pk: line.expected for line in take.lines.all()}
@@ -264,5 +275,8 @@ class PartsDemo:
                 tools.hand_tool(by=self.keeper, tool=tool, holder=technicians[i % len(technicians)])
 
 
-def load_parts(*, centres: dict[str, ServiceCenter], staff: dict[str, User]) -> int:
-    return PartsDemo(centres=centres, staff=staff, today=timezone.localdate()).load()
+def load_parts(
+    *, centres: dict[str, ServiceCenter], staff: dict[str, User], now: datetime.datetime, since: datetime.date
+) -> int:
+    """``since``: the first day of the demo's history (its stock was received the week before)."""
+    return PartsDemo(centres=centres, staff=staff, now=now, since=since).load()

@@ -6,8 +6,11 @@ due within the reminder window (open) and a call not yet posted. Through the rep
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from aftersales.accounts.models import User
 from aftersales.customers.models import Customer
+from aftersales.demo.story import happened_at
 from aftersales.installed_base.models import Unit
 from aftersales.repurchase import services
 from aftersales.repurchase.examples import DEADLINE, EXAMPLES, SOLD
@@ -38,22 +41,9 @@ def load_repurchase(*, staff: dict[str, User], customers: list[Customer], today:
             services.post_exercise(by=finance, contract=contract, on=DEADLINE)
         made += 1
     sold = today - datetime.timedelta(days=200)
-    put = services.create_contract(
-        by=finance,
-        customer=buyers[0],
-        number=f"XS-{today.year}-101",
-        asset="装载机 LW500（回购担保）",
-        sale_date=sold,
-        deadline=today + datetime.timedelta(days=20),
-        holder="customer_option",
-        price=Decimal("860000.00"),
-        cost=Decimal("590000.00"),
-        repurchase_price=Decimal("600000.00"),
-        market_value=Decimal("650000.00"),
-        incentive=False,
-        incentive_reason="回购价低于预计市场价格，客户在市场上出售更有利",
-    )
-    services.post_inception(by=finance, contract=put)
+    # Recorded and its inception journal posted on the day of the sale, not at load time.
+    with happened_at(timezone.make_aware(datetime.datetime.combine(sold, datetime.time(15))), now=timezone.now()):
+        _put(finance, buyers[0], today=today, sold=sold)
     services.create_contract(
         by=finance,
         customer=buyers[-1],
@@ -67,3 +57,22 @@ def load_repurchase(*, staff: dict[str, User], customers: list[Customer], today:
         repurchase_price=Decimal("1350000.00"),
     )
     return made + 2
+
+
+def _put(finance: User, buyer: Customer, *, today: datetime.date, sold: datetime.date) -> None:
+    put = services.create_contract(
+        by=finance,
+        customer=buyer,
+        number=f"XS-{today.year}-101",
+        asset="装载机 LW500（回购担保）",
+        sale_date=sold,
+        deadline=today + datetime.timedelta(days=20),
+        holder="customer_option",
+        price=Decimal("860000.00"),
+        cost=Decimal("590000.00"),
+        repurchase_price=Decimal("600000.00"),
+        market_value=Decimal("650000.00"),
+        incentive=False,
+        incentive_reason="回购价低于预计市场价格，客户在市场上出售更有利",
+    )
+    services.post_inception(by=finance, contract=put)

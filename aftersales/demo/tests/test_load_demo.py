@@ -247,6 +247,117 @@ class TestLoadedOnce:
             assert times == sorted(times) and times[-1] <= timezone.now(), claim.number
             assert claim.decided_at is None or claim.decided_at == times[-1], claim.number
 
+    def test_load_demo_pay_runs_count_every_order_of_their_month(self, loaded):
+        """Found by a probe, 2026-12-07: the November pay run was computed before quality's repeat failures
+        were loaded, so 上海's run missed two repairs completed and closed in November. Each run of a
+        month gone by holds, on every statement, the figures its month measures with the whole demo in."""
+        from aftersales.pay.models import PayRun
+        from aftersales.pay.plan import read_plan
+        from aftersales.pay.selectors import measure_month
+        from aftersales.reports.filters import month_start, next_month
+        from aftersales.service.figures import moment
+
+        this_month = timezone.localdate().replace(day=1)
+        runs = PayRun.objects.filter(period__lt=this_month).select_related("plan")
+        assert runs.count() == 2
+        compared = 0
+        for run in runs:
+            month = measure_month(plan=read_plan(run.plan.document), centre_id=run.service_center_id, period=run.period)
+            for statement in run.statements.all():
+                for key, stored in statement.figures.items():
+                    scope, code = key.split(":")
+                    now = month.centre[code] if scope == "centre" else month.of(statement.user_id)[code]
+                    assert [r[0] for r in stored["records"]] == [r[0] for r in now.records], (run, key)
+                    assert stored["value"] == str(now.value), (run, key)
+                    compared += 1
+            # Every repair its technicians completed in the month is among the centre's repairs.
+            manager = run.statements.get(user__role="manager")
+            repairs = {r[0] for r in manager.figures["centre:repairs"]["records"]}
+            start, end = month_start(run.period), next_month(run.period)
+            done = set(
+                ServiceOrder.objects.filter(
+                    service_center_id=run.service_center_id,
+                    kind__in=(OrderKind.REPAIR, OrderKind.INSTALLATION, OrderKind.MAINTENANCE, OrderKind.EXCHANGE),
+                    status__in=(OrderStatus.COMPLETED, OrderStatus.CLOSED),
+                    completed_at__gte=moment(start),
+                    completed_at__lt=moment(end),
+                    technician__isnull=False,
+                ).values_list("pk", flat=True)
+            )
+            assert done and done <= repairs, run
+        assert compared > 10
+
+    def test_load_demo_ledgers_are_written_when_their_events_happened(self, loaded):
+        """Found by a probe, 2026-12-07: every stock-ledger entry, fee-ledger entry, contract ledger entry and
+        charge read the moment the demo was loaded, beside visits, invoices and fees weeks or months old
+        (a part "issued today" on a visit of 11-27, a quarterly fee of May "received today"). The ledgers
+        are append-only, so each entry is written at its time; none is moved afterwards."""
+        from aftersales.contracts.models import LedgerEntry as ContractEntry
+        from aftersales.money.models import ChargeLine, Invoice, Payment, Quote
+        from aftersales.money.models import LedgerEntry as FeeEntry
+        from aftersales.parts.choices import MoveKind
+        from aftersales.parts.models import Loan, StockMove, VisitPart
+
+        now = timezone.now()
+        moves = list(StockMove.objects.select_related("visit").order_by("pk"))
+        assert all(move.created_at <= now for move in moves)
+        # The stores and vans were stocked before the demo's first call; each part issued on its visit.
+        first_call = ServiceOrder.objects.order_by("received_at").first().received_at
+        receipts = [m for m in moves if m.kind == MoveKind.RECEIPT]
+        assert receipts and all(m.created_at < first_call for m in receipts)
+        issues = [m for m in moves if m.kind == MoveKind.ISSUE]
+        assert len(issues) >= 3
+        for move in issues:
+            assert move.visit.arrived_at <= move.created_at <= (move.visit.departed_at or now), move.pk
+        assert any(m.created_at < now - datetime.timedelta(days=3) for m in issues)
+        for used in VisitPart.objects.select_related("move"):
+            assert used.created_at == used.move.created_at, used.pk
+        # A turnover spare's ledger entry is its loan's.
+        loans = list(Loan.objects.all())
+        lent = {(m.order_id, m.serial): m.created_at for m in moves if m.kind == MoveKind.LOAN_OUT}
+        assert loans and all(lent[loan.order_id, loan.serial] == loan.lent_at == loan.created_at for loan in loans)
+        # Charges priced while or after the order was worked on, their cost entries then; quotes answered
+        # after they were sent.
+        charges = list(ChargeLine.objects.select_related("order"))
+        assert charges
+        for line in charges:
+            assert line.order.received_at <= line.created_at <= now, line.pk
+            visits = list(line.order.visits.order_by("arrived_at"))
+            assert not visits or visits[0].arrived_at <= line.created_at, line.pk
+        entries = list(FeeEntry.objects.select_related("charge_line", "invoice", "payment"))
+        for entry in entries:
+            if entry.charge_line is not None:
+                assert entry.created_at == entry.charge_line.created_at, entry.pk
+            if entry.invoice is not None and entry.payment is None:
+                assert entry.created_at == entry.invoice.issued_at, entry.pk
+        for quote in Quote.objects.all():
+            assert quote.answered_at is None or quote.created_at <= quote.answered_at, quote.number
+        # No payment before its invoice, none recorded before the day it was received.
+        payments = list(Payment.objects.select_related("invoice"))
+        assert payments
+        for payment in payments:
+            issued = timezone.localtime(payment.invoice.issued_at)
+            assert issued.date() <= payment.received_on == timezone.localtime(payment.created_at).date(), payment.pk
+        for invoice in Invoice.objects.all():
+            assert invoice.created_at <= invoice.issued_at, invoice.number
+        # A contract's expected fees entered when it was signed, money received when it came in, in the order
+        # of the ledger; its past visits done on their day.
+        contract_entries = list(ContractEntry.objects.select_related("contract").order_by("pk"))
+        assert contract_entries
+        for entry in contract_entries:
+            day = timezone.localtime(entry.created_at).date()
+            if entry.kind == "expected":
+                assert day < entry.contract.starts_on, entry.pk
+            else:
+                assert entry.contract.starts_on <= day <= timezone.localdate(), entry.pk
+        by_contract: dict[int, list[datetime.datetime]] = {}
+        for entry in contract_entries:
+            by_contract.setdefault(entry.contract_id, []).append(entry.created_at)
+        assert all(times == sorted(times) for times in by_contract.values())
+        assert any(entry.created_at < now - datetime.timedelta(days=60) for entry in contract_entries)
+        for visit in ContractVisit.objects.filter(done_at__isnull=False):
+            assert timezone.localtime(visit.done_at).date() == visit.due_on, visit.pk
+
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()
 

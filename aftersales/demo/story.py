@@ -1,0 +1,22 @@
+"""The demo's story time: what the services stamp with "now" is dated when its step happened.
+
+The demo tells weeks of history in one load. A service that takes the time (``now=``, ``at=``) is given
+it; the others stamp ``timezone.now()`` — a ledger entry's ``created_at`` (``auto_now_add``), a
+charge's, a loan's number. Order events and signatures are re-dated afterwards (``DemoLoader``), but a
+ledger is append-only: its entries cannot be moved once written, so they are written at their time,
+with the clock the services read set to the story's moment while they run. Only the demo loader does
+this (one thread, inside its transaction); the services' rules apply as they would have that day.
+"""
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+
+@contextmanager
+def happened_at(moment: datetime.datetime, *, now: datetime.datetime) -> Iterator[datetime.datetime]:
+    """Run the block as if it were ``moment`` (never later than the load's ``now``); yields the moment used."""
+    at = min(moment, now)
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        yield at
