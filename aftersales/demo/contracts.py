@@ -133,53 +133,76 @@ def load_contracts(*, staff: dict[str, User], now: datetime.datetime) -> int:
                 )
     if len(contracts) > 1:
         services.release_deposit(contracts[1], by=finance)
-    _load_projects(staff=staff, contracts=contracts, today=today)
+    _load_projects(staff=staff, contracts=contracts, now=now)
     return len(contracts)
 
 
-def _load_projects(*, staff: dict[str, User], contracts: list[Contract], today: datetime.date) -> None:
+def _load_projects(*, staff: dict[str, User], contracts: list[Contract], now: datetime.datetime) -> None:
+    """Each project opened on the day it was accepted, its problems reported and resolved in the days
+    after, the older one's sheet signed off weeks ago: not all at load time."""
     if not contracts:
         return
+    today = timezone.localtime(now).date()
     manager, agent = staff["manager"], staff["agent"]
     pm, dm = (
         staff["dispatcher"],
         next(u for u in staff.values() if u.role == "technician" and u.service_center.code == "SH"),
     )
-    open_one = services.open_project(
-        by=manager,
-        customer=contracts[0].customer,
-        name="智能仓储系统实施项目",
-        accepted_on=today - datetime.timedelta(days=20),
-        project_manager=pm,
-        development_manager=dm,
-        contract=contracts[0],
-    )
-    for reporter, text, severity in (
-        ("仓库主管 王工", "入库扫码偶尔重复记账", "high"),
-        ("IT 李工", "报表导出超过一万行时超时", "normal"),
-        ("仓库主管 王工", "拣货单打印字体偏小", "low"),
+
+    def days_ago(days: int, hour: int = 10) -> datetime.datetime:
+        return _day_at(today - datetime.timedelta(days=days), hour=hour)
+
+    with happened_at(days_ago(20, hour=16), now=now):
+        open_one = services.open_project(
+            by=manager,
+            customer=contracts[0].customer,
+            name="智能仓储系统实施项目",
+            accepted_on=today - datetime.timedelta(days=20),
+            project_manager=pm,
+            development_manager=dm,
+            contract=contracts[0],
+        )
+    for ago, (reporter, text, severity) in zip(
+        (18, 15, 12),
+        (
+            ("仓库主管 王工", "入库扫码偶尔重复记账", "high"),
+            ("IT 李工", "报表导出超过一万行时超时", "normal"),
+            ("仓库主管 王工", "拣货单打印字体偏小", "low"),
+        ),
+        strict=True,
     ):
-        services.add_problem(open_one, by=agent, reporter=reporter, description=text, severity=severity)
+        with happened_at(days_ago(ago), now=now):
+            services.add_problem(open_one, by=agent, reporter=reporter, description=text, severity=severity)
     first, second, _third = open_one.problems.order_by("id")
-    services.resolve_problem(first, by=agent, resolution="修复扫码去重逻辑，已现场验证")
-    services.resolve_problem(second, by=agent, resolution="导出改为后台任务，完成后通知下载")
-    signed = services.open_project(
-        by=manager,
-        customer=contracts[-1].customer,
-        name="冷站群控系统改造",
-        accepted_on=today - datetime.timedelta(days=60),
-        project_manager=pm,
-        development_manager=dm,
-    )
-    problem = services.add_problem(signed, by=agent, reporter="动力科 张工", description="夜间模式切换延迟")
-    services.resolve_problem(problem, by=agent, resolution="调整切换阈值与延时参数")
-    services.sign_off_sheet(signed, by=agent, signed_by="张工", note="问题均已解决，同意验收")
-    fresh = services.open_project(
-        by=manager,
-        customer=contracts[0].customer,
-        name="门禁与访客系统升级",
-        accepted_on=today - datetime.timedelta(days=5),
-        project_manager=dm,
-        development_manager=pm,
-    )
-    services.add_problem(fresh, by=agent, reporter="行政部 刘女士", description="访客二维码在部分安卓手机上无法识别")
+    with happened_at(days_ago(14), now=now):
+        services.resolve_problem(first, by=agent, resolution="修复扫码去重逻辑，已现场验证")
+    with happened_at(days_ago(8), now=now):
+        services.resolve_problem(second, by=agent, resolution="导出改为后台任务，完成后通知下载")
+    with happened_at(days_ago(60, hour=16), now=now):
+        signed = services.open_project(
+            by=manager,
+            customer=contracts[-1].customer,
+            name="冷站群控系统改造",
+            accepted_on=today - datetime.timedelta(days=60),
+            project_manager=pm,
+            development_manager=dm,
+        )
+    with happened_at(days_ago(57), now=now):
+        problem = services.add_problem(signed, by=agent, reporter="动力科 张工", description="夜间模式切换延迟")
+    with happened_at(days_ago(52), now=now):
+        services.resolve_problem(problem, by=agent, resolution="调整切换阈值与延时参数")
+    with happened_at(days_ago(45), now=now):
+        services.sign_off_sheet(signed, by=agent, signed_by="张工", note="问题均已解决，同意验收")
+    with happened_at(days_ago(5, hour=16), now=now):
+        fresh = services.open_project(
+            by=manager,
+            customer=contracts[0].customer,
+            name="门禁与访客系统升级",
+            accepted_on=today - datetime.timedelta(days=5),
+            project_manager=dm,
+            development_manager=pm,
+        )
+    with happened_at(days_ago(2), now=now):
+        services.add_problem(
+            fresh, by=agent, reporter="行政部 刘女士", description="访客二维码在部分安卓手机上无法识别"
+        )

@@ -357,6 +357,16 @@ class TestLoadedOnce:
         assert any(entry.created_at < now - datetime.timedelta(days=60) for entry in contract_entries)
         for visit in ContractVisit.objects.filter(done_at__isnull=False):
             assert timezone.localtime(visit.done_at).date() == visit.due_on, visit.pk
+        # A project's problems reported after it was accepted and resolved after that; the sheet signed
+        # off weeks ago once they were (signed off at load time, 60 days after acceptance, before).
+        for project in Project.objects.prefetch_related("problems"):
+            problems = list(project.problems.all())
+            for problem in problems:
+                assert project.accepted_on <= timezone.localtime(problem.created_at).date(), project.number
+                assert problem.resolved_at is None or problem.created_at < problem.resolved_at, project.number
+            if project.signed_off_at is not None:
+                assert all(p.resolved_at and p.resolved_at < project.signed_off_at for p in problems), project.number
+                assert project.signed_off_at < now - datetime.timedelta(days=30), project.number
 
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()
