@@ -106,14 +106,17 @@ def load_money(loader: Any) -> int:
         with happened_at(priced, now=loader.now) as at:
             lines += _customer_charges(order, by=agent)
             if n == 0:
-                # Revised twice before the customer had answered: the latest waits.
-                for _ in range(2):
-                    quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
-                    services.withdraw_quote(quote, by=agent)
-                services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
+                quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
             elif n in (1, 2, 3):
                 # Approved, the work goes on: invoiced once the order is done, not before.
                 quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
+        if n == 0:
+            # Revised twice before the customer had answered, the second time today: the latest waits, in
+            # its days of validity (a quote sent on an old visit has lapsed: the link answers nothing).
+            for revised in (priced + (loader.now - priced) / 2, loader.now):
+                with happened_at(revised, now=loader.now) as at:
+                    services.withdraw_quote(quote, by=agent)
+                    quote = services.send_quote(order, by=agent, diagnosis_fee="100.00", now=at)
         if n in (1, 2, 3):
             with happened_at(priced + datetime.timedelta(minutes=30), now=loader.now) as at:
                 if n == 2:

@@ -332,6 +332,8 @@ class TestLoadedOnce:
                 assert entry.created_at == entry.invoice.issued_at, entry.pk
         for quote in Quote.objects.all():
             assert quote.answered_at is None or quote.created_at <= quote.answered_at, quote.number
+            # One still waiting for the customer is in its days of validity (its link answers).
+            assert quote.status != "sent" or quote.expires_at > now, quote.number
         # No payment before its invoice, none recorded before the day it was received.
         payments = list(Payment.objects.select_related("invoice"))
         assert payments
