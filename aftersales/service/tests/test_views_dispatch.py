@@ -134,6 +134,7 @@ def test_assign_from_the_row_swaps_the_row(dispatcher_client, centre, users, tec
     assert body.lstrip().startswith("<tr")
     assert f'id="dispatch-row-{order.pk}"' in body
     assert "dispatch-row-success" in body
+    assert f"已派给 {technicians[1]}。" in body and "已改派给" not in body
     assert response["HX-Trigger"] == "dispatch-changed"
     order.refresh_from_db()
     assert order.technician == technicians[1]
@@ -181,6 +182,9 @@ def test_reassign_with_reason(dispatcher_client, centre, users, technicians):
     )
 
     assert response.status_code == 200
+    body = response.content.decode()
+    assert f"已改派给 {technicians[1]}。" in body
+    assert "已派给" not in body
     order.refresh_from_db()
     assert order.technician == technicians[1]
     event = OrderEvent.objects.filter(order=order, type="reassigned").get()

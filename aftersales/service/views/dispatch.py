@@ -213,6 +213,7 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
         technician = technicians_with_load(user=request.user).filter(pk=data["technician"]).first()
         # Reassigning what the dispatcher saw assigned: the version they saw must still be current.
         expected = data["version"] if data.get("seen_technician") else None
+        had_technician = order.technician_id is not None
         try:
             if technician is None:
                 raise DomainError("not_a_technician", _("Choose a technician."), field="technician_id")
@@ -230,10 +231,9 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
             message = {"message": text, "message_level": "warning" if isinstance(exc, ConflictError) else "danger"}
             status = exc.status
         else:
-            message = {
-                "message": _("Assigned to %(technician)s.") % {"technician": order.technician},
-                "message_level": "success",
-            }
+            # "改派给 X" when the order had a technician before, "已派给 X" when it had none.
+            text = _("Reassigned to %(technician)s.") if had_technician else _("Assigned to %(technician)s.")
+            message = {"message": text % {"technician": order.technician}, "message_level": "success"}
     if not request.headers.get("HX-Request"):
         level = messages.SUCCESS if message.get("message_level") == "success" else messages.WARNING
         messages.add_message(request, level, f"{order.number}: {message.get('message', '')}")
