@@ -58,6 +58,57 @@ def test_order_list_fits_a_1280_screen_in_english_too(signed_in):
         assert (overflow := order_list_overflow(page)) <= 0, f"{query}: {overflow}px wider than the screen"
 
 
+PHONE_390 = {"width": 390, "height": 844}
+CARD_CELLS = ("order-cell-status", "order-cell-due", "order-cell-technician")
+
+
+def test_order_list_is_a_card_per_order_on_a_phone_and_a_table_on_a_desktop(signed_in):
+    """At 390 px the ten columns scrolled sideways and the status, due date and technician were off the
+    screen (screen review, 2026-12-07): there each row is a card; a desktop keeps the table."""
+    page = signed_in("manager", phone=True)
+    page.set_viewport_size(PHONE_390)
+    page.goto("/orders/")
+    table = page.get_by_role("table", name=zh("Service orders"))
+    first = table.locator("tbody tr").first
+    expect(first).to_be_visible()
+    page.locator("#order-results").evaluate("e => e.scrollIntoView({block: 'start', behavior: 'instant'})")
+    for cell in CARD_CELLS:
+        box = first.locator(f"td.{cell}").bounding_box()
+        assert box is not None and box["width"] > 0, f"{cell}: not shown"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_390["width"], f"{cell} off the screen: {box}"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE_390["height"], f"{cell} off the screen: {box}"
+    scroll_width, client_width = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width} > {client_width}"
+    assert (overflow := order_list_overflow(page)) <= 0, f"the order list is {overflow}px wider than the screen"
+    number = first.locator("td.order-cell-number").get_by_role("link")
+    expect(number).to_have_attribute("href", re.compile(r"^/orders/\d+/$"))  # still a link to the order
+    header = table.locator("thead").bounding_box()
+    assert header is not None and header["height"] <= 1, "the header row is out of sight on a phone"
+    screenshot(page, "orders-phone", from_top=False)  # the filter form fills the first screen
+
+    number.click()
+    expect(page).to_have_url(re.compile(r"/orders/\d+/$"))
+
+    desktop = signed_in("manager")
+    desktop.set_viewport_size({"width": 1366, "height": 800})
+    desktop.goto("/orders/")
+    table = desktop.get_by_role("table", name=zh("Service orders"))
+    header = table.locator("thead tr")
+    expect(header).to_be_visible()
+    expect(header.get_by_role("columnheader", name=zh("Technician"))).to_be_visible()
+    header_box = header.bounding_box()
+    assert header_box is not None and header_box["height"] > 20, f"no header row on a desktop: {header_box}"
+    # One line per order: the status, due date and technician side by side, under their headers.
+    tops = {cell: table.locator(f"tbody tr >> nth=0 >> td.{cell}").bounding_box() for cell in CARD_CELLS}
+    assert all(box is not None for box in tops.values())
+    assert len({round(box["y"]) for box in tops.values() if box}) == 1, f"not one table row: {tops}"
+    lefts = [box["x"] for box in tops.values() if box]
+    assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts), f"columns out of order: {tops}"
+    screenshot(desktop, "orders-1366")
+
+
 def test_calendar_import_and_settings_screens_open_for_the_admin(signed_in):
     page = signed_in("admin")
 

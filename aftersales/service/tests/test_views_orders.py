@@ -126,7 +126,7 @@ def test_order_list_fits_a_1280_screen_and_every_filter_says_all(users, customer
     channel = page[page.index('name="channel"') :]
     assert channel[: channel.index("</select>")].count("全部") == 1 and "---------" not in page
     assert 'class="d-block" data-clock="response"' in page
-    assert '<td class="order-due">' in page
+    assert '<td class="order-due order-cell-due"' in page
 
 
 def test_order_list_filters_by_status_kind_and_sla_state(users, customer):
