@@ -145,7 +145,7 @@ NULL = r"\N"
 # COPY's timestamptz literal; on SQLite what Django stores (UTC, no offset). Set by main().
 TS_FORMAT = "%Y-%m-%d %H:%M:%S+00"
 SQLITE_TS_FORMAT = "%Y-%m-%d %H:%M:%S"
-BOOLEAN_COLUMNS = frozenset({"is_primary", "warranty_covered", "misuse_found"})
+BOOLEAN_COLUMNS = frozenset({"is_primary", "in_use", "warranty_covered", "misuse_found"})
 
 
 def ts(epoch: float | None) -> str:
