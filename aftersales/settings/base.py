@@ -32,15 +32,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The project's apps come first: for a msgid that two catalogues translate, Django takes the app listed
+# first, and Django's own apps (admin: "Filter" 过滤器, "Add" 增加, "Show all" 显示全部 …) must not
+# replace the words our screens chose (tests/test_translations.py checks that none is shadowed).
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django_filters",
-    "ninja",
     "aftersales.core",
     "aftersales.accounts",
     "aftersales.history",
@@ -65,6 +60,14 @@ INSTALLED_APPS = [
     "aftersales.console",
     "aftersales.exchange",
     "aftersales.demo",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_filters",
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -218,3 +218,29 @@ def test_djangos_empty_choice_is_chinese() -> None:
         assert str(BLANK_CHOICE_LABEL) == "- 请选择 -"
     with translation.override("en"):
         assert str(BLANK_CHOICE_LABEL) == "- Select an option -"
+
+
+def test_no_catalogue_entry_is_shadowed_by_another() -> None:
+    """What Django shows for each entry is the entry's own translation.
+
+    For one msgid Django takes the first catalogue that has it (LOCALE_PATHS, then INSTALLED_APPS in
+    order): an app's word was silently replaced by the admin's ("Filter" 筛选 showed as 过滤器) or by
+    another catalogue's. Two catalogues that share a msgid must agree, or one uses a context.
+    """
+    from django.utils import translation
+
+    problems = []
+    with translation.override("zh-hans"):
+        for po in PO_FILES:
+            if "/zh_Hans/" not in str(po):
+                continue
+            for entry in parse_po(po):
+                if entry.msgid_plural is not None or "fuzzy" in entry.flags:
+                    continue
+                if entry.msgctxt is None:
+                    shown = translation.gettext(entry.msgid)
+                else:
+                    shown = translation.pgettext(entry.msgctxt, entry.msgid)
+                if shown != entry.msgstr.get(0):
+                    problems.append(f"{entry.where}: {entry.msgstr.get(0)!r}, but Django shows {shown!r}")
+    assert not problems, "\n".join(problems)

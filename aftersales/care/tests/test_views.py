@@ -93,6 +93,17 @@ def test_follow_up_list_tabs_and_the_call_screen(client, users, closed):
     assert 'id="call-form"' in html and "问题是否已彻底解决" in html
 
 
+def test_call_screen_reads_the_window_from_one_day_to_the_other(client, users, closed):
+    client.force_login(users[Role.AGENT])
+    task = FollowUpTask.objects.get(order=closed, purpose=Purpose.CALLBACK)
+
+    html = client.get(reverse("care:follow_up_detail", args=[task.pk])).content.decode()
+
+    # Was "回访时间 … 和 …": "and" from Django admin's catalogue.
+    window = f"回访时间 {task.opens_on:%Y-%m-%d} 至 {task.closes_on:%Y-%m-%d}"
+    assert window in html
+
+
 def test_recording_a_call_on_the_screen(client, users, closed):
     client.force_login(users[Role.AGENT])
     task = FollowUpTask.objects.get(order=closed, purpose=Purpose.CALLBACK)
