@@ -23,6 +23,11 @@ def test_the_dashboards_draw_their_charts_and_a_number_opens_its_records(signed_
         expect(chart).to_have_attribute("data-rendered", "1")
         expect(chart.locator("canvas")).to_have_count(1)
     screenshot(page, "reports-dashboard")
+    # The value axis says what its numbers are: a rate in per cent, a duration in hours.
+    axis_label = "el => window.echarts.getInstanceByDom(el).getOption().yAxis[0].axisLabel.formatter || ''"
+    assert page.locator("#chart-sla_compliance").evaluate(axis_label) == "{value} %"
+    assert page.locator("#chart-mean_times").evaluate(axis_label) == "{value} h"
+    assert page.locator("#chart-open_orders").evaluate(axis_label) == ""
 
     link = page.locator("#figure-open_orders a.report-value[data-measure='open']")
     shown = int(link.inner_text())

@@ -6,16 +6,30 @@
   // The SLA states keep the colours of the order list's badges (green, amber, red).
   const COLOURS = { on_track: "#198754", at_risk: "#ffc107", overdue: "#dc3545", missed: "#dc3545", late: "#fd7e14", on_time: "#198754" };
 
+  // The value axis and the tooltip carry the figure's unit (per cent, hours, yuan): a bare "80" on the
+  // axis of a rate chart reads as a count. Units other than these are counts and stay bare.
+  const AXIS_LABELS = { "%": "{value} %", h: "{value} h", money: "¥{value}" };
+
+  function withUnit(value, unit) {
+    if (value === null || value === undefined) return "—";
+    if (unit === "%") return `${Number(value).toFixed(1)} %`;
+    if (unit === "h") return `${Number(value).toFixed(1)} h`;
+    if (unit === "money") return `¥${Number(value).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return String(value);
+  }
+
   function option(data) {
     const stacked = data.type === "stacked";
+    const units = new Set(data.series.map((s) => s.unit));
+    const unit = units.size === 1 ? [...units][0] : "";
     const kind = data.type === "line" ? "line" : "bar";
     return {
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 32, bottom: 48 },
+      grid: { left: unit === "money" ? 72 : 48, right: 16, top: 32, bottom: 48 },
       xAxis: { type: "category", data: data.categories, axisLabel: { hideOverlap: true } },
-      yAxis: { type: "value" },
+      yAxis: { type: "value", axisLabel: AXIS_LABELS[unit] ? { formatter: AXIS_LABELS[unit] } : {} },
       series: data.series.map((s) => ({
         name: s.name,
         type: kind,
@@ -23,6 +37,7 @@
         data: s.data,
         connectNulls: true,
         emphasis: { focus: "series" },
+        tooltip: { valueFormatter: (value) => withUnit(value, s.unit) },
         itemStyle: COLOURS[s.key] ? { color: COLOURS[s.key] } : undefined,
         lineStyle: COLOURS[s.key] ? { color: COLOURS[s.key] } : undefined,
       })),
