@@ -177,6 +177,15 @@ def test_a_ledger_and_another_centres_stock_take(client, keeper, shop, part, oth
     assert client.get(f"/parts/stock-takes/{their_take.pk}/").status_code == 404
 
 
+def test_a_ledger_leads_back_to_the_stock_list(client, keeper, shop, part):
+    stock_up(shop, part, 2, by=keeper)
+    client.force_login(keeper)
+
+    html = client.get(f"/parts/{part.pk}/ledger/").content.decode()
+
+    assert '<a href="/parts/">备件库存</a>' in html
+
+
 def test_the_price_list_ignores_a_bad_cursor(client, part):
     assert client.get("/parts/price-list/?cursor=not-a-cursor").status_code == 404
 
