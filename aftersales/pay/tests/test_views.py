@@ -1,5 +1,6 @@
 """The pay screens: start a run, read a statement with its orders, enter, review, approve, export."""
 
+import re
 from typing import Any
 
 from django.test import Client
@@ -86,6 +87,19 @@ def test_plan_page_lists_the_values_asked_for(setup: dict[str, Any], users: dict
     page = signed_in(users[Role.ADMIN]).get(f"/pay/plans/{plan.pk}/").content.decode()
     assert '<li title="education.college">学历工资 · 大专（初级职称、（职高）高技）</li>' in page
     assert f"/pay/plans/{plan.pk}/edit/" in page
+
+
+def test_plan_posts_table_keeps_levels_and_coefficients_on_one_line(setup: dict[str, Any], users: dict[str, Any]) -> None:
+    plan = PayPlan.objects.get()
+    page = signed_in(users[Role.ADMIN]).get(f"/pay/plans/{plan.pk}/").content.decode()
+    posts = page[page.index('class="table table-sm mb-0 small align-middle pay-posts"') :]
+    posts = posts[: posts.index("</table>")]
+
+    # The narrow columns wrapped "级别" and "≤ 1.15" over two lines; the quarterly bonus read "2500".
+    assert '<th scope="col" class="text-nowrap">级别</th>' in posts
+    assert '<th scope="col" class="text-nowrap">系数</th>' in posts
+    assert re.search(r'<td class="text-nowrap">(≤ |[0-9])', posts)
+    assert re.search(r'<td class="text-nowrap text-end">[0-9]{1,3}(,[0-9]{3})*\.[0-9]{2}</td>', posts)
 
 
 def test_menu_and_home_panel_follow_the_predicates(setup: dict[str, Any], centre: Any, users: dict[str, Any]) -> None:
