@@ -244,3 +244,18 @@ def test_no_catalogue_entry_is_shadowed_by_another() -> None:
                 if shown != entry.msgstr.get(0):
                     problems.append(f"{entry.where}: {entry.msgstr.get(0)!r}, but Django shows {shown!r}")
     assert not problems, "\n".join(problems)
+
+
+# A half-width bracket, comma or semicolon touching a Chinese character (placeholders masked first).
+HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][(,;]|[),;][\u4e00-\u9fff]|\([\u4e00-\u9fff][^()]*\)")
+
+
+@pytest.mark.parametrize("po", [p for p in PO_FILES if "/zh_Hans/" in str(p)], ids=lambda p: str(p.relative_to(ROOT)))
+def test_chinese_uses_full_width_punctuation(po: Path) -> None:
+    """（）， and ； in Chinese sentences, as every catalogue writes them (quality's read "(未取消、非人为损坏),")."""
+    problems = []
+    for entry in parse_po(po):
+        for text in entry.msgstr.values():
+            if HALF_WIDTH_IN_CHINESE.search(PLACEHOLDER.sub("x", text)):
+                problems.append(f"{entry.where}: {text!r}")
+    assert not problems, "\n".join(problems)
