@@ -32,6 +32,14 @@ def test_home_lists_units_with_warranty_and_open_orders(pair: Pair, portal_clien
     assert pair.order_admin.number in body and pair.order_plain.number in body  # the administrator's view
 
 
+def test_warranty_is_said_once_with_its_end(pair: Pair, portal_client: Any) -> None:
+    body = portal_client(pair.a_admin).get(reverse("portal:home")).content.decode()
+
+    # The badge said 保修期内 and the line beside it said 保修期内 again before "· 至 …".
+    assert 'data-warranty="covered">保修期内</span>' in body
+    assert body.count("保修期内") == 1
+
+
 def test_a_contact_without_units_is_given_the_company_hotline(centre: Any, users: Any, portal_client: Any) -> None:
     contact = ContactFactory(customer=CustomerFactory(service_center=centre), mobile="+8613800000009")
     PortalAccess.objects.create(contact=contact, is_admin=True)
