@@ -33,6 +33,27 @@ def test_manager_starts_a_run_and_reads_the_statement_traced_to_its_order(setup:
     assert f"/orders/{setup['order'].pk}/" in detail
 
 
+def test_statement_shows_an_amount_figure_as_money_and_a_count_as_it_is(setup: dict[str, Any], centre: Any) -> None:
+    client = signed_in(setup["manager"])
+    client.post("/pay/runs/new/", {"centre": centre.pk, "period": "2026-05"})
+    statement = PayRun.objects.get().statements.get(user=setup["adviser"])
+    statement.figures = {
+        "own:labour_revenue": {**_figure("labour_revenue"), "value": "12345.6", "unit": "amount"},
+        "own:receptions": {**_figure("receptions"), "value": "1234", "unit": "count"},
+    }
+    statement.save(update_fields=["figures"])
+
+    page = client.get(f"/pay/statements/{statement.pk}/").content.decode()
+
+    # Was "12345.6": money on every other screen reads 12,345.60.
+    assert '<span class="fw-semibold">12,345.60</span>' in page
+    assert '<span class="fw-semibold">1234</span>' in page
+
+
+def _figure(code: str) -> dict[str, Any]:
+    return {"code": code, "scope": "own", "missing": "", "record_kind": "order", "records": []}
+
+
 def test_bad_entry_shows_the_error_beside_the_field_and_writes_nothing(setup: dict[str, Any], centre: Any) -> None:
     run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
     statement = run.statements.get(user=setup["adviser"])
