@@ -20,6 +20,7 @@ from aftersales.contracts.choices import (
     Severity,
     VisitStatus,
 )
+from aftersales.contracts.rules import describe_rule
 from aftersales.core.models import TimeStampedModel
 from aftersales.customers.models import Contact, Customer
 from aftersales.installed_base.models import Unit
@@ -153,6 +154,10 @@ class VisitPlan(TimeStampedModel):
 
     def checklist_items(self) -> list[str]:
         return [line.strip() for line in self.checklist.splitlines() if line.strip()]
+
+    def rule_text(self) -> str:
+        """The rule in words ("每月 9 日"); the raw rule when it is not one the screen can say."""
+        return describe_rule(self.rule)
 
 
 class ContractVisit(TimeStampedModel):

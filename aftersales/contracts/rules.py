@@ -57,3 +57,30 @@ def rule_days(rule: str, *, starts_on: datetime.date, ends_on: datetime.date) ->
     if not moments:
         raise ValidationFailed("rule_empty", _("The rule gives no visit within the contract's term."), field="rule")
     return [m.date() for m in moments]
+
+
+def describe_rule(rule: str) -> str:
+    """``rule`` in words for the contract screen ("每 3 个月的 9 日" for ``FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=9``):
+    the screen showed the raw RFC 5545 text. The kinds' own rules and the plain ones typed by hand are
+    described; any other rule is given back as it is."""
+    parts = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    freq, interval = parts.pop("FREQ", ""), parts.pop("INTERVAL", "1")
+    if not interval.isdigit() or int(interval) < 1:
+        return rule
+    n = int(interval)
+    day, month = parts.pop("BYMONTHDAY", None), parts.pop("BYMONTH", None)
+    if parts or (day is not None and not day.isdigit()) or (month is not None and not month.isdigit()):
+        return rule
+    if freq == "MONTHLY" and day is not None and month is None:
+        if n == 1:
+            return _("Monthly on day %(day)s") % {"day": day}
+        return _("Every %(n)s months on day %(day)s") % {"n": n, "day": day}
+    if freq == "YEARLY" and day is not None and month is not None:
+        if n == 1:
+            return _("Yearly on %(month)s/%(day)s") % {"month": month, "day": day}
+        return _("Every %(n)s years on %(month)s/%(day)s") % {"n": n, "month": month, "day": day}
+    if freq == "WEEKLY" and day is None and month is None:
+        return _("Weekly") if n == 1 else _("Every %(n)s weeks") % {"n": n}
+    if freq == "DAILY" and day is None and month is None:
+        return _("Daily") if n == 1 else _("Every %(n)s days") % {"n": n}
+    return rule

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.test import Client
 
+from aftersales.contracts import services
 from aftersales.contracts.models import Contract, ContractVisit, LedgerEntry, Problem, Project
 from aftersales.contracts.services.visits import open_visit_orders
 from aftersales.contracts.tests.factories import make_contract, make_customer, with_year_plans
@@ -120,6 +121,44 @@ def test_create_contract_on_the_screen(manager, centre):
     assert client.post(f"/contracts/{contract.pk}/cancel/", {"reason": ""}).status_code == 400
     assert client.post(f"/contracts/{contract.pk}/cancel/", {"reason": "解约"}).status_code == 302
     assert client.post(f"/contracts/{contract.pk}/cancel/", {"reason": "again"}).status_code == 409
+
+
+def test_visit_plans_read_in_words_with_the_rule_kept_as_a_tooltip(manager, centre):
+    contract = with_year_plans(make_contract(by=manager, centre=centre), by=manager)
+    services.add_visit_plan(contract, by=manager, kind="custom", rule="FREQ=MONTHLY;BYMONTHDAY=-1")
+    quarterly = contract.plans.get(kind="quarterly")
+
+    html = client_for(manager).get(f"/contracts/{contract.pk}/").content.decode()
+
+    # The screen showed <code>FREQ=MONTHLY;BYMONTHDAY=17</code> to the manager.
+    assert '<span title="FREQ=MONTHLY;BYMONTHDAY=17">每月 17 日</span>' in html
+    day = quarterly.rule.rsplit("=", 1)[1]
+    assert f'<span title="{quarterly.rule}">每 3 个月的 {day} 日</span>' in html
+    assert (
+        '<span title="FREQ=MONTHLY;BYMONTHDAY=-1">FREQ=MONTHLY;BYMONTHDAY=-1</span>' in html
+    )  # not said in words: as typed
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=MONTHLY;BYMONTHDAY=5", "每月 5 日"),
+        ("FREQ=MONTHLY;INTERVAL=6;BYMONTHDAY=28", "每 6 个月的 28 日"),
+        ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=1", "每年 3 月 1 日"),
+        ("FREQ=WEEKLY;INTERVAL=2", "每 2 周"),
+        ("FREQ=DAILY", "每天"),
+        ("FREQ=MONTHLY;BYMONTHDAY=-1", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("FREQ=MONTHLY;INTERVAL=0;BYMONTHDAY=5", "FREQ=MONTHLY;INTERVAL=0;BYMONTHDAY=5"),
+        ("FREQ=MONTHLY;BYMONTHDAY=5;COUNT=3", "FREQ=MONTHLY;BYMONTHDAY=5;COUNT=3"),
+    ],
+)
+def test_describe_rule(rule, words):
+    from django.utils import translation
+
+    from aftersales.contracts.rules import describe_rule
+
+    with translation.override("zh-hans"):
+        assert describe_rule(rule) == words
 
 
 def test_customer_without_contact_is_refused_on_the_screen(manager, centre):

@@ -110,7 +110,9 @@ def test_plan_page_lists_the_values_asked_for(setup: dict[str, Any], users: dict
     assert f"/pay/plans/{plan.pk}/edit/" in page
 
 
-def test_plan_posts_table_keeps_levels_and_coefficients_on_one_line(setup: dict[str, Any], users: dict[str, Any]) -> None:
+def test_plan_posts_table_keeps_levels_and_coefficients_on_one_line(
+    setup: dict[str, Any], users: dict[str, Any]
+) -> None:
     plan = PayPlan.objects.get()
     page = signed_in(users[Role.ADMIN]).get(f"/pay/plans/{plan.pk}/").content.decode()
     posts = page[page.index('class="table table-sm mb-0 small align-middle pay-posts"') :]
