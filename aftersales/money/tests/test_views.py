@@ -98,6 +98,8 @@ def test_finance_invoices_issues_and_records_a_payment_on_screen(users, order):
     assert paid.status_code == 302
     listing = finance.get("/money/invoices/").content.decode()
     assert invoice.number in listing
+    # The order's number was plain text: finance had to search for it to see the charges.
+    assert f'<a href="/money/orders/{order.pk}/">{order.number}</a>' in listing
     assert finance.get("/money/receivables/").status_code == 200
     assert finance.get(f"/money/invoices/{invoice.pk}/print/").status_code == 200
 
