@@ -22,7 +22,15 @@ from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.pagination import keyset_page
 from aftersales.money import selectors, services
 from aftersales.money.amounts import total
-from aftersales.money.choices import AnswerChannel, Bearer, InstallationStatus, InvoiceStatus, LineStatus, QuoteStatus
+from aftersales.money.choices import (
+    AnswerChannel,
+    Bearer,
+    InstallationStatus,
+    InvoiceStatus,
+    LineStatus,
+    PauseReason,
+    QuoteStatus,
+)
 from aftersales.money.conf import logistics_chase_days
 from aftersales.money.forms import (
     AcceptanceForm,
@@ -118,6 +126,7 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
             line.status == LineStatus.APPROVED and line.bearer != Bearer.CUSTOMER
         )
     may_add = can_add_charges(user, order)
+    pauses = list(order.clock_pauses.order_by("id"))
     context = {
         "order": order,
         "lines": lines,
@@ -138,7 +147,10 @@ def _render_charges(request: HttpRequest, order: ServiceOrder, *, status: int = 
         "bearer_choices": Bearer.choices,
         "invoices": list(invoices_visible_to(user).filter(order=order).order_by("-id")),
         "factory_returns": list(order.factory_returns.order_by("id")),
-        "pauses": list(order.clock_pauses.order_by("id")),
+        # The quote's pauses under the quotes, the factory's under the factory returns (all were shown
+        # under the factory returns, where "waiting for the customer's answer" read as a factory matter).
+        "quote_pauses": [p for p in pauses if p.reason == PauseReason.CUSTOMER],
+        "factory_pauses": [p for p in pauses if p.reason != PauseReason.CUSTOMER],
         "factory_ship_form": forms_.get("factory_ship_form") or (FactoryShipForm() if may_add else None),
         "factory_open": "factory_ship_form" in forms_,
         "factory_quote_form": FactoryQuoteForm(auto_id="factory-quote-%s"),

@@ -88,3 +88,17 @@ def test_one_open_pause_per_reason_and_ending_none_is_a_no_op(users):
     assert start_pause(order, reason=PauseReason.FACTORY, note="FR-2") == first
     assert end_pause(order, reason=PauseReason.CUSTOMER, by=None) is None
     assert ClockPause.objects.filter(order=order).count() == 1
+
+
+def test_the_quote_wait_is_shown_under_the_quotes_not_the_factory_returns(client, users):
+    order, _quote = quoted(users)
+    client.force_login(users[Role.MANAGER])
+
+    html = client.get(f"/money/orders/{order.pk}/").content.decode()
+
+    quotes = html[html.index('aria-labelledby="h-quotes"') : html.index('aria-labelledby="h-factory"')]
+    factory = html[html.index('aria-labelledby="h-factory"') :]
+    factory = factory[: factory.index("</section>")]
+    # It sat under 返厂 (factory returns) and read as a factory matter.
+    assert 'data-pause="customer"' in quotes
+    assert "data-pause" not in factory
