@@ -44,7 +44,7 @@ def test_manager_reads_the_approved_run_and_a_statement_traced_to_its_orders(sig
         assert Decimal(measured["value"]) > 0 and measured["records"], code
         page.goto(f"/pay/statements/{statement.pk}/")
         figure = page.locator(f"[data-figure={code}]")
-        expect(figure).to_contain_text(measured["value"])
+        expect(figure).to_contain_text(f"{Decimal(measured['value']):,.2f}")  # an amount reads as money
         figure.locator("summary").click()
         for _pk, number, *_rest in measured["records"]:
             expect(figure.get_by_role("link", name=number)).to_be_visible()
