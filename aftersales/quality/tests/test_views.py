@@ -73,6 +73,14 @@ def test_bad_filters_show_the_reason(client, data):
     assert client.get(f"/quality/failures/orders/?figure=all&centre={data.bj.pk}").status_code == 404
 
 
+def test_failure_page_keeps_the_model_tables_number_headings_on_one_line(client, data):
+    html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
+
+    # Beside long model names the headings broke into "故/障" and "每千台故/障".
+    for heading in ("故障", "在用设备数", "每千台故障", "平均故障间隔（天）"):
+        assert f'<th scope="col" class="text-end text-nowrap">{heading}</th>' in html, heading
+
+
 def test_the_pages_need_the_capability(client, data):
     _login(client, data, "agent_sh")
 
