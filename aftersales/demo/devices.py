@@ -1,6 +1,6 @@
 """The demo's connected equipment (docs/devices.md): a terminal on some units of every centre, a day
-of track for the showcase unit, three rules, a fault that opened an order by itself and a device whose
-link is lost. Messages go through ``ingest`` like the real ones, so states, rules and the order are
+of track for the showcase unit, three rules, a fault that opened an order by itself (and four more
+faults of other machines, ``FAULTS``: quality's failures by fault code) and a device whose link is lost. Messages go through ``ingest`` like the real ones, so states, rules and the order are
 what a real fleet would have made."""
 
 import datetime
@@ -25,6 +25,10 @@ DEVICES_PER_CENTRE = 6
 TRACK_HOURS = 8
 TRACK_STEP = datetime.timedelta(seconds=60)
 SECRET = "demo-device-secret-0000"  # noqa: S105 (demo only, like the demo users' password)
+# Faults some machines raised in their last report (centre, device index): each opened a repair by the
+# "any fault code" rule, so quality's failures by fault code have codes to show (docs/quality.md: an order
+# has the code of the device rule that opened it). E-2041 is the showcase machine's fault too.
+FAULTS = {("SH", 1): "E-1203", ("SH", 2): "E-2041", ("BJ", 1): "E-3310", ("GZ", 1): "E-1203"}
 
 
 def load_devices(*, rng: random.Random, now: datetime.datetime, managers: dict[str, User]) -> int:
@@ -63,7 +67,14 @@ def load_devices(*, rng: random.Random, now: datetime.datetime, managers: dict[s
             if index == 0 and code == "SH":
                 _showcase_day(serial, rng=rng, now=now, start=CITIES[code])
             else:
-                _last_report(serial, rng=rng, now=now, near=CITIES[code], hours=rng.uniform(50, 480))
+                _last_report(
+                    serial,
+                    rng=rng,
+                    now=now,
+                    near=CITIES[code],
+                    hours=rng.uniform(50, 480),
+                    fault=FAULTS.get((code, index), ""),
+                )
             if index == DEVICES_PER_CENTRE - 1:
                 lost.append(serial)
     _lose_links(lost, now=now)
@@ -122,7 +133,13 @@ def _showcase_day(serial: str, *, rng: random.Random, now: datetime.datetime, st
 
 
 def _last_report(
-    serial: str, *, rng: random.Random, now: datetime.datetime, near: tuple[float, float], hours: float
+    serial: str,
+    *,
+    rng: random.Random,
+    now: datetime.datetime,
+    near: tuple[float, float],
+    hours: float,
+    fault: str = "",
 ) -> None:
     lon, lat = near[0] + rng.uniform(-0.6, 0.6), near[1] + rng.uniform(-0.45, 0.45)
     at = now - datetime.timedelta(minutes=rng.randint(1, 8))
@@ -141,6 +158,8 @@ def _last_report(
             "pressure": round(rng.uniform(3.0, 3.6), 2),
         },
     )
+    if fault:
+        body["faults"] = [{"code": fault, "active": True}]
     ingest([Incoming(serial, [body])], now=now, limit_rate=False)
 
 

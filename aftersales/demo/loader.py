@@ -117,6 +117,7 @@ class DemoLoader(OrdersMixin):
 
     def __init__(self, *, now: datetime.datetime | None = None) -> None:
         self.rng = random.Random(SEED)
+        self.showcase_rng = random.Random(SEED + 17)  # the showcase customer's own orders (orders.py)
         self.now = now or timezone.now()
         self.today = timezone.localtime(self.now).date()
         self.centres: dict[str, ServiceCenter] = {}

@@ -3,6 +3,8 @@ the agent opens, the dispatcher assigns, the technician visits and completes, th
 
 import datetime
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -51,6 +53,7 @@ class OrdersMixin:
     clock: Clock
     quoted_lines: int
     quoted_orders: int
+    showcase_rng: random.Random
 
     def desk(self, code: str, role: str) -> User:
         raise NotImplementedError
@@ -125,20 +128,53 @@ class OrdersMixin:
             if kind == K.REPAIR and self.rng.random() < 0.15:
                 resolution = Resolution.REMOTE if status in (S.NEW, S.ACCEPTED) else Resolution.ON_SITE
             received = self.received_at(timing=timing, kind=kind, resolution=resolution)
-            rows.append((received, status, kind, extra, code, resolution))
+            rows.append((received, status, kind, extra, code, resolution, False))
+        rows += self.showcase_rows()
         rows.sort(key=lambda row: row[0])
         extras = {"override": False, "extend": False, "misuse": False, "reassign": False, "helper": False}
-        for received, status, kind, extra, code, resolution in rows:
-            self.make_order(
-                received=received,
-                status=status,
-                kind=kind,
-                extra=extra,
-                code=code,
-                resolution=resolution,
-                extras=extras,
-            )
+        for received, status, kind, extra, code, resolution, showcase in rows:
+            with self.showcase_dice(showcase):
+                self.make_order(
+                    received=received,
+                    status=status,
+                    kind=kind,
+                    extra=extra,
+                    code=code,
+                    resolution=resolution,
+                    # The showcase's own orders take none of the once-in-the-demo turns (override, misuse, ...).
+                    extras=dict.fromkeys(extras, True) if showcase else extras,
+                    showcase=showcase,
+                )
         self.clock = None
+
+    @contextmanager
+    def showcase_dice(self, showcase: bool = True) -> Iterator[None]:
+        """The showcase's orders throw their own dice: the plan's orders come out as they did without them."""
+        if not showcase:
+            yield
+            return
+        kept, self.rng = self.rng, self.showcase_rng
+        try:
+            yield
+        finally:
+            self.rng = kept
+
+    def showcase_rows(self) -> list[tuple[datetime.datetime, str, str, str, str, str, bool]]:
+        """The showcase customer's own history, so its contact's portal (docs/demo.md) has orders to show: a
+        repair of its unit in warranty closed weeks ago with a signed visit, and a maintenance of the other
+        unit dispatched yesterday (still open)."""
+        with self.showcase_dice():
+            closed, open_ = self.business_time(30), self.business_time(1)
+        return [
+            (closed, S.CLOSED, K.REPAIR, "", "SH", Resolution.ON_SITE, True),
+            (open_, S.DISPATCHED, K.MAINTENANCE, "", "SH", Resolution.ON_SITE, True),
+        ]
+
+    def showcase_unit(self, *, kind: str) -> tuple[Customer, Unit]:
+        """The showcase customer's unit in warranty for a repair, the other one for anything else."""
+        customer = next(c for c in self.customers["SH"] if c.name == data.SHOWCASE_CUSTOMER)
+        units = list(customer.units.select_related("product_model", "site").order_by("-purchase_date"))
+        return customer, units[0] if kind == K.REPAIR else units[-1]
 
     def make_order(
         self,
@@ -150,9 +186,11 @@ class OrdersMixin:
         code: str,
         resolution: str,
         extras: dict[str, bool],
+        showcase: bool = False,
     ) -> None:
         agent, dispatcher, manager = (self.desk(code, r) for r in ("agent", "dispatcher", "manager"))
-        customer, unit = self.pick_unit(code=code, kind=kind, received=received)
+        picked = self.showcase_unit(kind=kind) if showcase else self.pick_unit(code=code, kind=kind, received=received)
+        customer, unit = picked
         contact = self.rng.choice(list(Contact.objects.filter(customer=customer).order_by("id")))
         description, fault = self.describe(kind=kind, unit=unit)
         question, answer = self.rng.choice(data.CONSULTATIONS)

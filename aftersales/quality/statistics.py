@@ -33,6 +33,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Lag, Length, Substr, TruncDate
+from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import business_timezone
@@ -48,6 +49,13 @@ from aftersales.service.permissions import orders_visible_to
 
 FAILURE_KINDS = (OrderKind.REPAIR, OrderKind.EXCHANGE, OrderKind.RETURN_TO_FACTORY)
 FAILURE = Q(kind__in=FAILURE_KINDS, unit__isnull=False, misuse_found=False) & ~Q(status=OrderStatus.CANCELLED)
+
+
+# What the fault table calls the failures no device rule opened (key ""): orders record no code of their own.
+def no_fault_code_label() -> str:
+    return _("No fault code (not opened by a device)")
+
+
 REPEAT_DAYS = {Breakdown.REPEAT_30: 30, Breakdown.REPEAT_90: 90}
 FAULT_PREFIX = "fault:"  # devices' Trigger.cause of a fault-code rule
 
@@ -162,7 +170,7 @@ def by_part(user: User, window: Filters) -> list[dict[str, Any]]:
 def by_fault_code(user: User, window: Filters) -> list[dict[str, Any]]:
     rows = _grouped(failures(user, window), Breakdown.FAULT)
     for row in rows:
-        row["label"] = row["key"] or "—"
+        row["label"] = row["key"] or no_fault_code_label()
     return rows
 
 
@@ -286,7 +294,7 @@ def figure_orders(user: User, window: Filters, *, figure: str, key: str = "") ->
 
 def key_label(figure: str, key: str) -> str:
     """What a click-through's key names, as the statistics' tables name it: a model's code and name, a
-    part's number and name, "—" for failures with no fault code, an age band's label (found by a helper's
+    part's number and name, a sentence for failures with no fault code, an age band's label (found by a helper's
     probe, 2026-12-06: "产品型号 3", "故障时机龄 0-3")."""
     if figure == Breakdown.MODEL:
         model = ProductModel.objects.filter(pk=_int(key)).only("code", "name").first()
@@ -295,7 +303,7 @@ def key_label(figure: str, key: str) -> str:
         part = Part.objects.filter(pk=_int(key)).only("number", "name").first()
         return f"{part.number} {part.name}" if part else key
     if figure == Breakdown.FAULT:
-        return key or "—"
+        return key or no_fault_code_label()
     if figure == Breakdown.AGE and key in AgeBucket.values:
         return str(AgeBucket(key).label)
     return key

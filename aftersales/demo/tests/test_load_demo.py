@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from aftersales.accounts.models import ServiceCenter, User
@@ -16,10 +17,14 @@ from aftersales.contracts.models import Contract, ContractVisit, Project
 from aftersales.core.checks import DEMO_USERNAMES
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.choices import CoverageReason
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Contact, Customer
+from aftersales.demo import data
 from aftersales.demo.quality import ORDERS as QUALITY_ORDERS
 from aftersales.installed_base.models import Unit
+from aftersales.portal import sessions
 from aftersales.quality.models import QualityCase
+from aftersales.quality.statistics import by_fault_code
+from aftersales.reports.filters import Filters
 from aftersales.service.choices import OrderKind, OrderStatus, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 
@@ -56,12 +61,13 @@ class TestLoadedOnce:
     def test_load_demo_on_empty_database_loads_the_demo_set(self, loaded):
         output = loaded
 
-        # The 60 of the plan, the 2 the showcase machine opened by itself (a fault, 500 engine hours) and
+        # The 60 of the plan, the showcase customer's 2, the 6 machines opened by themselves (the showcase's
+        # fault and 500 engine hours, the 4 faults of devices.FAULTS) and
         # the contracts' next visits (one or two a contract, as the calendar falls), and the 7 repeat
         # failures of quality feedback (demo/quality.py).
         visit_orders = ContractVisit.objects.exclude(order=None).count()
         assert 3 <= visit_orders <= 6
-        assert f"service orders: {62 + QUALITY_ORDERS + visit_orders}" in output
+        assert f"service orders: {68 + QUALITY_ORDERS + visit_orders}" in output
         assert "connected devices: 18" in output
         assert set(ServiceCenter.objects.values_list("region", flat=True)) == {"华东", "华北", "华南"}
         assert ProductModel.objects.count() == 10
@@ -70,10 +76,10 @@ class TestLoadedOnce:
         assert Unit.objects.filter(product_model__active=False).exists()
         assert Unit.objects.count() == 300
         assert 100 <= Customer.objects.count() <= 140
-        assert ServiceOrder.objects.count() == 62 + QUALITY_ORDERS + visit_orders
+        assert ServiceOrder.objects.count() == 68 + QUALITY_ORDERS + visit_orders
         assert QualityCase.objects.filter(status="analysing", service_center__code="SH").count() == 1
         assert Contract.objects.count() == 3 and Project.objects.filter(signed_off_at__isnull=False).count() == 1
-        assert ServiceOrder.objects.filter(created_by__system_kind="machine").count() == 2
+        assert ServiceOrder.objects.filter(created_by__system_kind="machine").count() == 6
         statuses = set(ServiceOrder.objects.values_list("status", flat=True))
         assert statuses == set(OrderStatus.values)
         waiting = set(ServiceOrder.objects.filter(status=OrderStatus.WAITING).values_list("waiting_for", flat=True))
@@ -93,6 +99,38 @@ class TestLoadedOnce:
         admin = User.objects.get(username="admin")
         assert admin.is_staff and admin.is_superuser
         assert User.objects.get(username="technician").service_center.name == "上海服务网点"
+
+    def test_load_demo_showcase_contact_sees_orders_in_the_portal(self, loaded):
+        """Found in a screen review, 2026-12-07: the contact docs/demo.md signs in with had no orders."""
+        client = Client()
+        session = client.session
+        contact = Contact.objects.get(customer__name=data.SHOWCASE_CUSTOMER, name=data.SHOWCASE_CONTACT[0])
+        session[sessions.MOBILE] = contact.mobile
+        session[sessions.SIGNED_IN_AT] = session[sessions.SEEN_AT] = timezone.now().timestamp()
+        session.save()
+        orders = ServiceOrder.objects.filter(customer__name=data.SHOWCASE_CUSTOMER).order_by("received_at")
+
+        page = client.get("/portal/orders/")
+        html = page.content.decode()
+
+        assert [(o.kind, o.status) for o in orders] == [
+            (OrderKind.REPAIR, OrderStatus.CLOSED),
+            (OrderKind.MAINTENANCE, OrderStatus.DISPATCHED),
+        ]
+        assert page.status_code == 200
+        assert all(o.number in html for o in orders)
+        assert Visit.objects.filter(order=orders[0], signed_at__isnull=False).exists()
+
+    def test_load_demo_failures_carry_fault_codes_of_the_devices_that_reported_them(self, loaded):
+        rows = {
+            row["key"]: row["failures"]
+            for row in by_fault_code(
+                User.objects.get(username="gm"),
+                Filters(start=timezone.localdate().replace(day=1), end=timezone.localdate()),
+            )
+        }
+
+        assert rows["E-2041"] == 2 and rows["E-1203"] == 2 and rows["E-3310"] == 1
 
     def test_load_demo_completed_and_closed_orders_carry_a_signed_visit(self, loaded):
         done = ServiceOrder.objects.filter(status__in=(OrderStatus.COMPLETED, OrderStatus.CLOSED)).exclude(

@@ -30,6 +30,16 @@ def test_failure_page_shows_the_figures_and_their_chart_data(client, data):
     assert "1000.0" in html and "666.7" in html and "256.5" in html
 
 
+def test_failure_page_says_what_a_failure_without_fault_code_is(client, data):
+    """Found in a screen review, 2026-12-07: 23 of 24 failures under a bare "—", unexplained."""
+    html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
+    table = html[html.index('id="table-fault"') : html.index("</table>", html.index('id="table-fault"'))]
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td><td[^>]*><a [^>]+>(\d+)</a>", table)
+
+    assert rows == [("无故障代码（非设备报修）", "4"), ("E101", "2")]  # o2 o3 o4 o5; o8 o10 by the E101 rule
+    assert 'id="fault-code-note"' in html and "设备的故障代码规则" in html
+
+
 def test_every_figure_link_lists_exactly_its_count(client, data):
     html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
     links = re.findall(r'href="(/quality/failures/orders/\?[^"]+)">(\d+)<', html)
@@ -231,4 +241,4 @@ def test_a_click_through_names_its_key_as_the_statistics_do(client, data):
 
     assert f'<span class="quality-key">{data.qa.code}</span>' in model
     assert f'<span class="quality-key">{data.parts["p1"].number} {data.parts["p1"].name}</span>' in part
-    assert '<span class="quality-key">—</span>' in blank
+    assert '<span class="quality-key">无故障代码（非设备报修）</span>' in blank
