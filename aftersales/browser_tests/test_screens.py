@@ -12,12 +12,15 @@ from playwright.sync_api import expect
 from aftersales.browser_tests.builders import CALLER_MOBILE, open_showcase_order
 from aftersales.browser_tests.helpers import follow_nav, screenshot, zh
 from aftersales.demo import data
+from aftersales.service.choices import OrderStatus
+from aftersales.service.models import ServiceOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_order_list_searches_by_the_callers_phone(signed_in):
-    calls = [open_showcase_order(), open_showcase_order()]  # the demo set has none for this caller
+    demo_calls = list(ServiceOrder.objects.filter(reporter_phone__endswith=CALLER_MOBILE))  # the demo's own 2
+    calls = [*demo_calls, open_showcase_order(), open_showcase_order()]
     page = signed_in("manager")
     page.get_by_role("navigation", name=zh("Main")).get_by_role("link", name=zh("Orders")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Service orders"))
@@ -35,6 +38,51 @@ def test_order_list_searches_by_the_callers_phone(signed_in):
     for order in calls:
         expect(rows.filter(has_text=order.number)).to_contain_text(data.SHOWCASE_CUSTOMER)
     expect(page).to_have_url(re.compile(rf"[?&]q={CALLER_MOBILE}"))  # the filtered list is a link to share
+
+
+def test_order_list_on_a_phone_folds_its_filters_behind_one_toggle(signed_in):
+    """Found in a screen review, 2026-12-07: on a 390×844 phone the filter form was ~750 px tall and the
+    list started below the first screen."""
+    page = signed_in("manager", phone=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/orders/")
+    toggle = page.locator("#order-filter-panel > summary")
+    status = page.get_by_label(zh("SLA state"), exact=True)
+    first_row = page.get_by_role("table", name=zh("Service orders")).locator("tbody tr").first
+
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text(re.compile(rf"^\s*{zh('Filters')}\s*$"))  # no filter applied: no number
+    expect(status).to_be_hidden()
+    box = first_row.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, f"the first order ends at {box}"
+
+    toggle.click()
+    expect(status).to_be_visible()
+    page.locator(".order-status-toggles").get_by_text(zh(OrderStatus.WAITING.label), exact=True).click()
+    expect(page.get_by_role("checkbox", name=zh(OrderStatus.WAITING.label), exact=True)).to_be_checked()
+    page.get_by_role("button", name=zh("Apply filters")).click()
+
+    expect(page).to_have_url(re.compile(r"[?&]status=waiting"))
+    rows = page.get_by_role("table", name=zh("Service orders")).locator("tbody tr")
+    expect(rows.first).to_contain_text(zh(OrderStatus.WAITING.label))
+    for row in rows.all():
+        expect(row).to_contain_text(zh(OrderStatus.WAITING.label))
+    expect(page.locator("#order-filter-count")).to_have_text(re.compile(r"^1\b"))
+
+    # A reload with the filter in the address: folded again, the number says one filter is applied.
+    page.reload()
+    expect(toggle).to_contain_text("1")
+    expect(status).to_be_hidden()
+
+
+def test_order_list_on_a_desktop_shows_its_filters_without_a_toggle(signed_in):
+    page = signed_in("manager")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto("/orders/")
+
+    expect(page.get_by_label(zh("SLA state"), exact=True)).to_be_visible()
+    expect(page.get_by_label(zh("Search"), exact=True)).to_be_visible()
+    expect(page.locator("#order-filter-panel > summary")).to_be_hidden()
 
 
 def order_list_overflow(page) -> int:

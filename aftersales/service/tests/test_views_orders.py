@@ -129,6 +129,25 @@ def test_order_list_fits_a_1280_screen_and_every_filter_says_all(users, customer
     assert '<td class="order-due order-cell-due"' in page
 
 
+def test_order_list_filter_toggle_counts_the_filters_applied(users, customer):
+    """Found in a screen review, 2026-12-07: on a phone the filters fold behind one toggle, which says how
+    many are applied; the page size is no filter, and an htmx answer updates the number out of band."""
+    make_order(by=users[Role.AGENT], customer=customer)
+    client = login(users[Role.AGENT])
+
+    plain = client.get("/orders/?per_page=50&q=").content.decode()
+    filtered = client.get("/orders/?status=new&status=accepted&kind=repair&q=&per_page=50").content.decode()
+    fragment = client.get("/orders/?kind=repair", headers={"HX-Request": "true"}).content.decode()
+
+    assert (
+        '<details class="order-filter-panel" id="order-filter-panel">' in plain
+    )  # closed: CSS opens it on wider screens
+    assert '<span id="order-filter-count"></span>' in plain
+    assert '<span id="order-filter-count" class="badge rounded-pill text-bg-primary">2<' in filtered
+    assert '<span id="order-filter-count" hx-swap-oob="true" class="badge rounded-pill text-bg-primary">1<' in fragment
+    assert "order-filter-panel" not in fragment
+
+
 def test_order_list_filters_by_status_kind_and_sla_state(users, customer):
     new = make_order(by=users[Role.AGENT], customer=customer)
     accepted = make_order(by=users[Role.AGENT], customer=customer, kind=OrderKind.INSTALLATION)

@@ -153,8 +153,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "first_url": ("?" + _list_query(request, sort=sort)) if request.GET.get("cursor") else "",
         "export_url": reverse("exchange:order_export") + "?" + _list_query(request),
         "show_centre": centres is not None,
+        # The number on the phone's filter toggle: the filters given a value (the page size is no filter).
+        "active_filters": sum(1 for name in form.fields if any(request.GET.getlist(name))),
+        "fragment": is_htmx_fragment(request),
     }
-    template = "service/_order_results.html" if is_htmx_fragment(request) else "service/order_list.html"
+    template = "service/_order_results.html" if context["fragment"] else "service/order_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -1,6 +1,8 @@
 /* Order screens. No inline handlers: the CSP forbids them.
  *   data-print               on a button: open the browser's print dialog (service record form).
- *   #order-filter (htmx)     leave empty filters out of the request, so the pushed URL stays short. */
+ *   #order-filter (htmx)     leave empty filters out of the request, so the pushed URL stays short.
+ *   #order-filter-panel      the filters' <details>: open from 576 px up (the CSS shows it there too;
+ *                            this is for browsers without ::details-content). */
 (function () {
   "use strict";
 
@@ -11,6 +13,16 @@
       window.print();
     }
   });
+
+  var wide = window.matchMedia("(min-width: 576px)");
+  function openOnWideScreens() {
+    var panel = document.getElementById("order-filter-panel");
+    if (panel && wide.matches) {
+      panel.open = true;
+    }
+  }
+  openOnWideScreens();
+  wide.addEventListener("change", openOnWideScreens);
 
   document.addEventListener("htmx:configRequest", function (event) {
     var source = event.detail.elt;
