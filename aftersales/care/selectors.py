@@ -21,6 +21,7 @@ from aftersales.care.permissions import (
     follow_ups_visible_to,
 )
 from aftersales.core.phones import display_phone
+from aftersales.core.text import label_colon
 from aftersales.coverage.decision import CoverageDecision
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer
@@ -246,7 +247,7 @@ def _contact_items(entries: list[ContactEntry], statuses: dict[str, str]) -> lis
             f"{entry.get_channel_display()} · {entry.get_direction_display()}"
             + (f" · {display_phone(entry.person)}" if entry.person else "")  # an SMS's is its number
             + (f" · {entry.by}" if entry.by_id else ""),
-            entry.summary + (f" — {_('Needs')}: {entry.needs}" if entry.needs else ""),
+            entry.summary + (f" — {_('Needs')}{label_colon()}{entry.needs}" if entry.needs else ""),
             badge=statuses.get(entry.message_key, ""),
         )
         for entry in entries
@@ -324,7 +325,7 @@ def _record_items(activities: list[Activity]) -> list[TimelineItem]:
         label = activity.data.get("label")  # the record as it was named before the change
         title = f"{view.label} · {label}" if label else view.label
         changes = "; ".join(
-            f"{change.label}: {change.old_display} → {change.new_display}"
+            f"{change.label}{label_colon()}{change.old_display} → {change.new_display}"
             for change in view.changes
             if change.old is not None  # an addition: the title and its new value say it
         )

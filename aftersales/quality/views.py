@@ -19,6 +19,7 @@ from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.pagination import keyset_page
+from aftersales.core.text import label_colon
 from aftersales.customers.models import Customer
 from aftersales.history.views import record_panel
 from aftersales.installed_base.models import Unit
@@ -61,7 +62,7 @@ def _window(request: HttpRequest) -> tuple[Filters, str, int]:
             "customer": _("Customer"),
         }
         label = labels.get(exc.field or "", exc.field)
-        return parse_window(request.user, {}), f"{label}: {exc.detail}" if label else exc.detail, 400
+        return parse_window(request.user, {}), f"{label}{label_colon()}{exc.detail}" if label else exc.detail, 400
 
 
 @login_required

@@ -259,3 +259,36 @@ def test_chinese_uses_full_width_punctuation(po: Path) -> None:
             if HALF_WIDTH_IN_CHINESE.search(PLACEHOLDER.sub("x", text)):
                 problems.append(f"{entry.where}: {text!r}")
     assert not problems, "\n".join(problems)
+
+
+# An ASCII colon touching Chinese ("优先级: 高", "status:案例状态") or a full-width one with a space after it.
+COLON_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*:|:\s*[\u4e00-\u9fff]|：\s")
+# Where the ASCII colon is what the reader types: a pay tier is written "0–200: 0.5" (起–止: 比率).
+COLON_IS_INPUT_SYNTAX = {
+    "One tier a line: from–to: rate; the last tier open (300–: 2).",
+    "Line %(n)s: write from–to: rate, e.g. 0–200: 0.5.",
+}
+
+
+@pytest.mark.parametrize("po", [p for p in PO_FILES if "/zh_Hans/" in str(p)], ids=lambda p: str(p.relative_to(ROOT)))
+def test_chinese_uses_the_full_width_colon(po: Path) -> None:
+    """ "优先级：高": a full-width colon and no space after it, as Chinese sets a label and its value."""
+    problems = []
+    for entry in parse_po(po):
+        if entry.msgid in COLON_IS_INPUT_SYNTAX:
+            continue
+        for text in entry.msgstr.values():
+            if COLON_IN_CHINESE.search(PLACEHOLDER.sub("x", text)):
+                problems.append(f"{entry.where}: {text!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_label_colon_follows_the_language() -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load i18n ui %}{% translate "Priority" %}{% colon %}{{ value }}')
+    with translation.override("zh-hans"):
+        assert template.render(Context({"value": "高"})) == "优先级：高"
+    with translation.override("en"):
+        assert template.render(Context({"value": "High"})) == "Priority: High"

@@ -421,8 +421,8 @@ def test_the_timeline_shows_a_contact_and_a_site_edited_and_taken_out_of_use(age
     assert [item.title.split(" · ")[0] for item in records] == ["停用地点", "修改地点", "停用联系人", "修改联系人"]
     edited_contact, retired_contact = records[3], records[2]
     assert "王工 138 0013 8000" in edited_contact.title and edited_contact.title.endswith(f" · {users[Role.AGENT]}")
-    assert edited_contact.detail == "联系人 · 手机: 138 0013 8000 → 139 0013 9000 — 换号了"
-    assert retired_contact.detail.startswith("联系人 · 在用: 是 → 否") and retired_contact.detail.endswith("— 已离职")
+    assert edited_contact.detail == "联系人 · 手机：138 0013 8000 → 139 0013 9000 — 换号了"
+    assert retired_contact.detail.startswith("联系人 · 在用：是 → 否") and retired_contact.detail.endswith("— 已离职")
     assert "张江路1号 → " in records[1].detail and "张江路2号" in records[1].detail
     page = response.content.decode()
     assert page.count('data-kind="record"') == 4 and "换号了" in page

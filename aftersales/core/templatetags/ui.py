@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from aftersales.core import registry
 from aftersales.core.phones import display_phone
 from aftersales.core.renderers import local_time
+from aftersales.core.text import label_colon
 
 register = template.Library()
 
@@ -124,3 +125,10 @@ def cell(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+@register.simple_tag
+def colon() -> str:
+    """``{% translate "Priority" %}{% colon %}{{ value }}``: "优先级：高" in Chinese, "Priority: High" in
+    English. The tag replaces the colon and the space after it; any closing tag goes after the tag."""
+    return label_colon()
