@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext, gettext_noop
 
 from aftersales.core.amounts import FEN
+from aftersales.core.text import label_colon
 from aftersales.pay.plan import Bands, PlanDoc, TierTable
 
 ZERO = Decimal(0)
@@ -33,11 +34,12 @@ def warning(path: str, reason: str) -> str:
 
 def describe_warning(stored: str, plan: PlanDoc | None = None) -> str:
     """A stored warning in the reader's language: the reason translated, and the plan's path named by the
-    plan's labels when the plan is given (the API keeps the path, which a program can follow)."""
+    plan's labels when the plan is given (the API keeps the path, which a program can follow). Stored
+    warnings keep ": "; the reader's colon is ``label_colon`` (full width in Chinese)."""
     path, sep, reason = stored.partition(": ")
     if not sep:
         return gettext(stored)
-    return f"{plan.describe(path) if plan else path}: {gettext(reason)}"
+    return f"{plan.describe(path) if plan else path}{label_colon()}{gettext(reason)}"
 
 
 @dataclass(frozen=True)

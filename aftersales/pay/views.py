@@ -18,6 +18,7 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.core.errors import DomainError
 from aftersales.core.registry import figure_sources
+from aftersales.core.text import label_colon
 from aftersales.pay import permissions, services
 from aftersales.pay.choices import RunStatus
 from aftersales.pay.engine import describe_warning
@@ -264,7 +265,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 )
             except DomainError as exc:
                 field = form.field_for(exc.field)
-                form.add_error(field, exc.detail if field else f"{exc.field or ''}: {exc.detail}".lstrip(": "))
+                detail = f"{exc.field}{label_colon()}{exc.detail}" if exc.field else exc.detail
+                form.add_error(field, exc.detail if field else detail)
             else:
                 messages.success(
                     request, _("Plan saved, in force from %(month)s.") % {"month": f"{saved.effective_from:%Y-%m}"}

@@ -16,6 +16,7 @@ from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.permissions import product_models_visible_to
 from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.panels import render_record_panels
+from aftersales.core.text import label_colon
 from aftersales.history.display import describe
 from aftersales.reports.charts import chart_data
 from aftersales.reports.engine import UnknownCell, records
@@ -153,7 +154,9 @@ def periodic_pdf(request: HttpRequest) -> HttpResponse:
     _need_reports(request)
     period, error = _period(request)
     if error is not None:
-        return HttpResponse(f"{error.field}: {error.detail}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"{error.field}{label_colon()}{error.detail}", status=400, content_type="text/plain; charset=utf-8"
+        )
     sections = build_report(user=request.user, period=period)
     response = HttpResponse(
         pdf_bytes(user=request.user, period=period, sections=sections, request=request), content_type="application/pdf"
@@ -168,7 +171,9 @@ def periodic_xlsx(request: HttpRequest) -> HttpResponse:
     _need_reports(request)
     period, error = _period(request)
     if error is not None:
-        return HttpResponse(f"{error.field}: {error.detail}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"{error.field}{label_colon()}{error.detail}", status=400, content_type="text/plain; charset=utf-8"
+        )
     sections = build_report(user=request.user, period=period)
     response = HttpResponse(
         xlsx_bytes(period=period, sections=sections),

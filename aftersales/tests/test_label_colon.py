@@ -6,6 +6,7 @@ The templates write ``{% colon %}`` (``ui``) where the colon goes; the review th
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -81,3 +82,16 @@ def test_english_pages_keep_the_colon_and_its_space(
     assert "Diagnosis: 轴承磨损" in tech_page
     for url, text in texts.items():
         assert "：" not in text, url
+
+
+def test_no_template_writes_a_colon_after_a_label() -> None:
+    """``{% translate "Priority" %}: `` showed "优先级: 高": a template writes ``{% colon %}`` instead. A colon
+    inside ``{% blocktranslate %}`` is part of the msgid, and its Chinese msgstr has "：" (test_translations)."""
+    root = Path(__file__).resolve().parents[1]
+    blocks = re.compile(r"\{% blocktranslate.*?\{% endblocktranslate %\}", re.S)
+    colon_after_tag = re.compile(r"(?:%\}|\}\})\s*:")
+    found = []
+    for template in sorted(root.glob("*/templates/**/*.html")) + sorted(root.glob("templates/**/*.html")):
+        text = blocks.sub("%}", template.read_text(encoding="utf-8"))  # the block's end tag is kept
+        found += [f"{template.relative_to(root)}: {m.group(0)!r}" for m in colon_after_tag.finditer(text)]
+    assert found == []

@@ -137,7 +137,7 @@ def test_a_warning_is_shown_in_the_readers_language():
     with translation.override("en"):
         english = [describe_warning(warning) for warning in stored]
 
-    assert "education.college: 待填写（来源表中为空）" in shown
+    assert "education.college：待填写（来源表中为空）" in shown
     assert english == stored
 
 
@@ -150,7 +150,7 @@ def test_a_warning_names_the_plans_labels_not_its_paths():
     stored = statement(["storekeeper"], education="college").warnings
     with translation.override("zh-hans"):
         shown = [describe_warning(warning, PLAN) for warning in stored]
-    assert "学历工资 · 大专（初级职称、（职高）高技）: 待填写（来源表中为空）" in shown
+    assert "学历工资 · 大专（初级职称、（职高）高技）：待填写（来源表中为空）" in shown
     assert not any("education." in text for text in shown)
 
 

@@ -212,7 +212,7 @@ def test_statement_and_run_name_what_is_asked_for_by_the_plans_labels(
     detail = client.get(f"/pay/statements/{statement.pk}/").content.decode()
     run_page = client.get(f"/pay/runs/{run.pk}/").content.decode()
 
-    shown = "学历工资 · 大专（初级职称、（职高）高技）: 待填写（来源表中为空）"
+    shown = "学历工资 · 大专（初级职称、（职高）高技）：待填写（来源表中为空）"
     assert shown in detail and shown in run_page
     assert "education.college" not in detail and "education.college" not in run_page
 
