@@ -81,7 +81,9 @@ def test_a_contact_taken_out_of_use_after_the_intake_picked_it_is_refused_at_the
     page.get_by_label(zh("Kind"), exact=True).select_option(OrderKind.REPAIR)
     page.get_by_role("textbox", name=zh("Problem description"), exact=True).fill("主轴异响。")
     caller = Contact.objects.get(customer=showcase_customer(), mobile__endswith=CALLER_MOBILE)
-    Contact.objects.filter(pk=caller.pk).update(in_use=False, is_primary=False)  # the file is tidied up meanwhile (as set_contact_in_use does)
+    Contact.objects.filter(pk=caller.pk).update(
+        in_use=False, is_primary=False
+    )  # the file is tidied up meanwhile (as set_contact_in_use does)
     orders = ServiceOrder.objects.count()
 
     problems.allow(r"status of 400 \(Bad Request\) \(http://[^/]+/intake/\)")  # the refused form's answer
