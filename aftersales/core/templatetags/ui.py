@@ -13,6 +13,7 @@ from django import template
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage.base import Message
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from aftersales.core import registry
 from aftersales.core.phones import display_phone
@@ -111,6 +112,15 @@ def yuan(value: Decimal | str | None) -> str:
     The one filter for amounts of money in templates (found by hand, 2026-12-06: screens and PDFs showed
     ``1234567.00``)."""
     return "" if value is None or value == "" else f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def in_yuan(label: str) -> str:
+    """A money column's heading with its unit, as Chinese business screens write it: ``{{ _("Net")|in_yuan }}``
+    → 净额（元）. The one pattern for the unit, so a column of amounts shows plain ``655.00`` under a heading
+    that says what they are (found in a screen review, 2026-12-07: the invoice list and the pay run showed
+    amounts with no unit anywhere)."""
+    return gettext("%(label)s (CNY)") % {"label": label}
 
 
 @register.filter

@@ -49,7 +49,7 @@ def test_charges_page_adds_a_line_and_shows_a_refusal_next_to_its_field(users, o
     assert "An amount cannot be negative." in bad.content.decode() or "金额不能为负" in bad.content.decode()
     assert ChargeLine.objects.count() == 1
     page = client.get(f"/money/orders/{order.pk}/").content.decode()
-    assert 'id="charge-lines"' in page and "¥113.00" in page
+    assert 'id="charge-lines"' in page and 'id="customer-total">113.00<' in page
 
 
 def test_send_quote_then_customer_approves_on_the_link_without_an_account(users, order):
@@ -102,6 +102,32 @@ def test_finance_invoices_issues_and_records_a_payment_on_screen(users, order):
     assert f'<a href="/money/orders/{order.pk}/">{order.number}</a>' in listing
     assert finance.get("/money/receivables/").status_code == 200
     assert finance.get(f"/money/invoices/{invoice.pk}/print/").status_code == 200
+
+
+def test_money_columns_carry_their_unit_in_the_heading(users, order):
+    """Found in a screen review, 2026-12-07: the invoice list showed 655.00 with no ¥ and no unit, and the
+    invoice wrote "未收金额: ¥710.75" with an ASCII colon."""
+    services.add_charge(order, by=users[Role.AGENT], kind=ChargeKind.LABOUR, description="人工", unit_price="100")
+    services.answer_quote(services.send_quote(order, by=users[Role.AGENT]), approve=True, name="王")
+    finance = login(users[Role.FINANCE])
+    finance.post(f"/money/orders/{order.pk}/invoice/")
+    invoice = Invoice.objects.get()
+    finance.post(f"/money/invoices/{invoice.pk}/issue/")
+
+    listing = finance.get("/money/invoices/").content.decode()
+    detail = finance.get(f"/money/invoices/{invoice.pk}/").content.decode()
+    charges = finance.get(f"/money/orders/{order.pk}/").content.decode()
+    receivables = finance.get("/money/receivables/").content.decode()
+
+    for heading in ("不含税金额（元）", "税额（元）", "价税合计（元）", "未收金额（元）"):
+        assert f">{heading}</th>" in listing
+    assert ">单价（元）</th>" in detail and ">价税合计（元）</th>" in detail
+    assert "未收金额：" in detail and "未收金额:" not in detail
+    assert ">单价（元）</th>" in charges and ">价税合计（元）</th>" in charges
+    # The unit is in the heading, so the cells under it are plain amounts, like the invoice list's.
+    assert '<td class="text-end font-monospace fw-semibold">113.00</td>' in charges
+    assert 'id="customer-total">113.00<' in charges
+    assert ">未收金额（元）</th>" in receivables
 
 
 def test_invoice_screens_are_for_finance_and_managers(users):
@@ -187,8 +213,9 @@ def test_amounts_on_screen_are_grouped_by_thousands(users, order):
     charges = login(users[Role.AGENT]).get(f"/money/orders/{order.pk}/").content.decode()
     link = Client().get(f"/q/{quote_token(quote)}/").content.decode()
 
-    for page in (charges, link):
-        assert "¥1,356,000.00" in page and "1356000" not in page
+    # The charges page writes the unit in its headings (¥ on the customer's link).
+    assert "1,356,000.00" in charges and "1356000" not in charges
+    assert "¥1,356,000.00" in link and "1356000" not in link
 
 
 def test_quote_and_invoice_prints_show_the_company_profile_as_the_seller(users, order):

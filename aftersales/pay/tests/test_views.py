@@ -241,3 +241,18 @@ def test_a_managers_draft_is_not_shown_as_his_pay(setup: dict[str, Any], centre:
 def _your_statements(page: str) -> str:
     start = page.index('id="h-mine"')
     return page[start : page.index("</section>", start)]
+
+
+def test_pay_run_and_statement_headings_carry_the_unit_of_their_amounts(setup: dict[str, Any], centre: Any) -> None:
+    """Found in a screen review, 2026-12-07: the run's table showed 6000.00 and 655.00 with no unit anywhere."""
+    run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
+    statement = run.statements.get(user=setup["adviser"])
+    client = signed_in(setup["manager"])
+
+    table = client.get(f"/pay/runs/{run.pk}/").content.decode()
+    detail = client.get(f"/pay/statements/{statement.pk}/").content.decode()
+
+    headings = re.findall(r'<th scope="col" class="text-end">([^<]*)</th>', table)
+    assert headings[0] == "基本工资（元）" and headings[-1] == "实发（元）"
+    assert len(headings) == 10 and all(heading.endswith("（元）") for heading in headings)
+    assert ">金额（元）</th>" in detail
