@@ -154,3 +154,32 @@ def test_a_dispatcher_reserves_a_part_from_the_order_page(signed_in):
     screenshot(page, "parts-reserve")
     page.goto(f"/orders/{order.pk}/")
     expect(page.locator(f"#order-{order.pk}-reservations")).to_contain_text("BRG-6308")
+
+
+def test_claims_forms_line_up_and_the_home_panel_keeps_names_whole(signed_in):
+    """Found in a screen review, 2026-12-07: a claim's form sat beside a short row and under a long one,
+    and the home panel broke the store's name character by character (上/海…) beside the part."""
+    keeper = signed_in("parts")
+    keeper.goto("/parts/claims/")
+    rows = keeper.locator("#claim-list > li").filter(has=keeper.locator("form"))
+    assert rows.count() >= 2, "the demo has fewer than two claims the keeper can move"
+    places = set()
+    for index in range(rows.count()):
+        text = rows.nth(index).locator("> div > div").first.bounding_box()  # the claim's number and story
+        form = rows.nth(index).locator("form").bounding_box()
+        assert text is not None and form is not None
+        places.add(("beside" if form["x"] >= text["x"] + text["width"] - 1 else "below", round(form["x"])))
+    assert len(places) == 1, f"the forms do not line up: {places}"
+
+    keeper.goto("/")
+    panel = keeper.locator("#parts-keeper-panel")
+    store = panel.locator(".text-nowrap", has_text="库房").first
+    box = store.bounding_box()
+    line = keeper.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)", store.element_handle())
+    assert box is not None and box["height"] < 1.5 * line, "the store's name wraps"
+    frame = panel.bounding_box()
+    assert frame is not None and box["x"] + box["width"] <= frame["x"] + frame["width"], "the name spills out"
+    request = StockRequest.objects.filter(status="open", location__service_center__code="SH").order_by("id").first()
+    assert request is not None, "the demo has no open request in 上海"
+    panel.get_by_role("link", name=request.number).click()
+    expect(keeper.locator(f"#request-{request.pk}")).to_be_in_viewport()

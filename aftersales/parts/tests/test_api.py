@@ -221,6 +221,28 @@ def test_the_keepers_home_panel_lists_shortages(client, keeper, shop, part):
     assert 'id="parts-keeper-panel"' in body and part.number in body
 
 
+def test_the_keepers_home_panel_links_each_request_to_its_row(client, keeper, shop, part):
+    """Found in a screen review, 2026-12-07: the panel's PR… rows were plain text, and the store's name
+    shared a line with the part and broke character by character (上/海…) in the narrow column."""
+    from aftersales.parts.services.catalogue import set_stock_levels
+    from aftersales.parts.services.requests import request_shortages
+
+    set_stock_levels(by=keeper, location=shop, part=part, min_qty=2, max_qty=4)
+    stock_request = request_shortages(by=keeper, location=shop)
+    assert stock_request is not None
+    client.force_login(keeper)
+
+    body = client.get("/").content.decode()
+    shortages = client.get("/parts/shortages/").content.decode()
+
+    assert (
+        f'<a class="font-monospace" href="/parts/shortages/#request-{stock_request.pk}">{stock_request.number}</a>'
+        in body
+    )
+    assert f'id="request-{stock_request.pk}"' in shortages
+    assert f'<div class="small text-body-secondary text-nowrap">{shop.name}</div>' in body
+
+
 def test_the_home_panel_is_not_shown_to_an_agent(client, users):
     client.force_login(users["agent"])
 
