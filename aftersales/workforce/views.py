@@ -21,7 +21,7 @@ from aftersales.core.errors import DomainError
 from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
-from aftersales.service.permissions import jobs_visible_to
+from aftersales.service.permissions import jobs_visible_to, orders_visible_to
 from aftersales.workforce import selectors
 from aftersales.workforce.choices import AbsenceStatus, Decision, ExpenseClaimStatus, ExpenseKind, OvertimeStatus
 from aftersales.workforce.common import week_start_of
@@ -317,9 +317,15 @@ def _claim_context(request: HttpRequest, claim: ExpenseClaim, **forms: Any) -> d
         and may_approve_step(user, claim.step_role, centre_id=claim.service_center_id)
     )
     lines = list(claim.lines.all())
+    order_ids = {line.order_id for line in lines if line.order_id}
+    # Only the orders this viewer may open are links: a link to an order outside their scope would 404.
+    openable = (
+        set(orders_visible_to(user).filter(pk__in=order_ids).values_list("pk", flat=True)) if order_ids else set()
+    )
     return {
         "claim": claim,
         "lines": lines,
+        "openable_orders": openable,
         "decisions": list(claim.decisions.all()),
         "own_draft": own_draft,
         "may_decide": may_decide,

@@ -143,3 +143,31 @@ def test_claim_list_filter_button_reads_as_a_verb(client, users):
     # Django admin's catalogue came first and called the button 过滤器 (a filter, the thing).
     assert ">筛选</button>" in html
     assert "过滤器" not in html
+
+
+def test_a_claims_order_is_a_link_for_those_who_may_open_the_order(client, users, tech, other_centre):
+    """Found in a screen review, 2026-12-07: finance read the order number as plain text and had to
+    search for it. Only an order the viewer may open is a link: a link to a 404 is worse than none."""
+    seen, hidden = job_for(users), job_for(users)
+    claim = claims.create_claim(by=tech)
+    for order in (seen, hidden):
+        claims.add_expense_line(
+            claim_id=claim.pk,
+            by=tech,
+            kind="transport",
+            spent_on=TUESDAY,
+            amount="20.00",
+            description="出租车",
+            order_id=order.pk,
+            today=TUESDAY,
+        )
+    claims.submit_claim(claim_id=claim.pk, by=tech, now=at(TUESDAY))
+    type(hidden).objects.filter(pk=hidden.pk).update(service_center=other_centre)  # now outside finance's scope
+    client.force_login(users[Role.FINANCE])
+
+    page = client.get(f"/workforce/claims/{claim.pk}/").content.decode()
+
+    assert f'<a href="/orders/{seen.pk}/" class="font-monospace">{seen.number}</a>' in page
+    assert client.get(f"/orders/{seen.pk}/").status_code == 200
+    assert hidden.number in page and f'href="/orders/{hidden.pk}/"' not in page
+    assert client.get(f"/orders/{hidden.pk}/").status_code == 404
