@@ -21,7 +21,7 @@ from aftersales.care.permissions import (
     follow_ups_visible_to,
 )
 from aftersales.core.phones import display_phone
-from aftersales.core.text import label_colon
+from aftersales.core.text import join_clauses, label_colon
 from aftersales.coverage.decision import CoverageDecision
 from aftersales.coverage.selectors import decide_coverage
 from aftersales.customers.models import Contact, Customer
@@ -324,13 +324,13 @@ def _record_items(activities: list[Activity]) -> list[TimelineItem]:
         view = describe(activity)
         label = activity.data.get("label")  # the record as it was named before the change
         title = f"{view.label} · {label}" if label else view.label
-        changes = "; ".join(
+        changes = join_clauses(
             f"{change.label}{label_colon()}{change.old_display} → {change.new_display}"
             for change in view.changes
             if change.old is not None  # an addition: the title and its new value say it
         )
         if not changes:
-            changes = "; ".join(change.new_display for change in view.changes)
+            changes = join_clauses(change.new_display for change in view.changes)
         detail = changes + (f" — {activity.reason}" if activity.reason else "")
         items.append(
             TimelineItem(

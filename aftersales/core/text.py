@@ -16,6 +16,13 @@ def join_list(items: Iterable[str]) -> str:
     return pgettext("between the items of a list", ", ").join(str(item) for item in items)
 
 
+def join_clauses(items: Iterable[str]) -> str:
+    """Clauses that each say a whole thing ("手机：… → …；姓名：… → …"): the full-width semicolon in
+    Chinese, "; " in English (found in a screen review, 2026-12-07: the customer file's timeline joined
+    its changes with an ASCII "; ")."""
+    return pgettext("between clauses", "; ").join(str(item) for item in items)
+
+
 def label_colon() -> str:
     """The colon between a label and its value: "优先级：高" in Chinese (full width, no space after it),
     "Priority: high" in English. Templates write it as ``{% colon %}`` (``ui``) in place of ": "."""

@@ -292,3 +292,14 @@ def test_the_label_colon_follows_the_language() -> None:
         assert template.render(Context({"value": "高"})) == "优先级：高"
     with translation.override("en"):
         assert template.render(Context({"value": "High"})) == "Priority: High"
+
+
+def test_clauses_are_joined_by_the_languages_semicolon() -> None:
+    from django.utils import translation
+
+    from aftersales.core.text import join_clauses
+
+    with translation.override("zh-hans"):
+        assert join_clauses(["手机：1 → 2", "姓名：甲 → 乙"]) == "手机：1 → 2；姓名：甲 → 乙"
+    with translation.override("en"):
+        assert join_clauses(["Mobile: 1 → 2", "Name: A → B"]) == "Mobile: 1 → 2; Name: A → B"

@@ -422,6 +422,9 @@ def test_the_timeline_shows_a_contact_and_a_site_edited_and_taken_out_of_use(age
     edited_contact, retired_contact = records[3], records[2]
     assert "王工 138 0013 8000" in edited_contact.title and edited_contact.title.endswith(f" · {users[Role.AGENT]}")
     assert edited_contact.detail == "联系人 · 手机：138 0013 8000 → 139 0013 9000 — 换号了"
+    edited_site = records[1]
+    # Several changes at once, joined by Chinese's semicolon (an ASCII "; " before the 2026-12-07 review).
+    assert edited_site.detail.count("；") >= 1 and "; " not in edited_site.detail, edited_site.detail
     assert retired_contact.detail.startswith("联系人 · 在用：是 → 否") and retired_contact.detail.endswith("— 已离职")
     assert "张江路1号 → " in records[1].detail and "张江路2号" in records[1].detail
     page = response.content.decode()

@@ -168,6 +168,7 @@ def test_a_claims_order_is_a_link_for_those_who_may_open_the_order(client, users
     page = client.get(f"/workforce/claims/{claim.pk}/").content.decode()
 
     assert f'<a href="/orders/{seen.pk}/" class="font-monospace">{seen.number}</a>' in page
+    assert "金额（元）" in page  # the amounts' unit in their heading, as on the other money tables
     assert client.get(f"/orders/{seen.pk}/").status_code == 200
     assert hidden.number in page and f'href="/orders/{hidden.pk}/"' not in page
     assert client.get(f"/orders/{hidden.pk}/").status_code == 404
