@@ -13,12 +13,14 @@ class CareConfig(AppConfig):
         from aftersales.care.choices import COMPLAINT_STATUS_BADGES, TASK_STATUS_BADGES, ComplaintStatus, TaskStatus
         from aftersales.care.figures import register_figures
         from aftersales.care.home import register_home_panels
-        from aftersales.care.models import Campaign, Complaint, FollowUpTask
+        from aftersales.care.models import Campaign, Complaint, FollowUpRule, FollowUpTask, ScriptQuestion
         from aftersales.care.permissions import (
             CAPABILITIES,
             campaigns_visible_to,
             complaints_visible_to,
             follow_ups_visible_to,
+            questions_visible_to,
+            rules_visible_to,
         )
         from aftersales.care.receivers import on_message_queued, on_status_changed
         from aftersales.core import registry
@@ -159,6 +161,9 @@ class CareConfig(AppConfig):
         register_target("follow_up", model=FollowUpTask, visible_to=follow_ups_visible_to)
         register_target("complaint", model=Complaint, visible_to=complaints_visible_to)
         register_target("campaign", model=Campaign, visible_to=campaigns_visible_to)
+        # The settings pages of the rules and the script show their changes (docs/console.md "Settings").
+        register_target("follow_up_rule", model=FollowUpRule, visible_to=rules_visible_to)
+        register_target("script_question", model=ScriptQuestion, visible_to=questions_visible_to)
         register_types(
             {
                 "follow_up.called": _("Follow-up call recorded"),

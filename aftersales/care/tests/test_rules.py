@@ -134,3 +134,33 @@ def test_the_settings_screens_list_and_edit_the_rules(client, users):
     rule.refresh_from_db()
     assert listing.status_code == 200 and "3–5" in listing.content.decode()
     assert saved.status_code == 302 and rule.second is False
+
+
+def test_the_rule_and_question_edit_pages_show_their_history(client, users):
+    """docs/console.md "Settings": each edit page ends with a History card. The rules and the script's
+    questions recorded their changes, but were no history target, so their pages had no card (found by
+    the docs audit, 2026-12-07)."""
+    manager = users[Role.MANAGER]
+    rule = FollowUpRule.objects.get(kind=OrderKind.REPAIR)
+    rules.update_rule(by=manager, rule=rule, kind=OrderKind.REPAIR, **{**WINDOWS, "first_closes": 7})
+    question = rules.create_question(
+        by=manager, position=9, text="满意吗", answer_type="text", choices="", required=False, active=True
+    )
+    client.force_login(manager)
+
+    rule_page = client.get(f"/settings/follow-up-rules/{rule.pk}/").content.decode()
+    question_page = client.get(f"/settings/call-script/{question.pk}/").content.decode()
+
+    assert "history-panel" in rule_page and '<span class="order-new">7</span>' in rule_page
+    assert "history-panel" in question_page and "满意吗" in question_page.split("history-panel", 1)[1]
+
+
+def test_the_rules_history_is_for_those_who_edit_the_rules(client, users):
+    manager, agent = users[Role.MANAGER], users[Role.AGENT]
+    rule = FollowUpRule.objects.get(kind=OrderKind.REPAIR)
+    rules.update_rule(by=manager, rule=rule, kind=OrderKind.REPAIR, **{**WINDOWS, "first_closes": 7})
+
+    client.force_login(manager)
+    assert client.get(f"/api/v1/history/follow_up_rule/{rule.pk}").status_code == 200
+    client.force_login(agent)
+    assert client.get(f"/api/v1/history/follow_up_rule/{rule.pk}").status_code == 404
