@@ -10,7 +10,10 @@ localhost needs instead:
 * a cache in files under ``.cache/`` unless ``REDIS_URL`` is set, so the granian workers share it (the
   SLA policies and the calendar are cached: a change made through one worker must reach the other);
 * a secret key kept in ``.secret_key`` (created on first use) unless ``DJANGO_SECRET_KEY`` is set, so
-  sessions survive a restart.
+  sessions survive a restart;
+* no Celery worker (``make run`` starts the outbox relay loop instead), so tasks run inline unless
+  ``CELERY_BROKER_URL`` names a broker: ``REDIS_URL`` is the cache only here, not the broker it is in
+  production's settings.
 
 See docs/deploy.md ("Trying it on one machine") and README.md.
 """
@@ -19,7 +22,7 @@ import os
 import secrets
 
 from aftersales.settings.base import *  # noqa: F403
-from aftersales.settings.base import BASE_DIR, STORAGES, env_list
+from aftersales.settings.base import BASE_DIR, STORAGES, env_bool, env_list
 
 
 def _local_secret_key() -> str:
@@ -42,6 +45,10 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# No worker here: a task published to a broker would wait for ever (a large import). REDIS_URL alone
+# must not become the broker, as it does in base.py for production's workers.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 if not os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -28,6 +28,8 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "refuse_demo": getattr(settings, "AFTERSALES_REFUSE_DEMO_PASSWORD", False),
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "broker": settings.CELERY_BROKER_URL,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "demo_check": [m.id for m in check_demo_passwords()],
 }))
 """
@@ -37,7 +39,7 @@ def _settings(module: str, **env: str) -> dict:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "REDIS_URL", "DATABASE_URL", "PYTEST_"))
+        if not key.startswith(("DJANGO_", "REDIS_URL", "DATABASE_URL", "PYTEST_", "CELERY_"))
     }
     environment.update(
         DJANGO_SETTINGS_MODULE=module, DJANGO_SECRET_KEY="x" * 60, DATABASE_URL="sqlite://:memory:", **env
@@ -67,6 +69,24 @@ def test_embedded_settings_use_redis_when_given() -> None:
 
     # The same Redis cache as production: one that degrades to process memory when Redis is down.
     assert embedded["cache"] == "aftersales.core.cache.ResilientRedisCache"
+
+
+def test_embedded_settings_run_tasks_inline_even_with_redis() -> None:
+    """`make run` starts no Celery worker (the relay loop instead): REDIS_URL there is the cache only. Found
+    by the docs audit, 2026-12-07: with REDIS_URL set the broker fell back to it, a large import was
+    published to Redis and waited for a worker that never came."""
+    embedded = _settings("aftersales.settings.embedded", REDIS_URL="redis://127.0.0.1:6379/9")
+    production = _settings("aftersales.settings.production", REDIS_URL="redis://127.0.0.1:6379/9")
+
+    assert (embedded["broker"], embedded["eager"]) == ("memory://", True)
+    # Production's workers take the broker from REDIS_URL when CELERY_BROKER_URL is unset (deploy.md).
+    assert (production["broker"], production["eager"]) == ("redis://127.0.0.1:6379/9", False)
+
+
+def test_embedded_settings_use_a_broker_only_when_one_is_named() -> None:
+    embedded = _settings("aftersales.settings.embedded", CELERY_BROKER_URL="redis://127.0.0.1:6379/8")
+
+    assert (embedded["broker"], embedded["eager"]) == ("redis://127.0.0.1:6379/8", False)
 
 
 def test_production_settings_still_refuse_the_demo_password() -> None:
