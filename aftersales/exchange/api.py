@@ -12,6 +12,7 @@ from aftersales.core.api import ErrorOut, idempotent
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.filtering import filter_params
 from aftersales.core.idempotency import Created
+from aftersales.core.registry import allows, import_kinds
 from aftersales.core.schemas import answers, file_answer
 from aftersales.customers.api import CustomerFilterQuery
 from aftersales.exchange import exporters, importers
@@ -105,9 +106,12 @@ def run_import(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Cre
 )
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """An empty import file with the header row (xlsx: with a sheet explaining each column). For the
-    roles that may import, as on the console's import screen."""
+    roles that may import this kind, as on the console's import screen (docs/exchange.md)."""
     if not can_import(request.user):  # type: ignore[arg-type]
         raise PermissionDeniedError("forbidden", _("You may not import customers or units."))
+    entry = import_kinds.get(kind)
+    if entry is not None and not allows(entry.permission, request.user):
+        raise PermissionDeniedError("forbidden", _("You may not import %(kind)s.") % {"kind": str(entry.label).lower()})
     return _attachment(exporters.import_template(kind=kind, fmt=fmt))
 
 

@@ -141,9 +141,11 @@ EXPECTED: dict[str, tuple[dict[str, int], int]] = {
     "api export units": ({}, EVERYONE),
     "console orders export": ({}, EVERYONE),
     # The import template, preview and run: importers only, the same through the API and the console.
-    # The parts keeper imports the parts catalogue: the import screen and any kind's empty template are
-    # theirs too, but a customers file is not (the console's form refuses the kind: 400).
-    "api import template": ({r: 200 for r in IMPORTERS | {PARTS}}, 403),
+    # The parts keeper imports the parts catalogue: the import screen is theirs too, but the customers
+    # kind is not — its template 403 on both sides (docs/exchange.md: a kind's template checks the kind's
+    # permission; the API handed it to any importer until the docs audit of 2026-12-07), a customers
+    # file 400 on the console's form, which refuses the kind.
+    "api import template": ({r: 200 for r in IMPORTERS}, 403),
     "api import preview": ({r: 200 for r in IMPORTERS}, 403),
     "api import run": ({r: 201 for r in IMPORTERS}, 403),
     "console import page": ({r: 200 for r in IMPORTERS | {PARTS}}, 403),

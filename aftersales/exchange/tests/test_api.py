@@ -119,6 +119,17 @@ def test_template_download(agent_client, fmt, ctype):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["orders", "parts", "devices"])
+def test_a_kinds_template_is_for_those_who_may_import_that_kind(agent_client, kind):
+    """As on the console's import screen: an agent imports customers and units, not these (docs audit,
+    2026-12-07: the API handed every kind's template to anyone who may import one)."""
+    response = agent_client.get(f"/api/v1/imports/{kind}/template.xlsx")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "status", "code"),
     [
