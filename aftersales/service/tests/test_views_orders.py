@@ -139,9 +139,10 @@ def test_order_list_filter_toggle_counts_the_filters_applied(users, customer):
     filtered = client.get("/orders/?status=new&status=accepted&kind=repair&q=&per_page=50").content.decode()
     fragment = client.get("/orders/?kind=repair", headers={"HX-Request": "true"}).content.decode()
 
-    assert (
-        '<details class="order-filter-panel" id="order-filter-panel">' in plain
-    )  # closed: CSS opens it on wider screens
+    # Closed with no filter applied (CSS opens it on wider screens), open with some: found in a screen
+    # review, 2026-12-07, a phone user who had just filtered saw the filters folded away.
+    assert '<details class="order-filter-panel" id="order-filter-panel">' in plain
+    assert '<details class="order-filter-panel" id="order-filter-panel" open>' in filtered
     assert '<span id="order-filter-count"></span>' in plain
     assert '<span id="order-filter-count" class="badge rounded-pill text-bg-primary">2<' in filtered
     assert '<span id="order-filter-count" hx-swap-oob="true" class="badge rounded-pill text-bg-primary">1<' in fragment
