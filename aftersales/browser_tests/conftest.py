@@ -39,9 +39,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Debian's Chromium carries only its en-US resources (no chromium-l10n): whatever --lang or the
+    # context's locale says, a date field would show mm/dd/yyyy. With this feature a form control
+    # follows the page's lang instead: 年/月/日 (yyyy/mm/dd) on a zh-hans page, mm/dd/yyyy on an English
+    # one. A file field still says "Choose File" (that text comes from the missing resources).
+    "--enable-blink-features=LangAttributeAwareFormControlUI",
 ]
-# Headless Chromium carries only its en-US resources: a date field shows mm/dd/yyyy and a file field
-# "Choose File" whatever --lang says. The pages themselves are in the user's language.
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = REPO_ROOT / "test-results"
 DESKTOP = {"width": 1280, "height": 800}
@@ -127,6 +130,8 @@ def new_page(
 
     def open_page(*, phone: bool = False, name: str = "page") -> Any:
         options: dict[str, Any] = {
+            # Also navigator.language and the Accept-Language header (zh-CN); a date field follows the
+            # page's lang (see CHROMIUM_ARGS), so English scenarios switch the page, not the context.
             "locale": "zh-CN",
             "timezone_id": "Asia/Shanghai",
             "base_url": live_server.url,
