@@ -33,3 +33,30 @@ def test_after_an_assignment_the_other_rows_pickers_show_the_technicians_new_loa
     expect(option).to_have_text(f"{technician} ({before + 1})")
     panel = page.locator(f'#dispatch-technicians [data-technician="{technician.pk}"]')
     expect(panel).to_have_attribute("data-open-load", str(before + 1))
+
+
+def test_assign_without_choosing_a_technician_is_refused_at_the_picker(signed_in):
+    """Found in a screen review, 2026-12-07: each row's picker preselected the first technician, so a click
+    on 派工 without a choice gave the order to whoever came first."""
+    order = open_showcase_order()
+    page = signed_in("dispatcher")
+    page.goto("/dispatch/")
+    row = page.get_by_role("row").filter(has_text=order.number)
+    picker = row.get_by_label(zh("Technician for %(number)s") % {"number": order.number}, exact=True)
+    expect(picker).to_have_value("")
+    expect(picker.locator("option:checked")).to_have_text(zh("Choose a technician…"))
+
+    row.get_by_role("button", name=zh("Assign")).click()
+
+    error = row.get_by_role("alert")
+    expect(error).to_have_text(zh("Choose a technician."))
+    expect(picker).to_have_attribute("aria-describedby", error.get_attribute("id"))
+    expect(picker).to_have_value("")
+    order.refresh_from_db()
+    assert order.technician is None
+
+    technician = user("technician")
+    picker.select_option(str(technician.pk))
+    row.get_by_role("button", name=zh("Assign")).click()
+    expect(row.get_by_role("status")).to_contain_text(str(technician))
+    expect(row.get_by_role("alert")).to_have_count(0)

@@ -1,6 +1,7 @@
 """Dispatch board: what it lists, assign and reassign per row, the conflict shown plainly, N+1."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -139,6 +140,39 @@ def test_assign_from_the_row_swaps_the_row(dispatcher_client, centre, users, tec
     order.refresh_from_db()
     assert order.technician == technicians[1]
     assert order.status == "dispatched"
+
+
+def test_the_technician_picker_starts_on_an_empty_choice(dispatcher_client, centre, users, technicians):
+    """Found in a screen review, 2026-12-07: each row's picker preselected the first technician, so a click
+    on 派工 without a choice gave the order to whoever came first."""
+    order = order_in(centre, users)
+
+    body = dispatcher_client.get(BOARD).content.decode()
+
+    picker = re.search(rf'<select [^>]*id="tech-{order.pk}"[^>]*>(.*?)</select>', body, re.S)
+    assert picker is not None
+    options = re.findall(r"<option[^>]*>[^<]*</option>", picker.group(1))
+    assert options[0] == '<option value="">选择技术服务人员…</option>'
+    assert len(options) == 3 and not any("selected" in option for option in options)
+
+
+def test_assign_without_a_technician_is_refused_at_the_field(dispatcher_client, centre, users, technicians):
+    order = order_in(centre, users)
+    status, events = order.status, OrderEvent.objects.filter(order=order).count()
+
+    response = dispatcher_client.post(
+        assign_url(order), {"technician": "", "version": order.version, "seen_technician": ""}, headers=HTMX
+    )
+
+    assert response["X-Dispatch-Result"] == "400"
+    body = response.content.decode()
+    error = f'<div class="invalid-feedback d-block" id="tech-{order.pk}-error" role="alert">请选择技术服务人员。</div>'
+    assert error in body
+    assert f'aria-invalid="true" aria-describedby="tech-{order.pk}-error"' in body
+    assert "dispatch-row-danger" not in body  # at the field, not as the row's message
+    order.refresh_from_db()
+    assert order.technician is None and order.status == status
+    assert OrderEvent.objects.filter(order=order).count() == events
 
 
 def test_assign_without_htmx_redirects_to_the_board(dispatcher_client, centre, users, technicians):

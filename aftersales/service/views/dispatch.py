@@ -50,6 +50,9 @@ class Row:
     assignable: bool
     message: str = ""
     message_level: str = ""  # "success" | "danger" | "warning"
+    # A refusal shown at the technician field of the form posted (assign/reassign, or the override's).
+    technician_error: str = ""
+    override_error: str = ""
     # Technicians of the centre a dispatch check refuses for this order, with the reasons.
     not_offered: list[tuple[User, str]] = field(default_factory=list)
     # Those of them the user may still give the order to by overriding (every refusal overridable).
@@ -206,7 +209,11 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
     message: dict[str, str] = {}
     status = 200
     if not form.is_valid():
-        message = {"message": _("Choose a technician."), "message_level": "danger"}
+        # Only the technician is required: the picker starts on an empty choice, so a click on 派工
+        # without a pick lands here (found in a screen review, 2026-12-07: the picker preselected the
+        # first technician, and that click gave the order to whoever came first). Nothing is written.
+        field = "override_error" if request.POST.get("override") else "technician_error"
+        message = {field: _("Choose a technician.")}
         status = 400
     else:
         data = form.cleaned_data
@@ -236,7 +243,8 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
             message = {"message": text % {"technician": order.technician}, "message_level": "success"}
     if not request.headers.get("HX-Request"):
         level = messages.SUCCESS if message.get("message_level") == "success" else messages.WARNING
-        messages.add_message(request, level, f"{order.number}: {message.get('message', '')}")
+        text = message.get("message") or message.get("technician_error") or message.get("override_error", "")
+        messages.add_message(request, level, f"{order.number}: {text}")
         return redirect("service:dispatch")
     order = _board_orders(request.user).filter(pk=order.pk).first() or get_order(user=request.user, order_id=order_id)
     technicians = list(technicians_with_load(user=request.user))
@@ -248,6 +256,10 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
         may_override=can_override_dispatch_checks(request.user, order),
         **message,
     )
+    # The form posted may be gone from the redrawn row (nobody left to offer): the refusal is the row's.
+    if (row.technician_error and not row.choices) or (row.override_error and not row.overridable):
+        row.message, row.message_level = row.technician_error or row.override_error, "danger"
+        row.technician_error = row.override_error = ""
     # htmx swaps only 2xx answers by default; the row itself carries the refusal, so it answers 200.
     response = render(request, "service/_dispatch_row.html", {"row": row})
     response["X-Dispatch-Result"] = str(status)
