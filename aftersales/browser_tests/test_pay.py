@@ -51,6 +51,35 @@ def test_manager_reads_the_approved_run_and_a_statement_traced_to_its_orders(sig
     expect(page.locator("tr[data-section=performance]")).to_contain_text("labour_revenue")
 
 
+# Per heading shown (a phone leaves out the posts): how many lines its label (the text before the unit) takes.
+HEADING_LINES = """() => Array.from(document.querySelectorAll("table.pay-statements thead th"))
+  .filter((th) => th.offsetParent !== null).map((th) => {
+  const range = document.createRange();
+  range.selectNodeContents(th.firstChild);
+  return [th.firstChild.textContent, range.getClientRects().length];
+})"""
+
+
+def test_the_runs_headings_keep_their_words_whole_at_1280_and_on_a_phone(signed_in):
+    """Found in a screen review, 2026-12-07: at 1280 px 考评薪资（元） and three others wrapped onto two lines,
+    on a phone 员/工 and 考评薪/资 broke inside the word."""
+    run = PayRun.objects.get(status="approved")
+    for phone in (False, True):
+        page = signed_in("manager", phone=phone)
+        if phone:
+            page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"/pay/runs/{run.pk}/")
+        lines = dict(page.evaluate(HEADING_LINES))
+        assert all(count == 1 for count in lines.values()), lines
+        assert zh("Base pay") in lines and zh("To pay") in lines, lines  # the unit on a line of its own
+        if not phone:  # the whole table on the screen; on a phone it scrolls sideways
+            overflow = page.evaluate(
+                "() => { const t = document.querySelector('table.pay-statements');"
+                " return t.scrollWidth - t.closest('.table-responsive').clientWidth; }"
+            )
+            assert overflow <= 0, f"the run's table is {overflow}px wider than the screen"
+
+
 def test_finance_approves_the_reviewed_run_and_exports_it(signed_in):
     run = PayRun.objects.get(status="reviewed")
     page = signed_in("finance")

@@ -124,6 +124,16 @@ def in_yuan(label: str) -> str:
 
 
 @register.filter
+def in_yuan_stacked(label: str) -> str:
+    """``in_yuan`` for a table of many money columns: the unit on a line of its own under the label, so
+    each heading is as narrow as its label and never breaks inside a word (found in a screen review,
+    2026-12-07: the pay run's ten headings broke 考评薪/资 on a phone and "Held / back / (CNY)" at 1280 px).
+    The unit comes from the same translated pattern."""
+    unit = gettext("%(label)s (CNY)") % {"label": ""}
+    return format_html('{}<span class="d-block small fw-normal">{}</span>', label, unit.strip())
+
+
+@register.filter
 def cell(value: Any) -> Any:
     """A value of a list of records as the screens write it: a time ``2026-11-13 10:01`` in the business
     zone, a day ``2026-11-13``, nothing as "—" (found by a helper's probe, 2026-12-06: the reports' record
