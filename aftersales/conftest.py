@@ -70,6 +70,19 @@ def _flush_deletes_rows_on_postgresql() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _row_locks_name_their_table() -> Iterator[None]:
+    """A test fails when the code it runs locks rows with ``select_for_update()`` on a query that joins
+    other tables without ``of=``: on PostgreSQL that locks the joined rows too (the customer's, out of
+    the lock order of docs/architecture.md). Checked on every database (``core/tests/locks.py``)."""
+    from aftersales.core.tests.locks import LockAudit
+
+    with LockAudit() as audit:
+        yield
+    if audit.found:
+        pytest.fail("\n".join(str(lock) for lock in dict.fromkeys(audit.found)), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     """Each test writes files to its own MEDIA_ROOT; files of shared test data are copied in first."""
     from aftersales.core.testing import SHARED_MEDIA

@@ -238,7 +238,7 @@ def update_proof_of_purchase(
     as at registration: no date in the future, a dealer's sale names the dealer, installation not
     before the purchase.
     """
-    unit = Unit.objects.select_for_update().select_related("customer").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",), no_key=True).select_related("customer").get(pk=unit.pk)
     require_may_edit_customer(by, centre_id=unit.customer.service_center_id, not_found=_("No such unit."))
     _check_proof(purchase_date=purchase_date, seller=seller, dealer_name=dealer_name)
     if unit.installed_on and purchase_date and unit.installed_on < purchase_date:

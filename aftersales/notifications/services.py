@@ -170,7 +170,7 @@ def enqueue_notices(notices: list[Notice]) -> int:
 @transaction.atomic
 def mark_notice_read(*, user: User, notice_id: int) -> Notification:
     """Mark one of ``user``'s notices as read (again: no change). Another user's notice answers 404."""
-    notice = notices_visible_to(user).select_for_update().filter(pk=notice_id).first()
+    notice = notices_visible_to(user).select_for_update(of=("self",)).filter(pk=notice_id).first()
     if notice is None:
         raise NotFoundError("not_found", _("No such notice."))
     if notice.read_at is None:

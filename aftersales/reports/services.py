@@ -63,7 +63,13 @@ def _own_schedule(by: User, schedule_id: int) -> ReportSchedule:
     """The schedule, locked, if ``by`` may keep it; 403 without the capability, 404 outside their scope."""
     if not can_schedule_reports(by):
         raise PermissionDeniedError("forbidden", _("Only managers schedule reports."))
-    schedule = schedules_visible_to(by).select_for_update().select_related("created_by").filter(pk=schedule_id).first()
+    schedule = (
+        schedules_visible_to(by)
+        .select_for_update(of=("self",))
+        .select_related("created_by")
+        .filter(pk=schedule_id)
+        .first()
+    )
     if schedule is None:
         raise NotFoundError("not_found", _("No such schedule."))
     return schedule

@@ -200,7 +200,7 @@ def create_contract(
 def _visible(by: User, contract: RepurchaseContract, *, lock: bool = False) -> RepurchaseContract:
     qs = permissions.contracts_visible_to(by)
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     found = qs.filter(pk=contract.pk).first()
     if found is None:
         raise NotFoundError("not_found", _("No such contract."))

@@ -171,7 +171,7 @@ def send_campaign_messages(*, campaign: Campaign, recipients: list[CampaignRecip
 @transaction.atomic
 def record_letters_sent(*, campaign_id: int, by: User, now: datetime.datetime | None = None) -> Campaign:
     """The campaign's letters are posted: one letter on every recipient's contact log (once)."""
-    campaign = campaigns_visible_to(by).select_for_update().filter(pk=campaign_id).first()
+    campaign = campaigns_visible_to(by).select_for_update(of=("self",)).filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFoundError("not_found", _("No such campaign."))
     if not can_run_campaigns(by, centre_id=campaign.service_center_id):

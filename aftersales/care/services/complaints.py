@@ -157,7 +157,7 @@ def open_complaint(
 
 
 def _lock_complaint(complaint_id: int, *, by: User) -> Complaint:
-    complaint = complaints_visible_to(by).select_for_update().filter(pk=complaint_id).first()
+    complaint = complaints_visible_to(by).select_for_update(of=("self",)).filter(pk=complaint_id).first()
     if complaint is None:
         raise NotFoundError("not_found", _("No such complaint."))
     return complaint

@@ -141,7 +141,7 @@ def _schedule_second(task: FollowUpTask, *, called_on: datetime.date) -> FollowU
 
 def _lock_task(task_id: int, *, by: User) -> FollowUpTask:
     """The task locked for a write, if ``by`` may see it (404 otherwise, also for another centre's)."""
-    task = follow_ups_visible_to(by).select_for_update().filter(pk=task_id).first()
+    task = follow_ups_visible_to(by).select_for_update(of=("self",)).filter(pk=task_id).first()
     if task is None:
         raise NotFoundError("not_found", _("No such follow-up."))
     return task

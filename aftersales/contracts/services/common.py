@@ -19,14 +19,14 @@ def require(allowed: bool, detail: str) -> None:
 
 def lock_contract(contract: Contract, *, by: User) -> Contract:
     """Re-read the contract under a row lock: 404 when it is outside ``by``'s scope."""
-    locked = in_scope(Contract.objects.select_for_update(), by).filter(pk=contract.pk).first()
+    locked = in_scope(Contract.objects.select_for_update(of=("self",)), by).filter(pk=contract.pk).first()
     if locked is None:
         raise NotFoundError("not_found", _("No such contract."))
     return locked
 
 
 def lock_project(project: Project, *, by: User) -> Project:
-    locked = in_scope(Project.objects.select_for_update(), by).filter(pk=project.pk).first()
+    locked = in_scope(Project.objects.select_for_update(of=("self",)), by).filter(pk=project.pk).first()
     if locked is None:
         raise NotFoundError("not_found", _("No such project."))
     return locked

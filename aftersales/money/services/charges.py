@@ -178,7 +178,7 @@ def insert_line(
 
 def _lock_line(line: ChargeLine, *, by: User) -> ChargeLine:
     lock_order(line.order, by=by)  # scope (404) and one writer per order
-    return ChargeLine.objects.select_for_update().select_related("order", "order__customer").get(pk=line.pk)
+    return ChargeLine.objects.select_for_update(of=("self",)).select_related("order", "order__customer").get(pk=line.pk)
 
 
 @transaction.atomic

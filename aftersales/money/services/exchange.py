@@ -53,7 +53,7 @@ def _require(by: User, order: ServiceOrder | None = None) -> None:
 
 def _lock(ex: Exchange, *, by: User) -> Exchange:
     lock_order(ex.order, by=by)
-    return Exchange.objects.select_for_update().select_related("order", "old_unit").get(pk=ex.pk)
+    return Exchange.objects.select_for_update(of=("self",)).select_related("order", "old_unit").get(pk=ex.pk)
 
 
 def _state(ex: Exchange, *wanted: str) -> None:

@@ -50,7 +50,9 @@ def _lock(fr: FactoryReturn, *, by: User) -> FactoryReturn:
     _require(by)
     order = lock_order(fr.order, by=by)
     _require(by, order)
-    return FactoryReturn.objects.select_for_update().select_related("order", "order__customer").get(pk=fr.pk)
+    return (
+        FactoryReturn.objects.select_for_update(of=("self",)).select_related("order", "order__customer").get(pk=fr.pk)
+    )
 
 
 def _tell_customer(order: ServiceOrder, *, message: str, key: str) -> None:

@@ -53,7 +53,7 @@ def get_invoice(*, user: User, invoice_id: int) -> Invoice:
 
 def _lock_invoice(invoice: Invoice, *, by: User) -> Invoice:
     lock_order(invoice.order, by=by)
-    return Invoice.objects.select_for_update().select_related("order", "customer").get(pk=invoice.pk)
+    return Invoice.objects.select_for_update(of=("self",)).select_related("order", "customer").get(pk=invoice.pk)
 
 
 # 发票号码: 8 digits on a paper 发票, 20 on a digital one (数电发票). "abc" was taken (found by hand,

@@ -148,7 +148,7 @@ def send_quote(
 
 
 def _lock_quote(quote: Quote) -> Quote:
-    return Quote.objects.select_for_update().select_related("order").get(pk=quote.pk)
+    return Quote.objects.select_for_update(of=("self",)).select_related("order").get(pk=quote.pk)
 
 
 def _require_open(quote: Quote, *, now: datetime.datetime) -> None:
