@@ -166,7 +166,7 @@ def create_run(*, by: User, centre: ServiceCenter, period: datetime.date) -> Pay
     if plan is None:
         raise ConflictError("no_plan", _("No pay plan is in force for that month."), field="period")
     with transaction.atomic():
-        ServiceCenter.objects.select_for_update().get(pk=centre.pk)  # one run per centre and month at a time
+        ServiceCenter.objects.select_for_update(no_key=True).get(pk=centre.pk)  # one run per centre and month at a time
         existing = PayRun.objects.filter(service_center=centre, period=period).first()
         if existing is not None:
             if existing.status == RunStatus.APPROVED:

@@ -43,7 +43,7 @@ def create_stand_in(
     """
     visible = users_visible_to(by).filter(is_active=True)
     # The giver's row is the lock: two overlapping stand-ins at once cannot both be created.
-    giver = visible.select_for_update().filter(pk=from_user.pk).first()
+    giver = visible.select_for_update(of=("self",), no_key=True).filter(pk=from_user.pk).first()
     if giver is None:
         raise NotFoundError("not_found", _("No such user."), field="from_user_id")
     if not can_arrange_stand_in(by, giver):

@@ -65,7 +65,7 @@ def issue_token(*, username: str, password: str, ip: str, name: str = DEFAULT_TO
     days = _token_days()
     with transaction.atomic():
         # The user's row is the lock: two logins of one client at once replace, never both insert.
-        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        User.objects.select_for_update(no_key=True).only("pk").get(pk=user.pk)
         ApiToken.objects.filter(user=user, name=name).delete()
         token = ApiToken.objects.create(
             user=user,

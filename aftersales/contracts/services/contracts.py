@@ -150,7 +150,7 @@ def create_contract(
             "wrong_contract", _("A contract renews one of the same customer."), field="renewal_of_id"
         )
     # The units' rows are locked so two contracts written at once for one unit cannot both pass the check.
-    locked = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in units]).order_by("pk"))
+    locked = list(Unit.objects.select_for_update(no_key=True).filter(pk__in=[u.pk for u in units]).order_by("pk"))
     clash = _overlapping(locked, starts_on=starts_on, ends_on=ends_on)
     if clash is not None:
         raise ConflictError(

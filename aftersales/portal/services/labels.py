@@ -56,7 +56,7 @@ def reissue_unit_token(*, unit_id: int, by: User) -> UnitToken:
     unit = label_units_visible_to(by).select_related("customer").filter(pk=unit_id).first()
     if unit is None or not can_print_labels(by, centre_id=unit.customer.service_center_id):
         raise NotFoundError("not_found", _("No such unit."), field="unit_id")
-    Unit.objects.select_for_update().filter(pk=unit.pk).first()  # one reissue of a unit at a time
+    Unit.objects.select_for_update(no_key=True).filter(pk=unit.pk).first()  # one reissue of a unit at a time
     UnitToken.objects.filter(unit=unit, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
     token = UnitToken.objects.create(unit=unit, token=new_token())
     record_activity(target=unit, type="portal.label_reissued", by=by)

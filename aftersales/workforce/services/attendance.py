@@ -118,7 +118,7 @@ def request_absence(
             field="starts_at",
             hours=notice,
         )
-    User.objects.select_for_update().filter(pk=by.pk).first()  # one request at a time per person
+    User.objects.select_for_update(no_key=True).filter(pk=by.pk).first()  # one request at a time per person
     overlapping = Absence.objects.filter(
         person=by,
         status__in=(AbsenceStatus.REQUESTED, AbsenceStatus.APPROVED),

@@ -37,7 +37,7 @@ def start_trip(
     orders = list(jobs_visible_to(by).filter(pk__in=list(order_ids)))
     if len(orders) != len(set(order_ids)):
         raise ValidationFailed("not_your_order", _("A trip lists only your own jobs."), field="order_ids")
-    User.objects.select_for_update().filter(pk=by.pk).first()
+    User.objects.select_for_update(no_key=True).filter(pk=by.pk).first()
     if FieldTrip.objects.filter(person=by, status=TripStatus.OUT).exists():
         raise ConflictError("trip_open", _("Register your return from the current trip first."))
     trip = FieldTrip.objects.create(**person_fields(by), destination=destination, starts_on=starts_on, ends_on=ends_on)
