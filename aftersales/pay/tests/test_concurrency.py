@@ -1,7 +1,7 @@
 """Races of a pay run, proved on PostgreSQL's row locks: two threads on their own connections,
-released together; a short sleep inside the locked section widens the window."""
+released together; the first to take the lock holds it until the other is queued behind it."""
 
-import time
+import threading
 from typing import Any
 
 import pytest
@@ -9,7 +9,7 @@ from django.db import connection
 
 from aftersales.accounts.choices import Role
 from aftersales.core.errors import ConflictError
-from aftersales.core.tests.threads import run_together
+from aftersales.core.tests.threads import run_together, wait_until_blocking
 from aftersales.pay import services
 from aftersales.pay.models import PayRun, PayStatement
 from aftersales.pay.tests.factories import MAY
@@ -24,13 +24,19 @@ pytestmark = [
 @pytest.fixture
 def slow(monkeypatch: pytest.MonkeyPatch) -> None:
     compute, record = services._compute, services.record_activity
+    gate = threading.Lock()  # only the first racing thread inside the locked section waits, once
+
+    def hold_until_the_other_waits() -> None:
+        # The test's own setup (the main thread) goes straight through.
+        if threading.current_thread() is not threading.main_thread() and gate.acquire(blocking=False):
+            wait_until_blocking(1)
 
     def compute_then_wait(run: PayRun) -> None:
         compute(run)
-        time.sleep(0.3)
+        hold_until_the_other_waits()
 
     def record_then_wait(**kwargs: Any) -> Any:
-        time.sleep(0.3)
+        hold_until_the_other_waits()
         return record(**kwargs)
 
     monkeypatch.setattr(services, "_compute", compute_then_wait)

@@ -2,7 +2,7 @@
 the same step at once — one decision is recorded, the other is told the step is done."""
 
 import datetime
-import time
+import threading
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ from django.db import connection
 from aftersales.accounts.choices import Role
 from aftersales.accounts.services import create_stand_in
 from aftersales.core.errors import ConflictError
-from aftersales.core.tests.threads import run_together
+from aftersales.core.tests.threads import run_together, wait_until_blocking
 from aftersales.workforce.models import ClaimDecision, ExpenseClaim
 from aftersales.workforce.services import claims
 from aftersales.workforce.tests.factories import TUESDAY, at, job_for
@@ -26,10 +26,13 @@ pytestmark = [
 @pytest.fixture
 def slow_lock(monkeypatch: pytest.MonkeyPatch) -> None:
     real = claims._lock_claim
+    gate = threading.Lock()  # only the first racing thread to take the claim's lock waits, once
 
     def lock_then_wait(claim_id: int, **kwargs: Any) -> ExpenseClaim:
         locked = real(claim_id, **kwargs)
-        time.sleep(0.3)
+        # The test's own setup (the main thread) goes straight through.
+        if threading.current_thread() is not threading.main_thread() and gate.acquire(blocking=False):
+            wait_until_blocking(1)  # the other approval is queued behind this lock
         return locked
 
     monkeypatch.setattr(claims, "_lock_claim", lock_then_wait)
