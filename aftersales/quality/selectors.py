@@ -43,12 +43,17 @@ class FailureReport:
 
 
 def failure_report(user: User, window: Filters) -> FailureReport:
+    """Every figure of the window; the headline and the model table share their statements (the counts
+    per model; one pass over the units' failures in order for the repeats and the MTBF)."""
+    counts = stats.model_counts(user, window)
+    history = stats.history_figures(user, window)
+    totals = stats.totals(user, window, counts=counts, repeats_=history.repeats)
     return FailureReport(
         window=window,
-        totals=stats.totals(user, window),
-        by_model=stats.by_model(user, window),
+        totals=totals,
+        by_model=stats.by_model(user, window, counts=counts, mtbf=history.mtbf_days),
         by_part=stats.by_part(user, window),
-        by_fault_code=stats.by_fault_code(user, window),
+        by_fault_code=stats.by_fault_code(user, window, total=totals["failures"]),
         by_batch=stats.by_batch(user, window),
         by_age=stats.by_age(user, window),
     )

@@ -11,6 +11,7 @@ Definitions and decisions: docs/quality.md.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.db.models import (
     Count,
     DateField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -102,6 +104,14 @@ def _age_bucket() -> Any:
     return Case(*whens, default=Value(AgeBucket.M36.value))
 
 
+def _with_age(qs: QuerySet[ServiceOrder]) -> QuerySet[ServiceOrder]:
+    """``qs`` annotated with ``age_months``: whole months from installation (else purchase) to the call."""
+    return qs.annotate(
+        start_day=Coalesce("unit__installed_on", "unit__purchase_date"),
+        received_day=ExtractDay("received_at", tzinfo=business_timezone()),
+    ).annotate(age_months=_age_months())
+
+
 def with_dimensions(qs: QuerySet[ServiceOrder], dimension: str) -> QuerySet[ServiceOrder]:
     """``qs`` annotated with ``key``, the value a figure groups by."""
     if dimension == Breakdown.MODEL:
@@ -115,15 +125,7 @@ def with_dimensions(qs: QuerySet[ServiceOrder], dimension: str) -> QuerySet[Serv
     if dimension == Breakdown.BATCH:
         return qs.annotate(serial_length=Length("unit__serial_number")).annotate(key=_batch())
     if dimension == Breakdown.AGE:
-        tz = business_timezone()
-        return (
-            qs.annotate(
-                start_day=Coalesce("unit__installed_on", "unit__purchase_date"),
-                received_day=ExtractDay("received_at", tzinfo=tz),
-            )
-            .annotate(age_months=_age_months())
-            .annotate(key=_age_bucket())
-        )
+        return _with_age(qs).annotate(key=_age_bucket())
     raise ValueError(f"no dimension {dimension!r}")
 
 
@@ -133,12 +135,28 @@ def _grouped(qs: QuerySet[ServiceOrder], dimension: str) -> list[dict[str, Any]]
 
 
 # ---- the figures --------------------------------------------------------------------------------------------
-def by_model(user: User, window: Filters) -> list[dict[str, Any]]:
-    """Failures per product model, with the units in the field, the rate per 1,000 and the MTBF."""
-    rows = _grouped(failures(user, window), Breakdown.MODEL)
+def model_counts(user: User, window: Filters) -> list[dict[str, Any]]:
+    """Failures and units that failed per product model (``key``), most failures first: one statement
+    for the model table and the headline (a unit is of one model, so the units that failed add up)."""
+    rows = failures(user, window).order_by().values(key=F("unit__product_model_id"))
+    rows = rows.annotate(failures=Count("pk"), units_failed=Count("unit_id", distinct=True))
+    return sorted(rows, key=lambda row: (-row["failures"], str(row["key"])))
+
+
+def by_model(
+    user: User,
+    window: Filters,
+    *,
+    counts: list[dict[str, Any]] | None = None,
+    mtbf: dict[int, Decimal] | None = None,
+) -> list[dict[str, Any]]:
+    """Failures per product model, with the units in the field, the rate per 1,000 and the MTBF
+    (``counts``: ``model_counts``, ``mtbf``: ``mean_days_between_failures``, when the caller has them)."""
+    counts = model_counts(user, window) if counts is None else counts
+    rows = [{"key": row["key"], "failures": row["failures"]} for row in counts]
     models = ProductModel.objects.in_bulk([row["key"] for row in rows])
     field = units_in_field(window, model_ids=[row["key"] for row in rows])
-    mtbf = mean_days_between_failures(user, window)
+    mtbf = mean_days_between_failures(user, window) if mtbf is None else mtbf
     for row in rows:
         model = models[row["key"]]
         row.update(label=f"{model.code} {model.name}", code=model.code, units=field.get(row["key"], 0))
@@ -167,8 +185,29 @@ def by_part(user: User, window: Filters) -> list[dict[str, Any]]:
     return sorted(result, key=lambda row: (-row["failures"], row["label"]))
 
 
-def by_fault_code(user: User, window: Filters) -> list[dict[str, Any]]:
-    rows = _grouped(failures(user, window), Breakdown.FAULT)
+def by_fault_code(user: User, window: Filters, *, total: int | None = None) -> list[dict[str, Any]]:
+    """Failures per fault code: the first fault-code trigger of each failure (by id, as ``_fault_code``),
+    read from the triggers' side (few orders are opened by a device), the rest without a code (key "").
+    ``total``: the window's failures, when the caller has them."""
+    first = Trigger.objects.filter(order_id=OuterRef("order_id"), cause__startswith=FAULT_PREFIX, pk__lt=OuterRef("pk"))
+    coded = (
+        Trigger.objects.filter(cause__startswith=FAULT_PREFIX, order_id__in=failures(user, window).values("pk"))
+        .filter(~Exists(first))
+        .order_by()
+        .values("cause")
+        .annotate(failures=Count("order_id"))
+    )
+    counts: dict[str, int] = {}
+    for row in coded:
+        key = row["cause"][len(FAULT_PREFIX) :]
+        counts[key] = counts.get(key, 0) + row["failures"]
+    if total is None:
+        total = failures(user, window).count()
+    without = total - sum(counts.values())
+    if without or "" in counts:
+        counts[""] = counts.get("", 0) + without
+    rows = [{"key": key, "failures": n} for key, n in counts.items() if n]
+    rows.sort(key=lambda row: (-row["failures"], str(row["key"])))
     for row in rows:
         row["label"] = row["key"] or no_fault_code_label()
     return rows
@@ -181,9 +220,22 @@ def by_batch(user: User, window: Filters) -> list[dict[str, Any]]:
     return rows
 
 
+def age_bucket(months: int | None) -> str:
+    """The band of an age in whole months (``_age_bucket`` in Python: no age or a negative one is unknown)."""
+    if months is None or months < 0:
+        return AgeBucket.UNKNOWN.value
+    return next((bucket.value for upper, bucket in AGE_BANDS if months < upper), AgeBucket.M36.value)
+
+
 def by_age(user: User, window: Filters) -> list[dict[str, Any]]:
-    """Every band in order, empty ones with 0 (a histogram)."""
-    counts = {row["key"]: row["failures"] for row in _grouped(failures(user, window), Breakdown.AGE)}
+    """Every band in order, empty ones with 0 (a histogram). Counted per age in months (a few dozen
+    rows; the age computed once per failure, where the bands' ``CASE`` computed it once per band) and
+    banded here; the click-through filters by the bands' ``CASE`` (``with_dimensions``)."""
+    ages = _with_age(failures(user, window)).order_by().values("age_months")
+    counts: dict[str, int] = {}
+    for row in ages.annotate(failures=Count("pk")):
+        bucket = age_bucket(row["age_months"])
+        counts[bucket] = counts.get(bucket, 0) + row["failures"]
     return [{"key": b.value, "label": str(b.label), "failures": counts.get(b.value, 0)} for b in AgeBucket]
 
 
@@ -225,6 +277,24 @@ def mean_days_between_failures(user: User, window: Filters) -> dict[int, Decimal
     """Per product model: the mean of the days from each failure of the window back to the unit's
     previous failure, or, for its first, to its installation (else purchase); failures with neither
     are left out."""
+    return history_figures(user, window).mtbf_days
+
+
+@dataclass(frozen=True)
+class HistoryFigures:
+    """What the units' failures in order give: the window's repeats within 30 and 90 days, and the
+    MTBF per product model."""
+
+    repeats: dict[str, int]
+    mtbf_days: dict[int, Decimal]
+
+
+def history_figures(user: User, window: Filters) -> HistoryFigures:
+    """The repeats (``repeats``) and the MTBF (``mean_days_between_failures``) in one pass over the
+    units' failures in order (one ``LAG``, where each took its own): a failure of the window repeats
+    within ``days`` when its unit's previous failure (over the unit's whole history) is at most ``days``
+    days before it, which is what ``repeat_failures`` counts over the history since ``days`` before
+    the window (a previous failure within ``days`` days of a failure in the window is in both)."""
     history = _history(user, window, since=None).annotate(
         model_id=F("unit__product_model_id"),
         start_day=Coalesce("unit__installed_on", "unit__purchase_date", output_field=DateField()),
@@ -233,15 +303,26 @@ def mean_days_between_failures(user: User, window: Filters) -> dict[int, Decimal
     inner, params = history.values("model_id", "day", "previous_day", "start_day", "selected").query.sql_with_params()
     if connection.vendor == "postgresql":
         days = "(h.day - COALESCE(h.previous_day, h.start_day))"
+        gap = "(h.day - h.previous_day)"
     else:
         days = "(julianday(h.day) - julianday(COALESCE(h.previous_day, h.start_day)))"
+        gap = "(julianday(h.day) - julianday(h.previous_day))"
+    keys = list(REPEAT_DAYS.items())
+    counts = ", ".join(f"COUNT(CASE WHEN {gap} <= {int(n)} THEN 1 END)" for _key, n in keys)
     sql = (
-        f"SELECT h.model_id, AVG({days}) FROM ({inner}) h "  # noqa: S608 - the ORM compiled the inner query
-        "WHERE h.selected = 1 AND COALESCE(h.previous_day, h.start_day) IS NOT NULL GROUP BY h.model_id"
+        f"SELECT h.model_id, AVG(CASE WHEN COALESCE(h.previous_day, h.start_day) IS NOT NULL THEN {days} END), "  # noqa: S608 - the ORM compiled the inner query; the day counts are ints
+        f"{counts} FROM ({inner}) h WHERE h.selected = 1 GROUP BY h.model_id"
     )
+    repeats_ = dict.fromkeys(REPEAT_DAYS, 0)
+    mtbf: dict[int, Decimal] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {model_id: _one_decimal(value) for model_id, value in cursor.fetchall()}
+        for model_id, average, *repeated in cursor.fetchall():
+            if average is not None:
+                mtbf[model_id] = _one_decimal(average)
+            for (key, _n), n in zip(keys, repeated, strict=True):
+                repeats_[key] += n
+    return HistoryFigures(repeats=repeats_, mtbf_days=mtbf)
 
 
 def _one_decimal(value: Any) -> Decimal:
@@ -316,8 +397,17 @@ def _int(key: str) -> int:
         return 0
 
 
-def totals(user: User, window: Filters) -> dict[str, Any]:
-    """The headline: failures, units failed, and the repeats."""
-    qs = failures(user, window)
-    head = qs.aggregate(failures=Count("pk"), units=Count("unit_id", distinct=True))
-    return {**head, **repeats(user, window)}
+def totals(
+    user: User,
+    window: Filters,
+    *,
+    counts: list[dict[str, Any]] | None = None,
+    repeats_: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """The headline: failures, units failed, and the repeats (``counts``: ``model_counts``,
+    ``repeats_``: ``repeats``, when the caller has them)."""
+    if counts is None:
+        head = failures(user, window).aggregate(failures=Count("pk"), units=Count("unit_id", distinct=True))
+    else:
+        head = {"failures": sum(r["failures"] for r in counts), "units": sum(r["units_failed"] for r in counts)}
+    return {**head, **(repeats(user, window) if repeats_ is None else repeats_)}

@@ -1,12 +1,16 @@
 """Every statistic against values computed by hand from dataset.py (the arithmetic in the comments)."""
 
+import datetime
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 
+from aftersales.devices.models import Device, Rule, Trigger
 from aftersales.quality import statistics as stats
 from aftersales.quality.choices import Breakdown
+from aftersales.quality.selectors import failure_report
 from aftersales.quality.tests.dataset import NOVEMBER
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +176,72 @@ def test_the_monthly_report_carries_the_failure_section(data):
 
     assert gm["quality"].tables[0].rows == [[6, 5, 2, 3]]
     assert "quality" not in agent
+
+
+WINDOWS = {
+    "november": NOVEMBER,
+    "a day": replace(NOVEMBER, start=datetime.date(2026, 11, 25), end=datetime.date(2026, 11, 25)),
+    "two months": replace(NOVEMBER, start=datetime.date(2026, 10, 1)),
+    "a year": replace(NOVEMBER, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)),
+}
+
+
+@pytest.mark.parametrize("reader", ["gm", "manager_sh", "manager_bj"])
+@pytest.mark.parametrize("window", list(WINDOWS))
+def test_the_report_gives_each_figure_as_computed_alone(data, reader, window):
+    # The page's report reads the headline and the model table from shared statements (counts per model;
+    # one LAG for the repeats and the MTBF): the same figures as the figures computed on their own.
+    user, filters = data.people[reader], WINDOWS[window]
+
+    report = failure_report(user, filters)
+
+    head = stats.failures(user, filters).aggregate(failures=Count("pk"), units=Count("unit_id", distinct=True))
+    assert report.totals == {**head, **stats.repeats(user, filters)}  # repeats: repeat_failures' own LAG each
+    assert stats.history_figures(user, filters).repeats == stats.repeats(user, filters)
+    assert report.totals == stats.totals(user, filters)
+    assert report.by_model == stats.by_model(user, filters)
+    # The fault codes counted from the triggers' side, the ages per month then banded: each row is the
+    # count of its click-through list (the per-order CASE of ``with_dimensions``).
+    assert report.by_fault_code == stats.by_fault_code(user, filters)
+    for breakdown, rows in ((Breakdown.FAULT, report.by_fault_code), (Breakdown.AGE, report.by_age)):
+        for row in rows:
+            assert stats.figure_orders(user, filters, figure=breakdown, key=row["key"]).count() == row["failures"]
+    assert sum(row["failures"] for row in report.by_age) == report.totals["failures"]
+    for figure, days in stats.REPEAT_DAYS.items():
+        assert stats.figure_orders(user, filters, figure=figure).count() == report.totals[figure]
+        assert stats.repeat_failures(user, filters, days=days).count() == report.totals[figure]
+
+
+def test_the_report_of_a_customer_and_of_a_centre(data):
+    gm = data.people["gm"]
+    for filters in (replace(NOVEMBER, customer=data.customers["c1"].pk), replace(NOVEMBER, centre=data.bj.pk)):
+        report = failure_report(gm, filters)
+        assert report.totals == stats.totals(gm, filters)
+        assert report.by_model == stats.by_model(gm, filters)
+    assert failure_report(gm, replace(NOVEMBER, customer=data.customers["c1"].pk)).totals == {
+        "failures": 3,  # o2 o3 o4
+        "units": 2,  # u1 u2
+        "repeat30": 2,  # o2 (o1 16 d before, at BJ), o3 (o2 20 d before)
+        "repeat90": 3,  # o4 (o0 87 d before)
+    }
+
+
+def test_a_failure_with_several_device_triggers_counts_under_its_first_fault_code(data):
+    # o8 (E101) fires again with E202 and with a threshold rule: it stays one E101 failure; o4 gets only a
+    # later non-fault trigger: no fault code.
+    o8, o4 = data.orders["o8"], data.orders["o4"]
+    device = Device.objects.get(serial="DEV-Q1")
+    for order, cause in ((o8, "fault:E202"), (o8, "threshold:temperature"), (o4, "threshold:temperature")):
+        rule = Rule.objects.create(name=cause, kind="fault", fault_code=cause[-4:])
+        Trigger.objects.create(
+            rule=rule, device=device, unit=order.unit, cause=cause, order=order, fired_at=o8.received_at
+        )
+
+    rows = stats.by_fault_code(data.people["gm"], NOVEMBER)
+
+    assert [(row["key"], row["failures"]) for row in rows] == [("", 4), ("E101", 2)]
+    assert failure_report(data.people["gm"], NOVEMBER).by_fault_code == rows
+    for row in rows:
+        assert (
+            stats.figure_orders(data.people["gm"], NOVEMBER, figure="fault", key=row["key"]).count() == row["failures"]
+        )
