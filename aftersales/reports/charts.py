@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from aftersales.reports.engine import FigureResult
-from aftersales.reports.present import records_url
+from aftersales.reports.present import records_prefix, records_url
 
 
 def _number(value: Any) -> float | int | None:
@@ -20,6 +20,7 @@ def chart_data(result: FigureResult) -> dict[str, Any]:
     rows = table.rows if table is not None else [result.total]
     columns = {c.key: c for c in spec.columns}
     series = [key for key in spec.chart.get("series", ()) if key in columns]
+    prefix = records_prefix(result)
     return {
         "id": f"chart-{spec.key}",
         "data_id": f"chart-{spec.key}-data",
@@ -31,7 +32,9 @@ def chart_data(result: FigureResult) -> dict[str, Any]:
                 "name": str(columns[key].label),
                 "unit": columns[key].unit,
                 "data": [_number(r.values.get(key)) for r in rows],
-                "links": [records_url(result, key, by=by if table is not None else "", row=r) for r in rows],
+                "links": [
+                    records_url(result, key, by=by if table is not None else "", row=r, prefix=prefix) for r in rows
+                ],
             }
             for key in series
         ],

@@ -50,15 +50,26 @@ class Quantity:
         return XLSX_FORMATS.get(self.unit, "General")
 
 
-def records_url(result: FigureResult, measure: str, *, by: str = "", row: Row | None = None) -> str:
-    params = dict(result.filters.as_params())
-    params["measure"] = measure
+def records_prefix(result: FigureResult) -> str:
+    """What every records link of ``result`` starts with: the list's path and the filters (reversed and
+    encoded once per figure, not once per cell: a screen has hundreds of cells)."""
+    path = reverse("reports:records", args=[result.spec.key.replace("_", "-")])
+    return f"{path}?{urlencode(result.filters.as_params())}&"
+
+
+def records_url(
+    result: FigureResult, measure: str, *, by: str = "", row: Row | None = None, prefix: str | None = None
+) -> str:
+    """The records behind one cell; ``prefix``: ``records_prefix(result)`` when the caller has it."""
+    params = {"measure": measure}
     if by and row is not None:
         params.update({"by": by, "row": row.key, "label": row.label})
-    return f"{reverse('reports:records', args=[result.spec.key.replace('_', '-')])}?{urlencode(params)}"
+    return f"{prefix if prefix is not None else records_prefix(result)}{urlencode(params)}"
 
 
-def _cells(result: FigureResult, columns: list[Measure | Rate], row: Row, by: str = "") -> list[dict[str, Any]]:
+def _cells(
+    result: FigureResult, columns: list[Measure | Rate], row: Row, by: str = "", *, prefix: str
+) -> list[dict[str, Any]]:
     cells = []
     for column in columns:
         if by == "" and getattr(column, "per_month", False):
@@ -68,7 +79,7 @@ def _cells(result: FigureResult, columns: list[Measure | Rate], row: Row, by: st
             {
                 "key": column.key,
                 "text": fmt(value, column.unit),
-                "url": records_url(result, column.key, by=by, row=row if by else None),
+                "url": records_url(result, column.key, by=by, row=row if by else None, prefix=prefix),
             }
         )
     return cells
@@ -78,19 +89,20 @@ def present(result: FigureResult) -> dict[str, Any]:
     spec = result.spec
     columns = spec.columns
     total_columns = [c for c in columns if not getattr(c, "per_month", False)]
+    prefix = records_prefix(result)
     return {
         "key": spec.key,
         "title": spec.title,
         "note": spec.note,
         "columns": columns,
         "total_columns": total_columns,
-        "total": _cells(result, total_columns, result.total),
+        "total": _cells(result, total_columns, result.total, prefix=prefix),
         "tables": [
             {
                 "key": table.grouping.key,
                 "label": table.grouping.label,
                 "rows": [
-                    {"label": row.label, "cells": _cells(result, columns, row, table.grouping.key)}
+                    {"label": row.label, "cells": _cells(result, columns, row, table.grouping.key, prefix=prefix)}
                     for row in table.rows
                 ],
             }

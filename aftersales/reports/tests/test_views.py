@@ -109,3 +109,30 @@ def test_records_queries_do_not_grow_with_rows(data, client, centre, other_centr
 
     build(other_centre, centre, tag="-2")
     assert _queries(client, url) == before
+
+
+def test_a_figure_reverses_its_records_path_once_and_links_every_cell_as_before(data, period, monkeypatch):
+    # A screen has hundreds of cells (20 centres × 12 months at 1,000,000 orders): the path and the
+    # filters are written once per figure, each cell adds its measure and row (Python time of a kept screen).
+    from urllib.parse import urlencode
+
+    from aftersales.reports import charts, present
+    from aftersales.reports.engine import compute
+    from aftersales.reports.figures import FIGURES
+
+    result = compute(FIGURES["sla_compliance"], data["gm"], period)
+    calls = []
+    real = present.reverse
+    monkeypatch.setattr(present, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    shown = present.present(result)
+    chart = charts.chart_data(result)
+
+    assert len(calls) == 2  # once for the tables, once for the chart
+    path = "/reports/sla-compliance/records/"
+    month = result.table("month").rows[0]
+    cell = next(c for c in shown["tables"][2]["rows"][0]["cells"] if c["key"] == "response_rate")
+    params = {**period.as_params(), "measure": "response_rate", "by": "month", "row": month.key, "label": month.label}
+    assert cell["url"] == f"{path}?{urlencode(params)}"
+    assert shown["total"][0]["url"] == f"{path}?{urlencode({**period.as_params(), 'measure': 'response_judged'})}"
+    assert chart["series"][0]["links"][0] == f"{path}?{urlencode(params)}"
