@@ -242,3 +242,20 @@ def test_a_click_through_names_its_key_as_the_statistics_do(client, data):
     assert f'<span class="quality-key">{data.qa.code}</span>' in model
     assert f'<span class="quality-key">{data.parts["p1"].number} {data.parts["p1"].name}</span>' in part
     assert '<span class="quality-key">无故障代码（非设备报修）</span>' in blank
+
+
+def test_failure_page_reverses_the_records_path_once(client, data, monkeypatch):
+    # At 1,000,000 orders the batch table alone has ~1,500 rows, each a link to its orders: the path is
+    # reversed once for the page, not once a row (Python time of the page).
+    import django.urls
+
+    calls = []
+    real = django.urls.reverse  # the {% url %} tag imports it when it renders
+    monkeypatch.setattr(django.urls, "reverse", lambda view, *a, **k: calls.append(view) or real(view, *a, **k))
+
+    html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
+
+    assert calls.count("quality:failure_orders") == 1
+    links = re.findall(r'href="(/quality/failures/orders/\?[^"]+)"', html)
+    assert len(links) >= 15  # the headline's four, the models, parts, fault codes, batches and ages
+    assert '/quality/failures/orders/?from=2026-11-01&amp;to=2026-11-30&amp;figure=batch&amp;key=QA2401"' in html
