@@ -1,64 +1,81 @@
-"""The demo's customer care (issue 11): the follow-ups of the closed orders spread around today (some
-due, some overdue, some still to come), calls made with their scores (one low score opens a complaint
-by itself, one call not reached waits for its retry), complaints at every stage, and contacts logged.
+"""The demo's customer care (issue 11): the follow-ups of the closed orders, scheduled when they closed
+(those of last week's due about now, some still to come), calls made in their windows with their scores
+(one low score opens a complaint by itself, one call not reached waits for its retry), complaints at
+every stage, and contacts logged.
 
 Everything goes through care's services, after the orders exist (``DemoLoader.load``)."""
 
 import datetime
 import random
 
+from django.utils import timezone
+
+from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
-from aftersales.calendars.selectors import WorkingCalendar
 from aftersales.care import services
 from aftersales.care.choices import ContactChannel, Direction, Outcome, Purpose, TaskStatus
 from aftersales.care.models import FollowUpTask
 from aftersales.customers.models import Customer
+from aftersales.demo.story import happened_at
 
-# How many working days before today each closed order's unit was handed back, in turn: the
-# call-backs and first follow-ups of the older ones are due or overdue today.
-HANDED_BACK_DAYS_AGO = (1, 2, 3, 4, 6, 8, 0, 5)
 NOTES = ("设备运行正常，很满意", "师傅很专业", "上门比约定晚了一点", "希望以后能提前电话通知", "")
 LETTERS = ("寄出年度保养提醒函", "寄出服务满意度调查函", "寄出新品推介会邀请函")
+# A first follow-up whose window closed this many days before today was made in its window.
+MADE_AFTER_DAYS = 10
 
 
-def _shift_windows(today: datetime.date) -> None:
-    """Place each open task's window as if its unit had been handed back a few working days ago."""
-    calendar = WorkingCalendar()
-    tasks = list(FollowUpTask.objects.filter(status=TaskStatus.OPEN).order_by("order_id", "purpose"))
-    orders = sorted({task.order_id for task in tasks if task.order_id})
-    for task in tasks:
-        ago = HANDED_BACK_DAYS_AGO[orders.index(task.order_id) % len(HANDED_BACK_DAYS_AGO)] if task.order_id else 0
-        handed_back = calendar.working_days_before(day=today, days=ago)
-        opens, closes = (1, 2) if task.purpose == Purpose.CALLBACK else (3, 5)
-        task.opens_on = calendar.add_working_days(start=handed_back, days=opens).day
-        task.closes_on = calendar.add_working_days(start=handed_back, days=closes).day
-        task.save(update_fields=["opens_on", "closes_on", "updated_at"])
+def _in_window(task: FollowUpTask, *, now: datetime.datetime) -> datetime.datetime:
+    """When the clerk called: the window's first day at 10:00, or half an hour after the task was scheduled
+    if that was later that day (never after now)."""
+    moment = timezone.make_aware(datetime.datetime.combine(task.opens_on, datetime.time(10)))
+    return min(max(moment, task.created_at + datetime.timedelta(minutes=30)), now)
+
+
+def _call(task: FollowUpTask, *, by: User, now: datetime.datetime, **answers: object) -> None:
+    """The call recorded when it was made (``happened_at``): a complaint it opens, the second follow-up it
+    schedules, are dated then too."""
+    with happened_at(_in_window(task, now=now), now=now) as at:
+        services.record_call(task_id=task.pk, by=by, now=at, **answers)  # type: ignore[arg-type]
 
 
 def load_care(*, staff: dict[str, User], rng: random.Random, now: datetime.datetime) -> dict[str, int]:
+    """The tasks were scheduled when their orders closed, in the windows the care rules give (domain.md
+    Follow-up): the older call-backs and first follow-ups were made in their windows, the newest wait."""
     today = now.date()
-    _shift_windows(today)
     agent, manager = staff["agent"], staff["manager"]
     shanghai = FollowUpTask.objects.filter(service_center=agent.service_center, status=TaskStatus.OPEN)
-    callbacks = list(shanghai.filter(purpose=Purpose.CALLBACK).order_by("closes_on", "order_id"))
-    # The oldest call-backs are made: good scores, one low score (a complaint by itself), one not
-    # reached (to retry); the rest stay due or overdue.
-    for index, task in enumerate(callbacks[:-1]):
-        if index == 1:
-            services.record_call(task_id=task.pk, by=agent, outcome=Outcome.NOT_REACHED, now=now)
+    callbacks = shanghai.filter(purpose=Purpose.CALLBACK, closes_on__lt=today).order_by("closes_on", "order_id")
+    # The call-backs whose window has passed were made in it: good scores, the oldest a low score (a
+    # complaint by itself), the newest not reached (to retry); the others are due or still to come.
+    made = list(callbacks)
+    for index, task in enumerate(made):
+        if index == len(made) - 1:
+            _call(task, by=agent, now=now, outcome=Outcome.NOT_REACHED)
             continue
         score = 2 if index == 0 else rng.choice((4, 5))
-        services.record_call(
-            task_id=task.pk,
+        _call(
+            task,
             by=agent,
+            now=now,
             outcome=Outcome.REACHED,
             score=score,
             expected=4,
             perceived=score,
             nps=rng.choice((8, 9, 10)) if score > 2 else 3,
             notes="维修后还是有异响，客户很不满" if score == 2 else rng.choice(NOTES),
-            now=now,
         )
+    # Every centre's clerk made the calls of long ago in their windows (a first follow-up schedules the
+    # second, made in its turn): what stays open is due about now, overdue by days, or still to come.
+    made_by = today - datetime.timedelta(days=MADE_AFTER_DAYS)
+    for clerk in (user for user in staff.values() if user.role == Role.AGENT):
+        for purpose in (Purpose.CALLBACK, Purpose.FIRST, Purpose.SECOND):
+            tasks = FollowUpTask.objects.filter(
+                service_center=clerk.service_center, status=TaskStatus.OPEN, purpose=purpose, closes_on__lt=made_by
+            ).order_by("closes_on", "order_id")
+            for task in tasks:
+                _call(
+                    task, by=clerk, now=now, outcome=Outcome.REACHED, score=rng.choice((4, 5)), notes=rng.choice(NOTES)
+                )
     # Some tasks are given to the agent, the rest stay in the pool.
     for task in shanghai.filter(purpose=Purpose.FIRST).order_by("order_id")[:4]:
         services.assign_follow_up(task_id=task.pk, by=manager, to=agent)

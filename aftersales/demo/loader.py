@@ -37,6 +37,7 @@ from aftersales.demo.pay import load_pay
 from aftersales.demo.portal import load_portal
 from aftersales.demo.quality import FAILURE_DAYS, load_quality
 from aftersales.demo.repurchase import load_repurchase
+from aftersales.demo.story import happened_at
 from aftersales.demo.workforce import load_attendance, load_workforce
 from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.services import register_unit
@@ -47,6 +48,37 @@ from aftersales.service.sla import sla_state
 
 SEED = 2026
 UNITS = 300
+# The units were sold over the last four years (and a week); the customers' files opened up to 20 days before
+# their first purchase, the staff's accounts made when the system went live, before any of them.
+SALES_DAYS = 4 * 365
+GO_LIVE_DAYS = 7 + SALES_DAYS + 30
+
+
+@dataclass
+class PlannedCustomer:
+    """A customer drawn before its file is opened (``DemoLoader.open_files``)."""
+
+    name: str
+    contacts: list[ContactData]
+    sites: list[SiteData]
+    kind: str = CustomerKind.COMPANY
+    notes: str = ""
+
+
+@dataclass
+class PlannedUnit:
+    """A unit sold, drawn before it is registered (``DemoLoader.register_units``)."""
+
+    code: str
+    customer: PlannedCustomer
+    serial_number: str
+    product_model: ProductModel
+    site: int | None  # the index of its site among the customer's
+    purchase_date: datetime.date
+    seller: str
+    dealer_name: str
+    proof_reference: str
+    installed_on: datetime.date | None
 
 
 @dataclass
@@ -118,12 +150,15 @@ class DemoLoader(OrdersMixin):
     def __init__(self, *, now: datetime.datetime | None = None) -> None:
         self.rng = random.Random(SEED)
         self.showcase_rng = random.Random(SEED + 17)  # the showcase customer's own orders (orders.py)
+        self.office_rng = random.Random(SEED + 18)  # when the customers' files were opened, the units registered
         self.now = now or timezone.now()
         self.today = timezone.localtime(self.now).date()
         self.centres: dict[str, ServiceCenter] = {}
         self.staff: dict[str, User] = {}
         self.models: list[ProductModel] = []
         self.customers: dict[str, list[Customer]] = {}
+        self.planned: dict[str, list[PlannedCustomer]] = {}
+        self.made: dict[int, Customer] = {}  # id() of a planned customer: its file
         self.used_mobiles: set[str] = {data.SHOWCASE_CONTACT[1]}
         self.summary = Summary()
         self.clock: Clock = None
@@ -144,10 +179,13 @@ class DemoLoader(OrdersMixin):
             order_event_recorded.disconnect(dispatch_uid=f"demo-clock-{id(self)}")
 
     def load_all(self) -> Summary:
-        self.create_centres()
-        self.create_staff()
-        update_company_profile(by=self.staff["admin"], **data.COMPANY)
-        self.create_product_models()
+        # The centres, staff, company profile and catalogue were set up when the system went live, before
+        # the first customer's file was opened.
+        with happened_at(self.go_live(), now=self.now):
+            self.create_centres()
+            self.create_staff()
+            update_company_profile(by=self.staff["admin"], **data.COMPANY)
+            self.create_product_models()
         self.create_customers()
         self.register_units()
         load_prices(self)
@@ -162,12 +200,13 @@ class DemoLoader(OrdersMixin):
         self.summary.parts = load_parts(
             centres=self.centres, staff=self.staff, now=self.now, since=self.history_start()
         )
-        load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
         load_portal(manager=self.desk("SH", "manager"))
         self.summary.repurchase = load_repurchase(staff=self.staff, customers=self.customers["SH"], today=self.today)
         # Quality's repeat failures walked to closed and one sent to design (issue 18): visits of last month
         # too, so before pay (found by a probe, 2026-12-07: the November run missed their repairs).
         load_quality(self)
+        # Care after every order closed (quality's too): each closing scheduled its follow-ups, made in turn.
+        load_care(staff=self.staff, rng=self.rng, now=timezone.localtime(self.now))
         # Attendance before pay (its runs read it): every working day of the demo's months, every visit's day.
         load_attendance(self.staff, now=self.now, since=self.history_start())
         # Pay after every visit of the months it measures: its runs read the month's orders, charges, parts
@@ -188,6 +227,11 @@ class DemoLoader(OrdersMixin):
         """The discontinued model, retired last so every unit and order above could still use it."""
         model = next(m for m in self.models if m.code == data.RETIRED_MODEL)
         update_product_model(product_model=model, by=self.staff["manager"], active=False)
+
+    def go_live(self) -> datetime.datetime:
+        """The morning the system went live: before the oldest sale and its customer's file."""
+        day = self.today - datetime.timedelta(days=GO_LIVE_DAYS)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
     def history_start(self) -> datetime.date:
         """The first day of the month of the demo's oldest call (quality's first repeat failure)."""
@@ -263,6 +307,9 @@ class DemoLoader(OrdersMixin):
                 is_staff=spec.superuser,
                 is_superuser=spec.superuser,
                 password=password,
+                # Joined when the system went live: the story's clock, read here (the field's default
+                # ``timezone.now`` was bound before the clock was set, so it would read the moment of loading).
+                date_joined=timezone.now(),
             )
             for spec in data.STAFF
         ]
@@ -305,15 +352,14 @@ class DemoLoader(OrdersMixin):
         return province, city, street
 
     def create_customers(self) -> None:
+        """Draws the customers (their files are opened by ``register_units``, before their first sale)."""
         names: set[str] = {data.SHOWCASE_CUSTOMER}
         for spec in data.CENTRES:
-            agent = self.desk(spec.code, "agent")
-            made: list[Customer] = []
+            made: list[PlannedCustomer] = []
             if spec.code == "SH":
                 province, city, address = data.SHOWCASE_SITE
                 made.append(
-                    create_customer(
-                        by=agent,
+                    PlannedCustomer(
                         name=data.SHOWCASE_CUSTOMER,
                         contacts=[ContactData(name=data.SHOWCASE_CONTACT[0], mobile=data.SHOWCASE_CONTACT[1])],
                         sites=[SiteData(name="莘庄工厂", province=province, city=city, address=address)],
@@ -328,8 +374,7 @@ class DemoLoader(OrdersMixin):
                     if name in names:
                         continue
                     province, city, address = self.address(spec)
-                    customer = create_customer(
-                        by=agent,
+                    customer = PlannedCustomer(
                         name=name,
                         kind=CustomerKind.PERSON,
                         contacts=[ContactData(name=name, mobile=self.mobile())],
@@ -353,18 +398,23 @@ class DemoLoader(OrdersMixin):
                         ContactData(name=self.person_name(), mobile=self.mobile())
                         for _ in range(self.rng.choice((1, 1, 2, 2, 3)))
                     ]
-                    customer = create_customer(by=agent, name=name, contacts=contacts, sites=sites)
+                    customer = PlannedCustomer(name=name, contacts=contacts, sites=sites)
                 names.add(name)
                 made.append(customer)
-            self.customers[spec.code] = made
-        self.summary.customers = sum(len(c) for c in self.customers.values())
+            self.planned[spec.code] = made
+        self.summary.customers = sum(len(c) for c in self.planned.values())
 
     def register_units(self) -> None:
         """300 units over four years of sales: some in, some out of warranty, some dealer sales
-        without proof of purchase (handled as out of warranty, domain.md Warranty §6 1.1.1.2)."""
-        everyone = [(code, c) for code, customers in self.customers.items() for c in customers]
-        showcase = self.customers["SH"][0]
-        plan: list[tuple[str, Customer]] = [("SH", showcase), ("SH", showcase)]
+        without proof of purchase (handled as out of warranty, domain.md Warranty §6 1.1.1.2).
+
+        Each customer's file is opened a few days before its first purchase, each unit registered when it
+        was installed (on its sale, if it is not installed yet): at their story moment, through the clock
+        the services read (``happened_at``), so a file never reads "created" after its orders. The sales are
+        drawn first, as they always were, then the files and units are written in the same order."""
+        everyone = [(code, c) for code, customers in self.planned.items() for c in customers]
+        showcase = self.planned["SH"][0]
+        plan: list[tuple[str, PlannedCustomer]] = [("SH", showcase), ("SH", showcase)]
         plan += [(code, c) for code, c in everyone if c is not showcase]  # everyone has at least one
         while len(plan) < UNITS:
             code, customer = self.rng.choice(everyone)
@@ -373,8 +423,8 @@ class DemoLoader(OrdersMixin):
             if customer.kind == CustomerKind.COMPANY or self.rng.random() < 0.2:
                 plan.append((code, customer))
         sequence = Counter[str]()
+        units: list[PlannedUnit] = []
         for index, (code, customer) in enumerate(plan):
-            sites = list(customer.sites.all())
             model = self.models[0] if index < 2 else self.rng.choice(self.models)
             if index == 0:  # the showcase unit, in warranty
                 purchased = self.today - datetime.timedelta(days=200)
@@ -382,7 +432,7 @@ class DemoLoader(OrdersMixin):
                 purchased = self.today - datetime.timedelta(days=3 * 365 + 40)
             else:
                 # Over four years, more of them recent (sales grow), so about half are in warranty.
-                purchased = self.today - datetime.timedelta(days=7 + int(4 * 365 * self.rng.random() ** 1.6))
+                purchased = self.today - datetime.timedelta(days=7 + int(SALES_DAYS * self.rng.random() ** 1.6))
             seller, dealer, proof = Seller.OWN, "", ""
             roll = self.rng.random()
             if index > 1 and roll < 0.15:
@@ -393,19 +443,69 @@ class DemoLoader(OrdersMixin):
             prefix = model.code.replace("-", "")
             sequence[prefix] += 1
             installed = purchased + datetime.timedelta(days=self.rng.randint(2, 20))
-            register_unit(
-                by=self.desk(code, "agent"),
-                serial_number=f"{prefix}{purchased:%y%m}{sequence[prefix]:04d}",
-                product_model=model,
-                customer=customer,
-                site=self.rng.choice(sites) if sites else None,
-                purchase_date=purchased,
-                seller=seller,
-                dealer_name=dealer,
-                proof_reference=proof,
-                installed_on=installed if installed <= self.today else None,
+            site = self.rng.choice(range(len(customer.sites))) if customer.sites else None
+            units.append(
+                PlannedUnit(
+                    code=code,
+                    customer=customer,
+                    serial_number=f"{prefix}{purchased:%y%m}{sequence[prefix]:04d}",
+                    product_model=model,
+                    site=site,
+                    purchase_date=purchased,
+                    seller=seller,
+                    dealer_name=dealer,
+                    proof_reference=proof,
+                    installed_on=installed if installed <= self.today else None,
+                )
             )
+        self.open_files(units)
+        for unit in units:
+            customer = self.made[id(unit.customer)]
+            sites = list(customer.sites.order_by("pk"))
+            with happened_at(self.office_time(unit.installed_on or unit.purchase_date), now=self.now):
+                register_unit(
+                    by=self.desk(unit.code, "agent"),
+                    serial_number=unit.serial_number,
+                    product_model=unit.product_model,
+                    customer=customer,
+                    site=sites[unit.site] if unit.site is not None else None,
+                    purchase_date=unit.purchase_date,
+                    seller=unit.seller,
+                    dealer_name=unit.dealer_name,
+                    proof_reference=unit.proof_reference,
+                    installed_on=unit.installed_on,
+                )
         self.summary.units = len(plan)
+
+    def open_files(self, units: list["PlannedUnit"]) -> None:
+        """Each customer's file opened by its centre's agent 1–20 days before its first purchase, in the
+        order they were drawn (so their ids are as they always were)."""
+        first: dict[int, datetime.date] = {}
+        for unit in units:
+            key = id(unit.customer)
+            first[key] = min(first.get(key, unit.purchase_date), unit.purchase_date)
+        for code, planned in self.planned.items():
+            made: list[Customer] = []
+            for customer in planned:
+                day = first[id(customer)] - datetime.timedelta(days=self.office_rng.randint(1, 20))
+                with happened_at(self.office_time(day), now=self.now):
+                    made.append(
+                        create_customer(
+                            by=self.desk(code, "agent"),
+                            name=customer.name,
+                            kind=customer.kind,
+                            contacts=customer.contacts,
+                            sites=customer.sites,
+                            notes=customer.notes,
+                        )
+                    )
+                self.made[id(customer)] = made[-1]
+            self.customers[code] = made
+
+    def office_time(self, day: datetime.date) -> datetime.datetime:
+        """A moment of the office's day (09:00–17:00 local) on ``day``, drawn from the files' own dice."""
+        minute = self.office_rng.randint(9 * 60, 17 * 60)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60)))
 
     def invoice_number(self) -> str:
         return f"{self.rng.choice(('3100', '1100', '4400'))}{self.rng.randrange(10**8):08d}"

@@ -4,13 +4,14 @@ the agent opens, the dispatcher assigns, the technician visits and completes, th
 import datetime
 import random
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aftersales.accounts.models import User
 from aftersales.coverage.choices import CoverageReason
+from aftersales.coverage.decision import add_months
 from aftersales.customers.models import Contact, Customer
 from aftersales.demo import data
 from aftersales.demo.money import quote_on_visit
@@ -26,9 +27,10 @@ from aftersales.demo.plan import (
     W,
 )
 from aftersales.demo.signature import signature_png
+from aftersales.demo.story import happened_at
 from aftersales.installed_base.models import Unit
 from aftersales.service import services
-from aftersales.service.choices import OldParts, Priority, Resolution
+from aftersales.service.choices import OldParts, OrderStatus, Priority, Resolution
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.sla import deadlines_for
 
@@ -38,6 +40,12 @@ RESPONDED = "responded"
 Clock = datetime.datetime | str | None
 # Repairs out of warranty in 上海 quoted on their visit and then finished: finance invoices them.
 QUOTED_REPAIRS = 3
+# Working hours of the desk and the technicians on the demo's story (local time): calls are taken, visits
+# start and end in them (a visit starts by LAST_ARRIVAL, an hour's work at least before closing).
+OPENS, LAST_ARRIVAL, CLOSES = datetime.time(8, 30), datetime.time(17, 30), datetime.time(18, 30)
+VISIT_AFTER = datetime.timedelta(hours=2)  # the first visit comes two hours after the call at the earliest
+# The statuses an order reaches after a visit.
+VISITED = (OrderStatus.ON_SITE, OrderStatus.WAITING, OrderStatus.COMPLETED, OrderStatus.CLOSED)
 
 
 class OrdersMixin:
@@ -61,18 +69,52 @@ class OrdersMixin:
     def technicians(self, code: str) -> list[User]:
         raise NotImplementedError
 
-    def received_at(self, *, timing: str, kind: str, resolution: str) -> datetime.datetime:
+    def received_at(self, *, timing: str, kind: str, resolution: str, visited: bool) -> datetime.datetime:
+        """When the call came in, in the office's hours (``visited``: early enough for a visit by now)."""
         if timing == "risk":
             for days_back in range(1, 40):
                 candidate = self.business_time(days_back)
                 deadlines = deadlines_for(kind=kind, resolution=resolution, received_at=candidate)
-                if deadlines.at_risk_at <= self.now < deadlines.due_at:
+                if deadlines.at_risk_at <= self.now < deadlines.due_at and self.room_for_visit(candidate, visited):
                     return candidate
             timing = "recent"
         if timing == "old":
             return self.business_time(self.rng.randint(18, 45))
-        received = self.now - datetime.timedelta(minutes=self.rng.randint(20, 2 * 24 * 60))
+        if timing == "week":
+            return self.business_time(self.rng.randint(4, 9))
+        received = self.office_hours_before(self.now - datetime.timedelta(minutes=self.rng.randint(20, 2 * 24 * 60)))
+        while not self.room_for_visit(received, visited):
+            received -= datetime.timedelta(days=1)
         return received
+
+    def room_for_visit(self, received: datetime.datetime, visited: bool) -> bool:
+        """A technician can have arrived (two hours after the call at the earliest) by now, in working hours."""
+        return not visited or received + VISIT_AFTER <= self.latest_arrival()
+
+    def office_hours_before(self, moment: datetime.datetime) -> datetime.datetime:
+        """``moment`` if it falls in working hours, else a time of the working hours before it (the same
+        day's after closing, the day before's before opening): calls come in while the desk is staffed."""
+        local = timezone.localtime(moment)
+        if OPENS <= local.time() <= CLOSES:
+            return moment
+        day = local.date() if local.time() > CLOSES else local.date() - datetime.timedelta(days=1)
+        return self.on(day, OPENS) + datetime.timedelta(minutes=(local.hour * 60 + local.minute) % 600)
+
+    def latest_arrival(self) -> datetime.datetime:
+        """The last moment a technician may have arrived by now: five minutes ago, within working hours
+        (the day's last arrival leaves an hour's work before closing)."""
+        local = timezone.localtime(self.now - datetime.timedelta(minutes=5))
+        if local.time() < OPENS:
+            return self.on(local.date() - datetime.timedelta(days=1), LAST_ARRIVAL)
+        return min(local, self.on(local.date(), LAST_ARRIVAL))
+
+    @staticmethod
+    def on(day: datetime.date, time: datetime.time) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, time))
+
+    def closing_time(self, arrived: datetime.datetime) -> datetime.datetime:
+        """When the technician leaves at the latest: the working day's end, and not after now."""
+        return min(self.on(timezone.localtime(arrived).date(), CLOSES), self.now)
 
     def business_time(self, days_back: int) -> datetime.datetime:
         """A call between 08:30 and 17:00 local time ``days_back`` days ago (never in the future)."""
@@ -80,9 +122,12 @@ class OrdersMixin:
         minute = self.rng.randint(8 * 60 + 30, 17 * 60)
         return min(local.replace(hour=minute // 60, minute=minute % 60, second=0, microsecond=0), self.now)
 
-    def pick_unit(self, *, code: str, kind: str, received: datetime.datetime) -> tuple[Customer, Unit | None]:
-        """A customer of the centre and one of its units bought by the day of the call (a call about a unit
-        not yet sold is not covered: coverage's ``before_sale``), none for some consultations."""
+    def pick_unit(
+        self, *, code: str, kind: str, received: datetime.datetime, expired: bool = False
+    ) -> tuple[Customer, Unit | None]:
+        """A customer of the centre and one of its units registered by the time of the call (so bought by
+        then: a call about a unit not yet sold is not covered, coverage's ``before_sale``), none for some
+        consultations. ``expired``: a unit out of warranty by the day of the call (a repair to quote)."""
         # The showcase customer is left for the example script.
         customers = [c for c in self.customers[code] if c.name != data.SHOWCASE_CUSTOMER]
         day = timezone.localtime(received).date()
@@ -91,7 +136,11 @@ class OrdersMixin:
             units = [
                 u
                 for u in customer.units.select_related("product_model", "site").order_by("id")
-                if u.purchase_date is None or u.purchase_date <= day
+                if u.created_at <= received
+                and (
+                    not expired
+                    or (u.purchase_date and add_months(u.purchase_date, u.product_model.warranty_months) < day)
+                )
             ]
             if units:
                 break
@@ -127,7 +176,8 @@ class OrdersMixin:
             resolution = RESOLUTION_FOR_KIND.get(kind, Resolution.ON_SITE)
             if kind == K.REPAIR and self.rng.random() < 0.15:
                 resolution = Resolution.REMOTE if status in (S.NEW, S.ACCEPTED) else Resolution.ON_SITE
-            received = self.received_at(timing=timing, kind=kind, resolution=resolution)
+            visited = status in VISITED or (status == S.CANCELLED and extra == S.WAITING)
+            received = self.received_at(timing=timing, kind=kind, resolution=resolution, visited=visited)
             rows.append((received, status, kind, extra, code, resolution, False))
         rows += self.showcase_rows()
         rows.sort(key=lambda row: row[0])
@@ -189,29 +239,42 @@ class OrdersMixin:
         showcase: bool = False,
     ) -> None:
         agent, dispatcher, manager = (self.desk(code, r) for r in ("agent", "dispatcher", "manager"))
-        picked = self.showcase_unit(kind=kind) if showcase else self.pick_unit(code=code, kind=kind, received=received)
+        # 上海's first repairs done are on units out of warranty: quoted on their visit, invoiced once done.
+        to_quote = (
+            code == "SH"
+            and kind in (K.REPAIR, K.MAINTENANCE)
+            and status in (S.COMPLETED, S.CLOSED)
+            and self.quoted_orders < QUOTED_REPAIRS
+        )
+        picked = (
+            self.showcase_unit(kind=kind)
+            if showcase
+            else self.pick_unit(code=code, kind=kind, received=received, expired=to_quote)
+        )
         customer, unit = picked
         contact = self.rng.choice(list(Contact.objects.filter(customer=customer).order_by("id")))
         description, fault = self.describe(kind=kind, unit=unit)
         question, answer = self.rng.choice(data.CONSULTATIONS)
         close_now = status == S.CLOSED and kind == K.CONSULTATION
         self.clock = received
-        order = services.open_order(
-            by=agent,
-            kind=kind,
-            customer=customer,
-            contact=contact,
-            unit=unit,
-            reporter_name=contact.name,
-            reporter_phone=contact.mobile,
-            description=question if kind == K.CONSULTATION else description,
-            consultation_answer=answer if close_now else "",
-            close_now=close_now,
-            channel=self.rng.choice(CHANNELS),
-            resolution=resolution,
-            priority=Priority.HIGH if kind == K.COMPLAINT else self.rng.choice(PRIORITIES),
-            received_at=received,
-        )
+        # Closed on the call: its follow-ups are scheduled then (``happened_at``), as on any closing.
+        with happened_at(received, now=self.now) if close_now else nullcontext():
+            order = services.open_order(
+                by=agent,
+                kind=kind,
+                customer=customer,
+                contact=contact,
+                unit=unit,
+                reporter_name=contact.name,
+                reporter_phone=contact.mobile,
+                description=question if kind == K.CONSULTATION else description,
+                consultation_answer=answer if close_now else "",
+                close_now=close_now,
+                channel=self.rng.choice(CHANNELS),
+                resolution=resolution,
+                priority=Priority.HIGH if kind == K.COMPLAINT else self.rng.choice(PRIORITIES),
+                received_at=received,
+            )
         if close_now or status == S.NEW:
             return
         if status == S.CANCELLED:
@@ -277,7 +340,7 @@ class OrdersMixin:
         needs_wait = status == S.WAITING or (status in (S.COMPLETED, S.CLOSED) and self.rng.random() < 0.3)
         if needs_wait:
             waiting_for = extra or (W.FACTORY if kind in (K.EXCHANGE, K.RETURN_TO_FACTORY) else W.PARTS)
-            departed = min(arrived + datetime.timedelta(hours=2), self.now)
+            departed = min(arrived + datetime.timedelta(hours=2), self.closing_time(arrived))
             self.clock = departed
             services.update_visit(visit, by=technician, departed_at=departed)
             order = services.transition_order(
@@ -290,7 +353,7 @@ class OrdersMixin:
                 )
             if status == S.WAITING:
                 return
-            arrived = min(arrived + datetime.timedelta(days=self.rng.randint(2, 5)), self.now)
+            arrived = min(arrived + datetime.timedelta(days=self.rng.randint(2, 5)), self.latest_arrival())
             self.clock = arrived
             visit = services.record_visit(
                 order, by=technician, arrived_at=arrived, arrival_confirmed_by=order.reporter_name
@@ -304,7 +367,9 @@ class OrdersMixin:
         order = services.transition_order(order, to=S.COMPLETED, by=technician, at=departed)
         if status == S.CLOSED:
             self.clock = min(departed + datetime.timedelta(days=1), self.now)
-            services.transition_order(order, to=S.CLOSED, by=manager, at=self.clock)
+            # Closed then, and the closing's follow-ups scheduled then (care, domain.md Follow-up).
+            with happened_at(self.clock, now=self.now):
+                services.transition_order(order, to=S.CLOSED, by=manager, at=self.clock)
 
     def cancel(self, order: ServiceOrder, *, reached: str, code: str, received: datetime.datetime) -> None:
         agent, dispatcher = self.desk(code, "agent"), self.desk(code, "dispatcher")
@@ -332,9 +397,14 @@ class OrdersMixin:
         return self.rng.choice(self.technicians(code))
 
     def visit_time(self, received: datetime.datetime) -> datetime.datetime:
-        """Arrival a few hours after the call (next day for calls late in the day), never in the future."""
+        """Arrival a few hours after the call (next morning for calls late in the day), in working hours
+        (08:30–17:30, an hour's work at least before closing), never in the future."""
         arrived = received + datetime.timedelta(hours=self.rng.randint(2, 20), minutes=self.rng.randint(0, 59))
-        return min(arrived, self.now - datetime.timedelta(minutes=5))
+        local = timezone.localtime(arrived)
+        if not OPENS <= local.time() <= LAST_ARRIVAL:
+            day = local.date() if local.time() < OPENS else local.date() + datetime.timedelta(days=1)
+            arrived = self.on(day, OPENS) + datetime.timedelta(minutes=local.minute)
+        return min(arrived, self.latest_arrival())
 
     def finish_visit(
         self,
@@ -357,7 +427,7 @@ class OrdersMixin:
             _problem, diagnosis, work, parts = fault
         if misuse:
             diagnosis = f"{diagnosis}；现场发现设备进水、外壳有撞击痕迹，属人为损坏"
-        departed = min(arrived + datetime.timedelta(hours=self.rng.randint(1, 5)), self.now)
+        departed = min(arrived + datetime.timedelta(hours=self.rng.randint(1, 5)), self.closing_time(arrived))
         self.clock = departed
         services.update_visit(
             visit,

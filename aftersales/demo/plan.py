@@ -5,14 +5,16 @@ from aftersales.service.choices import Channel, OrderKind, OrderStatus, Priority
 S, K, W = OrderStatus, OrderKind, WaitingFor
 
 # The 60 orders: (final status, kind, waiting for, SLA timing). Timing "recent" = received in the last
-# two days, "old" = weeks ago (overdue if still open), "risk" = received so that it is at risk now.
+# two days, "week" = four to nine days ago, "old" = weeks ago (overdue if still open), "risk" = received so
+# that it is at risk now.
 ORDER_PLAN: tuple[tuple[str, str, str, str], ...] = (
     # closed at intake: consultations answered on the call (domain.md Intake §6 1.2)
     *[(S.CLOSED, K.CONSULTATION, "", "old")] * 4,
-    # closed after review
-    *[(S.CLOSED, K.REPAIR, "", "old")] * 4,
+    # closed after review (three of them last week: their follow-ups are due about now)
+    *[(S.CLOSED, K.REPAIR, "", "old")] * 2,
+    *[(S.CLOSED, K.REPAIR, "", "week")] * 2,
     (S.CLOSED, K.MAINTENANCE, "", "old"),
-    (S.CLOSED, K.MAINTENANCE, "", "old"),
+    (S.CLOSED, K.MAINTENANCE, "", "week"),
     (S.CLOSED, K.INSTALLATION, "", "old"),
     (S.CLOSED, K.COMPLAINT, "", "old"),
     # completed, waiting for the manager's review

@@ -5,11 +5,13 @@ import datetime
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ValidationFailed
 from aftersales.customers.models import Contact
 from aftersales.demo.orders import RESPONDED
+from aftersales.demo.story import happened_at
 from aftersales.installed_base.models import Unit
 from aftersales.quality import services as quality
 from aftersales.quality.choices import CaseSource, CaseStatus
@@ -32,11 +34,16 @@ def load_quality(loader: Any) -> int:
         .order_by("-n", "code")
         .first()
     )
-    # Bought before the first of their failures (the newest such units: in warranty when they failed).
-    bought_by = loader.today - datetime.timedelta(days=max(max(days) for days in FAILURE_DAYS) + 10)
+    # Bought and registered before the first of their failures (the newest such units: in warranty when
+    # they failed).
+    first_failure = loader.today - datetime.timedelta(days=max(max(days) for days in FAILURE_DAYS))
+    bought_by = first_failure - datetime.timedelta(days=10)
     units = list(
         Unit.objects.filter(
-            product_model=model, customer__service_center__code="SH", purchase_date__lte=bought_by
+            product_model=model,
+            customer__service_center__code="SH",
+            purchase_date__lte=bought_by,
+            created_at__lt=timezone.make_aware(datetime.datetime.combine(first_failure, datetime.time())),
         ).order_by("-purchase_date", "pk")[: len(FAILURE_DAYS)]
     )
     first_unit: list[ServiceOrder] = []
@@ -93,6 +100,7 @@ def _repair(loader: Any, *, unit: Unit, days_back: int, agent: Any, dispatcher: 
     # Completed when the visit ended and closed the next day, as the other demo orders (orders.py).
     order = services.transition_order(order, to=OrderStatus.COMPLETED, by=technician, at=departed)
     loader.clock = min(departed + datetime.timedelta(days=1), loader.now)
-    order = services.transition_order(order, to=OrderStatus.CLOSED, by=manager, at=loader.clock)
+    with happened_at(loader.clock, now=loader.now):  # its follow-ups scheduled at the closing
+        order = services.transition_order(order, to=OrderStatus.CLOSED, by=manager, at=loader.clock)
     loader.clock = None
     return order
