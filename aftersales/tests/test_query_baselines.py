@@ -57,7 +57,7 @@ from aftersales.pay.models import PayRun
 from aftersales.quality.models import QualityCase
 from aftersales.repurchase.models import RepurchaseContract
 from aftersales.service import services
-from aftersales.service.choices import OPEN_STATUSES, OrderKind, OrderStatus
+from aftersales.service.choices import JOB_STATUSES, OPEN_STATUSES, OrderKind, OrderStatus
 from aftersales.service.forms import DEFAULT_SORT, SORTS
 from aftersales.service.models import Attachment
 from aftersales.service.permissions import orders_visible_to
@@ -136,11 +136,15 @@ class Case:
     query: str = ""  # a query string added to the path ("fresh=1": the dashboard computed, not kept)
 
 
-def orders_of(username: str) -> Callable[[Ids], list[str]]:
+def orders_of(username: str, *, statuses: tuple[str, ...] = ()) -> Callable[[Ids], list[str]]:
+    """The user's newest orders (``statuses``: of those only, as a list of open jobs shows)."""
+
     def numbers(_ids: Ids) -> list[str]:
         user = User.objects.get(username=username)
         # The list's default sort (by call time): the demo's repeat failures are opened last with old calls.
         newest = orders_visible_to(user).order_by(*SORTS[DEFAULT_SORT])
+        if statuses:
+            newest = newest.filter(status__in=statuses)
         return list(newest.values_list("number", flat=True)[:MIN_ROWS])
 
     return numbers
@@ -329,7 +333,13 @@ CASES = [
     Case("console:intake", "agent", "service:intake"),
     Case("console:dispatch board", "dispatcher", "service:dispatch"),
     Case("console:dispatch technicians", "dispatcher", "service:dispatch_technicians"),
-    Case("console:technician jobs", "technician", "service:tech_jobs", shows=orders_of("technician"), is_list=True),
+    Case(
+        "console:technician jobs",
+        "technician",
+        "service:tech_jobs",
+        shows=orders_of("technician", statuses=JOB_STATUSES),
+        is_list=True,
+    ),
     Case("console:technician order", "technician", "service:tech_order", kwargs={"order_id": "tech_order"}),
     Case("console:calendar", "admin", "calendars:calendar"),
     Case("console:due-date moves", "admin", "service:due_moves"),
