@@ -8,6 +8,7 @@ Everything goes through care's services, after the orders exist (``DemoLoader.lo
 import datetime
 import random
 
+from django.db.models import Case, When
 from django.utils import timezone
 
 from aftersales.accounts.choices import Role
@@ -76,6 +77,19 @@ def load_care(*, staff: dict[str, User], rng: random.Random, now: datetime.datet
                 _call(
                     task, by=clerk, now=now, outcome=Outcome.REACHED, score=rng.choice((4, 5)), notes=rng.choice(NOTES)
                 )
+    # This morning the agent made one of the calls due (the month's summary has this month's scores from
+    # its first day on): the oldest whose window has opened, else the next to open.
+    due = (
+        shanghai.exclude(attempts__gt=0)
+        .order_by(Case(When(opens_on__lte=today, then=0), default=1), "closes_on", "order_id")
+        .first()
+    )
+    if due is not None:
+        this_morning = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 30)))
+        with happened_at(max(this_morning, due.created_at + datetime.timedelta(minutes=30)), now=now) as at:
+            services.record_call(
+                task_id=due.pk, by=agent, now=at, outcome=Outcome.REACHED, score=5, expected=4, perceived=5, nps=9
+            )
     # Some tasks are given to the agent, the rest stay in the pool.
     for task in shanghai.filter(purpose=Purpose.FIRST).order_by("order_id")[:4]:
         services.assign_follow_up(task_id=task.pk, by=manager, to=agent)
