@@ -17,6 +17,11 @@ class PartsConfig(AppConfig):
 
         register_figures()  # parts sales, for pay
 
+        from aftersales.parts.receivers import on_status_changed
+        from aftersales.service.signals import order_status_changed
+
+        order_status_changed.connect(on_status_changed, dispatch_uid="parts.release_on_status_changed")
+
         from aftersales.core.registry import (
             ExportKind,
             HomePanel,

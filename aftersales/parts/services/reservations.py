@@ -85,6 +85,33 @@ def release_reservation(*, by: User, reservation: Reservation, reason: str = "")
     return locked
 
 
+def release_for_order(*, order: ServiceOrder, by: User, reason: str = "") -> list[Reservation]:
+    """Give back everything still set aside for ``order`` (cancelled or closed): each held
+    reservation goes back to stock with its own release entry in the ledger, each waiting one is
+    dropped. Runs in the caller's transaction (the order's move); no permission check, the move was
+    checked. Reservations already issued or released are left alone, so a second call writes nothing."""
+    released = []
+    pending = Reservation.objects.select_for_update(of=("self",)).filter(
+        order=order, status__in=(ReservationStatus.HELD, ReservationStatus.WAITING)
+    )
+    for reservation in pending.select_related("location", "part").order_by("pk"):
+        if reservation.status == ReservationStatus.HELD:
+            post_move(
+                kind=MoveKind.RELEASE,
+                location=reservation.location,
+                part=reservation.part,
+                quantity=reservation.quantity,
+                reserved=-reservation.quantity,
+                by=by,
+                order=order,
+                reason=reason[:500],
+            )
+        reservation.status = ReservationStatus.RELEASED
+        reservation.save(update_fields=["status", "updated_at"])
+        released.append(reservation)
+    return released
+
+
 def consume_held(*, order: ServiceOrder, part: Part, location: Location, quantity: Decimal) -> Decimal:
     """Mark the order's held reservations of ``part`` at ``location`` issued, up to ``quantity``;
     returns how much of it was reserved (the issue takes that much off ``reserved`` too)."""
