@@ -62,8 +62,13 @@ def _yes_no(value: Any) -> str:
 def _warranty(data: dict[str, Any] | None) -> str:
     if not data:
         return "—"
-    reason = CoverageReason(data["reason"]).label if data.get("reason") in CoverageReason.values else ""
+    code = data.get("reason")
     text = _yes_no(data.get("covered"))
+    if code == CoverageReason.IN_WARRANTY:
+        # The reason "in warranty" only repeats the verdict: say until when instead, if the event knows.
+        reason = _("until %(day)s") % {"day": data["until"]} if data.get("until") else ""
+    else:
+        reason = CoverageReason(code).label if code in CoverageReason.values else ""
     # The brackets are in the sentence: Chinese takes full-width ones.
     return _("%(warranty)s (%(reason)s)") % {"warranty": text, "reason": reason} if reason else text
 

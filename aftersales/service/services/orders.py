@@ -16,7 +16,7 @@ from aftersales.core.phones import normalize_phone
 from aftersales.core.renderers import local_time
 from aftersales.core.text import site_language
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
-from aftersales.coverage.decision import Override
+from aftersales.coverage.decision import CoverageDecision, Override
 from aftersales.customers.models import Contact, Customer, Site
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import (
@@ -41,6 +41,17 @@ from aftersales.service.services.common import lock_order, notify_customer, reco
 from aftersales.service.services.coverage import coverage_day, decide_order_coverage, redecide_order_coverage
 from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
 from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, capability_for, made_by_action
+
+
+def _verdict(decision: CoverageDecision) -> dict[str, Any]:
+    """A coverage decision as an event keeps it; ``until`` (the warranty's last day) lets the timeline
+    say more than the verdict."""
+    return {
+        "covered": decision.covered,
+        "reason": decision.reason,
+        "detail": decision.detail,
+        "until": decision.until.isoformat() if decision.until else None,
+    }
 
 
 @transaction.atomic
@@ -154,7 +165,7 @@ def open_order(
         type=EventType.CREATED,
         by=by,
         to_status=OrderStatus.NEW,
-        data={"warranty": {"covered": warranty.covered, "reason": warranty.reason, "detail": warranty.detail}},
+        data={"warranty": _verdict(warranty)},
     )
     if close_now:
         # Answered on the call: answered, resolved and closed when the call came in, not when it was typed
@@ -335,7 +346,7 @@ def override_warranty(order: ServiceOrder, *, by: User, covered: bool, reason: s
         type=EventType.WARRANTY_OVERRIDDEN,
         by=by,
         reason=reason,
-        data={"old": old, "new": {"covered": decision.covered, "reason": decision.reason, "detail": decision.detail}},
+        data={"old": old, "new": _verdict(decision)},
     )
     return order
 
