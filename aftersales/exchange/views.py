@@ -271,11 +271,13 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 def order_export(request: HttpRequest) -> HttpResponse:
     """The order list's filtered rows as xlsx (the "Export xlsx" link on /orders/ carries the filters),
     through ``exporters.export_orders``: scoped and audited. A refused export goes back to the list
-    with the reason."""
+    with the reason: a bad filter is shown by the list itself, which checks the same filters and names
+    the field (a message as well showed the same error twice); any other refusal as a message."""
     try:
         export = exporters.export_orders(user=request.user, params=request.GET, fmt="xlsx")
     except DomainError as exc:
-        messages.error(request, exc.detail)
+        if exc.code != "invalid_filter":
+            messages.error(request, exc.detail)
         return redirect(reverse("service:order_list") + "?" + request.GET.urlencode())
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
