@@ -18,6 +18,7 @@ from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import can_see_centre
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.registry import figure_sources
+from aftersales.core.validation import require_in_range
 from aftersales.history.services import record_activity
 from aftersales.pay import engine, permissions
 from aftersales.pay.choices import RUN_MOVES, Release, RunStatus, Sex, YearEndDecision
@@ -42,6 +43,9 @@ def _forbidden() -> PermissionDeniedError:
 
 
 def _first_of_month(day: datetime.date, field: str) -> datetime.date:
+    # A month outside the product's years (9999-12 typed on the screen) overflowed the month arithmetic
+    # of the figures: a 500 on "start a run" (found by a helper's form probe, 2026-12-07).
+    require_in_range(day, field=field)
     if day.day != 1:
         raise ValidationFailed("invalid_period", _("A pay month is given by its first day."), field=field)
     return day

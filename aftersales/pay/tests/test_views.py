@@ -75,6 +75,14 @@ def test_second_run_of_a_month_is_refused_on_the_form(setup: dict[str, Any], cen
     assert PayRun.objects.count() == 1
 
 
+def test_run_for_a_month_outside_the_years_is_refused_on_the_field(setup: dict[str, Any], centre: Any) -> None:
+    answer = signed_in(setup["manager"]).post("/pay/runs/new/", {"centre": centre.pk, "period": "9999-12"})
+
+    assert answer.status_code == 400
+    assert "2099-12-31" in answer.context["run_form"].errors["period"][0]
+    assert not PayRun.objects.exists()
+
+
 def test_review_approve_and_export(setup: dict[str, Any], centre: Any, users: dict[str, Any]) -> None:
     run = services.create_run(by=setup["manager"], centre=centre, period=MAY)
     signed_in(setup["manager"]).post(f"/pay/runs/{run.pk}/transition/", {"to": "reviewed"})
