@@ -23,6 +23,7 @@ from aftersales.care.choices import ComplaintCause, ComplaintLevel, Outcome, Pur
 from aftersales.care.models import FollowUpCall
 from aftersales.care.permissions import can_view_reports, complaints_visible_to, follow_ups_visible_to
 from aftersales.core.registry import ExportRows
+from aftersales.core.validation import in_time_range
 
 ONE = Decimal("0.1")
 
@@ -276,11 +277,14 @@ EXPORT_COLUMNS = (
 
 
 def parse_month(text: str | None, *, default: datetime.date) -> tuple[int, int]:
-    """``YYYY-MM`` as (year, month); anything else is ``default``'s month."""
+    """``YYYY-MM`` as (year, month); anything else, or a month outside the years the product accepts
+    (9999-12 overflowed the window's last day: a 500), is ``default``'s month."""
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        datetime.date(year, month, 1)
+        first = datetime.date(year, month, 1)
     except ValueError:
+        return default.year, default.month
+    if not in_time_range(first):
         return default.year, default.month
     return year, month
 

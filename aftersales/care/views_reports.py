@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from aftersales.care import reports
 from aftersales.care.permissions import can_view_reports
+from aftersales.core.validation import in_time_range
 
 MAX_WINDOW_DAYS = 366
 
@@ -28,7 +29,7 @@ def _window(request: HttpRequest) -> tuple[datetime.date, datetime.date, str]:
     except ValueError:
         pass
     else:
-        if start <= end and (end - start).days < MAX_WINDOW_DAYS:
+        if in_time_range(start) and in_time_range(end) and start <= end and (end - start).days < MAX_WINDOW_DAYS:
             return start, end, ""
     year, month = reports.parse_month(request.GET.get("month"), default=reports.today())
     start, end = reports.month_bounds(year, month)
@@ -57,8 +58,10 @@ def report_year(request: HttpRequest) -> HttpResponse:
     _need_reports(request)
     try:
         year = int(request.GET.get("year", ""))
-        datetime.date(year, 1, 1)
     except ValueError:
+        year = reports.today().year
+    # The API's bounds: year 1 or 9999 overflowed the first or last day of the window (a 500).
+    if not 2000 <= year <= 2100:
         year = reports.today().year
     months = reports.yearly(user=request.user, year=year)
     context = {
