@@ -42,8 +42,9 @@ def rule_days(rule: str, *, starts_on: datetime.date, ends_on: datetime.date) ->
     try:
         parsed = rrulestr(rule, dtstart=datetime.datetime.combine(starts_on, datetime.time()), ignoretz=True)
     except (ValueError, TypeError) as exc:
+        # Not the parser's words: they are English inside the Chinese sentence ("not enough values to unpack").
         raise ValidationFailed(
-            "invalid_rule", _("The rule is not valid RFC 5545: %(error)s") % {"error": str(exc)[:100]}, field="rule"
+            "invalid_rule", _("The rule is not valid RFC 5545, e.g. FREQ=MONTHLY;BYMONTHDAY=5."), field="rule"
         ) from exc
     limit = config.max_visits_per_plan()
     end = datetime.datetime.combine(ends_on, datetime.time.max)

@@ -115,6 +115,10 @@ def test_create_contract_on_the_screen(manager, centre):
     assert clash.status_code == 409 and Contract.objects.count() == 1
     bad_plan = client.post(f"/contracts/{contract.pk}/plans/", {"kind": "custom", "rule": "FREQ=NOPE"})
     assert bad_plan.status_code == 400 and not ContractVisit.objects.exists()
+    # Was "规则不是有效的 RFC 5545：not enough values to unpack (expected 2, got 1)": the parser's own English
+    # words in the Chinese sentence (found by a helper's form probe, 2026-12-07).
+    unparsed = client.post(f"/contracts/{contract.pk}/plans/", {"kind": "custom", "rule": "WEEKLY"})
+    assert unparsed.context["plan_form"].errors["rule"] == ["规则不是有效的 RFC 5545，例如 FREQ=MONTHLY;BYMONTHDAY=5。"]
     assert client.post(f"/contracts/{contract.pk}/plans/", {"kind": "monthly", "mandatory": "on"}).status_code == 302
     assert ContractVisit.objects.count() == 12
     assert client.post(f"/contracts/{contract.pk}/generate/").status_code == 302
