@@ -248,7 +248,8 @@ def quote_sign(request: HttpRequest, quote_id: int) -> HttpResponse:
 
 def _answer_page(request: HttpRequest, quote: Quote, *, channel: str, by: Any = None) -> HttpResponse:
     status = 200
-    form: AnswerForm | None = AnswerForm(request.POST or None)
+    # Bound on any POST, an empty one too: unbound, the error below had no form data to go with (a 500).
+    form: AnswerForm | None = AnswerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form is not None:
         # The button pressed: approve, or anything else declines nothing (400).
         answer = request.POST.get("answer", "")

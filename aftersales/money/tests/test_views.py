@@ -74,6 +74,11 @@ def test_link_page_refuses_a_forged_token_and_a_missing_name(users, order):
     assert anonymous.get(f"/q/{quote_token(quote)}x/").status_code == 404
     refused = anonymous.post(f"/q/{quote_token(quote)}/", {"name": "", "answer": "approve"})
     assert refused.status_code == 400
+    # An empty body (a resubmit, a bot) was a 500: the form was left unbound (found by a helper's probe, 2026-12-07).
+    empty = anonymous.post(f"/q/{quote_token(quote)}/", {})
+    assert empty.status_code == 400 and empty.context["form"].errors["name"]
+    on_site = login(users[Role.AGENT]).post(f"/money/quotes/{quote.pk}/sign/", {})
+    assert on_site.status_code == 400
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.SENT
 
