@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import can_arrange_stand_in, stand_ins_visible_to, users_visible_to
 from aftersales.accounts.services import create_stand_in, end_stand_in
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.service.forms_field import ConsoleForm, show_domain_error
 from aftersales.workforce.forms import DAY
 from aftersales.workforce.permissions import sees_workforce
@@ -88,6 +88,8 @@ def stand_ins(request: HttpRequest) -> HttpResponse:
 def stand_in_end(request: HttpRequest, stand_in_id: int) -> HttpResponse:
     try:
         end_stand_in(stand_in_id=stand_in_id, by=request.user)
+    except NotFoundError as error:
+        raise Http404(error.detail) from error
     except DomainError as error:
         messages.error(request, error.detail)
     else:

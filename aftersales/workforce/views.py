@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
@@ -74,9 +74,15 @@ def _require(allowed: bool) -> None:
 
 
 def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; its refusal becomes a message above the page."""
+    """Run a service; its refusal becomes a message above the page. The record the address names being
+    out of the user's scope (or gone) is a 404, as everywhere else, not a redirect with a message."""
     try:
         action()
+    except NotFoundError as error:
+        if error.field:
+            messages.error(request, error.detail)
+            return False
+        raise Http404(error.detail) from error
     except DomainError as error:
         messages.error(request, error.detail)
         return False

@@ -331,3 +331,45 @@ def test_called_from_another_centre_refuses_and_writes_nothing(case: Case, world
 
     assert caught.value.status == case.status, caught.value.as_dict()
     assert _fingerprint() == before
+
+
+SCREEN_ACTIONS: list[tuple[str, str, Callable[[World], str], dict[str, str]]] = [
+    ("trip_return", T, lambda w: f"/workforce/me/trip/{w.trip.pk}/return/", {}),
+    ("claim_submit", T, lambda w: f"/workforce/claims/{w.draft.pk}/submit/", {}),
+    ("claim_decide", M, lambda w: f"/workforce/claims/{w.submitted.pk}/decide/", {"decision": "approved"}),
+    ("line_remove", T, lambda w: f"/workforce/lines/{w.line.pk}/remove/", {}),
+    ("line_confirm", M, lambda w: f"/workforce/lines/{w.materials.pk}/confirm/", {}),
+    ("absence_decide", M, lambda w: f"/workforce/absences/{w.absence.pk}/decide/", {"approve": "1"}),
+    ("overtime_decide", M, lambda w: f"/workforce/overtime/{w.overtime.pk}/decide/", {"approve": "1"}),
+    ("certificate_revoke", M, lambda w: f"/workforce/certificates/{w.certificate.pk}/revoke/", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "role", "url", "data"), SCREEN_ACTIONS, ids=[a[0] for a in SCREEN_ACTIONS])
+def test_a_screen_action_on_another_centres_record_is_a_404_and_writes_nothing(
+    client: Any, world: World, name: str, role: str, url: Callable[[World], str], data: dict[str, str]
+) -> None:
+    # Each was a redirect with "no such …" above the next page, where every other app answers 404 (found
+    # by a helper's probe, 2026-12-07).
+    client.force_login(User.objects.get(username=f"{role}-bj"))
+    before = _fingerprint()
+
+    answer = client.post(url(world), data)
+
+    assert answer.status_code == 404
+    assert _fingerprint() == before
+
+
+def test_ending_another_centres_stand_in_is_a_404(client: Any, world: World) -> None:
+    from aftersales.accounts.models import StandIn
+    from aftersales.accounts.services import create_stand_in
+
+    manager = world.staff[M]
+    today = timezone.localdate()
+    stand_in = create_stand_in(
+        from_user=manager, to_user=world.staff[D], starts_on=today, ends_on=today, reason="外出", by=manager
+    )
+    client.force_login(User.objects.get(username="manager-bj"))
+
+    assert client.post(f"/workforce/stand-ins/{stand_in.pk}/end/").status_code == 404
+    assert StandIn.objects.get(pk=stand_in.pk).ends_on == today

@@ -172,7 +172,7 @@ def test_lines_removed_materials_confirmed_and_the_claims_history_shown(client, 
     client.post(f"/workforce/lines/{material.pk}/confirm/")
 
     material.refresh_from_db()
-    assert not ExpenseLine.objects.filter(pk=meals.pk).exists() and gone.status_code == 302
+    assert not ExpenseLine.objects.filter(pk=meals.pk).exists() and gone.status_code == 404
     assert material.confirmed_by == keeper
     client.force_login(tech)
     page = client.get(f"/workforce/claims/{claim.pk}/").content.decode()
