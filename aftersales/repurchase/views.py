@@ -168,8 +168,27 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     return _detail(request, _contract(request, contract_id))
 
 
+def _offers(contract: RepurchaseContract, name: str) -> bool:
+    """Whether the detail page shows the form of step ``name`` for the contract as it is now."""
+    if name == "exercise":
+        return contract.status == Status.OPEN
+    if name == "lapse":
+        return contract.status == Status.OPEN and contract.holder != Holder.SELLER_OBLIGED
+    if name == "reverse":
+        return contract.status != Status.DRAFT
+    return True
+
+
 def _act(request: HttpRequest, contract_id: int, name: str, form: Any, call: Any, done: str) -> HttpResponse:
     contract = _contract(request, contract_id)
+    if form is not None and not _offers(contract, name):
+        # A page drawn before the contract moved on (another tab, a second click): the page now has no form
+        # for this step, so its refusal put on the form was a 400 that showed no message at all.
+        messages.error(
+            request,
+            _("This step no longer applies: the contract is %(status)s.") % {"status": contract.get_status_display()},
+        )
+        return HttpResponseRedirect(reverse("repurchase:detail", args=[contract_id]))
     if form is None or form.is_valid():
         try:
             call(contract, form.cleaned_data if form is not None else {})

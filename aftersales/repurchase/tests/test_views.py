@@ -81,6 +81,21 @@ def test_create_with_preview_then_post_buy_back_on_the_screen(finance: Any, cust
     assert "已过账" in again.content.decode()
 
 
+def test_a_step_the_contract_has_moved_past_says_so_and_writes_nothing(finance: Any, customer: Any) -> None:
+    made = contract(by=finance, customer=customer)
+    services.post_inception(by=finance, contract=made)
+    services.post_exercise(by=finance, contract=made, on=DEADLINE)
+    entries = JournalEntry.objects.count()
+    client = signed_in(finance)
+
+    # Was a 400 with no message anywhere: the refusal went on a form the page no longer shows (found by a
+    # helper's probe, 2026-12-07).
+    for step, data in (("exercise", {"on": "2015-12-31"}), ("lapse", {"on": "2016-01-02"})):
+        answer = client.post(f"/repurchase/{made.pk}/{step}/", data, follow=True)
+        assert "此步骤已不适用：合同状态为已回购。" in answer.content.decode()
+    assert JournalEntry.objects.count() == entries
+
+
 def test_bad_form_input_is_shown_beside_its_field_and_nothing_written(finance: Any, customer: Any) -> None:
     client = signed_in(finance)
     for bad, words in (
