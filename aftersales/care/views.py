@@ -571,6 +571,15 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     return _render_complaint(request, complaint_id)
 
 
+def _offers(complaint: Any, key: str) -> bool:
+    """Whether the complaint's page shows the form ``key`` for the complaint as it is now."""
+    if key == "accept_form":
+        return bool(complaint.status == "resolved")
+    if key == "escalate_form":
+        return bool(complaint.status == "open" and complaint.level < 2)
+    return bool(complaint.status == "open")
+
+
 def _complaint_action(
     request: HttpRequest,
     complaint_id: int,
@@ -583,6 +592,13 @@ def _complaint_action(
         raise Http404
     status = run_form(form, run)
     if status:
+        complaint = selectors.complaint_detail(user=request.user, complaint_id=complaint_id)
+        if complaint is not None and not _offers(complaint, key):
+            # A page drawn before the complaint moved on (another tab, a second click): the page now has no
+            # form for this step, so the refusal put on it showed nowhere; it goes above the page instead.
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
         return _render_complaint(request, complaint_id, status=status, **{key: form})
     messages.success(request, done)
     return redirect(reverse("care:complaint_detail", args=[complaint_id]))

@@ -161,8 +161,13 @@ def test_complaint_screens_resolve_and_refuse_escalating_a_resolved_one(client, 
 
     assert resolved.status_code == 302
     assert refused.status_code == 409
+    # The refusal shows above the page: the escalate form is no longer on it (was a 409 with no message
+    # anywhere; found by a helper's probe, 2026-12-07).
+    assert "只有未处理的投诉可以升级。" in [str(m) for m in refused.context["messages"]]
+    again = client.post(reverse("care:complaint_resolve", args=[complaint.pk]), {"resolution": "再次处理"})
+    assert again.status_code == 409 and "该投诉已处理。" in [str(m) for m in again.context["messages"]]
     complaint.refresh_from_db()
-    assert complaint.level == 0
+    assert complaint.level == 0 and complaint.resolution == "已处理"
 
 
 def test_clerks_home_panel_shows_for_clerks_and_not_for_finance(client, users, closed):
