@@ -139,7 +139,9 @@ def resolve_problem(problem: Problem, *, by: User, resolution: str) -> Problem:
         type="project.problem_resolved",
         by=by,
         data={"problem": problem.pk},
-        changes={"status": (ProblemStatus.OPEN.value, ProblemStatus.RESOLVED.value)},
+        # Named through the relation so the history reads the problem's status with its words, not the
+        # project's (which has none) with the raw codes.
+        changes={"problems.status": (ProblemStatus.OPEN.value, ProblemStatus.RESOLVED.value)},
     )
     return problem
 

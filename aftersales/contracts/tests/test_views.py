@@ -227,7 +227,15 @@ def test_project_screens(manager, centre, users):
     assert agent.post(f"{base}problems/{problem.pk}/resolve/", {"resolution": ""}).status_code == 400
     assert agent.post(f"{base}problems/{problem.pk + 99}/resolve/", {"resolution": "x"}).status_code == 404
     assert agent.post(f"{base}problems/{problem.pk}/resolve/", {"resolution": "加索引"}).status_code == 302
-    assert agent.get(base).status_code == 200 and agent.get(base + "print/").status_code == 200
+    page = agent.get(base)
+    assert page.status_code == 200 and agent.get(base + "print/").status_code == 200
+    # The history said "Status： open → 变为 resolved": raw codes under an untranslated name (found by a
+    # helper's probe, 2026-12-07).
+    history = page.content.decode()
+    assert (
+        '<del class="order-old">open</del>' not in history and '<span class="order-new">resolved</span>' not in history
+    )
+    assert '<span class="order-new">已处理</span>' in history
     assert agent.post(base + "sign-off/", {"signed_by": "王工"}).status_code == 302
     project.refresh_from_db()
     assert project.signed_by == "王工"
