@@ -327,6 +327,14 @@ def _project(request: HttpRequest, project_id: int) -> Project:
 
 def _render_project(request: HttpRequest, project: Project, *, status: int = 200, **forms_: Any) -> HttpResponse:
     problems = list(project.problems.all())
+    can_track = can_track_problems(request.user, centre_id=project.service_center_id) and project.signed_off_at is None
+    if not can_track:
+        # A page drawn before the sheet was signed off (another tab, a second click): the page has no
+        # forms now, so a refusal put on one would show nowhere; it goes above the page instead.
+        for form in forms_.values():
+            for errors in getattr(form, "errors", {}).values():
+                for error in errors:
+                    messages.error(request, error)
     context = {
         "project": project,
         "problems": problems,
@@ -335,8 +343,7 @@ def _render_project(request: HttpRequest, project: Project, *, status: int = 200
         "resolve_form": forms_.get("resolve_form") or ResolveForm(),
         "resolve_id": forms_.get("resolve_id"),
         "sign_form": forms_.get("sign_form") or SignOffForm(),
-        "can_track": can_track_problems(request.user, centre_id=project.service_center_id)
-        and project.signed_off_at is None,
+        "can_track": can_track,
         "history_panel": record_panel(request, project),
     }
     return render(request, "contracts/project_detail.html", context, status=status)

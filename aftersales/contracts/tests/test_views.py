@@ -240,6 +240,16 @@ def test_project_screens(manager, centre, users):
     project.refresh_from_db()
     assert project.signed_by == "王工"
     assert "王工" in agent.get(base + "print/").content.decode()
+    # From a page drawn before the sign-off (another tab, a second click): the signed sheet has no forms,
+    # so each refusal shows above the page (was a 409 with no message anywhere; found by a helper's
+    # probe, 2026-12-07). Nothing is written.
+    again = agent.post(base + "sign-off/", {"signed_by": "李工"})
+    late = agent.post(base + "problems/", {"reporter": "王工", "severity": "low", "description": "迟到的问题"})
+    for refused in (again, late):
+        shown = [str(m) for m in refused.context["messages"]]
+        assert refused.status_code == 409 and len(shown) == 1 and shown[0] in refused.content.decode()
+    project.refresh_from_db()
+    assert project.signed_by == "王工" and Problem.objects.count() == 1
 
 
 def test_the_visit_order_page_shows_the_contract_panel(manager, centre, users):
