@@ -67,11 +67,15 @@ run: install ## Migrate, load the demo data into an empty database (DEMO=0: neve
 	$(EMBEDDED) $(VENV)/bin/granian --interface wsgi aftersales.wsgi:application --host 127.0.0.1 --port $(PORT) \
 		--workers $(WORKERS) --no-ws
 
+# No Celery worker under make dev either: tasks run inline unless CELERY_BROKER_URL names a broker (base.py
+# would otherwise take REDIS_URL for the broker, and a large import would wait there for a worker).
+DEV_BROKER := CELERY_BROKER_URL=$${CELERY_BROKER_URL:-memory://}
+
 dev: install ## Like run, but Django's auto-reloading runserver with DEBUG on (static files from the source tree)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
-	$(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(DEV_BROKER) $(MANAGE) relay_outbox --loop & relay=$$!; trap 'kill $$relay 2>/dev/null; wait $$relay 2>/dev/null' EXIT; \
+	$(DEV_BROKER) DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # --- connected equipment (docs/devices.md) --------------------------------------------------------
 

@@ -126,3 +126,15 @@ def test_make_dev_keeps_the_auto_reloading_runserver_with_debug_on() -> None:
     assert "runserver" in recipe
     assert "relay_outbox --loop" in recipe
     assert "granian" not in recipe
+
+
+def test_make_dev_runs_tasks_inline_unless_a_broker_is_named() -> None:
+    """`make dev` starts no Celery worker either: with REDIS_URL alone, base.py would take it for the broker
+    and a large import would wait there for ever (found after the docs audit, 2026-12-07)."""
+    recipe = _make_dry_run("dev")
+
+    for needle in ("runserver", "relay_outbox --loop"):
+        line = next(line for line in recipe.splitlines() if needle in line)
+        assert "CELERY_BROKER_URL=${CELERY_BROKER_URL:-memory://}" in line, line
+    base = _settings("aftersales.settings.base", REDIS_URL="redis://127.0.0.1:6379/9", CELERY_BROKER_URL="memory://")
+    assert (base["broker"], base["eager"]) == ("memory://", True)
