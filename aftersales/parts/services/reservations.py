@@ -69,6 +69,11 @@ def release_reservation(*, by: User, reservation: Reservation, reason: str = "")
         raise NotFoundError("not_found", _("No such reservation."))
     if locked.status not in (ReservationStatus.HELD, ReservationStatus.WAITING):
         raise ConflictError("reservation_closed", _("This reservation was already issued or released."))
+    return _release(locked, by=by, reason=reason)
+
+
+def _release(locked: Reservation, *, by: User, reason: str) -> Reservation:
+    """A locked held reservation back to stock (its release entry in the ledger), a waiting one dropped."""
     if locked.status == ReservationStatus.HELD:
         post_move(
             kind=MoveKind.RELEASE,
@@ -90,26 +95,13 @@ def release_for_order(*, order: ServiceOrder, by: User, reason: str = "") -> lis
     reservation goes back to stock with its own release entry in the ledger, each waiting one is
     dropped. Runs in the caller's transaction (the order's move); no permission check, the move was
     checked. Reservations already issued or released are left alone, so a second call writes nothing."""
-    released = []
     pending = Reservation.objects.select_for_update(of=("self",)).filter(
         order=order, status__in=(ReservationStatus.HELD, ReservationStatus.WAITING)
     )
-    for reservation in pending.select_related("location", "part").order_by("pk"):
-        if reservation.status == ReservationStatus.HELD:
-            post_move(
-                kind=MoveKind.RELEASE,
-                location=reservation.location,
-                part=reservation.part,
-                quantity=reservation.quantity,
-                reserved=-reservation.quantity,
-                by=by,
-                order=order,
-                reason=reason[:500],
-            )
-        reservation.status = ReservationStatus.RELEASED
-        reservation.save(update_fields=["status", "updated_at"])
-        released.append(reservation)
-    return released
+    return [
+        _release(reservation, by=by, reason=reason)
+        for reservation in pending.select_related("location", "part", "order").order_by("pk")
+    ]
 
 
 def consume_held(*, order: ServiceOrder, part: Part, location: Location, quantity: Decimal) -> Decimal:
