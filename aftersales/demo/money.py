@@ -12,6 +12,7 @@ from django.utils import timezone
 from aftersales.core.tax_numbers import credit_code_check_char
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
+from aftersales.demo import data
 from aftersales.demo.signature import signature_png
 from aftersales.demo.story import happened_at
 from aftersales.money import services
@@ -127,8 +128,15 @@ def load_money(loader: Any) -> int:
                     services.answer_quote(quote, approve=True, name="陈建国", note="尽快修好", now=at)
     _invoice_done(loader, orders)
     # One customer declines: the order ends with the diagnosis fee only. Not one of the demo technician's
-    # jobs, and not the last order of its status (the demo shows every status).
-    declining = [o for o in paying[4:] if statuses[o.status] >= 3 and o.technician_id != loader.staff["technician"].pk]
+    # jobs, not the last order of its status (the demo shows every status), and not the showcase customer's
+    # open order, which its contact's portal shows (docs/demo.md; the CI run of 2026-12-07 04:40 UTC found
+    # it cancelled when the re-timed story put it among these).
+    showcase = Customer.objects.filter(name=data.SHOWCASE_CUSTOMER).values_list("pk", flat=True).first()
+    declining = [
+        o
+        for o in paying[4:]
+        if statuses[o.status] >= 3 and o.technician_id != loader.staff["technician"].pk and o.customer_id != showcase
+    ]
     if declining:
         with happened_at(worked_at(declining[0], now=loader.now), now=loader.now) as at:
             quote = services.send_quote(declining[0], by=agent, diagnosis_fee="100.00", now=at)
