@@ -3,7 +3,7 @@ refreshed on a schedule where that is what it takes").
 
 A screen's figures for one reader, one language and one set of filters are computed in the database
 (``engine.compute_all``) and kept in the cache (Redis in production) with the time they were computed,
-for ``REPORTS_KEEP_SECONDS``. The dashboard shows that time and a "recompute now" link. The periodic job
+for ``REPORTS_KEEP_SECONDS`` (the mechanism is ``core.kept``, shared with the failure statistics). The dashboard shows that time and a "recompute now" link. The periodic job
 ``reports.refresh_dashboards`` recomputes every screen read within ``REPORTS_RECENT_SECONDS`` before
 its kept copy runs out, so the service screen over a year of a million orders (about 1.5 s of
 statements) is read in milliseconds by the managers who open it every day. What is kept is the
@@ -12,16 +12,12 @@ reports always compute now. Readers are kept apart: a kept screen belongs to one
 scope function decides what a reader counts)."""
 
 import datetime
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone, translation
-
 from aftersales.accounts.models import User
+from aftersales.core import kept as core_kept
 from aftersales.core.errors import DomainError
 from aftersales.reports.engine import FigureResult, Row, Table, compute_all
 from aftersales.reports.figures import FIGURES
@@ -30,17 +26,8 @@ from aftersales.reports.permissions import can_view_reports
 from aftersales.reports.screens import SCREENS, Screen
 
 log = logging.getLogger(__name__)
-VERSION = 1  # raise when what is kept changes shape
-RECENT_KEY = f"reports:recent:{VERSION}"
-RECENT_MAX = 500  # screens remembered for the refresh job (the least recently read are forgotten)
-
-
-def keep_seconds() -> int:
-    return int(settings.AFTERSALES.get("REPORTS_KEEP_SECONDS", 900))
-
-
-def recent_seconds() -> int:
-    return int(settings.AFTERSALES.get("REPORTS_RECENT_SECONDS", 8 * 3600))
+KIND = "reports"
+RECENT_KEY = core_kept.recent_key(KIND)
 
 
 @dataclass(frozen=True)
@@ -48,12 +35,6 @@ class KeptScreen:
     results: list[FigureResult]
     computed_at: datetime.datetime
     kept: bool  # read from the cache (False: computed for this request)
-
-
-def _key(user: User, screen: Screen, filters: Filters, language: str) -> str:
-    params = "&".join(f"{k}={v}" for k, v in sorted(filters.as_params().items()))
-    digest = hashlib.sha256(f"{user.pk}|{language}|{screen.key}|{params}".encode()).hexdigest()[:32]
-    return f"reports:screen:{VERSION}:{digest}"
 
 
 def _pack(results: list[FigureResult]) -> list[dict[str, Any]]:
@@ -81,66 +62,38 @@ def _unpack(packed: list[dict[str, Any]], filters: Filters) -> list[FigureResult
     return results
 
 
-def _compute(user: User, screen: Screen, filters: Filters, key: str) -> KeptScreen:
-    results = compute_all([FIGURES[k] for k in screen.figures], user, filters)
-    computed_at = timezone.now()
-    if keep_seconds() > 0:
-        cache.set(key, {"at": computed_at, "figures": _pack(results)}, keep_seconds())
-    return KeptScreen(results=results, computed_at=computed_at, kept=False)
-
-
 def screen_figures(user: User, screen: Screen, filters: Filters, *, fresh: bool = False) -> KeptScreen:
     """The screen's figures: the kept copy when there is one (and ``fresh`` is not asked), else
-    computed now and kept. Remembers the read for the refresh job."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    key = _key(user, screen, filters, language)
-    _remember(key, user, screen, filters, language)
-    if not fresh and keep_seconds() > 0:
-        kept = cache.get(key)
-        if kept is not None:
-            return KeptScreen(results=_unpack(kept["figures"], filters), computed_at=kept["at"], kept=True)
-    return _compute(user, screen, filters, key)
+    computed now and kept (``core.kept``). Remembers the read for the refresh job."""
+    kept = core_kept.kept_or_computed(
+        KIND,
+        user,
+        screen.key,
+        filters.as_params(),
+        compute=lambda: compute_all([FIGURES[k] for k in screen.figures], user, filters),
+        pack=_pack,
+        unpack=lambda packed: _unpack(packed, filters),
+        fresh=fresh,
+    )
+    return KeptScreen(results=kept.value, computed_at=kept.computed_at, kept=kept.kept)
 
 
-def _remember(key: str, user: User, screen: Screen, filters: Filters, language: str) -> None:
-    if keep_seconds() <= 0:
-        return
-    recent = cache.get(RECENT_KEY) or {}
-    recent[key] = {
-        "user": user.pk,
-        "screen": screen.key,
-        "params": filters.as_params(),
-        "language": language,
-        "read": timezone.now().timestamp(),
-    }
-    if len(recent) > RECENT_MAX:
-        recent = dict(sorted(recent.items(), key=lambda item: item[1]["read"])[-RECENT_MAX:])
-    cache.set(RECENT_KEY, recent, recent_seconds())
+def _recompute(key: str, user: User, screen_key: str, params: dict[str, Any]) -> bool:
+    screens = {s.key: s for s in SCREENS}
+    if screen_key not in screens or not can_view_reports(user):
+        return False
+    try:
+        filters = parse_filters(user, params)
+    except DomainError:  # a centre, model or customer since taken out of the reader's scope
+        return False
+    screen = screens[screen_key]
+    core_kept.compute_and_keep(key, lambda: compute_all([FIGURES[k] for k in screen.figures], user, filters), _pack)
+    return True
 
 
 def refresh_dashboards() -> int:
     """Recompute every screen read within ``REPORTS_RECENT_SECONDS`` (the periodic job); a reader who
     no longer may see reports, or is gone, is forgotten. Returns how many screens were recomputed."""
-    if keep_seconds() <= 0:
-        return 0
-    recent = cache.get(RECENT_KEY) or {}
-    since = timezone.now().timestamp() - recent_seconds()
-    users = {u.pk: u for u in User.objects.filter(pk__in={v["user"] for v in recent.values()}, is_active=True)}
-    screens = {s.key: s for s in SCREENS}
-    done = 0
-    for key, read in sorted(recent.items(), key=lambda item: -item[1]["read"]):
-        user = users.get(read["user"])
-        if read["read"] < since or user is None or read["screen"] not in screens or not can_view_reports(user):
-            recent.pop(key, None)
-            continue
-        try:
-            filters = parse_filters(user, read["params"])
-        except DomainError:  # a centre, model or customer since taken out of the reader's scope
-            recent.pop(key, None)
-            continue
-        with translation.override(read["language"]):
-            _compute(user, screens[read["screen"]], filters, key)
-        done += 1
-    cache.set(RECENT_KEY, recent, recent_seconds())
+    done = core_kept.refresh_recent(KIND, _recompute)
     log.info("reports: %d dashboard screens recomputed", done)
     return done
