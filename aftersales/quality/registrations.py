@@ -1,5 +1,6 @@
 """What quality feedback adds to the other apps, registered from ``QualityConfig.ready()``."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.capabilities import register_capabilities
@@ -18,6 +19,14 @@ PERMISSIONS = "aftersales.quality.permissions"
 def register() -> None:
     register_capabilities(CAPABILITIES)
     registry.register_badges("quality.CaseStatus", CaseStatus, CASE_STATUS_BADGES)
+    registry.periodic_jobs.register(
+        registry.PeriodicJob(
+            "quality.refresh_failures",
+            "aftersales.quality.kept.refresh_failures",
+            interval=settings.AFTERSALES.get("REPORTS_REFRESH_SECONDS", 600),
+            task="aftersales.quality.tasks.refresh_failures",
+        )
+    )
     registry.nav_groups.register(registry.NavGroup("quality", _("Quality"), 18))
     registry.navigation.register(
         registry.NavEntry(

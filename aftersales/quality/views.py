@@ -20,7 +20,6 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.core.text import label_colon
-from aftersales.customers.models import Customer
 from aftersales.history.views import record_panel
 from aftersales.installed_base.models import Unit
 from aftersales.parts.models import Part
@@ -29,6 +28,7 @@ from aftersales.quality import statistics as stats
 from aftersales.quality.choices import CASE_MOVES, Breakdown, CaseSource, CaseStatus
 from aftersales.quality.filters import parse_window
 from aftersales.quality.forms import CaseEditForm, CaseForm, CommentForm, MoveForm
+from aftersales.quality.kept import failure_screen
 from aftersales.quality.models import QualityCase
 from aftersales.quality.permissions import can_send_to_design, can_view_failures, can_work_case
 from aftersales.quality.statistics import FAILURE
@@ -70,9 +70,9 @@ def _window(request: HttpRequest) -> tuple[Filters, str, int]:
 def failures(request: HttpRequest) -> HttpResponse:
     _need_failures(request)
     window, error, status = _window(request)
-    report = selectors.failure_report(request.user, window)
+    kept = failure_screen(request.user, window, fresh=request.GET.get("fresh") == "1")
+    report = kept.value.report
     query = urlencode(window.as_params())
-    customer_ids = stats.failures(request.user, window).order_by().values("customer_id").distinct()
     context = {
         "report": report,
         "window": window,
@@ -83,7 +83,9 @@ def failures(request: HttpRequest) -> HttpResponse:
         "chart_data": report.chart_data(),
         "centres": centres_visible_to(request.user).order_by("code"),
         "models": ProductModel.objects.order_by("code"),
-        "customers": Customer.objects.filter(pk__in=customer_ids).order_by("name")[:500],
+        "customers": kept.value.customers,
+        "computed_at": kept.computed_at,
+        "kept": kept.kept,
     }
     return render(request, "quality/failures.html", context, status=status)
 

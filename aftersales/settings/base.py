@@ -302,6 +302,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aftersales.reports.tasks.refresh_dashboards",
         "schedule": float(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),
     },
+    # The failure statistics read recently recomputed likewise (quality; also a periodic job).
+    "quality-refresh-failures": {
+        "task": "aftersales.quality.tasks.refresh_failures",
+        "schedule": float(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),
+    },
     # Contract visits generated, their orders opened ahead, the missed marked (also a periodic job).
     "contracts-visits": {
         "task": "aftersales.contracts.tasks.sweep_visits",
@@ -359,7 +364,7 @@ AFTERSALES = {
     "PHOTOS_PER_ORDER": int(os.environ.get("AFTERSALES_PHOTOS_PER_ORDER", "50")),
     "PHOTOS_PER_USER_PER_DAY": int(os.environ.get("AFTERSALES_PHOTOS_PER_USER_PER_DAY", "300")),
     "DEFAULT_PHONE_REGION": "CN",
-    # Report dashboards (aftersales/reports/kept.py): a screen's figures are kept this long (0: always
+    # Report dashboards and failure statistics (aftersales/core/kept.py): a screen's figures are kept this long (0: always
     # computed), recomputed every REPORTS_REFRESH_SECONDS while read within REPORTS_RECENT_SECONDS.
     "REPORTS_KEEP_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_KEEP_SECONDS", "900")),
     "REPORTS_REFRESH_SECONDS": int(os.environ.get("AFTERSALES_REPORTS_REFRESH_SECONDS", "600")),

@@ -413,7 +413,8 @@ CASES = [
     Case("console:project", "agent", "contracts:project_detail", kwargs={"project_id": "project"}),
     Case("console:project sheet print", "agent", "contracts:project_print", kwargs={"project_id": "project"}),
     Case("console:portal access", "agent", "portal_staff:access_list"),
-    Case("console:failure statistics", "manager", "quality:failures"),
+    Case("console:failure statistics", "manager", "quality:failures", query="fresh=1"),
+    Case("console:failure statistics (kept)", "manager", "quality:failures"),
     Case("console:quality cases", "manager", "quality:case_list"),
     Case("console:quality case", "manager", "quality:case_detail", kwargs={"case_id": "quality_case"}),
 ]
