@@ -17,6 +17,10 @@ LOCK_HASH = $(shell sha256sum $(LOCK) | cut -c1-16)
 STAMP = $(VENV)/.installed-$(LOCK_HASH)
 MANAGE := $(PY) manage.py
 PORT ?= 8000
+# Python keeps the bytecode it compiles (in the gitignored __pycache__ folders; install compiles the
+# virtualenv's). Where the environment sets PYTHONDONTWRITEBYTECODE (the CI machines' does), every process
+# would compile the whole project again: 20 s at the start of each test worker on a slow machine.
+unexport PYTHONDONTWRITEBYTECODE
 
 # The first Python 3.13 that actually runs: python3.13 on PATH (a pyenv shim counts), then pyenv's own
 # versions, then ~/.pyenv when pyenv itself is not on PATH (CI). Override with `make PYTHON313=/path/python3`.
@@ -41,7 +45,7 @@ $(PY):
 
 $(STAMP): $(LOCK) | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync --python $(PY) --require-hashes $(LOCK)
+	$(VENV)/bin/uv pip sync --python $(PY) --require-hashes --compile-bytecode $(LOCK)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -173,5 +177,5 @@ bench-sqlite: install ## The same on the embedded setup: SQLite file $$BENCH_SQL
 	BENCH_DATABASE_URL=sqlite:///$(abspath $(BENCH_SQLITE)) bash benchmarks/run.sh
 
 clean: ## Remove the virtualenv, caches and collected static files (keeps db.sqlite3)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles test-results .coverage .coverage.* htmlcov
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache/test-db staticfiles test-results .coverage .coverage.* htmlcov
 	find . -name __pycache__ -type d -not -path './node_modules/*' -prune -exec rm -rf {} +

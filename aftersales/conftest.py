@@ -11,6 +11,10 @@ from django.test import Client
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import ApiToken, ServiceCenter, User
 from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
+from aftersales.core import migrated_copy
+
+# Each test database starts from a kept copy of a migrated one once a first one was migrated.
+migrated_copy.install()
 
 # The schemathesis run (aftersales/fuzz) takes minutes: only `make fuzz` collects it (AFTERSALES_FUZZ=1).
 collect_ignore = [] if os.environ.get("AFTERSALES_FUZZ") else ["fuzz"]
