@@ -6,7 +6,7 @@ in process (WSGI: the whole middleware stack, as in production), as the demo's a
 token, against the demo data, so small ids in paths find real records. Hypothesis generates valid and
 invalid input for each operation (schemathesis' default "all" mode) on a fixed seed (``derandomize``), so a
 run is repeatable: ``FUZZ_MAX_EXAMPLES`` (default 100) examples per operation. ``FUZZ_SEED=N`` draws another
-repeatable set (``.ci/run`` fuzzes SQLite on the fixed seed and PostgreSQL on seed 1, 50 examples each:
+repeatable set (``.ci/run`` fuzzes SQLite on the fixed seed and PostgreSQL on seed 1, 30 examples each:
 the generated examples differ between the two runs; schemathesis' explicit and coverage examples do not).
 """
 
