@@ -57,7 +57,7 @@ from aftersales.history.views import record_panel
 from aftersales.installed_base import services as unit_services
 from aftersales.installed_base.panels import render_unit_panels
 from aftersales.installed_base.permissions import units_visible_to
-from aftersales.service.forms_field import run_form
+from aftersales.service.forms_field import errors_above_the_page, run_form
 
 PAGE = 50
 
@@ -594,11 +594,8 @@ def _complaint_action(
     if status:
         complaint = selectors.complaint_detail(user=request.user, complaint_id=complaint_id)
         if complaint is not None and not _offers(complaint, key):
-            # A page drawn before the complaint moved on (another tab, a second click): the page now has no
-            # form for this step, so the refusal put on it showed nowhere; it goes above the page instead.
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            # A page drawn before the complaint moved on: the page now has no form for this step.
+            errors_above_the_page(request, form)
         return _render_complaint(request, complaint_id, status=status, **{key: form})
     messages.success(request, done)
     return redirect(reverse("care:complaint_detail", args=[complaint_id]))

@@ -45,7 +45,7 @@ from aftersales.customers.models import Contact, Customer
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.history.views import record_panel
 from aftersales.installed_base.permissions import units_visible_to
-from aftersales.service.forms_field import run_form
+from aftersales.service.forms_field import errors_above_the_page, run_form
 
 PAGE = 50
 STATES = (
@@ -329,12 +329,8 @@ def _render_project(request: HttpRequest, project: Project, *, status: int = 200
     problems = list(project.problems.all())
     can_track = can_track_problems(request.user, centre_id=project.service_center_id) and project.signed_off_at is None
     if not can_track:
-        # A page drawn before the sheet was signed off (another tab, a second click): the page has no
-        # forms now, so a refusal put on one would show nowhere; it goes above the page instead.
-        for form in forms_.values():
-            for errors in getattr(form, "errors", {}).values():
-                for error in errors:
-                    messages.error(request, error)
+        # A page drawn before the sheet was signed off: the page has no forms now.
+        errors_above_the_page(request, *forms_.values())
     context = {
         "project": project,
         "problems": problems,

@@ -70,7 +70,7 @@ from aftersales.money.services.logistics import awaiting_pickup_for, record_pick
 from aftersales.money.services.quotes import get_quote, quote_from_token, quote_link
 from aftersales.parts.permissions import can_manage_stock, can_view_stock, requests_visible_to
 from aftersales.service.choices import OrderKind
-from aftersales.service.forms_field import run_form
+from aftersales.service.forms_field import errors_above_the_page, run_form
 from aftersales.service.models import ServiceOrder
 from aftersales.service.selectors import get_order
 
@@ -464,7 +464,7 @@ def factory_action(request: HttpRequest, return_id: int, action: str) -> HttpRes
     form_class, service = _FACTORY_ACTIONS[action]
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        errors_above_the_page(request, form)
         return redirect("money:order_charges", order_id=fr.order_id)
     try:
         service(fr, by=request.user, **(form.cleaned_data if form else {}))
@@ -548,7 +548,7 @@ def exchange_action(request: HttpRequest, exchange_id: int, action: str) -> Http
 def _act(request: HttpRequest, form: forms.Form, run: Callable[[dict[str, Any]], object]) -> None:
     """A small step from a collapsed form: its refusal (or the form's) as a message on the page."""
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        errors_above_the_page(request, form)
         return
     try:
         run(form.cleaned_data)

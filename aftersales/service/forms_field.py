@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.catalog.forms import NewUnitModelField
@@ -304,3 +306,13 @@ def run_form(form: forms.Form, run: Callable[[dict[str, Any]], object]) -> int:
         show_domain_error(form, exc)
         return exc.status
     return 0
+
+
+def errors_above_the_page(request: HttpRequest, *forms_: forms.Form | None) -> None:
+    """Each error of ``forms_`` as a message above the page. For a refusal on a form the page does not draw
+    (a page drawn before its record moved on, in another tab or by a second click; a collapsed step whose
+    form is not on the page it returns to): put on the form, it would show nowhere."""
+    for form in forms_:
+        for errors in getattr(form, "errors", {}).values():
+            for error in errors:
+                messages.error(request, error)
