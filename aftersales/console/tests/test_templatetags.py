@@ -10,7 +10,7 @@ from django.utils import translation
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.core import registry
-from aftersales.core.templatetags.ui import badge
+from aftersales.core.templatetags.ui import badge, in_yuan_stacked
 from aftersales.service.choices import ORDER_STATUS_BADGES, SLA_STATE_BADGES, OrderStatus, SlaState
 
 
@@ -231,3 +231,12 @@ def test_nav_menu_shows_the_days_work_and_single_links_in_the_bar_and_other_grou
     assert html.count('data-bs-toggle="dropdown"') == 3  # care, quality, planning
     assert 'aria-current="true"' not in html  # the page (orders) is in the work group, not in a menu
     assert 'class="nav-link active" href="/orders/"' in html
+
+
+def test_in_yuan_stacked_puts_the_unit_under_the_label_and_keeps_a_hyphenated_label_whole():
+    with translation.override("en"):
+        heading = in_yuan_stacked("Year-end award")
+    assert heading == 'Year\u2011end award<span class="d-block small fw-normal">(CNY)</span>'
+    with translation.override("zh-hans"):
+        assert in_yuan_stacked("年终奖") == '年终奖<span class="d-block small fw-normal">（元）</span>'
+    assert in_yuan_stacked("<b>").startswith("&lt;b&gt;")

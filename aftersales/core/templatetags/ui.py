@@ -128,9 +128,12 @@ def in_yuan_stacked(label: str) -> str:
     """``in_yuan`` for a table of many money columns: the unit on a line of its own under the label, so
     each heading is as narrow as its label and never breaks inside a word (found in a screen review,
     2026-12-07: the pay run's ten headings broke 考评薪/资 on a phone and "Held / back / (CNY)" at 1280 px).
-    The unit comes from the same translated pattern."""
+    The unit comes from the same translated pattern. A hyphen does not break either: "Year-end award" broke
+    after "Year-" in English; it becomes a non-breaking hyphen (U+2011)."""
     unit = gettext("%(label)s (CNY)") % {"label": ""}
-    return format_html('{}<span class="d-block small fw-normal">{}</span>', label, unit.strip())
+    return format_html(
+        '{}<span class="d-block small fw-normal">{}</span>', str(label).replace("-", "\u2011"), unit.strip()
+    )
 
 
 @register.filter
