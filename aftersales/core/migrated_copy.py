@@ -22,7 +22,6 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
 
 from django.db import DatabaseError
 from django.db.backends.base.creation import BaseDatabaseCreation
@@ -42,11 +41,15 @@ def install() -> None:
     original = BaseDatabaseCreation.create_test_db
 
     def create_test_db(
-        self: BaseDatabaseCreation, verbosity: int = 1, autoclobber: bool = False, keepdb: bool = False, **kwargs: Any
+        self: BaseDatabaseCreation,
+        verbosity: int = 1,
+        autoclobber: bool = False,
+        serialize: bool | None = None,
+        keepdb: bool = False,
     ) -> str:
         copy = _copy_for(self, keepdb=keepdb)
-        if copy is None or kwargs:
-            return original(self, verbosity, autoclobber, keepdb=keepdb, **kwargs)
+        if copy is None or serialize is not None:  # the deprecated serialize argument: Django's own way
+            return original(self, verbosity, autoclobber, serialize, keepdb)
         if copy.exists():
             try:
                 return copy.restore(autoclobber=autoclobber)
