@@ -128,6 +128,10 @@ def label_list(request: HttpRequest) -> HttpResponse:
     else:
         units = units.none()
     unit_list = list(units[:SHEET_MOST])
+    # Each row's picture is a request of its own (unit_qr): with the tokens made here, in one insert, the
+    # pictures only read. Made there, a first visit sent as many inserts at once as there are units (on
+    # the browser tests' shared in-memory SQLite one of them failed: "database table is locked").
+    services.ensure_unit_tokens(unit_list)
     customers = customers_visible_to(user).order_by("name")[:500]
     context = {"units": unit_list, "customer": customer, "serial": serial, "customers": customers}
     return render(request, "portal/staff/label_list.html", context)

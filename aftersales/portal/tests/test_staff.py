@@ -4,7 +4,9 @@ labels (SVG, PNG, the printable sheet, reissue); each change leaves a history ro
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aftersales.accounts.choices import Role
@@ -99,6 +101,20 @@ def test_label_list_by_customer_and_by_serial(pair: Pair, agent: Client) -> None
     assert pair.unit_b.serial_number.encode() in by_serial.content
     assert b'id="label-table"' not in empty.content
     assert agent.get(reverse("portal_staff:label_list"), {"customer": "x"}).status_code == 404
+
+
+def test_label_list_makes_its_units_tokens_so_that_their_pictures_only_read(pair: Pair, agent: Client) -> None:
+    """Each row's picture is a request of its own; made by each picture, the tokens were as many inserts
+    at once (a browser scenario failed on them: "database table is locked", 2026-12-07)."""
+    assert not UnitToken.objects.filter(unit__customer=pair.a).exists()
+    agent.get(reverse("portal_staff:label_list"), {"customer": pair.a.pk})
+    made = dict(UnitToken.objects.filter(unit__customer=pair.a).values_list("unit_id", "token"))
+    assert pair.unit_a.pk in made
+
+    with CaptureQueriesContext(connection) as queries:
+        picture = agent.get(reverse("portal_staff:unit_qr", args=[pair.unit_a.pk, "svg"]))
+    assert picture.status_code == 200 and made[pair.unit_a.pk].encode() in picture.content
+    assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]
 
 
 def test_qr_files_hold_the_public_address(pair: Pair, agent: Client, settings: Any) -> None:
