@@ -29,6 +29,7 @@ from aftersales.demo.plan import (
 from aftersales.demo.signature import signature_png
 from aftersales.demo.story import happened_at
 from aftersales.installed_base.models import Unit
+from aftersales.money.conf import payment_terms_days
 from aftersales.service import services
 from aftersales.service.choices import OldParts, OrderStatus, Priority, Resolution
 from aftersales.service.models import ServiceOrder, Visit
@@ -38,8 +39,11 @@ from aftersales.service.sla import deadlines_for
 # every order is walked (``DemoLoader.settle_response_times``).
 RESPONDED = "responded"
 Clock = datetime.datetime | str | None
+# A planned order: received, status, kind, extra, centre code, resolution, the showcase customer's.
+Row = tuple[datetime.datetime, str, str, str, str, str, bool]
 # Repairs out of warranty in 上海 quoted on their visit and then finished: finance invoices them.
 QUOTED_REPAIRS = 3
+QUOTED_KINDS = (K.REPAIR, K.MAINTENANCE)
 # Working hours of the desk and the technicians on the demo's story (local time): calls are taken, visits
 # start and end in them (a visit starts by LAST_ARRIVAL, an hour's work at least before closing).
 OPENS, LAST_ARRIVAL, CLOSES = datetime.time(8, 30), datetime.time(17, 30), datetime.time(18, 30)
@@ -171,7 +175,7 @@ class OrdersMixin:
         plan = list(ORDER_PLAN)
         self.rng.shuffle(plan)
         # Newest calls get the highest numbers: open in order of receipt.
-        rows = []
+        rows: list[Row] = []
         for (status, kind, extra, timing), code in zip(plan, codes, strict=True):
             resolution = RESOLUTION_FOR_KIND.get(kind, Resolution.ON_SITE)
             if kind == K.REPAIR and self.rng.random() < 0.15:
@@ -179,6 +183,7 @@ class OrdersMixin:
             visited = status in VISITED or (status == S.CANCELLED and extra == S.WAITING)
             received = self.received_at(timing=timing, kind=kind, resolution=resolution, visited=visited)
             rows.append((received, status, kind, extra, code, resolution, False))
+        rows = self.first_quoted_repair_overdue(rows)
         rows += self.showcase_rows()
         rows.sort(key=lambda row: row[0])
         extras = {"override": False, "extend": False, "misuse": False, "reassign": False, "helper": False}
@@ -197,6 +202,26 @@ class OrdersMixin:
                 )
         self.clock = None
 
+    def first_quoted_repair_overdue(self, rows: list[Row]) -> list[Row]:
+        """上海's oldest repair done (the first quoted, ``make_order``) received at least the payment terms
+        and ten days ago, at its time of day: finance invoices it the day after its work ended, so its
+        invoice is overdue in the receivables whatever the day and hour the demo is loaded. (The CI run of
+        2026-12-07 17:47 local found the oldest 31 days old: invoiced 29 days ago, due tomorrow.)"""
+        candidates = [
+            n
+            for n, (_received, status, kind, _extra, code, _resolution, _showcase) in enumerate(rows)
+            if code == "SH" and kind in QUOTED_KINDS and status in (S.COMPLETED, S.CLOSED)
+        ]
+        if not candidates:
+            return rows
+        oldest = min(candidates, key=lambda n: rows[n][0])
+        received = rows[oldest][0]
+        age = (timezone.localdate(self.now) - timezone.localdate(received)).days
+        wanted = payment_terms_days() + 10
+        if age < wanted:
+            rows[oldest] = (received - datetime.timedelta(days=wanted - age), *rows[oldest][1:])
+        return rows
+
     @contextmanager
     def showcase_dice(self, showcase: bool = True) -> Iterator[None]:
         """The showcase's orders throw their own dice: the plan's orders come out as they did without them."""
@@ -209,7 +234,7 @@ class OrdersMixin:
         finally:
             self.rng = kept
 
-    def showcase_rows(self) -> list[tuple[datetime.datetime, str, str, str, str, str, bool]]:
+    def showcase_rows(self) -> list[Row]:
         """The showcase customer's own history, so its contact's portal (docs/demo.md) has orders to show: a
         repair of its unit in warranty closed weeks ago with a signed visit, and a maintenance of the other
         unit dispatched yesterday (still open)."""
@@ -242,7 +267,7 @@ class OrdersMixin:
         # 上海's first repairs done are on units out of warranty: quoted on their visit, invoiced once done.
         to_quote = (
             code == "SH"
-            and kind in (K.REPAIR, K.MAINTENANCE)
+            and kind in QUOTED_KINDS
             and status in (S.COMPLETED, S.CLOSED)
             and self.quoted_orders < QUOTED_REPAIRS
         )
@@ -284,8 +309,9 @@ class OrdersMixin:
         if status == S.ACCEPTED:
             services.transition_order(order, to=S.ACCEPTED, by=agent)
             return
-        # Once in the demo, the manager covers an uncovered unit anyway (domain.md Warranty; issue #2 §4).
-        if not extras["override"] and unit is not None and order.warranty_reason in OVERRIDE_REASONS:
+        # Once in the demo, the manager covers an uncovered unit anyway (domain.md Warranty; issue #2 §4);
+        # not a repair meant to be quoted and invoiced.
+        if not extras["override"] and not to_quote and unit is not None and order.warranty_reason in OVERRIDE_REASONS:
             extras["override"] = True
             order = services.override_warranty(
                 order, by=manager, covered=True, reason=OVERRIDE_REASONS[order.warranty_reason]
@@ -328,13 +354,7 @@ class OrdersMixin:
         )
         if status == S.ON_SITE:
             return
-        if (
-            status in (S.COMPLETED, S.CLOSED)
-            and code == "SH"
-            and unit is not None
-            and not order.warranty_covered
-            and self.quoted_orders < QUOTED_REPAIRS
-        ):
+        if to_quote and unit is not None and not order.warranty_covered:
             self.quoted_orders += 1
             quote_on_visit(self, order, arrived=arrived)
         needs_wait = status == S.WAITING or (status in (S.COMPLETED, S.CLOSED) and self.rng.random() < 0.3)

@@ -548,3 +548,35 @@ def test_messages_are_written_in_the_site_language_whoever_reads_the_console_in_
     assert remind_receivables() >= 1
     relay_due_messages()
     assert [d.recipient for d in _outbox if d.channel != "in_app"] == []
+
+
+def test_the_first_quoted_repair_is_received_early_enough_for_its_invoice_to_be_overdue():
+    """At 17:47 local on 2026-12-07 the day's story had 上海's oldest repair done received 31 days
+    before: invoiced 29 days before, due the next day, and the receivables had nothing overdue."""
+    from aftersales.demo.loader import DemoLoader
+    from aftersales.money.conf import payment_terms_days
+
+    now = timezone.make_aware(datetime.datetime(2026, 12, 7, 17, 47))
+    loader = DemoLoader(now=now)
+
+    def days_ago(days: int) -> datetime.datetime:
+        return now - datetime.timedelta(days=days, hours=7)
+
+    rows = [
+        (days_ago(31), "closed", "repair", "", "SH", "on_site", False),
+        (days_ago(35), "completed", "repair", "", "BJ", "on_site", False),  # another centre's
+        (days_ago(44), "completed", "consultation", "", "SH", "remote", False),  # nothing to quote
+        (days_ago(20), "completed", "maintenance", "", "SH", "on_site", False),
+        (days_ago(50), "accepted", "repair", "", "SH", "on_site", False),  # not done
+    ]
+
+    moved = loader.first_quoted_repair_overdue(list(rows))
+
+    wanted = payment_terms_days() + 10
+    assert moved[1:] == rows[1:]
+    assert moved[0][1:] == rows[0][1:]
+    assert timezone.localdate(now) - timezone.localdate(moved[0][0]) == datetime.timedelta(days=wanted)
+    assert timezone.localtime(moved[0][0]).time() == timezone.localtime(rows[0][0]).time()
+    # Old enough already: left where it was.
+    old_enough = [(days_ago(wanted + 3), *rows[0][1:])]
+    assert loader.first_quoted_repair_overdue(list(old_enough)) == old_enough
