@@ -475,7 +475,9 @@ class UnitHistoryOut(Schema):
 def unit_history(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     """A unit's full service history by serial: orders with their visits, follow-ups, complaints,
     and its warranty today with the reason (the one coverage decision)."""
-    unit: Unit = get_object_or_404(units_visible_to(request.user).select_related("customer"), pk=unit_id)
+    unit: Unit = get_object_or_404(
+        units_visible_to(request.user).select_related("customer", "product_model"), pk=unit_id
+    )
     if not care_customers_visible_to(request.user).filter(pk=unit.customer_id).exists():
         raise Http404
     history = selectors.unit_history(user=request.user, unit=unit)

@@ -172,7 +172,8 @@ class _Rows:
 
 
 def _read(user: User, start: datetime.date, end: datetime.date) -> _Rows:
-    """The period's rows in the user's scope: four queries, whatever the period."""
+    """The period's rows in the user's scope: three queries, whatever the period and whatever it holds
+    (the technicians' names come with the calls)."""
     since, until = _range(start, end)
     tasks = list(
         follow_ups_visible_to(user)
@@ -183,16 +184,34 @@ def _read(user: User, start: datetime.date, end: datetime.date) -> _Rows:
     calls = list(
         FollowUpCall.objects.filter(
             task__in=follow_ups_visible_to(user).values("pk"), outcome=Outcome.REACHED, at__gte=since, at__lt=until
-        ).values("at", "score", "expected", "perceived", "nps", "task__service_center__name", "task__order__technician")
+        ).values(
+            "at",
+            "score",
+            "expected",
+            "perceived",
+            "nps",
+            "task__service_center__name",
+            "task__order__technician",
+            *(f"task__order__technician__{name}" for name in _NAME_FIELDS),
+        )
     )
     complaints = list(
         complaints_visible_to(user)
         .filter(opened_at__gte=since, opened_at__lt=until)
         .values("cause", "opened_at", "resolved_at", "level")
     )
-    ids = {c["task__order__technician"] for c in calls if c["task__order__technician"]}
-    technicians = {u.pk: str(u) for u in User.objects.filter(pk__in=ids)} if ids else {}
+    technicians = {
+        call["task__order__technician"]: str(
+            User(**{name: call[f"task__order__technician__{name}"] for name in _NAME_FIELDS})
+        )
+        for call in calls
+        if call["task__order__technician"]
+    }
     return _Rows(tasks, calls, complaints, technicians)
+
+
+# What a user's name (``str(user)``) is made of.
+_NAME_FIELDS = ("first_name", "last_name", "username", "system_kind")
 
 
 def _summarise(rows: _Rows, start: datetime.date, end: datetime.date) -> Summary:

@@ -40,11 +40,12 @@ from aftersales.accounts.services import create_stand_in
 from aftersales.care.models import Campaign, Complaint, FollowUpTask
 from aftersales.care.services import log_contact
 from aftersales.catalog.models import ProductModel
-from aftersales.contracts.models import Contract, Project
+from aftersales.contracts.models import Contract, ContractUnit, Project
 from aftersales.core.testing import shared_test_data
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers.models import Customer
 from aftersales.devices.models import Device
+from aftersales.installed_base.choices import Seller
 from aftersales.installed_base.models import Unit
 from aftersales.money.choices import QuoteStatus
 from aftersales.money.models import Exchange, Installation, Invoice, Quote
@@ -476,6 +477,18 @@ def build() -> Ids:
             by=admin,
         )
     customer = Customer.objects.filter(pk=order.customer_id).get()
+    # The unit whose history is read, in one fixed state: under no contract and bought from a dealer
+    # with no proof, so its warranty today asks every source in turn (which of the demo's units are
+    # under contract or have proof changes with the day and hour the demo is loaded: 9 queries or 8,
+    # CI of 2026-12-07 17:47 local).
+    unit = (
+        Unit.objects.filter(customer__service_center=customer.service_center_id)
+        .exclude(pk__in=ContractUnit.objects.values("unit"))
+        .order_by("pk")
+        .first()
+    )
+    assert unit is not None, "the demo set has no unit outside a contract in 上海"
+    Unit.objects.filter(pk=unit.pk).update(seller=Seller.DEALER, proof_reference="", proof_file="")
     pay_run = PayRun.objects.filter(service_center=manager.service_center, status="approved").get()
     quote = Quote.objects.filter(status=QuoteStatus.SENT, order__service_center__code="SH").order_by("pk").first()
     assert quote is not None, "the demo set has no quote waiting in 上海"
@@ -506,7 +519,7 @@ def build() -> Ids:
         visit=visit.pk,
         photo=Attachment.objects.filter(order=order).order_by("pk").first().pk,  # type: ignore[union-attr]
         customer=customer.pk,
-        unit=Unit.objects.filter(customer=customer).order_by("pk").first().pk,  # type: ignore[union-attr]
+        unit=unit.pk,
         model=ProductModel.objects.order_by("pk").first().pk,  # type: ignore[union-attr]
         tech_order=tech_order.pk,
         rule=rules[0].pk,
