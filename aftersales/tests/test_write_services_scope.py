@@ -12,8 +12,8 @@ import importlib
 import inspect
 import io
 import pkgutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from PIL import Image
 
@@ -31,6 +32,7 @@ from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactor
 from aftersales.calendars import services as calendars
 from aftersales.catalog import services as catalog
 from aftersales.core.errors import DomainError
+from aftersales.core.testing import shared_test_data
 from aftersales.coverage import services as coverage
 from aftersales.coverage.tests.factories import LifetimeItemFactory, SerialDateRuleFactory
 from aftersales.customers import services as customers
@@ -93,8 +95,30 @@ class World:
     device_rule: Any = None
 
 
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """The world's rows, written once for the module's tests (each refused call writes nothing)."""
+    with shared_test_data(django_db_blocker, _build_world) as built:
+        yield built
+
+
 @pytest.fixture
-def world(db: Any) -> World:
+def world(world_rows: World, db: Any) -> World:
+    """The world, every record read again: a refused call may have changed the objects it was given."""
+    return _reread(world_rows)
+
+
+def _reread(value: Any) -> Any:
+    if isinstance(value, Model):
+        return type(value)._default_manager.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {key: _reread(item) for key, item in value.items()}
+    if isinstance(value, World):
+        return replace(value, **{f.name: _reread(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
+def _build_world() -> World:
     home = ServiceCenterFactory(code="SH", name="上海服务网点")
     away = ServiceCenterFactory(code="BJ", name="北京服务网点")
     staff = {role: UserFactory(username=f"{role}-sh", role=role, service_center=home) for role in Role.values}
