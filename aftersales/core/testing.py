@@ -33,7 +33,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -122,6 +122,7 @@ class DatabaseSnapshot:
         if self.taken_at is None or self.media is None:
             raise RuntimeError("restore() before take()")
         with transaction.atomic(), connection.cursor() as cursor:
+            unchecked = connection.vendor == "postgresql" and _without_row_checks(cursor)
             # DELETE, not flush's TRUNCATE: on PostgreSQL a TRUNCATE of every table takes ~0.6 s, the
             # whole restore with DELETEs ~0.2 s.
             for table in self.tables:
@@ -138,7 +139,22 @@ class DatabaseSnapshot:
             models = apps.get_models(include_auto_created=True)
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
+            if unchecked:  # the rows are written: checks again for whatever the caller's transaction does next
+                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         shutil.copytree(self.media, media_root, dirs_exist_ok=True)
+
+
+def _without_row_checks(cursor: Any) -> bool:
+    """Skip the foreign-key checks (and triggers) of each row deleted and copied in, until the restore
+    sets it back: the snapshot is a committed state of the same tables, so they would all hold. About
+    0.12 s of a 0.29 s restore of the demo set on PostgreSQL. Needs a superuser (CI's ``postgres``);
+    with another role the checks run as before (False)."""
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    except DatabaseError:
+        return False
+    return True
 
 
 def _sqlite_value(value: Any) -> Any:

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.tests.factories import ServiceCenterFactory, UserFactory
@@ -58,6 +58,23 @@ def test_a_row_added_after_restore_takes_a_key_past_the_restored_ones(settings: 
     added = ServiceCenterFactory(code="GZ")
 
     assert added.pk > explicit.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row checks are skipped while restoring")
+@pytest.mark.django_db
+def test_foreign_keys_are_checked_again_after_restore(settings: Any) -> None:
+    ServiceCenterFactory(code="SH")
+    snapshot = DatabaseSnapshot(stale_after=dt.timedelta(minutes=10))
+    snapshot.take(media_root=settings.MEDIA_ROOT)
+    snapshot.restore(media_root=settings.MEDIA_ROOT)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone() == ("origin",)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        User.objects.create(username="nowhere", service_center_id=10**9)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 @pytest.mark.django_db
