@@ -17,6 +17,8 @@ from aftersales.parts.services import catalogue, claims, loans, requests, reserv
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import ServiceOrder, Visit
 
+# Parts issued on visits in warranty, at the least (the stock ledger shows issues beside receipts).
+MIN_ISSUED = 3
 SUPPLIERS = (
     ("SKF", "斯凯孚（中国）有限公司", True),
     ("OMRON", "欧姆龙自动化（中国）有限公司", True),
@@ -151,7 +153,7 @@ class PartsDemo:
     def use_on_visits(self) -> None:
         """Parts on a few open visits in each centre: from the van (or the store), old parts' fates."""
         fates = [OldPartFate.HANDED_TO_CUSTOMER, OldPartFate.SUPPLIER_CLAIM, OldPartFate.SCRAPPED]
-        open_visits = (
+        open_visits = list(
             # In warranty: a part the customer pays for waits for the approved quote (money's issue check).
             Visit.objects.filter(
                 order__status=OrderStatus.ON_SITE, signed_at__isnull=True, order__warranty_covered=True
@@ -159,14 +161,27 @@ class PartsDemo:
             .select_related("order", "technician")
             .order_by("pk")[:9]
         )
+        if not open_visits:
+            return
+        numbers = ("BRG-6205", "BLT-A42", "FUS-10A")
+        # Three parts issued at the least: which orders on site are in warranty changes with the hour the
+        # demo is loaded (two at 08:17 on 2026-12-04, a probe of every hour), so the first visits then
+        # take two parts. (Not a visit of an older order: its events would come after later ones.)
+        total = max(MIN_ISSUED, len(open_visits))
         for i, visit in enumerate(open_visits):
-            number = ("BRG-6205", "BLT-A42", "FUS-10A")[i % 3]
-            line = visits.IssueLine(
-                part=self.parts[number], quantity=Decimal(1), location=None, old_part_fate=fates[i % 3]
-            )
+            count = total // len(open_visits) + (i < total % len(open_visits))
+            lines = [
+                visits.IssueLine(
+                    part=self.parts[numbers[(i + k) % 3]],
+                    quantity=Decimal(1),
+                    location=None,
+                    old_part_fate=fates[(i + k) % 3],
+                )
+                for k in range(count)
+            ]
             # Fitted on the visit, half an hour after the technician arrived (the issue's ledger entry then).
             with happened_at(visit.arrived_at + datetime.timedelta(minutes=30), now=self.now):
-                visits.use_parts(by=visit.technician, visit=visit, lines=[line])
+                visits.use_parts(by=visit.technician, visit=visit, lines=lines)
 
     def replenish(self) -> None:
         sh = self.stores["SH"]

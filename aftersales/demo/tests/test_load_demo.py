@@ -580,3 +580,36 @@ def test_the_first_quoted_repair_is_received_early_enough_for_its_invoice_to_be_
     # Old enough already: left where it was.
     old_enough = [(days_ago(wanted + 3), *rows[0][1:])]
     assert loader.first_quoted_repair_overdue(list(old_enough)) == old_enough
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # No invoice overdue: the oldest repair quoted was received 31 days before (CI, 2026-12-07).
+        datetime.datetime(2026, 12, 7, 17, 47),
+        # Two parts issued: only two orders on site were in warranty (a probe of every hour, 2026-12-07).
+        datetime.datetime(2026, 12, 4, 8, 17),
+    ],
+    ids=str,
+)
+def test_the_demo_loaded_at_an_hour_that_once_broke_it_holds_every_check(moment: datetime.datetime) -> None:
+    """The demo is the same for a given day and hour, not for a given day: its story's draws depend on
+    the time of day. Loaded with the clock at moments where a check failed, every check of
+    ``TestLoadedOnce`` holds (read at that moment too)."""
+    import inspect
+    from unittest import mock
+
+    at = timezone.make_aware(moment)
+    checks = TestLoadedOnce()
+    failed = []
+    with mock.patch("django.utils.timezone.now", new=lambda: at):
+        output = load_demo()
+        for name, check in inspect.getmembers(checks, inspect.ismethod):
+            reads_only = name != "test_load_demo_twice_keeps_the_data"
+            if name.startswith("test_") and reads_only and list(inspect.signature(check).parameters) == ["loaded"]:
+                try:
+                    check(output)
+                except AssertionError as error:
+                    failed.append(f"{name}: {error}")
+    assert not failed, "\n".join(failed)
