@@ -205,7 +205,7 @@ class OrdersMixin:
     def first_quoted_repair_overdue(self, rows: list[Row]) -> list[Row]:
         """上海's oldest repair done (the first quoted, ``make_order``) received at least the payment terms
         and ten days ago, at its time of day: finance invoices it the day after its work ended, so its
-        invoice is overdue in the receivables whatever the day and hour the demo is loaded. (The CI run of
+        invoice is overdue in the receivables whatever the day and hour the demo is loaded. (A test run at
         2026-12-07 17:47 local found the oldest 31 days old: invoiced 29 days ago, due tomorrow.)"""
         candidates = [
             n

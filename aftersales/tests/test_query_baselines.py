@@ -480,7 +480,7 @@ def build() -> Ids:
     # The unit whose history is read, in one fixed state: under no contract and bought from a dealer
     # with no proof, so its warranty today asks every source in turn (which of the demo's units are
     # under contract or have proof changes with the day and hour the demo is loaded: 9 queries or 8,
-    # CI of 2026-12-07 17:47 local).
+    # a test run at 17:47 local on 2026-12-07).
     unit = (
         Unit.objects.filter(customer__service_center=customer.service_center_id)
         .exclude(pk__in=ContractUnit.objects.values("unit"))

@@ -586,7 +586,7 @@ def test_the_first_quoted_repair_is_received_early_enough_for_its_invoice_to_be_
 @pytest.mark.parametrize(
     "moment",
     [
-        # No invoice overdue: the oldest repair quoted was received 31 days before (CI, 2026-12-07).
+        # No invoice overdue: the oldest repair quoted was received 31 days before (a test run).
         datetime.datetime(2026, 12, 7, 17, 47),
         # Two parts issued: only two orders on site were in warranty (a probe of every hour, 2026-12-07).
         datetime.datetime(2026, 12, 4, 8, 17),
