@@ -104,11 +104,10 @@ class _Flush:
     PostgreSQL and 0.13 s on SQLite, most of it re-creating content types and permissions). A scenario
     over the demo set writes every table back at its start (``DEMO_SNAPSHOT.restore`` empties each one
     first), so a scenario followed by one over the demo set leaves its rows (``pytest_runtest_teardown``
-    decides); ``demo`` empties them itself before it loads the set again. Any other next test (one
-    without ``demo``, a unit test in the same run) finds the database emptied as usual."""
+    decides); ``demo`` flushes itself before it loads the set again. Any other next test (one without
+    ``demo``, a unit test in the same run) finds the database emptied as usual."""
 
     skip_next = False  # the test being torn down is followed by a scenario over the demo set
-    rows_left = False  # the database holds the rows a scenario left
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -118,11 +117,8 @@ def _flush_only_when_needed() -> Iterator[None]:
     flush = TransactionTestCase._fixture_teardown
 
     def teardown(self: Any) -> None:
-        if _Flush.skip_next:
-            _Flush.skip_next, _Flush.rows_left = False, True
-            return
-        flush(self)
-        _Flush.rows_left = False
+        if not _Flush.skip_next:
+            flush(self)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(TransactionTestCase, "_fixture_teardown", teardown)
@@ -146,9 +142,8 @@ def demo(live_server: Any, settings: Any) -> str:
     if DEMO_SNAPSHOT.is_fresh():
         DEMO_SNAPSHOT.restore(media_root=settings.MEDIA_ROOT)
     else:
-        if _Flush.rows_left:
-            call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
-            _Flush.rows_left = False
+        # The rows a scenario left (or none, on the run's first test: a flush of an empty database).
+        call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
         call_command("load_demo", stdout=StringIO())
         DEMO_SNAPSHOT.take(media_root=settings.MEDIA_ROOT)
     return live_server.url
