@@ -139,7 +139,7 @@ class InAppBackend:
 
 
 class EmailBackend:
-    """Django's mail (``EMAIL_BACKEND``, ``DEFAULT_FROM_EMAIL``); the recipient is an address."""
+    """Django's default mailer (``MAILERS``, ``DEFAULT_FROM_EMAIL``); the recipient is an address."""
 
     def send(self, delivery: Delivery) -> None:
         try:

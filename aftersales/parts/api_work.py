@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.auth import AUTH
@@ -142,10 +142,10 @@ def move_claim(request: HttpRequest, claim_id: int, payload: ClaimMoveIn) -> Sup
 
 
 @router.post("/supplier-claims/{claim_id}/photos", response=answers(SupplierClaimOut, 400, 403, 404, 409, status=201))
-def add_claim_photo(request: HttpRequest, claim_id: int, file: File[UploadedFile]) -> tuple[int, SupplierClaim]:
+def add_claim_photo(request: HttpRequest, claim_id: int, file: File[UploadedFile]) -> Status[SupplierClaim]:
     claim = _claim(request, claim_id)
     claims.add_claim_photo(by=request.user, claim=claim, file=file)
-    return 201, claim
+    return Status(201, claim)
 
 
 @router.get("/supplier-claims/recovery", response=answers(list[RecoveryOut], 403))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy
 
@@ -94,6 +95,30 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "aftersales.urls"
 WSGI_APPLICATION = "aftersales.wsgi.application"
+
+# E-mail leaves through Django's mailers (the outbox's e-mail channel, channels.EmailBackend, when
+# AFTERSALES_EMAIL_BACKEND selects it): one SMTP server, from the environment (docs/deploy.md).
+_smtp_security = os.environ.get("AFTERSALES_SMTP_SECURITY", "none").strip().lower()
+if _smtp_security not in {"none", "starttls", "ssl"}:
+    raise ImproperlyConfigured(f"AFTERSALES_SMTP_SECURITY must be none, starttls or ssl, not {_smtp_security!r}")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("AFTERSALES_SMTP_HOST", "localhost"),
+            "port": int(
+                os.environ.get("AFTERSALES_SMTP_PORT", {"ssl": "465", "starttls": "587"}.get(_smtp_security, "25"))
+            ),
+            "username": os.environ.get("AFTERSALES_SMTP_USER", ""),
+            "password": os.environ.get("AFTERSALES_SMTP_PASSWORD", ""),
+            "use_tls": _smtp_security == "starttls",
+            "use_ssl": _smtp_security == "ssl",
+            "timeout": float(os.environ.get("AFTERSALES_SMTP_TIMEOUT", "10")),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("AFTERSALES_MAIL_FROM", "aftersales@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TEMPLATES = [
     {

@@ -3,6 +3,7 @@ invoice's actions (buyer, issue, 发票 number, payment, credit note, discard), 
 steps; refusals shown on the page with nothing written; bearer rules registered by an area above."""
 
 import pytest
+from django.http import Http404
 from django.test import Client
 
 from aftersales.accounts.choices import Role
@@ -136,6 +137,6 @@ def test_scoped_getters_answer_404_in_the_console(users, order, other_centre):
     services.add_charge(order, by=users[Role.AGENT], kind=ChargeKind.LABOUR, description="人工", unit_price="1")
     quote = services.send_quote(order, by=users[Role.AGENT])
     stranger = UserFactory(role=Role.AGENT, service_center=other_centre)
-    with pytest.raises(Exception, match=""):
+    with pytest.raises(Http404):
         _found(get_quote, user=stranger, quote_id=quote.pk)
     assert login(stranger).get(f"/money/quotes/{quote.pk}/print/").status_code == 404

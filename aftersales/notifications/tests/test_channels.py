@@ -4,14 +4,20 @@ import base64
 import hashlib
 import hmac
 import json
+import runpy
+import socketserver
 import threading
 import urllib.parse
+import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.deprecation import RemovedInDjango2028Warning
 
 from aftersales.notifications.channels import (
     ChannelError,
@@ -23,6 +29,7 @@ from aftersales.notifications.channels import (
     dingtalk_signed_url,
 )
 from aftersales.notifications.channels import Delivery as D
+from aftersales.settings import base as base_settings
 
 
 class Gateway:
@@ -167,10 +174,114 @@ def test_missing_configuration_is_a_final_failure(backend, recipient, settings):
     assert caught.value.retry is False
 
 
-def test_email_goes_through_django_mail():
-    EmailBackend().send(D("email", "a@example.com", "SO1", "body", "k"))
+def test_email_goes_through_django_mail_without_a_deprecated_path():
+    """Django 6.1 deprecates mail without ``MAILERS``: every send warned (RemovedInDjango2028Warning) until
+    the settings defined the default mailer (2026-12-07)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango2028Warning)
+        EmailBackend().send(D("email", "a@example.com", "SO1", "body", "k"))
 
     assert [(m.to, m.subject, m.body) for m in mail.outbox] == [(["a@example.com"], "SO1", "body")]
+
+
+class SmtpServer(socketserver.ThreadingTCPServer):
+    """Just enough SMTP for one message at a time: records (envelope sender, recipients, data)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], str]] = []
+        server = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                sender, recipients = "", []
+                self.wfile.write(b"220 test ESMTP\r\n")
+                while line := self.rfile.readline().decode():
+                    verb = line[:4].upper()
+                    if verb == "DATA":
+                        self.wfile.write(b"354 go on\r\n")
+                        body = "".join(iter(lambda: self.rfile.readline().decode(), ".\r\n"))
+                        server.messages.append((sender, recipients, body))
+                    elif verb == "MAIL":
+                        sender = line.split(":", 1)[1].strip().strip("<>")
+                    elif verb == "RCPT":
+                        recipients.append(line.split(":", 1)[1].strip().strip("<>"))
+                    elif verb == "QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    self.wfile.write(b"250 ok\r\n")
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_email_leaves_through_the_default_mailers_smtp_server(smtp_server, settings):
+    port = smtp_server.server_address[1]
+    settings.MAILERS = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    settings.DEFAULT_FROM_EMAIL = "service@example.com"
+
+    EmailBackend().send(D("email", "a@example.com", "SO1 已派工", "张先生，您好", "k"))
+
+    [(sender, recipients, data)] = smtp_server.messages
+    assert (sender, recipients) == ("service@example.com", ["a@example.com"])
+    assert "To: a@example.com" in data
+
+
+def test_email_to_an_smtp_server_that_is_not_there_is_retried(settings):
+    with socketserver.TCPServer(("127.0.0.1", 0), socketserver.BaseRequestHandler) as closed:
+        port = closed.server_address[1]
+    settings.MAILERS = {"default": {"OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+
+    with pytest.raises(ChannelError) as caught:
+        EmailBackend().send(D("email", "a@example.com", "SO1", "body", "k"))
+
+    assert caught.value.retry is True
+
+
+def _settings_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(base_settings.__file__)))
+
+
+def test_the_smtp_server_and_the_sender_come_from_the_environment(monkeypatch):
+    default = _settings_with(monkeypatch)["MAILERS"]["default"]["OPTIONS"]
+    assert (default["host"], default["port"], default["use_tls"], default["use_ssl"]) == ("localhost", 25, False, False)
+
+    found = _settings_with(
+        monkeypatch,
+        AFTERSALES_SMTP_HOST="smtp.example.com",
+        AFTERSALES_SMTP_SECURITY="SSL",
+        AFTERSALES_SMTP_USER="service",
+        AFTERSALES_SMTP_PASSWORD="secret",
+        AFTERSALES_MAIL_FROM="售后 <service@example.com>",
+    )
+    options = found["MAILERS"]["default"]["OPTIONS"]
+    assert (options["host"], options["port"], options["use_ssl"], options["use_tls"]) == (
+        "smtp.example.com",
+        465,
+        True,
+        False,
+    )
+    assert (options["username"], options["password"]) == ("service", "secret")
+    assert found["DEFAULT_FROM_EMAIL"] == found["SERVER_EMAIL"] == "售后 <service@example.com>"
+    starttls = _settings_with(monkeypatch, AFTERSALES_SMTP_SECURITY="starttls")["MAILERS"]["default"]["OPTIONS"]
+    assert (starttls["port"], starttls["use_tls"]) == (587, True)
+
+
+def test_an_unknown_smtp_security_stops_the_start(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="AFTERSALES_SMTP_SECURITY.*'tls'"):
+        _settings_with(monkeypatch, AFTERSALES_SMTP_SECURITY="tls")
 
 
 # --- the console backend (the default) ---------------------------------------------------------
