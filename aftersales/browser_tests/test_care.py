@@ -186,3 +186,33 @@ def test_the_agent_takes_a_contact_out_of_use(signed_in):
     expect(record).to_contain_text("已离职")
     contact.refresh_from_db()
     assert not contact.in_use
+
+
+def test_the_agent_finds_a_customer_by_the_last_digits_and_exports_what_the_search_found(signed_in):
+    """A caller gives the last four digits of their number (尾号); the export downloads the same rows."""
+    from openpyxl import load_workbook
+
+    from aftersales.browser_tests.builders import user
+    from aftersales.customers.models import Contact
+
+    contact = Contact.objects.filter(customer__service_center=user("agent").service_center, in_use=True).first()
+    tail = contact.mobile[-4:]
+    page = signed_in("agent")
+    nav = page.get_by_role("navigation", name=zh("Main"))
+    nav.get_by_role("button", name=zh("Customer care")).click()
+    nav.get_by_role("link", name=zh("Customers")).click()
+
+    page.get_by_role("searchbox", name=zh("Name or phone number")).fill(tail)
+    page.get_by_role("button", name=zh("Search")).click()
+    rows = page.locator("#customer-table tbody tr")
+    expect(rows.filter(has_text=contact.customer.name)).to_have_count(1)
+    listed = sorted(rows.locator("td:first-child a").all_inner_texts())
+    screenshot(page, "care-customers")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=zh("Export xlsx")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:
+        sheet = load_workbook(file).active
+    exported = sorted(name for (name,) in sheet.iter_rows(min_row=2, min_col=2, max_col=2, values_only=True))
+    assert exported == listed

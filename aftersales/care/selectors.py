@@ -24,6 +24,7 @@ from aftersales.core.phones import display_phone
 from aftersales.core.text import join_clauses, label_colon
 from aftersales.coverage.decision import CoverageDecision
 from aftersales.coverage.selectors import decide_coverage
+from aftersales.customers.filters import search_customers
 from aftersales.customers.models import Contact, Customer
 from aftersales.customers.permissions import can_edit_customers
 from aftersales.history.display import describe
@@ -439,9 +440,7 @@ def customer_list(*, user: User, q: str = "") -> QuerySet[Customer]:
     from aftersales.care.permissions import care_customers_visible_to
 
     customers = care_customers_visible_to(user).select_related("service_center").order_by("-id")
-    if q:
-        customers = customers.filter(Q(name__icontains=q) | Q(contacts__mobile__contains=q)).distinct()
-    return customers
+    return search_customers(customers, q)
 
 
 # ---- a unit's history ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -74,7 +75,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     _need(can_view_care(request.user))
     q = request.GET.get("q", "").strip()[:100]
     page = keyset_page(selectors.customer_list(user=request.user, q=q), cursor=request.GET.get("cursor"), limit=PAGE)
-    return render(request, "care/customer_list.html", {"page": page, "q": q})
+    # The export's ``search`` is this box's search (customers.filters.search_customers): the same rows.
+    export_url = reverse("exchange:export", kwargs={"kind": "customers", "fmt": "xlsx"})
+    if q:
+        export_url += "?" + urlencode({"search": q})
+    return render(request, "care/customer_list.html", {"page": page, "q": q, "export_url": export_url})
 
 
 def _customer(request: HttpRequest, customer_id: int) -> Any:

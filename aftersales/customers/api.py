@@ -113,6 +113,14 @@ class CustomerPage(Schema):
 class CustomerFilterQuery(Schema):
     """The customer list's filters (``CustomerFilter``): the list and the export."""
 
+    search: str | None = Field(
+        None,
+        max_length=SEARCH_MAX_LENGTH,
+        description=(
+            "The customer screen's search box: a phone number in any form (a contact on it), four or more "
+            "digits that are no whole number (a contact's number contains them), otherwise the name contains it"
+        ),
+    )
     q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH, description="Name contains")
     phone: str | None = Field(None, max_length=PHONE_INPUT_MAX_LENGTH, description="Any contact's phone number")
     kind: CustomerKind | None = None

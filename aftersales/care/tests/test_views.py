@@ -2,9 +2,13 @@
 the clerk's home panel and the menu entries — each shown to whom its predicate says yes."""
 
 import datetime
+import io
+import re
+from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -12,7 +16,7 @@ from aftersales.care import services
 from aftersales.care.choices import Purpose, TaskStatus
 from aftersales.care.models import Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.tests.factories import close_order
-from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +47,33 @@ def test_customer_list_and_file_show_units_orders_follow_ups_and_the_timeline(cl
     assert closed.number in html and closed.unit.serial_number in html
     assert 'id="file-timeline"' in html and 'data-kind="order"' in html and 'data-kind="contact"' in html
     assert html.count('href="/care/follow-ups/') >= 2
+
+
+@pytest.mark.parametrize("search", ["5678", "北方", "138 1234 5678", ""])
+def test_customer_list_exports_what_its_search_finds(client, users, centre, other_centre, search):
+    """The screen's search box and the export's ``search`` are one filter: the export button downloads
+    the rows the search finds, on every page (the screen had no export: its search read names or any
+    part of a number, the export's filters a name or a whole number)."""
+    by_phone = CustomerFactory(service_center=centre, name="北方重工")
+    ContactFactory(customer=by_phone, mobile="+8613812345678")
+    by_tail = CustomerFactory(service_center=centre, name="东方电气")
+    ContactFactory(customer=by_tail, mobile="+8613912345678")
+    ContactFactory(customer=CustomerFactory(service_center=centre, name="南方机械"), mobile="+8613700000000")
+    ContactFactory(customer=CustomerFactory(service_center=other_centre, name="北方外地"), mobile="+8613812345678")
+    client.force_login(users[Role.AGENT])
+
+    page = client.get(reverse("care:customer_list"), {"q": search})
+    html = page.content.decode()
+    export_url = html_unescape(re.search(r'href="([^"]*/exports/customers\.xlsx[^"]*)"', html)[1])
+    exported = client.get(export_url)
+    names_exported = [
+        row[1] for row in load_workbook(io.BytesIO(exported.content)).active.iter_rows(min_row=2, values_only=True)
+    ]
+
+    names_listed = re.findall(r'<a href="/customers/\d+/">([^<]+)</a>', html)
+    assert exported.status_code == 200 and names_listed
+    assert sorted(names_exported) == sorted(names_listed)
+    assert "北方外地" not in names_listed
 
 
 def test_unit_page_shows_its_service_history_and_warranty(client, users, closed):
