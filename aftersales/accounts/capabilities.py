@@ -240,6 +240,15 @@ def sees_all_centres(user: Any) -> bool:
     return bool(user.is_superuser) or "accounts.see_all_centres" in capabilities_of(user)
 
 
+def scope_fingerprint(user: Any) -> str:
+    """What decides what ``user`` may do and see today, as text: their roles, centre, superuser flag
+    and the stand-ins in force. A copy of a computed screen kept for a reader (``core.kept``) is kept
+    under it, so a reader moved to another centre or given another role reads a new copy at once."""
+    roles = ",".join(sorted(str(role) for role in roles_of(user)))  # a Role member and its text read alike
+    handed = sorted(f"{h.centre_id}:{h.all_centres}:{','.join(sorted(h.capabilities))}" for h in handed_to(user))
+    return f"{user.pk}|{roles}|{user.service_center_id}|{user.is_superuser}|{';'.join(handed)}"
+
+
 def has_capability(user: Any, name: str, *, centre_id: int | None = None) -> bool:
     """Whether ``user`` may do ``name`` (for records of centre ``centre_id`` when given), through
     their own roles or a stand-in in force today."""

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from aftersales.accounts.capabilities import scope_fingerprint
 from aftersales.accounts.models import User
 from aftersales.core import kept as core_kept
 from aftersales.core.errors import DomainError
@@ -52,6 +53,7 @@ def failure_screen(user: User, window: Filters, *, fresh: bool = False) -> core_
     return core_kept.kept_or_computed(
         KIND,
         user,
+        scope_fingerprint(user),
         SCREEN,
         window.as_params(),
         compute=lambda: _compute(user, window),
@@ -75,6 +77,6 @@ def _recompute(key: str, user: User, screen: str, params: dict[str, Any]) -> boo
 def refresh_failures() -> int:
     """Recompute the failure statistics read within ``REPORTS_RECENT_SECONDS`` (the periodic job); a
     reader who no longer may see them, or is gone, is forgotten. Returns how many were recomputed."""
-    done = core_kept.refresh_recent(KIND, _recompute)
+    done = core_kept.refresh_recent(KIND, _recompute, scope_fingerprint)
     log.info("quality: %d failure statistics recomputed", done)
     return done

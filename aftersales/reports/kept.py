@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from aftersales.accounts.capabilities import scope_fingerprint
 from aftersales.accounts.models import User
 from aftersales.core import kept as core_kept
 from aftersales.core.errors import DomainError
@@ -68,6 +69,7 @@ def screen_figures(user: User, screen: Screen, filters: Filters, *, fresh: bool 
     kept = core_kept.kept_or_computed(
         KIND,
         user,
+        scope_fingerprint(user),
         screen.key,
         filters.as_params(),
         compute=lambda: compute_all([FIGURES[k] for k in screen.figures], user, filters),
@@ -94,6 +96,6 @@ def _recompute(key: str, user: User, screen_key: str, params: dict[str, Any]) ->
 def refresh_dashboards() -> int:
     """Recompute every screen read within ``REPORTS_RECENT_SECONDS`` (the periodic job); a reader who
     no longer may see reports, or is gone, is forgotten. Returns how many screens were recomputed."""
-    done = core_kept.refresh_recent(KIND, _recompute)
+    done = core_kept.refresh_recent(KIND, _recompute, scope_fingerprint)
     log.info("reports: %d dashboard screens recomputed", done)
     return done

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aftersales.accounts import services
 from aftersales.accounts.capabilities import capabilities_of, has_capability, roles_of, users_with_capability
@@ -218,3 +219,27 @@ def test_the_first_administrator_made_by_createsuperuser_is_an_administrator_by_
     boss = User.objects.get(username="boss")
     assert (boss.role, boss.is_superuser, boss.is_staff) == (Role.ADMIN, True, True)
     assert User.objects.create_user(username="clerk", password="x").role == Role.AGENT
+
+
+def test_the_scope_fingerprint_moves_with_role_centre_and_stand_in(users: dict[str, User], other_centre) -> None:
+    """What kept screens are keyed by (core.kept): the same for the same scope read again, another for
+    another role, centre or stand-in in force."""
+    from aftersales.accounts.capabilities import scope_fingerprint
+
+    agent, admin = users[Role.AGENT], users[Role.ADMIN]
+    seen = {scope_fingerprint(agent)}
+    assert scope_fingerprint(_fresh(agent)) in seen  # a Role member and the text read back alike
+
+    services.set_roles(user=agent, roles=[Role.FINANCE], by=admin)
+    seen.add(scope_fingerprint(_fresh(agent)))
+    agent = _fresh(agent)
+    agent.service_center = other_centre
+    agent.save(update_fields=["service_center"])
+    seen.add(scope_fingerprint(_fresh(agent)))
+    today = timezone.localdate()
+    services.create_stand_in(
+        from_user=users[Role.MANAGER], to_user=agent, starts_on=today, ends_on=today, reason="年假", by=admin
+    )
+    seen.add(scope_fingerprint(_fresh(agent)))
+
+    assert len(seen) == 4

@@ -97,6 +97,33 @@ def test_the_job_forgets_old_reads_and_readers_without_reports(data):
     assert cache.get(RECENT_KEY) == {}
 
 
+def test_a_reader_moved_to_another_centre_reads_that_centres_figures_at_once(data, other_centre):
+    """The kept copy was keyed by the user's id: for up to REPORTS_KEEP_SECONDS a manager moved to another
+    centre kept reading the old centre's figures. The key now holds what decides the scope."""
+    manager = data["manager"]
+    before = screen_figures(manager, SERVICE, PERIOD)
+    assert screen_figures(manager, SERVICE, PERIOD).kept is True
+    manager.service_center = other_centre
+    manager.save(update_fields=["service_center"])
+    manager = type(manager).objects.get(pk=manager.pk)  # the next request's user
+
+    moved = screen_figures(manager, SERVICE, PERIOD)
+
+    assert moved.kept is False
+    assert _response_rate(moved.results) != _response_rate(before.results)
+    assert screen_figures(manager, SERVICE, PERIOD).kept is True
+
+
+def test_the_job_forgets_a_read_whose_readers_scope_changed(data):
+    manager = data["manager"]
+    screen_figures(manager, SERVICE, PERIOD)
+    manager.role = Role.GENERAL_MANAGER  # still reads reports, now over every centre
+    manager.save(update_fields=["role"])
+
+    assert refresh_dashboards() == 0
+    assert cache.get(RECENT_KEY) == {}
+
+
 def test_keeping_can_be_turned_off(data, settings):
     settings.AFTERSALES = {**settings.AFTERSALES, "REPORTS_KEEP_SECONDS": 0}
     gm = data["gm"]
