@@ -87,6 +87,7 @@ class CareConfig(AppConfig):
             ),
         ):
             registry.navigation.register(entry)
+        from aftersales.care.exports import COMPLAINT_COLUMNS
         from aftersales.care.reports import EXPORT_COLUMNS
 
         registry.export_kinds.register(
@@ -97,6 +98,16 @@ class CareConfig(AppConfig):
                 "aftersales.care.reports.monthly_export_rows",
                 f"{permissions}.can_view_reports",
                 order=70,
+            )
+        )
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "complaints",
+                _("Complaints"),
+                COMPLAINT_COLUMNS,
+                "aftersales.care.exports.complaint_rows",
+                f"{permissions}.can_view_care",
+                order=71,
             )
         )
 

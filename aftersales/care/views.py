@@ -550,7 +550,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         selectors.complaint_list(user=request.user, status=status), cursor=request.GET.get("cursor"), limit=PAGE
     )
-    context = {"page": page, "status": status, "statuses": ComplaintStatus.choices}
+    # The ledger (care/exports.py): every complaint of the tab, not only this page.
+    export_url = reverse("exchange:export", kwargs={"kind": "complaints", "fmt": "xlsx"})
+    if status:
+        export_url += "?" + urlencode({"status": status})
+    context = {"page": page, "status": status, "statuses": ComplaintStatus.choices, "export_url": export_url}
     return render(request, "care/complaint_list.html", context)
 
 

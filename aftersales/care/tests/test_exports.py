@@ -1,0 +1,109 @@
+"""The complaint ledger export (care/exports.py): the complaint list's rows and tab, in the reader's
+scope, with the orders each complaint is about; a bad filter answers 400 and reads nothing."""
+
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.care import services
+from aftersales.care.exports import COMPLAINT_COLUMNS
+from aftersales.care.tests.factories import close_order
+from aftersales.customers.tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(client, **params):
+    url = reverse("exchange:export", kwargs={"kind": "complaints", "fmt": "xlsx"})
+    answer = client.get(url, params)
+    assert answer.status_code == 200, answer.content
+    return list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+
+
+@pytest.fixture
+def complaints(users, centre, other_centre):
+    agent = users[Role.AGENT]
+    customer = CustomerFactory(service_center=centre, name="华通机械")
+    order = close_order(manager=users[Role.MANAGER], customer=customer, handed_back=datetime.date(2026, 12, 1))
+    about_order = services.open_complaint(
+        by=agent, customer=customer, description="维修慢", cause="response", orders=[order]
+    )
+    resolved = services.open_complaint(by=agent, customer=customer, description="态度差", cause="attitude")
+    services.resolve_complaint(complaint_id=resolved.pk, by=agent, resolution="已道歉")
+    elsewhere_agent = UserFactory(role=Role.AGENT, service_center=other_centre)
+    elsewhere = services.open_complaint(
+        by=elsewhere_agent, customer=CustomerFactory(service_center=other_centre), description="外地"
+    )
+    return {"order": order, "about_order": about_order, "resolved": resolved, "elsewhere": elsewhere}
+
+
+def test_the_ledger_has_the_readers_complaints_with_their_orders_and_outcome(client, users, complaints):
+    client.force_login(users[Role.AGENT])
+    header, *rows = _rows(client)
+    with translation.override("zh-hans"):
+        assert list(header) == [str(column) for column in COMPLAINT_COLUMNS]  # the reader's language
+    with translation.override("en"):
+        english = [str(column) for column in COMPLAINT_COLUMNS]
+
+    by_number = {row[0]: dict(zip(english, row, strict=True)) for row in rows}
+    assert set(by_number) == {complaints["about_order"].number, complaints["resolved"].number}
+    about_order = by_number[complaints["about_order"].number]
+    assert about_order["Orders"] == complaints["order"].number
+    assert (about_order["Cause"], about_order["Customer"], about_order["Description"]) == (
+        "响应慢",
+        "华通机械",
+        "维修慢",
+    )
+    resolved = by_number[complaints["resolved"].number]
+    assert resolved["Resolution"] == "已道歉" and resolved["Resolved at"] is not None
+
+
+def test_the_ledger_follows_the_lists_tab(client, users, complaints):
+    client.force_login(users[Role.AGENT])
+
+    page = client.get(reverse("care:complaint_list"), {"status": "open"}).content.decode()
+    header, *rows = _rows(client, status="open")
+
+    assert 'href="/exports/complaints.xlsx?status=open"' in page
+    assert [row[0] for row in rows] == [complaints["about_order"].number]
+
+
+def test_a_bad_status_answers_400_naming_it(client, users, complaints):
+    client.force_login(users[Role.AGENT])
+
+    answer = client.get(reverse("exchange:export", kwargs={"kind": "complaints", "fmt": "xlsx"}), {"status": "lost"})
+
+    assert answer.status_code == 400
+    assert "status" in answer.content.decode()
+
+
+def test_roles_without_care_export_nothing(client, users, complaints):
+    client.force_login(users[Role.TECHNICIAN])
+
+    answer = client.get(reverse("exchange:export", kwargs={"kind": "complaints", "fmt": "xlsx"}))
+
+    assert answer.status_code == 403
+
+
+def test_the_ledgers_queries_do_not_grow_with_its_rows(client, users, complaints):
+    client.force_login(users[Role.AGENT])
+    with CaptureQueriesContext(connection) as few:
+        _rows(client)
+    customer = complaints["order"].customer
+    for n in range(6):
+        services.open_complaint(
+            by=users[Role.AGENT], customer=customer, description=f"第{n}次", orders=[complaints["order"]]
+        )
+    with CaptureQueriesContext(connection) as many:
+        rows = _rows(client)
+
+    assert len(rows) == 1 + 8
+    assert len(many.captured_queries) == len(few.captured_queries)
