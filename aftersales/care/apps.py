@@ -87,7 +87,7 @@ class CareConfig(AppConfig):
             ),
         ):
             registry.navigation.register(entry)
-        from aftersales.care.exports import COMPLAINT_COLUMNS
+        from aftersales.care.exports import COMPLAINT_COLUMNS, FOLLOW_UP_COLUMNS
         from aftersales.care.reports import EXPORT_COLUMNS
 
         registry.export_kinds.register(
@@ -108,6 +108,16 @@ class CareConfig(AppConfig):
                 "aftersales.care.exports.complaint_rows",
                 f"{permissions}.can_view_care",
                 order=71,
+            )
+        )
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "follow_ups",
+                _("Follow-up calls"),
+                FOLLOW_UP_COLUMNS,
+                "aftersales.care.exports.follow_up_rows",
+                f"{permissions}.can_see_follow_ups",
+                order=72,
             )
         )
 

@@ -1,6 +1,7 @@
-"""The complaint ledger (投诉台账) as xlsx/CSV: the "complaints" export kind, registered in
-``CareConfig.ready()`` and served by ``exchange``. The rows are those of the complaint list in the
-caller's scope (``complaints_visible_to``), filtered as on the list (``status``); no phone numbers,
+"""The care ledgers as xlsx/CSV, registered in ``CareConfig.ready()`` and served by ``exchange``: the
+complaint ledger (投诉台账, "complaints") and the follow-up ledger (回访记录, "follow_ups"). The rows
+are those of the list screen in the caller's scope (``complaints_visible_to``,
+``follow_ups_visible_to``), filtered as the screen's tab is (``status``, ``list``); no phone numbers,
 so no audit row."""
 
 import datetime
@@ -9,11 +10,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from aftersales.care import selectors
 from aftersales.care.choices import ComplaintStatus
-from aftersales.care.models import Complaint
+from aftersales.care.models import Complaint, FollowUpCall
 from aftersales.care.permissions import complaints_visible_to
+from aftersales.core.errors import ValidationFailed
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, display
@@ -82,3 +85,70 @@ def complaint_rows(*, user: Any, params: Mapping[str, Any], now: datetime.dateti
             ]
 
     return ExportRows(rows=generate(), filters=filterset.form.cleaned_data)
+
+
+FOLLOW_UP_COLUMNS = (
+    gettext_lazy("ID"),
+    gettext_lazy("Customer"),
+    gettext_lazy("Purpose"),
+    gettext_lazy("Order"),
+    gettext_lazy("Serial number"),
+    gettext_lazy("From"),
+    gettext_lazy("Until"),
+    gettext_lazy("Status"),
+    gettext_lazy("Clerk"),
+    gettext_lazy("Attempts"),
+    gettext_lazy("Last call"),
+    gettext_lazy("Outcome"),
+    gettext_lazy("Satisfaction (1-5)"),
+    gettext_lazy("Expected (1-5)"),
+    gettext_lazy("Perceived (1-5)"),
+    gettext_lazy("Would recommend (0-10)"),
+    gettext_lazy("Notes"),
+    gettext_lazy("Done at"),
+)
+
+
+def follow_up_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """The follow-ups of the list's tab (``list``: due, overdue, retry, upcoming, done, all; ``due`` when
+    not given), in the list's order, each with its last call."""
+    which = params.get("list") or "due"
+    if which not in selectors.TASK_LISTS:
+        raise ValidationFailed(
+            "invalid_filter",
+            gettext("“%(value)s” is not one of the follow-up lists.") % {"value": str(which)[:40]},
+            field="list",
+        )
+    last_calls = FollowUpCall.objects.order_by("task_id", "-at", "-id")
+    tasks = capped(
+        selectors.task_list(user=user, which=which, on=selectors.today()).prefetch_related(
+            Prefetch("calls", queryset=last_calls)
+        )
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for task in tasks.iterator(chunk_size=CHUNK_SIZE):
+            calls = list(task.calls.all())
+            last = calls[0] if calls else None
+            yield [
+                task.pk,
+                task.customer.name,
+                display(task, "purpose"),
+                task.order.number if task.order else "",
+                task.unit.serial_number if task.unit else "",
+                task.opens_on,
+                task.closes_on,
+                display(task, "status"),
+                str(task.assigned_to) if task.assigned_to else "",
+                task.attempts,
+                last.at if last else None,
+                display(last, "outcome") if last else "",
+                last.score if last else None,
+                last.expected if last else None,
+                last.perceived if last else None,
+                last.nps if last else None,
+                last.notes if last else "",
+                task.done_at,
+            ]
+
+    return ExportRows(rows=generate(), filters={"list": which})

@@ -470,6 +470,10 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "which": which,
         "counts": selectors.task_counts(user=request.user, on=today),
+        # The ledger of the tab (care/exports.py): every follow-up of it with its last call, not only 200.
+        "export_url": reverse("exchange:export", kwargs={"kind": "follow_ups", "fmt": "xlsx"})
+        + "?"
+        + urlencode({"list": which}),
         "tabs": [
             ("due", _("Due today")),
             ("overdue", _("Overdue")),

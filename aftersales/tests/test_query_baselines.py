@@ -403,6 +403,7 @@ CASES = [
     Case("console:follow-up call", "manager", "care:follow_up_detail", kwargs={"task_id": "follow_up"}),
     Case("console:complaints", "agent", "care:complaint_list"),
     Case("console:export complaints", "agent", "exchange:export", kwargs={"kind": "=complaints", "fmt": "=xlsx"}),
+    Case("console:export follow-ups", "agent", "exchange:export", kwargs={"kind": "=follow_ups", "fmt": "=xlsx"}),
     Case("console:complaint", "agent", "care:complaint_detail", kwargs={"complaint_id": "complaint"}),
     Case("console:campaigns", "manager", "care:campaign_list"),
     Case("console:campaign", "manager", "care:campaign_detail", kwargs={"campaign_id": "campaign"}),

@@ -1,5 +1,6 @@
-"""The complaint ledger export (care/exports.py): the complaint list's rows and tab, in the reader's
-scope, with the orders each complaint is about; a bad filter answers 400 and reads nothing."""
+"""The care ledgers (care/exports.py): the complaint list's and the follow-up list's rows and tab, in the
+reader's scope, with the orders each complaint is about and each follow-up's last call; a bad filter
+answers 400 and reads nothing."""
 
 import datetime
 import io
@@ -14,15 +15,17 @@ from openpyxl import load_workbook
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.care import services
-from aftersales.care.exports import COMPLAINT_COLUMNS
+from aftersales.care.choices import Outcome
+from aftersales.care.exports import COMPLAINT_COLUMNS, FOLLOW_UP_COLUMNS
+from aftersales.care.models import FollowUpTask
 from aftersales.care.tests.factories import close_order
 from aftersales.customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _rows(client, **params):
-    url = reverse("exchange:export", kwargs={"kind": "complaints", "fmt": "xlsx"})
+def _rows(client, kind="complaints", **params):
+    url = reverse("exchange:export", kwargs={"kind": kind, "fmt": "xlsx"})
     answer = client.get(url, params)
     assert answer.status_code == 200, answer.content
     return list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
@@ -106,4 +109,67 @@ def test_the_ledgers_queries_do_not_grow_with_its_rows(client, users, complaints
         rows = _rows(client)
 
     assert len(rows) == 1 + 8
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# ---- the follow-up ledger -------------------------------------------------------------------------
+@pytest.fixture
+def follow_ups(users, centre):
+    customer = CustomerFactory(service_center=centre, name="华通机械")
+    order = close_order(manager=users[Role.MANAGER], customer=customer, handed_back=datetime.date(2026, 12, 1))
+    tasks = list(FollowUpTask.objects.filter(order=order).order_by("pk"))
+    services.record_call(task_id=tasks[0].pk, by=users[Role.AGENT], outcome=Outcome.NOT_REACHED, notes="无人接听")
+    services.record_call(
+        task_id=tasks[0].pk, by=users[Role.AGENT], outcome=Outcome.REACHED, score=4, nps=9, notes="满意"
+    )
+    return tasks
+
+
+def test_the_follow_up_ledger_is_the_tabs_tasks_with_their_last_call(client, users, follow_ups):
+    client.force_login(users[Role.AGENT])
+
+    page = client.get(reverse("care:follow_up_list"), {"list": "all"}).content.decode()
+    header, *rows = _rows(client, "follow_ups", list="all")
+    _header, *done = _rows(client, "follow_ups", list="done")
+
+    assert 'href="/exports/follow_ups.xlsx?list=all"' in page
+    assert sorted(row[0] for row in rows) == [task.pk for task in follow_ups]
+    (called,) = done
+    with translation.override("en"):
+        english = [str(column) for column in FOLLOW_UP_COLUMNS]
+    called = dict(zip(english, called, strict=True))
+    assert (called["ID"], called["Attempts"], called["Satisfaction (1-5)"], called["Would recommend (0-10)"]) == (
+        follow_ups[0].pk,
+        2,
+        4,
+        9,
+    )
+    assert called["Notes"] == "满意" and called["Customer"] == "华通机械"  # the last call's, not the first
+
+
+def test_an_unknown_follow_up_list_answers_400_naming_it(client, users, follow_ups):
+    client.force_login(users[Role.AGENT])
+
+    answer = client.get(reverse("exchange:export", kwargs={"kind": "follow_ups", "fmt": "xlsx"}), {"list": "later"})
+
+    assert answer.status_code == 400 and "later" in answer.content.decode()
+
+
+def test_the_follow_up_ledger_is_refused_to_a_technician(client, users, follow_ups):
+    client.force_login(users[Role.TECHNICIAN])
+
+    assert client.get(reverse("exchange:export", kwargs={"kind": "follow_ups", "fmt": "xlsx"})).status_code == 403
+
+
+def test_the_follow_up_ledgers_queries_do_not_grow_with_its_rows(client, users, follow_ups, centre):
+    client.force_login(users[Role.AGENT])
+    with CaptureQueriesContext(connection) as few:
+        _rows(client, "follow_ups", list="all")
+    for _ in range(3):
+        customer = CustomerFactory(service_center=centre)
+        close_order(manager=users[Role.MANAGER], customer=customer, handed_back=datetime.date(2026, 12, 1))
+    with CaptureQueriesContext(connection) as many:
+        rows = _rows(client, "follow_ups", list="all")
+
+    assert len(rows) > 1 + len(follow_ups)
     assert len(many.captured_queries) == len(few.captured_queries)
