@@ -40,7 +40,7 @@ class MoneyConfig(AppConfig):
             LineStatus,
             QuoteStatus,
         )
-        from aftersales.money.exports import INVOICE_COLUMNS
+        from aftersales.money.exports import INVOICE_COLUMNS, RECEIVABLE_COLUMNS
         from aftersales.money.figures import register_figures
         from aftersales.money.permissions import CAPABILITIES
         from aftersales.money.receivers import on_order_event, refuse_cancel_while_invoiced
@@ -130,6 +130,16 @@ class MoneyConfig(AppConfig):
                 "aftersales.money.exports.invoice_rows",
                 f"{permissions}.can_view_invoices",
                 order=60,
+            )
+        )
+        export_kinds.register(
+            ExportKind(
+                "receivables",
+                _("Receivables by age"),
+                RECEIVABLE_COLUMNS,
+                "aftersales.money.exports.receivable_rows",
+                f"{permissions}.can_view_invoices",
+                order=61,
             )
         )
         # Returns to the factory are chased at their interval (the customer told each time).

@@ -370,6 +370,7 @@ CASES = [
     Case("console:invoices", "finance", "money:invoice_list"),
     Case("console:invoice", "finance", "money:invoice_detail", kwargs={"invoice_id": "invoice"}),
     Case("console:receivables", "finance", "money:receivables"),
+    Case("console:export receivables", "finance", "exchange:export", kwargs={"kind": "=receivables", "fmt": "=xlsx"}),
     Case("console:logistics", "parts", "money:logistics"),
     Case("console:acceptance", "manager", "money:installation_accept", kwargs={"installation_id": "installation"}),
     Case("console:settings prices", "manager", "core_settings:list", kwargs={"section": "=prices"}),

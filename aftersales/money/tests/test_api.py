@@ -1,12 +1,16 @@
 """Every route end to end through the API: in warranty, misuse, no proof, out of warranty approved and
 declined; the quote link opens one quote; only finance invoices; amounts are strings, never floats."""
 
+import datetime
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -238,13 +242,34 @@ def test_overpayment_without_the_advance_mark_is_refused(users, as_role):
 
 def test_receivables_by_age(users, as_role):
     finance, invoice = issued_invoice(users, as_role)
-    import datetime
-
     Invoice.objects.filter(pk=invoice["id"]).update(due_on=datetime.date.today() - datetime.timedelta(days=40))
 
     body = finance.get("/api/v1/receivables").json()
     assert body["totals"]["31-60"] == "113.00"
     assert body["rows"][0]["days_overdue"] == 40
+
+
+def test_receivables_by_age_export_as_the_screen_shows_them(users, as_role):
+    """The receivables screen's rows as xlsx (应收账款账龄), for finance; refused to an agent."""
+    finance, invoice = issued_invoice(users, as_role)
+    post(finance, f"/invoices/{invoice['id']}/payments", {"amount": "13.00"})
+    due = timezone.localdate() - datetime.timedelta(days=40)
+    Invoice.objects.filter(pk=invoice["id"]).update(due_on=due)
+    console = Client()
+    console.force_login(users[Role.FINANCE])
+
+    answer = console.get("/exports/receivables.xlsx")
+    _header, *rows = load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True)
+    page = console.get("/money/receivables/").content.decode()
+
+    assert answer.status_code == 200 and 'href="/exports/receivables.xlsx"' in page
+    [(number, _fapiao, _customer, _order, due_on, days, age, gross, outstanding)] = rows
+    issued = Invoice.objects.get(pk=invoice["id"])
+    assert (number, due_on.date(), days, age) == (issued.number, due, 40, "逾期 31-60 天")
+    assert (Decimal(str(gross)), Decimal(str(outstanding))) == (Decimal("113.00"), Decimal("100.00"))
+    agent = Client()
+    agent.force_login(users[Role.AGENT])
+    assert agent.get("/exports/receivables.xlsx").status_code == 403
 
 
 def test_a_part_payment_leaves_amounts_in_fen(users, as_role):
