@@ -17,6 +17,7 @@
 import datetime as dt
 import os
 import re
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from io import StringIO
@@ -99,6 +100,65 @@ def browser(playwright: Any) -> Iterator[Any]:
 DEMO_SNAPSHOT = DatabaseSnapshot(stale_after=dt.timedelta(minutes=10))
 
 
+class _InFlight:
+    """The live server's requests still running. A page closed at the end of a scenario may leave one
+    behind (an htmx request its last keystroke sent): on SQLite the next test's emptying of a table
+    then fails with "database table is locked" while that request reads it (CI, 2026-12-07, after
+    test_harness's date field). The next test's database work waits until none is left."""
+
+    count = 0
+    changed = threading.Condition()
+
+    @classmethod
+    def wrap(cls, app: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+            with cls.changed:
+                cls.count += 1
+            try:
+                return _Finishing(app(environ, start_response), cls.done)
+            except BaseException:
+                cls.done()
+                raise
+
+        return counted
+
+    @classmethod
+    def done(cls) -> None:
+        with cls.changed:
+            cls.count -= 1
+            cls.changed.notify_all()
+
+    @classmethod
+    def wait_until_idle(cls) -> None:
+        with cls.changed:
+            cls.changed.wait_for(lambda: cls.count == 0, timeout=TIMEOUT_MS / 1000)
+
+
+class _Finishing:
+    """A WSGI answer that calls ``finished`` once the server has sent it (``close``: the body, streamed
+    or not, has been read, and Django's request_finished has run)."""
+
+    def __init__(self, answer: Any, finished: Callable[[], None]) -> None:
+        self.answer, self.finished = answer, finished
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.answer)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.answer, "close"):
+                self.answer.close()
+        finally:
+            self.finished()
+
+
+@pytest.fixture(scope="session")
+def _counted_live_server(live_server: Any) -> Any:
+    server = live_server.thread.httpd
+    server.set_app(_InFlight.wrap(server.get_app()))
+    return live_server
+
+
 class _Flush:
     """Django empties the database after each transactional test (``flush``: about 0.35 s on
     PostgreSQL and 0.13 s on SQLite, most of it re-creating content types and permissions). A scenario
@@ -118,6 +178,7 @@ def _flush_only_when_needed() -> Iterator[None]:
 
     def teardown(self: Any) -> None:
         if not _Flush.skip_next:
+            _InFlight.wait_until_idle()
             flush(self)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -135,10 +196,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 @pytest.fixture
-def demo(live_server: Any, settings: Any) -> str:
+def demo(_counted_live_server: Any, settings: Any) -> str:
     """The demo data set in a fresh database; returns the live server's base URL."""
     # The sign-in throttle counts failures in the cache, which outlives the database between tests.
     cache.clear()
+    _InFlight.wait_until_idle()
     if DEMO_SNAPSHOT.is_fresh():
         DEMO_SNAPSHOT.restore(media_root=settings.MEDIA_ROOT)
     else:
@@ -146,7 +208,7 @@ def demo(live_server: Any, settings: Any) -> str:
         call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
         call_command("load_demo", stdout=StringIO())
         DEMO_SNAPSHOT.take(media_root=settings.MEDIA_ROOT)
-    return live_server.url
+    return _counted_live_server.url
 
 
 @pytest.fixture
@@ -158,7 +220,7 @@ def problems(request: pytest.FixtureRequest) -> BrowserProblems:
 
 @pytest.fixture
 def new_page(
-    request: pytest.FixtureRequest, browser: Any, live_server: Any, problems: BrowserProblems
+    request: pytest.FixtureRequest, browser: Any, _counted_live_server: Any, problems: BrowserProblems
 ) -> Iterator[Callable[..., Any]]:
     """Opens a page in a new browser context (own cookies) on the live server, watched for errors;
     closes them all after. The database is empty unless the test also asks for ``demo``."""
@@ -171,7 +233,7 @@ def new_page(
             # page's lang (see CHROMIUM_ARGS), so English scenarios switch the page, not the context.
             "locale": "zh-CN",
             "timezone_id": "Asia/Shanghai",
-            "base_url": live_server.url,
+            "base_url": _counted_live_server.url,
             # No smooth scrolling or fades: a screenshot shows where the page is, not half-way there.
             "reduced_motion": "reduce",
         }
