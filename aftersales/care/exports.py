@@ -10,14 +10,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.care import selectors
 from aftersales.care.choices import ComplaintStatus
 from aftersales.care.models import Complaint, FollowUpCall
 from aftersales.care.permissions import complaints_visible_to
-from aftersales.core.errors import ValidationFailed
-from aftersales.core.filtering import check_filters
+from aftersales.core.filtering import check_filters, list_tab
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, display
 from aftersales.service.models import ServiceOrder
@@ -112,13 +111,7 @@ FOLLOW_UP_COLUMNS = (
 def follow_up_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
     """The follow-ups of the list's tab (``list``: due, overdue, retry, upcoming, done, all; ``due`` when
     not given), in the list's order, each with its last call."""
-    which = params.get("list") or "due"
-    if which not in selectors.TASK_LISTS:
-        raise ValidationFailed(
-            "invalid_filter",
-            gettext("“%(value)s” is not one of the follow-up lists.") % {"value": str(which)[:40]},
-            field="list",
-        )
+    which = list_tab(params, "list", selectors.TASK_LISTS, default="due")
     last_calls = FollowUpCall.objects.order_by("task_id", "-at", "-id")
     tasks = capped(
         selectors.task_list(user=user, which=which, on=selectors.today()).prefetch_related(

@@ -62,6 +62,18 @@ class ContractsConfig(AppConfig):
             )
         )
 
+        from aftersales.contracts.exports import CONTRACT_COLUMNS
+
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "contracts",
+                _("Contracts"),
+                CONTRACT_COLUMNS,
+                "aftersales.contracts.exports.contract_rows",
+                f"{permissions}.can_view_contracts",
+                order=75,
+            )
+        )
         order_panels.register(RecordPanel("contracts.visit", 30, "aftersales.contracts.panels.order_panel"))
         visit_panels.register(VisitPanel("contracts.checklist", 30, "aftersales.contracts.panels.visit_panel"))
         registry.periodic_jobs.register(

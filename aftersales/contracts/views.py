@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -86,6 +88,10 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "states": STATES,
         "can_create": can_manage_contracts(request.user),
+        # The ledger of the tab (contracts/exports.py): every contract of it, not only this page.
+        "export_url": reverse("exchange:export", kwargs={"kind": "contracts", "fmt": "xlsx"})
+        + "?"
+        + urlencode({"state": state}),
     }
     return render(request, "contracts/contract_list.html", context)
 

@@ -2,12 +2,13 @@
 
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django_filters import FilterSet
 
 from aftersales.core.errors import ValidationFailed
@@ -32,6 +33,20 @@ def filter_params(query: Any, *, exclude: tuple[str, ...] = ("cursor", "limit"))
     """The filter values a query schema holds: paging fields, unset values and empty lists dropped."""
     data = query.model_dump(exclude=set(exclude), exclude_none=True)
     return {name: value for name, value in data.items() if value != []}
+
+
+def list_tab(params: Mapping[str, Any], name: str, tabs: Collection[str], *, default: str) -> str:
+    """The tab of a list screen an export is asked for (``params[name]``, ``default`` when not given):
+    one of ``tabs``, else ``invalid_filter`` (400) naming ``name``. The screens fall back to their first
+    tab quietly; a file asked for by a link or a script is refused, so it never holds other rows."""
+    value = str(params.get(name) or default)
+    if value not in tabs:
+        message = gettext("“%(value)s” is not one of: %(allowed)s.") % {
+            "value": value[:40],
+            "allowed": " / ".join(tabs),
+        }
+        raise ValidationFailed("invalid_filter", message, field=name)
+    return value
 
 
 def invalid_filter(filterset: FilterSet) -> ValidationFailed:

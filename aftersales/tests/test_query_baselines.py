@@ -411,6 +411,7 @@ CASES = [
     Case("console:care report", "manager", "care:report_month"),
     Case("console:care year", "manager", "care:report_year"),
     Case("console:contracts", "manager", "contracts:contract_list"),
+    Case("console:export contracts", "manager", "exchange:export", kwargs={"kind": "=contracts", "fmt": "=xlsx"}),
     Case("console:contract", "manager", "contracts:contract_detail", kwargs={"contract_id": "contract"}),
     Case("console:contract visit calendar", "manager", "contracts:visit_calendar"),
     Case("console:contract ledger", "finance", "contracts:contract_ledger", kwargs={"contract_id": "contract"}),

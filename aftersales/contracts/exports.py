@@ -1,0 +1,72 @@
+"""The contract ledger (维保合同台账) as xlsx/CSV: the "contracts" export kind, registered in
+``ContractsConfig.ready()`` and served by ``exchange``. The rows are the contract list's in the caller's
+scope (``selectors.contract_list``), filtered by the list's tab (``state``); amounts stay Decimal; no
+phone numbers, so no audit row."""
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from aftersales.contracts import selectors
+from aftersales.contracts.choices import ContractStatus
+from aftersales.core.filtering import list_tab
+from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import CHUNK_SIZE, capped, choice_label, display
+
+CONTRACT_COLUMNS = (
+    pgettext_lazy("contracts", "Number"),
+    gettext_lazy("Title"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Customer"),
+    gettext_lazy("Service centre"),
+    gettext_lazy("Starts on"),
+    gettext_lazy("Ends on"),
+    gettext_lazy("Status"),
+    gettext_lazy("Units"),
+    gettext_lazy("Price"),
+    gettext_lazy("Billing"),
+    gettext_lazy("Warranty deposit"),
+    gettext_lazy("Deposit released on"),
+    gettext_lazy("Response within (hours)"),
+    gettext_lazy("Resolved within (working days)"),
+    gettext_lazy("Account owner"),
+)
+
+
+def contract_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """The contracts of the list's tab (``state``: active, expiring, expired, cancelled, all; all when
+    not given), newest first, with their state on the day of the export and how many units they cover."""
+    state = list_tab(params, "state", selectors.CONTRACT_STATES, default="all")
+    today = timezone.localdate(now)
+    contracts = capped(
+        selectors.contract_list(user=user, state=state)
+        .select_related("account_owner")
+        .annotate(unit_count=Count("covered"))
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for contract in contracts.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                contract.number,
+                contract.title,
+                display(contract, "kind"),
+                contract.customer.name,
+                contract.service_center.name,
+                contract.starts_on,
+                contract.ends_on,
+                choice_label(ContractStatus, contract.state(today)),
+                contract.unit_count,
+                contract.price,
+                display(contract, "billing"),
+                contract.deposit_amount,
+                contract.deposit_release_on,
+                contract.response_hours,
+                contract.resolution_days,
+                str(contract.account_owner) if contract.account_owner else "",
+            ]
+
+    return ExportRows(rows=generate(), filters={"state": state})
