@@ -324,6 +324,9 @@ class ExportKind:
 class ExportRows:
     rows: Any  # an iterable of row sequences
     filters: Mapping[str, Any]  # the cleaned filters, for the audit row
+    # The header when it depends on the request (a figure's records: the columns of their model);
+    # None: the kind's own ``columns``.
+    columns: tuple[str | Promise, ...] | None = None
 
 
 export_kinds: Registry[ExportKind] = Registry("export kinds")

@@ -180,7 +180,7 @@ def export(*, kind: str, user: User, params: Mapping[str, Any], fmt: str) -> Exp
     check_format(fmt)
     found = resolve(entry.rows)(user=user, params=params, now=timezone.now())
     rows = _Counter(found.rows)
-    content = export_rows(rows=rows, columns=entry.columns, fmt=fmt)
+    content = export_rows(rows=rows, columns=entry.columns if found.columns is None else found.columns, fmt=fmt)
     if entry.audit:
         _audit(user=user, action=f"exchange.export_{entry.key}", filters=found.filters, rows=rows.count, fmt=fmt)
     return ExportFile(_stamp(entry.key, fmt), FORMATS[fmt], content)

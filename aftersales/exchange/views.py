@@ -289,11 +289,14 @@ def order_export(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """Any registered export kind as xlsx or CSV (``/exports/<kind>.<fmt>``) with the list's filters
     in the query string: 404 for an unknown kind, 403 when the kind's permission refuses the user,
-    400 for a bad filter or format, the error's detail as the body."""
+    400 for a bad filter or format, the field and the error's detail as the body."""
     try:
         export = exporters.export(kind=kind, user=request.user, params=request.GET, fmt=fmt)
     except DomainError as exc:
-        return HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
+        # The field the error is about, when its text does not name it already ("from: 请按 YYYY-MM-DD…").
+        named = not exc.field or exc.detail.startswith(f"{exc.field}:")
+        body = exc.detail if named else f"{exc.field}: {exc.detail}"
+        return HttpResponse(body, status=exc.status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
     return response

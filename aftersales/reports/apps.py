@@ -44,6 +44,16 @@ class ReportsConfig(AppConfig):
                 task="aftersales.reports.tasks.refresh_dashboards",
             )
         )
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "report_records",
+                _("A figure's records"),
+                (),  # the records' own columns (reports.exports.record_rows)
+                "aftersales.reports.exports.record_rows",
+                "aftersales.reports.permissions.can_view_reports",
+                order=80,
+            )
+        )
         registry.navigation.register(
             registry.NavEntry(
                 "reports",

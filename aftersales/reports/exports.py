@@ -1,0 +1,54 @@
+"""A figure's records (the click-through list of one number on a dashboard) as xlsx/CSV: the
+"report_records" export kind, registered in ``ReportsConfig.ready()`` and served by ``exchange``. The
+query string is the records list's own (``figure``, the filters, ``measure``, ``by``, ``row``), so the
+file holds exactly the records the number counts; the columns are the list's, by the records' model
+(``record_lists``). No phone numbers, so no audit row."""
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext
+
+from aftersales.core.errors import ValidationFailed
+from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import CHUNK_SIZE, capped
+from aftersales.reports.engine import UnknownCell, records
+from aftersales.reports.figures import FIGURES
+from aftersales.reports.filters import parse_filters
+from aftersales.reports.record_lists import record_columns
+
+
+def _cell(value: Any) -> Any:
+    return str(value) if isinstance(value, models.Model) else value  # a technician, a person: their name
+
+
+def record_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """The records one cell of ``figure`` counts: 400 naming the field for an unknown figure, a bad
+    filter or a cell the figure does not have; 404 for a centre, model or customer out of scope."""
+    figure = str(params.get("figure", "")).replace("-", "_")
+    spec = FIGURES.get(figure)
+    if spec is None:
+        raise ValidationFailed(
+            "invalid_filter", gettext("“%(value)s” is not a figure.") % {"value": figure[:40]}, field="figure"
+        )
+    filters = parse_filters(user, params)
+    cell = {"measure": params.get("measure", ""), "grouping": params.get("by", ""), "row": params.get("row", "")}
+    try:
+        source, qs = records(spec, user, filters, **cell)
+    except UnknownCell as unknown:
+        field = unknown.args[0]
+        message = gettext("%(field)s: the figure has no such cell.") % {"field": field}
+        raise ValidationFailed("invalid_filter", message, field=field) from None
+    columns, qs = record_columns(source, qs)
+
+    def generate() -> Iterator[list[Any]]:
+        for obj in capped(qs).iterator(chunk_size=CHUNK_SIZE):
+            yield [_cell(column.value(obj)) for column in columns]
+
+    return ExportRows(
+        rows=generate(),
+        filters={"figure": figure, **filters.as_params(), **cell},
+        columns=tuple(column.label for column in columns),
+    )
