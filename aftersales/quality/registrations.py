@@ -8,6 +8,7 @@ from aftersales.core import registry
 from aftersales.core.panels import RecordPanel
 from aftersales.history.registry import register_target, register_types
 from aftersales.quality.choices import CASE_STATUS_BADGES, CaseStatus
+from aftersales.quality.exports import CASE_COLUMNS
 from aftersales.quality.models import QualityCase
 from aftersales.quality.permissions import CAPABILITIES, cases_visible_to
 from aftersales.reports.registry import ReportSection, report_sections
@@ -25,6 +26,16 @@ def register() -> None:
             "aftersales.quality.kept.refresh_failures",
             interval=settings.AFTERSALES.get("REPORTS_REFRESH_SECONDS", 600),
             task="aftersales.quality.tasks.refresh_failures",
+        )
+    )
+    registry.export_kinds.register(
+        registry.ExportKind(
+            "quality_cases",
+            _("Quality cases"),
+            CASE_COLUMNS,
+            "aftersales.quality.exports.case_rows",
+            "aftersales.quality.permissions.can_view_failures",
+            order=85,
         )
     )
     registry.nav_groups.register(registry.NavGroup("quality", _("Quality"), 18))

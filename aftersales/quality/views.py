@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -225,7 +226,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         selectors.case_list(request.user, status=status), cursor=request.GET.get("cursor") or None, limit=PAGE
     )
-    context = {"page": page, "status": status, "statuses": CaseStatus.choices}
+    # The ledger of the tab (quality/exports.py): every case of it, not only this page.
+    export_url = reverse("exchange:export", kwargs={"kind": "quality_cases", "fmt": "xlsx"})
+    if status:
+        export_url += "?" + urlencode({"status": status})
+    context = {"page": page, "status": status, "statuses": CaseStatus.choices, "export_url": export_url}
     return render(request, "quality/case_list.html", context)
 
 

@@ -422,6 +422,9 @@ CASES = [
     Case("console:failure statistics", "manager", "quality:failures", query="fresh=1"),
     Case("console:failure statistics (kept)", "manager", "quality:failures"),
     Case("console:quality cases", "manager", "quality:case_list"),
+    Case(
+        "console:export quality cases", "manager", "exchange:export", kwargs={"kind": "=quality_cases", "fmt": "=xlsx"}
+    ),
     Case("console:quality case", "manager", "quality:case_detail", kwargs={"case_id": "quality_case"}),
 ]
 
