@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from aftersales.care.choices import ComplaintStatus
 from aftersales.core.api import ErrorOut, idempotent
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.filtering import filter_params
@@ -164,3 +165,60 @@ def export_pay_statements(request: HttpRequest, fmt: str, params: Query[PayState
     total, held back, released and to pay. For those who run, see or keep pay; out of scope 404. Logged."""
     export = exporters.export(kind="pay_statements", user=request.user, params={"run": str(params.run)}, fmt=fmt)
     return _attachment(export)
+
+
+# ---- the ledgers of the list screens (the same files as their "Export xlsx" buttons) -------------
+def _ledger(request: HttpRequest, kind: str, fmt: str, params: Schema) -> HttpResponse:
+    exporters.check_format(fmt)
+    return _attachment(exporters.export(kind=kind, user=request.user, params=filter_params(params), fmt=fmt))
+
+
+class ComplaintExportQuery(Schema):
+    status: ComplaintStatus | None = Field(None, description="The complaint list's tab; every complaint when absent")
+
+
+@router.get("/exports/complaints.{fmt}", response=answers(None, 400, 403), openapi_extra=FILE_ANSWER)
+def export_complaints(request: HttpRequest, fmt: str, params: Query[ComplaintExportQuery]) -> HttpResponse:
+    """The complaint ledger (投诉台账): your complaints with their orders, outcome and acceptance."""
+    return _ledger(request, "complaints", fmt, params)
+
+
+# The tabs are checked by the export kinds themselves (core.filtering.list_tab: 400 naming the field).
+class FollowUpExportQuery(Schema):
+    list: str = Field(
+        "due", max_length=20, description="The follow-up list's tab: due, overdue, retry, upcoming, done, all"
+    )
+
+
+@router.get("/exports/follow_ups.{fmt}", response=answers(None, 400, 403), openapi_extra=FILE_ANSWER)
+def export_follow_ups(request: HttpRequest, fmt: str, params: Query[FollowUpExportQuery]) -> HttpResponse:
+    """The follow-up ledger (回访记录): every follow-up of the tab with its last call."""
+    return _ledger(request, "follow_ups", fmt, params)
+
+
+class ContractExportQuery(Schema):
+    state: str = Field(
+        "all", max_length=20, description="The contract list's tab: active, expiring, expired, cancelled, all"
+    )
+
+
+@router.get("/exports/contracts.{fmt}", response=answers(None, 400, 403), openapi_extra=FILE_ANSWER)
+def export_contracts(request: HttpRequest, fmt: str, params: Query[ContractExportQuery]) -> HttpResponse:
+    """The contract ledger (维保合同台账): your contracts with their state, units and money."""
+    return _ledger(request, "contracts", fmt, params)
+
+
+@router.get("/exports/receivables.{fmt}", response=answers(None, 400, 403), openapi_extra=FILE_ANSWER)
+def export_receivables(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Receivables by age (应收账款账龄): issued invoices with money owed today, oldest due first."""
+    return _ledger(request, "receivables", fmt, Schema())
+
+
+class QualityCaseExportQuery(Schema):
+    status: str = Field("all", max_length=20, description="The case list's tab: all, active (not closed) or one status")
+
+
+@router.get("/exports/quality_cases.{fmt}", response=answers(None, 400, 403), openapi_extra=FILE_ANSWER)
+def export_quality_cases(request: HttpRequest, fmt: str, params: Query[QualityCaseExportQuery]) -> HttpResponse:
+    """The quality case ledger (质量问题台账): your cases with the date of each state and the decision."""
+    return _ledger(request, "quality_cases", fmt, params)
