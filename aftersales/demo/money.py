@@ -13,6 +13,7 @@ from aftersales.core.tax_numbers import credit_code_check_char
 from aftersales.customers.choices import CustomerKind
 from aftersales.customers.models import Customer
 from aftersales.demo import data
+from aftersales.demo.plan import QUOTED_KINDS
 from aftersales.demo.signature import signature_png
 from aftersales.demo.story import happened_at
 from aftersales.money import services
@@ -88,7 +89,13 @@ def load_money(loader: Any) -> int:
         .order_by("pk")
     )
     covered = [o for o in orders if o.warranty_covered]
-    paying = [o for o in orders if not o.warranty_covered and o.status in OPEN_STATUSES]
+    # Repairs and maintenance first: the quote waiting for the customer's answer is on one of them
+    # whatever the hour the demo is loaded (it fell on an installation, an exchange or a return to the
+    # factory by the hour, and the order's charges page read one query more or less; CI, 2026-12-07).
+    paying = sorted(
+        (o for o in orders if not o.warranty_covered and o.status in OPEN_STATUSES),
+        key=lambda o: (o.kind not in QUOTED_KINDS, o.pk),
+    )
     lines = loader.quoted_lines
     # Each order's charges (and their entries on the fee ledger) dated when its work was priced, its
     # quotes then and answered within the hour: not at load time, beside visits weeks old.

@@ -20,6 +20,7 @@ from aftersales.demo.plan import (
     ORDER_PLAN,
     OVERRIDE_REASONS,
     PRIORITIES,
+    QUOTED_KINDS,
     RESOLUTION_FOR_KIND,
     WAIT_REASONS,
     K,
@@ -43,7 +44,6 @@ Clock = datetime.datetime | str | None
 Row = tuple[datetime.datetime, str, str, str, str, str, bool]
 # Repairs out of warranty in 上海 quoted on their visit and then finished: finance invoices them.
 QUOTED_REPAIRS = 3
-QUOTED_KINDS = (K.REPAIR, K.MAINTENANCE)
 # Working hours of the desk and the technicians on the demo's story (local time): calls are taken, visits
 # start and end in them (a visit starts by LAST_ARRIVAL, an hour's work at least before closing).
 OPENS, LAST_ARRIVAL, CLOSES = datetime.time(8, 30), datetime.time(17, 30), datetime.time(18, 30)

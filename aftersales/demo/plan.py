@@ -3,6 +3,8 @@
 from aftersales.service.choices import Channel, OrderKind, OrderStatus, Priority, Resolution, WaitingFor
 
 S, K, W = OrderStatus, OrderKind, WaitingFor
+# The kinds of order the story prices and quotes (repairs and maintenance out of warranty).
+QUOTED_KINDS = (K.REPAIR, K.MAINTENANCE)
 
 # The 60 orders: (final status, kind, waiting for, SLA timing). Timing "recent" = received in the last
 # two days, "week" = four to nine days ago, "old" = weeks ago (overdue if still open), "risk" = received so

@@ -210,6 +210,16 @@ class TestLoadedOnce:
             assert loan.number.startswith(f"TL{lent_on:%Y%m%d}"), loan.number
         assert loans.filter(due_back__lt=timezone.localdate()).exists()  # one overdue, for the list
 
+    def test_load_demo_the_quote_waiting_for_an_answer_is_on_a_repair_or_maintenance(self, loaded):
+        """The one quote waiting in 上海 (the query baselines' order with charges and quotes) was on an
+        installation, an exchange or a return to the factory depending on the hour; the order's charges
+        page then read one query more (CI, 2026-12-07 21:52)."""
+        from aftersales.money.choices import QuoteStatus
+        from aftersales.money.models import Quote
+
+        waiting = Quote.objects.filter(status=QuoteStatus.SENT, order__service_center__code="SH")
+        assert [q.order.kind for q in waiting.select_related("order")] in (["repair"], ["maintenance"])
+
     def test_load_demo_invoices_go_to_their_own_buyers(self, loaded):
         """Found by a probe, 2026-12-07: every invoice's buyer had the tax number 91310115MA1K3Y8R2X."""
         from aftersales.money.models import Invoice
@@ -590,6 +600,8 @@ def test_the_first_quoted_repair_is_received_early_enough_for_its_invoice_to_be_
         datetime.datetime(2026, 12, 7, 17, 47),
         # Two parts issued: only two orders on site were in warranty (a probe of every hour, 2026-12-07).
         datetime.datetime(2026, 12, 4, 8, 17),
+        # The quote waiting for its answer was on an installation order (a CI run's query baselines).
+        datetime.datetime(2026, 12, 7, 21, 52),
     ],
     ids=str,
 )
