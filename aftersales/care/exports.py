@@ -8,15 +8,13 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.care import selectors
 from aftersales.care.choices import ComplaintStatus
-from aftersales.care.models import Complaint, FollowUpCall
-from aftersales.care.permissions import complaints_visible_to
-from aftersales.core.filtering import check_filters, list_tab
+from aftersales.care.models import FollowUpCall
+from aftersales.core.filtering import list_tab
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, display
 from aftersales.service.models import ServiceOrder
@@ -42,23 +40,14 @@ COMPLAINT_COLUMNS = (
 )
 
 
-class ComplaintFilter(django_filters.FilterSet):
-    """The complaint list's filter (the screen's status tabs, ``GET /care/complaints``)."""
-
-    status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices)
-
-    class Meta:
-        model = Complaint
-        fields: list[str] = []
-
-
 def complaint_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
-    """Every complaint the user sees (newest first), with what it was about and how it ended."""
-    filterset = check_filters(ComplaintFilter(data=params, queryset=complaints_visible_to(user)))
+    """The complaints of the list's tab (``status``; every complaint when not given), newest first, with
+    what each was about and how it ended: the list's own selector, so the same rows."""
+    status = list_tab(params, "status", ("all", *ComplaintStatus.values), default="all")
     complaints = capped(
-        filterset.qs.select_related("customer", "service_center", "owner")
+        selectors.complaint_list(user=user, status="" if status == "all" else status)
+        .select_related("service_center")
         .prefetch_related(Prefetch("orders", queryset=ServiceOrder.objects.only("id", "number").order_by("id")))
-        .order_by("-id")
     )
 
     def generate() -> Iterator[list[Any]]:
@@ -83,7 +72,7 @@ def complaint_rows(*, user: Any, params: Mapping[str, Any], now: datetime.dateti
                 complaint.closed_at,
             ]
 
-    return ExportRows(rows=generate(), filters=filterset.form.cleaned_data)
+    return ExportRows(rows=generate(), filters={"status": status})
 
 
 FOLLOW_UP_COLUMNS = (
@@ -113,11 +102,7 @@ def follow_up_rows(*, user: Any, params: Mapping[str, Any], now: datetime.dateti
     not given), in the list's order, each with its last call."""
     which = list_tab(params, "list", selectors.TASK_LISTS, default="due")
     last_calls = FollowUpCall.objects.order_by("task_id", "-at", "-id")
-    tasks = capped(
-        selectors.task_list(user=user, which=which, on=selectors.today()).prefetch_related(
-            Prefetch("calls", queryset=last_calls)
-        )
-    )
+    tasks = capped(selectors.task_list(user=user, which=which).prefetch_related(Prefetch("calls", queryset=last_calls)))
 
     def generate() -> Iterator[list[Any]]:
         for task in tasks.iterator(chunk_size=CHUNK_SIZE):
