@@ -158,6 +158,12 @@ class EntriesIn(Input):
     scores: dict[str, Decimal] | None = Field(None, description="Quarterly scores: target (% done), service, training")
     release: Release | None = Field(None, description="At the release month: met / not_met")
     award: YearEndDecision | None = Field(None, description="At the year-end month: the year's task met / not_met")
+    attendance: dict[str, Decimal] | None = Field(
+        None,
+        description="The person's attendance (%) over the `quarter` (quarterly bonus) or the `year` (year-end "
+        "award) where it is kept outside the check-ins (office staff); wins over the measured rate. "
+        "An empty object goes back to the measured rates.",
+    )
 
 
 class PayAdjustmentIn(Input):

@@ -72,6 +72,9 @@ class Entries:
     scores: Mapping[str, Decimal] = field(default_factory=dict)  # target, service, training
     release: str = ""  # "met" | "not_met" | "" at the release month
     award: str = ""  # "met" | "not_met" | "" at the year-end month: the department met the year's task
+    # The person's attendance (%) as the manager entered it, over the "quarter" or the "year": wins over
+    # the measured rate (check-ins), for those whose days are recorded elsewhere (office staff, a clock).
+    attendance: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,12 @@ class Result:
 
     def total(self, *sections: str) -> Decimal:
         return sum((Decimal(line["amount"]) for line in self.lines if line["section"] in sections), ZERO)
+
+    def warn(self, path: str, reason: str) -> None:
+        """Add a warning once: the quarterly bonus and the year-end award both ask for the same profile."""
+        text = warning(path, reason)
+        if text not in self.warnings:
+            self.warnings.append(text)
 
     def add(self, section: str, code: str, label: str, amount: Decimal, **detail: Any) -> Decimal:
         amount = fen(amount)
@@ -208,10 +217,10 @@ def compute_statement(
     for code in person.allowances:
         allowance = plan.allowances.get(code)
         if allowance is None:
-            result.warnings.append(warning(f"allowances.{code}", gettext_noop("not in this plan")))
+            result.warn(f"allowances.{code}", gettext_noop("not in this plan"))
             continue
         if allowance.amount is None:
-            result.warnings.append(warning(f"allowances.{code}", gettext_noop("asked for (blank in the source)")))
+            result.warn(f"allowances.{code}", gettext_noop("asked for (blank in the source)"))
         result.add("allowance", code, allowance.label, allowance.amount or ZERO)
     performance: dict[str, Decimal] = {}
     for post in person.posts:
@@ -257,9 +266,7 @@ def _names_used(plan: PlanDoc, formulas: Mapping[str, Any], person: Person, scop
 def _base(plan: PlanDoc, person: Person, period: datetime.date, result: Result) -> None:
     education = plan.education.get(person.education)
     if education is None or education.amount is None:
-        result.warnings.append(
-            warning(f"education.{person.education}", gettext_noop("asked for (blank in the source)"))
-        )
+        result.warn(f"education.{person.education}", gettext_noop("asked for (blank in the source)"))
     result.add(
         "base",
         "education",
@@ -278,9 +285,7 @@ def _base(plan: PlanDoc, person: Person, period: datetime.date, result: Result) 
             post=post,
         )
     else:
-        result.warnings.append(
-            warning("posts", gettext_noop("no post of this person has a level in the plan (asked for)"))
-        )
+        result.warn("posts", gettext_noop("no post of this person has a level in the plan (asked for)"))
         result.add("base", "position", "岗技工资", ZERO)
     years = full_years(person.joined_on, month_end(period))
     counted = min(years, plan.seniority.cap_years) if years >= plan.seniority.from_years else 0
@@ -299,7 +304,7 @@ def _performance(
 ) -> Decimal:
     label = f"考评薪资（{plan.posts[post].label}）"
     if post not in formulas:
-        result.warnings.append(warning(f"posts.{post}.formula", gettext_noop("asked for (the source gives none)")))
+        result.warn(f"posts.{post}.formula", gettext_noop("asked for (the source gives none)"))
         return result.add("performance", post, label, ZERO, formula="")
     coefficient, entered = coefficient_for(plan, post, entries)
     values, tiers = performance_values(plan, post, ctx, entries, coefficient)
@@ -351,22 +356,25 @@ def attendance_bar(plan: PlanDoc, person: Person) -> Decimal | None:
 
 
 def _attendance_refuses(
-    plan: PlanDoc, person: Person, rate: Decimal | None, result: Result, what: str
+    plan: PlanDoc, person: Person, measured: Decimal | None, entered: Decimal | None, result: Result, what: str
 ) -> dict[str, str] | None:
-    """``None`` when the bonus may be paid; else the note why not. Without a rule nothing is refused."""
+    """``None`` when the bonus may be paid; else the note why not. Without a rule nothing is refused. The
+    rate the manager entered wins over the measured one (check-ins): office staff do not check in, their
+    days are kept elsewhere. A measured 0 % asks for the entry: a quarter without one day recorded is
+    more often unrecorded than absent."""
     bar = attendance_bar(plan, person)
     if bar is None:
         return None
+    rate, source = (entered, "entered") if entered is not None else (measured, "measured")
     if rate is None:
-        result.warnings.append(warning("attendance", gettext_noop("not measured (the rule is not applied)")))
+        result.warn("attendance", gettext_noop("not measured (the rule is not applied)"))
         return None
     if not person.sex:
-        result.warnings.append(
-            warning("profile.sex", gettext_noop("not given (the higher attendance threshold applies)"))
-        )
-    if rate < bar:
-        return {"attendance": str(rate), "attendance_needed": str(bar), "refused": what}
-    return {"attendance": str(rate), "attendance_needed": str(bar)}
+        result.warn("profile.sex", gettext_noop("not given (the higher attendance threshold applies)"))
+    if source == "measured" and rate == 0:
+        result.warn("attendance", gettext_noop("no day recorded (enter the person's attendance if kept elsewhere)"))
+    note = {"attendance": str(rate), "attendance_needed": str(bar), "attendance_from": source}
+    return {**note, "refused": what} if rate < bar else note
 
 
 def _quarterly(
@@ -391,12 +399,12 @@ def _quarterly(
         target_from = "measured" if ctx.quarter_completion is not None else "missing"
         scores["target"] = ctx.quarter_completion if ctx.quarter_completion is not None else ZERO
         if ctx.quarter_completion is None:
-            result.warnings.append(
-                warning("quarterly.completion", gettext_noop("not measured (enter the target's completion)"))
-            )
+            result.warn("quarterly.completion", gettext_noop("not measured (enter the target's completion)"))
     parts = {name: points(getattr(q, name), scores.get(name, ZERO)) for name in ("target", "service", "training")}
     score = sum((parts[name] * getattr(q, name).weight for name in parts), ZERO) / 100
-    attendance = _attendance_refuses(plan, person, ctx.quarter_attendance, result, "quarterly")
+    attendance = _attendance_refuses(
+        plan, person, ctx.quarter_attendance, entries.attendance.get("quarter"), result, "quarterly"
+    )
     for post in person.posts:
         spec = plan.posts[post]
         if spec.quarterly_share is not None:
@@ -430,13 +438,15 @@ def _year_end(
     year_end = plan.year_end
     if year_end is None or period.month != year_end.month or entries.award != "met":
         return
-    attendance = _attendance_refuses(plan, person, ctx.year_attendance, result, "year_end")
+    attendance = _attendance_refuses(
+        plan, person, ctx.year_attendance, entries.attendance.get("year"), result, "year_end"
+    )
     for code, award in year_end.awards.items():
         held = [post for post in award.posts if post in person.posts]
         if not held:
             continue
         if award.amount is None:
-            result.warnings.append(warning(f"year_end.awards.{code}", gettext_noop("asked for (blank in the source)")))
+            result.warn(f"year_end.awards.{code}", gettext_noop("asked for (blank in the source)"))
         total = award.amount or ZERO
         if award.split == "each":
             amount, how = total, "each"

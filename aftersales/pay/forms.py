@@ -13,6 +13,7 @@ from aftersales.core.widgets import DateInput
 from aftersales.pay.choices import Release, Sex, YearEndDecision
 from aftersales.pay.engine import QUARTER_ENDS
 from aftersales.pay.plan import PlanDoc
+from aftersales.pay.selectors import figure_keys
 
 
 def styled(field: forms.Field) -> forms.Field:
@@ -314,7 +315,13 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
         self, *args: Any, plan: PlanDoc, posts: list[str], period: datetime.date, entries: dict[str, Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.posts, self.entered = posts, list(plan.entered)
+        # Only the entered values this person's formulas read (the driver's 救急补贴 is not a manager's),
+        # and any entered before (so it can be cleared).
+        formulas = plan.formulas(figure_keys())
+        read = {name for post in posts if post in formulas for name in formulas[post].names}
+        kept = entries.get("values", {})
+        self.posts = posts
+        self.entered = [code for code in plan.entered if code in read or code in kept]
         for post in posts:
             spec = plan.posts[post].coefficient
             self.fields[f"coefficient_{post}"] = forms.DecimalField(
@@ -330,9 +337,9 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
                     "default": spec.default if spec.default is not None else 1,
                 },
             )
-        for code, entered in plan.entered.items():
+        for code in self.entered:
             self.fields[f"value_{code}"] = forms.DecimalField(
-                label=entered.label,
+                label=plan.entered[code].label,
                 required=False,
                 max_digits=12,
                 decimal_places=2,
@@ -366,6 +373,22 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
                 initial=entries.get("award", ""),
                 help_text=_("Whether the department met the year's task (第四章)."),
             )
+        self.attendance_spans = [
+            span
+            for span, wanted in (("quarter", self.quarter_end), ("year", self.award_month))
+            if wanted and plan.attendance is not None
+        ]
+        for span in self.attendance_spans:
+            self.fields[f"attendance_{span}"] = forms.DecimalField(
+                label=_("Attendance this quarter (%)") if span == "quarter" else _("Attendance this year (%)"),
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                initial=entries.get("attendance", {}).get(span),
+                help_text=_("Where the days are kept outside the check-ins (office staff); empty: measured."),
+            )
         for field in self.fields.values():
             styled(field)
 
@@ -385,6 +408,12 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
             result["release"] = data.get("release", "")
         if self.award_month:
             result["award"] = data.get("award", "")
+        if self.attendance_spans:
+            result["attendance"] = {
+                span: data[f"attendance_{span}"]
+                for span in self.attendance_spans
+                if data.get(f"attendance_{span}") is not None
+            }
         return result
 
     def field_for(self, service_field: str | None) -> str | None:
@@ -392,9 +421,12 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
         if not service_field:
             return None
         head, _dot, tail = service_field.partition(".")
-        name = {"coefficients": f"coefficient_{tail}", "values": f"value_{tail}", "scores": f"score_{tail}"}.get(
-            head, head
-        )
+        name = {
+            "coefficients": f"coefficient_{tail}",
+            "values": f"value_{tail}",
+            "scores": f"score_{tail}",
+            "attendance": f"attendance_{tail}",
+        }.get(head, head)
         return name if name in self.fields else None
 
 

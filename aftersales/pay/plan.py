@@ -172,6 +172,13 @@ class PlanDoc(Part):
             return f"{self.posts[code].label} · {what.get(field, field)}" if field else self.posts[code].label
         if head == "allowances" and code in self.allowances:
             return self.allowances[code].label
+        named = {
+            "profile.sex": gettext("Sex (pay profile)"),
+            "attendance": gettext("Attendance rate"),
+            "quarterly.completion": gettext("Quarterly target done"),
+        }
+        if path in named:
+            return named[path]
         awards = self.year_end.awards if self.year_end else {}
         if path.startswith("year_end.awards.") and path.removeprefix("year_end.awards.") in awards:
             return awards[path.removeprefix("year_end.awards.")].label

@@ -36,6 +36,7 @@ from aftersales.pay.selectors import (
 )
 
 SCORE_NAMES = ("target", "service", "training")
+ATTENDANCE_SPANS = ("quarter", "year")
 
 
 def _forbidden() -> PermissionDeniedError:
@@ -263,10 +264,12 @@ def enter_statement(
     scores: dict[str, Any] | None = None,
     release: str | None = None,
     award: str | None = None,
+    attendance: dict[str, Any] | None = None,
 ) -> PayStatement:
     """The manager's entries on a draft statement: the assessment coefficient per post (inside the
-    post's range), entered values (救急补贴), the quarterly scores, the holdback release; then the run
-    is recomputed (an adviser's entries move the front desk's average)."""
+    post's range), entered values (救急补贴), the quarterly scores, the holdback release, the year-end
+    decision and the person's attendance (%) over the quarter or the year where it is kept outside the
+    check-ins; then the run is recomputed (an adviser's entries move the front desk's average)."""
     with transaction.atomic():
         if not permissions.statements_visible_to(by).filter(pk=statement.pk).exists():
             raise NotFoundError("not_found", _("No such statement."))
@@ -308,6 +311,8 @@ def enter_statement(
             if award not in YearEndDecision.values:
                 raise ValidationFailed("invalid_input", _("Not a year-end choice."), field="award")
             entries["award"] = award
+        if attendance is not None:
+            entries["attendance"] = _attendance(attendance)
         old = statement.entries
         statement.entries = entries
         statement.save(update_fields=["entries", "updated_at"])
@@ -393,6 +398,23 @@ def add_adjustment(*, by: User, run: PayRun, corrects: PayStatement, amount: Dec
         return adjustment
 
 
+def _attendance(entered: dict[str, Any]) -> dict[str, str]:
+    """The attendance rates entered: ``quarter`` and ``year``, each a per cent from 0 to 100."""
+    checked = {}
+    for span, value in entered.items():
+        if span not in ATTENDANCE_SPANS:
+            raise ValidationFailed(
+                "invalid_choice", _("Attendance is entered for the quarter or the year."), field=f"attendance.{span}"
+            )
+        rate = _decimal(value, f"attendance.{span}")
+        if not 0 <= rate <= 100:
+            raise ValidationFailed(
+                "attendance_out_of_range", _("An attendance rate lies between 0 and 100 %."), field=f"attendance.{span}"
+            )
+        checked[span] = str(rate)
+    return checked
+
+
 # ---- computing a run --------------------------------------------------------------------------------
 def _entries(raw: dict[str, Any]) -> engine.Entries:
     return engine.Entries(
@@ -401,6 +423,7 @@ def _entries(raw: dict[str, Any]) -> engine.Entries:
         scores={k: Decimal(v) for k, v in raw.get("scores", {}).items()},
         release=raw.get("release", ""),
         award=raw.get("award", ""),
+        attendance={k: Decimal(v) for k, v in raw.get("attendance", {}).items()},
     )
 
 

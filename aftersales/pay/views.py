@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import ServiceCenter, User
@@ -24,9 +25,14 @@ from aftersales.pay.choices import RunStatus
 from aftersales.pay.engine import describe_warning
 from aftersales.pay.forms import EntriesForm, PlanForm, ProfileForm, RunForm
 from aftersales.pay.models import PayPlan, PayRun, PayStatement
-from aftersales.pay.plan import read_plan
+from aftersales.pay.plan import PlanDoc, read_plan
 from aftersales.pay.selectors import next_month, plan_in_force
 
+SCORE_LABELS = {
+    "target": pgettext_lazy("quarterly score", "Target"),
+    "service": pgettext_lazy("quarterly score", "Service"),
+    "training": pgettext_lazy("quarterly score", "Training"),
+}
 SECTIONS = ("base", "allowance", "performance", "quarterly", "year_end", "adjustment", "holdback", "release")
 
 
@@ -167,9 +173,19 @@ def _statement_page(
     may_enter = run.status == RunStatus.DRAFT and permissions.can_run_pay(request.user, run.service_center_id)
     if may_enter and form is None:
         form = EntriesForm(plan=plan, posts=statement.posts, period=run.period, entries=statement.entries)
-    lines = [{**line, "missing": [_(text) for text in line.get("missing", [])]} for line in statement.lines]
-    sections = [(name, [line for line in lines if line["section"] == name]) for name in SECTIONS]
     labels = _figure_labels()
+    names = _formula_names(plan, labels)
+    lines = [
+        {
+            **line,
+            "missing": [_(text) for text in line.get("missing", [])],
+            # The formula reads codes; the reader is told what each one is.
+            "named_values": [(key, names.get(key, ""), value) for key, value in line.get("values", {}).items()],
+            "named_points": [(SCORE_LABELS.get(key, key), value) for key, value in line.get("points", {}).items()],
+        }
+        for line in statement.lines
+    ]
+    sections = [(name, [line for line in lines if line["section"] == name]) for name in SECTIONS]
     figures = [
         {**f, "label": labels.get(f["code"], f["code"]), "missing": _(f["missing"]) if f.get("missing") else ""}
         for f in sorted(statement.figures.values(), key=lambda f: (f["scope"], f["code"]))
@@ -190,6 +206,15 @@ def _statement_page(
 
 def _figure_labels() -> dict[str, str]:
     return {s.key: str(s.label) for s in figure_sources}
+
+
+def _formula_names(plan: PlanDoc, figures: dict[str, str]) -> dict[str, str]:
+    """What each name a formula may read is, in the reader's words: the figures' labels and the plan's."""
+    names = dict(figures)
+    for group in (plan.tiers, plan.allowances, plan.entered, plan.averages):
+        names.update({code: part.label for code, part in group.items()})
+    names["coefficient"] = pgettext("pay formula", "assessment coefficient")
+    return names
 
 
 @login_required

@@ -325,3 +325,34 @@ def test_no_year_end_award_without_the_task_met_or_below_the_attendance():
     low = year_end(["service_manager"], holders={"service_manager": 1}, attendance="95.5")
     assert line(low, "year_end", "service_manager") == D(0)
     assert not [ln for ln in year_end(["storekeeper"], holders={}).lines if ln["code"] == "service_manager"]
+
+
+def test_the_attendance_entered_wins_and_each_warning_is_given_once():
+    """December is a quarter's end and the year-end month: both bonuses ask for the attendance and the
+    profile's sex, and the statement says each once."""
+    december = datetime.date(2026, 12, 1)
+    scores = {"target": D(100), "service": D(90), "training": D(80)}
+
+    def compute(**entered):
+        return compute_statement(
+            plan=PLAN,
+            formulas=FORMULAS,
+            person=Person(user_id=1, education="bachelor", posts=("service_manager",), joined_on=MAY),
+            period=december,
+            entries=Entries(scores=scores, award="met", **entered),
+            ctx=Context(
+                own=figures(), centre=figures(), quarter_attendance=D(0), year_attendance=D(0), holders={"x": 1}
+            ),
+        )
+
+    measured = compute()
+    assert line(measured, "quarterly", "service_manager") == D(0) and line(measured, "year_end", "service_manager") == 0
+    assert measured.warnings.count("profile.sex: not given (the higher attendance threshold applies)") == 1
+    unrecorded = "attendance: no day recorded (enter the person's attendance if kept elsewhere)"
+    assert measured.warnings.count(unrecorded) == 1
+    entered = compute(attendance={"quarter": D("96.5"), "year": D(96)})
+    assert line(entered, "quarterly", "service_manager") == D("2500.00")
+    assert line(entered, "year_end", "service_manager") == D("5000.00")
+    assert unrecorded not in entered.warnings
+    quarterly = next(ln for ln in entered.lines if ln["section"] == "quarterly")
+    assert (quarterly["attendance"], quarterly["attendance_from"]) == ("96.5", "entered")

@@ -334,8 +334,9 @@ def test_december_statement_asks_for_scores_release_and_the_year_end(setup: dict
     statement = run.statements.get(user=setup["manager"])
     client = signed_in(setup["manager"])
     page = client.get(f"/pay/statements/{statement.pk}/").content.decode()
-    for name in ("score_target", "score_service", "release", "award", "value_emergency_allowance"):
+    for name in ("score_target", "score_service", "release", "award", "attendance_quarter", "attendance_year"):
         assert f'name="{name}"' in page
+    assert 'name="value_emergency_allowance"' not in page  # the driver's 救急补贴: no formula of a manager reads it
     answer = client.post(
         f"/pay/statements/{statement.pk}/entries/",
         {"score_service": "90", "score_training": "80", "release": "met", "award": "met"},
@@ -348,6 +349,59 @@ def test_december_statement_asks_for_scores_release_and_the_year_end(setup: dict
     assert saved.year_end == 0
     page = client.get(f"/pay/statements/{saved.pk}/").content.decode()
     assert "服务经理奖励" in page and "不发奖励" in page
+    assert "未登记任何一天" in page  # the warning says how to mend it
+
+
+def test_the_attendance_a_manager_enters_pays_the_office_staffs_bonuses(setup: dict[str, Any], centre: Any) -> None:
+    """Office staff do not check in: their days are kept elsewhere, and the rate entered decides."""
+    run = services.create_run(by=setup["manager"], centre=centre, period=datetime.date(2026, 12, 1))
+    statement = run.statements.get(user=setup["manager"])
+    client = signed_in(setup["manager"])
+    entries = {"score_target": "100", "score_service": "90", "score_training": "80", "award": "met"}
+    low = client.post(
+        f"/pay/statements/{statement.pk}/entries/", {**entries, "attendance_quarter": "95", "attendance_year": "95"}
+    )
+    assert low.status_code == 302
+    lines = {line["section"]: line for line in PayStatement.objects.get(pk=statement.pk).lines}
+    assert lines["quarterly"]["refused"] == "quarterly" and lines["year_end"]["refused"] == "year_end"  # 95 < 96
+    met = client.post(
+        f"/pay/statements/{statement.pk}/entries/", {**entries, "attendance_quarter": "97.5", "attendance_year": "96"}
+    )
+    assert met.status_code == 302
+    saved = PayStatement.objects.get(pk=statement.pk)
+    assert saved.entries["attendance"] == {"quarter": "97.5", "year": "96"}
+    lines = {line["section"]: line for line in saved.lines}
+    assert (lines["quarterly"]["attendance"], lines["quarterly"]["attendance_from"]) == ("97.5", "entered")
+    assert "refused" not in lines["quarterly"] and D(lines["quarterly"]["amount"]) > 0
+    assert "refused" not in lines["year_end"] and D(lines["year_end"]["amount"]) == D("5000")
+    page = client.get(f"/pay/statements/{saved.pk}/").content.decode()
+    assert "出勤率 97.5%（需 96%）（录入）" in page
+    cleared = client.post(f"/pay/statements/{statement.pk}/entries/", entries)
+    assert cleared.status_code == 302
+    lines = {line["section"]: line for line in PayStatement.objects.get(pk=statement.pk).lines}
+    assert lines["quarterly"]["attendance_from"] == "measured" and lines["quarterly"]["refused"] == "quarterly"
+
+
+@pytest.mark.parametrize(
+    ("attendance", "field"),
+    [
+        ({"quarter": "100.5"}, "attendance.quarter"),
+        ({"year": "-1"}, "attendance.year"),
+        ({"month": "90"}, "attendance.month"),
+    ],
+)
+def test_an_attendance_out_of_its_range_is_refused_and_nothing_is_kept(
+    setup: dict[str, Any], centre: Any, attendance: dict[str, str], field: str
+) -> None:
+    run = services.create_run(by=setup["manager"], centre=centre, period=datetime.date(2026, 12, 1))
+    statement = run.statements.get(user=setup["manager"])
+    before = PayStatement.objects.get(pk=statement.pk)
+    answer = signed_in(setup["manager"]).patch(
+        f"/api/v1/pay/statements/{statement.pk}/entries", {"attendance": attendance}, content_type="application/json"
+    )
+    assert answer.status_code == 400 and answer.json()["field"] == field
+    after = PayStatement.objects.get(pk=statement.pk)
+    assert (after.entries, after.lines) == (before.entries, before.lines)
 
 
 def test_export_needs_a_run_it_can_see(setup: dict[str, Any], centre: Any, users: dict[str, Any]) -> None:
