@@ -46,12 +46,16 @@ def _working_days_before(today: datetime.date, count: int) -> list[datetime.date
     return sorted(days)
 
 
-def _job(person: User) -> ServiceOrder | None:
-    return ServiceOrder.objects.filter(technician=person).order_by("-received_at").first()
+def _job(person: User, *, by: datetime.date) -> ServiceOrder | None:
+    """The person's latest order received by the day ``by`` (an expense is never before its order)."""
+    received_before = _at(by + datetime.timedelta(days=1), 0)
+    return (
+        ServiceOrder.objects.filter(technician=person, received_at__lt=received_before).order_by("-received_at").first()
+    )
 
 
 def _claim(person: User, *, lines: list[tuple[str, int, str, str]], tuesday: datetime.date, submit: bool = True) -> Any:
-    order = _job(person)
+    order = _job(person, by=tuesday - datetime.timedelta(days=max(days for _k, days, _a, _t in lines)))
     if order is None:
         return None
     claim = claims.create_claim(by=person)

@@ -146,6 +146,14 @@ def add_expense_line(
         order = orders_visible_to(by).filter(pk=order_id).first()
         if order is None or not (order.technician_id == by.pk or order.helpers.filter(pk=by.pk).exists()):
             raise ValidationFailed("not_your_order", _("Claim expenses only for your own jobs."), field="order_id")
+        received_on = timezone.localtime(order.received_at).date()
+        if spent_on < received_on:
+            raise ValidationFailed(
+                "spent_before_order",
+                _("The order %(number)s was received on %(day)s: an expense of %(spent)s is not for it.")
+                % {"number": order.number, "day": received_on.isoformat(), "spent": spent_on.isoformat()},
+                field="spent_on",
+            )
     trip = None
     if trip_id is not None:
         trip = FieldTrip.objects.filter(pk=trip_id, person=by).first()

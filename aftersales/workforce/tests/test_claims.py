@@ -359,6 +359,38 @@ def test_a_claim_for_someone_elses_order_is_refused(users, tech, centre):
     assert not ExpenseLine.objects.exists()
 
 
+def test_an_expense_dated_before_its_order_was_received_is_refused(users, tech):
+    order = job_for(users, received_at=at(TUESDAY - datetime.timedelta(days=1), 16))
+    claim = claims.create_claim(by=tech)
+
+    with pytest.raises(ValidationFailed) as error:
+        claims.add_expense_line(
+            claim_id=claim.pk,
+            by=tech,
+            kind="transport",
+            spent_on=TUESDAY - datetime.timedelta(days=2),
+            amount="20",
+            description="出租车",
+            order_id=order.pk,
+            today=TUESDAY,
+        )
+
+    assert (error.value.code, error.value.field) == ("spent_before_order", "spent_on")
+    assert order.number in error.value.detail and "2026-12-07" in error.value.detail
+    assert not ExpenseLine.objects.exists()
+    same_day = claims.add_expense_line(
+        claim_id=claim.pk,
+        by=tech,
+        kind="transport",
+        spent_on=TUESDAY - datetime.timedelta(days=1),
+        amount="20",
+        description="出租车",
+        order_id=order.pk,
+        today=TUESDAY,
+    )
+    assert same_day.order_id == order.pk
+
+
 def test_a_claim_for_someone_else_is_refused(users, tech, centre):
     other = UserFactory(username="tech-other", role=Role.TECHNICIAN, service_center=centre)
     with pytest.raises(PermissionDeniedError) as error:
