@@ -14,10 +14,19 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.accounts.models import User
 from aftersales.care import services
-from aftersales.care.choices import ContactChannel, Direction, Outcome, Purpose, TaskStatus
-from aftersales.care.models import FollowUpTask
+from aftersales.care.choices import (
+    ComplaintSource,
+    ComplaintStatus,
+    ContactChannel,
+    Direction,
+    Outcome,
+    Purpose,
+    TaskStatus,
+)
+from aftersales.care.models import Complaint, FollowUpTask
 from aftersales.customers.models import Customer
 from aftersales.demo.story import happened_at
+from aftersales.service.choices import OrderStatus
 
 NOTES = ("设备运行正常，很满意", "师傅很专业", "上门比约定晚了一点", "希望以后能提前电话通知", "")
 LETTERS = ("寄出年度保养提醒函", "寄出服务满意度调查函", "寄出新品推介会邀请函")
@@ -95,13 +104,40 @@ def load_care(*, staff: dict[str, User], rng: random.Random, now: datetime.datet
         services.assign_follow_up(task_id=task.pk, by=manager, to=agent)
 
     customers = list(Customer.objects.filter(service_center=agent.service_center).order_by("pk")[:6])
-    late = services.open_complaint(
-        by=agent, customer=customers[0], description="报修后三天才有人联系，生产线停了两天", cause="response"
-    )
-    services.escalate_complaint(complaint_id=late.pk, by=agent, reason="客户要求主管出面", now=now)
-    solved = services.open_complaint(by=agent, customer=customers[1], description="上门收费与报价不一致", cause="price")
-    services.resolve_complaint(complaint_id=solved.pk, by=manager, resolution="核对后退还多收的上门费 80 元")
-    services.open_complaint(by=agent, customer=customers[2], description="技术人员没有穿鞋套", cause="attitude")
+    # A complaint order closed weeks ago had its complaint settled with it: resolved as the order
+    # closed, accepted by the customer at the follow-up a day later.
+    settled = Complaint.objects.filter(
+        source=ComplaintSource.ORDER,
+        status=ComplaintStatus.OPEN,
+        orders__status=OrderStatus.CLOSED,
+        service_center_id=manager.service_center_id,
+    ).prefetch_related("orders")
+    for complaint in settled:
+        [order] = complaint.orders.all()
+        closed_at = order.closed_at or now
+        with happened_at(closed_at, now=now) as at:
+            services.resolve_complaint(
+                complaint_id=complaint.pk, by=manager, resolution="随工单上门处理完毕，向客户致歉并说明原因", now=at
+            )
+        with happened_at(closed_at + datetime.timedelta(days=1), now=now) as at:
+            services.accept_resolution(complaint_id=complaint.pk, by=agent, accepted=True, note="客户认可", now=at)
+    # Each complaint opened before what followed it (a load's clock had the escalation first).
+    with happened_at(now - datetime.timedelta(days=2, hours=3), now=now):
+        late = services.open_complaint(
+            by=agent, customer=customers[0], description="报修后三天才有人联系，生产线停了两天", cause="response"
+        )
+    with happened_at(now - datetime.timedelta(days=1, hours=20), now=now) as at:
+        services.escalate_complaint(complaint_id=late.pk, by=agent, reason="客户要求主管出面", now=at)
+    with happened_at(now - datetime.timedelta(days=1, hours=6), now=now):
+        solved = services.open_complaint(
+            by=agent, customer=customers[1], description="上门收费与报价不一致", cause="price"
+        )
+    with happened_at(now - datetime.timedelta(hours=5), now=now) as at:
+        services.resolve_complaint(
+            complaint_id=solved.pk, by=manager, resolution="核对后退还多收的上门费 80 元", now=at
+        )
+    with happened_at(now - datetime.timedelta(hours=2), now=now):
+        services.open_complaint(by=agent, customer=customers[2], description="技术人员没有穿鞋套", cause="attitude")
     for index, customer in enumerate(customers):
         services.log_contact(
             by=agent,

@@ -99,7 +99,8 @@ def open_complaint_unchecked(
 
 def complaint_from_order(*, order: ServiceOrder, by: User | None) -> Complaint | None:
     """A complaint order (kind ``complaint``, opened at intake) gets its complaint, owned by who took
-    the call, linked to the order and its unit; the order keeps its own life."""
+    the call, linked to the order and its unit, opened when the call was received (an order entered
+    the morning after a night call); the order keeps its own life."""
     if Complaint.objects.filter(orders=order, source=ComplaintSource.ORDER).exists():
         return None
     owner = order.created_by
@@ -113,6 +114,7 @@ def complaint_from_order(*, order: ServiceOrder, by: User | None) -> Complaint |
         orders=[order],
         units=[order.unit] if order.unit is not None else [],
         by=by,
+        now=order.received_at,
     )
 
 

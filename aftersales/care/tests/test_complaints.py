@@ -4,6 +4,7 @@ supervisor, then the manager), resolved and put to the customer."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -169,3 +170,11 @@ def test_a_complaint_order_opened_at_intake_gets_its_complaint(customer, users):
     complaint = Complaint.objects.get()
     assert complaint.source == ComplaintSource.ORDER and list(complaint.orders.all()) == [order]
     assert complaint.owner == users[Role.AGENT] and complaint.description == "态度差"
+
+
+def test_a_complaint_order_entered_the_morning_after_opens_its_complaint_at_the_call(customer, users):
+    night = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=10)
+    order = make_order(by=users[Role.AGENT], customer=customer, kind=OrderKind.COMPLAINT, received_at=night)
+
+    complaint = Complaint.objects.get(orders=order)
+    assert complaint.opened_at == order.received_at == night

@@ -499,6 +499,22 @@ class TestLoadedOnce:
         # Some still to make: due about now, or overdue by days, for the follow-up list.
         assert FollowUpTask.objects.filter(status="open", closes_on__gte=timezone.localdate()).exists()
 
+    def test_load_demo_complaints_are_opened_before_what_follows_them(self, loaded):
+        """Found by a walkthrough, 2026-12-07: TS000007 was escalated 8 s before it was opened, and the
+        complaints of November's complaint orders were opened at load time, weeks after their calls."""
+        from aftersales.care.choices import ComplaintSource
+        from aftersales.care.models import Complaint
+
+        now = timezone.now()
+        complaints = list(Complaint.objects.prefetch_related("orders"))
+        assert len(complaints) >= 4
+        for complaint in complaints:
+            later = [complaint.escalated_at, complaint.resolved_at, complaint.closed_at]
+            assert all(complaint.opened_at <= at <= now for at in later if at), complaint.number
+            if complaint.source == ComplaintSource.ORDER:
+                [order] = complaint.orders.all()
+                assert complaint.opened_at == order.received_at, complaint.number
+
     def test_load_demo_twice_keeps_the_data(self, loaded):
         before = counts()
 
