@@ -57,8 +57,10 @@ def _optional_amount(value: Any, field: str) -> Decimal | None:
     if value is None or value == "":
         return None
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    if not amount.is_finite() or amount <= 0:
+    if not amount.is_finite():
         raise ValidationFailed("invalid_amount", _("Give an amount above zero."), field=field)
+    if amount <= 0:  # the code the API's schema gives a negative amount: one code for one rule
+        raise ValidationFailed("amount_not_positive", _("Give an amount above zero."), field=field)
     if amount != amount.quantize(FEN):
         raise ValidationFailed("invalid_amount", _("Give the amount to the fen (two decimals at most)."), field=field)
     return amount

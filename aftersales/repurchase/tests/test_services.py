@@ -69,12 +69,12 @@ def test_every_posted_entry_balances(finance: Any, customer: Any) -> None:
 
 
 BAD = [
-    ({"price": Decimal("0")}, "invalid_amount", "price"),
-    ({"price": Decimal("-1.00")}, "invalid_amount", "price"),
-    ({"repurchase_price": Decimal("0")}, "invalid_amount", "repurchase_price"),
+    ({"price": Decimal("0")}, "amount_not_positive", "price"),
+    ({"price": Decimal("-1.00")}, "amount_not_positive", "price"),
+    ({"repurchase_price": Decimal("0")}, "amount_not_positive", "repurchase_price"),
     ({"repurchase_price": Decimal("1.001")}, "invalid_amount", "repurchase_price"),
-    ({"cost": Decimal("-5")}, "invalid_amount", "cost"),
-    ({"market_value": Decimal("0")}, "invalid_amount", "market_value"),
+    ({"cost": Decimal("-5")}, "amount_not_positive", "cost"),
+    ({"market_value": Decimal("0")}, "amount_not_positive", "market_value"),
     ({"deadline": SOLD - datetime.timedelta(days=1)}, "deadline_before_sale", "deadline"),
     ({"holder": "someone"}, "invalid_choice", "holder"),
     ({"holder": "customer_option", "incentive_reason": "x"}, "incentive_required", "incentive"),
@@ -204,7 +204,7 @@ def test_change_reclassifies_only_before_posting(finance: Any, customer: Any) ->
     assert Activity.objects.filter(type="repurchase.changed", target_id=made.pk).exists()
     with pytest.raises(DomainError) as bad:
         services.change_contract(by=finance, contract=made, price=Decimal("0"))
-    assert (bad.value.code, bad.value.field) == ("invalid_amount", "price")
+    assert (bad.value.code, bad.value.field) == ("amount_not_positive", "price")
     with pytest.raises(DomainError) as unknown:
         services.change_contract(by=finance, contract=made, status="open")
     assert unknown.value.field == "status"
