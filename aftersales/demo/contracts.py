@@ -26,7 +26,7 @@ CHECKLIST = "检查油位与滤芯\n紧固电气接线\n记录运行小时数\n�
 CONTRACTS = (
     # title, months before today it started, price, billing, deposit
     ("空压站年度维保合同", 10, "36000.00", "quarterly", "8000.00"),
-    ("生产线设备延保合同", 11, "18000.00", "yearly", "5000.00"),
+    ("生产线设备年度维保合同", 11, "18000.00", "yearly", "5000.00"),
     ("冷水机组维保合同", 11, "24000.00", "monthly", "6000.00"),
 )
 
