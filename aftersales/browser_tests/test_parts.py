@@ -73,6 +73,42 @@ def test_keeper_follows_a_shortage_to_receipt(signed_in):
     assert opened.status == "received"
 
 
+def test_a_refused_receipt_keeps_what_the_keeper_typed(signed_in, problems):
+    """QA 2026-12-07: quantity -3 for SEN-E2E came back as a flash at the top, the part reset to the first
+    of the list (BLT-A42) and the quantity and cost emptied: retyping the quantity received the wrong part."""
+    problems.allow(r"400 \(Bad Request\)")  # the refused receipts, on purpose
+    store = Location.objects.get(code="ST-SH")
+    sensor = Stock.objects.get(location=store, part__number="SEN-E2E")
+    blt = Stock.objects.filter(location=store, part__number="BLT-A42").values_list("on_hand", flat=True).first()
+    page = signed_in("parts")
+    page.goto(f"/parts/?location={store.pk}")
+    form = page.locator("#receive-form")
+    form.get_by_label(zh("Part")).select_option(str(sensor.part_id))
+    form.get_by_label(zh("Quantity")).fill("-3")
+    form.get_by_label(zh("Unit cost")).fill("150.00")
+    form.get_by_role("button", name=zh("Receive")).click()
+
+    form = page.locator("#receive-form")
+    expect(form.locator("#id_quantity_error")).to_be_visible()
+    expect(form.get_by_label(zh("Part"))).to_have_value(str(sensor.part_id))
+    expect(form.get_by_label(zh("Quantity"))).to_have_value("-3")
+    expect(form.get_by_label(zh("Unit cost"))).to_have_value("150.00")
+    form.get_by_label(zh("Unit cost")).fill("10.005")
+    form.get_by_label(zh("Quantity")).fill("2")
+    form.get_by_role("button", name=zh("Receive")).click()
+
+    expect(form.locator("#id_unit_cost_error")).to_be_visible()
+    expect(form.get_by_label(zh("Part"))).to_have_value(str(sensor.part_id))
+    expect(form.get_by_label(zh("Quantity"))).to_have_value("2")
+    form.get_by_label(zh("Unit cost")).fill("150.00")
+    form.get_by_role("button", name=zh("Receive")).click()
+
+    expect(page.locator("#messages")).to_contain_text("SEN-E2E")
+    assert Stock.objects.get(pk=sensor.pk).on_hand == sensor.on_hand + 2
+    after = Stock.objects.filter(location=store, part__number="BLT-A42").values_list("on_hand", flat=True).first()
+    assert after == blt
+
+
 def test_the_other_parts_screens_open(signed_in, page):
     keeper = signed_in("parts")
     for path, heading, name in (

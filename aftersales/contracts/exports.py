@@ -15,7 +15,7 @@ from aftersales.contracts import selectors
 from aftersales.contracts.choices import ContractStatus
 from aftersales.core.filtering import list_tab
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import CHUNK_SIZE, capped, choice_label, display
+from aftersales.core.tabular import CHUNK_SIZE, capped, choice_label, display, money
 
 CONTRACT_COLUMNS = (
     pgettext_lazy("contracts", "Number"),
@@ -27,9 +27,9 @@ CONTRACT_COLUMNS = (
     gettext_lazy("Ends on"),
     gettext_lazy("Status"),
     gettext_lazy("Units"),
-    gettext_lazy("Price"),
+    money(gettext_lazy("Price")),
     gettext_lazy("Billing"),
-    gettext_lazy("Warranty deposit"),
+    money(gettext_lazy("Warranty deposit")),
     gettext_lazy("Deposit released on"),
     gettext_lazy("Response within (hours)"),
     gettext_lazy("Resolved within (working days)"),

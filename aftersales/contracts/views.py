@@ -38,6 +38,7 @@ from aftersales.contracts.permissions import (
     can_generate_visits,
     can_keep_ledger,
     can_manage_contracts,
+    can_override_release,
     can_track_problems,
     can_view_contracts,
 )
@@ -259,6 +260,8 @@ def _render_ledger(request: HttpRequest, contract: Contract, *, status: int = 20
         "entry_form": forms_.get("entry_form") or EntryForm(initial={"due_on": timezone.localdate()}),
         "release_form": forms_.get("release_form") or ReleaseForm(),
         "can_book": can_keep_ledger(request.user, centre_id=contract.service_center_id),
+        # A blocked deposit is released only with an override: who may not override sees why it is blocked.
+        "can_override": can_override_release(request.user, centre_id=contract.service_center_id),
     }
     return render(request, "contracts/ledger.html", context, status=status)
 

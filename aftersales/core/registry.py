@@ -309,11 +309,13 @@ class ExportKind:
 
     ``rows(user=, params=, now=) -> ExportRows``: the scoped, filtered rows (a generator: the query
     runs while the file is written); ``permission(user)``: who may export this kind; ``audit``: write
-    an ``AuditLog`` row (the rows carry phone numbers)."""
+    an ``AuditLog`` row (the rows carry phone numbers). ``columns``: each a label, or a
+    ``core.tabular.ExportColumn`` (``money(label)``) for the money columns, which the xlsx writer formats;
+    ``label`` names the sheet."""
 
     key: str
     label: str | Promise
-    columns: tuple[str | Promise, ...]
+    columns: tuple[Any, ...]
     rows: Ref
     permission: Ref
     order: int = 100
@@ -326,7 +328,7 @@ class ExportRows:
     filters: Mapping[str, Any]  # the cleaned filters, for the audit row
     # The header when it depends on the request (a figure's records: the columns of their model);
     # None: the kind's own ``columns``.
-    columns: tuple[str | Promise, ...] | None = None
+    columns: tuple[Any, ...] | None = None
 
 
 export_kinds: Registry[ExportKind] = Registry("export kinds")

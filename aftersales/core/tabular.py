@@ -179,6 +179,31 @@ def service_errors(
 
 
 # ---- exports ----------------------------------------------------------------------------------
+MONEY_FORMAT = "#,##0.00"  # the accountant's fen: 655.00, 24,000.00; the cell keeps the exact value
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """An export column that says what its cells are: ``money`` cells are written to xlsx with
+    ``MONEY_FORMAT`` (a CSV writes the Decimal as it is). A plain label is a column of anything; dates
+    and times are formatted by their value, whatever the column."""
+
+    label: str | Promise
+    money: bool = False
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+def money(label: str | Promise) -> ExportColumn:
+    """A money column of an export kind (``INVOICE_COLUMNS = (…, money(_("Net")), …)``)."""
+    return ExportColumn(label, money=True)
+
+
+def is_money(column: Any) -> bool:
+    return isinstance(column, ExportColumn) and column.money
+
+
 def capped(qs: QuerySet) -> QuerySet:
     """Refuse an export of more than ``MAX_EXPORT_ROWS`` up front: one cheap query, not a failed stream."""
     if qs.order_by().values("pk")[MAX_EXPORT_ROWS : MAX_EXPORT_ROWS + 1].exists():

@@ -11,7 +11,9 @@ import csv
 import datetime
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,7 +25,7 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.models import AuditLog
 from aftersales.core.registry import ExportKind, allows, export_kinds, resolve
-from aftersales.core.tabular import CHUNK_SIZE, MAX_EXPORT_ROWS, capped, export_phone
+from aftersales.core.tabular import CHUNK_SIZE, MAX_EXPORT_ROWS, MONEY_FORMAT, capped, export_phone, is_money
 from aftersales.core.validation import code_and_label
 from aftersales.exchange.columns import columns_for, header_labels
 
@@ -33,6 +35,10 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Excel refuses a sheet name with one of these (and one longer than 31 characters).
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 # A cell starting with one of these is a formula to Excel; exported text must never run as one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,43 +94,59 @@ def _write_csv(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _write_xlsx(rows: Iterable[Sequence[Any]], columns: Sequence[str]) -> bytes:
+def sheet_title(name: Any) -> str:
+    """``name`` as an Excel sheet's name: at most 31 characters, none of ``\\ / ? * [ ] :``, no
+    apostrophe first or last (Excel refuses to open such a file)."""
+    title = SHEET_TITLE_FORBIDDEN.sub(" ", str(name)).strip().strip("'").strip()
+    return title[:31].rstrip().rstrip("'") or "Sheet"
+
+
+def _write_xlsx(rows: Iterable[Sequence[Any]], columns: Sequence[Any], title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
+    sheet = workbook.create_sheet(sheet_title(title))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for title in columns:
-        cell = WriteOnlyCell(sheet, value=str(title))
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    money_at = {index for index, column in enumerate(columns) if is_money(column)}
     for row in rows:
         cells: list[Any] = []
-        for value in row:
+        for index, value in enumerate(row):
             value = _plain(value)
             if isinstance(value, str):
                 cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
                 cell.data_type = "s"  # text stays text: "=1+1" in a customer's notes is not a formula
-                cells.append(cell)
             else:
-                cells.append(value)
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, datetime.datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, datetime.date):
+                    cell.number_format = DATE_FORMAT
+                elif index in money_at and isinstance(value, int | float | Decimal):
+                    cell.number_format = MONEY_FORMAT  # the value stays exact: 655 shows as 655.00
+            cells.append(cell)
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def export_rows(*, rows: Iterable[Sequence[Any]], columns: Sequence[str], fmt: str) -> bytes:
-    """Write a header and rows as xlsx or CSV (UTF-8 with BOM). Dates stay dates in xlsx; aware
-    datetimes are written in local time; text that looks like a formula is kept as text."""
+def export_rows(*, rows: Iterable[Sequence[Any]], columns: Sequence[Any], fmt: str, title: str = "") -> bytes:
+    """Write a header and rows as xlsx or CSV (UTF-8 with BOM). ``columns`` are labels or
+    ``core.tabular.ExportColumn``s. In xlsx the sheet is named ``title``; dates stay dates (formatted
+    ``yyyy-mm-dd``, times ``yyyy-mm-dd hh:mm``); the money columns' numbers are formatted ``#,##0.00``;
+    aware datetimes are written in local time; text that looks like a formula is kept as text."""
     check_format(fmt)
-    return _write_xlsx(rows, columns) if fmt == "xlsx" else _write_csv(rows, columns)
+    return _write_xlsx(rows, columns, title) if fmt == "xlsx" else _write_csv(rows, columns)
 
 
 # ---- shared helpers ----------------------------------------------------------------------------
@@ -180,7 +202,8 @@ def export(*, kind: str, user: User, params: Mapping[str, Any], fmt: str) -> Exp
     check_format(fmt)
     found = resolve(entry.rows)(user=user, params=params, now=timezone.now())
     rows = _Counter(found.rows)
-    content = export_rows(rows=rows, columns=entry.columns if found.columns is None else found.columns, fmt=fmt)
+    columns = entry.columns if found.columns is None else found.columns
+    content = export_rows(rows=rows, columns=columns, fmt=fmt, title=str(entry.label))
     if entry.audit:
         _audit(user=user, action=f"exchange.export_{entry.key}", filters=found.filters, rows=rows.count, fmt=fmt)
     return ExportFile(_stamp(entry.key, fmt), FORMATS[fmt], content)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import money
 from aftersales.money import selectors
 from aftersales.money.choices import InvoiceStatus
 from aftersales.money.models import CreditNote
@@ -21,9 +22,9 @@ INVOICE_COLUMNS = (
     gettext_lazy("发票 number"),
     gettext_lazy("Customer"),
     gettext_lazy("Tax number"),
-    gettext_lazy("Net"),
-    gettext_lazy("Tax"),
-    gettext_lazy("Gross"),
+    money(gettext_lazy("Net")),
+    money(gettext_lazy("Tax")),
+    money(gettext_lazy("Gross")),
     gettext_lazy("Order"),
 )
 
@@ -78,8 +79,8 @@ RECEIVABLE_COLUMNS = (
     gettext_lazy("Due"),
     gettext_lazy("Days overdue"),
     pgettext_lazy("how long a receivable is overdue", "Age"),
-    gettext_lazy("Gross"),
-    gettext_lazy("Outstanding"),
+    money(gettext_lazy("Gross")),
+    money(gettext_lazy("Outstanding")),
 )
 
 

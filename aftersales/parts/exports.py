@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.errors import NotFoundError
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import display
+from aftersales.core.tabular import display, money
 from aftersales.parts import selectors
 from aftersales.parts.choices import LoanStatus
 from aftersales.parts.models import Location
@@ -59,8 +59,8 @@ CLAIM_COLUMNS = (
     gettext_lazy("Order"),
     gettext_lazy("Fitted or bought on"),
     gettext_lazy("Failure"),
-    gettext_lazy("Claimed"),
-    gettext_lazy("Recovered"),
+    money(gettext_lazy("Claimed")),
+    money(gettext_lazy("Recovered")),
     gettext_lazy("Reason (rejection)"),
 )
 LOAN_COLUMNS = (

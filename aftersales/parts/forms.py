@@ -142,6 +142,28 @@ class LocationChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
+class PartChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Part) -> str:
+        return f"{obj.number} {obj.name}"
+
+
+class ReceiveForm(BootstrapFormMixin, forms.Form):
+    """Receive a part at a location (入库, the parts keeper on the stock screen). The quantity and the
+    cost are parsed by ``receive_stock``, whose refusal is shown beside its field with what was typed."""
+
+    part = PartChoiceField(label=_("Part"), queryset=Part.objects.none(), empty_label=None)
+    quantity = forms.CharField(
+        label=_("Quantity"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    unit_cost = forms.CharField(
+        label=_("Unit cost"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["part"].queryset = Part.objects.filter(active=True).order_by("number")  # type: ignore[attr-defined]
+
+
 class ClaimForm(forms.Form):
     """Open a supplier claim (the parts keeper)."""
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError
 from aftersales.parts import selectors
+from aftersales.parts.forms import ReceiveForm, add_service_error
 from aftersales.parts.models import Location, Part, StockRequest
 from aftersales.parts.permissions import (
     can_manage_location,
@@ -56,8 +57,17 @@ def _location_param(request: HttpRequest, locations: Any) -> Location | None:
 def stock_view(request: HttpRequest) -> HttpResponse:
     """Stock by location: on hand, reserved, available, in transit, the levels and the bin."""
     _require_reader(request)
+    return stock_page(request)
+
+
+def stock_page(
+    request: HttpRequest, *, location: Location | None = None, form: ReceiveForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The stock list (``?location=``, ``?q=``) with the keeper's receive form of the chosen location; a
+    refused receipt shows the page again with the form as typed and the refusal beside its field."""
     locations = locations_visible_to(request.user).select_related("service_center", "holder").order_by("kind", "code")
-    location = _location_param(request, locations)
+    if location is None:
+        location = _location_param(request, locations)
     q = (request.GET.get("q") or "").strip()[:60]
     rows = (
         selectors.stock_visible_to(request.user)
@@ -68,16 +78,17 @@ def stock_view(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(location=location)
     if q:
         rows = rows.filter(part__in=selectors.parts_matching(q).values("pk"))
+    can_receive = location is not None and can_manage_location(request.user, location)
     context = {
         "locations": locations,
         "location": location,
         "q": q,
         "rows": list(rows[:LIST_LIMIT]),
         "limit": LIST_LIMIT,
-        "can_receive": location is not None and can_manage_location(request.user, location),
-        "parts": Part.objects.filter(active=True).order_by("number") if location is not None else [],
+        "can_receive": can_receive,
+        "receive_form": (form or ReceiveForm()) if can_receive else None,
     }
-    return render(request, "parts/stock.html", context)
+    return render(request, "parts/stock.html", context, status=status)
 
 
 @login_required
@@ -85,28 +96,30 @@ def stock_view(request: HttpRequest) -> HttpResponse:
 def receive_view(request: HttpRequest, location_id: int) -> HttpResponse:
     _require_reader(request)
     location = get_object_or_404(locations_visible_to(request.user), pk=location_id)
-    part = Part.objects.filter(pk=_int(request.POST.get("part_id")), active=True).first()
-    if part is None:
-        messages.error(request, _("Choose a part."))
-    else:
+    if not can_manage_location(request.user, location):
+        raise PermissionDenied
+    form = ReceiveForm(request.POST)
+    if form.is_valid():
+        part = form.cleaned_data["part"]
         try:
             move = receive_stock(
                 by=request.user,
                 location=location,
                 part=part,
-                quantity=request.POST.get("quantity"),
-                unit_cost=request.POST.get("unit_cost") or None,
+                quantity=form.cleaned_data["quantity"],
+                unit_cost=form.cleaned_data["unit_cost"] or None,
                 reason=request.POST.get("reason", ""),
             )
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied from exc
-            messages.error(request, exc.detail)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Received %(qty)s × %(part)s.") % {"qty": move.quantity.normalize(), "part": part}
             )
-    return redirect(f"{reverse('parts:stock')}?location={location.pk}")
+            return redirect(f"{reverse('parts:stock')}?location={location.pk}")
+    return stock_page(request, location=location, form=form, status=400)
 
 
 @login_required

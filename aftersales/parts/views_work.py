@@ -190,16 +190,34 @@ def _take(request: HttpRequest, take_id: int) -> StockTake:
 def stock_take_sheet(request: HttpRequest, take_id: int) -> HttpResponse:
     """The count sheet: fill in on a phone, or print it (``?print=1``) and count on paper."""
     _require_reader(request)
-    take = _take(request, take_id)
+    return stock_take_page(request, _take(request, take_id))
+
+
+def stock_take_page(
+    request: HttpRequest,
+    take: StockTake,
+    *,
+    typed: dict[int, str] | None = None,
+    error: DomainError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The sheet; after a refused count, the counts as typed (nothing was saved) and the refusal beside
+    its line (``counts.<line id>``) or above the sheet."""
     lines = list(take.lines.select_related("part").order_by("part__number"))
+    error_field = error.field if error is not None else None
+    for line in lines:
+        line.typed = (typed or {}).get(line.pk)
+        line.error = error.detail if error is not None and error_field == f"counts.{line.pk}" else ""
     context: dict[str, Any] = {
         "take": take,
         "lines": lines,
         "can_count": take.status == StockTakeStatus.COUNTING and can_manage_location(request.user, take.location),
         "can_decide": take.status == StockTakeStatus.SUBMITTED and can_approve_stock_take(request.user),
+        "refused": error is not None,
+        "sheet_error": error.detail if error is not None and not any(line.error for line in lines) else "",
     }
     template = "parts/stock_take_print.html" if request.GET.get("print") else "parts/stock_take.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -207,6 +225,7 @@ def stock_take_sheet(request: HttpRequest, take_id: int) -> HttpResponse:
 def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpResponse:
     _require_reader(request)
     take = _take(request, take_id)
+    counts: dict[int, str] = {}
     try:
         if action == "count":
             counts = {
@@ -224,6 +243,9 @@ def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpRe
         else:
             raise Http404
     except DomainError as exc:
+        if action == "count" and exc.status == 400 and str(exc.field or "").startswith("counts."):
+            # Nothing was saved: the sheet again with every count as typed, the refusal beside its line.
+            return stock_take_page(request, take, typed=counts, error=exc, status=400)
         _failed(request, exc)
     return redirect("parts:stock_take", take_id=take.pk)
 

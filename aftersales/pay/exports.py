@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.models import User
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import display
+from aftersales.core.tabular import display, money
 from aftersales.pay.permissions import runs_visible_to
 from aftersales.pay.plan import read_plan
 
@@ -20,16 +20,16 @@ COLUMNS = (
     gettext_lazy("Person"),
     gettext_lazy("Username"),
     gettext_lazy("Posts"),
-    gettext_lazy("Base pay"),
-    gettext_lazy("Performance pay"),
-    gettext_lazy("Allowances"),
-    gettext_lazy("Quarterly bonus"),
-    gettext_lazy("Year-end award"),
-    gettext_lazy("Adjustments"),
-    gettext_lazy("Gross pay"),
-    gettext_lazy("Held back"),
-    gettext_lazy("Holdback released"),
-    gettext_lazy("To pay"),
+    money(gettext_lazy("Base pay")),
+    money(gettext_lazy("Performance pay")),
+    money(gettext_lazy("Allowances")),
+    money(gettext_lazy("Quarterly bonus")),
+    money(gettext_lazy("Year-end award")),
+    money(gettext_lazy("Adjustments")),
+    money(gettext_lazy("Gross pay")),
+    money(gettext_lazy("Held back")),
+    money(gettext_lazy("Holdback released")),
+    money(gettext_lazy("To pay")),
     gettext_lazy("Status"),
 )
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import CHUNK_SIZE, capped
+from aftersales.core.tabular import CHUNK_SIZE, ExportColumn, capped
 from aftersales.reports.engine import UnknownCell, records
 from aftersales.reports.figures import FIGURES
 from aftersales.reports.filters import parse_filters
@@ -50,5 +50,5 @@ def record_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime)
     return ExportRows(
         rows=generate(),
         filters={"figure": figure, **filters.as_params(), **cell},
-        columns=tuple(column.label for column in columns),
+        columns=tuple(ExportColumn(column.label, money=column.money) for column in columns),
     )

@@ -21,6 +21,7 @@ class Column:
     label: Any
     value: Callable[[Any], Any]
     link: Callable[[Any], str | None] = lambda _o: None
+    money: bool = False  # an amount in CNY: the xlsx export formats it #,##0.00
 
 
 def _order_link(order_id: int | None) -> str | None:
@@ -79,7 +80,7 @@ LISTS: dict[type, tuple[tuple[str, ...], tuple[Column, ...]]] = {
             _order(),
             Column(_("Part"), lambda o: f"{o.part.number} {o.part.name}"),
             Column(_("Quantity"), lambda o: o.quantity),
-            Column(_("List price"), lambda o: o.unit_price),
+            Column(_("List price"), lambda o: o.unit_price, money=True),
             Column(_("Time"), lambda o: o.created_at),
         ),
     ),
@@ -100,7 +101,7 @@ LISTS: dict[type, tuple[tuple[str, ...], tuple[Column, ...]]] = {
             Column(_("Charge"), _display("kind")),
             Column(_("Description"), lambda o: o.description),
             Column(_("Borne by"), _display("bearer")),
-            Column(_("Gross"), lambda o: o.gross),
+            Column(_("Gross"), lambda o: o.gross, money=True),
         ),
     ),
     SupplierClaim: (
@@ -110,8 +111,8 @@ LISTS: dict[type, tuple[tuple[str, ...], tuple[Column, ...]]] = {
             Column(_("Supplier"), lambda o: o.supplier.name),
             Column(_("Part"), lambda o: o.part.number),
             Column(_("Status"), _display("status")),
-            Column(_("Claimed"), lambda o: o.amount_claimed),
-            Column(_("Recovered"), lambda o: o.amount_recovered),
+            Column(_("Claimed"), lambda o: o.amount_claimed, money=True),
+            Column(_("Recovered"), lambda o: o.amount_recovered, money=True),
         ),
     ),
     ContractVisit: (

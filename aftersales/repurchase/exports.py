@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from aftersales.accounts.models import User
 from aftersales.core.filtering import apply_filters
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import display
+from aftersales.core.tabular import display, money
 from aftersales.repurchase.choices import Side
 from aftersales.repurchase.conf import account_codes
 from aftersales.repurchase.filters import EntryFilter
@@ -25,8 +25,8 @@ COLUMNS = (
     gettext_lazy("Event"),
     gettext_lazy("Account code"),
     pgettext_lazy("ledger", "Account"),
-    gettext_lazy("Debit"),
-    gettext_lazy("Credit"),
+    money(gettext_lazy("Debit")),
+    money(gettext_lazy("Credit")),
     gettext_lazy("Memo"),
     gettext_lazy("Reverses"),
 )

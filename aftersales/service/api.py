@@ -364,7 +364,8 @@ class OrderFilterQuery(Schema):
     resolution_state: SlaState | None = None
     received_from: Day | None = None
     received_to: Day | None = None
-    unassigned: bool | None = None
+    waiting_for: WaitingFor | None = None
+    unassigned: bool | None = Field(None, description="true: open orders without a technician; false: with one.")
     q: str | None = Field(
         None, max_length=SEARCH_MAX_LENGTH, description="Order number, phone, serial number or customer name"
     )

@@ -15,7 +15,7 @@ from aftersales.core.filtering import DayFilter
 from aftersales.core.phones import phone_search_key
 from aftersales.customers.models import Contact, Customer
 from aftersales.installed_base.models import Unit
-from aftersales.service.choices import Channel, OrderKind, OrderStatus, Priority, SlaState
+from aftersales.service.choices import Channel, OrderKind, OrderStatus, Priority, SlaState, WaitingFor
 from aftersales.service.models import ServiceOrder
 
 
@@ -100,7 +100,12 @@ class ServiceOrderFilter(django_filters.FilterSet):
     # Local days, compared with the stored column (methods below), never ``received_at__date``.
     received_from = DayFilter(method="filter_received_from", label=_("Received from"))
     received_to = DayFilter(method="filter_received_to", label=_("Received to"))
-    unassigned = django_filters.BooleanFilter(field_name="technician", lookup_expr="isnull", label=_("Unassigned"))
+    # What a waiting order waits for: the parts keeper's "waiting for parts" list links here.
+    waiting_for = django_filters.ChoiceFilter(choices=WaitingFor.choices, label=_("Waiting for"))
+    # "Unassigned" is an open order waiting for a technician, as the home tile and the dispatcher's list
+    # count it (``ServiceOrderQuerySet.unassigned``): a consultation closed at intake, or an order cancelled
+    # before anyone went, never needed one. ``false``: the orders with a technician.
+    unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("Unassigned"))
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
 
     class Meta:
@@ -123,6 +128,11 @@ class ServiceOrderFilter(django_filters.FilterSet):
 
     def filter_resolution_state(self, qs: QuerySet[ServiceOrder], name: str, value: str) -> QuerySet[ServiceOrder]:
         return qs.in_resolution_state(value) if value else qs  # type: ignore[attr-defined]
+
+    def filter_unassigned(self, qs: QuerySet[ServiceOrder], name: str, value: bool | None) -> QuerySet[ServiceOrder]:
+        if value is None:
+            return qs
+        return qs.unassigned() if value else qs.filter(technician__isnull=False)  # type: ignore[attr-defined]
 
     def filter_received_from(
         self, qs: QuerySet[ServiceOrder], name: str, value: datetime.date

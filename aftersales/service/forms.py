@@ -86,6 +86,7 @@ def prepare_filter_form(
         ("sla_state", SlaState),
         ("response_state", SlaState),
         ("resolution_state", SlaState),
+        ("waiting_for", WaitingFor),
     ):
         # django-filter's ChoiceField puts ``empty_label`` first when its choices are (re)set.
         fields[name].empty_label = _("All")

@@ -143,7 +143,7 @@ WORK_LISTS = (
         f"{PERMISSIONS}.watches_overdue", 150,
     ),
     WorkList(
-        "parts", _("Waiting for parts"), _parts, "?status=waiting", _("No order is waiting for parts."),
+        "parts", _("Waiting for parts"), _parts, "?status=waiting&waiting_for=parts", _("No order is waiting for parts."),
         f"{PERMISSIONS}.watches_parts", 160,
     ),
 )  # fmt: skip

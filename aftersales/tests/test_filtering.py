@@ -60,6 +60,7 @@ ORDER_QUERIES = [
     {"received_from": "2020-01-01", "received_to": "2030-12-31"},
     {"unassigned": "true"},
     {"unassigned": "false", "q": "华通机电"},
+    {"status": ["waiting"], "waiting_for": "parts"},
     {"q": "13800138000"},
     {"q": "   "},
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import display
+from aftersales.core.tabular import display, money
 from aftersales.workforce.choices import ExpenseClaimStatus, OvertimeStatus
 from aftersales.workforce.models import ExpenseLine, Overtime
 from aftersales.workforce.permissions import claims_visible_to, workforce_scope
@@ -22,7 +22,7 @@ PAYABLE_COLUMNS = (
     gettext_lazy("Spent on"),
     gettext_lazy("Description"),
     gettext_lazy("Order or trip"),
-    gettext_lazy("Amount (CNY)"),
+    money(gettext_lazy("Amount (CNY)")),
     pgettext_lazy("an expense claimed after its window", "claimed late"),
 )
 

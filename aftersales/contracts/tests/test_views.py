@@ -201,6 +201,22 @@ def test_ledger_screens(manager, centre, users):
     assert LedgerEntry.objects.filter(kind="released").count() == 1
 
 
+def test_a_blocked_deposit_offers_the_override_only_to_who_may_override(manager, centre, users):
+    """QA 2026-12-07: finance was offered "override reason" and "release" on a blocked deposit, then told
+    that only a service manager releases it (the API answers 403)."""
+    contract = make_contract(by=manager, centre=centre, deposit_release_on=datetime.date(2099, 1, 1))
+    services.book_entry(contract, by=manager, account="deposit", kind="received", amount="5000.00")
+    url = f"/contracts/{contract.pk}/ledger/"
+
+    finance_page = client_for(users["finance"]).get(url).content.decode()
+    manager_page = client_for(manager).get(url).content.decode()
+
+    assert 'id="release-blockers"' in finance_page and 'id="release-override-note"' in finance_page
+    assert 'name="override_reason"' not in finance_page and 'id="release-form"' not in finance_page
+    assert 'name="override_reason"' in manager_page and 'id="release-form"' in manager_page
+    assert 'id="release-override-note"' not in manager_page
+
+
 def test_project_screens(manager, centre, users):
     customer = make_customer(centre)
     client = client_for(manager)

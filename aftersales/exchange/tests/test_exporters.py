@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,8 +12,16 @@ from openpyxl import load_workbook
 from aftersales.accounts.choices import Role
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.models import AuditLog
+from aftersales.core.tabular import money
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory, SiteFactory
-from aftersales.exchange.exporters import export_customers, export_orders, export_rows, export_units, import_template
+from aftersales.exchange.exporters import (
+    export_customers,
+    export_orders,
+    export_rows,
+    export_units,
+    import_template,
+    sheet_title,
+)
 from aftersales.exchange.importers import preview_import
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service.tests.factories import make_order
@@ -42,6 +51,47 @@ def test_export_rows_xlsx_keeps_types_and_never_writes_formulas():
     assert load_workbook(io.BytesIO(content)).active["A2"].data_type == "s"
     assert row[1:4] == (7, datetime.datetime(2026, 1, 5), datetime.datetime(2026, 1, 5, 9, 30))
     assert row[4:] == (gettext("Yes"), None, "bell")
+
+
+def test_export_rows_xlsx_formats_money_columns_dates_and_names_the_sheet():
+    """QA 2026-12-07: money cells were "General" (655 for 655.00) and every sheet was called "Sheet"."""
+    when = datetime.datetime(2026, 1, 5, 1, 30, tzinfo=datetime.UTC)
+    content = export_rows(
+        rows=[
+            [Decimal("655"), Decimal("42.5"), 24000, 3, datetime.date(2026, 1, 5), when],
+            [None, "", 1, 2, None, None],
+        ],
+        columns=[money("Net"), money("Tax"), money("Price"), "Units", "Day", "At"],
+        fmt="xlsx",
+        title="Invoices: 2026/01 [draft] * for accounting and the auditor",
+    )
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "Invoices  2026 01  draft    for"  # 31 characters, none of : / [ ] *
+    assert [c.value for c in sheet[2]] == [
+        655,
+        42.5,
+        24000,
+        3,
+        datetime.datetime(2026, 1, 5),
+        datetime.datetime(2026, 1, 5, 9, 30),
+    ]
+    assert [c.number_format for c in sheet[2]] == ["#,##0.00"] * 3 + ["General", "yyyy-mm-dd", "yyyy-mm-dd hh:mm"]
+    assert sheet["C3"].number_format == "#,##0.00" and sheet["D3"].number_format == "General"
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("", "Sheet"),
+        ("'quoted'", "quoted"),
+        ("发票（供会计）", "发票（供会计）"),
+        ("a" * 40, "a" * 31),
+        ("x" * 30 + " y", "x" * 30),
+    ],
+)
+def test_sheet_title_keeps_to_excels_rules(name, title):
+    assert sheet_title(name) == title
 
 
 def test_export_rows_csv_has_bom_local_times_and_defused_formulas():

@@ -256,7 +256,7 @@ def test_the_stock_and_shortage_screens_answer(client, keeper, shop, part, users
     client.force_login(keeper)
 
     stock_page = client.get(f"/parts/?location={shop.pk}")
-    received = client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "2"})
+    received = client.post(f"/parts/locations/{shop.pk}/receive/", {"part": part.pk, "quantity": "2"})
     shortages_page = client.get("/parts/shortages/")
     ledger_page = client.get(f"/parts/{part.pk}/ledger/")
 
@@ -264,7 +264,7 @@ def test_the_stock_and_shortage_screens_answer(client, keeper, shop, part, users
     assert received.status_code == 302 and Stock.objects.get(location=shop, part=part).on_hand == 5
     assert shortages_page.status_code == 200 and ledger_page.status_code == 200
     client.force_login(users["finance"])
-    assert client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "2"}).status_code == 403
+    assert client.post(f"/parts/locations/{shop.pk}/receive/", {"part": part.pk, "quantity": "2"}).status_code == 403
 
 
 def test_a_retried_issue_with_the_same_idempotency_key_issues_once(api_client, job, keeper, part):

@@ -31,18 +31,46 @@ def test_the_keeper_receives_at_a_location_and_bad_input_changes_nothing(keeper_
     page = keeper_client.get(f"/parts/?location={shop.pk}&q=BRG")
     assert page.status_code == 200 and page.context["can_receive"]
 
-    ok = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "3"})
-    no_part = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": "x", "quantity": "3"})
-    negative = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "-1"})
+    ok = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part": part.pk, "quantity": "3"})
+    no_part = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part": "x", "quantity": "3"})
+    negative = keeper_client.post(f"/parts/locations/{shop.pk}/receive/", {"part": part.pk, "quantity": "-1"})
 
-    assert ok.status_code == no_part.status_code == negative.status_code == 302
+    assert ok.status_code == 302
+    assert no_part.status_code == negative.status_code == 400
     assert Stock.objects.get(location=shop, part=part).on_hand == 3
     assert keeper_client.get("/parts/?location=999999").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("quantity", "unit_cost", "field"),
+    [("-3", "12.00", "quantity"), ("2", "10.005", "unit_cost"), ("", "", "quantity")],
+)
+def test_a_refused_receipt_shows_the_form_again_as_typed_with_the_refusal_beside_its_field(
+    keeper_client, shop, part, quantity, unit_cost, field
+):
+    """QA 2026-12-07: the page reloaded with a flash at the top, the part back on the first of the list
+    and the quantity and cost emptied; a keeper who retyped only the quantity received the wrong part."""
+    PartFactory(number="AAA-FIRST")  # first in the list, as BLT-A42 was
+    before = Stock.objects.filter(location=shop, part=part).first()
+
+    answer = keeper_client.post(
+        f"/parts/locations/{shop.pk}/receive/", {"part": part.pk, "quantity": quantity, "unit_cost": unit_cost}
+    )
+
+    assert answer.status_code == 400
+    form = answer.context["receive_form"]
+    assert list(form.errors) == [field]
+    assert form["part"].value() == str(part.pk)
+    assert (form["quantity"].value(), form["unit_cost"].value()) == (quantity, unit_cost)
+    body = answer.content.decode()
+    assert f'<option value="{part.pk}" selected>' in body
+    assert f'id="id_{field}_error"' in body
+    assert Stock.objects.filter(location=shop, part=part).first() == before
+
+
 def test_a_technician_may_not_receive(client, centre, shop, part):
     client.force_login(UserFactory(role=Role.TECHNICIAN, service_center=centre))
-    assert client.post(f"/parts/locations/{shop.pk}/receive/", {"part_id": part.pk, "quantity": "1"}).status_code == 403
+    assert client.post(f"/parts/locations/{shop.pk}/receive/", {"part": part.pk, "quantity": "1"}).status_code == 403
     assert not Stock.objects.filter(location=shop, part=part, on_hand__gt=0).exists()
 
 
@@ -139,7 +167,7 @@ def test_a_stock_take_is_started_counted_submitted_and_approved_on_the_screens(c
     assert client.get(f"/parts/stock-takes/{take.pk}/?print=1").status_code == 200
 
     bad = client.post(f"/parts/stock-takes/{take.pk}/count/", {f"line-{line.pk}": "-2", "submit": "1"})
-    assert bad.status_code == 302 and StockTake.objects.get().status == StockTakeStatus.COUNTING
+    assert bad.status_code == 400 and StockTake.objects.get().status == StockTakeStatus.COUNTING
     client.post(f"/parts/stock-takes/{take.pk}/count/", {f"line-{line.pk}": "4", "submit": "1"})
     assert StockTake.objects.get().status == StockTakeStatus.SUBMITTED
 
@@ -150,6 +178,26 @@ def test_a_stock_take_is_started_counted_submitted_and_approved_on_the_screens(c
     assert Stock.objects.get(location=shop, part=part).on_hand == 4
     assert client.post(f"/parts/stock-takes/{take.pk}/polish/").status_code == 404
     assert client.post("/parts/stock-takes/start/", {"location_id": "abc"}).status_code == 404
+
+
+def test_a_refused_count_shows_the_sheet_again_as_typed_with_the_refusal_beside_its_line(client, keeper, shop, centre):
+    """A count sheet of many lines with one bad count was thrown away as a whole: the counts are saved in
+    one transaction, and the refusal came back as a flash over the sheet as it was before."""
+    first, second = PartFactory(number="AAA-1"), PartFactory(number="AAA-2")
+    stock_up(shop, first, 5, by=keeper)
+    stock_up(shop, second, 3, by=keeper)
+    take = stocktakes.start_stock_take(by=keeper, location=shop)
+    one, two = take.lines.get(part=first), take.lines.get(part=second)
+    client.force_login(keeper)
+
+    answer = client.post(f"/parts/stock-takes/{take.pk}/count/", {f"line-{one.pk}": "4", f"line-{two.pk}": "-1"})
+
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert f'name="line-{one.pk}" id="id_line_{one.pk}" value="4"' in body
+    assert f'id="id_line_{two.pk}_error"' in body and f'id="id_line_{one.pk}_error"' not in body
+    assert 'value="-1"' in body
+    assert list(take.lines.values_list("counted", flat=True)) == [None, None]  # nothing saved
 
 
 def test_a_stock_take_is_rejected_and_counted_again(client, keeper, shop, part, centre):

@@ -23,7 +23,7 @@ from aftersales.service import services
 from aftersales.service.api import moves_for
 from aftersales.service.choices import OrderKind, OrderStatus
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
-from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.factories import make_order, set_order_times
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -177,6 +177,21 @@ def test_order_list_filters_by_received_dates_and_technician(users, customer):
     assert numbers(client.get(f"/orders/?received_to={cut}")) == [old.number]
     assert numbers(client.get(f"/orders/?technician={users[Role.TECHNICIAN].pk}")) == [recent.number]
     assert numbers(client.get("/orders/?unassigned=true")) == [old.number]
+
+
+def test_unassigned_means_open_and_without_a_technician(users, customer):
+    """QA 2026-12-07: ``?unassigned=true`` (the home tile's link, 12 open orders) listed 16: consultations
+    closed at intake and an order cancelled before dispatch have no technician either."""
+    waiting = make_order(by=users[Role.AGENT], customer=customer)
+    closed = set_order_times(make_order(by=users[Role.AGENT], customer=customer), status=OrderStatus.CLOSED)
+    cancelled = set_order_times(make_order(by=users[Role.AGENT], customer=customer), status=OrderStatus.CANCELLED)
+    assigned = make_order(by=users[Role.AGENT], customer=customer)
+    services.assign_technician(assigned, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+    client = login(users[Role.DISPATCHER])
+
+    assert numbers(client.get("/orders/?unassigned=true")) == [waiting.number]
+    assert numbers(client.get("/orders/?unassigned=false")) == [assigned.number]
+    assert sorted(numbers(client.get("/orders/"))) == sorted(o.number for o in (waiting, closed, cancelled, assigned))
 
 
 @pytest.mark.parametrize("query", ["number", "phone", "serial", "customer"])
