@@ -1,7 +1,9 @@
 """API plumbing shared by every router: the error shape, paging (authentication: accounts.auth; idempotent
 creates: core.idempotency)."""
 
-from typing import Any
+import types
+import typing
+from typing import Any, ClassVar
 
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,17 +11,52 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from aftersales.core.errors import DomainError
 from aftersales.core.idempotency import idempotent
 from aftersales.core.input_errors import SCHEMA_CODES, input_error_message
 
 
+def is_boolean(annotation: Any) -> bool:
+    """``bool`` or ``bool | None``: a field that takes a JSON boolean (or null)."""
+    if annotation is bool:
+        return True
+    args = set(typing.get_args(annotation))
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and args == {bool, type(None)}
+
+
 class Input(Schema):
-    """Base of every request body: unknown fields are refused, not ignored."""
+    """Base of every request body: unknown fields are refused, not ignored, and a boolean is a JSON
+    boolean.
+
+    Pydantic reads ``bool`` laxly: "yes", "off", "t", 1 and 0.0 all pass as true or false. In a JSON body
+    that is a mistake of the client, not a way of saying true (QA, 2026-12-07: ``{"misuse_found": "yes"}``
+    turned an order's warranty to misuse, and ``close_now: "yes"`` closed a new consultation), so every
+    ``bool`` field of every input answers 400 ``invalid_input`` (``type: "bool_type"``) on anything but
+    ``true``/``false`` (and ``null`` where the field is optional). Query parameters and form fields are
+    text and are not inputs of this kind: ``?unassigned=true`` is still read as a boolean.
+    ``aftersales/tests/test_input_booleans.py`` walks every body schema of the API for a bool that is lax.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _boolean_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._boolean_fields = frozenset(
+            name for name, field in cls.model_fields.items() if is_boolean(field.annotation)
+        )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _booleans_are_json_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name in cls._boolean_fields and value is not None and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+        return value
 
 
 class InputErrorOut(Schema):
