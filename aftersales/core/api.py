@@ -147,6 +147,10 @@ _LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
 _WRAPPERS = ("payload", "filters", "data")  # the view's parameter that holds a whole schema
 
 
+# pydantic's last step of the path when a dict's key (not its value) is wrong: ``counts.abc.[key]``.
+_KEY = "[key]"
+
+
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
     # Only the leading location and wrapper are dropped: a field may itself be named "file".
     parts = [str(p) for p in loc]
@@ -154,7 +158,19 @@ def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
         parts = parts[1:]
     if parts and parts[0] in _WRAPPERS:
         parts = parts[1:]
+    if parts and parts[-1] == _KEY:  # the key is the field: counts.abc, not pydantic's counts.abc.[key]
+        parts = parts[:-1]
     return ".".join(parts)
+
+
+def _error_detail(error: Any) -> str:
+    loc = error.get("loc", ())
+    if loc and str(loc[-1]) == _KEY:
+        return _("“%(key)s” is not a valid key here: %(reason)s") % {
+            "key": str(loc[-2]) if len(loc) > 1 else "",
+            "reason": input_error_message(error),
+        }
+    return input_error_message(error)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -170,7 +186,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(e.get("loc", ())), "detail": input_error_message(e), "type": e.get("type", "")}
+            {"field": _field_of(e.get("loc", ())), "detail": _error_detail(e), "type": e.get("type", "")}
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": "", "detail": _("Invalid input."), "type": ""}
