@@ -27,7 +27,7 @@ from aftersales.care.choices import (
 from aftersales.care.models import Campaign, Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.permissions import care_customers_visible_to, contacts_visible_to
 from aftersales.catalog.models import ProductModel
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
@@ -246,7 +246,12 @@ class ComplaintIn(Input):
 @router.post("/care/complaints", response=answers(ComplaintOut, 400, 403, 404, 422, status=201))
 def open_complaint(request: HttpRequest, payload: ComplaintIn) -> Created:
     def create() -> tuple[int, Any]:
-        customer = get_object_or_404(care_customers_visible_to(request.user), pk=payload.customer_id)
+        customer = found_or_404(
+            care_customers_visible_to(request.user),
+            payload.customer_id,
+            field="customer_id",
+            missing=_("No such customer."),
+        )
         orders = list(orders_visible_to(request.user).filter(pk__in=payload.order_ids))
         units = list(units_visible_to(request.user).filter(pk__in=payload.unit_ids))
         if len(orders) != len(set(payload.order_ids)):
@@ -580,7 +585,12 @@ def announce_campaign(request: HttpRequest, payload: CampaignIn) -> Created:
     def create() -> tuple[int, Any]:
         centre = None
         if payload.service_center_id is not None:
-            centre = get_object_or_404(centres_visible_to(request.user), pk=payload.service_center_id)
+            centre = found_or_404(
+                centres_visible_to(request.user),
+                payload.service_center_id,
+                field="service_center_id",
+                missing=_("No such service centre."),
+            )
         model = None
         if payload.product_model_id is not None:
             model = ProductModel.objects.filter(pk=payload.product_model_id).first()

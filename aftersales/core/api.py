@@ -1,25 +1,64 @@
 """API plumbing shared by every router: the error shape, paging (authentication: accounts.auth; idempotent
 creates: core.idempotency)."""
 
-from typing import Any
+import types
+import typing
+from typing import Any, ClassVar
 
-from django.db import DataError
+from django.db import DataError, models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from aftersales.core.errors import DomainError
+from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.idempotency import idempotent
 from aftersales.core.input_errors import SCHEMA_CODES, input_error_message
 
 
+def is_boolean(annotation: Any) -> bool:
+    """``bool`` or ``bool | None``: a field that takes a JSON boolean (or null)."""
+    if annotation is bool:
+        return True
+    args = set(typing.get_args(annotation))
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and args == {bool, type(None)}
+
+
 class Input(Schema):
-    """Base of every request body: unknown fields are refused, not ignored."""
+    """Base of every request body: unknown fields are refused, not ignored, and a boolean is a JSON
+    boolean.
+
+    Pydantic reads ``bool`` laxly: "yes", "off", "t", 1 and 0.0 all pass as true or false. In a JSON body
+    that is a mistake of the client, not a way of saying true (QA, 2026-12-07: ``{"misuse_found": "yes"}``
+    turned an order's warranty to misuse, and ``close_now: "yes"`` closed a new consultation), so every
+    ``bool`` field of every input answers 400 ``invalid_input`` (``type: "bool_type"``) on anything but
+    ``true``/``false`` (and ``null`` where the field is optional). Query parameters and form fields are
+    text and are not inputs of this kind: ``?unassigned=true`` is still read as a boolean.
+    ``aftersales/tests/test_input_booleans.py`` walks every body schema of the API for a bool that is lax.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _boolean_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._boolean_fields = frozenset(
+            name for name, field in cls.model_fields.items() if is_boolean(field.annotation)
+        )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _booleans_are_json_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name in cls._boolean_fields and value is not None and not isinstance(value, bool):
+            raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+        return value
 
 
 class InputErrorOut(Schema):
@@ -108,6 +147,10 @@ _LOCATIONS = ("body", "query", "path", "form", "file", "header", "cookie")
 _WRAPPERS = ("payload", "filters", "data")  # the view's parameter that holds a whole schema
 
 
+# pydantic's last step of the path when a dict's key (not its value) is wrong: ``counts.abc.[key]``.
+_KEY = "[key]"
+
+
 def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
     # Only the leading location and wrapper are dropped: a field may itself be named "file".
     parts = [str(p) for p in loc]
@@ -115,7 +158,19 @@ def _field_of(loc: list[Any] | tuple[Any, ...]) -> str:
         parts = parts[1:]
     if parts and parts[0] in _WRAPPERS:
         parts = parts[1:]
+    if parts and parts[-1] == _KEY:  # the key is the field: counts.abc, not pydantic's counts.abc.[key]
+        parts = parts[:-1]
     return ".".join(parts)
+
+
+def _error_detail(error: Any) -> str:
+    loc = error.get("loc", ())
+    if loc and str(loc[-1]) == _KEY:
+        return _("“%(key)s” is not a valid key here: %(reason)s") % {
+            "key": str(loc[-2]) if len(loc) > 1 else "",
+            "reason": input_error_message(error),
+        }
+    return input_error_message(error)
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -131,7 +186,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
-            {"field": _field_of(e.get("loc", ())), "detail": input_error_message(e), "type": e.get("type", "")}
+            {"field": _field_of(e.get("loc", ())), "detail": _error_detail(e), "type": e.get("type", "")}
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": "", "detail": _("Invalid input."), "type": ""}
@@ -173,6 +228,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(api, request, 400, "out_of_range", _("A number is too large for this field."))
 
 
+def found_or_404[M: models.Model](
+    records: type[M] | QuerySet[M], pk: int, *, field: str | None, missing: str | Promise
+) -> M:
+    """The record ``pk`` among ``records`` (a model, or a queryset of the caller's scope), else 404
+    ``not_found`` naming the body ``field`` and the record (``"No such part."``): a client sending several
+    ids learns which one is unknown (QA, 2026-12-07: ``POST /stock-receipts`` answered a bare "未找到。").
+    Another centre's record answers exactly as an unknown id."""
+    queryset = records._default_manager.all() if isinstance(records, type) else records
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise NotFoundError("not_found", str(missing), field=field) from None
+
+
 def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> int:
     if limit is None:
         return default
@@ -181,4 +250,4 @@ def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> i
     return limit
 
 
-__all__ = ["DocumentedAPI", "ErrorOut", "Input", "idempotent", "install_error_handlers", "page_limit"]
+__all__ = ["DocumentedAPI", "ErrorOut", "Input", "found_or_404", "idempotent", "install_error_handlers", "page_limit"]

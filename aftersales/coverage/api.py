@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from aftersales.catalog.models import ProductModel
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
 from aftersales.core.errors import PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
@@ -82,7 +82,9 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _product_model(model_id: int | None) -> ProductModel | None:
-    return None if model_id is None else get_object_or_404(ProductModel, pk=model_id)
+    if model_id is None:
+        return None
+    return found_or_404(ProductModel, model_id, field="product_model_id", missing=_("No such product model."))
 
 
 class ListParams(Schema):
@@ -226,7 +228,9 @@ def create_lifetime_item(request: HttpRequest, payload: LifetimeItemIn) -> Creat
     """List an item of a product model as covered for the unit's life."""
 
     def create() -> tuple[int, LifetimeItemOut]:
-        model = get_object_or_404(ProductModel, pk=payload.product_model_id)
+        model = found_or_404(
+            ProductModel, payload.product_model_id, field="product_model_id", missing=_("No such product model.")
+        )
         item = services.create_lifetime_item(
             by=request.user, product_model=model, **payload.model_dump(exclude={"product_model_id"})
         )
@@ -245,7 +249,9 @@ def get_lifetime_item(request: HttpRequest, item_id: int) -> LifetimeItem:
 def update_lifetime_item(request: HttpRequest, item_id: int, payload: LifetimeItemUpdateIn) -> LifetimeItem:
     """Replace an item's fields; ``is_active: false`` takes it off the list."""
     item = get_object_or_404(_items(), pk=item_id)
-    model = get_object_or_404(ProductModel, pk=payload.product_model_id)
+    model = found_or_404(
+        ProductModel, payload.product_model_id, field="product_model_id", missing=_("No such product model.")
+    )
     item = services.update_lifetime_item(
         by=request.user, item=item, product_model=model, **payload.model_dump(exclude={"product_model_id"})
     )

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBasicAuth
 
 from aftersales.catalog.models import ProductModel
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
 from aftersales.core.errors import DomainError, ValidationFailed
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
@@ -190,7 +190,11 @@ def list_devices(request: HttpRequest, filters: Query[DeviceQuery]) -> Page:
 @router.post("/devices", response=answers(DeviceCreatedOut, 400, 403, 404, 409, status=201))
 def register_device(request: HttpRequest, payload: DeviceIn) -> Status:
     """Register a terminal (and bind it to ``unit_id``). The secret is in this answer only."""
-    unit = get_object_or_404(units_visible_to(request.user), pk=payload.unit_id) if payload.unit_id else None
+    unit = (
+        found_or_404(units_visible_to(request.user), payload.unit_id, field="unit_id", missing=_("No such unit."))
+        if payload.unit_id
+        else None
+    )
     device, secret = device_services.register_device(
         by=request.user, serial=payload.serial, secret=payload.secret, note=payload.note, unit=unit
     )
@@ -212,7 +216,7 @@ def get_device(request: HttpRequest, device_id: int) -> Device:
 def bind_device(request: HttpRequest, device_id: int, payload: BindIn) -> Device:
     """Fit the device to a unit (its previous binding ends; the history keeps it)."""
     device = _device_or_unbound(request, device_id)
-    unit = get_object_or_404(units_visible_to(request.user), pk=payload.unit_id)
+    unit = found_or_404(units_visible_to(request.user), payload.unit_id, field="unit_id", missing=_("No such unit."))
     device_services.bind_device(by=request.user, device=device, unit=unit)
     return _device_any(device.pk)
 
@@ -396,7 +400,13 @@ class DevicePageQuery(Schema):
 
 
 def _rule_fields(payload: RuleIn) -> dict[str, Any]:
-    model = get_object_or_404(ProductModel, pk=payload.product_model_id) if payload.product_model_id else None
+    model = (
+        found_or_404(
+            ProductModel, payload.product_model_id, field="product_model_id", missing=_("No such product model.")
+        )
+        if payload.product_model_id
+        else None
+    )
     data = payload.model_dump(exclude={"product_model_id"})
     data["metric"] = data["metric"] or ""
     return {**data, "product_model": model}

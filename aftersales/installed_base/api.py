@@ -6,15 +6,17 @@ from typing import Annotated
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.catalog.models import ProductModel
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
 from aftersales.core.filtering import apply_filters, filter_params
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
 from aftersales.core.schemas import Choice, Day, answers, model_field
+from aftersales.customers.models import Site
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base import services
 from aftersales.installed_base.choices import Seller
@@ -114,9 +116,19 @@ def list_units(request: HttpRequest, filters: Query[UnitQuery]) -> Page:
 @router.post("/units", response=answers(UnitOut, 400, 403, 404, 409, 422, status=201))
 def register_unit(request: HttpRequest, payload: UnitIn) -> Created:
     def create() -> tuple[int, UnitOut]:
-        customer = get_object_or_404(customers_visible_to(request.user), pk=payload.customer_id)
-        model = get_object_or_404(ProductModel, pk=payload.product_model_id)
-        site = get_object_or_404(customer.sites, pk=payload.site_id) if payload.site_id else None
+        customer = found_or_404(
+            customers_visible_to(request.user), payload.customer_id, field="customer_id", missing=_("No such customer.")
+        )
+        model = found_or_404(
+            ProductModel, payload.product_model_id, field="product_model_id", missing=_("No such product model.")
+        )
+        # Any site the caller may see: one of another customer is refused by register_unit with wrong_site.
+        sites = Site.objects.filter(customer__in=customers_visible_to(request.user))
+        site = (
+            found_or_404(sites, payload.site_id, field="site_id", missing=_("No such site."))
+            if payload.site_id
+            else None
+        )
         data = payload.model_dump(exclude={"customer_id", "product_model_id", "site_id"})
         unit = services.register_unit(by=request.user, customer=customer, product_model=model, site=site, **data)
         return 201, UnitOut.from_orm(_units(request).get(pk=unit.pk))

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from aftersales.core.api import Input, idempotent, page_limit
-from aftersales.core.errors import ConflictError, PermissionDeniedError
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.schemas import Choice, Day, Money, answers
@@ -295,16 +295,22 @@ class RequestOut(Schema):
 
 
 # ---- lookups (404 outside the caller's scope) --------------------------------------------------
-def _part(request: HttpRequest, part_id: int) -> Part:
-    return get_object_or_404(parts_visible_to(request.user), pk=part_id)
+# A body's id that is unknown (or out of scope) answers 404 naming its field: ``field`` is the body field, None
+# for an id in the path (the path names the record already).
+def _part(request: HttpRequest, part_id: int, field: str | None = None) -> Part:
+    return found_or_404(parts_visible_to(request.user), part_id, field=field, missing=_("No such part."))
 
 
-def _location(request: HttpRequest, location_id: int) -> Location:
-    return get_object_or_404(locations_visible_to(request.user), pk=location_id)
+def _location(request: HttpRequest, location_id: int, field: str | None = None) -> Location:
+    return found_or_404(locations_visible_to(request.user), location_id, field=field, missing=_("No such location."))
 
 
-def _supplier(supplier_id: int | None) -> Supplier | None:
-    return None if supplier_id is None else get_object_or_404(Supplier, pk=supplier_id)
+def _supplier(supplier_id: int | None, field: str = "supplier_id") -> Supplier | None:
+    return (
+        None
+        if supplier_id is None
+        else found_or_404(Supplier, supplier_id, field=field, missing=_("No such supplier."))
+    )
 
 
 def _visit(request: HttpRequest, visit_id: int) -> Visit:
@@ -332,7 +338,12 @@ def create_part(request: HttpRequest, payload: PartIn) -> Created:
         from aftersales.catalog.models import ProductModel
 
         data = payload.dict()
-        models = list(ProductModel.objects.filter(pk__in=data.pop("compatible_model_ids")))
+        wanted = data.pop("compatible_model_ids")
+        models = list(ProductModel.objects.filter(pk__in=wanted))
+        if len(models) != len(set(wanted)):  # an unknown model was dropped without a word before
+            known = {model.pk for model in models}
+            first = next(n for n, pk in enumerate(wanted) if pk not in known)
+            raise NotFoundError("not_found", _("No such product model."), field=f"compatible_model_ids.{first}")
         part = catalogue.create_part(
             by=request.user, supplier=_supplier(data.pop("supplier_id")), compatible_models=models, **data
         )
@@ -376,10 +387,17 @@ def create_location(request: HttpRequest, payload: LocationIn) -> Created:
 
         centre = None
         if payload.service_center_id is not None:
-            centre = get_object_or_404(centres_visible_to(request.user), pk=payload.service_center_id)
+            centre = found_or_404(
+                centres_visible_to(request.user),
+                payload.service_center_id,
+                field="service_center_id",
+                missing=_("No such service centre."),
+            )
         holder = None
         if payload.holder_id is not None:
-            holder = get_object_or_404(users_visible_to(request.user), pk=payload.holder_id)
+            holder = found_or_404(
+                users_visible_to(request.user), payload.holder_id, field="holder_id", missing=_("No such user.")
+            )
         location = catalogue.create_location(
             by=request.user,
             code=payload.code,
@@ -443,9 +461,9 @@ def list_moves(request: HttpRequest, params: Query[StockLedgerQuery]) -> dict[st
     _reader(request)
     qs = StockMove.objects.filter(location__in=locations_visible_to(request.user).values("pk"))
     if params.part_id is not None:
-        qs = qs.filter(part=_part(request, params.part_id))
+        qs = qs.filter(part=_part(request, params.part_id, "part_id"))
     if params.location_id is not None:
-        qs = qs.filter(location=_location(request, params.location_id))
+        qs = qs.filter(location=_location(request, params.location_id, "location_id"))
     page = keyset_page(qs, cursor=params.cursor, limit=page_limit(params.limit))
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -467,8 +485,8 @@ def receive(request: HttpRequest, payload: ReceiptIn) -> Created:
     def create() -> tuple[int, Any]:
         move = stock.receive_stock(
             by=request.user,
-            location=_location(request, payload.location_id),
-            part=_part(request, payload.part_id),
+            location=_location(request, payload.location_id, "location_id"),
+            part=_part(request, payload.part_id, "part_id"),
             quantity=payload.quantity,
             supplier=_supplier(payload.supplier_id),
             unit_cost=payload.unit_cost,
@@ -486,8 +504,8 @@ def adjust(request: HttpRequest, payload: StockAdjustmentIn) -> Created:
     def create() -> tuple[int, Any]:
         move = stock.adjust_stock(
             by=request.user,
-            location=_location(request, payload.location_id),
-            part=_part(request, payload.part_id),
+            location=_location(request, payload.location_id, "location_id"),
+            part=_part(request, payload.part_id, "part_id"),
             delta=payload.delta,
             reason=payload.reason,
         )
@@ -540,8 +558,8 @@ def reserve(request: HttpRequest, order_id: int, payload: ReservationIn) -> Crea
         reservation = reservations.reserve_parts(
             by=request.user,
             order=order,
-            part=_part(request, payload.part_id),
-            location=_location(request, payload.location_id),
+            part=_part(request, payload.part_id, "part_id"),
+            location=_location(request, payload.location_id, "location_id"),
             quantity=payload.quantity,
             wait=payload.wait,
         )
@@ -576,10 +594,13 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Created:
         made = requests.create_request(
             by=request.user,
             kind=payload.kind,
-            location=_location(request, payload.location_id),
-            source=None if payload.source_id is None else _location(request, payload.source_id),
+            location=_location(request, payload.location_id, "location_id"),
+            source=None if payload.source_id is None else _location(request, payload.source_id, "source_id"),
             supplier=_supplier(payload.supplier_id),
-            lines=[(_part(request, line.part_id), line.quantity) for line in payload.lines],
+            lines=[
+                (_part(request, line.part_id, f"lines.{n}.part_id"), line.quantity)
+                for n, line in enumerate(payload.lines)
+            ],
             note=payload.note,
         )
         return 201, RequestOut.from_orm(made)

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.auth import AUTH
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH
 from aftersales.core.schemas import Choice, Day, Money, answers
@@ -112,15 +113,17 @@ def open_claim(request: HttpRequest, payload: SupplierClaimIn) -> Created:
     def create() -> tuple[int, Any]:
         order = None
         if payload.order_id is not None:
-            order = get_object_or_404(orders_visible_to(request.user), pk=payload.order_id)
+            order = found_or_404(
+                orders_visible_to(request.user), payload.order_id, field="order_id", missing=_("No such order.")
+            )
         claim = claims.open_claim(
             by=request.user,
-            part=_part(request, payload.part_id),
+            part=_part(request, payload.part_id, "part_id"),
             fitted_on=payload.fitted_on,
             failure=payload.failure,
             serial=payload.serial,
             order=order,
-            location=None if payload.location_id is None else _location(request, payload.location_id),
+            location=None if payload.location_id is None else _location(request, payload.location_id, "location_id"),
             amount_claimed=payload.amount_claimed,
         )
         return 201, SupplierClaimOut.from_orm(claim)
@@ -137,7 +140,9 @@ def move_claim(request: HttpRequest, claim_id: int, payload: ClaimMoveIn) -> Sup
         to=payload.to,
         reason=payload.reason,
         amount_recovered=payload.amount_recovered,
-        replacement_location=None if payload.location_id is None else _location(request, payload.location_id),
+        replacement_location=(
+            None if payload.location_id is None else _location(request, payload.location_id, "location_id")
+        ),
     )
 
 
@@ -207,10 +212,12 @@ def lend(request: HttpRequest, payload: LoanIn) -> Created:
     def create() -> tuple[int, Any]:
         loan = loans.lend_spare(
             by=request.user,
-            part=_part(request, payload.part_id),
+            part=_part(request, payload.part_id, "part_id"),
             serial=payload.serial,
-            location=_location(request, payload.location_id),
-            order=get_object_or_404(orders_visible_to(request.user), pk=payload.order_id),
+            location=_location(request, payload.location_id, "location_id"),
+            order=found_or_404(
+                orders_visible_to(request.user), payload.order_id, field="order_id", missing=_("No such order.")
+            ),
             due_back=payload.due_back,
         )
         return 201, LoanOut.from_orm(loan)
@@ -272,7 +279,7 @@ def start_take(request: HttpRequest, payload: StockTakeIn) -> Created:
 
     def create() -> tuple[int, Any]:
         take = stocktakes.start_stock_take(
-            by=request.user, location=_location(request, payload.location_id), note=payload.note
+            by=request.user, location=_location(request, payload.location_id, "location_id"), note=payload.note
         )
         return 201, StockTakeOut.from_orm(take)
 
@@ -341,7 +348,11 @@ def hand_tool(request: HttpRequest, tool_id: int, payload: HandIn) -> Tool:
     from aftersales.accounts.permissions import users_visible_to
 
     holder = (
-        None if payload.holder_id is None else get_object_or_404(users_visible_to(request.user), pk=payload.holder_id)
+        None
+        if payload.holder_id is None
+        else found_or_404(
+            users_visible_to(request.user), payload.holder_id, field="holder_id", missing=_("No such user.")
+        )
     )
     return tools.hand_tool(by=request.user, tool=_tool(request, tool_id), holder=holder)
 

@@ -128,7 +128,9 @@ class PartRows(RowPreparer):
             except CellError as exc:
                 errors.append(RowError(exc.code, key, exc.message))
         months = values.get("supplier_warranty_months", "") or "0"
-        if not months.isdigit():
+        if months.startswith("-") and months[1:].isdigit():  # a whole number, but below zero (QA, 2026-12-07)
+            errors.append(RowError("invalid_number", "supplier_warranty_months", _("The months cannot be negative.")))
+        elif not months.isdigit():
             errors.append(RowError("invalid_number", "supplier_warranty_months", _("Enter a whole number of months.")))
         if errors:
             return values, errors, None

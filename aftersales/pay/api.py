@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 
 from aftersales.accounts.models import ServiceCenter, User
 from aftersales.accounts.permissions import centres_visible_to
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, found_or_404, idempotent, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
 from aftersales.core.registry import figure_sources
@@ -277,7 +277,12 @@ def move_run(request: HttpRequest, run_id: int, payload: MoveIn) -> PayRun:
 @router.post("/pay/runs/{run_id}/adjustments", response=answers(AdjustmentOut, 400, 403, 404, 409, 422, status=201))
 def add_adjustment(request: HttpRequest, run_id: int, payload: PayAdjustmentIn) -> Any:
     """Correct an approved statement of an earlier month in this draft run."""
-    corrects = get_object_or_404(permissions.statements_visible_to(request.user), pk=payload.corrects)
+    corrects = found_or_404(
+        permissions.statements_visible_to(request.user),
+        payload.corrects,
+        field="corrects",
+        missing=_("No such statement."),
+    )
     run = _run(request, run_id)
 
     def create() -> tuple[int, Any]:

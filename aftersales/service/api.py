@@ -27,7 +27,7 @@ from aftersales.core.schemas import SEARCH_MAX_LENGTH, Choice, Day, Moment, answ
 from aftersales.core.uploads import IMAGE_TYPES
 from aftersales.core.validation import field_max_length
 from aftersales.coverage.choices import CoverageReason
-from aftersales.customers.models import Customer
+from aftersales.customers.models import Contact, Customer, Site
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.permissions import units_visible_to, visible_unit
@@ -470,8 +470,14 @@ def open_order(request: HttpRequest, payload: OrderIn) -> Created | HttpResponse
 
     def create() -> tuple[int, dict[str, Any]]:
         customer, unit = _customer_and_unit(request, customer_id=payload.customer_id, unit_id=payload.unit_id)
-        contact = _one_of(customer.contacts, payload.contact_id, field="contact_id", missing=_("No such contact."))
-        site = _one_of(customer.sites, payload.site_id, field="site_id", missing=_("No such site."))
+        # Any contact or site the caller may see: one of another customer is refused by open_order with
+        # wrong_contact / wrong_site (400, docs/errors.md), one outside the scope answers 404 as unknown.
+        scope = customers_visible_to(request.user)
+        contacts = Contact.objects.filter(customer__in=scope)
+        contact = _one_of(contacts, payload.contact_id, field="contact_id", missing=_("No such contact."))
+        site = _one_of(
+            Site.objects.filter(customer__in=scope), payload.site_id, field="site_id", missing=_("No such site.")
+        )
         data = payload.model_dump(exclude={"customer_id", "unit_id", "contact_id", "site_id"})
         order = services.open_order(by=request.user, customer=customer, unit=unit, contact=contact, site=site, **data)
         # Written from the order just made (its customer, centre and unit are loaded: no reload) as
@@ -488,7 +494,8 @@ UNIT_WITH_RELATIONS = ("customer__service_center", "product_model", "site")
 
 
 def _customer_and_unit(request: HttpRequest, *, customer_id: int, unit_id: int | None) -> tuple[Customer, Unit | None]:
-    """The call's customer and unit, both in the caller's scope, else 404 naming the missing one.
+    """The call's customer and unit, both in the caller's scope, else 404 naming the missing one (a unit
+    of another customer the caller may see is returned, for open_order to refuse with ``wrong_unit``).
 
     With a unit, one query reads both: ``units_visible_to`` is the units of the customers the caller
     may see, so a visible unit of that customer vouches for the customer. The lookups one by one run
@@ -510,8 +517,9 @@ def _customer_and_unit(request: HttpRequest, *, customer_id: int, unit_id: int |
     )
     if unit_id is None:
         return customer, None
+    # Any unit the caller may see: one of another customer is refused by open_order with wrong_unit.
     unit = _one_of(
-        units_visible_to(request.user).select_related("product_model", "site").filter(customer=customer),
+        units_visible_to(request.user).select_related("product_model", "site"),
         unit_id,
         field="unit_id",
         missing=_("No such unit."),
@@ -677,7 +685,10 @@ def add_photo(
     """Attach a photo (JPEG, PNG or WebP; size-limited) to the order or one of its visits.
     ``Idempotency-Key`` is honoured: a retried upload adds no second photo."""
     order = _order(request, order_id)
-    visit = order.visits.filter(pk=visit_id).first() if visit_id else None
+    # Any visit of an order the caller may see: one of another order is refused by add_photo with
+    # wrong_visit (400, docs/errors.md), one the caller cannot see answers 404 as unknown.
+    visible = orders_visible_to(request.user).values("pk")
+    visit = Visit.objects.filter(order__in=visible, pk=visit_id).first() if visit_id else None
     if visit_id and visit is None:
         raise NotFoundError("not_found", _("The order has no such visit."), field="visit_id")
 

@@ -37,6 +37,9 @@ def _ids_or_subquery(qs: QuerySet, field: str = "id") -> list[int] | QuerySet:
     return ids if len(ids) <= ID_LIST_LIMIT else qs.values(field)
 
 
+LATIN = re.compile(r"[A-Za-z]")
+
+
 def search_parts(text: str) -> list[Q]:
     """The search as the conditions whose union it is: by order number, any phone number (the reporter's,
     or a contact's of the customer), serial number or customer name — whichever the text looks like.
@@ -55,7 +58,10 @@ def search_parts(text: str) -> list[Q]:
         return []
     if ORDER_NUMBER.match(text):
         return [Q(number=text.upper())]
-    phone = phone_search_key(text) if sum(c.isdigit() for c in text) >= 7 else None
+    # A text with Latin letters is not a phone number: the phone library skips leading letters, so a serial
+    # holding a mobile's digits (KTMF13026040006) was searched as +8613026040006 and never as a serial (QA,
+    # 2026-12-07). Serials are stored upper case: the upper-cased text matches the indexed column exactly.
+    phone = phone_search_key(text) if sum(c.isdigit() for c in text) >= 7 and not LATIN.search(text) else None
     if phone:
         customers = _ids_or_subquery(Contact.objects.filter(mobile=phone), "customer_id")
         return [Q(reporter_phone=phone), *_matching("customer_id", customers)]

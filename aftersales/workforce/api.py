@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
-from aftersales.core.api import Input, page_limit
+from aftersales.core.api import Input, found_or_404, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
@@ -772,7 +772,7 @@ def list_sessions(request: HttpRequest) -> object:
 
 @router.post("/workforce/training-sessions", response=answers(SessionOut, 400, 403, 404, 422, status=201))
 def schedule_session(request: HttpRequest, payload: SessionIn) -> Created:
-    course = get_object_or_404(Course, pk=payload.course_id)
+    course = found_or_404(Course, payload.course_id, field="course_id", missing=_("No such course."))
     trainer = None
     if payload.trainer_id is not None:
         trainer = (

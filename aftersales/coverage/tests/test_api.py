@@ -162,7 +162,7 @@ def test_create_serial_date_rule_is_idempotent(manager, model):
         ({"product_model_id": None}, 400, "scope_required", "serial_prefix"),
         ({"serial_prefix": "X" * 21}, 400, "invalid_input", "serial_prefix"),
         ({"colour": "red"}, 400, "invalid_input", "colour"),
-        ({"product_model_id": 999999}, 404, "not_found", None),
+        ({"product_model_id": 999999}, 404, "not_found", "product_model_id"),
     ],
 )
 def test_create_serial_date_rule_bad_input_answers_4xx_and_writes_nothing(
@@ -258,7 +258,7 @@ def test_create_and_update_lifetime_item(manager, model):
         ({"code": "", "name": "机架"}, 400, "required", "code"),
         ({"code": "C" * 41, "name": "机架"}, 400, "invalid_input", "code"),
         ({"code": "FRAME"}, 400, "invalid_input", "name"),
-        ({"code": "FRAME", "name": "机架", "product_model_id": 999999}, 404, "not_found", None),
+        ({"code": "FRAME", "name": "机架", "product_model_id": 999999}, 404, "not_found", "product_model_id"),
     ],
 )
 def test_create_lifetime_item_bad_input_answers_4xx_and_writes_nothing(manager, model, body, status, code, field):

@@ -170,14 +170,15 @@ def test_register_unit_dealer_sale_without_dealer_answers_400(agent, customer, p
 
 
 @pytest.mark.django_db
-def test_register_unit_site_of_other_customer_answers_404(agent, customer, product_model, centre):
+def test_register_unit_site_of_other_customer_answers_400_wrong_site(agent, customer, product_model, centre):
     foreign_site = SiteFactory(customer=CustomerFactory(service_center=centre))
 
     response = agent.post(
         "/api/v1/units", new_unit(customer, product_model, site_id=foreign_site.pk), content_type=JSON
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 400  # the agent sees the site: docs/errors.md's wrong_site, not "no such site"
+    assert (response.json()["code"], response.json()["field"]) == ("wrong_site", "site_id")
     assert Unit.objects.count() == 0
 
 
@@ -185,8 +186,8 @@ def test_register_unit_site_of_other_customer_answers_404(agent, customer, produ
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"product_model_id": 999999}, None),
-        ({"customer_id": 999999}, None),
+        ({"product_model_id": 999999}, "product_model_id"),
+        ({"customer_id": 999999}, "customer_id"),
         ({"purchase_date": "05/01/2026"}, "purchase_date"),
         ({"serial_number": "S" * 100_000}, "serial_number"),
         ({"serial_number": "  "}, "serial_number"),
@@ -197,7 +198,7 @@ def test_register_unit_site_of_other_customer_answers_404(agent, customer, produ
 def test_register_unit_bad_input_answers_4xx_and_writes_nothing(overrides, field, agent, customer, product_model):
     response = agent.post("/api/v1/units", new_unit(customer, product_model, **overrides), content_type=JSON)
 
-    assert response.status_code == (404 if field is None else 400)
+    assert response.status_code == (404 if field.endswith("_id") else 400)
     assert response.json().get("field") == field
     assert Unit.objects.count() == 0
 

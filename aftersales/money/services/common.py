@@ -40,8 +40,12 @@ def require_tax_rate(value: object, *, field: str = "tax_rate") -> Decimal:
 
 def require_quantity(value: object, *, field: str = "quantity") -> Decimal:
     quantity = parse_decimal(value)
-    if quantity is None or quantity <= 0 or quantity > MAX_QUANTITY:
+    if quantity is None or quantity <= 0:
         raise ValidationFailed("invalid_quantity", _("A quantity is a number more than zero."), field=field)
+    if quantity > MAX_QUANTITY:  # said as it is: "more than zero" puzzled for 99999999999 (QA, 2026-12-07)
+        raise ValidationFailed(
+            "invalid_quantity", _("A quantity is at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}, field=field
+        )
     if quantity != quantity.quantize(Decimal("0.01")):
         raise ValidationFailed("invalid_quantity", _("A quantity has at most two decimals."), field=field)
     return quantity.quantize(Decimal("0.01"))

@@ -303,8 +303,8 @@ def _holds_anything(location: Location) -> bool:
 def set_stock_levels(*, by: User, location: Location, part: Part, min_qty: Any, max_qty: Any, bin: str = "") -> Stock:
     """The minimum and maximum of ``part`` at ``location`` (0: none) and its bin (货位)."""
     require_manages(location, by=by)
-    low = Decimal(0) if min_qty in (None, "", 0, "0") else clean_quantity(min_qty, part=part, field="min_qty")
-    high = Decimal(0) if max_qty in (None, "", 0, "0") else clean_quantity(max_qty, part=part, field="max_qty")
+    low = Decimal(0) if min_qty in (None, "") else clean_quantity(min_qty, part=part, field="min_qty", allow_zero=True)
+    high = Decimal(0) if max_qty in (None, "") else clean_quantity(max_qty, part=part, field="max_qty", allow_zero=True)
     if high and high < low:
         raise ValidationFailed("invalid_levels", _("The maximum is below the minimum."), field="max_qty")
     stock, _created = Stock.objects.get_or_create(location=location, part=part)

@@ -74,11 +74,16 @@ def open_claim(
         )
     if not (failure or "").strip():
         raise ValidationFailed("required", _("Describe the failure."), field="failure")
-    amount = clean_money(amount_claimed if amount_claimed not in (None, "") else part.cost, field="amount_claimed")
+    given = amount_claimed not in (None, "")
+    amount = clean_money(amount_claimed if given else part.cost, field="amount_claimed")
     if not amount:  # a claim of 0.00 was taken and counted in the recovery report (a helper's probe, 2026-12-06)
-        raise ValidationFailed(
-            "amount_not_positive", _("Say how much is claimed (the part has no cost)."), field="amount_claimed"
+        # "The part has no cost" only when the cost was taken: a 0 typed is the user's (QA, 2026-12-07).
+        message = (
+            _("The amount claimed must be more than zero.")
+            if given
+            else _("Say how much is claimed (the part has no cost).")
         )
+        raise ValidationFailed("amount_not_positive", message, field="amount_claimed")
     return SupplierClaim.objects.create(
         number=next_number(prefix="SC", day=today, width=4),
         part=part,

@@ -16,13 +16,21 @@ QTY_MAX = Decimal("999999999")
 MONEY_MAX = Decimal("9999999999")
 
 
-def clean_quantity(value: Any, *, part: Part, field: str = "quantity") -> Decimal:
-    """A positive quantity with at most three decimals; whole units (pieces, sets) take whole numbers."""
+def clean_quantity(value: Any, *, part: Part, field: str = "quantity", allow_zero: bool = False) -> Decimal:
+    """A positive quantity with at most three decimals; whole units (pieces, sets) take whole numbers.
+    ``allow_zero``: 0 is a quantity too (a count, a stock level), so only a negative one is refused, and said
+    so (QA, 2026-12-07: a count of -1 answered "must be more than zero" though 0 is taken)."""
     try:
         quantity = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationFailed("invalid_quantity", _("Enter a number."), field=field) from None
-    if not quantity.is_finite() or quantity <= 0:
+    if not quantity.is_finite():
+        raise ValidationFailed("invalid_quantity", _("Enter a number."), field=field)
+    if allow_zero and quantity == 0:
+        return Decimal(0)
+    if quantity < 0 and allow_zero:
+        raise ValidationFailed("invalid_quantity", _("The quantity cannot be negative."), field=field)
+    if quantity <= 0:
         raise ValidationFailed("invalid_quantity", _("The quantity must be more than zero."), field=field)
     if quantity > QTY_MAX or quantity.as_tuple().exponent < -3:  # type: ignore[operator]
         raise ValidationFailed("invalid_quantity", _("At most three decimal places, below a billion."), field=field)

@@ -51,10 +51,8 @@ def record_counts(*, by: User, stock_take: StockTake, counts: dict[int, Any]) ->
             raise ValidationFailed("unknown_line", _("No such line on this count sheet."), field=f"counts.{line_id}")
         if raw in (None, ""):
             line.counted = None
-        elif str(raw).strip() in ("0", "0.0", "0.00", "0.000"):
-            line.counted = Decimal(0)
         else:
-            line.counted = clean_quantity(raw, part=line.part, field=f"counts.{line_id}")
+            line.counted = clean_quantity(raw, part=line.part, field=f"counts.{line_id}", allow_zero=True)
         line.save(update_fields=["counted"])
     return take
 

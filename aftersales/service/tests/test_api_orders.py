@@ -120,14 +120,14 @@ def test_open_order_unknown_unit_answers_404_and_writes_nothing(agent, customer)
 
 
 @pytest.mark.django_db
-def test_open_order_unit_of_other_customer_answers_404_and_writes_nothing(agent, customer, centre):
+def test_open_order_unit_of_other_customer_answers_400_and_writes_nothing(agent, customer, centre):
     stranger_unit = UnitFactory(customer=CustomerFactory(service_center=centre))
     before = rows()
 
     response = agent.post("/api/v1/orders", intake(customer, stranger_unit), content_type=JSON)
 
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.status_code == 400  # the agent sees the unit: not "no such unit" (docs/errors.md)
+    assert (response.json()["code"], response.json()["field"]) == ("wrong_unit", "unit_id")
     assert rows() == before
 
 

@@ -416,14 +416,15 @@ def test_add_photo_without_file_answers_400(order, tech):
 
 
 @pytest.mark.django_db
-def test_add_photo_to_visit_of_other_order_answers_404(order, visit, users, centre, tech):
+def test_add_photo_to_visit_of_other_order_answers_400(order, visit, users, centre, tech):
     other = make_order(by=users[Role.AGENT], customer=order.customer)
     other = services.assign_technician(other, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
     before = counts()
 
     response = tech.post(f"/api/v1/orders/{other.pk}/photos", {"file": image_file(), "visit_id": visit.pk})
 
-    assert response.status_code == 404
+    assert response.status_code == 400  # both orders are the technician's (docs/errors.md)
+    assert (response.json()["code"], response.json()["field"]) == ("wrong_visit", "visit_id")
     assert counts() == before
 
 
