@@ -21,12 +21,32 @@ from aftersales.core.idempotency import idempotent
 from aftersales.core.input_errors import SCHEMA_CODES, input_error_message
 
 
-def is_boolean(annotation: Any) -> bool:
-    """``bool`` or ``bool | None``: a field that takes a JSON boolean (or null)."""
-    if annotation is bool:
+def _is(annotation: Any, kind: type) -> bool:
+    """``kind`` or ``kind | None``."""
+    if annotation is kind:
         return True
     args = set(typing.get_args(annotation))
-    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and args == {bool, type(None)}
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and args == {kind, type(None)}
+
+
+def is_boolean(annotation: Any) -> bool:
+    """``bool`` or ``bool | None``: a field that takes a JSON boolean (or null)."""
+    return _is(annotation, bool)
+
+
+def is_integer(annotation: Any) -> bool:
+    """``int`` or ``int | None``: a field that takes a JSON integer (or null)."""
+    return _is(annotation, int)
+
+
+def is_integer_list(annotation: Any) -> bool:
+    """``list[int]`` (or ``| None``): ids and counts."""
+    lists = [annotation, *typing.get_args(annotation)]
+    return any(typing.get_origin(a) is list and typing.get_args(a) == (int,) for a in lists)
+
+
+def _json_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class Input(Schema):
@@ -40,24 +60,39 @@ class Input(Schema):
     ``true``/``false`` (and ``null`` where the field is optional). Query parameters and form fields are
     text and are not inputs of this kind: ``?unassigned=true`` is still read as a boolean.
     ``aftersales/tests/test_input_booleans.py`` walks every body schema of the API for a bool that is lax.
+
+    An integer (an id, a count, a score) is a JSON integer for the same reason: pydantic read ``true`` as 1
+    and ``"5"`` as 5 (QA, 2026-12-07: ``"score": true`` on a follow-up call stored a score of 1 and opened
+    a low-score complaint by itself). Anything else answers 400 ``invalid_input`` (``type: "int_type"``),
+    in a list of integers too (``order_ids``). ``aftersales/tests/test_input_integers.py`` proves it.
     """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     _boolean_fields: ClassVar[frozenset[str]] = frozenset()
+    _integer_fields: ClassVar[frozenset[str]] = frozenset()
+    _integer_list_fields: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        cls._boolean_fields = frozenset(
-            name for name, field in cls.model_fields.items() if is_boolean(field.annotation)
-        )
+        fields = cls.model_fields.items()
+        cls._boolean_fields = frozenset(name for name, field in fields if is_boolean(field.annotation))
+        cls._integer_fields = frozenset(name for name, field in fields if is_integer(field.annotation))
+        cls._integer_list_fields = frozenset(name for name, field in fields if is_integer_list(field.annotation))
 
     @field_validator("*", mode="before")
     @classmethod
-    def _booleans_are_json_booleans(cls, value: Any, info: ValidationInfo) -> Any:
-        if info.field_name in cls._boolean_fields and value is not None and not isinstance(value, bool):
+    def _json_types_are_json_types(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name
+        if value is None:
+            return value
+        if name in cls._boolean_fields and not isinstance(value, bool):
             raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+        if name in cls._integer_fields and not _json_integer(value):
+            raise PydanticCustomError("int_type", "Input should be a valid integer")
+        if name in cls._integer_list_fields and isinstance(value, list) and not all(map(_json_integer, value)):
+            raise PydanticCustomError("int_type", "Input should be a list of valid integers")
         return value
 
 
