@@ -373,6 +373,9 @@ class OrdersMixin:
                 )
             if status == S.WAITING:
                 return
+            # The customer signs the diagnosis visit before the technician leaves to fetch the part: one
+            # record open at a time, and every visit signed before completion (§6 1.3.6).
+            self.sign(visit, technician=technician, at=departed)
             arrived = min(arrived + datetime.timedelta(days=self.rng.randint(2, 5)), self.latest_arrival())
             self.clock = arrived
             visit = services.record_visit(
@@ -461,10 +464,16 @@ class OrdersMixin:
             rating=self.rng.choice((5, 5, 5, 4, 4, 3)),
             customer_remarks=self.rng.choice(data.REMARKS),
         )
+        self.sign(visit, technician=technician, at=departed, rng=self.rng)
+        return departed
+
+    def sign(self, visit: Visit, *, technician: User, at: datetime.datetime, rng: random.Random | None = None) -> None:
+        """The customer's signature on ``visit`` as the technician left at ``at``. A signature of its own
+        random source (``rng`` None) leaves the demo's sequence, and so the rest of the set, as it was."""
         signer = visit.order.reporter_name
-        image = SimpleUploadedFile(f"signature-{visit.pk}.png", signature_png(self.rng), content_type="image/png")
+        png = signature_png(rng or random.Random(visit.pk))
+        image = SimpleUploadedFile(f"signature-{visit.pk}.png", png, content_type="image/png")
         services.sign_visit(visit, by=technician, signer_name=signer, image=image)
         # Signed as the technician left (the record's 签字时间), not when the demo was loaded: behind the
         # service's back, as the event times (sign_visit stamps the moment it is called).
-        Visit.objects.filter(pk=visit.pk).update(signed_at=departed)
-        return departed
+        Visit.objects.filter(pk=visit.pk).update(signed_at=at)

@@ -277,7 +277,7 @@ class OrderOut(OrderListOut):
     def resolve_allowed_transitions(order: ServiceOrder, context: dict[str, Any]) -> list[str]:
         # An order just opened has no visit, so none signed: no query.
         signed = False if context.get("just_opened") else None
-        return moves_for(context["request"].user, order, has_signed_visit=signed)
+        return moves_for(context["request"].user, order, visits_signed=signed)
 
 
 class OrderPage(Schema):
@@ -377,11 +377,11 @@ class OrderQuery(OrderFilterQuery):
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-def moves_for(user: User, order: ServiceOrder, *, has_signed_visit: bool | None = None) -> list[str]:
+def moves_for(user: User, order: ServiceOrder, *, visits_signed: bool | None = None) -> list[str]:
     """The moves this user may make on this order now (the screens offer only these)."""
-    if has_signed_visit is None:
-        has_signed_visit = order.visits.filter(signed_at__isnull=False).exists()
-    return selectors.available_moves(user=user, order=order, has_signed_visit=has_signed_visit)
+    if visits_signed is None:
+        visits_signed = selectors.order_visits_signed(order)
+    return selectors.available_moves(user=user, order=order, visits_signed=visits_signed)
 
 
 def _order(request: HttpRequest, order_id: int) -> ServiceOrder:

@@ -6,13 +6,11 @@ from django.http import Http404
 from aftersales.accounts.capabilities import users_with_capability
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import scope_by_centre
-from aftersales.core.errors import DomainError
 from aftersales.service import list_rows
-from aftersales.service.choices import OPEN_STATUSES, OrderStatus
+from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 from aftersales.service.permissions import order_scope_parts, orders_visible_to
-from aftersales.service.services.orders import check_move
-from aftersales.service.transitions import allowed_targets
+from aftersales.service.services import orders as orders_services
 
 
 def order_list(*, user: User) -> QuerySet[ServiceOrder]:
@@ -81,18 +79,12 @@ def order_detail_prefetch() -> list[Prefetch]:
     return [Prefetch("events", queryset=OrderEvent.objects.select_related("actor").order_by("id"))]
 
 
-def available_moves(*, user: User, order: ServiceOrder, has_signed_visit: bool) -> list[str]:
-    """The status moves this user can make on this order now: the table, the role and every
-    precondition of ``transition_order`` (so neither face offers a move that would be refused).
+def available_moves(*, user: User, order: ServiceOrder, visits_signed: bool | None = None) -> list[str]:
+    """The status moves this user can make on this order now (``services.orders.available_moves``: the
+    table, the role and every precondition); ``visits_signed`` when the caller has the visits loaded."""
+    return orders_services.available_moves(order, by=user, visits_signed=visits_signed)
 
-    Dispatching is done by assigning a technician, so it is never offered as a plain move."""
-    moves = []
-    for to in allowed_targets(order.status):
-        if to == OrderStatus.DISPATCHED:
-            continue
-        try:
-            check_move(order, to=to, by=user, reason="-", has_signed_visit=has_signed_visit)
-        except DomainError:
-            continue
-        moves.append(to)
-    return moves
+
+def order_visits_signed(order: ServiceOrder) -> bool:
+    """Whether the customer signed every visit of the order, and there is one (completion needs it)."""
+    return orders_services.visits_signed(order)

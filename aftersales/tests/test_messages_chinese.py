@@ -36,7 +36,7 @@ def test_transition_refusal_names_the_statuses_by_their_chinese_labels(order, us
     body = agent.post(f"/api/v1/orders/{order.pk}/transitions", {"to": "completed"}, content_type=JSON, **ZH).json()
 
     assert body["code"] == "transition_not_allowed"
-    assert body["allowed"] == ["accepted", "closed", "cancelled"]  # codes for programs
+    assert body["allowed"] == ["accepted", "cancelled"]  # codes for programs
     assert "状态为“新建”的工单不能变更为“已完工”" in body["detail"], body["detail"]
     assert has_code(body["detail"], OrderStatus.values) == []
 

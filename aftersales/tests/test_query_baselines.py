@@ -456,8 +456,13 @@ def build() -> Ids:
         .first()
     )
     assert order is not None, "the demo set has no dispatched order in 上海"
-    visits = [services.record_visit(order, by=order.technician) for _ in range(MIN_ROWS)]
-    visit = services.sign_visit(visits[0], by=order.technician, signer_name="陈建国", image=png("signature.png"))
+    for draft in order.visits.filter(signed_at__isnull=True):  # an order on site: its draft signed first
+        services.sign_visit(draft, by=order.technician, signer_name="陈建国", image=png("draft.png"))
+    visits = []
+    for i in range(MIN_ROWS):  # one record open at a time: each is signed before the next arrival
+        visit = services.record_visit(order, by=order.technician)
+        visits.append(services.sign_visit(visit, by=order.technician, signer_name="陈建国", image=png(f"s{i}.png")))
+    visit = visits[0]
     for i in range(MIN_ROWS):
         services.add_photo(order, by=manager, file=png(f"p{i}.png"), visit=visit)
     agent = User.objects.get(username="agent")

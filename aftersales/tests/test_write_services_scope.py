@@ -1484,6 +1484,8 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.coverage.redecide_order_coverage": "computes a decision; the caller writes it",
     "aftersales.service.services.coverage.decide_order_coverage": "computes a decision (in the site's language); the caller writes it",
     "aftersales.service.services.orders.check_move": "a check (used by transition_order and available_moves)",
+    "aftersales.service.services.orders.available_moves": "a read of check_move's verdicts for an order the caller has in scope; writes nothing",
+    "aftersales.service.services.orders.visits_signed": "a read (are the order's visits signed); writes nothing",
     "aftersales.money.services.charges.get_line": "a read through charge_lines_visible_to (404 outside the scope)",
     "aftersales.money.services.charges.rederive_bearers": "called by money's receiver of the order's coverage events, inside that service's transaction",
     "aftersales.money.services.quotes.get_quote": "a read through quotes_visible_to (404 outside the scope)",

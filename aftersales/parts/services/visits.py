@@ -26,6 +26,7 @@ from aftersales.service.choices import OldParts
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.permissions import can_record_visit
 from aftersales.service.services import update_visit
+from aftersales.service.services.visits import VISIT_TEXT_FIELDS
 
 MAX_LINES = 50
 # The old part comes back to stock as defective when it is kept for a claim or sent for repair.
@@ -185,17 +186,35 @@ def use_parts(*, by: User, visit: Visit, lines: list[IssueLine]) -> list[VisitPa
                 serial=line.old_serial,
                 reason=str(OldPartFate(line.old_part_fate).label),
             )
-    _note_old_parts(visit, used, order=order, by=by)
+    _note_on_record(visit, used, order=order, by=by)
     parts_used.send(sender=VisitPart, order=order, visit=visit, used=used, by=by)
     return used
 
 
-def _note_old_parts(visit: Visit, used: list[VisitPart], *, order: ServiceOrder, by: User) -> None:
-    """The service record's "old parts" follows the parts used while it still says none were replaced
-    (found by a helper's probe, 2026-12-06: the signed record read "No parts replaced" beside a part
-    handed to the customer): handed to the customer when every old part was, else kept by us."""
-    visit.refresh_from_db(fields=["old_parts", "signed_at"])
-    if visit.signed_at or visit.old_parts != OldParts.NONE or not can_record_visit(by, order):
+def _parts_text(used: list[VisitPart]) -> list[str]:
+    """Each part used as the record's "parts replaced" writes it: ``BLT-A42 ×1``."""
+    return [f"{row.part.number} ×{Decimal(str(row.quantity)).normalize():f}" for row in used]
+
+
+def _note_on_record(visit: Visit, used: list[VisitPart], *, order: ServiceOrder, by: User) -> None:
+    """The service record (售后服务记录单) says what the parts used say, while it is a draft:
+
+    - "parts replaced" lists each part used that its text does not name yet (QA, 2026-12-07: the
+      printed record read "更换备件 —" above its own "所用备件" table listing BLT-A42 ×1);
+    - "old parts" follows the parts used while it still says none were replaced (found by a helper's
+      probe, 2026-12-06: the signed record read "No parts replaced" beside a part handed to the
+      customer): handed to the customer when every old part was, else kept by us."""
+    visit.refresh_from_db(fields=["old_parts", "parts_replaced", "signed_at"])
+    if visit.signed_at or not can_record_visit(by, order):
         return
-    every_handed = {row.old_part_fate for row in used} == {OldPartFate.HANDED_TO_CUSTOMER}
-    update_visit(visit, by=by, old_parts=OldParts.HANDED_TO_CUSTOMER if every_handed else OldParts.KEPT)
+    changes: dict[str, str] = {}
+    text = visit.parts_replaced.strip()
+    missing = [line for row, line in zip(used, _parts_text(used), strict=True) if row.part.number not in text]
+    joined = "、".join([text, *missing] if text else missing)
+    if missing and len(joined) <= VISIT_TEXT_FIELDS["parts_replaced"]:  # never refuse the parts for the text
+        changes["parts_replaced"] = joined
+    if visit.old_parts == OldParts.NONE:
+        every_handed = {row.old_part_fate for row in used} == {OldPartFate.HANDED_TO_CUSTOMER}
+        changes["old_parts"] = OldParts.HANDED_TO_CUSTOMER if every_handed else OldParts.KEPT
+    if changes:
+        update_visit(visit, by=by, **changes)

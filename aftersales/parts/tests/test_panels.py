@@ -49,6 +49,47 @@ def test_the_order_page_and_the_printed_record_list_the_parts_used(client, job, 
     assert "使用备件" in page  # the timeline entry
 
 
+def test_the_records_parts_replaced_names_the_parts_used(client, job, keeper, part, users):
+    """QA, 2026-12-07: the printed record read "更换备件 —" above its own table listing BLT-A42 ×1."""
+    technician, visit = job
+    stock_up(van(technician), part, 2, by=keeper)
+    use_parts(
+        by=technician,
+        visit=visit,
+        lines=[IssueLine(part=part, quantity=Decimal(1), location=None, old_part_fate=OldPartFate.HANDED_TO_CUSTOMER)],
+    )
+    client.force_login(users["manager"])
+
+    printed = client.get(f"/orders/{visit.order_id}/print/").content.decode()
+
+    visit.refresh_from_db()
+    assert visit.parts_replaced == f"{part.number} ×1"
+    row = printed[printed.index("更换备件") :]
+    assert row[: row.index("</tr>")].count(f"{part.number} ×1") == 1, row[:300]
+
+
+def test_parts_used_are_added_to_what_the_technician_wrote_once(job, keeper, part):
+    technician, visit = job
+    other = PartFactory()
+    my_van = van(technician)
+    stock_up(my_van, part, 3, by=keeper)
+    stock_up(my_van, other, 3, by=keeper)
+    update_visit(visit, by=technician, parts_replaced=f"{part.number} 皮带", old_parts="kept")
+
+    use_parts(
+        by=technician,
+        visit=visit,
+        lines=[
+            IssueLine(part=part, quantity=Decimal(1), location=None, old_part_fate=OldPartFate.HANDED_TO_CUSTOMER),
+            IssueLine(part=other, quantity=Decimal(2), location=None, old_part_fate=OldPartFate.HANDED_TO_CUSTOMER),
+        ],
+    )
+
+    visit.refresh_from_db()
+    assert visit.parts_replaced == f"{part.number} 皮带、{other.number} ×2"
+    assert visit.old_parts == "kept"  # what the technician chose stays
+
+
 def test_old_free_text_parts_stay_readable(client, job, users):
     technician, visit = job
     update_visit(visit, by=technician, parts_replaced="主轴轴承 6205-2RS ×2", old_parts="kept")

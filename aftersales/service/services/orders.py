@@ -5,13 +5,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import due_at as working_day_due_at
 from aftersales.core.bulk import insert_numbered
-from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.phones import normalize_phone
 from aftersales.core.renderers import local_time
 from aftersales.core.text import site_language
@@ -174,29 +175,75 @@ def open_order(
     return order
 
 
+def visits_signed(order: ServiceOrder) -> bool:
+    """Whether the order has a visit and the customer signed every one (§6 1.3.6), in one query."""
+    counts = order.visits.aggregate(total=Count("pk"), unsigned=Count("pk", filter=Q(signed_at__isnull=True)))
+    return bool(counts["total"]) and not counts["unsigned"]
+
+
+def available_moves(order: ServiceOrder, *, by: User, visits_signed: bool | None = None) -> list[str]:
+    """The status moves ``by`` can make on this order now: the table, the role and every precondition
+    of ``transition_order`` (so neither face offers a move that would be refused, and a refusal lists
+    the same). Dispatching is done by assigning a technician, so it is never offered as a plain move.
+
+    ``visits_signed`` (see ``visits_signed()``) may be passed by a caller that has the visits loaded."""
+    moves = []
+    for to in allowed_targets(order.status):
+        if to == OrderStatus.DISPATCHED:
+            continue
+        try:
+            check_move(order, to=to, by=by, reason="-", visits_signed=visits_signed)
+        except DomainError:
+            continue
+        moves.append(to)
+    return moves
+
+
+def _require_signed_visits(order: ServiceOrder, *, signed: bool | None) -> None:
+    """Completion needs the customer's signature on every visit of the order, the last one included:
+    the customer confirms the unit works and signs (§6 1.3.6). QA, 2026-12-07: the diagnosis visit was
+    signed, the return visit where the part was fitted was not, and the order completed."""
+    if signed is None:
+        unsigned = order.visits.filter(signed_at__isnull=True).order_by("arrived_at", "pk").first()
+        if unsigned is not None:
+            raise ConflictError(
+                "signature_required",
+                _(
+                    "The customer has not signed the visit record of %(arrived)s yet: every visit is signed"
+                    " before the order is completed."
+                )
+                % {"arrived": f"{local_time(unsigned.arrived_at):%Y-%m-%d %H:%M}"},
+                visit_id=unsigned.pk,
+            )
+        signed = order.visits.exists()
+    if not signed:
+        raise ConflictError("signature_required", _("The customer has not signed every visit record yet."))
+
+
 def check_move(
     order: ServiceOrder,
     *,
     to: str,
     by: User,
     reason: str,
-    has_signed_visit: bool | None = None,
+    visits_signed: bool | None = None,
     action: str = "",
 ) -> None:
     """Raise the DomainError that ``transition_order`` would raise for this move, or return.
 
-    ``has_signed_visit`` may be passed by a caller that has the visits loaded already; ``action`` is
+    ``visits_signed`` may be passed by a caller that has the visits loaded already; ``action`` is
     the service making the move when it is not a plain transition (``transitions.MADE_BY_ACTION``)."""
     needed = capability_for(order.status, to)
     # People read the statuses' labels (状态为“新建”); the codes are in ``allowed`` for programs.
     labels = {"status": choice_label(OrderStatus, order.status), "to": choice_label(OrderStatus, to)}
     if needed is None:
-        allowed = choice_labels(OrderStatus, allowed_targets(order.status)) or _("none")
+        # What this user can do to this order now, the same list as its ``allowed_transitions``.
+        moves = available_moves(order, by=by, visits_signed=visits_signed)
         raise ConflictError(
             "transition_not_allowed",
             _("An order that is “%(status)s” cannot move to “%(to)s”. Allowed: %(allowed)s.")
-            % {**labels, "allowed": allowed},
-            allowed=allowed_targets(order.status),
+            % {**labels, "allowed": choice_labels(OrderStatus, moves) or _("none")},
+            allowed=moves,
         )
     if not can_make_move(by, order, needed, to=to):
         raise PermissionDeniedError(
@@ -218,10 +265,8 @@ def check_move(
             raise ConflictError(
                 "transition_not_allowed", _("Only a consultation with the answer given can be closed at intake.")
             )
-    if has_signed_visit is None and to == OrderStatus.COMPLETED:
-        has_signed_visit = order.visits.filter(signed_at__isnull=False).exists()
-    if to == OrderStatus.COMPLETED and not has_signed_visit:
-        raise ConflictError("signature_required", _("The customer has not signed a visit record yet."))
+    if to == OrderStatus.COMPLETED:
+        _require_signed_visits(order, signed=visits_signed)
     if order.status == OrderStatus.CLOSED and to == OrderStatus.ACCEPTED:
         limit = int(str(settings.AFTERSALES["REOPEN_WITHIN_DAYS"]))
         if order.closed_at and timezone.now() - order.closed_at > datetime.timedelta(days=limit):

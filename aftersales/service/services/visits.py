@@ -14,7 +14,7 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, TooManyRequests, ValidationFailed
 from aftersales.core.renderers import local_time
 from aftersales.core.uploads import IMAGE_TYPES, clean_upload
-from aftersales.core.validation import choice_label, require_aware, require_choice, require_text
+from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
 from aftersales.service.choices import JOB_STATUSES, EventType, OldParts, OrderStatus
@@ -87,6 +87,36 @@ def _clean_visit_fields(
     return clean
 
 
+def _require_open_order(order: ServiceOrder) -> None:
+    """A completed, closed or cancelled order's visit records are final: no edit, signature, departure
+    or photo changes them, nor the warranty through a misuse finding (QA, 2026-12-07: a draft ticked
+    "misuse" after the manager closed the order turned it billable). Parts are refused the same way
+    (``parts.services.orders.require_open_order``). Call with the order locked."""
+    if not order.is_open:
+        raise ConflictError(
+            "order_not_open",
+            _("Order %(number)s is “%(status)s”: its visit records can no longer change.")
+            % {"number": order.number, "status": choice_label(OrderStatus, order.status)},
+        )
+
+
+def _require_no_open_visit(order: ServiceOrder) -> None:
+    """One record open at a time: an arrival while a visit is still unsigned (a retry, a double tap, a
+    helper arriving with the technician) would leave a second draft nobody completes. The phone view
+    offers the arrival only when no visit is open; the order's row lock makes two at once queue."""
+    open_visit = order.visits.filter(signed_at__isnull=True).order_by("arrived_at", "pk").first()
+    if open_visit is not None:
+        raise ConflictError(
+            "visit_open",
+            _(
+                "The visit record of %(arrived)s is not signed yet: complete it and have the customer sign it"
+                " before recording another arrival."
+            )
+            % {"arrived": f"{local_time(open_visit.arrived_at):%Y-%m-%d %H:%M}"},
+            visit_id=open_visit.pk,
+        )
+
+
 def _require_old_parts_told(visit: Visit) -> None:
     """A record that lists parts replaced says what became of the old ones: "No parts replaced" beside
     "BLT-A42 ×1" contradicted itself on the signed form (found by a helper's probe, 2026-12-06)."""
@@ -133,7 +163,8 @@ def _apply_misuse(order: ServiceOrder, *, by: User, ticked: bool | None) -> None
 
 @transaction.atomic
 def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime | None = None, **fields: Any) -> Visit:
-    """Record the technician's arrival (and whatever else is known); the order goes on site."""
+    """Record the technician's arrival (and whatever else is known); the order goes on site. Refused
+    (409 ``visit_open``) while another record of the order is unsigned."""
     _check_may_record_visits(by)
     order = lock_order(order, by=by)
     if not can_record_visit(by, order):
@@ -141,9 +172,10 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
     if order.status not in VISIT_STATUSES:
         raise ConflictError(
             "transition_not_allowed",
-            _("A visit can be recorded on a dispatched order, not on a “%(s)s” one.")
-            % {"s": choice_label(OrderStatus, order.status)},
+            _("Visits are recorded on orders that are %(statuses)s; this one is “%(s)s”.")
+            % {"statuses": choice_labels(OrderStatus, VISIT_STATUSES), "s": choice_label(OrderStatus, order.status)},
         )
+    _require_no_open_visit(order)
     arrived = arrived_at or timezone.now()
     clean = _clean_visit_fields({**fields, "arrived_at": arrived}, arrived_at=arrived, received_at=order.received_at)
     visit = Visit(order=order, technician=by, **clean)
@@ -163,11 +195,13 @@ def record_visit(order: ServiceOrder, *, by: User, arrived_at: datetime.datetime
 
 @transaction.atomic
 def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
-    """Fill in diagnosis, work done, parts and departure. A signed record is final."""
+    """Fill in diagnosis, work done, parts and departure. A signed record is final, and so is every
+    record of a completed, closed or cancelled order (409 ``order_not_open``)."""
     _check_may_record_visits(by)
     order = lock_order(visit.order, by=by)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
+    _require_open_order(order)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.signed_at:
         raise ConflictError("visit_signed", _("The customer has signed this record; it can no longer change."))
@@ -189,11 +223,12 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
 @transaction.atomic
 def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile) -> Visit:
     """Store the customer's signature (an image drawn on the screen) with the signer's name and time
-    (§6 1.3.6: the customer confirms the unit works and signs)."""
+    (§6 1.3.6: the customer confirms the unit works and signs). Only while the order is open."""
     _check_may_record_visits(by)
     order = lock_order(visit.order, by=by)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician collects signatures on this order."))
+    _require_open_order(order)
     name = require_text(signer_name, field="signer_name", max_length=100)
     upload = clean_upload(image, field="signature", allowed_types=("image/png",), max_bytes=1024 * 1024)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -230,7 +265,8 @@ def _check_photo_quota(order: ServiceOrder, *, by: User) -> None:
 
 @transaction.atomic
 def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit | None = None) -> Attachment:
-    """Attach a photo (JPEG, PNG or WebP, size-limited) to the order or one of its visits."""
+    """Attach a photo (JPEG, PNG or WebP, size-limited) to the order or one of its visits; a visit's
+    only while the order is open (its records are final once it is completed, closed or cancelled)."""
     if not (can_edit_order(by) or may_record_visits(by) or can_add_customer_photos(by)):
         raise PermissionDeniedError("forbidden", _("Your role may not add photos to this order."))
     require_order_in_scope(order, by=by)
@@ -241,6 +277,8 @@ def add_photo(order: ServiceOrder, *, by: User, file: UploadedFile, visit: Visit
     # The order's row lock serialises uploads to one order: two at once cannot both count 49 and
     # both add the 50th-and-more photo.
     order = lock_order(order, by=by)
+    if visit is not None:
+        _require_open_order(order)
     _check_photo_quota(order, by=by)
     upload = clean_upload(file, field="file", allowed_types=IMAGE_TYPES)
     attachment = Attachment(

@@ -283,14 +283,17 @@ def test_unticking_misuse_keeps_an_override_made_after_it(visit, order, users, t
 
 @pytest.mark.django_db
 def test_unticking_misuse_on_one_visit_keeps_it_while_another_visit_records_it(visit, order, users, tech):
-    second = services.record_visit(order, by=users[Role.TECHNICIAN], misuse_found=True)
+    # The first visit found misuse and was signed; the return visit (one record open at a time) too.
     tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON)
+    services.sign_visit(visit, by=users[Role.TECHNICIAN], signer_name="王五", image=image_file())
+    second = services.record_visit(order, by=users[Role.TECHNICIAN], misuse_found=True)
 
-    tech.patch(f"/api/v1/visits/{visit.pk}", {"misuse_found": False}, content_type=JSON)
+    tech.patch(f"/api/v1/visits/{second.pk}", {"misuse_found": False}, content_type=JSON)
 
     order.refresh_from_db()
     assert (order.warranty_covered, order.warranty_reason, order.misuse_found) == (False, "misuse", True)
-    assert Visit.objects.get(pk=second.pk).misuse_found is True
+    assert Visit.objects.get(pk=visit.pk).misuse_found is True
+    assert Visit.objects.get(pk=second.pk).misuse_found is False
 
 
 # ---- signature ----------------------------------------------------------------------------------
@@ -449,3 +452,167 @@ def test_the_timeline_lists_a_visits_fields_in_the_readers_language(visit, order
     english, chinese = visit_fields("en"), visit_fields("zh-hans")
     assert english and all("、" not in text for text in english) and any(", " in text for text in english)
     assert any("、" in text for text in chinese)
+
+
+# ---- one open record at a time; a finished order's records are final --------------------------
+def sign(visit: Visit, technician: Any) -> Visit:
+    return services.sign_visit(visit, by=technician, signer_name="王五", image=image_file())
+
+
+def finished(order: ServiceOrder, status: str, users: dict[str, Any]) -> ServiceOrder:
+    """The order completed, closed or cancelled while a visit is still unsigned. Completion needs every
+    visit signed now, so a completed or closed order with a draft record is one finished before that
+    rule (QA, 2026-12-07: a return visit left unsigned, then completed and closed): set behind the
+    services' back. Cancelling an order on site leaves its draft as it is."""
+    if status == "cancelled":
+        return services.transition_order(order, to="cancelled", by=users[Role.DISPATCHER], reason="客户撤回")
+    ServiceOrder.objects.filter(pk=order.pk).update(status=status)
+    return ServiceOrder.objects.get(pk=order.pk)
+
+
+def visit_rows(visit: Visit) -> tuple[Any, ...]:
+    fresh = Visit.objects.get(pk=visit.pk)
+    order = fresh.order
+    return (
+        counts(),
+        fresh.diagnosis,
+        fresh.misuse_found,
+        fresh.departed_at,
+        fresh.signed_at,
+        bool(fresh.signature),
+        order.warranty_covered,
+        order.warranty_reason,
+        order.version,
+    )
+
+
+FINISHED = ["completed", "closed", "cancelled"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", FINISHED)
+def test_visit_of_a_finished_order_cannot_change_answers_409_and_writes_nothing(visit, order, users, tech, status):
+    """QA, 2026-12-07: after the manager closed the order the technician ticked misuse on the draft
+    record and the warranty turned billable."""
+    finished(order, status, users)
+    before = visit_rows(visit)
+
+    edited = tech.patch(
+        f"/api/v1/visits/{visit.pk}",
+        {"diagnosis": "关单后改写", "misuse_found": True, "departed_at": "2026-01-01T10:00:00+08:00"},
+        content_type=JSON,
+    )
+    departed = tech.patch(f"/api/v1/visits/{visit.pk}", {"departed_at": None}, content_type=JSON)
+
+    for response in (edited, departed):
+        assert response.status_code == 409, response.content
+        body = response.json()
+        assert body["code"] == "order_not_open"
+        assert visit_rows(visit) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", FINISHED)
+def test_visit_of_a_finished_order_cannot_be_signed_answers_409_and_writes_nothing(visit, order, users, tech, status):
+    finished(order, status, users)
+    before = visit_rows(visit)
+
+    response = tech.post(f"/api/v1/visits/{visit.pk}/signature", {"signer_name": "王五", "signature": image_file()})
+
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "order_not_open"
+    assert visit_rows(visit) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", FINISHED)
+def test_photo_to_a_visit_of_a_finished_order_answers_409_and_writes_nothing(visit, order, users, tech, status):
+    finished(order, status, users)
+    before = visit_rows(visit)
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/photos", {"file": image_file(), "visit_id": visit.pk})
+
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "order_not_open"
+    assert visit_rows(visit) == before
+
+
+@pytest.mark.django_db
+def test_a_finished_orders_refusal_says_so_in_chinese(visit, order, users, tech):
+    finished(order, "closed", users)
+
+    body = tech.patch(
+        f"/api/v1/visits/{visit.pk}", {"misuse_found": True}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+
+    assert "已关闭" in body["detail"] and "上门" in body["detail"], body["detail"]
+
+
+@pytest.mark.django_db
+def test_second_arrival_while_a_visit_is_unsigned_answers_409_and_writes_nothing(order, tech):
+    """QA, 2026-12-07: two ``POST …/visits`` made two open drafts (a retry, a double tap)."""
+    first = tech.post(f"/api/v1/orders/{order.pk}/visits", {}, content_type=JSON)
+    assert first.status_code == 201, first.content
+    before = counts()
+
+    second = tech.post(f"/api/v1/orders/{order.pk}/visits", {"arrival_confirmed_by": "x"}, content_type=JSON)
+
+    assert second.status_code == 409, second.content
+    body = second.json()
+    assert (body["code"], body["visit_id"]) == ("visit_open", first.json()["id"])
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_return_visit_after_the_first_is_signed_is_recorded(order, users, tech):
+    first = services.record_visit(order, by=users[Role.TECHNICIAN], diagnosis="需更换压缩机")
+    sign(first, users[Role.TECHNICIAN])
+    services.transition_order(order, to="waiting", by=users[Role.TECHNICIAN], waiting_for="parts")
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/visits", {}, content_type=JSON)
+
+    assert response.status_code == 201, response.content
+    assert ServiceOrder.objects.get(pk=order.pk).status == "on_site"
+
+
+@pytest.mark.django_db
+def test_completing_with_the_return_visit_unsigned_answers_409_and_writes_nothing(order, users, tech):
+    """QA, 2026-12-07: the diagnosis visit was signed, the return visit where the part was fitted was
+    not, and the order completed (§6 1.3.6: the customer confirms the unit works and signs)."""
+    technician = users[Role.TECHNICIAN]
+    sign(services.record_visit(order, by=technician, diagnosis="需更换压缩机"), technician)
+    services.transition_order(order, to="waiting", by=technician, waiting_for="parts")
+    second = services.record_visit(ServiceOrder.objects.get(pk=order.pk), by=technician, work_done="更换压缩机")
+    assert "completed" not in tech.get(f"/api/v1/orders/{order.pk}").json()["allowed_transitions"]
+    before = counts()
+
+    response = tech.post(f"/api/v1/orders/{order.pk}/transitions", {"to": "completed"}, content_type=JSON)
+
+    assert response.status_code == 409, response.content
+    body = response.json()
+    assert (body["code"], body["visit_id"]) == ("signature_required", second.pk)
+    assert counts() == before
+    assert ServiceOrder.objects.get(pk=order.pk).status == "on_site"
+
+    sign(second, technician)
+    assert "completed" in tech.get(f"/api/v1/orders/{order.pk}").json()["allowed_transitions"]
+    done = tech.post(f"/api/v1/orders/{order.pk}/transitions", {"to": "completed"}, content_type=JSON)
+    assert done.status_code == 200, done.content
+
+
+@pytest.mark.django_db
+def test_record_visit_on_a_completed_order_names_the_statuses_that_take_visits(order, users, api_client):
+    technician = users[Role.TECHNICIAN]
+    sign(services.record_visit(order, by=technician), technician)
+    services.transition_order(order, to="completed", by=technician)
+    before = counts()
+
+    response = api_client(users[Role.MANAGER]).post(
+        f"/api/v1/orders/{order.pk}/visits", {}, content_type=JSON, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert all(label in detail for label in ("已派工", "上门服务中", "等待中")), detail
+    assert "已完工" in detail
+    assert counts() == before

@@ -19,7 +19,7 @@ from aftersales.core.errors import ConflictError
 from aftersales.core.tests.threads import run_together, wait_until_blocking
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.service.choices import EventType, OrderStatus
-from aftersales.service.models import Attachment, OrderEvent, ServiceOrder
+from aftersales.service.models import Attachment, OrderEvent, ServiceOrder, Visit
 from aftersales.service.services import add_photo, assign_technician, common, record_visit, update_order, visits
 from aftersales.service.tests.factories import make_order
 from aftersales.service.tests.test_api_flow import png_bytes
@@ -103,7 +103,10 @@ def test_two_edits_from_the_same_version_one_is_refused(centre, slow_lock):
     assert OrderEvent.objects.filter(order=order, type=EventType.FIELDS_CHANGED).count() == 1
 
 
-def test_two_technicians_arrive_on_one_order_both_visits_recorded_once_on_site(centre, slow_lock):
+def test_two_technicians_arrive_on_one_order_one_visit_recorded_once_on_site(centre, slow_lock):
+    """One record open at a time (``visit_open``): the technician and the helper arriving together
+    record one visit, and the order goes on site once. Without the order's row lock both would find
+    no open visit and both would write one."""
     order = make_order(customer=CustomerFactory(service_center=centre))
     dispatcher = UserFactory(role=Role.DISPATCHER, service_center=centre)
     lead, helper = (UserFactory(role=Role.TECHNICIAN, service_center=centre) for _ in range(2))
@@ -114,11 +117,31 @@ def test_two_technicians_arrive_on_one_order_both_visits_recorded_once_on_site(c
         lambda: record_visit(ServiceOrder.objects.get(pk=order.pk), by=helper, diagnosis="B"),
     )
 
-    assert not [r for r in results if isinstance(r, Exception)], results
+    recorded = [r for r in results if isinstance(r, Visit)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(recorded) == 1 and len(refused) == 1, results
+    assert (refused[0].code, refused[0].extra["visit_id"]) == ("visit_open", recorded[0].pk)
+    assert list(Visit.objects.filter(order=order).values_list("pk", flat=True)) == [recorded[0].pk]
     order.refresh_from_db()
     assert order.status == OrderStatus.ON_SITE
     moves = OrderEvent.objects.filter(order=order, type=EventType.STATUS_CHANGED, to_status=OrderStatus.ON_SITE)
     assert moves.count() == 1
+    assert OrderEvent.objects.filter(order=order, type=EventType.VISIT_RECORDED).count() == 1
+
+
+def test_a_double_tap_on_arrival_records_one_visit(centre, slow_lock):
+    """QA, 2026-12-07: the same arrival sent twice at once (a retry, a double tap) made two drafts."""
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    technician = UserFactory(role=Role.TECHNICIAN, service_center=centre)
+    assign_technician(order, by=UserFactory(role=Role.DISPATCHER, service_center=centre), technician=technician)
+
+    results = run_together(
+        *[lambda: record_visit(ServiceOrder.objects.get(pk=order.pk), by=technician) for _ in range(2)]
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["ConflictError", "Visit"], results
+    assert [r.code for r in results if isinstance(r, ConflictError)] == ["visit_open"]
+    assert Visit.objects.filter(order=order).count() == 1
 
 
 def test_concurrent_intake_numbers_are_unique_and_gap_free(centre):

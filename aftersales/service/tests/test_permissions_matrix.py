@@ -133,8 +133,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "orders_events": Endpoint("get", "/api/v1/orders/{w.order.pk}/events", 200, ALL),
     "visits_list": Endpoint("get", "/api/v1/orders/{w.order.pk}/visits", 200, ALL),
+    # On the dispatched order: the order on site has an unsigned visit, which refuses another arrival.
     "visits_create": Endpoint(
-        "post", "/api/v1/orders/{w.order.pk}/visits", 201, FIELD, lambda w: {"diagnosis": "复查"}
+        "post", "/api/v1/orders/{w.dispatched.pk}/visits", 201, FIELD, lambda w: {"diagnosis": "复查"}
     ),
     "visits_patch": Endpoint("patch", "/api/v1/visits/{w.visit.pk}", 200, FIELD, lambda w: {"work_done": "更换轴承"}),
     "visits_signature": Endpoint(

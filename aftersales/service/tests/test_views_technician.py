@@ -268,3 +268,57 @@ def test_job_list_query_count_is_constant_across_pages(tech_client, tech, centre
     _due_in_order(tech, centre, users, 6)
 
     assert measure() == few
+
+
+# ---- a finished order's records are final (QA, 2026-12-07) -------------------------------------
+@pytest.mark.parametrize("status", ["completed", "closed", "cancelled"])
+def test_finished_order_shows_the_draft_read_only_and_refuses_a_post(tech_client, tech, centre, users, status):
+    """The page of a closed order offered the record form and the signature pad; saving ticked misuse
+    and turned the warranty billable after the close."""
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech, arrival_confirmed_by="王五", diagnosis="轴承磨损")
+    ServiceOrder.objects.filter(pk=order.pk).update(status=status)  # finished before the rules held
+    order.refresh_from_db()
+    warranty = (order.warranty_covered, order.warranty_reason, order.version)
+    page = f"/tech/orders/{order.pk}/"
+
+    body = tech_client.get(page).content.decode()
+
+    assert f'action="{page}visits/{visit.pk}/"' not in body
+    assert "data-signature-pad" not in body and "signature_pad.umd.min.js" not in body
+    assert f'action="{page}arrive/"' not in body
+    assert "轴承磨损" in body  # the draft is shown, read-only
+    assert "tech-readonly-note" in body
+
+    response = tech_client.post(
+        f"{page}visits/{visit.pk}/",
+        {"diagnosis": "关单后改写", "old_parts": "none", "misuse_found": "on", "rating": ""},
+    )
+
+    assert response.status_code == 400
+    assert "tech-readonly-note" in response.content.decode()
+    visit.refresh_from_db()
+    order.refresh_from_db()
+    assert (visit.diagnosis, visit.misuse_found, visit.signed_at) == ("轴承磨损", False, None)
+    assert (order.warranty_covered, order.warranty_reason, order.version) == warranty
+
+
+def test_completing_with_an_unsigned_return_visit_shows_the_refusal(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    first = record_visit(order, by=tech)
+    page = f"/tech/orders/{order.pk}/"
+    tech_client.post(
+        f"{page}visits/{first.pk}/",
+        {"diagnosis": "需更换压缩机", "old_parts": "none", "signer_name": "王五", "signature": png_data_url()},
+    )
+    ServiceOrder.objects.filter(pk=order.pk).update(status="waiting", waiting_for="parts")
+    tech_client.post(f"{page}arrive/", {"arrival_confirmed_by": "王五"})
+    assert Visit.objects.filter(order=order, signed_at__isnull=True).count() == 1
+    assert f'action="{page}complete/"' not in tech_client.get(page).content.decode()
+
+    response = tech_client.post(f"{page}complete/", follow=True)
+
+    order.refresh_from_db()
+    assert order.status == "on_site"
+    assert "signature_required" not in response.content.decode()
+    assert "签字" in response.content.decode() or "sign" in response.content.decode()

@@ -188,7 +188,8 @@ MOVE_STYLES = {
 
 def offered_moves(user: User, order: ServiceOrder, *, visits: list[Visit]) -> list[str]:
     """What the service would accept from this user now (dispatching happens on the board)."""
-    return available_moves(user=user, order=order, has_signed_visit=any(v.signed_at for v in visits))
+    signed = bool(visits) and all(v.signed_at for v in visits)
+    return available_moves(user=user, order=order, visits_signed=signed)
 
 
 def _move_actions(order: ServiceOrder, moves: list[str], failed: TransitionForm | None) -> list[dict[str, Any]]:

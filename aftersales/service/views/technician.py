@@ -55,20 +55,25 @@ def _job(user: User, order_id: int) -> ServiceOrder:
 
 
 def _may_complete(user: User, order: ServiceOrder, visits: list[Visit]) -> bool:
-    signed = any(v.signed_at for v in visits)
-    return OrderStatus.COMPLETED in available_moves(user=user, order=order, has_signed_visit=signed)
+    signed = bool(visits) and all(v.signed_at for v in visits)
+    return OrderStatus.COMPLETED in available_moves(user=user, order=order, visits_signed=signed)
 
 
 def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any]:
     visits = list(order_visits(order=order))
     open_visit = next((v for v in reversed(visits) if not v.signed_at), None)
+    # A completed, closed or cancelled order's records are final (update_visit refuses them): a draft
+    # left unsigned is shown as it is, without the form and the signature pad.
+    editable = order.is_open
     contact = order.contact
     site = order.site or (order.unit.site if order.unit else None)
     order.sla = sla_state(order)  # type: ignore[attr-defined]
     context = {
         "order": order,
         "visits": visits,
-        "visit": open_visit,
+        "visit": open_visit if editable else None,
+        "finished": not editable,
+        "draft": None if editable else open_visit,
         "site": site,
         "call_phone": contact.mobile if contact else order.reporter_phone,
         # A first arrival, or a return after waiting (parts, customer) or a re-dispatch.
@@ -79,7 +84,9 @@ def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any
         "arrival_form": forms.get("arrival_form")
         or ArrivalForm(initial={"arrival_confirmed_by": contact.name if contact else order.reporter_name}),
     }
-    if open_visit is not None:
+    if not editable and forms.get("visit_form") is not None:
+        context["refusals"] = forms["visit_form"].non_field_errors()  # a post the service refused
+    if editable and open_visit is not None:
         context["visit_form"] = forms.get("visit_form") or VisitForm(
             initial={
                 **{f: getattr(open_visit, f) for f in VisitForm.VISIT_FIELDS},
