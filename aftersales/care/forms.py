@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.care.choices import CampaignKind, ComplaintCause, ContactChannel, Direction, Outcome
-from aftersales.care.models import FollowUpRule, ScriptQuestion
+from aftersales.care.models import Campaign, FollowUpRule, ScriptQuestion
 from aftersales.catalog.forms import NewUnitModelField
 from aftersales.catalog.models import ProductModel
 from aftersales.core.forms import OfferedChoiceField
@@ -83,15 +83,27 @@ class AcceptForm(forms.Form):
     note = forms.CharField(required=False, max_length=500)
 
 
+def _campaign_label(name: str) -> str:
+    return capfirst(Campaign._meta.get_field(name).verbose_name)
+
+
 class CampaignForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=CampaignKind.choices)
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
-    event_on = forms.DateField(widget=DateInput())
-    product_model = forms.ModelChoiceField(queryset=ProductModel.objects.order_by("code"), required=False)
-    province = forms.CharField(max_length=50, required=False)
-    older_than_years = forms.IntegerField(min_value=0, max_value=50, required=False)
-    late_reason = forms.CharField(max_length=300, required=False)
+    # The template writes ``field.label``: each label is the model field's translated name (the
+    # field names' English showed on the Chinese screen, QA 2026-12-07).
+    title = forms.CharField(label=_campaign_label("title"), max_length=200)
+    kind = forms.ChoiceField(label=_campaign_label("kind"), choices=CampaignKind.choices)
+    message = forms.CharField(
+        label=_campaign_label("message"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+    event_on = forms.DateField(label=_campaign_label("event_on"), widget=DateInput())
+    product_model = forms.ModelChoiceField(
+        label=_campaign_label("product_model"), queryset=ProductModel.objects.order_by("code"), required=False
+    )
+    province = forms.CharField(label=_campaign_label("province"), max_length=50, required=False)
+    older_than_years = forms.IntegerField(
+        label=_campaign_label("older_than_years"), min_value=0, max_value=50, required=False
+    )
+    late_reason = forms.CharField(label=_campaign_label("late_reason"), max_length=300, required=False)
 
 
 # ---- the customer file's own records (the services of customers and installed_base check them again) ----
