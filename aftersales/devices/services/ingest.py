@@ -111,7 +111,13 @@ class _Quarantine:
             device_serial=serial[:64].replace("\x00", "\ufffd"),
             reason=reason,
             detail=(detail % args if args else detail)[:300].replace("\x00", "\ufffd"),
-            detail_facts={"text": detail, "args": args} if detail else {},
+            # A device's own text (an unknown key) may hold a NUL, which PostgreSQL's text and JSON refuse.
+            detail_facts={
+                "text": detail,
+                "args": {k: str(v).replace("\x00", "\ufffd") for k, v in (args or {}).items()},
+            }
+            if detail
+            else {},
             payload=_text(payload)[:PAYLOAD_KEPT],
         )
         if reason == QuarantineReason.RATE_LIMITED and device is not None:
