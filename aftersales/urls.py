@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views import defaults
 
 from aftersales.api import api
 from aftersales.console import views as console_views
@@ -8,6 +10,16 @@ from aftersales.core.views import healthz
 # Under /api/ a 400 answered by Django itself (a body or a form over its limits) is JSON, like every
 # other API answer (core.http_errors); screens keep Django's page.
 handler400 = "aftersales.core.http_errors.bad_request"
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: under /portal/ the customer's own 404, whose logo and "back" lead to the portal's
+    home; the console's (404.html) leads to /, which sends a customer to the staff sign-in (QA 2026-12-07)."""
+    template = "portal/404.html" if request.path.startswith("/portal/") else "404.html"
+    return defaults.page_not_found(request, exception, template_name=template)
+
+
+handler404 = page_not_found
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

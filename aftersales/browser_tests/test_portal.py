@@ -138,6 +138,16 @@ def test_customer_scans_the_label_reports_a_fault_and_follows_it_to_completion(d
     signature = page.get_by_role("img", name=zh("Signature"))
     expect(signature).to_be_visible()
     assert signature.evaluate("img => img.naturalWidth") > 0
+    # Readable on the phone (QA 2026-12-07: four columns wrapped one character per line and the
+    # signature ran past the page): no sideways scroll, each value as wide as the sheet, the signature
+    # inside its cell.
+    no_sideways_scroll(page)
+    widths = page.locator(".print-table td").evaluate_all("cells => cells.map(cell => cell.clientWidth)")
+    assert widths and min(widths) > 250, f"record values squeezed into {min(widths)}px on a 375px phone"
+    assert signature.evaluate(
+        "img => img.getBoundingClientRect().right <= img.closest('td').getBoundingClientRect().right"
+    )
+    screenshot(page, "portal-record-phone")
 
 
 def test_company_administrator_sees_the_company_orders_and_a_contact_only_theirs(demo, new_page, problems) -> None:

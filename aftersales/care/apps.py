@@ -155,7 +155,7 @@ class CareConfig(AppConfig):
                     registry.SettingsColumn(_("Position"), "position"),
                     registry.SettingsColumn(_("Question"), "text", link=True),
                     registry.SettingsColumn(_("Answer type"), "get_answer_type_display"),
-                    registry.SettingsColumn(_("Active"), "active"),
+                    registry.SettingsColumn(_("Status"), "active", kind="active"),
                 ),
                 create="aftersales.care.services.rules.create_question",
                 update="aftersales.care.services.rules.update_question",

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop as _
+
 MESSAGE_ID = re.compile(r"^[\x21-\x7e]{1,64}$")
 FAULT_CODE = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -31,7 +33,16 @@ MAX_PAYLOAD_BYTES = 256 * 1024
 
 
 class Malformed(ValueError):
-    """The reason a message cannot be read (quarantined as ``malformed`` with this text)."""
+    """The reason a message cannot be read (quarantined as ``malformed``).
+
+    ``text`` is an English sentence with ``%(name)s`` placeholders, marked for translation and filled
+    with ``args``: ``str()`` of the error is the English (the API's machine-readable ``detail``), and the
+    quarantine keeps ``text`` and ``args`` so that screens say it in the reader's language."""
+
+    def __init__(self, text: str, **args: Any) -> None:
+        self.text = text
+        self.args_ = args
+        super().__init__(text % args if args else text)
 
 
 @dataclass
@@ -48,33 +59,33 @@ def decode_payload(payload: bytes | str | Any) -> list[Any]:
     """The objects of a payload (bytes or text of JSON, or JSON already decoded)."""
     if isinstance(payload, bytes | bytearray):
         if len(payload) > MAX_PAYLOAD_BYTES:
-            raise Malformed(f"payload over {MAX_PAYLOAD_BYTES} bytes")
+            raise Malformed(_("payload over %(size)s bytes"), size=MAX_PAYLOAD_BYTES)
         try:
             payload = payload.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise Malformed("payload is not UTF-8") from exc
+            raise Malformed(_("payload is not UTF-8")) from exc
     if isinstance(payload, str):
         try:
             payload = json.loads(payload)
         except (ValueError, RecursionError) as exc:
-            raise Malformed(f"payload is not JSON ({str(exc)[:80]})") from exc
+            raise Malformed(_("payload is not JSON (%(error)s)"), error=str(exc)[:80]) from exc
     items = payload if isinstance(payload, list) else [payload]
     if not items:
-        raise Malformed("empty list")
+        raise Malformed(_("empty list"))
     return items
 
 
 def parse_message(item: Any) -> Message:
     if not isinstance(item, dict):
-        raise Malformed("a message is a JSON object")
+        raise Malformed(_("a message is a JSON object"))
     unknown = set(item) - {"id", "ts", "pos", "engine", "faults"}
     if unknown:
-        raise Malformed(f"unknown keys: {', '.join(sorted(unknown))[:100]}")
+        raise Malformed(_("unknown keys: %(keys)s"), keys=", ".join(sorted(unknown))[:100])
     message_id = item.get("id")
     if isinstance(message_id, int) and not isinstance(message_id, bool):
         message_id = str(message_id)
     if not isinstance(message_id, str) or not MESSAGE_ID.match(message_id):
-        raise Malformed("id: 1-64 printable characters")
+        raise Malformed(_("id: 1-64 printable characters"))
     message = Message(message_id=message_id, at=parse_time(item.get("ts")))
     if "pos" in item:
         message.values.update(_numbers(item["pos"], POSITION_RANGES, "pos", required=("lat", "lon")))
@@ -88,61 +99,67 @@ def parse_message(item: Any) -> Message:
 
 def parse_time(value: Any) -> datetime.datetime:
     if isinstance(value, bool) or value is None:
-        raise Malformed("ts: required, ISO 8601 with an offset or Unix seconds/milliseconds")
+        raise Malformed(_("ts: required, ISO 8601 with an offset or Unix seconds/milliseconds"))
     if isinstance(value, int | float):
         if not math.isfinite(value) or value < 0:
-            raise Malformed("ts: not a time")
+            raise Malformed(_("ts: not a time"))
         seconds = value / 1000 if value > 100_000_000_000 else value
         try:
             return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
         except (OverflowError, OSError, ValueError) as exc:
-            raise Malformed("ts: out of range") from exc
+            raise Malformed(_("ts: out of range")) from exc
     if isinstance(value, str) and len(value) <= 40:
         try:
             moment = datetime.datetime.fromisoformat(value)
         except ValueError as exc:
-            raise Malformed("ts: not ISO 8601") from exc
+            raise Malformed(_("ts: not ISO 8601")) from exc
         if moment.tzinfo is None:
-            raise Malformed("ts: needs an offset (+08:00 or Z)")
+            raise Malformed(_("ts: needs an offset (+08:00 or Z)"))
         return moment.astimezone(datetime.UTC)
-    raise Malformed("ts: ISO 8601 with an offset or Unix seconds/milliseconds")
+    raise Malformed(_("ts: ISO 8601 with an offset or Unix seconds/milliseconds"))
 
 
 def _numbers(
     value: Any, ranges: dict[str, tuple[float, float]], name: str, required: tuple[str, ...] = ()
 ) -> dict[str, float]:
     if not isinstance(value, dict):
-        raise Malformed(f"{name}: an object")
+        raise Malformed(_("%(name)s: an object"), name=name)
     unknown = set(value) - set(ranges)
     if unknown:
-        raise Malformed(f"{name}: unknown keys {', '.join(sorted(unknown))[:80]}")
+        raise Malformed(_("%(name)s: unknown keys %(keys)s"), name=name, keys=", ".join(sorted(unknown))[:80])
     for key in required:
         if key not in value:
-            raise Malformed(f"{name}.{key}: required")
+            raise Malformed(_("%(name)s: required"), name=f"{name}.{key}")
     numbers = {}
     for key, number in value.items():
         if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
-            raise Malformed(f"{name}.{key}: a number")
+            raise Malformed(_("%(name)s: a number"), name=f"{name}.{key}")
         low, high = ranges[key]
         if not low <= number <= high:
-            raise Malformed(f"{name}.{key}: {number} outside {low:g}..{high:g}")
+            raise Malformed(
+                _("%(name)s: %(value)s outside %(low)s..%(high)s"),
+                name=f"{name}.{key}",
+                value=str(number),
+                low=f"{low:g}",
+                high=f"{high:g}",
+            )
         numbers[key] = float(number)
     return numbers
 
 
 def _faults(value: Any) -> list[tuple[str, bool]]:
     if not isinstance(value, list) or len(value) > 50:
-        raise Malformed("faults: a list of at most 50")
+        raise Malformed(_("faults: a list of at most 50"))
     faults = []
     for fault in value:
         if not isinstance(fault, dict) or set(fault) - {"code", "active"}:
-            raise Malformed('faults: objects {"code", "active"}')
+            raise Malformed(_('faults: objects {"code", "active"}'))
         code, active = fault.get("code"), fault.get("active", True)
         if not isinstance(code, str) or not FAULT_CODE.match(code):
-            raise Malformed("faults.code: 1-32 letters, digits, '.', '_' or '-'")
+            raise Malformed(_("faults.code: 1-32 letters, digits, '.', '_' or '-'"))
         if not isinstance(active, bool):
-            raise Malformed("faults.active: true or false")
+            raise Malformed(_("faults.active: true or false"))
         faults.append((code, active))
     if len({code for code, _active in faults}) != len(faults):
-        raise Malformed("faults: a code twice in one message")
+        raise Malformed(_("faults: a code twice in one message"))
     return faults

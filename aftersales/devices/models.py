@@ -6,9 +6,12 @@ table partitioned by month on ``at`` (migration 0002, ``services/partitions.py``
 table. ``DeviceState`` keeps the latest of each device so the map and the health list never read it.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +28,20 @@ from aftersales.devices.choices import (
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import OrderKind, Priority
 from aftersales.service.models import ServiceOrder
+
+TIME_ARGS = frozenset({"at", "bound"})  # the values of a quarantine's detail that are times
+
+
+def api_time(moment: datetime.datetime) -> str:
+    """A time as the API writes every time: local (Beijing) time with its offset, to the second."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _local_time(value: str) -> str:
+    try:
+        return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return value
 
 
 class Device(TimeStampedModel):
@@ -178,7 +195,10 @@ class Quarantine(models.Model):
     device = models.ForeignKey(Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     device_serial = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=20, choices=QuarantineReason.choices)
-    detail = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=300, blank=True)  # English, for programs (the API's ``detail``)
+    # The detail's sentence (its msgid) and the values in it, so that screens say it in the reader's
+    # language and time zone (QA 2026-12-07: "pos.lat: 91 outside -90..90" and UTC times on Chinese screens).
+    detail_facts = models.JSONField(default=dict, blank=True)
     payload = models.TextField(blank=True)
     count = models.PositiveIntegerField(default=1)
 
@@ -189,6 +209,19 @@ class Quarantine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_serial} {self.reason}"
+
+    @property
+    def detail_display(self) -> str:
+        """The detail in the reader's language, its times in local time to the second (rows written before
+        ``detail_facts`` existed show the stored English)."""
+        text, args = self.detail_facts.get("text"), self.detail_facts.get("args") or {}
+        if not text:
+            return self.detail
+        shown = {key: _local_time(value) if key in TIME_ARGS else value for key, value in args.items()}
+        try:
+            return gettext(text) % shown if shown else gettext(text)
+        except (KeyError, TypeError, ValueError):
+            return self.detail
 
 
 class LinkEvent(models.Model):
@@ -278,4 +311,6 @@ class Trigger(models.Model):
         if kind == "hours":
             milestone = rest.partition(":")[2]
             return gettext("%(rule)s at %(hours)s hours run") % {"rule": self.rule.name, "hours": milestone}
+        if kind == "threshold" and rest in Metric.values:
+            return gettext("%(reading)s over the threshold") % {"reading": Metric(rest).label}
         return self.cause

@@ -1,12 +1,13 @@
-"""The History panel on a record's page, and its "older" pages (htmx)."""
+"""The History panel on a record's page, and its "older" pages (htmx; opened directly, a page)."""
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from aftersales.history.display import describe
@@ -42,4 +43,13 @@ def history_rows(request: HttpRequest, target: str, pk: int) -> HttpResponse:
         raise Http404
     obj = get_object_or_404(registered.visible_to(request.user), pk=pk)
     context = _rows_context(registered, obj, cursor=request.GET.get("cursor") or None)
-    return HttpResponse(render_to_string("history/_rows.html", context, request=request))
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true":
+        response = HttpResponse(render_to_string("history/_rows.html", context, request=request))
+    else:
+        # Opened directly (a link, docs/care.md's "full rows", the browser's back button): the page,
+        # not an unstyled fragment (QA 2026-12-07).
+        url = getattr(obj, "get_absolute_url", None)
+        context |= {"record": obj, "record_kind": obj._meta.verbose_name, "record_url": url() if url else None}
+        response = render(request, "history/record_history.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response

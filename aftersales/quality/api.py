@@ -22,7 +22,7 @@ from aftersales.parts.models import Part
 from aftersales.quality import selectors, services
 from aftersales.quality import statistics as stats
 from aftersales.quality.choices import Breakdown, CaseSource, CaseStatus
-from aftersales.quality.filters import parse_window
+from aftersales.quality.filters import check_figure_key, parse_window
 from aftersales.quality.models import CaseComment, QualityCase
 from aftersales.quality.permissions import can_view_failures
 from aftersales.reports.filters import Filters
@@ -34,7 +34,7 @@ router = Router(tags=["quality"])
 class WindowQuery(Schema):
     start: str | None = Field(None, alias="from", max_length=10, description="First day, YYYY-MM-DD.")
     end: str | None = Field(None, alias="to", max_length=10, description="Last day (included), YYYY-MM-DD.")
-    month: str | None = Field(None, max_length=7, description="YYYY-MM, instead of from/to.")
+    month: str | None = Field(None, max_length=7, description="YYYY-MM, instead of from/to (not with them).")
     centre: str | None = Field(None, max_length=12, description="Service centre id.")
     model: str | None = Field(None, max_length=12, description="Product model id.")
     customer: str | None = Field(None, max_length=12, description="Customer id.")
@@ -172,7 +172,11 @@ class FailureOrderPage(Schema):
 
 class FigureQuery(WindowQuery):
     figure: Breakdown
-    key: str = Field("", max_length=64, description="The row's key (model or part id, code, batch, band).")
+    key: str = Field(
+        "",
+        max_length=64,
+        description="The row's key (model or part id, code, batch, band); none for all, units and repeats.",
+    )
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 
@@ -181,6 +185,7 @@ class FigureQuery(WindowQuery):
 def failure_orders(request: HttpRequest, query: Query[FigureQuery]) -> dict[str, Any]:
     """The orders behind one figure (``figure`` and the row's ``key``), newest first; ``count`` is the figure."""
     window = _window(request, query)
+    check_figure_key(query.figure, query.key)
     qs = selectors.figure_order_rows(request.user, window, figure=query.figure, key=query.key)
     page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": page.items, "next_cursor": page.next_cursor, "count": qs.count()}

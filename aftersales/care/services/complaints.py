@@ -142,10 +142,13 @@ def open_complaint(
     if not owner.is_active or not can_handle_complaints(owner, centre_id=customer.service_center_id):
         raise ValidationFailed("invalid_owner", _("This person does not handle complaints here."), field="owner_id")
     orders, units = list(orders), list(units)
-    if any(o.customer_id != customer.pk for o in orders):
-        raise ValidationFailed("invalid_order", _("The order is not this customer's."), field="orders")
-    if any(u.customer_id != customer.pk for u in units):
-        raise ValidationFailed("invalid_unit", _("The unit is not this customer's."), field="units")
+    # Named as the API's input fields (``order_ids.0``), the only callers that pass them.
+    for index, order in enumerate(orders):
+        if order.customer_id != customer.pk:
+            raise ValidationFailed("invalid_order", _("The order is not this customer's."), field=f"order_ids.{index}")
+    for index, unit in enumerate(units):
+        if unit.customer_id != customer.pk:
+            raise ValidationFailed("invalid_unit", _("The unit is not this customer's."), field=f"unit_ids.{index}")
     return _create(
         customer=customer,
         owner=owner,

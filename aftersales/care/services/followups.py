@@ -22,6 +22,7 @@ from aftersales.care.permissions import can_make_calls, follow_ups_visible_to, s
 from aftersales.care.services.complaints import open_complaint_unchecked
 from aftersales.care.services.contacts import add_entry
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import site_language
 from aftersales.core.validation import require_choice, require_text
 from aftersales.history.services import record_activity
 from aftersales.service.models import ServiceOrder
@@ -273,12 +274,15 @@ def record_call(
         changes={"status": (before, task.status)} if before != task.status else None,
         data={"outcome": outcome, "score": score, "attempt": task.attempts},
     )
-    summary = _("%(purpose)s: %(outcome)s") % {
-        "purpose": task.get_purpose_display(),
-        "outcome": call.get_outcome_display(),
-    }
-    if score is not None:
-        summary += " · " + _("score %(score)d") % {"score": score}
+    # The contact log and the complaint are records the whole centre reads (and the complaint ledger
+    # exports): written in the site's language, not the language of the clerk who made the call.
+    with site_language():
+        summary = _("%(purpose)s: %(outcome)s") % {
+            "purpose": task.get_purpose_display(),
+            "outcome": call.get_outcome_display(),
+        }
+        if score is not None:
+            summary += " · " + _("score %(score)d") % {"score": score}
     add_entry(
         customer=task.customer,
         channel=ContactChannel.PHONE,
@@ -296,11 +300,12 @@ def record_call(
             task=task, call=call, by=by, description=complaint, source=ComplaintSource.FOLLOW_UP, now=now
         )
     elif score is not None and score <= config.low_score():
-        description = _("Score %(score)d on the %(purpose)s. %(notes)s") % {
-            "score": score,
-            "purpose": task.get_purpose_display(),
-            "notes": notes,
-        }
+        with site_language():
+            description = _("%(purpose)s: score %(score)d. %(notes)s") % {
+                "score": score,
+                "purpose": task.get_purpose_display(),
+                "notes": notes,
+            }
         open_complaint_unchecked(
             task=task, call=call, by=by, description=description.strip(), source=ComplaintSource.LOW_SCORE, now=now
         )

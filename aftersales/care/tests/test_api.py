@@ -224,3 +224,27 @@ def test_a_refused_owner_or_clerk_is_named_by_the_requests_field(api_client, use
     assert not Complaint.objects.exists()
     task.refresh_from_db()
     assert task.assigned_to_id is None
+
+
+def test_a_complaint_linking_what_is_not_the_customers_is_refused_at_the_element_sent(
+    api_client, users, customer, closed, centre
+):
+    # QA 2026-12-07: the refusals named "orders" and "units", which no request carries.
+    other = close_order(manager=users[Role.MANAGER], customer=CustomerFactory(service_center=centre))
+    agent = api_client(users[Role.AGENT])
+    before = Complaint.objects.count()
+
+    def refused(**links):
+        answer = agent.post(
+            "/api/v1/care/complaints",
+            {"customer_id": customer.pk, "description": "上门迟到", **links},
+            content_type="application/json",
+        )
+        assert answer.status_code == 400, answer.content
+        return answer.json()["code"], answer.json()["field"]
+
+    assert refused(order_ids=[closed.pk, other.pk]) == ("invalid_order", "order_ids.1")
+    assert refused(unit_ids=[other.unit_id]) == ("invalid_unit", "unit_ids.0")
+    assert refused(order_ids=[999999]) == ("invalid_order", "order_ids.0")
+    assert refused(unit_ids=[closed.unit_id, 999999]) == ("invalid_unit", "unit_ids.1")
+    assert Complaint.objects.count() == before

@@ -160,7 +160,7 @@ def test_linked_orders_must_be_the_customers(customer, users, centre):
     with pytest.raises(ValidationFailed) as caught:
         services.open_complaint(by=users[Role.AGENT], customer=customer, description="x", orders=[someone_elses])
 
-    assert caught.value.field == "orders"
+    assert caught.value.field == "order_ids.0"
     assert not Complaint.objects.exists()
 
 

@@ -4,6 +4,7 @@ calls recorded by the clerk, the pool or the stand-in; a low score opens a compl
 import datetime
 
 import pytest
+from django.utils import translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.services import create_stand_in
@@ -157,6 +158,20 @@ def test_low_score_opens_a_complaint_by_itself(closed, users):
     assert complaint.owner == users[Role.AGENT] and complaint.customer_id == task.customer_id
     assert list(complaint.orders.all()) == [closed] and list(complaint.units.all()) == [closed.unit]
     assert "师傅迟到" in complaint.description
+
+
+def test_low_score_complaint_and_contact_log_are_written_in_the_site_language_whoever_calls(closed, users):
+    # QA 2026-12-07: a call recorded by a clerk reading English left "Score 1 on the Second follow-up."
+    # on a complaint the Chinese staff read; records are written in the site's language (zh-hans).
+    task = FollowUpTask.objects.get(order=closed, purpose=Purpose.CALLBACK)
+
+    with translation.override("en"):
+        services.record_call(task_id=task.pk, by=users[Role.AGENT], outcome=Outcome.REACHED, score=1, notes="迟到")
+
+    complaint = Complaint.objects.get()
+    assert complaint.description == "服务后回访评分 1。迟到"
+    summary = ContactEntry.objects.get(call__isnull=False).summary
+    assert "Call-back" not in summary and "score" not in summary and "服务后回访" in summary
 
 
 def test_score_above_the_threshold_opens_none_and_the_threshold_is_configurable(closed, users, settings):

@@ -164,3 +164,20 @@ def test_the_rules_history_is_for_those_who_edit_the_rules(client, users):
     assert client.get(f"/api/v1/history/follow_up_rule/{rule.pk}").status_code == 200
     client.force_login(agent)
     assert client.get(f"/api/v1/history/follow_up_rule/{rule.pk}").status_code == 404
+
+
+def test_the_call_script_list_shows_a_questions_state_as_a_badge_not_a_python_value(client, users):
+    # QA 2026-12-07: the Active column read "True" in both languages.
+    rules.create_question(
+        by=users[Role.MANAGER], position=9, text="满意吗", answer_type="text", choices="", required=False, active=True
+    )
+    rules.create_question(
+        by=users[Role.MANAGER], position=10, text="停用的", answer_type="text", choices="", required=False, active=False
+    )
+    client.force_login(users[Role.MANAGER])
+
+    page = client.get("/settings/call-script/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert ">True<" not in page and ">False<" not in page
+    assert '<span class="badge text-bg-success">在用</span>' in page
+    assert '<span class="badge text-bg-secondary">' in page

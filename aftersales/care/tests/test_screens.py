@@ -3,6 +3,7 @@ what it does not have, the script's answers as typed, campaigns announced and th
 outside one's scope."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -93,3 +94,23 @@ def test_another_centres_campaign_and_complaint_are_not_found(client, users, oth
     assert client.post(reverse("care:campaign_letters", args=[999999])).status_code == 404
     assert client.get(reverse("care:complaint_detail", args=[complaint.pk])).status_code == 404
     assert client.post(reverse("care:complaint_resolve", args=[complaint.pk]), {"resolution": "x"}).status_code == 404
+
+
+def test_campaign_form_labels_are_in_the_readers_language(client, users):
+    # QA 2026-12-07: the announce form's labels were the form fields' English names on the Chinese screen.
+    client.force_login(users[Role.MANAGER])
+
+    page = client.get(reverse("care:campaign_list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    form = page[page.index('id="campaign-form"') : page.index("</form>", page.index('id="campaign-form"'))]
+    labels = re.findall(r'<label class="form-label[^"]*" for="[^"]+">([^<]+)</label>', form)
+    assert labels == [
+        "标题",
+        "类型",
+        "通知内容（短信）",
+        "活动日期",
+        "该型号的用户",
+        "省份",
+        "设备购买超过（年）",
+        "不足两周提前通知的原因",
+    ]

@@ -21,11 +21,12 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from aftersales.core.errors import TooManyRequests
 from aftersales.devices.choices import LinkState, QuarantineReason, Transport
 from aftersales.devices.messages import DEVICE_ID, Malformed, Message, decode_payload, parse_message
-from aftersales.devices.models import Binding, Device, DeviceState, FaultReport, LinkEvent, Quarantine
+from aftersales.devices.models import Binding, Device, DeviceState, FaultReport, LinkEvent, Quarantine, api_time
 from aftersales.devices.partitions import add_months, devices_setting, ensure_partitions, month_start
 from aftersales.devices.services.rules import NewData, apply_rules
 
@@ -90,9 +91,12 @@ class _Quarantine:
         serial: str,
         transport: str,
         detail: str = "",
+        args: dict[str, str] | None = None,
         payload: Any = "",
         device: Device | None = None,
     ) -> None:
+        """``detail`` is an English sentence marked for translation with ``%(name)s`` placeholders filled
+        from ``args``: the row keeps both, the English as the API's ``detail``, the parts for screens."""
         self.count += 1
         self.reasons[reason] += 1
         if reason == QuarantineReason.RATE_LIMITED and device is not None:
@@ -106,7 +110,14 @@ class _Quarantine:
             device=device,
             device_serial=serial[:64].replace("\x00", "\ufffd"),
             reason=reason,
-            detail=detail[:300].replace("\x00", "\ufffd"),
+            detail=(detail % args if args else detail)[:300].replace("\x00", "\ufffd"),
+            # A device's own text (an unknown key) may hold a NUL, which PostgreSQL's text and JSON refuse.
+            detail_facts={
+                "text": detail,
+                "args": {k: str(v).replace("\x00", "\ufffd") for k, v in (args or {}).items()},
+            }
+            if detail
+            else {},
             payload=_text(payload)[:PAYLOAD_KEPT],
         )
         if reason == QuarantineReason.RATE_LIMITED and device is not None:
@@ -180,7 +191,7 @@ def _check(
             objects = decode_payload(item.payload)
         except Malformed as exc:
             quarantine.add(
-                reason=QuarantineReason.MALFORMED, serial=serial, transport=item.transport, detail=str(exc),
+                reason=QuarantineReason.MALFORMED, serial=serial, transport=item.transport, detail=exc.text, args=exc.args_,
                 payload=item.payload, device=device,
             )  # fmt: skip
             continue
@@ -189,23 +200,25 @@ def _check(
                 message = parse_message(obj)
             except Malformed as exc:
                 quarantine.add(
-                    reason=QuarantineReason.MALFORMED, serial=serial, transport=item.transport, detail=str(exc),
+                    reason=QuarantineReason.MALFORMED, serial=serial, transport=item.transport, detail=exc.text, args=exc.args_,
                     payload=obj, device=device,
                 )  # fmt: skip
                 continue
             if message.at > future:
-                reason, detail = (
+                reason, detail, bound = (
                     QuarantineReason.FUTURE_TIMESTAMP,
-                    f"ts {message.at.isoformat()} after {now.isoformat()}",
+                    gettext_noop("ts %(at)s after %(bound)s"),
+                    now,
                 )
             elif message.at < oldest_at:
-                reason, detail = QuarantineReason.TOO_OLD, f"ts {message.at.isoformat()} before {oldest_at.isoformat()}"
+                reason, detail, bound = QuarantineReason.TOO_OLD, gettext_noop("ts %(at)s before %(bound)s"), oldest_at
             else:
                 held.append(_Held(device, message, item.transport))
                 continue
             quarantine.add(
-                reason=reason, serial=serial, transport=item.transport, detail=detail, payload=obj, device=device
-            )
+                reason=reason, serial=serial, transport=item.transport, detail=detail,
+                args={"at": api_time(message.at), "bound": api_time(bound)}, payload=obj, device=device,
+            )  # fmt: skip
     return held
 
 
@@ -247,7 +260,8 @@ def _rate_limit(held: list[_Held], *, now: datetime.datetime, quarantine: _Quara
         for h in items[budget:]:
             quarantine.add(
                 reason=QuarantineReason.RATE_LIMITED, serial=h.device.serial, transport=h.transport,
-                detail=f"over {devices_setting('RATE_PER_MINUTE')} messages a minute", device=h.device,
+                detail=gettext_noop("over %(rate)s messages a minute"), args={"rate": str(devices_setting("RATE_PER_MINUTE"))},
+                device=h.device,
             )  # fmt: skip
     return kept
 

@@ -4,6 +4,8 @@ watch the fleet."""
 
 import datetime
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.registry import HomeContext
-from aftersales.devices.choices import LinkState, RuleKind
+from aftersales.devices.choices import LinkState, Metric, RuleKind
 from aftersales.devices.credentials import secret_matches
 from aftersales.devices.home import watch_panel
 from aftersales.devices.imports import MASK, DeviceRows
@@ -129,6 +131,36 @@ def test_the_device_page_shows_state_bindings_orders_links_and_quarantine(client
     assert f"/devices/units/{unit.pk}/track/?day=" in body  # the order's day, played back beside the order
     assert 'id="device-quarantine"' in body and Quarantine.objects.filter(device=reporting).exists()
     assert f"/devices/{reporting.pk}/" in client.get("/devices/").content.decode()
+
+
+def test_the_device_page_names_causes_and_quarantine_reasons_in_the_readers_language_and_local_time(client, api_client):
+    # QA 2026-12-07: "threshold:temp", "unknown keys: foo", "pos.lat: 91 outside -90..90" and a UTC time
+    # with microseconds on the Chinese device page.
+    Rule.objects.create(name="Hot", kind=RuleKind.THRESHOLD, metric=Metric.TEMPERATURE, threshold=Decimal("105"))
+    device = make_device(serial="GW-SH-0005")
+    at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=30)
+    future = datetime.datetime(2099, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    ingest(
+        [
+            Incoming(device.serial, json.dumps([message(1, at, temp=150.0)])),
+            Incoming(device.serial, json.dumps({"id": "x1", "ts": at.isoformat(), "foo": 1})),
+            Incoming(device.serial, json.dumps({"id": "x2", "ts": at.isoformat(), "pos": {"lat": 91, "lon": 0}})),
+            Incoming(device.serial, json.dumps(message(3, future))),
+        ]
+    )
+    manager = make_manager(device.bindings.get().unit)
+    client.force_login(manager)
+
+    body = client.get(f"/devices/{device.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert re.search(r'<span class="device-cause"[^>]*>冷却液温度（°C）超过阈值</span>', body)
+    quarantine = body[body.index('id="device-quarantine"') :]
+    assert "未知的键：foo" in quarantine and "pos.lat：91 超出范围 -90..90" in quarantine
+    assert "2099-01-02 11:04:05" in quarantine and "+00:00" not in quarantine
+    details = [row["detail"] for row in api_client(manager).get("/api/v1/device-quarantine").json()["items"]]
+    assert "unknown keys: foo" in details and "pos.lat: 91 outside -90..90" in details
+    late = next(detail for detail in details if detail.startswith("ts "))
+    assert re.fullmatch(r"ts 2099-01-02T11:04:05\+08:00 after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", late)
 
 
 def test_another_centres_device_answers_404(client, reporting, other_centre):

@@ -63,7 +63,7 @@ def test_older_rows_page_by_cursor(client: Client, users: dict[str, User]) -> No
     first = client.get(f"/settings/centres/{centre.pk}/")
     # The panel's "Older changes" button (the top bar's bell has an hx-get too).
     more = "/history/" + first.content.decode().split('hx-get="/history/')[1].split('"')[0].replace("&amp;", "&")
-    older = client.get(more)
+    older = client.get(more, headers={"HX-Request": "true"})
 
     assert older.status_code == 200
     assert older.content.decode().count('class="order-event history-entry"') == 3
@@ -90,11 +90,29 @@ def test_history_panel_runs_the_same_queries_whatever_the_rows(client: Client, r
     _rename(centre, admin, rows)
     client.force_login(admin)
     url = f"/history/service_center/{centre.pk}/"
-    client.get(url)  # warm the content-type cache
+    client.get(url, headers={"HX-Request": "true"})  # warm the content-type cache
 
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(url, headers={"HX-Request": "true"})
 
     assert response.content.decode().count("history-entry") == rows
     assert sum("history_activity" in q["sql"] for q in queries) == 1
     assert len(queries) <= 4, [q["sql"] for q in queries]
+
+
+def test_the_rows_opened_directly_are_a_page_in_the_console(client: Client, users: dict[str, User]) -> None:
+    # QA 2026-12-07: /history/customer/1/ opened by a link showed an unstyled fragment (no frame, no CSS).
+    manager = users[Role.MANAGER]
+    centre = manager.service_center
+    _rename(centre, manager, 2)
+    client.force_login(manager)
+
+    page = client.get(f"/history/service_center/{centre.pk}/")
+    fragment = client.get(f"/history/service_center/{centre.pk}/", headers={"HX-Request": "true"})
+
+    body = page.content.decode()
+    assert page.status_code == 200 and "<!doctype html>" in body and 'id="main"' in body
+    assert "history-panel" in body and body.count('class="order-event history-entry"') == 2
+    assert "<!doctype html>" not in fragment.content.decode()
+    assert fragment.content.decode().count('class="order-event history-entry"') == 2
+    assert page["Vary"] and "HX-Request" in page["Vary"]

@@ -167,3 +167,24 @@ def test_label_page_in_english(pair: Pair) -> None:
     client.cookies["django_language"] = "en"
 
     assert client.get(reverse("portal:unit_public", args=[token])).status_code == 200
+
+
+def test_the_portals_404_leads_back_to_the_portal_not_the_staff_sign_in(pair: Pair, portal_client: Any) -> None:
+    # QA 2026-12-07: "返回首页" and the logo pointed to /, which redirects a customer to the staff login.
+    response = portal_client(pair.a_admin).get("/portal/orders/99999/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "页面不存在" in page
+    assert re.findall(r'href="(/[^"]*)"', page) and all(
+        href.startswith(("/portal/", "/static/")) for href in re.findall(r'href="(/[^"]*)"', page)
+    )
+    assert 'class="btn btn-primary" href="/portal/"' in page
+
+
+def test_a_console_404_still_leads_to_the_console(client: Client, users: Any) -> None:
+    client.force_login(users[Role.MANAGER])
+
+    page = client.get("/orders/999999999/").content.decode()
+
+    assert 'class="btn btn-primary" href="/"' in page

@@ -2,6 +2,7 @@
 a figure, quality cases (create idempotently, read, edit, move, comment), refusals and scope."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -101,7 +102,9 @@ def test_the_orders_behind_every_figure_are_exactly_its_count(data, api_client, 
     gm = api_client(data.people["gm"])
 
     for row in gm.get(f"/api/v1/quality/failures/{path}?{NOV}").json():
-        listed = gm.get(f"/api/v1/quality/failures/orders?{NOV}&figure={figure}&key={key_of(row)}&limit=100").json()
+        # The key quoted: the age band "36+" unquoted reads "36 ", which names no band (400).
+        key = quote(key_of(row), safe="")
+        listed = gm.get(f"/api/v1/quality/failures/orders?{NOV}&figure={figure}&key={key}&limit=100").json()
         assert listed["count"] == row["failures"] == len(listed["items"])
 
 
@@ -264,3 +267,23 @@ def test_case_list_runs_a_constant_number_of_queries(data, api_client):
         assert len(gm.get("/api/v1/quality/cases").json()["items"]) == 4
 
     assert len(four) == len(one)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["figure=model&key=abc", "figure=model", "figure=part&key=0", "figure=batch", "figure=age&key=forever"],
+)
+def test_figure_orders_refuse_a_key_that_names_no_row(data, api_client, query):
+    # QA 2026-12-07: a typo in the key answered 200 with an empty list, which reads as "no failures".
+    answer = api_client(data.people["gm"]).get(f"/api/v1/quality/failures/orders?{NOV}&{query}")
+
+    assert answer.status_code == 400
+    assert (answer.json()["code"], answer.json()["field"]) == ("invalid_filter", "key")
+
+
+def test_a_month_and_a_window_together_are_refused_naming_the_month(data, api_client):
+    # QA 2026-12-07: month=2026-11 with from=2026-01-01 answered the window from January without a word.
+    answer = api_client(data.people["gm"]).get("/api/v1/quality/failures/summary?month=2026-11&from=2026-01-01")
+
+    assert answer.status_code == 400
+    assert (answer.json()["code"], answer.json()["field"]) == ("invalid_filter", "month")

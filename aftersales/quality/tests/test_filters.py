@@ -22,8 +22,11 @@ def test_month_is_its_first_and_last_day(data):
         data.bj.pk,
     )
     assert window == parse_filters(gm, {"from": "2026-02-01", "to": "2026-02-28", "centre": data.bj.pk})
-    # from/to win over month; nothing given is reports' default, the twelve months to today
-    assert parse_window(gm, {"month": "2026-02", "from": "2026-11-01", "to": "2026-11-30"}).start.month == 11
+    # a month with from/to contradicts itself (refused, naming the month); nothing given is reports'
+    # default, the twelve months to today
+    with pytest.raises(DomainError) as refused:
+        parse_window(gm, {"month": "2026-02", "from": "2026-11-01", "to": "2026-11-30"})
+    assert (refused.value.code, refused.value.field) == ("invalid_filter", "month")
     assert parse_window(gm, {}) == parse_filters(gm, {})
 
 

@@ -136,3 +136,20 @@ def test_a_figure_reverses_its_records_path_once_and_links_every_cell_as_before(
     assert cell["url"] == f"{path}?{urlencode(params)}"
     assert shown["total"][0]["url"] == f"{path}?{urlencode({**period.as_params(), 'measure': 'response_judged'})}"
     assert chart["series"][0]["links"][0] == f"{path}?{urlencode(params)}"
+
+
+def test_a_drill_down_of_one_record_says_record_not_records(data, client):
+    # QA 2026-12-07: "· 1 records" on every single-record list.
+    data["gm"].language = "en"
+    data["gm"].save()
+    client.force_login(data["gm"])
+
+    one = client.get(f"/reports/first-time-fix/records/?{PERIOD}&measure=fixed_first").content.decode()
+    three = client.get(f"/reports/first-time-fix/records/?{PERIOD}&measure=closed").content.decode()
+
+    assert '<span id="record-count">1</span> record</p>' in one
+    assert '<span id="record-count">3</span> records</p>' in three
+    data["gm"].language = "zh-hans"
+    data["gm"].save()
+    zh = client.get(f"/reports/first-time-fix/records/?{PERIOD}&measure=fixed_first").content.decode()
+    assert '共 <span id="record-count">1</span> 条记录' in zh
