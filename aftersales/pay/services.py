@@ -290,19 +290,15 @@ def enter_statement(
                     )
             entries["values"] = {code: str(_decimal(value, f"values.{code}")) for code, value in values.items()}
         if scores is not None:
-            checked = {}
-            for name, value in scores.items():
-                if name not in SCORE_NAMES:
-                    raise ValidationFailed(
-                        "invalid_choice", _("Scores are target, service and training."), field=f"scores.{name}"
-                    )
-                number = _decimal(value, f"scores.{name}")
-                if not 0 <= number <= 200:
-                    raise ValidationFailed(
-                        "score_out_of_range", _("A score lies between 0 and 200."), field=f"scores.{name}"
-                    )
-                checked[name] = str(number)
-            entries["scores"] = checked
+            entries["scores"] = _numbers_in_range(
+                scores,
+                "scores",
+                names=SCORE_NAMES,
+                unknown=_("Scores are target, service and training."),
+                high=Decimal(200),
+                code="score_out_of_range",
+                out_of_range=_("A score lies between 0 and 200."),
+            )
         if release is not None:
             if release not in Release.values:
                 raise ValidationFailed("invalid_input", _("Not a release choice."), field="release")
@@ -400,18 +396,38 @@ def add_adjustment(*, by: User, run: PayRun, corrects: PayStatement, amount: Dec
 
 def _attendance(entered: dict[str, Any]) -> dict[str, str]:
     """The attendance rates entered: ``quarter`` and ``year``, each a per cent from 0 to 100."""
+    return _numbers_in_range(
+        entered,
+        "attendance",
+        names=ATTENDANCE_SPANS,
+        unknown=_("Attendance is entered for the quarter or the year."),
+        high=Decimal(100),
+        code="attendance_out_of_range",
+        out_of_range=_("An attendance rate lies between 0 and 100 %."),
+    )
+
+
+def _numbers_in_range(
+    given: dict[str, Any],
+    group: str,
+    *,
+    names: tuple[str, ...],
+    unknown: str,
+    high: Decimal,
+    code: str,
+    out_of_range: str,
+) -> dict[str, str]:
+    """Entered numbers by name (scores, attendance): each name one of ``names`` (400 ``invalid_choice``),
+    each value a number from 0 to ``high`` (400 ``code``), kept as text; the field is ``<group>.<name>``."""
     checked = {}
-    for span, value in entered.items():
-        if span not in ATTENDANCE_SPANS:
-            raise ValidationFailed(
-                "invalid_choice", _("Attendance is entered for the quarter or the year."), field=f"attendance.{span}"
-            )
-        rate = _decimal(value, f"attendance.{span}")
-        if not 0 <= rate <= 100:
-            raise ValidationFailed(
-                "attendance_out_of_range", _("An attendance rate lies between 0 and 100 %."), field=f"attendance.{span}"
-            )
-        checked[span] = str(rate)
+    for name, value in given.items():
+        field = f"{group}.{name}"
+        if name not in names:
+            raise ValidationFailed("invalid_choice", unknown, field=field)
+        number = _decimal(value, field)
+        if not 0 <= number <= high:
+            raise ValidationFailed(code, out_of_range, field=field)
+        checked[name] = str(number)
     return checked
 
 
