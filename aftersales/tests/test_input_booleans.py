@@ -2,11 +2,10 @@
 turned an order's warranty to misuse and ``close_now: "yes"`` closed a new consultation; "no", "off", "t", 1
 and 0.0 were read as booleans too). Query strings are text: ``?unassigned=true`` still works."""
 
-import typing
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from aftersales.accounts.choices import Role
 from aftersales.core.api import Input, is_boolean
@@ -15,64 +14,25 @@ from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 from aftersales.service.tests.factories import make_order
+from aftersales.tests.body_schemas import body_schemas, lax_fields, lax_schemas
 
 JSON = "application/json"
 NOT_BOOLEANS = ["yes", "no", "off", "t", "true", 1, 0, 0.0, "1", [], {}]
 
 
 # ---- every body schema of the API ---------------------------------------------------------------------
-def _nested_models(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [model for arg in typing.get_args(annotation) for model in _nested_models(arg)]
-
-
-def _body_schemas() -> dict[type[BaseModel], str]:
-    """Every model a JSON body of the API is read into, nested ones too, with one operation naming it."""
-    from aftersales.api import api
-
-    found: dict[type[BaseModel], str] = {}
-    for _prefix, router in api._routers:
-        for path, view in router.path_operations.items():
-            for operation in view.operations:
-                for params in operation.models:
-                    if getattr(params, "__ninja_param_source__", None) != "body":
-                        continue
-                    todo = [m for field in params.model_fields.values() for m in _nested_models(field.annotation)]
-                    while todo:
-                        model = todo.pop()
-                        if model not in found:
-                            found[model] = f"{operation.methods[0]} {path}"
-                            todo += [m for f in model.model_fields.values() for m in _nested_models(f.annotation)]
-    return found
-
-
 def _lax_booleans(model: type[BaseModel]) -> list[str]:
-    lax = []
-    for name, field in model.model_fields.items():
-        if not is_boolean(field.annotation) and "bool" in str(field.annotation):
-            lax.append(f"{name} (a bool inside {field.annotation}: make it a field of its own)")
-            continue
-        if not is_boolean(field.annotation):
-            continue
-        for value in NOT_BOOLEANS:
-            try:
-                model.model_validate({name: value})
-            except ValidationError as error:
-                if any(e["loc"] == (name,) and e["type"] == "bool_type" for e in error.errors()):
-                    continue
-            lax.append(f"{name} takes {value!r}")
-            break
-    return lax
+    mixed = [
+        f"{name} (a bool inside {field.annotation}: make it a field of its own)"
+        for name, field in model.model_fields.items()
+        if not is_boolean(field.annotation) and "bool" in str(field.annotation)
+    ]
+    return mixed + lax_fields(model, lambda field: NOT_BOOLEANS if is_boolean(field.annotation) else [], {"bool_type"})
 
 
 def test_every_boolean_a_body_takes_is_a_json_boolean():
-    schemas = _body_schemas()
-    lax = {
-        f"{model.__module__}.{model.__name__} ({where})": found
-        for model, where in schemas.items()
-        if (found := _lax_booleans(model))
-    }
+    schemas = body_schemas()
+    lax = lax_schemas(schemas, _lax_booleans)
     booleans = [model for model in schemas if any(is_boolean(f.annotation) for f in model.model_fields.values())]
 
     assert len(schemas) > 100  # the walk found the bodies
@@ -85,7 +45,7 @@ def test_every_body_schema_with_fields_is_an_input():
     # of raw messages, each checked on its own (devices/ingest.py).
     others = {
         f"{model.__module__}.{model.__name__}"
-        for model in _body_schemas()
+        for model in body_schemas()
         if not issubclass(model, Input) and model.model_fields
     }
 

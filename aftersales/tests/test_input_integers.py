@@ -7,7 +7,8 @@ import datetime
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from aftersales.accounts.choices import Role
 from aftersales.care.choices import Purpose
@@ -15,38 +16,27 @@ from aftersales.care.models import Complaint, FollowUpCall, FollowUpTask
 from aftersales.care.tests.factories import close_order
 from aftersales.core.api import is_integer, is_integer_list
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.tests.test_input_booleans import _body_schemas
+from aftersales.tests.body_schemas import body_schemas, lax_fields, lax_schemas
 
 JSON = "application/json"
 NOT_INTEGERS = [True, False, "5", "1", 5.0, "abc", [], {}]
 
 
+def _wrong_values(field: FieldInfo) -> list[Any]:
+    if is_integer(field.annotation):
+        return NOT_INTEGERS
+    if is_integer_list(field.annotation):
+        return [[value] for value in NOT_INTEGERS if not isinstance(value, list | dict)]
+    return []
+
+
 def _lax_integers(model: type[BaseModel]) -> list[str]:
-    lax = []
-    for name, field in model.model_fields.items():
-        values: list[Any] = []
-        if is_integer(field.annotation):
-            values = NOT_INTEGERS
-        elif is_integer_list(field.annotation):
-            values = [[value] for value in NOT_INTEGERS if not isinstance(value, list | dict)]
-        for value in values:
-            try:
-                model.model_validate({name: value})
-            except ValidationError as error:
-                if any(e["loc"][:1] == (name,) and e["type"] in ("int_type", "list_type") for e in error.errors()):
-                    continue
-            lax.append(f"{name} takes {value!r}")
-            break
-    return lax
+    return lax_fields(model, _wrong_values, {"int_type", "list_type"})
 
 
 def test_every_integer_a_body_takes_is_a_json_integer():
-    schemas = _body_schemas()
-    lax = {
-        f"{model.__module__}.{model.__name__} ({where})": found
-        for model, where in schemas.items()
-        if (found := _lax_integers(model))
-    }
+    schemas = body_schemas()
+    lax = lax_schemas(schemas, _lax_integers)
     integers = [model for model in schemas if any(is_integer(f.annotation) for f in model.model_fields.values())]
     lists = [model for model in schemas if any(is_integer_list(f.annotation) for f in model.model_fields.values())]
 
