@@ -47,6 +47,8 @@ urlpatterns = [
     path("portal-admin/", include("aftersales.portal.staff_urls")),
     path("repurchase/", include("aftersales.repurchase.urls")),
     path("reports/", include("aftersales.reports.urls")),
+    path("customers/", include("aftersales.customers.urls")),  # before care's customers/<id>/ screens
+    path("units/", include("aftersales.installed_base.urls")),
     path("", include("aftersales.service.urls")),
     path("", include("aftersales.care.urls")),
     path("", include("aftersales.console.urls")),

@@ -156,3 +156,14 @@ def follow_nav(page: Any, name: str, *, exact: bool = False) -> None:
     if not nav.locator(link).is_visible():
         nav.locator(".dropdown", has=link).get_by_role("button").click()
     nav.locator(link).click()
+
+
+def pick(page: Any, label: str, *, typed: str, option: str) -> None:
+    """Choose ``option`` in the search picker labelled ``label`` (core.widgets.SearchPicker) as a user does:
+    type ``typed`` (nothing: the picker offers on entry) and click the option among those offered."""
+    box = page.get_by_label(re.compile(rf"^{re.escape(label)}\s*\*?$"))  # a required field's label ends in *
+    box.click()
+    if typed:
+        box.press_sequentially(typed)
+    listbox = page.locator(f"#{box.get_attribute('id')}_options")
+    listbox.get_by_role("option", name=option).first.click()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aftersales.accounts.models import User
-from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.browser_tests.helpers import pick, screenshot, zh
 from aftersales.care.models import FollowUpTask
 from aftersales.contracts.models import Contract, ContractUnit, ContractVisit, LedgerEntry, Project
 from aftersales.contracts.tests.factories import complete
@@ -33,11 +33,15 @@ def test_a_contract_year_of_visits_on_the_calendar(signed_in):
     covered = ContractUnit.objects.values("unit_id")
     unit = Unit.objects.filter(customer__service_center__code="SH").exclude(pk__in=covered).order_by("pk").first()
     page.get_by_role("link", name=zh("New contract")).click()
-    page.get_by_label(zh("Customer")).select_option(str(unit.customer_id))
+    pick(page, zh("Customer"), typed=unit.customer.name[:4], option=unit.customer.name)
     page.get_by_label(zh("Title")).fill("2026 年度空压机维保")
     page.get_by_label(zh("Starts on")).fill("2026-01-01")
     page.get_by_label(zh("Ends on")).fill("2026-12-31")
-    page.get_by_label(zh("Units")).select_option(str(unit.pk))
+    pick(page, zh("Units"), typed="", option=unit.serial_number)
+    expect(page.locator("[data-picker-chip]")).to_have_text(unit.serial_number)
+    offered = page.locator("#id_units_options [role=option]")
+    expect(offered.first).to_be_visible()  # the customer's other units, offered again to add
+    expect(offered.filter(has_text=unit.serial_number)).to_have_count(0)  # … but not the one chosen
     page.get_by_label(zh("Price (CNY)")).fill("12000.00")
     page.get_by_label(zh("Warranty deposit (CNY)")).fill("3000.00")
     screenshot(page, "contracts-new")

@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from aftersales.accounts.models import User
-from aftersales.browser_tests.helpers import screenshot, zh
+from aftersales.browser_tests.helpers import pick, screenshot, zh
+from aftersales.customers.models import Customer
+from aftersales.demo.data import SHOWCASE_CUSTOMER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +47,20 @@ def test_the_dashboards_draw_their_charts_and_a_number_opens_its_records(signed_
     tabs.get_by_role("link", name=zh("People and parts")).click()
     expect(page.locator("#chart-utilisation")).to_have_attribute("data-rendered", "1")
     screenshot(page, "reports-people-parts")
+
+
+def test_the_figures_of_one_customer_searched_by_name(signed_in, live_server):
+    page = signed_in("manager")
+    page.goto(f"{live_server.url}/reports/")
+    pick(page, zh("Customer"), typed="浦江精密", option=SHOWCASE_CUSTOMER)
+    page.get_by_role("button", name=zh("Show"), exact=True).click()
+    customer = Customer.objects.get(name=SHOWCASE_CUSTOMER)
+    expect(page).to_have_url(re.compile(rf"[?&]customer={customer.pk}(&|$)"))
+    expect(page.get_by_label(zh("Customer"), exact=True)).to_have_value(SHOWCASE_CUSTOMER)
+    # Typing over the name without picking clears the choice: the figures are the whole scope's again.
+    page.get_by_label(zh("Customer"), exact=True).fill("")
+    page.get_by_role("button", name=zh("Show"), exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]customer=(&|$)"))
 
 
 def test_the_periodic_report(signed_in, live_server):

@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from aftersales.browser_tests.helpers import follow_nav, screenshot, zh
+from aftersales.browser_tests.helpers import follow_nav, pick, screenshot, zh
+from aftersales.demo.data import SHOWCASE_CUSTOMER
 from aftersales.repurchase.choices import Classification, Status
 from aftersales.repurchase.models import RepurchaseContract
 
@@ -23,7 +24,7 @@ def test_finance_records_example_4_with_its_preview_and_posts_it(signed_in):
     screenshot(page, "repurchase-list")
 
     page.get_by_role("link", name=zh("Record a repurchase clause")).click()
-    page.locator("#id_customer").select_option(index=1)
+    pick(page, zh("Customer"), typed="浦江精密", option=SHOWCASE_CUSTOMER)
     page.get_by_label(zh("Contract number")).fill("XS-2015-104")
     page.get_by_label(zh("Asset sold")).fill("挖掘机 SY365H")
     page.get_by_label(zh("Date of sale")).fill("2015-01-01")

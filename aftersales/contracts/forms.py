@@ -5,18 +5,20 @@ from django.utils.translation import pgettext_lazy
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.contracts.choices import Billing, ContractAccount, ContractKind, EntryKind, PlanKind, Severity
 from aftersales.core.widgets import DateInput
+from aftersales.customers.widgets import customer_picker
+from aftersales.installed_base.widgets import units_picker
 
 DATE = DateInput()
 BOOKABLE = [(k.value, k.label) for k in (EntryKind.EXPECTED, EntryKind.RECEIVED, EntryKind.CORRECTION)]
 
 
 class ContractForm(BootstrapFormMixin, forms.Form):
-    customer = forms.ModelChoiceField(queryset=None, label=_("Customer"))
+    customer = forms.ModelChoiceField(queryset=None, label=_("Customer"), widget=customer_picker())
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ContractKind.choices)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
-    units = forms.ModelMultipleChoiceField(queryset=None, label=_("Units"))
+    units = forms.ModelMultipleChoiceField(queryset=None, label=_("Units"), widget=units_picker())
     price = forms.DecimalField(label=_("Price (CNY)"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     billing = forms.ChoiceField(label=_("Billing"), choices=Billing.choices, initial=Billing.YEARLY)
     deposit_amount = forms.DecimalField(
@@ -79,7 +81,7 @@ class CancelForm(BootstrapFormMixin, forms.Form):
 
 
 class ProjectForm(BootstrapFormMixin, forms.Form):
-    customer = forms.ModelChoiceField(queryset=None, label=_("Customer"))
+    customer = forms.ModelChoiceField(queryset=None, label=_("Customer"), widget=customer_picker())
     name = forms.CharField(label=_("Name"), max_length=200)
     accepted_on = forms.DateField(label=_("Accepted on"), widget=DATE)
     project_manager = forms.ModelChoiceField(queryset=None, label=_("Project manager (first responsible)"))

@@ -17,6 +17,8 @@ from aftersales.catalog.permissions import product_models_visible_to
 from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.panels import render_record_panels
 from aftersales.core.text import label_colon
+from aftersales.customers.permissions import customers_visible_to
+from aftersales.customers.widgets import customer_picker
 from aftersales.history.display import describe
 from aftersales.reports.charts import chart_data
 from aftersales.reports.engine import UnknownCell, records
@@ -51,10 +53,15 @@ def _filters(request: HttpRequest) -> tuple[Filters | None, DomainError | None]:
         return None, error
 
 
-def _filter_bar(request: HttpRequest) -> dict[str, Any]:
+def _filter_bar(request: HttpRequest, filters: Filters) -> dict[str, Any]:
+    picker = customer_picker(
+        queryset=customers_visible_to(request.user), attrs={"id": "f-customer", "class": "form-control form-control-sm"}
+    )
     return {
         "centres": list(centres_visible_to(request.user).order_by("code").values("pk", "name")),
         "models": list(product_models_visible_to(request.user).order_by("pk").values("pk", "name")[:200]),
+        # A company has more customers than a drop-down holds: the customer is searched by name or phone.
+        "customer_picker": picker.render("customer", filters.customer),
     }
 
 
@@ -81,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "results": results,
         "computed_at": kept.computed_at,
         "kept": kept.kept,
-        **_filter_bar(request),
+        **_filter_bar(request, filters),
     }
     return render(request, "reports/dashboard.html", context, status=status)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.core.widgets import DateInput
+from aftersales.customers.widgets import customer_picker
 from aftersales.repurchase.choices import Holder
 from aftersales.repurchase.models import RepurchaseContract
 
@@ -17,7 +18,7 @@ INCENTIVE_CHOICES = (("", _("Not answered")), ("yes", _("Yes")), ("no", _("No"))
 class ContractForm(BootstrapFormMixin, forms.Form):
     """A sale with its repurchase clause: the inputs of the classification."""
 
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None, empty_label=_("Choose the customer"))
+    customer = forms.ModelChoiceField(label=_("Customer"), queryset=None, widget=customer_picker())
     units = forms.CharField(
         label=_("Units sold"),
         required=False,

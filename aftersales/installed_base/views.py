@@ -1,0 +1,38 @@
+"""The unit picker's options (core.widgets.SearchPicker): the units in the reader's scope, of the customer the
+form has chosen when it sends one (all of them on an empty search), else those whose serial number starts
+with what was typed."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from aftersales.installed_base.permissions import units_visible_to
+
+PICKER_ROWS = 15
+QUERY_MAX = 64
+
+
+@login_required
+@require_GET
+def picker_options(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:QUERY_MAX].upper()
+    customer = request.GET.get("customer", "")
+    units = units_visible_to(request.user)
+    if customer.isascii() and customer.isdigit():
+        units = units.filter(customer_id=int(customer), serial_number__contains=text)
+    elif text:
+        units = units.filter(serial_number__startswith=text)
+    else:
+        units = units.none()
+    found = list(units.select_related("product_model").order_by("serial_number")[: PICKER_ROWS + 1])
+    context = {
+        "options": [
+            {"value": u.pk, "label": u.serial_number, "detail": u.product_model.name} for u in found[:PICKER_ROWS]
+        ],
+        "more": len(found) > PICKER_ROWS,
+        "query": text,
+        "hint": _("Choose the customer first, or type the start of a serial number."),
+    }
+    return render(request, "core/widgets/picker_options.html", context)
