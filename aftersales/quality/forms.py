@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.accounts.models import User
 from aftersales.parts.models import Part
+from aftersales.parts.widgets import part_picker
 from aftersales.quality.choices import CaseSource, CaseStatus
 from aftersales.quality.models import CaseComment, QualityCase
 from aftersales.service.models import ServiceOrder
@@ -22,7 +23,7 @@ class CaseForm(BootstrapFormMixin, forms.Form):
     orders = OrderChoices(
         queryset=ServiceOrder.objects.none(), label=_("Evidence (failure orders)"), widget=forms.CheckboxSelectMultiple
     )
-    part = forms.ModelChoiceField(queryset=Part.objects.none(), label=_("Part"), required=False)
+    part = forms.ModelChoiceField(queryset=Part.objects.none(), label=_("Part"), required=False, widget=part_picker())
     fault_code = forms.CharField(label=_("Fault code"), max_length=32, required=False)
     description = forms.CharField(
         label=_("What design should look at"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False

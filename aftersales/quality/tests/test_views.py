@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from aftersales.parts.models import Part
 from aftersales.quality import services
 from aftersales.quality.choices import CaseSource, CaseStatus
 from aftersales.quality.models import QualityCase
@@ -259,3 +260,15 @@ def test_failure_page_reverses_the_records_path_once(client, data, monkeypatch):
     links = re.findall(r'href="(/quality/failures/orders/\?[^"]+)"', html)
     assert len(links) >= 15  # the headline's four, the models, parts, fault codes, batches and ages
     assert '/quality/failures/orders/?from=2026-11-01&amp;to=2026-11-30&amp;figure=batch&amp;key=QA2401"' in html
+
+
+def test_the_case_form_searches_the_part_instead_of_listing_the_catalogue(client, data):
+    _login(client, data, "manager_sh")
+    url = f"/quality/cases/new/?unit={data.units['u1'].pk}"
+    chosen, other = data.parts["p1"], Part.objects.exclude(pk=data.parts["p1"].pk).first()
+
+    blank = client.get(url).content.decode()
+    again = client.post(url, {"title": "", "source": "repeat", "part": chosen.pk}).content.decode()
+
+    assert 'data-options-url="/parts/picker/"' in blank and str(chosen) not in blank and str(other) not in blank
+    assert f'value="{chosen}"' in again and f'name="part" value="{chosen.pk}"' in again and str(other) not in again

@@ -1,0 +1,43 @@
+"""The part picker offers the catalogue's parts in use whose number or name contains what was typed, a page at
+a time."""
+
+import re
+
+from django.test import Client
+
+from aftersales.parts.tests.factories import PartFactory
+from aftersales.parts.views_picker import PICKER_ROWS
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _offered(html: str) -> list[str]:
+    return re.findall(r'data-label="([^"]*)"', html)
+
+
+def test_a_number_or_name_fragment_offers_the_parts_in_use(users):
+    PartFactory(number="BRG-6205", name="深沟球轴承")
+    PartFactory(number="FLT-001", name="空气滤芯（轴承座用）")
+    PartFactory(number="BRG-6206", name="深沟球轴承（停用）", active=False)
+    PartFactory(number="VLV-010", name="进气阀")
+    client = _client(users["manager"])
+
+    assert _offered(client.get("/parts/picker/", {"q": "brg"}).content.decode()) == ["BRG-6205 深沟球轴承"]
+    assert _offered(client.get("/parts/picker/", {"q": "轴承"}).content.decode()) == [
+        "BRG-6205 深沟球轴承",
+        "FLT-001 空气滤芯（轴承座用）",
+    ]
+    assert _offered(client.get("/parts/picker/", {"q": ""}).content.decode()) == []
+
+
+def test_a_page_of_parts_says_more_match(users):
+    for n in range(PICKER_ROWS + 2):
+        PartFactory(number=f"BRG-{n:03d}")
+
+    html = _client(users["parts_keeper"]).get("/parts/picker/", {"q": "BRG"}).content.decode()
+
+    assert len(_offered(html)) == PICKER_ROWS and "data-picker-more" in html
