@@ -59,7 +59,7 @@ def _filter_bar(request: HttpRequest, filters: Filters) -> dict[str, Any]:
     )
     return {
         "centres": list(centres_visible_to(request.user).order_by("code").values("pk", "name")),
-        "models": list(product_models_visible_to(request.user).order_by("pk").values("pk", "name")[:200]),
+        "models": list(product_models_visible_to(request.user).order_by("code").values("pk", "code", "name")),
         # A company has more customers than a drop-down holds: the customer is searched by name or phone.
         "customer_picker": picker.render("customer", filters.customer),
     }

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from aftersales.catalog.tests.factories import ProductModelFactory
 from aftersales.reports.screens import SCREENS
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,13 @@ def test_a_drill_down_of_one_record_says_record_not_records(data, client):
     data["gm"].save()
     zh = client.get(f"/reports/first-time-fix/records/?{PERIOD}&measure=fixed_first").content.decode()
     assert '共 <span id="record-count">1</span> 条记录' in zh
+
+
+def test_the_model_filter_offers_every_model_not_the_first_200(data, client):
+    ProductModelFactory.create_batch(201)
+    last = ProductModelFactory(code="ZZ-LAST", name="最后一个型号")
+    client.force_login(data["gm"])
+
+    body = client.get(f"/reports/?{PERIOD}").content.decode()
+
+    assert f'<option value="{last.pk}">ZZ-LAST 最后一个型号</option>' in body
