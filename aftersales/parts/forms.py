@@ -1,7 +1,9 @@
 """Forms of the spare-parts screens. They only shape the input: the services check the rules (and
 answer with the field), and ``add_service_error`` puts a service's refusal beside that field."""
 
+import dataclasses
 import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -33,6 +35,31 @@ def add_service_error(form: forms.BaseForm, exc: DomainError) -> None:
     """A service's refusal beside its field (or above the form when the form has no such field)."""
     name = SERVICE_FIELDS.get(exc.field or "", exc.field or "")
     form.add_error(name if name in form.fields else None, exc.detail)
+
+
+@dataclasses.dataclass(frozen=True)
+class RowRefusal:
+    """A one-click row action refused by its service (send, receive or cancel a request, move a claim on,
+    return or inspect a spare, hand a tool, record a calibration): the list is shown again with 400, the
+    refusal beside the row's ``field`` (an input of the row's ``action`` form; empty: beside the row's
+    buttons) and what was ``typed`` in the row as typed. Nothing was written. A row no longer listed (a
+    request received meanwhile) gets it above the list instead."""
+
+    row: int
+    detail: str
+    action: str = ""
+    field: str = ""
+    typed: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+
+def refusal_for_rows(rows: Iterable[Any], refusal: RowRefusal | None) -> RowRefusal | None:
+    """Give each listed record its ``refusal`` attribute (``None`` but on the refused row); the refusal
+    when no listed record is its row, to be shown above the list."""
+    shown = False
+    for row in rows:
+        row.refusal = refusal if refusal is not None and refusal.row == row.pk else None
+        shown = shown or row.refusal is not None
+    return refusal if refusal is not None and not shown else None
 
 
 class PartForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.core.errors import DomainError
 from aftersales.parts import selectors
-from aftersales.parts.forms import ReceiveForm, add_service_error
+from aftersales.parts.forms import ReceiveForm, RowRefusal, add_service_error, refusal_for_rows
 from aftersales.parts.models import Location, Part, StockRequest
 from aftersales.parts.permissions import (
     can_manage_location,
@@ -40,6 +40,20 @@ def _int(raw: str | None) -> int:
 def _require_reader(request: HttpRequest) -> None:
     if not can_view_stock(request.user):
         raise PermissionDenied
+
+
+def row_refusal(
+    exc: DomainError, *, row: int, action: str = "", typed: dict[str, str] | None = None, fields: tuple[str, ...] = ()
+) -> RowRefusal:
+    """A service's refusal of a row action, to show beside the row: 403 and 404 stay what they are (the
+    record or a location it names is out of the user's scope); ``fields`` are the inputs of the row's
+    form, so a refusal naming one of them is shown beside it."""
+    if exc.status == 403:
+        raise PermissionDenied from exc
+    if exc.status == 404:
+        raise Http404 from exc
+    name = exc.field if exc.field in fields else ""
+    return RowRefusal(row=row, detail=exc.detail, action=action, field=name or "", typed=typed or {})
 
 
 def _location_param(request: HttpRequest, locations: Any) -> Location | None:
@@ -127,6 +141,11 @@ def receive_view(request: HttpRequest, location_id: int) -> HttpResponse:
 def shortages_view(request: HttpRequest) -> HttpResponse:
     """The parts below their minimum at the locations the user sees, and the open requests."""
     _require_reader(request)
+    return shortages_page(request)
+
+
+def shortages_page(request: HttpRequest, *, refusal: RowRefusal | None = None, status: int = 200) -> HttpResponse:
+    """The shortages and open requests; a refused send, receipt or cancellation beside its request."""
     locations = locations_visible_to(request.user)
     rows = list(selectors.shortages(locations=locations)[:LIST_LIMIT])
     for row in rows:
@@ -141,8 +160,14 @@ def shortages_view(request: HttpRequest) -> HttpResponse:
     for stock_request in open_requests:  # only the buttons the user may press (others answered 403)
         stock_request.actions = request_actions(request.user, stock_request)
     manageable = [loc for loc in locations.order_by("code") if can_manage_location(request.user, loc)]
-    context = {"rows": rows, "requests": open_requests, "manageable": manageable, "sources": locations.order_by("code")}
-    return render(request, "parts/shortages.html", context)
+    context = {
+        "rows": rows,
+        "requests": open_requests,
+        "manageable": manageable,
+        "sources": locations.order_by("code"),
+        "refusal_elsewhere": refusal_for_rows(open_requests, refusal),
+    }
+    return render(request, "parts/shortages.html", context, status=status)
 
 
 def _request_or_404(request: HttpRequest, request_id: int) -> StockRequest:
@@ -186,9 +211,7 @@ def request_action_view(request: HttpRequest, request_id: int, action: str) -> H
     try:
         service(by=request.user, request=stock_request)
     except DomainError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        messages.error(request, exc.detail)
+        return shortages_page(request, refusal=row_refusal(exc, row=stock_request.pk, action=action), status=400)
     return redirect("parts:shortages")
 
 

@@ -20,7 +20,7 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.parts import views_work
 from aftersales.parts.choices import ReservationStatus
-from aftersales.parts.forms import ClaimForm, LoanForm, ReserveForm, add_service_error
+from aftersales.parts.forms import ClaimForm, LoanForm, ReserveForm, RowRefusal, add_service_error, refusal_for_rows
 from aftersales.parts.models import Reservation
 from aftersales.parts.permissions import (
     manageable_locations,
@@ -30,9 +30,12 @@ from aftersales.parts.permissions import (
 )
 from aftersales.parts.services import claims, loans, reservations, tools
 from aftersales.parts.services.orders import order_is_open
-from aftersales.parts.views import _int, _require_reader
+from aftersales.parts.views import _int, _require_reader, row_refusal
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import orders_visible_to
+
+# A tool row's two forms, each with its one input.
+TOOL_FIELDS = {"hand": "holder_id", "calibrate": "calibration_due"}
 
 
 def _order_by_number(request: HttpRequest, form: Any, number: str) -> ServiceOrder | None:
@@ -148,10 +151,29 @@ def order_reservations(request: HttpRequest, order_id: int) -> HttpResponse:
                 messages.success(request, text % {"part": made.part.number})
                 return redirect("parts:order_reservations", order_id=order.pk)
         status = 400
+    return reservations_page(request, order, form=form, can_reserve=can_reserve, status=status)
+
+
+def reservations_page(
+    request: HttpRequest,
+    order: ServiceOrder,
+    *,
+    form: ReserveForm,
+    can_reserve: bool,
+    refusal: RowRefusal | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The order's reservations and the form to reserve; a refused release beside its reservation."""
     rows = list(
         Reservation.objects.filter(order=order).select_related("part", "location", "created_by").order_by("-id")[:100]
     )
-    context = {"order": order, "rows": rows, "form": form, "can_reserve": can_reserve}
+    context = {
+        "order": order,
+        "rows": rows,
+        "form": form,
+        "can_reserve": can_reserve,
+        "refusal_elsewhere": refusal_for_rows(rows, refusal),
+    }
     return render(request, "parts/order_reservations.html", context, status=status)
 
 
@@ -160,15 +182,20 @@ def order_reservations(request: HttpRequest, order_id: int) -> HttpResponse:
 def reservation_release(request: HttpRequest, reservation_id: int) -> HttpResponse:
     _require_reader(request)
     orders = orders_visible_to(request.user).values("pk")
-    reservation = get_object_or_404(Reservation.objects.filter(order__in=orders), pk=reservation_id)
+    reservation = get_object_or_404(
+        Reservation.objects.filter(order__in=orders).select_related("order"), pk=reservation_id
+    )
     try:
         reservations.release_reservation(
             by=request.user, reservation=reservation, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        views_work._failed(request, exc)
-    else:
-        messages.success(request, _("Reservation released."))
+        order = reservation.order
+        can_reserve = may_reserve(request.user) and order_is_open(order)
+        form = ReserveForm(locations=reservable_locations(request.user))
+        refusal = row_refusal(exc, row=reservation.pk, action="release")
+        return reservations_page(request, order, form=form, can_reserve=can_reserve, refusal=refusal, status=400)
+    messages.success(request, _("Reservation released."))
     return redirect("parts:order_reservations", order_id=reservation.order_id)
 
 
@@ -179,28 +206,31 @@ def tool_action(request: HttpRequest, tool_id: int, action: str) -> HttpResponse
     """``hand``: to a named person of the tool's centre (empty: taken back); ``calibrate``: next due date."""
     _require_reader(request)
     tool = get_object_or_404(tools_visible_to(request.user), pk=tool_id)
+    if action not in TOOL_FIELDS:
+        raise Http404
+    name = TOOL_FIELDS[action]
+    typed = {name: request.POST.get(name, "")[:20]}
     try:
         if action == "hand":
             holder = None
-            if raw := request.POST.get("holder_id"):
+            if raw := typed[name]:
                 holder = User.objects.filter(pk=_int(raw), is_active=True, system_kind="").first()
                 if holder is None:
                     raise Http404
             tools.hand_tool(by=request.user, tool=tool, holder=holder)
             messages.success(request, _("%(tool)s: holder saved.") % {"tool": tool.code})
-        elif action == "calibrate":
+        else:
             try:
-                due = datetime.date.fromisoformat(request.POST.get("calibration_due") or "")
+                due = datetime.date.fromisoformat(typed[name])
             except ValueError:
-                messages.error(request, _("Enter the next calibration date."))
-                return views_work.tool_page(request, status=400)
+                detail = _("Enter the next calibration date.")
+                refusal = RowRefusal(row=tool.pk, detail=detail, action=action, field=name, typed=typed)
+                return views_work.tool_page(request, refusal=refusal, status=400)
             tools.record_calibration(by=request.user, tool=tool, next_due=due)
             messages.success(request, _("%(tool)s: calibration recorded.") % {"tool": tool.code})
-        else:
-            raise Http404
     except DomainError as exc:
-        views_work._failed(request, exc)
-        return views_work.tool_page(request, status=exc.status)
+        refusal = row_refusal(exc, row=tool.pk, action=action, typed=typed, fields=(name,))
+        return views_work.tool_page(request, refusal=refusal, status=400)
     return redirect("parts:tools")
 
 

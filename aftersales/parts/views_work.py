@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.parts.choices import CLAIM_MOVES, LoanStatus, StockTakeStatus, SupplierClaimStatus
-from aftersales.parts.forms import ClaimForm, LoanForm
+from aftersales.parts.forms import ClaimForm, LoanForm, RowRefusal, refusal_for_rows
 from aftersales.parts.models import StockTake
 from aftersales.parts.permissions import (
     can_approve_stock_take,
@@ -34,9 +34,12 @@ from aftersales.parts.permissions import (
 )
 from aftersales.parts.pricelist import labour_rates, may_see_price_list, price_page
 from aftersales.parts.services import claims, loans, stocktakes
-from aftersales.parts.views import _require_reader
+from aftersales.parts.views import _require_reader, row_refusal
 
 LIST_LIMIT = 300
+# The inputs of the rows' forms: a refusal naming one is shown beside it, with what was typed.
+CLAIM_MOVE_FIELDS = ("to", "amount_recovered", "reason")
+INSPECT_FIELDS = ("note", "usable")
 
 
 def _failed(request: HttpRequest, exc: DomainError) -> None:
@@ -62,8 +65,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return claim_page(request)
 
 
-def claim_page(request: HttpRequest, *, form: ClaimForm | None = None, status: int = 200) -> HttpResponse:
-    """The claims and the recovery report; the keeper's form to open one (with its errors, if any)."""
+def claim_page(
+    request: HttpRequest, *, form: ClaimForm | None = None, refusal: RowRefusal | None = None, status: int = 200
+) -> HttpResponse:
+    """The claims and the recovery report; the keeper's form to open one (with its errors, if any); a
+    refused step beside its claim, as typed."""
     can_act = can_manage_stock(request.user)
     if can_act and form is None:
         form = ClaimForm(locations=manageable_locations(request.user))
@@ -77,6 +83,7 @@ def claim_page(request: HttpRequest, *, form: ClaimForm | None = None, status: i
         "can_act": can_act,
         "labels": dict(SupplierClaimStatus.choices),
         "form": form,
+        "refusal_elsewhere": refusal_for_rows(rows, refusal),
     }
     return render(request, "parts/claims.html", context, status=status)
 
@@ -91,17 +98,19 @@ def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
         location = get_object_or_404(locations_visible_to(request.user), pk=int(raw))
     elif request.POST.get("to") == SupplierClaimStatus.REPLACED:
         location = claim.location
+    typed = {name: request.POST.get(name, "")[:500] for name in CLAIM_MOVE_FIELDS}
     try:
         claims.move_claim(
             by=request.user,
             claim=claim,
-            to=request.POST.get("to", ""),
-            reason=request.POST.get("reason", ""),
-            amount_recovered=request.POST.get("amount_recovered") or None,
+            to=typed["to"],
+            reason=typed["reason"],
+            amount_recovered=typed["amount_recovered"] or None,
             replacement_location=location,
         )
     except DomainError as exc:
-        _failed(request, exc)
+        refusal = row_refusal(exc, row=claim.pk, action="move", typed=typed, fields=CLAIM_MOVE_FIELDS)
+        return claim_page(request, refusal=refusal, status=400)
     return redirect("parts:claims")
 
 
@@ -113,23 +122,26 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     return loan_page(request)
 
 
-def loan_page(request: HttpRequest, *, form: LoanForm | None = None, status: int = 200) -> HttpResponse:
-    """The spares lent out, overdue first; the keeper's form to lend one (with its errors, if any)."""
+def loan_page(
+    request: HttpRequest, *, form: LoanForm | None = None, refusal: RowRefusal | None = None, status: int = 200
+) -> HttpResponse:
+    """The spares lent out, overdue first; the keeper's form to lend one (with its errors, if any); a
+    refused return or inspection beside its loan, as typed."""
     can_act = can_manage_stock(request.user)
     if can_act and form is None:
         form = LoanForm(locations=manageable_locations(request.user))
     visible = loans_visible_to(request.user).select_related("part", "location", "order")
     today = timezone.localdate()
+    rows = list(
+        visible.exclude(status__in=(LoanStatus.RESTOCKED, LoanStatus.SCRAPPED)).order_by("due_back", "id")[:LIST_LIMIT]
+    )
     context = {
         "overdue": list(loans.overdue_loans(visible, today=today)[:LIST_LIMIT]),
-        "loans": list(
-            visible.exclude(status__in=(LoanStatus.RESTOCKED, LoanStatus.SCRAPPED)).order_by("due_back", "id")[
-                :LIST_LIMIT
-            ]
-        ),
+        "loans": rows,
         "today": today,
         "can_act": can_act,
         "form": form,
+        "refusal_elsewhere": refusal_for_rows(rows, refusal),
     }
     return render(request, "parts/loans.html", context, status=status)
 
@@ -139,17 +151,17 @@ def loan_page(request: HttpRequest, *, form: LoanForm | None = None, status: int
 def loan_action(request: HttpRequest, loan_id: int, action: str) -> HttpResponse:
     _require_reader(request)
     loan = get_object_or_404(loans_visible_to(request.user), pk=loan_id)
+    typed = {name: request.POST.get(name, "")[:500] for name in INSPECT_FIELDS} if action == "inspect" else {}
     try:
         if action == "return":
             loans.return_spare(by=request.user, loan=loan)
         elif action == "inspect":
-            loans.inspect_spare(
-                by=request.user, loan=loan, usable=request.POST.get("usable") == "1", note=request.POST.get("note", "")
-            )
+            loans.inspect_spare(by=request.user, loan=loan, usable=typed["usable"] == "1", note=typed["note"])
         else:
             raise Http404
     except DomainError as exc:
-        _failed(request, exc)
+        refusal = row_refusal(exc, row=loan.pk, action=action, typed=typed, fields=INSPECT_FIELDS)
+        return loan_page(request, refusal=refusal, status=400)
     return redirect("parts:loans")
 
 
@@ -258,9 +270,10 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     return tool_page(request)
 
 
-def tool_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+def tool_page(request: HttpRequest, *, refusal: RowRefusal | None = None, status: int = 200) -> HttpResponse:
     """Who holds which tool since when, calibration due; the keeper hands them out (one query for
-    the people of every centre listed, not one per tool)."""
+    the people of every centre listed, not one per tool); a refused hand-out or calibration beside its
+    tool, as typed."""
     today = timezone.localdate()
     rows = list(
         tools_visible_to(request.user).select_related("holder").order_by("calibration_due", "code")[:LIST_LIMIT]
@@ -275,7 +288,13 @@ def tool_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
             people.setdefault(person.service_center_id or 0, []).append(person)
         for tool in rows:
             tool.candidates = people.get(tool.service_center_id, [])
-    context = {"tools": rows, "today": today, "soon": today + datetime.timedelta(days=30), "can_act": can_act}
+    context = {
+        "tools": rows,
+        "today": today,
+        "soon": today + datetime.timedelta(days=30),
+        "can_act": can_act,
+        "refusal_elsewhere": refusal_for_rows(rows, refusal),
+    }
     return render(request, "parts/tools.html", context, status=status)
 
 

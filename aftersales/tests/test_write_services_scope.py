@@ -1466,6 +1466,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.parts.services.ledger.qty_text": "formats a number",
     "aftersales.parts.services.orders.require_open_order": "the order scope check itself",
     "aftersales.parts.services.orders.order_is_open": "a read",
+    "aftersales.parts.services.orders.require_unsigned_visit": "a check inside use_parts, after its order scope check",
     "aftersales.parts.services.requests.suggested_quantity": "a pure function of a balance",
     "aftersales.parts.services.reservations.consume_held": "called by use_parts inside its transaction",
     "aftersales.parts.services.reservations.fill_waiting": "called by receipts inside their transaction",

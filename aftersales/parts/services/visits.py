@@ -19,7 +19,7 @@ from aftersales.parts.registry import issue_checks
 from aftersales.parts.selectors import list_price
 from aftersales.parts.services.common import clean_quantity
 from aftersales.parts.services.ledger import post_move
-from aftersales.parts.services.orders import require_open_order
+from aftersales.parts.services.orders import require_open_order, require_unsigned_visit
 from aftersales.parts.services.reservations import consume_held
 from aftersales.parts.signals import parts_used
 from aftersales.service.choices import OldParts
@@ -129,12 +129,17 @@ def use_parts(*, by: User, visit: Visit, lines: list[IssueLine]) -> list[VisitPa
     """Issue ``lines`` to ``visit``: each from the van first, the centre's store second (or the
     location the line names), taking the order's held reservation there first. The registered
     ``issue_checks`` (money: an approved quote for an out-of-warranty order) may refuse; any line
-    that cannot be served refuses them all and nothing is written."""
+    that cannot be served refuses them all and nothing is written.
+
+    Refused (409, nothing written) on an order that is no longer open (``order_not_open``) and on a
+    visit the customer has signed (``visit_signed``), both checked under the order's row lock, taken
+    before any stock row: a completion at the same moment waits for the parts or refuses them."""
     order = require_open_order(visit.order, by=by)
     if not (
         can_record_visit(by, order) or any(can_manage_location(by, line.location) for line in lines if line.location)
     ):
         raise PermissionDeniedError("forbidden", _("Only the technicians on this job record its parts."))
+    require_unsigned_visit(visit)
     for check in issue_checks:
         resolve(check.check)(order, lines, by)
     today = timezone.localdate()

@@ -4,6 +4,7 @@ status, nothing written)."""
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -11,8 +12,9 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.parts.models import Part, Stock, StockMove, VisitPart
 from aftersales.parts.tests.factories import PartFactory, stock_up, store, van
 from aftersales.service.models import ServiceOrder
-from aftersales.service.services import assign_technician, record_visit
+from aftersales.service.services import assign_technician, record_visit, sign_visit
 from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.test_api_flow import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +95,26 @@ def test_bad_lines_answer_with_the_field_and_write_nothing(api_client, job, keep
     assert answer.status_code == status, answer.json()
     assert answer.json()["code"] == code and answer.json()["field"] == field
     assert StockMove.objects.count() == entries and not VisitPart.objects.exists()
+
+
+def test_parts_on_a_signed_visit_answer_409_visit_signed_and_write_nothing(api_client, job, keeper, part):
+    """QA, 2026-12-07: the phone page hides the parts once the customer signed, but the API took them."""
+    technician, visit = job
+    my_van = van(technician)
+    stock_up(my_van, part, 2, by=keeper)
+    sign_visit(visit, by=technician, signer_name="王五", image=SimpleUploadedFile("s.png", png_bytes(), "image/png"))
+    entries = StockMove.objects.count()
+
+    answer = api_client(technician).post(
+        f"/api/v1/visits/{visit.pk}/parts",
+        {"lines": [{"part_id": part.pk, "quantity": "1", "old_part_fate": "customer"}]},
+        content_type="application/json",
+    )
+
+    assert answer.status_code == 409, answer.json()
+    assert (answer.json()["code"], answer.json()["field"]) == ("visit_signed", "visit")
+    assert StockMove.objects.count() == entries and not VisitPart.objects.exists()
+    assert Stock.objects.get(location=my_van, part=part).on_hand == 2
 
 
 def test_ledger_entries_cannot_be_edited_or_deleted_over_the_api(api_client, keeper, shop, part):

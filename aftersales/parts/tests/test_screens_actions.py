@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -17,7 +18,17 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.parts.choices import LoanStatus, ReservationStatus, SupplierClaimStatus
-from aftersales.parts.models import ClaimPhoto, Loan, Part, PartPrice, Reservation, Stock, SupplierClaim, Tool
+from aftersales.parts.models import (
+    ClaimPhoto,
+    Loan,
+    Part,
+    PartPrice,
+    Reservation,
+    Stock,
+    StockMove,
+    SupplierClaim,
+    Tool,
+)
 from aftersales.parts.services.stock import receive_stock
 from aftersales.parts.tests.factories import PartFactory, SupplierFactory, stock_up, store
 from aftersales.service.choices import OrderStatus
@@ -298,6 +309,28 @@ def test_a_dispatcher_reserves_a_part_and_releases_it(signed_in, keeper, dispatc
     reservation.refresh_from_db()
     assert reservation.status == ReservationStatus.RELEASED
     assert Stock.objects.get(location=shop, part=part).available == 2
+
+
+def test_a_reservation_released_twice_is_refused_beside_its_row(signed_in, keeper, dispatcher, shop, part, order):
+    """Released meanwhile (by someone else, or a second tap): 400 with the refusal beside the row, not a
+    flash over the page; nothing goes back to stock twice."""
+    stock_up(shop, part, 2, by=keeper)
+    signed_in(dispatcher).post(
+        f"/parts/orders/{order.pk}/reservations/", {"part": part.number, "location": shop.pk, "quantity": "2"}
+    )
+    reservation = Reservation.objects.get()
+    assert signed_in(dispatcher).post(f"/parts/reservations/{reservation.pk}/release/").status_code == 302
+
+    again = signed_in(dispatcher).post(f"/parts/reservations/{reservation.pk}/release/")
+
+    assert again.status_code == 400
+    body = again.content.decode()
+    row = body[body.index(f'id="reservation-{reservation.pk}"') :].split("</tr>")[0]
+    assert f'id="reservation-{reservation.pk}-error"' in row
+    assert _("This reservation was already issued or released.") in row
+    assert not [m for m in again.context["messages"] if m.level_tag == "error"]
+    assert Stock.objects.get(location=shop, part=part).available == 2
+    assert StockMove.objects.filter(kind="release").count() == 1
 
 
 def test_too_few_available_is_refused_or_waited_for(signed_in, keeper, dispatcher, shop, part, order):

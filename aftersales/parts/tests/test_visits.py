@@ -4,6 +4,7 @@ the ledger and the stock agree."""
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -19,9 +20,10 @@ from aftersales.parts.services.stock import receive_stock
 from aftersales.parts.services.visits import IssueLine, clean_lines, use_parts
 from aftersales.parts.tests.factories import stock_up, van
 from aftersales.service.choices import OrderStatus
-from aftersales.service.models import ServiceOrder
-from aftersales.service.services import assign_technician, record_visit, transition_order
+from aftersales.service.models import ServiceOrder, Visit
+from aftersales.service.services import assign_technician, record_visit, sign_visit, transition_order
 from aftersales.service.tests.factories import make_order
+from aftersales.service.tests.test_api_flow import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,46 @@ def test_no_part_goes_to_a_cancelled_order(job, keeper, shop, part, users):
 
     assert exc.value.code == "order_not_open"
     assert Stock.objects.get(location=shop, part=part).on_hand == 1
+
+
+def signed(visit, technician):
+    """The customer has signed the record (the order stays open: completion is another step)."""
+    return sign_visit(
+        visit, by=technician, signer_name="王五", image=SimpleUploadedFile("sig.png", png_bytes(), "image/png")
+    )
+
+
+@pytest.mark.parametrize("who", ["technician", "keeper"])
+def test_no_part_goes_to_a_signed_visit(job, keeper, shop, part, who):
+    """The phone page hides "use this part" once the customer signed; the service refuses it too, for
+    the technician and for the keeper issuing from the store, and writes nothing (the signed record
+    would list parts it did not show the customer)."""
+    technician, visit, _ = job
+    stock_up(shop, part, 2, by=keeper)
+    visit = signed(visit, technician)
+    entries = StockMove.objects.count()
+
+    with pytest.raises(ConflictError) as exc:
+        use_parts(by=technician if who == "technician" else keeper, visit=visit, lines=[line(part, location=shop)])
+
+    assert (exc.value.code, exc.value.status, exc.value.field) == ("visit_signed", 409, "visit")
+    assert StockMove.objects.count() == entries and not VisitPart.objects.exists()
+    assert Stock.objects.get(location=shop, part=part).on_hand == 2
+    visit.refresh_from_db()
+    assert visit.parts_replaced == ""
+
+
+def test_a_visit_read_before_the_signature_is_refused_after_it(job, keeper, shop, part):
+    """The caller's copy of the visit may predate the signature (a page opened before): the service
+    reads it again."""
+    technician, visit, _ = job
+    stock_up(shop, part, 1, by=keeper)
+    signed(Visit.objects.get(pk=visit.pk), technician)
+
+    with pytest.raises(ConflictError) as exc:
+        use_parts(by=technician, visit=visit, lines=[line(part)])
+
+    assert exc.value.code == "visit_signed" and not VisitPart.objects.exists()
 
 
 def test_another_technicians_job_is_not_found(job, keeper, shop, part, centre):
