@@ -25,6 +25,17 @@ def require_text(value: str | None, *, field: str, max_length: int, required: bo
     return text
 
 
+def require_yes_no(value: object, *, field: str, yes: str, no: str) -> bool:
+    """One of a screen's two buttons (approve/refuse, restock/scrap, resume/stop): ``yes`` or ``no``,
+    nothing else. Read as ``value == yes``, a missing or unknown answer was a refusal, recorded (the API
+    refuses the same answers: ``core.api.TextBool``)."""
+    if value == yes:
+        return True
+    if value == no:
+        return False
+    raise ValidationFailed("invalid_choice", _("Choose one of the answers offered."), field=field)
+
+
 @functools.cache
 def _codes(choices: type) -> frozenset[object]:
     # ``choices.values`` builds the list of (value, label) pairs again on every call: a fixed set per class.

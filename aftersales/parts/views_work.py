@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
+from aftersales.core.validation import require_yes_no
 from aftersales.parts.choices import CLAIM_MOVES, LoanStatus, StockTakeStatus, SupplierClaimStatus
 from aftersales.parts.forms import ClaimForm, LoanForm
 from aftersales.parts.models import StockTake
@@ -144,7 +145,10 @@ def loan_action(request: HttpRequest, loan_id: int, action: str) -> HttpResponse
             loans.return_spare(by=request.user, loan=loan)
         elif action == "inspect":
             loans.inspect_spare(
-                by=request.user, loan=loan, usable=request.POST.get("usable") == "1", note=request.POST.get("note", "")
+                by=request.user,
+                loan=loan,
+                usable=require_yes_no(request.POST.get("usable"), field="usable", yes="1", no="0"),
+                note=request.POST.get("note", ""),
             )
         else:
             raise Http404

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.validation import require_yes_no
 from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
@@ -455,12 +456,17 @@ def absence_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def absence_decide(request: HttpRequest, absence_id: int) -> HttpResponse:
-    approve = request.POST.get("approve") == "1"
+    answer = request.POST.get("approve")
     reason = request.POST.get("reason", "")
     _act(
         request,
-        lambda: attendance.decide_absence(absence_id=absence_id, by=request.user, approve=approve, reason=reason),
-        _("Approved.") if approve else _("Refused."),
+        lambda: attendance.decide_absence(
+            absence_id=absence_id,
+            by=request.user,
+            approve=require_yes_no(answer, field="approve", yes="1", no="0"),
+            reason=reason,
+        ),
+        _("Approved.") if answer == "1" else _("Refused."),
     )
     return redirect("workforce:absences")
 
@@ -479,12 +485,17 @@ def overtime_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def overtime_decide(request: HttpRequest, overtime_id: int) -> HttpResponse:
-    approve = request.POST.get("approve") == "1"
+    answer = request.POST.get("approve")
     reason = request.POST.get("reason", "")
     _act(
         request,
-        lambda: overtime.decide_overtime(overtime_id=overtime_id, by=request.user, approve=approve, reason=reason),
-        _("Approved.") if approve else _("Refused."),
+        lambda: overtime.decide_overtime(
+            overtime_id=overtime_id,
+            by=request.user,
+            approve=require_yes_no(answer, field="approve", yes="1", no="0"),
+            reason=reason,
+        ),
+        _("Approved.") if answer == "1" else _("Refused."),
     )
     return redirect("workforce:overtime")
 

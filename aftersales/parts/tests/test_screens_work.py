@@ -272,3 +272,23 @@ def test_the_loan_forms_location_is_where_the_part_is_lent_out_of():
 
     with translation.override("zh-hans"):
         assert str(LoanForm.base_fields["location"].label) == "出自"
+
+
+@pytest.mark.parametrize("value", [None, "", "yes", "true"])
+def test_an_inspection_without_restock_or_scrap_is_refused_and_changes_nothing(
+    keeper_client, keeper, shop, centre, value
+):
+    # The select sends 1 (restock) or 0 (scrap); anything else scrapped the spare.
+    spare = PartFactory(turnover=True)
+    stock_up(shop, spare, 1, by=keeper)
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    loan = loans.lend_spare(
+        by=keeper, part=spare, serial="S-1", location=shop, order=order, due_back=TODAY + datetime.timedelta(days=3)
+    )
+    keeper_client.post(f"/parts/loans/{loan.pk}/return/")
+    body = {"note": "外观完好"} | ({} if value is None else {"usable": value})
+
+    answer = keeper_client.post(f"/parts/loans/{loan.pk}/inspect/", body, follow=True)
+
+    assert Loan.objects.get().status == LoanStatus.BACK
+    assert "请选择所给的答案之一。" in answer.content.decode()

@@ -137,6 +137,20 @@ def test_absences_asked_decided_and_refused_on_the_list(client, users, tech):
     assert absence.status == "approved"
 
 
+@pytest.mark.parametrize("value", [None, "", "yes", "true", "2"])
+def test_a_decision_without_approve_or_refuse_is_refused_and_decides_nothing(client, users, tech, value):
+    # A missing or unknown answer was read as a refusal (approve == "1" or else): the buttons send 1 or 0.
+    row = overtime.record_overtime(by=tech, day=timezone.localdate(), note="夜间抢修")
+    client.force_login(users[Role.MANAGER])
+    body = {"reason": "无记录"} | ({} if value is None else {"approve": value})
+
+    answer = client.post(f"/workforce/overtime/{row.pk}/decide/", body, follow=True)
+
+    row.refresh_from_db()
+    assert row.status == "requested" and row.decision_reason == ""
+    assert "请选择所给的答案之一。" in answer.content.decode()
+
+
 def test_overtime_is_decided_on_its_list(client, users, tech):
     row = overtime.record_overtime(by=tech, day=timezone.localdate(), note="夜间抢修")
     client.force_login(users[Role.MANAGER])
