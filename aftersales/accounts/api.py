@@ -15,7 +15,7 @@ from aftersales.accounts.models import ApiToken, CompanyProfile, StandIn, User
 from aftersales.accounts.permissions import can_edit_company_profile, stand_ins_visible_to
 from aftersales.accounts.selectors import Company, company_profile
 from aftersales.accounts.throttle import client_ip
-from aftersales.core.api import Input, idempotent
+from aftersales.core.api import Input, TextBool, idempotent
 from aftersales.core.errors import NotFoundError, PermissionDeniedError
 from aftersales.core.idempotency import Created
 from aftersales.core.schemas import Choice, Day, answers, model_field
@@ -162,7 +162,7 @@ class StandInOut(Schema):
 
 
 @router.get("/stand-ins", tags=["users"], response=answers(list[StandInOut]))
-def list_stand_ins(request: HttpRequest, current: bool = False) -> object:
+def list_stand_ins(request: HttpRequest, current: TextBool = False) -> object:
     """The stand-ins (代班) you may see, latest first: your own, given or taken; a service manager
     also those of their centre, an administrator every one. `current=true`: only those in force
     today or later (not over, not ended)."""

@@ -12,6 +12,7 @@ from aftersales.care.models import ContactEntry
 from aftersales.care.services.complaints import complaint_from_order
 from aftersales.care.services.contacts import add_entry
 from aftersales.care.services.followups import cancel_follow_ups, schedule_follow_ups
+from aftersales.core.text import site_language
 from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.models import OutboxMessage
 from aftersales.service.choices import Channel, OrderKind, OrderStatus
@@ -40,11 +41,14 @@ def on_status_changed(
     if old_status == "" and new_status == OrderStatus.NEW:
         channel = INTAKE_CHANNELS.get(order.channel)  # type: ignore[call-overload]
         if channel is not None:
+            # A record the whole centre reads: in the site's language, not the agent's (QA 2026-12-07).
+            with site_language():
+                summary = _("Order %(number)s opened: %(text)s") % {"number": order.number, "text": order.description}
             add_entry(
                 customer=order.customer,
                 channel=channel,
                 direction=Direction.INBOUND,
-                summary=_("Order %(number)s opened: %(text)s") % {"number": order.number, "text": order.description},
+                summary=summary,
                 by=actor,
                 at=order.received_at,
                 order=order,

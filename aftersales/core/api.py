@@ -3,7 +3,7 @@ creates: core.idempotency)."""
 
 import types
 import typing
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from django.db import DataError, models
 from django.db.models import QuerySet
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from aftersales.core.errors import DomainError, NotFoundError
@@ -21,11 +21,16 @@ from aftersales.core.idempotency import idempotent
 from aftersales.core.input_errors import SCHEMA_CODES, input_error_message
 
 
+def _bare(annotation: Any) -> Any:
+    """``Annotated[bool, …]`` (``TextBool``) is a ``bool``."""
+    return typing.get_args(annotation)[0] if typing.get_origin(annotation) is Annotated else annotation
+
+
 def _is(annotation: Any, kind: type) -> bool:
     """``kind`` or ``kind | None``."""
-    if annotation is kind:
+    if _bare(annotation) is kind:
         return True
-    args = set(typing.get_args(annotation))
+    args = set(map(_bare, typing.get_args(annotation)))
     return typing.get_origin(annotation) in (typing.Union, types.UnionType) and args == {kind, type(None)}
 
 
@@ -49,6 +54,23 @@ def _json_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _text_boolean(value: Any) -> Any:
+    if isinstance(value, bool):  # a default
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise PydanticCustomError("bool_parsing", "Input should be true or false")
+
+
+TextBool = Annotated[bool, BeforeValidator(_text_boolean)]
+"""A boolean sent as text, a query parameter or a form field: ``true`` or ``false`` (what the OpenAPI
+boolean says), nothing else. Pydantic reads "yes", "on", "1", "t" as true and "no", "off", "0" as false:
+QA, 2026-12-07, ``approve=yes`` of an on-site quote answer (a multipart form) was recorded as the
+customer's approval. Anything else answers 400 ``invalid_input`` (``type: "bool_parsing"``), as garbage
+did already. ``aftersales/tests/test_input_booleans.py`` walks every query string and form of the API for
+a ``bool`` that is not one."""
+
+
 class Input(Schema):
     """Base of every request body: unknown fields are refused, not ignored, and a boolean is a JSON
     boolean.
@@ -58,7 +80,7 @@ class Input(Schema):
     turned an order's warranty to misuse, and ``close_now: "yes"`` closed a new consultation), so every
     ``bool`` field of every input answers 400 ``invalid_input`` (``type: "bool_type"``) on anything but
     ``true``/``false`` (and ``null`` where the field is optional). Query parameters and form fields are
-    text and are not inputs of this kind: ``?unassigned=true`` is still read as a boolean.
+    text and are not inputs of this kind: ``?unassigned=true`` is still read as a boolean (``TextBool``).
     ``aftersales/tests/test_input_booleans.py`` walks every body schema of the API for a bool that is lax.
 
     An integer (an id, a count, a score) is a JSON integer for the same reason: pydantic read ``true`` as 1
@@ -285,4 +307,13 @@ def page_limit(limit: int | None, *, default: int = 25, maximum: int = 200) -> i
     return limit
 
 
-__all__ = ["DocumentedAPI", "ErrorOut", "Input", "found_or_404", "idempotent", "install_error_handlers", "page_limit"]
+__all__ = [
+    "DocumentedAPI",
+    "ErrorOut",
+    "Input",
+    "TextBool",
+    "found_or_404",
+    "idempotent",
+    "install_error_handlers",
+    "page_limit",
+]

@@ -2,7 +2,7 @@
 
 import datetime
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +23,33 @@ def require_text(value: str | None, *, field: str, max_length: int, required: bo
             field=field,
         )
     return text
+
+
+def require_yes_no(value: object, *, field: str, yes: str, no: str) -> bool:
+    """One of a screen's two buttons (approve/refuse, restock/scrap, resume/stop): ``yes`` or ``no``,
+    nothing else. Read as ``value == yes``, a missing or unknown answer was a refusal, recorded (the API
+    refuses the same answers: ``core.api.TextBool``)."""
+    if value == yes:
+        return True
+    if value == no:
+        return False
+    raise ValidationFailed("invalid_choice", _("Choose one of the answers offered."), field=field)
+
+
+def query_flag(params: Mapping[str, str], name: str) -> bool:
+    """A screen's on/off filter in its address, ``?waiting=1`` as the docs write it (``0``, empty or
+    absent: off). Anything else is refused, 400 with the reason: it was read as off without a word."""
+    value = params.get(name)
+    if value in (None, "", "0"):
+        return False
+    if value == "1":
+        return True
+    raise ValidationFailed(
+        "invalid_filter",
+        _("This address has a filter that is not understood: %(name)s=%(value)s.")
+        % {"name": name, "value": str(value)[:40]},
+        field=name,
+    )
 
 
 @functools.cache

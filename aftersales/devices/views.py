@@ -176,14 +176,26 @@ def track(request: HttpRequest, unit_id: int) -> HttpResponse:
         "points": points,
         "faults": data.faults,
         "orders": data.orders,
-        "route": mapping.polyline(view, ((p["lon"], p["lat"]) for p in positioned)),
-        "first": view.xy(positioned[0]["lon"], positioned[0]["lat"]) if positioned else None,
-        "last": view.xy(positioned[-1]["lon"], positioned[-1]["lat"]) if positioned else None,
+        **_route(view, positioned),
         "playback_seconds": PLAYBACK_SECONDS,
         **_playback(view, positioned, start=start),
         **_chart(points, data.faults, data.orders, start=start, end=end),
     }
     return render(request, "devices/track.html", context)
+
+
+def _route(view: mapping.View, points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The day's path from its start to its end; a day of one position is that point, marked alone (it
+    said "No positions on this day": QA 2026-12-07)."""
+    if len(points) == 1:
+        x, y = view.xy(points[0]["lon"], points[0]["lat"])
+        return {"route": "", "first": None, "last": None, "single": {"x": x, "y": y, "at": points[0]["at"]}}
+    return {
+        "route": mapping.polyline(view, ((p["lon"], p["lat"]) for p in points)),
+        "first": view.xy(points[0]["lon"], points[0]["lat"]) if points else None,
+        "last": view.xy(points[-1]["lon"], points[-1]["lat"]) if points else None,
+        "single": None,
+    }
 
 
 def _playback(view: mapping.View, points: list[dict[str, Any]], *, start: datetime.datetime) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.accounts.permissions import scope_by_centre
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, TextBool, idempotent, page_limit
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, keyset_page
@@ -484,7 +484,7 @@ def withdraw_quote(request: HttpRequest, quote_id: int) -> Quote:
 def answer_on_site(
     request: HttpRequest,
     quote_id: int,
-    approve: Form[bool],
+    approve: Form[TextBool],
     name: Form[str],
     signature: File[UploadedFile],
     note: Form[str] = "",

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.pagination import keyset_page
+from aftersales.core.validation import require_yes_no
 from aftersales.money import selectors, services
 from aftersales.money.amounts import total
 from aftersales.money.choices import (
@@ -521,15 +522,16 @@ def exchange_request(request: HttpRequest, order_id: int) -> HttpResponse:
     return redirect("money:order_charges", order_id=order.pk)
 
 
-def _yes(request: HttpRequest) -> bool:
-    return request.POST.get("answer") == "yes"
+def _yes(post: Any) -> bool:
+    """The button pressed, yes or no; anything else is refused (it was read as no, and recorded)."""
+    return require_yes_no(post.get("answer"), field="answer", yes="yes", no="no")
 
 
 _EXCHANGE_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., object]]] = {
-    "decision": (ExchangeNoteForm, lambda ex, by, d, yes: exchange.decide_exchange(ex, by=by, approve=yes, **d)),
-    "factory": (ExchangeNoteForm, lambda ex, by, d, yes: exchange.record_factory_answer(ex, by=by, agreed=yes, **d)),
-    "ship-old": (ExchangeShipForm, lambda ex, by, d, yes: exchange.ship_old_unit(ex, by=by, **d)),
-    "deliver": (ExchangeDeliverForm, lambda ex, by, d, yes: exchange.deliver_new_unit(ex, by=by, **d)),
+    "decision": (ExchangeNoteForm, lambda ex, by, d, p: exchange.decide_exchange(ex, by=by, approve=_yes(p), **d)),
+    "factory": (ExchangeNoteForm, lambda ex, by, d, p: exchange.record_factory_answer(ex, by=by, agreed=_yes(p), **d)),
+    "ship-old": (ExchangeShipForm, lambda ex, by, d, p: exchange.ship_old_unit(ex, by=by, **d)),
+    "deliver": (ExchangeDeliverForm, lambda ex, by, d, p: exchange.deliver_new_unit(ex, by=by, **d)),
 }
 
 
@@ -541,7 +543,7 @@ def exchange_action(request: HttpRequest, exchange_id: int, action: str) -> Http
     ex = _found(exchange.get_exchange, user=request.user, exchange_id=exchange_id)
     form_class, service = _EXCHANGE_ACTIONS[action]
     form = form_class(request.POST)
-    _act(request, form, lambda d: service(ex, request.user, d, _yes(request)))
+    _act(request, form, lambda d: service(ex, request.user, d, request.POST))
     return redirect(reverse("money:order_charges", kwargs={"order_id": ex.order_id}) + "#exchange")
 
 

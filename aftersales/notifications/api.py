@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from aftersales.core.api import page_limit
+from aftersales.core.api import TextBool, page_limit
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page
 from aftersales.core.schemas import answers
 from aftersales.notifications import services
@@ -38,7 +38,7 @@ class NoticePage(Schema):
 
 
 class NoticeQuery(Schema):
-    unread: bool = Field(False, description="Only the unread notices")
+    unread: TextBool = Field(False, description="Only the unread notices")
     cursor: str | None = Field(None, max_length=CURSOR_MAX_LENGTH)
     limit: int | None = None
 

@@ -13,7 +13,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.auth import AUTH
-from aftersales.core.api import Input, found_or_404, idempotent, page_limit
+from aftersales.core.api import Input, TextBool, found_or_404, idempotent, page_limit
 from aftersales.core.idempotency import Created
 from aftersales.core.pagination import CURSOR_MAX_LENGTH
 from aftersales.core.schemas import Choice, Day, Money, answers
@@ -198,7 +198,7 @@ def _loan(request: HttpRequest, loan_id: int) -> Loan:
 
 
 @router.get("/turnover-loans", response=answers(list[LoanOut], 403))
-def list_loans(request: HttpRequest, overdue: bool = False) -> list[Loan]:
+def list_loans(request: HttpRequest, overdue: TextBool = False) -> list[Loan]:
     _reader(request)
     qs = loans_visible_to(request.user)
     qs = loans.overdue_loans(qs) if overdue else qs.order_by("-id")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
+from aftersales.core.validation import require_yes_no
 from aftersales.parts.choices import CLAIM_MOVES, LoanStatus, StockTakeStatus, SupplierClaimStatus
 from aftersales.parts.forms import ClaimForm, LoanForm, RowRefusal, refusal_for_rows
 from aftersales.parts.models import StockTake
@@ -156,7 +157,12 @@ def loan_action(request: HttpRequest, loan_id: int, action: str) -> HttpResponse
         if action == "return":
             loans.return_spare(by=request.user, loan=loan)
         elif action == "inspect":
-            loans.inspect_spare(by=request.user, loan=loan, usable=typed["usable"] == "1", note=typed["note"])
+            loans.inspect_spare(
+                by=request.user,
+                loan=loan,
+                usable=require_yes_no(typed["usable"], field="usable", yes="1", no="0"),
+                note=typed["note"],
+            )
         else:
             raise Http404
     except DomainError as exc:

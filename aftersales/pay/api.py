@@ -294,12 +294,16 @@ def add_adjustment(request: HttpRequest, run_id: int, payload: PayAdjustmentIn) 
     return idempotent(request, create)
 
 
-@router.get("/pay/statements", response=answers(StatementPage, 400))
+@router.get("/pay/statements", response=answers(StatementPage, 400, 404))
 def list_statements(request: HttpRequest, params: Query[StatementQuery]) -> Any:
-    """The statements you may see (your own once approved; your centre's; every centre's), newest first."""
+    """The statements you may see (your own once approved; your centre's; every centre's), newest first.
+    ``run``: a run you see, or one holding a statement of yours you see; any other answers 404 (it
+    answered an empty list, as if the run had none: QA 2026-12-07)."""
     qs = permissions.statements_visible_to(request.user).select_related("run")
     if params.run is not None:
         qs = qs.filter(run_id=params.run)
+        if not (permissions.runs_visible_to(request.user).filter(pk=params.run).exists() or qs.exists()):
+            raise NotFoundError("not_found", _("No such pay run."), field="run")
     page = keyset_page(qs, cursor=params.cursor, limit=page_limit(params.limit))
     return {"items": page.items, "next_cursor": page.next_cursor}
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.accounts.capabilities import users_with_capability
@@ -27,7 +28,7 @@ from aftersales.parts.models import Part
 from aftersales.quality import selectors, services
 from aftersales.quality import statistics as stats
 from aftersales.quality.choices import CASE_MOVES, Breakdown, CaseSource, CaseStatus
-from aftersales.quality.filters import parse_window
+from aftersales.quality.filters import check_figure_key, parse_window
 from aftersales.quality.forms import CaseEditForm, CaseForm, CommentForm, MoveForm
 from aftersales.quality.kept import failure_screen
 from aftersales.quality.models import QualityCase
@@ -61,6 +62,7 @@ def _window(request: HttpRequest) -> tuple[Filters, str, int]:
             "centre": _("Service centre"),
             "model": _("Product model"),
             "customer": _("Customer"),
+            "month": pgettext("a calendar month, as a filter", "Month"),
         }
         label = labels.get(exc.field or "", exc.field)
         return parse_window(request.user, {}), f"{label}{label_colon()}{exc.detail}" if label else exc.detail, 400
@@ -101,6 +103,16 @@ def failure_orders(request: HttpRequest) -> HttpResponse:
         return render(request, "quality/failure_orders.html", {"error": _("No such figure.")}, status=400)
     window, error, status = _window(request)
     key = request.GET.get("key", "")[:64]
+    if not error:
+        try:
+            check_figure_key(figure, key)
+        except ValidationFailed as exc:
+            error, status = exc.detail, 400
+    if error:
+        # A list of another window, or of no row, would read as that figure's failures: the reason alone
+        # (QA 2026-12-07: a key that names no row listed nothing, as if there were no failures).
+        again = _("Open the figure again from the failure statistics.")
+        return render(request, "quality/failure_orders.html", {"error": f"{error} {again}"}, status=status)
     qs = selectors.figure_order_rows(request.user, window, figure=figure, key=key)
     page = keyset_page(qs, cursor=request.GET.get("cursor") or None, limit=PAGE)
     query = urlencode({**window.as_params(), "figure": figure, "key": key})

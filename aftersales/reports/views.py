@@ -17,6 +17,7 @@ from aftersales.catalog.permissions import product_models_visible_to
 from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.panels import render_record_panels
 from aftersales.core.text import label_colon
+from aftersales.core.validation import require_yes_no
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.customers.widgets import customer_picker
 from aftersales.history.display import describe
@@ -247,13 +248,20 @@ def _schedule_action(request: HttpRequest, action: Callable[[], object]) -> None
         action()
     except NotFoundError:
         raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.detail)
 
 
 @login_required
 @require_POST
 def schedule_active(request: HttpRequest, schedule_id: int) -> HttpResponse:
-    active = request.POST.get("active") == "1"
-    _schedule_action(request, lambda: set_active(by=request.user, schedule_id=schedule_id, active=active))
+    answer = request.POST.get("active")
+    _schedule_action(
+        request,
+        lambda: set_active(
+            by=request.user, schedule_id=schedule_id, active=require_yes_no(answer, field="active", yes="1", no="0")
+        ),
+    )
     if request.POST.get("next") == "detail":
         return redirect("reports:schedule_detail", schedule_id=schedule_id)
     return redirect("reports:schedules")

@@ -14,7 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
-from aftersales.core.api import Input, idempotent, page_limit
+from aftersales.core.api import Input, TextBool, idempotent, page_limit
 from aftersales.core.compiled import values_rows
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.filtering import apply_validated, filter_params
@@ -365,7 +365,7 @@ class OrderFilterQuery(Schema):
     received_from: Day | None = None
     received_to: Day | None = None
     waiting_for: WaitingFor | None = None
-    unassigned: bool | None = Field(None, description="true: open orders without a technician; false: with one.")
+    unassigned: TextBool | None = Field(None, description="true: open orders without a technician; false: with one.")
     q: str | None = Field(
         None, max_length=SEARCH_MAX_LENGTH, description="Order number, phone, serial number or customer name"
     )

@@ -1,6 +1,7 @@
 """A boolean in a JSON body is ``true`` or ``false``, nothing else (QA, 2026-12-07: ``{"misuse_found": "yes"}``
 turned an order's warranty to misuse and ``close_now: "yes"`` closed a new consultation; "no", "off", "t", 1
-and 0.0 were read as booleans too). Query strings are text: ``?unassigned=true`` still works."""
+and 0.0 were read as booleans too). Query strings and form fields are text: ``?unassigned=true`` still works,
+but only "true" or "false" (``approve=yes`` of an on-site quote answer was recorded as an approval)."""
 
 from typing import Any
 
@@ -118,3 +119,68 @@ def test_a_boolean_in_the_query_string_is_still_read(order, users, api_client):
     unassigned_ids = [row["id"] for row in client.get("/api/v1/orders?unassigned=true").json()["items"]]
 
     assert (assigned_ids, unassigned_ids) == ([order.pk], [unassigned.pk])
+
+
+# ---- query strings and form fields: text, "true" or "false" -----------------------------------------------
+TEXT_NOT_BOOLEANS = ["yes", "no", "on", "off", "1", "0", "t", "f", "y", "n", "True", "FALSE", "", "maybe"]
+
+
+def _text_schemas() -> dict[type[BaseModel], str]:
+    """Every model a query string or a form is read into, with one operation naming it."""
+    from aftersales.api import api
+
+    found: dict[type[BaseModel], str] = {}
+    for _prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for params in operation.models:
+                    if getattr(params, "__ninja_param_source__", None) not in ("query", "form"):
+                        continue
+                    todo = [params]
+                    while todo:
+                        model = todo.pop()
+                        if model not in found:
+                            found[model] = f"{operation.methods[0]} {path}"
+                            todo += [m for f in model.model_fields.values() for m in _nested_models(f.annotation)]
+    return found
+
+
+def _lax_text_booleans(model: type[BaseModel]) -> list[str]:
+    lax = []
+    for name, field in model.model_fields.items():
+        if not is_boolean(field.annotation):
+            continue
+        for value in TEXT_NOT_BOOLEANS:
+            try:
+                model.model_validate({name: value})
+            except ValidationError as error:
+                if any(e["loc"][-1:] == (name,) and e["type"] == "bool_parsing" for e in error.errors()):
+                    continue
+            lax.append(f"{name} takes {value!r}")
+            break
+    return lax
+
+
+def test_every_boolean_of_a_query_string_or_form_is_true_or_false():
+    # QA, 2026-12-07: POST /quotes/{id}/answer read approve=yes, on or 1 as an approval (a Form[bool]);
+    # ?unread=yes passed as well. A boolean sent as text is "true" or "false" (core.api.TextBool).
+    schemas = _text_schemas()
+    lax = {
+        f"{model.__module__}.{model.__name__} ({where})": found
+        for model, where in schemas.items()
+        if (found := _lax_text_booleans(model))
+    }
+    booleans = {name for model in schemas for name, f in model.model_fields.items() if is_boolean(f.annotation)}
+
+    assert {"approve", "unread", "unassigned", "overdue", "current", "waiting", "expiring"} <= booleans
+    assert lax == {}, "annotate these fields with core.api.TextBool"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["yes", "1", "on"])
+def test_a_query_boolean_that_is_not_true_or_false_answers_400(value, order, users, api_client):
+    response = api_client(users[Role.AGENT]).get(f"/api/v1/orders?unassigned={value}")
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["code"], body["field"], body["errors"][0]["type"]) == ("invalid_input", "unassigned", "bool_parsing")

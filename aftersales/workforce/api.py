@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from aftersales.accounts.models import User
-from aftersales.core.api import Input, found_or_404, page_limit
+from aftersales.core.api import Input, TextBool, found_or_404, page_limit
 from aftersales.core.errors import NotFoundError
 from aftersales.core.idempotency import Created, idempotent
 from aftersales.core.pagination import CURSOR_MAX_LENGTH, Page, keyset_page
@@ -429,7 +429,7 @@ ClaimPage = page_schema(ExpenseClaimOut)
 
 class ClaimQuery(WorkforcePageQuery):
     status: ExpenseClaimStatus | None = None
-    waiting: bool = Field(False, description="Only those waiting for a step you decide.")
+    waiting: TextBool = Field(False, description="Only those waiting for a step you decide.")
 
 
 class ExpenseClaimIn(Input):
@@ -618,7 +618,7 @@ CertificatePage = page_schema(CertificateOut)
 
 
 class CertificateQuery(WorkforcePageQuery):
-    expiring: bool = Field(False, description="Only valid ones expiring within the warning days (30).")
+    expiring: TextBool = Field(False, description="Only valid ones expiring within the warning days (30).")
 
 
 @router.get("/workforce/certificates", response=answers(CertificatePage, 400))

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.errors import DomainError, NotFoundError, ValidationFailed
+from aftersales.core.validation import query_flag, require_yes_no
 from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
@@ -88,6 +89,15 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def _flag(request: HttpRequest, name: str) -> tuple[bool, bool]:
+    """A list's on/off filter (``?waiting=1``) and whether it was refused: the reason above the list, 400."""
+    try:
+        return query_flag(request.GET, name), False
+    except ValidationFailed as error:
+        messages.error(request, error.detail)
+        return False, True
 
 
 def _my_orders(user: Any) -> list[Any]:
@@ -257,7 +267,7 @@ def weekly_summary_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
     _require(sees_workforce(request.user))
-    waiting = request.GET.get("waiting") == "1"
+    waiting, refused = _flag(request, "waiting")
     status = request.GET.get("status", "")
     qs = selectors.claims_waiting_for(request.user) if waiting else claims_visible_to(request.user).order_by("-pk")
     if status in ExpenseClaimStatus.values:
@@ -272,7 +282,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "approves": approves_claims(request.user),
         "may_export": can_export_claims(request.user),
     }
-    return render(request, "workforce/claim_list.html", context)
+    return render(request, "workforce/claim_list.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -455,12 +465,17 @@ def absence_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def absence_decide(request: HttpRequest, absence_id: int) -> HttpResponse:
-    approve = request.POST.get("approve") == "1"
+    answer = request.POST.get("approve")
     reason = request.POST.get("reason", "")
     _act(
         request,
-        lambda: attendance.decide_absence(absence_id=absence_id, by=request.user, approve=approve, reason=reason),
-        _("Approved.") if approve else _("Refused."),
+        lambda: attendance.decide_absence(
+            absence_id=absence_id,
+            by=request.user,
+            approve=require_yes_no(answer, field="approve", yes="1", no="0"),
+            reason=reason,
+        ),
+        _("Approved.") if answer == "1" else _("Refused."),
     )
     return redirect("workforce:absences")
 
@@ -479,12 +494,17 @@ def overtime_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def overtime_decide(request: HttpRequest, overtime_id: int) -> HttpResponse:
-    approve = request.POST.get("approve") == "1"
+    answer = request.POST.get("approve")
     reason = request.POST.get("reason", "")
     _act(
         request,
-        lambda: overtime.decide_overtime(overtime_id=overtime_id, by=request.user, approve=approve, reason=reason),
-        _("Approved.") if approve else _("Refused."),
+        lambda: overtime.decide_overtime(
+            overtime_id=overtime_id,
+            by=request.user,
+            approve=require_yes_no(answer, field="approve", yes="1", no="0"),
+            reason=reason,
+        ),
+        _("Approved.") if answer == "1" else _("Refused."),
     )
     return redirect("workforce:overtime")
 

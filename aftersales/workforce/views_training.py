@@ -23,7 +23,7 @@ from aftersales.workforce.forms import AttendeeForm, CertificateForm, CourseForm
 from aftersales.workforce.models import Certificate, Course, TrainingSession
 from aftersales.workforce.permissions import can_manage_training, sees_staff, workforce_scope
 from aftersales.workforce.services import training
-from aftersales.workforce.views import PAGE, _act, _require
+from aftersales.workforce.views import PAGE, _act, _flag, _require
 
 
 def _staff(user: User) -> QuerySet[User]:
@@ -165,7 +165,7 @@ def certificates_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Certificate recorded."))
                 return redirect("workforce:certificates")
-    expiring = request.GET.get("expiring") == "1"
+    expiring, refused = _flag(request, "expiring")
     if expiring:
         rows = selectors.expiring_certificates(user=user)
     else:
@@ -178,7 +178,7 @@ def certificates_view(request: HttpRequest) -> HttpResponse:
         "form": form if manage else None,
         "may_revoke": manage,
     }
-    return render(request, "workforce/certificate_list.html", context, status=400 if form.errors else 200)
+    return render(request, "workforce/certificate_list.html", context, status=400 if form.errors or refused else 200)
 
 
 @login_required

@@ -19,7 +19,7 @@ from aftersales.care.permissions import campaigns_visible_to, can_run_campaigns
 from aftersales.care.services.contacts import send_customer_message
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
-from aftersales.core.text import in_site_language
+from aftersales.core.text import in_site_language, site_language
 from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.models import Contact, Customer
 from aftersales.history.services import record_activity
@@ -144,8 +144,11 @@ def announce_campaign(
 
 def send_campaign_messages(*, campaign: Campaign, recipients: list[CampaignRecipient], by: User) -> int:
     """The SMS of each recipient with a mobile, through the outbox and on the contact log; a recipient
-    told already (its key in the outbox) is not told again. Returns how many were written now."""
+    told already (its key in the outbox) is not told again. Returns how many were written now. The log's
+    line is in the site's language, whoever announces (QA 2026-12-07: it followed the manager's)."""
     written = 0
+    with site_language():
+        summary = _("Campaign “%(title)s” announced by SMS") % {"title": campaign.title}
     for recipient in recipients:
         if not recipient.mobile:
             continue
@@ -158,7 +161,7 @@ def send_campaign_messages(*, campaign: Campaign, recipients: list[CampaignRecip
             recipient=recipient.mobile,
             body=f"【{campaign.title}】{campaign.message}",
             key=key,
-            summary=_("Campaign “%(title)s” announced by SMS") % {"title": campaign.title},
+            summary=summary,
             skip_checks=True,
         )
         if recipient.message_key != key:
@@ -181,6 +184,11 @@ def record_letters_sent(*, campaign_id: int, by: User, now: datetime.datetime | 
     now = now or timezone.now()
     campaign.letters_sent_at = now
     campaign.save(update_fields=["letters_sent_at", "updated_at"])
+    with site_language():  # the log's line, whoever records the letters
+        summary = _("Campaign letter “%(title)s” (event on %(day)s)") % {
+            "title": campaign.title,
+            "day": campaign.event_on.isoformat(),
+        }
     ContactEntry.objects.bulk_create(
         ContactEntry(
             customer_id=recipient.customer_id,
@@ -188,8 +196,7 @@ def record_letters_sent(*, campaign_id: int, by: User, now: datetime.datetime | 
             direction=Direction.OUTBOUND,
             at=now,
             by=by,
-            summary=_("Campaign letter “%(title)s” (event on %(day)s)")
-            % {"title": campaign.title, "day": campaign.event_on.isoformat()},
+            summary=summary,
         )
         for recipient in campaign.recipients.all()
     )

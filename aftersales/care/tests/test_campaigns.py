@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -123,6 +124,19 @@ def test_letters_are_logged_once(users, owners):
         services.record_letters_sent(campaign_id=campaign.pk, by=users[Role.MANAGER])
 
     assert ContactEntry.objects.filter(channel="letter").count() == 3
+
+
+def test_campaign_contact_log_lines_are_written_in_the_site_language_whoever_announces(users, owners):
+    # QA 2026-12-07: the contact log is a record the centre reads; a manager reading English left
+    # "Campaign “…” announced by SMS" and "Campaign letter …" on every recipient's log.
+    with translation.override("en"):
+        campaign = announce(users[Role.MANAGER])
+        services.record_letters_sent(campaign_id=campaign.pk, by=users[Role.MANAGER])
+
+    sms = set(ContactEntry.objects.filter(channel="sms").values_list("summary", flat=True))
+    letters = set(ContactEntry.objects.filter(channel="letter").values_list("summary", flat=True))
+    assert sms == {"已短信通知活动“客户联谊会”"}
+    assert letters == {"活动信函“客户联谊会”（活动日期 2026-12-15）"}
 
 
 def test_campaign_api_and_screens(api_client, client, users, owners):

@@ -63,3 +63,19 @@ def test_other_messages_are_not_logged(order, channel, key):
     enqueue_message(channel=channel, recipient="1", body="x", key=key.format(pk=order.pk))
 
     assert ContactEntry.objects.count() == before
+
+
+def test_a_call_taken_at_intake_is_logged_in_the_site_language_whoever_takes_it(users, centre):
+    # QA 2026-12-07: an agent reading English left "Order … opened: …" on the customer's contact log.
+    from django.utils import translation
+
+    from aftersales.service.choices import Channel
+    from aftersales.service.tests.factories import make_order
+
+    with translation.override("en"):
+        order = make_order(
+            by=users[Role.AGENT], customer=CustomerFactory(service_center=centre), channel=Channel.HOTLINE
+        )
+
+    entry = ContactEntry.objects.get(order=order)
+    assert (entry.channel, entry.summary) == (ContactChannel.PHONE, f"工单 {order.number} 已受理：设备无法启动")

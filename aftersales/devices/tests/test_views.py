@@ -88,6 +88,41 @@ def test_track_plays_the_day_back_beside_the_order(client, fleet):
     assert 'class="devtrack-fault"' in html
 
 
+def test_track_of_a_day_with_one_position_shows_that_position(client):
+    # QA 2026-12-07: a day with exactly one position said "No positions on this day".
+    device = make_device()
+    at = (timezone.localtime() - datetime.timedelta(days=1)).replace(hour=9, minute=30, second=0, microsecond=0)
+    ingest([Incoming(device.serial, json.dumps([message(0, at, lat=31.2, lon=121.4)]))])
+    client.force_login(_agent(device))
+
+    html = client.get(f"/devices/units/{device.bindings.get().unit_id}/track/", {"day": at.date().isoformat()})
+
+    page = html.content.decode()
+    assert "当天没有位置" not in page
+    assert "当天只有一个位置：09:30。" in page
+    assert page.count('class="devtrack-point"') == 1
+    assert 'class="devtrack-start"' not in page and 'class="devtrack-end"' not in page
+    assert "<animateMotion" not in page and 'class="devtrack-route"' not in page
+
+
+def test_track_of_a_day_without_positions_says_so(client, fleet):
+    client.force_login(_agent(fleet))
+
+    html = client.get(f"/devices/units/{fleet.bindings.get().unit_id}/track/", {"day": "2020-01-01"}).content.decode()
+
+    assert "当天没有位置" in html and "devtrack-point" not in html
+
+
+def test_the_map_tells_the_user_of_tiles_not_configured_not_the_variable(client, fleet):
+    # QA 2026-12-07: the footnote named AFTERSALES_DEVICES_TILE_URL to end users (docs/devices.md names it).
+    client.force_login(_agent(fleet))
+
+    for url in ("/devices/map/", f"/devices/units/{fleet.bindings.get().unit_id}/track/"):
+        html = client.get(url).content.decode()
+        assert "AFTERSALES_DEVICES_TILE_URL" not in html and "TILE_URL" not in html
+        assert "未配置街道地图" in html and "请联系管理员" in html, url
+
+
 def test_track_of_a_unit_out_of_scope_answers_404(client, fleet):
     client.force_login(UserFactory(role=Role.AGENT, service_center=ServiceCenterFactory()))
 

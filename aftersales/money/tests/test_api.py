@@ -131,6 +131,42 @@ def test_on_site_answer_with_a_drawn_signature(users, as_role):
     assert signed.json()["has_signature"] and signed.json()["answer_channel"] == "on_site"
 
 
+@pytest.mark.parametrize("value", ["yes", "on", "1", "True", "no", "off", "0", "", "maybe"])
+def test_on_site_answer_takes_approve_as_true_or_false_only(value, users, as_role):
+    # A form field is text: pydantic read "yes", "on" and "1" as an approval and "no", "off", "0" as a
+    # decline (QA, 2026-12-07). The OpenAPI boolean says "true" or "false"; anything else is refused.
+    order = order_with("expired", by=users[Role.AGENT])
+    desk = as_role(Role.AGENT)
+    add(desk, order)
+    quote = post(desk, f"/orders/{order.pk}/quotes").json()
+
+    refused = desk.post(
+        f"/api/v1/quotes/{quote['id']}/answer", {"approve": value, "name": "王经理", "signature": png()}
+    )
+
+    assert refused.status_code == 400, refused.content
+    body = refused.json()
+    assert (body["code"], body["field"], body["errors"][0]["type"]) == ("invalid_input", "approve", "bool_parsing")
+    assert body["detail"] == "approve: 请输入 true 或 false。"
+    stored = Quote.objects.get(pk=quote["id"])
+    assert (stored.status, stored.answered_at, bool(stored.signature)) == ("sent", None, False)
+
+
+@pytest.mark.parametrize(("value", "status"), [("true", "approved"), ("false", "declined")])
+def test_on_site_answer_reads_true_and_false(value, status, users, as_role):
+    order = order_with("expired", by=users[Role.AGENT])
+    desk = as_role(Role.AGENT)
+    add(desk, order)
+    quote = post(desk, f"/orders/{order.pk}/quotes").json()
+
+    answered = desk.post(
+        f"/api/v1/quotes/{quote['id']}/answer", {"approve": value, "name": "王经理", "signature": png()}
+    )
+
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["status"] == status
+
+
 def test_the_link_opens_one_quote_and_nothing_else(users, as_role, client):
     order = order_with("expired", by=users[Role.AGENT])
     desk = as_role(Role.AGENT)

@@ -192,6 +192,22 @@ def test_another_centres_quote_pdf_is_not_found(issued, api_client, other_centre
 
 
 # ---- exchange and installation screens ---------------------------------------------------------------
+@pytest.mark.parametrize("value", [None, "", "true", "1", "on"])
+def test_an_exchange_decision_without_yes_or_no_is_refused_and_decides_nothing(users, value):
+    # The buttons send yes or no; anything else was read as a refusal and recorded (QA 2026-12-07 kind).
+    order = order_with("in_warranty", by=users[Role.AGENT])
+    desk, manager = login(users[Role.AGENT]), login(users[Role.MANAGER])
+    desk.post(f"/money/orders/{order.pk}/exchange/", {"reason": "三次维修仍故障"})
+    ex = Exchange.objects.get()
+
+    body = {"note": "再修一次"} | ({} if value is None else {"answer": value})
+
+    answer = manager.post(f"/money/exchanges/{ex.pk}/decision/", body, follow=True)
+
+    assert Exchange.objects.get().status == "requested"
+    assert "请选择所给的答案之一。" in answer.content.decode()
+
+
 def test_exchange_through_the_console_and_the_managers_approvals_panel(users):
     order = order_with("in_warranty", by=users[Role.AGENT])
     desk, manager = login(users[Role.AGENT]), login(users[Role.MANAGER])

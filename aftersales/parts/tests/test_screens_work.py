@@ -408,3 +408,24 @@ def test_a_tool_handed_to_another_centre_is_refused_beside_the_holder(keeper_cli
     assert f'value="{stranger.pk}"' not in row  # another centre's person is not offered
     tool.refresh_from_db()
     assert tool.holder is None
+
+
+@pytest.mark.parametrize("value", [None, "", "yes", "true"])
+def test_an_inspection_without_restock_or_scrap_is_refused_and_changes_nothing(
+    keeper_client, keeper, shop, centre, value
+):
+    # The select sends 1 (restock) or 0 (scrap); anything else scrapped the spare.
+    spare = PartFactory(turnover=True)
+    stock_up(shop, spare, 1, by=keeper)
+    order = make_order(customer=CustomerFactory(service_center=centre))
+    loan = loans.lend_spare(
+        by=keeper, part=spare, serial="S-1", location=shop, order=order, due_back=TODAY + datetime.timedelta(days=3)
+    )
+    keeper_client.post(f"/parts/loans/{loan.pk}/return/")
+    body = {"note": "外观完好"} | ({} if value is None else {"usable": value})
+
+    answer = keeper_client.post(f"/parts/loans/{loan.pk}/inspect/", body)
+
+    assert answer.status_code == 400
+    assert Loan.objects.get().status == LoanStatus.BACK
+    assert "请选择所给的答案之一。" in _row(answer.content.decode(), f'id="loan-{loan.pk}"')

@@ -84,6 +84,37 @@ def test_another_centres_manager_sees_nothing(
     assert refused.status_code == 404
 
 
+def test_statements_of_a_run_out_of_scope_answer_404(
+    setup: dict[str, Any], centre: Any, other_centre: Any, api_client: Any
+) -> None:
+    # QA 2026-12-07: ?run= of another centre's run answered 200 with an empty list, as if it had none.
+    run = create_run(by=setup["manager"], centre=centre, period=MAY)
+    outsider = api_client(UserFactory(role=Role.MANAGER, service_center=other_centre))
+
+    for run_id in (run.pk, run.pk + 1000):  # another centre's run answers as an unknown one
+        answer = outsider.get(f"/api/v1/pay/statements?run={run_id}")
+        assert answer.status_code == 404, answer.content
+        assert (answer.json()["code"], answer.json()["field"]) == ("not_found", "run")
+        assert answer.json()["detail"] == "没有这次工资核算。"
+
+
+def test_statements_of_a_run_are_listed_to_whoever_sees_one_of_them(
+    setup: dict[str, Any], centre: Any, users: dict[str, Any], api_client: Any
+) -> None:
+    run = create_run(by=setup["manager"], centre=centre, period=MAY)
+    adviser = api_client(setup["adviser"])
+    assert adviser.get(f"/api/v1/pay/statements?run={run.pk}").status_code == 404  # none of theirs approved yet
+
+    transition_run(by=setup["manager"], run=run, to="reviewed")
+    transition_run(by=users[Role.FINANCE], run=run, to="approved")
+    listed = adviser.get(f"/api/v1/pay/statements?run={run.pk}")
+
+    assert listed.status_code == 200
+    assert [s["user_id"] for s in listed.json()["items"]] == [setup["adviser"].pk]  # their own only
+    manager = api_client(setup["manager"])
+    assert len(manager.get(f"/api/v1/pay/statements?run={run.pk}").json()["items"]) == run.statements.count()
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [

@@ -84,6 +84,29 @@ def test_bad_filters_show_the_reason(client, data):
     assert client.get(f"/quality/failures/orders/?figure=all&centre={data.bj.pk}").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        (f"{NOV}&figure=model&key=abc", "key 应为该行的编号（正整数）。"),
+        (f"{NOV}&figure=model", "key 应为该行的编号（正整数）。"),
+        (f"{NOV}&figure=part&key=0", "key 应为该行的编号（正整数）。"),
+        (f"{NOV}&figure=batch", "key 应为生产批次。"),
+        (f"{NOV}&figure=age&key=forever", "key 应为以下机龄段之一："),
+        ("month=2026-11&from=2026-11-01&figure=all", "月份：请给出月份或时间段（from、to），不能同时给出。"),
+    ],
+)
+def test_the_click_through_refuses_a_key_that_names_no_row(client, data, query, reason):
+    # QA 2026-12-07: the API answers 400 invalid_filter; the screen listed nothing (a bad key), which reads
+    # as "no failures", or another window's failures (a month with from/to).
+    page = _login(client, data).get(f"/quality/failures/orders/?{query}")
+
+    assert page.status_code == 400
+    body = page.content.decode()
+    error = body[body.index('id="filter-error"') :].split("</div>", 1)[0]
+    assert reason in error and "请从故障统计页重新打开" in error
+    assert 'id="failure-order-table"' not in body and 'id="figure-count"' not in body
+
+
 def test_failure_page_keeps_the_model_tables_number_headings_on_one_line(client, data):
     html = _login(client, data).get(f"/quality/failures/?{NOV}").content.decode()
 

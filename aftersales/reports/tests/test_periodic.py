@@ -209,6 +209,12 @@ def test_schedule_screens(data, client, users):
     assert client.post(f"/reports/schedules/{schedule.pk}/active/", {"active": "0"}).status_code == 302
     assert ReportSchedule.objects.get().active is False
     assert client.post("/reports/schedules/999999/active/", {"active": "0"}).status_code == 404
+    # Stop sends 0 and resume 1; anything else stopped the schedule (read as "not 1").
+    client.post(f"/reports/schedules/{schedule.pk}/active/", {"active": "1"})
+    for garbage in ({}, {"active": ""}, {"active": "yes"}):
+        refused = client.post(f"/reports/schedules/{schedule.pk}/active/", garbage, follow=True)
+        assert "请选择所给的答案之一。" in refused.content.decode()
+        assert ReportSchedule.objects.get().active is True
     client.force_login(users["dispatcher"])
     assert client.get("/reports/schedules/").status_code == 403
     assert client.post(f"/reports/schedules/{schedule.pk}/active/", {"active": "1"}).status_code == 403

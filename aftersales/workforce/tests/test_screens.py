@@ -137,6 +137,34 @@ def test_absences_asked_decided_and_refused_on_the_list(client, users, tech):
     assert absence.status == "approved"
 
 
+@pytest.mark.parametrize("value", [None, "", "yes", "true", "2"])
+def test_a_decision_without_approve_or_refuse_is_refused_and_decides_nothing(client, users, tech, value):
+    # A missing or unknown answer was read as a refusal (approve == "1" or else): the buttons send 1 or 0.
+    row = overtime.record_overtime(by=tech, day=timezone.localdate(), note="夜间抢修")
+    client.force_login(users[Role.MANAGER])
+    body = {"reason": "无记录"} | ({} if value is None else {"approve": value})
+
+    answer = client.post(f"/workforce/overtime/{row.pk}/decide/", body, follow=True)
+
+    row.refresh_from_db()
+    assert row.status == "requested" and row.decision_reason == ""
+    assert "请选择所给的答案之一。" in answer.content.decode()
+
+
+@pytest.mark.parametrize(("url", "name"), [("/workforce/claims/", "waiting"), ("/workforce/certificates/", "expiring")])
+@pytest.mark.parametrize("value", ["yes", "true", "2"])
+def test_a_list_filter_that_is_not_1_or_0_answers_400_with_the_reason(client, users, url, name, value):
+    # ?waiting=1 and ?expiring=1 as the docs write them; anything else read as "off" without a word.
+    client.force_login(users[Role.MANAGER])
+
+    answer = client.get(url, {name: value})
+    on, off = client.get(url, {name: "1"}), client.get(url, {name: "0"})
+
+    assert answer.status_code == 400
+    assert f"此地址中的筛选条件无法识别：{name}={value}。" in answer.content.decode()
+    assert (on.status_code, off.status_code, client.get(url).status_code) == (200, 200, 200)
+
+
 def test_overtime_is_decided_on_its_list(client, users, tech):
     row = overtime.record_overtime(by=tech, day=timezone.localdate(), note="夜间抢修")
     client.force_login(users[Role.MANAGER])
