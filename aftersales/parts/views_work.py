@@ -302,13 +302,12 @@ def price_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "labour": labour_rates(),
         "zero": Decimal(0),
-        # The whole list of the search (not only this page) with the labour rates; the export is for
-        # signed-in users (a public visitor reads the page).
-        "export_url": reverse("exchange:export", kwargs={"kind": "price_list", "fmt": "xlsx"})
-        + ("?" + urlencode({"q": q}) if q else "")
-        if request.user.is_authenticated
-        else "",
+        "export_url": "",
     }
+    if request.user.is_authenticated:  # the export is for signed-in users; a public visitor reads the page
+        # The whole list of the search (not only this page) with the labour rates.
+        export_url = reverse("exchange:export", kwargs={"kind": "price_list", "fmt": "xlsx"})
+        context["export_url"] = export_url + ("?" + urlencode({"q": q}) if q else "")
     return render(request, "parts/price_list.html", context)
 
 
