@@ -19,7 +19,8 @@ class AccountsConfig(AppConfig):
 
         admin.site.login_form = AdminSignInForm
 
-        from aftersales.core.registry import SettingsSection, settings_sections
+        from aftersales.accounts.exports import USER_COLUMNS
+        from aftersales.core.registry import ExportKind, SettingsSection, export_kinds, settings_sections
 
         predicate = "aftersales.accounts.permissions.can_manage_settings"
         settings_sections.register(
@@ -36,6 +37,18 @@ class AccountsConfig(AppConfig):
                 5,
                 "aftersales.accounts.permissions.can_edit_company_profile",
                 url_name="accounts:company_profile",
+            )
+        )
+
+        export_kinds.register(
+            ExportKind(
+                "users",
+                _("Users and roles"),
+                USER_COLUMNS,
+                "aftersales.accounts.exports.user_rows",
+                predicate,
+                order=5,
+                audit=True,  # every user's mobile number
             )
         )
 

@@ -28,7 +28,7 @@ from aftersales.accounts.permissions import (
     stand_ins_visible_to,
     users_visible_to,
 )
-from aftersales.accounts.selectors import company_profile, default_company
+from aftersales.accounts.selectors import company_profile, default_company, user_list
 from aftersales.accounts.services import (
     create_service_center,
     create_user,
@@ -161,12 +161,12 @@ class UserListView(SettingsListView):
     create_label = _("New user")
 
     def scope(self, qs: QuerySet) -> QuerySet:
-        return (
-            users_visible_to(self.request.user)
-            .select_related("service_center")
-            .prefetch_related("extra_roles")
-            .order_by("-is_active", "service_center__code", "username")
-        )
+        return user_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Every user of the list (not only this page), with their mobile numbers: the download is logged.
+        export_url = reverse("exchange:export", kwargs={"kind": "users", "fmt": "xlsx"})
+        return {**super().get_context_data(**kwargs), "export_url": export_url}
 
     def can_edit(self, user: User, obj: Any) -> bool:
         return can_manage_user(user, obj)

@@ -87,7 +87,7 @@ class CareConfig(AppConfig):
             ),
         ):
             registry.navigation.register(entry)
-        from aftersales.care.exports import COMPLAINT_COLUMNS, FOLLOW_UP_COLUMNS
+        from aftersales.care.exports import CAMPAIGN_COLUMNS, COMPLAINT_COLUMNS, FOLLOW_UP_COLUMNS
         from aftersales.care.reports import EXPORT_COLUMNS
 
         registry.export_kinds.register(
@@ -118,6 +118,16 @@ class CareConfig(AppConfig):
                 "aftersales.care.exports.follow_up_rows",
                 f"{permissions}.can_see_follow_ups",
                 order=72,
+            )
+        )
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "campaigns",
+                _("Campaigns"),
+                CAMPAIGN_COLUMNS,
+                "aftersales.care.exports.campaign_rows",
+                f"{permissions}.can_view_care",
+                order=73,
             )
         )
 

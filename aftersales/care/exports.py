@@ -1,8 +1,8 @@
 """The care ledgers as xlsx/CSV, registered in ``CareConfig.ready()`` and served by ``exchange``: the
-complaint ledger (投诉台账, "complaints") and the follow-up ledger (回访记录, "follow_ups"). The rows
-are those of the list screen in the caller's scope (``complaints_visible_to``,
-``follow_ups_visible_to``), filtered as the screen's tab is (``status``, ``list``); no phone numbers,
-so no audit row."""
+complaint ledger (投诉台账, "complaints"), the follow-up ledger (回访记录, "follow_ups") and the campaigns
+("campaigns"). The rows are those of the list screen in the caller's scope (``complaints_visible_to``,
+``follow_ups_visible_to``, ``campaigns_visible_to``), filtered as the screen's tab is (``status``,
+``list``; the campaign list has none); no phone numbers, so no audit row."""
 
 import datetime
 from collections.abc import Iterator, Mapping
@@ -130,3 +130,48 @@ def follow_up_rows(*, user: Any, params: Mapping[str, Any], now: datetime.dateti
             ]
 
     return ExportRows(rows=generate(), filters={"list": which})
+
+
+CAMPAIGN_COLUMNS = (
+    gettext_lazy("Title"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Service centre"),
+    gettext_lazy("Event day"),
+    gettext_lazy("Decided on"),
+    gettext_lazy("Recipients"),
+    gettext_lazy("Letters due"),
+    gettext_lazy("Letters sent at"),
+    gettext_lazy("Owners of the model"),
+    gettext_lazy("Province"),
+    gettext_lazy("Units older than (years)"),
+    gettext_lazy("Message (SMS)"),
+    gettext_lazy("Why less than two weeks ahead"),
+    gettext_lazy("Announced by"),
+)
+
+
+def campaign_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """Every campaign of the list (``selectors.campaign_list``: the reader's centres, newest first), with
+    how many customers each was announced to and whom it chose."""
+    campaigns = capped(selectors.campaign_list(user=user).select_related("service_center"))
+
+    def generate() -> Iterator[list[Any]]:
+        for campaign in campaigns.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                campaign.title,
+                display(campaign, "kind"),
+                campaign.service_center.name,
+                campaign.event_on,
+                campaign.decided_on,
+                campaign.recipient_count,
+                campaign.letters_due_on,
+                campaign.letters_sent_at,
+                str(campaign.product_model) if campaign.product_model else "",
+                campaign.province,
+                campaign.older_than_years,
+                campaign.message,
+                campaign.late_reason,
+                str(campaign.created_by),
+            ]
+
+    return ExportRows(rows=generate(), filters={})

@@ -659,6 +659,8 @@ def _render_campaigns(request: HttpRequest, *, form: CampaignForm | None = None,
         "campaigns": list(selectors.campaign_list(user=request.user)[:100]),
         "form": form or CampaignForm(),
         "can_run": can_run_campaigns(request.user),
+        # Every campaign of the list (not only the latest shown here).
+        "export_url": reverse("exchange:export", kwargs={"kind": "campaigns", "fmt": "xlsx"}),
     }
     return render(request, "care/campaign_list.html", context, status=status)
 

@@ -62,7 +62,7 @@ class ContractsConfig(AppConfig):
             )
         )
 
-        from aftersales.contracts.exports import CONTRACT_COLUMNS
+        from aftersales.contracts.exports import CONTRACT_COLUMNS, PROJECT_COLUMNS
 
         registry.export_kinds.register(
             registry.ExportKind(
@@ -72,6 +72,16 @@ class ContractsConfig(AppConfig):
                 "aftersales.contracts.exports.contract_rows",
                 f"{permissions}.can_view_contracts",
                 order=75,
+            )
+        )
+        registry.export_kinds.register(
+            registry.ExportKind(
+                "projects",
+                _("Projects"),
+                PROJECT_COLUMNS,
+                "aftersales.contracts.exports.project_rows",
+                f"{permissions}.can_view_contracts",
+                order=76,
             )
         )
         order_panels.register(RecordPanel("contracts.visit", 30, "aftersales.contracts.panels.order_panel"))

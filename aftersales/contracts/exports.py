@@ -1,18 +1,18 @@
 """The contract ledger (维保合同台账) as xlsx/CSV: the "contracts" export kind, registered in
 ``ContractsConfig.ready()`` and served by ``exchange``. The rows are the contract list's in the caller's
 scope (``selectors.contract_list``), filtered by the list's tab (``state``); amounts stay Decimal; no
-phone numbers, so no audit row."""
+phone numbers, so no audit row. The project list likewise ("projects", ``selectors.project_list``)."""
 
 import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from aftersales.contracts import selectors
-from aftersales.contracts.choices import ContractStatus
+from aftersales.contracts.choices import ContractStatus, ProblemStatus
 from aftersales.core.filtering import list_tab
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, choice_label, display, money
@@ -70,3 +70,53 @@ def contract_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetim
             ]
 
     return ExportRows(rows=generate(), filters={"state": state})
+
+
+PROJECT_COLUMNS = (
+    pgettext_lazy("contracts", "Number"),
+    gettext_lazy("Name"),
+    gettext_lazy("Customer"),
+    gettext_lazy("Service centre"),
+    gettext_lazy("Contract"),
+    gettext_lazy("Accepted on"),
+    gettext_lazy("Project manager"),
+    gettext_lazy("Development manager"),
+    gettext_lazy("Problems"),
+    gettext_lazy("Open problems"),
+    gettext_lazy("Signed off at"),
+    gettext_lazy("Signed by"),
+    gettext_lazy("Note"),
+)
+
+
+def project_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """Every project of the list (``selectors.project_list``: the reader's centres, newest first; the
+    list takes no filter), with how many problems its sheet has and how many are still open."""
+    projects = capped(
+        selectors.project_list(user=user)
+        .select_related("service_center", "contract")
+        .annotate(
+            problem_count=Count("problems"),
+            open_count=Count("problems", filter=Q(problems__status=ProblemStatus.OPEN)),
+        )
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for project in projects.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                project.number,
+                project.name,
+                project.customer.name,
+                project.service_center.name,
+                project.contract.number if project.contract else "",
+                project.accepted_on,
+                str(project.project_manager),
+                str(project.development_manager),
+                project.problem_count,
+                project.open_count,
+                project.signed_off_at,
+                project.signed_by,
+                project.sign_off_note,
+            ]
+
+    return ExportRows(rows=generate(), filters={})

@@ -305,9 +305,13 @@ def ledger_release(request: HttpRequest, contract_id: int) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     _need(can_view_contracts(request.user))
     page = keyset_page(selectors.project_list(user=request.user), cursor=request.GET.get("cursor"), limit=PAGE)
-    return render(
-        request, "contracts/project_list.html", {"page": page, "can_create": can_manage_contracts(request.user)}
-    )
+    context = {
+        "page": page,
+        "can_create": can_manage_contracts(request.user),
+        # Every project of the list, not only this page (contracts/exports.py).
+        "export_url": reverse("exchange:export", kwargs={"kind": "projects", "fmt": "xlsx"}),
+    }
+    return render(request, "contracts/project_list.html", context)
 
 
 @login_required

@@ -99,6 +99,7 @@ class PartsConfig(AppConfig):
             ("parts_claims", _("Supplier claims"), "CLAIM_COLUMNS", "claim_rows", 42),
             ("parts_loans", _("Turnover spares"), "LOAN_COLUMNS", "loan_rows", 43),
             ("parts_tools", _("Tools and instruments"), "TOOL_COLUMNS", "tool_rows", 44),
+            ("stock_takes", _("Stock-takes"), "STOCK_TAKE_COLUMNS", "stock_take_rows", 45),
         ):
             export_kinds.register(
                 ExportKind(
@@ -110,6 +111,16 @@ class PartsConfig(AppConfig):
                     order=order,
                 )
             )
+        export_kinds.register(
+            ExportKind(
+                "price_list",
+                _("Price list"),
+                exports.PRICE_LIST_COLUMNS,
+                "aftersales.parts.exports.price_list_rows",
+                "aftersales.parts.pricelist.may_see_price_list",
+                order=46,
+            )
+        )
         settings_sections.register(
             SettingsSection(
                 "parts-catalogue",

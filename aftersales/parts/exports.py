@@ -1,23 +1,27 @@
 """The parts lists as xlsx/CSV (registered ``core.registry.export_kinds``, served by ``exchange``):
-stock by location, shortages, supplier claims, turnover loans and tools, each in the caller's scope
-(the same scoping functions as the screens) and with the screens' filters; no phone numbers, so no
-audit row. Quantities and amounts stay Decimal."""
+stock by location, shortages, supplier claims, turnover loans, tools, stock-takes and the price list,
+each in the caller's scope (the same scoping functions as the screens) and with the screens' filters;
+no phone numbers, so no audit row. Quantities and amounts stay Decimal."""
 
 import datetime
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from aftersales.core.amounts import FEN
 from aftersales.core.errors import NotFoundError
 from aftersales.core.registry import ExportRows
-from aftersales.core.tabular import display, money
+from aftersales.core.tabular import CHUNK_SIZE, capped, display, money
 from aftersales.parts import selectors
 from aftersales.parts.choices import LoanStatus
 from aftersales.parts.models import Location
 from aftersales.parts.permissions import claims_visible_to, loans_visible_to, locations_visible_to, tools_visible_to
+from aftersales.parts.pricelist import labour_rates, priced_parts
 
 CHUNK = 500
 
@@ -214,3 +218,80 @@ def tool_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -
             ]
 
     return ExportRows(rows=generate(), filters={})
+
+
+STOCK_TAKE_COLUMNS = (
+    gettext_lazy("Number"),
+    gettext_lazy("Location code"),
+    gettext_lazy("Location"),
+    gettext_lazy("Status"),
+    gettext_lazy("Started at"),
+    gettext_lazy("Started by"),
+    gettext_lazy("Count lines"),
+    gettext_lazy("Lines counted"),
+    gettext_lazy("Lines with a difference"),
+    pgettext_lazy("an approval", "Decided by"),
+    pgettext_lazy("an approval", "Decided at"),
+    gettext_lazy("Note"),
+)
+
+
+def stock_take_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """Every count of the list (``selectors.stock_take_list``: the locations the reader sees, newest
+    first; the list takes no filter), with how many of its lines are counted and how many differ."""
+    counted = Q(lines__counted__isnull=False)
+    takes = capped(
+        selectors.stock_take_list(user=user)
+        .select_related("created_by", "approved_by")
+        .annotate(
+            line_count=Count("lines"),
+            counted_count=Count("lines", filter=counted),
+            differing=Count("lines", filter=counted & ~Q(lines__counted=F("lines__expected"))),
+        )
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for take in takes.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                take.number,
+                take.location.code,
+                take.location.name,
+                display(take, "status"),
+                take.created_at,
+                str(take.created_by),
+                take.line_count,
+                take.counted_count,
+                take.differing,
+                str(take.approved_by) if take.approved_by else "",
+                take.decided_at,
+                take.note,
+            ]
+
+    return ExportRows(rows=generate(), filters={})
+
+
+PRICE_LIST_COLUMNS = (
+    gettext_lazy("Kind"),
+    gettext_lazy("Part number or code"),
+    gettext_lazy("Name"),
+    pgettext_lazy("measure", "Unit"),
+    money(gettext_lazy("Price")),
+)
+
+
+def price_list_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """The price list (明码标价) in force on the day of the export, as the screen shows it: the parts the
+    search ``q`` finds (number or name; every priced part without it), by number, then the labour rates.
+    The same for every reader: list prices are not scoped by centre."""
+    q = str(params.get("q") or "").strip()[:60]
+    parts = capped(priced_parts(on=timezone.localdate(now), q=q).order_by("number"))
+    part_kind, labour_kind = _("Part"), _("Labour")
+
+    def generate() -> Iterator[list[Any]]:
+        for part in parts.iterator(chunk_size=CHUNK_SIZE):
+            # SQLite hands a subquery's decimal back unscaled (80, not 80.00)
+            yield [part_kind, part.number, part.name, display(part, "unit"), Decimal(part.price).quantize(FEN)]
+        for rate in labour_rates():
+            yield [labour_kind, rate.code, rate.name, rate.unit, rate.price]
+
+    return ExportRows(rows=generate(), filters={"q": q})

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import F, Q, QuerySet
 
 from aftersales.accounts.models import User
-from aftersales.parts.models import Location, Part, PartPrice, Stock, StockMove
-from aftersales.parts.permissions import locations_visible_to
+from aftersales.parts.models import Location, Part, PartPrice, Stock, StockMove, StockTake
+from aftersales.parts.permissions import locations_visible_to, stock_takes_visible_to
 
 
 def list_price(part: Part | int, *, on: datetime.date) -> Decimal | None:
@@ -77,3 +77,8 @@ def ledger_of(*, part: Part | None = None, location: Location | None = None) -> 
     if location is not None:
         qs = qs.filter(location=location)
     return qs
+
+
+def stock_take_list(*, user: User) -> QuerySet[StockTake]:
+    """The stock-take list's rows and its export's: the counts of the locations ``user`` sees, newest first."""
+    return stock_takes_visible_to(user).select_related("location").order_by("-id")

@@ -11,13 +11,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.core.validation import require_yes_no
+from aftersales.parts import selectors
 from aftersales.parts.choices import CLAIM_MOVES, LoanStatus, StockTakeStatus, SupplierClaimStatus
 from aftersales.parts.forms import ClaimForm, LoanForm, RowRefusal, refusal_for_rows
 from aftersales.parts.models import StockTake
@@ -179,8 +181,10 @@ def stock_take_list(request: HttpRequest) -> HttpResponse:
     locations = [
         loc for loc in locations_visible_to(request.user).order_by("code") if can_manage_location(request.user, loc)
     ]
-    takes = stock_takes_visible_to(request.user).select_related("location").order_by("-id")[:100]
-    return render(request, "parts/stock_takes.html", {"takes": takes, "locations": locations})
+    takes = selectors.stock_take_list(user=request.user)[:100]
+    # Every count of the list (not only the latest shown here), with how many lines differ.
+    export_url = reverse("exchange:export", kwargs={"kind": "stock_takes", "fmt": "xlsx"})
+    return render(request, "parts/stock_takes.html", {"takes": takes, "locations": locations, "export_url": export_url})
 
 
 @login_required
@@ -323,7 +327,12 @@ def price_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "labour": labour_rates(),
         "zero": Decimal(0),
+        "export_url": "",
     }
+    if request.user.is_authenticated:  # the export is for signed-in users; a public visitor reads the page
+        # The whole list of the search (not only this page) with the labour rates.
+        export_url = reverse("exchange:export", kwargs={"kind": "price_list", "fmt": "xlsx"})
+        context["export_url"] = export_url + ("?" + urlencode({"q": q}) if q else "")
     return render(request, "parts/price_list.html", context)
 
 

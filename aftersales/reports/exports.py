@@ -14,10 +14,8 @@ from django.utils.translation import gettext
 from aftersales.core.errors import ValidationFailed
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, ExportColumn, capped
-from aftersales.reports.engine import UnknownCell, records
 from aftersales.reports.figures import FIGURES
-from aftersales.reports.filters import parse_filters
-from aftersales.reports.record_lists import record_columns
+from aftersales.reports.record_lists import cell_records
 
 
 def _cell(value: Any) -> Any:
@@ -33,22 +31,15 @@ def record_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime)
         raise ValidationFailed(
             "invalid_filter", gettext("“%(value)s” is not a figure.") % {"value": figure[:40]}, field="figure"
         )
-    filters = parse_filters(user, params)
-    cell = {"measure": params.get("measure", ""), "grouping": params.get("by", ""), "row": params.get("row", "")}
-    try:
-        source, qs = records(spec, user, filters, **cell)
-    except UnknownCell as unknown:
-        field = unknown.args[0]
-        message = gettext("%(field)s: the figure has no such cell.") % {"field": field}
-        raise ValidationFailed("invalid_filter", message, field=field) from None
-    columns, qs = record_columns(source, qs)
+    found = cell_records(spec, user=user, params=params)
+    columns = found.columns
 
     def generate() -> Iterator[list[Any]]:
-        for obj in capped(qs).iterator(chunk_size=CHUNK_SIZE):
+        for obj in capped(found.records).iterator(chunk_size=CHUNK_SIZE):
             yield [_cell(column.value(obj)) for column in columns]
 
     return ExportRows(
         rows=generate(),
-        filters={"figure": figure, **filters.as_params(), **cell},
+        filters={"figure": figure, **found.filters.as_params(), **found.cell},
         columns=tuple(ExportColumn(column.label, money=column.money) for column in columns),
     )

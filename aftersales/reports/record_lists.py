@@ -1,17 +1,22 @@
-"""The columns of a records list, by the model of the records (the click-through of a figure)."""
+"""The columns of a records list, by the model of the records (the click-through of a figure), and the
+records one cell of a figure counts (``cell_records``: the console's records list, its export and the API)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.care.models import Complaint, FollowUpCall
 from aftersales.contracts.models import ContractVisit
+from aftersales.core.errors import ValidationFailed
 from aftersales.money.models import ChargeLine
 from aftersales.parts.models import StockMove, SupplierClaim, VisitPart
+from aftersales.reports.engine import FigureSpec, UnknownCell, records
+from aftersales.reports.filters import Filters, parse_filters
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.workforce.models import Attendance
 
@@ -159,3 +164,35 @@ def record_columns(source: str, qs: QuerySet[Any]) -> tuple[tuple[Column, ...], 
     """The columns for ``qs``'s model and ``qs`` with what they read joined in, newest first."""
     related, columns = LISTS[qs.model]
     return columns, qs.select_related(*related).order_by("-pk")
+
+
+@dataclass(frozen=True)
+class CellRecords:
+    """The records one cell of a figure counts, newest first, with their list's columns."""
+
+    spec: FigureSpec
+    filters: Filters
+    cell: dict[str, str]  # measure, grouping ("by") and row, as asked
+    columns: tuple[Column, ...]
+    records: QuerySet[Any]
+
+
+def cell_records(spec: FigureSpec, *, user: Any, params: Mapping[str, Any]) -> CellRecords:
+    """The records of the cell of ``spec`` that ``params`` name (``measure``, ``by``, ``row``; no ``by``: the
+    total) under the dashboards' filters (``from``, ``to``, ``centre``, ``model``, ``customer``), in the
+    scope of ``user`` (the figure's sources are scoped). A bad filter or a cell the figure does not have is
+    400 ``invalid_filter`` naming the field; a centre, model or customer out of scope is 404."""
+    filters = parse_filters(user, params)
+    cell = {
+        "measure": str(params.get("measure") or ""),
+        "grouping": str(params.get("by") or ""),
+        "row": str(params.get("row") or ""),
+    }
+    try:
+        source, qs = records(spec, user, filters, **cell)
+    except UnknownCell as unknown:
+        field = unknown.args[0]
+        message = gettext("%(field)s: the figure has no such cell.") % {"field": field}
+        raise ValidationFailed("invalid_filter", message, field=field) from None
+    columns, qs = record_columns(source, qs)
+    return CellRecords(spec, filters, cell, columns, qs)

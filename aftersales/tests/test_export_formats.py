@@ -45,9 +45,20 @@ MONEY = {
     "payable_claims": {"Amount (CNY)"},
     "repurchase_entries": {"Debit", "Credit"},
     "report_records": {"Claimed", "Recovered"},  # the supplier claims' records (figure "claims")
+    "overtime": {"Allowance (CNY)"},
+    "price_list": {"Price"},
 }
 # The demo set has rows with amounts for these: the check is not vacuous.
-WITH_AMOUNTS = ("invoices", "receivables", "contracts", "pay_statements", "parts_claims", "report_records")
+WITH_AMOUNTS = (
+    "invoices",
+    "receivables",
+    "contracts",
+    "pay_statements",
+    "parts_claims",
+    "report_records",
+    "overtime",
+    "price_list",
+)
 KINDS = (
     "orders",
     "customers",
@@ -68,6 +79,13 @@ KINDS = (
     "repurchase_entries",
     "quality_cases",
     "report_records",
+    "users",
+    "absences",
+    "overtime",
+    "campaigns",
+    "projects",
+    "stock_takes",
+    "price_list",
 )
 # Who exports each kind: the first of these the kind's permission allows.
 USERS = ("finance", "manager", "parts", "agent", "gm", "admin")

@@ -290,6 +290,13 @@ CASES = [
     Case("api:report backlog", "manager", "/api/v1/reports/backlog", api=True),
     Case("api:report utilisation", "manager", "/api/v1/reports/utilisation", api=True),
     Case("api:report parts", "manager", "/api/v1/reports/parts", api=True),
+    Case(
+        "api:report records",
+        "manager",
+        "/api/v1/reports/first-time-fix/records?measure=closed&limit=50",
+        api=True,
+        is_list=True,
+    ),
     Case("api:report warranty-cost", "manager", "/api/v1/reports/warranty-cost", api=True),
     Case("api:report claims", "manager", "/api/v1/reports/claims", api=True),
     Case("api:report contract-visits", "manager", "/api/v1/reports/contract-visits", api=True),

@@ -10,7 +10,7 @@ class WorkforceConfig(AppConfig):
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.core import registry
         from aftersales.workforce import choices
-        from aftersales.workforce.exports import PAYABLE_COLUMNS
+        from aftersales.workforce.exports import ABSENCE_COLUMNS, OVERTIME_COLUMNS, PAYABLE_COLUMNS
         from aftersales.workforce.figures import register_figures
         from aftersales.workforce.home import register_home_panels
         from aftersales.workforce.permissions import CAPABILITIES
@@ -69,6 +69,20 @@ class WorkforceConfig(AppConfig):
                 order=60,
             )
         )
+        for key, label, columns, rows, order in (
+            ("absences", _("Absences"), ABSENCE_COLUMNS, "absence_rows", 61),
+            ("overtime", _("Overtime"), OVERTIME_COLUMNS, "overtime_rows", 62),
+        ):
+            registry.export_kinds.register(
+                registry.ExportKind(
+                    key,
+                    label,
+                    columns,
+                    f"aftersales.workforce.exports.{rows}",
+                    f"{permissions}.sees_workforce",
+                    order=order,
+                )
+            )
         registry.settings_sections.register(
             registry.SettingsSection(
                 "approval-chain",

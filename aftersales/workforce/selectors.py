@@ -192,3 +192,18 @@ def claims_waiting_for(user: User) -> QuerySet[ExpenseClaim]:
         .exclude(person=user)
         .order_by("submitted_at", "pk")
     )
+
+
+def absence_list(*, user: User) -> QuerySet[Absence]:
+    """The absences screen's rows and its export's: those ``user`` sees (``workforce_scope``), latest
+    start first, with the person, their centre and who decided read along."""
+    return workforce_scope(user, Absence.objects.select_related("person", "service_center", "decided_by")).order_by(
+        "-starts_at", "-pk"
+    )
+
+
+def overtime_list(*, user: User) -> QuerySet[Overtime]:
+    """The overtime screen's rows and its export's: the overtime days ``user`` sees, latest first."""
+    return workforce_scope(
+        user, Overtime.objects.select_related("person", "service_center", "order", "decided_by")
+    ).order_by("-day", "-pk")

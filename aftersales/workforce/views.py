@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -61,7 +62,6 @@ from aftersales.workforce.permissions import (
     sees_only_own_claims,
     sees_staff,
     sees_workforce,
-    workforce_scope,
 )
 from aftersales.workforce.rules import rules
 from aftersales.workforce.services import attendance, claims, overtime, trips
@@ -448,13 +448,11 @@ def absence_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Absence requested."))
             return redirect("workforce:absences")
-    rows = list(
-        workforce_scope(request.user, Absence.objects.select_related("person", "decided_by")).order_by("-starts_at")[
-            :PAGE
-        ]
-    )
+    rows = list(selectors.absence_list(user=request.user)[:PAGE])
     context = {
         "absences": rows,
+        # Every absence the reader sees (not only the latest shown here).
+        "export_url": reverse("exchange:export", kwargs={"kind": "absences", "fmt": "xlsx"}),
         "form": form if keeps_own_records(request.user) else None,
         "may_decide": can_approve_absences(request.user),
         "requested": AbsenceStatus.REQUESTED,
@@ -484,10 +482,13 @@ def absence_decide(request: HttpRequest, absence_id: int) -> HttpResponse:
 @require_GET
 def overtime_list(request: HttpRequest) -> HttpResponse:
     _require(sees_workforce(request.user))
-    rows = list(
-        workforce_scope(request.user, Overtime.objects.select_related("person", "order")).order_by("-day")[:PAGE]
-    )
-    context = {"rows": rows, "may_decide": can_approve_overtime(request.user), "requested": OvertimeStatus.REQUESTED}
+    rows = list(selectors.overtime_list(user=request.user)[:PAGE])
+    context = {
+        "rows": rows,
+        "may_decide": can_approve_overtime(request.user),
+        "requested": OvertimeStatus.REQUESTED,
+        "export_url": reverse("exchange:export", kwargs={"kind": "overtime", "fmt": "xlsx"}),
+    }
     return render(request, "workforce/overtime_list.html", context)
 
 

@@ -173,3 +173,58 @@ def test_the_follow_up_ledgers_queries_do_not_grow_with_its_rows(client, users, 
 
     assert len(rows) > 1 + len(follow_ups)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# ---- the campaigns ---------------------------------------------------------------------------------
+def _announce(by, title):
+    from aftersales.installed_base.tests.factories import UnitFactory
+
+    centre = by.service_center
+    for _n in range(2):
+        UnitFactory(customer=CustomerFactory(service_center=centre))
+    today = datetime.date.today()
+    return services.announce_campaign(
+        by=by, title=title, message="欢迎参加", event_on=today + datetime.timedelta(days=20)
+    )
+
+
+def test_the_campaign_export_is_the_lists_campaigns_in_scope(client, users, other_centre):
+    from aftersales.care.exports import CAMPAIGN_COLUMNS
+
+    mine = _announce(users[Role.MANAGER], "客户联谊会")
+    _announce(UserFactory(role=Role.MANAGER, service_center=other_centre), "北京的活动")
+    client.force_login(users[Role.AGENT])
+
+    page = client.get(reverse("care:campaign_list")).content.decode()
+    header, *rows = _rows(client, "campaigns")
+
+    assert 'href="/exports/campaigns.xlsx"' in page
+    with translation.override("en"):
+        english = [str(column) for column in CAMPAIGN_COLUMNS]
+    [row] = [dict(zip(english, row, strict=True)) for row in rows]  # not the other centre's
+    assert (row["Title"], row["Recipients"], row["Message (SMS)"]) == (
+        "客户联谊会",
+        mine.recipients.count(),
+        "欢迎参加",
+    )
+    assert row["Recipients"] >= 2 and row["Event day"].date() == mine.event_on
+
+
+def test_roles_without_care_export_no_campaigns(client, users):
+    client.force_login(users[Role.TECHNICIAN])
+
+    assert client.get(reverse("exchange:export", kwargs={"kind": "campaigns", "fmt": "xlsx"})).status_code == 403
+
+
+def test_the_campaign_exports_queries_do_not_grow_with_its_rows(client, users):
+    client.force_login(users[Role.AGENT])
+    _announce(users[Role.MANAGER], "第一次")
+    with CaptureQueriesContext(connection) as few:
+        _rows(client, "campaigns")
+    for n in range(4):
+        _announce(users[Role.MANAGER], f"第{n}次")
+    with CaptureQueriesContext(connection) as many:
+        rows = _rows(client, "campaigns")
+
+    assert len(rows) == 1 + 5
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -84,3 +84,58 @@ def test_the_ledgers_queries_do_not_grow_with_its_rows(users, centre, contracts)
 
     assert len(rows) == 5
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# ---- the projects ----------------------------------------------------------------------------------
+PROJECTS = reverse("exchange:export", kwargs={"kind": "projects", "fmt": "xlsx"})
+
+
+def _project(by, centre, name):
+    return services.open_project(
+        by=by,
+        customer=make_customer(centre),
+        name=name,
+        accepted_on=timezone.localdate(),
+        project_manager=by,
+        development_manager=UserFactory(role=Role.TECHNICIAN, service_center=centre),
+    )
+
+
+def _project_rows(client):
+    answer = client.get(PROJECTS)
+    assert answer.status_code == 200, answer.content
+    return list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(min_row=2, values_only=True))
+
+
+def test_the_project_export_is_the_lists_projects_in_scope_with_their_problems(users, centre, other_centre):
+    manager = users[Role.MANAGER]
+    project = _project(manager, centre, "二期产线")
+    services.add_problem(by=manager, project=project, reporter="客户", description="噪音大", owner=manager)
+    _project(UserFactory(role=Role.MANAGER, service_center=other_centre), other_centre, "北京项目")
+    client = _client(manager)
+
+    page = client.get(reverse("contracts:project_list")).content.decode()
+    [row] = _project_rows(client)  # not the other centre's
+
+    assert 'href="/exports/projects.xlsx"' in page
+    assert (row[0], row[1], row[3], row[8], row[9]) == (project.number, "二期产线", centre.name, 1, 1)
+    assert row[5].date() == project.accepted_on and row[10] is None
+
+
+def test_roles_without_contracts_export_no_projects(users):
+    assert _client(users[Role.TECHNICIAN]).get(PROJECTS).status_code == 403
+
+
+def test_the_project_exports_queries_do_not_grow_with_its_rows(users, centre):
+    manager = users[Role.MANAGER]
+    client = _client(manager)
+    _project(manager, centre, "一期")
+    with CaptureQueriesContext(connection) as few:
+        _project_rows(client)
+    for n in range(4):
+        _project(manager, centre, f"第{n}期")
+    with CaptureQueriesContext(connection) as many:
+        rows = _project_rows(client)
+
+    assert len(rows) == 5
+    assert len(many.captured_queries) == len(few.captured_queries)

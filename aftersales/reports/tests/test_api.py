@@ -2,6 +2,8 @@
 out of scope), readers only."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from aftersales.reports.figures import FIGURES
 
@@ -66,3 +68,92 @@ def test_a_centre_manager_sees_only_their_centre(data, api_client, users):
 
 def test_technicians_may_not_read_reports(data, api_client, users):
     assert api_client(users["technician"]).get("/api/v1/reports/backlog").status_code == 403
+
+
+# ---- a figure's records ------------------------------------------------------------------------------
+BACKLOG_APRIL = f"/api/v1/reports/backlog/records?{PERIOD}&measure=backlog&by=month&row=2026-04"
+
+
+def test_a_cells_records_are_the_click_through_lists_with_its_columns(data, api_client):
+    body = api_client(data["gm"]).get(BACKLOG_APRIL).json()
+
+    # Backlog at the end of April: O4 and O8 (test_views.test_click_through_count_equals_the_figure).
+    assert (body["figure"], body["start"], body["end"]) == ("backlog", "2026-03-01", "2026-04-30")
+    assert [c["label"] for c in body["columns"]][:2] == ["工单", "状态"]
+    assert sorted(item["cells"][0] for item in body["items"]) == sorted(
+        [data["orders"][3].number, data["orders"][7].number]
+    )
+    assert {item["id"] for item in body["items"]} == {data["orders"][3].pk, data["orders"][7].pk}
+    assert body["next_cursor"] is None
+
+
+def test_the_records_are_those_of_the_readers_scope(data, api_client, users):
+    body = api_client(users["manager"]).get(BACKLOG_APRIL).json()  # of Shanghai: O4 is Beijing's
+
+    assert [item["cells"][0] for item in body["items"]] == [data["orders"][7].number]
+
+
+def test_the_records_come_a_page_at_a_time(data, api_client):
+    client = api_client(data["gm"])
+    url = f"/api/v1/reports/first-time-fix/records?{PERIOD}&measure=closed"
+
+    first = client.get(f"{url}&limit=2").json()
+    second = client.get(f"{url}&limit=2&cursor={first['next_cursor']}").json()
+
+    assert len(first["items"]) == 2 and len(second["items"]) == 1 and second["next_cursor"] is None
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 3  # newest first, each once
+
+
+def test_money_columns_are_marked_and_written_as_decimal_strings(data, api_client):
+    body = api_client(data["gm"]).get(f"/api/v1/reports/claims/records?{PERIOD}&measure=claims").json()
+
+    money = [i for i, column in enumerate(body["columns"]) if column["money"]]
+    assert money and body["items"]
+    assert all(isinstance(item["cells"][i], str) for item in body["items"] for i in money)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("measure=nope", "measure"),
+        ("measure=closed&by=nope", "by"),
+        ("measure=closed&by=month&row=2026-99", "row"),
+        ("measure=closed&from=2026-13-01", "from"),
+        ("measure=closed&limit=0", "limit"),
+        ("measure=closed&cursor=abc", "cursor"),
+        ("by=month", "measure"),
+    ],
+)
+def test_a_bad_cell_filter_or_page_answers_400_naming_it(data, api_client, query, field):
+    answer = api_client(data["gm"]).get(f"/api/v1/reports/first-time-fix/records?{query}")
+
+    assert answer.status_code == 400, answer.content
+    assert field in answer.content.decode() and "code" in answer.json()
+
+
+def test_an_unknown_figure_or_a_centre_out_of_scope_is_404(data, api_client, users, other_centre):
+    unknown = api_client(data["gm"]).get(f"/api/v1/reports/no-such-figure/records?{PERIOD}&measure=received")
+    elsewhere = api_client(users["manager"]).get(f"{BACKLOG_APRIL}&centre={other_centre.pk}")
+
+    assert unknown.status_code == 404 and unknown.json()["field"] == "figure"
+    assert elsewhere.status_code == 404 and elsewhere.json()["field"] == "centre"
+
+
+def test_only_report_readers_read_records(data, api_client, users):
+    answer = api_client(users["technician"]).get(BACKLOG_APRIL)
+
+    assert answer.status_code == 403 and answer.json()["code"] == "forbidden"
+
+
+def test_the_records_queries_do_not_grow_with_the_records(data, api_client):
+    client = api_client(data["gm"])
+    client.get(BACKLOG_APRIL)  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as few:
+        assert (
+            len(client.get(f"/api/v1/reports/first-time-fix/records?{PERIOD}&measure=fixed_first").json()["items"]) == 1
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(f"/api/v1/reports/first-time-fix/records?{PERIOD}&measure=closed").json()["items"]) == 3
+
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -1,0 +1,48 @@
+"""The users and roles list as xlsx/CSV: the "users" export kind, registered in ``AccountsConfig.ready()``
+and served by ``exchange``. The rows are the list screen's (``selectors.user_list``: the staff of the
+reader's centre, every centre's for those who see them all); the mobile numbers make it an audited
+export."""
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from aftersales.accounts.selectors import user_list
+from aftersales.core.registry import ExportRows
+from aftersales.core.tabular import CHUNK_SIZE, capped, export_phone
+
+USER_COLUMNS = (
+    gettext_lazy("Username"),
+    gettext_lazy("Name"),
+    gettext_lazy("Role"),
+    gettext_lazy("Service centre"),
+    gettext_lazy("Mobile"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Active"),
+    gettext_lazy("Joined on"),
+    gettext_lazy("Last signed in"),
+)
+
+
+def user_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
+    """Every user of the list (it takes no filter), in its order: active first, by centre and username."""
+    users = capped(user_list(user=user))
+
+    def generate() -> Iterator[list[Any]]:
+        for person in users.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                person.username,
+                person.get_full_name(),
+                person.get_roles_display(),
+                person.service_center.name if person.service_center else "",
+                export_phone(person.phone) if person.phone else "",
+                person.email,
+                person.is_active,
+                timezone.localdate(person.date_joined),
+                person.last_login,
+            ]
+
+    return ExportRows(rows=generate(), filters={})
