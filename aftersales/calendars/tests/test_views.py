@@ -158,6 +158,25 @@ def test_banner_shown_until_next_year_is_marked_entered(client, users, monkeypat
     assert 'id="calendar-banner"' not in client.get(URL).content.decode()
 
 
+def test_banner_names_this_year_while_this_year_has_no_calendar(client, users, monkeypatch):
+    """In January of a year nobody entered, its own due dates carry the warning: the banner names this
+    year, not the next one (found by hand, 2026-12-07: it named only next year)."""
+    unknown = first_unknown_year()
+    monkeypatch.setattr(
+        "aftersales.calendars.templatetags.calendar_tags.timezone.now",
+        lambda: dt.datetime(unknown, 1, 10, 2, tzinfo=dt.UTC),
+    )
+    client.force_login(users[Role.ADMIN])
+
+    banner = client.get(URL).content.decode().split('id="calendar-banner"')[1].split("</div>")[0]
+    assert f"?year={unknown}" in banner and str(unknown + 1) not in banner
+
+    client.post(f"/calendar/years/{unknown}/entered/", {"note": ""})
+
+    banner = client.get(URL).content.decode().split('id="calendar-banner"')[1].split("</div>")[0]
+    assert f"?year={unknown + 1}" in banner
+
+
 def test_banner_shown_to_every_role_on_the_calendar_screen(client, users, monkeypatch):
     unknown = first_unknown_year()
     monkeypatch.setattr(
