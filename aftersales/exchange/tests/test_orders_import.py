@@ -364,6 +364,8 @@ def test_a_technician_the_order_could_not_be_given_to_is_refused(
     preview = preview_import(kind="orders", file=upload(rows), by=manager)
 
     assert [(e.code, e.field) for e in preview.rows[0].errors] == [(code, "technician")]
+    if code != "technician_not_dispatched":  # named as the file names them, by username
+        assert name in preview.rows[0].errors[0].message
     with pytest.raises(ImportRejected):
         run_import(kind="orders", file=upload(rows), by=manager)
     assert not ServiceOrder.objects.exists()

@@ -190,11 +190,15 @@ def _check_technician(technician: User, *, status: str, centre_id: int) -> None:
     A new or accepted order has no technician yet: dispatching gives it one and makes it dispatched."""
     if not roles_of(technician) & roles_with("service.work_assigned"):
         raise ValidationFailed(
-            "not_a_technician", _("%(name)s is not a technician.") % {"name": technician}, field="technician"
+            "not_a_technician",
+            _("%(name)s is not a technician.") % {"name": technician.get_username()},
+            field="technician",
         )
     if technician.service_center_id != centre_id:
         raise ValidationFailed(
-            "other_centre", _("%(name)s works for another service centre.") % {"name": technician}, field="technician"
+            "other_centre",
+            _("%(name)s works for another service centre.") % {"name": technician.get_username()},
+            field="technician",
         )
     if status in (OrderStatus.NEW, OrderStatus.ACCEPTED):
         raise ValidationFailed(
@@ -204,7 +208,9 @@ def _check_technician(technician: User, *, status: str, centre_id: int) -> None:
         )
     if status not in (*FINISHED_STATUSES, OrderStatus.CANCELLED) and not technician.is_active:
         raise ValidationFailed(
-            "not_a_technician", _("%(name)s is not an active technician.") % {"name": technician}, field="technician"
+            "not_a_technician",
+            _("%(name)s is not an active technician.") % {"name": technician.get_username()},
+            field="technician",
         )
 
 
