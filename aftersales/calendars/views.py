@@ -32,6 +32,7 @@ from aftersales.calendars.services import (
     mark_year_entered,
     remove_calendar_day,
     set_calendar_day,
+    unmark_year_entered,
 )
 from aftersales.core.errors import DomainError
 from aftersales.history.display import describe
@@ -181,3 +182,17 @@ def calendar_year_mark(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("%(year)s is marked as entered in full.") % {"year": year})
             return HttpResponseRedirect(_url(year))
     return _render(request, min(max(year, MIN_YEAR), MAX_YEAR), year_form=form, status=400)
+
+
+@login_required
+@require_POST
+def calendar_year_unmark(request: HttpRequest, year: int) -> HttpResponse:
+    """Take back "entered in full": the year's due dates carry the no-calendar warning again."""
+    _check_can_edit(request)
+    try:
+        unmark_year_entered(year=year, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("%(year)s is no longer marked as entered.") % {"year": year})
+    return HttpResponseRedirect(_url(min(max(year, MIN_YEAR), MAX_YEAR)))

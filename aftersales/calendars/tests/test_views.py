@@ -234,3 +234,27 @@ def test_calendar_page_query_count_does_not_grow_with_entries(client, users, dja
         response = client.get(URL, {"year": 2027})
 
     assert response.status_code == 200
+
+
+def test_an_admin_unmarks_a_year_from_its_page(client, users):
+    unknown = first_unknown_year()
+    client.force_login(users[Role.ADMIN])
+    client.post(f"/calendar/years/{unknown}/entered/", {"note": "错标"})
+    page = client.get(URL, {"year": unknown}).content.decode()
+    assert f'action="/calendar/years/{unknown}/unmarked/"' in page
+
+    response = client.post(f"/calendar/years/{unknown}/unmarked/")
+
+    assert response.status_code == 302
+    assert not CalendarYear.objects.exists()
+    assert f'action="/calendar/years/{unknown}/unmarked/"' not in client.get(URL, {"year": unknown}).content.decode()
+
+
+def test_unmarking_is_for_administrators_only(client, users):
+    unknown = first_unknown_year()
+    CalendarYear.objects.create(year=unknown)
+    client.force_login(users[Role.MANAGER])
+
+    assert client.post(f"/calendar/years/{unknown}/unmarked/").status_code == 403
+    assert "/unmarked/" not in client.get(URL, {"year": unknown}).content.decode()
+    assert CalendarYear.objects.exists()
