@@ -86,7 +86,8 @@ def _render(
     year_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    years = known_years(around=year, span=2)
+    # Only the years a calendar takes: at 2100, no chips for 2101 and 2102 that lead back to 2100.
+    years = [row for row in known_years(around=year, span=2) if MIN_YEAR <= row["year"] <= MAX_YEAR]
     current = next(row for row in years if row["year"] == year)
     can_edit = can_edit_calendar(request.user)
     context = {

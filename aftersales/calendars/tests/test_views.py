@@ -258,3 +258,14 @@ def test_unmarking_is_for_administrators_only(client, users):
     assert client.post(f"/calendar/years/{unknown}/unmarked/").status_code == 403
     assert "/unmarked/" not in client.get(URL, {"year": unknown}).content.decode()
     assert CalendarYear.objects.exists()
+
+
+def test_the_year_chips_stop_at_the_years_a_calendar_takes(client, users):
+    """Found by hand, 2026-12-07: ?year=99999 showed 2100 with chips for 2101 and 2102, which led back to 2100."""
+    client.force_login(users[Role.ADMIN])
+
+    response = client.get(URL, {"year": 99999})
+
+    assert response.context["year"] == 2100
+    assert [row["year"] for row in response.context["years"]] == [2098, 2099, 2100]
+    assert [row["year"] for row in client.get(URL, {"year": 1000}).context["years"]] == [2000, 2001, 2002]
