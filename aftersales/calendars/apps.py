@@ -50,5 +50,6 @@ class CalendarsConfig(AppConfig):
                 "calendar_day.set": _("Calendar day set"),
                 "calendar_day.removed": _("Calendar day removed"),
                 "calendar_year.entered": _("Year's calendar entered"),
+                "calendar_year.unmarked": _("Year no longer marked as entered"),
             }
         )

@@ -157,3 +157,28 @@ def mark_year_entered(*, year: int, note: str = "", by: User | None) -> Calendar
             target=calendar_year, type="calendar_year.entered", by=by, changes=changes, data={"subject": str(year)}
         )
     return calendar_year
+
+
+@transaction.atomic
+def unmark_year_entered(*, year: int, by: User | None) -> None:
+    """Take back ``mark_year_entered`` (marked by mistake, or before every day was in): the year is
+    unknown again unless the bundled data covers it, so its due dates carry the warning again. The
+    days entered stay. Found by hand, 2026-12-07: only the Django admin could undo it."""
+    _check_actor(by)
+    removed = CalendarYear.objects.select_for_update().filter(year=year).first()
+    if removed is None:
+        raise NotFoundError(
+            "calendar_year_not_entered",
+            _("%(year)s is not marked as entered.") % {"year": year},
+            field="year",
+        )
+    # The activity keeps the removed row's id: the calendar's history lists it with the year in its data.
+    record_activity(
+        target=removed,
+        type="calendar_year.unmarked",
+        by=by,
+        changes={key: (value, None) for key, value in {"year": year, "note": removed.note}.items() if value},
+        data={"subject": str(year)},
+    )
+    _audit(by=by, action="calendars.unmark_year_entered", detail={"year": year, "note": removed.note}, target=removed)
+    removed.delete()

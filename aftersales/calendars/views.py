@@ -32,6 +32,7 @@ from aftersales.calendars.services import (
     mark_year_entered,
     remove_calendar_day,
     set_calendar_day,
+    unmark_year_entered,
 )
 from aftersales.core.errors import DomainError
 from aftersales.history.display import describe
@@ -85,7 +86,8 @@ def _render(
     year_form: Form | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    years = known_years(around=year, span=2)
+    # Only the years a calendar takes: at 2100, no chips for 2101 and 2102 that lead back to 2100.
+    years = [row for row in known_years(around=year, span=2) if MIN_YEAR <= row["year"] <= MAX_YEAR]
     current = next(row for row in years if row["year"] == year)
     can_edit = can_edit_calendar(request.user)
     context = {
@@ -181,3 +183,17 @@ def calendar_year_mark(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, _("%(year)s is marked as entered in full.") % {"year": year})
             return HttpResponseRedirect(_url(year))
     return _render(request, min(max(year, MIN_YEAR), MAX_YEAR), year_form=form, status=400)
+
+
+@login_required
+@require_POST
+def calendar_year_unmark(request: HttpRequest, year: int) -> HttpResponse:
+    """Take back "entered in full": the year's due dates carry the no-calendar warning again."""
+    _check_can_edit(request)
+    try:
+        unmark_year_entered(year=year, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("%(year)s is no longer marked as entered.") % {"year": year})
+    return HttpResponseRedirect(_url(min(max(year, MIN_YEAR), MAX_YEAR)))

@@ -95,15 +95,20 @@ def day(cell: Cell) -> datetime.date | None:
         ) from exc
 
 
-def choice(cell: Cell, words: dict[str, str], *, default: str) -> str:
+def choice(cell: Cell, words: dict[str, str], *, default: str, aliases: dict[str, str] | None = None) -> str:
+    """The choice a cell names by one of ``words`` (any case), or by one of ``aliases``, which the
+    refusal does not list. The listed words are set apart by " | ": a label may hold a slash itself
+    (保养/巡检), and " / " between them read as if 保养 were one of them (found by hand, 2026-12-07)."""
     raw = text(cell)
     if not raw:
         return default
     value = words.get(raw.lower())
+    if value is None and aliases:
+        value = aliases.get(raw.lower())
     if value is None:
         raise CellError(
             "invalid_choice",
-            _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw[:40], "allowed": " / ".join(words)},
+            _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw[:40], "allowed": " | ".join(words)},
         )
     return value
 

@@ -50,7 +50,11 @@ def _validated_contact(data: ContactData, *, index: int | None = None) -> Contac
     prefix = "" if index is None else f"contacts[{index}]."
     checks = Checks()
     name = checks.run(require_text, data.name, field=f"{prefix}name", max_length=field_max_length(Contact, "name"))
-    mobile = checks.run(normalize_phone, data.mobile, field=f"{prefix}mobile")
+    if (data.mobile or "").strip():
+        mobile = checks.run(normalize_phone, data.mobile, field=f"{prefix}mobile")
+    else:  # not “” is not a valid phone number (found by hand, 2026-12-07)
+        mobile = None
+        checks.add(ValidationFailed("required", _("A contact needs a mobile number."), field=f"{prefix}mobile"))
     checks.done()
     return ContactData(name=name or "", mobile=mobile or "", is_primary=data.is_primary)
 

@@ -75,7 +75,12 @@ ORDER_COLUMNS = (
         example="2024-03-07 16:30:00+08:00",
     ),
     Column("diagnosis", ("诊断", "故障原因"), gettext_lazy("The technician's diagnosis."), example="压缩机损坏"),
-    Column("technician", ("技术员", "维修人员"), gettext_lazy("The technician's username."), example="li.qiang"),
+    Column(
+        "technician",
+        ("技术员", "维修人员"),
+        gettext_lazy("The username of a technician of the customer's centre; blank for new and accepted orders."),
+        example="li.qiang",
+    ),
 )
 
 
@@ -109,6 +114,19 @@ def _time(cell: Cell) -> datetime.datetime | None:
         ) from exc
 
 
+def _halves(words: dict[str, str]) -> dict[str, str]:
+    """Each part of a label written with a slash (保养/巡检, "maintenance / inspection") as a word of
+    its own, where it names one choice only and is no word already: an old system's file says 保养 or
+    巡检."""
+    parts: dict[str, set[str]] = {}
+    for word, value in words.items():
+        if "/" in word:
+            for part in (p.strip() for p in word.split("/")):
+                if part:
+                    parts.setdefault(part, set()).add(value)
+    return {part: next(iter(values)) for part, values in parts.items() if len(values) == 1 and part not in words}
+
+
 class OrderRows(RowPreparer):
     def __init__(self, *, by: Any, table: Any, mapping: dict[str, int]) -> None:
         super().__init__(by=by, table=table, mapping=mapping)
@@ -120,6 +138,7 @@ class OrderRows(RowPreparer):
             "resolution": _words(Resolution),
             "priority": _words(Priority),
         }
+        self.aliases = {key: _halves(words) for key, words in self.words.items()}
         self.units: dict[str, Unit] = {}
         self.technicians: dict[str, User] = {}
         self.taken: set[str] = set()
@@ -149,7 +168,7 @@ class OrderRows(RowPreparer):
         }
         for key, default in defaults.items():
             try:
-                parsed[key] = choice(raw.get(key), self.words[key], default=default)
+                parsed[key] = choice(raw.get(key), self.words[key], default=default, aliases=self.aliases[key])
                 values[key] = parsed[key]
             except CellError as exc:
                 errors.append(RowError(exc.code, key, exc.message))

@@ -395,6 +395,12 @@ CASES = [
         403,
         lambda w, by: calendars.mark_year_entered(year=2026, by=by),
     ),
+    Case(
+        "aftersales.calendars.services.unmark_year_entered",
+        M,
+        403,
+        lambda w, by: calendars.unmark_year_entered(year=2026, by=by),
+    ),
     # catalog: product models belong to no centre; the capability alone decides.
     Case(
         "aftersales.catalog.services.create_product_model",

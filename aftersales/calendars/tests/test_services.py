@@ -156,3 +156,37 @@ def test_calendar_services_non_admin_is_denied(role):
     assert error.value.code == "calendar_edit_denied"
     assert not CalendarDay.objects.exists()
     assert not CalendarYear.objects.exists()
+
+
+# ---- a year marked entered by mistake can be unmarked (found by hand, 2026-12-07: only the Django admin could)
+@pytest.mark.django_db
+def test_unmark_year_entered_makes_the_year_unknown_again_audited_and_in_its_history():
+    from aftersales.calendars.services import unmark_year_entered
+    from aftersales.history.models import Activity
+
+    admin = User.objects.create_user(username="admin1", password="x", role=Role.ADMIN)
+    marked = mark_year_entered(year=2027, note="国办发明电", by=admin)
+
+    unmark_year_entered(year=2027, by=admin)
+
+    assert year_is_known(year=2027) is False
+    assert not CalendarYear.objects.exists()
+    log = AuditLog.objects.get(action="calendars.unmark_year_entered")
+    assert (log.user, log.detail) == (admin, {"year": 2027, "note": "国办发明电"})
+    activity = Activity.objects.filter(target_id=marked.pk).order_by("-id").first()
+    assert (activity.type, activity.data["subject"]) == ("calendar_year.unmarked", "2027")
+
+
+@pytest.mark.django_db
+def test_unmark_a_year_never_marked_is_not_found_and_others_are_denied():
+    from aftersales.calendars.services import unmark_year_entered
+
+    with pytest.raises(NotFoundError) as error:
+        unmark_year_entered(year=2027, by=None)
+    assert (error.value.code, error.value.field) == ("calendar_year_not_entered", "year")
+
+    mark_year_entered(year=2027, by=None)
+    manager = User.objects.create_user(username="someone", password="x", role=Role.MANAGER)
+    with pytest.raises(PermissionDeniedError):
+        unmark_year_entered(year=2027, by=manager)
+    assert CalendarYear.objects.filter(year=2027).exists()

@@ -158,6 +158,25 @@ def test_banner_shown_until_next_year_is_marked_entered(client, users, monkeypat
     assert 'id="calendar-banner"' not in client.get(URL).content.decode()
 
 
+def test_banner_names_this_year_while_this_year_has_no_calendar(client, users, monkeypatch):
+    """In January of a year nobody entered, its own due dates carry the warning: the banner names this
+    year, not the next one (found by hand, 2026-12-07: it named only next year)."""
+    unknown = first_unknown_year()
+    monkeypatch.setattr(
+        "aftersales.calendars.templatetags.calendar_tags.timezone.now",
+        lambda: dt.datetime(unknown, 1, 10, 2, tzinfo=dt.UTC),
+    )
+    client.force_login(users[Role.ADMIN])
+
+    banner = client.get(URL).content.decode().split('id="calendar-banner"')[1].split("</div>")[0]
+    assert f"?year={unknown}" in banner and str(unknown + 1) not in banner
+
+    client.post(f"/calendar/years/{unknown}/entered/", {"note": ""})
+
+    banner = client.get(URL).content.decode().split('id="calendar-banner"')[1].split("</div>")[0]
+    assert f"?year={unknown + 1}" in banner
+
+
 def test_banner_shown_to_every_role_on_the_calendar_screen(client, users, monkeypatch):
     unknown = first_unknown_year()
     monkeypatch.setattr(
@@ -215,3 +234,38 @@ def test_calendar_page_query_count_does_not_grow_with_entries(client, users, dja
         response = client.get(URL, {"year": 2027})
 
     assert response.status_code == 200
+
+
+def test_an_admin_unmarks_a_year_from_its_page(client, users):
+    unknown = first_unknown_year()
+    client.force_login(users[Role.ADMIN])
+    client.post(f"/calendar/years/{unknown}/entered/", {"note": "错标"})
+    page = client.get(URL, {"year": unknown}).content.decode()
+    assert f'action="/calendar/years/{unknown}/unmarked/"' in page
+
+    response = client.post(f"/calendar/years/{unknown}/unmarked/")
+
+    assert response.status_code == 302
+    assert not CalendarYear.objects.exists()
+    assert f'action="/calendar/years/{unknown}/unmarked/"' not in client.get(URL, {"year": unknown}).content.decode()
+
+
+def test_unmarking_is_for_administrators_only(client, users):
+    unknown = first_unknown_year()
+    CalendarYear.objects.create(year=unknown)
+    client.force_login(users[Role.MANAGER])
+
+    assert client.post(f"/calendar/years/{unknown}/unmarked/").status_code == 403
+    assert "/unmarked/" not in client.get(URL, {"year": unknown}).content.decode()
+    assert CalendarYear.objects.exists()
+
+
+def test_the_year_chips_stop_at_the_years_a_calendar_takes(client, users):
+    """Found by hand, 2026-12-07: ?year=99999 showed 2100 with chips for 2101 and 2102, which led back to 2100."""
+    client.force_login(users[Role.ADMIN])
+
+    response = client.get(URL, {"year": 99999})
+
+    assert response.context["year"] == 2100
+    assert [row["year"] for row in response.context["years"]] == [2098, 2099, 2100]
+    assert [row["year"] for row in client.get(URL, {"year": 1000}).context["years"]] == [2000, 2001, 2002]

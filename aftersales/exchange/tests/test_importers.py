@@ -168,6 +168,17 @@ def test_a_city_alone_asks_for_the_site_as_the_columns_help_says(agent):
 
 
 @pytest.mark.django_db
+def test_a_contact_without_a_mobile_asks_for_it(agent):
+    """Found by hand, 2026-12-07: a contact's name with no mobile said “” is not a valid phone number."""
+    rows = [CUSTOMER_HEADER, ["甲公司", "", "张伟", "", "", "", "", "", ""]]
+
+    preview = preview_import(kind="customers", file=upload(rows), by=agent)
+
+    assert [(e.code, e.field) for r in preview.rows for e in r.errors] == [("required", "mobile")]
+    assert "“”" not in preview.rows[0].errors[0].message
+
+
+@pytest.mark.django_db
 def test_preview_customers_refuses_unknown_kind_and_centre(agent, other_centre):
     rows = [["name", "kind", "service_center"], ["甲公司", "partnership", ""], ["乙公司", "", other_centre.code]]
 

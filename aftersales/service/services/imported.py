@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.capabilities import roles_of, roles_with
 from aftersales.accounts.models import User
 from aftersales.calendars.selectors import WorkingCalendar
 from aftersales.core.bulk import insert_rows
@@ -182,6 +183,37 @@ def _check_times(
     return cast(datetime.datetime, received), finished
 
 
+def _check_technician(technician: User, *, status: str, centre_id: int) -> None:
+    """The technician must be one the order could have been given to: a technician (by role) of the
+    customer's centre, as dispatch asks (``dispatch._check_technician``), and still active for an
+    order that is not finished. One who has left since may stay on a finished order: it is history.
+    A new or accepted order has no technician yet: dispatching gives it one and makes it dispatched."""
+    if not roles_of(technician) & roles_with("service.work_assigned"):
+        raise ValidationFailed(
+            "not_a_technician",
+            _("%(name)s is not a technician.") % {"name": technician.get_username()},
+            field="technician",
+        )
+    if technician.service_center_id != centre_id:
+        raise ValidationFailed(
+            "other_centre",
+            _("%(name)s works for another service centre.") % {"name": technician.get_username()},
+            field="technician",
+        )
+    if status in (OrderStatus.NEW, OrderStatus.ACCEPTED):
+        raise ValidationFailed(
+            "technician_not_dispatched",
+            _("A new or accepted order has no technician yet: import it as dispatched, or leave the technician blank."),
+            field="technician",
+        )
+    if status not in (*FINISHED_STATUSES, OrderStatus.CANCELLED) and not technician.is_active:
+        raise ValidationFailed(
+            "not_a_technician",
+            _("%(name)s is not an active technician.") % {"name": technician.get_username()},
+            field="technician",
+        )
+
+
 def clean_imported_order(
     *,
     by: User,
@@ -245,6 +277,8 @@ def clean_imported_order(
         checks.add(ValidationFailed("wrong_unit", _("The unit belongs to another customer."), field="unit_id"))
     if status == OrderStatus.DISPATCHED and technician is None:
         checks.add(ValidationFailed("not_assigned", _("A dispatched order needs its technician."), field="technician"))
+    if technician is not None:
+        checks.run(_check_technician, technician, status=status, centre_id=customer.service_center_id)
     times = checks.run(
         _check_times,
         status=None if checks.failed("status") else status,

@@ -162,10 +162,18 @@ def _notices(alerts: list[_Alert], *, now: datetime.datetime) -> list[Notice]:
     limit = _setting("SLA_ALERTS_PER_RECIPIENT", 20)
     shown: dict[int, list[_Alert]] = {}
     rest: dict[int, int] = {}
+    rest_state: dict[int, str] = {}
     for centre_id, centre_alerts in by_centre.items():
         # The single notices go to the overdue first, then the oldest orders.
         centre_alerts.sort(key=lambda a: (a.state != SlaState.OVERDUE, a.order_id, a.clock))
-        shown[centre_id], rest[centre_id] = centre_alerts[:limit], len(centre_alerts[limit:])
+        shown[centre_id] = centre_alerts[:limit]
+        # The rest are counted as orders (not clocks) none of whose changes was shown, and the summary
+        # leads to the list they are on: overdue when any is, else at risk (found by hand, 2026-12-07).
+        told = {alert.order_id for alert in shown[centre_id]}
+        untold = [alert for alert in centre_alerts[limit:] if alert.order_id not in told]
+        rest[centre_id] = len({alert.order_id for alert in untold})
+        overdue = any(alert.state == SlaState.OVERDUE for alert in untold)
+        rest_state[centre_id] = SlaState.OVERDUE if overdue else SlaState.AT_RISK
     recipients = _sla_alert_recipients(set(by_centre))
     ids = {alert.order_id for centre_alerts in shown.values() for alert in centre_alerts}
     orders = {o.pk: o for o in ServiceOrder.objects.filter(pk__in=ids).only("number", "respond_by", "due_at")}
@@ -199,7 +207,7 @@ def _notices(alerts: list[_Alert], *, now: datetime.datetime) -> list[Notice]:
                             )
                             % {"count": rest[centre_id]},
                             key=f"sla-{stamp}-centre-{centre_id}-user-{user_id}",
-                            url=f"{orders_url}?sla_state=overdue",
+                            url=f"{orders_url}?sla_state={rest_state[centre_id]}",
                         )
                     )
     return notices

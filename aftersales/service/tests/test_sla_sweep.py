@@ -143,6 +143,24 @@ def test_many_breaches_are_summed_up_past_the_limit(users, centre, settings):
     assert sum("3" in body for body in dispatcher) >= 1  # "还有 3 张…" / "3 more orders…"
 
 
+def test_the_summed_up_notice_counts_orders_and_leads_to_their_list(users, centre, settings):
+    """Found by hand, 2026-12-07: the rest were counted by clock (an order turning at risk on both clocks
+    counted twice) and the notice always led to the overdue list, also when the rest were only at risk."""
+    settings.AFTERSALES = settings.AFTERSALES | {"SLA_ALERTS_PER_RECIPIENT": 1}
+    now = timezone.now()
+    customer = CustomerFactory(service_center=centre)
+    for _ in range(3):  # at risk on both clocks, overdue on neither
+        order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False)
+        set_order_times(order, respond_by=now + HOUR, at_risk_at=now - HOUR, due_at=now + DAY)
+
+    sweep_sla_alerts(now=now)
+    relay_due_messages()
+
+    summed = Notification.objects.get(user=users[Role.DISPATCHER], url__contains="sla_state")
+    assert summed.url.endswith("?sla_state=at_risk")
+    assert "2" in summed.message and "5" not in summed.message  # 2 more orders, not 5 more clock changes
+
+
 def test_notices_reach_the_bell(order, users):
     _late_call(order, timezone.now())
     sweep_sla_alerts()

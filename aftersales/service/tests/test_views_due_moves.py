@@ -90,6 +90,15 @@ def test_apply_moves_and_says_how_many(client, users, order):
     assert 'id="due-moves-none"' in answer.content.decode()
 
 
+def test_apply_says_how_many_in_the_singular_for_one(client, users, order):
+    """Found by hand, 2026-12-07: "1 due dates moved; 1 customers will be told by SMS."."""
+    client.force_login(users[Role.ADMIN])
+    client.cookies["django_language"] = "en"
+    answer = client.post(f"{PAGE}apply/", {"reason": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    said = [str(m) for m in answer.context["messages"]]
+    assert said == ["1 due date moved; 1 customer will be told by SMS."]
+
+
 def test_apply_with_a_long_note_shows_the_error_and_writes_nothing(client, users, order):
     client.force_login(users[Role.ADMIN])
     answer = client.post(f"{PAGE}apply/", {"reason": "很" * 501})

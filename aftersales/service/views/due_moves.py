@@ -14,8 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.forms import BootstrapFormMixin
@@ -90,10 +89,16 @@ def due_moves_apply(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
         else:
+            moved = ngettext("%(moved)d due date moved", "%(moved)d due dates moved", applied.count) % {
+                "moved": applied.count
+            }
+            told = ngettext(
+                "%(told)d customer will be told by SMS.",
+                "%(told)d customers will be told by SMS.",
+                applied.customers_told,
+            ) % {"told": applied.customers_told}
             messages.success(
-                request,
-                _("%(moved)d due dates moved; %(told)d customers will be told by SMS.")
-                % {"moved": applied.count, "told": applied.customers_told},
+                request, pgettext("due dates applied", "%(moved)s; %(told)s") % {"moved": moved, "told": told}
             )
             return HttpResponseRedirect(reverse("service:due_moves"))
     return _render(request, form=form, status=400)
