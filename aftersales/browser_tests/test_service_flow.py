@@ -23,7 +23,7 @@ from aftersales.browser_tests.builders import (
 from aftersales.browser_tests.helpers import draw_signature, screenshot, zh
 from aftersales.coverage.choices import CoverageReason
 from aftersales.demo import data
-from aftersales.service.choices import JOB_STATUSES, OldParts, OrderKind, OrderStatus, Resolution
+from aftersales.service.choices import JOB_STATUSES, OldParts, OrderKind, OrderStatus, Resolution, UnsignedReason
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services import assign_technician
 from aftersales.service.sla import deadlines_for
@@ -227,6 +227,26 @@ def test_a_signature_drawn_back_after_a_refused_save_survives_turning_the_phone(
     assert visit.signed_at is not None
     with visit.signature.open("rb") as stored:
         assert ink_pixels(stored.read()) > 200
+
+
+def test_a_visit_with_nobody_on_site_ends_without_a_signature_and_the_return_is_a_new_record(signed_in):
+    order = assigned_showcase_order()
+    page = signed_in("technician", phone=True)
+    page.goto(f"/tech/orders/{order.pk}/")
+    page.get_by_role("button", name=zh("I have arrived")).click()
+    page.get_by_text(zh("No signature possible (nobody on site, another visit needed)?")).click()
+    page.get_by_label(zh(UnsignedReason.CUSTOMER_ABSENT.label), exact=True).check()
+    page.get_by_label(zh("Note"), exact=True).fill("门卫说设备科今天全员外出")
+    screenshot(page, "tech-end-unsigned", element=page.locator("#end-visit"), from_top=False)
+    page.get_by_role("button", name=zh("End the visit without a signature")).click()  # the dialog is accepted
+
+    ended = page.get_by_role("region", name=zh("Visit ended without a signature"))
+    expect(ended).to_contain_text(zh(UnsignedReason.CUSTOMER_ABSENT.label))
+    expect(ended).to_contain_text("门卫说设备科今天全员外出")
+    expect(page.get_by_role("button", name=zh("I have arrived"))).to_be_visible()  # the return: a new record
+    order.refresh_from_db()
+    assert (order.status, order.waiting_for) == (OrderStatus.WAITING, "customer")
+    assert order.visits.get().unsigned_reason == UnsignedReason.CUSTOMER_ABSENT
 
 
 def test_more_jobs_adds_the_next_cards_below_in_place(signed_in, monkeypatch):

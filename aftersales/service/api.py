@@ -41,6 +41,7 @@ from aftersales.service.choices import (
     Priority,
     Resolution,
     SlaState,
+    UnsignedReason,
     WaitingFor,
 )
 from aftersales.service.filters import ServiceOrderFilter, search_parts
@@ -151,6 +152,16 @@ class VisitPatch(Input):
     departed_at: Moment | None = None
     rating: int | None = model_field(Visit, "rating", None)
     customer_remarks: str | None = model_field(Visit, "customer_remarks", None)
+
+
+class VisitEndIn(Input):
+    reason: UnsignedReason = model_field(Visit, "unsigned_reason", choices=UnsignedReason)
+    note: str = model_field(Visit, "unsigned_note", "")
+    waiting_for: WaitingFor | None = Field(
+        None,
+        description="What the order waits for now (default: parts when another visit is needed, else the customer).",
+    )
+    departed_at: Moment | None = None
 
 
 class WarrantyOut(Schema):
@@ -317,6 +328,8 @@ class VisitOut(Schema):
     signature_url: str | None
     rating: int | None
     customer_remarks: str
+    unsigned_reason: Annotated[str, Choice(UnsignedReason, blank=True)]
+    unsigned_note: str
 
     @staticmethod
     def resolve_signature_url(visit: Visit) -> str | None:
@@ -664,6 +677,16 @@ def sign_visit(request: HttpRequest, visit_id: int, signer_name: Form[str], sign
             field="signer_name",
         )
     return services.sign_visit(_visit(request, visit_id), by=request.user, signer_name=signer_name, image=signature)
+
+
+@router.post("/visits/{visit_id}/end-unsigned", response=answers(VisitOut, 400, 403, 404, 409))
+def end_visit_unsigned(request: HttpRequest, visit_id: int, payload: VisitEndIn) -> Visit:
+    """End a visit the customer cannot sign (nobody on site, another visit needed, a refusal) with the reason;
+    the record is then final, an order on site goes to waiting, and the next visit is a new record.
+    Completing the order still needs the customer's signature on its last visit."""
+    data = payload.model_dump()
+    data["waiting_for"] = data["waiting_for"] or ""
+    return services.end_visit_unsigned(_visit(request, visit_id), by=request.user, **data)
 
 
 @router.get(

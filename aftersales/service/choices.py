@@ -103,6 +103,15 @@ class OldParts(models.TextChoices):
     NONE = "none", _("No parts replaced")
 
 
+class UnsignedReason(models.TextChoices):
+    """Why a visit ended without the customer's signature (the next visit is a new record)."""
+
+    CUSTOMER_ABSENT = "customer_absent", _("Nobody on site to sign")
+    RETURN_NEEDED = "return_needed", _("Not finished: another visit is needed")
+    REFUSED = "refused", _("The customer refused to sign")
+    OTHER = "other", _("Other (say why)")
+
+
 class EventType(models.TextChoices):
     CREATED = "created", _("Created")
     STATUS_CHANGED = "status_changed", _("Status changed")
@@ -115,4 +124,5 @@ class EventType(models.TextChoices):
     DUE_RECOMPUTED = "due_recomputed", _("Due date moved by a calendar change")
     VISIT_RECORDED = "visit_recorded", _("Visit recorded")
     SIGNED = "signed", _("Signed by the customer")
+    VISIT_ENDED_UNSIGNED = "visit_ended_unsigned", _("Visit ended without a signature")
     ATTACHMENT_ADDED = "attachment_added", _("Photo added")

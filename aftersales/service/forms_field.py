@@ -21,7 +21,7 @@ from aftersales.core.errors import DomainError
 from aftersales.core.forms import ConsoleBoundField
 from aftersales.core.widgets import DateInput
 from aftersales.customers.choices import CustomerKind
-from aftersales.service.choices import Channel, OldParts, OrderKind, Priority, Resolution
+from aftersales.service.choices import Channel, OldParts, OrderKind, Priority, Resolution, UnsignedReason, WaitingFor
 
 
 class ConsoleForm(forms.Form):
@@ -206,6 +206,21 @@ class AssignForm(ConsoleForm):
 class ArrivalForm(ConsoleForm):
     arrival_confirmed_by = forms.CharField(
         label=_("Arrival confirmed by (customer's name)"), required=False, max_length=100, widget=_text()
+    )
+
+
+class VisitEndForm(ConsoleForm):
+    """Ending a visit the customer cannot sign (services.visits.end_visit_unsigned)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why there is no signature"), choices=UnsignedReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=200, widget=_text())
+    waiting_for = forms.ChoiceField(
+        label=_("The order waits for"),
+        required=False,
+        choices=[("", _("As the reason says")), *WaitingFor.choices],
+        widget=_select(),
     )
 
 

@@ -21,6 +21,7 @@ from aftersales.service.choices import (
     OrderStatus,
     Priority,
     Resolution,
+    UnsignedReason,
     WaitingFor,
 )
 from aftersales.service.querysets import ServiceOrderQuerySet
@@ -265,6 +266,12 @@ class Visit(TimeStampedModel):
         _("customer rating (1-5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     customer_remarks = models.TextField(_("customer remarks"), blank=True, max_length=2000)
+    # A visit that ended without the customer's signature, and why: it is closed like a signed one, and the
+    # next visit is a new record (services.visits.end_visit_unsigned).
+    unsigned_reason = models.CharField(
+        _("ended without signature because"), max_length=20, choices=UnsignedReason.choices, blank=True
+    )
+    unsigned_note = models.CharField(_("note on the missing signature"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("visit")
@@ -276,6 +283,14 @@ class Visit(TimeStampedModel):
                 name="visit_rating_range",
             ),
             models.CheckConstraint(condition=models.Q(old_parts__in=OldParts.values), name="visit_old_parts_valid"),
+            models.CheckConstraint(
+                condition=models.Q(unsigned_reason="") | models.Q(unsigned_reason__in=UnsignedReason.values),
+                name="visit_unsigned_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unsigned_reason="") | models.Q(signed_at__isnull=True),
+                name="visit_signed_or_ended_unsigned",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -284,6 +299,15 @@ class Visit(TimeStampedModel):
     @property
     def is_signed(self) -> bool:
         return bool(self.signature and self.signed_at)
+
+    @property
+    def is_open(self) -> bool:
+        """Still being recorded: neither signed nor ended without a signature."""
+        return self.signed_at is None and not self.unsigned_reason
+
+
+# The visits still being recorded (Visit.is_open, as a filter).
+OPEN_VISIT = models.Q(signed_at__isnull=True, unsigned_reason="")
 
 
 class Attachment(TimeStampedModel):

@@ -27,7 +27,7 @@ from aftersales.core.registry import (
 from aftersales.core.text import join_list
 from aftersales.coverage.choices import CoverageReason
 from aftersales.service import selectors
-from aftersales.service.choices import EventType, WaitingFor
+from aftersales.service.choices import EventType, UnsignedReason, WaitingFor
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 
 
@@ -156,6 +156,19 @@ def signed(event: OrderEvent) -> list[Change]:
     return [Change(_("Signed by"), "", str((event.data or {}).get("signer_name", "")))]
 
 
+def visit_ended_unsigned(event: OrderEvent) -> list[Change]:
+    data = event.data or {}
+    reason = data.get("reason")
+    lines = (
+        [Change(_("Why there is no signature"), "", UnsignedReason(reason).label)]
+        if reason in UnsignedReason.values
+        else []
+    )
+    if data.get("note"):
+        lines.append(Change(_("Note"), "", str(data["note"])))
+    return lines
+
+
 def status_changed(event: OrderEvent) -> list[Change]:
     waiting = (event.data or {}).get("waiting_for")
     return [Change(_("Waiting for"), "", WaitingFor(waiting).label)] if waiting in WaitingFor.values else []
@@ -172,6 +185,7 @@ RENDERERS = {
     EventType.DUE_RECOMPUTED: due_recomputed,
     EventType.VISIT_RECORDED: visit_recorded,
     EventType.SIGNED: signed,
+    EventType.VISIT_ENDED_UNSIGNED: visit_ended_unsigned,
     EventType.STATUS_CHANGED: status_changed,
 }
 

@@ -690,6 +690,12 @@ CASES = [
         lambda w, by: visits.sign_visit(w.visit, by=by, signer_name="王五", image=_png()),
     ),
     Case(
+        "aftersales.service.services.visits.end_visit_unsigned",
+        T,
+        404,
+        lambda w, by: visits.end_visit_unsigned(w.visit, by=by, reason="customer_absent"),
+    ),
+    Case(
         "aftersales.service.services.visits.add_photo",
         A,
         404,
@@ -1493,6 +1499,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.orders.check_move": "a check (used by transition_order and available_moves)",
     "aftersales.service.services.orders.available_moves": "a read of check_move's verdicts for an order the caller has in scope; writes nothing",
     "aftersales.service.services.orders.visits_signed": "a read (are the order's visits signed); writes nothing",
+    "aftersales.service.services.orders.visits_let_complete": "a read of visits already loaded; writes nothing",
     "aftersales.money.services.charges.get_line": "a read through charge_lines_visible_to (404 outside the scope)",
     "aftersales.money.services.charges.rederive_bearers": "called by money's receiver of the order's coverage events, inside that service's transaction",
     "aftersales.money.services.quotes.get_quote": "a read through quotes_visible_to (404 outside the scope)",

@@ -8,11 +8,12 @@ from aftersales.service.services.orders import (
     transition_order,
     update_order,
 )
-from aftersales.service.services.visits import add_photo, record_visit, sign_visit, update_visit
+from aftersales.service.services.visits import add_photo, end_visit_unsigned, record_visit, sign_visit, update_visit
 
 __all__ = [
     "add_photo",
     "assign_technician",
+    "end_visit_unsigned",
     "extend_due",
     "open_order",
     "override_warranty",

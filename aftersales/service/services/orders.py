@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from aftersales.service.choices import (
     Resolution,
     WaitingFor,
 )
-from aftersales.service.models import ServiceOrder
+from aftersales.service.models import OPEN_VISIT, ServiceOrder, Visit
 from aftersales.service.permissions import (
     can_edit_order,
     can_extend_due,
@@ -176,9 +176,20 @@ def open_order(
 
 
 def visits_signed(order: ServiceOrder) -> bool:
-    """Whether the order has a visit and the customer signed every one (§6 1.3.6), in one query."""
-    counts = order.visits.aggregate(total=Count("pk"), unsigned=Count("pk", filter=Q(signed_at__isnull=True)))
-    return bool(counts["total"]) and not counts["unsigned"]
+    """Whether the order's visits let it complete (§6 1.3.6), in one query: it has a visit, none is still
+    being recorded, and the customer signed the last one (earlier ones may have ended without a signature:
+    nobody on site, another visit needed)."""
+    counts = order.visits.aggregate(
+        open=Count("pk", filter=OPEN_VISIT),
+        last=Max("pk"),
+        last_signed=Max("pk", filter=Q(signed_at__isnull=False)),
+    )
+    return counts["last"] is not None and not counts["open"] and counts["last_signed"] == counts["last"]
+
+
+def visits_let_complete(visits: list[Visit]) -> bool:
+    """``visits_signed`` of visits already loaded, in the order they were recorded (by id)."""
+    return bool(visits) and not any(v.is_open for v in visits) and visits[-1].signed_at is not None
 
 
 def available_moves(order: ServiceOrder, *, by: User, visits_signed: bool | None = None) -> list[str]:
@@ -204,18 +215,29 @@ def _require_signed_visits(order: ServiceOrder, *, signed: bool | None) -> None:
     the customer confirms the unit works and signs (§6 1.3.6). QA, 2026-12-07: the diagnosis visit was
     signed, the return visit where the part was fitted was not, and the order completed."""
     if signed is None:
-        unsigned = order.visits.filter(signed_at__isnull=True).order_by("arrived_at", "pk").first()
+        unsigned = order.visits.filter(OPEN_VISIT).order_by("arrived_at", "pk").first()
         if unsigned is not None:
             raise ConflictError(
                 "signature_required",
                 _(
                     "The customer has not signed the visit record of %(arrived)s yet: every visit is signed"
-                    " before the order is completed."
+                    " (or ended without a signature) before the order is completed."
                 )
                 % {"arrived": f"{local_time(unsigned.arrived_at):%Y-%m-%d %H:%M}"},
                 visit_id=unsigned.pk,
             )
-        signed = order.visits.exists()
+        last = order.visits.order_by("-pk").first()
+        if last is not None and last.signed_at is None:
+            raise ConflictError(
+                "signature_required",
+                _(
+                    "The last visit (%(arrived)s) ended without the customer's signature: the customer signs the"
+                    " visit that resolves the fault before the order is completed."
+                )
+                % {"arrived": f"{local_time(last.arrived_at):%Y-%m-%d %H:%M}"},
+                visit_id=last.pk,
+            )
+        signed = last is not None
     if not signed:
         raise ConflictError("signature_required", _("The customer has not signed every visit record yet."))
 

@@ -17,8 +17,8 @@ from aftersales.core.uploads import IMAGE_TYPES, clean_upload
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
-from aftersales.service.choices import JOB_STATUSES, EventType, OldParts, OrderStatus
-from aftersales.service.models import Attachment, ServiceOrder, Visit
+from aftersales.service.choices import JOB_STATUSES, EventType, OldParts, OrderStatus, UnsignedReason, WaitingFor
+from aftersales.service.models import OPEN_VISIT, Attachment, ServiceOrder, Visit
 from aftersales.service.permissions import can_add_customer_photos, can_edit_order, can_record_visit, may_record_visits
 from aftersales.service.services.common import lock_order, record_event, require_order_in_scope
 from aftersales.service.services.coverage import redecide_order_coverage
@@ -104,16 +104,29 @@ def _require_no_open_visit(order: ServiceOrder) -> None:
     """One record open at a time: an arrival while a visit is still unsigned (a retry, a double tap, a
     helper arriving with the technician) would leave a second draft nobody completes. The phone view
     offers the arrival only when no visit is open; the order's row lock makes two at once queue."""
-    open_visit = order.visits.filter(signed_at__isnull=True).order_by("arrived_at", "pk").first()
+    open_visit = order.visits.filter(OPEN_VISIT).order_by("arrived_at", "pk").first()
     if open_visit is not None:
         raise ConflictError(
             "visit_open",
             _(
-                "The visit record of %(arrived)s is not signed yet: complete it and have the customer sign it"
-                " before recording another arrival."
+                "The visit record of %(arrived)s is not signed yet: complete it and have the customer sign it,"
+                " or end it without a signature, before recording another arrival."
             )
             % {"arrived": f"{local_time(open_visit.arrived_at):%Y-%m-%d %H:%M}"},
             visit_id=open_visit.pk,
+        )
+
+
+def _require_visit_open(visit: Visit) -> None:
+    """A signed record is final (409 ``visit_signed``), and so is one ended without a signature (409
+    ``visit_ended``): the next visit is a new record. Call with the visit locked."""
+    if visit.signed_at:
+        raise ConflictError("visit_signed", _("The customer has signed this record; it can no longer change."))
+    if visit.unsigned_reason:
+        raise ConflictError(
+            "visit_ended",
+            _("This visit ended without a signature (%(reason)s); it can no longer change.")
+            % {"reason": choice_label(UnsignedReason, visit.unsigned_reason)},
         )
 
 
@@ -203,8 +216,7 @@ def update_visit(visit: Visit, *, by: User, **fields: Any) -> Visit:
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
     _require_open_order(order)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    if visit.signed_at:
-        raise ConflictError("visit_signed", _("The customer has signed this record; it can no longer change."))
+    _require_visit_open(visit)
     clean = _clean_visit_fields(fields, arrived_at=visit.arrived_at, received_at=order.received_at)
     changed = {f: v for f, v in clean.items() if getattr(visit, f) != v}
     for field, value in changed.items():
@@ -232,8 +244,7 @@ def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile)
     name = require_text(signer_name, field="signer_name", max_length=100)
     upload = clean_upload(image, field="signature", allowed_types=("image/png",), max_bytes=1024 * 1024)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    if visit.signed_at:
-        raise ConflictError("visit_signed", _("This record is signed already."))
+    _require_visit_open(visit)
     visit.signer_name = name
     visit.signed_at = timezone.now()
     if not visit.departed_at:
@@ -241,6 +252,56 @@ def sign_visit(visit: Visit, *, by: User, signer_name: str, image: UploadedFile)
     visit.signature.save(upload.name, upload.file, save=False)
     visit.save()
     record_event(order, type=EventType.SIGNED, by=by, data={"visit_id": visit.pk, "signer_name": name})
+    return visit
+
+
+@transaction.atomic
+def end_visit_unsigned(
+    visit: Visit,
+    *,
+    by: User,
+    reason: str,
+    note: str = "",
+    waiting_for: str = "",
+    departed_at: datetime.datetime | None = None,
+) -> Visit:
+    """End a visit the customer cannot sign (nobody on site, the work not finished, a refusal): the record is
+    closed with the reason and the departure, and the next visit is a new record. An order on site goes to
+    waiting, for ``waiting_for`` (by default the parts when another visit is needed, else the customer), so
+    the technician's return is a new arrival. Completing the order still needs the customer's signature on
+    its last visit. ``other`` needs a note."""
+    _check_may_record_visits(by)
+    order = lock_order(visit.order, by=by)
+    if not can_record_visit(by, order):
+        raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
+    _require_open_order(order)
+    reason = require_choice(reason, field="reason", choices=UnsignedReason)
+    note = require_text(note, field="note", max_length=200, required=reason == UnsignedReason.OTHER)
+    if waiting_for:
+        require_choice(waiting_for, field="waiting_for", choices=WaitingFor)
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    _require_visit_open(visit)
+    departed = departed_at or visit.departed_at or timezone.now()
+    clean = _clean_visit_fields({"departed_at": departed}, arrived_at=visit.arrived_at, received_at=order.received_at)
+    visit.departed_at = clean["departed_at"]
+    visit.unsigned_reason, visit.unsigned_note = reason, note
+    _require_old_parts_told(visit)
+    visit.save()
+    record_event(
+        order,
+        type=EventType.VISIT_ENDED_UNSIGNED,
+        by=by,
+        data={"visit_id": visit.pk, "reason": reason, "note": note},
+    )
+    if order.status == OrderStatus.ON_SITE:
+        default = WaitingFor.PARTS if reason == UnsignedReason.RETURN_NEEDED else WaitingFor.CUSTOMER
+        transition_order(
+            order,
+            to=OrderStatus.WAITING,
+            by=by,
+            waiting_for=waiting_for or default,
+            reason=choice_label(UnsignedReason, reason) + (f"（{note}）" if note else ""),
+        )
     return visit
 
 

@@ -322,3 +322,43 @@ def test_completing_with_an_unsigned_return_visit_shows_the_refusal(tech_client,
     assert order.status == "on_site"
     assert "signature_required" not in response.content.decode()
     assert "签字" in response.content.decode() or "sign" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("post", "field", "message"),
+    [
+        ({"reason": "other", "note": ""}, "note", "此项为必填项。"),
+        ({"reason": "bored"}, "reason", "选择一个有效的选项"),
+        ({"reason": "customer_absent", "waiting_for": "weather"}, "waiting_for", "选择一个有效的选项"),
+    ],
+)
+def test_ending_a_visit_with_a_bad_answer_shows_it_at_the_field_and_ends_nothing(
+    post, field, message, tech_client, tech, centre, users
+):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech)
+
+    answer = tech_client.post(f"/tech/orders/{order.pk}/visits/{visit.pk}/end/", post)
+
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert f'id="id_{field}_error"' in body or f"id_{field}" in body
+    assert message in body and '<details class="mt-3" id="end-visit" open>' in body
+    visit.refresh_from_db()
+    assert (visit.unsigned_reason, ServiceOrder.objects.get(pk=order.pk).status) == ("", "on_site")
+
+
+def test_a_visit_ended_unsigned_shows_on_the_order_page_and_the_print(tech_client, tech, centre, users, client):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech)
+
+    ended = tech_client.post(
+        f"/tech/orders/{order.pk}/visits/{visit.pk}/end/", {"reason": "refused", "note": "对维修结果有异议"}
+    )
+    client.force_login(users[Role.MANAGER])
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    printed = client.get(f"/orders/{order.pk}/print/").content.decode()
+
+    assert ended.status_code == 302
+    assert "无签字结束" in page and "客户拒绝签字" in page and "对维修结果有异议" in page
+    assert "无签字：客户拒绝签字（对维修结果有异议）" in printed

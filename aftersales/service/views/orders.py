@@ -54,6 +54,7 @@ from aftersales.service.permissions import (
     sees_centre_orders,
 )
 from aftersales.service.selectors import available_moves
+from aftersales.service.services.orders import visits_let_complete
 from aftersales.service.sla import sla_states
 from aftersales.service.transitions import REASON_REQUIRED
 
@@ -188,7 +189,7 @@ MOVE_STYLES = {
 
 def offered_moves(user: User, order: ServiceOrder, *, visits: list[Visit]) -> list[str]:
     """What the service would accept from this user now (dispatching happens on the board)."""
-    signed = bool(visits) and all(v.signed_at for v in visits)
+    signed = visits_let_complete(visits)
     return available_moves(user=user, order=order, visits_signed=signed)
 
 

@@ -23,11 +23,19 @@ from aftersales.accounts.models import User
 from aftersales.core.errors import DomainError
 from aftersales.core.pagination import Page, keyset_page
 from aftersales.service.choices import JOB_STATUSES, OrderStatus
-from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitForm, show_domain_error
+from aftersales.service.forms_field import VISIT_SERVICE_FIELDS, ArrivalForm, VisitEndForm, VisitForm, show_domain_error
 from aftersales.service.models import ServiceOrder, Visit
 from aftersales.service.permissions import can_record_visit, jobs_visible_to
 from aftersales.service.selectors import available_moves, get_order, order_visits
-from aftersales.service.services import add_photo, record_visit, sign_visit, transition_order, update_visit
+from aftersales.service.services import (
+    add_photo,
+    end_visit_unsigned,
+    record_visit,
+    sign_visit,
+    transition_order,
+    update_visit,
+)
+from aftersales.service.services.orders import visits_let_complete
 from aftersales.service.services.visits import VISIT_STATUSES
 from aftersales.service.sla import sla_state
 from aftersales.service.views.orders import is_htmx_fragment
@@ -55,13 +63,13 @@ def _job(user: User, order_id: int) -> ServiceOrder:
 
 
 def _may_complete(user: User, order: ServiceOrder, visits: list[Visit]) -> bool:
-    signed = bool(visits) and all(v.signed_at for v in visits)
+    signed = visits_let_complete(visits)
     return OrderStatus.COMPLETED in available_moves(user=user, order=order, visits_signed=signed)
 
 
 def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any]:
     visits = list(order_visits(order=order))
-    open_visit = next((v for v in reversed(visits) if not v.signed_at), None)
+    open_visit = next((v for v in reversed(visits) if v.is_open), None)
     # A completed, closed or cancelled order's records are final (update_visit refuses them): a draft
     # left unsigned is shown as it is, without the form and the signature pad.
     editable = order.is_open
@@ -87,6 +95,7 @@ def _job_context(user: User, order: ServiceOrder, **forms: Any) -> dict[str, Any
     if not editable and forms.get("visit_form") is not None:
         context["refusals"] = forms["visit_form"].non_field_errors()  # a post the service refused
     if editable and open_visit is not None:
+        context["end_form"] = forms.get("end_form") or VisitEndForm()
         context["visit_form"] = forms.get("visit_form") or VisitForm(
             initial={
                 **{f: getattr(open_visit, f) for f in VisitForm.VISIT_FIELDS},
@@ -188,6 +197,28 @@ def tech_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpRespon
 
 @login_required
 @require_POST
+def tech_end_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpResponse:
+    """End the open visit without the customer's signature, with the reason; the order goes to waiting."""
+    order = _job(request.user, order_id)
+    visit = order.visits.filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404("No such visit.")
+    form = VisitEndForm(request.POST)
+    if form.is_valid():
+        try:
+            end_visit_unsigned(visit, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            messages.success(request, _("Visit ended without a signature. The next arrival starts a new record."))
+            return redirect("service:tech_order", order_id=order.pk)
+    order = _job(request.user, order_id)
+    context = _job_context(request.user, order, end_form=form)
+    return render(request, "service/tech_order.html", context, status=400)
+
+
+@login_required
+@require_POST
 def tech_complete(request: HttpRequest, order_id: int) -> HttpResponse:
     """Mark the job completed; the service needs a signed visit (§6 1.3.6)."""
     order = _job(request.user, order_id)
@@ -205,5 +236,6 @@ urlpatterns = [
     path("tech/orders/<int:order_id>/", tech_order, name="tech_order"),
     path("tech/orders/<int:order_id>/arrive/", tech_arrive, name="tech_arrive"),
     path("tech/orders/<int:order_id>/visits/<int:visit_id>/", tech_visit, name="tech_visit"),
+    path("tech/orders/<int:order_id>/visits/<int:visit_id>/end/", tech_end_visit, name="tech_end_visit"),
     path("tech/orders/<int:order_id>/complete/", tech_complete, name="tech_complete"),
 ]
