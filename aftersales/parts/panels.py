@@ -50,7 +50,7 @@ def render(request: HttpRequest | None, visit: Visit, place: str) -> str:
     rows = _parts_of_order(request, visit)
     context: dict[str, Any] = {"visit": visit, "rows": rows, "place": place}
     if place == "phone" and request is not None:
-        if not (may_use_parts(request.user) and order_is_open(visit.order) and not visit.signed_at):
+        if not (may_use_parts(request.user) and order_is_open(visit.order) and visit.is_open):
             if not rows:
                 return ""
         else:

@@ -39,7 +39,8 @@ def require_open_order(order: ServiceOrder, *, by: User) -> ServiceOrder:
 
 
 def require_unsigned_visit(visit: Visit) -> Visit:
-    """The visit read again; 409 ``visit_signed`` once the customer has signed it: the signed record is
+    """The visit read again; 409 ``visit_signed`` once the customer has signed it (``visit_ended`` once it
+    ended without a signature): the signed record is
     what the customer confirmed, so no part is added to it afterwards (the phone page hides the parts
     then; the service refuses them too). Call with the order locked (``require_open_order``):
     ``sign_visit`` locks the order first, so the signature cannot come between this check and the
@@ -49,6 +50,12 @@ def require_unsigned_visit(visit: Visit) -> Visit:
         raise ConflictError(
             "visit_signed",
             _("The customer has signed this visit record: parts can no longer be added to it."),
+            field="visit",
+        )
+    if fresh.unsigned_reason:  # ended without a signature: as final (service.services.visits)
+        raise ConflictError(
+            "visit_ended",
+            _("This visit ended without a signature: parts can no longer be added to it."),
             field="visit",
         )
     return fresh

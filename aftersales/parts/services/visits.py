@@ -209,8 +209,8 @@ def _note_on_record(visit: Visit, used: list[VisitPart], *, order: ServiceOrder,
     - "old parts" follows the parts used while it still says none were replaced (found by a helper's
       probe, 2026-12-06: the signed record read "No parts replaced" beside a part handed to the
       customer): handed to the customer when every old part was, else kept by us."""
-    visit.refresh_from_db(fields=["old_parts", "parts_replaced", "signed_at"])
-    if visit.signed_at or not can_record_visit(by, order):
+    visit.refresh_from_db(fields=["old_parts", "parts_replaced", "signed_at", "unsigned_reason"])
+    if not visit.is_open or not can_record_visit(by, order):
         return
     changes: dict[str, str] = {}
     text = visit.parts_replaced.strip()

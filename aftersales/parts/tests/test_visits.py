@@ -21,7 +21,13 @@ from aftersales.parts.services.visits import IssueLine, clean_lines, use_parts
 from aftersales.parts.tests.factories import stock_up, van
 from aftersales.service.choices import OrderStatus
 from aftersales.service.models import ServiceOrder, Visit
-from aftersales.service.services import assign_technician, record_visit, sign_visit, transition_order
+from aftersales.service.services import (
+    assign_technician,
+    end_visit_unsigned,
+    record_visit,
+    sign_visit,
+    transition_order,
+)
 from aftersales.service.tests.factories import make_order
 from aftersales.service.tests.test_api_flow import png_bytes
 
@@ -144,6 +150,18 @@ def test_a_visit_read_before_the_signature_is_refused_after_it(job, keeper, shop
         use_parts(by=technician, visit=visit, lines=[line(part)])
 
     assert exc.value.code == "visit_signed" and not VisitPart.objects.exists()
+
+
+def test_no_part_goes_to_a_visit_ended_without_a_signature(job, keeper, shop, part):
+    technician, visit, _ = job
+    stock_up(shop, part, 1, by=keeper)
+    end_visit_unsigned(visit, by=technician, reason="customer_absent")
+
+    with pytest.raises(ConflictError) as exc:
+        use_parts(by=technician, visit=visit, lines=[line(part, location=shop)])
+
+    assert (exc.value.code, exc.value.field) == ("visit_ended", "visit") and not VisitPart.objects.exists()
+    assert Stock.objects.get(location=shop, part=part).on_hand == 1
 
 
 def test_another_technicians_job_is_not_found(job, keeper, shop, part, centre):
