@@ -15,8 +15,7 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
     return [model for arg in typing.get_args(annotation) for model in _nested_models(arg)]
 
 
-def body_schemas() -> dict[type[BaseModel], str]:
-    """Every model a JSON body of the API is read into, nested ones too, with one operation naming it."""
+def _schemas(sources: tuple[str, ...], *, params_too: bool) -> dict[type[BaseModel], str]:
     from aftersales.api import api
 
     found: dict[type[BaseModel], str] = {}
@@ -24,15 +23,26 @@ def body_schemas() -> dict[type[BaseModel], str]:
         for path, view in router.path_operations.items():
             for operation in view.operations:
                 for params in operation.models:
-                    if getattr(params, "__ninja_param_source__", None) != "body":
+                    if getattr(params, "__ninja_param_source__", None) not in sources:
                         continue
-                    todo = [m for field in params.model_fields.values() for m in _nested_models(field.annotation)]
+                    todo = [params] if params_too else []
+                    todo += [m for field in params.model_fields.values() for m in _nested_models(field.annotation)]
                     while todo:
                         model = todo.pop()
                         if model not in found:
                             found[model] = f"{operation.methods[0]} {path}"
                             todo += [m for f in model.model_fields.values() for m in _nested_models(f.annotation)]
     return found
+
+
+def body_schemas() -> dict[type[BaseModel], str]:
+    """Every model a JSON body of the API is read into, nested ones too, with one operation naming it."""
+    return _schemas(("body",), params_too=False)
+
+
+def text_schemas() -> dict[type[BaseModel], str]:
+    """Every model a query string or a form is read into, with one operation naming it."""
+    return _schemas(("query", "form"), params_too=True)
 
 
 def lax_fields(model: type[BaseModel], wrong_values: Callable[[FieldInfo], list[Any]], types: set[str]) -> list[str]:
@@ -44,7 +54,7 @@ def lax_fields(model: type[BaseModel], wrong_values: Callable[[FieldInfo], list[
             try:
                 model.model_validate({name: value})
             except ValidationError as error:
-                if any(e["loc"][:1] == (name,) and e["type"] in types for e in error.errors()):
+                if any(name in e["loc"][:1] + e["loc"][-1:] and e["type"] in types for e in error.errors()):
                     continue
             lax.append(f"{name} takes {value!r}")
             break

@@ -15,7 +15,7 @@ from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
 from aftersales.service.models import OrderEvent, ServiceOrder, Visit
 from aftersales.service.tests.factories import make_order
-from aftersales.tests.body_schemas import body_schemas, lax_fields, lax_schemas
+from aftersales.tests.body_schemas import body_schemas, lax_fields, lax_schemas, text_schemas
 
 JSON = "application/json"
 NOT_BOOLEANS = ["yes", "no", "off", "t", "true", 1, 0, 0.0, "1", [], {}]
@@ -125,51 +125,15 @@ def test_a_boolean_in_the_query_string_is_still_read(order, users, api_client):
 TEXT_NOT_BOOLEANS = ["yes", "no", "on", "off", "1", "0", "t", "f", "y", "n", "True", "FALSE", "", "maybe"]
 
 
-def _text_schemas() -> dict[type[BaseModel], str]:
-    """Every model a query string or a form is read into, with one operation naming it."""
-    from aftersales.api import api
-
-    found: dict[type[BaseModel], str] = {}
-    for _prefix, router in api._routers:
-        for path, view in router.path_operations.items():
-            for operation in view.operations:
-                for params in operation.models:
-                    if getattr(params, "__ninja_param_source__", None) not in ("query", "form"):
-                        continue
-                    todo = [params]
-                    while todo:
-                        model = todo.pop()
-                        if model not in found:
-                            found[model] = f"{operation.methods[0]} {path}"
-                            todo += [m for f in model.model_fields.values() for m in _nested_models(f.annotation)]
-    return found
-
-
 def _lax_text_booleans(model: type[BaseModel]) -> list[str]:
-    lax = []
-    for name, field in model.model_fields.items():
-        if not is_boolean(field.annotation):
-            continue
-        for value in TEXT_NOT_BOOLEANS:
-            try:
-                model.model_validate({name: value})
-            except ValidationError as error:
-                if any(e["loc"][-1:] == (name,) and e["type"] == "bool_parsing" for e in error.errors()):
-                    continue
-            lax.append(f"{name} takes {value!r}")
-            break
-    return lax
+    return lax_fields(model, lambda field: TEXT_NOT_BOOLEANS if is_boolean(field.annotation) else [], {"bool_parsing"})
 
 
 def test_every_boolean_of_a_query_string_or_form_is_true_or_false():
     # QA, 2026-12-07: POST /quotes/{id}/answer read approve=yes, on or 1 as an approval (a Form[bool]);
     # ?unread=yes passed as well. A boolean sent as text is "true" or "false" (core.api.TextBool).
-    schemas = _text_schemas()
-    lax = {
-        f"{model.__module__}.{model.__name__} ({where})": found
-        for model, where in schemas.items()
-        if (found := _lax_text_booleans(model))
-    }
+    schemas = text_schemas()
+    lax = lax_schemas(schemas, _lax_text_booleans)
     booleans = {name for model in schemas for name, f in model.model_fields.items() if is_boolean(f.annotation)}
 
     assert {"approve", "unread", "unassigned", "overdue", "current", "waiting", "expiring"} <= booleans
