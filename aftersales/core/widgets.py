@@ -1,10 +1,13 @@
 """Form widgets shared by every app's screens."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import Promise
 
 ISO_DAY = "%Y-%m-%d"
@@ -92,3 +95,24 @@ class SearchPicker(forms.Widget):
             label="" if self.multiple or not chosen else chosen[0]["label"],
         )
         return context
+
+
+# A picker's options shown at once: enough to pick from, few enough to read; more typed narrows them.
+PICKER_ROWS = 15
+
+
+def picker_options(
+    request: HttpRequest,
+    found: QuerySet[Any],
+    *,
+    option: Callable[[Any], tuple[Any, str, str]],
+    query: str,
+    hint: str,
+) -> HttpResponse:
+    """A SearchPicker's options: the first ``PICKER_ROWS`` of ``found`` (already scoped, searched and
+    ordered by the app that owns them) as ``option(record)`` = (value, label, detail), saying when more
+    match; ``hint`` when nothing was typed."""
+    rows = list(found[: PICKER_ROWS + 1])
+    options = [dict(zip(("value", "label", "detail"), option(row), strict=True)) for row in rows[:PICKER_ROWS]]
+    context = {"options": options, "more": len(rows) > PICKER_ROWS, "query": query, "hint": hint}
+    return render(request, "core/widgets/picker_options.html", context)

@@ -7,5 +7,5 @@ from aftersales.customers import views
 app_name = "customers"
 
 urlpatterns = [
-    path("picker/", views.picker_options, name="picker"),
+    path("picker/", views.picker, name="picker"),
 ]

@@ -7,5 +7,5 @@ from aftersales.installed_base import views
 app_name = "installed_base"
 
 urlpatterns = [
-    path("picker/", views.picker_options, name="picker"),
+    path("picker/", views.picker, name="picker"),
 ]

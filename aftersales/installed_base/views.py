@@ -4,19 +4,18 @@ with what was typed."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from aftersales.core.widgets import picker_options
 from aftersales.installed_base.permissions import units_visible_to
 
-PICKER_ROWS = 15
 QUERY_MAX = 64
 
 
 @login_required
 @require_GET
-def picker_options(request: HttpRequest) -> HttpResponse:
+def picker(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:QUERY_MAX].upper()
     customer = request.GET.get("customer", "")
     units = units_visible_to(request.user)
@@ -26,13 +25,10 @@ def picker_options(request: HttpRequest) -> HttpResponse:
         units = units.filter(serial_number__startswith=text)
     else:
         units = units.none()
-    found = list(units.select_related("product_model").order_by("serial_number")[: PICKER_ROWS + 1])
-    context = {
-        "options": [
-            {"value": u.pk, "label": u.serial_number, "detail": u.product_model.name} for u in found[:PICKER_ROWS]
-        ],
-        "more": len(found) > PICKER_ROWS,
-        "query": text,
-        "hint": _("Choose the customer first, or type the start of a serial number."),
-    }
-    return render(request, "core/widgets/picker_options.html", context)
+    return picker_options(
+        request,
+        units.select_related("product_model").order_by("serial_number"),
+        option=lambda u: (u.pk, u.serial_number, u.product_model.name),
+        query=text,
+        hint=_("Choose the customer first, or type the start of a serial number."),
+    )

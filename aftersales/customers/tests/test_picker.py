@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
+from aftersales.core.widgets import PICKER_ROWS
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
-from aftersales.customers.views import PICKER_ROWS
 
 
 def client_for(user) -> Client:

@@ -5,8 +5,8 @@ import re
 
 from django.test import Client
 
+from aftersales.core.widgets import PICKER_ROWS
 from aftersales.parts.tests.factories import PartFactory
-from aftersales.parts.views_picker import PICKER_ROWS
 
 
 def _client(user) -> Client:

@@ -12,7 +12,6 @@ from PIL import Image
 from aftersales.accounts.choices import Role
 from aftersales.core.registry import timeline_for
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.service import services
 from aftersales.service.choices import EventType
 from aftersales.service.models import Attachment, OrderEvent, ServiceOrder, Visit
@@ -25,23 +24,6 @@ def image_file(name: str = "photo.png", *, fmt: str = "PNG", size: tuple[int, in
     buffer = io.BytesIO()
     Image.new("RGB", size, "white").save(buffer, format=fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
-
-
-@pytest.fixture
-def order(users: dict[str, Any], centre: Any) -> ServiceOrder:
-    customer = CustomerFactory(service_center=centre)
-    order = make_order(by=users[Role.AGENT], customer=customer, unit=UnitFactory(customer=customer))
-    return services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
-
-
-@pytest.fixture
-def tech(users: dict[str, Any], api_client: Any) -> Any:
-    return api_client(users[Role.TECHNICIAN])
-
-
-@pytest.fixture
-def visit(order: ServiceOrder, users: dict[str, Any]) -> Visit:
-    return services.record_visit(order, by=users[Role.TECHNICIAN], diagnosis="轴承磨损")
 
 
 def counts() -> tuple[int, int, int]:
