@@ -160,14 +160,23 @@ def test_home_escapes_customer_names(users, centre):
     ("role", "shown"), [(Role.MANAGER, True), (Role.ADMIN, True), (Role.AGENT, False), (Role.DISPATCHER, False)]
 )
 def test_home_warns_managers_and_admins_when_next_year_has_no_calendar(users, monkeypatch, role, shown):
-    monkeypatch.setattr("aftersales.calendars.home.year_is_known", lambda *, year: False)
+    next_year = timezone.localdate().year + 1
+    monkeypatch.setattr("aftersales.calendars.home.year_is_known", lambda *, year: year != next_year)
 
     body = login(users[role]).get("/").content.decode()
 
     assert ('id="calendar-banner"' in body) is shown
     if shown:
-        next_year = timezone.localdate().year + 1
         assert str(next_year) in body.split('id="calendar-banner"')[1].split("</div>")[0]
+
+
+def test_home_names_this_year_first_when_neither_year_has_a_calendar(users, monkeypatch):
+    monkeypatch.setattr("aftersales.calendars.home.year_is_known", lambda *, year: False)
+
+    body = login(users[Role.MANAGER]).get("/").content.decode()
+
+    banner = body.split('id="calendar-banner"')[1].split("</div>")[0]
+    assert str(timezone.localdate().year) in banner and str(timezone.localdate().year + 1) not in banner
 
 
 def test_home_shows_no_calendar_warning_when_next_year_is_known(users, monkeypatch):
