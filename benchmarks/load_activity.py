@@ -221,7 +221,7 @@ def load(*, seed: int, lines_total: int) -> None:  # noqa: C901, PLR0912, PLR091
         visits = Copier(raw, "service_visit", (
             "id", "created_at", "updated_at", "arrived_at", "arrival_confirmed_by", "diagnosis", "work_done",
             "parts_replaced", "old_parts", "misuse_found", "departed_at", "signature", "signer_name", "signed_at",
-            "rating", "customer_remarks", "order_id", "technician_id"))  # fmt: skip
+            "rating", "customer_remarks", "order_id", "technician_id", "unsigned_reason", "unsigned_note"))  # fmt: skip
         used = Copier(raw, "parts_visitpart", (
             "id", "quantity", "serial", "old_part_fate", "old_serial", "unit_price", "created_at", "created_by_id",
             "location_id", "move_id", "order_id", "part_id", "visit_id"))  # fmt: skip
@@ -255,7 +255,7 @@ def load(*, seed: int, lines_total: int) -> None:  # noqa: C901, PLR0912, PLR091
                         DIAGNOSES[rnd.randrange(len(DIAGNOSES))], WORK[rnd.randrange(len(WORK))] if departed else "",
                         "", "none", "f", ts(departed), "", "", ts(departed) if signed else N,
                         str(chooser((5, 4, 3, 2, 1), (55, 28, 10, 4, 3))[0]) if signed and rr() < 0.6 else N, "",
-                        str(oid), str(tech),
+                        str(oid), str(tech), "", "",
                     ))  # fmt: skip
                     n_lines = next(line_counter)
                     if n_lines:
