@@ -69,6 +69,41 @@ def test_a_contract_year_of_visits_on_the_calendar(signed_in):
     screenshot(page, "contracts-calendar")
 
 
+def test_the_pickers_by_keyboard_and_a_customer_changed_after_its_units(signed_in):
+    # QA 2026-12-07: the previous customer's units stayed chosen (the form refused "units of another
+    # customer" without naming them); Enter in the box sent the form and lost the search; Tab left the
+    # list open over the next fields.
+    first, second = [
+        Unit.objects.filter(customer__service_center__code="SH", customer__name=name).order_by("pk").first()
+        for name in Unit.objects.filter(customer__service_center__code="SH")
+        .order_by("customer__name")
+        .values_list("customer__name", flat=True)
+        .distinct()[:2]
+    ]
+    page = signed_in("manager")
+    page.goto("/contracts/new/")
+    pick(page, zh("Customer"), typed=first.customer.name[:4], option=first.customer.name)
+    pick(page, zh("Units"), typed="", option=first.serial_number)
+    expect(page.locator("[data-picker-chip]")).to_have_text(first.serial_number)
+    units_box = page.locator("#id_units")
+    units_box.press("Tab")
+    expect(page.locator("#id_units_options")).to_be_hidden()
+
+    customer_box = page.locator("#id_customer")
+    customer_box.fill("")
+    customer_box.press_sequentially(second.customer.name)  # the whole name: one match
+    expect(page.locator("#id_customer_options [role=option]")).to_have_count(1)
+    customer_box.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/contracts/new/$"))
+    expect(page.locator("input[name=customer]")).to_have_value(str(second.customer.pk))
+    expect(customer_box).to_have_value(second.customer.name)
+    expect(page.locator("[data-picker-chip]")).to_have_count(0)
+    units_box.click()
+    expect(page.locator("#id_units_options [role=option]").filter(has_text=second.serial_number)).to_have_count(1)
+    expect(page.locator(".alert-danger")).to_have_count(0)  # nothing was sent
+
+
 def test_deposit_blocked_then_released_with_a_reason(signed_in, problems):
     problems.allow(re.compile(r"409 \(Conflict\)"))  # the blocked release, refused on purpose
     contract = Contract.objects.filter(service_center__code="SH").order_by("pk").first()

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from aftersales.accounts.forms import BootstrapFormMixin
 from aftersales.contracts.choices import Billing, ContractAccount, ContractKind, EntryKind, PlanKind, Severity
+from aftersales.core.forms import PickedRecordsField
 from aftersales.core.widgets import DateInput
 from aftersales.customers.widgets import customer_picker
 from aftersales.installed_base.widgets import units_picker
@@ -18,7 +19,7 @@ class ContractForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContractKind.choices)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
-    units = forms.ModelMultipleChoiceField(queryset=None, label=_("Units"), widget=units_picker())
+    units = PickedRecordsField(queryset=None, label=_("Units"), widget=units_picker())
     price = forms.DecimalField(label=_("Price (CNY)"), max_digits=14, decimal_places=2, min_value=0, initial=0)
     billing = forms.ChoiceField(label=_("Billing"), choices=Billing.choices, initial=Billing.YEARLY)
     deposit_amount = forms.DecimalField(

@@ -5,9 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BoundField
 from django.forms.models import ModelChoiceIterator
+
+from aftersales.core.validation import is_record_id
 
 
 class ConsoleBoundField(BoundField):
@@ -43,3 +46,17 @@ class OfferedChoiceField(forms.ModelChoiceField):
     ) -> None:
         self.offered = offered  # before the queryset is set: that renders the choices
         super().__init__(queryset=queryset, **kwargs)
+
+
+class PickedRecordsField(forms.ModelMultipleChoiceField):
+    """Records chosen with a multiple ``core.widgets.SearchPicker`` (a customer's units). A value no record
+    can have as its id (letters, 2**70) is refused as a choice not offered before any query: Django reads
+    the values with ``pk__in``, which SQLite cannot bind past 2**63 and PostgreSQL refuses (a 500)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not is_record_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)

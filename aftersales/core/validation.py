@@ -11,6 +11,17 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.errors import DomainError, ValidationFailed
 
+# The largest id a column holds (a PostgreSQL bigint). A larger number is no record's id, and the database
+# cannot even be asked about it: SQLite raises OverflowError binding it, PostgreSQL SQLSTATE 22003.
+ID_MAX = 2**63 - 1
+
+
+def is_record_id(value: object) -> bool:
+    """Whether ``value`` as a form or query string sends it (``"42"``) can be a record's id: ASCII digits,
+    from 1 to ``ID_MAX``. Checked before a forged or overlong id reaches a query."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= ID_MAX
+
 
 def require_text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
     text = (value or "").strip()

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 
+from aftersales.core.validation import is_record_id
+
 ISO_DAY = "%Y-%m-%d"
 
 
@@ -71,10 +73,11 @@ class SearchPicker(forms.Widget):
 
     def _chosen(self, values: list[str]) -> list[dict[str, str]]:
         """The chosen records in the order given, as {"value", "label"}; an id not in the queryset (made up,
-        out of scope) is left out, so it is neither shown nor sent again."""
+        out of scope, too large for a column) is left out, so it is neither shown nor sent again."""
         queryset = (
             self.queryset if self.queryset is not None else getattr(getattr(self, "choices", None), "queryset", None)
         )
+        values = [v for v in values if is_record_id(v)]
         if not values or queryset is None:
             return []
         try:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from aftersales.core.validation import is_record_id
 from aftersales.core.widgets import picker_options
 from aftersales.installed_base.permissions import units_visible_to
 
@@ -19,7 +20,9 @@ def picker(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:QUERY_MAX].upper()
     customer = request.GET.get("customer", "")
     units = units_visible_to(request.user)
-    if customer.isascii() and customer.isdigit():
+    if customer and not is_record_id(customer):
+        units = units.none()  # letters, or a number no customer's id can be (2**70: a 500 on the query)
+    elif customer:
         units = units.filter(customer_id=int(customer), serial_number__contains=text)
     elif text:
         units = units.filter(serial_number__startswith=text)

@@ -222,6 +222,14 @@ class VisitEndForm(ConsoleForm):
         choices=[("", _("As the reason says")), *WaitingFor.choices],
         widget=_select(),
     )
+    # Without it the departure is the moment the button is pressed: a visit ended back at the office, or the
+    # next morning, counted a day or a week on site (QA 2026-12-07: 225 h of one technician's utilisation).
+    departed_at = forms.DateTimeField(
+        label=_("Left the site at"),
+        required=False,
+        help_text=_("Empty: now. Ending the visit later, give the time you left."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 class VisitForm(ConsoleForm):

@@ -164,6 +164,12 @@ def draft_weekly_summary(*, person: User, week_start: datetime.date) -> str:
         lines.append(
             f"- {timezone.localtime(visit.arrived_at):%m-%d} {visit.order.number} {visit.order.customer.name}"
             + (pgettext("before the work done in a summary line", ": ") + visit.work_done if visit.work_done else "")
+            # A trip left unfinished reads as one (QA 2026-12-07: both trips of an order read alike).
+            + (
+                _(" (ended without a signature: %(reason)s)") % {"reason": visit.get_unsigned_reason_display()}
+                if visit.unsigned_reason
+                else ""
+            )
         )
     if not visits:
         lines.append(_("- none"))

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -287,3 +288,21 @@ def test_the_visit_calendars_weekday_heads_are_in_the_users_language(manager, la
 
     for head in heads:
         assert f'<th scope="col" class="text-center fw-normal">{head}</th>' in page
+
+
+# An id no column holds: SQLite cannot bind it, PostgreSQL refuses it (SQLSTATE 22003); both were a 500.
+def test_the_contract_and_project_forms_refuse_ids_no_column_holds(users, centre):
+    customer = CustomerFactory(service_center=centre)
+    unit = UnitFactory(customer=customer, serial_number="KT1")
+    client = client_for(users["manager"])
+
+    by_customer = client.post("/contracts/new/", {"customer": str(2**70), "units": [unit.pk], "title": "x"})
+    by_unit = client.post("/contracts/new/", {"customer": customer.pk, "units": [unit.pk, str(2**70)], "title": "x"})
+    project = client.post("/contracts/projects/new/", {"customer": str(2**70), "name": "x"})
+
+    assert by_customer.status_code == 400 and by_customer.context["form"].has_error("customer", "invalid_choice")
+    assert by_unit.status_code == 400 and by_unit.context["form"].has_error("units", "invalid_choice")
+    again = re.findall(r'<input type="hidden" name="units" value="(\d+)"', by_unit.content.decode())
+    assert again == [str(unit.pk)]  # the real unit stays chosen, the forged id is not sent again
+    assert project.status_code == 400 and project.context["form"].has_error("customer", "invalid_choice")
+    assert not Contract.objects.exists()

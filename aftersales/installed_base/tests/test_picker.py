@@ -57,3 +57,17 @@ def test_the_contract_form_keeps_the_units_chosen_and_offers_the_customers_units
     chosen = re.findall(r'<input type="hidden" name="units" value="(\d+)"', again)
     assert chosen == [str(units[0].pk), str(units[2].pk)]
     assert re.findall(r'data-label="([^"]*)"', offered) == ["KT0", "KT1", "KT2"]
+
+
+TOO_LARGE = str(2**70)  # no column holds it: SQLite cannot bind it, PostgreSQL refuses it (SQLSTATE 22003)
+
+
+def test_a_customer_id_no_column_holds_offers_nothing(users, centre):
+    UnitFactory(customer=CustomerFactory(service_center=centre), serial_number="KTA1")
+    client = Client()
+    client.force_login(users["manager"])
+
+    response = client.get("/units/picker/", {"customer": TOO_LARGE, "q": "KT"})
+
+    assert response.status_code == 200  # was a 500 (QA 2026-12-07)
+    assert "data-value" not in response.content.decode()

@@ -3,6 +3,7 @@ out of scope), readers only."""
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from aftersales.reports.figures import FIGURES
@@ -130,6 +131,29 @@ def test_a_bad_cell_filter_or_page_answers_400_naming_it(data, api_client, query
 
     assert answer.status_code == 400, answer.content
     assert field in answer.content.decode() and "code" in answer.json()
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "utilisation/records?measure=visits&by=technician&row=zzz",
+        f"utilisation/records?measure=visits&by=technician&row={2**70}",
+        "open-orders/records?measure=open&by=status&row=zzz",
+    ],
+)
+def test_a_row_its_grouping_cannot_have_answers_400_naming_row(data, api_client, cell):
+    # QA 2026-12-07: letters for an id were a 500 (API, click-through list and its export), a status no
+    # order can have an empty page.
+    client = Client()
+    client.force_login(data["gm"])
+    figure, query = cell.split("/records?")
+
+    answer = api_client(data["gm"]).get(f"/api/v1/reports/{cell}&{PERIOD}")
+    screen = client.get(f"/reports/{figure.replace('-', '_')}/records/?{query}&{PERIOD}")
+
+    assert answer.status_code == 400, answer.content
+    assert (answer.json()["code"], answer.json()["field"]) == ("invalid_filter", "row")
+    assert screen.status_code == 400
 
 
 def test_an_unknown_figure_or_a_centre_out_of_scope_is_404(data, api_client, users, other_centre):

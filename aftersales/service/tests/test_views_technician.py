@@ -1,6 +1,7 @@
 """Technician's phone view: jobs, arrival, the record, a drawn signature (a real PNG), completion."""
 
 import base64
+import datetime
 import io
 import re
 from urllib.parse import quote
@@ -8,6 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from aftersales.accounts.choices import Role
@@ -362,3 +364,39 @@ def test_a_visit_ended_unsigned_shows_on_the_order_page_and_the_print(tech_clien
     assert ended.status_code == 302
     assert "无签字结束" in page and "客户拒绝签字" in page and "对维修结果有异议" in page
     assert "无签字：客户拒绝签字（对维修结果有异议）" in printed
+
+
+def test_a_visit_ended_later_on_the_phone_keeps_the_time_the_technician_left(tech_client, tech, centre, users):
+    # QA 2026-12-07: the phone had no departure, so a visit ended the next morning counted the night on site.
+    order = job_for(tech, centre=centre, users=users)
+    arrived = timezone.now() - datetime.timedelta(days=2)
+    ServiceOrder.objects.filter(pk=order.pk).update(received_at=arrived - datetime.timedelta(hours=3))
+    visit = record_visit(order, by=tech, arrived_at=arrived)
+    left = timezone.localtime(arrived + datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
+
+    ended = tech_client.post(
+        f"/tech/orders/{order.pk}/visits/{visit.pk}/end/",
+        {"reason": "customer_absent", "departed_at": f"{left:%Y-%m-%dT%H:%M}"},
+    )
+
+    assert ended.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.unsigned_reason, visit.departed_at) == ("customer_absent", left)
+
+
+def test_a_departure_before_the_arrival_is_refused_at_its_field_and_ends_nothing(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech)
+    before = timezone.localtime(visit.arrived_at - datetime.timedelta(hours=1))
+
+    answer = tech_client.post(
+        f"/tech/orders/{order.pk}/visits/{visit.pk}/end/",
+        {"reason": "customer_absent", "departed_at": f"{before:%Y-%m-%dT%H:%M}"},
+    )
+
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert 'id="id_departed_at_error"' in body and '<details class="mt-3" id="end-visit" open>' in body
+    visit.refresh_from_db()
+    assert (visit.unsigned_reason, visit.departed_at) == ("", None)
+    assert ServiceOrder.objects.get(pk=order.pk).status == "on_site"

@@ -5,7 +5,9 @@
  * form's fields named in data-send; picking an option (click, or arrows then Enter) puts its id in
  * the hidden input and its name in the box, or with data-multiple adds it to the chosen list, each
  * with a remove button. Editing a single picker's box clears its id, so a name typed but not picked
- * is never sent as the old choice, and an empty box sends none. */
+ * is never sent as the old choice, and an empty box sends none. Another record picked empties the
+ * pickers that send this one's field (a new customer: the previous one's units go). Enter in the box
+ * with the list open takes the only match and never sends the form; Tab away closes the list. */
 (function () {
   "use strict";
 
@@ -51,14 +53,30 @@
     return item;
   }
 
+  // Another record chosen (a customer): the records chosen from the previous one (its units) go, since
+  // the form would refuse them; the pickers that send this one's field offer the new one's.
+  function dropDependents(p) {
+    var form = p.picker.closest("form");
+    if (!form) return;
+    form.querySelectorAll("[data-picker][data-send]").forEach(function (other) {
+      if (other.dataset.send.split(" ").indexOf(p.picker.dataset.name) < 0) return;
+      other.querySelectorAll("[data-picker-chip]").forEach(function (item) { item.remove(); });
+      other.querySelectorAll("[data-picker-value]").forEach(function (input) { input.value = ""; });
+    });
+  }
+
   function pick(p, option) {
     if (p.multiple) {
       var chosen = p.picker.querySelector("[data-picker-chosen]");
       if (chosenValues(p).indexOf(option.dataset.value) < 0) chosen.append(chip(p, option));
       p.search.value = "";
     } else {
-      p.picker.querySelector("[data-picker-value]").value = option.dataset.value;
+      var hidden = p.picker.querySelector("[data-picker-value]");
+      var before = hidden.value || hidden.dataset.was || "";
+      hidden.value = option.dataset.value;
+      hidden.dataset.was = option.dataset.value;
       p.search.value = option.dataset.label;
+      if (before && before !== option.dataset.value) dropDependents(p);
     }
     show(p, false);
     p.picker.dispatchEvent(new Event("change", { bubbles: true }));
@@ -88,7 +106,11 @@
   document.addEventListener("input", function (event) {
     var p = event.target.matches && event.target.matches("[data-picker-search]") ? parts(event.target) : null;
     if (!p) return;
-    if (!p.multiple) p.picker.querySelector("[data-picker-value]").value = "";
+    if (!p.multiple) {
+      var hidden = p.picker.querySelector("[data-picker-value]");
+      if (hidden.value) hidden.dataset.was = hidden.value; // to tell a new choice from the same one again
+      hidden.value = "";
+    }
     window.clearTimeout(p.picker.pickerTimer);
     if (p.search.value.trim() === "") {
       show(p, false);
@@ -101,6 +123,16 @@
   document.addEventListener("focusin", function (event) {
     var p = event.target.matches && event.target.matches("[data-picker-search]") ? parts(event.target) : null;
     if (p && p.multiple && p.picker.dataset.send && p.search.value.trim() === "") ask(p);
+  });
+
+  // Focus leaving the picker (Tab) closes its list, which would cover the next fields.
+  document.addEventListener("focusout", function (event) {
+    var p = event.target.closest ? parts(event.target) : null;
+    if (!p || p.list.hidden) return;
+    var next = event.relatedTarget;
+    if (next && p.picker.contains(next)) return;
+    if (!next) return; // a click on the page: the click handler decides (an option is picked on click)
+    show(p, false);
   });
 
   document.addEventListener("click", function (event) {
@@ -142,6 +174,11 @@
       event.preventDefault();
       pick(p, all[at]);
       p.search.focus();
+    } else if (event.key === "Enter" && event.target === p.search) {
+      // In the box with the list open: Enter takes the only match, and never sends the form with the
+      // search typed but nothing chosen (the form came back refused, the search lost).
+      event.preventDefault();
+      if (all.length === 1) pick(p, all[0]);
     }
   });
 })();

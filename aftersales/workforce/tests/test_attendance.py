@@ -5,11 +5,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from aftersales.service.services import end_visit_unsigned, record_visit
 from aftersales.workforce import selectors
 from aftersales.workforce.choices import AbsenceStatus
 from aftersales.workforce.common import week_start_of
@@ -248,3 +249,15 @@ def test_the_weekly_summary_draft_reads_in_the_readers_language(users, tech):
 
     assert f"{order.customer.name}: Replaced the V-belt" in draft
     assert "¥1,086.40" in draft and "元" not in draft and "：" not in draft
+
+
+def test_the_weeks_draft_says_which_visit_ended_without_a_signature(users, tech):
+    order = job_for(users)
+    visit = record_visit(order, by=tech)
+    end_visit_unsigned(visit, by=tech, reason="return_needed")
+
+    with translation.override("en"):
+        draft = selectors.draft_weekly_summary(person=tech, week_start=week_start_of(timezone.localdate()))
+
+    assert f"{order.number} " in draft
+    assert "(ended without a signature: Not finished: another visit is needed)" in draft
