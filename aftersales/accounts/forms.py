@@ -167,6 +167,28 @@ class UserUpdateForm(_UserFieldsForm):
             self.initial["extra_roles"] = sorted(extra_roles_of(self.instance))
 
 
+class UserPasswordForm(BootstrapFormMixin, forms.Form):
+    """A new password for someone who forgot theirs (``services.reset_user_password`` checks it)."""
+
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password_again(self) -> str:
+        first, second = self.cleaned_data.get("password"), self.cleaned_data.get("password_again")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
+        return second or ""
+
+
 # --- sign-in -------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,8 @@ class HistoryConfig(AppConfig):
                 "user.created": _("User added"),
                 "user.updated": _("User changed"),
                 "user.deactivated": _("User deactivated"),
+                "user.reactivated": _("User reactivated"),
+                "user.password_reset": _("Password reset"),
                 "user.roles_changed": _("User's extra roles changed"),
                 "user.stand_in_created": _("Stand-in arranged"),
                 "user.stand_in_ended": _("Stand-in ended early"),

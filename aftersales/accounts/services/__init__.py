@@ -20,6 +20,8 @@ from aftersales.accounts.services.tokens import (
 from aftersales.accounts.services.users import (
     create_user,
     deactivate_user,
+    reactivate_user,
+    reset_user_password,
     set_roles,
     set_user_language,
     system_actor,
@@ -40,6 +42,8 @@ __all__ = [
     "deactivate_user",
     "end_stand_in",
     "issue_token",
+    "reactivate_user",
+    "reset_user_password",
     "revoke_token",
     "set_roles",
     "set_user_language",
