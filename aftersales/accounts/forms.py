@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +187,11 @@ class UserPasswordForm(BootstrapFormMixin, forms.Form):
         if first and second and first != second:
             raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
         return second or ""
+
+
+class OwnPasswordForm(BootstrapFormMixin, PasswordChangeForm):
+    """The signed-in user's new password, with the current one (``services.change_own_password``
+    writes it); Django's form checks both first, so the errors land at their fields."""
 
 
 # --- sign-in -------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class HistoryConfig(AppConfig):
                 "user.deactivated": _("User deactivated"),
                 "user.reactivated": _("User reactivated"),
                 "user.password_reset": _("Password reset"),
+                "user.password_changed": _("Password changed by the user"),
                 "user.roles_changed": _("User's extra roles changed"),
                 "user.stand_in_created": _("Stand-in arranged"),
                 "user.stand_in_ended": _("Stand-in ended early"),

@@ -18,6 +18,7 @@ from aftersales.accounts.services.tokens import (
     user_for_token,
 )
 from aftersales.accounts.services.users import (
+    change_own_password,
     create_user,
     deactivate_user,
     reactivate_user,
@@ -36,6 +37,7 @@ __all__ = [
     "TOKEN_TOUCH_EVERY",
     "AuthenticationFailed",
     "IssuedToken",
+    "change_own_password",
     "create_service_center",
     "create_stand_in",
     "create_user",

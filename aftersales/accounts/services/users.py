@@ -91,6 +91,27 @@ def reset_user_password(*, user: User, by: User, password: str) -> User:
 
 
 @transaction.atomic
+def change_own_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The signed-in ``user`` changes their own password, giving the current one (400
+    ``wrong_password`` on ``old_password`` otherwise); the new one must pass
+    ``AUTH_PASSWORD_VALIDATORS`` (400 ``weak_password``). The caller keeps the session going
+    (``update_session_auth_hash``); the user's other sessions end. Audit row and history
+    ``user.password_changed``, never the password."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise ValidationFailed("wrong_password", _("Your current password is not right."), field="old_password")
+    try:
+        password_validation.validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed("weak_password", " ".join(exc.messages), field="new_password1") from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _audit(by=user, action="accounts.change_own_password", detail={"user": user.pk}, target=user)
+    account_changed.send(sender=User, target=user, type="user.password_changed", by=user, changes=None)
+    return user
+
+
+@transaction.atomic
 def reactivate_user(*, user: User, by: User) -> User:
     """Let a deactivated user sign in again (deactivated by mistake, or back from a long leave), with
     the password they had; their API tokens are gone for good. The same limits as
