@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -165,6 +165,33 @@ class UserUpdateForm(_UserFieldsForm):
             del self.fields["extra_roles"]
         elif not self.is_bound:
             self.initial["extra_roles"] = sorted(extra_roles_of(self.instance))
+
+
+class UserPasswordForm(BootstrapFormMixin, forms.Form):
+    """A new password for someone who forgot theirs (``services.reset_user_password`` checks it)."""
+
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password_again(self) -> str:
+        first, second = self.cleaned_data.get("password"), self.cleaned_data.get("password_again")
+        if first and second and first != second:
+            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
+        return second or ""
+
+
+class OwnPasswordForm(BootstrapFormMixin, PasswordChangeForm):
+    """The signed-in user's new password, with the current one (``services.change_own_password``
+    writes it); Django's form checks both first, so the errors land at their fields."""
 
 
 # --- sign-in -------------------------------------------------------------------------------------

@@ -15,4 +15,6 @@ urlpatterns = [
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),
     path("users/<int:pk>/", views.UserUpdateView.as_view(), name="user_edit"),
     path("users/<int:pk>/deactivate/", views.UserDeactivateView.as_view(), name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", views.UserReactivateView.as_view(), name="user_reactivate"),
+    path("users/<int:pk>/password/", views.UserPasswordView.as_view(), name="user_password"),
 ]

@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aftersales.accounts.capabilities import extra_roles_of
-from aftersales.accounts.forms import CompanyProfileForm, ServiceCenterForm, UserCreateForm, UserUpdateForm
+from aftersales.accounts.forms import (
+    CompanyProfileForm,
+    ServiceCenterForm,
+    UserCreateForm,
+    UserPasswordForm,
+    UserUpdateForm,
+)
 from aftersales.accounts.models import CompanyProfile, ServiceCenter, User
 from aftersales.accounts.permissions import (
     can_create_centre,
@@ -33,6 +39,8 @@ from aftersales.accounts.services import (
     create_service_center,
     create_user,
     deactivate_user,
+    reactivate_user,
+    reset_user_password,
     set_roles,
     update_company_profile,
     update_service_center,
@@ -221,6 +229,7 @@ class UserUpdateView(_UserFormView):
         context = super().get_context_data(**kwargs)
         # can_edit already passed: the user may manage this person; nobody deactivates themselves.
         context["can_deactivate"] = self.object.is_active and self.object.pk != self.request.user.pk
+        context["can_reset_password"] = self.object.pk != self.request.user.pk
         person = self.object
         context["stand_ins"] = (
             stand_ins_visible_to(self.request.user)
@@ -248,3 +257,50 @@ class UserDeactivateView(SettingsSectionMixin, View):
         else:
             messages.success(request, _("%(user)s is deactivated and signed out everywhere.") % {"user": target})
         return HttpResponseRedirect(reverse("accounts:user_list"))
+
+
+class UserReactivateView(SettingsSectionMixin, View):
+    """POST only: a deactivated user may sign in again (with the password they had)."""
+
+    http_method_names = ["post"]
+    section = "users"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        target = get_object_or_404(users_visible_to(request.user), pk=pk)
+        if not can_manage_user(request.user, target):
+            raise PermissionDenied
+        try:
+            reactivate_user(user=target, by=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, _("%(user)s is active again and may sign in.") % {"user": target})
+        return HttpResponseRedirect(reverse("accounts:user_edit", args=[target.pk]))
+
+
+class UserPasswordView(_UserFormView):
+    """A new password for a user who forgot theirs; nobody sets their own here (it needs the old one)."""
+
+    title = _("Set a new password")
+    form_class = UserPasswordForm
+    service = reset_user_password
+    object_kwarg = "user"
+    success_message = _("New password set:")
+    submit_label = _("Set the password")
+
+    def can_edit(self, user: User, obj: Any) -> bool:
+        return can_manage_user(user, obj) and obj.pk != user.pk
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        kwargs.pop("by", None)
+        return kwargs
+
+    def service_kwargs(self, form: BaseForm) -> dict[str, Any]:
+        data = super().service_kwargs(form)
+        data.pop("password_again", None)
+        return data
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user_edit", args=[self.object.pk])

@@ -1,20 +1,24 @@
-"""Sign-in, sign-out and the home page."""
+"""Sign-in, sign-out, one's own password and the home page."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
-from aftersales.accounts.forms import SignInForm, ThrottledLoginMixin
-from aftersales.accounts.services import set_user_language
+from aftersales.accounts.forms import OwnPasswordForm, SignInForm, ThrottledLoginMixin
+from aftersales.accounts.services import change_own_password, set_user_language
 from aftersales.console.permissions import has_home_page
+from aftersales.core.errors import DomainError
 from aftersales.core.registry import home_panels_for
 
 
@@ -50,6 +54,31 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 class LogoutView(auth_views.LogoutView):
     """POST-only sign-out (Django refuses GET), back to the sign-in page."""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The signed-in user's own password, with the current one; written by
+    ``accounts.services.change_own_password`` (audit and history), and this session goes on."""
+
+    template_name = "console/password_change.html"
+    form_class = OwnPasswordForm
+
+    def get_success_url(self) -> str:
+        return reverse("console:home")
+
+    def form_valid(self, form: OwnPasswordForm) -> HttpResponse:  # type: ignore[override]
+        try:
+            user = change_own_password(
+                user=self.request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password is changed."))
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required

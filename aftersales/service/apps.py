@@ -38,12 +38,16 @@ class ServiceConfig(AppConfig):
         register_technician_customers(customers_of_jobs)
 
         from aftersales.calendars.panels import calendar_panels
-        from aftersales.core.panels import RecordPanel
+        from aftersales.core.panels import RecordPanel, record_panels
 
         # After a calendar change, the calendar screen says which due dates it moves (calendars sits
         # below service and cannot ask; docs/calendars.md "After a change").
         calendar_panels.register(
             RecordPanel("service.due_moves", 10, "aftersales.service.views.due_moves.calendar_panel")
+        )
+        # A user's settings page lists the open jobs they hold (accounts sits below service and cannot ask).
+        record_panels.register(
+            RecordPanel("service.user_jobs", 50, "aftersales.service.views.dispatch.user_jobs_panel")
         )
         # Orders keep their own timeline (OrderEvent); only the SLA policies, settings, have an Activity history.
         register_target("sla_policy", model=SlaPolicy, visible_to=sla_policies_visible_to)

@@ -90,8 +90,10 @@ class ServiceOrderQuerySet(models.QuerySet):
         return self.open().filter(technician__isnull=True)
 
     def needing_dispatch(self, *, now: datetime.datetime | None = None) -> "ServiceOrderQuerySet":
-        """The dispatch board's orders: open orders without a technician, and open orders at risk or
-        overdue on either clock; most urgent first, by the next time the order must meet (its respond-by
+        """The dispatch board's orders: open orders without a technician, open orders whose technician
+        can no longer work them (deactivated, or moved to another centre: found in the admin review,
+        2026-12-07, their jobs on track were on nobody's screen), and open orders at risk or overdue on
+        either clock; most urgent first, by the next time the order must meet (its respond-by
         while nobody has responded, else its due time). (Ordered by the due time alone, an order nobody
         had answered for 10 hours stood 13th of 14, below orders on track; found by hand, 2026-12-06.)"""
         now = now or timezone.now()
@@ -104,9 +106,22 @@ class ServiceOrderQuerySet(models.QuerySet):
         )
         return (
             self.open()
-            .filter(models.Q(technician__isnull=True) | models.Q(at_risk_at__lte=now) | response_late)
+            .filter(
+                models.Q(technician__isnull=True)
+                | self.technician_gone_condition()
+                | models.Q(at_risk_at__lte=now)
+                | response_late
+            )
             .annotate(next_deadline=next_deadline)
             .order_by("next_deadline", "id")
+        )
+
+    @staticmethod
+    def technician_gone_condition() -> models.Q:
+        """Orders given to a technician who is deactivated or now works for another centre."""
+        return models.Q(technician__isnull=False) & (
+            models.Q(technician__is_active=False)
+            | ~models.Q(technician__service_center_id=models.F("service_center_id"))
         )
 
     def for_list(self) -> "ServiceOrderQuerySet":

@@ -18,6 +18,7 @@ from aftersales.accounts.permissions import (
     roles_assignable_by,
 )
 from aftersales.accounts.services.common import _announce, _audit, _changed
+from aftersales.accounts.signals import account_changed
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.phones import normalize_phone
 from aftersales.core.validation import require_text
@@ -63,6 +64,68 @@ def deactivate_user(*, user: User, by: User | None) -> User:
     _announce(
         target=user, type="user.deactivated", by=by, changes=_changed({"is_active": was_active}, {"is_active": False})
     )
+    return user
+
+
+@transaction.atomic
+def reset_user_password(*, user: User, by: User, password: str) -> User:
+    """Give ``user`` a new password (the one who forgot theirs, or a demo user before going live,
+    docs/demo.md). The same limits as ``update_user`` (403 / 404), and nobody their own here: that
+    needs the current password. The password must pass ``AUTH_PASSWORD_VALIDATORS`` (400
+    ``weak_password``). Changing it ends the user's sessions (Django checks the password hash on
+    every request); their API tokens stay: revoke them, or deactivate the user, when the account
+    is compromised. The history records ``user.password_reset``, never the password."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_may_manage_user(by, user)
+    if user.pk == by.pk:
+        raise PermissionDeniedError("forbidden", _("You cannot reset your own password here."), field="password")
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed("weak_password", " ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _audit(by=by, action="accounts.reset_password", detail={"user": user.pk, "username": user.username}, target=user)
+    account_changed.send(sender=User, target=user, type="user.password_reset", by=by, changes=None)
+    return user
+
+
+@transaction.atomic
+def change_own_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The signed-in ``user`` changes their own password, giving the current one (400
+    ``wrong_password`` on ``old_password`` otherwise); the new one must pass
+    ``AUTH_PASSWORD_VALIDATORS`` (400 ``weak_password``). The caller keeps the session going
+    (``update_session_auth_hash``); the user's other sessions end. Audit row and history
+    ``user.password_changed``, never the password."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise ValidationFailed("wrong_password", _("Your current password is not right."), field="old_password")
+    try:
+        password_validation.validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed("weak_password", " ".join(exc.messages), field="new_password1") from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    _audit(by=user, action="accounts.change_own_password", detail={"user": user.pk}, target=user)
+    account_changed.send(sender=User, target=user, type="user.password_changed", by=user, changes=None)
+    return user
+
+
+@transaction.atomic
+def reactivate_user(*, user: User, by: User) -> User:
+    """Let a deactivated user sign in again (deactivated by mistake, or back from a long leave), with
+    the password they had; their API tokens are gone for good. The same limits as
+    ``deactivate_user``; an active user is left as they are."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if by.pk == user.pk:
+        raise PermissionDeniedError("forbidden", _("You may not manage this user."))
+    _check_may_manage_user(by, user)
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _audit(by=by, action="accounts.reactivate_user", detail={"user": user.pk, "username": user.username}, target=user)
+    _announce(target=user, type="user.reactivated", by=by, changes=_changed({"is_active": False}, {"is_active": True}))
     return user
 
 

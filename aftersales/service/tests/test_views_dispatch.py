@@ -341,3 +341,39 @@ def test_reassigning_with_nobody_else_to_take_it_says_so(dispatcher_client, cent
 
     row = board[board.index(f'id="dispatch-row-{order.pk}"') :].split("</tr>")[0]
     assert "dispatch-no-other" in row and "dispatch-form-reassign" not in row
+
+
+def test_board_lists_the_orders_of_a_deactivated_or_moved_technician(
+    dispatcher_client, centre, other_centre, users, technicians
+):
+    """Found in the admin review, 2026-12-07: a technician deactivated (or moved to another centre) with
+    five jobs on track kept them, and the board — unassigned or late orders only — showed none of them,
+    so nobody was told to give them to someone else until they turned late."""
+    left, moved, staying = order_in(centre, users), order_in(centre, users), order_in(centre, users)
+    third = UserFactory(username="tech3-sh", role=Role.TECHNICIAN, service_center=centre, first_name="三")
+    assign_technician(left, by=users[Role.DISPATCHER], technician=technicians[0])
+    assign_technician(moved, by=users[Role.DISPATCHER], technician=technicians[1])
+    assign_technician(staying, by=users[Role.DISPATCHER], technician=third)
+    type(third).objects.filter(pk=technicians[0].pk).update(is_active=False)
+    type(third).objects.filter(pk=technicians[1].pk).update(service_center=other_centre)
+
+    body = dispatcher_client.get(BOARD).content.decode()
+
+    assert f'id="dispatch-row-{left.pk}"' in body
+    assert f'id="dispatch-row-{moved.pk}"' in body
+    assert f'id="dispatch-row-{staying.pk}"' not in body
+    assert body.count("data-technician-gone") == 2
+
+
+def test_a_technicians_settings_page_lists_their_open_jobs(client, centre, users, technicians):
+    """Found in the admin review, 2026-12-07: deactivating a technician (or moving them to another
+    centre) said nothing of the five orders they still held; their page now lists them before that."""
+    job, done = order_in(centre, users), order_in(centre, users)
+    assign_technician(job, by=users[Role.DISPATCHER], technician=technicians[0])
+    client.force_login(users[Role.MANAGER])
+
+    with_jobs = client.get(f"/settings/users/{technicians[0].pk}/").content.decode()
+    without = client.get(f"/settings/users/{technicians[1].pk}/").content.decode()
+
+    assert "data-open-jobs" in with_jobs and job.number in with_jobs and done.number not in with_jobs
+    assert "data-open-jobs" not in without

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +58,8 @@ class Row:
     not_offered: list[tuple[User, str]] = field(default_factory=list)
     # Those of them the user may still give the order to by overriding (every refusal overridable).
     overridable: list[User] = field(default_factory=list)
+    # Why the order's technician can no longer work it (deactivated, moved to another centre), or "".
+    technician_gone: str = ""
 
     @property
     def choices(self) -> list[User]:
@@ -126,12 +129,24 @@ def _row(
     return Row(
         order=order,
         sla=sla_state(order),
+        technician_gone=_technician_gone(order),
         technicians=offered,
         assignable=order.status in ASSIGNABLE,
         not_offered=not_offered,
         overridable=overridable,
         **message,
     )
+
+
+def _technician_gone(order: ServiceOrder) -> str:
+    technician = order.technician
+    if technician is None:
+        return ""
+    if not technician.is_active:
+        return _("This technician is deactivated.")
+    if technician.service_center_id != order.service_center_id:
+        return _("This technician now works for another centre.")
+    return ""
 
 
 def _override_rights(user: User, orders: list[ServiceOrder]) -> dict[int | None, bool]:
@@ -154,6 +169,27 @@ def _technician_panel(technicians: list[User]) -> list[dict[str, Any]]:
         }
         for t in technicians
     ]
+
+
+USER_JOBS_SHOWN = 20
+
+
+def user_jobs_panel(request: HttpRequest, obj: Any) -> str:
+    """``core.panels`` hook on a user's settings page: the open jobs they hold (within the viewer's
+    scope), so whoever deactivates them or moves them to another centre first gives the jobs away."""
+    if not isinstance(obj, User) or not can_assign(request.user):
+        return ""
+    jobs = (
+        order_list(user=request.user)
+        .filter(technician=obj, status__in=JOB_STATUSES)
+        .select_related("customer")
+        .order_by("due_at", "pk")
+    )
+    shown = list(jobs[:USER_JOBS_SHOWN])
+    if not shown:
+        return ""
+    total = len(shown) if len(shown) < USER_JOBS_SHOWN else jobs.count()
+    return render_to_string("service/_user_jobs_panel.html", {"jobs": shown, "total": total}, request=request)
 
 
 def _require_dispatcher(user: User) -> None:
