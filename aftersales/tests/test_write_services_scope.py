@@ -340,6 +340,18 @@ CASES = [
         lambda w, by: accounts.deactivate_user(user=w.staff[A], by=by),
     ),
     Case(
+        "aftersales.accounts.services.users.reset_user_password",
+        M,
+        404,
+        lambda w, by: accounts.reset_user_password(user=w.staff[A], by=by, password="Quite-Long-Pass-2027"),
+    ),
+    Case(
+        "aftersales.accounts.services.users.reactivate_user",
+        M,
+        404,
+        lambda w, by: accounts.reactivate_user(user=w.staff[A], by=by),
+    ),
+    Case(
         "aftersales.accounts.services.users.set_roles",
         M,
         403,
@@ -1430,6 +1442,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.accounts.services.tokens.tokens_of": "a read of the caller's own tokens",
     "aftersales.accounts.services.users.system_actor": "returns (made once) the service account a job or machine acts as",
     "aftersales.accounts.services.users.set_user_language": "changes only the signed-in user's own preference",
+    "aftersales.accounts.services.users.change_own_password": "changes only the signed-in user's own password",
     "aftersales.calendars.services.validate_calendar_day": "validation only; writes nothing",
     "aftersales.history.services.plain": "helper of record_activity",
     "aftersales.history.services.record_activities": "record_activity for a batch; called by the writes",
