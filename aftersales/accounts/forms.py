@@ -109,7 +109,9 @@ class _UserFieldsForm(BootstrapFormMixin, forms.ModelForm):
             self.initial["phone"] = display_phone(self.instance.phone)  # as the list shows it
 
 
-class UserCreateForm(_UserFieldsForm):
+class _PasswordTwice(forms.Form):
+    """A new password typed twice (``password``, ``password_again``), the two compared."""
+
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -122,15 +124,17 @@ class UserCreateForm(_UserFieldsForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    class Meta:
-        model = User
-        fields = ["username", "last_name", "first_name", "phone", "email", "role", "service_center"]
-
     def clean_password_again(self) -> str:
         first, second = self.cleaned_data.get("password"), self.cleaned_data.get("password_again")
         if first and second and first != second:
             raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
         return second or ""
+
+
+class UserCreateForm(_PasswordTwice, _UserFieldsForm):
+    class Meta:
+        model = User
+        fields = ["username", "last_name", "first_name", "phone", "email", "role", "service_center"]
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -167,26 +171,12 @@ class UserUpdateForm(_UserFieldsForm):
             self.initial["extra_roles"] = sorted(extra_roles_of(self.instance))
 
 
-class UserPasswordForm(BootstrapFormMixin, forms.Form):
+class UserPasswordForm(BootstrapFormMixin, _PasswordTwice):
     """A new password for someone who forgot theirs (``services.reset_user_password`` checks it)."""
 
-    password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits, not a common password."),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_password_again(self) -> str:
-        first, second = self.cleaned_data.get("password"), self.cleaned_data.get("password_again")
-        if first and second and first != second:
-            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
-        return second or ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("New password")
 
 
 class OwnPasswordForm(BootstrapFormMixin, PasswordChangeForm):

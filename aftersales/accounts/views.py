@@ -240,42 +240,46 @@ class UserUpdateView(_UserFormView):
         return context
 
 
-class UserDeactivateView(SettingsSectionMixin, View):
-    """POST only. Deactivation ends the user's sessions and API tokens at once."""
+class _UserStateView(SettingsSectionMixin, View):
+    """POST only: a user of the reader's scope (404 otherwise) deactivated or made active again."""
 
     http_method_names = ["post"]
     section = "users"
+    back_to_user = False  # after it, the user's page (else the list)
+
+    def change(self, target: User) -> str:
+        """Make the change; the success message."""
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         target = get_object_or_404(users_visible_to(request.user), pk=pk)
         if not can_manage_user(request.user, target):
             raise PermissionDenied
         try:
-            deactivate_user(user=target, by=request.user)
+            messages.success(request, self.change(target))
         except DomainError as exc:
             messages.error(request, exc.detail)
-        else:
-            messages.success(request, _("%(user)s is deactivated and signed out everywhere.") % {"user": target})
+        if self.back_to_user:
+            return HttpResponseRedirect(reverse("accounts:user_edit", args=[target.pk]))
         return HttpResponseRedirect(reverse("accounts:user_list"))
 
 
-class UserReactivateView(SettingsSectionMixin, View):
-    """POST only: a deactivated user may sign in again (with the password they had)."""
+class UserDeactivateView(_UserStateView):
+    """Deactivation ends the user's sessions and API tokens at once."""
 
-    http_method_names = ["post"]
-    section = "users"
+    def change(self, target: User) -> str:
+        deactivate_user(user=target, by=self.request.user)
+        return _("%(user)s is deactivated and signed out everywhere.") % {"user": target}
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        target = get_object_or_404(users_visible_to(request.user), pk=pk)
-        if not can_manage_user(request.user, target):
-            raise PermissionDenied
-        try:
-            reactivate_user(user=target, by=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, _("%(user)s is active again and may sign in.") % {"user": target})
-        return HttpResponseRedirect(reverse("accounts:user_edit", args=[target.pk]))
+
+class UserReactivateView(_UserStateView):
+    """A deactivated user may sign in again (with the password they had)."""
+
+    back_to_user = True
+
+    def change(self, target: User) -> str:
+        reactivate_user(user=target, by=self.request.user)
+        return _("%(user)s is active again and may sign in.") % {"user": target}
 
 
 class UserPasswordView(_UserFormView):
