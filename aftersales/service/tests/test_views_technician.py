@@ -364,6 +364,7 @@ def test_a_visit_ended_unsigned_shows_on_the_order_page_and_the_print(tech_clien
     assert ended.status_code == 302
     assert "无签字结束" in page and "客户拒绝签字" in page and "对维修结果有异议" in page
     assert "无签字：客户拒绝签字（对维修结果有异议）" in printed
+    assert "____________" not in printed  # no blank lines to sign on a record that ended without a signature
 
 
 def test_a_visit_ended_later_on_the_phone_keeps_the_time_the_technician_left(tech_client, tech, centre, users):
