@@ -365,6 +365,7 @@ def test_a_visit_ended_unsigned_shows_on_the_order_page_and_the_print(tech_clien
     assert "无签字结束" in page and "客户拒绝签字" in page and "对维修结果有异议" in page
     assert "无签字：客户拒绝签字（对维修结果有异议）" in printed
     assert "____________" not in printed  # no blank lines to sign on a record that ended without a signature
+    assert "客户签字即确认" not in printed  # nor the confirmation a signature would give
 
 
 def test_a_visit_ended_later_on_the_phone_keeps_the_time_the_technician_left(tech_client, tech, centre, users):

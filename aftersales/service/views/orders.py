@@ -408,7 +408,14 @@ def order_print(request: HttpRequest, order_id: int) -> HttpResponse:
     return render(
         request,
         "service/print_service_record.html",
-        {"order": order, "visits": visits, "helpers": list(order.helpers.all()), "printed_at": timezone.now()},
+        {
+            "order": order,
+            "visits": visits,
+            "helpers": list(order.helpers.all()),
+            "printed_at": timezone.now(),
+            # The customer's confirmation under the form is for a record to sign, not one that ended without.
+            "last_ended_unsigned": bool(visits) and bool(visits[-1].unsigned_reason),
+        },
     )
 
 
