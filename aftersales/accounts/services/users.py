@@ -67,6 +67,16 @@ def deactivate_user(*, user: User, by: User | None) -> User:
     return user
 
 
+def _set_password(user: User, password: str, *, field: str) -> None:
+    """Set ``password`` on ``user`` (not saved) once it passes ``AUTH_PASSWORD_VALIDATORS``; 400
+    ``weak_password`` at ``field`` otherwise."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed("weak_password", " ".join(exc.messages), field=field) from exc
+    user.set_password(password)
+
+
 @transaction.atomic
 def reset_user_password(*, user: User, by: User, password: str) -> User:
     """Give ``user`` a new password (the one who forgot theirs, or a demo user before going live,
@@ -79,11 +89,7 @@ def reset_user_password(*, user: User, by: User, password: str) -> User:
     _check_may_manage_user(by, user)
     if user.pk == by.pk:
         raise PermissionDeniedError("forbidden", _("You cannot reset your own password here."), field="password")
-    try:
-        password_validation.validate_password(password, user=user)
-    except ValidationError as exc:
-        raise ValidationFailed("weak_password", " ".join(exc.messages), field="password") from exc
-    user.set_password(password)
+    _set_password(user, password, field="password")
     user.save(update_fields=["password"])
     _audit(by=by, action="accounts.reset_password", detail={"user": user.pk, "username": user.username}, target=user)
     account_changed.send(sender=User, target=user, type="user.password_reset", by=by, changes=None)
@@ -100,11 +106,7 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(old_password):
         raise ValidationFailed("wrong_password", _("Your current password is not right."), field="old_password")
-    try:
-        password_validation.validate_password(new_password, user=user)
-    except ValidationError as exc:
-        raise ValidationFailed("weak_password", " ".join(exc.messages), field="new_password1") from exc
-    user.set_password(new_password)
+    _set_password(user, new_password, field="new_password1")
     user.save(update_fields=["password"])
     _audit(by=user, action="accounts.change_own_password", detail={"user": user.pk}, target=user)
     account_changed.send(sender=User, target=user, type="user.password_changed", by=user, changes=None)
@@ -198,11 +200,7 @@ def create_user(
     if User.objects.filter(username__iexact=clean_username).exists():
         raise ConflictError("duplicate_username", _("This username is taken."), field="username")
     candidate = User(username=clean_username, role=role, service_center=service_center, **person)
-    try:
-        password_validation.validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise ValidationFailed("weak_password", " ".join(exc.messages), field="password") from exc
-    candidate.set_password(password)
+    _set_password(candidate, password, field="password")
     candidate.save()
     _audit(
         by=by,

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -166,9 +166,7 @@ def tech_arrive(request: HttpRequest, order_id: int) -> HttpResponse:
 def tech_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpResponse:
     """Save the on-site record, its photos and — when drawn — the customer's signature, all or nothing."""
     order = _job(request.user, order_id)
-    visit = order.visits.filter(pk=visit_id).first()
-    if visit is None:
-        raise Http404("No such visit.")
+    visit = get_object_or_404(order.visits, pk=visit_id)
     form = VisitForm(request.POST, request.FILES)
     if form.is_valid():
         signature = form.cleaned_data["signature"]
@@ -200,9 +198,7 @@ def tech_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpRespon
 def tech_end_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpResponse:
     """End the open visit without the customer's signature, with the reason; the order goes to waiting."""
     order = _job(request.user, order_id)
-    visit = order.visits.filter(pk=visit_id).first()
-    if visit is None:
-        raise Http404("No such visit.")
+    visit = get_object_or_404(order.visits, pk=visit_id)
     form = VisitEndForm(request.POST)
     if form.is_valid():
         try:
