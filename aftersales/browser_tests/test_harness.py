@@ -44,6 +44,8 @@ def test_a_date_field_reads_year_first_in_chinese_and_month_first_in_english(new
     for lang, after in (("zh-hans", "2027-12-07"), ("en", "2026-01-07")):
         if lang == "en":
             page.get_by_role("button", name=re.compile(r"^EN\b")).click()
+            # The switch posts and redirects; going elsewhere before it lands aborts one of the two.
+            expect(page.locator("html")).to_have_attribute("lang", "en")
         page.goto("/orders/")
         expect(page.locator("html")).to_have_attribute("lang", lang)
         field.fill("2026-12-07")
