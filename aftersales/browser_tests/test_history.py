@@ -25,6 +25,7 @@ def test_a_product_model_edit_shows_in_its_history_panel(signed_in):
 
     page.get_by_label(zh("warranty months")).fill(str(old_months + 6))
     page.get_by_role("button", name=zh("Save")).click()
+    expect(page.get_by_text(zh("Product model saved:"))).to_be_visible()  # landed, so the goto aborts nothing
     page.goto(f"/settings/product-models/{model.pk}/")
 
     entry = page.get_by_role("region", name=zh("History")).locator(".history-entry").first
