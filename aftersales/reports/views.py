@@ -54,6 +54,19 @@ def _filters(request: HttpRequest) -> tuple[Filters | None, DomainError | None]:
         return None, error
 
 
+BAR_FIELDS = frozenset({"from", "to", "centre", "model", "customer"})
+
+
+def _without(request: HttpRequest, error: DomainError | None) -> Filters:
+    """The filters to show beside a refused one: the others the reader asked for (a customer of another
+    centre keeps the period and the centre), else the defaults."""
+    kept = {name: value for name, value in request.GET.items() if error is None or name != error.field}
+    try:
+        return parse_filters(request.user, kept)
+    except DomainError:
+        return parse_filters(request.user, {})
+
+
 def _filter_bar(request: HttpRequest, filters: Filters) -> dict[str, Any]:
     picker = customer_picker(
         queryset=customers_visible_to(request.user), attrs={"id": "f-customer", "class": "form-control form-control-sm"}
@@ -76,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     results = []
     if filters is None:
         status = 400
-        filters = parse_filters(request.user, {})
+        filters = _without(request, error)
     kept = screen_figures(request.user, current, filters, fresh=request.GET.get("fresh") == "1")
     for result in kept.results:
         results.append({"figure": present(result), "chart": chart_data(result)})
@@ -86,6 +99,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "params": filters.as_params(),
         "error": error,
+        # A refused filter's reason is shown beside it in the bar; another (none yet) over the figures.
+        "error_in_bar": error is not None and error.field in BAR_FIELDS,
         "results": results,
         "computed_at": kept.computed_at,
         "kept": kept.kept,
