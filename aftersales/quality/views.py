@@ -24,7 +24,7 @@ from aftersales.core.pagination import keyset_page
 from aftersales.core.text import label_colon
 from aftersales.history.views import record_panel
 from aftersales.installed_base.models import Unit
-from aftersales.parts.models import Part
+from aftersales.parts.permissions import parts_visible_to
 from aftersales.quality import selectors, services
 from aftersales.quality import statistics as stats
 from aftersales.quality.choices import CASE_MOVES, Breakdown, CaseSource, CaseStatus
@@ -196,7 +196,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
     orders, model, initial = _evidence_choices(request)
     first = orders.order_by("received_at", "id").values("pk")[: services.MAX_EVIDENCE]
     orders = ServiceOrder.objects.filter(pk__in=first).select_related("unit").order_by("received_at", "id")
-    kwargs = {"orders": orders, "parts": Part.objects.order_by("number"), "owners": _owners()}
+    # The parts the picker offers (parts_visible_to, retired ones too): the form takes no other.
+    kwargs = {"orders": orders, "parts": parts_visible_to(request.user), "owners": _owners()}
     if request.method == "POST":
         form = CaseForm(request.POST, **kwargs)
         case: list[QualityCase] = []
