@@ -22,6 +22,7 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.core.text import label_colon
+from aftersales.core.validation import query_flag
 from aftersales.history.views import record_panel
 from aftersales.installed_base.models import Unit
 from aftersales.parts.permissions import parts_visible_to
@@ -73,7 +74,11 @@ def _window(request: HttpRequest) -> tuple[Filters, str, int]:
 def failures(request: HttpRequest) -> HttpResponse:
     _need_failures(request)
     window, error, status = _window(request)
-    kept = failure_screen(request.user, window, fresh=request.GET.get("fresh") == "1")
+    try:
+        fresh = query_flag(request.GET, "fresh")
+    except ValidationFailed as exc:  # ``?fresh=yes`` was read as "the kept figures" without a word
+        fresh, error, status = False, " ".join(filter(None, (error, exc.detail))), 400
+    kept = failure_screen(request.user, window, fresh=fresh)
     report = kept.value.report
     query = urlencode(window.as_params())
     context = {

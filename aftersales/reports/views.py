@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.permissions import product_models_visible_to
-from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.errors import DomainError, NotFoundError, ValidationFailed
 from aftersales.core.panels import render_record_panels
 from aftersales.core.text import label_colon
-from aftersales.core.validation import require_yes_no
+from aftersales.core.validation import query_flag, require_yes_no
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.customers.widgets import customer_picker
 from aftersales.history.display import describe
@@ -90,7 +90,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if filters is None:
         status = 400
         filters = _without(request, error)
-    kept = screen_figures(request.user, current, filters, fresh=request.GET.get("fresh") == "1")
+    try:
+        fresh = query_flag(request.GET, "fresh")
+    except ValidationFailed as exc:  # ``?fresh=yes`` was read as "the kept figures" without a word
+        fresh, error, status = False, error or exc, 400
+    kept = screen_figures(request.user, current, filters, fresh=fresh)
     for result in kept.results:
         results.append({"figure": present(result), "chart": chart_data(result)})
     context = {
