@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,9 +43,33 @@ def _this_year() -> int:
     return timezone.now().astimezone(business_timezone()).year
 
 
-def _year_param(request: HttpRequest) -> int:
+def _in_range(year: int) -> int:
+    """``year``, when the calendar takes it (``MIN_YEAR``–``MAX_YEAR``); outside, its page does not exist
+    (404), on every address that names a year: ``?year=`` and ``/years/<year>/…``. Before, ``?year=2101``
+    showed 2100 without a word."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404(_("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+    return year
+
+
+def _page_year(request: HttpRequest) -> tuple[int, str]:
+    """The year ``?year=`` asks for (this year when none) and the reason it was refused: text that is no
+    year shows this year's page with the reason (400); a year the calendar does not take is 404."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return _this_year(), ""
     try:
-        year = int(request.GET.get("year") or request.POST.get("year") or _this_year())
+        year = int(raw)
+    except ValueError:
+        reason = _("Give the year as a number between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        return _this_year(), reason
+    return _in_range(year), ""
+
+
+def _posted_year(request: HttpRequest) -> int:
+    """The year of the page a form was posted from (to show it again with the form's errors)."""
+    try:
+        year = int(request.POST.get("year") or _this_year())
     except ValueError:
         return _this_year()
     return min(max(year, MIN_YEAR), MAX_YEAR)
@@ -93,8 +117,9 @@ def _render(
     context = {
         "year": year,
         "this_year": _this_year(),
-        "previous_year": max(year - 1, MIN_YEAR),
-        "next_year": min(year + 1, MAX_YEAR),
+        # No arrow past the years the calendar takes (shown disabled): at 2100, › led to 2100 again.
+        "previous_year": year - 1 if year > MIN_YEAR else None,
+        "next_year": year + 1 if year < MAX_YEAR else None,
         "min_year": MIN_YEAR,
         "max_year": MAX_YEAR,
         "years": years,
@@ -114,7 +139,10 @@ def _render(
 @login_required
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    return _render(request, _year_param(request))
+    year, refused = _page_year(request)
+    if refused:
+        messages.error(request, refused)
+    return _render(request, year, status=400 if refused else 200)
 
 
 def _check_can_edit(request: HttpRequest) -> None:
@@ -132,7 +160,7 @@ def calendar_day_set(request: HttpRequest) -> HttpResponse:
     """Add or change a holiday or working weekend (an upsert: the date's previous entry is replaced)."""
     _check_can_edit(request)
     form = CalendarDayForm(request.POST)
-    year = _year_param(request)
+    year = _posted_year(request)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -158,7 +186,7 @@ def calendar_day_remove(request: HttpRequest, day: str) -> HttpResponse:
         parsed = None
     if parsed is None:
         messages.error(request, _("Not a date."))
-        return HttpResponseRedirect(_url(_year_param(request)))
+        return HttpResponseRedirect(_url(_posted_year(request)))
     try:
         remove_calendar_day(day=parsed, by=request.user)
     except DomainError as exc:
@@ -173,6 +201,7 @@ def calendar_day_remove(request: HttpRequest, day: str) -> HttpResponse:
 def calendar_year_mark(request: HttpRequest, year: int) -> HttpResponse:
     """Declare ``year`` entered in full: its due dates stop carrying the no-calendar warning."""
     _check_can_edit(request)
+    _in_range(year)
     form = CalendarYearForm(request.POST)
     if form.is_valid():
         try:
@@ -182,7 +211,7 @@ def calendar_year_mark(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, _("%(year)s is marked as entered in full.") % {"year": year})
             return HttpResponseRedirect(_url(year))
-    return _render(request, min(max(year, MIN_YEAR), MAX_YEAR), year_form=form, status=400)
+    return _render(request, year, year_form=form, status=400)
 
 
 @login_required
@@ -190,10 +219,11 @@ def calendar_year_mark(request: HttpRequest, year: int) -> HttpResponse:
 def calendar_year_unmark(request: HttpRequest, year: int) -> HttpResponse:
     """Take back "entered in full": the year's due dates carry the no-calendar warning again."""
     _check_can_edit(request)
+    _in_range(year)
     try:
         unmark_year_entered(year=year, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("%(year)s is no longer marked as entered.") % {"year": year})
-    return HttpResponseRedirect(_url(min(max(year, MIN_YEAR), MAX_YEAR)))
+    return HttpResponseRedirect(_url(year))

@@ -49,8 +49,10 @@ from aftersales.care.permissions import (
     care_customers_visible_to,
 )
 from aftersales.core.errors import DomainError
+from aftersales.core.filtering import screen_filter
 from aftersales.core.pagination import keyset_page
 from aftersales.core.phones import display_phone
+from aftersales.core.validation import query_choice
 from aftersales.customers import services as customer_services
 from aftersales.customers.models import Contact, Site
 from aftersales.customers.permissions import can_edit_customers
@@ -548,9 +550,7 @@ def follow_up_call(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_GET
 def complaint_list(request: HttpRequest) -> HttpResponse:
     _need(can_view_care(request.user))
-    status = request.GET.get("status", "")
-    if status not in ComplaintStatus.values:
-        status = ""
+    status, refused = screen_filter(request, lambda params: query_choice(params, "status", ComplaintStatus), "")
     page = keyset_page(
         selectors.complaint_list(user=request.user, status=status), cursor=request.GET.get("cursor"), limit=PAGE
     )
@@ -559,7 +559,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     if status:
         export_url += "?" + urlencode({"status": status})
     context = {"page": page, "status": status, "statuses": ComplaintStatus.choices, "export_url": export_url}
-    return render(request, "care/complaint_list.html", context)
+    return render(request, "care/complaint_list.html", context, status=400 if refused else 200)
 
 
 def _render_complaint(request: HttpRequest, complaint_id: int, *, status: int = 200, **forms_: Any) -> HttpResponse:

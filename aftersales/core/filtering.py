@@ -2,12 +2,14 @@
 
 import datetime
 import functools
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import django_filters
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext
 from django_filters import FilterSet
 
@@ -47,6 +49,17 @@ def list_tab(params: Mapping[str, Any], name: str, tabs: Collection[str], *, def
         }
         raise ValidationFailed("invalid_filter", message, field=name)
     return value
+
+
+def screen_filter[T](request: HttpRequest, read: Callable[[Mapping[str, str]], T], default: T) -> tuple[T, bool]:
+    """A list screen's filter read from its address by ``read`` (``core.validation.query_flag`` or
+    ``query_choice``), and whether it was refused: then its reason is shown above the list, ``default``
+    stands in its place and the screen answers 400 (a value it cannot use was read as "all" or "off")."""
+    try:
+        return read(request.GET), False
+    except ValidationFailed as error:
+        messages.error(request, error.detail)
+        return default, True
 
 
 def invalid_filter(filterset: FilterSet) -> ValidationFailed:

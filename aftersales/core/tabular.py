@@ -27,11 +27,19 @@ CHUNK_SIZE = 2000
 
 @dataclass(frozen=True)
 class Column:
+    """An import column. ``choices``: the TextChoices whose code the row's value holds once read (the API's
+    preview gives the code); the preview screen shows its label in the reader's language (``shown``)."""
+
     key: str
     aliases: tuple[str, ...]
     help: str | Promise
     required: bool = False
     example: str = ""
+    choices: type[Choices] | None = None
+
+    def shown(self, value: Any) -> Any:
+        """``value`` as the preview shows it: a code of ``choices`` by its label, anything else as it is."""
+        return choice_label(self.choices, value) if self.choices is not None and value else value
 
     @property
     def zh(self) -> str:

@@ -63,6 +63,25 @@ def query_flag(params: Mapping[str, str], name: str) -> bool:
     )
 
 
+def query_choice(params: Mapping[str, str], name: str, choices: type) -> str:
+    """A screen's choice filter in its address (``?status=draft``): a code of ``choices``, or "" when empty or
+    absent (every row). Anything else is refused, 400 naming the filter and the codes it takes: it was read
+    as "every row" without a word."""
+    value = params.get(name)
+    if value in (None, ""):
+        return ""
+    if _is_code(value, choices):
+        return str(value)
+    raise ValidationFailed(
+        "invalid_filter",
+        _("This address has a filter that is not understood: %(name)s=%(value)s.")
+        % {"name": name, "value": str(value)[:40]}
+        + " "
+        + _("Must be one of: %(allowed)s.") % {"allowed": choice_labels(choices, choices.values, with_codes=True)},
+        field=name,
+    )
+
+
 @functools.cache
 def _codes(choices: type) -> frozenset[object]:
     # ``choices.values`` builds the list of (value, label) pairs again on every call: a fixed set per class.

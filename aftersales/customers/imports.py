@@ -45,7 +45,11 @@ CUSTOMER_COLUMNS = (
         "name", ("名称", "客户名称", "客户"), gettext_lazy("Customer name."), required=True, example="华东机械有限公司"
     ),
     Column(
-        "kind", ("类型", "客户类型"), gettext_lazy("company / person (公司 / 个人); blank = company."), example="公司"
+        "kind",
+        ("类型", "客户类型"),
+        gettext_lazy("company / person (公司 / 个人); blank = company."),
+        example="公司",
+        choices=CustomerKind,
     ),
     Column("contact_name", ("联系人",), gettext_lazy("Contact's name (needed with a mobile)."), example="张伟"),
     Column("mobile", ("手机", "手机号", "联系电话"), gettext_lazy("Contact's mobile number."), example="13812345678"),

@@ -87,8 +87,10 @@ def _preview_context(preview: importers.ImportPreview, *, digest: str) -> dict[s
         for r in preview.rows
         for e in r.errors
     ]
+    columns = {c.key: c for c in columns_for(preview.kind)}
+    shown = [(key, columns[key].shown if key in columns else (lambda value: value)) for key in preview.columns]
     rows = [
-        {"row": r.row, "ok": r.ok, "cells": [r.values.get(key, "") for key in preview.columns]}
+        {"row": r.row, "ok": r.ok, "cells": [show(r.values.get(key, "")) for key, show in shown]}
         for r in preview.rows[:PREVIEW_ROWS]
     ]
     return {

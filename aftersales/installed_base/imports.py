@@ -57,7 +57,13 @@ UNIT_COLUMNS = (
         gettext_lazy("Purchase (invoice) date, YYYY-MM-DD."),
         example="2025-03-01",
     ),
-    Column("seller", ("销售方",), gettext_lazy("own / dealer (自营 / 经销商); blank = own."), example="自营"),
+    Column(
+        "seller",
+        ("销售方",),
+        gettext_lazy("own / dealer (自营 / 经销商); blank = own."),
+        example="自营",
+        choices=Seller,
+    ),
     Column("dealer_name", ("经销商",), gettext_lazy("Dealer's name (needed when the seller is a dealer).")),
     Column(
         "proof_reference",

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.filtering import screen_filter
 from aftersales.core.pagination import keyset_page
-from aftersales.core.validation import require_yes_no
+from aftersales.core.validation import query_choice, require_yes_no
 from aftersales.money import selectors, services
 from aftersales.money.amounts import total
 from aftersales.money.choices import (
@@ -319,15 +320,16 @@ def invoice_create(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_GET
 def invoice_list(request: HttpRequest) -> HttpResponse:
     _require_invoices(request)
-    status = request.GET.get("status", "")
+    status, refused = screen_filter(request, lambda params: query_choice(params, "status", InvoiceStatus), "")
     qs = selectors.with_outstanding(invoices_visible_to(request.user)).select_related("customer", "order")
-    if status in InvoiceStatus.values:
+    if status:
         qs = qs.filter(status=status)
     page = keyset_page(qs, cursor=request.GET.get("cursor"), limit=50)
     return render(
         request,
         "money/invoice_list.html",
         {"page": page, "status": status, "statuses": InvoiceStatus.choices, "may_invoice": can_invoice(request.user)},
+        status=400 if refused else 200,
     )
 
 

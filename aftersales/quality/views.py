@@ -22,9 +22,10 @@ from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import NotFoundError, ValidationFailed
 from aftersales.core.pagination import keyset_page
 from aftersales.core.text import label_colon
+from aftersales.core.validation import query_flag
 from aftersales.history.views import record_panel
 from aftersales.installed_base.models import Unit
-from aftersales.parts.models import Part
+from aftersales.parts.permissions import parts_visible_to
 from aftersales.quality import selectors, services
 from aftersales.quality import statistics as stats
 from aftersales.quality.choices import CASE_MOVES, Breakdown, CaseSource, CaseStatus
@@ -73,7 +74,11 @@ def _window(request: HttpRequest) -> tuple[Filters, str, int]:
 def failures(request: HttpRequest) -> HttpResponse:
     _need_failures(request)
     window, error, status = _window(request)
-    kept = failure_screen(request.user, window, fresh=request.GET.get("fresh") == "1")
+    try:
+        fresh = query_flag(request.GET, "fresh")
+    except ValidationFailed as exc:  # ``?fresh=yes`` was read as "the kept figures" without a word
+        fresh, error, status = False, " ".join(filter(None, (error, exc.detail))), 400
+    kept = failure_screen(request.user, window, fresh=fresh)
     report = kept.value.report
     query = urlencode(window.as_params())
     context = {
@@ -196,7 +201,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
     orders, model, initial = _evidence_choices(request)
     first = orders.order_by("received_at", "id").values("pk")[: services.MAX_EVIDENCE]
     orders = ServiceOrder.objects.filter(pk__in=first).select_related("unit").order_by("received_at", "id")
-    kwargs = {"orders": orders, "parts": Part.objects.order_by("number"), "owners": _owners()}
+    # The parts the picker offers (parts_visible_to, retired ones too): the form takes no other.
+    kwargs = {"orders": orders, "parts": parts_visible_to(request.user), "owners": _owners()}
     if request.method == "POST":
         form = CaseForm(request.POST, **kwargs)
         case: list[QualityCase] = []

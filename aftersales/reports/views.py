@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.catalog.permissions import product_models_visible_to
-from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.errors import DomainError, NotFoundError, ValidationFailed
 from aftersales.core.panels import render_record_panels
 from aftersales.core.text import label_colon
-from aftersales.core.validation import require_yes_no
+from aftersales.core.validation import query_flag, require_yes_no
 from aftersales.customers.permissions import customers_visible_to
 from aftersales.customers.widgets import customer_picker
 from aftersales.history.display import describe
@@ -54,6 +54,19 @@ def _filters(request: HttpRequest) -> tuple[Filters | None, DomainError | None]:
         return None, error
 
 
+BAR_FIELDS = frozenset({"from", "to", "centre", "model", "customer"})
+
+
+def _without(request: HttpRequest, error: DomainError | None) -> Filters:
+    """The filters to show beside a refused one: the others the reader asked for (a customer of another
+    centre keeps the period and the centre), else the defaults."""
+    kept = {name: value for name, value in request.GET.items() if error is None or name != error.field}
+    try:
+        return parse_filters(request.user, kept)
+    except DomainError:
+        return parse_filters(request.user, {})
+
+
 def _filter_bar(request: HttpRequest, filters: Filters) -> dict[str, Any]:
     picker = customer_picker(
         queryset=customers_visible_to(request.user), attrs={"id": "f-customer", "class": "form-control form-control-sm"}
@@ -76,8 +89,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     results = []
     if filters is None:
         status = 400
-        filters = parse_filters(request.user, {})
-    kept = screen_figures(request.user, current, filters, fresh=request.GET.get("fresh") == "1")
+        filters = _without(request, error)
+    try:
+        fresh = query_flag(request.GET, "fresh")
+    except ValidationFailed as exc:  # ``?fresh=yes`` was read as "the kept figures" without a word
+        fresh, error, status = False, error or exc, 400
+    kept = screen_figures(request.user, current, filters, fresh=fresh)
     for result in kept.results:
         results.append({"figure": present(result), "chart": chart_data(result)})
     context = {
@@ -86,6 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "params": filters.as_params(),
         "error": error,
+        # A refused filter's reason is shown beside it in the bar; another (none yet) over the figures.
+        "error_in_bar": error is not None and error.field in BAR_FIELDS,
         "results": results,
         "computed_at": kept.computed_at,
         "kept": kept.kept,

@@ -100,3 +100,47 @@ def test_filters_applied_from_the_validated_query_select_what_the_bound_filter_s
 def _sql(queryset) -> str:
     # The SLA filters compare with now, taken once per filter: the instants, not the statement, differ.
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+", "<now>", str(queryset.query))
+
+
+# ---- the walk: a screen's or list's query value it cannot use is refused, never read as "all" or "off" ----
+# (url, parameter, a value it takes). Each is asked with garbage: 400 naming the parameter (the console says
+# it above the list, the API answers ``field``), and with the good value and without it: 200.
+SCREEN_FILTERS = [
+    ("/quality/failures/", "fresh", "1"),
+    ("/reports/", "fresh", "1"),
+    ("/workforce/claims/", "waiting", "1"),
+    ("/workforce/claims/", "status", "draft"),
+    ("/workforce/certificates/", "expiring", "1"),
+    ("/money/invoices/", "status", "issued"),
+    ("/care/complaints/", "status", "open"),
+]
+API_FILTERS = [
+    ("/api/v1/workforce/claims", "status", "draft"),
+    ("/api/v1/workforce/claims", "waiting", "true"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "name", "good"), SCREEN_FILTERS)
+@pytest.mark.parametrize("garbage", ["yes", "bogus"])
+def test_every_screen_filter_refuses_a_value_it_cannot_use(client, users, url, name, good, garbage):
+    client.force_login(users["general_manager"])
+
+    refused = client.get(url, {name: garbage})
+
+    assert refused.status_code == 400
+    assert f"{name}={garbage}" in refused.content.decode()
+    assert client.get(url, {name: good}).status_code == 200
+    assert client.get(url, {name: ""}).status_code == 200
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "name", "good"), API_FILTERS)
+def test_every_api_list_filter_refuses_a_value_it_cannot_use(api_client, users, url, name, good):
+    client = api_client(users["general_manager"])
+
+    refused = client.get(url, {name: "bogus"})
+
+    assert refused.status_code == 400 and refused.json()["field"] == name
+    assert client.get(url, {name: good}).status_code == 200

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aftersales.core.errors import DomainError, NotFoundError, ValidationFailed
-from aftersales.core.validation import query_flag, require_yes_no
+from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.filtering import screen_filter
+from aftersales.core.validation import query_choice, query_flag, require_yes_no
 from aftersales.history.views import record_panel
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.forms_field import show_domain_error
@@ -92,12 +93,8 @@ def _act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
 
 
 def _flag(request: HttpRequest, name: str) -> tuple[bool, bool]:
-    """A list's on/off filter (``?waiting=1``) and whether it was refused: the reason above the list, 400."""
-    try:
-        return query_flag(request.GET, name), False
-    except ValidationFailed as error:
-        messages.error(request, error.detail)
-        return False, True
+    """A list's on/off filter (``?waiting=1``) and whether it was refused."""
+    return screen_filter(request, lambda params: query_flag(params, name), False)
 
 
 def _my_orders(user: Any) -> list[Any]:
@@ -268,9 +265,9 @@ def weekly_summary_view(request: HttpRequest) -> HttpResponse:
 def claim_list(request: HttpRequest) -> HttpResponse:
     _require(sees_workforce(request.user))
     waiting, refused = _flag(request, "waiting")
-    status = request.GET.get("status", "")
+    status, bad_status = screen_filter(request, lambda params: query_choice(params, "status", ExpenseClaimStatus), "")
     qs = selectors.claims_waiting_for(request.user) if waiting else claims_visible_to(request.user).order_by("-pk")
-    if status in ExpenseClaimStatus.values:
+    if status:
         qs = qs.filter(status=status)
     context = {
         "claims": list(qs[:PAGE]),
@@ -282,7 +279,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "approves": approves_claims(request.user),
         "may_export": can_export_claims(request.user),
     }
-    return render(request, "workforce/claim_list.html", context, status=400 if refused else 200)
+    return render(request, "workforce/claim_list.html", context, status=400 if refused or bad_status else 200)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The calendar screen: month grids per year, read-only for everyone but administrators, the banner."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.template import Context, RequestContext, Template
@@ -264,8 +265,56 @@ def test_the_year_chips_stop_at_the_years_a_calendar_takes(client, users):
     """Found by hand, 2026-12-07: ?year=99999 showed 2100 with chips for 2101 and 2102, which led back to 2100."""
     client.force_login(users[Role.ADMIN])
 
-    response = client.get(URL, {"year": 99999})
+    response = client.get(URL, {"year": 2100})
 
     assert response.context["year"] == 2100
     assert [row["year"] for row in response.context["years"]] == [2098, 2099, 2100]
-    assert [row["year"] for row in client.get(URL, {"year": 1000}).context["years"]] == [2000, 2001, 2002]
+    assert [row["year"] for row in client.get(URL, {"year": 2000}).context["years"]] == [2000, 2001, 2002]
+
+
+def _arrows(body: str) -> dict[str, str]:
+    """The two arrows beside the year: a link's address, or "disabled"."""
+    arrows = {}
+    for name in ("previous", "next"):
+        tag = re.search(rf'<(?:a|span)[^>]*id="{name}-year"[^>]*>', body).group(0)
+        href = re.search(r'href="([^"]*)"', tag)
+        arrows[name] = href.group(1) if href else ("disabled" if "disabled" in tag else tag)
+    return arrows
+
+
+def test_the_year_arrows_stop_at_the_calendars_range(client, users):
+    """Found by review, 2026-12-07: at 2100 › still offered a next year (and ‹ a previous one at 2000)."""
+    client.force_login(users[Role.MANAGER])
+
+    assert _arrows(client.get(URL, {"year": 2100}).content.decode()) == {
+        "previous": "?year=2099",
+        "next": "disabled",
+    }
+    assert _arrows(client.get(URL, {"year": 2000}).content.decode()) == {
+        "previous": "disabled",
+        "next": "?year=2001",
+    }
+    assert _arrows(client.get(URL, {"year": 2099}).content.decode())["next"] == "?year=2100"
+
+
+@pytest.mark.parametrize("year", ["2101", "1999", "99999", "-5"])
+def test_a_year_outside_the_calendars_range_is_404_on_every_address(client, users, year):
+    # Before, ?year=2101 showed 2100 without a word, and /years/2101/entered/ a form error over 2100.
+    client.force_login(users[Role.ADMIN])
+
+    assert client.get(URL, {"year": year}).status_code == 404
+    if year.isdigit():
+        assert client.post(f"/calendar/years/{year}/entered/", {"note": "x"}).status_code == 404
+        assert client.post(f"/calendar/years/{year}/unmarked/").status_code == 404
+    assert not CalendarYear.objects.exists()
+
+
+def test_a_year_that_is_not_a_number_is_400_with_the_reason(client, users):
+    client.force_login(users[Role.MANAGER])
+
+    response = client.get(URL, {"year": "abc"})
+
+    assert response.status_code == 400
+    assert response.context["year"] == this_year()
+    assert "2000" in response.content.decode() and "2100" in response.content.decode()
+    assert client.get(URL, {"year": ""}).status_code == 200

@@ -2,6 +2,7 @@
 counters moved past the imported numbers, every bad row reported and nothing written."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -391,3 +392,21 @@ def test_the_choices_a_bad_kind_lists_are_told_apart_from_the_slashes_of_a_label
 
     message = preview.rows[0].errors[0].message
     assert " | 保养/巡检 | " in message and " / " not in message.replace("maintenance / inspection", "")
+
+
+def test_the_preview_shows_the_choices_by_their_labels_and_the_api_keeps_the_codes(
+    client, manager, owner, unit, technician
+):
+    # The file may say 维修 or repair: the preview says how it was read in the reader's words, never the code.
+    client.force_login(manager)
+    page = client.post("/import/preview/", {"kind": "orders", "file": upload(good_rows())}, headers={"HX-Request": "1"})
+    cells = re.findall(r'<td title="([^"]*)">', page.content.decode())
+
+    assert page.status_code == 200
+    assert cells.count("维修") == 2 and cells.count("已关闭") == 1 and cells.count("已受理") == 1
+    assert not {"repair", "closed", "accepted"} & set(cells)
+    preview = preview_import(kind="orders", file=upload(good_rows()), by=manager)
+    assert [(r.values["status"], r.values["kind"]) for r in preview.rows] == [
+        ("closed", "repair"),
+        ("accepted", "repair"),
+    ]

@@ -263,3 +263,10 @@ def test_queued_job_without_a_worker_shows_waiting(client, users, settings, monk
     body = response.content.decode()
     assert "正在排队" in body and 'hx-trigger="every 1s"' in body  # the console speaks Chinese by default
     assert response.context["job"]["state"] == "queued"
+
+
+def test_the_preview_shows_a_customers_kind_by_its_label(client, users):
+    client.force_login(users[Role.AGENT])
+    rows = [["名称", "类型", "联系人", "手机"], ["张伟", "person", "张伟", "13812345678"]]
+    response = client.post("/import/preview/", {"kind": "customers", "file": upload(rows)}, headers=HTMX)
+    assert '<td title="个人">' in response.content.decode() and '<td title="person">' not in response.content.decode()

@@ -295,3 +295,22 @@ def test_the_case_form_searches_the_part_instead_of_listing_the_catalogue(client
 
     assert 'data-options-url="/parts/picker/"' in blank and str(chosen) not in blank and str(other) not in blank
     assert f'value="{chosen}"' in again and f'name="part" value="{chosen.pk}"' in again and str(other) not in again
+
+
+def test_a_case_about_a_retired_part_is_offered_by_the_picker_and_accepted_by_the_form(client, data):
+    # Old units in the field still carry parts the catalogue retired: their failures go to design too, so
+    # the picker finds them (marked 停用) and the form takes them; it takes no part the picker cannot offer.
+    _login(client, data, "manager_sh")
+    retired = data.parts["p1"]
+    Part.objects.filter(pk=retired.pk).update(active=False)
+    url = f"/quality/cases/new/?unit={data.units['u1'].pk}"
+
+    options = client.get("/parts/picker/", {"q": retired.number}).content.decode()
+    done = client.post(
+        url, {"title": "旧款轴承", "source": "repeat", "orders": [data.orders["o2"].pk], "part": retired.pk}
+    )
+
+    assert f'data-value="{retired.pk}"' in options and "停用" in options
+    assert done.status_code == 302 and QualityCase.objects.get().part == retired
+    unknown = client.post(url, {"title": "x", "source": "repeat", "orders": [data.orders["o2"].pk], "part": 999999})
+    assert unknown.status_code == 400 and QualityCase.objects.count() == 1

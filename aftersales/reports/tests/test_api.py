@@ -181,3 +181,16 @@ def test_the_records_queries_do_not_grow_with_the_records(data, api_client):
         assert len(client.get(f"/api/v1/reports/first-time-fix/records?{PERIOD}&measure=closed").json()["items"]) == 3
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_customer_of_another_centre_than_the_centre_filter_is_400(data, api_client, centre, other_centre):
+    # An order's centre is its customer's: the two filters together can only give zeros, read as "no
+    # work" without a word. The quality API answers ``month`` with ``from``/``to`` the same way.
+    client = api_client(data["gm"])
+    answer = client.get(f"/api/v1/reports/open-orders?centre={other_centre.pk}&customer={data['customer'].pk}")
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid_filter"
+    assert answer.json()["field"] == "customer"
+    assert other_centre.name not in answer.json()["detail"] and centre.name in answer.json()["detail"]
+    same = client.get(f"/api/v1/reports/open-orders?centre={centre.pk}&customer={data['customer'].pk}")
+    assert same.status_code == 200

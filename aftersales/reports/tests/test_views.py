@@ -164,3 +164,17 @@ def test_the_model_filter_offers_every_model_not_the_first_200(data, client):
     body = client.get(f"/reports/?{PERIOD}").content.decode()
 
     assert f'<option value="{last.pk}">ZZ-LAST 最后一个型号</option>' in body
+
+
+def test_a_customer_of_another_centre_is_named_beside_the_customer_filter(data, client, centre, other_centre):
+    client.force_login(data["gm"])
+    answer = client.get(f"/reports/?{PERIOD}&centre={other_centre.pk}&customer={data['customer'].pk}")
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    # beside the customer's picker, not a bare "customer：" over the page
+    bar = body[body.index('id="report-filters"') : body.index("</form>", body.index('id="report-filters"'))]
+    assert 'id="filter-error"' in bar
+    message = bar[bar.index('id="filter-error"') :].split("</div>", 1)[0]
+    assert data["customer"].name in message and centre.name in message
+    # the period and the centre asked for are kept; only the contradicting customer is dropped
+    assert f'value="{other_centre.pk}" selected' in bar and 'value="2026-03-01"' in bar

@@ -49,7 +49,7 @@ CLOCKS: dict[str, Callable[..., Q]] = {"response": response_condition, "resoluti
 @dataclass(frozen=True)
 class SweepReport:
     changed: int  # orders whose remembered state changed on either clock
-    alerts: int  # clock changes into at risk or overdue
+    alerts: int  # clock changes into at risk or overdue told (both clocks of one deadline: one)
     notices: int  # notices queued
 
 
@@ -99,16 +99,30 @@ def sweep_sla_alerts(*, now: datetime.datetime | None = None) -> SweepReport:
         )
         .filter(~Q(response_now=F("response_was")) | ~Q(resolution_now=F("resolution_was")))
         .order_by()
-        .values_list("pk", "service_center_id", "response_was", "resolution_was", "response_now", "resolution_now")
+        .values_list(
+            "pk",
+            "service_center_id",
+            "response_was",
+            "resolution_was",
+            "response_now",
+            "resolution_now",
+            "respond_by",
+            "due_at",
+        )
     )
     _remember([row for row in rows if row[4] or row[5]], now=now)
     for ids in batched((row[0] for row in rows if not (row[4] or row[5])), UPDATE_BATCH, strict=False):
         SlaAlert.objects.filter(order_id__in=ids).delete()
     alerts = []
-    for pk, centre_id, old_response, old_resolution, response, resolution in rows:
-        if response != old_response and response in ALERTED_SLA_STATES:
+    for pk, centre_id, old_response, old_resolution, response, resolution, respond_by, due_at in rows:
+        told = response != old_response and response in ALERTED_SLA_STATES
+        if told:
             alerts.append(_Alert(pk, centre_id, "response", old_response, response))
-        if resolution != old_resolution and resolution in ALERTED_SLA_STATES:
+        # One deadline, one notice: an order due when it is to be responded to (a consultation: due =
+        # respond by) turns at risk, then overdue, on both clocks at once for the one late answer, and
+        # the response's notice says it all (two at once before, found by review 2026-12-07).
+        same_change = told and resolution == response and due_at == respond_by
+        if resolution != old_resolution and resolution in ALERTED_SLA_STATES and not same_change:
             alerts.append(_Alert(pk, centre_id, "resolution", old_resolution, resolution))
     notices = _notices(alerts, now=now)
     enqueue_notices(notices)
@@ -125,7 +139,7 @@ UPSERT = """
 
 
 def _remember(rows: list[tuple[Any, ...]], *, now: datetime.datetime) -> None:
-    """Upsert the new states (rows of ``(pk, centre, was, was, response, resolution)``). PostgreSQL
+    """Upsert the new states (rows of ``(pk, centre, was, was, response, resolution, …)``). PostgreSQL
     gets them as three arrays in one statement; elsewhere ``bulk_create`` upserts in batches."""
     if not rows:
         return

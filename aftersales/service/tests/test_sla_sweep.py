@@ -16,7 +16,7 @@ from aftersales.core.registry import periodic_jobs, resolve
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.notifications.models import Notification, OutboxMessage
 from aftersales.notifications.services import relay_due_messages
-from aftersales.service.choices import OrderStatus
+from aftersales.service.choices import OrderKind, OrderStatus
 from aftersales.service.models import ServiceOrder, SlaAlert
 from aftersales.service.services.sla_alerts import sweep_sla_alerts
 from aftersales.service.tasks import sweep_sla
@@ -92,6 +92,24 @@ def test_both_clocks_changing_send_one_notice_each(order, users):
 
     assert (report.changed, report.alerts, report.notices) == (1, 2, 4)
     alert = SlaAlert.objects.get(order=order)
+    assert (alert.response, alert.resolution) == ("overdue", "overdue")
+
+
+def test_an_unanswered_consultation_is_one_notice_per_change(users, centre):
+    """A consultation is due when it is to be responded to (due = respond by): its two clocks turn at risk,
+    then overdue, at the same moment, and each change sent two notices at once for the one late answer."""
+    consultation = make_order(
+        by=users[Role.AGENT], customer=CustomerFactory(service_center=centre), kind=OrderKind.CONSULTATION
+    )
+    assert consultation.due_at == consultation.respond_by
+
+    at_risk = sweep_sla_alerts(now=consultation.respond_by - HOUR)
+    overdue = sweep_sla_alerts(now=consultation.respond_by + HOUR)
+
+    assert (at_risk.notices, overdue.notices) == (2, 2)  # the dispatcher's and the manager's
+    bodies = [body for recipient, body in _notices() if recipient == str(users[Role.DISPATCHER].pk)]
+    assert len(bodies) == 2 and all(consultation.number in body for body in bodies)
+    alert = SlaAlert.objects.get(order=consultation)
     assert (alert.response, alert.resolution) == ("overdue", "overdue")
 
 
