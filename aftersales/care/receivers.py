@@ -25,8 +25,9 @@ INTAKE_CHANNELS = {
     Channel.EMAIL: ContactChannel.EMAIL,
 }
 
-# service.services.common.notify_customer's key: the SMS that keeps the reporter informed.
-REPORTER_SMS_KEY = re.compile(r"^order-(?P<order>\d+)-event-\d+-reporter-sms$")
+# The keys of service.services.customer_sms: the SMS that keep the reporter informed (order received,
+# technician assigned, order completed, due date moved), "order-<id>-[event-<id>-]<kind>-reporter-sms".
+REPORTER_SMS_KEY = re.compile(r"^order-(?P<order>\d+)-(?:[a-z0-9-]+-)?reporter-sms$")
 
 
 def on_status_changed(

@@ -69,3 +69,16 @@ def display_phone(e164: str) -> str:
     mainland = parsed.country_code == 86
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL if mainland else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(parsed, fmt)
+
+
+MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def is_mobile(e164: str) -> bool:
+    """Whether a stored number can receive an SMS: a mobile (``+8613812345678``), not a landline, a
+    400/800 number or a centre's switchboard (a reporter may have given any of them)."""
+    try:
+        parsed = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in MOBILE_TYPES

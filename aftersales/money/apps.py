@@ -8,6 +8,18 @@ class MoneyConfig(AppConfig):
     verbose_name = _("Money")
 
     def ready(self) -> None:
+        from aftersales.notifications.kinds import CustomerSmsKind, customer_sms_kinds
+
+        # The SMS that tells the reporter an installation's appointment (services/installation.py).
+        customer_sms_kinds.register(
+            CustomerSmsKind(
+                "installation_appointment",
+                _("Installation appointment"),
+                25,
+                _("An on-site installation is planned: the appointment and the technician's name."),
+            )
+        )
+
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.core.panels import RecordPanel
         from aftersales.core.registry import (

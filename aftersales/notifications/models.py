@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import TimeStampedModel
 from aftersales.notifications.choices import MessageChannel, MessageStatus
+from aftersales.notifications.kinds import customer_sms_kinds, kind_label
 from aftersales.notifications.querysets import OutboxMessageQuerySet
 
 
@@ -126,3 +127,28 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class CustomerSmsSwitch(TimeStampedModel):
+    """Whether the company sends one kind of customer SMS (``kinds.customer_sms_kinds``), switched by
+    an administrator in settings (设置 → 客户短信). A kind with no row is on: rows are written for the
+    registered kinds after every ``migrate`` (``NotificationsConfig.ready``) so the screen lists them."""
+
+    kind = models.CharField(_("kind"), max_length=50, unique=True)
+    enabled = models.BooleanField(_("send"), default=True)
+
+    class Meta:
+        verbose_name = _("customer SMS")
+        verbose_name_plural = _("customer SMS")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return kind_label(self.kind)
+
+    @property
+    def description(self) -> str:
+        kind = customer_sms_kinds.get(self.kind)
+        return str(kind.description) if kind is not None else ""

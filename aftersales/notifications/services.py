@@ -22,13 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
-from aftersales.core.errors import NotFoundError, ValidationFailed
+from aftersales.accounts.permissions import can_edit_company_profile
+from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.models import AuditLog
 from aftersales.core.validation import require_choice, require_text
 from aftersales.notifications.channels import ChannelError, ConsoleBackend, Delivery, backend_for
 from aftersales.notifications.choices import MessageChannel, MessageStatus
-from aftersales.notifications.models import HeldRecipient, Notification, OutboxMessage
+from aftersales.notifications.models import CustomerSmsSwitch, HeldRecipient, Notification, OutboxMessage
 from aftersales.notifications.permissions import notices_visible_to
 from aftersales.notifications.signals import message_queued
+from aftersales.notifications.switches import forget_switches
 from aftersales.notifications.trigger import kick_relay
 
 logger = logging.getLogger("aftersales.notify")
@@ -325,3 +328,28 @@ def requeue_message(message: OutboxMessage) -> OutboxMessage:
     message.next_attempt_at = timezone.now()
     message.save(update_fields=["status", "next_attempt_at", "updated_at"])
     return message
+
+
+# --- the customer SMS switches (settings → 客户短信; notifications/customer_sms.py) ---------------------
+
+
+@transaction.atomic
+def switch_customer_sms(*, by: User, switch: CustomerSmsSwitch, enabled: bool) -> CustomerSmsSwitch:
+    """Send (``enabled``) or stop one kind of customer SMS: administrators, as for the company profile
+    that signs them. Audited. A message already in the outbox is not withdrawn. Every process sees the
+    change within ``switches.SWITCHES_CACHE_SECONDS`` (this one at once)."""
+    if not can_edit_company_profile(by):
+        raise PermissionDeniedError("forbidden", _("Only administrators may change which SMS customers get."))
+    switch = CustomerSmsSwitch.objects.select_for_update().get(pk=switch.pk)
+    if switch.enabled != enabled:
+        switch.enabled = enabled
+        switch.save(update_fields=["enabled", "updated_at"])
+        forget_switches()
+        transaction.on_commit(forget_switches)
+        AuditLog.objects.create(
+            user=by,
+            action="notifications.switch_customer_sms",
+            detail={"kind": switch.kind, "enabled": enabled},
+            target=switch,
+        )
+    return switch

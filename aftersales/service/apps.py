@@ -37,6 +37,10 @@ class ServiceConfig(AppConfig):
 
         register_technician_customers(customers_of_jobs)
 
+        from aftersales.service.services.customer_sms import register_kinds
+
+        register_kinds()  # the SMS an order's reporter gets, each switchable in settings (notifications.kinds)
+
         from aftersales.calendars.panels import calendar_panels
         from aftersales.core.panels import RecordPanel, record_panels
 

@@ -429,6 +429,9 @@ AFTERSALES = {
     },
     "SMS_GATEWAY_URL": os.environ.get("AFTERSALES_SMS_GATEWAY_URL", ""),
     "SMS_GATEWAY_TOKEN": os.environ.get("AFTERSALES_SMS_GATEWAY_TOKEN", ""),
+    # SMS to customers written in these hours (local time, TIME_ZONE) wait in the outbox until they end
+    # (notifications/customer_sms.py); empty: sent at any hour. Staff's notices and SMS are never held.
+    "SMS_QUIET_HOURS": os.environ.get("AFTERSALES_SMS_QUIET_HOURS", "21:00-08:00"),
     # Group robots by name: AFTERSALES_WECOM_ROBOTS="ops=https://qyapi…/send?key=…",
     # AFTERSALES_DINGTALK_ROBOTS="ops=https://oapi…/robot/send?access_token=…|SEC…" (secret when signed).
     "ROBOTS": {

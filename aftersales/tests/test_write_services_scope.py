@@ -48,6 +48,8 @@ from aftersales.money.models import ChargeLine, Exchange, FactoryReturn, Install
 from aftersales.money.services import exchange as money_exchange
 from aftersales.money.services import installation as money_installation
 from aftersales.money.services import logistics as money_logistics
+from aftersales.notifications import services as notifications
+from aftersales.notifications.models import CustomerSmsSwitch
 from aftersales.parts.models import Location, Part, StockRequest
 from aftersales.parts.services import catalogue as parts_catalogue
 from aftersales.parts.services import claims as parts_claims
@@ -213,6 +215,14 @@ class Case:
         return f"{self.service}-{self.role}-{self.status}"
 
 
+def _switch_off(by: User) -> Any:
+    """A customer SMS switch (written after migrate; made here, in the call's transaction, if a flush
+    removed it) switched off by ``by``."""
+    with transaction.atomic():
+        switch, _created = CustomerSmsSwitch.objects.get_or_create(kind="order_received")
+        return notifications.switch_customer_sms(by=by, switch=switch, enabled=False)
+
+
 def _with_parts(call: Callable[[World, User, Location, Part], Any]) -> Callable[[World, User], Any]:
     """The home centre's store with 5 of a part, made in the call's transaction: the refusal rolls
     them back with it, so the fingerprint compares what the service itself wrote."""
@@ -313,6 +323,8 @@ CASES = [
         403,
         lambda w, by: accounts.update_company_profile(by=by, name="改名有限公司"),
     ),
+    # So are the SMS it signs to customers (settings → 客户短信).
+    Case("aftersales.notifications.services.switch_customer_sms", M, 403, lambda w, by: _switch_off(by)),
     Case(
         "aftersales.accounts.services.users.create_user",
         M,
@@ -1468,6 +1480,15 @@ EXEMPT: dict[str, str] = {
     ),
     "aftersales.notifications.services.notify_user": "called by write services inside their transaction",
     "aftersales.notifications.services.enqueue_notices": "called by write services inside their transaction",
+    "aftersales.service.services.customer_sms.register_kinds": "registers the kinds at start-up (ServiceConfig.ready)",
+    "aftersales.service.services.customer_sms.tell_order_received": "called by open_order inside its transaction",
+    "aftersales.service.services.customer_sms.tell_technician_assigned": (
+        "called by assign_technician inside its transaction"
+    ),
+    "aftersales.service.services.customer_sms.tell_order_completed": "called by transition_order inside its transaction",
+    "aftersales.service.services.customer_sms.tell_due_moved": (
+        "called by extend_due and apply_due_date_moves inside their transaction"
+    ),
     "aftersales.service.services.sla_alerts.sweep_sla_alerts": (
         "a periodic job (beat, the relay loop); no caller: it tells each centre's own staff only "
         "(service/tests/test_sla_sweep.py)"
@@ -1505,7 +1526,6 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.common.record_event": "called by write services inside their transaction",
     "aftersales.service.services.common.record_events": "called by write services inside their transaction",
     "aftersales.service.services.common.notify_user": "called by write services inside their transaction",
-    "aftersales.service.services.common.notify_customer": "called by write services inside their transaction",
     "aftersales.service.services.coverage.coverage_day": "a pure function of a date",
     "aftersales.service.services.coverage.redecide_order_coverage": "computes a decision; the caller writes it",
     "aftersales.service.services.coverage.decide_order_coverage": "computes a decision (in the site's language); the caller writes it",

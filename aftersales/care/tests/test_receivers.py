@@ -77,5 +77,19 @@ def test_a_call_taken_at_intake_is_logged_in_the_site_language_whoever_takes_it(
             by=users[Role.AGENT], customer=CustomerFactory(service_center=centre), channel=Channel.HOTLINE
         )
 
-    entry = ContactEntry.objects.get(order=order)
+    entry = ContactEntry.objects.get(order=order, channel=ContactChannel.PHONE)  # the received SMS is its own line
     assert (entry.channel, entry.summary) == (ContactChannel.PHONE, f"工单 {order.number} 已受理：设备无法启动")
+
+
+def test_the_sms_the_reporter_gets_from_an_order_go_on_the_contact_log(users, centre):
+    """Received, technician assigned (service.services.customer_sms): each on the log with its key."""
+    from aftersales.service import services
+    from aftersales.service.tests.factories import make_order
+
+    order = make_order(by=users[Role.AGENT], customer=CustomerFactory(service_center=centre))
+    services.assign_technician(order, by=users[Role.DISPATCHER], technician=users[Role.TECHNICIAN])
+
+    entries = ContactEntry.objects.filter(order=order, channel=ContactChannel.SMS).order_by("pk")
+    assert [e.message_key.split("-")[-3] for e in entries] == ["received", "assigned"]
+    assert all(e.direction == Direction.OUTBOUND and order.number in e.summary for e in entries)
+    assert all(e.person == order.reporter_phone for e in entries)

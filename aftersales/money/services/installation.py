@@ -18,6 +18,7 @@ from aftersales.accounts.models import User
 from aftersales.accounts.services import system_actor
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.text import site_language
 from aftersales.core.uploads import clean_upload
 from aftersales.core.validation import require_choice, require_text
 from aftersales.installed_base.services import clean_unit, register_units, require_active_model
@@ -25,11 +26,14 @@ from aftersales.money.choices import Bearer, InstallationMode, InstallationStatu
 from aftersales.money.conf import commissioning_checklist
 from aftersales.money.models import Installation
 from aftersales.money.permissions import can_add_charges, installations_visible_to
+from aftersales.notifications.customer_sms import send_customer_sms
 from aftersales.service.choices import OPEN_STATUSES, OrderKind
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services.common import lock_order
 
 MAX_UNITS = 50
+# The customer SMS kind of an installation's appointment (registered in MoneyConfig.ready).
+APPOINTMENT_SET = "installation_appointment"
 
 
 def get_installation(*, user: User, installation_id: int) -> Installation:
@@ -87,7 +91,7 @@ def plan_installation(
             "appointment_required", _("An on-site installation needs an appointment."), field="appointment_at"
         )
     engineers = require_text(engineers, field="engineers", max_length=200, required=mode == InstallationMode.IMPORTED)
-    return Installation.objects.create(
+    inst = Installation.objects.create(
         order=order,
         mode=mode,
         product_model=model,
@@ -95,6 +99,33 @@ def plan_installation(
         engineers=engineers,
         checklist=[{"item": item, "done": False} for item in commissioning_checklist(model.code if model else None)],
         created_by=by,
+    )
+    if appointment_at is not None:
+        _tell_appointment(inst)
+    return inst
+
+
+def _tell_appointment(inst: Installation) -> None:
+    """The reporter learns the appointment (§6 2: large orders commissioned on site by appointment) and,
+    when one is assigned, the technician's name (never their phone: the customer calls the hotline)."""
+    order = inst.order
+    name = order.technician.get_full_name() if order.technician_id else ""  # type: ignore[union-attr]
+    values = {"number": order.number, "at": f"{timezone.localtime(inst.appointment_at):%Y-%m-%d %H:%M}", "name": name}
+    with site_language():
+        if name:
+            text = _(
+                "The installation for your service order %(number)s is booked for %(at)s; our technician %(name)s"
+                " will come."
+            )
+        else:
+            text = _("The installation for your service order %(number)s is booked for %(at)s.")
+        text %= values
+    send_customer_sms(
+        kind=APPOINTMENT_SET,
+        recipient=order.reporter_phone,
+        subject=order.number,
+        text=text,
+        key=f"order-{order.pk}-installation-{inst.pk}-appointment-reporter-sms",
     )
 
 

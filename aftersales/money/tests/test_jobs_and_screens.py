@@ -346,3 +346,33 @@ def _signature() -> str:
     buffer = io.BytesIO()
     Image.new("RGB", (60, 20), "white").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_an_installation_appointment_tells_the_reporter_the_time_and_the_technicians_name(users):
+    from aftersales.service.services import assign_technician
+
+    update_company_profile(by=users[Role.ADMIN], name="华东设备有限公司", hotline="400 800 1234")
+    technician = users[Role.TECHNICIAN]
+    technician.first_name, technician.last_name, technician.phone = "伟", "张", "+8613700009999"
+    technician.save()
+    customer = CustomerFactory(service_center=users[Role.AGENT].service_center)
+    order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False, kind="installation")
+    order = assign_technician(order, by=users[Role.DISPATCHER], technician=technician)
+    at = timezone.now() + datetime.timedelta(days=2)
+
+    inst = installation.plan_installation(order, by=users[Role.AGENT], mode="large", appointment_at=at)
+
+    message = OutboxMessage.objects.get(key=f"order-{order.pk}-installation-{inst.pk}-appointment-reporter-sms")
+    assert message.recipient == order.reporter_phone
+    assert message.body.startswith("【华东设备有限公司】") and message.body.endswith("客服热线：400 800 1234")
+    assert f"{timezone.localtime(at):%Y-%m-%d %H:%M}" in message.body and "张伟" in message.body
+    assert "137" not in message.body
+
+
+def test_an_installation_without_an_appointment_sends_none(users):
+    customer = CustomerFactory(service_center=users[Role.AGENT].service_center)
+    order = make_order(by=users[Role.AGENT], customer=customer, with_unit=False, kind="installation")
+
+    installation.plan_installation(order, by=users[Role.AGENT], mode="small")
+
+    assert not OutboxMessage.objects.filter(key__contains="-appointment-").exists()

@@ -148,7 +148,7 @@ def test_schedule_sends_once_per_period(data, users, _outbox):
     in_january = datetime.datetime(2027, 1, 2, 9, tzinfo=datetime.UTC)
     assert send_scheduled(now=in_january) == 1
     assert send_scheduled(now=in_january) == 0
-    message = OutboxMessage.objects.get()
+    message = OutboxMessage.objects.get(channel="email")  # the data's orders sent their customers SMS
     assert message.recipient == "manager@example.com"
     assert "kind=monthly&period=2026-12" in message.body
     assert ReportSchedule.objects.get().last_sent == "2026-12"

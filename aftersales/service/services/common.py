@@ -1,4 +1,5 @@
-"""Helpers shared by the service-order writes: locking, version checks, event rows, notices."""
+"""Helpers shared by the service-order writes: locking, version checks, event rows, notices to staff
+(what the customer is told is in ``customer_sms.py``)."""
 
 from typing import Any
 
@@ -9,8 +10,6 @@ from aftersales.accounts.models import User
 from aftersales.core.bulk import insert_one
 from aftersales.core.errors import ConflictError, NotFoundError
 from aftersales.notifications import services as notifications
-from aftersales.notifications.choices import MessageChannel
-from aftersales.notifications.services import enqueue_message
 from aftersales.service import signals
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.permissions import order_in_scope
@@ -100,16 +99,4 @@ def notify_user(*, user: User, order: ServiceOrder, message: str, event: OrderEv
         url=reverse("service:order_detail", kwargs={"order_id": order.pk}),
         target=order,
         key=f"order-{order.pk}-event-{event.pk}-user-{user.pk}",
-    )
-
-
-def notify_customer(*, order: ServiceOrder, message: str, event: OrderEvent) -> None:
-    """Tell the reporter by SMS through the outbox, sent after commit, once per event (domain.md
-    Intake §6 1.1.2: keep the customer informed)."""
-    enqueue_message(
-        channel=MessageChannel.SMS,
-        recipient=order.reporter_phone,
-        subject=order.number,
-        body=message,
-        key=f"order-{order.pk}-event-{event.pk}-reporter-sms",
     )

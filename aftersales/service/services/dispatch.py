@@ -16,6 +16,7 @@ from aftersales.service.dispatch_checks import dispatch_refusals, refusal_text
 from aftersales.service.models import ServiceOrder
 from aftersales.service.permissions import can_assign, can_override_dispatch_checks
 from aftersales.service.services.common import lock_order, notify_user, record_event
+from aftersales.service.services.customer_sms import tell_technician_assigned
 from aftersales.service.services.orders import transition_order
 
 ASSIGNABLE = (OrderStatus.NEW, OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, OrderStatus.WAITING)
@@ -127,4 +128,6 @@ def assign_technician(
             "customer": order.customer.name,
         }
     notify_user(user=technician, order=order, message=message, event=event)
+    if previous is None or previous.pk != technician.pk:  # helpers changed only: nothing new for the customer
+        tell_technician_assigned(order, technician=technician, event=event)
     return order

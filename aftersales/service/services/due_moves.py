@@ -18,7 +18,8 @@ from aftersales.service.choices import EventType
 from aftersales.service.due_moves import ROW_FIELDS, DueMove, extension_days_of, moves_for_rows
 from aftersales.service.models import OrderEvent, ServiceOrder
 from aftersales.service.permissions import can_apply_due_moves, orders_visible_to
-from aftersales.service.services.common import notify_customer, record_events
+from aftersales.service.services.common import record_events
+from aftersales.service.services.customer_sms import tell_due_moved
 
 REASON_MAX_LENGTH = OrderEvent._meta.get_field("reason").max_length or 500
 BULK_BATCH = 500
@@ -32,14 +33,6 @@ class AppliedMoves:
     @property
     def count(self) -> int:
         return len(self.moves)
-
-
-def _customer_message(order: ServiceOrder, move: DueMove) -> str:
-    local_due = timezone.localtime(move.new_due_at)
-    return _("Your service order %(number)s will now be completed by %(due)s: the working-day calendar changed.") % {
-        "number": order.number,
-        "due": f"{local_due:%Y-%m-%d %H:%M}",
-    }
 
 
 def _event_data(move: DueMove) -> dict[str, object]:
@@ -114,9 +107,7 @@ def _apply(orders: QuerySet[ServiceOrder], *, by: User, reason: str) -> AppliedM
     )
     told = 0
     for order, event in zip(moved, events, strict=True):
-        move = by_id[order.pk]
-        if move.is_later and order.reporter_phone:
-            notify_customer(order=order, message=_customer_message(order, move), event=event)
+        if by_id[order.pk].is_later and tell_due_moved(order, event=event) is not None:
             told += 1
     AuditLog.objects.create(
         user=by,

@@ -15,7 +15,6 @@ from aftersales.core.bulk import insert_numbered
 from aftersales.core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.core.phones import normalize_phone
 from aftersales.core.renderers import local_time
-from aftersales.core.text import site_language
 from aftersales.core.validation import choice_label, choice_labels, require_aware, require_choice, require_text
 from aftersales.coverage.decision import CoverageDecision, Override
 from aftersales.customers.models import Contact, Customer, Site
@@ -38,8 +37,9 @@ from aftersales.service.permissions import (
     can_open_orders,
     can_override_warranty,
 )
-from aftersales.service.services.common import lock_order, notify_customer, record_event
+from aftersales.service.services.common import lock_order, record_event
 from aftersales.service.services.coverage import coverage_day, decide_order_coverage, redecide_order_coverage
+from aftersales.service.services.customer_sms import tell_due_moved, tell_order_completed, tell_order_received
 from aftersales.service.sla import at_risk_time, deadlines_for, policy_for
 from aftersales.service.transitions import REASON_REQUIRED, allowed_targets, capability_for, made_by_action
 
@@ -172,6 +172,8 @@ def open_order(
         # Answered on the call: answered, resolved and closed when the call came in, not when it was typed
         # in (a back-dated call closed at intake counted hours to repair and a missed resolution).
         order = transition_order(order, to=OrderStatus.CLOSED, by=by, at=received)
+    else:
+        tell_order_received(order, by=by)
     return order
 
 
@@ -341,7 +343,7 @@ def transition_order(
         order.closed_at = None
         order.completed_at = None
     order.save()
-    record_event(
+    event = record_event(
         order,
         type=EventType.STATUS_CHANGED,
         by=by,
@@ -350,6 +352,8 @@ def transition_order(
         to_status=to,
         data={"waiting_for": waiting_for} if waiting_for else {},
     )
+    if to == OrderStatus.COMPLETED:
+        tell_order_completed(order, event=event)
     return order
 
 
@@ -426,8 +430,8 @@ EXTEND_MAX_WORKING_DAYS = 60
 def extend_due(
     order: ServiceOrder, *, by: User, working_days: int, reason: str, expected_version: int | None = None
 ) -> ServiceOrder:
-    """Push the due date ``working_days`` further, with a reason; the customer is told (§6 1.3.3.1).
-    A stale ``expected_version`` answers 409."""
+    """Push the due date ``working_days`` further, with a reason; the customer is told the new date
+    (§6 1.3.3.1), not the reason (the staff's, kept on the timeline). A stale ``expected_version`` answers 409."""
     if not can_extend_due(by):
         raise PermissionDeniedError("forbidden", _("Your role may not extend due dates."))
     order = lock_order(order, by=by, expected_version=expected_version)
@@ -455,14 +459,7 @@ def extend_due(
             "working_days": working_days,
         },
     )
-    local_due = timezone.localtime(due.due_at)
-    with site_language():
-        message = _("Your service order %(number)s will now be completed by %(due)s: %(reason)s") % {
-            "number": order.number,
-            "due": f"{local_due:%Y-%m-%d %H:%M}",
-            "reason": reason,
-        }
-    notify_customer(order=order, message=message, event=event)
+    tell_due_moved(order, event=event)
     return order
 
 

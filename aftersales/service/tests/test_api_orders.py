@@ -13,6 +13,7 @@ from aftersales.core.models import IdempotencyKey
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.models import Unit
 from aftersales.installed_base.tests.factories import UnitFactory
+from aftersales.notifications.models import OutboxMessage
 from aftersales.notifications.services import relay_due_messages
 from aftersales.service import services
 from aftersales.service.choices import EventType, OrderStatus
@@ -745,6 +746,7 @@ def test_extend_due_moves_due_records_event_and_texts_reporter(
     users, customer, api_client, _outbox, django_capture_on_commit_callbacks
 ):
     order = make_order(by=users[Role.AGENT], customer=customer, reporter_phone="13900001111")
+    OutboxMessage.objects.all().delete()  # the order-received SMS
     old_due = order.due_at
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -761,7 +763,9 @@ def test_extend_due_moves_due_records_event_and_texts_reporter(
     relay_due_messages()
     assert [m.recipient for m in _outbox] == ["+8613900001111"]
     assert order.number in _outbox[0].subject
-    assert "等待厂家配件" in _outbox[0].body
+    # The new date, not the dispatcher's reason: that is the staff's, on the timeline.
+    assert f"{timezone.localtime(order.due_at):%Y-%m-%d %H:%M}" in _outbox[0].body
+    assert "等待厂家配件" not in _outbox[0].body
 
 
 @pytest.mark.django_db
@@ -769,6 +773,7 @@ def test_extend_due_without_reason_answers_400_and_sends_nothing(
     users, customer, api_client, _outbox, django_capture_on_commit_callbacks
 ):
     order = make_order(by=users[Role.AGENT], customer=customer)
+    OutboxMessage.objects.all().delete()  # the order-received SMS
 
     with django_capture_on_commit_callbacks(execute=True):
         response = api_client(users[Role.DISPATCHER]).post(

@@ -1,0 +1,137 @@
+"""SMS to customers: signed with the company's name, ending with its hotline, held through the night.
+
+``send_customer_sms`` is what a service calls, in its transaction, to tell a customer something (an
+order received, a technician assigned, an order completed, a due date moved: domain.md Intake §6
+1.1.2, keep the customer informed). It writes one outbox message (``enqueue_message``, at most once
+per key) when
+
+- the number is a mobile (a landline or a 400 number given as the reporter's phone gets nothing);
+- the company sends that kind (``CustomerSmsSwitch``, settings → 客户短信; on by default);
+- no demo is being loaded (``customer_sms_suppressed``).
+
+The text is written in the site's language and reads ``【company】text 客服热线：hotline``, the name and
+hotline from the company profile (settings → 公司信息; ``accounts.selectors.company_profile``). A
+message written in the quiet hours (``AFTERSALES_SMS_QUIET_HOURS``, 21:00–08:00 by default, in
+``TIME_ZONE``) waits in the outbox until they end. Staff's in-app notices and SMS, and a portal
+sign-in code the customer is waiting for, do not go through here and are never held.
+"""
+
+import contextvars
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.apps import apps as global_apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.selectors import company_profile
+from aftersales.core.phones import is_mobile
+from aftersales.core.text import site_language
+from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.kinds import customer_sms_kinds
+from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import enqueue_message
+from aftersales.notifications.switches import customer_sms_enabled
+
+DEFAULT_QUIET_HOURS = "21:00-08:00"
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("customer_sms_suppressed", default=False)
+
+
+@contextmanager
+def customer_sms_suppressed() -> Iterator[None]:
+    """No customer SMS is written inside: loading the demo, whose orders are history and whose
+    numbers are made up (a message per order, and its line on the contact log, would flood both)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def quiet_hours() -> tuple[datetime.time, datetime.time] | None:
+    """``AFTERSALES["SMS_QUIET_HOURS"]`` ("21:00-08:00": from 21:00 to 08:00 the next morning), or
+    None when it is empty (customer SMS leave at any hour)."""
+    raw = str(settings.AFTERSALES.get("SMS_QUIET_HOURS", DEFAULT_QUIET_HOURS)).strip()
+    if not raw:
+        return None
+    try:
+        start, end = (datetime.time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"AFTERSALES_SMS_QUIET_HOURS={raw!r}: write it as HH:MM-HH:MM (e.g. 21:00-08:00), or empty for none"
+        ) from None
+    return None if start == end else (start, end)
+
+
+def held_until(now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """When a customer SMS written at ``now`` may leave: the end of the quiet hours it falls in (local
+    time of ``TIME_ZONE``, Asia/Shanghai), or None when it may leave at once."""
+    window = quiet_hours()
+    if window is None:
+        return None
+    start, end = window
+    zone = ZoneInfo(settings.TIME_ZONE)
+    local = (now or timezone.now()).astimezone(zone)
+    at = local.time()
+    quiet = (at >= start or at < end) if start > end else (start <= at < end)
+    if not quiet:
+        return None
+    day = local.date() if at < end else local.date() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, end, tzinfo=zone)
+
+
+def signed_text(text: str) -> str:
+    """``【company】text``, then the hotline when the company profile has one: what the customer reads,
+    in the site's language (the signature in 【】 is what Chinese SMS gateways expect)."""
+    company = company_profile()
+    with site_language():
+        if company.hotline:
+            text = _("%(text)s Hotline: %(hotline)s") % {"text": text, "hotline": company.hotline}
+    return f"【{company.name}】{text}"
+
+
+def send_customer_sms(
+    *,
+    kind: str,
+    recipient: str,
+    text: str,
+    key: str,
+    subject: str = "",
+    now: datetime.datetime | None = None,
+) -> OutboxMessage | None:
+    """Queue ``text`` (already in the site's language) for the customer's mobile ``recipient`` in the
+    caller's transaction, signed and held through the quiet hours, once per ``key``; None when nothing
+    is written (no mobile, the kind switched off, a demo loading). ``kind`` must be registered."""
+    if kind not in customer_sms_kinds:
+        raise ImproperlyConfigured(f"customer SMS kind {kind!r} is not registered")
+    if _suppressed.get() or not is_mobile(recipient) or not customer_sms_enabled(kind):
+        return None
+    return enqueue_message(
+        channel=MessageChannel.SMS,
+        recipient=recipient,
+        subject=subject,
+        body=signed_text(text),
+        key=key,
+        send_at=held_until(now),
+    )
+
+
+# --- the settings section ------------------------------------------------------------------------
+
+
+def ensure_switches(*, apps: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """A switch (on) for every registered kind that has none, so the settings screen lists them all
+    (``post_migrate``, connected in ``NotificationsConfig.ready``; nothing when migrated back before
+    the table)."""
+    try:
+        model = (apps or global_apps).get_model("notifications", "CustomerSmsSwitch")
+    except LookupError:
+        return
+    model.objects.using(using).bulk_create([model(kind=kind.key) for kind in customer_sms_kinds], ignore_conflicts=True)
