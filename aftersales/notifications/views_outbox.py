@@ -1,0 +1,249 @@
+"""The outbox screen (/settings/outbox/): the messages with their counts, one message, queue again, cancel.
+
+A settings section (``notifications.manage_outbox``: service managers and administrators; 403 for
+anyone else signed in). Reads go through ``outbox_visible_to``; the actions call the services the API
+and the Django admin call, which check, write and audit.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.settings_views import SettingsSectionMixin
+from aftersales.notifications import services
+from aftersales.notifications.channels import mask
+from aftersales.notifications.choices import GAVE_UP, STUCK, MessageChannel, MessageStatus
+from aftersales.notifications.filters import STATUS_CHOICES
+from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.permissions import can_see_recipients
+from aftersales.notifications.selectors import (
+    outbox_audit,
+    outbox_counts,
+    outbox_filter,
+    outbox_message,
+    outbox_page,
+    recipient_users,
+)
+
+SECTION = "outbox"
+PAGE_SIZE = 50
+# Business records a message key names, linked by their URL name (the app that owns the page decides
+# who may open it). Keys are written by the senders: docs/notifications.md, "Who sends what".
+KEY_LINKS = ((re.compile(r"^order-(\d+)-"), "service:order_detail", gettext_lazy("Service order")),)
+COUNTED = (
+    MessageStatus.QUEUED,
+    MessageStatus.SENDING,
+    STUCK,
+    MessageStatus.SENT,
+    MessageStatus.FAILED,
+    GAVE_UP,
+    MessageStatus.CANCELLED,
+)
+
+
+@dataclass
+class Source:
+    """The record a message is about, as far as its context or key says."""
+
+    label: str
+    url: str = ""
+
+
+def source_of(message: OutboxMessage) -> Source | None:
+    """Where a message came from: the in-app notice's link and target, or a record its key names."""
+    context = message.context if isinstance(message.context, dict) else {}
+    url = str(context.get("url") or "")
+    if not (url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)):
+        url = ""
+    if context.get("target"):
+        return Source(f"{context['target']} #{context.get('target_id', '')}", url)
+    for pattern, url_name, label in KEY_LINKS:
+        found = pattern.match(message.key)
+        if found:
+            try:
+                url = url or reverse(url_name, args=[int(found.group(1))])
+            except NoReverseMatch:
+                pass
+            return Source(f"{label} #{found.group(1)}", url)
+    return Source(url, url) if url else None
+
+
+def shown_recipient(message: OutboxMessage, *, full: bool, users: dict[str, Any]) -> str:
+    """The recipient as this reader may see it: a user's name for an in-app notice, a robot's name as
+    it is, a number or an address masked unless ``full``."""
+    if message.channel == MessageChannel.IN_APP:
+        user = users.get(message.recipient)
+        return f"{user.get_full_name() or user.username}" if user else f"#{message.recipient}"
+    if message.channel in (MessageChannel.SMS, MessageChannel.EMAIL) and not full:
+        return mask(message.recipient)
+    return message.recipient
+
+
+def shown_body(message: OutboxMessage) -> str:
+    """The text, unless its sender marked it secret (a sign-in code): nobody reads that here."""
+    if isinstance(message.context, dict) and message.context.get("secret"):
+        return _("(hidden: the text holds a secret, such as a sign-in code)")
+    return message.body or _("(rendered from the template %(template)s when sent)") % {"template": message.template}
+
+
+def _query(params: QueryDict, **changes: str) -> str:
+    query = params.copy()
+    query.pop("cursor", None)
+    for name, value in changes.items():
+        if value:
+            query[name] = value
+        else:
+            query.pop(name, None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+class OutboxListView(SettingsSectionMixin, TemplateView):
+    """The outbox, newest first, 50 a page (keyset: "Older"), with the counts of each status at the
+    top. A refused filter answers 400 with the reason above an empty table."""
+
+    template_name = "notifications/outbox_list.html"
+    section = SECTION
+    title = gettext_lazy("Outbox")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = self.get_context_data(**kwargs)
+        fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+        template = "notifications/_outbox_results.html" if fragment else self.template_name
+        response = render(request, template, context, status=400 if context["error"] else 200)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user, params = self.request.user, self.request.GET
+        data = {name: value for name, value in params.items() if name != "cursor" and value != ""}
+        error, rows, counts, next_cursor = "", [], {}, None
+        try:
+            counts = outbox_counts(user, data)
+            page = outbox_page(user, data, cursor=params.get("cursor") or None, limit=PAGE_SIZE)
+        except DomainError as exc:
+            error = exc.detail
+        else:
+            rows, next_cursor = page.items, page.next_cursor
+        full, users, now = can_see_recipients(user), recipient_users(rows), timezone.now()
+        for message in rows:
+            message.shown_recipient = shown_recipient(message, full=full, users=users)
+            message.is_stuck = message.status == MessageStatus.SENDING and services.can_requeue(message, now=now)
+            message.gave_up = message.status == MessageStatus.FAILED and message.next_attempt_at is None
+        status = str(data.get("status", ""))
+        context.update(
+            form=outbox_filter(user, params).form,
+            messages_page=rows,
+            error=error,
+            status=status,
+            counts=[
+                {
+                    "status": key,
+                    "label": dict(STATUS_CHOICES)[key],
+                    "count": counts.get(key, 0),
+                    "url": _query(params, status=key),
+                    "active": key == status,
+                    "alert": key in (STUCK, GAVE_UP) and counts.get(key, 0) > 0,
+                }
+                for key in COUNTED
+            ]
+            if counts
+            else [],
+            all_url=_query(params, status=""),
+            older_url=_query(params, cursor=next_cursor) if next_cursor else "",
+            first_url=_query(params) if params.get("cursor") else "",
+        )
+        return context
+
+
+class OutboxDetailView(SettingsSectionMixin, TemplateView):
+    """One message: text, attempts, the last failure, times, the record it is about, what operators
+    did to it, and the two actions when its status allows them."""
+
+    template_name = "notifications/outbox_detail.html"
+    section = SECTION
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.page(message_id=kwargs["message_id"])
+
+    def page(self, *, message_id: int, error: DomainError | None = None, action: str = "") -> HttpResponse:
+        try:
+            message = outbox_message(self.request.user, message_id)
+        except NotFoundError as exc:
+            raise Http404(exc.detail) from exc
+        full = can_see_recipients(self.request.user)
+        context = self.get_context_data(
+            message=message,
+            shown_recipient=shown_recipient(message, full=full, users=recipient_users([message])),
+            body=shown_body(message),
+            source=source_of(message),
+            audit=outbox_audit(message),
+            can_requeue=services.can_requeue(message),
+            can_cancel=services.can_cancel(message),
+            gave_up=message.status == MessageStatus.FAILED and message.next_attempt_at is None,
+            error=error,
+            error_action=action,
+            error_in_form=(action == "requeue" and services.can_requeue(message))
+            or (action == "cancel" and services.can_cancel(message)),
+            reason=self.request.POST.get("reason", "") if error else "",
+            list_url=reverse("notifications_outbox:list"),
+        )
+        context["title"] = _("Outbox message %(id)s") % {"id": message.pk}
+        return self.render_to_response(context, status=error.status if error else 200)
+
+
+class _OutboxActionView(SettingsSectionMixin, View):
+    """POST: call the action's service; back to the message with a note, or the page again with the
+    refusal in place (400 bad input, 409 a status that does not allow it, 404 out of scope)."""
+
+    http_method_names = ["post"]
+    section = SECTION
+    action = ""
+    done_message: Any = ""
+
+    def call(self, message_id: int, reason: str) -> OutboxMessage:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, message_id: int) -> HttpResponse:
+        try:
+            self.call(message_id, request.POST.get("reason", ""))
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied from exc
+            if exc.status == 404:
+                raise Http404(exc.detail) from exc
+            detail = OutboxDetailView(request=request, kwargs={"message_id": message_id})
+            return detail.page(message_id=message_id, error=exc, action=self.action)
+        messages.success(request, self.done_message)
+        return HttpResponseRedirect(reverse("notifications_outbox:detail", args=[message_id]))
+
+
+class OutboxRequeueView(_OutboxActionView):
+    action = "requeue"
+    done_message = gettext_lazy("Queued again: the relay sends it shortly.")
+
+    def call(self, message_id: int, reason: str) -> OutboxMessage:
+        return services.requeue_message(by=self.request.user, message_id=message_id, reason=reason)  # type: ignore[arg-type]
+
+
+class OutboxCancelView(_OutboxActionView):
+    action = "cancel"
+    done_message = gettext_lazy("Cancelled: the message will not be sent.")
+
+    def call(self, message_id: int, reason: str) -> OutboxMessage:
+        return services.cancel_message(by=self.request.user, message_id=message_id, reason=reason)  # type: ignore[arg-type]
