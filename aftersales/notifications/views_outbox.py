@@ -5,18 +5,15 @@ anyone else signed in). Reads go through ``outbox_visible_to``; the actions call
 and the Django admin call, which check, write and audit.
 """
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -25,10 +22,10 @@ from django.views.generic import TemplateView
 from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.settings_views import SettingsSectionMixin
 from aftersales.notifications import services
-from aftersales.notifications.channels import mask
-from aftersales.notifications.choices import GAVE_UP, STUCK, MessageChannel, MessageStatus
+from aftersales.notifications.choices import GAVE_UP, STUCK, MessageStatus
 from aftersales.notifications.filters import STATUS_CHOICES
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.outbox_display import shown_body, shown_recipient, source_of
 from aftersales.notifications.permissions import can_see_recipients
 from aftersales.notifications.selectors import (
     outbox_audit,
@@ -41,9 +38,6 @@ from aftersales.notifications.selectors import (
 
 SECTION = "outbox"
 PAGE_SIZE = 50
-# Business records a message key names, linked by their URL name (the app that owns the page decides
-# who may open it). Keys are written by the senders: docs/notifications.md, "Who sends what".
-KEY_LINKS = ((re.compile(r"^order-(\d+)-"), "service:order_detail", gettext_lazy("Service order")),)
 COUNTED = (
     MessageStatus.QUEUED,
     MessageStatus.SENDING,
@@ -53,51 +47,6 @@ COUNTED = (
     GAVE_UP,
     MessageStatus.CANCELLED,
 )
-
-
-@dataclass
-class Source:
-    """The record a message is about, as far as its context or key says."""
-
-    label: str
-    url: str = ""
-
-
-def source_of(message: OutboxMessage) -> Source | None:
-    """Where a message came from: the in-app notice's link and target, or a record its key names."""
-    context = message.context if isinstance(message.context, dict) else {}
-    url = str(context.get("url") or "")
-    if not (url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)):
-        url = ""
-    if context.get("target"):
-        return Source(f"{context['target']} #{context.get('target_id', '')}", url)
-    for pattern, url_name, label in KEY_LINKS:
-        found = pattern.match(message.key)
-        if found:
-            try:
-                url = url or reverse(url_name, args=[int(found.group(1))])
-            except NoReverseMatch:
-                pass
-            return Source(f"{label} #{found.group(1)}", url)
-    return Source(url, url) if url else None
-
-
-def shown_recipient(message: OutboxMessage, *, full: bool, users: dict[str, Any]) -> str:
-    """The recipient as this reader may see it: a user's name for an in-app notice, a robot's name as
-    it is, a number or an address masked unless ``full``."""
-    if message.channel == MessageChannel.IN_APP:
-        user = users.get(message.recipient)
-        return f"{user.get_full_name() or user.username}" if user else f"#{message.recipient}"
-    if message.channel in (MessageChannel.SMS, MessageChannel.EMAIL) and not full:
-        return mask(message.recipient)
-    return message.recipient
-
-
-def shown_body(message: OutboxMessage) -> str:
-    """The text, unless its sender marked it secret (a sign-in code): nobody reads that here."""
-    if isinstance(message.context, dict) and message.context.get("secret"):
-        return _("(hidden: the text holds a secret, such as a sign-in code)")
-    return message.body or _("(rendered from the template %(template)s when sent)") % {"template": message.template}
 
 
 def _query(params: QueryDict, **changes: str) -> str:

@@ -207,6 +207,8 @@ CASES = [
     Case("api:import template", "admin", "/api/v1/imports/customers/template.xlsx", api=True),
     Case("api:notifications", "technician", "/api/v1/notifications?limit=50", api=True, is_list=True),
     Case("api:notifications unread count", "technician", "/api/v1/notifications/unread-count", api=True),
+    Case("api:outbox", "admin", "/api/v1/outbox?notices=true&limit=50", api=True, is_list=True),
+    Case("api:outbox message", "manager", "/api/v1/outbox/{outbox_message}", api=True),
     Case("api:pay figures", "manager", "/api/v1/pay/figures", api=True, is_list=True),
     Case("api:pay plans", "finance", "/api/v1/pay/plans", api=True),
     Case("api:pay plan", "finance", "/api/v1/pay/plans/{pay_plan}", api=True),
