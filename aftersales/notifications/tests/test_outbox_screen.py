@@ -350,6 +350,9 @@ def test_cancel_keeps_who_when_why_and_the_relay_never_sends_it(manager, make, _
     assert [(a, by, d["reason"]) for a, by, d in audit_of(message)] == [("outbox.cancelled", manager.pk, "号码有误")]
     services.relay_due_messages(now=timezone.now() + datetime.timedelta(days=1))
     assert _outbox == []
+    page = client_of(manager).get(detail(message)).content.decode()
+    assert f"由 {manager.get_full_name()} 取消：号码有误" in page
+    assert "cancel-reason" not in page and "requeue-reason" not in page  # no action is left
     with pytest.raises(ConflictError):
         services.requeue_message(by=manager, message_id=message.pk)
 
