@@ -172,7 +172,7 @@ def list_outbox(request: HttpRequest, filters: Query[OutboxQuery]) -> dict[str, 
     """The outbox, newest first, keyset-paged, with the counts of each status; a bad filter value
     answers 400 ``invalid_filter``. Service managers and administrators."""
     _require_outbox(request)
-    data = filter_params(filters)
+    data = filter_params(filters) | {"notices": "1" if filters.notices else "0"}
     counts = outbox_counts(request.user, data)
     page = outbox_page(request.user, data, cursor=filters.cursor, limit=page_limit(filters.limit))
     return {"items": _shown(request, page.items), "next_cursor": page.next_cursor, "counts": counts}

@@ -29,7 +29,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 class OutboxMessageFilter(django_filters.FilterSet):
     """``status`` (a stored status, ``gave_up`` or ``stuck``), ``channel``, ``q`` (the message key, or
     the recipient), ``created_from``/``created_to`` (local days), ``notices`` (also the in-app notices,
-    which are most of the outbox and left out unless asked for or ``channel=in_app``).
+    which are most of the outbox and left out unless asked for, ``notices=1``, or ``channel=in_app``).
 
     The recipient is searched in part only by whoever reads recipients in full; for the others it must
     be given whole, so a masked number cannot be recovered a digit at a time by searching."""
@@ -39,7 +39,11 @@ class OutboxMessageFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=200, label=_("Recipient or key"))
     created_from = DayFilter(method="filter_created_from", label=_("Written from"))
     created_to = DayFilter(method="filter_created_to", label=_("Written to"))
-    notices = django_filters.BooleanFilter(method="filter_notices", label=_("Include in-app notices"))
+    # "1" or "0" as every screen's on/off filter (core.validation.query_flag): anything else is refused,
+    # not read as off. The API's true/false arrives here as "1"/"0".
+    notices = django_filters.ChoiceFilter(
+        choices=[("1", _("yes")), ("0", _("no"))], method="filter_notices", label=_("Include in-app notices")
+    )
 
     class Meta:
         model = OutboxMessage
@@ -52,11 +56,11 @@ class OutboxMessageFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         qs = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        if not data.get("channel") and not data.get("notices"):
+        if not data.get("channel") and data.get("notices") != "1":
             qs = qs.exclude(channel=MessageChannel.IN_APP)
         return qs
 
-    def filter_notices(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+    def filter_notices(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs  # read by filter_queryset: it decides whether the notices are left out
 
     def filter_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:

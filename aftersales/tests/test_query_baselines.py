@@ -376,7 +376,7 @@ CASES = [
     Case("console:settings lifetime items", "admin", "core_settings:list", kwargs={"section": "=lifetime-items"}),
     Case("console:notifications", "technician", "notifications:list", shows=notices_of("technician"), is_list=True),
     Case("console:notification bell", "technician", "notifications:bell"),
-    Case("console:outbox", "admin", "notifications_outbox:list", query="notices=true", shows=outbox_rows, is_list=True),
+    Case("console:outbox", "admin", "notifications_outbox:list", query="notices=1", shows=outbox_rows, is_list=True),
     Case("console:outbox message", "manager", "notifications_outbox:detail", kwargs={"message_id": "outbox_message"}),
     Case("console:pay", "manager", "pay:index"),
     Case("console:pay run", "manager", "pay:run_detail", kwargs={"run_id": "pay_run"}),

@@ -156,7 +156,7 @@ def test_outbox_filters_by_status_gave_up_stuck_channel_search_and_day(manager):
     assert ids(status="gave_up") == {gave_up.pk}
     assert ids(status="stuck") == {stuck_one.pk}
     assert ids(channel="in_app") == {notice.pk}
-    assert notice.pk in ids(notices="true")
+    assert notice.pk in ids(notices="1")
     assert ids(q="quote-9") == {queued.pk}
     assert ids(q=PHONE) >= {queued.pk, gave_up.pk}  # a whole number finds its messages, even masked
     assert ids(q="139000") == set()  # a manager cannot probe a masked number a few digits at a time
@@ -213,15 +213,15 @@ def test_outbox_list_runs_as_many_queries_for_many_rows_as_for_few(manager):
     for i in range(2):
         failed(f"few-{i}")
         services.enqueue_message(channel=MessageChannel.IN_APP, recipient=str(manager.pk), body="n", key=f"n-{i}")
-    client.get(LIST, {"notices": "true"})
+    client.get(LIST, {"notices": "1"})
     with CaptureQueriesContext(connection) as few:
-        client.get(LIST, {"notices": "true"})
+        client.get(LIST, {"notices": "1"})
     for i in range(20):
         failed(f"many-{i}")
         other = UserFactory()
         services.enqueue_message(channel=MessageChannel.IN_APP, recipient=str(other.pk), body="n", key=f"m-{i}")
     with CaptureQueriesContext(connection) as many:
-        response = client.get(LIST, {"notices": "true"})
+        response = client.get(LIST, {"notices": "1"})
 
     assert len(response.context["messages_page"]) == 44
     assert len(many.captured_queries) == len(few.captured_queries)
