@@ -5,7 +5,6 @@ import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -17,7 +16,7 @@ from aftersales.core.schemas import Choice, answers, model_field
 from aftersales.notifications import services
 from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import Notification, OutboxMessage
-from aftersales.notifications.outbox_display import shown_body, shown_recipient, source_of
+from aftersales.notifications.outbox_display import mark_states, shown_body, shown_recipient, source_of
 from aftersales.notifications.permissions import can_manage_outbox, can_see_recipients
 from aftersales.notifications.selectors import (
     notice_page,
@@ -156,13 +155,12 @@ def _require_outbox(request: HttpRequest) -> None:
 
 def _shown(request: HttpRequest, messages: list[OutboxMessage]) -> list[OutboxMessage]:
     """The messages as this reader may read them (``OutboxMessageOut`` reads these attributes)."""
-    full, users, now = can_see_recipients(request.user), recipient_users(messages), timezone.now()
+    full, users = can_see_recipients(request.user), recipient_users(messages)
+    mark_states(messages)
     for message in messages:
         source = source_of(message)
         message.recipient = shown_recipient(message, full=full, users=users)
         message.body = shown_body(message)
-        message.gave_up = message.status == MessageStatus.FAILED and message.next_attempt_at is None  # type: ignore[attr-defined]
-        message.stuck = message.status == MessageStatus.SENDING and services.can_requeue(message, now=now)  # type: ignore[attr-defined]
         message.about, message.about_url = (source.label, source.url) if source else ("", "")  # type: ignore[attr-defined]
     return messages
 

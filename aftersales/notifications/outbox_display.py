@@ -1,18 +1,21 @@
 """How the outbox screen and API show a message to a reader: the recipient (masked unless the reader
 may see it whole), the text (unless secret) and the record it is about."""
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.notifications.channels import mask
-from aftersales.notifications.choices import MessageChannel
+from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import can_requeue
 
 # Business records a message key names, linked by their URL name (the app that owns the page decides
 # who may open it). Keys are written by the senders: docs/notifications.md, "Who sends what".
@@ -62,3 +65,11 @@ def shown_body(message: OutboxMessage) -> str:
     if isinstance(message.context, dict) and message.context.get("secret"):
         return _("(hidden: the text holds a secret, such as a sign-in code)")
     return message.body or _("(rendered from the template %(template)s when sent)") % {"template": message.template}
+
+
+def mark_states(messages: list[OutboxMessage], *, now: datetime.datetime | None = None) -> None:
+    """Set ``gave_up`` (failed, never tried again) and ``stuck`` (sending past the stuck time) on each."""
+    now = now or timezone.now()
+    for message in messages:
+        message.gave_up = message.status == MessageStatus.FAILED and message.next_attempt_at is None  # type: ignore[attr-defined]
+        message.stuck = message.status == MessageStatus.SENDING and can_requeue(message, now=now)  # type: ignore[attr-defined]

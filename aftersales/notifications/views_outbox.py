@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +24,7 @@ from aftersales.notifications import services
 from aftersales.notifications.choices import GAVE_UP, STUCK, MessageStatus
 from aftersales.notifications.filters import STATUS_CHOICES
 from aftersales.notifications.models import OutboxMessage
-from aftersales.notifications.outbox_display import shown_body, shown_recipient, source_of
+from aftersales.notifications.outbox_display import mark_states, shown_body, shown_recipient, source_of
 from aftersales.notifications.permissions import can_see_recipients
 from aftersales.notifications.selectors import (
     outbox_audit,
@@ -89,11 +88,10 @@ class OutboxListView(SettingsSectionMixin, TemplateView):
             error = exc.detail
         else:
             rows, next_cursor = page.items, page.next_cursor
-        full, users, now = can_see_recipients(user), recipient_users(rows), timezone.now()
+        full, users = can_see_recipients(user), recipient_users(rows)
+        mark_states(rows)
         for message in rows:
             message.shown_recipient = shown_recipient(message, full=full, users=users)
-            message.is_stuck = message.status == MessageStatus.SENDING and services.can_requeue(message, now=now)
-            message.gave_up = message.status == MessageStatus.FAILED and message.next_attempt_at is None
         status = str(data.get("status", ""))
         context.update(
             form=outbox_filter(user, params).form,
@@ -136,6 +134,7 @@ class OutboxDetailView(SettingsSectionMixin, TemplateView):
         except NotFoundError as exc:
             raise Http404(exc.detail) from exc
         full = can_see_recipients(self.request.user)
+        mark_states([message])
         context = self.get_context_data(
             message=message,
             shown_recipient=shown_recipient(message, full=full, users=recipient_users([message])),
@@ -144,7 +143,6 @@ class OutboxDetailView(SettingsSectionMixin, TemplateView):
             audit=outbox_audit(message),
             can_requeue=services.can_requeue(message),
             can_cancel=services.can_cancel(message),
-            gave_up=message.status == MessageStatus.FAILED and message.next_attempt_at is None,
             error=error,
             error_action=action,
             error_in_form=(action == "requeue" and services.can_requeue(message))

@@ -118,7 +118,7 @@ def test_outbox_is_in_the_settings_tabs_for_managers_and_admins(manager, admin_u
 @pytest.mark.django_db
 def test_outbox_list_newest_first_without_notices_and_with_counts(manager):
     old = failed("order-1-event-1-reporter-sms")
-    stuck("order-2-event-2-reporter-sms")
+    hung = stuck("order-2-event-2-reporter-sms")
     retrying = failed("order-3-event-3-reporter-sms", gave_up=False)
     new = sms("order-4-event-4-reporter-sms")
     notice = services.enqueue_message(channel=MessageChannel.IN_APP, recipient=str(manager.pk), body="n", key="n-1")
@@ -127,8 +127,10 @@ def test_outbox_list_newest_first_without_notices_and_with_counts(manager):
 
     assert response.status_code == 200
     shown = [m.pk for m in response.context["messages_page"]]
-    assert shown == [new.pk, retrying.pk, shown[2], old.pk]
+    assert shown == [new.pk, retrying.pk, hung.pk, old.pk]
     assert notice.pk not in shown
+    flags = {m.pk: (m.gave_up, m.stuck) for m in response.context["messages_page"]}
+    assert flags == {new.pk: (False, False), retrying.pk: (False, False), hung.pk: (False, True), old.pk: (True, False)}
     counts = {c["status"]: (c["count"], c["alert"]) for c in response.context["counts"]}
     assert counts["queued"] == (1, False)
     assert counts["failed"] == (2, False)
