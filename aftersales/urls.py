@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("aftersales.exchange.urls")),
     path("settings/product-models/", include("aftersales.catalog.urls")),
     path("settings/part-locations/", include("aftersales.parts.settings_urls")),
+    path("settings/outbox/", include("aftersales.notifications.outbox_urls")),
     path("settings/", include("aftersales.accounts.urls")),
     path("money/", include("aftersales.money.urls")),
     path("q/", include("aftersales.money.public_urls")),

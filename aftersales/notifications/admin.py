@@ -10,6 +10,10 @@ from aftersales.notifications.models import HeldRecipient, Notification, OutboxM
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-only: a message is never added, edited or deleted here, so its record (and the audit rows
+    that name it) cannot be erased. Queue again and cancel go through the services, audited; the
+    console's outbox screen (/settings/outbox/) is the place for them."""
+
     list_display = ("id", "channel", "recipient", "subject", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "channel")
     search_fields = ("recipient", "subject", "key")
@@ -19,12 +23,18 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
+        return False
+
     @admin.action(description=_("Queue again (only after checking it was not delivered)"))
     def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         done = 0
         for message in queryset:
             try:
-                services.requeue_message(message)
+                services.requeue_message(by=request.user, message_id=message.pk)  # type: ignore[arg-type]
                 done += 1
             except DomainError as exc:
                 self.message_user(request, f"{message}: {exc.detail}", messages.WARNING)

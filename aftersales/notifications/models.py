@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import TimeStampedModel
 from aftersales.notifications.choices import MessageChannel, MessageStatus
@@ -40,6 +41,16 @@ class OutboxMessage(TimeStampedModel):
     last_error = models.CharField(_("reason of the last failure"), max_length=500, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("outbox message", "cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
 
     objects = OutboxMessageQuerySet.as_manager()
 
@@ -61,6 +72,10 @@ class OutboxMessage(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status=MessageStatus.SENT) | models.Q(sent_at__isnull=False),
                 name="outbox_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=MessageStatus.CANCELLED) | models.Q(cancelled_at__isnull=False),
+                name="outbox_cancelled_has_time",
             ),
         ]
 

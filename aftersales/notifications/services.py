@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import can_edit_company_profile
-from aftersales.core.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.models import AuditLog
 from aftersales.core.validation import require_choice, require_text
 from aftersales.notifications.channels import ChannelError, ConsoleBackend, Delivery, backend_for
 from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import CustomerSmsSwitch, HeldRecipient, Notification, OutboxMessage
-from aftersales.notifications.permissions import notices_visible_to
+from aftersales.notifications.permissions import can_manage_outbox, notices_visible_to, outbox_visible_to
+from aftersales.notifications.querysets import stuck_after
 from aftersales.notifications.signals import message_queued
 from aftersales.notifications.switches import forget_switches
 from aftersales.notifications.trigger import kick_relay
@@ -317,16 +318,85 @@ def relay_due_messages(*, limit: int = 100, now: datetime.datetime | None = None
     return report
 
 
+# --- the operator's actions (the outbox screen, the API, the Django admin) ------------------------
+
+
+def _lock_for_operator(*, by: User, message_id: int) -> OutboxMessage:
+    """The message, locked, when ``by`` runs the outbox (403 otherwise) and may see it (404)."""
+    if not can_manage_outbox(by):
+        raise PermissionDeniedError("forbidden", _("You may not manage the outbox."))
+    message = outbox_visible_to(by).select_for_update(of=("self",)).filter(pk=message_id).first()
+    if message is None:
+        raise NotFoundError("not_found", _("No such message."))
+    return message
+
+
+def _audit(*, by: User, action: str, message: OutboxMessage, old_status: str, reason: str) -> None:
+    AuditLog.objects.create(
+        user=by,
+        action=action,
+        detail={"key": message.key, "old_status": old_status, "new_status": message.status, "reason": reason},
+        target=message,
+    )
+
+
+def can_requeue(message: OutboxMessage, *, now: datetime.datetime | None = None) -> bool:
+    """Failed (retrying or given up), or stuck in *sending* (``querysets.stuck_after``)."""
+    if message.status == MessageStatus.FAILED:
+        return True
+    now = now or timezone.now()
+    return message.status == MessageStatus.SENDING and (
+        message.claimed_at is None or message.claimed_at < now - stuck_after()
+    )
+
+
+def can_cancel(message: OutboxMessage) -> bool:
+    """Not sent and in no relay's hands: queued or failed."""
+    return message.status in (MessageStatus.QUEUED, MessageStatus.FAILED)
+
+
 @transaction.atomic
-def requeue_message(message: OutboxMessage) -> OutboxMessage:
-    """Queue a failed message (or one stuck in *sending* after a crash) again: an operator's decision
-    after checking it was not delivered, since the relay itself never sends a message twice."""
-    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status not in (MessageStatus.FAILED, MessageStatus.SENDING):
-        raise ValidationFailed("not_requeueable", _("Only a failed or stuck message can be queued again."))
+def requeue_message(*, by: User, message_id: int, reason: str = "") -> OutboxMessage:
+    """Queue a failed message (or one stuck in *sending* after a relay crashed) again, due now.
+
+    An operator's decision after checking it was not delivered, since the relay itself never sends a
+    message twice; a message still *sending* within ``stuck_after()`` may be in a relay's hands and is
+    refused (409 ``not_requeueable``), as are queued, sent and cancelled ones. Audited (``outbox.requeued``)."""
+    reason = require_text(reason, field="reason", max_length=200, required=False)
+    message = _lock_for_operator(by=by, message_id=message_id)
+    if not can_requeue(message):
+        raise ConflictError(
+            "not_requeueable", _("Only a failed message or one stuck in sending can be queued again."), field="status"
+        )
+    old_status = message.status
     message.status = MessageStatus.QUEUED
     message.next_attempt_at = timezone.now()
     message.save(update_fields=["status", "next_attempt_at", "updated_at"])
+    _audit(by=by, action="outbox.requeued", message=message, old_status=old_status, reason=reason)
+    _kick_relay_after_commit()
+    return message
+
+
+@transaction.atomic
+def cancel_message(*, by: User, message_id: int, reason: str) -> OutboxMessage:
+    """Stop a queued or failed message that must not go out (a wrong number, a customer who asked
+    not to be contacted): it becomes *cancelled*, is never claimed again, and keeps who, when and why.
+    A sending, sent or cancelled message is refused (409 ``not_cancellable``); the reason is required.
+    Audited (``outbox.cancelled``)."""
+    reason = require_text(reason, field="reason", max_length=200)
+    message = _lock_for_operator(by=by, message_id=message_id)
+    if not can_cancel(message):
+        raise ConflictError("not_cancellable", _("Only a queued or failed message can be cancelled."), field="status")
+    old_status = message.status
+    message.status = MessageStatus.CANCELLED
+    message.next_attempt_at = None
+    message.cancelled_at = timezone.now()
+    message.cancelled_by = by
+    message.cancel_reason = reason
+    message.save(
+        update_fields=["status", "next_attempt_at", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+    )
+    _audit(by=by, action="outbox.cancelled", message=message, old_status=old_status, reason=reason)
     return message
 
 

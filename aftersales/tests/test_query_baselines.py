@@ -51,7 +51,7 @@ from aftersales.money.choices import QuoteStatus
 from aftersales.money.models import Exchange, Installation, Invoice, Quote
 from aftersales.money.services.exchange import request_exchange
 from aftersales.money.services.quotes import quote_token
-from aftersales.notifications.models import Notification
+from aftersales.notifications.models import Notification, OutboxMessage
 from aftersales.notifications.services import relay_due_messages
 from aftersales.parts.models import Location, Part, Reservation, StockRequest, StockTake, Supplier, VisitPart
 from aftersales.pay.models import PayRun
@@ -120,6 +120,7 @@ class Ids:
     project: int = 0  # the demo's open project with its problem sheet
     quality_case: int = 0  # the demo's 上海 quality case (repeat failures sent to design)
     repurchase_contract: int = 0  # the demo's 例2 (lapsed: inception and lapse entries)
+    outbox_message: int = 0  # the newest message of the outbox (an in-app notice to an order's page)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,11 @@ def orders_of(username: str, *, statuses: tuple[str, ...] = ()) -> Callable[[Ids
         return list(newest.values_list("number", flat=True)[:MIN_ROWS])
 
     return numbers
+
+
+def outbox_rows(_ids: Ids) -> list[str]:
+    """The newest messages of the outbox, in-app notices included (the demo's others are held back)."""
+    return [f'id="outbox-{pk}"' for pk in OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True)[:MIN_ROWS]]
 
 
 def notices_of(username: str) -> Callable[[Ids], list[str]]:
@@ -201,6 +207,8 @@ CASES = [
     Case("api:import template", "admin", "/api/v1/imports/customers/template.xlsx", api=True),
     Case("api:notifications", "technician", "/api/v1/notifications?limit=50", api=True, is_list=True),
     Case("api:notifications unread count", "technician", "/api/v1/notifications/unread-count", api=True),
+    Case("api:outbox", "admin", "/api/v1/outbox?notices=true&limit=50", api=True, is_list=True),
+    Case("api:outbox message", "manager", "/api/v1/outbox/{outbox_message}", api=True),
     Case("api:pay figures", "manager", "/api/v1/pay/figures", api=True, is_list=True),
     Case("api:pay plans", "finance", "/api/v1/pay/plans", api=True),
     Case("api:pay plan", "finance", "/api/v1/pay/plans/{pay_plan}", api=True),
@@ -368,6 +376,8 @@ CASES = [
     Case("console:settings lifetime items", "admin", "core_settings:list", kwargs={"section": "=lifetime-items"}),
     Case("console:notifications", "technician", "notifications:list", shows=notices_of("technician"), is_list=True),
     Case("console:notification bell", "technician", "notifications:bell"),
+    Case("console:outbox", "admin", "notifications_outbox:list", query="notices=1", shows=outbox_rows, is_list=True),
+    Case("console:outbox message", "manager", "notifications_outbox:detail", kwargs={"message_id": "outbox_message"}),
     Case("console:pay", "manager", "pay:index"),
     Case("console:pay run", "manager", "pay:run_detail", kwargs={"run_id": "pay_run"}),
     Case("console:pay statement", "manager", "pay:statement_detail", kwargs={"statement_id": "pay_statement"}),
@@ -526,6 +536,7 @@ def build() -> Ids:
         log_contact(by=agent, customer=customer, channel="phone", direction="out", summary=f"告知进度 {i}")
     exchange, inst = _money_routes(manager, agent)
     return Ids(
+        outbox_message=OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True)[0],
         exchange=exchange.pk,
         exchange_order=exchange.order_id,
         installation=inst.pk,

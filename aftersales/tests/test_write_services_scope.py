@@ -302,7 +302,33 @@ M = Role.MANAGER
 T = Role.TECHNICIAN
 F = Role.FINANCE
 
+
+def _with_failed_message(call: Callable[[World, User, Any], Any]) -> Callable[[World, User], Any]:
+    """A failed SMS in the outbox, written in the call's transaction (rolled back with it)."""
+
+    def run(w: World, by: User) -> Any:
+        with transaction.atomic():
+            message = notifications.enqueue_message(channel="sms", recipient="+8613900001111", body="改期")
+            type(message).objects.filter(pk=message.pk).update(status="failed", next_attempt_at=None)
+            return call(w, by, message)
+
+    return run
+
+
 CASES = [
+    # notifications: the outbox is run by managers and administrators (it names no centre); others 403.
+    Case(
+        "aftersales.notifications.services.requeue_message",
+        T,
+        403,
+        _with_failed_message(lambda w, by, m: notifications.requeue_message(by=by, message_id=m.pk)),
+    ),
+    Case(
+        "aftersales.notifications.services.cancel_message",
+        T,
+        403,
+        _with_failed_message(lambda w, by, m: notifications.cancel_message(by=by, message_id=m.pk, reason="错号")),
+    ),
     # accounts: centres and staff are scoped by centre; a centre's code and new centres are the admin's.
     Case(
         "aftersales.accounts.services.centres.create_service_center",
@@ -1497,7 +1523,8 @@ EXEMPT: dict[str, str] = {
         "acts only on the caller's own notices (another user's answers 404: notifications/tests/test_notices.py)"
     ),
     "aftersales.notifications.services.mark_all_notices_read": "acts only on the caller's own notices",
-    "aftersales.notifications.services.requeue_message": "an operator's action in the Django admin, which admits administrators only",
+    "aftersales.notifications.services.can_requeue": "a predicate of a message's status",
+    "aftersales.notifications.services.can_cancel": "a predicate of a message's status",
     "aftersales.parts.services.alerts.alert_if_critical_low": "called by post_move inside the write's transaction",
     "aftersales.parts.services.catalogue.clean_part_fields": "checks input; writes nothing",
     "aftersales.parts.services.claims.recovery_by_supplier": "a read (the recovery report)",

@@ -18,7 +18,7 @@ from aftersales.customers.models import Contact, Site
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.tests.factories import UnitFactory
 from aftersales.notifications.models import OutboxMessage
-from aftersales.notifications.services import relay_due_messages
+from aftersales.notifications.services import cancel_message, relay_due_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +205,16 @@ def test_a_contact_taken_out_of_use_gets_no_campaign_message(users, owners):
 
     recipient = campaign.recipients.get(customer=first.customer)
     assert recipient.mobile == "+8613800002222"
+
+
+def test_a_cancelled_campaign_sms_reads_cancelled_not_queued(client, users, owners):
+    # The outbox screen can cancel a message (notifications.md): the campaign's recipient list showed
+    # anything but sent or failed as "queued", a cancelled SMS included.
+    campaign = announce(users[Role.MANAGER])
+    message = OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-").order_by("pk").first()
+    cancel_message(by=users[Role.MANAGER], message_id=message.pk, reason="客户要求不再联系")
+
+    client.force_login(users[Role.MANAGER])
+    page = client.get(reverse("care:campaign_detail", args=[campaign.pk])).content.decode()
+
+    assert page.count('data-delivery="cancelled"><span class="badge text-bg-secondary">已取消</span>') == 1

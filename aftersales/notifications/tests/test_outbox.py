@@ -6,7 +6,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from aftersales.core.errors import ValidationFailed
+from aftersales.accounts.choices import Role
+from aftersales.accounts.tests.factories import UserFactory
+from aftersales.core.errors import ConflictError, ValidationFailed
 from aftersales.notifications import services
 from aftersales.notifications.channels import ChannelError, MemoryBackend
 from aftersales.notifications.choices import MessageChannel, MessageStatus
@@ -223,12 +225,14 @@ def test_claimed_message_is_not_claimed_again_and_sent_one_never_again(_outbox):
 
 @pytest.mark.django_db
 def test_requeue_only_failed_or_stuck_messages(_outbox):
+    operator = UserFactory(role=Role.ADMIN)
     message = services.enqueue_message(channel=SMS, recipient="+8613900001111", body="a")
-    with pytest.raises(ValidationFailed):
-        services.requeue_message(message)
-    services.claim_due_messages()  # a relay crashed after claiming it
+    with pytest.raises(ConflictError):
+        services.requeue_message(by=operator, message_id=message.pk)
+    services.claim_due_messages()  # a relay crashed after claiming it, an hour ago
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_at=later(-3600))
 
-    services.requeue_message(message)
+    services.requeue_message(by=operator, message_id=message.pk)
     services.relay_due_messages()
 
     message.refresh_from_db()

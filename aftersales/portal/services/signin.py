@@ -94,6 +94,7 @@ def send_code(mobile: str) -> SignInCode:
             recipient=mobile,
             body=_("%(company)s: your sign-in code is %(code)s, valid for %(minutes)d minutes. Do not share it.")
             % {"company": company_profile().name, "code": code, "minutes": minutes},
+            context={"secret": True},  # the outbox screen never shows the code (notifications.md)
             key=f"portal-code-{row.pk}",
         )
     return row
