@@ -708,6 +708,18 @@ CASES = [
         lambda w, by: visits.end_visit_unsigned(w.visit, by=by, reason="customer_absent"),
     ),
     Case(
+        "aftersales.service.services.visits.take_back_job",
+        D,
+        404,
+        lambda w, by: visits.take_back_job(w.order, by=by),
+    ),
+    Case(
+        "aftersales.service.services.visits.take_back_job",
+        T,
+        403,
+        lambda w, by: visits.take_back_job(w.order, by=by),
+    ),
+    Case(
         "aftersales.service.services.visits.add_photo",
         A,
         404,
