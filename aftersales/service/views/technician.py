@@ -138,8 +138,14 @@ def tech_jobs(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tech_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    return tech_order_page(request, order_id)
+
+
+def tech_order_page(request: HttpRequest, order_id: int, *, status: int = 200) -> HttpResponse:
+    """The job's phone page; also the answer of another app's action refused on it (parts' "use this part",
+    whose panel then shows the refusal beside its form, 400)."""
     order = _job(request.user, order_id)
-    return render(request, "service/tech_order.html", _job_context(request.user, order))
+    return render(request, "service/tech_order.html", _job_context(request.user, order), status=status)
 
 
 @login_required
