@@ -1507,6 +1507,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.parts.services.requests.suggested_quantity": "a pure function of a balance",
     "aftersales.parts.services.reservations.consume_held": "called by use_parts inside its transaction",
     "aftersales.parts.services.reservations.fill_waiting": "called by receipts inside their transaction",
+    "aftersales.parts.services.reservations.lock_waiting": "a receipt's locks, inside its transaction",
     "aftersales.parts.services.reservations.release_for_order": (
         "called by the order's cancel or close (order_status_changed) inside its transaction"
     ),
