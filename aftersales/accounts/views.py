@@ -189,8 +189,12 @@ class UserListView(SettingsListView):
         return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # Every user of the list (not only this page), with their mobile numbers: the download is logged.
+        # Every user of the list (not only this page, searched and filtered as it is), with their mobile
+        # numbers: the download is logged.
+        query = self.request.GET.copy()
+        query.pop("page", None)
         export_url = reverse("exchange:export", kwargs={"kind": "users", "fmt": "xlsx"})
+        export_url += f"?{query.urlencode()}" if query else ""
         form = self.filterset.form
         # The centre filter only for those who see several centres; each select's choices read once (a
         # template loop, or list() of the iterator itself, would count them first).
