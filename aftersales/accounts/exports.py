@@ -1,7 +1,7 @@
 """The users and roles list as xlsx/CSV: the "users" export kind, registered in ``AccountsConfig.ready()``
 and served by ``exchange``. The rows are the list screen's (``selectors.user_list``: the staff of the
-reader's centre, every centre's for those who see them all); the mobile numbers make it an audited
-export."""
+reader's centre, every centre's for those who see them all), searched and filtered as on it; the mobile
+numbers make it an audited export."""
 
 import datetime
 from collections.abc import Iterator, Mapping
@@ -10,7 +10,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from aftersales.accounts.filters import UserFilter
+from aftersales.accounts.permissions import centres_visible_to
 from aftersales.accounts.selectors import user_list
+from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, export_phone
 
@@ -28,8 +31,11 @@ USER_COLUMNS = (
 
 
 def user_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
-    """Every user of the list (it takes no filter), in its order: active first, by centre and username."""
-    users = capped(user_list(user=user))
+    """The users of the list, searched and filtered as on it (``filters.UserFilter``: ``q``, ``role``,
+    ``centre``, ``status``; a bad value is ``invalid_filter``), in its order: active first, by centre and
+    username."""
+    filterset = check_filters(UserFilter(data=params, queryset=user_list(user=user), centres=centres_visible_to(user)))
+    users = capped(filterset.qs)
 
     def generate() -> Iterator[list[Any]]:
         for person in users.iterator(chunk_size=CHUNK_SIZE):
@@ -45,4 +51,5 @@ def user_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -
                 person.last_login,
             ]
 
-    return ExportRows(rows=generate(), filters={})
+    applied = {name: getattr(value, "pk", value) for name, value in filterset.form.cleaned_data.items() if value}
+    return ExportRows(rows=generate(), filters=applied)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from aftersales.accounts.capabilities import extra_roles_of
+from aftersales.accounts.filters import UserFilter
 from aftersales.accounts.forms import (
     CompanyProfileForm,
     ServiceCenterForm,
@@ -168,13 +169,43 @@ class UserListView(SettingsListView):
     create_url_name = "accounts:user_create"
     create_label = _("New user")
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The list, searched and filtered (``filters.UserFilter``); a filter value that is no choice answers
+        400 with the reason beside its field and no rows, a centre out of the user's scope 404."""
+        self.filterset = UserFilter(
+            request.GET, queryset=user_list(user=request.user), centres=centres_visible_to(request.user)
+        )
+        valid = self.filterset.is_valid()
+        if not valid and "centre" in self.filterset.errors:
+            raw = request.GET.get("centre", "")
+            if raw.isdigit() and len(raw) < 18 and ServiceCenter.objects.filter(pk=int(raw)).exists():
+                raise Http404  # a centre the user does not see, as on the report screens
+        response = super().get(request, *args, **kwargs)
+        if not valid:
+            response.status_code = 400
+        return response
+
     def scope(self, qs: QuerySet) -> QuerySet:
-        return user_list(user=self.request.user)
+        return self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset.none()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        # Every user of the list (not only this page), with their mobile numbers: the download is logged.
+        # Every user of the list (not only this page, searched and filtered as it is), with their mobile
+        # numbers: the download is logged.
+        query = self.request.GET.copy()
+        query.pop("page", None)
         export_url = reverse("exchange:export", kwargs={"kind": "users", "fmt": "xlsx"})
-        return {**super().get_context_data(**kwargs), "export_url": export_url}
+        export_url += f"?{query.urlencode()}" if query else ""
+        form = self.filterset.form
+        # The centre filter only for those who see several centres; each select's choices read once (a
+        # template loop, or list() of the iterator itself, would count them first).
+        names = ("role", "centre", "status") if self.request.user.sees_all_centres else ("role", "status")
+        return {
+            **super().get_context_data(**kwargs),
+            "export_url": export_url,
+            "filter_form": form,
+            "selects": [(form[name], list(iter(form.fields[name].choices))) for name in names],
+            "filtered": any(self.request.GET.get(name) for name in self.filterset.filters),
+        }
 
     def can_edit(self, user: User, obj: Any) -> bool:
         return can_manage_user(user, obj)

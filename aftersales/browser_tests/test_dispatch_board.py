@@ -6,8 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from aftersales.browser_tests.builders import open_showcase_order, user
+from aftersales.accounts.models import User
+from aftersales.browser_tests.builders import assigned_showcase_order, open_showcase_order, user
 from aftersales.browser_tests.helpers import zh
+from aftersales.service.choices import OrderStatus
+from aftersales.service.services import record_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,3 +63,22 @@ def test_assign_without_choosing_a_technician_is_refused_at_the_picker(signed_in
     row.get_by_role("button", name=zh("Assign")).click()
     expect(row.get_by_role("status")).to_contain_text(str(technician))
     expect(row.get_by_role("alert")).to_have_count(0)
+
+
+def test_a_deactivated_technicians_job_on_site_is_taken_back_and_reassigned_on_the_board(signed_in):
+    """Found in the review of 2026-12-07: the board flagged the job of a deactivated technician who was on
+    site, but ending the open visit took a manager on the technician's phone page."""
+    order = assigned_showcase_order()
+    record_visit(order, by=user("technician"))
+    User.objects.filter(username="technician").update(is_active=False)
+    page = signed_in("dispatcher")
+    page.goto(f"/dispatch/?order={order.pk}")
+    row = page.get_by_role("row").filter(has_text=order.number)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name=zh("End the open visit and take the job back")).click()
+
+    expect(row.get_by_role("status")).to_be_visible()
+    expect(row.get_by_text(zh("Reassign…"))).to_be_visible()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.WAITING

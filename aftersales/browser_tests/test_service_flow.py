@@ -234,6 +234,7 @@ def test_a_visit_with_nobody_on_site_ends_without_a_signature_and_the_return_is_
     page = signed_in("technician", phone=True)
     page.goto(f"/tech/orders/{order.pk}/")
     page.get_by_role("button", name=zh("I have arrived")).click()
+    page.get_by_label(zh("Diagnosis"), exact=True).fill("门卫处看到设备停机")  # typed, not saved: kept on ending
     page.get_by_text(zh("No signature possible (nobody on site, another visit needed)?")).click()
     page.get_by_label(zh(UnsignedReason.CUSTOMER_ABSENT.label), exact=True).check()
     page.get_by_label(zh("Note"), exact=True).fill("门卫说设备科今天全员外出")
@@ -247,6 +248,7 @@ def test_a_visit_with_nobody_on_site_ends_without_a_signature_and_the_return_is_
     order.refresh_from_db()
     assert (order.status, order.waiting_for) == (OrderStatus.WAITING, "customer")
     assert order.visits.get().unsigned_reason == UnsignedReason.CUSTOMER_ABSENT
+    assert order.visits.get().diagnosis == "门卫处看到设备停机"
 
 
 def test_more_jobs_adds_the_next_cards_below_in_place(signed_in, monkeypatch):

@@ -129,8 +129,15 @@ class SettingsListView(SettingsSectionMixin, ListView):
             create_url=self.create_url(),
             create_label=self.create_label,
             empty_text=self.empty_text,
+            # The other pages of a searched or filtered list stay searched and filtered.
+            page_query=self._page_query(),
         )
         return context
+
+    def _page_query(self) -> str:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return f"&{query.urlencode()}" if query else ""
 
 
 class SettingsFormView(SettingsSectionMixin, FormView):

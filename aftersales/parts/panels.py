@@ -50,8 +50,11 @@ def render(request: HttpRequest | None, visit: Visit, place: str) -> str:
     rows = _parts_of_order(request, visit)
     context: dict[str, Any] = {"visit": visit, "rows": rows, "place": place}
     if place == "phone" and request is not None:
+        # "Use this part" refused (views.visit_use_view): shown beside the form, with what was typed.
+        refusal = getattr(request, "parts_refusal", None)
+        context["refusal"] = refusal if refusal is not None and refusal.row == visit.pk else None
         if not (may_use_parts(request.user) and order_is_open(visit.order) and visit.is_open):
-            if not rows:
+            if not rows and context["refusal"] is None:
                 return ""
         else:
             context |= {"pick": _stock_to_pick(request, visit), "fates": OldPartFate.choices, "can_add": True}

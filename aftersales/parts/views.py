@@ -1,6 +1,7 @@
 """Console screens of spare parts, mounted at /parts/: stock by location, shortages and requests, a
 part's ledger. Each view checks its own predicate; every list goes through the scoping functions."""
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -28,8 +29,12 @@ from aftersales.parts.services import visits
 from aftersales.parts.services.stock import receive_stock
 from aftersales.service.models import Visit
 from aftersales.service.permissions import has_own_jobs, orders_visible_to
+from aftersales.service.views.technician import tech_order_page
 
 LIST_LIMIT = 300
+# The inputs of the phone's "use this part" form, and the service's fields each stands for.
+USE_FIELDS = ("stock_id", "quantity", "old_part_fate")
+USE_FIELD_OF = {"part_id": "stock_id", "location_id": "stock_id", "lines": "stock_id"}
 
 
 def _int(raw: str | None) -> int:
@@ -225,24 +230,28 @@ def visit_use_view(request: HttpRequest, visit_id: int) -> HttpResponse:
         selectors.stock_visible_to(request.user).select_related("part", "location"),
         pk=_int(request.POST.get("stock_id")),
     )
+    typed = {name: (request.POST.get(name) or "")[:50] for name in USE_FIELDS}
     try:
         lines = visits.clean_lines(
             [
                 {
                     "part_id": stock_row.part_id,
                     "location_id": stock_row.location_id,
-                    "quantity": request.POST.get("quantity"),
-                    "old_part_fate": request.POST.get("old_part_fate"),
+                    "quantity": typed["quantity"],
+                    "old_part_fate": typed["old_part_fate"],
                 }
             ]
         )
         visits.use_parts(by=request.user, visit=visit, lines=lines)
     except DomainError as exc:
-        if exc.status == 403:
-            raise PermissionDenied from exc
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("Used %(part)s.") % {"part": stock_row.part})
+        # Nothing was written: the phone page again (400), the refusal beside the field of the panel's form it
+        # names (``lines.0.quantity`` → quantity; the part or its location → the picked row), as typed.
+        named = str(exc.field or "").rsplit(".", 1)[-1]
+        refusal = row_refusal(exc, row=visit.pk, action="use", typed=typed, fields=USE_FIELDS)
+        refusal = dataclasses.replace(refusal, field=USE_FIELD_OF.get(named, named if named in USE_FIELDS else ""))
+        request.parts_refusal = refusal  # type: ignore[attr-defined]  # read by parts.panels
+        return tech_order_page(request, visit.order_id, status=400)
+    messages.success(request, _("Used %(part)s.") % {"part": stock_row.part})
     if has_own_jobs(request.user) and visit.order.technician_id == request.user.pk:
         return redirect("service:tech_order", order_id=visit.order_id)
     return redirect("service:order_detail", order_id=visit.order_id)

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -45,12 +44,12 @@ CLAIM_MOVE_FIELDS = ("to", "amount_recovered", "reason")
 INSPECT_FIELDS = ("note", "usable")
 
 
-def _failed(request: HttpRequest, exc: DomainError) -> None:
+def _refused_in_place(exc: DomainError) -> None:
+    """403 and 404 stay what they are; any other refusal is shown in place, with 400."""
     if exc.status == 403:
         raise PermissionDenied from exc
     if exc.status == 404:
         raise Http404 from exc
-    messages.error(request, exc.detail)
 
 
 def _day(raw: str | None) -> datetime.date | None:
@@ -178,13 +177,28 @@ def loan_action(request: HttpRequest, loan_id: int, action: str) -> HttpResponse
 @require_GET
 def stock_take_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
+    return stock_take_list_page(request)
+
+
+def stock_take_list_page(
+    request: HttpRequest, *, location_id: str = "", error: str = "", status: int = 200
+) -> HttpResponse:
+    """The counts, and the form to start one; a refused start (the location is being counted already)
+    beside the form, the location chosen still chosen."""
     locations = [
         loc for loc in locations_visible_to(request.user).order_by("code") if can_manage_location(request.user, loc)
     ]
     takes = selectors.stock_take_list(user=request.user)[:100]
     # Every count of the list (not only the latest shown here), with how many lines differ.
     export_url = reverse("exchange:export", kwargs={"kind": "stock_takes", "fmt": "xlsx"})
-    return render(request, "parts/stock_takes.html", {"takes": takes, "locations": locations, "export_url": export_url})
+    context = {
+        "takes": takes,
+        "locations": locations,
+        "export_url": export_url,
+        "chosen": location_id,
+        "start_error": error,
+    }
+    return render(request, "parts/stock_takes.html", context, status=status)
 
 
 @login_required
@@ -198,8 +212,8 @@ def stock_take_start(request: HttpRequest) -> HttpResponse:
     try:
         take = stocktakes.start_stock_take(by=request.user, location=location)
     except DomainError as exc:
-        _failed(request, exc)
-        return redirect("parts:stock_takes")
+        _refused_in_place(exc)
+        return stock_take_list_page(request, location_id=raw, error=exc.detail, status=400)
     return redirect("parts:stock_take", take_id=take.pk)
 
 
@@ -221,10 +235,13 @@ def stock_take_page(
     *,
     typed: dict[int, str] | None = None,
     error: DomainError | None = None,
+    decide_error: str = "",
+    note: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The sheet; after a refused count, the counts as typed (nothing was saved) and the refusal beside
-    its line (``counts.<line id>``) or above the sheet."""
+    its line (``counts.<line id>``) or above the sheet; after a refused decision, the refusal beside the
+    manager's buttons and the note as typed."""
     lines = list(take.lines.select_related("part").order_by("part__number"))
     error_field = error.field if error is not None else None
     for line in lines:
@@ -237,6 +254,8 @@ def stock_take_page(
         "can_decide": take.status == StockTakeStatus.SUBMITTED and can_approve_stock_take(request.user),
         "refused": error is not None,
         "sheet_error": error.detail if error is not None and not any(line.error for line in lines) else "",
+        "decide_error": decide_error,
+        "note": note,
     }
     template = "parts/stock_take_print.html" if request.GET.get("print") else "parts/stock_take.html"
     return render(request, template, context, status=status)
@@ -248,6 +267,7 @@ def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpRe
     _require_reader(request)
     take = _take(request, take_id)
     counts: dict[int, str] = {}
+    note = (request.POST.get("note") or "")[:500]
     try:
         if action == "count":
             counts = {
@@ -259,16 +279,16 @@ def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpRe
             if request.POST.get("submit"):
                 stocktakes.submit_stock_take(by=request.user, stock_take=take)
         elif action in ("approve", "reject"):
-            stocktakes.decide_stock_take(
-                by=request.user, stock_take=take, approve=action == "approve", note=request.POST.get("note", "")
-            )
+            stocktakes.decide_stock_take(by=request.user, stock_take=take, approve=action == "approve", note=note)
         else:
             raise Http404
     except DomainError as exc:
-        if action == "count" and exc.status == 400 and str(exc.field or "").startswith("counts."):
-            # Nothing was saved: the sheet again with every count as typed, the refusal beside its line.
+        _refused_in_place(exc)
+        take = _take(request, take_id)  # as it is now (a refusal may say it was decided meanwhile)
+        if action == "count":
+            # The sheet again with every count as typed, the refusal beside its line or above the sheet.
             return stock_take_page(request, take, typed=counts, error=exc, status=400)
-        _failed(request, exc)
+        return stock_take_page(request, take, decide_error=exc.detail, note=note, status=400)
     return redirect("parts:stock_take", take_id=take.pk)
 
 

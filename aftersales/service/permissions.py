@@ -210,6 +210,19 @@ def can_assign(user: User, order: ServiceOrder | None = None) -> bool:
     return has_capability(user, "service.assign_order", centre_id=None if order is None else order.service_center_id)
 
 
+def technician_gone(order: ServiceOrder) -> str:
+    """Why the order's technician can no longer work it, or "": deactivated, or moved to another centre
+    (the dispatch board flags such jobs; ``ServiceOrderQuerySet.technician_gone_condition`` in SQL)."""
+    technician = order.technician
+    if technician is None:
+        return ""
+    if not technician.is_active:
+        return str(_("%(name)s is deactivated.") % {"name": technician})
+    if technician.service_center_id != order.service_center_id:
+        return str(_("%(name)s now works for another centre.") % {"name": technician})
+    return ""
+
+
 def in_order_centre(user: User, order: ServiceOrder) -> bool:
     return user.sees_all_centres or (
         user.service_center_id is not None and user.service_center_id == order.service_center_id

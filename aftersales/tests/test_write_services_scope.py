@@ -746,6 +746,18 @@ CASES = [
         lambda w, by: visits.end_visit_unsigned(w.visit, by=by, reason="customer_absent"),
     ),
     Case(
+        "aftersales.service.services.visits.take_back_job",
+        D,
+        404,
+        lambda w, by: visits.take_back_job(w.order, by=by),
+    ),
+    Case(
+        "aftersales.service.services.visits.take_back_job",
+        T,
+        403,
+        lambda w, by: visits.take_back_job(w.order, by=by),
+    ),
+    Case(
         "aftersales.service.services.visits.add_photo",
         A,
         404,
@@ -1543,6 +1555,7 @@ EXEMPT: dict[str, str] = {
     "aftersales.parts.services.requests.suggested_quantity": "a pure function of a balance",
     "aftersales.parts.services.reservations.consume_held": "called by use_parts inside its transaction",
     "aftersales.parts.services.reservations.fill_waiting": "called by receipts inside their transaction",
+    "aftersales.parts.services.reservations.lock_waiting": "a receipt's locks, inside its transaction",
     "aftersales.parts.services.reservations.release_for_order": (
         "called by the order's cancel or close (order_status_changed) inside its transaction"
     ),

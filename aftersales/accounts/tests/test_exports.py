@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.models import User
 from aftersales.accounts.services import set_roles
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core.models import AuditLog
@@ -71,3 +72,17 @@ def test_the_exports_queries_do_not_grow_with_its_users(client, users, centre):
 
     assert len(rows) == len(before) + 5
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_export_is_searched_and_filtered_as_the_list(client, users):
+    gone = UserFactory(username="sh-gone", role=Role.AGENT, service_center=users[Role.MANAGER].service_center)
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    client.force_login(users[Role.MANAGER])
+
+    page = client.get(reverse("accounts:user_list"), {"status": "inactive", "page": "1"}).content.decode()
+    rows = _rows(client, status="inactive")
+    refused = client.get(URL, {"role": "emperor"})
+
+    assert 'href="/exports/users.xlsx?status=inactive"' in page
+    assert [row[0] for row in rows] == ["sh-gone"]
+    assert refused.status_code == 400 and "role" in refused.content.decode()

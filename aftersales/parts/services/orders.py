@@ -20,9 +20,9 @@ def require_open_order(order: ServiceOrder, *, by: User) -> ServiceOrder:
     so they wait for the parts, or the parts wait for them and are refused. The parts services take it
     before any stock or reservation row, the order in which completion takes them (the order, then
     ``release_for_order``'s reservations and stock): docs/architecture.md, "Row locks". ``FOR NO KEY
-    UPDATE`` still conflicts with the service's ``FOR UPDATE``, but lets a receipt filling a waiting
-    reservation of this order (stock row first, then a ledger entry referring to the order) go on: a
-    ``FOR UPDATE`` here would wait for it while it waits for the stock row this issue is about to take."""
+    UPDATE`` still conflicts with the service's ``FOR UPDATE`` (and with itself), but not with the key
+    share a new row referring to the order takes. A receipt filling a waiting reservation of this order
+    takes the same lock first too, before its stock row (``reservations.lock_waiting``)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("require_open_order runs inside the caller's transaction")
     fresh = ServiceOrder.objects.select_for_update(no_key=True).get(pk=order.pk)

@@ -22,7 +22,7 @@ from aftersales.parts.services.common import (
     require_manages,
 )
 from aftersales.parts.services.ledger import post_move
-from aftersales.parts.services.reservations import fill_waiting
+from aftersales.parts.services.reservations import fill_waiting, lock_waiting
 
 
 @transaction.atomic
@@ -144,6 +144,8 @@ def receive_request(*, by: User, request: StockRequest, unit_costs: dict[int, An
     request = lock_in_status(request, status=RequestStatus.SENT, related=("location", "source"))
     require_manages(request.location, by=by)
     lines = list(request.lines.select_related("part"))
+    # The orders waiting for these parts first, then their reservations, then the stock rows: as cancelling.
+    waiting = lock_waiting(location=request.location, parts=[line.part for line in lines])
     for line in lines:
         if request.kind == RequestKind.TRANSFER:
             post_move(
@@ -169,8 +171,8 @@ def receive_request(*, by: User, request: StockRequest, unit_costs: dict[int, An
                 unit_cost=cost,
                 request_id=request.pk,
             )
-    for line in lines:
-        fill_waiting(location=request.location, part=line.part, by=by)
+    for part_id in dict.fromkeys(line.part_id for line in lines):
+        fill_waiting(waiting=waiting[part_id], by=by)
     request.status = RequestStatus.RECEIVED
     request.received_at = timezone.now()
     request.save(update_fields=["status", "received_at", "updated_at"])

@@ -4,6 +4,7 @@ A reservation that cannot be held now waits (``waiting``); the order shows what 
 where from. A receipt or a transfer arriving at that location fills the waiting reservations, oldest
 first, and tells the order's technician and the person who reserved (in-app and SMS, outbox)."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -122,14 +123,43 @@ def consume_held(*, order: ServiceOrder, part: Part, location: Location, quantit
     return used
 
 
-def fill_waiting(*, location: Location, part: Part, by: User) -> list[Reservation]:
-    """Hold what can now be held of the waiting reservations of ``part`` at ``location``, oldest
-    first, and tell each order's people that their part has arrived."""
-    filled = []
-    waiting = Reservation.objects.select_for_update(of=("self",)).filter(
-        location=location, part=part, status=ReservationStatus.WAITING
+def lock_waiting(*, location: Location, parts: Iterable[Part]) -> dict[int, list[Reservation]]:
+    """For parts about to arrive at ``location`` (a receipt, a transfer in), before their stock rows are
+    touched: the orders waiting for them there, locked by id (``FOR NO KEY UPDATE``, as
+    ``orders.require_open_order``), then their waiting reservations; by part id, oldest first.
+
+    The order in which cancelling (or closing) an order takes them: the order, its reservations
+    (``release_for_order``), then the stock rows of those held. A receipt used to take its stock row,
+    then the reservations, then, by the ledger entry referring to the order, the order: each waited for
+    the other and PostgreSQL failed one of them (``tests/test_order_races.py``, found in the review of
+    2026-12-07). A reservation that starts waiting after the orders were locked waits for the next
+    arrival."""
+    part_ids = {part.pk for part in parts}
+    waiting = Reservation.objects.filter(location=location, part_id__in=part_ids, status=ReservationStatus.WAITING)
+    order_ids = list(
+        ServiceOrder.objects.select_for_update(no_key=True)
+        .filter(pk__in=waiting.values("order_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    for reservation in waiting.select_related("order", "created_by", "order__technician").order_by("pk"):
+    locked = (
+        waiting.filter(order_id__in=order_ids)
+        .select_for_update(of=("self",))
+        .select_related("order", "created_by", "order__technician")
+        .order_by("pk")
+    )
+    by_part: dict[int, list[Reservation]] = {part_id: [] for part_id in part_ids}
+    for reservation in locked:
+        by_part[reservation.part_id].append(reservation)
+    return by_part
+
+
+def fill_waiting(*, waiting: list[Reservation], by: User) -> list[Reservation]:
+    """Hold what can now be held of ``waiting`` (one part at one location, oldest first, locked by
+    ``lock_waiting`` before the part's stock row was) and tell each order's people that their part has
+    arrived."""
+    filled = []
+    for reservation in waiting:
         try:
             with transaction.atomic():
                 _hold(reservation, by=by)

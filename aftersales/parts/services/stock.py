@@ -11,7 +11,7 @@ from aftersales.parts.choices import LocationKind, MoveKind
 from aftersales.parts.models import Location, Part, StockMove, Supplier
 from aftersales.parts.services.common import clean_money, clean_quantity, require_manages
 from aftersales.parts.services.ledger import post_move
-from aftersales.parts.services.reservations import fill_waiting
+from aftersales.parts.services.reservations import fill_waiting, lock_waiting
 
 
 @transaction.atomic
@@ -31,6 +31,7 @@ def receive_stock(
     require_manages(location, by=by)
     qty = clean_quantity(quantity, part=part)
     cost = clean_money(unit_cost, field="unit_cost", required=False)
+    waiting = lock_waiting(location=location, parts=[part])  # the orders first, as cancelling takes them
     move = post_move(
         kind=MoveKind.RECEIPT,
         location=location,
@@ -43,7 +44,7 @@ def receive_stock(
         serial=serial[:60],
         reason=reason[:500],
     )
-    fill_waiting(location=location, part=part, by=by)
+    fill_waiting(waiting=waiting[part.pk], by=by)
     return move
 
 

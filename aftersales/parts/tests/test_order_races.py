@@ -27,8 +27,10 @@ from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.parts.choices import OldPartFate, ReservationStatus
 from aftersales.parts.models import Reservation, Stock, StockMove, VisitPart
 from aftersales.parts.services import reservations
+from aftersales.parts.services import stock as stock_services
 from aftersales.parts.services import visits as parts_visits
 from aftersales.parts.services.reservations import reserve_parts
+from aftersales.parts.services.stock import receive_stock
 from aftersales.parts.services.visits import IssueLine, use_parts
 from aftersales.parts.tests.factories import PartFactory, stock_up, store
 from aftersales.service.choices import OrderStatus
@@ -176,3 +178,97 @@ def test_a_reservation_made_beside_a_cancellation_is_released_with_it(job, users
     assert ServiceOrder.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
     assert Reservation.objects.get(pk=reservation.pk).status == ReservationStatus.RELEASED
     assert Stock.objects.get(location=job["shop"], part=job["part"]).reserved == 0
+
+
+# ---- a cancellation beside a receipt filling the order's waiting reservation ---------------------------
+# Cancelling locks the order, then its reservations (``release_for_order``), then the stock rows of those
+# held. A receipt locked the stock row, then the waiting reservations it fills, then (the ledger entry
+# referring to the order, checked at commit) the order: the opposite order, and PostgreSQL broke the
+# deadlock by failing one of the two (found in the review of 2026-12-07). Both now take the order first.
+
+
+@pytest.fixture
+def awaited(job: dict[str, Any]) -> dict[str, Any]:
+    """A part the order waits for at the store (none there), and one of it already held for the order."""
+    part = PartFactory()
+    stock_up(job["shop"], part, 1, by=job["keeper"])
+    held = reserve_parts(by=job["keeper"], order=job["order"], part=part, location=job["shop"], quantity=1)
+    waiting = reserve_parts(
+        by=job["keeper"], order=job["order"], part=part, location=job["shop"], quantity=1, wait=True
+    )
+    assert (held.status, waiting.status) == (ReservationStatus.HELD, ReservationStatus.WAITING)
+    return {**job, "awaited": part, "held": held, "waiting": waiting}
+
+
+def holding_before(real: Callable[..., Any], *, passed: threading.Event, queued: list[bool]) -> Callable[..., Any]:
+    """``real`` that, in a racing thread, first says it got there and holds until the other side is queued
+    behind this thread's locks (at most ``WAIT`` seconds; ``queued`` says whether it was), then runs."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread() and not passed.is_set():
+            passed.set()
+            queued.append(wait_until_blocking(1, timeout=WAIT))
+        return real(*args, **kwargs)
+
+    return call
+
+
+def cancel_and_receive(awaited: dict[str, Any], manager: Any, passed: threading.Event) -> list[Any]:
+    def cancel() -> ServiceOrder:
+        order = ServiceOrder.objects.get(pk=awaited["order"].pk)
+        return transition_order(order, to=OrderStatus.CANCELLED, by=manager, reason="客户撤销")
+
+    def receive() -> StockMove:
+        return receive_stock(by=awaited["keeper"], location=awaited["shop"], part=awaited["awaited"], quantity=1)
+
+    return run_together(after(passed, cancel), receive)
+
+
+def assert_cancelled_with_nothing_held(awaited: dict[str, Any], cancelled: Any, received: Any) -> None:
+    assert isinstance(cancelled, ServiceOrder), cancelled  # not a "deadlock detected"
+    assert isinstance(received, StockMove), received
+    assert ServiceOrder.objects.get(pk=awaited["order"].pk).status == OrderStatus.CANCELLED
+    statuses = set(Reservation.objects.filter(order=awaited["order"]).values_list("status", flat=True))
+    assert statuses == {ReservationStatus.RELEASED}
+    stock = Stock.objects.get(location=awaited["shop"], part=awaited["awaited"])
+    assert (stock.on_hand, stock.reserved) == (2, 0)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_cancellation_beside_a_receipt_filling_the_waiting_reservation_both_go_through(
+    awaited, users, monkeypatch, attempt
+):
+    """The receipt has its stock row and the waiting reservation and is about to hold the part for the
+    order when the cancellation comes. Before, the cancellation held the order and waited for the
+    reservation while the receipt, at its commit, waited for the order: PostgreSQL failed one of them."""
+    passed, queued = threading.Event(), []
+    hold = holding_before(reservations._hold, passed=passed, queued=queued)
+    monkeypatch.setattr(reservations, "_hold", hold)
+
+    cancelled, received = cancel_and_receive(awaited, users[Role.MANAGER], passed)
+
+    assert queued == [True]  # the two met: the cancellation queued behind the receipt's locks
+    assert_cancelled_with_nothing_held(awaited, cancelled, received)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_receipt_beside_a_cancellation_releasing_the_same_stock_both_go_through(awaited, users, monkeypatch, attempt):
+    """The receipt has updated the stock row when the cancellation comes. Before, the cancellation held the
+    order and its reservations and waited for the stock row (to release the held one) while the receipt
+    waited for the waiting reservation: PostgreSQL failed one of them."""
+    passed, queued = threading.Event(), []
+    real = stock_services.post_move
+
+    def post_move(**kwargs: Any) -> StockMove:
+        move = real(**kwargs)
+        if kwargs["kind"] == "receipt" and threading.current_thread() is not threading.main_thread():
+            passed.set()
+            queued.append(wait_until_blocking(1, timeout=WAIT))
+        return move
+
+    monkeypatch.setattr(stock_services, "post_move", post_move)
+
+    cancelled, received = cancel_and_receive(awaited, users[Role.MANAGER], passed)
+
+    assert queued == [True]  # the two met: the cancellation queued behind the receipt's locks
+    assert_cancelled_with_nothing_held(awaited, cancelled, received)

@@ -122,7 +122,9 @@ def test_the_technician_adds_a_part_from_the_van_on_the_phone(client, job, keepe
     assert visit.old_parts == "kept"
 
 
-def test_a_bad_quantity_on_the_phone_writes_nothing(client, job, keeper, part):
+def test_a_bad_quantity_on_the_phone_is_refused_beside_it_as_typed_and_writes_nothing(client, job, keeper, part):
+    """Found in the review of 2026-12-07: the refusal came back as a flash and a redirect, the quantity and
+    the old part's fate reset (the parts row actions already answered 400 in place)."""
     technician, visit = job
     my_van = van(technician)
     stock_up(my_van, part, 1, by=keeper)
@@ -130,11 +132,33 @@ def test_a_bad_quantity_on_the_phone_writes_nothing(client, job, keeper, part):
 
     response = client.post(
         f"/parts/visits/{visit.pk}/use/",
-        {"stock_id": Stock.objects.get(location=my_van).pk, "quantity": "2", "old_part_fate": "customer"},
-        follow=True,
+        {"stock_id": Stock.objects.get(location=my_van).pk, "quantity": "2", "old_part_fate": "claim"},
     )
 
-    assert "只有 1 可用" in response.content.decode() or "1" in response.content.decode()
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="id_qty_{visit.pk}_error"' in body and 'value="2"' in body
+    assert '<option value="claim" selected>' in body
+    assert not VisitPart.objects.exists()
+
+
+def test_parts_refused_on_a_signed_visit_say_why_on_the_phone(client, job, keeper, part):
+    from aftersales.service.services import sign_visit
+    from aftersales.service.tests.test_api_visits import image_file
+
+    technician, visit = job
+    my_van = van(technician)
+    stock_up(my_van, part, 1, by=keeper)
+    sign_visit(visit, by=technician, signer_name="王五", image=image_file())
+    client.force_login(technician)
+
+    response = client.post(
+        f"/parts/visits/{visit.pk}/use/",
+        {"stock_id": Stock.objects.get(location=my_van).pk, "quantity": "1", "old_part_fate": "claim"},
+    )
+
+    assert response.status_code == 400
+    assert f'id="visit-{visit.pk}-use-error"' in response.content.decode()
     assert not VisitPart.objects.exists()
 
 

@@ -8,7 +8,14 @@ from aftersales.service.services.orders import (
     transition_order,
     update_order,
 )
-from aftersales.service.services.visits import add_photo, end_visit_unsigned, record_visit, sign_visit, update_visit
+from aftersales.service.services.visits import (
+    add_photo,
+    end_visit_unsigned,
+    record_visit,
+    sign_visit,
+    take_back_job,
+    update_visit,
+)
 
 __all__ = [
     "add_photo",
@@ -19,6 +26,7 @@ __all__ = [
     "override_warranty",
     "record_visit",
     "sign_visit",
+    "take_back_job",
     "transition_order",
     "update_order",
     "update_visit",

@@ -19,7 +19,14 @@ from aftersales.coverage.choices import CoverageReason
 from aftersales.coverage.decision import Misuse
 from aftersales.service.choices import JOB_STATUSES, EventType, OldParts, OrderStatus, UnsignedReason, WaitingFor
 from aftersales.service.models import OPEN_VISIT, Attachment, ServiceOrder, Visit
-from aftersales.service.permissions import can_add_customer_photos, can_edit_order, can_record_visit, may_record_visits
+from aftersales.service.permissions import (
+    can_add_customer_photos,
+    can_assign,
+    can_edit_order,
+    can_record_visit,
+    may_record_visits,
+    technician_gone,
+)
 from aftersales.service.services.common import lock_order, record_event, require_order_in_scope
 from aftersales.service.services.coverage import redecide_order_coverage
 from aftersales.service.services.orders import transition_order
@@ -274,6 +281,23 @@ def end_visit_unsigned(
     order = lock_order(visit.order, by=by)
     if not can_record_visit(by, order):
         raise PermissionDeniedError("forbidden", _("Only the assigned technician records visits on this order."))
+    return _end_unsigned(
+        visit, order, by=by, reason=reason, note=note, waiting_for=waiting_for, departed_at=departed_at
+    )
+
+
+def _end_unsigned(
+    visit: Visit,
+    order: ServiceOrder,
+    *,
+    by: User,
+    reason: str,
+    note: str,
+    waiting_for: str,
+    departed_at: datetime.datetime | None,
+) -> Visit:
+    """``end_visit_unsigned`` once the caller may (the order locked): the one code that ends a visit
+    without a signature, for the technician's phone and the dispatcher's take-back alike."""
     _require_open_order(order)
     reason = require_choice(reason, field="reason", choices=UnsignedReason)
     note = require_text(note, field="note", max_length=200, required=reason == UnsignedReason.OTHER)
@@ -303,6 +327,36 @@ def end_visit_unsigned(
             reason=choice_label(UnsignedReason, reason) + (f"（{note}）" if note else ""),
         )
     return visit
+
+
+@transaction.atomic
+def take_back_job(order: ServiceOrder, *, by: User) -> Visit:
+    """The dispatcher takes back a job on site whose technician can no longer work it (deactivated, or moved
+    to another centre): the open visit ends without a signature (reason "other", the note naming why) and
+    the order goes to waiting, to be reassigned. The departure is the last time known of the visit: the
+    departure the technician typed, else the record's last save (a day on site would be counted from the
+    arrival to whenever the board was next opened). Found in the review of 2026-12-07: the board flagged
+    such jobs, but only a manager on the technician's phone page could end the visit."""
+    if not can_assign(by):
+        raise PermissionDeniedError("forbidden", _("Only dispatchers and service managers take jobs back."))
+    order = lock_order(order, by=by)
+    if not can_assign(by, order):
+        raise PermissionDeniedError("forbidden", _("Only dispatchers and service managers take jobs back."))
+    gone = technician_gone(order)
+    if not gone:
+        raise ConflictError(
+            "technician_active",
+            _("The technician can still work this job: reassign it instead."),
+            field="technician_id",
+        )
+    visit = order.visits.select_for_update().filter(OPEN_VISIT).order_by("arrived_at", "pk").first()
+    if visit is None or order.status != OrderStatus.ON_SITE:
+        raise ConflictError("no_open_visit", _("No visit of this order is open: reassign it instead."))
+    last_known = visit.departed_at or min(max(visit.updated_at, visit.arrived_at), timezone.now())
+    note = _("Taken back on the dispatch board: %(why)s") % {"why": gone}
+    return _end_unsigned(
+        visit, order, by=by, reason=UnsignedReason.OTHER, note=note[:200], waiting_for="", departed_at=last_known
+    )
 
 
 def _check_photo_quota(order: ServiceOrder, *, by: User) -> None:

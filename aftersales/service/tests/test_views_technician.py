@@ -402,3 +402,66 @@ def test_a_departure_before_the_arrival_is_refused_at_its_field_and_ends_nothing
     visit.refresh_from_db()
     assert (visit.unsigned_reason, visit.departed_at) == ("", None)
     assert ServiceOrder.objects.get(pk=order.pk).status == "on_site"
+
+
+def _record(**fields: str) -> dict[str, str]:
+    """The record's fields as the phone's form posts them, with the end form's (one form, two buttons)."""
+    return {"diagnosis": "", "work_done": "", "parts_replaced": "", "old_parts": "none", "rating": "", **fields}
+
+
+def test_ending_a_visit_unsigned_saves_what_was_typed_in_the_record(tech_client, tech, centre, users):
+    """Found in the review of 2026-12-07: text typed in the record was lost when the technician ended the
+    visit without a signature (the page only warned). The end button now sends the record with it."""
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech)
+    page = tech_client.get(f"/tech/orders/{order.pk}/").content.decode()
+    end_url = f"/tech/orders/{order.pk}/visits/{visit.pk}/end/"
+    record_form = page[page.index(f'action="/tech/orders/{order.pk}/visits/{visit.pk}/"') :].split("</form>")[0]
+    assert f'formaction="{end_url}"' in record_form  # the end button belongs to the record's form
+
+    ended = tech_client.post(
+        end_url,
+        _record(diagnosis="压缩机不启动", work_done="检查了电源", reason="return_needed", signature=png_data_url()),
+    )
+
+    assert ended.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.diagnosis, visit.work_done, visit.unsigned_reason) == ("压缩机不启动", "检查了电源", "return_needed")
+    assert visit.signed_at is None  # a signature drawn is not taken: the visit ends unsigned
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        # the end refused (other without a note): beside the end form, the record as typed
+        (
+            {"diagnosis": "新的诊断：轴承磨损", "reason": "other", "note": ""},
+            '<details class="mt-3" id="end-visit" open>',
+        ),
+        # the record refused (parts replaced, old parts not told): beside its field
+        ({"parts_replaced": "BLT-A42 ×1", "old_parts": "none", "reason": "customer_absent"}, 'id="id_old_parts_error"'),
+    ],
+)
+def test_a_refused_end_keeps_what_was_typed_and_writes_nothing(typed, shown, tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech, diagnosis="旧的诊断")
+
+    answer = tech_client.post(f"/tech/orders/{order.pk}/visits/{visit.pk}/end/", _record(**typed))
+
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert shown in body and (typed.get("diagnosis") or typed.get("parts_replaced")) in body
+    visit.refresh_from_db()
+    assert (visit.diagnosis, visit.parts_replaced, visit.unsigned_reason) == ("旧的诊断", "", "")
+    assert ServiceOrder.objects.get(pk=order.pk).status == "on_site"
+
+
+def test_an_end_without_the_record_leaves_the_record_as_it_was(tech_client, tech, centre, users):
+    order = job_for(tech, centre=centre, users=users)
+    visit = record_visit(order, by=tech, diagnosis="轴承磨损")
+
+    ended = tech_client.post(f"/tech/orders/{order.pk}/visits/{visit.pk}/end/", {"reason": "customer_absent"})
+
+    assert ended.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.diagnosis, visit.unsigned_reason) == ("轴承磨损", "customer_absent")

@@ -27,13 +27,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, DomainError
-from aftersales.service.choices import JOB_STATUSES, EventType
+from aftersales.service.choices import JOB_STATUSES, EventType, OrderStatus
 from aftersales.service.dispatch_checks import Refusals, dispatch_refusals, refusal_text
 from aftersales.service.forms_field import AssignForm
 from aftersales.service.models import OrderEvent, ServiceOrder
-from aftersales.service.permissions import can_assign, can_override_dispatch_checks
+from aftersales.service.permissions import can_assign, can_override_dispatch_checks, technician_gone
 from aftersales.service.selectors import get_order, order_list, technicians_with_load
-from aftersales.service.services import assign_technician
+from aftersales.service.services import assign_technician, take_back_job
 from aftersales.service.services.dispatch import ASSIGNABLE
 from aftersales.service.sla import sla_state
 
@@ -60,6 +60,11 @@ class Row:
     overridable: list[User] = field(default_factory=list)
     # Why the order's technician can no longer work it (deactivated, moved to another centre), or "".
     technician_gone: str = ""
+
+    @property
+    def may_take_back(self) -> bool:
+        """A flagged job on site: its open visit must end before anyone else can be given it."""
+        return bool(self.technician_gone) and self.order.status == OrderStatus.ON_SITE
 
     @property
     def choices(self) -> list[User]:
@@ -129,24 +134,13 @@ def _row(
     return Row(
         order=order,
         sla=sla_state(order),
-        technician_gone=_technician_gone(order),
+        technician_gone=technician_gone(order),
         technicians=offered,
         assignable=order.status in ASSIGNABLE,
         not_offered=not_offered,
         overridable=overridable,
         **message,
     )
-
-
-def _technician_gone(order: ServiceOrder) -> str:
-    technician = order.technician
-    if technician is None:
-        return ""
-    if not technician.is_active:
-        return _("This technician is deactivated.")
-    if technician.service_center_id != order.service_center_id:
-        return _("This technician now works for another centre.")
-    return ""
 
 
 def _override_rights(user: User, orders: list[ServiceOrder]) -> dict[int | None, bool]:
@@ -277,12 +271,17 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
             # "改派给 X" when the order had a technician before, "已派给 X" when it had none.
             text = _("Reassigned to %(technician)s.") if had_technician else _("Assigned to %(technician)s.")
             message = {"message": text % {"technician": order.technician}, "message_level": "success"}
+    return _row_answer(request, order, message, status)
+
+
+def _row_answer(request: HttpRequest, order: ServiceOrder, message: dict[str, str], status: int) -> HttpResponse:
+    """A row action's answer: its redrawn row for htmx (the result in the row), else the board again."""
     if not request.headers.get("HX-Request"):
         level = messages.SUCCESS if message.get("message_level") == "success" else messages.WARNING
         text = message.get("message") or message.get("technician_error") or message.get("override_error", "")
         messages.add_message(request, level, f"{order.number}: {text}")
         return redirect("service:dispatch")
-    order = _board_orders(request.user).filter(pk=order.pk).first() or get_order(user=request.user, order_id=order_id)
+    order = _board_orders(request.user).filter(pk=order.pk).first() or get_order(user=request.user, order_id=order.pk)
     technicians = list(technicians_with_load(user=request.user))
     refusals = dispatch_refusals(orders=[order], technicians=technicians, at=timezone.now())
     row = _row(
@@ -304,6 +303,27 @@ def dispatch_assign(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def dispatch_take_back(request: HttpRequest, order_id: int) -> HttpResponse:
+    """End the open visit of a flagged job on site (its technician deactivated or moved) and take the job
+    back to waiting (``take_back_job``); the redrawn row then offers to reassign it."""
+    _require_dispatcher(request.user)
+    order = get_order(user=request.user, order_id=order_id)
+    try:
+        take_back_job(order, by=request.user)
+    except DomainError as exc:
+        message = {"message": exc.detail, "message_level": "danger"}
+        status = exc.status
+    else:
+        message = {
+            "message": _("Visit ended without a signature; the job waits. Reassign it."),
+            "message_level": "success",
+        }
+        status = 200
+    return _row_answer(request, order, message, status)
+
+
+@login_required
 @require_GET
 def dispatch_technicians(request: HttpRequest) -> HttpResponse:
     """The technicians' panel alone, reloaded after each assignment."""
@@ -316,4 +336,5 @@ urlpatterns = [
     path("dispatch/", dispatch_board, name="dispatch"),
     path("dispatch/technicians/", dispatch_technicians, name="dispatch_technicians"),
     path("dispatch/orders/<int:order_id>/assign/", dispatch_assign, name="dispatch_assign"),
+    path("dispatch/orders/<int:order_id>/take-back/", dispatch_take_back, name="dispatch_take_back"),
 ]

@@ -138,8 +138,14 @@ def tech_jobs(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def tech_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    return tech_order_page(request, order_id)
+
+
+def tech_order_page(request: HttpRequest, order_id: int, *, status: int = 200) -> HttpResponse:
+    """The job's phone page; also the answer of another app's action refused on it (parts' "use this part",
+    whose panel then shows the refusal beside its form, 400)."""
     order = _job(request.user, order_id)
-    return render(request, "service/tech_order.html", _job_context(request.user, order))
+    return render(request, "service/tech_order.html", _job_context(request.user, order), status=status)
 
 
 @login_required
@@ -196,20 +202,39 @@ def tech_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpRespon
 @login_required
 @require_POST
 def tech_end_visit(request: HttpRequest, order_id: int, visit_id: int) -> HttpResponse:
-    """End the open visit without the customer's signature, with the reason; the order goes to waiting."""
+    """End the open visit without the customer's signature, with the reason; the order goes to waiting.
+
+    The button is part of the record's form, so what the technician typed in the record comes with it and
+    is saved first, in the same transaction: all of it or, when either is refused, nothing (found in the
+    review of 2026-12-07: the page only warned that the typed text was not sent, and it was lost). A post
+    without the record's fields (an older page) ends the visit as it is. A signature drawn is not taken:
+    the visit ends unsigned."""
     order = _job(request.user, order_id)
     visit = get_object_or_404(order.visits, pk=visit_id)
     form = VisitEndForm(request.POST)
-    if form.is_valid():
+    with_record = any(name in request.POST for name in VisitForm.VISIT_FIELDS)
+    record = VisitForm(request.POST, request.FILES) if with_record else None
+    valid = form.is_valid()
+    if record is not None and not record.is_valid():
+        valid = False
+    if valid:
         try:
-            end_visit_unsigned(visit, by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                if record is not None:
+                    visit = update_visit(visit, by=request.user, **record.visit_fields())
+                    for photo in record.cleaned_data["photos"]:
+                        add_photo(order, by=request.user, file=photo, visit=visit)
+                end_visit_unsigned(visit, by=request.user, **form.cleaned_data)
         except DomainError as exc:
-            show_domain_error(form, exc)
+            # The record's own fields (diagnosis, old parts …) get their refusal there, the rest at the end form.
+            target = record if record is not None and exc.field in record.fields else form
+            show_domain_error(target, exc, VISIT_SERVICE_FIELDS if target is record else None)
         else:
             messages.success(request, _("Visit ended without a signature. The next arrival starts a new record."))
             return redirect("service:tech_order", order_id=order.pk)
     order = _job(request.user, order_id)
-    context = _job_context(request.user, order, end_form=form)
+    context = _job_context(request.user, order, end_form=form, visit_form=record)
+    context["photos_dropped"] = bool(request.FILES)
     return render(request, "service/tech_order.html", context, status=400)
 
 
