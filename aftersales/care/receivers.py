@@ -8,7 +8,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aftersales.care.choices import ContactChannel, Direction
-from aftersales.care.models import ContactEntry
 from aftersales.care.services.complaints import complaint_from_order
 from aftersales.care.services.contacts import add_entry
 from aftersales.care.services.followups import cancel_follow_ups, schedule_follow_ups
@@ -59,17 +58,23 @@ def on_status_changed(
             complaint_from_order(order=order, by=actor)
 
 
-def on_message_queued(sender: Any, *, message: OutboxMessage, **kwargs: Any) -> None:
+def on_message_queued(sender: Any, *, message: OutboxMessage, about: Any = None, **kwargs: Any) -> None:
     """An SMS to an order's reporter (progress, a moved due date) goes on the customer's contact log;
-    its delivery status is the outbox message's."""
+    its delivery status is the outbox message's. Once: the signal comes once per outbox key, and the
+    entry keeps the key. The order is the one the sender holds (``about``; every order create sends
+    one, so no read), else it is read."""
     if message.channel != MessageChannel.SMS:
         return
     match = REPORTER_SMS_KEY.match(message.key)
-    if match is None or ContactEntry.objects.filter(message_key=message.key).exists():
+    if match is None:
         return
-    order = ServiceOrder.objects.select_related("customer").filter(pk=int(match["order"])).first()
-    if order is None:
-        return
+    order_id = int(match["order"])
+    if isinstance(about, ServiceOrder) and about.pk == order_id:
+        order = about
+    else:
+        order = ServiceOrder.objects.select_related("customer").filter(pk=order_id).first()
+        if order is None:
+            return
     add_entry(
         customer=order.customer,
         channel=ContactChannel.SMS,

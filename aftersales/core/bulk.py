@@ -20,7 +20,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from psycopg import sql
@@ -28,7 +28,7 @@ from psycopg import sql
 from aftersales.core.models import DailyCounter
 from aftersales.core.numbering import next_number, number_prefix
 
-__all__ = ["bulk_insert", "insert_numbered", "insert_one", "insert_rows"]
+__all__ = ["bulk_insert", "insert_new", "insert_numbered", "insert_one", "insert_rows"]
 
 # Fields whose value is written as the attribute holds it (after the plain-value step below).
 _TEXT = (models.CharField, models.TextField)
@@ -221,6 +221,53 @@ def _insert_sql(model: type[models.Model], connection: Any) -> tuple[str, list[m
     return plan
 
 
+# The one-row INSERT of each model that writes nothing when a row with the same unique values exists.
+_INSERTS_NEW: dict[tuple[type[models.Model], str, tuple[str, ...]], tuple[str, list[models.Field]] | None] = {}
+
+
+def _insert_new_sql(
+    model: type[models.Model], connection: Any, unique: tuple[str, ...]
+) -> tuple[str, list[models.Field]] | None:
+    """``_insert_sql``'s INSERT with ``ON CONFLICT (unique) DO NOTHING`` before its RETURNING, or None."""
+    key = (model, connection.vendor, unique)
+    if key not in _INSERTS_NEW:
+        plan = None
+        if (
+            connection.features.can_return_columns_from_insert
+            and connection.features.supports_update_conflicts_with_target
+        ):
+            plan = _insert_sql(model, connection)
+        if plan is not None:
+            targets = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in unique)
+            statement, fields = plan
+            plan = (statement.replace(" RETURNING ", f" ON CONFLICT ({targets}) DO NOTHING RETURNING ", 1), fields)
+        _INSERTS_NEW[key] = plan
+    return _INSERTS_NEW[key]
+
+
+def insert_new(obj: models.Model, *, unique: tuple[str, ...]) -> bool:
+    """Insert a new instance unless a row with its values of the unique fields ``unique`` exists: True
+    and the instance saved (``post_save`` sent when anything listens), or False and nothing written.
+    One ``INSERT … ON CONFLICT (…) DO NOTHING RETURNING``, no read first and no savepoint (an outbox
+    message of every order create, benchmarks/README.md); a concurrent transaction that wrote the same
+    values first is waited for, as for any unique index. Where the database cannot say it in one
+    statement, a savepoint around ``save()`` does it."""
+    model = type(obj)
+    database = router.db_for_write(model, instance=obj)
+    connection = connections[database]
+    plan = _insert_new_sql(model, connection, unique) if obj.pk is None else None
+    if plan is None:
+        try:
+            with transaction.atomic(using=database):
+                obj.save(force_insert=True, using=database)
+        except IntegrityError:
+            if not model._default_manager.using(database).filter(**{n: getattr(obj, n) for n in unique}).exists():
+                raise
+            return False
+        return True
+    return _execute_insert(obj, plan, database) is not None
+
+
 def insert_one[M: models.Model](obj: M) -> M:
     """``obj.save()`` of a new instance (what ``Model.objects.create`` does), its INSERT written once per
     model instead of compiled on every save: a fifth of an order create's Python was Django compiling
@@ -237,13 +284,25 @@ def insert_one[M: models.Model](obj: M) -> M:
     if plan is None:
         obj.save(force_insert=True, using=database)
         return obj
+    return _execute_insert(obj, plan, database)  # type: ignore[return-value]  (a plain INSERT returns its row)
+
+
+def _execute_insert[M: models.Model](obj: M, plan: tuple[str, list[models.Field]], database: str) -> M | None:
+    """Run a prepared one-row ``INSERT … RETURNING id`` for ``obj`` with the ORM's own values (each field's
+    ``pre_save`` then ``get_db_prep_save``), ``pre_save``/``post_save`` sent when anything listens: the
+    instance saved, or None when the statement returned no row (``ON CONFLICT DO NOTHING``)."""
+    model = type(obj)
+    connection = connections[database]
     statement, fields = plan
     if pre_save.has_listeners(model):
         pre_save.send(sender=model, instance=obj, raw=False, using=database, update_fields=None)
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        obj.pk = cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    obj.pk = row[0]
     return _inserted(obj, database)
 
 

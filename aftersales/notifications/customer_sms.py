@@ -27,6 +27,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,10 +106,12 @@ def send_customer_sms(
     key: str,
     subject: str = "",
     now: datetime.datetime | None = None,
+    about: Model | None = None,
 ) -> OutboxMessage | None:
     """Queue ``text`` (already in the site's language) for the customer's mobile ``recipient`` in the
     caller's transaction, signed and held through the quiet hours, once per ``key``; None when nothing
-    is written (no mobile, the kind switched off, a demo loading). ``kind`` must be registered."""
+    is written (no mobile, the kind switched off, a demo loading). ``kind`` must be registered; ``about``
+    (the record the message is about) goes to ``message_queued``'s receivers."""
     if kind not in customer_sms_kinds:
         raise ImproperlyConfigured(f"customer SMS kind {kind!r} is not registered")
     if _suppressed.get() or not is_mobile(recipient) or not customer_sms_enabled(kind):
@@ -120,6 +123,7 @@ def send_customer_sms(
         body=signed_text(text),
         key=key,
         send_at=held_until(now),
+        about=about,
     )
 
 

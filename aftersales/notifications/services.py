@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.models import User
 from aftersales.accounts.permissions import can_edit_company_profile
+from aftersales.core.bulk import insert_new
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.models import AuditLog
 from aftersales.core.validation import require_choice, require_text
@@ -42,7 +43,6 @@ def _setting(name: str, default: Any) -> Any:
     return settings.AFTERSALES.get(name, default)
 
 
-@transaction.atomic
 def enqueue_message(
     *,
     channel: str,
@@ -53,14 +53,17 @@ def enqueue_message(
     context: dict[str, Any] | None = None,
     key: str = "",
     send_at: datetime.datetime | None = None,
+    about: models.Model | None = None,
 ) -> OutboxMessage:
     """Write one message to the outbox in the caller's transaction; it leaves after commit.
 
     ``key`` makes the message at-most-once: a second call with a key already in the outbox returns the
     first message and writes nothing (give a key derived from the business event, e.g.
     ``order-12-event-345-sms``). Without one, every call is a new message. A new message is announced
-    (``signals.message_queued``) in the same transaction. Either ``body`` or
-    ``template`` (a template name rendered with ``context`` when the message is sent) is required.
+    (``signals.message_queued``, with ``about``: the record it is about, as the caller holds it) in the
+    same transaction. Either ``body`` or ``template`` (a template name rendered with ``context`` when
+    the message is sent) is required. One statement (``core.bulk.insert_new``): no savepoint, nothing
+    read first, since it is written by every order create.
     """
     require_choice(channel, field="channel", choices=MessageChannel)
     recipient = require_text(recipient, field="recipient", max_length=254)
@@ -68,28 +71,23 @@ def enqueue_message(
     body = require_text(body, field="body", max_length=4000, required=not template)
     template = require_text(template, field="template", max_length=200, required=False)
     key = require_text(key, field="key", max_length=200, required=False) or f"uuid-{uuid.uuid4().hex}"
-    existing = OutboxMessage.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                channel=channel,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                template=template,
-                context=context or {},
-                key=key,
-                next_attempt_at=send_at or timezone.now(),
-            )
-    except IntegrityError:
-        # The same key written by a concurrent transaction that committed first: that one wins.
-        existing = OutboxMessage.objects.filter(key=key).first()
-        if existing is None:
-            raise
-        return existing
-    message_queued.send(sender=OutboxMessage, message=message)
+    message = OutboxMessage(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        template=template,
+        context=context or {},
+        key=key,
+        next_attempt_at=send_at or timezone.now(),
+    )
+    # Checked above, so a refusal leaves the caller's transaction usable; no savepoint below, so an
+    # error there (a receiver's) fails the caller's transaction, as it should.
+    with transaction.atomic(savepoint=False):
+        if not insert_new(message, unique=("key",)):
+            # Already in the outbox (written earlier, or by a concurrent transaction that committed first).
+            return OutboxMessage.objects.get(key=key)
+        message_queued.send(sender=OutboxMessage, message=message, about=about)
     _kick_relay_after_commit()
     return message
 

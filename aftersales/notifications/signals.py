@@ -14,5 +14,6 @@ Connect receivers in the subscribing app's ``AppConfig.ready()``::
 
 from django.dispatch import Signal
 
-# Keyword arguments: message: OutboxMessage (saved, in the caller's transaction).
+# Keyword arguments: message: OutboxMessage (saved, in the caller's transaction); about: the model instance the
+# message is about, as the caller holds it (e.g. the ServiceOrder of an SMS to its reporter), or None.
 message_queued = Signal()

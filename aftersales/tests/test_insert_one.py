@@ -11,8 +11,9 @@ from django.utils import timezone
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.core import bulk
-from aftersales.core.bulk import insert_one
+from aftersales.core.bulk import insert_new, insert_one
 from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.notifications.models import OutboxMessage
 from aftersales.service.models import OrderEvent
 from aftersales.service.tests.factories import make_order
 
@@ -94,3 +95,33 @@ def test_an_instance_with_its_key_set_goes_through_save(centre):
 
     assert event.pk == taken + 1000
     assert OrderEvent.objects.filter(pk=taken + 1000, reason="客户来电催促").exists()
+
+
+def _message(key: str, body: str = "hi") -> OutboxMessage:
+    return OutboxMessage(channel="sms", recipient="+8613900001111", body=body, key=key, next_attempt_at=timezone.now())
+
+
+def test_insert_new_writes_a_new_row_in_one_statement_and_nothing_for_a_taken_key():
+    """``insert_new``: one INSERT … ON CONFLICT DO NOTHING (no read first, no savepoint); a key already
+    there writes nothing, and the transaction goes on (a second statement runs)."""
+    first = _message("k-1", body="first")
+    with CaptureQueriesContext(connection) as new:
+        assert insert_new(first, unique=("key",)) is True
+    again = _message("k-1", body="second")
+    with CaptureQueriesContext(connection) as taken:
+        assert insert_new(again, unique=("key",)) is False
+
+    assert [q["sql"].split(" ", 1)[0] for q in new.captured_queries] == ["INSERT"]
+    assert "ON CONFLICT" in new.captured_queries[0]["sql"]
+    assert len(taken) == 1
+    assert first.pk is not None and first._state.adding is False
+    assert again.pk is None and again._state.adding is True
+    assert list(OutboxMessage.objects.values_list("key", "body")) == [("k-1", "first")]
+
+
+def test_insert_new_without_the_one_statement_falls_back_to_a_savepoint(monkeypatch):
+    monkeypatch.setattr(bulk, "_insert_new_sql", lambda *args: None)
+    assert insert_new(_message("k-2", body="first"), unique=("key",)) is True
+    assert insert_new(_message("k-2", body="second"), unique=("key",)) is False
+    assert OutboxMessage.objects.get(key="k-2").body == "first"
+    assert OutboxMessage.objects.count() == 1  # the transaction is still usable after the refusal

@@ -126,6 +126,7 @@ def _tell_appointment(inst: Installation) -> None:
         subject=order.number,
         text=text,
         key=f"order-{order.pk}-installation-{inst.pk}-appointment-reporter-sms",
+        about=order,
     )
 
 

@@ -1,4 +1,5 @@
-"""Two relays at once never send the same message: proved on PostgreSQL's SKIP LOCKED.
+"""Two relays at once never send the same message, and two writers of one key leave one message: proved
+on PostgreSQL (SKIP LOCKED; the unique index that INSERT … ON CONFLICT waits on).
 
 Each relay runs in its own thread and connection; the backend is slowed down so that both relays are
 busy at the same time (without the claim, both would pick the same rows and send them twice).
@@ -55,3 +56,33 @@ def test_two_relays_at_once_send_each_message_exactly_once(_outbox, monkeypatch)
     assert sorted(keys) == sorted(f"m{i}" for i in range(40))  # every message, none twice
     assert OutboxMessage.objects.filter(status=MessageStatus.SENT).count() == 40
     assert len({tuple(r.sent) for r in reports}) == len(reports)
+
+
+def test_two_writers_of_one_key_at_once_leave_one_message_and_both_get_it():
+    """Two transactions write the same key at once (the same event told twice): the second INSERT … ON
+    CONFLICT waits on the first's uncommitted row, then writes nothing and returns the first's message
+    once that one commits. Neither fails, and one message leaves."""
+    from django.db import transaction
+
+    from aftersales.core.tests.threads import run_together, wait_until_blocking
+
+    written = threading.Event()
+
+    def first() -> tuple[int, bool]:
+        with transaction.atomic():
+            message = services.enqueue_message(channel="sms", recipient="+8613900001111", body="first", key="k")
+            written.set()
+            return message.pk, wait_until_blocking(1)  # commits once the second is queued behind it
+
+    def second() -> int:
+        written.wait(timeout=10)
+        with transaction.atomic():
+            return services.enqueue_message(channel="sms", recipient="+8613900001111", body="second", key="k").pk
+
+    results = run_together(first, second)
+
+    assert not any(isinstance(r, Exception) for r in results), results
+    (first_pk, second_waited), second_pk = results
+    assert second_waited, "the second writer never waited for the first"
+    assert second_pk == first_pk
+    assert list(OutboxMessage.objects.values_list("key", "body")) == [("k", "first")]

@@ -75,6 +75,7 @@ def _send(order: ServiceOrder, *, kind: str, text: str, key: str) -> OutboxMessa
         subject=order.number,
         text=text,
         key=f"order-{order.pk}-{key}-reporter-sms",
+        about=order,
     )
 
 
