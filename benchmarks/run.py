@@ -345,6 +345,13 @@ def cleanup(max_id: int, user: Any) -> int:
     from django.db import connection
 
     with connection.cursor() as cur:
+        # Each create told its reporter by SMS: the outbox message and its line on the contact log.
+        cur.execute(
+            "DELETE FROM notifications_outboxmessage WHERE key IN"
+            " (SELECT message_key FROM care_contactentry WHERE order_id > %s)",
+            [max_id],
+        )
+        cur.execute("DELETE FROM care_contactentry WHERE order_id > %s", [max_id])
         cur.execute("DELETE FROM service_orderevent WHERE order_id > %s", [max_id])
         cur.execute("DELETE FROM core_idempotencykey WHERE user_id = %s", [user.pk])
         cur.execute("DELETE FROM service_serviceorder WHERE id > %s", [max_id])
