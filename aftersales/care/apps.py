@@ -23,12 +23,14 @@ class CareConfig(AppConfig):
             rules_visible_to,
         )
         from aftersales.care.receivers import on_message_queued, on_status_changed
+        from aftersales.care.services.customer_sms import register_kinds
         from aftersales.core import registry
         from aftersales.history.registry import register_target, register_types
         from aftersales.notifications.signals import message_queued
         from aftersales.service.signals import order_status_changed
 
         register_capabilities(CAPABILITIES)
+        register_kinds()  # a campaign's SMS and one typed on the contact log: signed and held, no switch
         register_figures()  # satisfaction, for pay
         order_status_changed.connect(on_status_changed, dispatch_uid="care.on_status_changed")
         message_queued.connect(on_message_queued, dispatch_uid="care.on_message_queued")

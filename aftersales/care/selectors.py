@@ -188,7 +188,7 @@ class TimelineItem:
     title: str
     detail: str = ""
     url: str = ""
-    badge: str = ""
+    badge: str = ""  # a logged message's outbox status (notifications.MessageStatus), shown by its label
 
 
 def _order_items(orders: list[ServiceOrder]) -> list[TimelineItem]:

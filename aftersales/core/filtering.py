@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django_filters import FilterSet
 
 from aftersales.core.errors import ValidationFailed
-from aftersales.core.validation import in_time_range, time_range_message
+from aftersales.core.validation import filter_not_understood, in_time_range, time_range_message
 
 
 def _day_in_range(day: datetime.date) -> None:
@@ -60,6 +60,17 @@ def screen_filter[T](request: HttpRequest, read: Callable[[Mapping[str, str]], T
     except ValidationFailed as error:
         messages.error(request, error.detail)
         return default, True
+
+
+def screen_filterset_refusal(filterset: FilterSet) -> str:
+    """A list screen's words for the first filter its bound filter set refuses ("" when it takes them
+    all): the words of ``screen_filter``'s refusals (``core.validation.filter_not_understood``), the
+    filter as the address gives it, then the filter set's reason. The API answers the same refusal
+    with ``invalid_filter``, "name: reason" and ``field`` (``invalid_filter`` below)."""
+    if filterset.is_valid():
+        return ""
+    name, reasons = next(iter(filterset.errors.items()))
+    return filter_not_understood(name, filterset.data.get(name, ""), " ".join(str(m) for m in reasons))
 
 
 def invalid_filter(filterset: FilterSet) -> ValidationFailed:

@@ -47,6 +47,16 @@ def require_yes_no(value: object, *, field: str, yes: str, no: str) -> bool:
     raise ValidationFailed("invalid_choice", _("Choose one of the answers offered."), field=field)
 
 
+def filter_not_understood(name: str, value: object, reason: str = "") -> str:
+    """What a list screen says above its list for a filter in its address it refuses, every screen in
+    the same words: "…not understood: status=bogus." and, when there is one, the reason."""
+    text = _("This address has a filter that is not understood: %(name)s=%(value)s.") % {
+        "name": name,
+        "value": str(value)[:40],
+    }
+    return f"{text} {reason}" if reason else text
+
+
 def query_flag(params: Mapping[str, str], name: str) -> bool:
     """A screen's on/off filter in its address, ``?waiting=1`` as the docs write it (``0``, empty or
     absent: off). Anything else is refused, 400 with the reason: it was read as off without a word."""
@@ -55,12 +65,7 @@ def query_flag(params: Mapping[str, str], name: str) -> bool:
         return False
     if value == "1":
         return True
-    raise ValidationFailed(
-        "invalid_filter",
-        _("This address has a filter that is not understood: %(name)s=%(value)s.")
-        % {"name": name, "value": str(value)[:40]},
-        field=name,
-    )
+    raise ValidationFailed("invalid_filter", filter_not_understood(name, value), field=name)
 
 
 def query_choice(params: Mapping[str, str], name: str, choices: type) -> str:
@@ -72,14 +77,8 @@ def query_choice(params: Mapping[str, str], name: str, choices: type) -> str:
         return ""
     if _is_code(value, choices):
         return str(value)
-    raise ValidationFailed(
-        "invalid_filter",
-        _("This address has a filter that is not understood: %(name)s=%(value)s.")
-        % {"name": name, "value": str(value)[:40]}
-        + " "
-        + _("Must be one of: %(allowed)s.") % {"allowed": choice_labels(choices, choices.values, with_codes=True)},
-        field=name,
-    )
+    allowed = _("Must be one of: %(allowed)s.") % {"allowed": choice_labels(choices, choices.values, with_codes=True)}
+    raise ValidationFailed("invalid_filter", filter_not_understood(name, value, allowed), field=name)
 
 
 @functools.cache

@@ -8,17 +8,11 @@ class MoneyConfig(AppConfig):
     verbose_name = _("Money")
 
     def ready(self) -> None:
-        from aftersales.notifications.kinds import CustomerSmsKind, customer_sms_kinds
+        from aftersales.money.services.customer_sms import register_kinds
 
-        # The SMS that tells the reporter an installation's appointment (services/installation.py).
-        customer_sms_kinds.register(
-            CustomerSmsKind(
-                "installation_appointment",
-                _("Installation appointment"),
-                25,
-                _("An on-site installation is planned: the appointment and the technician's name."),
-            )
-        )
+        # The SMS money sends a customer (an installation's appointment, a quote, a return to the
+        # factory, an exchange, a payment reminder), each switchable in settings (notifications.kinds).
+        register_kinds()
 
         from aftersales.accounts.capabilities import register_capabilities
         from aftersales.core.panels import RecordPanel

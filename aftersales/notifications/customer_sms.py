@@ -6,14 +6,16 @@ order received, a technician assigned, an order completed, a due date moved: dom
 per key) when
 
 - the number is a mobile (a landline or a 400 number given as the reporter's phone gets nothing);
-- the company sends that kind (``CustomerSmsSwitch``, settings → 客户短信; on by default);
+- the company sends that kind (``CustomerSmsSwitch``, settings → 客户短信; on by default; a kind
+  registered as not ``switchable`` is always sent);
 - no demo is being loaded (``customer_sms_suppressed``).
 
 The text is written in the site's language and reads ``【company】text 客服热线：hotline``, the name and
 hotline from the company profile (settings → 公司信息; ``accounts.selectors.company_profile``). A
 message written in the quiet hours (``AFTERSALES_SMS_QUIET_HOURS``, 21:00–08:00 by default, in
 ``TIME_ZONE``) waits in the outbox until they end. Staff's in-app notices and SMS, and a portal
-sign-in code the customer is waiting for, do not go through here and are never held.
+sign-in code the customer is waiting for, do not go through here and are never held (the code is
+signed all the same: ``signed_text(..., hotline=False)``).
 """
 
 import contextvars
@@ -88,12 +90,13 @@ def held_until(now: datetime.datetime | None = None) -> datetime.datetime | None
     return datetime.datetime.combine(day, end, tzinfo=zone)
 
 
-def signed_text(text: str) -> str:
-    """``【company】text``, then the hotline when the company profile has one: what the customer reads,
-    in the site's language (the signature in 【】 is what Chinese SMS gateways expect)."""
+def signed_text(text: str, *, hotline: bool = True) -> str:
+    """``【company】text``, then the hotline when the company profile has one (and ``hotline``): what
+    the customer reads, in the site's language (the signature in 【】 is what Chinese SMS gateways
+    expect on every message)."""
     company = company_profile()
     with site_language():
-        if company.hotline:
+        if hotline and company.hotline:
             text = _("%(text)s Hotline: %(hotline)s") % {"text": text, "hotline": company.hotline}
     return f"【{company.name}】{text}"
 
@@ -112,9 +115,12 @@ def send_customer_sms(
     caller's transaction, signed and held through the quiet hours, once per ``key``; None when nothing
     is written (no mobile, the kind switched off, a demo loading). ``kind`` must be registered; ``about``
     (the record the message is about) goes to ``message_queued``'s receivers."""
-    if kind not in customer_sms_kinds:
+    registered = customer_sms_kinds.get(kind)
+    if registered is None:
         raise ImproperlyConfigured(f"customer SMS kind {kind!r} is not registered")
-    if _suppressed.get() or not is_mobile(recipient) or not customer_sms_enabled(kind):
+    if _suppressed.get() or not is_mobile(recipient):
+        return None
+    if registered.switchable and not customer_sms_enabled(kind):
         return None
     return enqueue_message(
         channel=MessageChannel.SMS,
@@ -131,11 +137,13 @@ def send_customer_sms(
 
 
 def ensure_switches(*, apps: Any = None, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    """A switch (on) for every registered kind that has none, so the settings screen lists them all
-    (``post_migrate``, connected in ``NotificationsConfig.ready``; nothing when migrated back before
-    the table)."""
+    """A switch (on) for every registered switchable kind that has none, so the settings screen lists
+    them all (``post_migrate``, connected in ``NotificationsConfig.ready``; nothing when migrated back
+    before the table)."""
     try:
         model = (apps or global_apps).get_model("notifications", "CustomerSmsSwitch")
     except LookupError:
         return
-    model.objects.using(using).bulk_create([model(kind=kind.key) for kind in customer_sms_kinds], ignore_conflicts=True)
+    model.objects.using(using).bulk_create(
+        [model(kind=kind.key) for kind in customer_sms_kinds if kind.switchable], ignore_conflicts=True
+    )

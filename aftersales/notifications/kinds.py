@@ -15,12 +15,15 @@ from aftersales.core.registry import Registry
 @dataclass(frozen=True)
 class CustomerSmsKind:
     """One kind of customer SMS: ``key`` is stored on its switch, ``label`` shown in settings,
-    ``description`` says when it is sent."""
+    ``description`` says when it is sent. A kind that is not ``switchable`` has no switch: a message
+    someone chose to send to these customers (a campaign, an SMS typed on the contact log) is not
+    withdrawn behind their back by a setting, while the record they wrote says it was sent."""
 
     key: str
     label: str | Promise
     order: int
     description: str | Promise = ""
+    switchable: bool = True
 
 
 customer_sms_kinds: Registry[CustomerSmsKind] = Registry("customer SMS kinds")

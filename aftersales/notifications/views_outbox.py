@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.filtering import screen_filterset_refusal
 from aftersales.core.settings_views import SettingsSectionMixin
 from aftersales.notifications import services
 from aftersales.notifications.choices import GAVE_UP, STUCK, MessageStatus
@@ -80,14 +81,17 @@ class OutboxListView(SettingsSectionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user, params = self.request.user, self.request.GET
         data = {name: value for name, value in params.items() if name != "cursor" and value != ""}
-        error, rows, counts, next_cursor = "", [], {}, None
-        try:
-            counts = outbox_counts(user, data)
-            page = outbox_page(user, data, cursor=params.get("cursor") or None, limit=PAGE_SIZE)
-        except DomainError as exc:
-            error = exc.detail
-        else:
-            rows, next_cursor = page.items, page.next_cursor
+        rows, counts, next_cursor = [], {}, None
+        # A refused filter in the words of every screen's (core.filtering), not the API's "name: reason".
+        error = screen_filterset_refusal(outbox_filter(user, data))
+        if not error:
+            try:
+                counts = outbox_counts(user, data)
+                page = outbox_page(user, data, cursor=params.get("cursor") or None, limit=PAGE_SIZE)
+            except DomainError as exc:  # a cursor it cannot read
+                error = exc.detail
+            else:
+                rows, next_cursor = page.items, page.next_cursor
         full, users = can_see_recipients(user), recipient_users(rows)
         mark_states(rows)
         for message in rows:

@@ -1519,6 +1519,8 @@ EXEMPT: dict[str, str] = {
     "aftersales.notifications.services.notify_user": "called by write services inside their transaction",
     "aftersales.notifications.services.enqueue_notices": "called by write services inside their transaction",
     "aftersales.service.services.customer_sms.register_kinds": "registers the kinds at start-up (ServiceConfig.ready)",
+    "aftersales.money.services.customer_sms.register_kinds": "registers the kinds at start-up (MoneyConfig.ready)",
+    "aftersales.care.services.customer_sms.register_kinds": "registers the kinds at start-up (CareConfig.ready)",
     "aftersales.service.services.customer_sms.tell_order_received": "called by open_order inside its transaction",
     "aftersales.service.services.customer_sms.tell_technician_assigned": (
         "called by assign_technician inside its transaction"

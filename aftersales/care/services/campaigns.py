@@ -17,8 +17,10 @@ from aftersales.care.choices import CampaignKind, ContactChannel, Direction
 from aftersales.care.models import Campaign, CampaignRecipient, ContactEntry
 from aftersales.care.permissions import campaigns_visible_to, can_run_campaigns
 from aftersales.care.services.contacts import send_customer_message
+from aftersales.care.services.customer_sms import CAMPAIGN
 from aftersales.catalog.models import ProductModel
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from aftersales.core.phones import is_mobile
 from aftersales.core.text import in_site_language, site_language
 from aftersales.core.validation import require_choice, require_text
 from aftersales.customers.models import Contact, Customer
@@ -145,12 +147,17 @@ def announce_campaign(
 def send_campaign_messages(*, campaign: Campaign, recipients: list[CampaignRecipient], by: User) -> int:
     """The SMS of each recipient with a mobile, through the outbox and on the contact log; a recipient
     told already (its key in the outbox) is not told again. Returns how many were written now. The log's
-    line is in the site's language, whoever announces (QA 2026-12-07: it followed the manager's)."""
+    line is in the site's language, whoever announces (QA 2026-12-07: it followed the manager's).
+
+    A customer SMS of kind ``campaign``: the campaign's title and message are the company's words, yet
+    it is signed 【company】 (not 【title】: the gateways take what is in 【】 as the sender) and ends with
+    the hotline, and one announced at night waits for the morning. No switch: announcing is the choice."""
     written = 0
     with site_language():
         summary = _("Campaign “%(title)s” announced by SMS") % {"title": campaign.title}
+        text = _("%(title)s: %(message)s") % {"title": campaign.title, "message": campaign.message}
     for recipient in recipients:
-        if not recipient.mobile:
+        if not is_mobile(recipient.mobile):
             continue
         key = f"campaign-{campaign.pk}-customer-{recipient.customer_id}-sms"
         told_before = ContactEntry.objects.filter(message_key=key).exists()
@@ -159,10 +166,11 @@ def send_campaign_messages(*, campaign: Campaign, recipients: list[CampaignRecip
             customer=recipient.customer,
             channel=ContactChannel.SMS,
             recipient=recipient.mobile,
-            body=f"【{campaign.title}】{campaign.message}",
+            body=text,
             key=key,
             summary=summary,
             skip_checks=True,
+            kind=CAMPAIGN,
         )
         if recipient.message_key != key:
             recipient.message_key = key

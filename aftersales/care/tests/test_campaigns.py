@@ -8,17 +8,22 @@ from django.urls import reverse
 from django.utils import translation
 
 from aftersales.accounts.choices import Role
+from aftersales.accounts.services import update_company_profile
 from aftersales.accounts.tests.factories import UserFactory
 from aftersales.care import services
 from aftersales.care.models import Campaign, CampaignRecipient, ContactEntry
 from aftersales.care.services.campaigns import send_campaign_messages
+from aftersales.care.services.customer_sms import CAMPAIGN, CONTACT_MESSAGE
 from aftersales.care.tests.factories import at
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from aftersales.customers.models import Contact, Site
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.installed_base.tests.factories import UnitFactory
-from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.customer_sms import ensure_switches
+from aftersales.notifications.models import CustomerSmsSwitch, OutboxMessage
 from aftersales.notifications.services import cancel_message, relay_due_messages
+from aftersales.notifications.switches import forget_switches
+from aftersales.notifications.tests.factories import assert_signed_and_held, quiet_hours_around_now
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +223,42 @@ def test_a_cancelled_campaign_sms_reads_cancelled_not_queued(client, users, owne
     page = client.get(reverse("care:campaign_detail", args=[campaign.pk])).content.decode()
 
     assert page.count('data-delivery="cancelled"><span class="badge text-bg-secondary">已取消</span>') == 1
+
+
+# ---- a customer SMS (notifications.customer_sms): signed by the company, held at night, no switch ----------
+
+
+def test_a_campaign_sms_is_signed_by_the_company_not_its_title_and_waits_for_the_morning(users, owners, settings):
+    update_company_profile(by=users[Role.ADMIN], name="华东设备有限公司", hotline="400 800 1234")
+    quiet_hours_around_now(settings)
+
+    campaign = announce(users[Role.MANAGER], late_reason="场地临时调整（内部）")
+
+    messages = list(OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-"))
+    assert len(messages) == 3
+    for message in messages:
+        assert_signed_and_held(message, company="华东设备有限公司", hotline="400 800 1234")
+        assert message.body == "【华东设备有限公司】客户联谊会：12月15日在公司举办客服热线：400 800 1234"
+    assert "场地" not in messages[0].body  # the reason for a late notice is the staff's
+
+
+def test_a_campaign_has_no_switch_its_announcement_is_the_choice(users, owners):
+    CustomerSmsSwitch.objects.create(kind=CAMPAIGN, enabled=False)  # a row left over: not honoured
+    forget_switches()
+    ensure_switches()
+
+    campaign = announce(users[Role.MANAGER])
+
+    assert OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-").count() == 3
+    assert not CustomerSmsSwitch.objects.filter(kind=CONTACT_MESSAGE).exists()  # none written for the list
+
+
+def test_an_owner_whose_number_is_a_landline_gets_no_sms_nor_a_line_on_the_log(users, owners):
+    first, _second, _old = owners
+    Contact.objects.filter(customer=first.customer).update(mobile="+862161234567")
+
+    campaign = announce(users[Role.MANAGER])
+
+    assert campaign.recipients.count() == 3
+    assert OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-").count() == 2
+    assert not ContactEntry.objects.filter(customer=first.customer, message_key__startswith="campaign-").exists()

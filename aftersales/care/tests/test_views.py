@@ -8,6 +8,7 @@ from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from aftersales.accounts.choices import Role
@@ -17,6 +18,8 @@ from aftersales.care.choices import Purpose, TaskStatus
 from aftersales.care.models import Complaint, ContactEntry, FollowUpCall, FollowUpTask
 from aftersales.care.tests.factories import close_order
 from aftersales.customers.tests.factories import ContactFactory, CustomerFactory
+from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.services import cancel_message
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,32 @@ def test_customer_list_and_file_show_units_orders_follow_ups_and_the_timeline(cl
     assert closed.number in html and closed.unit.serial_number in html
     assert 'id="file-timeline"' in html and 'data-kind="order"' in html and 'data-kind="contact"' in html
     assert html.count('href="/care/follow-ups/') >= 2
+
+
+@pytest.mark.parametrize(("status", "zh", "en"), [("sent", "已发送", "sent"), ("cancelled", "已取消", "cancelled")])
+def test_the_files_timeline_shows_a_messages_outbox_status_in_the_readers_language(
+    client, users, customer, status, zh, en
+):
+    # It showed the stored code ("sent", "cancelled") whatever the reader's language.
+    agent = users[Role.AGENT]
+    services.send_customer_message(
+        by=agent, customer=customer, channel="sms", recipient="+8613800001111", body="配件已到货。", key="typed-1"
+    )
+    message = OutboxMessage.objects.get(key="typed-1")
+    if status == "sent":
+        OutboxMessage.objects.filter(pk=message.pk).update(status=status, sent_at=timezone.now())
+    else:
+        cancel_message(by=users[Role.MANAGER], message_id=message.pk, reason="客户要求不再联系")
+    client.force_login(agent)
+
+    chinese = client.get(reverse("care:customer_detail", args=[customer.pk])).content.decode()
+    agent.language = "en"
+    agent.save(update_fields=["language"])
+    english = client.get(reverse("care:customer_detail", args=[customer.pk])).content.decode()
+
+    badge = f'data-enum="notifications.MessageStatus" data-status="{status}">'
+    assert f"{badge}{zh}</span>" in chinese
+    assert f"{badge}{en}</span>" in english
 
 
 @pytest.mark.parametrize("search", ["5678", "北方", "138 1234 5678", ""])

@@ -29,8 +29,7 @@ from aftersales.money.models import Exchange
 from aftersales.money.permissions import can_add_charges, can_approve_exchange, exchanges_visible_to
 from aftersales.money.services.charges import insert_line
 from aftersales.money.services.common import require_amount
-from aftersales.notifications.choices import MessageChannel
-from aftersales.notifications.services import enqueue_message
+from aftersales.money.services.customer_sms import EXCHANGE_ANSWERED, tell_reporter
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services.common import lock_order
@@ -136,7 +135,8 @@ def decide_exchange(ex: Exchange, *, by: User, approve: bool, note: str = "") ->
 @transaction.atomic
 def record_factory_answer(ex: Exchange, *, by: User, agreed: bool, note: str = "") -> Exchange:
     """The factory agrees to the exchange or refuses it; on a refusal the customer is told that another
-    resolution will be agreed with them."""
+    resolution will be agreed with them (a customer SMS, kind ``exchange_answered``; the factory's note
+    is the staff's and stays on the exchange)."""
     _require(by)
     ex = _lock(ex, by=by)
     _require(by, ex.order)
@@ -158,12 +158,12 @@ def record_factory_answer(ex: Exchange, *, by: User, agreed: bool, note: str = "
                 "The factory did not agree to exchange your unit (order %(order)s). We will call you to agree "
                 "another solution."
             )
-    enqueue_message(
-        channel=MessageChannel.SMS,
-        recipient=order.reporter_phone,
-        subject=order.number,
-        body=body % {"order": order.number},
+    tell_reporter(
+        order,
+        kind=EXCHANGE_ANSWERED,
+        text=body % {"order": order.number},
         key=f"exchange-{ex.pk}-factory",
+        about=ex,
     )
     return ex
 

@@ -24,9 +24,9 @@ from aftersales.money.models import FactoryReturn
 from aftersales.money.permissions import can_add_charges, factory_returns_visible_to
 from aftersales.money.services.charges import add_charge
 from aftersales.money.services.common import require_amount, require_tax_rate
+from aftersales.money.services.customer_sms import FACTORY_BACK, FACTORY_CHASED, FACTORY_SHIPPED, tell_reporter
 from aftersales.money.services.pauses import end_pause, start_pause
-from aftersales.notifications.choices import MessageChannel
-from aftersales.notifications.services import enqueue_message, notify_user
+from aftersales.notifications.services import notify_user
 from aftersales.service.choices import OPEN_STATUSES
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services.common import lock_order
@@ -55,10 +55,12 @@ def _lock(fr: FactoryReturn, *, by: User) -> FactoryReturn:
     )
 
 
-def _tell_customer(order: ServiceOrder, *, message: str, key: str) -> None:
-    enqueue_message(
-        channel=MessageChannel.SMS, recipient=order.reporter_phone, subject=order.number, body=message, key=key
-    )
+def _tell_customer(
+    fr: FactoryReturn, *, kind: str, message: str, key: str, now: datetime.datetime | None = None
+) -> None:
+    """A customer SMS to the order's reporter (signed, held through the quiet hours, switchable): what
+    happens to the unit, never the factory's diagnosis nor the staff's notes."""
+    tell_reporter(fr.order, kind=kind, text=message, key=key, now=now, about=fr)
 
 
 @transaction.atomic
@@ -108,7 +110,8 @@ def ship_to_factory(
     start_pause(order, reason=PauseReason.FACTORY, note=f"{factory} {waybill}")
     with site_language():
         _tell_customer(
-            order,
+            fr,
+            kind=FACTORY_SHIPPED,
             message=_(
                 "Your unit (order %(order)s) was sent to the factory for repair (%(carrier)s %(waybill)s); expected back by %(day)s."
             )
@@ -188,7 +191,8 @@ def receive_from_factory(fr: FactoryReturn, *, by: User, received_on: datetime.d
     end_pause(fr.order, reason=PauseReason.FACTORY, by=by)
     with site_language():
         _tell_customer(
-            fr.order,
+            fr,
+            kind=FACTORY_BACK,
             message=_("Your unit (order %(order)s) is back from the factory; we will contact you to return it.")
             % {"order": fr.order.number},
             key=f"factory-{fr.pk}-received",
@@ -235,7 +239,9 @@ def chase_factory_returns(now: datetime.datetime | None = None) -> int:
             )
             with site_language():
                 _tell_customer(
-                    order,
+                    fr,
+                    kind=FACTORY_CHASED,
+                    now=now,
                     message=_(
                         "We have asked the factory about your unit (order %(order)s); it is expected back by %(day)s."
                     )

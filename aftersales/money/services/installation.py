@@ -26,14 +26,12 @@ from aftersales.money.choices import Bearer, InstallationMode, InstallationStatu
 from aftersales.money.conf import commissioning_checklist
 from aftersales.money.models import Installation
 from aftersales.money.permissions import can_add_charges, installations_visible_to
-from aftersales.notifications.customer_sms import send_customer_sms
+from aftersales.money.services.customer_sms import APPOINTMENT_SET, tell_reporter
 from aftersales.service.choices import OPEN_STATUSES, OrderKind
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services.common import lock_order
 
 MAX_UNITS = 50
-# The customer SMS kind of an installation's appointment (registered in MoneyConfig.ready).
-APPOINTMENT_SET = "installation_appointment"
 
 
 def get_installation(*, user: User, installation_id: int) -> Installation:
@@ -120,10 +118,9 @@ def _tell_appointment(inst: Installation) -> None:
         else:
             text = _("The installation for your service order %(number)s is booked for %(at)s.")
         text %= values
-    send_customer_sms(
+    tell_reporter(
+        order,
         kind=APPOINTMENT_SET,
-        recipient=order.reporter_phone,
-        subject=order.number,
         text=text,
         key=f"order-{order.pk}-installation-{inst.pk}-appointment-reporter-sms",
         about=order,

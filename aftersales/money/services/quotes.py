@@ -30,9 +30,8 @@ from aftersales.money.conf import default_tax_rate, quote_valid_days
 from aftersales.money.models import ChargeLine, Quote, QuoteLine
 from aftersales.money.permissions import can_add_charges, quotes_visible_to
 from aftersales.money.services.common import require_amount
+from aftersales.money.services.customer_sms import QUOTE_SENT, tell_reporter
 from aftersales.money.services.pauses import end_pause, start_pause
-from aftersales.notifications.choices import MessageChannel
-from aftersales.notifications.services import enqueue_message
 from aftersales.service.choices import OPEN_STATUSES, OrderStatus
 from aftersales.service.models import ServiceOrder
 from aftersales.service.services.common import lock_order
@@ -81,7 +80,8 @@ def send_quote(
     notify: bool = True,
     now: datetime.datetime | None = None,
 ) -> Quote:
-    """Quote every draft line the customer pays; the customer gets the link by SMS (outbox).
+    """Quote every draft line the customer pays; the customer gets the link by SMS (a customer SMS,
+    kind ``quote_sent``: signed, held through the quiet hours, none when switched off).
     One quote waits at a time (409 ``quote_pending``); nothing to quote answers 409 ``nothing_to_quote``.
     ``now``: when it was sent (the demo's history; the console and the API send it now)."""
     if not can_add_charges(by):
@@ -134,16 +134,18 @@ def send_quote(
     start_pause(order, reason=PauseReason.CUSTOMER, note=quote.number, at=now)  # the clock waits for the answer
     if notify:
         with site_language():
-            enqueue_message(
-                channel=MessageChannel.SMS,
-                recipient=order.reporter_phone,
-                subject=quote.number,
-                body=_(
-                    "Quote %(number)s for service order %(order)s: ¥%(gross)s incl. tax. Open to approve or decline: %(link)s"
-                )
-                % {"number": quote.number, "order": order.number, "gross": quote.gross, "link": quote_link(quote)},
-                key=f"quote-{quote.pk}-sent-{quote.nonce}",
-            )
+            text = _(
+                "Quote %(number)s for service order %(order)s: ¥%(gross)s incl. tax. Open to approve or decline: %(link)s"
+            ) % {"number": quote.number, "order": order.number, "gross": quote.gross, "link": quote_link(quote)}
+        tell_reporter(
+            order,
+            kind=QUOTE_SENT,
+            subject=quote.number,
+            text=text,
+            key=f"quote-{quote.pk}-sent-{quote.nonce}",
+            now=now,
+            about=quote,
+        )
     return quote
 
 

@@ -91,8 +91,11 @@ def test_a_reminder_gives_the_company_hotline_once_the_profile_has_one(issued, u
 
     first = OutboxMessage.objects.get(key=f"invoice-{issued.pk}-reminder-1")
     second = OutboxMessage.objects.get(key=f"invoice-{issued.pk}-reminder-15")
-    assert "400" not in first.body and "请致电我们" in first.body
-    assert "400 800 1234" in second.body
+    assert "400" not in first.body and first.body.endswith("请致电我们。")
+    # A customer SMS: signed by the profile's company, the hotline after the text (its signature).
+    assert second.body.startswith("【沪东精密机械有限公司】") and second.body.endswith(
+        "请致电我们。客服热线：400 800 1234"
+    )
 
 
 def test_the_reminder_task_runs_the_job(issued, monkeypatch):

@@ -249,3 +249,19 @@ def test_the_settings_screen_is_for_administrators_only(users):
     assert manager.get(reverse("core_settings:list", kwargs={"section": "customer-sms"})).status_code == 403
     assert manager.post(edit, {}).status_code == 403
     assert CustomerSmsSwitch.objects.get(pk=switch.pk).enabled is True
+
+
+def test_a_kind_that_is_not_switchable_gets_no_switch_and_is_always_sent(company):
+    customer_sms_kinds.register(CustomerSmsKind("test_chosen", "Chosen", 998, "Someone chose to.", switchable=False))
+    try:
+        ensure_switches()
+        assert not CustomerSmsSwitch.objects.filter(kind="test_chosen").exists()
+        CustomerSmsSwitch.objects.create(kind="test_chosen", enabled=False)  # a row left over: not honoured
+
+        assert send(kind="test_chosen") is not None
+    finally:
+        customer_sms_kinds.unregister("test_chosen")
+
+
+def test_without_the_hotline_the_signature_stays(company):
+    assert signed_text("您的验证码为 123456。", hotline=False) == "【华东设备有限公司】您的验证码为 123456。"

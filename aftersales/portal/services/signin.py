@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from aftersales.accounts.selectors import company_profile
 from aftersales.accounts.throttle import reserve_attempt
 from aftersales.core.errors import TooManyRequests, ValidationFailed
 from aftersales.core.phones import normalize_phone
+from aftersales.notifications.customer_sms import signed_text
 from aftersales.notifications.services import enqueue_message
 from aftersales.portal.conf import setting
 from aftersales.portal.models import PortalAccess, SignInCode
@@ -78,7 +78,11 @@ def _check_limits(mobile: str, *, address: str | None) -> None:
 
 
 def send_code(mobile: str) -> SignInCode:
-    """Write a new code for ``mobile`` and its SMS to the outbox (the limits are the caller's)."""
+    """Write a new code for ``mobile`` and its SMS to the outbox (the limits are the caller's).
+
+    Not a ``send_customer_sms``: the customer is waiting for the code, so it is never held through the
+    quiet hours, nor can it be switched off. It is signed 【company】 all the same (Chinese gateways
+    refuse an SMS without the signature), without the hotline: a code says nothing else."""
     digits = setting("PORTAL_CODE_DIGITS")
     code = "".join(secrets.choice("0123456789") for _ in range(digits))
     minutes = max(1, setting("PORTAL_CODE_SECONDS") // 60)
@@ -92,8 +96,11 @@ def send_code(mobile: str) -> SignInCode:
         enqueue_message(
             channel="sms",
             recipient=mobile,
-            body=_("%(company)s: your sign-in code is %(code)s, valid for %(minutes)d minutes. Do not share it.")
-            % {"company": company_profile().name, "code": code, "minutes": minutes},
+            body=signed_text(
+                _("Your sign-in code is %(code)s, valid for %(minutes)d minutes. Do not share it.")
+                % {"code": code, "minutes": minutes},
+                hotline=False,
+            ),
             context={"secret": True},  # the outbox screen never shows the code (notifications.md)
             key=f"portal-code-{row.pk}",
         )

@@ -7,14 +7,16 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.services import update_company_profile
 from aftersales.customers import services as customer_services
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.tests.factories import quiet_hours_around_now
 from aftersales.portal import services, sessions
 from aftersales.portal.models import PortalAccess, SignInCode
+from aftersales.portal.services.signin import send_code
 from aftersales.portal.tests.conftest import Pair, code_sent_to
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +45,23 @@ def test_the_code_sms_names_the_company_of_the_profile(pair: Pair, users: dict[s
     second = OutboxMessage.objects.get(recipient="+8613800000002")
     assert f"【{settings.AFTERSALES['COMPANY_NAME']}】" in first.body  # the default until the profile is saved
     assert "【沪东精密机械有限公司】" in second.body
+
+
+def test_the_code_is_never_held_at_night_and_is_signed_without_the_hotline_in_any_language(
+    pair: Pair, users: dict[str, Any], settings: Any
+) -> None:
+    # The customer is waiting for it: not a send_customer_sms (held through the quiet hours), yet signed
+    # 【company】 like every SMS a Chinese gateway carries; the hotline would only lengthen it.
+    update_company_profile(by=users[Role.ADMIN], name="沪东精密机械有限公司", hotline="400-800-1234")
+    quiet_hours_around_now(settings)
+
+    with translation.override("en"):
+        send_code("+8613800000001")
+
+    message = OutboxMessage.objects.get(recipient="+8613800000001")
+    assert message.body.startswith("【沪东精密机械有限公司】Your sign-in code is ")
+    assert "400" not in message.body and "Hotline" not in message.body
+    assert message.next_attempt_at <= timezone.now()
 
 
 def test_code_signs_in_and_goes_to_next(pair: Pair) -> None:
