@@ -96,6 +96,7 @@ class OutboxListView(SettingsSectionMixin, TemplateView):
         mark_states(rows)
         for message in rows:
             message.shown_recipient = shown_recipient(message, full=full, users=users)
+            message.shown_body = shown_body(message)  # never a secret's text (a sign-in code), as on the detail
         status = str(data.get("status", ""))
         context.update(
             form=outbox_filter(user, params).form,

@@ -253,6 +253,21 @@ def test_a_secret_text_is_never_shown(admin_user):
     assert "583920" not in page
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+def test_a_secret_text_is_never_shown_in_the_list_either(manager, htmx):
+    """The list's message column read the stored text: a portal sign-in code stood in the table."""
+    services.enqueue_message(
+        channel=MessageChannel.SMS, recipient=PHONE, body="【公司】您的登录验证码是 583920", context={"secret": True}
+    )
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    page = client_of(manager).get(LIST, headers=headers).content.decode()
+
+    assert "583920" not in page
+    assert "登录验证码" not in page
+
+
 # --- one message ----------------------------------------------------------------------------------
 
 
