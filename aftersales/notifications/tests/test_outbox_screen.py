@@ -391,6 +391,25 @@ def test_cancel_without_a_reason_is_400_in_place_and_writes_nothing(manager):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("action", "make"), [("cancel", sms), ("requeue", failed)])
+def test_a_reason_with_a_nul_character_is_400_in_place_and_writes_nothing(manager, action, make):
+    """The actions read the reason from the post, not through a form (whose fields refuse U+0000): it
+    reached PostgreSQL, which cannot store it, and the screen answered 500."""
+    message = make()
+    before = message.status
+
+    response = client_of(manager).post(
+        reverse(f"notifications_outbox:{action}", args=[message.pk]), {"reason": "错\x00号"}
+    )
+
+    assert response.status_code == 400
+    assert f'id="{action}-error"' in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == before
+    assert audit_of(message) == []
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "make",
     [stuck, lambda: sms(status=MessageStatus.SENT, sent_at=timezone.now())],
