@@ -214,6 +214,25 @@ def test_a_stock_take_is_rejected_and_counted_again(client, keeper, shop, part, 
     assert Stock.objects.get(location=shop, part=part).on_hand == 2
 
 
+def test_a_decision_note_with_a_nul_character_is_refused_in_place_and_decides_nothing(
+    client, keeper, shop, part, centre
+):
+    """The note is read from the post, not through a form (whose fields refuse U+0000): it reached
+    PostgreSQL, which cannot store it, and the decision answered 500."""
+    stock_up(shop, part, 2, by=keeper)
+    take = stocktakes.start_stock_take(by=keeper, location=shop)
+    stocktakes.record_counts(by=keeper, stock_take=take, counts={take.lines.get().pk: "1"})
+    stocktakes.submit_stock_take(by=keeper, stock_take=take)
+    client.force_login(UserFactory(role=Role.MANAGER, service_center=centre))
+
+    answer = client.post(f"/parts/stock-takes/{take.pk}/approve/", {"note": "差\x00一个"})
+
+    assert answer.status_code == 400
+    assert 'id="decide-error"' in answer.content.decode()
+    assert StockTake.objects.get().status == StockTakeStatus.SUBMITTED
+    assert Stock.objects.get(location=shop, part=part).on_hand == 2
+
+
 def test_a_ledger_and_another_centres_stock_take(client, keeper, shop, part, other_centre):
     stock_up(shop, part, 2, by=keeper)
     their_keeper = UserFactory(role=Role.PARTS_KEEPER, service_center=other_centre)
