@@ -13,7 +13,8 @@ per key) when
 The text is written in the site's language and reads ``【company】text 客服热线：hotline``, the name and
 hotline from the company profile (settings → 公司信息; ``accounts.selectors.company_profile``). A
 message written in the quiet hours (``AFTERSALES_SMS_QUIET_HOURS``, 21:00–08:00 by default, in
-``TIME_ZONE``) waits in the outbox until they end. Staff's in-app notices and SMS, and a portal
+``TIME_ZONE``) waits in the outbox until they end, and so does a retry after a failure that would fall
+in them (``quiet_hours``; the message's context names its kind). Staff's in-app notices and SMS, and a portal
 sign-in code the customer is waiting for, do not go through here and are never held (the code is
 signed all the same: ``signed_text(..., hotline=False)``).
 """
@@ -23,14 +24,11 @@ import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.apps import apps as global_apps
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.selectors import company_profile
@@ -39,10 +37,9 @@ from aftersales.core.text import site_language
 from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.kinds import customer_sms_kinds
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.quiet_hours import held_until
 from aftersales.notifications.services import enqueue_message
 from aftersales.notifications.switches import customer_sms_enabled
-
-DEFAULT_QUIET_HOURS = "21:00-08:00"
 
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("customer_sms_suppressed", default=False)
 
@@ -56,38 +53,6 @@ def customer_sms_suppressed() -> Iterator[None]:
         yield
     finally:
         _suppressed.reset(token)
-
-
-def quiet_hours() -> tuple[datetime.time, datetime.time] | None:
-    """``AFTERSALES["SMS_QUIET_HOURS"]`` ("21:00-08:00": from 21:00 to 08:00 the next morning), or
-    None when it is empty (customer SMS leave at any hour)."""
-    raw = str(settings.AFTERSALES.get("SMS_QUIET_HOURS", DEFAULT_QUIET_HOURS)).strip()
-    if not raw:
-        return None
-    try:
-        start, end = (datetime.time.fromisoformat(part.strip()) for part in raw.split("-"))
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"AFTERSALES_SMS_QUIET_HOURS={raw!r}: write it as HH:MM-HH:MM (e.g. 21:00-08:00), or empty for none"
-        ) from None
-    return None if start == end else (start, end)
-
-
-def held_until(now: datetime.datetime | None = None) -> datetime.datetime | None:
-    """When a customer SMS written at ``now`` may leave: the end of the quiet hours it falls in (local
-    time of ``TIME_ZONE``, Asia/Shanghai), or None when it may leave at once."""
-    window = quiet_hours()
-    if window is None:
-        return None
-    start, end = window
-    zone = ZoneInfo(settings.TIME_ZONE)
-    local = (now or timezone.now()).astimezone(zone)
-    at = local.time()
-    quiet = (at >= start or at < end) if start > end else (start <= at < end)
-    if not quiet:
-        return None
-    day = local.date() if at < end else local.date() + datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, end, tzinfo=zone)
 
 
 def signed_text(text: str, *, hotline: bool = True) -> str:
@@ -127,6 +92,8 @@ def send_customer_sms(
         recipient=recipient,
         subject=subject,
         body=signed_text(text),
+        # The relay holds a retry through the quiet hours too (services._record_failure).
+        context={"customer_sms": kind},
         key=key,
         send_at=held_until(now),
         about=about,

@@ -32,6 +32,7 @@ from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import CustomerSmsSwitch, HeldRecipient, Notification, OutboxMessage
 from aftersales.notifications.permissions import can_manage_outbox, notices_visible_to, outbox_visible_to
 from aftersales.notifications.querysets import stuck_after
+from aftersales.notifications.quiet_hours import held_until
 from aftersales.notifications.signals import message_queued
 from aftersales.notifications.switches import forget_switches
 from aftersales.notifications.trigger import kick_relay
@@ -294,6 +295,9 @@ def _record_failure(message: OutboxMessage, *, reason: str, retry: bool) -> None
     now = timezone.now()
     limit = int(_setting("OUTBOX_MAX_ATTEMPTS", 6))
     next_attempt = now + retry_delay(message.attempts) if retry and message.attempts < limit else None
+    if next_attempt is not None and isinstance(message.context, dict) and message.context.get("customer_sms"):
+        # A customer SMS is held through the quiet hours when tried again, as when written.
+        next_attempt = held_until(next_attempt) or next_attempt
     logger.warning(
         "outbox message %s (%s → %s) failed, attempt %d: %s%s",
         message.pk,

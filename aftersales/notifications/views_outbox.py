@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from aftersales.core.errors import DomainError, NotFoundError
+from aftersales.core.errors import DomainError, NotFoundError, ValidationFailed
 from aftersales.core.filtering import screen_filterset_refusal
 from aftersales.core.settings_views import SettingsSectionMixin
 from aftersales.notifications import services
@@ -96,6 +96,7 @@ class OutboxListView(SettingsSectionMixin, TemplateView):
         mark_states(rows)
         for message in rows:
             message.shown_recipient = shown_recipient(message, full=full, users=users)
+            message.shown_body = shown_body(message)  # never a secret's text (a sign-in code), as on the detail
         status = str(data.get("status", ""))
         context.update(
             form=outbox_filter(user, params).form,
@@ -171,8 +172,13 @@ class _OutboxActionView(SettingsSectionMixin, View):
         raise NotImplementedError
 
     def post(self, request: HttpRequest, message_id: int) -> HttpResponse:
+        reason = request.POST.get("reason", "")
         try:
-            self.call(message_id, request.POST.get("reason", ""))
+            if "\x00" in reason:  # no form field refuses it here, and PostgreSQL cannot store it (500)
+                raise ValidationFailed(
+                    "null_character", _("Text cannot contain the NUL character (U+0000)."), field="reason"
+                )
+            self.call(message_id, reason)
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied from exc

@@ -1532,6 +1532,10 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.customer_sms.tell_due_moved": (
         "called by extend_due and apply_due_date_moves inside their transaction"
     ),
+    "aftersales.money.services.customer_sms.tell_reporter": (
+        "called by money's services (quotes, factory returns, exchanges, installations, reminders) inside their "
+        "transaction, after their checks"
+    ),
     "aftersales.service.services.sla_alerts.sweep_sla_alerts": (
         "a periodic job (beat, the relay loop); no caller: it tells each centre's own staff only "
         "(service/tests/test_sla_sweep.py)"

@@ -370,6 +370,10 @@ def test_an_installation_appointment_tells_the_reporter_the_time_and_the_technic
     assert message.body.startswith("【华东设备有限公司】") and message.body.endswith("客服热线：400 800 1234")
     assert f"{timezone.localtime(at):%Y-%m-%d %H:%M}" in message.body and "张伟" in message.body
     assert "137" not in message.body
+    # Its key is a "-reporter-sms" one: care logs it on the customer's contact log (docs/notifications.md).
+    from aftersales.care.models import ContactEntry
+
+    assert ContactEntry.objects.filter(customer=customer, message_key=message.key).exists()
 
 
 def test_an_installation_without_an_appointment_sends_none(users):

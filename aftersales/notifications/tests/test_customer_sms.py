@@ -16,6 +16,8 @@ from aftersales.accounts.choices import Role
 from aftersales.accounts.models import CompanyProfile
 from aftersales.core.models import AuditLog
 from aftersales.core.registry import settings_sections
+from aftersales.notifications.channels import ChannelError, MemoryBackend
+from aftersales.notifications.choices import MessageChannel
 from aftersales.notifications.customer_sms import (
     customer_sms_suppressed,
     ensure_switches,
@@ -25,7 +27,7 @@ from aftersales.notifications.customer_sms import (
 )
 from aftersales.notifications.kinds import CustomerSmsKind, customer_sms_kinds
 from aftersales.notifications.models import CustomerSmsSwitch, OutboxMessage
-from aftersales.notifications.services import relay_due_messages, switch_customer_sms
+from aftersales.notifications.services import enqueue_message, relay_due_messages, switch_customer_sms
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +175,25 @@ def test_a_message_written_by_day_leaves_at_once(company):
     message = send(now=at(10, 0))
 
     assert message is not None and message.next_attempt_at <= timezone.now()  # due now
+
+
+@pytest.mark.usefixtures("quiet")
+def test_a_retry_that_would_fall_in_the_quiet_hours_waits_until_they_end(company, _outbox, monkeypatch, settings):
+    """Held only when written, a customer SMS failing at 20:58 was tried again at 21:03, 21:13 … through
+    the night (a gateway down in the evening). Its retry now waits for 08:00; a staff SMS does not."""
+    settings.AFTERSALES = {**settings.AFTERSALES, "OUTBOX_RETRY_BASE_SECONDS": 300}
+    customer = send(now=at(20, 58))
+    staff = enqueue_message(channel=MessageChannel.SMS, recipient=MOBILE, body="派单通知", key="staff-1")
+    MemoryBackend.fail_with = ChannelError("HTTP 503 Service Unavailable")
+    monkeypatch.setattr(timezone, "now", lambda: at(20, 58))
+
+    relay_due_messages(now=at(20, 58))
+
+    assert customer is not None
+    customer.refresh_from_db()
+    staff.refresh_from_db()
+    assert (customer.status, customer.next_attempt_at) == ("failed", at(8, 0, day=9))
+    assert (staff.status, staff.next_attempt_at) == ("failed", at(21, 3))
 
 
 def test_no_quiet_hours_when_the_setting_is_empty(settings):

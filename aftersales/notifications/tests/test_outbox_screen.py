@@ -253,6 +253,21 @@ def test_a_secret_text_is_never_shown(admin_user):
     assert "583920" not in page
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+def test_a_secret_text_is_never_shown_in_the_list_either(manager, htmx):
+    """The list's message column read the stored text: a portal sign-in code stood in the table."""
+    services.enqueue_message(
+        channel=MessageChannel.SMS, recipient=PHONE, body="【公司】您的登录验证码是 583920", context={"secret": True}
+    )
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    page = client_of(manager).get(LIST, headers=headers).content.decode()
+
+    assert "583920" not in page
+    assert "登录验证码" not in page
+
+
 # --- one message ----------------------------------------------------------------------------------
 
 
@@ -373,6 +388,25 @@ def test_cancel_without_a_reason_is_400_in_place_and_writes_nothing(manager):
     with pytest.raises(ValidationFailed) as refused:
         services.cancel_message(by=manager, message_id=message.pk, reason="")
     assert refused.value.field == "reason"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "make"), [("cancel", sms), ("requeue", failed)])
+def test_a_reason_with_a_nul_character_is_400_in_place_and_writes_nothing(manager, action, make):
+    """The actions read the reason from the post, not through a form (whose fields refuse U+0000): it
+    reached PostgreSQL, which cannot store it, and the screen answered 500."""
+    message = make()
+    before = message.status
+
+    response = client_of(manager).post(
+        reverse(f"notifications_outbox:{action}", args=[message.pk]), {"reason": "错\x00号"}
+    )
+
+    assert response.status_code == 400
+    assert f'id="{action}-error"' in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == before
+    assert audit_of(message) == []
 
 
 @pytest.mark.django_db

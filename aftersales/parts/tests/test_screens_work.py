@@ -202,15 +202,37 @@ def test_a_refused_count_shows_the_sheet_again_as_typed_with_the_refusal_beside_
     assert list(take.lines.values_list("counted", flat=True)) == [None, None]  # nothing saved
 
 
-def test_a_stock_take_is_rejected_and_counted_again(client, keeper, shop, part, centre):
-    stock_up(shop, part, 2, by=keeper)
+def _submitted_for_the_manager(client, keeper, shop, centre) -> StockTake:
+    """A count of ``shop`` (one line, counted 1) submitted, and the centre's manager signed in to decide it."""
     take = stocktakes.start_stock_take(by=keeper, location=shop)
     stocktakes.record_counts(by=keeper, stock_take=take, counts={take.lines.get().pk: "1"})
     stocktakes.submit_stock_take(by=keeper, stock_take=take)
     client.force_login(UserFactory(role=Role.MANAGER, service_center=centre))
+    return take
+
+
+def test_a_stock_take_is_rejected_and_counted_again(client, keeper, shop, part, centre):
+    stock_up(shop, part, 2, by=keeper)
+    take = _submitted_for_the_manager(client, keeper, shop, centre)
 
     assert client.post(f"/parts/stock-takes/{take.pk}/reject/", {"note": "重数"}).status_code == 302
     assert StockTake.objects.get().status != StockTakeStatus.SUBMITTED
+    assert Stock.objects.get(location=shop, part=part).on_hand == 2
+
+
+def test_a_decision_note_with_a_nul_character_is_refused_in_place_and_decides_nothing(
+    client, keeper, shop, part, centre
+):
+    """The note is read from the post, not through a form (whose fields refuse U+0000): it reached
+    PostgreSQL, which cannot store it, and the decision answered 500."""
+    stock_up(shop, part, 2, by=keeper)
+    take = _submitted_for_the_manager(client, keeper, shop, centre)
+
+    answer = client.post(f"/parts/stock-takes/{take.pk}/approve/", {"note": "差\x00一个"})
+
+    assert answer.status_code == 400
+    assert 'id="decide-error"' in answer.content.decode()
+    assert StockTake.objects.get().status == StockTakeStatus.SUBMITTED
     assert Stock.objects.get(location=shop, part=part).on_hand == 2
 
 
@@ -462,10 +484,7 @@ def test_a_refused_approval_is_said_beside_the_buttons_with_the_note_kept(client
         location=shop,
         quantity=3,
     )
-    take = stocktakes.start_stock_take(by=keeper, location=shop)
-    stocktakes.record_counts(by=keeper, stock_take=take, counts={take.lines.get().pk: "1"})
-    stocktakes.submit_stock_take(by=keeper, stock_take=take)
-    client.force_login(UserFactory(role=Role.MANAGER, service_center=centre))
+    take = _submitted_for_the_manager(client, keeper, shop, centre)
 
     answer = client.post(f"/parts/stock-takes/{take.pk}/approve/", {"note": "少了四个，查监控"})
 
