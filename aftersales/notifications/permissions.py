@@ -2,13 +2,14 @@
 
 Notices: everyone their own, nobody anybody else's (an administrator included).
 
-The outbox screen (``/settings/outbox/``): the people who open the settings screens, service managers
-and administrators (``notifications.manage_outbox``). The outbox is one company-wide queue whose rows
+The outbox screen (``/settings/outbox/``): general managers and administrators
+(``notifications.manage_outbox``), who see every centre. The outbox is one company-wide queue whose rows
 name no service centre (a message knows its recipient and key, not the order or centre behind it), so
-its scope is all of it or nothing. The recipients' phone numbers and e-mail addresses are personal data
-of customers of every centre: only administrators (``notifications.see_recipients``), who run the
-gateways and already see them in the Django admin, read them in full; a service manager sees them
-masked (``+86138******78``).
+its scope is all of it or nothing; a centre's service manager does not run it (they would read and
+re-send other centres' customers' SMS, a quote's approval link among them) until a message records its
+centre. The recipients' phone numbers and e-mail addresses are personal data of customers of every
+centre: only administrators (``notifications.see_recipients``), who run the gateways and already see
+them in the Django admin, read them in full; a general manager sees them masked (``+86138******78``).
 """
 
 from typing import Any
@@ -22,7 +23,10 @@ from aftersales.notifications.models import Notification, OutboxMessage
 
 CAPABILITIES = (
     capability(
-        "notifications.manage_outbox", _("See the outbox, queue messages again, cancel them"), Role.MANAGER, Role.ADMIN
+        "notifications.manage_outbox",
+        _("See the outbox, queue messages again, cancel them"),
+        Role.GENERAL_MANAGER,
+        Role.ADMIN,
     ),
     capability("notifications.see_recipients", _("Read the outbox's phone numbers and addresses in full"), Role.ADMIN),
 )

@@ -59,7 +59,8 @@ def root():
 
 @pytest.fixture
 def manager():
-    return UserFactory(username="manager-1", role=Role.MANAGER)
+    """Who runs the outbox and sees every centre: a general manager (a centre's service manager does not)."""
+    return UserFactory(username="manager-1", role=Role.GENERAL_MANAGER, service_center=None)
 
 
 def client_of(user) -> Client:
@@ -106,10 +107,19 @@ def test_outbox_services_refuse_a_technician_and_a_missing_message(manager):
 
 
 @pytest.mark.django_db
-def test_outbox_is_in_the_settings_tabs_for_managers_and_admins(manager, admin_user):
+def test_outbox_is_in_the_settings_tabs_of_general_managers_and_admins_not_of_a_centres_manager(manager, admin_user):
+    """Its rows name no centre, so only who sees every centre runs it: a centre's service manager would
+    read and re-send other centres' customers' SMS (a quote's approval link among them)."""
+    failed()
     for user in (manager, admin_user):
-        page = client_of(user).get(reverse("accounts:user_list"))
+        page = client_of(user).get(reverse("core_settings:index"), follow=True)
         assert LIST in page.content.decode()
+        assert client_of(user).get(LIST).status_code == 200
+    centre_manager = UserFactory(role=Role.MANAGER)
+    client = client_of(centre_manager)
+    assert LIST not in client.get(reverse("accounts:user_list")).content.decode()
+    assert client.get(LIST).status_code == 403
+    assert client.get(reverse("notifications_outbox:detail", args=[OutboxMessage.objects.get().pk])).status_code == 403
 
 
 # --- the list -------------------------------------------------------------------------------------
