@@ -1521,9 +1521,6 @@ EXEMPT: dict[str, str] = {
     "aftersales.service.services.customer_sms.register_kinds": "registers the kinds at start-up (ServiceConfig.ready)",
     "aftersales.money.services.customer_sms.register_kinds": "registers the kinds at start-up (MoneyConfig.ready)",
     "aftersales.care.services.customer_sms.register_kinds": "registers the kinds at start-up (CareConfig.ready)",
-    "aftersales.money.services.customer_sms.tell_reporter": (
-        "called by money's services (quotes, reminders, exchange, factory) inside their transactions, after their checks"
-    ),
     "aftersales.service.services.customer_sms.tell_order_received": "called by open_order inside its transaction",
     "aftersales.service.services.customer_sms.tell_technician_assigned": (
         "called by assign_technician inside its transaction"
