@@ -237,3 +237,18 @@ def test_stock_on_a_phone_is_a_card_per_row(signed_in):
         assert available and available["x"] + available["width"] <= width, f"available off the screen: {available}"
         number = row.locator("td:nth-child(2) a")
         assert number.evaluate("a => a.getClientRects().length") == 1, f"{number.inner_text()} broken over lines"
+
+
+def test_shortages_on_a_phone_keep_part_numbers_and_headings_whole(signed_in):
+    """Phone walk, 2026-12-07: the shortage list broke the store's name, the headings (建/议/补/货) and part
+    numbers a character a line; the table scrolls sideways instead."""
+    page = signed_in("parts", phone=True)
+    page.goto("/parts/shortages/")
+    table = page.locator("main table").first
+    expect(table.locator("tbody tr").first).to_be_visible()
+    for cell in [*table.locator("thead th").all(), *table.locator("tbody td:nth-child(2) .font-monospace").all()]:
+        lines = cell.evaluate(
+            "c => { const r = document.createRange(); r.selectNodeContents(c);"
+            " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+        )
+        assert lines == 1, f"{cell.inner_text()!r} on {lines} lines"

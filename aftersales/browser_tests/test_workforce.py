@@ -189,3 +189,23 @@ def test_the_technicians_claims_and_day_fit_the_phone(signed_in):
     table = manager.locator(".wf-claims")
     expect(table.locator("thead")).to_contain_text(zh("Claimant"))
     assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the claims scroll sideways"
+
+
+@pytest.mark.parametrize("path", ["/workforce/absences/", "/workforce/overtime/"])
+def test_absences_and_overtime_on_a_phone_keep_words_whole_and_the_page_still(signed_in, path):
+    """Phone walk, 2026-12-07: the notes took a character a line (周/六/抢/修…); the table now scrolls
+    sideways instead, and the decision's hidden label stays inside it (it widened the whole page)."""
+    page = signed_in("manager", phone=True)
+    page.goto(path)
+    rows = page.locator("main table tbody tr")
+    expect(rows.first).to_be_visible()
+
+    note = rows.first.locator("td").nth(3)
+    assert note.bounding_box()["width"] >= 160, "the reason / note squeezed"
+    scroll_width, client_width = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width} > {client_width}"
+    approve = page.get_by_role("button", name=zh("Approve")).first
+    approve.scroll_into_view_if_needed()
+    expect(approve).to_be_in_viewport()
