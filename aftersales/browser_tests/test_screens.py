@@ -182,6 +182,40 @@ def test_home_work_lists_are_cards_on_a_phone(signed_in):
             )
 
 
+SQUEEZED = """() => [...document.querySelectorAll('main td, main th')].filter(c => c.getClientRects().length
+  && c.innerText.trim().length >= 3 && c.getBoundingClientRect().width < 60).filter(c => {
+    const r = document.createRange(); r.selectNodeContents(c);
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size >= 3;
+  }).map(c => c.innerText.trim().replace(/\\s+/g, ' ').slice(0, 20))"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/money/invoices/",
+        "/parts/claims/",
+        "/parts/loans/",
+        "/parts/shortages/",
+        "/care/complaints/",
+        "/workforce/absences/",
+        "/workforce/overtime/",
+    ],
+)
+def test_lists_on_a_phone_squeeze_no_cell_to_a_character_a_line(signed_in, path):
+    """Phone walk, 2026-12-07: these lists squeezed names, part numbers and headings into columns a
+    character or two wide (合/肥/博/远…, 索/赔/数, a spare's name over ten lines); their tables scroll
+    sideways in their card instead, and the page itself does not."""
+    page = signed_in("manager", phone=True)
+    page.goto(path)
+    expect(page.locator("main table tbody tr").first).to_be_visible()
+
+    assert page.evaluate(SQUEEZED) == []
+    scroll_width, client_width = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width} > {client_width}"
+
+
 PHONE_390 = {"width": 390, "height": 844}
 CARD_CELLS = ("order-cell-status", "order-cell-due", "order-cell-technician")
 
