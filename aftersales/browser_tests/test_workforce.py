@@ -209,3 +209,19 @@ def test_absences_and_overtime_on_a_phone_keep_words_whole_and_the_page_still(si
     approve = page.get_by_role("button", name=zh("Approve")).first
     approve.scroll_into_view_if_needed()
     expect(approve).to_be_in_viewport()
+
+
+def test_a_claims_headings_stay_whole_on_a_phone(signed_in):
+    """Phone walk, 2026-12-07: the expense lines' first heading broke inside the word (发生日 / 期)."""
+    claim = (
+        ExpenseClaim.objects.filter(person__username="technician", status="draft").order_by("pk").first()
+    )  # lines deletable: the narrowest table
+    page = signed_in("technician", phone=True)
+    page.goto(f"/workforce/claims/{claim.pk}/")
+    spent_on = page.locator("main table thead th").first
+    expect(spent_on).to_have_text(zh("Spent on"))
+    lines = spent_on.evaluate(
+        "th => { const r = document.createRange(); r.selectNodeContents(th);"
+        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+    )
+    assert lines == 1, f"{zh('Spent on')!r} on {lines} lines"
