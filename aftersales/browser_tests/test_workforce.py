@@ -192,9 +192,10 @@ def test_the_technicians_claims_and_day_fit_the_phone(signed_in):
 
 
 @pytest.mark.parametrize("path", ["/workforce/absences/", "/workforce/overtime/"])
-def test_absences_and_overtime_on_a_phone_keep_words_whole_and_the_page_still(signed_in, path):
-    """Phone walk, 2026-12-07: the notes took a character a line (周/六/抢/修…); the table now scrolls
-    sideways instead, and the decision's hidden label stays inside it (it widened the whole page)."""
+def test_absences_and_overtime_on_a_phone_are_cards_with_the_decision_on_screen(signed_in, path):
+    """Phone walk, 2026-12-07: the notes took a character a line (周/六/抢/修…) and Approve / Refuse were
+    off the screen to the right; each request is now a card with the decision under it, and the
+    decision's hidden label stays inside (it widened the whole page)."""
     page = signed_in("manager", phone=True)
     page.goto(path)
     rows = page.locator("main table tbody tr")
@@ -206,9 +207,10 @@ def test_absences_and_overtime_on_a_phone_keep_words_whole_and_the_page_still(si
         "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
     )
     assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width} > {client_width}"
-    approve = page.get_by_role("button", name=zh("Approve")).first
-    approve.scroll_into_view_if_needed()
-    expect(approve).to_be_in_viewport()
+    for name in ("Approve", "Refuse"):
+        button = page.get_by_role("button", name=zh(name), exact=True).first
+        box = button.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= client_width, f"{name} off the screen: {box}"
 
 
 def test_a_claims_headings_stay_whole_on_a_phone(signed_in):
