@@ -69,6 +69,23 @@ def test_the_follow_up_list_fits_a_phone(signed_in):
     screenshot(page, "care-follow-ups-phone")
 
 
+def test_the_complaint_list_on_a_phone_keeps_names_and_headings_whole(signed_in):
+    """Phone walk, 2026-12-07: at 375 px the customer's name took a character a line (无/锡/长/兴…) and so did
+    the headings (处/理/层/级); the table may scroll sideways instead."""
+    page = signed_in("manager", phone=True)
+    page.goto("/care/complaints/")
+    rows = page.locator("main table tbody tr")
+    expect(rows.first).to_be_visible()
+
+    name = rows.first.locator("td").nth(1)
+    assert name.bounding_box()["width"] >= 160  # 10rem: a company's name on one or two lines
+    for header in page.locator("main table thead th").all():
+        lines = header.evaluate(
+            "th => { const r = document.createRange(); r.selectNodeContents(th); return r.getClientRects().length; }"
+        )
+        assert lines == 1, f"{header.inner_text()!r} on {lines} lines"
+
+
 def test_the_supervisor_reads_the_months_summary_the_year_and_a_campaign(signed_in):
     page = signed_in("manager")
     nav = page.get_by_role("navigation", name=zh("Main"))

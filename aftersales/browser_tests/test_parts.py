@@ -219,3 +219,36 @@ def test_claims_forms_line_up_and_the_home_panel_keeps_names_whole(signed_in):
     assert request is not None, "the demo has no open request in 上海"
     panel.get_by_role("link", name=request.number).click()
     expect(keeper.locator(f"#request-{request.pk}")).to_be_in_viewport()
+
+
+def test_stock_on_a_phone_is_a_card_per_row(signed_in):
+    """Phone walk, 2026-12-07: at 375 px the eight columns broke part numbers and headings a character a
+    line (BRG-/6205, 已/预/留) and "available" was off the screen; each row is now a card."""
+    page = signed_in("technician", phone=True)
+    page.goto("/parts/")
+    rows = page.locator("#stock-table tbody tr")
+    expect(rows.first).to_be_visible()
+    width = page.viewport_size["width"]
+    assert (
+        page.evaluate("() => document.querySelector('#stock-table').closest('.table-responsive').scrollWidth") <= width
+    )
+    for row in rows.all()[:12]:
+        available = row.locator("td:nth-child(6)").bounding_box()  # the columns' order: the desktop's
+        assert available and available["x"] + available["width"] <= width, f"available off the screen: {available}"
+        number = row.locator("td:nth-child(2) a")
+        assert number.evaluate("a => a.getClientRects().length") == 1, f"{number.inner_text()} broken over lines"
+
+
+def test_shortages_on_a_phone_keep_part_numbers_and_headings_whole(signed_in):
+    """Phone walk, 2026-12-07: the shortage list broke the store's name, the headings (建/议/补/货) and part
+    numbers a character a line; the table scrolls sideways instead."""
+    page = signed_in("parts", phone=True)
+    page.goto("/parts/shortages/")
+    table = page.locator("main table").first
+    expect(table.locator("tbody tr").first).to_be_visible()
+    for cell in [*table.locator("thead th").all(), *table.locator("tbody td:nth-child(2) .font-monospace").all()]:
+        lines = cell.evaluate(
+            "c => { const r = document.createRange(); r.selectNodeContents(c);"
+            " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+        )
+        assert lines == 1, f"{cell.inner_text()!r} on {lines} lines"

@@ -39,7 +39,9 @@ def test_finance_records_example_4_with_its_preview_and_posts_it(signed_in):
     expect(preview.locator(".status-badge")).to_have_text(zh(Classification.FINANCING.label))
     expect(preview).to_contain_text("200,000.00")
     expect(preview).to_contain_text(
-        zh("The repurchase price is above the expected market value: the customer gains by exercising the put (例4).")
+        zh(
+            "The repurchase price is above the expected market value: the customer gains by exercising the put (example 4)."
+        )
     )
     screenshot(page, "repurchase-form")
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aftersales.browser_tests.builders import CALLER_MOBILE, open_showcase_order
+from aftersales.browser_tests.conftest import PHONE
 from aftersales.browser_tests.helpers import follow_nav, screenshot, zh
 from aftersales.demo import data
 from aftersales.service.choices import OrderStatus
@@ -111,6 +112,108 @@ def test_order_list_fits_a_1280_screen_in_english_too(signed_in):
         page.goto(f"/orders/{query}")
         expect(page.get_by_role("table", name="Service orders").locator("tbody tr").first).to_be_visible()
         assert (overflow := order_list_overflow(page)) <= 0, f"{query}: {overflow}px wider than the screen"
+
+
+def in_english(page) -> None:
+    page.get_by_role("button", name=re.compile(r"^EN\b")).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def sideways(page, selector: str) -> list[str]:
+    """The scroll containers around ``selector`` whose content is wider than they are, by how much."""
+    return page.evaluate(
+        "(selector) => [...document.querySelectorAll(selector)].map(t => t.closest('.table-responsive'))"
+        ".filter(c => c && c.scrollWidth > c.clientWidth)"
+        ".map(c => `${c.querySelector('th')?.textContent.trim()}: ${c.scrollWidth - c.clientWidth}px`)",
+        selector,
+    )
+
+
+def test_dispatch_board_fits_a_1280_screen_in_english(signed_in):
+    """Walk in English, 2026-12-07: a row's "Maintenance / inspection · 合肥市" on one line widened the number
+    column until the Assign buttons were cut off at the card's edge."""
+    page = signed_in("dispatcher")
+    in_english(page)
+    page.goto("/dispatch/")
+    assign = page.get_by_role("button", name="Assign", exact=True)
+    expect(assign.first).to_be_visible()
+    assert page.locator(".dispatch-table tbody th", has_text="Maintenance / inspection").count() > 0
+
+    assert sideways(page, ".dispatch-table") == []
+    edge = page.locator(".dispatch-orders .table-responsive").bounding_box()
+    for button in assign.all():
+        box = button.bounding_box()
+        assert box and edge and box["x"] + box["width"] <= edge["x"] + edge["width"], f"Assign cut off: {box}"
+
+
+def test_report_tables_fit_a_1280_screen_in_english(signed_in):
+    """Walk in English, 2026-12-07: the SLA table's six headings on one line each ran its last column
+    ("Resolution compliance") off the screen."""
+    page = signed_in("manager")
+    in_english(page)
+    for screen in ("service", "resources", "money", "customers"):
+        page.goto(f"/reports/?screen={screen}")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        expect(page.locator(".report-table").first).to_be_visible()
+        assert sideways(page, ".report-table") == [], screen
+
+
+def test_home_work_lists_are_cards_on_a_phone(signed_in):
+    """Phone walk, 2026-12-07: the home page's order lists took the order list's phone layout without its
+    cells' places, so the number ran into the customer's name; a long label (技术服务人员) took two lines
+    and ran into the next order."""
+    page = signed_in("manager", phone=True)
+    page.goto("/")
+    rows = page.locator("section.card .order-table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 3
+    for row in rows.all():
+        number = row.locator("td.order-cell-number a").bounding_box()
+        customer = row.locator("td.order-cell-customer").bounding_box()
+        assert number and customer, row.inner_text()
+        assert number["x"] + number["width"] <= PHONE["width"], f"number off the screen: {number}"
+        assert customer["y"] >= number["y"] + number["height"] - 1, f"number over the customer: {number} {customer}"
+        for cell in row.locator("td[data-label]").all():
+            label, value = cell.evaluate(
+                "c => [parseFloat(getComputedStyle(c, '::before').height), c.getBoundingClientRect().height]"
+            )
+            assert label <= value + 1, (
+                f"the label {cell.get_attribute('data-label')} is {label}px tall in a {value}px line"
+            )
+
+
+SQUEEZED = """() => [...document.querySelectorAll('main td, main th')].filter(c => c.getClientRects().length
+  && c.innerText.trim().length >= 3 && c.getBoundingClientRect().width < 60).filter(c => {
+    const r = document.createRange(); r.selectNodeContents(c);
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size >= 3;
+  }).map(c => c.innerText.trim().replace(/\\s+/g, ' ').slice(0, 20))"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/money/invoices/",
+        "/parts/claims/",
+        "/parts/loans/",
+        "/parts/shortages/",
+        "/care/complaints/",
+        "/workforce/absences/",
+        "/workforce/overtime/",
+    ],
+)
+def test_lists_on_a_phone_squeeze_no_cell_to_a_character_a_line(signed_in, path):
+    """Phone walk, 2026-12-07: these lists squeezed names, part numbers and headings into columns a
+    character or two wide (合/肥/博/远…, 索/赔/数, a spare's name over ten lines); their tables scroll
+    sideways in their card instead, and the page itself does not."""
+    page = signed_in("manager", phone=True)
+    page.goto(path)
+    expect(page.locator("main table tbody tr").first).to_be_visible()
+
+    assert page.evaluate(SQUEEZED) == []
+    scroll_width, client_width = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width} > {client_width}"
 
 
 PHONE_390 = {"width": 390, "height": 844}

@@ -189,3 +189,41 @@ def test_the_technicians_claims_and_day_fit_the_phone(signed_in):
     table = manager.locator(".wf-claims")
     expect(table.locator("thead")).to_contain_text(zh("Claimant"))
     assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "the claims scroll sideways"
+
+
+@pytest.mark.parametrize("path", ["/workforce/absences/", "/workforce/overtime/"])
+def test_absences_and_overtime_on_a_phone_are_cards_with_the_decision_on_screen(signed_in, path):
+    """Phone walk, 2026-12-07: the notes took a character a line (周/六/抢/修…) and Approve / Refuse were
+    off the screen to the right; each request is now a card with the decision under it, and the
+    decision's hidden label stays inside (it widened the whole page)."""
+    page = signed_in("manager", phone=True)
+    page.goto(path)
+    rows = page.locator("main table tbody tr")
+    expect(rows.first).to_be_visible()
+
+    note = rows.first.locator("td").nth(3)
+    assert note.bounding_box()["width"] >= 160, "the reason / note squeezed"
+    scroll_width, client_width = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert scroll_width <= client_width, f"the page scrolls sideways: {scroll_width} > {client_width}"
+    for name in ("Approve", "Refuse"):
+        button = page.get_by_role("button", name=zh(name), exact=True).first
+        box = button.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= client_width, f"{name} off the screen: {box}"
+
+
+def test_a_claims_headings_stay_whole_on_a_phone(signed_in):
+    """Phone walk, 2026-12-07: the expense lines' first heading broke inside the word (发生日 / 期)."""
+    claim = (
+        ExpenseClaim.objects.filter(person__username="technician", status="draft").order_by("pk").first()
+    )  # lines deletable: the narrowest table
+    page = signed_in("technician", phone=True)
+    page.goto(f"/workforce/claims/{claim.pk}/")
+    spent_on = page.locator("main table thead th").first
+    expect(spent_on).to_have_text(zh("Spent on"))
+    lines = spent_on.evaluate(
+        "th => { const r = document.createRange(); r.selectNodeContents(th);"
+        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+    )
+    assert lines == 1, f"{zh('Spent on')!r} on {lines} lines"

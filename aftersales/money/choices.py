@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PriceKind(models.TextChoices):
     LABOUR_HOUR = "labour_hour", _("Labour per hour")
-    LABOUR_JOB = "labour_job", _("Standard job (工时)")
+    LABOUR_JOB = "labour_job", _("Standard job")
     CALL_OUT = "call_out", _("Call-out fee")
     FREIGHT = "freight", _("Freight")
     PART = "part", _("Part")

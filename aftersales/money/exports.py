@@ -19,7 +19,7 @@ from aftersales.money.permissions import invoices_visible_to
 INVOICE_COLUMNS = (
     gettext_lazy("Date"),
     gettext_lazy("Number"),
-    gettext_lazy("发票 number"),
+    gettext_lazy("Fapiao number"),
     gettext_lazy("Customer"),
     gettext_lazy("Tax number"),
     money(gettext_lazy("Net")),
@@ -73,7 +73,7 @@ def invoice_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime
 
 RECEIVABLE_COLUMNS = (
     gettext_lazy("Invoice"),
-    gettext_lazy("发票 number"),
+    gettext_lazy("Fapiao number"),
     gettext_lazy("Customer"),
     gettext_lazy("Order"),
     gettext_lazy("Due"),

@@ -124,7 +124,7 @@ class InvoiceBuyerForm(ConsoleForm):
 
 
 class FapiaoForm(ConsoleForm):
-    fapiao_number = forms.CharField(label=_("发票 number"), max_length=20, widget=_text())
+    fapiao_number = forms.CharField(label=_("Fapiao number"), max_length=20, widget=_text())
 
 
 class PaymentForm(ConsoleForm):

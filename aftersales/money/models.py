@@ -209,7 +209,7 @@ class Invoice(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     due_on = models.DateField(_("payment due"), null=True, blank=True)
-    fapiao_number = models.CharField(_("发票 number"), max_length=20, blank=True)
+    fapiao_number = models.CharField(_("Fapiao number"), max_length=20, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

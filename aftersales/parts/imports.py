@@ -46,7 +46,7 @@ PART_COLUMNS = (
         required=True,
         example="个",
     ),
-    Column("list_price", ("价格", "零售价"), gettext_lazy("List price in yuan (明码标价)."), example="85.00"),
+    Column("list_price", ("价格", "零售价"), gettext_lazy("List price in yuan."), example="85.00"),
     Column(
         "price_from", ("价格生效日期",), gettext_lazy("The price applies from this day, YYYY-MM-DD; blank = today.")
     ),

@@ -1,6 +1,7 @@
 """The parts used on an order join its timeline (registered as a ``TimelineSource``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aftersales.core.registry import Change, TimelineEntry
 from aftersales.parts.models import VisitPart
@@ -17,7 +18,7 @@ def order_entries(order: ServiceOrder) -> list[TimelineEntry]:
             actor=row.created_by,
             changes=(
                 Change(_("Part"), "", f"{row.part.number} {row.part.name} × {row.quantity.normalize():f}"),
-                Change(_("From"), "", row.location.name),
+                Change(pgettext("the store a part was taken from", "From"), "", row.location.name),
                 Change(_("Old part"), "", row.get_old_part_fate_display()),
             ),
         )

@@ -371,7 +371,7 @@ class EntriesForm(BootstrapFormMixin, forms.Form):
                 choices=YearEndDecision.choices,
                 required=False,
                 initial=entries.get("award", ""),
-                help_text=_("Whether the department met the year's task (第四章)."),
+                help_text=_("Whether the department met the year's task (chapter 4)."),
             )
         self.attendance_spans = [
             span

@@ -145,14 +145,14 @@ def suggested_incentive(terms: Terms) -> tuple[bool | None, str]:
     if terms.market_value is not None:
         if rp > terms.market_value:
             return True, _(
-                "The repurchase price is above the expected market value: the customer gains by exercising the put (例4)."
+                "The repurchase price is above the expected market value: the customer gains by exercising the put (example 4)."
             )
         return False, _(
             "The repurchase price is not above the expected market value: the customer would rather sell in the market."
         )
     if rp < terms.price:
         return True, _(
-            "The repurchase price is below the original price, as in the source's 例3, which takes that as an incentive."
+            "The repurchase price is below the original price, as in the source's example 3, which takes that as an incentive."
         )
     return None, ""
 

@@ -124,6 +124,28 @@ def test_placeholders_are_kept(po: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
+# The import columns' help: the Chinese there is what a spreadsheet may hold, in either language.
+CHINESE_IS_INPUT = {
+    "company / person (公司 / 个人); blank = company.",
+    "own / dealer (自营 / 经销商); blank = own.",
+    "piece / set / metre / kg / litre (个 / 套 / 米 / 千克 / 升).",
+    "yes / no (是 / 否): must always be in stock.",
+    "yes / no (是 / 否): a serialised, repairable turnover spare.",
+}
+
+
+@pytest.mark.parametrize("po", PO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_english_texts_hold_no_chinese(po: Path) -> None:
+    """The English text is what the English console shows: "发票 number" headed the invoice list, a charge's
+    kind read "Standard job (工时)" (screen walk in English, 2026-12-07)."""
+    problems = [
+        entry.where
+        for entry in parse_po(po)
+        if entry.msgid not in CHINESE_IS_INPUT and CJK.search(entry.msgid + (entry.msgid_plural or ""))
+    ]
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("po", PO_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_compiled_catalogue_matches_the_po(po: Path) -> None:
     """The committed .mo holds exactly the .po's translations: run scripts/update_messages.sh."""

@@ -196,16 +196,18 @@ def set_fapiao_number(invoice: Invoice, *, by: User, fapiao_number: str) -> Invo
     _require_finance(by)
     invoice = _lock_invoice(invoice, by=by)
     if invoice.status == InvoiceStatus.DRAFT:
-        raise ConflictError("invoice_not_issued", _("Issue the invoice before entering its 发票 number."))
+        raise ConflictError("invoice_not_issued", _("Issue the invoice before entering its fapiao number."))
     number = require_text(fapiao_number, field="fapiao_number", max_length=20)
     if not FAPIAO_NUMBER.fullmatch(number):
         raise ValidationFailed(
             "invalid_fapiao_number",
-            _("A 发票 number is 8 digits (a paper 发票) or 20 digits (a digital one)."),
+            _("A fapiao number is 8 digits (a paper fapiao) or 20 digits (a digital one)."),
             field="fapiao_number",
         )
     if invoice.fapiao_number and invoice.fapiao_number != number:
-        raise ConflictError("invoice_issued", _("The 发票 number is entered already: credit the invoice to change it."))
+        raise ConflictError(
+            "invoice_issued", _("The fapiao number is entered already: credit the invoice to change it.")
+        )
     invoice.fapiao_number = number
     invoice.save(update_fields=["fapiao_number", "updated_at"])
     return invoice

@@ -45,7 +45,7 @@ def add_price(
     if standard_hours not in (None, ""):
         hours = require_amount(standard_hours, field="standard_hours", allow_zero=False)
     if kind == PriceKind.LABOUR_JOB and hours is None:
-        raise ValidationFailed("required", _("A standard job needs its standard hours (工时)."), field="standard_hours")
+        raise ValidationFailed("required", _("A standard job needs its standard hours."), field="standard_hours")
     if Price.objects.filter(code=code, valid_from=valid_from).exists():
         raise ConflictError("price_exists", _("This code has a price from that date already."), field="valid_from")
     try:

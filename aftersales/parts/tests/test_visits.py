@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 
 from aftersales.accounts.choices import Role
 from aftersales.accounts.tests.factories import UserFactory
@@ -263,3 +264,24 @@ def test_release_gives_the_reservation_back(job, keeper, shop, part):
     assert Stock.objects.get(location=shop, part=part).available == 2
     with pytest.raises(ConflictError):
         release_reservation(by=dispatcher, reservation=reservation)
+
+
+def test_the_store_a_part_came_from_reads_as_a_store_in_chinese(job, keeper, shop, part):
+    """Phone walk, 2026-12-07: the order page's "Parts used" headed the van's name 开始 (a period's start)
+    and the timeline read 开始：李建军的服务车; "From" there is the store it was taken from."""
+    from django.utils import translation
+
+    from aftersales.parts.timeline import order_entries
+
+    technician, visit, _ = job
+    stock_up(van(technician), part, 2, by=keeper)
+    use_parts(by=technician, visit=visit, lines=[line(part)])
+
+    with translation.override("zh-hans"):
+        [entry] = order_entries(visit.order)
+        page = render_to_string(
+            "parts/visit/_page.html", {"visit": visit, "rows": VisitPart.objects.filter(visit=visit)}
+        )
+    labels = [change.label for change in entry.changes]
+    assert "出库库位" in labels and "开始" not in labels
+    assert '<th scope="col">出库库位</th>' in page and "开始" not in page

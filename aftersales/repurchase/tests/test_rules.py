@@ -99,7 +99,7 @@ def test_missing_inputs_ask_for_the_incentive_and_then_the_market_value() -> Non
     [
         ("1200000.00", "1100000.00", True, "above the expected market value"),
         ("1100000.00", "1100000.00", False, "would rather sell in the market"),
-        ("900000.00", None, True, "例3"),
+        ("900000.00", None, True, "example 3"),
         ("1000000.00", None, None, ""),
     ],
 )
