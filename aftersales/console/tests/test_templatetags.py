@@ -173,6 +173,7 @@ def user(role: str, **extra) -> User:
                 "workforce.staff",
                 "pay",
                 "repurchase",
+                "settings",  # the outbox, which only who sees every centre runs
             ],
         ),
     ],
