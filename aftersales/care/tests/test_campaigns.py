@@ -217,7 +217,7 @@ def test_a_cancelled_campaign_sms_reads_cancelled_not_queued(client, users, owne
     # anything but sent or failed as "queued", a cancelled SMS included.
     campaign = announce(users[Role.MANAGER])
     message = OutboxMessage.objects.filter(key__startswith=f"campaign-{campaign.pk}-").order_by("pk").first()
-    cancel_message(by=users[Role.MANAGER], message_id=message.pk, reason="客户要求不再联系")
+    cancel_message(by=users[Role.GENERAL_MANAGER], message_id=message.pk, reason="客户要求不再联系")
 
     client.force_login(users[Role.MANAGER])
     page = client.get(reverse("care:campaign_detail", args=[campaign.pk])).content.decode()

@@ -65,7 +65,7 @@ def test_the_files_timeline_shows_a_messages_outbox_status_in_the_readers_langua
     if status == "sent":
         OutboxMessage.objects.filter(pk=message.pk).update(status=status, sent_at=timezone.now())
     else:
-        cancel_message(by=users[Role.MANAGER], message_id=message.pk, reason="客户要求不再联系")
+        cancel_message(by=users[Role.GENERAL_MANAGER], message_id=message.pk, reason="客户要求不再联系")
     client.force_login(agent)
 
     chinese = client.get(reverse("care:customer_detail", args=[customer.pk])).content.decode()
