@@ -8,11 +8,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.filters import UserFilter
 from aftersales.accounts.permissions import centres_visible_to
 from aftersales.accounts.selectors import user_list
+from aftersales.core.errors import NotFoundError
 from aftersales.core.filtering import check_filters
 from aftersales.core.registry import ExportRows
 from aftersales.core.tabular import CHUNK_SIZE, capped, export_phone
@@ -32,9 +34,12 @@ USER_COLUMNS = (
 
 def user_rows(*, user: Any, params: Mapping[str, Any], now: datetime.datetime) -> ExportRows:
     """The users of the list, searched and filtered as on it (``filters.UserFilter``: ``q``, ``role``,
-    ``centre``, ``status``; a bad value is ``invalid_filter``), in its order: active first, by centre and
+    ``centre``, ``status``; a bad value is ``invalid_filter``, a centre out of the reader's scope 404 as on the list), in its order: active first, by centre and
     username."""
-    filterset = check_filters(UserFilter(data=params, queryset=user_list(user=user), centres=centres_visible_to(user)))
+    filterset = UserFilter(data=params, queryset=user_list(user=user), centres=centres_visible_to(user))
+    if filterset.centre_out_of_scope():
+        raise NotFoundError("not_found", _("No such service centre."), field="centre")
+    check_filters(filterset)
     users = capped(filterset.qs)
 
     def generate() -> Iterator[list[Any]]:

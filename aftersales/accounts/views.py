@@ -175,11 +175,9 @@ class UserListView(SettingsListView):
         self.filterset = UserFilter(
             request.GET, queryset=user_list(user=request.user), centres=centres_visible_to(request.user)
         )
+        if self.filterset.centre_out_of_scope():
+            raise Http404
         valid = self.filterset.is_valid()
-        if not valid and "centre" in self.filterset.errors:
-            raw = request.GET.get("centre", "")
-            if raw.isdigit() and len(raw) < 18 and ServiceCenter.objects.filter(pk=int(raw)).exists():
-                raise Http404  # a centre the user does not see, as on the report screens
         response = super().get(request, *args, **kwargs)
         if not valid:
             response.status_code = 400

@@ -142,7 +142,7 @@ def test_the_training_screens_and_the_dispatch_override(signed_in):
     page.goto("/dispatch/")
     override = page.locator(".dispatch-override").first
     override.locator("summary").click()
-    override.get_by_label(zh("Technician"), exact=True).select_option(index=1)  # index 0: "Choose a technician…"
+    override.get_by_label(zh("Technician"), exact=True).select_option(index=1)  # index 0: "Technician…"
     override.get_by_label(zh("Reason for the override")).fill("客户指定该技师")
     override.get_by_role("button", name=zh("Assign anyway")).click()
     expect(page.locator(".dispatch-row-success").first).to_be_visible()

@@ -7,6 +7,7 @@ table. ``DeviceState`` keeps the latest of each device so the map and the health
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -42,6 +43,22 @@ def _local_time(value: str) -> str:
         return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M:%S")
     except (TypeError, ValueError):
         return value
+
+
+def describe_cause(*, rule: "Rule", device: str, at: datetime.datetime, data: dict[str, Any]) -> str:
+    """What the machine sent that fired ``rule``, in words in the current language and local time: the
+    description of the order it opens (``services.rules``) and the tooltip of its cause (``Trigger.cause_detail``)."""
+    values = {"device": device, "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"), "rule": rule.name, **data}
+    if rule.kind == RuleKind.FAULT:
+        return gettext("Device %(device)s reported fault %(code)s at %(at)s (rule “%(rule)s”).") % values
+    if rule.kind == RuleKind.THRESHOLD:
+        if values.get("metric") in Metric.values:
+            values["metric"] = Metric(values["metric"]).label
+        return (
+            gettext("Device %(device)s read %(metric)s = %(value)s over %(threshold)s at %(at)s (rule “%(rule)s”).")
+            % values
+        )
+    return gettext("Engine hours of device %(device)s reached %(milestone)s at %(at)s (rule “%(rule)s”).") % values
 
 
 class Device(TimeStampedModel):
@@ -314,3 +331,9 @@ class Trigger(models.Model):
         if kind == "threshold" and rest in Metric.values:
             return gettext("%(reading)s over the threshold") % {"reading": Metric(rest).label}
         return self.cause
+
+    @property
+    def cause_detail(self) -> str:
+        """The tooltip of ``cause_label``: what the machine sent, in words (the stored key "fault:E-1203" was
+        shown, QA 2026-12-07). Reads ``rule`` and ``device``: select them with the trigger."""
+        return describe_cause(rule=self.rule, device=self.device.serial, at=self.fired_at, data=self.data)

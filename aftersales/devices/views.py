@@ -108,7 +108,7 @@ def device_detail(request: HttpRequest, device_id: int) -> HttpResponse:
         "triggers": list(
             triggers_visible_to(request.user)
             .filter(device=device)
-            .select_related("order", "rule", "unit")
+            .select_related("order", "rule", "unit", "device")
             .order_by("-fired_at", "-pk")[:DETAIL_ROWS]
         ),
         "track_day": timezone.localdate(state.last_seen_at) if state and state.last_seen_at else timezone.localdate(),

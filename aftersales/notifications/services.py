@@ -291,11 +291,16 @@ def deliver_message(message: OutboxMessage) -> bool:
     return True
 
 
+def _is_customer_sms(message: OutboxMessage) -> bool:
+    """Written by ``customer_sms.send_customer_sms`` (its context names the kind): held through the quiet hours."""
+    return isinstance(message.context, dict) and bool(message.context.get("customer_sms"))
+
+
 def _record_failure(message: OutboxMessage, *, reason: str, retry: bool) -> None:
     now = timezone.now()
     limit = int(_setting("OUTBOX_MAX_ATTEMPTS", 6))
     next_attempt = now + retry_delay(message.attempts) if retry and message.attempts < limit else None
-    if next_attempt is not None and isinstance(message.context, dict) and message.context.get("customer_sms"):
+    if next_attempt is not None and _is_customer_sms(message):
         # A customer SMS is held through the quiet hours when tried again, as when written.
         next_attempt = held_until(next_attempt) or next_attempt
     logger.warning(
@@ -359,7 +364,8 @@ def can_cancel(message: OutboxMessage) -> bool:
 
 @transaction.atomic
 def requeue_message(*, by: User, message_id: int, reason: str = "") -> OutboxMessage:
-    """Queue a failed message (or one stuck in *sending* after a relay crashed) again, due now.
+    """Queue a failed message (or one stuck in *sending* after a relay crashed) again, due now (a customer
+    SMS in the quiet hours: when they end).
 
     An operator's decision after checking it was not delivered, since the relay itself never sends a
     message twice; a message still *sending* within ``stuck_after()`` may be in a relay's hands and is
@@ -372,7 +378,9 @@ def requeue_message(*, by: User, message_id: int, reason: str = "") -> OutboxMes
         )
     old_status = message.status
     message.status = MessageStatus.QUEUED
-    message.next_attempt_at = timezone.now()
+    now = timezone.now()
+    # A customer SMS waits for the end of the quiet hours, as the relay's own retries do (_record_failure).
+    message.next_attempt_at = (held_until(now) if _is_customer_sms(message) else None) or now
     message.save(update_fields=["status", "next_attempt_at", "updated_at"])
     _audit(by=by, action="outbox.requeued", message=message, old_status=old_status, reason=reason)
     _kick_relay_after_commit()

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -171,6 +172,9 @@ class _OutboxActionView(SettingsSectionMixin, View):
     def call(self, message_id: int, reason: str) -> OutboxMessage:
         raise NotImplementedError
 
+    def done(self, message: OutboxMessage) -> str:
+        return str(self.done_message)
+
     def post(self, request: HttpRequest, message_id: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
         try:
@@ -178,7 +182,7 @@ class _OutboxActionView(SettingsSectionMixin, View):
                 raise ValidationFailed(
                     "null_character", _("Text cannot contain the NUL character (U+0000)."), field="reason"
                 )
-            self.call(message_id, reason)
+            message = self.call(message_id, reason)
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied from exc
@@ -186,7 +190,7 @@ class _OutboxActionView(SettingsSectionMixin, View):
                 raise Http404(exc.detail) from exc
             detail = OutboxDetailView(request=request, kwargs={"message_id": message_id})
             return detail.page(message_id=message_id, error=exc, action=self.action)
-        messages.success(request, self.done_message)
+        messages.success(request, self.done(message))
         return HttpResponseRedirect(reverse("notifications_outbox:detail", args=[message_id]))
 
 
@@ -196,6 +200,14 @@ class OutboxRequeueView(_OutboxActionView):
 
     def call(self, message_id: int, reason: str) -> OutboxMessage:
         return services.requeue_message(by=self.request.user, message_id=message_id, reason=reason)  # type: ignore[arg-type]
+
+    def done(self, message: OutboxMessage) -> str:
+        leaves = message.next_attempt_at
+        if leaves is not None and leaves > timezone.now():  # a customer SMS held through the quiet hours
+            return _("Queued again: it leaves at %(time)s, when the customers' quiet hours end.") % {
+                "time": f"{timezone.localtime(leaves):%H:%M}"
+            }
+        return str(self.done_message)
 
 
 class OutboxCancelView(_OutboxActionView):

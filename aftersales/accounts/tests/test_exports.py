@@ -86,3 +86,17 @@ def test_the_export_is_searched_and_filtered_as_the_list(client, users):
     assert 'href="/exports/users.xlsx?status=inactive"' in page
     assert [row[0] for row in rows] == ["sh-gone"]
     assert refused.status_code == 400 and "role" in refused.content.decode()
+
+
+def test_a_centre_out_of_the_readers_scope_is_404_as_on_the_list(client, users, other_centre):
+    """The list answers 404 for a centre the reader does not see; the export answered 400 (invalid_filter)."""
+    UserFactory(username="bj-tech", role=Role.TECHNICIAN, service_center=other_centre)
+    client.force_login(users[Role.MANAGER])
+
+    listed = client.get(reverse("accounts:user_list"), {"centre": other_centre.pk})
+    exported = client.get(URL, {"centre": other_centre.pk})
+    unknown = client.get(URL, {"centre": "abc"})
+
+    assert (listed.status_code, exported.status_code) == (404, 404)
+    assert b"bj-tech" not in exported.content
+    assert unknown.status_code == 400 and "centre" in unknown.content.decode()  # no centre at all: bad input

@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.services import system_actor
 from aftersales.core.errors import DomainError
-from aftersales.core.renderers import local_time
 from aftersales.devices.choices import RuleKind, TriggerState
 from aftersales.devices.messages import Message
-from aftersales.devices.models import Device, Rule, Trigger
+from aftersales.devices.models import Device, Rule, Trigger, describe_cause
 from aftersales.installed_base.models import Unit
 from aftersales.service.choices import Channel
 from aftersales.service.services.orders import open_order
@@ -119,15 +118,7 @@ def _causes(rule: Rule, message: Message) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _description(candidate: _Candidate) -> str:
-    at = local_time(candidate.at).strftime("%Y-%m-%d %H:%M:%S")
-    values = {"device": candidate.device.serial, "at": at, "rule": candidate.rule.name, **candidate.data}
-    if candidate.rule.kind == RuleKind.FAULT:
-        return _("Device %(device)s reported fault %(code)s at %(at)s (rule “%(rule)s”).") % values
-    if candidate.rule.kind == RuleKind.THRESHOLD:
-        return (
-            _("Device %(device)s read %(metric)s = %(value)s over %(threshold)s at %(at)s (rule “%(rule)s”).") % values
-        )
-    return _("Engine hours of device %(device)s reached %(milestone)s at %(at)s (rule “%(rule)s”).") % values
+    return describe_cause(rule=candidate.rule, device=candidate.device.serial, at=candidate.at, data=candidate.data)
 
 
 def _open(candidate: _Candidate) -> int | None:

@@ -189,6 +189,29 @@ def test_the_panel_lists_lost_links_and_orders_the_machines_opened(client, repor
     assert 'id="devices-watch-panel"' in client.get("/").content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "fault", "hot"),
+    [
+        ("zh-hans", "报告故障 E-2041", "冷却液温度（°C） = 150.0"),
+        ("en", "reported fault E-2041", "Coolant temperature (°C) = 150.0"),
+    ],
+)
+def test_the_panels_tooltip_says_the_cause_in_words_not_the_rule_key(client, reporting, language, fault, hot):
+    """QA 2026-12-07: each machine-opened order's cause carried the stored key ("fault:E-1203") as its tooltip."""
+    Rule.objects.create(name="Hot", kind=RuleKind.THRESHOLD, metric=Metric.TEMPERATURE, threshold=Decimal("105"))
+    at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=20)
+    ingest([Incoming(reporting.serial, json.dumps([message(3, at, temp=150.0)]))])
+    client.force_login(make_manager(reporting.bindings.get().unit))
+    client.cookies["django_language"] = language
+
+    body = client.get("/").content.decode()
+
+    tips = re.findall(r'<span class="device-cause" title="([^"]*)"', body[body.index('id="devices-watch-panel"') :])
+    assert len(tips) == 2 and not any("fault:" in tip or "threshold:" in tip for tip in tips)
+    assert any(fault in tip and "GW-SH-0001" in tip for tip in tips)
+    assert any(hot in tip and "105" in tip for tip in tips)
+
+
 def test_the_panel_hides_when_all_is_well_and_from_other_centres(reporting, other_centre):
     from aftersales.devices.models import Trigger
 

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -206,7 +207,7 @@ def test_the_device_page_names_what_opened_its_orders(client, fleet):
 
     html = client.get(f"/devices/{fleet.pk}/").content.decode()
 
-    assert 'title="fault:E7">故障码 E7</span>' in html
+    assert re.search(rf'title="终端 {fleet.serial} 于 [^"]+ 报告故障 E7（规则“[^"]+”）。">故障码 E7</span>', html)
 
 
 def test_an_hours_trigger_is_named_by_its_rule():

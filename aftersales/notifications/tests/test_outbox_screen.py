@@ -19,6 +19,7 @@ from aftersales.core.models import AuditLog
 from aftersales.notifications import services
 from aftersales.notifications.choices import MessageChannel, MessageStatus
 from aftersales.notifications.models import OutboxMessage
+from aftersales.notifications.tests.factories import quiet_hours_around_now
 
 LIST = reverse("notifications_outbox:list")
 PHONE = "+8613900001111"
@@ -359,6 +360,29 @@ def test_queue_again_refuses_a_message_not_failed_or_stuck_with_409(manager, mak
     with pytest.raises(ConflictError) as refused:
         services.requeue_message(by=manager, message_id=message.pk)
     assert refused.value.code == "not_requeueable"
+
+
+@pytest.mark.django_db
+def test_queue_again_holds_a_customer_sms_through_the_quiet_hours_and_says_when_it_leaves(manager, settings, _outbox):
+    """The relay's own retries of a customer SMS wait for the end of the quiet hours; an operator's "Queue
+    again" sent it at once, at night. It waits too, and the page says when it leaves; a staff SMS is due now."""
+    quiet_hours_around_now(settings)
+    leaves = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(hours=1)
+    customer = failed("customer-1")
+    OutboxMessage.objects.filter(pk=customer.pk).update(context={"customer_sms": "order_accepted"})
+    staff = failed("staff-1")
+    client = client_of(manager)
+
+    answer = client.post(reverse("notifications_outbox:requeue", args=[customer.pk]), follow=True)
+    client.post(reverse("notifications_outbox:requeue", args=[staff.pk]))
+
+    customer.refresh_from_db()
+    staff.refresh_from_db()
+    assert (customer.status, customer.next_attempt_at) == (MessageStatus.QUEUED, leaves)
+    assert staff.status == MessageStatus.QUEUED and staff.next_attempt_at <= timezone.now()
+    assert f"{leaves:%H:%M}" in answer.content.decode()
+    services.relay_due_messages()
+    assert [d.body for d in _outbox] == [staff.body]
 
 
 @pytest.mark.django_db

@@ -159,3 +159,18 @@ def test_without_htmx_the_board_comes_back_with_the_result(visit, order, users, 
     assert answer.redirect_chain[-1][0].endswith("/dispatch/")
     assert order.number in answer.content.decode()
     assert ServiceOrder.objects.get(pk=order.pk).status == OrderStatus.WAITING
+
+
+def test_the_printed_service_record_shows_the_reason_but_not_the_staff_note(visit, order, users, client):
+    """The printed record goes to the customer: it says why there is no signature (其他) and never the note
+    staff wrote for staff (the take-back names a deactivated employee)."""
+    _deactivate(users[Role.TECHNICIAN])
+    services.take_back_job(order, by=users[Role.DISPATCHER])
+    note = Visit.objects.get(pk=visit.pk).unsigned_note
+    client.force_login(users[Role.MANAGER])
+
+    body = client.get(f"/orders/{order.pk}/print/").content.decode()
+
+    signature = body[body.index('class="print-unsigned"') :].split("</span>")[0]
+    assert "其他" in signature and "请说明" not in signature
+    assert note and note not in body and "已停用" not in body

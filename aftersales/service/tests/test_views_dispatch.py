@@ -156,6 +156,18 @@ def test_the_technician_picker_starts_on_an_empty_choice(dispatcher_client, cent
     assert len(options) == 3 and not any("selected" in option for option in options)
 
 
+def test_the_pickers_english_prompt_is_short_enough_for_its_box(dispatcher_client, centre, users, technicians):
+    """Found in a screen walk, 2026-12-07: in English the 8rem picker read "Choose a techni…"."""
+    order = order_in(centre, users)
+    dispatcher_client.cookies["django_language"] = "en"
+
+    body = dispatcher_client.get(BOARD).content.decode()
+
+    picker = re.search(rf'<select [^>]*id="tech-{order.pk}"[^>]*>(.*?)</select>', body, re.S)
+    assert picker is not None
+    assert re.findall(r"<option[^>]*>[^<]*</option>", picker.group(1))[0] == '<option value="">Technician…</option>'
+
+
 def test_assign_without_a_technician_is_refused_at_the_field(dispatcher_client, centre, users, technicians):
     order = order_in(centre, users)
     status, events = order.status, OrderEvent.objects.filter(order=order).count()
