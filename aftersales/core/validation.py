@@ -24,7 +24,11 @@ def is_record_id(value: object) -> bool:
 
 
 def require_text(value: str | None, *, field: str, max_length: int, required: bool = True) -> str:
+    """The text stripped; refused when required and empty, longer than ``max_length``, or holding a NUL
+    (U+0000, which PostgreSQL cannot store: the write failed with a 500 after every check had passed)."""
     text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationFailed("null_character", _("Text cannot contain the NUL character (U+0000)."), field=field)
     if required and not text:
         raise ValidationFailed("required", _("This field is required."), field=field)
     if len(text) > max_length:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from aftersales.core.errors import DomainError, NotFoundError, ValidationFailed
+from aftersales.core.errors import DomainError, NotFoundError
 from aftersales.core.filtering import screen_filterset_refusal
 from aftersales.core.settings_views import SettingsSectionMixin
 from aftersales.notifications import services
@@ -178,10 +178,6 @@ class _OutboxActionView(SettingsSectionMixin, View):
     def post(self, request: HttpRequest, message_id: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
         try:
-            if "\x00" in reason:  # no form field refuses it here, and PostgreSQL cannot store it (500)
-                raise ValidationFailed(
-                    "null_character", _("Text cannot contain the NUL character (U+0000)."), field="reason"
-                )
             message = self.call(message_id, reason)
         except DomainError as exc:
             if exc.status == 403:

@@ -13,11 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.models import User
-from aftersales.core.errors import DomainError, ValidationFailed
+from aftersales.core.errors import DomainError
 from aftersales.core.validation import require_yes_no
 from aftersales.parts import selectors
 from aftersales.parts.choices import CLAIM_MOVES, LoanStatus, StockTakeStatus, SupplierClaimStatus
@@ -280,10 +279,6 @@ def stock_take_action(request: HttpRequest, take_id: int, action: str) -> HttpRe
             if request.POST.get("submit"):
                 stocktakes.submit_stock_take(by=request.user, stock_take=take)
         elif action in ("approve", "reject"):
-            if "\x00" in note:  # no form field refuses it here, and PostgreSQL cannot store it (500)
-                raise ValidationFailed(
-                    "null_character", _("Text cannot contain the NUL character (U+0000)."), field="note"
-                )
             stocktakes.decide_stock_take(by=request.user, stock_take=take, approve=action == "approve", note=note)
         else:
             raise Http404

@@ -12,6 +12,7 @@ from aftersales.accounts.capabilities import has_capability
 from aftersales.accounts.models import User
 from aftersales.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from aftersales.core.numbering import next_number
+from aftersales.core.validation import require_text
 from aftersales.parts.choices import MoveKind, StockTakeStatus
 from aftersales.parts.models import Location, Stock, StockTake, StockTakeLine
 from aftersales.parts.services.common import clean_quantity, lock_in_status, require_location_in_scope, require_manages
@@ -73,6 +74,7 @@ def decide_stock_take(*, by: User, stock_take: StockTake, approve: bool, note: s
     """The manager approves (each difference becomes a stock-take adjustment) or rejects (back to the
     keeper's desk, nothing posted). An adjustment that would take the stock below zero or below what
     is reserved refuses the approval as a whole."""
+    note = require_text(note, field="note", max_length=500, required=False)
     require_location_in_scope(stock_take.location, by=by)
     if not has_capability(by, "parts.approve_stock_take", centre_id=stock_take.location.service_center_id):
         raise PermissionDeniedError("forbidden", _("The service manager approves stock-takes."))
@@ -94,6 +96,6 @@ def decide_stock_take(*, by: User, stock_take: StockTake, approve: bool, note: s
     take.approved_by = by
     take.decided_at = timezone.now()
     if note:
-        take.note = note[:500]
+        take.note = note
     take.save()
     return take
